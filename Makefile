@@ -1,0 +1,30 @@
+# The two commands of README.md: `make run` and `make test`. Both set up what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup run test bench lint clean
+
+setup: $(VENV)/.installed web/node_modules/.installed
+
+$(VENV)/.installed: requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+web/node_modules/.installed: web/package.json web/package-lock.json
+	command -v npm >/dev/null || (apt-get update -q && apt-get install -y -q npm)
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+run: setup  ## the whole system, embedded: SQLite, in-process bus, demo city, http://127.0.0.1:8000/
+	$(BIN)/python -m govmb.embedded
+
+test: setup  ## every test: unit, integration (RabbitMQ and PostgreSQL), fault tests
+	$(BIN)/python -m pytest
+
+bench: setup  ## the bus benchmark on PostgreSQL and RabbitMQ; writes docs/benchmarks.md
+	$(BIN)/python -m bench.bus_throughput
+
+clean:
+	rm -rf var .pytest_cache

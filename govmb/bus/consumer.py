@@ -1,0 +1,132 @@
+"""The idempotent consumer: each batch of deliveries is handled in one transaction with the
+inbox, so a message's effects and the record of having seen it commit together, and the
+broker is acked only after that commit."""
+from __future__ import annotations
+
+import enum
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import peewee
+
+from govmb.bus.failpoints import failpoint
+from govmb.bus.message import Delivery
+from govmb.bus.store import BusStore
+from govmb.context import reset_correlation_id, set_correlation_id
+from govmb.contracts import ContractError, load_incoming
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[dict, Delivery], None]
+
+
+class Outcome(enum.Enum):
+    ACK = "ack"  # handled now, or handled before (a duplicate)
+    RETRY = "retry"  # the handler failed: back to the queue; the delivery limit ends it in the DLQ
+    DEAD = "dead"  # can never succeed (malformed, broken contract, newer version): straight to the DLQ
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The service's own database did not answer: hold the batch and try it again later."""
+
+
+_DB_DOWN = (peewee.OperationalError, peewee.InterfaceError)
+
+
+@dataclass
+class InboxConsumer:
+    store: BusStore
+    handlers: dict[str, Handler]
+
+    def handle_batch(self, deliveries: list[Delivery]) -> list[Outcome]:
+        db = self.store.db
+        try:
+            db.connect(reuse_if_open=True)
+            with db.atomic():
+                outcomes = [self._handle(d) for d in deliveries]
+        except _DB_DOWN as exc:
+            _discard_connection(db)
+            raise DatabaseUnavailable(str(exc)) from exc
+        failpoint("consumer.after_commit")
+        return outcomes
+
+    def _handle(self, d: Delivery) -> Outcome:
+        try:
+            if not d.message_id or not d.event_type:
+                raise ContractError(d.event_type or "?", "a message without message_id or type")
+            handler = self.handlers.get(d.event_type)
+            if handler is None:
+                raise ContractError(d.event_type, "no handler in this service for this event type")
+            payload = load_incoming(d.event_type, int(d.headers.get("version") or 1), d.payload())
+        except (ContractError, ValueError, UnicodeDecodeError) as exc:
+            log.error("message refused", extra={"message_id": d.message_id, "error": str(exc)})
+            self.store.record_failure(d.message_id or f"tag-{d.tag}", d.event_type, str(exc), dead=True)
+            return Outcome.DEAD
+        token = set_correlation_id(d.headers.get("correlation_id"))
+        try:
+            with self.store.db.atomic():  # a savepoint: a failing handler undoes only itself
+                if not self.store.remember(d.message_id, d.event_type):
+                    return Outcome.ACK
+                handler(payload, d)
+            return Outcome.ACK
+        except _DB_DOWN:
+            raise
+        except Exception as exc:  # a handler bug or a transient conflict: retried, then dead-lettered
+            log.exception("handler failed", extra={"message_id": d.message_id, "event_type": d.event_type})
+            self.store.record_failure(d.message_id, d.event_type, f"{type(exc).__name__}: {exc}", dead=False)
+            return Outcome.RETRY
+        finally:
+            reset_correlation_id(token)
+
+
+def _discard_connection(db: peewee.Database) -> None:
+    try:
+        db.close()
+    except Exception:  # a broken connection may refuse even to close; a new one is opened next time
+        log.debug("closing a broken connection failed", exc_info=True)
+
+
+def settle(deliveries: list[Delivery], outcomes: Iterable[Outcome], ack: Callable[[int, bool], None],
+           requeue: Callable[[int], None], reject: Callable[[int], None]) -> None:
+    """Tell the broker what became of each delivery: one multiple-ack when all went well."""
+    outcomes = list(outcomes)
+    if outcomes and all(o is Outcome.ACK for o in outcomes):
+        ack(max(d.tag for d in deliveries), True)
+        return
+    for d, o in zip(deliveries, outcomes):
+        if o is Outcome.ACK:
+            ack(d.tag, False)
+        elif o is Outcome.RETRY:
+            requeue(d.tag)
+        else:
+            reject(d.tag)
+
+
+class Backoff:
+    """Exponential back-off with a ceiling, for reconnecting to a broker or a database."""
+
+    def __init__(self, first: float = 0.2, ceiling: float = 5.0):
+        self.first, self.ceiling, self.current = first, ceiling, first
+
+    def reset(self) -> None:
+        self.current = self.first
+
+    def wait(self, stop) -> None:
+        stop.wait(self.current)
+        self.current = min(self.current * 2, self.ceiling)
+
+
+def handle_until_done(consumer: InboxConsumer, deliveries: list[Delivery], stop,
+                      pump: Callable[[float], None] = lambda s: time.sleep(s)) -> list[Outcome] | None:
+    """Handle a batch, waiting out an unavailable database; None if told to stop first."""
+    backoff = Backoff()
+    while not stop.is_set():
+        try:
+            return consumer.handle_batch(deliveries)
+        except DatabaseUnavailable as exc:
+            log.warning("database unavailable, holding the batch", extra={"error": str(exc)})
+            pump(backoff.current)
+            backoff.current = min(backoff.current * 2, backoff.ceiling)
+    return None

@@ -1,0 +1,14 @@
+"""Named crash points for the fault tests: a process started with
+GOVMB_FAILPOINTS=consumer.after_commit kills itself (SIGKILL) when it gets there.
+
+Unset in every real deployment; the check is one set lookup.
+"""
+import os
+import signal
+
+_ACTIVE = frozenset(filter(None, os.environ.get("GOVMB_FAILPOINTS", "").split(",")))
+
+
+def failpoint(name: str) -> None:
+    if name in _ACTIVE:
+        os.kill(os.getpid(), signal.SIGKILL)

@@ -1,0 +1,113 @@
+"""The relay: publishes outbox rows with publisher confirms and marks them sent only once
+the broker has confirmed every one. A crash anywhere re-sends; nothing is lost.
+
+On PostgreSQL, rows are claimed with FOR UPDATE SKIP LOCKED, so several relays can run
+side by side. On SQLite there is no such lock: one relay per database file, enforced by
+a file lock (a second relay waits as a hot spare).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Protocol
+
+import peewee
+
+from govmb.bus.consumer import Backoff
+from govmb.bus.message import Message
+from govmb.bus.store import BusStore
+from govmb.db import is_postgres
+
+log = logging.getLogger(__name__)
+
+
+class PublishError(RuntimeError):
+    """The broker did not confirm every message of a batch (nack, return, lost connection)."""
+
+
+class Publisher(Protocol):
+    def publish_batch(self, messages: list[Message]) -> None: ...
+
+
+class Relay:
+    def __init__(self, store: BusStore, publisher: Publisher, batch_size: int = 500,
+                 poll_seconds: float = 0.02, retention: dt.timedelta = dt.timedelta(days=7)):
+        self.store, self.publisher = store, publisher
+        self.batch_size, self.poll_seconds, self.retention = batch_size, poll_seconds, retention
+        self.sent = 0
+        self._last_purge = 0.0
+
+    def run_once(self) -> int:
+        """Publish one batch; the number of messages confirmed and marked sent."""
+        db = self.store.db
+        db.connect(reuse_if_open=True)
+        if is_postgres(db):
+            with db.atomic():
+                rows = self.store.pending(self.batch_size, lock=True)
+                if rows:
+                    self.publisher.publish_batch([self.store.to_message(r) for r in rows])
+                    self.store.mark_sent([r.id for r in rows])
+        else:
+            # SQLite: read outside a write transaction (a stale WAL snapshot cannot be upgraded).
+            rows = self.store.pending(self.batch_size, lock=False)
+            if rows:
+                self.publisher.publish_batch([self.store.to_message(r) for r in rows])
+                with db.atomic():
+                    self.store.mark_sent([r.id for r in rows])
+        self.sent += len(rows)
+        return len(rows)
+
+    def run(self, stop: threading.Event) -> None:
+        with _single_relay_lock(self.store.db, stop):
+            backoff = Backoff()
+            while not stop.is_set():
+                try:
+                    n = self.run_once()
+                    backoff.reset()
+                    self._maybe_purge()
+                    if n < self.batch_size:
+                        stop.wait(self.poll_seconds)
+                except (PublishError, peewee.OperationalError, peewee.InterfaceError) as exc:
+                    log.warning("relay batch not confirmed; it will be sent again", extra={"error": str(exc)})
+                    try:
+                        self.store.db.close()
+                    except Exception:  # the connection may already be broken
+                        pass
+                    backoff.wait(stop)
+        self.store.db.close()
+
+    def _maybe_purge(self) -> None:
+        if time.monotonic() - self._last_purge > 600:
+            self._last_purge = time.monotonic()
+            self.store.purge_sent(self.retention)
+
+
+class _single_relay_lock:
+    """On SQLite, hold an exclusive file lock beside the database while relaying."""
+
+    def __init__(self, db: peewee.Database, stop: threading.Event):
+        target = db.obj if isinstance(db, peewee.DatabaseProxy) else db
+        self.path = None
+        if isinstance(target, peewee.SqliteDatabase) and target.database != ":memory:":
+            self.path = Path(target.database + ".relay.lock")
+        self.stop, self.fh = stop, None
+
+    def __enter__(self):
+        if self.path is None:
+            return self
+        self.fh = open(self.path, "a")
+        while not self.stop.is_set():
+            try:
+                fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return self
+            except BlockingIOError:
+                self.stop.wait(1.0)
+        return self
+
+    def __exit__(self, *exc):
+        if self.fh:
+            self.fh.close()

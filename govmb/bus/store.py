@@ -1,0 +1,117 @@
+"""The outbox, the inbox and the failure log, as tables in a service's own database."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+
+import peewee
+
+from govmb.bus.message import Message
+from govmb.context import get_correlation_id
+from govmb.contracts import contract, validate_outgoing
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class BusStore:
+    """One per service, bound to that service's database."""
+
+    def __init__(self, db: peewee.DatabaseProxy, service: str):
+        self.db = db
+        self.service = service
+
+        class Base(peewee.Model):
+            class Meta:
+                database = db
+                legacy_table_names = False
+
+        class Outbox(Base):
+            id = peewee.BigAutoField()
+            message_id = peewee.CharField(max_length=36, unique=True)
+            event_type = peewee.CharField(max_length=100)
+            version = peewee.IntegerField()
+            body = peewee.TextField()
+            correlation_id = peewee.CharField(max_length=64, null=True)
+            created_at = peewee.DateTimeField(default=utcnow)
+            sent_at = peewee.DateTimeField(null=True)
+
+        class Inbox(Base):
+            message_id = peewee.CharField(max_length=36, primary_key=True)
+            event_type = peewee.CharField(max_length=100)
+            received_at = peewee.DateTimeField(default=utcnow)
+
+        class BusFailure(Base):
+            """The last error of each message a handler failed on: what ops read beside the DLQ."""
+            message_id = peewee.CharField(max_length=64, primary_key=True)
+            event_type = peewee.CharField(max_length=100, null=True)
+            attempts = peewee.IntegerField(default=0)
+            dead = peewee.BooleanField(default=False)
+            error = peewee.TextField()
+            last_at = peewee.DateTimeField(default=utcnow)
+
+        self.Outbox, self.Inbox, self.BusFailure = Outbox, Inbox, BusFailure
+        self.models = (Outbox, Inbox, BusFailure)
+
+    # producer side -------------------------------------------------------
+    def emit(self, event_type: str, payload: dict) -> str:
+        """Write an event to the outbox in the caller's transaction; refuse a payload that
+        breaks its contract (ContractError names the fields)."""
+        if not self.db.in_transaction():
+            raise RuntimeError("emit() belongs inside the transaction of the state change it reports")
+        data = validate_outgoing(event_type, payload)
+        message_id = str(uuid.uuid4())
+        self.Outbox.create(message_id=message_id, event_type=event_type,
+                           version=contract(event_type).version,
+                           body=json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+                           correlation_id=get_correlation_id())
+        return message_id
+
+    def pending(self, limit: int, lock: bool) -> list:
+        """The oldest unsent rows; with lock (PostgreSQL), rows other relays hold are skipped."""
+        query = (self.Outbox.select().where(self.Outbox.sent_at.is_null())
+                 .order_by(self.Outbox.id).limit(limit))
+        if lock:
+            query = query.for_update(skip_locked=True)
+        return list(query)
+
+    def mark_sent(self, ids: list[int]) -> None:
+        self.Outbox.update(sent_at=utcnow()).where(self.Outbox.id.in_(ids)).execute()
+
+    def backlog(self) -> int:
+        return self.Outbox.select().where(self.Outbox.sent_at.is_null()).count()
+
+    def purge_sent(self, older_than: dt.timedelta) -> int:
+        cutoff = utcnow() - older_than
+        return (self.Outbox.delete()
+                .where(self.Outbox.sent_at.is_null(False) & (self.Outbox.sent_at < cutoff)).execute())
+
+    def to_message(self, row) -> Message:
+        return Message(message_id=row.message_id, event_type=row.event_type, version=row.version,
+                       body=row.body, producer=self.service,
+                       occurred_at=row.created_at.replace(tzinfo=dt.timezone.utc).isoformat(),
+                       correlation_id=row.correlation_id)
+
+    # consumer side -------------------------------------------------------
+    def remember(self, message_id: str, event_type: str) -> bool:
+        """Record a message as handled; False if it was already (a duplicate)."""
+        query = self.Inbox.insert(message_id=message_id, event_type=event_type).on_conflict_ignore()
+        return self.db.execute(query).rowcount == 1
+
+    def record_failure(self, message_id: str, event_type: str | None, error: str, dead: bool) -> None:
+        (self.BusFailure.insert(message_id=message_id, event_type=event_type, attempts=1, dead=dead,
+                                error=error[:4000])
+         .on_conflict(conflict_target=[self.BusFailure.message_id],
+                      update={self.BusFailure.attempts: self.BusFailure.attempts + 1,
+                              self.BusFailure.dead: dead, self.BusFailure.error: error[:4000],
+                              self.BusFailure.last_at: utcnow()})
+         .execute())
+
+
+def create_bus_tables_v1(db: peewee.Database) -> None:
+    """The bus tables as of version 1, for a service's first migration."""
+    store = BusStore(db, "migration")
+    db.create_tables(store.models)
+    db.execute_sql('CREATE INDEX IF NOT EXISTS outbox_unsent ON outbox (id) WHERE sent_at IS NULL')

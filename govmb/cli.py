@@ -1,0 +1,47 @@
+"""Operator commands: `python -m govmb.cli migrate all`, `python -m govmb.cli token ...`."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from govmb.auth import ROLES, Identity, issue_token
+from govmb.config import SERVICES, Settings
+from govmb.db import migrate
+from govmb.service import ServiceSpec, ensure_database
+
+
+def spec_of(name: str) -> ServiceSpec:
+    return importlib.import_module(f"services.{name}.app").SPEC
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m govmb.cli")
+    sub = parser.add_subparsers(dest="command", required=True)
+    m = sub.add_parser("migrate", help="apply pending migrations")
+    m.add_argument("service", choices=(*SERVICES, "all"))
+    t = sub.add_parser("token", help="a signed token for trying the APIs (embedded mode only)")
+    t.add_argument("--person", type=int, default=1)
+    t.add_argument("--name", default="演示用户")
+    t.add_argument("--unit", type=int, required=True)
+    t.add_argument("--path", required=True, help="the unit's path, e.g. /1/5/")
+    t.add_argument("--roles", default="admin", help=f"comma-separated: {', '.join(ROLES)}")
+    args = parser.parse_args(argv)
+
+    if args.command == "migrate":
+        for name in SERVICES if args.service == "all" else (args.service,):
+            spec, settings = spec_of(name), Settings.from_env(name)
+            ensure_database(spec, settings)
+            print(name, migrate(spec.db, spec.migrations, name) or "up to date")
+        return 0
+    settings = Settings.from_env("registry")
+    if settings.production:
+        print("tokens are issued by sign-in in production mode", file=sys.stderr)
+        return 2
+    who = Identity(args.person, args.name, args.unit, args.path, frozenset(args.roles.split(",")))
+    print(issue_token(who, settings.token_secret, settings.token_ttl_seconds))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""Event contracts: every event type, its version, its schema, and who consumes it.
+
+Producers validate before writing to their outbox; consumers validate on receipt. A
+message of a newer version than the consumer knows is refused (it goes to the
+dead-letter queue, visible to ops), never silently dropped.
+"""
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, RAISE, ValidationError
+
+from govmb.contracts import registry
+from govmb.contracts.base import Contract, ContractError, NewerVersion
+
+__all__ = ["CATALOGUE", "SUBSCRIPTIONS", "Contract", "ContractError", "NewerVersion",
+           "contract", "validate_outgoing", "load_incoming", "consumers_of"]
+
+
+CATALOGUE: dict[str, Contract] = {c.event_type: c for c in registry.CONTRACTS}
+
+# Which service consumes which event types: this is the bus topology (queue bindings).
+SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
+    "publishing": ("registry.unit.changed",),
+    "inquiry": ("registry.unit.changed",),
+    "assessment": ("registry.unit.changed",),
+}
+
+
+def contract(event_type: str) -> Contract:
+    try:
+        return CATALOGUE[event_type]
+    except KeyError:
+        raise ContractError(event_type, "unknown event type") from None
+
+
+def validate_outgoing(event_type: str, payload: dict) -> dict:
+    """The payload as JSON-ready data, or ContractError naming what is wrong."""
+    c = contract(event_type)
+    schema = c.schema(unknown=RAISE)
+    try:
+        loaded = schema.load(payload)
+    except ValidationError as exc:
+        raise ContractError(event_type, exc.messages) from None
+    return schema.dump(loaded)
+
+
+def load_incoming(event_type: str, version: int, payload: dict) -> dict:
+    c = contract(event_type)
+    if version > c.version:
+        raise NewerVersion(event_type, f"version {version} is newer than the known version {c.version}")
+    try:
+        return c.schema(unknown=EXCLUDE).load(payload)
+    except ValidationError as exc:
+        raise ContractError(event_type, exc.messages) from None
+
+
+def consumers_of(event_type: str) -> list[str]:
+    return [svc for svc, types in SUBSCRIPTIONS.items() if event_type in types]

@@ -1,0 +1,87 @@
+"""The embedded default: the whole system in one process on one host.
+
+SQLite files under var/, the in-process transport in place of RabbitMQ (the same outbox,
+relay, inbox and consumer code), every service's API and the web app on one port, and
+the demo city loaded on first start. `make run` starts it; it stays up until stopped.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from dataclasses import replace
+
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
+from werkzeug.serving import make_server
+
+from govmb.bus.memory import MemoryBroker
+from govmb.bus.topology import build_topology
+from govmb.cli import spec_of
+from govmb.config import SERVICES, ConfigError, Settings
+from govmb.db import migrate
+from govmb.observability import configure_logging
+from govmb.service import create_service_app, ensure_database
+from govmb.worker import Worker
+
+log = logging.getLogger(__name__)
+
+
+class EmbeddedSystem:
+    def __init__(self, host: str = "127.0.0.1", port: int = 8000):
+        self.host, self.port = host, port
+        self.settings = {name: Settings.from_env(name) for name in SERVICES}
+        if any(s.production for s in self.settings.values()):
+            raise ConfigError("the embedded system is not for production mode: use the distributed mode")
+        first = self.settings["registry"]
+        self.broker = MemoryBroker(build_topology(first.bus_namespace, first.delivery_limit))
+        self.workers: list[Worker] = []
+        self.server = None
+
+    def start(self, demo: bool = True) -> "EmbeddedSystem":
+        apps = {}
+        for name in SERVICES:
+            spec, settings = spec_of(name), self.settings[name]
+            ensure_database(spec, settings)
+            migrate(spec.db, spec.migrations, name)
+            apps[f"/{name}"] = create_service_app(spec, settings)
+            self.workers.append(Worker(spec, settings, broker=self.broker).start())
+        if demo:
+            self._load_demo()
+        from web.app import create_app as create_web
+        self.server = make_server(self.host, self.port, None, threaded=True)
+        self.port = self.server.server_port
+        base = f"http://{self.host}:{self.port}"
+        web_settings = replace(Settings.from_env("web"), service_urls={n: f"{base}/{n}" for n in SERVICES})
+        self.server.app = DispatcherMiddleware(create_web(web_settings), apps)
+        threading.Thread(target=self.server.serve_forever, name="http", daemon=True).start()
+        return self
+
+    def _load_demo(self) -> None:
+        from services.registry.demo import load_demo
+        from services.registry.models import db
+        with db.connection_context():
+            if load_demo():
+                log.info("demo city loaded")
+
+    def stop(self) -> None:
+        if self.server:
+            self.server.shutdown()
+        for w in self.workers:
+            w.stop()
+
+
+def main() -> None:
+    configure_logging("embedded")
+    port = int(os.environ.get("PORT", "8000"))
+    system = EmbeddedSystem(os.environ.get("HOST", "127.0.0.1"), port).start()
+    print(f"政务微博管理平台已启动：http://{system.host}:{system.port}/  （Ctrl+C 停止）", flush=True)
+    stopped = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stopped.set())
+    stopped.wait()
+    system.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""JSON problem details (RFC 9457) for every error a service answers."""
+from __future__ import annotations
+
+import logging
+
+import marshmallow as ma
+from flask import Flask, jsonify
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from govmb.context import get_correlation_id
+from govmb.contracts import ContractError
+
+log = logging.getLogger(__name__)
+
+TITLES = {400: "请求有误", 401: "需要登录", 403: "无权访问", 404: "未找到", 405: "方法不允许",
+          409: "状态冲突", 413: "请求过大", 415: "不支持的内容类型", 422: "输入有误", 429: "请求过于频繁",
+          500: "服务器内部错误", 503: "服务暂不可用"}
+
+
+def problem(status: int, detail: str | None = None, errors: dict | None = None):
+    body = {"type": "about:blank", "title": TITLES.get(status, "错误"), "status": status}
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    if get_correlation_id():
+        body["correlation_id"] = get_correlation_id()
+    response = jsonify(body)
+    response.status_code = status
+    response.content_type = "application/problem+json"
+    return response
+
+
+class Conflict(HTTPException):
+    """A step that the current state does not allow (e.g. filing before approval)."""
+    code = 409
+
+
+class ProblemSchema(ma.Schema):
+    """What every error looks like (documented in the OpenAPI of each service)."""
+    type = ma.fields.String()
+    title = ma.fields.String()
+    status = ma.fields.Integer()
+    detail = ma.fields.String()
+    errors = ma.fields.Dict(metadata={"description": "字段名 → 错误信息列表"})
+    correlation_id = ma.fields.String()
+
+
+class ProblemApi(Api):
+    """flask-smorest's Api, answering errors as problem details with field-level messages."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error: HTTPException):
+        data = getattr(error, "data", None) or {}
+        errors = data.get("errors")
+        messages = data.get("messages")
+        if errors is None and messages:  # webargs: {"json": {"field": ["msg"]}}; drop the location
+            errors = {}
+            for by_field in messages.values():
+                errors.update(by_field if isinstance(by_field, dict) else {"_schema": by_field})
+        detail = data.get("message") or ("请检查标出的字段" if errors else error.description)
+        response = problem(error.code or 500, detail, errors)
+        response.headers.update(data.get("headers") or {})
+        return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ContractError)
+    def _contract(exc: ContractError):
+        log.error("event contract broken", extra={"event_type": exc.event_type})
+        return problem(422, f"事件 {exc.event_type} 不符合约定", exc.messages if isinstance(exc.messages, dict) else None)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        if isinstance(exc, HTTPException):
+            return problem(exc.code or 500, exc.description)
+        log.exception("unhandled error")
+        return problem(InternalServerError.code, "服务器内部错误，已记录，请稍后重试")

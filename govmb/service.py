@@ -1,0 +1,108 @@
+"""What a service is made of, and the one factory that turns it into a Flask app."""
+from __future__ import annotations
+
+import importlib
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import peewee
+import pika
+from flask import Blueprint, Flask
+
+from govmb.bus.consumer import Handler
+from govmb.bus.store import BusStore
+from govmb.config import Settings
+from govmb.db import bind_to_requests, open_database
+from govmb.errors import ProblemApi, register_error_handlers
+from govmb.observability import configure_logging, health_blueprint, instrument
+
+
+@dataclass
+class ServiceSpec:
+    """A service: its name, its database and bus store, and its package, whose `api` module
+    lists BLUEPRINTS and whose `handlers` module maps event types to HANDLERS."""
+
+    name: str
+    title: str  # in Chinese, for the OpenAPI description
+    package: str  # "services.registry"
+    db: peewee.DatabaseProxy
+    store: BusStore
+
+    @property
+    def migrations(self) -> Path:
+        return Path(importlib.import_module(self.package).__file__).parent / "migrations"
+
+    def blueprints(self) -> list[Blueprint]:
+        return importlib.import_module(f"{self.package}.api").BLUEPRINTS
+
+    def handlers(self) -> dict[str, Handler]:
+        return importlib.import_module(f"{self.package}.handlers").HANDLERS
+
+
+_bound_urls: dict[str, str] = {}
+
+
+def ensure_database(spec: ServiceSpec, settings: Settings) -> None:
+    """Point the service's database proxy at the configured URL (once per URL)."""
+    if _bound_urls.get(spec.name) != settings.database_url:
+        if spec.db.obj is not None and not spec.db.is_closed():
+            spec.db.close()
+        spec.db.initialize(open_database(settings.database_url))
+        _bound_urls[spec.name] = settings.database_url
+
+
+class BrokerCheck:
+    """Is the broker reachable? Cached briefly so that probes do not open a connection each."""
+
+    def __init__(self, url: str | None, ttl: float = 10.0):
+        self.url, self.ttl, self._ok_until = url, ttl, 0.0
+
+    def __call__(self) -> str:
+        if not self.url:
+            return "进程内传输"
+        if time.monotonic() < self._ok_until:
+            return "ok"
+        params = pika.URLParameters(self.url)
+        params.connection_attempts, params.socket_timeout = 1, 2
+        pika.BlockingConnection(params).close()
+        self._ok_until = time.monotonic() + self.ttl
+        return "ok"
+
+
+def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> Flask:
+    settings = settings or Settings.from_env(spec.name)
+    configure_logging(spec.name)
+    ensure_database(spec, settings)
+
+    app = Flask(spec.name, static_folder=None)
+    app.json.ensure_ascii = False
+    app.config.update(
+        GOVMB_SETTINGS=settings,
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        API_TITLE=f"{spec.title} API", API_VERSION="1", OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/", OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={"components": {"securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+            "security": [{"bearer": []}]},
+    )
+    bind_to_requests(app, spec.db)
+    instrument(app, spec.name)
+    api = ProblemApi(app)
+    for bp in spec.blueprints():
+        api.register_blueprint(bp)
+
+    def database() -> str:
+        spec.db.execute_sql("SELECT 1")
+        return "ok"
+
+    def backlog() -> int:
+        return spec.store.backlog()
+
+    app.register_blueprint(health_blueprint(
+        {"database": database, "broker": BrokerCheck(settings.amqp_url), "outbox_backlog": backlog},
+        extra_metrics=lambda: (f"# HELP govmb_outbox_backlog Outbox rows not yet confirmed by the broker\n"
+                               f"# TYPE govmb_outbox_backlog gauge\n"
+                               f'govmb_outbox_backlog{{service="{spec.name}"}} {spec.store.backlog()}\n')))
+    register_error_handlers(app)
+    return app

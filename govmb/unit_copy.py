@@ -1,0 +1,76 @@
+"""Each service's own copy of the registry's unit tree, fed by `registry.unit.changed`.
+
+Events can arrive twice or out of order: a unit is replaced only by a higher revision.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import peewee
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from govmb.auth import current_identity, requires
+from govmb.bus.message import Delivery
+
+
+def make_unit_model(db: peewee.DatabaseProxy) -> type[peewee.Model]:
+    class Unit(peewee.Model):
+        id = peewee.IntegerField(primary_key=True)
+        name = peewee.CharField(max_length=100)
+        kind = peewee.CharField(max_length=20)
+        parent_id = peewee.IntegerField(null=True)
+        path = peewee.CharField(max_length=255, index=True)
+        revision = peewee.IntegerField()
+        updated_at = peewee.DateTimeField(default=lambda: dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
+
+        class Meta:
+            database = db
+            table_name = "unit"
+
+    return Unit
+
+
+def create_unit_copy_v1(db: peewee.Database) -> None:
+    """The unit copy table as of version 1, for a consuming service's first migration."""
+    db.create_tables([make_unit_model(db)])
+
+
+def apply_unit_changed(Unit: type[peewee.Model]):
+    def handle(snapshot: dict, _delivery: Delivery) -> None:
+        fields_ = {k: snapshot[k] for k in ("id", "name", "kind", "parent_id", "path", "revision")}
+        excluded = peewee.EXCLUDED
+        (Unit.insert(**fields_, updated_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
+         .on_conflict(conflict_target=[Unit.id],
+                      update={Unit.name: excluded.name, Unit.kind: excluded.kind,
+                              Unit.parent_id: excluded.parent_id, Unit.path: excluded.path,
+                              Unit.revision: excluded.revision, Unit.updated_at: excluded.updated_at},
+                      where=(Unit.revision < excluded.revision))
+         .execute())
+    return handle
+
+
+class UnitCopySchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    kind = fields.String()
+    parent_id = fields.Integer(allow_none=True)
+    path = fields.String()
+    revision = fields.Integer()
+
+
+def units_blueprint(Unit: type[peewee.Model]) -> Blueprint:
+    blp = Blueprint("units", __name__, url_prefix="/api/units", description="本服务保存的单位树副本（由登记服务的事件同步）")
+
+    @blp.route("")
+    @blp.response(200, UnitCopySchema(many=True))
+    @requires()
+    def list_units():
+        """本人单位及下级单位（联席会议办公室可见全部）"""
+        who = current_identity()
+        query = Unit.select().order_by(Unit.path)
+        if not who.sees_all:
+            query = query.where(Unit.path.startswith(who.unit_path))
+        return list(query)
+
+    return blp

@@ -1,0 +1,5 @@
+"""The inquiry service's HTTP API."""
+from govmb.unit_copy import units_blueprint
+from services.inquiry.models import Unit
+
+BLUEPRINTS = [units_blueprint(Unit)]

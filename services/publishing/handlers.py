@@ -1,0 +1,7 @@
+"""Events the publishing service consumes: event type → handler (see govmb.contracts.SUBSCRIPTIONS)."""
+from govmb.unit_copy import apply_unit_changed
+from services.publishing.models import Unit
+
+HANDLERS = {
+    "registry.unit.changed": apply_unit_changed(Unit),
+}

@@ -1,0 +1,9 @@
+"""The publishing service's own tables."""
+import peewee
+
+from govmb.bus.store import BusStore
+from govmb.unit_copy import make_unit_model
+
+db = peewee.DatabaseProxy()
+bus = BusStore(db, "publishing")
+Unit = make_unit_model(db)  # its own copy of the registry's unit tree

@@ -1,0 +1,77 @@
+"""The registry's operations on units. Each change and its events commit together."""
+from __future__ import annotations
+
+from flask_smorest import abort
+
+from govmb.contracts.registry import UNIT_KINDS
+from services.registry.models import Unit, bus, db, now
+
+
+def _invalid(field: str, message: str):
+    abort(422, errors={field: [message]})
+
+
+def _parent_or_invalid(parent_id: int | None) -> Unit | None:
+    if parent_id is None:
+        return None
+    parent = Unit.get_or_none(Unit.id == parent_id)
+    if parent is None:
+        _invalid("parent_id", f"上级单位 {parent_id} 不存在")
+    return parent
+
+
+def _name_taken(name: str, parent: Unit | None, except_id: int | None = None) -> bool:
+    query = Unit.select().where(Unit.name == name,
+                                Unit.parent.is_null() if parent is None else Unit.parent == parent)
+    if except_id is not None:
+        query = query.where(Unit.id != except_id)
+    return query.exists()
+
+
+def create_unit(name: str, kind: str, parent_id: int | None) -> Unit:
+    name = name.strip()
+    if not name:
+        _invalid("name", "单位名称不能为空")
+    if kind not in UNIT_KINDS:
+        _invalid("kind", f"单位类别须为 {', '.join(UNIT_KINDS)} 之一")
+    with db.atomic():
+        parent = _parent_or_invalid(parent_id)
+        if _name_taken(name, parent):
+            _invalid("name", f"同一上级单位下已有名为“{name}”的单位")
+        unit = Unit.create(name=name, kind=kind, parent=parent, path="/")
+        unit.path = f"{parent.path if parent else '/'}{unit.id}/"
+        unit.save()
+        bus.emit("registry.unit.changed", unit.snapshot())
+    return unit
+
+
+def update_unit(unit: Unit, name: str | None = None, parent_id: int | None = None,
+                move: bool = False) -> Unit:
+    """Rename and/or move a unit; a move re-paths its whole subtree, one event per unit."""
+    with db.atomic():
+        unit = Unit.get_by_id(unit.id)
+        new_parent = _parent_or_invalid(parent_id) if move else unit.parent
+        if move and new_parent is not None and new_parent.path.startswith(unit.path):
+            _invalid("parent_id", "不能把单位移到它自身或它的下级单位之下")
+        new_name = name.strip() if name is not None else unit.name
+        if not new_name:
+            _invalid("name", "单位名称不能为空")
+        if _name_taken(new_name, new_parent, except_id=unit.id):
+            _invalid("name", f"同一上级单位下已有名为“{new_name}”的单位")
+        old_path = unit.path
+        new_path = f"{new_parent.path if new_parent else '/'}{unit.id}/"
+        unit.name, unit.parent, unit.path = new_name, new_parent, new_path
+        unit.revision += 1
+        unit.updated_at = now()
+        unit.save()
+        bus.emit("registry.unit.changed", unit.snapshot())
+        if new_path != old_path:
+            descendants = (Unit.select().where(Unit.path.startswith(old_path), Unit.id != unit.id)
+                           .order_by(Unit.path))
+            for child in descendants:
+                child.path = new_path + child.path[len(old_path):]
+                child.revision += 1
+                child.updated_at = now()
+                child.save()
+                bus.emit("registry.unit.changed", child.snapshot())
+    return unit

@@ -1,0 +1,61 @@
+"""Fixtures shared by every test."""
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+
+from govmb.auth import Identity, issue_token
+from govmb.config import DEV_SECRET
+from tests import infra
+
+
+@pytest.fixture(scope="session")
+def amqp_url():
+    with infra.rabbitmq_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    with infra.postgres_server() as url:
+        yield url
+
+
+@pytest.fixture
+def pg_url(postgres_server):
+    """A fresh PostgreSQL database for one test."""
+    with infra.fresh_database(postgres_server) as url:
+        yield url
+
+
+@pytest.fixture
+def namespace(amqp_url):
+    """A bus namespace of the test's own on the shared broker; its queues are deleted after."""
+    ns = f"t{uuid.uuid4().hex[:10]}"
+    yield ns
+    from govmb.config import SERVICES
+    queues = [f"{ns}.{s}{suffix}" for s in (*SERVICES, "ticker") for suffix in ("", ".dead")]
+    infra.delete_namespace(amqp_url, queues, [f"{ns}.events", f"{ns}.dead"])
+
+
+def token(unit_id: int, unit_path: str, *roles: str, person: int = 1, secret: str = DEV_SECRET) -> str:
+    who = Identity(person, "测试用户", unit_id, unit_path, frozenset(roles))
+    return issue_token(who, secret, 3600)
+
+
+def auth(unit_id: int, unit_path: str, *roles: str) -> dict:
+    return {"Authorization": f"Bearer {token(unit_id, unit_path, *roles)}"}
+
+
+def wait_for(predicate, timeout: float = 30.0, interval: float = 0.05, message: str = "condition"):
+    """Poll until predicate() is truthy; its last value, or a failure naming what never happened."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout}s waiting for {message}; last value {value!r}")
+        time.sleep(interval)

@@ -1,0 +1,108 @@
+"""The bus on the in-process transport and SQLite: the embedded mode's guarantees."""
+import json
+import threading
+import uuid
+
+import pytest
+
+from govmb.bus.memory import MemoryBroker
+from govmb.bus.message import Message
+from govmb.bus.relay import PublishError, Relay
+from tests.buskit import TickKit, topology
+
+
+@pytest.fixture
+def kit(tmp_path):
+    k = TickKit(f"sqlite:///{tmp_path / 'ticks.db'}")
+    k.create_tables()
+    return k
+
+
+@pytest.fixture
+def broker():
+    return MemoryBroker(topology("mem", delivery_limit=3))
+
+
+def tick(n: int, message_id: str | None = None, poison: bool = False, version: int = 1) -> Message:
+    return Message(message_id or str(uuid.uuid4()), "test.tick", version,
+                   json.dumps({"n": n, "poison": poison}), "test", "2026-11-23T00:00:00+00:00")
+
+
+def drain(broker, kit, until) -> None:
+    stop = threading.Event()
+    t = threading.Thread(target=broker.consume, args=("mem.ticker", kit.consumer(), stop, 50))
+    t.start()
+    try:
+        from tests.conftest import wait_for
+        wait_for(until, timeout=20, message="the queue to be handled")
+    finally:
+        stop.set()
+        t.join(5)
+
+
+def test_the_same_message_delivered_twice_makes_one_effect(kit, broker):
+    same = tick(7, message_id="m-1")
+    broker.publish_batch([same, same, tick(8)])
+    q = broker.queues["mem.ticker"]
+    drain(broker, kit, lambda: q.depth() == 0 and q.unacked() == 0)
+    assert kit.counts() == (2, 2, 2)
+
+
+def test_relay_and_consumer_carry_every_event_once(kit, broker):
+    kit.emit(range(250))
+    stop = threading.Event()
+    relay = Relay(kit.store, broker, batch_size=100, poll_seconds=0.01)
+    t = threading.Thread(target=relay.run, args=(stop,))
+    t.start()
+    try:
+        drain(broker, kit, lambda: kit.counts()[0] == 250)
+    finally:
+        stop.set()
+        t.join(5)
+    assert kit.counts() == (250, 250, 250)
+    assert kit.unsent() == 0
+
+
+def test_a_poison_message_ends_in_the_dead_letter_queue_and_the_rest_flow(kit, broker):
+    broker.publish_batch([tick(1), tick(2, message_id="poison", poison=True), tick(3)])
+    dead = broker.queues["mem.ticker.dead"]
+    drain(broker, kit, lambda: dead.depth() == 1 and kit.counts()[0] == 2)
+    assert kit.counts() == (2, 2, 2)
+    failure = kit.store.BusFailure.get_by_id("poison")
+    assert failure.attempts == 4  # the first delivery and three redeliveries (delivery limit 3)
+    assert "poison" in failure.error
+
+
+def test_a_newer_version_goes_straight_to_the_dead_letter_queue(kit, broker):
+    broker.publish_batch([tick(1, message_id="v9", version=9), tick(2)])
+    dead = broker.queues["mem.ticker.dead"]
+    drain(broker, kit, lambda: dead.depth() == 1 and kit.counts()[0] == 1)
+    failure = kit.store.BusFailure.get_by_id("v9")
+    assert failure.dead and "newer" in failure.error
+
+
+def test_a_malformed_body_goes_straight_to_the_dead_letter_queue(kit, broker):
+    bad = Message("bad-json", "test.tick", 1, "{not json", "test", "2026-11-23T00:00:00+00:00")
+    broker.publish_batch([bad, tick(5)])
+    dead = broker.queues["mem.ticker.dead"]
+    drain(broker, kit, lambda: dead.depth() == 1 and kit.counts()[0] == 1)
+    assert kit.store.BusFailure.get_by_id("bad-json").dead
+
+
+def test_an_event_no_queue_is_bound_for_is_refused_like_mandatory(broker):
+    stray = Message("x", "nobody.listens", 1, "{}", "test", "2026-11-23T00:00:00+00:00")
+    with pytest.raises(PublishError, match="no queue"):
+        broker.publish_batch([tick(1), stray])
+    assert broker.queues["mem.ticker"].depth() == 0  # nothing of the refused batch was delivered
+
+
+def test_an_unconfirmed_batch_stays_in_the_outbox(kit):
+    class Refusing:
+        def publish_batch(self, messages):
+            raise PublishError("broker down")
+
+    kit.emit(range(3))
+    with pytest.raises(PublishError):
+        with kit.db.connection_context():
+            Relay(kit.store, Refusing()).run_once()
+    assert kit.unsent() == 3
