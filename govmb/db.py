@@ -22,7 +22,7 @@ def open_database(url: str, max_connections: int = 20) -> peewee.Database:
         params = parse(url)
         return PooledPostgresqlDatabase(
             params.pop("database"), max_connections=max_connections, stale_timeout=300,
-            timeout=10, autorollback=True, **params)
+            timeout=10, **params)
     if scheme == "sqlite":
         path = url[len("sqlite:///"):]
         if path != ":memory:":

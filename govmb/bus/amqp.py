@@ -184,8 +184,7 @@ class AmqpPublisher:
                 self._by_message[m.message_id] = batch
         except AMQPError as exc:
             batch.fail(f"publish failed: {exc!r}")
-            return
-        failpoint("relay.after_publish")
+
 
     def _on_return(self, channel, method, props, body) -> None:
         # The broker sends basic.return before the ack of an unroutable mandatory message.
@@ -194,6 +193,7 @@ class AmqpPublisher:
             batch.error = batch.error or f"unroutable: no queue bound for {method.routing_key}"
 
     def _on_confirm(self, frame) -> None:
+        failpoint("relay.on_confirm")  # the broker holds the batch; the relay has not marked it sent
         method = frame.method
         error = None if isinstance(method, Basic.Ack) else "the broker refused (nack) a message"
         if method.multiple:

@@ -13,7 +13,7 @@ import peewee
 
 from govmb.bus.failpoints import failpoint
 from govmb.bus.message import Delivery
-from govmb.bus.store import BusStore
+from govmb.bus.store import MESSAGE_ID_MAX, BusStore
 from govmb.context import reset_correlation_id, set_correlation_id
 from govmb.contracts import ContractError, load_incoming
 
@@ -54,8 +54,8 @@ class InboxConsumer:
 
     def _handle(self, d: Delivery) -> Outcome:
         try:
-            if not d.message_id or not d.event_type:
-                raise ContractError(d.event_type or "?", "a message without message_id or type")
+            if not d.message_id or not d.event_type or len(d.message_id) > MESSAGE_ID_MAX:
+                raise ContractError(d.event_type or "?", f"a message needs a type and a message_id of at most {MESSAGE_ID_MAX} characters")
             handler = self.handlers.get(d.event_type)
             if handler is None:
                 raise ContractError(d.event_type, "no handler in this service for this event type")

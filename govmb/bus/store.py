@@ -12,6 +12,9 @@ from govmb.context import get_correlation_id
 from govmb.contracts import contract, validate_outgoing
 
 
+MESSAGE_ID_MAX = 64  # our ids are UUIDs; a foreign producer's may be longer, up to this
+
+
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
@@ -39,13 +42,13 @@ class BusStore:
             sent_at = peewee.DateTimeField(null=True)
 
         class Inbox(Base):
-            message_id = peewee.CharField(max_length=36, primary_key=True)
+            message_id = peewee.CharField(max_length=MESSAGE_ID_MAX, primary_key=True)
             event_type = peewee.CharField(max_length=100)
             received_at = peewee.DateTimeField(default=utcnow)
 
         class BusFailure(Base):
             """The last error of each message a handler failed on: what ops read beside the DLQ."""
-            message_id = peewee.CharField(max_length=64, primary_key=True)
+            message_id = peewee.CharField(max_length=MESSAGE_ID_MAX, primary_key=True)
             event_type = peewee.CharField(max_length=100, null=True)
             attempts = peewee.IntegerField(default=0)
             dead = peewee.BooleanField(default=False)
@@ -101,7 +104,7 @@ class BusStore:
         return self.db.execute(query).rowcount == 1
 
     def record_failure(self, message_id: str, event_type: str | None, error: str, dead: bool) -> None:
-        (self.BusFailure.insert(message_id=message_id, event_type=event_type, attempts=1, dead=dead,
+        (self.BusFailure.insert(message_id=message_id[:MESSAGE_ID_MAX], event_type=(event_type or "")[:100] or None, attempts=1, dead=dead,
                                 error=error[:4000])
          .on_conflict(conflict_target=[self.BusFailure.message_id],
                       update={self.BusFailure.attempts: self.BusFailure.attempts + 1,
