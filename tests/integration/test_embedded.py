@@ -1,0 +1,65 @@
+"""The embedded default: one process, SQLite files, the in-process bus, the demo city."""
+import pytest
+import requests
+
+from govmb.embedded import EmbeddedSystem
+from tests.conftest import auth, wait_for
+
+ADMIN = auth(1, "/1/", "admin")
+
+
+@pytest.fixture
+def system(tmp_path, monkeypatch):
+    monkeypatch.setenv("GOVMB_DATA_DIR", str(tmp_path))
+    for var in ("AMQP_URL", "DATABASE_URL", "GOVMB_MODE"):
+        monkeypatch.delenv(var, raising=False)
+    s = EmbeddedSystem(port=0).start()
+    yield f"http://127.0.0.1:{s.port}"
+    s.stop()
+
+
+def units(base, service, headers=ADMIN):
+    r = requests.get(f"{base}/{service}/api/units", headers=headers, timeout=5)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_the_demo_city_is_in_every_service_and_new_units_follow(system):
+    demo = units(system, "registry")
+    assert len(demo) == 56 and demo[0]["name"] == "南昌市"
+    for service in ("publishing", "inquiry", "assessment"):
+        wait_for(lambda: len(units(system, service)) == 56, message=f"{service}'s copy of the demo city")
+
+    r = requests.post(f"{system}/registry/api/units", json={"name": "湾里管理局", "kind": "zone", "parent_id": 1},
+                      headers=ADMIN, timeout=5)
+    assert r.status_code == 201, r.text
+    for service in ("publishing", "inquiry", "assessment"):
+        wait_for(lambda: any(u["name"] == "湾里管理局" for u in units(system, service)), message=service)
+
+
+def test_the_web_app_shows_every_service_ready(system):
+    page = requests.get(system + "/", timeout=5)
+    assert page.status_code == 200 and "政务微博管理平台" in page.text
+    status = requests.get(system + "/status", timeout=10).text
+    assert status.count("正常") == 4 and "不可用" not in status
+    assert requests.get(system + "/static/vendor/htmx.min.js", timeout=5).status_code == 200
+
+
+@pytest.mark.parametrize("service", ["registry", "publishing", "inquiry", "assessment"])
+def test_every_service_answers_health_readiness_openapi_and_metrics(system, service):
+    base = f"{system}/{service}"
+    assert requests.get(base + "/healthz", timeout=5).json()["status"] == "ok"
+    ready = requests.get(base + "/readyz", timeout=5).json()
+    assert ready["checks"]["database"] == "ok" and ready["checks"]["broker"] == "进程内传输"
+    spec = requests.get(base + "/openapi.json", timeout=5).json()
+    assert "/api/units" in spec["paths"]
+    metrics = requests.get(base + "/metrics", timeout=5).text
+    assert f'govmb_outbox_backlog{{service="{service}"}}' in metrics
+    assert "govmb_http_requests_total" in metrics
+
+
+def test_a_correlation_id_comes_back_and_a_bad_one_is_replaced(system):
+    r = requests.get(system + "/registry/healthz", headers={"X-Correlation-ID": "abc-123"}, timeout=5)
+    assert r.headers["X-Correlation-ID"] == "abc-123"
+    r = requests.get(system + "/registry/healthz", headers={"X-Correlation-ID": "<script>"}, timeout=5)
+    assert r.headers["X-Correlation-ID"] != "<script>" and len(r.headers["X-Correlation-ID"]) == 32

@@ -1,0 +1,68 @@
+"""The first real flow: the registry creates and moves units; the publishing, inquiry and
+assessment services keep their own copies of the tree, fed only by events."""
+import pytest
+
+from govmb.worker import Worker
+from tests import infra
+from tests.conftest import auth, wait_for
+from tests.system import SERVICES, migrated_app, settings_for, spec_of
+
+pytestmark = pytest.mark.integration
+ADMIN = auth(1, "/1/", "admin")
+COPIES = ("publishing", "inquiry", "assessment")
+
+
+@pytest.fixture
+def distributed(postgres_server, amqp_url, namespace):
+    """Each service on its own PostgreSQL database, talking over the real RabbitMQ."""
+    dbs = [infra.fresh_database(postgres_server, prefix=f"govmb_{s}") for s in SERVICES]
+    apps, workers = {}, []
+    try:
+        for name, cm in zip(SERVICES, dbs):
+            settings = settings_for(name, cm.__enter__(), amqp_url, namespace)
+            apps[name] = migrated_app(name, settings).test_client()
+            workers.append(Worker(spec_of(name), settings).start())
+        yield apps
+    finally:
+        for w in workers:
+            w.stop()
+        for name in SERVICES:
+            spec_of(name).db.close_all()
+        for cm in dbs:
+            cm.__exit__(None, None, None)
+
+
+def copy_of(client, headers=ADMIN):
+    r = client.get("/api/units", headers=headers)
+    assert r.status_code == 200, r.json
+    return {u["id"]: u for u in r.json}
+
+
+def create(registry, name, kind, parent_id=None):
+    r = registry.post("/api/units", json={"name": name, "kind": kind, "parent_id": parent_id}, headers=ADMIN)
+    assert r.status_code == 201, r.json
+    return r.json
+
+
+def test_units_reach_every_other_service_through_rabbitmq(distributed):
+    registry = distributed["registry"]
+    city = create(registry, "南昌市", "region")
+    district = create(registry, "东湖区", "district", city["id"])
+    dept = create(registry, "东湖区教育体育局", "department", district["id"])
+    county = create(registry, "进贤县", "county", city["id"])
+    for name in COPIES:
+        wait_for(lambda: len(copy_of(distributed[name])) == 4, message=f"{name}'s copy of 4 units")
+        units = copy_of(distributed[name])
+        assert units[dept["id"]]["path"] == f"/{city['id']}/{district['id']}/{dept['id']}/"
+
+    # A move re-paths the subtree in every copy.
+    r = registry.patch(f"/api/units/{district['id']}", json={"parent_id": county["id"]}, headers=ADMIN)
+    assert r.status_code == 200, r.json
+    want = f"/{city['id']}/{county['id']}/{district['id']}/{dept['id']}/"
+    for name in COPIES:
+        wait_for(lambda: copy_of(distributed[name])[dept["id"]]["path"] == want, message=f"{name} to see the move")
+
+    # Each service answers only for the caller's subtree.
+    district_staff = auth(district["id"], want[: want.index(str(dept["id"]))], "operator")
+    for name in COPIES:
+        assert set(copy_of(distributed[name], district_staff)) == {district["id"], dept["id"]}

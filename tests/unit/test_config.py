@@ -1,0 +1,42 @@
+import pytest
+
+from govmb.config import DEV_SECRET, ConfigError, Settings
+
+
+def test_the_embedded_default_needs_no_environment(monkeypatch):
+    for var in ("GOVMB_MODE", "DATABASE_URL", "AMQP_URL", "TOKEN_SECRET", "REGISTRY_DATABASE_URL"):
+        monkeypatch.delenv(var, raising=False)
+    s = Settings.from_env("registry")
+    assert s.database_url.startswith("sqlite:///") and s.database_url.endswith("registry.db")
+    assert s.amqp_url is None and s.token_secret == DEV_SECRET
+
+
+def test_a_service_database_url_wins_over_the_shared_one(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://h/shared")
+    monkeypatch.setenv("INQUIRY_DATABASE_URL", "postgresql://h/inquiry")
+    assert Settings.from_env("inquiry").database_url == "postgresql://h/inquiry"
+    assert Settings.from_env("registry").database_url == "postgresql://h/shared"
+
+
+@pytest.mark.parametrize("env,problem", [
+    ({}, "TOKEN_SECRET"),
+    ({"TOKEN_SECRET": DEV_SECRET}, "TOKEN_SECRET"),
+    ({"TOKEN_SECRET": "s" * 40}, "PostgreSQL"),
+    ({"TOKEN_SECRET": "s" * 40, "DATABASE_URL": "postgresql://h/db"}, "AMQP_URL"),
+])
+def test_production_mode_refuses_defaults(monkeypatch, env, problem):
+    for var in ("DATABASE_URL", "AMQP_URL", "TOKEN_SECRET", "REGISTRY_DATABASE_URL"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("GOVMB_MODE", "production")
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    with pytest.raises(ConfigError, match=problem):
+        Settings.from_env("registry")
+
+
+def test_production_mode_starts_with_real_settings(monkeypatch):
+    monkeypatch.setenv("GOVMB_MODE", "production")
+    monkeypatch.setenv("TOKEN_SECRET", "s" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://h/db")
+    monkeypatch.setenv("AMQP_URL", "amqp://h")
+    assert Settings.from_env("registry").production
