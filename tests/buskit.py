@@ -98,14 +98,17 @@ def main() -> None:
     parser.add_argument("--amqp", required=True)
     parser.add_argument("--ns", required=True)
     parser.add_argument("--prefetch", type=int, default=50)
+    parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--noop", action="store_true", help="consume with a handler that does nothing")
     args = parser.parse_args()
     kit, topo, stop = TickKit(args.db), topology(args.ns), threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     if args.role == "consume":
-        amqp.consume(args.amqp, topo, topo.queue_name("ticker"), kit.consumer(), stop, prefetch=args.prefetch)
+        consumer = InboxConsumer(kit.store, {"test.tick": lambda p, d: None}) if args.noop else kit.consumer()
+        amqp.consume(args.amqp, topo, topo.queue_name("ticker"), consumer, stop, prefetch=args.prefetch)
     else:
         publisher = amqp.AmqpPublisher(args.amqp, topo).start()
-        Relay(kit.store, publisher, batch_size=100).run(stop)
+        Relay(kit.store, publisher, batch_size=args.batch, poll_seconds=0.005).run(stop)
         publisher.stop()
 
 

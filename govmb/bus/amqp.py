@@ -236,6 +236,10 @@ class AmqpPublisher:
             self._conn.ioloop.stop()
 
 
+def _nothing() -> None:
+    pass
+
+
 def consume(url: str, topology: Topology, queue: str, consumer: InboxConsumer, stop: threading.Event,
             prefetch: int = 200, heartbeat: int = 30, name: str = "consumer") -> None:
     """Consume until `stop` is set, reconnecting with back-off after any broker failure."""
@@ -276,8 +280,10 @@ def _consume_connection(url, topology, queue, consumer, stop, prefetch, heartbea
             buffer.clear()
             future = pool.submit(handle_until_done, consumer, deliveries, stop,
                                  lambda s: time.sleep(s))
+            # Wake this thread the moment the handler is done (the one thread-safe pika call).
+            future.add_done_callback(lambda _f: conn.add_callback_threadsafe(_nothing))
             while not future.done():
-                conn.process_data_events(time_limit=0.02)  # heartbeats while the handler runs
+                conn.process_data_events(time_limit=1)  # heartbeats while the handler runs
             outcomes = future.result()
             if outcomes is None:
                 break  # stopping: unacked messages return to the queue when the channel closes

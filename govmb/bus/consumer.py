@@ -35,41 +35,78 @@ class DatabaseUnavailable(RuntimeError):
 _DB_DOWN = (peewee.OperationalError, peewee.InterfaceError)
 
 
+class _HandlerFailed(Exception):
+    """A handler raised in the fast path: the batch is rolled back and redone one by one."""
+
+
 @dataclass
 class InboxConsumer:
     store: BusStore
     handlers: dict[str, Handler]
 
     def handle_batch(self, deliveries: list[Delivery]) -> list[Outcome]:
+        """Fast path: the whole batch in one transaction, the inbox claimed in one statement.
+        If any handler fails, that transaction is rolled back and the batch is redone with a
+        savepoint per message, so only the failing message is retried."""
         db = self.store.db
         try:
             db.connect(reuse_if_open=True)
-            with db.atomic():
-                outcomes = [self._handle(d) for d in deliveries]
+            try:
+                with db.atomic():
+                    outcomes = self._run(deliveries, isolate=False)
+            except _HandlerFailed:
+                with db.atomic():
+                    outcomes = self._run(deliveries, isolate=True)
         except _DB_DOWN as exc:
             _discard_connection(db)
             raise DatabaseUnavailable(str(exc)) from exc
         failpoint("consumer.after_commit")
         return outcomes
 
-    def _handle(self, d: Delivery) -> Outcome:
-        try:
-            if not d.message_id or not d.event_type or len(d.message_id) > MESSAGE_ID_MAX:
-                raise ContractError(d.event_type or "?", f"a message needs a type and a message_id of at most {MESSAGE_ID_MAX} characters")
-            handler = self.handlers.get(d.event_type)
-            if handler is None:
-                raise ContractError(d.event_type, "no handler in this service for this event type")
-            payload = load_incoming(d.event_type, int(d.headers.get("version") or 1), d.payload())
-        except (ContractError, ValueError, UnicodeDecodeError) as exc:
-            log.error("message refused", extra={"message_id": d.message_id, "error": str(exc)})
-            self.store.record_failure(d.message_id or f"tag-{d.tag}", d.event_type, str(exc), dead=True)
-            return Outcome.DEAD
+    def _run(self, deliveries: list[Delivery], isolate: bool) -> list[Outcome]:
+        outcomes: list[Outcome] = [Outcome.DEAD] * len(deliveries)
+        valid = []
+        for i, d in enumerate(deliveries):
+            try:
+                valid.append((i, d, self._parse(d)))
+            except (ContractError, ValueError, UnicodeDecodeError) as exc:
+                log.error("message refused", extra={"message_id": d.message_id, "error": str(exc)})
+                self.store.record_failure(d.message_id or f"tag-{d.tag}", d.event_type, str(exc), dead=True)
+        if isolate:
+            for i, d, payload in valid:
+                outcomes[i] = self._handle_isolated(d, payload)
+            return outcomes
+        new = self.store.remember_many([(d.message_id, d.event_type) for _, d, _ in valid])
+        for i, d, payload in valid:
+            outcomes[i] = Outcome.ACK
+            if d.message_id not in new:
+                continue  # handled before: a duplicate
+            new.discard(d.message_id)  # a second copy within this batch is a duplicate too
+            token = set_correlation_id(d.headers.get("correlation_id"))
+            try:
+                self.handlers[d.event_type](payload, d)
+            except _DB_DOWN:
+                raise
+            except Exception as exc:
+                raise _HandlerFailed() from exc
+            finally:
+                reset_correlation_id(token)
+        return outcomes
+
+    def _parse(self, d: Delivery) -> dict:
+        if not d.message_id or not d.event_type or len(d.message_id) > MESSAGE_ID_MAX:
+            raise ContractError(d.event_type or "?",
+                                f"a message needs a type and a message_id of at most {MESSAGE_ID_MAX} characters")
+        if d.event_type not in self.handlers:
+            raise ContractError(d.event_type, "no handler in this service for this event type")
+        return load_incoming(d.event_type, int(d.headers.get("version") or 1), d.payload())
+
+    def _handle_isolated(self, d: Delivery, payload: dict) -> Outcome:
         token = set_correlation_id(d.headers.get("correlation_id"))
         try:
             with self.store.db.atomic():  # a savepoint: a failing handler undoes only itself
-                if not self.store.remember(d.message_id, d.event_type):
-                    return Outcome.ACK
-                handler(payload, d)
+                if self.store.remember(d.message_id, d.event_type):
+                    self.handlers[d.event_type](payload, d)
             return Outcome.ACK
         except _DB_DOWN:
             raise

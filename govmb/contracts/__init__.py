@@ -6,7 +6,9 @@ dead-letter queue, visible to ops), never silently dropped.
 """
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, RAISE, ValidationError
+from functools import lru_cache
+
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError
 
 from govmb.contracts import registry
 from govmb.contracts.base import Contract, ContractError, NewerVersion
@@ -43,12 +45,17 @@ def validate_outgoing(event_type: str, payload: dict) -> dict:
     return schema.dump(loaded)
 
 
+@lru_cache(maxsize=None)
+def _incoming_schema(schema: type) -> Schema:
+    return schema(unknown=EXCLUDE)  # a consumer tolerates fields added within its version
+
+
 def load_incoming(event_type: str, version: int, payload: dict) -> dict:
     c = contract(event_type)
     if version > c.version:
         raise NewerVersion(event_type, f"version {version} is newer than the known version {c.version}")
     try:
-        return c.schema(unknown=EXCLUDE).load(payload)
+        return _incoming_schema(c.schema).load(payload)
     except ValidationError as exc:
         raise ContractError(event_type, exc.messages) from None
 
