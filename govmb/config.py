@@ -75,6 +75,8 @@ class Settings:
             return
         if self.token_secret == DEV_SECRET or len(self.token_secret) < 32:
             raise ConfigError("production mode needs TOKEN_SECRET: at least 32 characters, not the default")
+        if self.service not in SERVICES:  # the web app keeps no data and uses no bus
+            return
         if self.database_url.startswith("sqlite"):
             raise ConfigError(f"production mode needs a PostgreSQL DATABASE_URL for {self.service}")
         if not self.amqp_url:

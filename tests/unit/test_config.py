@@ -40,3 +40,11 @@ def test_production_mode_starts_with_real_settings(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql://h/db")
     monkeypatch.setenv("AMQP_URL", "amqp://h")
     assert Settings.from_env("registry").production
+
+
+def test_the_web_app_in_production_needs_only_its_secret(monkeypatch):
+    for var in ("DATABASE_URL", "AMQP_URL"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("GOVMB_MODE", "production")
+    monkeypatch.setenv("TOKEN_SECRET", "s" * 40)
+    assert Settings.from_env("web").production

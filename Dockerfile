@@ -1,0 +1,16 @@
+# One image for every service, worker and the web app; the command picks the process.
+FROM node:20-slim AS assets
+WORKDIR /assets
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PROMETHEUS_MULTIPROC_DIR=/tmp/metrics
+WORKDIR /app
+COPY requirements.lock .
+RUN pip install --no-cache-dir -r requirements.lock
+COPY . .
+COPY --from=assets /assets/node_modules web/node_modules
+RUN mkdir -p /tmp/metrics && useradd --system --home /app govmb && chown -R govmb /tmp/metrics
+USER govmb
+EXPOSE 8000

@@ -1,0 +1,22 @@
+"""gunicorn settings for every service and the web app (distributed mode).
+
+Nothing opens a database or broker connection at import or in the master: each forked
+worker opens its own pooled connections on its first request.
+"""
+import os
+
+from prometheus_client import multiprocess
+
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+worker_class = "gthread"
+threads = int(os.environ.get("THREADS", "4"))
+timeout = 30
+graceful_timeout = 20
+accesslog = "-"
+preload_app = False
+
+
+def child_exit(server, worker):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.mark_process_dead(worker.pid)
