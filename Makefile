@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup run test bench lint clean
+.PHONY: setup run test bench clean
 
 setup: $(VENV)/.installed web/node_modules/.installed
 
@@ -20,7 +20,8 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 run: setup  ## the whole system, embedded: SQLite, in-process bus, demo city, http://127.0.0.1:8000/
 	$(BIN)/python -m govmb.embedded
 
-test: setup  ## every test: unit, integration (RabbitMQ and PostgreSQL), fault tests
+test: setup  ## every test: lint, unit, integration (RabbitMQ and PostgreSQL), fault tests
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 bench: setup  ## the bus benchmark on PostgreSQL and RabbitMQ; writes docs/benchmarks.md

@@ -15,9 +15,9 @@ import json
 import os
 import platform
 import signal
+import statistics
 import subprocess
 import sys
-import statistics
 import threading
 import time
 import uuid
@@ -154,10 +154,10 @@ def bus_latency(url: str, kit: TickKit, db_url: str, ns: str, rate: int, seconds
     while kit.unsent() or inbox_count(kit) < total:
         time.sleep(0.05)
     procs.stop()
-    O, I = kit.store.Outbox, kit.store.Inbox
+    out, inbox = kit.store.Outbox, kit.store.Inbox
     with kit.db.connection_context():
-        rows = (O.select(O.created_at, I.received_at).join(I, on=(O.message_id == I.message_id))
-                .where(O.id > first_id).tuples())
+        rows = (out.select(out.created_at, inbox.received_at).join(inbox, on=(out.message_id == inbox.message_id))
+                .where(out.id > first_id).tuples())
         lat = sorted((r - c).total_seconds() * 1000 for c, r in rows)
     return {"rate": rate, "achieved": achieved, "count": len(lat), "p50": statistics.median(lat),
             "p99": lat[int(len(lat) * 0.99) - 1], "max": lat[-1]}

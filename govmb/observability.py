@@ -8,8 +8,7 @@ import time
 from collections.abc import Callable
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
-from prometheus_client import (CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram,
-                               generate_latest, multiprocess)
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from pythonjsonlogger.json import JsonFormatter
 
 from govmb.context import accept_correlation_id, get_correlation_id, reset_correlation_id, set_correlation_id

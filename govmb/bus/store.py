@@ -11,7 +11,6 @@ from govmb.bus.message import Message
 from govmb.context import get_correlation_id
 from govmb.contracts import contract, validate_outgoing
 
-
 MESSAGE_ID_MAX = 64  # our ids are UUIDs; a foreign producer's may be longer, up to this
 
 

@@ -4,32 +4,13 @@ import signal
 import subprocess
 import sys
 
-import pika
 import pytest
 
-from govmb.bus import amqp
 from tests import infra
-from tests.buskit import TickKit, topology
 from tests.conftest import wait_for
 from tests.integration.test_bus_rabbitmq import raw_publish, tick
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def kit(pg_url):
-    k = TickKit(pg_url)
-    k.create_tables()
-    return k
-
-
-@pytest.fixture
-def topo(namespace, amqp_url):
-    t = topology(namespace, delivery_limit=3)
-    conn = pika.BlockingConnection(pika.URLParameters(amqp_url))
-    amqp.declare_topology(conn.channel(), t)
-    conn.close()
-    return t
 
 
 def start(role, kit_url, amqp_url, ns, failpoint=None, **extra):

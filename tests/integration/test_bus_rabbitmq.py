@@ -10,27 +10,10 @@ from govmb.bus import amqp
 from govmb.bus.message import Message
 from govmb.bus.relay import PublishError, Relay
 from tests import infra
-from tests.buskit import TickKit, topology
+from tests.buskit import topology
 from tests.conftest import wait_for
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def kit(pg_url):
-    k = TickKit(pg_url)
-    k.create_tables()
-    yield k
-    k.db.close_all() if hasattr(k.db.obj, "close_all") else None
-
-
-@pytest.fixture
-def topo(namespace, amqp_url):
-    t = topology(namespace, delivery_limit=3)
-    conn = pika.BlockingConnection(pika.URLParameters(amqp_url))
-    amqp.declare_topology(conn.channel(), t)
-    conn.close()
-    return t
 
 
 class Running:
