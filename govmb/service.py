@@ -36,6 +36,12 @@ class ServiceSpec:
     def blueprints(self) -> list[Blueprint]:
         return importlib.import_module(f"{self.package}.api").BLUEPRINTS
 
+    def init_app(self, app: Flask) -> None:
+        """Extensions a service's `api` module binds to its app (e.g. a rate limiter), if any."""
+        init = getattr(importlib.import_module(f"{self.package}.api"), "init_app", None)
+        if init is not None:
+            init(app)
+
     def handlers(self) -> dict[str, Handler]:
         return importlib.import_module(f"{self.package}.handlers").HANDLERS
 
@@ -91,6 +97,7 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
     api = ProblemApi(app)
     for bp in spec.blueprints():
         api.register_blueprint(bp)
+    spec.init_app(app)
 
     def database() -> str:
         spec.db.execute_sql("SELECT 1")

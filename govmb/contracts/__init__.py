@@ -21,9 +21,9 @@ CATALOGUE: dict[str, Contract] = {c.event_type: c for c in registry.CONTRACTS}
 
 # Which service consumes which event types: this is the bus topology (queue bindings).
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
-    "publishing": ("registry.unit.changed",),
-    "inquiry": ("registry.unit.changed",),
-    "assessment": ("registry.unit.changed",),
+    "publishing": ("registry.unit.changed", *registry.ACCOUNT_EVENTS),
+    "inquiry": ("registry.unit.changed", *registry.ACCOUNT_EVENTS),
+    "assessment": ("registry.unit.changed", *registry.ACCOUNT_EVENTS),
 }
 
 

@@ -1,5 +1,6 @@
 """The assessment service's HTTP API."""
+from govmb.account_copy import accounts_blueprint
 from govmb.unit_copy import units_blueprint
-from services.assessment.models import Unit
+from services.assessment.models import Account, Unit
 
-BLUEPRINTS = [units_blueprint(Unit)]
+BLUEPRINTS = [units_blueprint(Unit), accounts_blueprint(Account)]

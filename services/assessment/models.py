@@ -2,8 +2,10 @@
 import peewee
 
 from govmb.bus.store import BusStore
+from govmb.account_copy import make_account_model
 from govmb.unit_copy import make_unit_model
 
 db = peewee.DatabaseProxy()
 bus = BusStore(db, "assessment")
 Unit = make_unit_model(db)  # its own copy of the registry's unit tree
+Account = make_account_model(db)  # its own copy of the registry's accounts

@@ -1,5 +1,6 @@
 """The inquiry service's HTTP API."""
+from govmb.account_copy import accounts_blueprint
 from govmb.unit_copy import units_blueprint
-from services.inquiry.models import Unit
+from services.inquiry.models import Account, Unit
 
-BLUEPRINTS = [units_blueprint(Unit)]
+BLUEPRINTS = [units_blueprint(Unit), accounts_blueprint(Account)]

@@ -1,7 +1,9 @@
 """Events the publishing service consumes: event type → handler (see govmb.contracts.SUBSCRIPTIONS)."""
+from govmb.account_copy import account_handlers
 from govmb.unit_copy import apply_unit_changed
-from services.publishing.models import Unit
+from services.publishing.models import Account, Unit
 
 HANDLERS = {
     "registry.unit.changed": apply_unit_changed(Unit),
+    **account_handlers(Account),
 }

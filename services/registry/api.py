@@ -1,12 +1,33 @@
-"""The registry's HTTP API."""
+"""The registry's HTTP API: units, sign-in, people, accounts, the public hall."""
+import os
+
+from flask import request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint, abort
 
 from govmb.auth import current_identity, requires
-from services.registry import service
-from services.registry.models import Unit
-from services.registry.schemas import UnitQuerySchema, UnitSchema, UnitUpdateSchema
+from services.registry import accounts as life
+from services.registry import people, service
+from services.registry.hall import hall as hall_groups
+from services.registry.models import Account, Person, Unit
+from services.registry.platforms import platforms
+from services.registry.schemas import (AccountDetailSchema, AccountQuerySchema, AccountSchema, ActionSchema,
+                                       ApplicationSchema, HallQuerySchema, PersonQuerySchema, PersonSchema,
+                                       SecuritySchema, SessionSchema, SignInSchema, TeamSchema, UnitQuerySchema,
+                                       UnitSchema, UnitUpdateSchema)
 
+limiter = Limiter(key_func=get_remote_address, storage_uri=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+                  headers_enabled=True)
 units = Blueprint("units", __name__, url_prefix="/api/units", description="单位树")
+auth = Blueprint("auth", __name__, url_prefix="/api/auth", description="登录")
+people_bp = Blueprint("people", __name__, url_prefix="/api/people", description="人员")
+accounts = Blueprint("accounts", __name__, url_prefix="/api/accounts", description="政务微博账号：开设、备案、关闭")
+public = Blueprint("hall", __name__, url_prefix="/api/hall", description="政务微博大厅（公开）")
+
+
+def init_app(app) -> None:
+    limiter.init_app(app)
 
 
 def _visible_unit(unit_id: int) -> Unit:
@@ -16,6 +37,21 @@ def _visible_unit(unit_id: int) -> Unit:
     return unit
 
 
+def _me() -> Person:
+    person = Person.get_or_none(Person.id == current_identity().person_id)
+    if person is None or not person.active:
+        abort(401, message="登录人已不存在或已停用，请重新登录")
+    return person
+
+
+def _visible_account(account_id: int) -> Account:
+    account = Account.get_or_none(Account.id == account_id)
+    if account is None or not current_identity().may_see(account.unit.path):
+        abort(404, message=f"账号 {account_id} 不存在或不在您的管辖范围内")
+    return account
+
+
+# ------------------------------------------------------------------------------ units
 @units.route("")
 @units.arguments(UnitQuerySchema, location="query")
 @units.response(200, UnitSchema(many=True))
@@ -57,4 +93,152 @@ def update_unit(data, unit_id):
     return service.update_unit(unit, data.get("name"), data.get("parent_id"), move="parent_id" in data)
 
 
-BLUEPRINTS = [units]
+# ---------------------------------------------------------------------------- sign-in
+def _username_key() -> str:
+    body = request.get_json(silent=True)
+    return f"user:{body.get('username')}" if isinstance(body, dict) else get_remote_address()
+
+
+@auth.route("/sign-in", methods=["POST"])
+@limiter.limit(lambda: os.environ.get("SIGNIN_LIMIT_PER_ADDRESS", "30/minute"))
+@limiter.limit(lambda: os.environ.get("SIGNIN_LIMIT_PER_USER", "5/minute"), key_func=_username_key)
+@auth.arguments(SignInSchema)
+@auth.response(200, SessionSchema)
+def sign_in(data):
+    """登录：用户名和密码正确时返回令牌（每个用户名每分钟至多 5 次尝试）"""
+    person = people.authenticate(data["username"], data["password"])
+    if person is None:
+        abort(401, message="用户名或密码不正确")
+    return {"token": people.token_for(person), "person": person}
+
+
+@auth.route("/me")
+@auth.response(200, PersonSchema)
+@requires()
+def me():
+    return _me()
+
+
+# ----------------------------------------------------------------------------- people
+@people_bp.route("")
+@people_bp.arguments(PersonQuerySchema, location="query")
+@people_bp.response(200, PersonSchema(many=True))
+@requires()
+def list_people(args):
+    """本单位及下级单位的人员（用于组建工作团队）"""
+    who = current_identity()
+    query = Person.select().join(Unit).where(Person.active).order_by(Person.unit, Person.id)
+    if not who.sees_all:
+        query = query.where(Unit.path.startswith(who.unit_path))
+    if "unit_id" in args:
+        query = query.where(Person.unit == args["unit_id"])
+    return list(query)
+
+
+@people_bp.route("", methods=["POST"])
+@people_bp.arguments(PersonSchema)
+@people_bp.response(201, PersonSchema)
+@requires("admin", "joint_office")
+def create_person(data):
+    """新增人员（系统管理员、联席会议办公室）"""
+    unit = _visible_unit(data["unit_id"])
+    return people.create_person(unit, data["name"], data["username"], data["password"], data["roles"],
+                                data["rank"], data["title"])
+
+
+# --------------------------------------------------------------------------- accounts
+@accounts.route("/platforms")
+@accounts.response(200)
+def list_platforms():
+    """可开设账号的平台（配置项）"""
+    return [{"code": code, "name": name} for code, name in platforms().items()]
+
+
+@accounts.route("")
+@accounts.arguments(AccountQuerySchema, location="query")
+@accounts.response(200, AccountSchema(many=True))
+@requires()
+def list_accounts(args):
+    """本单位及下级单位的账号；awaiting=filing：待本单位确认备案的直属下级单位账号"""
+    who = current_identity()
+    query = Account.select(Account, Unit).join(Unit).order_by(Unit.path, Account.id)
+    if not who.sees_all:
+        query = query.where(Unit.path.startswith(who.unit_path))
+    if args.get("awaiting") == "filing":
+        query = query.where(Account.status == "filing")
+        if not who.has("joint_office"):
+            query = query.where(Unit.parent == who.unit_id)
+    if "status" in args:
+        query = query.where(Account.status == args["status"])
+    if "kind" in args:
+        query = query.where(Account.kind == args["kind"])
+    if "unit_id" in args:
+        unit = _visible_unit(args["unit_id"])
+        query = query.where(Unit.path.startswith(unit.path) if args["below"] else Unit.id == unit.id)
+    rows = list(query)
+    for a in rows:
+        a.status_name = life.STATUS_NAMES.get(a.status, a.status)
+    return rows
+
+
+@accounts.route("", methods=["POST"])
+@accounts.arguments(ApplicationSchema)
+@accounts.response(201, AccountDetailSchema)
+@requires("operator", "responsible_office", "leader", "principal_leader")
+def apply(data):
+    """提交开设申请（附工作方案与工作团队），或申报私人微博"""
+    me = _me()
+    return life.detail(life.apply(me, data), me, current_identity())
+
+
+@accounts.route("/<int:account_id>")
+@accounts.response(200, AccountDetailSchema)
+@requires()
+def get_account(account_id):
+    """账号详情：平台、团队、安全登记、每一步记录，以及当前登录人可办理的操作"""
+    return life.detail(_visible_account(account_id), _me(), current_identity())
+
+
+@accounts.route("/<int:account_id>/actions/<action>", methods=["POST"])
+@accounts.arguments(ActionSchema)
+@accounts.response(200, AccountDetailSchema)
+@requires()
+def take_action(data, account_id, action):
+    """办理一步：approve、return、resubmit、withdraw、acknowledge_filing、return_filing、register_platform、
+    activate、request_close、approve_close、reject_close、inform_superior、post_notice、deregister_platform、close"""
+    account, me = _visible_account(account_id), _me()
+    return life.detail(life.transition(account, action, me, current_identity(), data), me, current_identity())
+
+
+@accounts.route("/<int:account_id>/team", methods=["PUT"])
+@accounts.arguments(TeamSchema)
+@accounts.response(200, AccountDetailSchema)
+@requires()
+def change_team(data, account_id):
+    """调整工作团队（3 至 5 人：分管领导、责任处室、操作员）"""
+    account, me = _visible_account(account_id), _me()
+    return life.detail(life.change_team(account, me, current_identity(), data["members"], data["comment"]),
+                       me, current_identity())
+
+
+@accounts.route("/<int:account_id>/security", methods=["PUT"])
+@accounts.arguments(SecuritySchema)
+@accounts.response(200, AccountDetailSchema)
+@requires()
+def update_security(data, account_id):
+    """安全登记：密码保管人、允许操作的设备、最近一次修改密码的时间（本系统不保存任何平台密码）"""
+    account, me = _visible_account(account_id), _me()
+    life.update_security(account, me, current_identity(), data)
+    return life.detail(account, me, current_identity())
+
+
+# ------------------------------------------------------------------------------- hall
+@public.route("")
+@public.arguments(HallQuerySchema, location="query")
+@public.response(200)
+def hall(args):
+    """政务微博大厅：全部正常运行的政务账号，按地区或按系统分组（无需登录）"""
+    return hall_groups(args["group"])
+
+
+BLUEPRINTS = [units, auth, people_bp, accounts, public]

@@ -35,3 +35,95 @@ class Unit(BaseModel):
     def snapshot(self) -> dict:
         return {"id": self.id, "name": self.name, "kind": self.kind, "parent_id": self.parent_id,
                 "path": self.path, "revision": self.revision}
+
+
+class Person(BaseModel):
+    """Someone who signs in: a member of one unit, with roles and a rank."""
+    unit = peewee.ForeignKeyField(Unit, backref="people", on_delete="RESTRICT")
+    name = peewee.CharField(max_length=50)
+    username = peewee.CharField(max_length=50, unique=True)
+    password_hash = peewee.CharField(max_length=255)
+    roles = peewee.CharField(max_length=200)  # comma-separated, see govmb.auth.ROLES
+    rank = peewee.CharField(max_length=20, default="staff")  # see RANKS
+    title = peewee.CharField(max_length=50, default="")  # 职务
+    active = peewee.BooleanField(default=True)
+    created_at = peewee.DateTimeField(default=now)
+
+    @property
+    def role_set(self) -> frozenset[str]:
+        return frozenset(r for r in self.roles.split(",") if r)
+
+
+class Account(BaseModel):
+    """A government microblog account and where it stands in its life."""
+    unit = peewee.ForeignKeyField(Unit, backref="accounts", on_delete="RESTRICT")
+    name = peewee.CharField(max_length=30)
+    kind = peewee.CharField(max_length=20)  # institutional, official, leader, private
+    category = peewee.CharField(max_length=20, null=True)  # livelihood, policy (N11)
+    owner = peewee.ForeignKeyField(Person, null=True, backref="own_accounts", on_delete="RESTRICT")
+    profile = peewee.TextField(default="")  # a private account's declared profile (X7)
+    positioning = peewee.TextField(default="")  # 工作方案: 功能定位
+    rules = peewee.TextField(default="")  # 工作方案: 规章制度
+    mechanism = peewee.TextField(default="")  # 工作方案: 工作机制
+    exception_reason = peewee.TextField(default="")  # asks the superior for a second account on a platform
+    exception_approved = peewee.BooleanField(default=False)
+    status = peewee.CharField(max_length=30, index=True)
+    close_reason = peewee.TextField(default="")
+    notice_url = peewee.CharField(max_length=500, default="")
+    revision = peewee.IntegerField(default=1)
+    created_by = peewee.ForeignKeyField(Person, backref="+", on_delete="RESTRICT")
+    created_at = peewee.DateTimeField(default=now)
+    applied_at = peewee.DateTimeField(null=True)
+    approved_at = peewee.DateTimeField(null=True)
+    filed_at = peewee.DateTimeField(null=True)
+    activated_at = peewee.DateTimeField(null=True)
+    closing_requested_at = peewee.DateTimeField(null=True)
+    closing_approved_at = peewee.DateTimeField(null=True)
+    superior_informed_at = peewee.DateTimeField(null=True)
+    notice_posted_at = peewee.DateTimeField(null=True)
+    closed_at = peewee.DateTimeField(null=True)
+
+
+class AccountPlatform(BaseModel):
+    account = peewee.ForeignKeyField(Account, backref="platforms", on_delete="CASCADE")
+    platform = peewee.CharField(max_length=20)
+    handle = peewee.CharField(max_length=100, default="")
+    url = peewee.CharField(max_length=500, default="")
+    registered_at = peewee.DateTimeField(null=True)
+    deregistered_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("account", "platform"), True),)
+
+
+class TeamMember(BaseModel):
+    account = peewee.ForeignKeyField(Account, backref="team", on_delete="CASCADE")
+    person = peewee.ForeignKeyField(Person, backref="teams", on_delete="RESTRICT")
+    role = peewee.CharField(max_length=30)  # leader_in_charge, responsible_office, operator
+
+    class Meta:
+        indexes = ((("account", "person"), True),)
+
+
+class SecurityRecord(BaseModel):
+    """X24: who holds the credentials, which devices may operate the account, when the
+    password last changed. The platform password itself is never stored."""
+    account = peewee.ForeignKeyField(Account, backref="security", unique=True, on_delete="CASCADE")
+    credential_holder = peewee.ForeignKeyField(Person, backref="+", on_delete="RESTRICT")
+    devices = peewee.TextField(default="[]")  # JSON list of {"name", "kind"}
+    password_changed_at = peewee.DateTimeField(null=True)
+    updated_at = peewee.DateTimeField(default=now)
+
+
+class AccountStep(BaseModel):
+    """Every step of an account's life: who, when, what, which decision, what comment."""
+    account = peewee.ForeignKeyField(Account, backref="steps", on_delete="CASCADE")
+    action = peewee.CharField(max_length=30)
+    from_status = peewee.CharField(max_length=30, null=True)
+    to_status = peewee.CharField(max_length=30)
+    actor = peewee.ForeignKeyField(Person, backref="+", on_delete="RESTRICT")
+    actor_name = peewee.CharField(max_length=50)
+    actor_unit = peewee.CharField(max_length=100)
+    comment = peewee.TextField(default="")
+    detail = peewee.TextField(default="")  # e.g. the platform and handle registered
+    at = peewee.DateTimeField(default=now)

@@ -1,7 +1,11 @@
 """What the registry's API takes and gives."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, pre_dump, validate
 
-from govmb.contracts.registry import UNIT_KINDS
+from govmb.auth import ROLES
+from govmb.timefmt import BEIJING, BeijingDateTime
+from govmb.contracts.registry import ACCOUNT_CATEGORIES, ACCOUNT_KINDS, TEAM_ROLES, UNIT_KINDS
+from services.registry.checks import RANKS
+
 
 
 class UnitSchema(Schema):
@@ -23,3 +27,162 @@ class UnitUpdateSchema(Schema):
 
 class UnitQuerySchema(Schema):
     parent_id = fields.Integer(validate=validate.Range(min=1))
+
+
+# --------------------------------------------------------------------- people, sign-in
+class SignInSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=50), metadata={"description": "用户名"})
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200),
+                             metadata={"description": "密码"})
+
+
+class PersonSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    unit_id = fields.Integer(required=True)
+    unit_name = fields.String(dump_only=True, attribute="unit.name")
+    name = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    username = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_.-]{3,50}$",
+                                                                      error="用户名为 3 至 50 位字母、数字或 _ . -"))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=8, max=200))
+    roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), required=True,
+                        validate=validate.Length(min=1))
+    rank = fields.String(load_default="staff", validate=validate.OneOf(tuple(RANKS)))
+    title = fields.String(load_default="", validate=validate.Length(max=50))
+
+    @pre_dump
+    def _roles(self, person, **_):
+        return {"id": person.id, "unit_id": person.unit_id, "unit": person.unit, "name": person.name,
+                "username": person.username, "roles": sorted(person.role_set), "rank": person.rank,
+                "title": person.title}
+
+
+class SessionSchema(Schema):
+    token = fields.String()
+    person = fields.Nested(PersonSchema)
+
+
+class PersonQuerySchema(Schema):
+    unit_id = fields.Integer(validate=validate.Range(min=1))
+
+
+# ---------------------------------------------------------------------------- accounts
+class TeamMemberSchema(Schema):
+    person_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    role = fields.String(required=True, validate=validate.OneOf(TEAM_ROLES))
+    name = fields.String(dump_only=True)
+
+
+class PlatformSchema(Schema):
+    platform = fields.String()
+    platform_name = fields.String()
+    handle = fields.String()
+    url = fields.String()
+    registered_at = BeijingDateTime(allow_none=True)
+    deregistered_at = BeijingDateTime(allow_none=True)
+
+
+class StepSchema(Schema):
+    action = fields.String()
+    action_name = fields.String()
+    from_status = fields.String(allow_none=True)
+    to_status = fields.String()
+    actor_name = fields.String()
+    actor_unit = fields.String()
+    comment = fields.String()
+    detail = fields.String()
+    at = BeijingDateTime()
+
+
+class ApplicationSchema(Schema):
+    unit_id = fields.Integer(validate=validate.Range(min=1), metadata={"description": "默认为本人单位"})
+    name = fields.String(required=True, validate=validate.Length(min=1, max=30), metadata={"description": "账号名称"})
+    kind = fields.String(required=True, validate=validate.OneOf(ACCOUNT_KINDS))
+    category = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(ACCOUNT_CATEGORIES))
+    owner_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    platforms = fields.List(fields.String(validate=validate.Length(max=20)), required=True,
+                            validate=validate.Length(min=1, max=20))
+    positioning = fields.String(load_default="", validate=validate.Length(max=2000))
+    rules = fields.String(load_default="", validate=validate.Length(max=5000))
+    mechanism = fields.String(load_default="", validate=validate.Length(max=5000))
+    team = fields.List(fields.Nested(TeamMemberSchema), load_default=list, validate=validate.Length(max=10))
+    profile = fields.String(load_default="", validate=validate.Length(max=500))
+    exception_reason = fields.String(load_default="", validate=validate.Length(max=1000))
+    comment = fields.String(load_default="", validate=validate.Length(max=1000))
+
+
+class AccountSchema(Schema):
+    id = fields.Integer()
+    unit_id = fields.Integer()
+    unit_name = fields.String(attribute="unit.name")
+    name = fields.String()
+    kind = fields.String()
+    category = fields.String(allow_none=True)
+    owner_id = fields.Integer(allow_none=True)
+    status = fields.String()
+    status_name = fields.String()
+    revision = fields.Integer()
+    applied_at = BeijingDateTime(allow_none=True)
+    activated_at = BeijingDateTime(allow_none=True)
+    closed_at = BeijingDateTime(allow_none=True)
+
+
+class AccountDetailSchema(AccountSchema):
+    profile = fields.String()
+    positioning = fields.String()
+    rules = fields.String()
+    mechanism = fields.String()
+    exception_reason = fields.String()
+    exception_approved = fields.Boolean()
+    close_reason = fields.String()
+    notice_url = fields.String()
+    platforms = fields.List(fields.Nested(PlatformSchema), attribute="platform_rows")
+    team = fields.List(fields.Nested(TeamMemberSchema), attribute="team_rows")
+    steps = fields.List(fields.Nested(StepSchema), attribute="step_rows")
+    security = fields.Dict(allow_none=True, attribute="security_view")
+    actions = fields.List(fields.String(), attribute="available_actions",
+                          metadata={"description": "当前登录人现在可以办理的操作"})
+
+
+class AccountQuerySchema(Schema):
+    status = fields.String(validate=validate.Length(max=30))
+    kind = fields.String(validate=validate.OneOf(ACCOUNT_KINDS))
+    unit_id = fields.Integer(validate=validate.Range(min=1))
+    below = fields.Boolean(load_default=True, metadata={"description": "含下级单位"})
+    awaiting = fields.String(validate=validate.OneOf(("filing",)),
+                             metadata={"description": "filing：待本单位确认备案的下级单位账号"})
+
+
+class ActionSchema(Schema):
+    comment = fields.String(load_default="", validate=validate.Length(max=1000))
+    platform = fields.String(validate=validate.Length(max=20))
+    handle = fields.String(validate=validate.Length(max=100))
+    url = fields.String(validate=validate.Length(max=500))
+    reason = fields.String(validate=validate.Length(max=2000))
+    notice_url = fields.String(validate=validate.Length(max=500))
+    name = fields.String(validate=validate.Length(min=1, max=30))
+    positioning = fields.String(validate=validate.Length(max=2000))
+    rules = fields.String(validate=validate.Length(max=5000))
+    mechanism = fields.String(validate=validate.Length(max=5000))
+    exception_reason = fields.String(validate=validate.Length(max=1000))
+
+
+class TeamSchema(Schema):
+    members = fields.List(fields.Nested(TeamMemberSchema), required=True, validate=validate.Length(max=10))
+    comment = fields.String(load_default="", validate=validate.Length(max=1000))
+
+
+class DeviceSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    kind = fields.String(required=True, validate=validate.OneOf(("phone", "tablet", "computer")))
+
+
+class SecuritySchema(Schema):
+    """No platform password, ever: an unknown field such as `password` is refused."""
+    credential_holder_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    devices = fields.List(fields.Nested(DeviceSchema), load_default=list, validate=validate.Length(max=20))
+    password_changed_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=BEIJING)
+    comment = fields.String(load_default="", validate=validate.Length(max=1000))
+
+
+class HallQuerySchema(Schema):
+    group = fields.String(load_default="region", validate=validate.OneOf(("region", "system")))

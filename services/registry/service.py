@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask_smorest import abort
 
 from govmb.contracts.registry import UNIT_KINDS
-from services.registry.models import Unit, bus, db, now
+from services.registry.accounts import publish
+from services.registry.models import Account, Unit, bus, db, now
 
 
 def _invalid(field: str, message: str):
@@ -74,4 +75,13 @@ def update_unit(unit: Unit, name: str | None = None, parent_id: int | None = Non
                 child.updated_at = now()
                 child.save()
                 bus.emit("registry.unit.changed", child.snapshot())
+            _republish_accounts(new_path)
     return unit
+
+
+def _republish_accounts(path: str) -> None:
+    """Accounts carry their unit's path: after a move, every account below it is sent again."""
+    for account in Account.select().join(Unit).where(Unit.path.startswith(path)):
+        account.revision += 1
+        account.save(only=[Account.revision])
+        publish(account)

@@ -1,0 +1,101 @@
+"""Each service's own copy of the registry's accounts, fed by the `registry.account.*` events.
+
+Every account event carries the whole account; a copy is replaced only by a higher
+revision, so repeated or late messages change nothing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import peewee
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from govmb.auth import current_identity, requires
+from govmb.bus.message import Delivery
+from govmb.contracts.registry import ACCOUNT_EVENTS
+
+
+def make_account_model(db: peewee.DatabaseProxy) -> type[peewee.Model]:
+    class Account(peewee.Model):
+        id = peewee.IntegerField(primary_key=True)
+        unit_id = peewee.IntegerField(index=True)
+        unit_path = peewee.CharField(max_length=255, index=True)
+        name = peewee.CharField(max_length=30)
+        kind = peewee.CharField(max_length=20)
+        category = peewee.CharField(max_length=20, null=True)
+        status = peewee.CharField(max_length=30, index=True)
+        platforms = peewee.TextField()  # JSON list of {platform, handle, url}
+        team = peewee.TextField()  # JSON list of {person_id, name, role}
+        activated_at = peewee.CharField(max_length=40, null=True)
+        closed_at = peewee.CharField(max_length=40, null=True)
+        revision = peewee.IntegerField()
+        updated_at = peewee.DateTimeField(default=lambda: dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
+
+        class Meta:
+            database = db
+            table_name = "account"
+
+        @property
+        def platform_list(self) -> list[dict]:
+            return json.loads(self.platforms)
+
+        @property
+        def team_list(self) -> list[dict]:
+            return json.loads(self.team)
+
+    return Account
+
+
+def create_account_copy_v1(db: peewee.Database) -> None:
+    """The account copy table as of version 1, for a consuming service's migration."""
+    db.create_tables([make_account_model(db)])
+
+
+def apply_account_snapshot(Account: type[peewee.Model]):
+    def handle(snapshot: dict, _delivery: Delivery) -> None:
+        row = dict(snapshot)
+        row["platforms"] = json.dumps(row["platforms"], ensure_ascii=False)
+        row["team"] = json.dumps(row["team"], ensure_ascii=False)
+        row["updated_at"] = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        excluded = peewee.EXCLUDED
+        update = {getattr(Account, k): getattr(excluded, k) for k in row if k != "id"}
+        (Account.insert(**row)
+         .on_conflict(conflict_target=[Account.id], update=update, where=(Account.revision < excluded.revision))
+         .execute())
+    return handle
+
+
+def account_handlers(Account: type[peewee.Model]) -> dict:
+    handle = apply_account_snapshot(Account)
+    return {event_type: handle for event_type in ACCOUNT_EVENTS}
+
+
+class AccountCopySchema(Schema):
+    id = fields.Integer()
+    unit_id = fields.Integer()
+    name = fields.String()
+    kind = fields.String()
+    category = fields.String(allow_none=True)
+    status = fields.String()
+    platforms = fields.List(fields.Dict(), attribute="platform_list")
+    revision = fields.Integer()
+
+
+def accounts_blueprint(Account: type[peewee.Model]) -> Blueprint:
+    blp = Blueprint("accounts", __name__, url_prefix="/api/accounts",
+                    description="本服务保存的账号副本（由登记服务的事件同步）")
+
+    @blp.route("")
+    @blp.response(200, AccountCopySchema(many=True))
+    @requires()
+    def list_accounts():
+        """本人单位及下级单位的账号（联席会议办公室可见全部）"""
+        who = current_identity()
+        query = Account.select().order_by(Account.id)
+        if not who.sees_all:
+            query = query.where(Account.unit_path.startswith(who.unit_path))
+        return list(query)
+
+    return blp

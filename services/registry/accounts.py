@@ -1,0 +1,355 @@
+"""An account's life, from application to closing. Every status change goes through
+`transition`, one branch per action; each records a step and emits the account's event
+in the same transaction.
+
+applied → (principal leader) filing | returned → (superior unit) filed | filing_returned
+→ platforms registered → active → closing_requested → (principal leader) closing_approved
+→ superior_informed → notice_posted → platforms deregistered → closed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from flask_smorest import abort
+from werkzeug.exceptions import Forbidden
+
+from govmb.auth import Identity
+from govmb.db import is_postgres
+from govmb.errors import Conflict
+from services.registry import checks
+from services.registry.models import (Account, AccountPlatform, AccountStep, Person, SecurityRecord, TeamMember,
+                                      Unit, bus, db, now)
+from services.registry.platforms import platforms
+
+STATUS_NAMES = {
+    "declared": "已申报（私人微博）", "applied": "待主要领导审批", "returned": "主要领导退回",
+    "filing": "报上级备案中", "filing_returned": "上级退回备案", "filed": "已备案，待平台注册",
+    "active": "正常运行", "closing_requested": "申请关闭", "closing_approved": "主要领导已批准关闭",
+    "superior_informed": "已抄告上级", "notice_posted": "已发布关闭公告", "closed": "已关闭", "withdrawn": "已撤回",
+}
+ACTION_NAMES = {
+    "apply": "提交开设申请", "declare": "申报私人微博", "approve": "主要领导批准", "return": "主要领导退回",
+    "resubmit": "修改后重新提交", "withdraw": "撤回申请", "acknowledge_filing": "上级单位确认备案",
+    "return_filing": "上级单位退回备案", "register_platform": "登记平台账号", "activate": "开通运行",
+    "request_close": "申请关闭", "approve_close": "主要领导批准关闭", "reject_close": "主要领导不同意关闭",
+    "inform_superior": "抄告上级单位", "post_notice": "发布关闭公告", "deregister_platform": "平台注销",
+    "close": "完成关闭", "change_team": "调整工作团队", "update_security": "更新安全登记",
+}
+STAFF = ("operator", "responsible_office", "leader", "principal_leader")
+SUPERIOR_ROLES = ("principal_leader", "leader", "responsible_office")
+
+# action: (statuses it may start from, the status it leads to, who may take it)
+TRANSITIONS: dict[str, tuple[frozenset[str], str | None, str]] = {
+    "approve": (frozenset({"applied"}), "filing", "principal"),
+    "return": (frozenset({"applied"}), "returned", "principal"),
+    "resubmit": (frozenset({"returned", "filing_returned"}), "applied", "staff"),
+    "withdraw": (frozenset({"applied", "returned", "filing_returned"}), "withdrawn", "staff"),
+    "acknowledge_filing": (frozenset({"filing"}), "filed", "superior"),
+    "return_filing": (frozenset({"filing"}), "filing_returned", "superior"),
+    "register_platform": (frozenset({"filed"}), None, "staff"),
+    "activate": (frozenset({"filed"}), "active", "staff"),
+    "request_close": (frozenset({"active"}), "closing_requested", "staff"),
+    "approve_close": (frozenset({"closing_requested"}), "closing_approved", "principal"),
+    "reject_close": (frozenset({"closing_requested"}), "active", "principal"),
+    "inform_superior": (frozenset({"closing_approved"}), "superior_informed", "staff"),
+    "post_notice": (frozenset({"superior_informed"}), "notice_posted", "staff"),
+    "deregister_platform": (frozenset({"notice_posted"}), None, "staff"),
+    "close": (frozenset({"notice_posted"}), "closed", "staff"),
+}
+WHO = {"principal": "本单位主要领导", "staff": "本单位工作人员", "superior": "上级单位或联席会议办公室"}
+
+
+def _invalid(errors: dict[str, str]):
+    abort(422, errors={k: [v] for k, v in errors.items()})
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.replace(tzinfo=dt.timezone.utc).isoformat() if value else None
+
+
+def snapshot(account: Account) -> dict:
+    return {
+        "id": account.id, "unit_id": account.unit_id, "unit_path": account.unit.path, "name": account.name,
+        "kind": account.kind, "category": account.category, "status": account.status,
+        "platforms": [{"platform": p.platform, "handle": p.handle, "url": p.url}
+                      for p in account.platforms.order_by(AccountPlatform.platform)],
+        "team": [{"person_id": m.person_id, "name": m.person.name, "role": m.role}
+                 for m in account.team.join(Person).order_by(TeamMember.id)],
+        "activated_at": _iso(account.activated_at), "closed_at": _iso(account.closed_at),
+        "revision": account.revision,
+    }
+
+
+def publish(account: Account, event_type: str = "registry.account.changed") -> None:
+    bus.emit(event_type, snapshot(account))
+
+
+def _record(account: Account, action: str, from_status: str | None, actor: Person, comment: str = "",
+            detail: str = "") -> None:
+    AccountStep.create(account=account, action=action, from_status=from_status, to_status=account.status,
+                       actor=actor, actor_name=actor.name, actor_unit=actor.unit.name, comment=comment,
+                       detail=detail)
+
+
+# ----------------------------------------------------------------------------- apply
+def apply(actor: Person, data: dict) -> Account:
+    """A new account: an application with its work plan, or a declared private account."""
+    unit = Unit.get_or_none(Unit.id == (data.get("unit_id") or actor.unit_id))
+    if unit is None:
+        _invalid({"unit_id": "单位不存在"})
+    if unit.id != actor.unit_id:
+        _invalid({"unit_id": "只能为本人所在单位申请开设账号"})
+    kind, errors = data["kind"], {}
+    owner = Person.get_or_none(Person.id == data["owner_id"]) if data.get("owner_id") else None
+    if data.get("owner_id") and owner is None:
+        errors["owner_id"] = "人员不存在"
+    elif problem := checks.owner_problem(kind, owner, unit):
+        errors["owner_id"] = problem
+    codes = data.get("platforms") or []
+    unknown = [c for c in codes if c not in platforms()]
+    if not codes or unknown:
+        errors["platforms"] = f"请从已批准的平台中选择：{'、'.join(platforms().values())}"
+    if kind == "private":
+        if problem := checks.private_profile_problem(data.get("profile", ""), owner):
+            errors["profile"] = problem
+    else:
+        if problem := checks.name_problem(data["name"], unit):
+            errors["name"] = problem
+        if not data.get("category"):
+            errors["category"] = "请选择账号类别：民生类或政策理论类（决定每月发布量要求）"
+        for field, label in (("positioning", "功能定位"), ("rules", "规章制度"), ("mechanism", "工作机制")):
+            if not (data.get(field) or "").strip():
+                errors[field] = f"工作方案须写明{label}"
+        if problem := checks.team_problem(data.get("team") or [], unit):
+            errors["team"] = problem
+        if kind == "institutional" and not errors.get("platforms"):
+            taken = checks.platform_conflicts(unit, codes)
+            if taken and not (data.get("exception_reason") or "").strip():
+                names = "、".join(platforms()[c] for c in taken)
+                errors["platforms"] = (f"本单位在{names}已有机构微博（原则上一个单位一个平台一个账号）；"
+                                       "确需另开，请填写例外理由，由上级单位审批")
+    if errors:
+        _invalid(errors)
+
+    with db.atomic():
+        status = "declared" if kind == "private" else "applied"
+        account = Account.create(
+            unit=unit, name=data["name"], kind=kind, category=None if kind == "private" else data["category"],
+            owner=owner, profile=data.get("profile", ""), positioning=data.get("positioning", ""),
+            rules=data.get("rules", ""), mechanism=data.get("mechanism", ""),
+            exception_reason=(data.get("exception_reason") or "").strip(), status=status, created_by=actor,
+            applied_at=now())
+        for code in dict.fromkeys(codes):
+            AccountPlatform.create(account=account, platform=code)
+        for member in data.get("team") or []:
+            TeamMember.create(account=account, person=member["person_id"], role=member["role"])
+        _record(account, "declare" if kind == "private" else "apply", None, actor, data.get("comment", ""))
+        publish(account)
+    return account
+
+
+# ------------------------------------------------------------------------ transition
+def transition(account: Account, action: str, actor: Person, who: Identity, data: dict) -> Account:
+    if action not in TRANSITIONS:
+        abort(404, message=f"没有名为 {action} 的操作")
+    allowed_from, to_status, role = TRANSITIONS[action]
+    _check_actor(account, actor, who, role, action)
+    with db.atomic():
+        query = Account.select().where(Account.id == account.id)
+        account = (query.for_update() if is_postgres(db) else query).get()  # SQLite: writers are serialized
+        if account.status not in allowed_from:
+            raise Conflict(f"账号当前状态为“{STATUS_NAMES[account.status]}”，不能{ACTION_NAMES[action]}"
+                           f"（须在“{'、'.join(STATUS_NAMES[s] for s in sorted(allowed_from))}”时进行）")
+        from_status, comment, detail = account.status, (data.get("comment") or "").strip(), ""
+        event = "registry.account.changed"
+        stamp = now()
+
+        if action == "approve":
+            account.approved_at = stamp
+        elif action in ("return", "return_filing", "reject_close"):
+            if not comment:
+                _invalid({"comment": "退回或不同意时须写明理由"})
+        elif action == "resubmit":
+            _revise(account, data)
+            account.applied_at = stamp
+        elif action == "acknowledge_filing":
+            account.filed_at = stamp
+            if account.exception_reason:
+                account.exception_approved = True
+                detail = f"同意例外开设：{account.exception_reason}"
+        elif action == "register_platform":
+            detail = _register(account, data)
+        elif action == "activate":
+            missing = [platforms().get(p.platform, p.platform) for p in account.platforms if not p.registered_at]
+            if missing:
+                raise Conflict(f"还有平台未登记账号：{'、'.join(missing)}；全部登记后才能开通")
+            account.activated_at = stamp
+            event = "registry.account.activated"
+        elif action == "request_close":
+            reason = (data.get("reason") or "").strip()
+            if not reason:
+                _invalid({"reason": "请写明关闭理由"})
+            account.close_reason, account.closing_requested_at = reason, stamp
+        elif action == "approve_close":
+            account.closing_approved_at = stamp
+        elif action == "inform_superior":
+            account.superior_informed_at = stamp
+            detail = f"已抄告 {account.unit.parent.name if account.unit.parent else '上级单位'}"
+        elif action == "post_notice":
+            url = (data.get("notice_url") or "").strip()
+            if not url.startswith(("http://", "https://")):
+                _invalid({"notice_url": "请填写关闭公告在账号上的网址（http:// 或 https:// 开头）"})
+            account.notice_url, account.notice_posted_at = url, stamp
+        elif action == "deregister_platform":
+            detail = _deregister(account, data)
+        elif action == "close":
+            left = [platforms().get(p.platform, p.platform) for p in account.platforms if not p.deregistered_at]
+            if left:
+                raise Conflict(f"还有平台未注销：{'、'.join(left)}；全部注销后才能关闭")
+            account.closed_at = stamp
+            event = "registry.account.closed"
+
+        if to_status is not None:
+            account.status = to_status
+        account.revision += 1
+        account.save()
+        _record(account, action, from_status, actor, comment, detail)
+        publish(account, event)
+    return account
+
+
+def _check_actor(account: Account, actor: Person, who: Identity, role: str, action: str) -> None:
+    unit = account.unit
+    if role == "principal":
+        ok = actor.unit_id == unit.id and who.has("principal_leader")
+    elif role == "staff":
+        ok = actor.unit_id == unit.id and who.has(*STAFF)
+    else:
+        ok = who.has("joint_office") or (unit.parent_id == actor.unit_id and who.has(*SUPERIOR_ROLES))
+    if not ok:
+        raise Forbidden(f"“{ACTION_NAMES[action]}”须由{WHO[role]}办理")
+
+
+def _revise(account: Account, data: dict) -> None:
+    """Changes made before resubmitting; the same checks as an application."""
+    errors = {}
+    if "name" in data and (problem := checks.name_problem(data["name"], account.unit)):
+        errors["name"] = problem
+    for field in ("positioning", "rules", "mechanism"):
+        if field in data and not (data[field] or "").strip():
+            errors[field] = "工作方案的这一项不能为空"
+    if errors:
+        _invalid(errors)
+    for field in ("name", "positioning", "rules", "mechanism", "exception_reason"):
+        if field in data and data[field] is not None:
+            setattr(account, field, data[field].strip())
+
+
+def _platform_row(account: Account, data: dict) -> AccountPlatform:
+    code = data.get("platform")
+    row = AccountPlatform.get_or_none(AccountPlatform.account == account, AccountPlatform.platform == code)
+    if row is None:
+        _invalid({"platform": f"本账号未申请在“{code}”开设"})
+    return row
+
+
+def _register(account: Account, data: dict) -> str:
+    row = _platform_row(account, data)
+    handle, url = (data.get("handle") or "").strip(), (data.get("url") or "").strip()
+    errors = {}
+    if not handle:
+        errors["handle"] = "请填写平台上的账号名"
+    if not url.startswith(("http://", "https://")):
+        errors["url"] = "请填写账号主页网址（http:// 或 https:// 开头）"
+    if errors:
+        _invalid(errors)
+    row.handle, row.url, row.registered_at = handle, url, now()
+    row.save()
+    return f"{platforms().get(row.platform, row.platform)}：{handle} {url}"
+
+
+def _deregister(account: Account, data: dict) -> str:
+    row = _platform_row(account, data)
+    if row.deregistered_at:
+        raise Conflict(f"{platforms().get(row.platform, row.platform)} 已注销")
+    row.deregistered_at = now()
+    row.save()
+    return f"{platforms().get(row.platform, row.platform)} 已注销"
+
+
+# --------------------------------------------------------------- team and security
+def change_team(account: Account, actor: Person, who: Identity, team: list[dict], comment: str = "") -> Account:
+    _check_actor(account, actor, who, "staff", "change_team")
+    if account.kind == "private" or account.status in ("closed", "withdrawn"):
+        raise Conflict("私人微博和已关闭的账号没有工作团队")
+    if problem := checks.team_problem(team, account.unit):
+        _invalid({"team": problem})
+    with db.atomic():
+        TeamMember.delete().where(TeamMember.account == account).execute()
+        for member in team:
+            TeamMember.create(account=account, person=member["person_id"], role=member["role"])
+        account.revision += 1
+        account.save()
+        _record(account, "change_team", account.status, actor, comment,
+                "、".join(f"{m['person_id']}:{m['role']}" for m in team))
+        publish(account, "registry.account.team_changed")
+    return account
+
+
+def update_security(account: Account, actor: Person, who: Identity, data: dict) -> SecurityRecord:
+    _check_actor(account, actor, who, "staff", "update_security")
+    holder = Person.get_or_none(Person.id == data["credential_holder_id"])
+    errors = {}
+    if holder is None or not holder.unit.path.startswith(account.unit.path):
+        errors["credential_holder_id"] = "密码保管人须为本单位人员"
+    changed = data.get("password_changed_at")
+    if changed and changed.replace(tzinfo=None) > dt.datetime.now(dt.timezone.utc).replace(tzinfo=None):
+        errors["password_changed_at"] = "修改时间不能晚于现在"
+    if errors:
+        _invalid(errors)
+    with db.atomic():
+        record = SecurityRecord.get_or_none(SecurityRecord.account == account) or SecurityRecord(account=account)
+        record.credential_holder = holder
+        record.devices = json.dumps(data.get("devices") or [], ensure_ascii=False)
+        if changed:
+            record.password_changed_at = changed.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        record.updated_at = now()
+        record.save()
+        _record(account, "update_security", account.status, actor, data.get("comment", ""),
+                f"保管人：{holder.name}；设备 {len(data.get('devices') or [])} 台")
+    return record
+
+
+def available_actions(account: Account, actor: Person, who: Identity) -> list[str]:
+    """The actions this person could take on the account now (for the pages' buttons)."""
+    out = []
+    for action, (allowed_from, _to, role) in TRANSITIONS.items():
+        if account.status not in allowed_from:
+            continue
+        try:
+            _check_actor(account, actor, who, role, action)
+        except Forbidden:
+            continue
+        out.append(action)
+    return out
+
+
+def detail(account: Account, actor: Person, who: Identity) -> Account:
+    """The account with what the detail view shows, loaded once."""
+    names = platforms()
+    account.status_name = STATUS_NAMES.get(account.status, account.status)
+    account.platform_rows = [
+        {"platform": p.platform, "platform_name": names.get(p.platform, p.platform), "handle": p.handle,
+         "url": p.url, "registered_at": p.registered_at, "deregistered_at": p.deregistered_at}
+        for p in account.platforms.order_by(AccountPlatform.platform)]
+    account.team_rows = [{"person_id": m.person_id, "name": m.person.name, "role": m.role}
+                         for m in account.team.join(Person).order_by(TeamMember.id)]
+    account.step_rows = [{**s.__data__, "action_name": ACTION_NAMES.get(s.action, s.action)}
+                         for s in account.steps.order_by(AccountStep.id)]
+    record = SecurityRecord.get_or_none(SecurityRecord.account == account)
+    account.security_view = None if record is None else {
+        "credential_holder": record.credential_holder.name, "devices": json.loads(record.devices),
+        "password_changed_at": _iso(record.password_changed_at)}
+    account.available_actions = available_actions(account, actor, who)
+    return account

@@ -1,0 +1,64 @@
+"""People and sign-in. Passwords are hashed with Argon2id (memory-hard); sign-in returns
+the signed token every service verifies."""
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from flask_smorest import abort
+
+from govmb.auth import ROLES, Identity, issue_token
+from services.registry.checks import RANKS
+from services.registry.models import Person, Unit
+
+DEMO_PASSWORD = "demo2026"  # the embedded demo's; production mode refuses it at sign-in
+_hasher = PasswordHasher()
+_DUMMY = _hasher.hash("not-a-real-password")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def create_person(unit: Unit, name: str, username: str, password: str, roles: list[str],
+                  rank: str = "staff", title: str = "") -> Person:
+    errors = {}
+    if Person.select().where(Person.username == username).exists():
+        errors["username"] = [f"用户名“{username}”已被使用"]
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown or not roles:
+        errors["roles"] = [f"角色须为 {', '.join(ROLES)} 中的一个或多个"]
+    if rank not in RANKS:
+        errors["rank"] = [f"级别须为 {', '.join(RANKS)} 之一"]
+    if len(password) < 8:
+        errors["password"] = ["密码至少 8 位"]
+    if errors:
+        abort(422, errors=errors)
+    return Person.create(unit=unit, name=name, username=username, password_hash=hash_password(password),
+                         roles=",".join(sorted(set(roles))), rank=rank, title=title)
+
+
+def authenticate(username: str, password: str) -> Person | None:
+    """The person, or None; as slow for an unknown name as for a wrong password."""
+    person = Person.get_or_none(Person.username == username)
+    try:
+        _hasher.verify(person.password_hash if person else _DUMMY, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if person is None or not person.active:
+        return None
+    if current_app.config["GOVMB_SETTINGS"].production and password == DEMO_PASSWORD:
+        return None
+    if _hasher.check_needs_rehash(person.password_hash):
+        person.password_hash = hash_password(password)
+        person.save(only=[Person.password_hash])
+    return person
+
+
+def identity_of(person: Person) -> Identity:
+    return Identity(person.id, person.name, person.unit_id, person.unit.path, person.role_set)
+
+
+def token_for(person: Person) -> str:
+    settings = current_app.config["GOVMB_SETTINGS"]
+    return issue_token(identity_of(person), settings.token_secret, settings.token_ttl_seconds)
