@@ -1,8 +1,8 @@
 """The publishing service's own tables."""
 import peewee
 
-from govmb.bus.store import BusStore
 from govmb.account_copy import make_account_model
+from govmb.bus.store import BusStore
 from govmb.unit_copy import make_unit_model
 
 db = peewee.DatabaseProxy()

@@ -18,8 +18,18 @@ from govmb.auth import Identity
 from govmb.db import is_postgres
 from govmb.errors import Conflict
 from services.registry import checks
-from services.registry.models import (Account, AccountPlatform, AccountStep, Person, SecurityRecord, TeamMember,
-                                      Unit, bus, db, now)
+from services.registry.models import (
+    Account,
+    AccountPlatform,
+    AccountStep,
+    Person,
+    SecurityRecord,
+    TeamMember,
+    Unit,
+    bus,
+    db,
+    now,
+)
 from services.registry.platforms import platforms
 
 STATUS_NAMES = {

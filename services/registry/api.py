@@ -12,10 +12,23 @@ from services.registry import people, service
 from services.registry.hall import hall as hall_groups
 from services.registry.models import Account, Person, Unit
 from services.registry.platforms import platforms
-from services.registry.schemas import (AccountDetailSchema, AccountQuerySchema, AccountSchema, ActionSchema,
-                                       ApplicationSchema, HallQuerySchema, PersonQuerySchema, PersonSchema,
-                                       SecuritySchema, SessionSchema, SignInSchema, TeamSchema, UnitQuerySchema,
-                                       UnitSchema, UnitUpdateSchema)
+from services.registry.schemas import (
+    AccountDetailSchema,
+    AccountQuerySchema,
+    AccountSchema,
+    ActionSchema,
+    ApplicationSchema,
+    HallQuerySchema,
+    PersonQuerySchema,
+    PersonSchema,
+    SecuritySchema,
+    SessionSchema,
+    SignInSchema,
+    TeamSchema,
+    UnitQuerySchema,
+    UnitSchema,
+    UnitUpdateSchema,
+)
 
 limiter = Limiter(key_func=get_remote_address, storage_uri=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
                   headers_enabled=True)

@@ -2,10 +2,9 @@
 from marshmallow import Schema, fields, pre_dump, validate
 
 from govmb.auth import ROLES
-from govmb.timefmt import BEIJING, BeijingDateTime
 from govmb.contracts.registry import ACCOUNT_CATEGORIES, ACCOUNT_KINDS, TEAM_ROLES, UNIT_KINDS
+from govmb.timefmt import BEIJING, BeijingDateTime
 from services.registry.checks import RANKS
-
 
 
 class UnitSchema(Schema):
