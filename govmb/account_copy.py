@@ -88,8 +88,8 @@ def accounts_blueprint(Account: type[peewee.Model]) -> Blueprint:
                     description="本服务保存的账号副本（由登记服务的事件同步）")
 
     @blp.route("")
-    @blp.response(200, AccountCopySchema(many=True))
     @requires()
+    @blp.response(200, AccountCopySchema(many=True))
     def list_accounts():
         """本人单位及下级单位的账号（联席会议办公室可见全部）"""
         who = current_identity()

@@ -4,12 +4,14 @@ from __future__ import annotations
 import logging
 
 import marshmallow as ma
-from flask import Flask, jsonify
+import peewee
+from flask import Flask, jsonify, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from govmb.context import get_correlation_id
 from govmb.contracts import ContractError
+from govmb.messages import in_chinese
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +62,7 @@ class ProblemApi(Api):
             errors = {}
             for by_field in messages.values():
                 errors.update(by_field if isinstance(by_field, dict) else {"_schema": by_field})
+        errors = in_chinese(errors) if errors else errors
         detail = data.get("message") or ("请检查标出的字段" if errors else error.description)
         response = problem(error.code or 500, detail, errors)
         response.headers.update(data.get("headers") or {})
@@ -69,8 +72,33 @@ class ProblemApi(Api):
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ContractError)
     def _contract(exc: ContractError):
-        log.error("event contract broken", extra={"event_type": exc.event_type})
-        return problem(422, f"事件 {exc.event_type} 不符合约定", exc.messages if isinstance(exc.messages, dict) else None)
+        # The service's own event broke its contract: a bug here, not the caller's input.
+        log.error("event contract broken", extra={"event_type": exc.event_type, "messages": str(exc.messages)})
+        return problem(500, "服务器内部错误，已记录，请稍后重试")
+
+    @app.errorhandler(peewee.IntegrityError)
+    def _integrity(exc: peewee.IntegrityError):
+        # A concurrent request won a race for a unique value the checks had just seen free.
+        log.warning("integrity conflict", extra={"error": str(exc)})
+        return problem(409, "与同时提交的另一项修改冲突，请刷新后重试")
+
+    @app.errorhandler(peewee.OperationalError)
+    @app.errorhandler(peewee.InterfaceError)
+    def _database_down(exc: Exception):
+        log.error("database unavailable", extra={"error": str(exc)})
+        response = problem(503, "数据库暂不可用，请稍后重试")
+        response.headers["Retry-After"] = "5"
+        return response
+
+    @app.errorhandler(OverflowError)
+    def _overflow(_exc: OverflowError):
+        return problem(422, "数值超出范围")
+
+    @app.before_request
+    def _no_nul():
+        # PostgreSQL cannot store NUL in text; refuse it before any handler sees it.
+        if "\x00" in request.full_path or b"\x00" in request.get_data(cache=True) or b"\\u0000" in request.get_data(cache=True):
+            return problem(400, "请求中含有不允许的空字符（NUL）")
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

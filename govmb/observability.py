@@ -67,8 +67,10 @@ def instrument(app: Flask, service: str) -> None:
             reset_correlation_id(token)
 
 
-def health_blueprint(checks: dict[str, Callable[[], object]], extra_metrics: Callable[[], str] | None = None) -> Blueprint:
-    """/healthz (the process answers), /readyz (each check passes), /metrics (Prometheus)."""
+def health_blueprint(checks: dict[str, Callable[[], object]], info: dict[str, Callable[[], object]] | None = None,
+                     extra_metrics: Callable[[], str] | None = None) -> Blueprint:
+    """/healthz (the process answers), /readyz (each check passes; `info` is reported only),
+    /metrics (Prometheus)."""
     bp = Blueprint("health", __name__)
 
     @bp.get("/healthz")
@@ -78,13 +80,13 @@ def health_blueprint(checks: dict[str, Callable[[], object]], extra_metrics: Cal
     @bp.get("/readyz")
     def readyz():
         results, ok = {}, True
-        for name, check in checks.items():
+        for name, check in {**checks, **(info or {})}.items():
             try:
                 value = check()
                 results[name] = value if value not in (None, True) else "ok"
             except Exception as exc:  # each failing dependency is reported, not raised
                 results[name] = f"失败：{type(exc).__name__}"
-                ok = False
+                ok = ok and name not in checks
         return jsonify(status="ok" if ok else "unavailable", service=current_app.name, checks=results), (200 if ok else 503)
 
     @bp.get("/metrics")

@@ -63,8 +63,8 @@ def units_blueprint(Unit: type[peewee.Model]) -> Blueprint:
     blp = Blueprint("units", __name__, url_prefix="/api/units", description="本服务保存的单位树副本（由登记服务的事件同步）")
 
     @blp.route("")
-    @blp.response(200, UnitCopySchema(many=True))
     @requires()
+    @blp.response(200, UnitCopySchema(many=True))
     def list_units():
         """本人单位及下级单位（联席会议办公室可见全部）"""
         who = current_identity()

@@ -45,8 +45,8 @@ def token(unit_id: int, unit_path: str, *roles: str, person: int = 1, secret: st
     return issue_token(who, secret, 3600)
 
 
-def auth(unit_id: int, unit_path: str, *roles: str) -> dict:
-    return {"Authorization": f"Bearer {token(unit_id, unit_path, *roles)}"}
+def auth(unit_id: int, unit_path: str, *roles: str, person: int = 1) -> dict:
+    return {"Authorization": f"Bearer {token(unit_id, unit_path, *roles, person=person)}"}
 
 
 def wait_for(predicate, timeout: float = 30.0, interval: float = 0.05, message: str = "condition"):

@@ -14,7 +14,7 @@ import peewee
 from govmb.bus.failpoints import failpoint
 from govmb.bus.message import Delivery
 from govmb.bus.store import MESSAGE_ID_MAX, BusStore
-from govmb.context import reset_correlation_id, set_correlation_id
+from govmb.context import accept_correlation_id, reset_correlation_id, set_correlation_id
 from govmb.contracts import ContractError, load_incoming
 
 log = logging.getLogger(__name__)
@@ -54,8 +54,10 @@ class InboxConsumer:
             try:
                 with db.atomic():
                     outcomes = self._run(deliveries, isolate=False)
-            except _HandlerFailed:
-                with db.atomic():
+            except (_HandlerFailed, *_DB_DOWN) as exc:
+                if isinstance(exc, _DB_DOWN) and not self._database_answers():
+                    raise
+                with db.atomic():  # a handler failed (deadlock, timeout, bug): find which, one by one
                     outcomes = self._run(deliveries, isolate=True)
         except _DB_DOWN as exc:
             _discard_connection(db)
@@ -63,13 +65,21 @@ class InboxConsumer:
         failpoint("consumer.after_commit")
         return outcomes
 
+    def _database_answers(self) -> bool:
+        """After an OperationalError: is the database really gone, or did one statement fail?"""
+        try:
+            self.store.db.execute_sql("SELECT 1")
+            return True
+        except _DB_DOWN:
+            return False
+
     def _run(self, deliveries: list[Delivery], isolate: bool) -> list[Outcome]:
         outcomes: list[Outcome] = [Outcome.DEAD] * len(deliveries)
         valid = []
         for i, d in enumerate(deliveries):
             try:
                 valid.append((i, d, self._parse(d)))
-            except (ContractError, ValueError, UnicodeDecodeError) as exc:
+            except Exception as exc:  # whatever a message's form breaks, it never will succeed
                 log.error("message refused", extra={"message_id": d.message_id, "error": str(exc)})
                 self.store.record_failure(d.message_id or f"tag-{d.tag}", d.event_type, str(exc), dead=True)
         if isolate:
@@ -82,7 +92,7 @@ class InboxConsumer:
             if d.message_id not in new:
                 continue  # handled before: a duplicate
             new.discard(d.message_id)  # a second copy within this batch is a duplicate too
-            token = set_correlation_id(d.headers.get("correlation_id"))
+            token = set_correlation_id(_correlation(d))
             try:
                 self.handlers[d.event_type](payload, d)
             except _DB_DOWN:
@@ -102,20 +112,25 @@ class InboxConsumer:
         return load_incoming(d.event_type, int(d.headers.get("version") or 1), d.payload())
 
     def _handle_isolated(self, d: Delivery, payload: dict) -> Outcome:
-        token = set_correlation_id(d.headers.get("correlation_id"))
+        token = set_correlation_id(_correlation(d))
         try:
             with self.store.db.atomic():  # a savepoint: a failing handler undoes only itself
                 if self.store.remember(d.message_id, d.event_type):
                     self.handlers[d.event_type](payload, d)
             return Outcome.ACK
-        except _DB_DOWN:
-            raise
         except Exception as exc:  # a handler bug or a transient conflict: retried, then dead-lettered
+            if isinstance(exc, _DB_DOWN) and not self._database_answers():
+                raise
             log.exception("handler failed", extra={"message_id": d.message_id, "event_type": d.event_type})
             self.store.record_failure(d.message_id, d.event_type, f"{type(exc).__name__}: {exc}", dead=False)
             return Outcome.RETRY
         finally:
             reset_correlation_id(token)
+
+
+def _correlation(d: Delivery) -> str:
+    value = d.headers.get("correlation_id")
+    return accept_correlation_id(value if isinstance(value, str) else None)
 
 
 def _discard_connection(db: peewee.Database) -> None:

@@ -71,8 +71,10 @@ class Relay:
                     self._maybe_purge()
                     if n < self.batch_size:
                         stop.wait(self.poll_seconds)
-                except (PublishError, peewee.OperationalError, peewee.InterfaceError) as exc:
-                    log.warning("relay batch not confirmed; it will be sent again", extra={"error": str(exc)})
+                except Exception as exc:  # the relay thread must outlive any one failure
+                    level = logging.WARNING if isinstance(exc, (PublishError, peewee.DatabaseError)) else logging.ERROR
+                    log.log(level, "relay batch not confirmed; it will be sent again", extra={"error": repr(exc)},
+                            exc_info=level == logging.ERROR)
                     try:
                         self.store.db.close()
                     except Exception:  # the connection may already be broken

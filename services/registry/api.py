@@ -66,9 +66,9 @@ def _visible_account(account_id: int) -> Account:
 
 # ------------------------------------------------------------------------------ units
 @units.route("")
+@requires()
 @units.arguments(UnitQuerySchema, location="query")
 @units.response(200, UnitSchema(many=True))
-@requires()
 def list_units(args):
     """本人单位及其下级单位；联席会议办公室、督查和系统管理员可见全部"""
     who = current_identity()
@@ -81,25 +81,25 @@ def list_units(args):
 
 
 @units.route("", methods=["POST"])
+@requires("admin", "joint_office")
 @units.arguments(UnitSchema)
 @units.response(201, UnitSchema)
-@requires("admin", "joint_office")
 def create_unit(data):
     """新建单位（系统管理员、联席会议办公室）"""
     return service.create_unit(data["name"], data["kind"], data["parent_id"])
 
 
 @units.route("/<int:unit_id>")
-@units.response(200, UnitSchema)
 @requires()
+@units.response(200, UnitSchema)
 def get_unit(unit_id):
     return _visible_unit(unit_id)
 
 
 @units.route("/<int:unit_id>", methods=["PATCH"])
+@requires("admin", "joint_office")
 @units.arguments(UnitUpdateSchema)
 @units.response(200, UnitSchema)
-@requires("admin", "joint_office")
 def update_unit(data, unit_id):
     """改名或调整上级单位；调整时其全部下级单位一并更新"""
     unit = _visible_unit(unit_id)
@@ -126,17 +126,17 @@ def sign_in(data):
 
 
 @auth.route("/me")
-@auth.response(200, PersonSchema)
 @requires()
+@auth.response(200, PersonSchema)
 def me():
     return _me()
 
 
 # ----------------------------------------------------------------------------- people
 @people_bp.route("")
+@requires()
 @people_bp.arguments(PersonQuerySchema, location="query")
 @people_bp.response(200, PersonSchema(many=True))
-@requires()
 def list_people(args):
     """本单位及下级单位的人员（用于组建工作团队）"""
     who = current_identity()
@@ -149,9 +149,9 @@ def list_people(args):
 
 
 @people_bp.route("", methods=["POST"])
+@requires("admin", "joint_office")
 @people_bp.arguments(PersonSchema)
 @people_bp.response(201, PersonSchema)
-@requires("admin", "joint_office")
 def create_person(data):
     """新增人员（系统管理员、联席会议办公室）"""
     unit = _visible_unit(data["unit_id"])
@@ -168,9 +168,9 @@ def list_platforms():
 
 
 @accounts.route("")
+@requires()
 @accounts.arguments(AccountQuerySchema, location="query")
 @accounts.response(200, AccountSchema(many=True))
-@requires()
 def list_accounts(args):
     """本单位及下级单位的账号；awaiting=filing：待本单位确认备案的直属下级单位账号"""
     who = current_identity()
@@ -195,9 +195,9 @@ def list_accounts(args):
 
 
 @accounts.route("", methods=["POST"])
+@requires("operator", "responsible_office", "leader", "principal_leader")
 @accounts.arguments(ApplicationSchema)
 @accounts.response(201, AccountDetailSchema)
-@requires("operator", "responsible_office", "leader", "principal_leader")
 def apply(data):
     """提交开设申请（附工作方案与工作团队），或申报私人微博"""
     me = _me()
@@ -205,17 +205,17 @@ def apply(data):
 
 
 @accounts.route("/<int:account_id>")
-@accounts.response(200, AccountDetailSchema)
 @requires()
+@accounts.response(200, AccountDetailSchema)
 def get_account(account_id):
     """账号详情：平台、团队、安全登记、每一步记录，以及当前登录人可办理的操作"""
     return life.detail(_visible_account(account_id), _me(), current_identity())
 
 
 @accounts.route("/<int:account_id>/actions/<action>", methods=["POST"])
+@requires()
 @accounts.arguments(ActionSchema)
 @accounts.response(200, AccountDetailSchema)
-@requires()
 def take_action(data, account_id, action):
     """办理一步：approve、return、resubmit、withdraw、acknowledge_filing、return_filing、register_platform、
     activate、request_close、approve_close、reject_close、inform_superior、post_notice、deregister_platform、close"""
@@ -224,9 +224,9 @@ def take_action(data, account_id, action):
 
 
 @accounts.route("/<int:account_id>/team", methods=["PUT"])
+@requires()
 @accounts.arguments(TeamSchema)
 @accounts.response(200, AccountDetailSchema)
-@requires()
 def change_team(data, account_id):
     """调整工作团队（3 至 5 人：分管领导、责任处室、操作员）"""
     account, me = _visible_account(account_id), _me()
@@ -235,9 +235,9 @@ def change_team(data, account_id):
 
 
 @accounts.route("/<int:account_id>/security", methods=["PUT"])
+@requires()
 @accounts.arguments(SecuritySchema)
 @accounts.response(200, AccountDetailSchema)
-@requires()
 def update_security(data, account_id):
     """安全登记：密码保管人、允许操作的设备、最近一次修改密码的时间（本系统不保存任何平台密码）"""
     account, me = _visible_account(account_id), _me()

@@ -98,6 +98,11 @@ def _accounts(units: dict[str, Unit], p: dict[str, Person]) -> None:
                                          **PLAN})
     walk(leader, ("return", "jy_zhuyao", {"comment": "功能定位请补充与本局官方账号的分工"}))
     walk(apply("dhjy", "东湖教育体育", "livelihood", ["sina", "tencent"]), ("approve", "dhjy_zhuyao", {}))
+    walk(apply("dhjy", "东湖体育", "livelihood", ["people"]), ("approve", "dhjy_zhuyao", {}),
+         ("return_filing", "dh_zhuyao", {"comment": "工作方案未写明节假日值班安排"}))
+    civic = to_active(apply("dh", "东湖文明", "livelihood", ["people"], exception_reason="文明城市创建专项账号"),
+                      "dh", "lianxi")
+    walk(civic, ("request_close", "dh_caozuo", {"reason": "文明城市创建专项工作结束"}))
     walk(apply("dh", "东湖青年", "livelihood", ["sina"], exception_reason="共青团东湖区委青年工作账号"),
          ("approve", "dh_zhuyao", {}), ("acknowledge_filing", "lianxi", {}))
     tour = to_active(apply("dh", "东湖旅游", "livelihood", ["tencent", "ncnews"]), "dh", "lianxi")

@@ -4,8 +4,19 @@ from __future__ import annotations
 from flask_smorest import abort
 
 from govmb.contracts.registry import UNIT_KINDS
+from govmb.db import is_postgres
 from services.registry.accounts import publish
 from services.registry.models import Account, Unit, bus, db, now
+
+
+def _lock_tree() -> None:
+    """Tree writes one at a time (PostgreSQL): two moves must not make a cycle, nor a new
+    child keep a path its parent has just left. SQLite transactions are serialized already."""
+    if is_postgres(db):
+        db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_TREE_LOCK,))
+
+
+_TREE_LOCK = 7_741_001
 
 
 def _invalid(field: str, message: str):
@@ -36,6 +47,7 @@ def create_unit(name: str, kind: str, parent_id: int | None) -> Unit:
     if kind not in UNIT_KINDS:
         _invalid("kind", f"单位类别须为 {', '.join(UNIT_KINDS)} 之一")
     with db.atomic():
+        _lock_tree()
         parent = _parent_or_invalid(parent_id)
         if _name_taken(name, parent):
             _invalid("name", f"同一上级单位下已有名为“{name}”的单位")
@@ -50,6 +62,7 @@ def update_unit(unit: Unit, name: str | None = None, parent_id: int | None = Non
                 move: bool = False) -> Unit:
     """Rename and/or move a unit; a move re-paths its whole subtree, one event per unit."""
     with db.atomic():
+        _lock_tree()
         unit = Unit.get_by_id(unit.id)
         new_parent = _parent_or_invalid(parent_id) if move else unit.parent
         if move and new_parent is not None and new_parent.path.startswith(unit.path):

@@ -26,9 +26,9 @@ def units(base, service, headers=ADMIN):
 
 def test_the_demo_city_is_in_every_service_and_new_units_follow(system):
     demo = units(system, "registry")
-    assert len(demo) == 56 and demo[0]["name"] == "南昌市"
+    assert len(demo) == 57 and demo[0]["name"] == "南昌市"
     for service in ("publishing", "inquiry", "assessment"):
-        wait_for(lambda: len(units(system, service)) == 56, message=f"{service}'s copy of the demo city")
+        wait_for(lambda: len(units(system, service)) == 57, message=f"{service}'s copy of the demo city")
 
     r = requests.post(f"{system}/registry/api/units", json={"name": "湾里管理局", "kind": "zone", "parent_id": 1},
                       headers=ADMIN, timeout=5)
@@ -63,3 +63,17 @@ def test_a_correlation_id_comes_back_and_a_bad_one_is_replaced(system):
     assert r.headers["X-Correlation-ID"] == "abc-123"
     r = requests.get(system + "/registry/healthz", headers={"X-Correlation-ID": "<script>"}, timeout=5)
     assert r.headers["X-Correlation-ID"] != "<script>" and len(r.headers["X-Correlation-ID"]) == 32
+
+
+def test_the_demo_sign_ins_work_and_accounts_stand_in_every_state(system):
+    from services.registry.accounts import STATUS_NAMES
+    from services.registry.people import DEMO_PASSWORD
+    r = requests.post(f"{system}/registry/api/auth/sign-in", json={"username": "lianxi", "password": DEMO_PASSWORD},
+                      timeout=5)
+    assert r.status_code == 200
+    office = {"Authorization": f"Bearer {r.json()['token']}"}
+    statuses = {a["status"] for a in requests.get(f"{system}/registry/api/accounts", headers=office, timeout=5).json()}
+    assert statuses == set(STATUS_NAMES) - {"withdrawn", "closing_approved", "superior_informed"}
+    for service in ("publishing", "inquiry"):  # the copies hold every account, fed by the bus
+        wait_for(lambda: len(requests.get(f"{system}/{service}/api/accounts", headers=office, timeout=5).json()) == 12,
+                 message=f"{service}'s copy of the demo accounts")

@@ -66,3 +66,46 @@ def test_units_reach_every_other_service_through_rabbitmq(distributed):
     district_staff = auth(district["id"], want[: want.index(str(dept["id"]))], "operator")
     for name in COPIES:
         assert set(copy_of(distributed[name], district_staff)) == {district["id"], dept["id"]}
+
+
+def test_an_account_activated_in_the_registry_appears_in_publishing_and_inquiry(distributed):
+    registry = distributed["registry"]
+    city = create(registry, "南昌市", "region")
+    district = create(registry, "东湖区", "district", city["id"])
+    dept = create(registry, "东湖区教育体育局", "department", district["id"])
+    people = {}
+    for username, unit, role, rank in (("op", dept, "operator", "staff"), ("office", dept, "responsible_office", "section"),
+                                       ("lead", dept, "leader", "section"), ("head", dept, "principal_leader", "section"),
+                                       ("district", district, "leader", "county")):
+        r = registry.post("/api/people", headers=ADMIN, json={"unit_id": unit["id"], "name": username, "username": username,
+                                                              "password": "pass-word-1", "roles": [role], "rank": rank})
+        assert r.status_code == 201, r.json
+        people[username] = auth(unit["id"], unit["path"], role, person=r.json["id"])
+    ids = {p["username"]: p["id"] for p in registry.get("/api/people", headers=ADMIN).json}
+    r = registry.post("/api/accounts", headers=people["op"], json={
+        "name": "东湖教育", "kind": "institutional", "category": "livelihood", "platforms": ["sina", "xinhua"],
+        "positioning": "教育信息", "rules": "先审后发", "mechanism": "三审三校",
+        "team": [{"person_id": ids["lead"], "role": "leader_in_charge"},
+                 {"person_id": ids["office"], "role": "responsible_office"}, {"person_id": ids["op"], "role": "operator"}]})
+    assert r.status_code == 201, r.json
+    aid = r.json["id"]
+    for who, action, body in (("head", "approve", {}), ("district", "acknowledge_filing", {}),
+                              ("op", "register_platform", {"platform": "sina", "handle": "东湖教育", "url": "https://weibo.com/dhjy"}),
+                              ("op", "register_platform", {"platform": "xinhua", "handle": "东湖教育", "url": "https://xinhua.example.cn/dhjy"}),
+                              ("op", "activate", {})):
+        r = registry.post(f"/api/accounts/{aid}/actions/{action}", json=body, headers=people[who])
+        assert r.status_code == 200, (action, r.json)
+
+    def copy(name):
+        rows = distributed[name].get("/api/accounts", headers=ADMIN).json
+        return rows[0] if rows else None
+
+    for name in COPIES:
+        wait_for(lambda: (copy(name) or {}).get("status") == "active", message=f"{name}'s copy of the active account")
+        got = copy(name)
+        assert got["name"] == "东湖教育" and got["unit_id"] == dept["id"]
+        assert {p["handle"] for p in got["platforms"]} == {"东湖教育"}
+    # a district's staff see the account in each copy; another unit's staff do not
+    assert distributed["inquiry"].get("/api/accounts", headers=people["district"]).json[0]["id"] == aid
+    other = auth(999, f"/{city['id']}/999/", "operator")
+    assert distributed["inquiry"].get("/api/accounts", headers=other).json == []

@@ -41,13 +41,13 @@ def test_each_unit_is_created_with_its_path_and_one_event(client, city):
 
 
 @pytest.mark.parametrize("body,field,problem", [
-    ({"name": "", "kind": "district"}, "name", "Length"),
-    ({"name": "某区", "kind": "village"}, "kind", "Must be one of"),
-    ({"kind": "district"}, "name", "Missing data"),
+    ({"name": "", "kind": "district"}, "name", "长度须在"),
+    ({"name": "某区", "kind": "village"}, "kind", "须为以下之一"),
+    ({"kind": "district"}, "name", "此项必填"),
     ({"name": "某区", "kind": "district", "parent_id": 999}, "parent_id", "不存在"),
-    ({"name": "某区", "kind": "district", "parent_id": "abc"}, "parent_id", "Not a valid integer"),
-    ({"name": "x" * 101, "kind": "district"}, "name", "Length"),
-    ({"name": "某区", "kind": "district", "extra": 1}, "extra", "Unknown field"),
+    ({"name": "某区", "kind": "district", "parent_id": "abc"}, "parent_id", "须为整数"),
+    ({"name": "x" * 101, "kind": "district"}, "name", "长度须在"),
+    ({"name": "某区", "kind": "district", "extra": 1}, "extra", "不接受此字段"),
 ])
 def test_bad_input_is_refused_naming_the_field_and_changes_nothing(client, body, field, problem):
     r = client.post("/api/units", json=body, headers=ADMIN)
@@ -106,3 +106,43 @@ def test_a_token_signed_with_another_secret_is_refused(client):
     from tests.conftest import token
     forged = token(1, "/1/", "admin", secret="x" * 40)
     assert client.get("/api/units", headers={"Authorization": f"Bearer {forged}"}).status_code == 401
+
+
+def test_without_a_token_bad_input_still_gets_401_not_field_errors(client):
+    assert client.post("/api/units", json={"kind": "nonsense"}).status_code == 401
+
+
+@pytest.mark.parametrize("method,path,body", [
+    ("get", "/api/units/99999999999999999999999", None),
+    ("get", "/api/units?parent_id=99999999999999999999999", None),
+    ("post", "/api/units", {"name": "某区", "kind": "district", "parent_id": 99999999999999999999999}),
+    ("post", "/api/units", {"name": "某\x00区", "kind": "district"}),
+    ("get", "/api/units?parent_id=%00", None),
+])
+def test_hostile_values_get_a_4xx_never_a_5xx(client, method, path, body):
+    r = getattr(client, method)(path, json=body, headers=ADMIN)
+    assert 400 <= r.status_code < 500, (r.status_code, r.json)
+
+
+def test_the_openapi_documents_the_request_bodies():
+    from services.registry.app import create_app
+    spec = create_app().test_client().get("/openapi.json").json
+    assert "requestBody" in spec["paths"]["/api/units"]["post"]
+    assert "requestBody" in spec["paths"]["/api/accounts/{account_id}/actions/{action}"]["post"]
+
+
+def test_probes_answer_when_the_database_does_not(tmp_path):
+    from tests.system import migrated_app
+    app = migrated_app("registry", settings_for("registry", f"sqlite:///{tmp_path / 'r.db'}"))
+    from dataclasses import replace
+
+    from govmb.service import create_service_app
+    from services.registry.app import SPEC
+    down = create_service_app(SPEC, replace(app.config["GOVMB_SETTINGS"],
+                                            database_url="postgresql://nobody@127.0.0.1:1/none"))
+    c = down.test_client()
+    assert c.get("/healthz").status_code == 200
+    r = c.get("/readyz")
+    assert r.status_code == 503 and r.json["checks"]["database"].startswith("失败")
+    r = c.get("/api/units", headers=ADMIN)
+    assert r.status_code == 503 and r.headers["Retry-After"] == "5"

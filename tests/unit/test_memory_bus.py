@@ -106,3 +106,56 @@ def test_an_unconfirmed_batch_stays_in_the_outbox(kit):
         with kit.db.connection_context():
             Relay(kit.store, Refusing()).run_once()
     assert kit.unsent() == 3
+
+
+def test_a_statement_failing_in_a_handler_is_retried_not_mistaken_for_a_database_outage(kit, broker):
+    import peewee
+
+    calls = []
+
+    def handler(payload, delivery):
+        calls.append(payload["n"])
+        if payload["n"] == 2:
+            raise peewee.OperationalError("no such column: ghost")  # a statement's failure, the database answers
+        kit.handle(payload, delivery)
+
+    from govmb.bus.consumer import InboxConsumer
+    broker.publish_batch([tick(1), tick(2, message_id="ghost"), tick(3)])
+    stop = threading.Event()
+    q, dead = broker.queues["mem.ticker"], broker.queues["mem.ticker.dead"]
+    t = threading.Thread(target=broker.consume, args=("mem.ticker", InboxConsumer(kit.store, {"test.tick": handler}), stop, 50))
+    t.start()
+    try:
+        from tests.conftest import wait_for
+        wait_for(lambda: dead.depth() == 1 and q.depth() == 0 and q.unacked() == 0, timeout=20)
+    finally:
+        stop.set()
+        t.join(5)
+    assert kit.counts() == (2, 2, 2)
+    assert "no such column" in kit.store.BusFailure.get_by_id("ghost").error
+
+
+@pytest.mark.parametrize("headers", [{"version": [1, 2]}, {"version": "x"}, {"version": {"a": 1}},
+                                     {"version": 1, "correlation_id": ["not", "a", "string"]}])
+def test_malformed_headers_dead_letter_the_message_and_the_rest_flow(kit, broker, headers):
+    q = broker.queues["mem.ticker"]
+    odd = tick(9, message_id="odd")
+    broker.publish_batch([tick(1)])
+    # put a message with hand-made headers straight into the queue
+    q.put(odd)
+    original_get = q.get
+
+    def get(max_count, timeout):
+        out = original_get(max_count, timeout)
+        for d in out:
+            if d.message_id == "odd":
+                d.headers = {**d.headers, **headers}
+        return out
+
+    q.get = get
+    if "correlation_id" in headers:  # a bad correlation id is replaced, the message is handled
+        drain(broker, kit, lambda: kit.counts()[0] == 2)
+        assert kit.counts() == (2, 2, 2)
+    else:
+        drain(broker, kit, lambda: broker.queues["mem.ticker.dead"].depth() == 1 and kit.counts()[0] == 1)
+        assert kit.store.BusFailure.get_by_id("odd").dead

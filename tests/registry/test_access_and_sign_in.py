@@ -1,0 +1,74 @@
+"""Who sees what; sign-in; the security record that never holds a password."""
+import datetime as dt
+
+from tests.registry.conftest import PASSWORD, application
+
+
+def test_a_person_of_one_county_cannot_see_or_change_another_countys_accounts(client, city):
+    r = client.post("/api/accounts", json=application(city), headers=city.headers("dept_operator"))
+    aid = r.json["id"]
+    assert client.get("/api/accounts", headers=city.headers("west_leader")).json == []
+    assert client.get(f"/api/accounts/{aid}", headers=city.headers("west_leader")).status_code == 404
+    assert client.post(f"/api/accounts/{aid}/actions/withdraw", json={},
+                       headers=city.headers("west_operator")).status_code == 404
+    assert [a["id"] for a in client.get("/api/accounts", headers=city.headers("east_leader")).json] == [aid]
+    assert [a["id"] for a in client.get("/api/accounts", headers=city.headers("office")).json] == [aid]
+
+
+def test_people_are_listed_within_the_callers_subtree(client, city):
+    names = {p["username"] for p in client.get("/api/people", headers=city.headers("east_leader")).json}
+    assert "dept_operator" in names and "west_leader" not in names
+    assert all("password" not in p for p in client.get("/api/people", headers=city.headers("office")).json)
+
+
+def test_sign_in_gives_a_token_that_every_service_accepts(client, city):
+    r = client.post("/api/auth/sign-in", json={"username": "dept_operator", "password": PASSWORD})
+    assert r.status_code == 200
+    me = client.get("/api/auth/me", headers={"Authorization": f"Bearer {r.json['token']}"}).json
+    assert me["username"] == "dept_operator" and me["roles"] == ["operator"] and me["unit_name"] == "东湖区教育体育局"
+
+
+def test_a_wrong_password_and_an_unknown_name_get_the_same_answer(client, city):
+    a = client.post("/api/auth/sign-in", json={"username": "east_leader", "password": "wrong"})
+    b = client.post("/api/auth/sign-in", json={"username": "nobody", "password": "wrong"})
+    assert a.status_code == b.status_code == 401 and a.json["detail"] == b.json["detail"]
+
+
+def test_sign_in_attempts_are_rate_limited_per_name(client, city):
+    codes = [client.post("/api/auth/sign-in", json={"username": "west_operator", "password": "x"}).status_code
+             for _ in range(6)]
+    assert codes == [401] * 5 + [429]
+    r = client.post("/api/auth/sign-in", json={"username": "west_operator", "password": PASSWORD})
+    assert r.status_code == 429  # even the right password waits: the name is being guessed
+
+
+def test_the_security_record_refuses_a_password_and_keeps_the_rest(client, city):
+    aid = client.post("/api/accounts", json=application(city), headers=city.headers("dept_operator")).json["id"]
+    body = {"credential_holder_id": city.people["dept_responsible_office"].id,
+            "devices": [{"name": "办公室iPad", "kind": "tablet"}], "password_changed_at": "2026-11-01T09:00:00+08:00"}
+    r = client.put(f"/api/accounts/{aid}/security", json={**body, "password": "weibo123"}, headers=city.headers("dept_operator"))
+    assert r.status_code == 422 and "password" in r.json["errors"]
+    future = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2)).isoformat()
+    r = client.put(f"/api/accounts/{aid}/security", json={**body, "password_changed_at": future},
+                   headers=city.headers("dept_operator"))
+    assert r.status_code == 422 and "password_changed_at" in r.json["errors"]
+    r = client.put(f"/api/accounts/{aid}/security", json=body, headers=city.headers("dept_operator"))
+    assert r.status_code == 200
+    assert r.json["security"] == {"credential_holder": "dept_responsible_office",
+                                  "devices": [{"name": "办公室iPad", "kind": "tablet"}],
+                                  "password_changed_at": "2026-11-01T01:00:00+00:00"}
+
+
+def test_the_public_hall_needs_no_sign_in_and_shows_only_active_accounts(client, city):
+    aid = client.post("/api/accounts", json=application(city), headers=city.headers("dept_operator")).json["id"]
+    assert client.get("/api/hall").json == []
+    for who, action, body in [("dept_principal_leader", "approve", {}), ("east_leader", "acknowledge_filing", {}),
+                              ("dept_operator", "register_platform", {"platform": "sina", "handle": "东湖教育", "url": "https://weibo.com/a"}),
+                              ("dept_operator", "register_platform", {"platform": "tencent", "handle": "东湖教育", "url": "https://t.qq.com/a"}),
+                              ("dept_operator", "activate", {})]:
+        client.post(f"/api/accounts/{aid}/actions/{action}", json=body, headers=city.headers(who))
+    by_region = client.get("/api/hall").json
+    assert by_region[0]["group"] == "东湖区" and by_region[0]["accounts"][0]["name"] == "东湖教育"
+    assert {p["platform_name"] for p in by_region[0]["accounts"][0]["platforms"]} == {"新浪网", "腾讯网"}
+    assert client.get("/api/hall?group=system").json[0]["group"] == "教育系统"
+    assert client.get("/api/hall?group=nonsense").status_code == 422
