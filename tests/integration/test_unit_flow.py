@@ -74,7 +74,7 @@ def test_an_account_activated_in_the_registry_appears_in_publishing_and_inquiry(
     district = create(registry, "东湖区", "district", city["id"])
     dept = create(registry, "东湖区教育体育局", "department", district["id"])
     people = {}
-    for username, unit, role, rank in (("op", dept, "operator", "staff"), ("office", dept, "responsible_office", "section"),
+    for username, unit, role, rank in (("oper", dept, "operator", "staff"), ("office", dept, "responsible_office", "section"),
                                        ("lead", dept, "leader", "section"), ("head", dept, "principal_leader", "section"),
                                        ("district", district, "leader", "county")):
         r = registry.post("/api/people", headers=ADMIN, json={"unit_id": unit["id"], "name": username, "username": username,
@@ -82,17 +82,17 @@ def test_an_account_activated_in_the_registry_appears_in_publishing_and_inquiry(
         assert r.status_code == 201, r.json
         people[username] = auth(unit["id"], unit["path"], role, person=r.json["id"])
     ids = {p["username"]: p["id"] for p in registry.get("/api/people", headers=ADMIN).json}
-    r = registry.post("/api/accounts", headers=people["op"], json={
+    r = registry.post("/api/accounts", headers=people["oper"], json={
         "name": "东湖教育", "kind": "institutional", "category": "livelihood", "platforms": ["sina", "xinhua"],
         "positioning": "教育信息", "rules": "先审后发", "mechanism": "三审三校",
         "team": [{"person_id": ids["lead"], "role": "leader_in_charge"},
-                 {"person_id": ids["office"], "role": "responsible_office"}, {"person_id": ids["op"], "role": "operator"}]})
+                 {"person_id": ids["office"], "role": "responsible_office"}, {"person_id": ids["oper"], "role": "operator"}]})
     assert r.status_code == 201, r.json
     aid = r.json["id"]
     for who, action, body in (("head", "approve", {}), ("district", "acknowledge_filing", {}),
-                              ("op", "register_platform", {"platform": "sina", "handle": "东湖教育", "url": "https://weibo.com/dhjy"}),
-                              ("op", "register_platform", {"platform": "xinhua", "handle": "东湖教育", "url": "https://xinhua.example.cn/dhjy"}),
-                              ("op", "activate", {})):
+                              ("oper", "register_platform", {"platform": "sina", "handle": "东湖教育", "url": "https://weibo.com/dhjy"}),
+                              ("oper", "register_platform", {"platform": "xinhua", "handle": "东湖教育", "url": "https://xinhua.example.cn/dhjy"}),
+                              ("oper", "activate", {})):
         r = registry.post(f"/api/accounts/{aid}/actions/{action}", json=body, headers=people[who])
         assert r.status_code == 200, (action, r.json)
 
