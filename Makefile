@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup run test bench clean
+.PHONY: setup browser run test bench clean
 
 setup: $(VENV)/.installed web/node_modules/.installed
 
@@ -17,10 +17,13 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+browser:  ## headless Chromium for the browser tests (Debian's package; Playwright drives it)
+	command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || (apt-get update -q && apt-get install -y -q chromium fonts-noto-cjk)
+
 run: setup  ## the whole system, embedded: SQLite, in-process bus, demo city, http://127.0.0.1:8000/
 	$(BIN)/python -m govmb.embedded
 
-test: setup  ## every test: lint, unit, integration (RabbitMQ and PostgreSQL), fault tests
+test: setup browser  ## every test: lint, unit, integration (RabbitMQ and PostgreSQL), fault tests, browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

@@ -2,23 +2,35 @@
 office and the public. It calls the services' APIs and keeps only the session."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
-from flask import Flask, abort, render_template, send_from_directory
-from flask_wtf.csrf import CSRFProtect
+from flask import Flask, abort, redirect, render_template, send_from_directory, url_for
+from flask_babel import Babel, format_datetime
+from flask_wtf.csrf import CSRFError, CSRFProtect
 from htmx_flask import Htmx
 
 from govmb.config import SERVICES, Settings
 from govmb.observability import configure_logging, health_blueprint, instrument
-from web.client import ServiceClient, client
+from web.client import ServiceClient, ServiceUnavailable
+from web.session import ROLE_NAMES, navigation, person
 
-SERVICE_NAMES = {"registry": "登记服务", "publishing": "发布审核服务", "inquiry": "网民诉求服务",
-                 "assessment": "考核培训服务"}
 # Front-end packages installed by `make setup` from the npm registry, never committed.
 VENDOR = {"htmx.min.js": Path(__file__).parent / "node_modules/htmx.org/dist"}
 
 csrf = CSRFProtect()
 htmx = Htmx()
+babel = Babel()
+
+
+def beijing(value: str | dt.datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
+    """An API's ISO time (any offset) as Beijing time."""
+    if not value:
+        return ""
+    when = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return format_datetime(when, fmt)
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -32,28 +44,30 @@ def create_app(settings: Settings | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.production,
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(seconds=settings.token_ttl_seconds),
+        BABEL_DEFAULT_LOCALE="zh_Hans_CN",
+        BABEL_DEFAULT_TIMEZONE="Asia/Shanghai",
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
     )
     csrf.init_app(app)
     htmx.init_app(app)
+    babel.init_app(app)
     instrument(app, "web")
     app.extensions["govmb_clients"] = {name: ServiceClient(settings.service_urls[name]) for name in SERVICES}
     app.register_blueprint(health_blueprint({}))
+    app.jinja_env.filters["bj"] = beijing
+    app.jinja_env.globals.update(navigation=navigation, person=person, role_names=ROLE_NAMES)
+
+    from web.views import accounts, auth, city, filings, hall, status
+    for module in (auth, accounts, filings, city, hall, status):
+        app.register_blueprint(module.bp)
 
     @app.get("/")
-    def index():
-        return render_template("index.html", services=SERVICE_NAMES)
-
-    @app.get("/status")
-    def status():
-        """The state of every service, for the status panel (an htmx partial)."""
-        rows = []
-        for name, label in SERVICE_NAMES.items():
-            try:
-                r = client(name).get("/readyz")
-                rows.append({"name": label, "ok": r.status_code == 200, "checks": r.json().get("checks", {})})
-            except Exception as exc:  # an unreachable service is shown as such, not raised
-                rows.append({"name": label, "ok": False, "checks": {"连接": f"失败：{type(exc).__name__}"}})
-        return render_template("_status.html", rows=rows)
+    def home():
+        if not person():
+            return redirect(url_for("hall.index"))
+        first = navigation()[0][0]
+        return redirect(url_for(first))
 
     @app.get("/static/vendor/<name>")
     def vendor(name: str):
@@ -61,4 +75,16 @@ def create_app(settings: Settings | None = None) -> Flask:
             abort(404)
         return send_from_directory(VENDOR[name], name, max_age=86400)
 
+    @app.errorhandler(CSRFError)
+    def _csrf(_exc):
+        return render_template("error.html", code=400, message="表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试"), 400
+
+    @app.errorhandler(ServiceUnavailable)
+    def _down(_exc):
+        return render_template("error.html", code=503, message="后台服务暂不可用，请稍后重试"), 503
+
+    for code, message in ((403, "您的角色无权打开此页面"), (404, "页面不存在，或不在您的管辖范围内"),
+                          (405, "不支持此操作方式")):
+        app.register_error_handler(code, lambda _e, code=code, message=message:
+                                   (render_template("error.html", code=code, message=message), code))
     return app

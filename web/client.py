@@ -1,23 +1,39 @@
-"""Calls to the services' HTTP APIs: the web layer owns no domain data."""
+"""Calls to the services' HTTP APIs, with the signed-in person's token: the web layer owns
+no domain data."""
 from __future__ import annotations
 
 import requests
-from flask import current_app
+from flask import current_app, session
 
 from govmb.context import get_correlation_id
 
 
+class ServiceUnavailable(RuntimeError):
+    """A service did not answer; the page says so instead of failing."""
+
+
 class ServiceClient:
-    def __init__(self, base_url: str, timeout: float = 5.0):
+    def __init__(self, base_url: str, timeout: float = 10.0):
         self.base_url, self.timeout = base_url.rstrip("/"), timeout
         self.session = requests.Session()
 
-    def get(self, path: str, token: str | None = None) -> requests.Response:
+    def call(self, method: str, path: str, token: str | None = None, **kwargs) -> requests.Response:
         headers = {"X-Correlation-ID": get_correlation_id() or ""}
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        return self.session.get(self.base_url + path, headers=headers, timeout=self.timeout)
+        try:
+            return self.session.request(method, self.base_url + path, headers=headers, timeout=self.timeout, **kwargs)
+        except requests.RequestException as exc:
+            raise ServiceUnavailable(f"{self.base_url}: {type(exc).__name__}") from exc
+
+    def get(self, path: str, token: str | None = None, **kwargs) -> requests.Response:
+        return self.call("GET", path, token, **kwargs)
 
 
 def client(service: str) -> ServiceClient:
     return current_app.extensions["govmb_clients"][service]
+
+
+def api(service: str, method: str, path: str, **kwargs) -> requests.Response:
+    """A call as the signed-in person."""
+    return client(service).call(method, path, session.get("token"), **kwargs)

@@ -23,6 +23,26 @@ ACCOUNT_CATEGORIES = ("livelihood", "policy")
 TEAM_ROLES = ("leader_in_charge", "responsible_office", "operator")
 
 
+# The words the registry, the pages and the reports use for an account's states and steps.
+STATUS_NAMES = {
+    "declared": "已申报（私人微博）", "applied": "待主要领导审批", "returned": "主要领导退回",
+    "filing": "报上级备案中", "filing_returned": "上级退回备案", "filed": "已备案，待平台注册",
+    "active": "正常运行", "closing_requested": "申请关闭", "closing_approved": "主要领导已批准关闭",
+    "superior_informed": "已抄告上级", "notice_posted": "已发布关闭公告", "closed": "已关闭", "withdrawn": "已撤回",
+}
+ACTION_NAMES = {
+    "apply": "提交开设申请", "declare": "申报私人微博", "approve": "主要领导批准", "return": "主要领导退回",
+    "resubmit": "修改后重新提交", "withdraw": "撤回申请", "acknowledge_filing": "上级单位确认备案",
+    "return_filing": "上级单位退回备案", "register_platform": "登记平台账号", "activate": "开通运行",
+    "request_close": "申请关闭", "approve_close": "主要领导批准关闭", "reject_close": "主要领导不同意关闭",
+    "inform_superior": "抄告上级单位", "post_notice": "发布关闭公告", "deregister_platform": "平台注销",
+    "close": "完成关闭", "change_team": "调整工作团队", "update_security": "更新安全登记",
+}
+KIND_NAMES = {"institutional": "机构微博", "official": "公务人员微博", "leader": "领导公务微博", "private": "私人微博"}
+CATEGORY_NAMES = {"livelihood": "民生类", "policy": "政策理论类"}
+TEAM_ROLE_NAMES = {"leader_in_charge": "分管领导", "responsible_office": "责任处室", "operator": "微博操作员"}
+
+
 class PlatformEntry(Schema):
     platform = fields.String(required=True)
     handle = fields.String(required=True)

@@ -7,6 +7,7 @@ from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint, abort
 
 from govmb.auth import current_identity, requires
+from govmb.contracts.registry import STATUS_NAMES
 from services.registry import accounts as life
 from services.registry import people, service
 from services.registry.hall import hall as hall_groups
@@ -190,7 +191,7 @@ def list_accounts(args):
         query = query.where(Unit.path.startswith(unit.path) if args["below"] else Unit.id == unit.id)
     rows = list(query)
     for a in rows:
-        a.status_name = life.STATUS_NAMES.get(a.status, a.status)
+        a.status_name = STATUS_NAMES.get(a.status, a.status)
     return rows
 
 

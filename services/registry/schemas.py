@@ -98,8 +98,8 @@ class ApplicationSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(ACCOUNT_KINDS))
     category = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(ACCOUNT_CATEGORIES))
     owner_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
-    platforms = fields.List(fields.String(validate=validate.Length(max=20)), required=True,
-                            validate=validate.Length(min=1, max=20))
+    platforms = fields.List(fields.String(validate=validate.Length(max=20)), load_default=list,
+                            validate=validate.Length(max=20))  # none chosen: the rules say so beside the field
     positioning = fields.String(load_default="", validate=validate.Length(max=2000))
     rules = fields.String(load_default="", validate=validate.Length(max=5000))
     mechanism = fields.String(load_default="", validate=validate.Length(max=5000))

@@ -75,7 +75,7 @@ def test_the_procfile_runs_the_whole_system_and_units_flow(cluster):
     for name in ("publishing", "inquiry", "assessment"):
         wait_for(lambda: [u["name"] for u in requests.get(cluster[name] + "/api/units", headers=ADMIN, timeout=5).json()]
                  == ["南昌市"], message=f"{name}'s copy")
-    status = requests.get(cluster["web"] + "/status", timeout=10).text
+    status = requests.get(cluster["web"] + "/status/panel", timeout=10).text
     assert status.count("正常") == 4
     ready = requests.get(cluster["registry"] + "/readyz", timeout=5).json()
     assert ready["checks"]["broker"] == "ok" and ready["checks"]["outbox_backlog"] == 0

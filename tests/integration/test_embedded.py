@@ -40,7 +40,7 @@ def test_the_demo_city_is_in_every_service_and_new_units_follow(system):
 def test_the_web_app_shows_every_service_ready(system):
     page = requests.get(system + "/", timeout=5)
     assert page.status_code == 200 and "政务微博管理平台" in page.text
-    status = requests.get(system + "/status", timeout=10).text
+    status = requests.get(system + "/status/panel", timeout=10).text
     assert status.count("正常") == 4 and "不可用" not in status
     assert requests.get(system + "/static/vendor/htmx.min.js", timeout=5).status_code == 200
 
@@ -66,7 +66,7 @@ def test_a_correlation_id_comes_back_and_a_bad_one_is_replaced(system):
 
 
 def test_the_demo_sign_ins_work_and_accounts_stand_in_every_state(system):
-    from services.registry.accounts import STATUS_NAMES
+    from govmb.contracts.registry import STATUS_NAMES
     from services.registry.people import DEMO_PASSWORD
     r = requests.post(f"{system}/registry/api/auth/sign-in", json={"username": "lianxi", "password": DEMO_PASSWORD},
                       timeout=5)

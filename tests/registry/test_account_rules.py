@@ -15,7 +15,7 @@ def apply(client, city, who="dept_operator", **overrides):
     ({"category": None}, "category", "民生类"),
     ({"positioning": ""}, "positioning", "功能定位"),
     ({"platforms": ["myspace"]}, "platforms", "已批准的平台"),
-    ({"platforms": []}, "platforms", "长度须在 1 至 20 之间"),
+    ({"platforms": []}, "platforms", "已批准的平台"),
     ({"kind": "leader"}, "owner_id", "指明本人"),
 ])
 def test_an_application_breaking_a_rule_is_refused_and_changes_nothing(client, city, overrides, field, problem):

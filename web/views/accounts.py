@@ -1,0 +1,102 @@
+"""The department view: its accounts, where each stands, and the form for each step."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, render_template, request, url_for
+
+from govmb.contracts.registry import ACTION_NAMES, CATEGORY_NAMES, KIND_NAMES, TEAM_ROLE_NAMES
+from web.client import api
+from web.session import login_required, person
+from web.views.forms import form_again, go, is_htmx, problem_of
+
+bp = Blueprint("accounts", __name__, url_prefix="/accounts")
+STAFF = ("operator", "responsible_office", "leader", "principal_leader")
+APPLICATION_FIELDS = ("name", "kind", "category", "positioning", "rules", "mechanism", "exception_reason", "profile")
+ACTION_FIELDS = ("comment", "platform", "handle", "url", "reason", "notice_url", "name", "positioning", "rules",
+                 "mechanism", "exception_reason")
+
+
+def _json(response, default=None):
+    return response.json() if response.status_code == 200 else default
+
+
+@bp.get("")
+@login_required(*STAFF)
+def index():
+    rows = _json(api("registry", "GET", "/api/accounts"), [])
+    return render_template("accounts/index.html", accounts=rows, kinds=KIND_NAMES)
+
+
+def _form_context(values: dict, errors: dict, message: str | None) -> dict:
+    me = person()
+    people = _json(api("registry", "GET", "/api/people"), [])
+    return {"values": values, "errors": errors, "message": message, "kinds": KIND_NAMES,
+            "categories": CATEGORY_NAMES, "roles": TEAM_ROLE_NAMES,
+            "platforms": _json(api("registry", "GET", "/api/accounts/platforms"), []),
+            "people": [p for p in people if p["unit_id"] == me["unit_id"]] or people}
+
+
+def _application(form) -> dict:
+    body = {k: form.get(k, "").strip() for k in APPLICATION_FIELDS}
+    body["category"] = body["category"] or None
+    body["platforms"] = form.getlist("platforms")
+    body["owner_id"] = int(form["owner_id"]) if form.get("owner_id", "").isdigit() else None
+    team = [{"person_id": int(form[role]), "role": role} for role in ("leader_in_charge", "responsible_office")
+            if form.get(role, "").isdigit()]
+    team += [{"person_id": int(pid), "role": "operator"} for pid in form.getlist("operators") if pid.isdigit()]
+    body["team"] = [] if body["kind"] == "private" else team
+    return body
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required(*STAFF)
+def new():
+    if request.method == "GET":
+        return render_template("accounts/new.html", **_form_context({"kind": "institutional"}, {}, None))
+    body = _application(request.form)
+    r = api("registry", "POST", "/api/accounts", json=body)
+    if r.status_code == 201:
+        flash(f"已提交：{body['name']}")
+        return go(url_for("accounts.detail", account_id=r.json()["id"]))
+    errors, message = problem_of(r)
+    values = {**body, "operators": [str(m["person_id"]) for m in body["team"] if m["role"] == "operator"],
+              **{m["role"]: str(m["person_id"]) for m in body["team"] if m["role"] != "operator"}}
+    template = "accounts/_form.html" if is_htmx() else "accounts/new.html"
+    return form_again(template, r.status_code, **_form_context(values, errors, message))
+
+
+def _detail_context(account_id: int, errors: dict | None = None, failed: str | None = None,
+                    message: str | None = None) -> dict:
+    r = api("registry", "GET", f"/api/accounts/{account_id}")
+    if r.status_code == 404:
+        abort(404)
+    if r.status_code != 200:
+        abort(r.status_code if 400 <= r.status_code < 500 else 502)
+    return {"account": r.json(), "errors": errors or {}, "failed": failed, "message": message,
+            "action_names": ACTION_NAMES, "kinds": KIND_NAMES, "categories": CATEGORY_NAMES,
+            "roles": TEAM_ROLE_NAMES}
+
+
+@bp.get("/<int:account_id>")
+@login_required()
+def detail(account_id: int):
+    return render_template("accounts/detail.html", **_detail_context(account_id))
+
+
+@bp.post("/<int:account_id>/act/<action>")
+@login_required()
+def act(account_id: int, action: str):
+    if action not in ACTION_NAMES:
+        abort(404)
+    body = {k: request.form[k].strip() for k in ACTION_FIELDS if request.form.get(k, "").strip()}
+    r = api("registry", "POST", f"/api/accounts/{account_id}/actions/{action}", json=body)
+    if r.status_code == 404:
+        abort(404)
+    if r.status_code == 200:
+        done = f"已办理：{ACTION_NAMES[action]}"
+        if not is_htmx():
+            flash(done)
+            return go(url_for("accounts.detail", account_id=account_id))
+        return render_template("accounts/_detail.html", **_detail_context(account_id, message=done))
+    errors, message = problem_of(r)
+    template = "accounts/_detail.html" if is_htmx() else "accounts/detail.html"
+    return form_again(template, r.status_code, **_detail_context(account_id, errors, action, message))

@@ -1,0 +1,46 @@
+"""Sign-in and sign-out."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from web.client import ServiceUnavailable, api
+from web.session import sign_in as keep
+from web.session import sign_out as forget
+from web.views.forms import problem_of
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    return target if target and target.startswith("/") and not target.startswith("//") else url_for("home")
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    errors, message, username = {}, None, ""
+    if request.method == "POST":
+        username = request.form.get("username", "").strip()
+        try:
+            r = api("registry", "POST", "/api/auth/sign-in",
+                    json={"username": username, "password": request.form.get("password", "")})
+        except ServiceUnavailable:
+            r = None
+            message = "登记服务暂不可用，请稍后再试"
+        if r is not None and r.status_code == 200:
+            body = r.json()
+            p = body["person"]
+            keep(body["token"], {"id": p["id"], "name": p["name"], "unit_id": p["unit_id"],
+                                 "unit_name": p["unit_name"], "roles": p["roles"], "username": p["username"]})
+            return redirect(_safe_next(request.args.get("next")), 303)
+        if r is not None:
+            errors, message = problem_of(r)
+            if r.status_code == 429:
+                message = "尝试次数过多，请一分钟后再试"
+        return render_template("sign_in.html", errors=errors, message=message, username=username), \
+            (r.status_code if r is not None else 503)
+    return render_template("sign_in.html", errors=errors, message=message, username=username)
+
+
+@bp.post("/sign-out")
+def sign_out():
+    forget()
+    flash("已退出登录")
+    return redirect(url_for("auth.sign_in"), 303)

@@ -1,0 +1,34 @@
+"""What every form page shares: turning a service's answer into a page or a redirect."""
+from __future__ import annotations
+
+from flask import make_response, redirect, render_template, request
+
+
+def is_htmx() -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def problem_of(response) -> tuple[dict, str | None]:
+    """(errors by field, a message for the whole form) from a service's problem details."""
+    try:
+        body = response.json()
+    except ValueError:
+        return {}, "服务返回了无法识别的内容"
+    errors = {k: (v[0] if isinstance(v, list) and v else str(v)) for k, v in (body.get("errors") or {}).items()}
+    detail = None if errors and body.get("detail") == "请检查标出的字段" else body.get("detail")
+    return errors, detail
+
+
+def go(url: str):
+    """After a successful post: htmx follows HX-Redirect, a plain form a 303."""
+    if is_htmx():
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url, 303)
+
+
+def form_again(template: str, status: int, **context):
+    """The form once more, with the errors beside their fields. htmx swaps only 2xx
+    answers, so it gets 200; a plain form post gets the real status."""
+    return render_template(template, **context), (200 if is_htmx() else status)
