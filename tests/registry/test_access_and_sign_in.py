@@ -81,3 +81,20 @@ def test_each_unit_falls_in_its_system_for_the_hall():
                                ("东湖区教育体育局", "department", "教育系统"), ("东湖区", "district", "政府系统"),
                                ("南昌市档案馆", "department", "其他")):
         assert system_of(Unit(name=name, kind=kind)) == system, name
+
+
+def test_production_mode_refuses_the_demo_password(tmp_path, city):
+    from dataclasses import replace
+
+    from govmb.service import create_service_app
+    from services.registry.app import SPEC
+    from services.registry.models import Person
+    from services.registry.people import DEMO_PASSWORD, hash_password
+    Person.update(password_hash=hash_password(DEMO_PASSWORD)).where(Person.username == "east_leader").execute()
+    from tests.system import settings_for
+    settings = settings_for("registry", f"sqlite:///{tmp_path / 'registry.db'}")
+    embedded = create_service_app(SPEC, settings).test_client()
+    production = create_service_app(SPEC, replace(settings, mode="production", token_secret="p" * 40)).test_client()
+    body = {"username": "east_leader", "password": DEMO_PASSWORD}
+    assert embedded.post("/api/auth/sign-in", json=body).status_code == 200
+    assert production.post("/api/auth/sign-in", json=body).status_code == 401
