@@ -12,7 +12,7 @@ import peewee
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from govmb.auth import current_identity, requires
+from govmb.auth import in_sight, requires
 from govmb.bus.message import Delivery
 from govmb.contracts.registry import ACCOUNT_EVENTS
 
@@ -92,10 +92,6 @@ def accounts_blueprint(Account: type[peewee.Model]) -> Blueprint:
     @blp.response(200, AccountCopySchema(many=True))
     def list_accounts():
         """本人单位及下级单位的账号（联席会议办公室可见全部）"""
-        who = current_identity()
-        query = Account.select().order_by(Account.id)
-        if not who.sees_all:
-            query = query.where(Account.unit_path.startswith(who.unit_path))
-        return list(query)
+        return list(in_sight(Account.select().order_by(Account.id), Account.unit_path))
 
     return blp

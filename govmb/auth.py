@@ -86,3 +86,9 @@ def requires(*roles: str):
             return view(*args, **kwargs)
         return wrapper
     return decorate
+
+
+def in_sight(query, path_field):
+    """The query narrowed to the caller's unit and the units below it (city-wide roles: all)."""
+    who = current_identity()
+    return query if who.sees_all else query.where(path_field.startswith(who.unit_path))

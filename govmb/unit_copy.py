@@ -10,7 +10,7 @@ import peewee
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from govmb.auth import current_identity, requires
+from govmb.auth import in_sight, requires
 from govmb.bus.message import Delivery
 
 
@@ -67,10 +67,6 @@ def units_blueprint(Unit: type[peewee.Model]) -> Blueprint:
     @blp.response(200, UnitCopySchema(many=True))
     def list_units():
         """本人单位及下级单位（联席会议办公室可见全部）"""
-        who = current_identity()
-        query = Unit.select().order_by(Unit.path)
-        if not who.sees_all:
-            query = query.where(Unit.path.startswith(who.unit_path))
-        return list(query)
+        return list(in_sight(Unit.select().order_by(Unit.path), Unit.path))
 
     return blp

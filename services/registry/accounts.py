@@ -178,7 +178,7 @@ def transition(account: Account, action: str, actor: Person, who: Identity, data
         elif action == "register_platform":
             detail = _register(account, data)
         elif action == "activate":
-            missing = [platforms().get(p.platform, p.platform) for p in account.platforms if not p.registered_at]
+            missing = _platform_names(account, lambda p: not p.registered_at)
             if missing:
                 raise Conflict(f"还有平台未登记账号：{'、'.join(missing)}；全部登记后才能开通")
             account.activated_at = stamp
@@ -201,7 +201,7 @@ def transition(account: Account, action: str, actor: Person, who: Identity, data
         elif action == "deregister_platform":
             detail = _deregister(account, data)
         elif action == "close":
-            left = [platforms().get(p.platform, p.platform) for p in account.platforms if not p.deregistered_at]
+            left = _platform_names(account, lambda p: not p.deregistered_at)
             if left:
                 raise Conflict(f"还有平台未注销：{'、'.join(left)}；全部注销后才能关闭")
             account.closed_at = stamp
@@ -214,6 +214,11 @@ def transition(account: Account, action: str, actor: Person, who: Identity, data
         _record(account, action, from_status, actor, comment, detail)
         publish(account, event)
     return account
+
+
+def _platform_names(account: Account, which) -> list[str]:
+    names = platforms()
+    return [names.get(p.platform, p.platform) for p in account.platforms if which(p)]
 
 
 def _check_actor(account: Account, actor: Person, who: Identity, role: str, action: str) -> None:

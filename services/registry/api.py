@@ -6,7 +6,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint, abort
 
-from govmb.auth import current_identity, requires
+from govmb.auth import current_identity, in_sight, requires
 from govmb.contracts.registry import STATUS_NAMES
 from services.registry import accounts as life
 from services.registry import people, service
@@ -72,10 +72,7 @@ def _visible_account(account_id: int) -> Account:
 @units.response(200, UnitSchema(many=True))
 def list_units(args):
     """本人单位及其下级单位；联席会议办公室、督查和系统管理员可见全部"""
-    who = current_identity()
-    query = Unit.select().order_by(Unit.path)
-    if not who.sees_all:
-        query = query.where(Unit.path.startswith(who.unit_path))
+    query = in_sight(Unit.select().order_by(Unit.path), Unit.path)
     if "parent_id" in args:
         query = query.where(Unit.parent == args["parent_id"])
     return list(query)
@@ -140,10 +137,7 @@ def me():
 @people_bp.response(200, PersonSchema(many=True))
 def list_people(args):
     """本单位及下级单位的人员（用于组建工作团队）"""
-    who = current_identity()
-    query = Person.select().join(Unit).where(Person.active).order_by(Person.unit, Person.id)
-    if not who.sees_all:
-        query = query.where(Unit.path.startswith(who.unit_path))
+    query = in_sight(Person.select().join(Unit).where(Person.active).order_by(Person.unit, Person.id), Unit.path)
     if "unit_id" in args:
         query = query.where(Person.unit == args["unit_id"])
     return list(query)
@@ -175,9 +169,7 @@ def list_platforms():
 def list_accounts(args):
     """本单位及下级单位的账号；awaiting=filing：待本单位确认备案的直属下级单位账号"""
     who = current_identity()
-    query = Account.select(Account, Unit).join(Unit).order_by(Unit.path, Account.id)
-    if not who.sees_all:
-        query = query.where(Unit.path.startswith(who.unit_path))
+    query = in_sight(Account.select(Account, Unit).join(Unit).order_by(Unit.path, Account.id), Unit.path)
     if args.get("awaiting") == "filing":
         query = query.where(Account.status == "filing")
         if not who.has("joint_office"):
