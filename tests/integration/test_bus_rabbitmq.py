@@ -119,3 +119,35 @@ def test_two_relays_on_postgresql_share_the_outbox_without_sending_twice(kit, to
     assert first.sent + second.sent == 3000
     assert first.sent > 0 and second.sent > 0, (first.sent, second.sent)
     assert infra.queue_depth(amqp_url, topo.queue_name("ticker")) == 3000
+
+
+def test_heartbeats_go_on_while_a_long_handler_runs(kit, topo, amqp_url, caplog):
+    """With a 2 s heartbeat, a 7 s handler would lose its connection (and see its message
+    again) if heartbeats waited for the handler: the broker closes a connection after two
+    missed heartbeats."""
+    import time
+
+    from govmb.bus.consumer import InboxConsumer
+    calls = []
+
+    def slow(payload, delivery):
+        calls.append(payload["n"])
+        time.sleep(7)
+        kit.handle(payload, delivery)
+
+    raw_publish(amqp_url, topo, [tick(1)])
+    caplog.set_level("WARNING", logger="govmb.bus.amqp")
+    stop = threading.Event()
+    t = threading.Thread(target=amqp.consume, args=(amqp_url, topo, topo.queue_name("ticker"),
+                                                     InboxConsumer(kit.store, {"test.tick": slow}), stop, 10, 2))
+    t.start()
+    try:
+        wait_for(lambda: kit.counts()[0] == 1, timeout=30, message="the slow message handled")
+        wait_for(lambda: infra.queue_depth(amqp_url, topo.queue_name("ticker")) == 0, timeout=10)
+        time.sleep(3)  # a dropped connection would redeliver the unacked message by now
+    finally:
+        stop.set()
+        t.join(15)
+    lost = [r for r in caplog.records if r.name == "govmb.bus.amqp" and "reconnecting" in r.getMessage()]
+    assert not lost, "the consumer lost its connection while the handler ran"
+    assert calls == [1] and kit.counts() == (1, 1, 1)
