@@ -10,20 +10,21 @@ from functools import lru_cache
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError
 
-from govmb.contracts import registry
+from govmb.contracts import publishing, registry
 from govmb.contracts.base import Contract, ContractError, NewerVersion
 
 __all__ = ["CATALOGUE", "SUBSCRIPTIONS", "Contract", "ContractError", "NewerVersion",
            "contract", "validate_outgoing", "load_incoming", "consumers_of"]
 
 
-CATALOGUE: dict[str, Contract] = {c.event_type: c for c in registry.CONTRACTS}
+CATALOGUE: dict[str, Contract] = {c.event_type: c for c in (*registry.CONTRACTS, *publishing.CONTRACTS)}
 
 # Which service consumes which event types: this is the bus topology (queue bindings).
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "publishing": ("registry.unit.changed", *registry.ACCOUNT_EVENTS),
     "inquiry": ("registry.unit.changed", *registry.ACCOUNT_EVENTS),
-    "assessment": ("registry.unit.changed", *registry.ACCOUNT_EVENTS),
+    "assessment": ("registry.unit.changed", *registry.ACCOUNT_EVENTS,
+                   "publishing.post.released", "publishing.account.monthly_figures"),
 }
 
 

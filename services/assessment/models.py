@@ -9,3 +9,43 @@ db = peewee.DatabaseProxy()
 bus = BusStore(db, "assessment")
 Unit = make_unit_model(db)  # its own copy of the registry's unit tree
 Account = make_account_model(db)  # its own copy of the registry's accounts
+
+
+class PostFact(peewee.Model):
+    """A released post, as publishing reported it: what the figures are counted from."""
+    draft_id = peewee.IntegerField(primary_key=True)
+    account_id = peewee.IntegerField(index=True)
+    unit_id = peewee.IntegerField(index=True)
+    unit_path = peewee.CharField(max_length=255, index=True)
+    original = peewee.BooleanField()
+    info_type = peewee.CharField(max_length=20)
+    released_at = peewee.CharField(max_length=40)
+    fast_track = peewee.BooleanField()
+    correction_of = peewee.IntegerField(null=True)
+    emergency_event_at = peewee.CharField(max_length=40, null=True)
+    emergency_on_time = peewee.BooleanField(null=True)
+
+    class Meta:
+        database = db
+        table_name = "post_fact"
+
+
+class MonthlyFigureFact(peewee.Model):
+    """An account's month as publishing counted it; replaced only by a higher revision."""
+    account_id = peewee.IntegerField()
+    month = peewee.CharField(max_length=7)
+    unit_id = peewee.IntegerField()
+    unit_path = peewee.CharField(max_length=255, index=True)
+    category = peewee.CharField(max_length=20, null=True)
+    posts = peewee.IntegerField()
+    original = peewee.IntegerField()
+    original_share = peewee.FloatField()
+    quota = peewee.IntegerField()
+    quota_met = peewee.BooleanField()
+    original_met = peewee.BooleanField()
+    revision = peewee.IntegerField()
+
+    class Meta:
+        database = db
+        table_name = "monthly_figure_fact"
+        primary_key = peewee.CompositeKey("account_id", "month")

@@ -9,3 +9,110 @@ db = peewee.DatabaseProxy()
 bus = BusStore(db, "publishing")
 Unit = make_unit_model(db)  # its own copy of the registry's unit tree
 Account = make_account_model(db)  # its own copy of the registry's accounts
+
+
+def now():
+    import datetime as dt
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class BaseModel(peewee.Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class LexiconEntry(BaseModel):
+    """A word the checks look for (sensitive or classified), edited by the joint-meeting office."""
+    word = peewee.CharField(max_length=100, unique=True)
+    category = peewee.CharField(max_length=20)  # sensitive, classified
+    severity = peewee.CharField(max_length=10)  # block, warn
+    note = peewee.CharField(max_length=200, default="")
+    created_at = peewee.DateTimeField(default=now)
+
+
+class LexiconVersion(BaseModel):
+    """Bumped on every lexicon change, so each process knows when to rebuild its matcher."""
+    id = peewee.IntegerField(primary_key=True)
+    version = peewee.IntegerField(default=0)
+
+
+class Draft(BaseModel):
+    account_id = peewee.IntegerField(index=True)
+    unit_id = peewee.IntegerField(index=True)
+    unit_path = peewee.CharField(max_length=255, index=True)
+    author_id = peewee.IntegerField()
+    author_name = peewee.CharField(max_length=50)
+    text = peewee.TextField()
+    media = peewee.TextField(default="[]")  # JSON list of {"kind": picture|video|link, "url"}
+    info_type = peewee.CharField(max_length=20)
+    original = peewee.BooleanField(default=True)
+    source = peewee.CharField(max_length=200, default="")
+    topic = peewee.CharField(max_length=50, default="")  # #话题#
+    series_title = peewee.CharField(max_length=50, default="")  # 【标题+序号】
+    series_no = peewee.IntegerField(null=True)
+    series_total = peewee.IntegerField(null=True)
+    column = peewee.CharField(max_length=50, default="")  # #栏目名称#
+    platforms = peewee.TextField(default="[]")  # JSON list of platform codes
+    major = peewee.BooleanField(default=False)  # major or sensitive matter: never the fast track
+    event_at = peewee.DateTimeField(null=True)  # an emergency's event time (N11: out within 2 hours)
+    due_at = peewee.DateTimeField(null=True)
+    corrects = peewee.ForeignKeyField("self", null=True, backref="corrections", on_delete="RESTRICT")
+    apology = peewee.TextField(default="")
+    status = peewee.CharField(max_length=20, index=True)
+    fast_track = peewee.BooleanField(default=False)
+    revision = peewee.IntegerField(default=1)
+    created_at = peewee.DateTimeField(default=now)
+    submitted_at = peewee.DateTimeField(null=True)
+    checked_at = peewee.DateTimeField(null=True)
+    approved_at = peewee.DateTimeField(null=True)
+    released_at = peewee.DateTimeField(null=True, index=True)
+
+
+class Finding(BaseModel):
+    draft = peewee.ForeignKeyField(Draft, backref="findings", on_delete="CASCADE")
+    check = peewee.CharField(max_length=20)  # lexicon, id_number, mobile, form, length, source
+    severity = peewee.CharField(max_length=10)  # block, warn
+    start = peewee.IntegerField(null=True)
+    end = peewee.IntegerField(null=True)
+    excerpt = peewee.CharField(max_length=200, default="")
+    message = peewee.CharField(max_length=300)
+    acknowledged_by = peewee.CharField(max_length=50, default="")
+    acknowledged_at = peewee.DateTimeField(null=True)
+
+
+class ReviewStep(BaseModel):
+    draft = peewee.ForeignKeyField(Draft, backref="steps", on_delete="CASCADE")
+    action = peewee.CharField(max_length=30)
+    from_status = peewee.CharField(max_length=20, null=True)
+    to_status = peewee.CharField(max_length=20)
+    actor_id = peewee.IntegerField()
+    actor_name = peewee.CharField(max_length=50)
+    comment = peewee.TextField(default="")
+    channel = peewee.CharField(max_length=10, default="")  # fast track: phone, sms
+    approver = peewee.CharField(max_length=50, default="")  # fast track: who approved
+    approved_at = peewee.DateTimeField(null=True)  # fast track: when they approved
+    at = peewee.DateTimeField(default=now)
+
+
+class Publication(BaseModel):
+    draft = peewee.ForeignKeyField(Draft, backref="publications", on_delete="CASCADE")
+    platform = peewee.CharField(max_length=20)
+    url = peewee.CharField(max_length=500)
+    published_at = peewee.DateTimeField(default=now)
+    recorded_by = peewee.CharField(max_length=50)
+
+    class Meta:
+        indexes = ((("draft", "platform"), True),)
+
+
+class MonthlyFigure(BaseModel):
+    """What was last reported to assessment for an account and month."""
+    account_id = peewee.IntegerField()
+    month = peewee.CharField(max_length=7)
+    posts = peewee.IntegerField()
+    original = peewee.IntegerField()
+    revision = peewee.IntegerField(default=1)
+
+    class Meta:
+        indexes = ((("account_id", "month"), True),)

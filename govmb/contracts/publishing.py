@@ -1,0 +1,49 @@
+"""Events the publishing service publishes."""
+from marshmallow import Schema, fields, validate
+
+from govmb.contracts.base import Contract
+
+INFO_TYPES = ("disclosure", "central_work", "emergency", "hot_issue", "participation", "response",
+              "rumor", "other")
+INFO_TYPE_NAMES = {"disclosure": "主动公开信息", "central_work": "中心工作、重大决策、重点项目", "emergency": "突发事件及处置",
+                   "hot_issue": "热点问题", "participation": "需公众知晓或参与的事项", "response": "回应投诉、咨询、求助",
+                   "rumor": "澄清不实报道和谣言", "other": "其他"}
+
+
+class PostReleased(Schema):
+    """A post went out on all its platforms: what assessment counts."""
+    draft_id = fields.Integer(required=True)
+    account_id = fields.Integer(required=True)
+    unit_id = fields.Integer(required=True)
+    unit_path = fields.String(required=True)
+    original = fields.Boolean(required=True)
+    info_type = fields.String(required=True, validate=validate.OneOf(INFO_TYPES))
+    platforms = fields.List(fields.String(), required=True)
+    released_at = fields.String(required=True)  # ISO 8601
+    fast_track = fields.Boolean(required=True)
+    correction_of = fields.Integer(required=True, allow_none=True)
+    emergency_event_at = fields.String(required=True, allow_none=True)
+    emergency_on_time = fields.Boolean(required=True, allow_none=True)
+
+
+class MonthlyFigures(Schema):
+    """An account's posts in a month against its quota (N11, N14)."""
+    account_id = fields.Integer(required=True)
+    unit_id = fields.Integer(required=True)
+    unit_path = fields.String(required=True)
+    month = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-\d{2}$"))
+    category = fields.String(required=True, allow_none=True)
+    posts = fields.Integer(required=True)
+    original = fields.Integer(required=True)
+    original_share = fields.Float(required=True)
+    quota = fields.Integer(required=True)
+    quota_met = fields.Boolean(required=True)
+    original_met = fields.Boolean(required=True)
+    revision = fields.Integer(required=True)
+
+
+CONTRACTS = (
+    Contract("publishing.post.released", 1, PostReleased, "A reviewed post was released on every target platform."),
+    Contract("publishing.account.monthly_figures", 1, MonthlyFigures,
+             "An account's posts and original share for a month, against its quota."),
+)

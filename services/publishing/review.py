@@ -1,0 +1,278 @@
+"""A draft's way from writing to release (先审后发, N10, X18, X21): operator → responsible
+office check (核稿) → leader approval (审批) → released on every platform; a return with
+comments at any review step; the fast track (N13) for what is neither major nor sensitive.
+Every status change goes through `transition`, one branch per action, each recorded."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from flask_smorest import abort
+from werkzeug.exceptions import Forbidden
+
+from govmb.auth import Identity
+from govmb.db import is_postgres
+from govmb.errors import Conflict
+from govmb.timefmt import to_beijing
+from services.publishing import checks, lexicon
+from services.publishing.models import Account, Draft, Finding, Publication, ReviewStep, bus, db, now
+
+STATUS_NAMES = {"draft": "草稿", "submitted": "待核稿", "checked": "待审批", "approved": "已审批，待发布",
+                "released": "已发布", "returned": "已退回修改", "withdrawn": "已撤回"}
+ACTION_NAMES = {"submit": "提交审核", "check": "核稿通过", "approve": "审批通过", "return": "退回修改",
+                "fast_track": "快速审批（电话/短信）", "record_publication": "登记发布", "withdraw": "撤回"}
+STAFF = ("operator", "responsible_office", "leader", "principal_leader")
+EMERGENCY_LIMIT = dt.timedelta(hours=2)  # N11
+
+# action: (statuses it may start from, the status it leads to, the roles that may take it)
+TRANSITIONS: dict[str, tuple[frozenset[str], str | None, tuple[str, ...]]] = {
+    "submit": (frozenset({"draft", "returned"}), "submitted", STAFF),
+    "check": (frozenset({"submitted"}), "checked", ("responsible_office",)),
+    "approve": (frozenset({"checked"}), "approved", ("leader", "principal_leader")),
+    "return": (frozenset({"submitted", "checked"}), "returned", ("responsible_office", "leader", "principal_leader")),
+    "fast_track": (frozenset({"submitted"}), "approved", STAFF),
+    "record_publication": (frozenset({"approved"}), None, STAFF),
+    "withdraw": (frozenset({"draft", "returned", "submitted"}), "withdrawn", STAFF),
+}
+
+
+def _invalid(errors: dict[str, str]):
+    abort(422, errors={k: [v] for k, v in errors.items()})
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.replace(tzinfo=dt.timezone.utc).isoformat() if value else None
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value.astimezone(dt.timezone.utc).replace(tzinfo=None) if value.tzinfo else value
+
+
+def _record(draft: Draft, action: str, from_status: str | None, who: Identity, comment: str = "", **extra) -> None:
+    ReviewStep.create(draft=draft, action=action, from_status=from_status, to_status=draft.status,
+                      actor_id=who.person_id, actor_name=who.name, comment=comment, **extra)
+
+
+# ------------------------------------------------------------------------- writing
+def _account_for(account_id: int, who: Identity) -> Account:
+    account = Account.get_or_none(Account.id == account_id)
+    if account is None or not who.may_see(account.unit_path):
+        _invalid({"account_id": "账号不存在或不在您的管辖范围内"})
+    if account.status != "active":
+        _invalid({"account_id": f"账号“{account.name}”未开通运行，不能发布"})
+    if account.unit_id != who.unit_id:
+        _invalid({"account_id": "只能为本单位的账号撰写"})
+    return account
+
+
+def _fields(draft: Draft, data: dict, account: Account) -> None:
+    errors = {}
+    chosen = data.get("platforms") or [p["platform"] for p in account.platform_list]
+    known = {p["platform"] for p in account.platform_list}
+    if set(chosen) - known:
+        errors["platforms"] = f"本账号只在这些平台开通：{'、'.join(sorted(known))}"
+    event_at = data.get("event_at")
+    if event_at is not None and data.get("info_type") != "emergency":
+        errors["info_type"] = "填写了突发事件发生时间，信息类型须为“突发事件及处置”"
+    if event_at is not None and _utc(event_at) > dt.datetime.now(dt.timezone.utc).replace(tzinfo=None):
+        errors["event_at"] = "事件发生时间不能晚于现在"
+    if data.get("corrects_id"):
+        original = Draft.get_or_none(Draft.id == data["corrects_id"])
+        if original is None or original.account_id != account.id or original.status != "released":
+            errors["corrects_id"] = "更正的须是本账号已发布的信息"
+        if not (data.get("apology") or "").strip():
+            errors["apology"] = "更正须公开致歉（X20.6）"
+    if errors:
+        _invalid(errors)
+    for field in ("text", "info_type", "original", "source", "topic", "series_title", "series_no", "series_total",
+                  "column", "major", "apology"):
+        if field in data:
+            setattr(draft, field, data[field])
+    draft.media = json.dumps(data.get("media") or [], ensure_ascii=False)
+    draft.platforms = json.dumps(list(dict.fromkeys(chosen)))
+    draft.event_at = _utc(event_at) if event_at else None
+    draft.due_at = draft.event_at + EMERGENCY_LIMIT if draft.event_at else None
+    draft.corrects = data.get("corrects_id")
+
+
+def create(data: dict, who: Identity) -> Draft:
+    account = _account_for(data["account_id"], who)
+    draft = Draft(account_id=account.id, unit_id=account.unit_id, unit_path=account.unit_path,
+                  author_id=who.person_id, author_name=who.name, status="draft")
+    _fields(draft, data, account)
+    with db.atomic():
+        draft.save()
+        _record(draft, "write", None, who)
+    return draft
+
+
+def update(draft: Draft, data: dict, who: Identity) -> Draft:
+    if draft.status not in ("draft", "returned"):
+        raise Conflict(f"“{STATUS_NAMES[draft.status]}”的稿件不能修改")
+    account = _account_for(draft.account_id, who)
+    _fields(draft, {**data, "account_id": draft.account_id}, account)
+    with db.atomic():
+        draft.revision += 1
+        draft.save()
+        Finding.delete().where(Finding.draft == draft).execute()  # the text changed: found again on submit
+    return draft
+
+
+def run_checks(draft: Draft) -> list[checks.Hit]:
+    return checks.check(draft.text, lexicon.current(), original=draft.original, source=draft.source,
+                        topic=draft.topic, column=draft.column, series_title=draft.series_title,
+                        series_no=draft.series_no, series_total=draft.series_total,
+                        platforms=json.loads(draft.platforms))
+
+
+# ---------------------------------------------------------------------- transition
+def transition(draft: Draft, action: str, who: Identity, data: dict) -> Draft:
+    if action not in TRANSITIONS:
+        abort(404, message=f"没有名为 {action} 的操作")
+    allowed_from, to_status, roles = TRANSITIONS[action]
+    if draft.unit_id != who.unit_id or not who.has(*roles):
+        raise Forbidden(f"“{ACTION_NAMES[action]}”须由本单位{'、'.join(ROLE_LABELS[r] for r in roles)}办理")
+    with db.atomic():
+        query = Draft.select().where(Draft.id == draft.id)
+        draft = (query.for_update() if is_postgres(db) else query).get()
+        if draft.status not in allowed_from:
+            raise Conflict(f"稿件当前为“{STATUS_NAMES[draft.status]}”，不能{ACTION_NAMES[action]}"
+                           f"（须为“{'、'.join(STATUS_NAMES[s] for s in sorted(allowed_from))}”）")
+        from_status, comment, extra, stamp = draft.status, (data.get("comment") or "").strip(), {}, now()
+        released = False
+
+        if action == "submit":
+            hits = run_checks(draft)
+            if any(h.severity == "block" for h in hits):
+                raise _Blocked(draft.id, hits)  # rolled back; `submit` keeps the findings for the editor
+            _save_findings(draft.id, hits)
+            draft.submitted_at = stamp
+        elif action == "check":
+            pending = list(draft.findings.where(Finding.severity == "warn", Finding.acknowledged_at.is_null()))
+            if pending and not data.get("acknowledge"):
+                raise Conflict(f"还有 {len(pending)} 条提示未确认：" + "；".join(f.message for f in pending[:5]))
+            for f in pending:
+                f.acknowledged_by, f.acknowledged_at = who.name, stamp
+                f.save()
+            draft.checked_at = stamp
+        elif action == "approve":
+            draft.approved_at = stamp
+        elif action == "return":
+            if not comment:
+                _invalid({"comment": "退回时须写明修改意见"})
+        elif action == "fast_track":
+            extra = _fast_track(draft, data)
+            draft.approved_at, draft.fast_track = stamp, True
+        elif action == "record_publication":
+            comment = comment or _publish(draft, data, who)
+            if set(json.loads(draft.platforms)) <= {p.platform for p in draft.publications}:
+                draft.status, draft.released_at, released = "released", stamp, True
+
+        if to_status is not None:
+            draft.status = to_status
+        draft.revision += 1
+        draft.save()
+        _record(draft, action, from_status, who, comment, **extra)
+        if released:
+            bus.emit("publishing.post.released", _released_event(draft))
+    return draft
+
+
+class _Blocked(Exception):
+    def __init__(self, draft_id: int, hits: list):
+        self.draft_id, self.hits = draft_id, hits
+
+
+def _save_findings(draft_id: int, hits: list[checks.Hit]) -> None:
+    Finding.delete().where(Finding.draft == draft_id).execute()
+    if hits:
+        Finding.insert_many([{"draft": draft_id, **h.__dict__} for h in hits]).execute()
+
+
+ROLE_LABELS = {"operator": "微博操作员", "responsible_office": "责任处室", "leader": "分管领导", "principal_leader": "主要领导"}
+
+
+def submit(draft: Draft, who: Identity, data: dict) -> Draft:
+    """Submit for review; blocking findings are saved (for the editor) and refused with 422."""
+    try:
+        return transition(draft, "submit", who, data)
+    except _Blocked as blocked:
+        with db.atomic():
+            _save_findings(blocked.draft_id, blocked.hits)
+        blocking = [h for h in blocked.hits if h.severity == "block"]
+        abort(422, message=f"有 {len(blocking)} 处必须修改后才能提交", errors={"text": [h.message for h in blocking]})
+
+
+def _fast_track(draft: Draft, data: dict) -> dict:
+    """N13: approval by phone or text message, for what is neither major nor sensitive."""
+    if draft.major:
+        raise Conflict("重大事项不能走快速审批，须经核稿、审批")
+    hits = run_checks(draft)
+    if any(h.check == "lexicon" for h in hits):
+        raise Conflict("含敏感或涉密词语的稿件不能走快速审批")
+    if any(h.severity == "block" for h in hits):
+        raise Conflict("稿件有必须修改的问题")
+    errors = {}
+    if data.get("channel") not in ("phone", "sms"):
+        errors["channel"] = "请注明审批方式：电话（phone）或短信（sms）"
+    account = Account.get_by_id(draft.account_id)
+    leaders = {m["person_id"]: m["name"] for m in account.team_list if m["role"] == "leader_in_charge"}
+    if data.get("approver_id") not in leaders:
+        errors["approver_id"] = f"审批人须为本账号的分管领导：{'、'.join(leaders.values()) or '（团队中无分管领导）'}"
+    when = data.get("approved_at")
+    if when is None or _utc(when) > dt.datetime.now(dt.timezone.utc).replace(tzinfo=None):
+        errors["approved_at"] = "请填写领导同意的时间（不能晚于现在）"
+    if errors:
+        _invalid(errors)
+    return {"channel": data["channel"], "approver": leaders[data["approver_id"]], "approved_at": _utc(when)}
+
+
+def _publish(draft: Draft, data: dict, who: Identity) -> str:
+    """The default platform adapter: the operator confirms the post's URL by hand."""
+    platform, url = data.get("platform"), (data.get("url") or "").strip()
+    errors = {}
+    if platform not in json.loads(draft.platforms):
+        errors["platform"] = "本稿件未选择在该平台发布"
+    elif Publication.select().where(Publication.draft == draft, Publication.platform == platform).exists():
+        errors["platform"] = "该平台已登记发布"
+    if not url.startswith(("http://", "https://")):
+        errors["url"] = "请填写发布后的网址（http:// 或 https:// 开头）"
+    if errors:
+        _invalid(errors)
+    Publication.create(draft=draft, platform=platform, url=url, recorded_by=who.name)
+    return f"{platform}：{url}"
+
+
+def _released_event(draft: Draft) -> dict:
+    on_time = None if draft.due_at is None else draft.released_at <= draft.due_at
+    return {"draft_id": draft.id, "account_id": draft.account_id, "unit_id": draft.unit_id,
+            "unit_path": draft.unit_path, "original": draft.original, "info_type": draft.info_type,
+            "platforms": json.loads(draft.platforms), "released_at": _iso(draft.released_at),
+            "fast_track": draft.fast_track, "correction_of": draft.corrects_id,
+            "emergency_event_at": _iso(draft.event_at), "emergency_on_time": on_time}
+
+
+# -------------------------------------------------------------------------- views
+def available_actions(draft: Draft, who: Identity) -> list[str]:
+    if draft.unit_id != who.unit_id:
+        return []
+    return [a for a, (froms, _to, roles) in TRANSITIONS.items() if draft.status in froms and who.has(*roles)]
+
+
+def detail(draft: Draft, who: Identity) -> Draft:
+    draft.status_name = STATUS_NAMES[draft.status]
+    draft.platform_list = json.loads(draft.platforms)
+    draft.media_list = json.loads(draft.media)
+    draft.finding_rows = list(draft.findings.order_by(Finding.start))
+    draft.step_rows = [{**s.__data__, "action_name": ACTION_NAMES.get(s.action, "撰写")}
+                       for s in draft.steps.order_by(ReviewStep.id)]
+    draft.publication_rows = list(draft.publications.order_by(Publication.platform))
+    draft.actions = available_actions(draft, who)
+    draft.emergency = None
+    if draft.due_at:
+        end = draft.released_at or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        draft.emergency = {"event_at": to_beijing(draft.event_at).isoformat(), "due_at": to_beijing(draft.due_at).isoformat(),
+                           "remaining_seconds": int((draft.due_at - end).total_seconds()),
+                           "released": draft.released_at is not None,
+                           "on_time": None if draft.released_at is None else draft.released_at <= draft.due_at}
+    return draft

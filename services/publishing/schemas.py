@@ -1,0 +1,142 @@
+"""What the publishing API takes and gives."""
+from marshmallow import Schema, fields, validate
+
+from govmb.contracts.publishing import INFO_TYPES
+from govmb.timefmt import BEIJING, BeijingDateTime
+
+
+class MediaSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(("picture", "video", "link")))
+    url = fields.Url(required=True, schemes={"http", "https"})
+
+
+class DraftInSchema(Schema):
+    account_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31))
+    text = fields.String(required=True, validate=validate.Length(min=1, max=20000))
+    media = fields.List(fields.Nested(MediaSchema), load_default=list, validate=validate.Length(max=18))
+    info_type = fields.String(required=True, validate=validate.OneOf(INFO_TYPES))
+    original = fields.Boolean(load_default=True)
+    source = fields.String(load_default="", validate=validate.Length(max=200))
+    topic = fields.String(load_default="", validate=validate.Regexp(r"^[^#\s]{0,30}$", error="话题不含 # 和空格，至多 30 字"))
+    column = fields.String(load_default="", validate=validate.Regexp(r"^[^#\s]{0,30}$", error="栏目名称不含 # 和空格，至多 30 字"))
+    series_title = fields.String(load_default="", validate=validate.Length(max=30))
+    series_no = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=999))
+    series_total = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=999))
+    platforms = fields.List(fields.String(validate=validate.Length(max=20)), load_default=list,
+                            validate=validate.Length(max=20))
+    major = fields.Boolean(load_default=False, metadata={"description": "重大或敏感事项（不能走快速审批）"})
+    event_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=BEIJING,
+                                    metadata={"description": "突发事件发生时间：须在其后 2 小时内发布（N11）"})
+    corrects_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=2**31))
+    apology = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class FindingSchema(Schema):
+    id = fields.Integer()
+    check = fields.String()
+    severity = fields.String()
+    start = fields.Integer(allow_none=True)
+    end = fields.Integer(allow_none=True)
+    excerpt = fields.String()
+    message = fields.String()
+    acknowledged_by = fields.String()
+    acknowledged_at = BeijingDateTime(allow_none=True)
+
+
+class PublicationSchema(Schema):
+    platform = fields.String()
+    url = fields.String()
+    published_at = BeijingDateTime()
+    recorded_by = fields.String()
+
+
+class StepSchema(Schema):
+    action = fields.String()
+    action_name = fields.String()
+    from_status = fields.String(allow_none=True)
+    to_status = fields.String()
+    actor_name = fields.String()
+    comment = fields.String()
+    channel = fields.String()
+    approver = fields.String()
+    approved_at = BeijingDateTime(allow_none=True)
+    at = BeijingDateTime()
+
+
+class DraftSchema(Schema):
+    id = fields.Integer()
+    account_id = fields.Integer()
+    unit_id = fields.Integer()
+    author_name = fields.String()
+    text = fields.String()
+    info_type = fields.String()
+    original = fields.Boolean()
+    status = fields.String()
+    status_name = fields.String()
+    fast_track = fields.Boolean()
+    major = fields.Boolean()
+    created_at = BeijingDateTime()
+    released_at = BeijingDateTime(allow_none=True)
+    due_at = BeijingDateTime(allow_none=True)
+
+
+class DraftDetailSchema(DraftSchema):
+    source = fields.String()
+    topic = fields.String()
+    column = fields.String()
+    series_title = fields.String()
+    series_no = fields.Integer(allow_none=True)
+    series_total = fields.Integer(allow_none=True)
+    platforms = fields.List(fields.String(), attribute="platform_list")
+    media = fields.List(fields.Dict(), attribute="media_list")
+    corrects_id = fields.Integer(allow_none=True)
+    apology = fields.String()
+    findings = fields.List(fields.Nested(FindingSchema), attribute="finding_rows")
+    steps = fields.List(fields.Nested(StepSchema), attribute="step_rows")
+    publications = fields.List(fields.Nested(PublicationSchema), attribute="publication_rows")
+    actions = fields.List(fields.String())
+    emergency = fields.Dict(allow_none=True)
+
+
+class DraftQuerySchema(Schema):
+    status = fields.String(validate=validate.Length(max=20))
+    account_id = fields.Integer(validate=validate.Range(min=1, max=2**31))
+    queue = fields.Boolean(load_default=False, metadata={"description": "只看等待我办理的稿件"})
+
+
+class ActionSchema(Schema):
+    comment = fields.String(load_default="", validate=validate.Length(max=1000))
+    acknowledge = fields.Boolean(load_default=False, metadata={"description": "核稿时确认全部提示"})
+    channel = fields.String(validate=validate.OneOf(("phone", "sms")))
+    approver_id = fields.Integer(validate=validate.Range(min=1, max=2**31))
+    approved_at = fields.AwareDateTime(default_timezone=BEIJING)
+    platform = fields.String(validate=validate.Length(max=20))
+    url = fields.String(validate=validate.Length(max=500))
+
+
+class CheckSchema(Schema):
+    text = fields.String(required=True, validate=validate.Length(max=20000))
+    original = fields.Boolean(load_default=True)
+    source = fields.String(load_default="")
+    topic = fields.String(load_default="")
+    column = fields.String(load_default="")
+    series_title = fields.String(load_default="")
+    series_no = fields.Integer(load_default=None, allow_none=True)
+    series_total = fields.Integer(load_default=None, allow_none=True)
+    platforms = fields.List(fields.String(), load_default=list)
+
+
+class LexiconEntrySchema(Schema):
+    id = fields.Integer(dump_only=True)
+    word = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    category = fields.String(required=True, validate=validate.OneOf(("sensitive", "classified")))
+    severity = fields.String(load_default="warn", validate=validate.OneOf(("block", "warn")))
+    note = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class LexiconBatchSchema(Schema):
+    entries = fields.List(fields.Nested(LexiconEntrySchema), required=True, validate=validate.Length(min=1, max=20000))
+
+
+class FiguresQuerySchema(Schema):
+    month = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="月份格式为 YYYY-MM"))
