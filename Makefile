@@ -27,8 +27,9 @@ test: setup browser  ## every test: lint, unit, integration (RabbitMQ and Postgr
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-bench: setup  ## the bus benchmark on PostgreSQL and RabbitMQ; writes docs/benchmarks.md
+bench: setup  ## every benchmark (bus on PostgreSQL and RabbitMQ, lexicon check); writes docs/benchmarks.md
 	$(BIN)/python -m bench.bus_throughput
+	$(BIN)/python -m bench.lexicon_check
 
 clean:
 	rm -rf var .pytest_cache

@@ -21,15 +21,13 @@ import sys
 import threading
 import time
 import uuid
-from pathlib import Path
 
 import pika
 
+from bench.report import write_section
 from govmb.bus import amqp
 from tests import infra
 from tests.buskit import TickKit, topology
-
-DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 
 
 def raw_pika(url: str, n: int) -> dict:
@@ -201,14 +199,12 @@ def write_report(args, raw: dict, results: dict) -> None:
 
     share = e2e["end_to_end_rate"] / raw["end_to_end_rate"]
     when = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
-    text = f"""# Benchmarks
+    text = f"""## The bus (issue 2)
 
-Produced by `make bench` (`bench/bus_throughput.py`); every figure below comes from one run,
+Produced by `python -m bench.bus_throughput`; every figure below comes from one run,
 on {when} Beijing time, on this project's machine: {os.cpu_count()} cores, Python
 {platform.python_version()}, PostgreSQL and RabbitMQ on 127.0.0.1, each benchmark in a
 database and a bus namespace of its own.
-
-## The bus (issue 2)
 
 | measure | result | target | |
 |---|---|---|---|
@@ -249,9 +245,8 @@ What limits it, measured while building it:
   with the consumer's commit that puts the median near 20 ms. Pipelining two batches, or
   LISTEN/NOTIFY in place of polling, are the next steps if the p99 must come down.
 """
-    DOC.parent.mkdir(exist_ok=True)
-    DOC.write_text(text, encoding="utf-8")
-    print(f"wrote {DOC}")
+    write_section("bus", text)
+    print("wrote the bus section of docs/benchmarks.md")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,70 @@
+"""The lexicon check: a lexicon of 10,000 entries against a 2,000-character draft (target:
+under 5 ms), beside a word-by-word loop over the same lexicon and text, in the same run.
+
+    python -m bench.lexicon_check        # writes its section of docs/benchmarks.md
+"""
+from __future__ import annotations
+
+import platform
+import random
+import statistics
+import time
+
+from bench.report import write_section
+from services.publishing.checks import Lexicon, check
+
+COMMON = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研质"
+
+
+def draft(n: int, hits: int = 5, seed: int = 7) -> tuple[str, list[str]]:
+    rng = random.Random(seed)
+    words = sorted({"".join(rng.choice(COMMON) for _ in range(rng.randint(2, 4))) for _ in range(n * 2)})[:n]
+    text = list("".join(rng.choice(COMMON) for _ in range(2000)))
+    for w in rng.sample(words, hits):  # planted hits; short random words also occur by chance
+        at = rng.randrange(0, 2000 - len(w))
+        text[at:at + len(w)] = w
+    return "".join(text)[:2000], words
+
+
+def timed(fn, repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - start) * 1000)
+    return sorted(out)
+
+
+def main() -> None:
+    text, words = draft(10_000)
+    lexicon = Lexicon((w, "sensitive", "warn") for w in words)
+    matcher = timed(lambda: lexicon.scan(text), 2000)
+    full = timed(lambda: check(text, lexicon, platforms=["sina", "xinhua"]), 2000)
+    loop = timed(lambda: [w for w in words if w in text], 50)
+    build = timed(lambda: Lexicon((w, "sensitive", "warn") for w in words), 5)
+    assert {h.excerpt for h in lexicon.scan(text)} == {w for w in words if w in text}
+
+    def row(name, xs):
+        return f"| {name} | {statistics.median(xs):.3f} ms | {xs[int(len(xs) * 0.99) - 1]:.3f} ms |"
+
+    body = f"""## The lexicon check (issue 4)
+
+`python -m bench.lexicon_check`, {platform.python_version()}, {lexicon.size:,} lexicon entries of 2–4
+characters, a 2,000-character draft with {len(lexicon.scan(text))} hits; both ways find the
+same words.
+
+| measure | median | p99 |
+|---|---|---|
+{row("Aho-Corasick scan (pyahocorasick), the lexicon part of the checks", matcher)}
+{row("all the checks of a submission (lexicon, ID and mobile numbers, form, length, source)", full)}
+{row("baseline: a loop over the 10,000 words (`word in text`)", loop)}
+{row("building the automaton after the office edits the lexicon (once per change, per process)", build)}
+
+Target: under 5 ms for the check: met ({statistics.median(full):.3f} ms median for all the checks).
+"""
+    write_section("lexicon", body)
+    print(body)
+
+
+if __name__ == "__main__":
+    main()
