@@ -7,7 +7,8 @@ from services.assessment.models import Account, MonthlyFigureFact, PostFact, Uni
 
 
 def post_released(payload: dict, _delivery) -> None:
-    PostFact.insert(**payload).on_conflict_ignore().execute()  # a post is released once; a repeat changes nothing
+    row = {k: v for k, v in payload.items() if k in PostFact._meta.fields}  # what assessment keeps of it
+    PostFact.insert(**row).on_conflict_ignore().execute()  # a post is released once; a repeat changes nothing
 
 
 def monthly_figures(payload: dict, _delivery) -> None:

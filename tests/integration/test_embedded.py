@@ -77,3 +77,35 @@ def test_the_demo_sign_ins_work_and_accounts_stand_in_every_state(system):
     for service in ("publishing", "inquiry"):  # the copies hold every account, fed by the bus
         wait_for(lambda: len(requests.get(f"{system}/{service}/api/accounts", headers=office, timeout=5).json()) == 12,
                  message=f"{service}'s copy of the demo accounts")
+
+
+def test_a_released_post_reaches_assessment_through_the_bus(system):
+    from services.assessment.models import PostFact
+    from services.assessment.models import db as assessment_db
+    from services.registry.people import DEMO_PASSWORD
+
+    def sign_in(username):
+        r = requests.post(f"{system}/registry/api/auth/sign-in", json={"username": username, "password": DEMO_PASSWORD},
+                          timeout=5)
+        return {"Authorization": f"Bearer {r.json()['token']}"}
+
+    operator, office, leader = sign_in("jy_caozuo"), sign_in("jy_hegao"), sign_in("jy_fenguan")
+    pub = f"{system}/publishing/api"
+    wait_for(lambda: any(a["name"] == "南昌教育" for a in requests.get(f"{pub}/accounts", headers=operator, timeout=5).json()))
+    account = next(a for a in requests.get(f"{pub}/accounts", headers=operator, timeout=5).json() if a["name"] == "南昌教育")
+    d = requests.post(f"{pub}/drafts", headers=operator, timeout=5, json={
+        "account_id": account["id"], "text": "南昌市2026年秋季学期开学安排发布。", "info_type": "disclosure"}).json()
+    for action, who in (("submit", operator), ("check", office), ("approve", leader)):
+        r = requests.post(f"{pub}/drafts/{d['id']}/actions/{action}", headers=who, json={}, timeout=5)
+        assert r.status_code == 200, (action, r.text)
+    for platform in d["platforms"]:
+        r = requests.post(f"{pub}/drafts/{d['id']}/actions/record_publication", headers=operator, timeout=5,
+                          json={"platform": platform, "url": f"https://{platform}.example.cn/{d['id']}"})
+    assert r.json()["status"] == "released"
+
+    def fact():
+        with assessment_db.connection_context():
+            return PostFact.get_or_none(PostFact.draft_id == d["id"])
+
+    got = wait_for(fact, message="the released post in assessment's facts")
+    assert got.account_id == account["id"] and got.original and not got.fast_track
