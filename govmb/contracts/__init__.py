@@ -24,7 +24,8 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "publishing": ("registry.unit.changed", *registry.ACCOUNT_EVENTS),
     "inquiry": ("registry.unit.changed", *registry.ACCOUNT_EVENTS),
     "assessment": ("registry.unit.changed", *registry.ACCOUNT_EVENTS,
-                   "publishing.post.released", "publishing.account.monthly_figures"),
+                   "publishing.post.released", "publishing.account.monthly_figures",
+                   "publishing.directive.issued", "publishing.directive.forwarded"),
 }
 
 

@@ -42,8 +42,29 @@ class MonthlyFigures(Schema):
     revision = fields.Integer(required=True)
 
 
+class DirectiveIssued(Schema):
+    """统一口径 (N12): the accounts that must forward the lead post, and by when."""
+    directive_id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    lead_draft_id = fields.Integer(required=True)
+    due_at = fields.String(required=True)
+    account_ids = fields.List(fields.Integer(), required=True)
+
+
+class DirectiveForwarded(Schema):
+    directive_id = fields.Integer(required=True)
+    account_id = fields.Integer(required=True)
+    unit_id = fields.Integer(required=True)
+    unit_path = fields.String(required=True)
+    forwarded_at = fields.String(required=True)
+    on_time = fields.Boolean(required=True)
+
+
 CONTRACTS = (
     Contract("publishing.post.released", 1, PostReleased, "A reviewed post was released on every target platform."),
     Contract("publishing.account.monthly_figures", 1, MonthlyFigures,
              "An account's posts and original share for a month, against its quota."),
+    Contract("publishing.directive.issued", 1, DirectiveIssued,
+             "The joint-meeting office asked accounts to forward a lead post by a deadline."),
+    Contract("publishing.directive.forwarded", 1, DirectiveForwarded, "An account forwarded a directive's lead post."),
 )

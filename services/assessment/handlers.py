@@ -1,9 +1,11 @@
 """Events the assessment service consumes: event type → handler (see govmb.contracts.SUBSCRIPTIONS)."""
+import json
+
 import peewee
 
 from govmb.account_copy import account_handlers
 from govmb.unit_copy import apply_unit_changed
-from services.assessment.models import Account, MonthlyFigureFact, PostFact, Unit
+from services.assessment.models import Account, DirectiveFact, ForwardFact, MonthlyFigureFact, PostFact, Unit
 
 
 def post_released(payload: dict, _delivery) -> None:
@@ -20,9 +22,21 @@ def monthly_figures(payload: dict, _delivery) -> None:
      .execute())
 
 
+def directive_issued(payload: dict, _delivery) -> None:
+    (DirectiveFact.insert(directive_id=payload["directive_id"], title=payload["title"], due_at=payload["due_at"],
+                          account_ids=json.dumps(payload["account_ids"]))
+     .on_conflict_ignore().execute())
+
+
+def directive_forwarded(payload: dict, _delivery) -> None:
+    ForwardFact.insert(**payload).on_conflict_ignore().execute()  # the first forward recorded is the one
+
+
 HANDLERS = {
     "registry.unit.changed": apply_unit_changed(Unit),
     **account_handlers(Account),
     "publishing.post.released": post_released,
     "publishing.account.monthly_figures": monthly_figures,
+    "publishing.directive.issued": directive_issued,
+    "publishing.directive.forwarded": directive_forwarded,
 }

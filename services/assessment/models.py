@@ -49,3 +49,29 @@ class MonthlyFigureFact(peewee.Model):
         database = db
         table_name = "monthly_figure_fact"
         primary_key = peewee.CompositeKey("account_id", "month")
+
+
+class DirectiveFact(peewee.Model):
+    """A unified-messaging directive and the accounts it named."""
+    directive_id = peewee.IntegerField(primary_key=True)
+    title = peewee.CharField(max_length=100)
+    due_at = peewee.CharField(max_length=40)
+    account_ids = peewee.TextField()  # JSON list
+
+    class Meta:
+        database = db
+        table_name = "directive_fact"
+
+
+class ForwardFact(peewee.Model):
+    directive_id = peewee.IntegerField()
+    account_id = peewee.IntegerField()
+    unit_id = peewee.IntegerField()
+    unit_path = peewee.CharField(max_length=255, index=True)
+    forwarded_at = peewee.CharField(max_length=40)
+    on_time = peewee.BooleanField()
+
+    class Meta:
+        database = db
+        table_name = "forward_fact"
+        primary_key = peewee.CompositeKey("directive_id", "account_id")

@@ -1,22 +1,27 @@
 """The publishing service's HTTP API: drafts and their review, checks, lexicon, figures."""
+import peewee
 from flask_smorest import Blueprint, abort
 
 from govmb.account_copy import accounts_blueprint
 from govmb.auth import current_identity, in_sight, requires
 from govmb.unit_copy import units_blueprint
+from services.publishing import directives, lexicon, review
 from services.publishing import figures as monthly
-from services.publishing import lexicon, review
 from services.publishing.checks import check as run_check
-from services.publishing.models import Account, Draft, LexiconEntry, Unit
+from services.publishing.models import Account, Directive, DirectiveTarget, Draft, LexiconEntry, Unit
 from services.publishing.schemas import (
     ActionSchema,
+    CalendarQuerySchema,
     CheckSchema,
+    DirectiveInSchema,
+    DirectiveSchema,
     DraftDetailSchema,
     DraftInSchema,
     DraftQuerySchema,
     DraftSchema,
     FiguresQuerySchema,
     FindingSchema,
+    ForwardSchema,
     LexiconBatchSchema,
     LexiconEntrySchema,
 )
@@ -140,3 +145,73 @@ def month_figures(args):
 
 
 BLUEPRINTS = [units_blueprint(Unit), accounts_blueprint(Account), drafts, checks_bp, lexicon_bp, figures_bp]
+
+
+directives_bp = Blueprint("directives", __name__, url_prefix="/api/directives", description="统一口径转发")
+calendar_bp = Blueprint("calendar", __name__, url_prefix="/api/calendar", description="发布日历")
+
+
+@directives_bp.route("")
+@requires()
+@directives_bp.response(200, DirectiveSchema(many=True))
+def list_directives():
+    """联席会议办公室看全部；各单位看要求本单位账号转发的"""
+    who = current_identity()
+    query = Directive.select().order_by(Directive.id.desc())
+    if not who.sees_all:
+        mine = DirectiveTarget.select(DirectiveTarget.directive).where(DirectiveTarget.unit_path.startswith(who.unit_path))
+        query = query.where(Directive.id.in_(mine))
+    return [directives.compliance(d, who) for d in query.limit(200)]
+
+
+@directives_bp.route("", methods=["POST"])
+@requires("joint_office")
+@directives_bp.arguments(DirectiveInSchema)
+@directives_bp.response(201, DirectiveSchema)
+def issue_directive(data):
+    """下发统一口径：选定牵头账号已发布的信息、须转发的账号（默认全部）和时限"""
+    who = current_identity()
+    return directives.compliance(directives.issue(data, who), who)
+
+
+@directives_bp.route("/<int:directive_id>")
+@requires()
+@directives_bp.response(200, DirectiveSchema)
+def get_directive(directive_id):
+    """转发情况：按时、逾期转发、逾期未转、待转发"""
+    directive = Directive.get_or_none(Directive.id == directive_id)
+    if directive is None:
+        abort(404, message=f"统一口径 {directive_id} 不存在")
+    return directives.compliance(directive, current_identity())
+
+
+@directives_bp.route("/<int:directive_id>/forwards", methods=["POST"])
+@requires(*review.STAFF)
+@directives_bp.arguments(ForwardSchema)
+@directives_bp.response(200, DirectiveSchema)
+def record_forward(data, directive_id):
+    """登记本单位账号的转发"""
+    who = current_identity()
+    directive = Directive.get_or_none(Directive.id == directive_id)
+    if directive is None:
+        abort(404, message=f"统一口径 {directive_id} 不存在")
+    directives.forward(directive, data["account_id"], data["url"], who)
+    return directives.compliance(directive, who)
+
+
+@calendar_bp.route("")
+@requires()
+@calendar_bp.arguments(CalendarQuerySchema, location="query")
+@calendar_bp.response(200, DraftSchema(many=True))
+def month_calendar(args):
+    """某月计划发布和已发布的稿件（北京时间）"""
+    start, end = monthly.month_bounds(args["month"])
+    query = in_sight(Draft.select(), Draft.unit_path).where(
+        ((Draft.planned_at >= start) & (Draft.planned_at < end)) | ((Draft.released_at >= start) & (Draft.released_at < end)))
+    rows = list(query.order_by(peewee.fn.COALESCE(Draft.released_at, Draft.planned_at)))
+    for d in rows:
+        d.status_name = review.STATUS_NAMES[d.status]
+    return rows
+
+
+BLUEPRINTS += [directives_bp, calendar_bp]

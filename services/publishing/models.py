@@ -55,6 +55,7 @@ class Draft(BaseModel):
     column = peewee.CharField(max_length=50, default="")  # #栏目名称#
     platforms = peewee.TextField(default="[]")  # JSON list of platform codes
     major = peewee.BooleanField(default=False)  # major or sensitive matter: never the fast track
+    planned_at = peewee.DateTimeField(null=True, index=True)  # when it is meant to go out (the calendar)
     event_at = peewee.DateTimeField(null=True)  # an emergency's event time (N11: out within 2 hours)
     due_at = peewee.DateTimeField(null=True)
     corrects = peewee.ForeignKeyField("self", null=True, backref="corrections", on_delete="RESTRICT")
@@ -116,3 +117,25 @@ class MonthlyFigure(BaseModel):
 
     class Meta:
         indexes = ((("account_id", "month"), True),)
+
+
+class Directive(BaseModel):
+    """统一口径 (N12, N22): the joint-meeting office has accounts forward a lead post by a deadline."""
+    title = peewee.CharField(max_length=100)
+    lead_draft = peewee.ForeignKeyField(Draft, backref="directives", on_delete="RESTRICT")
+    due_at = peewee.DateTimeField()
+    issued_by = peewee.CharField(max_length=50)
+    issued_at = peewee.DateTimeField(default=now)
+
+
+class DirectiveTarget(BaseModel):
+    directive = peewee.ForeignKeyField(Directive, backref="targets", on_delete="CASCADE")
+    account_id = peewee.IntegerField(index=True)
+    unit_id = peewee.IntegerField()
+    unit_path = peewee.CharField(max_length=255, index=True)
+    forwarded_at = peewee.DateTimeField(null=True)
+    url = peewee.CharField(max_length=500, default="")
+    recorded_by = peewee.CharField(max_length=50, default="")
+
+    class Meta:
+        indexes = ((("directive", "account_id"), True),)

@@ -91,6 +91,7 @@ def _fields(draft: Draft, data: dict, account: Account) -> None:
     draft.media = json.dumps(data.get("media") or [], ensure_ascii=False)
     draft.platforms = json.dumps(list(dict.fromkeys(chosen)))
     draft.event_at = _utc(event_at) if event_at else None
+    draft.planned_at = _utc(data["planned_at"]) if data.get("planned_at") else None
     draft.due_at = draft.event_at + EMERGENCY_LIMIT if draft.event_at else None
     draft.corrects = data.get("corrects_id")
 

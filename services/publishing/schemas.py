@@ -29,6 +29,8 @@ class DraftInSchema(Schema):
                                     metadata={"description": "突发事件发生时间：须在其后 2 小时内发布（N11）"})
     corrects_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=2**31))
     apology = fields.String(load_default="", validate=validate.Length(max=500))
+    planned_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=BEIJING,
+                                      metadata={"description": "计划发布时间（发布日历）"})
 
 
 class FindingSchema(Schema):
@@ -77,6 +79,7 @@ class DraftSchema(Schema):
     major = fields.Boolean()
     created_at = BeijingDateTime()
     released_at = BeijingDateTime(allow_none=True)
+    planned_at = BeijingDateTime(allow_none=True)
     due_at = BeijingDateTime(allow_none=True)
 
 
@@ -139,4 +142,42 @@ class LexiconBatchSchema(Schema):
 
 
 class FiguresQuerySchema(Schema):
+    month = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="月份格式为 YYYY-MM"))
+
+
+class DirectiveInSchema(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    lead_draft_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31))
+    due_at = fields.AwareDateTime(required=True, default_timezone=BEIJING)
+    account_ids = fields.List(fields.Integer(validate=validate.Range(min=1, max=2**31)), load_default=list,
+                              metadata={"description": "为空：全部正常运行的账号"})
+
+
+class ForwardSchema(Schema):
+    account_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31))
+    url = fields.String(required=True, validate=validate.Length(max=500))
+
+
+class DirectiveTargetSchema(Schema):
+    account_id = fields.Integer()
+    account_name = fields.String()
+    unit_id = fields.Integer()
+    forwarded_at = BeijingDateTime(allow_none=True)
+    url = fields.String()
+    state = fields.String(metadata={"description": "on_time 按时转发、late 逾期转发、overdue 逾期未转、pending 待转发"})
+
+
+class DirectiveSchema(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    lead_draft_id = fields.Integer()
+    lead_text = fields.String()
+    due_at = BeijingDateTime()
+    issued_by = fields.String()
+    issued_at = BeijingDateTime()
+    counts = fields.Dict()
+    targets = fields.List(fields.Nested(DirectiveTargetSchema))
+
+
+class CalendarQuerySchema(Schema):
     month = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="月份格式为 YYYY-MM"))

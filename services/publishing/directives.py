@@ -1,0 +1,82 @@
+"""Unified messaging (统一口径, N12, N22): the joint-meeting office picks a released post of a
+lead account and the accounts that must forward it, with a deadline; each account's forward
+is recorded; who is late is visible at every moment."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_smorest import abort
+from werkzeug.exceptions import Forbidden
+
+from govmb.auth import Identity
+from govmb.errors import Conflict
+from services.publishing.models import Account, Directive, DirectiveTarget, Draft, bus, db, now
+from services.publishing.review import STAFF, _iso, _utc
+
+
+def issue(data: dict, who: Identity) -> Directive:
+    errors = {}
+    lead = Draft.get_or_none(Draft.id == data["lead_draft_id"])
+    if lead is None or lead.status != "released":
+        errors["lead_draft_id"] = "须选择一条已发布的信息作为统一口径的源头"
+    due = _utc(data["due_at"])
+    if due <= now():
+        errors["due_at"] = "转发时限须晚于现在"
+    query = Account.select().where(Account.status == "active", Account.kind != "private")
+    if data.get("account_ids"):
+        query = query.where(Account.id.in_(data["account_ids"]))
+        missing = set(data["account_ids"]) - {a.id for a in query}
+        if missing:
+            errors["account_ids"] = f"这些账号不存在或未开通：{'、'.join(map(str, sorted(missing)))}"
+    targets = [a for a in query if lead is None or a.id != lead.account_id]
+    if not targets and "account_ids" not in errors:
+        errors["account_ids"] = "没有需要转发的账号"
+    if errors:
+        abort(422, errors={k: [v] for k, v in errors.items()})
+    with db.atomic():
+        directive = Directive.create(title=data["title"], lead_draft=lead, due_at=due, issued_by=who.name)
+        DirectiveTarget.insert_many([{"directive": directive.id, "account_id": a.id, "unit_id": a.unit_id,
+                                      "unit_path": a.unit_path} for a in targets]).execute()
+        bus.emit("publishing.directive.issued", {"directive_id": directive.id, "title": directive.title,
+                                                 "lead_draft_id": lead.id, "due_at": _iso(due),
+                                                 "account_ids": [a.id for a in targets]})
+    return directive
+
+
+def forward(directive: Directive, account_id: int, url: str, who: Identity) -> DirectiveTarget:
+    target = DirectiveTarget.get_or_none(DirectiveTarget.directive == directive, DirectiveTarget.account_id == account_id)
+    if target is None:
+        abort(422, errors={"account_id": ["该账号不在本次统一口径的转发范围内"]})
+    if target.unit_id != who.unit_id or not who.has(*STAFF):
+        raise Forbidden("只能由账号所在单位的工作人员登记转发")
+    if not url.strip().startswith(("http://", "https://")):
+        abort(422, errors={"url": ["请填写转发后的网址（http:// 或 https:// 开头）"]})
+    with db.atomic():
+        target = DirectiveTarget.select().where(DirectiveTarget.id == target.id).get()
+        if target.forwarded_at is not None:
+            raise Conflict("该账号已登记转发")
+        target.forwarded_at, target.url, target.recorded_by = now(), url.strip(), who.name
+        target.save()
+        bus.emit("publishing.directive.forwarded", {
+            "directive_id": directive.id, "account_id": account_id, "unit_id": target.unit_id,
+            "unit_path": target.unit_path, "forwarded_at": _iso(target.forwarded_at),
+            "on_time": target.forwarded_at <= directive.due_at})
+    return target
+
+
+def state(target: DirectiveTarget, due_at: dt.datetime) -> str:
+    """on_time, late (forwarded after the deadline), overdue (not forwarded, deadline past), pending."""
+    if target.forwarded_at is not None:
+        return "on_time" if target.forwarded_at <= due_at else "late"
+    return "overdue" if now() > due_at else "pending"
+
+
+def compliance(directive: Directive, who: Identity) -> dict:
+    names = {a.id: a.name for a in Account.select(Account.id, Account.name)}
+    rows = [{"account_id": t.account_id, "account_name": names.get(t.account_id, str(t.account_id)),
+             "unit_id": t.unit_id, "forwarded_at": t.forwarded_at, "url": t.url, "state": state(t, directive.due_at)}
+            for t in directive.targets.order_by(DirectiveTarget.account_id) if who.may_see(t.unit_path)]
+    counts = {s: sum(r["state"] == s for r in rows) for s in ("on_time", "late", "overdue", "pending")}
+    return {"id": directive.id, "title": directive.title, "lead_draft_id": directive.lead_draft_id,
+            "lead_text": directive.lead_draft.text[:100], "due_at": directive.due_at, "issued_by": directive.issued_by,
+            "issued_at": directive.issued_at, "targets": rows, "counts": counts}
