@@ -58,11 +58,15 @@ class EmbeddedSystem:
         return self
 
     def _load_demo(self) -> None:
-        from services.registry.demo import load_demo
-        from services.registry.models import db
-        with db.connection_context():
-            if load_demo():
+        from services.publishing import demo as publishing_demo
+        from services.publishing.models import db as publishing_db
+        from services.registry import demo as registry_demo
+        from services.registry.models import db as registry_db
+        with registry_db.connection_context():
+            if registry_demo.load_demo():
                 log.info("demo city loaded")
+        with publishing_db.connection_context():
+            publishing_demo.load_demo()
 
     def stop(self) -> None:
         if self.server:

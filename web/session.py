@@ -52,12 +52,17 @@ def login_required(*allowed: str):
 def navigation() -> list[tuple[str, str]]:
     """The menu, by role."""
     r, items = roles(), []
-    if r & {"operator", "responsible_office", "leader", "principal_leader"}:
-        items.append(("accounts.index", "本单位账号"))
+    staff = r & {"operator", "responsible_office", "leader", "principal_leader"}
+    if staff:
+        items += [("accounts.index", "本单位账号"), ("drafts.index", "稿件")]
     if r & {"responsible_office", "leader", "principal_leader", "joint_office"}:
         items.append(("filings.index", "待确认备案"))
+    if staff or "joint_office" in r:
+        items.append(("directives.index", "统一口径"))
     if r & CITY_WIDE:
         items.append(("city.index", "全市账号"))
+    if r & {"joint_office", "supervision", "admin"}:
+        items.append(("lexicon.index", "词库"))
     items.append(("hall.index", "政务微博大厅"))
     if "admin" in r:
         items.append(("status.index", "系统状态"))

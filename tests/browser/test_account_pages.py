@@ -8,13 +8,13 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("username,menu", [
-    ("jy_caozuo", ["本单位账号", "政务微博大厅"]),
-    ("jy_hegao", ["本单位账号", "待确认备案", "政务微博大厅"]),
-    ("jy_fenguan", ["本单位账号", "待确认备案", "政务微博大厅"]),
-    ("dh_zhuyao", ["本单位账号", "待确认备案", "政务微博大厅"]),
-    ("lianxi", ["待确认备案", "全市账号", "政务微博大厅"]),
-    ("ducha", ["全市账号", "政务微博大厅"]),
-    ("admin", ["全市账号", "政务微博大厅", "系统状态"]),
+    ("jy_caozuo", ["本单位账号", "稿件", "统一口径", "政务微博大厅"]),
+    ("jy_hegao", ["本单位账号", "稿件", "待确认备案", "统一口径", "政务微博大厅"]),
+    ("jy_fenguan", ["本单位账号", "稿件", "待确认备案", "统一口径", "政务微博大厅"]),
+    ("dh_zhuyao", ["本单位账号", "稿件", "待确认备案", "统一口径", "政务微博大厅"]),
+    ("lianxi", ["待确认备案", "统一口径", "全市账号", "词库", "政务微博大厅"]),
+    ("ducha", ["全市账号", "词库", "政务微博大厅"]),
+    ("admin", ["全市账号", "词库", "政务微博大厅", "系统状态"]),
 ])
 def test_each_role_signs_in_and_sees_its_menu(as_person, username, menu):
     page = as_person(username)
@@ -36,8 +36,11 @@ def act(page, action: str, **fields) -> None:
     form = page.locator(f"#action-{action}")
     for name, value in fields.items():
         target = form.locator(f"[name={name}]")
-        if target.evaluate("e => e.tagName") == "SELECT":
+        kind = target.evaluate("e => e.tagName + ':' + (e.type || '')")
+        if kind.startswith("SELECT"):
             target.select_option(value)
+        elif kind == "INPUT:checkbox":
+            target.check()
         else:
             target.fill(value)
     with page.expect_response(lambda r: f"/act/{action}" in r.url):

@@ -1,0 +1,102 @@
+"""Drafts in the browser: findings shown in the text; a clean draft through the chain to
+every platform; a unified-messaging directive filling in."""
+import re
+
+import pytest
+
+from tests.browser.test_account_pages import act as _act
+from tests.conftest import wait_for
+
+pytestmark = pytest.mark.browser
+
+
+def act(page, action: str, **fields) -> None:
+    """As on the account pages, but the forms live in #draft."""
+    _act(page, action, **fields)
+
+
+def choose_account(page, name: str) -> None:
+    value = page.locator("select[name=account_id] option", has_text=name).get_attribute("value")
+    page.select_option("select[name=account_id]", value)
+
+
+def open_editor(page, site):
+    def ready():
+        page.goto(site + "/drafts/new")
+        return page.locator("select[name=account_id] option", has_text="南昌教育").count() > 0
+    wait_for(ready, timeout=20, interval=0.5, message="the account copy in publishing")
+
+
+def test_a_draft_with_a_sensitive_word_and_an_id_number_is_shown_its_findings(as_person, site):
+    page = as_person("jy_caozuo")
+    open_editor(page, site)
+    choose_account(page, "南昌教育")
+    page.fill("textarea[name=text]", "网传有人示威，当事人身份证11010519491231002X。")
+    page.locator("textarea[name=text]").press("End")
+    page.wait_for_selector("#findings mark.block")
+    assert page.inner_text("#findings mark.warn") == "示威"
+    assert page.inner_text("#findings mark.block") == "11010519491231002X"
+    assert "身份证" in page.inner_text("#findings") and "敏感" in page.inner_text("#findings")
+    page.click("#editor button[type=submit]")
+    page.wait_for_url(re.compile(r"/drafts/\d+$"))
+    act(page, "submit")
+    assert "必须修改" in page.inner_text("#action-error") and "身份证" in page.inner_text("#action-error")
+    assert page.inner_text("#draft h1 .status") == "草稿"
+
+
+def test_a_clean_draft_goes_through_the_chain_and_is_released_on_every_platform(as_person, site):
+    operator = as_person("jy_caozuo")
+    open_editor(operator, site)
+    choose_account(operator, "南昌教育")
+    operator.fill("textarea[name=text]", "南昌市中小学秋季运动会将于下周举行，欢迎家长观摩。")
+    operator.click("#editor button[type=submit]")
+    operator.wait_for_url(re.compile(r"/drafts/\d+$"))
+    url = operator.url
+    act(operator, "submit")
+    assert operator.inner_text("#draft h1 .status") == "待核稿"
+
+    office = as_person("jy_hegao")
+    office.goto(site + "/drafts")
+    assert "秋季运动会" in office.inner_text("#queue")  # the office's review queue
+    office.goto(url)
+    act(office, "check", acknowledge="yes")
+    leader = as_person("jy_fenguan")
+    leader.goto(url)
+    act(leader, "approve")
+    assert leader.inner_text("#draft h1 .status") == "已审批，待发布"
+
+    operator.goto(url)
+    for platform in ("ncnews", "people", "sina", "tencent", "xinhua"):
+        act(operator, "record_publication", platform=platform, url=f"https://{platform}.example.cn/sports")
+    assert operator.inner_text("#draft h1 .status") == "已发布"
+    assert operator.locator("#steps tbody tr").count() == 9  # write, submit, check, approve, 5 releases
+
+    office_of_city = as_person("lianxi")
+    office_of_city.goto(site + "/directives")
+    office_of_city.fill("#issue input[name=title]", "转发秋季运动会通知")
+    office_of_city.select_option("#issue select[name=lead_draft_id]", url.rsplit("/", 1)[1])
+    office_of_city.fill("#issue input[name=due_at]", "2099-12-31T18:00")
+    office_of_city.click("#issue button[type=submit]")
+    office_of_city.wait_for_selector(".directive")
+    assert "待转发：2" in office_of_city.inner_text(".directive .counts")
+
+    district = as_person("dh_caozuo")
+    district.goto(site + "/directives")
+    row = district.locator(".directive tr", has_text="东湖发布")
+    row.locator("input[name=url]").fill("https://weibo.com/donghu/forward/1")
+    with district.expect_response(lambda r: "/forward" in r.url):
+        row.locator("button").click()
+    district.wait_for_function("() => document.querySelector('.directive').innerText.includes('按时转发：1')")
+    office_of_city.reload()
+    assert "按时转发：1" in office_of_city.inner_text(".directive .counts")
+
+
+def test_the_office_edits_the_lexicon(as_person, site):
+    page = as_person("lianxi")
+    page.goto(site + "/lexicon")
+    page.fill("#add-words textarea[name=words]", "集会")
+    page.click("#add-words button[type=submit]")
+    page.wait_for_selector("#words >> text=集会")
+    operator = as_person("jy_caozuo")
+    response = operator.goto(site + "/lexicon")
+    assert response.status == 403

@@ -1,0 +1,159 @@
+"""The department's drafts: the editor with the checks' findings highlighted in the text,
+the review queue, a form for each step, the emergency clocks, the calendar."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, flash, render_template, request, url_for
+
+from govmb.contracts.publishing import INFO_TYPE_NAMES
+from web.client import api
+from web.session import login_required, person
+from web.views.forms import form_again, go, is_htmx, problem_of
+
+bp = Blueprint("drafts", __name__, url_prefix="/drafts")
+STAFF = ("operator", "responsible_office", "leader", "principal_leader")
+ACTION_NAMES = {"submit": "提交审核", "check": "核稿通过", "approve": "审批通过", "return": "退回修改",
+                "fast_track": "快速审批（电话/短信）", "record_publication": "登记发布", "withdraw": "撤回"}
+PLATFORM_NAMES = {"xinhua": "新华网", "people": "人民网", "tencent": "腾讯网", "sina": "新浪网", "ncnews": "南昌新闻网"}
+TEXT_FIELDS = ("text", "info_type", "source", "topic", "column", "series_title", "apology")
+
+
+def beijing_input(value: str) -> str | None:
+    """A datetime-local field (Beijing time, no offset) as ISO 8601 with +08:00."""
+    return f"{value}:00+08:00" if value and len(value) == 16 else (value or None)
+
+
+def highlight(text: str, findings: list[dict]) -> list[tuple[str, dict | None]]:
+    """The text cut into pieces, each marked with the finding it belongs to (if any)."""
+    spans = sorted((f for f in findings if f.get("start") is not None and f.get("end") and f["end"] > f["start"]),
+                   key=lambda f: f["start"])
+    pieces, at = [], 0
+    for f in spans:
+        if f["start"] < at:
+            continue  # overlapping findings: the first one marks the text
+        pieces += [(text[at:f["start"]], None), (text[f["start"]:f["end"]], f)]
+        at = f["end"]
+    return [p for p in pieces + [(text[at:], None)] if p[0]]
+
+
+def _my_accounts() -> list[dict]:
+    r = api("publishing", "GET", "/api/accounts")
+    me = person()
+    return [a for a in (r.json() if r.status_code == 200 else []) if a["status"] == "active" and a["unit_id"] == me["unit_id"]]
+
+
+def _body(form) -> dict:
+    body = {k: form.get(k, "").strip() for k in TEXT_FIELDS}
+    body["account_id"] = int(form["account_id"]) if form.get("account_id", "").isdigit() else None
+    body["original"] = form.get("original") != "no"
+    body["major"] = form.get("major") == "yes"
+    body["platforms"] = form.getlist("platforms")
+    for field in ("series_no", "series_total"):
+        body[field] = int(form[field]) if form.get(field, "").isdigit() else None
+    for field in ("event_at", "planned_at"):
+        body[field] = beijing_input(form.get(field, ""))
+    return body
+
+
+@bp.get("")
+@login_required(*STAFF)
+def index():
+    queue = api("publishing", "GET", "/api/drafts", params={"queue": "true"})
+    everything = api("publishing", "GET", "/api/drafts")
+    return render_template("drafts/index.html", queue=queue.json() if queue.status_code == 200 else [],
+                           drafts=everything.json() if everything.status_code == 200 else [], info_types=INFO_TYPE_NAMES)
+
+
+def _editor(values: dict, errors: dict, message: str | None) -> dict:
+    return {"values": values, "errors": errors, "message": message, "accounts": _my_accounts(),
+            "info_types": INFO_TYPE_NAMES, "platform_names": PLATFORM_NAMES}
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required(*STAFF)
+def new():
+    if request.method == "GET":
+        return render_template("drafts/new.html", **_editor({"original": True, "info_type": "disclosure"}, {}, None))
+    body = _body(request.form)
+    r = api("publishing", "POST", "/api/drafts", json=body)
+    if r.status_code == 201:
+        flash("草稿已保存")
+        return go(url_for("drafts.detail", draft_id=r.json()["id"]))
+    errors, message = problem_of(r)
+    return form_again("drafts/_editor.html" if is_htmx() else "drafts/new.html", r.status_code,
+                      **_editor(body, errors, message))
+
+
+@bp.post("/check")
+@login_required(*STAFF)
+def check():
+    """The findings for the text being typed (an htmx partial); nothing is saved."""
+    body = _body(request.form)
+    payload = {k: body[k] for k in ("text", "original", "source", "topic", "column", "series_title", "series_no",
+                                    "series_total", "platforms")}
+    r = api("publishing", "POST", "/api/checks", json=payload)
+    findings = r.json() if r.status_code == 200 else []
+    return render_template("drafts/_findings.html", findings=findings, pieces=highlight(body["text"], findings))
+
+
+def _detail(draft_id: int, errors: dict | None = None, failed: str | None = None, message: str | None = None) -> dict:
+    r = api("publishing", "GET", f"/api/drafts/{draft_id}")
+    if r.status_code != 200:
+        abort(404 if r.status_code in (403, 404) else 502)
+    d = r.json()
+    accounts = {a["id"]: a for a in api("publishing", "GET", "/api/accounts").json()}
+    account = accounts.get(d["account_id"], {"name": str(d["account_id"]), "platforms": []})
+    return {"d": d, "account": account, "pieces": highlight(d["text"], d["findings"]), "errors": errors or {},
+            "failed": failed, "message": message, "action_names": ACTION_NAMES, "info_types": INFO_TYPE_NAMES,
+            "platform_names": PLATFORM_NAMES, "recorded": {p["platform"] for p in d["publications"]}}
+
+
+@bp.get("/<int:draft_id>")
+@login_required()
+def detail(draft_id: int):
+    return render_template("drafts/detail.html", **_detail(draft_id))
+
+
+@bp.post("/<int:draft_id>/act/<action>")
+@login_required(*STAFF)
+def act(draft_id: int, action: str):
+    if action not in ACTION_NAMES:
+        abort(404)
+    form = request.form
+    body = {k: form[k].strip() for k in ("comment", "channel", "platform", "url") if form.get(k, "").strip()}
+    if form.get("acknowledge") == "yes":
+        body["acknowledge"] = True
+    if form.get("approver_id", "").isdigit():
+        body["approver_id"] = int(form["approver_id"])
+    if form.get("approved_at"):
+        body["approved_at"] = beijing_input(form["approved_at"])
+    r = api("publishing", "POST", f"/api/drafts/{draft_id}/actions/{action}", json=body)
+    if r.status_code == 404:
+        abort(404)
+    if r.status_code == 200:
+        done = f"已办理：{ACTION_NAMES[action]}"
+        if not is_htmx():
+            flash(done)
+            return go(url_for("drafts.detail", draft_id=draft_id))
+        return render_template("drafts/_draft.html", **_detail(draft_id, message=done))
+    errors, message = problem_of(r)
+    if errors.get("text"):  # blocking findings: the list beside the text says it all
+        message = message or "有必须修改的问题"
+    return form_again("drafts/_draft.html" if is_htmx() else "drafts/detail.html", r.status_code,
+                      **_detail(draft_id, errors, action, message))
+
+
+@bp.get("/calendar")
+@login_required(*STAFF, "joint_office", "supervision", "admin")
+def calendar():
+    today = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+    month = request.args.get("month") or today.strftime("%Y-%m")
+    r = api("publishing", "GET", "/api/calendar", params={"month": month})
+    rows = r.json() if r.status_code == 200 else []
+    days: dict[str, list] = {}
+    for d in rows:
+        day = (d["released_at"] or d["planned_at"] or "")[:10]
+        days.setdefault(day, []).append(d)
+    return render_template("drafts/calendar.html", month=month, days=sorted(days.items()),
+                           error=None if r.status_code == 200 else "月份格式为 YYYY-MM")
