@@ -42,6 +42,13 @@ class ServiceSpec:
         if init is not None:
             init(app)
 
+    def periodic(self) -> tuple:
+        """(name, interval in seconds, job) of the service's `jobs` module, if it has one."""
+        try:
+            return importlib.import_module(f"{self.package}.jobs").PERIODIC
+        except ModuleNotFoundError:
+            return ()
+
     def handlers(self) -> dict[str, Handler]:
         return importlib.import_module(f"{self.package}.handlers").HANDLERS
 

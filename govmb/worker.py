@@ -44,6 +44,8 @@ class Worker:
                                                     name=f"{self.spec.name}-relay").start()
             self.relay = Relay(self.spec.store, self.publisher, s.relay_batch_size, s.relay_poll_seconds)
             self._thread(f"{self.spec.name}-relay", self.relay.run, self.stop_event)
+        for name, interval, job in self.spec.periodic():
+            self._thread(f"{self.spec.name}-{name}", run_periodically, self.spec, name, interval, job, self.stop_event)
         if self.want_consume and SUBSCRIPTIONS.get(self.spec.name):
             consumer = InboxConsumer(self.spec.store, self.spec.handlers())
             queue = self.topology.queue_name(self.spec.name)
@@ -67,6 +69,21 @@ class Worker:
             t.join(timeout)
         if isinstance(self.publisher, amqp.AmqpPublisher):
             self.publisher.stop()
+
+
+def run_periodically(spec: ServiceSpec, name: str, interval: float, job, stop: threading.Event,
+                     first_delay: float = 30.0) -> None:
+    """A named job, again and again until stopped; a failure is logged and the next run comes."""
+    if stop.wait(first_delay):
+        return
+    while True:
+        try:
+            with spec.db.connection_context():
+                log.info("job ran", extra={"job": name, "result": job()})
+        except Exception:  # the next run tries again; the job is safe to repeat
+            log.exception("job failed", extra={"job": name})
+        if stop.wait(interval):
+            return
 
 
 def main(spec: ServiceSpec) -> None:

@@ -1,16 +1,29 @@
 """Scheduled jobs of the publishing service, each safe to run twice or after a restart.
+The worker runs PERIODIC; an operator can run one by hand:
 
     python -m services.publishing.jobs monthly [--month 2026-10]   # default: last month (Beijing)
 """
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import os
 
 from govmb.config import Settings
 from govmb.db import migrate
 from govmb.service import ensure_database
 from services.publishing import figures
 from services.publishing.app import SPEC
+
+
+def report_recent() -> int:
+    """This month's figures as they stand (for early warnings) and last month's, final."""
+    this_month = dt.datetime.now(figures.BEIJING).strftime("%Y-%m")
+    return figures.report(figures.last_month()) + figures.report(this_month)
+
+
+# (name, seconds between runs, job): run by the publishing worker
+PERIODIC = (("monthly figures", int(os.environ.get("FIGURES_INTERVAL_SECONDS", "3600")), report_recent),)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,6 +15,7 @@ from govmb.db import is_postgres
 from govmb.errors import Conflict
 from govmb.timefmt import to_beijing
 from services.publishing import checks, lexicon
+from services.publishing.adapters import adapter_for
 from services.publishing.models import Account, Draft, Finding, Publication, ReviewStep, bus, db, now
 
 STATUS_NAMES = {"draft": "草稿", "submitted": "待核稿", "checked": "待审批", "approved": "已审批，待发布",
@@ -158,19 +159,23 @@ def transition(draft: Draft, action: str, who: Identity, data: dict) -> Draft:
             draft.checked_at = stamp
         elif action == "approve":
             draft.approved_at = stamp
+            comment = comment or _publish_automatically(draft, who)
         elif action == "return":
             if not comment:
                 _invalid({"comment": "退回时须写明修改意见"})
         elif action == "fast_track":
             extra = _fast_track(draft, data)
             draft.approved_at, draft.fast_track = stamp, True
+            comment = comment or _publish_automatically(draft, who)
         elif action == "record_publication":
             comment = comment or _publish(draft, data, who)
-            if set(json.loads(draft.platforms)) <= {p.platform for p in draft.publications}:
+            if _all_published(draft):
                 draft.status, draft.released_at, released = "released", stamp, True
 
         if to_status is not None:
             draft.status = to_status
+        if action in ("approve", "fast_track") and _all_published(draft):
+            draft.status, draft.released_at, released = "released", stamp, True
         draft.revision += 1
         draft.save()
         _record(draft, action, from_status, who, comment, **extra)
@@ -242,6 +247,24 @@ def _publish(draft: Draft, data: dict, who: Identity) -> str:
         _invalid(errors)
     Publication.create(draft=draft, platform=platform, url=url, recorded_by=who.name)
     return f"{platform}：{url}"
+
+
+def _all_published(draft: Draft) -> bool:
+    return set(json.loads(draft.platforms)) <= {p.platform for p in draft.publications}
+
+
+def _publish_automatically(draft: Draft, who: Identity) -> str:
+    """Once approved, each platform's adapter publishes what it can; the rest waits for the
+    operator to publish by hand and record the URL."""
+    account = Account.get_by_id(draft.account_id)
+    handles = {p["platform"]: p["handle"] for p in account.platform_list}
+    done = []
+    for platform in json.loads(draft.platforms):
+        url = adapter_for(platform).publish(platform, draft.text, json.loads(draft.media), handles.get(platform, ""))
+        if url:
+            Publication.create(draft=draft, platform=platform, url=url, recorded_by=f"{who.name}（自动发布）")
+            done.append(platform)
+    return f"已自动发布：{'、'.join(done)}" if done else ""
 
 
 def _released_event(draft: Draft) -> dict:

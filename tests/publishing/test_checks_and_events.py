@@ -123,3 +123,26 @@ def test_the_monthly_report_is_safe_to_run_twice(client, app):
         assert figures.report("2026-10") == 1
     sent = [r.body for r in bus.Outbox.select() if r.event_type == "publishing.account.monthly_figures"]
     assert len(sent) == 4 and '"revision":2' in sent[-1] and '"posts":2' in sent[-1]
+
+
+def test_the_worker_runs_the_monthly_report_and_survives_a_failing_run(app):
+    import threading
+
+    from govmb.worker import run_periodically
+    from services.publishing.app import SPEC
+    runs, stop = [], threading.Event()
+
+    def job():
+        runs.append(1)
+        if len(runs) == 1:
+            raise RuntimeError("the first run fails")
+        if len(runs) == 3:
+            stop.set()
+        return len(runs)
+
+    t = threading.Thread(target=run_periodically, args=(SPEC, "test", 0.01, job, stop, 0.0))
+    t.start()
+    t.join(5)
+    assert len(runs) == 3 and not t.is_alive()
+    from services.publishing.jobs import PERIODIC
+    assert [name for name, _, _ in PERIODIC] == ["monthly figures"]

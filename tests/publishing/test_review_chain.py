@@ -110,3 +110,33 @@ def test_only_active_accounts_of_ones_own_unit_take_drafts(client):
     assert r.status_code == 422 and "管辖范围" in r.json["errors"]["account_id"][0]
     r = draft(client, platforms=["tencent"])
     assert r.status_code == 422 and "platforms" in r.json["errors"]
+
+
+class FakeSina:
+    """An adapter that publishes on its platform at once (as a platform with an API would)."""
+    calls = []
+
+    def publish(self, platform, text, media, account_handle):
+        FakeSina.calls.append((platform, text, account_handle))
+        return f"https://weibo.com/{account_handle}/auto1"
+
+
+def test_an_adapter_publishes_by_itself_and_the_rest_waits_for_the_operator(client, monkeypatch):
+    monkeypatch.setenv("GOVMB_PLATFORM_ADAPTERS", "sina:tests.publishing.test_review_chain:FakeSina")
+    d = draft(client).json
+    for step, who in (("submit", OPERATOR), ("check", OFFICE)):
+        act(client, d["id"], step, who)
+    r = act(client, d["id"], "approve", LEADER)
+    assert r.json["status"] == "approved" and [p["platform"] for p in r.json["publications"]] == ["sina"]
+    assert FakeSina.calls[-1] == ("sina", d["text"], "账号1")
+    r = act(client, d["id"], "record_publication", OPERATOR, platform="xinhua", url="https://xinhua.example.cn/1")
+    assert r.json["status"] == "released" and len(released_events()) == 1
+
+
+def test_when_every_platform_has_an_adapter_approval_releases_at_once(client, monkeypatch):
+    monkeypatch.setenv("GOVMB_PLATFORM_ADAPTERS", "sina:tests.publishing.test_review_chain:FakeSina,"
+                                                  "xinhua:tests.publishing.test_review_chain:FakeSina")
+    d = draft(client).json
+    for step, who in (("submit", OPERATOR), ("check", OFFICE), ("approve", LEADER)):
+        r = act(client, d["id"], step, who)
+    assert r.json["status"] == "released" and len(released_events()) == 1

@@ -48,3 +48,19 @@ def test_the_web_app_in_production_needs_only_its_secret(monkeypatch):
     monkeypatch.setenv("GOVMB_MODE", "production")
     monkeypatch.setenv("TOKEN_SECRET", "s" * 40)
     assert Settings.from_env("web").production
+
+
+def test_media_urls_are_sorted_by_kind():
+    from web.views.drafts import media_of
+    assert media_of("https://a.cn/p.JPG\n\nhttps://a.cn/v.mp4?x=1\nhttps://gov.cn/page") == [
+        {"kind": "picture", "url": "https://a.cn/p.JPG"}, {"kind": "video", "url": "https://a.cn/v.mp4?x=1"},
+        {"kind": "link", "url": "https://gov.cn/page"}]
+
+
+def test_highlighting_cuts_the_text_at_each_finding():
+    from web.views.drafts import highlight
+    text = "网传示威，身份证11010519491231002X。"
+    pieces = highlight(text, [{"start": 2, "end": 4, "severity": "warn"}, {"start": 8, "end": 26, "severity": "block"},
+                              {"start": 3, "end": 5, "severity": "warn"}, {"start": None, "end": None}])
+    assert "".join(p for p, _ in pieces) == text
+    assert [(p, f["severity"]) for p, f in pieces if f] == [("示威", "warn"), ("11010519491231002X", "block")]

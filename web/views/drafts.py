@@ -43,12 +43,23 @@ def _my_accounts() -> list[dict]:
     return [a for a in (r.json() if r.status_code == 200 else []) if a["status"] == "active" and a["unit_id"] == me["unit_id"]]
 
 
+def media_of(lines: str) -> list[dict]:
+    """One URL a line; its kind by its ending: a picture, a video, otherwise a link."""
+    out = []
+    for url in filter(None, (line.strip() for line in lines.splitlines())):
+        ending = url.lower().rsplit("?", 1)[0].rsplit(".", 1)[-1]
+        kind = "picture" if ending in ("jpg", "jpeg", "png", "gif", "webp") else "video" if ending in ("mp4", "mov", "m3u8") else "link"
+        out.append({"kind": kind, "url": url})
+    return out
+
+
 def _body(form) -> dict:
     body = {k: form.get(k, "").strip() for k in TEXT_FIELDS}
     body["account_id"] = int(form["account_id"]) if form.get("account_id", "").isdigit() else None
     body["original"] = form.get("original") != "no"
     body["major"] = form.get("major") == "yes"
     body["platforms"] = form.getlist("platforms")
+    body["media"] = media_of(form.get("media", ""))
     for field in ("series_no", "series_total"):
         body[field] = int(form[field]) if form.get(field, "").isdigit() else None
     for field in ("event_at", "planned_at"):
