@@ -151,6 +151,13 @@ directives_bp = Blueprint("directives", __name__, url_prefix="/api/directives", 
 calendar_bp = Blueprint("calendar", __name__, url_prefix="/api/calendar", description="发布日历")
 
 
+def _visible_directive(directive_id: int) -> Directive:
+    directive = Directive.get_or_none(Directive.id == directive_id)
+    if directive is None or not directives.visible(directive, current_identity()):
+        abort(404, message=f"统一口径 {directive_id} 不存在或与本单位无关")
+    return directive
+
+
 @directives_bp.route("")
 @requires()
 @directives_bp.response(200, DirectiveSchema(many=True))
@@ -179,10 +186,7 @@ def issue_directive(data):
 @directives_bp.response(200, DirectiveSchema)
 def get_directive(directive_id):
     """转发情况：按时、逾期转发、逾期未转、待转发"""
-    directive = Directive.get_or_none(Directive.id == directive_id)
-    if directive is None:
-        abort(404, message=f"统一口径 {directive_id} 不存在")
-    return directives.compliance(directive, current_identity())
+    return directives.compliance(_visible_directive(directive_id), current_identity())
 
 
 @directives_bp.route("/<int:directive_id>/forwards", methods=["POST"])
@@ -192,9 +196,7 @@ def get_directive(directive_id):
 def record_forward(data, directive_id):
     """登记本单位账号的转发"""
     who = current_identity()
-    directive = Directive.get_or_none(Directive.id == directive_id)
-    if directive is None:
-        abort(404, message=f"统一口径 {directive_id} 不存在")
+    directive = _visible_directive(directive_id)
     directives.forward(directive, data["account_id"], data["url"], who)
     return directives.compliance(directive, who)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -20,6 +21,18 @@ from stdnum.cn import ric
 DEFAULT_LIMITS = {"xinhua": 2000, "people": 2000, "tencent": 2000, "sina": 2000, "ncnews": 5000}
 _ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 _MOBILE = re.compile(r"(?<![0-9])1[3-9]\d{9}(?![0-9])")
+
+
+def fold(text: str) -> str:
+    """Full-width digits and letters as ASCII, letters in lower case, character for
+    character, so positions in the folded text are positions in the draft: １１０１… is found
+    as an ID number, ＸＸ as xx."""
+    out = []
+    for c in text:
+        n = unicodedata.normalize("NFKC", c)
+        n = n.lower() if len(n) == 1 else c
+        out.append(n if len(n) == 1 else c)
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -40,8 +53,8 @@ class Lexicon:
         self.automaton = ahocorasick.Automaton()
         self.size = 0
         for word, category, severity in entries:
-            if word:
-                self.automaton.add_word(word, (word, category, severity))
+            if word and fold(word) not in self.automaton:
+                self.automaton.add_word(fold(word), (word, category, severity))
                 self.size += 1
         if self.size:
             self.automaton.make_automaton()
@@ -50,10 +63,10 @@ class Lexicon:
         if not self.size:
             return []
         hits = []
-        for end, (word, category, severity) in self.automaton.iter(text):
+        for end, (word, category, severity) in self.automaton.iter(fold(text)):
             start = end - len(word) + 1
             label = "涉密" if category == "classified" else "敏感"
-            hits.append(Hit("lexicon", "block" if category == "classified" else severity, start, end + 1, word,
+            hits.append(Hit("lexicon", "block" if category == "classified" else severity, start, end + 1, text[start:end + 1],
                             f"含{label}词语“{word}”" + ("，不得发布" if category == "classified" else "，请审核确认")))
         return hits
 
@@ -69,10 +82,12 @@ def platform_limits() -> dict[str, int]:
 
 
 def personal_information(text: str) -> list[Hit]:
-    hits = [Hit("id_number", "block", m.start(), m.end(), _mask(m.group()), "含居民身份证号码（个人信息），不得发布")
-            for m in _ID.finditer(text) if ric.is_valid(m.group())]
-    hits += [Hit("mobile", "warn", m.start(), m.end(), _mask(m.group()),
-                 "含手机号码：如非公开的工作电话，请删除（个人信息）") for m in _MOBILE.finditer(text)]
+    folded = fold(text)  # matched folded, shown as written
+    hits = [Hit("id_number", "block", m.start(), m.end(), _mask(text[m.start():m.end()]),
+                "含居民身份证号码（个人信息），不得发布")
+            for m in _ID.finditer(folded) if ric.is_valid(m.group().upper())]
+    hits += [Hit("mobile", "warn", m.start(), m.end(), _mask(text[m.start():m.end()]),
+                 "含手机号码：如非公开的工作电话，请删除（个人信息）") for m in _MOBILE.finditer(folded)]
     return hits
 
 

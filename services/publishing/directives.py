@@ -52,11 +52,12 @@ def forward(directive: Directive, account_id: int, url: str, who: Identity) -> D
     if not url.strip().startswith(("http://", "https://")):
         abort(422, errors={"url": ["请填写转发后的网址（http:// 或 https:// 开头）"]})
     with db.atomic():
-        target = DirectiveTarget.select().where(DirectiveTarget.id == target.id).get()
-        if target.forwarded_at is not None:
+        stamp = now()
+        claimed = (DirectiveTarget.update(forwarded_at=stamp, url=url.strip(), recorded_by=who.name)
+                   .where(DirectiveTarget.id == target.id, DirectiveTarget.forwarded_at.is_null()).execute())
+        if not claimed:  # someone recorded it first (the condition makes the race safe)
             raise Conflict("该账号已登记转发")
-        target.forwarded_at, target.url, target.recorded_by = now(), url.strip(), who.name
-        target.save()
+        target = DirectiveTarget.get_by_id(target.id)
         bus.emit("publishing.directive.forwarded", {
             "directive_id": directive.id, "account_id": account_id, "unit_id": target.unit_id,
             "unit_path": target.unit_path, "forwarded_at": _iso(target.forwarded_at),
@@ -69,6 +70,12 @@ def state(target: DirectiveTarget, due_at: dt.datetime) -> str:
     if target.forwarded_at is not None:
         return "on_time" if target.forwarded_at <= due_at else "late"
     return "overdue" if now() > due_at else "pending"
+
+
+def visible(directive: Directive, who: Identity) -> bool:
+    return who.sees_all or (DirectiveTarget.select()
+                            .where(DirectiveTarget.directive == directive,
+                                   DirectiveTarget.unit_path.startswith(who.unit_path)).exists())
 
 
 def compliance(directive: Directive, who: Identity) -> dict:

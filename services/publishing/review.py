@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 
 from flask_smorest import abort
 from werkzeug.exceptions import Forbidden
@@ -18,6 +19,7 @@ from services.publishing import checks, lexicon
 from services.publishing.adapters import adapter_for
 from services.publishing.models import Account, Draft, Finding, Publication, ReviewStep, bus, db, now
 
+log = logging.getLogger(__name__)
 STATUS_NAMES = {"draft": "草稿", "submitted": "待核稿", "checked": "待审批", "approved": "已审批，待发布",
                 "released": "已发布", "returned": "已退回修改", "withdrawn": "已撤回"}
 ACTION_NAMES = {"submit": "提交审核", "check": "核稿通过", "approve": "审批通过", "return": "退回修改",
@@ -70,8 +72,8 @@ def _fields(draft: Draft, data: dict, account: Account) -> None:
     errors = {}
     chosen = data.get("platforms") or [p["platform"] for p in account.platform_list]
     known = {p["platform"] for p in account.platform_list}
-    if set(chosen) - known:
-        errors["platforms"] = f"本账号只在这些平台开通：{'、'.join(sorted(known))}"
+    if set(chosen) - known or not chosen:
+        errors["platforms"] = f"本账号只在这些平台开通：{'、'.join(sorted(known)) or '（无）'}"
     event_at = data.get("event_at")
     if event_at is not None and data.get("info_type") != "emergency":
         errors["info_type"] = "填写了突发事件发生时间，信息类型须为“突发事件及处置”"
@@ -109,11 +111,13 @@ def create(data: dict, who: Identity) -> Draft:
 
 
 def update(draft: Draft, data: dict, who: Identity) -> Draft:
-    if draft.status not in ("draft", "returned"):
-        raise Conflict(f"“{STATUS_NAMES[draft.status]}”的稿件不能修改")
     account = _account_for(draft.account_id, who)
-    _fields(draft, {**data, "account_id": draft.account_id}, account)
     with db.atomic():
+        query = Draft.select().where(Draft.id == draft.id)
+        draft = (query.for_update() if is_postgres(db) else query).get()
+        if draft.status not in ("draft", "returned"):
+            raise Conflict(f"“{STATUS_NAMES[draft.status]}”的稿件不能修改")
+        _fields(draft, {**data, "account_id": draft.account_id}, account)
         draft.revision += 1
         draft.save()
         Finding.delete().where(Finding.draft == draft).execute()  # the text changed: found again on submit
@@ -150,6 +154,8 @@ def transition(draft: Draft, action: str, who: Identity, data: dict) -> Draft:
             _save_findings(draft.id, hits)
             draft.submitted_at = stamp
         elif action == "check":
+            _separate_duties(draft, who, ("write",))
+            _still_clean(draft)
             pending = list(draft.findings.where(Finding.severity == "warn", Finding.acknowledged_at.is_null()))
             if pending and not data.get("acknowledge"):
                 raise Conflict(f"还有 {len(pending)} 条提示未确认：" + "；".join(f.message for f in pending[:5]))
@@ -158,29 +164,30 @@ def transition(draft: Draft, action: str, who: Identity, data: dict) -> Draft:
                 f.save()
             draft.checked_at = stamp
         elif action == "approve":
+            _separate_duties(draft, who, ("write", "check"))
+            _still_clean(draft)
             draft.approved_at = stamp
-            comment = comment or _publish_automatically(draft, who)
         elif action == "return":
             if not comment:
                 _invalid({"comment": "退回时须写明修改意见"})
         elif action == "fast_track":
             extra = _fast_track(draft, data)
             draft.approved_at, draft.fast_track = stamp, True
-            comment = comment or _publish_automatically(draft, who)
         elif action == "record_publication":
-            comment = comment or _publish(draft, data, who)
+            detail = _publish(draft, data, who)
+            comment = f"{comment}（{detail}）" if comment else detail
             if _all_published(draft):
                 draft.status, draft.released_at, released = "released", stamp, True
 
         if to_status is not None:
             draft.status = to_status
-        if action in ("approve", "fast_track") and _all_published(draft):
-            draft.status, draft.released_at, released = "released", stamp, True
         draft.revision += 1
         draft.save()
         _record(draft, action, from_status, who, comment, **extra)
         if released:
             bus.emit("publishing.post.released", _released_event(draft))
+    if action in ("approve", "fast_track"):
+        draft = _publish_automatically(draft, who)  # after the commit: a post outside is never rolled back
     return draft
 
 
@@ -209,6 +216,21 @@ def submit(draft: Draft, who: Identity, data: dict) -> Draft:
         abort(422, message=f"有 {len(blocking)} 处必须修改后才能提交", errors={"text": [h.message for h in blocking]})
 
 
+def _separate_duties(draft: Draft, who: Identity, earlier: tuple[str, ...]) -> None:
+    """三审: whoever wrote the draft or checked it does not also approve it."""
+    done_by = {s.actor_id for s in draft.steps.where(ReviewStep.action.in_(earlier))}
+    if who.person_id in done_by:
+        raise Forbidden("稿件须由撰稿、核稿以外的人员审核（三审不能由同一人完成）")
+
+
+def _still_clean(draft: Draft) -> None:
+    """The lexicon may have grown since submission: what blocks now blocks still."""
+    blocking = [h for h in run_checks(draft) if h.severity == "block"]
+    if blocking:
+        _save_findings(draft.id, run_checks(draft))
+        raise Conflict("稿件现有必须修改的问题：" + "；".join(h.message for h in blocking[:3]))
+
+
 def _fast_track(draft: Draft, data: dict) -> dict:
     """N13: approval by phone or text message, for what is neither major nor sensitive."""
     if draft.major:
@@ -226,8 +248,8 @@ def _fast_track(draft: Draft, data: dict) -> dict:
     if data.get("approver_id") not in leaders:
         errors["approver_id"] = f"审批人须为本账号的分管领导：{'、'.join(leaders.values()) or '（团队中无分管领导）'}"
     when = data.get("approved_at")
-    if when is None or _utc(when) > dt.datetime.now(dt.timezone.utc).replace(tzinfo=None):
-        errors["approved_at"] = "请填写领导同意的时间（不能晚于现在）"
+    if when is None or not (draft.submitted_at <= _utc(when) <= dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)):
+        errors["approved_at"] = "请填写领导同意的时间：在提交审核之后，不晚于现在"
     if errors:
         _invalid(errors)
     return {"channel": data["channel"], "approver": leaders[data["approver_id"]], "approved_at": _utc(when)}
@@ -253,18 +275,22 @@ def _all_published(draft: Draft) -> bool:
     return set(json.loads(draft.platforms)) <= {p.platform for p in draft.publications}
 
 
-def _publish_automatically(draft: Draft, who: Identity) -> str:
-    """Once approved, each platform's adapter publishes what it can; the rest waits for the
-    operator to publish by hand and record the URL."""
+def _publish_automatically(draft: Draft, who: Identity) -> Draft:
+    """Once approved (and committed), each platform's adapter publishes what it can, and each
+    post is recorded in its own transaction at once; what an adapter cannot do, or fails at,
+    waits for the operator to publish by hand and record. Approval is never taken again, so
+    no post is sent twice."""
     account = Account.get_by_id(draft.account_id)
     handles = {p["platform"]: p["handle"] for p in account.platform_list}
-    done = []
     for platform in json.loads(draft.platforms):
-        url = adapter_for(platform).publish(platform, draft.text, json.loads(draft.media), handles.get(platform, ""))
+        try:
+            url = adapter_for(platform).publish(platform, draft.text, json.loads(draft.media), handles.get(platform, ""))
+        except Exception:  # the platform failed: a person publishes by hand
+            log.exception("adapter failed", extra={"draft": draft.id, "platform": platform})
+            continue
         if url:
-            Publication.create(draft=draft, platform=platform, url=url, recorded_by=f"{who.name}（自动发布）")
-            done.append(platform)
-    return f"已自动发布：{'、'.join(done)}" if done else ""
+            draft = transition(draft, "record_publication", who, {"platform": platform, "url": url, "comment": "自动发布"})
+    return draft
 
 
 def _released_event(draft: Draft) -> dict:

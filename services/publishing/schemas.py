@@ -142,7 +142,7 @@ class LexiconBatchSchema(Schema):
 
 
 class FiguresQuerySchema(Schema):
-    month = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="月份格式为 YYYY-MM"))
+    month = fields.String(required=True, validate=validate.Regexp(r"^(19[7-9]\d|2\d{3})-(0[1-9]|1[0-2])$", error="月份格式为 YYYY-MM（1970 年以后）"))
 
 
 class DirectiveInSchema(Schema):
@@ -150,7 +150,7 @@ class DirectiveInSchema(Schema):
     lead_draft_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31))
     due_at = fields.AwareDateTime(required=True, default_timezone=BEIJING)
     account_ids = fields.List(fields.Integer(validate=validate.Range(min=1, max=2**31)), load_default=list,
-                              metadata={"description": "为空：全部正常运行的账号"})
+                              validate=validate.Length(max=5000), metadata={"description": "为空：全部正常运行的账号"})
 
 
 class ForwardSchema(Schema):
@@ -180,4 +180,4 @@ class DirectiveSchema(Schema):
 
 
 class CalendarQuerySchema(Schema):
-    month = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="月份格式为 YYYY-MM"))
+    month = fields.String(required=True, validate=validate.Regexp(r"^(19[7-9]\d|2\d{3})-(0[1-9]|1[0-2])$", error="月份格式为 YYYY-MM（1970 年以后）"))

@@ -146,3 +146,18 @@ def test_the_worker_runs_the_monthly_report_and_survives_a_failing_run(app):
     assert len(runs) == 3 and not t.is_alive()
     from services.publishing.jobs import PERIODIC
     assert [name for name, _, _ in PERIODIC] == ["monthly figures"]
+
+
+def test_full_width_digits_and_letters_do_not_slip_past_the_checks(client):
+    from services.publishing.checks import Lexicon, check
+    text = "身份证１１０１０５１９４９１２３１００２Ｘ，电话１３８１２３４５６７８，ＶＩＰ通道"
+    hits = check(text, Lexicon([("vip通道", "sensitive", "warn")]))
+    assert {h.check for h in hits} == {"id_number", "mobile", "lexicon"}
+    lex = next(h for h in hits if h.check == "lexicon")
+    assert text[lex.start:lex.end] == "ＶＩＰ通道" and lex.excerpt == "ＶＩＰ通道"
+
+
+@pytest.mark.parametrize("month", ["0000-01", "9999-12", "2026-00", "26-01"])
+def test_a_month_out_of_range_is_refused_not_a_500(client, month):
+    assert client.get(f"/api/figures?month={month}", headers=OPERATOR).status_code == 422
+    assert client.get(f"/api/calendar?month={month}", headers=OPERATOR).status_code == 422

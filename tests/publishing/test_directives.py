@@ -69,3 +69,13 @@ def test_the_calendar_shows_what_is_planned_and_what_went_out_in_beijing_months(
     assert planned["id"] not in {d["id"] for d in client.get("/api/calendar?month=2026-11", headers=OPERATOR).json}
     assert client.get("/api/calendar?month=2026-12", headers=OTHER_LEADER).json == []
     assert act(client, planned["id"], "submit", OPERATOR).status_code == 200
+
+
+def test_a_unit_not_named_in_a_directive_cannot_read_it(client):
+    from tests.conftest import auth
+    lead = lead_post(client)
+    directive = client.post("/api/directives", json={"title": "转发", "lead_draft_id": lead["id"], "due_at": SOON,
+                                                     "account_ids": [1]}, headers=JOINT).json
+    stranger = auth(5, "/1/5/", "operator", person=40)
+    assert client.get(f"/api/directives/{directive['id']}", headers=stranger).status_code == 404
+    assert client.get("/api/directives", headers=stranger).json == []

@@ -84,7 +84,10 @@ def test_warnings_need_the_reviewers_acknowledgement(client):
 def test_the_fast_track_records_who_approved_how_and_when(client):
     d = draft(client).json
     act(client, d["id"], "submit", OPERATOR)
-    when = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5)).isoformat()
+    before = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5)).isoformat()
+    r = act(client, d["id"], "fast_track", OPERATOR, channel="sms", approver_id=11, approved_at=before)
+    assert r.status_code == 422 and "提交审核之后" in r.json["errors"]["approved_at"][0]  # before it was submitted
+    when = dt.datetime.now(dt.timezone.utc).isoformat()
     r = act(client, d["id"], "fast_track", OPERATOR, channel="sms", approver_id=13, approved_at=when)
     assert r.status_code == 422 and "分管领导" in r.json["errors"]["approver_id"][0]
     r = act(client, d["id"], "fast_track", OPERATOR, channel="sms", approver_id=11, approved_at=when)
@@ -140,3 +143,52 @@ def test_when_every_platform_has_an_adapter_approval_releases_at_once(client, mo
     for step, who in (("submit", OPERATOR), ("check", OFFICE), ("approve", LEADER)):
         r = act(client, d["id"], step, who)
     assert r.json["status"] == "released" and len(released_events()) == 1
+
+
+def test_one_person_cannot_write_check_and_approve_the_same_draft(client):
+    from tests.conftest import auth
+    everything = auth(4, "/1/3/4/", "operator", "responsible_office", "leader", person=99)
+    d = draft(client, headers=everything).json
+    act(client, d["id"], "submit", everything)
+    r = act(client, d["id"], "check", everything)
+    assert r.status_code == 403 and "三审" in r.json["detail"]
+    act(client, d["id"], "check", OFFICE)
+    r = act(client, d["id"], "approve", OFFICE.copy() | auth(4, "/1/3/4/", "leader", person=12))
+    assert r.status_code == 403  # the checker does not approve either
+
+
+def test_a_word_made_classified_after_submission_stops_the_review(client):
+    from services.publishing import lexicon
+    d = draft(client, text="关于本周工作例会的通知。").json
+    act(client, d["id"], "submit", OPERATOR)
+    lexicon.add([{"word": "工作例会", "category": "classified", "severity": "block"}])
+    r = act(client, d["id"], "check", OFFICE)
+    assert r.status_code == 409 and "涉密" in r.json["detail"]
+
+
+def test_a_comment_never_replaces_the_publication_record(client):
+    d = draft(client).json
+    for step, who in (("submit", OPERATOR), ("check", OFFICE), ("approve", LEADER)):
+        act(client, d["id"], step, who)
+    r = act(client, d["id"], "record_publication", OPERATOR, platform="nonsense", url="javascript:x", comment="已发")
+    assert r.status_code == 422 and {"platform", "url"} <= set(r.json["errors"])
+    r = act(client, d["id"], "record_publication", OPERATOR, platform="sina", url="https://weibo.com/1/a", comment="已发")
+    assert [p["platform"] for p in r.json["publications"]] == ["sina"] and "已发" in r.json["steps"][-1]["comment"]
+
+
+class BrokenXinhua:
+    def publish(self, platform, text, media, account_handle):
+        raise ConnectionError("platform down")
+
+
+def test_a_failing_adapter_leaves_the_post_for_the_operator_and_sends_nothing_twice(client, monkeypatch):
+    monkeypatch.setenv("GOVMB_PLATFORM_ADAPTERS", "sina:tests.publishing.test_review_chain:FakeSina,"
+                                                  "xinhua:tests.publishing.test_review_chain:BrokenXinhua")
+    FakeSina.calls.clear()
+    d = draft(client).json
+    for step, who in (("submit", OPERATOR), ("check", OFFICE)):
+        act(client, d["id"], step, who)
+    r = act(client, d["id"], "approve", LEADER)
+    assert r.json["status"] == "approved" and [p["platform"] for p in r.json["publications"]] == ["sina"]
+    assert act(client, d["id"], "approve", LEADER).status_code == 409  # approval cannot be taken again
+    assert len(FakeSina.calls) == 1

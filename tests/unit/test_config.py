@@ -64,3 +64,8 @@ def test_highlighting_cuts_the_text_at_each_finding():
                               {"start": 3, "end": 5, "severity": "warn"}, {"start": None, "end": None}])
     assert "".join(p for p, _ in pieces) == text
     assert [(p, f["severity"]) for p, f in pieces if f] == [("示威", "warn"), ("11010519491231002X", "block")]
+
+
+def test_form_numbers_refuse_what_is_not_a_plain_number():
+    from web.views.forms import as_int
+    assert [as_int(v) for v in ("12", " 7 ", "²", "１２", "9" * 5000, "", None, "-1")] == [12, 7, None, None, None, None, None, None]

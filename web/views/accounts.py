@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, render_template, request, url_for
 from govmb.contracts.registry import ACTION_NAMES, CATEGORY_NAMES, KIND_NAMES, TEAM_ROLE_NAMES
 from web.client import api
 from web.session import login_required, person
-from web.views.forms import form_again, go, is_htmx, problem_of
+from web.views.forms import as_int, form_again, go, is_htmx, problem_of
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 STAFF = ("operator", "responsible_office", "leader", "principal_leader")
@@ -39,10 +39,10 @@ def _application(form) -> dict:
     body = {k: form.get(k, "").strip() for k in APPLICATION_FIELDS}
     body["category"] = body["category"] or None
     body["platforms"] = form.getlist("platforms")
-    body["owner_id"] = int(form["owner_id"]) if form.get("owner_id", "").isdigit() else None
-    team = [{"person_id": int(form[role]), "role": role} for role in ("leader_in_charge", "responsible_office")
-            if form.get(role, "").isdigit()]
-    team += [{"person_id": int(pid), "role": "operator"} for pid in form.getlist("operators") if pid.isdigit()]
+    body["owner_id"] = as_int(form.get("owner_id"))
+    team = [{"person_id": as_int(form.get(role)), "role": role} for role in ("leader_in_charge", "responsible_office")
+            if as_int(form.get(role))]
+    team += [{"person_id": as_int(pid), "role": "operator"} for pid in form.getlist("operators") if as_int(pid)]
     body["team"] = [] if body["kind"] == "private" else team
     return body
 

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 from web.client import api
 from web.session import login_required, roles
 from web.views.drafts import beijing_input
-from web.views.forms import form_again, go, is_htmx, problem_of
+from web.views.forms import as_int, form_again, go, is_htmx, problem_of
 
 bp = Blueprint("directives", __name__, url_prefix="/directives")
 STATE_NAMES = {"on_time": "按时转发", "late": "逾期转发", "overdue": "逾期未转", "pending": "待转发"}
@@ -31,7 +31,7 @@ def index():
 def issue():
     form = request.form
     body = {"title": form.get("title", "").strip(), "due_at": beijing_input(form.get("due_at", "")),
-            "lead_draft_id": int(form["lead_draft_id"]) if form.get("lead_draft_id", "").isdigit() else 0}
+            "lead_draft_id": as_int(form.get("lead_draft_id")) or 0}
     r = api("publishing", "POST", "/api/directives", json=body)
     if r.status_code == 201:
         return go(url_for("directives.index"))
@@ -54,7 +54,7 @@ def panel(directive_id: int):
 def forward(directive_id: int):
     account = request.form.get("account_id", "")
     r = api("publishing", "POST", f"/api/directives/{directive_id}/forwards",
-            json={"account_id": int(account) if account.isdigit() else 0, "url": request.form.get("url", "")})
+            json={"account_id": as_int(account) or 0, "url": request.form.get("url", "")})
     if r.status_code == 200:
         if is_htmx():
             return render_template("_compliance.html", x=r.json(), states=STATE_NAMES)

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, render_template, request, url_for
 from govmb.contracts.publishing import INFO_TYPE_NAMES
 from web.client import api
 from web.session import login_required, person
-from web.views.forms import form_again, go, is_htmx, problem_of
+from web.views.forms import as_int, form_again, go, is_htmx, problem_of
 
 bp = Blueprint("drafts", __name__, url_prefix="/drafts")
 STAFF = ("operator", "responsible_office", "leader", "principal_leader")
@@ -55,13 +55,13 @@ def media_of(lines: str) -> list[dict]:
 
 def _body(form) -> dict:
     body = {k: form.get(k, "").strip() for k in TEXT_FIELDS}
-    body["account_id"] = int(form["account_id"]) if form.get("account_id", "").isdigit() else None
+    body["account_id"] = as_int(form.get("account_id"))
     body["original"] = form.get("original") != "no"
     body["major"] = form.get("major") == "yes"
     body["platforms"] = form.getlist("platforms")
     body["media"] = media_of(form.get("media", ""))
     for field in ("series_no", "series_total"):
-        body[field] = int(form[field]) if form.get(field, "").isdigit() else None
+        body[field] = as_int(form.get(field))
     for field in ("event_at", "planned_at"):
         body[field] = beijing_input(form.get(field, ""))
     return body
@@ -135,8 +135,8 @@ def act(draft_id: int, action: str):
     body = {k: form[k].strip() for k in ("comment", "channel", "platform", "url") if form.get(k, "").strip()}
     if form.get("acknowledge") == "yes":
         body["acknowledge"] = True
-    if form.get("approver_id", "").isdigit():
-        body["approver_id"] = int(form["approver_id"])
+    if as_int(form.get("approver_id")):
+        body["approver_id"] = as_int(form.get("approver_id"))
     if form.get("approved_at"):
         body["approved_at"] = beijing_input(form["approved_at"])
     r = api("publishing", "POST", f"/api/drafts/{draft_id}/actions/{action}", json=body)

@@ -1,7 +1,15 @@
 """What every form page shares: turning a service's answer into a page or a redirect."""
 from __future__ import annotations
 
+import re
+
 from flask import make_response, redirect, render_template, request
+
+
+def as_int(value: str | None) -> int | None:
+    """A form's whole number, or None ("²".isdigit() is true, yet no number)."""
+    value = (value or "").strip()
+    return int(value) if re.fullmatch(r"[0-9]{1,10}", value) else None
 
 
 def is_htmx() -> bool:
