@@ -5,7 +5,6 @@ revision, so repeated or late messages change nothing.
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import peewee
@@ -15,6 +14,7 @@ from marshmallow import Schema, fields
 from govmb.auth import in_sight, requires
 from govmb.bus.message import Delivery
 from govmb.contracts.registry import ACCOUNT_EVENTS
+from govmb.timefmt import utcnow
 
 
 def make_account_model(db: peewee.DatabaseProxy) -> type[peewee.Model]:
@@ -31,7 +31,7 @@ def make_account_model(db: peewee.DatabaseProxy) -> type[peewee.Model]:
         activated_at = peewee.CharField(max_length=40, null=True)
         closed_at = peewee.CharField(max_length=40, null=True)
         revision = peewee.IntegerField()
-        updated_at = peewee.DateTimeField(default=lambda: dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
+        updated_at = peewee.DateTimeField(default=utcnow)
 
         class Meta:
             database = db
@@ -58,7 +58,7 @@ def apply_account_snapshot(Account: type[peewee.Model]):
         row = dict(snapshot)
         row["platforms"] = json.dumps(row["platforms"], ensure_ascii=False)
         row["team"] = json.dumps(row["team"], ensure_ascii=False)
-        row["updated_at"] = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        row["updated_at"] = utcnow()
         excluded = peewee.EXCLUDED
         update = {getattr(Account, k): getattr(excluded, k) for k in row if k != "id"}
         (Account.insert(**row)

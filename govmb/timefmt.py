@@ -8,6 +8,11 @@ from marshmallow import fields
 BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")
 
 
+def utcnow() -> dt.datetime:
+    """Now, as stored: naive UTC."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
 def to_beijing(value: dt.datetime | None) -> dt.datetime | None:
     if value is None:
         return None

@@ -4,14 +4,13 @@ Events can arrive twice or out of order: a unit is replaced only by a higher rev
 """
 from __future__ import annotations
 
-import datetime as dt
-
 import peewee
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from govmb.auth import in_sight, requires
 from govmb.bus.message import Delivery
+from govmb.timefmt import utcnow
 
 
 def make_unit_model(db: peewee.DatabaseProxy) -> type[peewee.Model]:
@@ -22,7 +21,7 @@ def make_unit_model(db: peewee.DatabaseProxy) -> type[peewee.Model]:
         parent_id = peewee.IntegerField(null=True)
         path = peewee.CharField(max_length=255, index=True)
         revision = peewee.IntegerField()
-        updated_at = peewee.DateTimeField(default=lambda: dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
+        updated_at = peewee.DateTimeField(default=utcnow)
 
         class Meta:
             database = db
@@ -40,7 +39,7 @@ def apply_unit_changed(Unit: type[peewee.Model]):
     def handle(snapshot: dict, _delivery: Delivery) -> None:
         fields_ = {k: snapshot[k] for k in ("id", "name", "kind", "parent_id", "path", "revision")}
         excluded = peewee.EXCLUDED
-        (Unit.insert(**fields_, updated_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
+        (Unit.insert(**fields_, updated_at=utcnow())
          .on_conflict(conflict_target=[Unit.id],
                       update={Unit.name: excluded.name, Unit.kind: excluded.kind,
                               Unit.parent_id: excluded.parent_id, Unit.path: excluded.path,

@@ -10,12 +10,11 @@ import peewee
 from govmb.bus.message import Message
 from govmb.context import get_correlation_id
 from govmb.contracts import contract, validate_outgoing
+from govmb.timefmt import utcnow
 
 MESSAGE_ID_MAX = 64  # our ids are UUIDs; a foreign producer's may be longer, up to this
 
 
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 class BusStore:

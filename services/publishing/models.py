@@ -3,6 +3,7 @@ import peewee
 
 from govmb.account_copy import make_account_model
 from govmb.bus.store import BusStore
+from govmb.timefmt import utcnow
 from govmb.unit_copy import make_unit_model
 
 db = peewee.DatabaseProxy()
@@ -11,9 +12,7 @@ Unit = make_unit_model(db)  # its own copy of the registry's unit tree
 Account = make_account_model(db)  # its own copy of the registry's accounts
 
 
-def now():
-    import datetime as dt
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+now = utcnow  # the name the publishing modules use
 
 
 class BaseModel(peewee.Model):

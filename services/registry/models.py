@@ -1,16 +1,14 @@
 """The registry's own tables."""
-import datetime as dt
-
 import peewee
 
 from govmb.bus.store import BusStore
+from govmb.timefmt import utcnow
 
 db = peewee.DatabaseProxy()
 bus = BusStore(db, "registry")
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+now = utcnow  # the name the registry's modules use
 
 
 class BaseModel(peewee.Model):

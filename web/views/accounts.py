@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, render_template, request, url_for
 from govmb.contracts.registry import ACTION_NAMES, CATEGORY_NAMES, KIND_NAMES, TEAM_ROLE_NAMES
 from web.client import api
 from web.session import login_required, person
-from web.views.forms import as_int, form_again, go, is_htmx, problem_of
+from web.views.forms import as_int, form_again, go, is_htmx, problem_of, step_answer
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 STAFF = ("operator", "responsible_office", "leader", "principal_leader")
@@ -89,14 +89,6 @@ def act(account_id: int, action: str):
         abort(404)
     body = {k: request.form[k].strip() for k in ACTION_FIELDS if request.form.get(k, "").strip()}
     r = api("registry", "POST", f"/api/accounts/{account_id}/actions/{action}", json=body)
-    if r.status_code == 404:
-        abort(404)
-    if r.status_code == 200:
-        done = f"已办理：{ACTION_NAMES[action]}"
-        if not is_htmx():
-            flash(done)
-            return go(url_for("accounts.detail", account_id=account_id))
-        return render_template("accounts/_detail.html", **_detail_context(account_id, message=done))
-    errors, message = problem_of(r)
-    template = "accounts/_detail.html" if is_htmx() else "accounts/detail.html"
-    return form_again(template, r.status_code, **_detail_context(account_id, errors, action, message))
+    return step_answer(r, action, ACTION_NAMES[action], "accounts/detail.html", "accounts/_detail.html",
+                       url_for("accounts.detail", account_id=account_id),
+                       lambda errors, failed, message: _detail_context(account_id, errors, failed, message))

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, render_template, request, url_for
 from govmb.contracts.publishing import INFO_TYPE_NAMES
 from web.client import api
 from web.session import login_required, person
-from web.views.forms import as_int, form_again, go, is_htmx, problem_of
+from web.views.forms import as_int, form_again, go, is_htmx, problem_of, step_answer
 
 bp = Blueprint("drafts", __name__, url_prefix="/drafts")
 STAFF = ("operator", "responsible_office", "leader", "principal_leader")
@@ -140,19 +140,9 @@ def act(draft_id: int, action: str):
     if form.get("approved_at"):
         body["approved_at"] = beijing_input(form["approved_at"])
     r = api("publishing", "POST", f"/api/drafts/{draft_id}/actions/{action}", json=body)
-    if r.status_code == 404:
-        abort(404)
-    if r.status_code == 200:
-        done = f"已办理：{ACTION_NAMES[action]}"
-        if not is_htmx():
-            flash(done)
-            return go(url_for("drafts.detail", draft_id=draft_id))
-        return render_template("drafts/_draft.html", **_detail(draft_id, message=done))
-    errors, message = problem_of(r)
-    if errors.get("text"):  # blocking findings: the list beside the text says it all
-        message = message or "有必须修改的问题"
-    return form_again("drafts/_draft.html" if is_htmx() else "drafts/detail.html", r.status_code,
-                      **_detail(draft_id, errors, action, message))
+    return step_answer(r, action, ACTION_NAMES[action], "drafts/detail.html", "drafts/_draft.html",
+                       url_for("drafts.detail", draft_id=draft_id),
+                       lambda errors, failed, message: _detail(draft_id, errors, failed, message))
 
 
 @bp.get("/calendar")

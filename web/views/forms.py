@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from flask import make_response, redirect, render_template, request
+from flask import abort, flash, make_response, redirect, render_template, request
 
 
 def as_int(value: str | None) -> int | None:
@@ -40,3 +40,19 @@ def form_again(template: str, status: int, **context):
     """The form once more, with the errors beside their fields. htmx swaps only 2xx
     answers, so it gets 200; a plain form post gets the real status."""
     return render_template(template, **context), (200 if is_htmx() else status)
+
+
+def step_answer(response, action: str, label: str, page: str, partial: str, detail_url: str, context):
+    """After posting one step of a record's life (an account's, a draft's): on success the
+    detail again with a note (htmx) or a redirect; on failure the detail with the errors
+    beside the step's form. `context(errors, failed, message)` builds the detail's context."""
+    if response.status_code == 404:
+        abort(404)
+    if response.status_code == 200:
+        done = f"已办理：{label}"
+        if not is_htmx():
+            flash(done)
+            return go(detail_url)
+        return render_template(partial, **context(None, None, done))
+    errors, message = problem_of(response)
+    return form_again(partial if is_htmx() else page, response.status_code, **context(errors, action, message))
