@@ -10,14 +10,14 @@ from functools import lru_cache
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError
 
-from govmb.contracts import publishing, registry
+from govmb.contracts import inquiry, publishing, registry
 from govmb.contracts.base import Contract, ContractError, NewerVersion
 
 __all__ = ["CATALOGUE", "SUBSCRIPTIONS", "Contract", "ContractError", "NewerVersion",
            "contract", "validate_outgoing", "load_incoming", "consumers_of"]
 
 
-CATALOGUE: dict[str, Contract] = {c.event_type: c for c in (*registry.CONTRACTS, *publishing.CONTRACTS)}
+CATALOGUE: dict[str, Contract] = {c.event_type: c for c in (*registry.CONTRACTS, *publishing.CONTRACTS, *inquiry.CONTRACTS)}
 
 # Which service consumes which event types: this is the bus topology (queue bindings).
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
@@ -25,7 +25,8 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "inquiry": ("registry.unit.changed", *registry.ACCOUNT_EVENTS),
     "assessment": ("registry.unit.changed", *registry.ACCOUNT_EVENTS,
                    "publishing.post.released", "publishing.account.monthly_figures",
-                   "publishing.directive.issued", "publishing.directive.forwarded"),
+                   "publishing.directive.issued", "publishing.directive.forwarded",
+                   "inquiry.message.changed", "inquiry.message.overdue"),
 }
 
 

@@ -5,7 +5,16 @@ import peewee
 
 from govmb.account_copy import account_handlers
 from govmb.unit_copy import apply_unit_changed
-from services.assessment.models import Account, DirectiveFact, ForwardFact, MonthlyFigureFact, PostFact, Unit
+from services.assessment.models import (
+    Account,
+    DirectiveFact,
+    ForwardFact,
+    MessageFact,
+    MissedDeadlineFact,
+    MonthlyFigureFact,
+    PostFact,
+    Unit,
+)
 
 
 def post_released(payload: dict, _delivery) -> None:
@@ -32,6 +41,18 @@ def directive_forwarded(payload: dict, _delivery) -> None:
     ForwardFact.insert(**payload).on_conflict_ignore().execute()  # the first forward recorded is the one
 
 
+def message_changed(payload: dict, _delivery) -> None:
+    excluded = peewee.EXCLUDED
+    update = {getattr(MessageFact, k): getattr(excluded, k) for k in payload if k != "id"}
+    (MessageFact.insert(**payload)
+     .on_conflict(conflict_target=[MessageFact.id], update=update, where=(MessageFact.revision < excluded.revision))
+     .execute())
+
+
+def message_overdue(payload: dict, _delivery) -> None:
+    MissedDeadlineFact.insert(**payload).on_conflict_ignore().execute()
+
+
 HANDLERS = {
     "registry.unit.changed": apply_unit_changed(Unit),
     **account_handlers(Account),
@@ -39,4 +60,6 @@ HANDLERS = {
     "publishing.account.monthly_figures": monthly_figures,
     "publishing.directive.issued": directive_issued,
     "publishing.directive.forwarded": directive_forwarded,
+    "inquiry.message.changed": message_changed,
+    "inquiry.message.overdue": message_overdue,
 }

@@ -75,3 +75,40 @@ class ForwardFact(peewee.Model):
         database = db
         table_name = "forward_fact"
         primary_key = peewee.CompositeKey("directive_id", "account_id")
+
+
+class MessageFact(peewee.Model):
+    """A citizen's message as inquiry last reported it; replaced only by a higher revision."""
+    id = peewee.IntegerField(primary_key=True)
+    account_id = peewee.IntegerField(index=True)
+    unit_id = peewee.IntegerField(index=True)
+    unit_path = peewee.CharField(max_length=255, index=True)
+    category = peewee.CharField(max_length=20, null=True)
+    sentiment = peewee.CharField(max_length=10, null=True)
+    status = peewee.CharField(max_length=20)
+    step = peewee.CharField(max_length=20)
+    received_at = peewee.CharField(max_length=40)
+    replied_at = peewee.CharField(max_length=40, null=True)
+    fed_back_at = peewee.CharField(max_length=40, null=True)
+    resolved_at = peewee.CharField(max_length=40, null=True)
+    reply_due_at = peewee.CharField(max_length=40)
+    feedback_due_at = peewee.CharField(max_length=40)
+    verification_due_at = peewee.CharField(max_length=40, null=True)
+    revision = peewee.IntegerField()
+
+    class Meta:
+        database = db
+        table_name = "message_fact"
+
+
+class MissedDeadlineFact(peewee.Model):
+    message_id = peewee.IntegerField()
+    deadline = peewee.CharField(max_length=20)
+    unit_id = peewee.IntegerField()
+    unit_path = peewee.CharField(max_length=255, index=True)
+    due_at = peewee.CharField(max_length=40)
+
+    class Meta:
+        database = db
+        table_name = "missed_deadline_fact"
+        primary_key = peewee.CompositeKey("message_id", "deadline")

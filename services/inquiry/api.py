@@ -1,6 +1,88 @@
-"""The inquiry service's HTTP API."""
-from govmb.account_copy import accounts_blueprint
-from govmb.unit_copy import units_blueprint
-from services.inquiry.models import Account, Unit
+"""The inquiry service's HTTP API: citizens' messages and their deadlines."""
+import peewee
+from flask_smorest import Blueprint, abort
 
-BLUEPRINTS = [units_blueprint(Unit), accounts_blueprint(Account)]
+from govmb.account_copy import accounts_blueprint
+from govmb.auth import current_identity, in_sight, requires
+from govmb.contracts.inquiry import STATUS_NAMES
+from govmb.timefmt import utcnow
+from govmb.unit_copy import units_blueprint
+from services.inquiry import handling
+from services.inquiry.models import Account, Message, Unit
+from services.inquiry.schemas import ActionSchema, MessageInSchema, MessageQuerySchema, MessageSchema, NoticeSchema
+
+messages = Blueprint("messages", __name__, url_prefix="/api/messages", description="网民留言、评论、私信与办理时限")
+notices = Blueprint("calendar", __name__, url_prefix="/api/calendar-days", description="放假安排（联席会议办公室录入）")
+
+
+def _shown(message: Message) -> Message:
+    """Status name and deadlines; the citizen's handle and contact only for the handling unit."""
+    message.status_name = STATUS_NAMES[message.status]
+    message.deadlines = handling.lateness(message)
+    if message.unit_id != current_identity().unit_id:
+        message.citizen_handle = message.citizen_contact = None
+    return message
+
+
+def _visible(message_id: int) -> Message:
+    message = Message.get_or_none(Message.id == message_id)
+    if message is None or not current_identity().may_see(message.unit_path):
+        abort(404, message=f"留言 {message_id} 不存在或不在您的管辖范围内")
+    return message
+
+
+@messages.route("")
+@requires()
+@messages.arguments(MessageQuerySchema, location="query")
+@messages.response(200, MessageSchema(many=True))
+def list_messages(args):
+    """本单位及下级单位的留言，按最近的期限排序；overdue=true：只看已逾期未办的"""
+    query = in_sight(Message.select(), Message.unit_path)
+    if "status" in args:
+        query = query.where(Message.status == args["status"])
+    if args["overdue"]:
+        now = utcnow()
+        query = query.where(((Message.status == "received") & (Message.reply_due_at < now))
+                            | ((Message.status == "replied") & (Message.feedback_due_at < now))
+                            | ((Message.status == "verifying") & (Message.verification_due_at < now)))
+    nearest = peewee.Case(Message.status, [("received", Message.reply_due_at), ("replied", Message.feedback_due_at),
+                                           ("verifying", Message.verification_due_at)], Message.received_at)
+    open_first = peewee.Case(None, [(Message.status.in_(("resolved", "accepted")), 1)], 0)
+    return [_shown(m) for m in query.order_by(open_first, nearest).limit(1000)]
+
+
+@messages.route("", methods=["POST"])
+@requires("operator", "responsible_office", "leader", "principal_leader", "joint_office", "admin")
+@messages.arguments(MessageInSchema)
+@messages.response(201, MessageSchema)
+def receive(data):
+    """录入一条留言（工作人员录入或其他系统推送）；期限随即算出"""
+    return _shown(handling.receive(data, current_identity(), "staff"))
+
+
+@messages.route("/<int:message_id>")
+@requires()
+@messages.response(200, MessageSchema)
+def get_message(message_id):
+    return _shown(_visible(message_id))
+
+
+@messages.route("/<int:message_id>/actions/<action>", methods=["POST"])
+@requires()
+@messages.arguments(ActionSchema)
+@messages.response(200, MessageSchema)
+def take_action(data, message_id, action):
+    """办理一步：reply（回复）、feedback（反馈受理情况；needs_verification 时转入核实）、resolve（办结）"""
+    return _shown(handling.transition(_visible(message_id), action, current_identity(), data))
+
+
+@notices.route("", methods=["POST"])
+@requires("joint_office", "admin")
+@notices.arguments(NoticeSchema)
+@notices.response(200)
+def enter_notice(data):
+    """录入放假安排（放假日、调休上班日）；未办结留言的期限随之重算"""
+    return {"recomputed": handling.enter_notice(data["days"], current_identity())}
+
+
+BLUEPRINTS = [units_blueprint(Unit), accounts_blueprint(Account), messages, notices]

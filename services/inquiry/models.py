@@ -3,9 +3,78 @@ import peewee
 
 from govmb.account_copy import make_account_model
 from govmb.bus.store import BusStore
+from govmb.timefmt import utcnow
 from govmb.unit_copy import make_unit_model
 
 db = peewee.DatabaseProxy()
 bus = BusStore(db, "inquiry")
 Unit = make_unit_model(db)  # its own copy of the registry's unit tree
 Account = make_account_model(db)  # its own copy of the registry's accounts
+
+
+class BaseModel(peewee.Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class CalendarDay(BaseModel):
+    """A day of the State Council's notice, entered by the office for a year chinesecalendar
+    does not cover yet (or to correct one)."""
+    day = peewee.DateField(primary_key=True)
+    workday = peewee.BooleanField()
+    entered_by = peewee.CharField(max_length=50)
+    entered_at = peewee.DateTimeField(default=utcnow)
+
+
+class Message(BaseModel):
+    account_id = peewee.IntegerField(index=True)
+    unit_id = peewee.IntegerField(index=True)  # the handling unit
+    unit_path = peewee.CharField(max_length=255, index=True)
+    platform = peewee.CharField(max_length=20, default="")
+    platform_message_id = peewee.CharField(max_length=100, null=True)
+    kind = peewee.CharField(max_length=20)  # comment, mention, private, forward
+    source = peewee.CharField(max_length=10)  # staff, import, api, hall
+    citizen_handle = peewee.CharField(max_length=100)  # personal data: only the handling unit sees it
+    citizen_contact = peewee.CharField(max_length=100, default="")
+    text = peewee.TextField()
+    category = peewee.CharField(max_length=20, null=True)
+    sentiment = peewee.CharField(max_length=10, null=True)
+    status = peewee.CharField(max_length=20, index=True)
+    received_at = peewee.DateTimeField()
+    reply_due_at = peewee.DateTimeField(index=True)
+    feedback_due_at = peewee.DateTimeField(index=True)
+    verification_due_at = peewee.DateTimeField(null=True, index=True)
+    provisional = peewee.BooleanField(default=False)  # a deadline falls in a year without a known notice
+    replied_at = peewee.DateTimeField(null=True)
+    fed_back_at = peewee.DateTimeField(null=True)
+    resolved_at = peewee.DateTimeField(null=True)
+    reply_text = peewee.TextField(default="")
+    feedback_text = peewee.TextField(default="")
+    result_text = peewee.TextField(default="")
+    revision = peewee.IntegerField(default=1)
+
+    class Meta:
+        indexes = ((("platform", "platform_message_id"), True),)
+
+
+class MessageStep(BaseModel):
+    message = peewee.ForeignKeyField(Message, backref="steps", on_delete="CASCADE")
+    action = peewee.CharField(max_length=20)
+    from_status = peewee.CharField(max_length=20, null=True)
+    to_status = peewee.CharField(max_length=20)
+    actor_id = peewee.IntegerField()
+    actor_name = peewee.CharField(max_length=50)
+    comment = peewee.TextField(default="")
+    at = peewee.DateTimeField(default=utcnow)
+
+
+class MissedDeadline(BaseModel):
+    """One row per deadline missed: the sweep reports each once, however often it runs."""
+    message = peewee.ForeignKeyField(Message, backref="missed", on_delete="CASCADE")
+    deadline = peewee.CharField(max_length=20)
+    due_at = peewee.DateTimeField()
+    found_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("message", "deadline"), True),)

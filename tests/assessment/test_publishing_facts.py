@@ -32,3 +32,19 @@ def test_monthly_figures_keep_the_highest_revision_in_any_order(app):
     monthly_figures({**MONTH, "posts": 3, "revision": 3}, None)  # repeated
     row = MonthlyFigureFact.get()
     assert (row.posts, row.revision) == (3, 3) and MonthlyFigureFact.select().count() == 1
+
+
+def test_messages_keep_their_latest_revision_and_missed_deadlines_once(app):
+    from services.assessment.handlers import message_changed, message_overdue
+    from services.assessment.models import MessageFact, MissedDeadlineFact
+    base = {"id": 9, "account_id": 1, "unit_id": 4, "unit_path": "/1/3/4/", "category": None, "sentiment": None,
+            "status": "received", "step": "received", "received_at": "2026-09-30T02:00:00+00:00", "replied_at": None,
+            "fed_back_at": None, "resolved_at": None, "reply_due_at": "2026-10-01T02:00:00+00:00",
+            "feedback_due_at": "2026-10-10T16:00:00+00:00", "verification_due_at": None, "revision": 1}
+    message_changed({**base, "status": "replied", "step": "replied", "revision": 2}, None)
+    message_changed(base, None)  # late
+    assert MessageFact.get_by_id(9).status == "replied"
+    missed = {"message_id": 9, "unit_id": 4, "unit_path": "/1/3/4/", "deadline": "reply", "due_at": base["reply_due_at"]}
+    message_overdue(missed, None)
+    message_overdue(missed, None)
+    assert MissedDeadlineFact.select().count() == 1

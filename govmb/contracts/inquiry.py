@@ -1,0 +1,46 @@
+"""Events the inquiry service publishes."""
+from marshmallow import Schema, fields, validate
+
+from govmb.contracts.base import Contract
+
+CATEGORIES = ("query", "complaint", "report", "suggestion", "praise")
+CATEGORY_NAMES = {"query": "查询征询", "complaint": "投诉质疑", "report": "举报揭发", "suggestion": "建言献策", "praise": "赞扬鼓励"}
+SENTIMENTS = ("positive", "neutral", "negative")
+STATUS_NAMES = {"received": "待回复", "replied": "已回复，待反馈受理情况", "accepted": "已反馈受理情况",
+                "verifying": "核实研究中", "resolved": "已办结"}
+DEADLINES = ("reply", "feedback", "verification")
+
+
+class MessageSnapshot(Schema):
+    """A citizen's message as it now stands (no handle, no contact: those stay with the unit)."""
+    id = fields.Integer(required=True)
+    account_id = fields.Integer(required=True)
+    unit_id = fields.Integer(required=True)
+    unit_path = fields.String(required=True)
+    category = fields.String(required=True, allow_none=True, validate=validate.OneOf(CATEGORIES))
+    sentiment = fields.String(required=True, allow_none=True, validate=validate.OneOf(SENTIMENTS))
+    status = fields.String(required=True, validate=validate.OneOf(tuple(STATUS_NAMES)))
+    step = fields.String(required=True)  # the step that made this revision: received, replied, fed_back, resolved…
+    received_at = fields.String(required=True)
+    replied_at = fields.String(required=True, allow_none=True)
+    fed_back_at = fields.String(required=True, allow_none=True)
+    resolved_at = fields.String(required=True, allow_none=True)
+    reply_due_at = fields.String(required=True)
+    feedback_due_at = fields.String(required=True)
+    verification_due_at = fields.String(required=True, allow_none=True)
+    revision = fields.Integer(required=True)
+
+
+class DeadlineMissed(Schema):
+    message_id = fields.Integer(required=True)
+    unit_id = fields.Integer(required=True)
+    unit_path = fields.String(required=True)
+    deadline = fields.String(required=True, validate=validate.OneOf(DEADLINES))
+    due_at = fields.String(required=True)
+
+
+CONTRACTS = (
+    Contract("inquiry.message.changed", 1, MessageSnapshot,
+             "A citizen's message was received or moved a step (replied, fed back, resolved…)."),
+    Contract("inquiry.message.overdue", 1, DeadlineMissed, "A message missed one of its N11 deadlines (once per deadline)."),
+)

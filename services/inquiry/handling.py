@@ -1,0 +1,156 @@
+"""A citizen's message from receipt to resolution (N11): received → replied (within 24
+hours) → accepted, with feedback on how it is handled (within 3 working days) → verifying
+(a matter to check or study: within 10 working days) → resolved. Deadlines are stored as
+columns; every status change goes through `transition`, one branch per step, recorded and
+reported in the same transaction."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_smorest import abort
+from werkzeug.exceptions import Forbidden
+
+from govmb.auth import Identity
+from govmb.contracts.inquiry import STATUS_NAMES
+from govmb.db import is_postgres
+from govmb.errors import Conflict
+from govmb.timefmt import utcnow
+from services.inquiry import workdays
+from services.inquiry.models import Account, CalendarDay, Message, MessageStep, bus, db
+
+STAFF = ("operator", "responsible_office", "leader", "principal_leader")
+ACTION_NAMES = {"reply": "回复网民", "feedback": "反馈受理情况", "resolve": "办结"}
+# action: (statuses it may start from, where it leads)
+TRANSITIONS = {
+    "reply": (frozenset({"received"}), "replied"),
+    "feedback": (frozenset({"replied"}), None),  # accepted, or verifying when the matter must be checked
+    "resolve": (frozenset({"accepted", "verifying"}), "resolved"),
+}
+
+
+def calendar() -> workdays.WorkCalendar:
+    return workdays.WorkCalendar({d.day: d.workday for d in CalendarDay.select()})
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.replace(tzinfo=dt.timezone.utc).isoformat() if value else None
+
+
+def publish(message: Message, step: str) -> None:
+    bus.emit("inquiry.message.changed", {
+        "id": message.id, "account_id": message.account_id, "unit_id": message.unit_id,
+        "unit_path": message.unit_path, "category": message.category, "sentiment": message.sentiment,
+        "status": message.status, "step": step, "received_at": _iso(message.received_at),
+        "replied_at": _iso(message.replied_at), "fed_back_at": _iso(message.fed_back_at),
+        "resolved_at": _iso(message.resolved_at), "reply_due_at": _iso(message.reply_due_at),
+        "feedback_due_at": _iso(message.feedback_due_at), "verification_due_at": _iso(message.verification_due_at),
+        "revision": message.revision})
+
+
+def _record(message: Message, action: str, from_status: str | None, who: Identity, comment: str = "") -> None:
+    MessageStep.create(message=message, action=action, from_status=from_status, to_status=message.status,
+                       actor_id=who.person_id, actor_name=who.name, comment=comment)
+
+
+def receive(data: dict, who: Identity, source: str) -> Message:
+    """A message entered by staff or posted by another system, on one of the unit's accounts."""
+    account = Account.get_or_none(Account.id == data["account_id"])
+    if account is None or not who.may_see(account.unit_path):
+        abort(422, errors={"account_id": ["账号不存在或不在您的管辖范围内"]})
+    received = data.get("received_at")
+    received = received.astimezone(dt.timezone.utc).replace(tzinfo=None) if received else utcnow()
+    if received > utcnow() + dt.timedelta(minutes=5):
+        abort(422, errors={"received_at": ["收到时间不能晚于现在"]})
+    if data.get("platform_message_id") and Message.select().where(
+            Message.platform == data.get("platform", ""), Message.platform_message_id == data["platform_message_id"]).exists():
+        raise Conflict("该平台消息已录入，不再重复录入")
+    due = workdays.deadlines(received, calendar())
+    with db.atomic():
+        message = Message.create(
+            account_id=account.id, unit_id=account.unit_id, unit_path=account.unit_path,
+            platform=data.get("platform", ""), platform_message_id=data.get("platform_message_id") or None,
+            kind=data["kind"], source=source, citizen_handle=data["citizen_handle"],
+            citizen_contact=data.get("citizen_contact", ""), text=data["text"], category=data.get("category"),
+            sentiment=data.get("sentiment"), status="received", received_at=received,
+            reply_due_at=due["reply_due_at"], feedback_due_at=due["feedback_due_at"], provisional=due["provisional"])
+        _record(message, "receive", None, who)
+        publish(message, "received")
+    return message
+
+
+def transition(message: Message, action: str, who: Identity, data: dict) -> Message:
+    if action not in TRANSITIONS:
+        abort(404, message=f"没有名为 {action} 的操作")
+    if message.unit_id != who.unit_id or not who.has(*STAFF):
+        raise Forbidden("须由承办单位的工作人员办理")
+    allowed_from, to_status = TRANSITIONS[action]
+    text = (data.get("text") or "").strip()
+    if not text:
+        abort(422, errors={"text": ["请填写" + {"reply": "回复内容", "feedback": "受理和办理情况", "resolve": "办理结果"}[action]]})
+    with db.atomic():
+        query = Message.select().where(Message.id == message.id)
+        message = (query.for_update() if is_postgres(db) else query).get()
+        if message.status not in allowed_from:
+            raise Conflict(f"当前为“{STATUS_NAMES[message.status]}”，不能{ACTION_NAMES[action]}"
+                           f"（须为“{'、'.join(STATUS_NAMES[s] for s in sorted(allowed_from))}”）")
+        from_status, stamp, step = message.status, utcnow(), action
+        if action == "reply":
+            message.reply_text, message.replied_at, step = text, stamp, "replied"
+        elif action == "feedback":
+            message.feedback_text, message.fed_back_at, step = text, stamp, "fed_back"
+            if data.get("needs_verification"):
+                due = workdays.deadlines(message.received_at, calendar(), verification=True)
+                message.verification_due_at, message.provisional = due["verification_due_at"], due["provisional"]
+                to_status = "verifying"
+            else:
+                to_status = "accepted"
+        elif action == "resolve":
+            message.result_text, message.resolved_at, step = text, stamp, "resolved"
+        message.status = to_status
+        message.revision += 1
+        message.save()
+        _record(message, action, from_status, who, text[:200])
+        publish(message, step)
+    return message
+
+
+def enter_notice(days: list[dict], who: Identity) -> int:
+    """The office enters a year's notice; every open deadline is computed again (the clock
+    still runs from receipt). The number of messages whose deadlines moved."""
+    moved = 0
+    with db.atomic():
+        for d in days:
+            (CalendarDay.insert(day=d["day"], workday=d["workday"], entered_by=who.name)
+             .on_conflict(conflict_target=[CalendarDay.day],
+                          update={CalendarDay.workday: d["workday"], CalendarDay.entered_by: who.name})
+             .execute())
+        cal = calendar()
+        for m in Message.select().where(Message.status != "resolved"):
+            due = workdays.deadlines(m.received_at, cal, verification=m.verification_due_at is not None)
+            changes = {"feedback_due_at": due["feedback_due_at"], "provisional": due["provisional"]}
+            if m.verification_due_at is not None:
+                changes["verification_due_at"] = due["verification_due_at"]
+            if any(getattr(m, k) != v for k, v in changes.items()):
+                for k, v in changes.items():
+                    setattr(m, k, v)
+                m.revision += 1
+                m.save()
+                publish(m, "deadlines_recomputed")
+                moved += 1
+    return moved
+
+
+def lateness(message: Message, now: dt.datetime | None = None) -> dict:
+    """For each deadline: done on time, done late, open, or overdue, and by how much."""
+    now = now or utcnow()
+    out = {}
+    for name, due, done in (("reply", message.reply_due_at, message.replied_at),
+                            ("feedback", message.feedback_due_at, message.fed_back_at),
+                            ("verification", message.verification_due_at, message.resolved_at)):
+        if due is None:
+            continue
+        end = done or now
+        late_by = int((end - due).total_seconds())
+        state = ("late" if late_by > 0 else "on_time") if done else ("overdue" if late_by > 0 else "open")
+        out[name] = {"due_at": due, "state": state, "seconds": late_by}
+    return out

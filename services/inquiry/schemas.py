@@ -1,0 +1,68 @@
+"""What the inquiry API takes and gives."""
+from marshmallow import Schema, fields, validate
+
+from govmb.contracts.inquiry import CATEGORIES, SENTIMENTS
+from govmb.timefmt import BEIJING, BeijingDateTime
+
+
+class MessageInSchema(Schema):
+    account_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31))
+    kind = fields.String(required=True, validate=validate.OneOf(("comment", "mention", "private", "forward")))
+    citizen_handle = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    citizen_contact = fields.String(load_default="", validate=validate.Length(max=100))
+    text = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    platform = fields.String(load_default="", validate=validate.Length(max=20))
+    platform_message_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    received_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=BEIJING)
+    category = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(CATEGORIES))
+    sentiment = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(SENTIMENTS))
+
+
+class DeadlineSchema(Schema):
+    due_at = BeijingDateTime()
+    state = fields.String(metadata={"description": "on_time、late（逾期办理）、open（未到期）、overdue（已逾期未办）"})
+    seconds = fields.Integer(metadata={"description": "正数：逾期秒数；负数：距到期的秒数"})
+
+
+class MessageSchema(Schema):
+    id = fields.Integer()
+    account_id = fields.Integer()
+    unit_id = fields.Integer()
+    platform = fields.String()
+    kind = fields.String()
+    source = fields.String()
+    citizen_handle = fields.String(allow_none=True, metadata={"description": "仅承办单位可见"})
+    citizen_contact = fields.String(allow_none=True, metadata={"description": "仅承办单位可见"})
+    text = fields.String()
+    category = fields.String(allow_none=True)
+    sentiment = fields.String(allow_none=True)
+    status = fields.String()
+    status_name = fields.String()
+    received_at = BeijingDateTime()
+    reply_due_at = BeijingDateTime()
+    feedback_due_at = BeijingDateTime()
+    verification_due_at = BeijingDateTime(allow_none=True)
+    provisional = fields.Boolean(metadata={"description": "期限落在尚未公布放假安排的年份，为暂定"})
+    replied_at = BeijingDateTime(allow_none=True)
+    fed_back_at = BeijingDateTime(allow_none=True)
+    resolved_at = BeijingDateTime(allow_none=True)
+    deadlines = fields.Dict(keys=fields.String(), values=fields.Nested(DeadlineSchema))
+
+
+class MessageQuerySchema(Schema):
+    status = fields.String(validate=validate.Length(max=20))
+    overdue = fields.Boolean(load_default=False)
+
+
+class ActionSchema(Schema):
+    text = fields.String(load_default="", validate=validate.Length(max=5000))
+    needs_verification = fields.Boolean(load_default=False, metadata={"description": "需核实、研究的事项（10 个工作日）"})
+
+
+class CalendarDaySchema(Schema):
+    day = fields.Date(required=True)
+    workday = fields.Boolean(required=True)
+
+
+class NoticeSchema(Schema):
+    days = fields.List(fields.Nested(CalendarDaySchema), required=True, validate=validate.Length(min=1, max=400))

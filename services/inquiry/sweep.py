@@ -1,0 +1,44 @@
+"""The overdue sweep: one `inquiry.message.overdue` event per deadline missed. Safe to run
+twice, after a restart or on several replicas: a missed deadline is claimed by inserting its
+row, and only the claimant reports it.
+
+    python -m services.inquiry.sweep            # once (the worker runs it every minute)
+"""
+from __future__ import annotations
+
+from govmb.timefmt import utcnow
+from services.inquiry.handling import _iso
+from services.inquiry.models import Message, MissedDeadline, bus, db
+
+
+def sweep() -> int:
+    now, reported = utcnow(), 0
+    checks = (("reply", Message.reply_due_at, Message.replied_at),
+              ("feedback", Message.feedback_due_at, Message.fed_back_at),
+              ("verification", Message.verification_due_at, Message.resolved_at))
+    for name, due, done in checks:
+        missed = (Message.select().where(due.is_null(False), due < now, done.is_null())
+                  .where(~Message.id.in_(MissedDeadline.select(MissedDeadline.message)
+                                         .where(MissedDeadline.deadline == name))))
+        for message in missed:
+            due_at = getattr(message, f"{name}_due_at")
+            with db.atomic():
+                claim = (MissedDeadline.insert(message=message.id, deadline=name, due_at=due_at)
+                         .on_conflict_ignore())
+                if db.execute(claim).rowcount == 1:  # another sweep got there first: nothing to say
+                    bus.emit("inquiry.message.overdue", {
+                        "message_id": message.id, "unit_id": message.unit_id, "unit_path": message.unit_path,
+                        "deadline": name, "due_at": _iso(due_at)})
+                    reported += 1
+    return reported
+
+
+if __name__ == "__main__":
+    from govmb.config import Settings
+    from govmb.db import migrate
+    from govmb.service import ensure_database
+    from services.inquiry.app import SPEC
+    ensure_database(SPEC, Settings.from_env("inquiry"))
+    migrate(SPEC.db, SPEC.migrations, "inquiry")
+    with SPEC.db.connection_context():
+        print(f"{sweep()} missed deadlines reported")
