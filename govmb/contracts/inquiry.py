@@ -39,8 +39,22 @@ class DeadlineMissed(Schema):
     due_at = fields.String(required=True)
 
 
+class TransferChanged(Schema):
+    """A transfer (转办, N15) sent, accepted, returned with a reason, or reassigned."""
+    transfer_id = fields.Integer(required=True)
+    message_id = fields.Integer(required=True)
+    from_unit_id = fields.Integer(required=True)
+    to_unit_id = fields.Integer(required=True)
+    to_unit_path = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(("pending", "accepted", "returned", "reassigned")))
+    reason = fields.String(required=True)
+    at = fields.String(required=True)
+
+
 CONTRACTS = (
     Contract("inquiry.message.changed", 1, MessageSnapshot,
              "A citizen's message was received or moved a step (replied, fed back, resolved…)."),
     Contract("inquiry.message.overdue", 1, DeadlineMissed, "A message missed one of its N11 deadlines (once per deadline)."),
+    Contract("inquiry.transfer.changed", 1, TransferChanged,
+             "A message was transferred to a unit, accepted, returned with a reason, or reassigned by the office."),
 )

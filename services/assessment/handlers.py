@@ -13,6 +13,7 @@ from services.assessment.models import (
     MissedDeadlineFact,
     MonthlyFigureFact,
     PostFact,
+    TransferFact,
     Unit,
 )
 
@@ -53,6 +54,17 @@ def message_overdue(payload: dict, _delivery) -> None:
     MissedDeadlineFact.insert(**payload).on_conflict_ignore().execute()
 
 
+def transfer_changed(payload: dict, _delivery) -> None:
+    """A transfer's latest state; its states only move forward (pending → answered → reassigned)."""
+    order = {"pending": 0, "accepted": 1, "returned": 1, "reassigned": 2}
+    current = TransferFact.get_or_none(TransferFact.transfer_id == payload["transfer_id"])
+    if current is None:
+        TransferFact.insert(**payload).on_conflict_ignore().execute()
+    elif order[payload["status"]] > order[current.status]:
+        TransferFact.update(**{k: v for k, v in payload.items() if k != "transfer_id"}).where(
+            TransferFact.transfer_id == payload["transfer_id"]).execute()
+
+
 HANDLERS = {
     "registry.unit.changed": apply_unit_changed(Unit),
     **account_handlers(Account),
@@ -62,4 +74,5 @@ HANDLERS = {
     "publishing.directive.forwarded": directive_forwarded,
     "inquiry.message.changed": message_changed,
     "inquiry.message.overdue": message_overdue,
+    "inquiry.transfer.changed": transfer_changed,
 }

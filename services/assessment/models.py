@@ -112,3 +112,18 @@ class MissedDeadlineFact(peewee.Model):
         database = db
         table_name = "missed_deadline_fact"
         primary_key = peewee.CompositeKey("message_id", "deadline")
+
+
+class TransferFact(peewee.Model):
+    transfer_id = peewee.IntegerField(primary_key=True)
+    message_id = peewee.IntegerField()
+    from_unit_id = peewee.IntegerField()
+    to_unit_id = peewee.IntegerField(index=True)
+    to_unit_path = peewee.CharField(max_length=255, index=True)
+    status = peewee.CharField(max_length=20)
+    reason = peewee.TextField()
+    at = peewee.CharField(max_length=40)
+
+    class Meta:
+        database = db
+        table_name = "transfer_fact"

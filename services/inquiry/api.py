@@ -7,9 +7,19 @@ from govmb.auth import current_identity, in_sight, requires
 from govmb.contracts.inquiry import STATUS_NAMES
 from govmb.timefmt import utcnow
 from govmb.unit_copy import units_blueprint
-from services.inquiry import handling
-from services.inquiry.models import Account, Message, Unit
-from services.inquiry.schemas import ActionSchema, MessageInSchema, MessageQuerySchema, MessageSchema, NoticeSchema
+from services.inquiry import handling, transfers
+from services.inquiry.models import Account, Message, Transfer, Unit
+from services.inquiry.schemas import (
+    ActionSchema,
+    MessageInSchema,
+    MessageQuerySchema,
+    MessageSchema,
+    NoticeSchema,
+    TransferAnswerSchema,
+    TransferInSchema,
+    TransferQuerySchema,
+    TransferSchema,
+)
 
 messages = Blueprint("messages", __name__, url_prefix="/api/messages", description="网民留言、评论、私信与办理时限")
 notices = Blueprint("calendar", __name__, url_prefix="/api/calendar-days", description="放假安排（联席会议办公室录入）")
@@ -85,4 +95,70 @@ def enter_notice(data):
     return {"recomputed": handling.enter_notice(data["days"], current_identity())}
 
 
-BLUEPRINTS = [units_blueprint(Unit), accounts_blueprint(Account), messages, notices]
+transfers_bp = Blueprint("transfers", __name__, url_prefix="/api", description="转办：接收、退回与改派")
+
+
+@transfers_bp.route("/messages/<int:message_id>/transfers", methods=["POST"])
+@requires("joint_office", "leader", "principal_leader", "responsible_office")
+@transfers_bp.arguments(TransferInSchema)
+@transfers_bp.response(201, TransferSchema)
+def send_transfer(data, message_id):
+    """转办给承办单位（期限不重新起算）"""
+    return transfers.send(_visible(message_id), data["to_unit_id"], data["note"], current_identity())
+
+
+@transfers_bp.route("/transfers")
+@requires()
+@transfers_bp.arguments(TransferQuerySchema, location="query")
+@transfers_bp.response(200, TransferSchema(many=True))
+def list_transfers(args):
+    """本单位及下级单位相关的转办；waiting：待本单位答复；returned：被退回待本单位决定"""
+    who = current_identity()
+    query = Transfer.select().order_by(Transfer.id.desc())
+    if not who.sees_all:
+        query = query.where(Transfer.to_unit_path.startswith(who.unit_path) | Transfer.from_unit_path.startswith(who.unit_path))
+    if args["waiting"]:
+        query = query.where(Transfer.status == "pending", Transfer.to_unit_id == who.unit_id)
+    if args["returned"]:
+        query = query.where(Transfer.status == "returned")
+        if not who.has("joint_office"):
+            query = query.where(Transfer.from_unit_id == who.unit_id)
+    return list(query.limit(1000))
+
+
+def _visible_transfer(transfer_id: int) -> Transfer:
+    t = Transfer.get_or_none(Transfer.id == transfer_id)
+    who = current_identity()
+    if t is None or not (who.may_see(t.to_unit_path) or who.may_see(t.from_unit_path)):
+        abort(404, message=f"转办 {transfer_id} 不存在或与本单位无关")
+    return t
+
+
+@transfers_bp.route("/transfers/<int:transfer_id>/answer", methods=["POST"])
+@requires()
+@transfers_bp.arguments(TransferAnswerSchema)
+@transfers_bp.response(200, TransferSchema)
+def answer_transfer(data, transfer_id):
+    """接收，或写明理由退回（计入退回次数）"""
+    return transfers.answer(_visible_transfer(transfer_id), data["accept"], data["reason"], current_identity())
+
+
+@transfers_bp.route("/transfers/<int:transfer_id>/reassign", methods=["POST"])
+@requires("joint_office", "leader", "principal_leader", "responsible_office")
+@transfers_bp.arguments(TransferInSchema)
+@transfers_bp.response(201, TransferSchema)
+def reassign_transfer(data, transfer_id):
+    """对被退回的转办作出决定：改派给其他单位，或仍交原单位"""
+    return transfers.reassign(_visible_transfer(transfer_id), data["to_unit_id"], data["note"], current_identity())
+
+
+@transfers_bp.route("/transfers/returns")
+@requires()
+@transfers_bp.response(200)
+def returns():
+    """各单位退回转办的次数（推诿情况）"""
+    who = current_identity()
+    return transfers.returns_by_unit(None if who.sees_all else who.unit_path)
+
+
+BLUEPRINTS = [units_blueprint(Unit), accounts_blueprint(Account), messages, notices, transfers_bp]

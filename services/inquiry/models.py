@@ -78,3 +78,19 @@ class MissedDeadline(BaseModel):
 
     class Meta:
         indexes = ((("message", "deadline"), True),)
+
+
+class Transfer(BaseModel):
+    """转办 (N15): a message routed by the office or a superior to the unit responsible."""
+    message = peewee.ForeignKeyField(Message, backref="transfers", on_delete="CASCADE")
+    from_unit_id = peewee.IntegerField()
+    from_unit_path = peewee.CharField(max_length=255)
+    to_unit_id = peewee.IntegerField(index=True)
+    to_unit_path = peewee.CharField(max_length=255, index=True)
+    status = peewee.CharField(max_length=20, index=True)  # pending, accepted, returned, reassigned
+    note = peewee.TextField(default="")  # what the sender asks
+    reason = peewee.TextField(default="")  # why the unit returned it
+    sent_by = peewee.CharField(max_length=50)
+    sent_at = peewee.DateTimeField(default=utcnow)
+    answered_by = peewee.CharField(max_length=50, default="")
+    answered_at = peewee.DateTimeField(null=True)

@@ -66,3 +66,32 @@ class CalendarDaySchema(Schema):
 
 class NoticeSchema(Schema):
     days = fields.List(fields.Nested(CalendarDaySchema), required=True, validate=validate.Length(min=1, max=400))
+
+
+class TransferInSchema(Schema):
+    to_unit_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31))
+    note = fields.String(load_default="", validate=validate.Length(max=1000))
+
+
+class TransferAnswerSchema(Schema):
+    accept = fields.Boolean(required=True)
+    reason = fields.String(load_default="", validate=validate.Length(max=1000))
+
+
+class TransferSchema(Schema):
+    id = fields.Integer()
+    message_id = fields.Integer()
+    from_unit_id = fields.Integer()
+    to_unit_id = fields.Integer()
+    status = fields.String()
+    note = fields.String()
+    reason = fields.String()
+    sent_by = fields.String()
+    sent_at = BeijingDateTime()
+    answered_by = fields.String()
+    answered_at = BeijingDateTime(allow_none=True)
+
+
+class TransferQuerySchema(Schema):
+    waiting = fields.Boolean(load_default=False, metadata={"description": "待本单位答复的转办"})
+    returned = fields.Boolean(load_default=False, metadata={"description": "被退回、待本单位决定的转办"})

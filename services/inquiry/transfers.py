@@ -1,0 +1,94 @@
+"""Transfers (转办, N15, X10, X28): the joint-meeting office or a superior routes a message to
+the unit responsible. That unit accepts it, or returns it with a reason for the office to
+decide; it may not pass the buck silently. The office reassigns (or sends it back). The
+deadlines run from the citizen's message: a transfer never restarts the clock."""
+from __future__ import annotations
+
+import peewee
+from flask_smorest import abort
+from werkzeug.exceptions import Forbidden
+
+from govmb.auth import Identity
+from govmb.errors import Conflict
+from govmb.timefmt import utcnow
+from services.inquiry.handling import _iso, publish
+from services.inquiry.models import Message, Transfer, Unit, bus, db
+
+ROUTERS = ("joint_office", "leader", "principal_leader", "responsible_office")
+
+
+def _event(t: Transfer) -> None:
+    bus.emit("inquiry.transfer.changed", {
+        "transfer_id": t.id, "message_id": t.message_id, "from_unit_id": t.from_unit_id, "to_unit_id": t.to_unit_id,
+        "to_unit_path": t.to_unit_path, "status": t.status, "reason": t.reason, "at": _iso(t.answered_at or t.sent_at)})
+
+
+def send(message: Message, to_unit_id: int, note: str, who: Identity) -> Transfer:
+    """The office, or a superior of the unit now handling it, sends the message on."""
+    if not who.has(*ROUTERS) or not who.may_see(message.unit_path):
+        raise Forbidden("转办须由联席会议办公室或上级单位办理")
+    target = Unit.get_or_none(Unit.id == to_unit_id)
+    if target is None or not who.may_see(target.path):
+        abort(422, errors={"to_unit_id": ["承办单位不存在或不在您的管辖范围内"]})
+    if target.id == message.unit_id:
+        abort(422, errors={"to_unit_id": ["留言已在该单位办理"]})
+    if message.status == "resolved":
+        raise Conflict("已办结的留言不能转办")
+    with db.atomic():
+        if Transfer.select().where(Transfer.message == message, Transfer.status == "pending").exists():
+            raise Conflict("该留言有尚未答复的转办")
+        t = Transfer.create(message=message, from_unit_id=who.unit_id, from_unit_path=who.unit_path,
+                            to_unit_id=target.id, to_unit_path=target.path, status="pending", note=note, sent_by=who.name)
+        message.unit_id, message.unit_path = target.id, target.path  # the unit responsible now handles it
+        message.revision += 1
+        message.save()
+        publish(message, "transferred")
+        _event(t)
+    return t
+
+
+def answer(transfer: Transfer, accept: bool, reason: str, who: Identity) -> Transfer:
+    """The receiving unit accepts, or returns with a reason (counted against it)."""
+    if transfer.to_unit_id != who.unit_id or not who.has("operator", "responsible_office", "leader", "principal_leader"):
+        raise Forbidden("须由接收转办的单位答复")
+    if not accept and not reason.strip():
+        abort(422, errors={"reason": ["退回须写明理由，由联席会议办公室或上级单位决定"]})
+    with db.atomic():
+        claimed = (Transfer.update(status="accepted" if accept else "returned", reason=reason.strip(),
+                                   answered_by=who.name, answered_at=utcnow())
+                   .where(Transfer.id == transfer.id, Transfer.status == "pending").execute())
+        if not claimed:
+            raise Conflict("该转办已答复")
+        t = Transfer.get_by_id(transfer.id)
+        if not accept:  # back to whoever sent it, to decide
+            message = t.message
+            message.unit_id, message.unit_path = t.from_unit_id, t.from_unit_path
+            message.revision += 1
+            message.save()
+            publish(message, "transfer_returned")
+        _event(t)
+    return t
+
+
+def reassign(transfer: Transfer, to_unit_id: int, note: str, who: Identity) -> Transfer:
+    """The sender decides on a return: the message goes to another unit, or back to the same one."""
+    if transfer.status != "returned":
+        raise Conflict("只有被退回的转办才需要决定")
+    if who.unit_id != transfer.from_unit_id and not who.has("joint_office"):
+        raise Forbidden("由转办单位或联席会议办公室决定")
+    with db.atomic():
+        Transfer.update(status="reassigned").where(Transfer.id == transfer.id).execute()
+        _event(Transfer.get_by_id(transfer.id))
+    return send(Message.get_by_id(transfer.message_id), to_unit_id, note, who)
+
+
+def returns_by_unit(path: str | None = None) -> list[dict]:
+    """Returns counted per receiving unit (推诿: what the office looks at)."""
+    query = (Transfer.select(Transfer.to_unit_id, peewee.fn.COUNT(Transfer.id).alias("n"))
+             .where(Transfer.status.in_(("returned", "reassigned")), Transfer.reason != "")
+             .group_by(Transfer.to_unit_id))
+    if path:
+        query = query.where(Transfer.to_unit_path.startswith(path))
+    names = {u.id: u.name for u in Unit.select(Unit.id, Unit.name)}
+    return sorted(({"unit_id": r.to_unit_id, "unit_name": names.get(r.to_unit_id, ""), "returns": r.n} for r in query),
+                  key=lambda r: -r["returns"])

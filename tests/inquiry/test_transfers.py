@@ -1,0 +1,63 @@
+"""转办 (N15): accept, or return with a reason for the office to decide; returns counted;
+the clock never restarts."""
+from services.inquiry.models import Message, bus
+from tests.conftest import auth
+from tests.inquiry.conftest import COUNTY, DEPT_STAFF, JOINT, OTHER, message
+
+OTHER_LEADER = auth(5, "/1/5/", "leader", person=32)
+
+
+def transfer(client, mid, to_unit, headers=JOINT, note="请核实处理"):
+    return client.post(f"/api/messages/{mid}/transfers", json={"to_unit_id": to_unit, "note": note}, headers=headers)
+
+
+def answer(client, tid, headers, accept, reason=""):
+    return client.post(f"/api/transfers/{tid}/answer", json={"accept": accept, "reason": reason}, headers=headers)
+
+
+def test_a_transfer_is_returned_with_a_reason_and_reassigned_by_the_office(client, app):
+    with app.app_context():
+        from govmb.unit_copy import apply_unit_changed
+        from services.inquiry.models import Unit
+        for uid, path in ((3, "/1/3/"), (4, "/1/3/4/"), (5, "/1/5/")):
+            apply_unit_changed(Unit)({"id": uid, "name": f"单位{uid}", "kind": "department",
+                                      "parent_id": 1, "path": path, "revision": 1}, None)
+    m = message(client, received_at="2026-09-30T10:00:00+08:00").json
+    due = m["feedback_due_at"]
+    assert transfer(client, m["id"], 5, DEPT_STAFF).status_code == 403  # an operator does not route
+    t = transfer(client, m["id"], 5).json
+    assert t["status"] == "pending"
+    moved = client.get(f"/api/messages/{m['id']}", headers=OTHER).json
+    assert moved["citizen_handle"] == "@东湖居民"  # the unit now handling it sees the citizen
+    assert client.get(f"/api/messages/{m['id']}", headers=DEPT_STAFF).status_code == 404  # the first unit no longer does
+
+    assert answer(client, t["id"], OTHER, False).status_code == 422  # a return needs its reason
+    assert answer(client, t["id"], DEPT_STAFF, True).status_code in (403, 404)  # only the receiving unit answers
+    r = answer(client, t["id"], OTHER, False, "路灯属市政部门管理，不属本单位职责")
+    assert r.json["status"] == "returned"
+    assert answer(client, t["id"], OTHER, True).status_code == 409  # answered once
+    assert Message.get_by_id(m["id"]).unit_id == 2  # back with the office, to decide
+
+    waiting = client.get("/api/transfers?returned=true", headers=JOINT).json
+    assert [x["id"] for x in waiting] == [t["id"]]
+    again = client.post(f"/api/transfers/{t['id']}/reassign", json={"to_unit_id": 4, "note": "仍请东湖办理"},
+                        headers=JOINT)
+    assert again.status_code == 201
+    assert answer(client, again.json["id"], DEPT_STAFF, True).json["status"] == "accepted"
+    final = client.get(f"/api/messages/{m['id']}", headers=DEPT_STAFF).json
+    assert final["feedback_due_at"] == due  # the clock did not restart
+    assert client.get("/api/transfers/returns", headers=JOINT).json == [{"unit_id": 5, "unit_name": "单位5", "returns": 1}]
+    kinds = [e.body for e in bus.Outbox.select() if e.event_type == "inquiry.transfer.changed"]
+    assert [k.split('"status":"')[1].split('"')[0] for k in kinds] == ["pending", "returned", "reassigned", "pending",
+                                                                       "accepted"]
+
+
+def test_a_county_routes_only_what_it_can_see(client, app):
+    with app.app_context():
+        from govmb.unit_copy import apply_unit_changed
+        from services.inquiry.models import Unit
+        apply_unit_changed(Unit)({"id": 5, "name": "西湖区", "kind": "district", "parent_id": 1, "path": "/1/5/",
+                                  "revision": 1}, None)
+    m = message(client).json
+    assert transfer(client, m["id"], 5, COUNTY).status_code == 422  # 西湖区 is outside the county's tree
+    assert transfer(client, m["id"], 4, OTHER_LEADER).status_code == 404  # nor may another district touch it
