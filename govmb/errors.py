@@ -96,8 +96,15 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.before_request
     def _no_nul():
-        # PostgreSQL cannot store NUL in text; refuse it before any handler sees it.
-        if "\x00" in request.full_path or b"\x00" in request.get_data(cache=True) or b"\\u0000" in request.get_data(cache=True):
+        # PostgreSQL cannot store NUL in text; refuse it before any handler sees it. Uploaded
+        # files are binary (an XLSX is a zip) and are read by their own parsers.
+        if request.mimetype == "multipart/form-data":
+            texts = [request.full_path, *request.form.values()]
+            found = any("\x00" in t for t in texts)
+        else:
+            body = request.get_data(cache=True)
+            found = "\x00" in request.full_path or b"\x00" in body or b"\\u0000" in body
+        if found:
             return problem(400, "请求中含有不允许的空字符（NUL）")
 
     @app.errorhandler(Exception)

@@ -7,10 +7,12 @@ from govmb.auth import current_identity, in_sight, requires
 from govmb.contracts.inquiry import STATUS_NAMES
 from govmb.timefmt import utcnow
 from govmb.unit_copy import units_blueprint
-from services.inquiry import handling, transfers
+from services.inquiry import handling, imports, transfers
 from services.inquiry.models import Account, Message, Transfer, Unit
 from services.inquiry.schemas import (
     ActionSchema,
+    ImportFileSchema,
+    ImportFormSchema,
     MessageInSchema,
     MessageQuerySchema,
     MessageSchema,
@@ -68,6 +70,21 @@ def list_messages(args):
 def receive(data):
     """录入一条留言（工作人员录入或其他系统推送）；期限随即算出"""
     return _shown(handling.receive(data, current_identity(), "staff"))
+
+
+@messages.route("/import", methods=["POST"])
+@requires("operator", "responsible_office", "leader", "principal_leader")
+@messages.arguments(ImportFormSchema, location="form")
+@messages.arguments(ImportFileSchema, location="files")
+@messages.response(200)
+def import_export(form, files):
+    """导入平台导出的 CSV 或 XLSX：逐行报告错误，正确的行导入，已导入的平台消息不重复导入"""
+    upload = files["file"]
+    try:
+        return imports.import_file(upload.filename or "", upload.read(), form["account_id"], form["platform"],
+                                   current_identity())
+    except imports.ImportError_ as exc:
+        abort(422, errors={exc.field: [str(exc)]})
 
 
 @messages.route("/<int:message_id>")

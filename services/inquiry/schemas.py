@@ -1,4 +1,5 @@
 """What the inquiry API takes and gives."""
+from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from govmb.contracts.inquiry import CATEGORIES, SENTIMENTS
@@ -95,3 +96,12 @@ class TransferSchema(Schema):
 class TransferQuerySchema(Schema):
     waiting = fields.Boolean(load_default=False, metadata={"description": "待本单位答复的转办"})
     returned = fields.Boolean(load_default=False, metadata={"description": "被退回、待本单位决定的转办"})
+
+
+class ImportFormSchema(Schema):
+    account_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31))
+    platform = fields.String(required=True, validate=validate.Length(min=1, max=20))
+
+
+class ImportFileSchema(Schema):
+    file = Upload(required=True, metadata={"description": "CSV（UTF-8 或 GBK）或 XLSX，至多 2 MB"})

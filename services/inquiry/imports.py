@@ -1,0 +1,127 @@
+"""Importing a platform's export (CSV or XLSX) of comments, mentions, private messages and
+forwards. A file that cannot be read is refused whole and changes nothing; in a readable
+file, each bad row is reported by its row number and the good rows are imported; a platform
+message already imported (or repeated in the file) is counted, never taken twice."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
+from openpyxl import load_workbook
+from werkzeug.exceptions import HTTPException
+
+from govmb.auth import Identity
+from govmb.messages import in_chinese
+from govmb.timefmt import BEIJING
+from services.inquiry import handling
+from services.inquiry.models import Account, Message, db
+
+MAX_ROWS = 20_000
+HEADERS = {"平台消息ID": "platform_message_id", "消息ID": "platform_message_id", "类型": "kind", "网民": "citizen_handle",
+           "网民昵称": "citizen_handle", "联系方式": "citizen_contact", "内容": "text", "时间": "received_at",
+           "发布时间": "received_at"}
+KINDS = {"评论": "comment", "提及": "mention", "@": "mention", "私信": "private", "转发": "forward"}
+REQUIRED = ("platform_message_id", "kind", "citizen_handle", "text", "received_at")
+
+
+class ImportError_(ValueError):
+    """The import as a whole is refused (the file cannot be read, or the account is not the unit's)."""
+
+    def __init__(self, message: str, field: str = "file"):
+        super().__init__(message)
+        self.field = field
+
+
+class RowSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    platform_message_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    kind = fields.String(required=True, validate=validate.OneOf(("comment", "mention", "private", "forward")))
+    citizen_handle = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    citizen_contact = fields.String(load_default="", validate=validate.Length(max=100))
+    text = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    received_at = fields.AwareDateTime(required=True, default_timezone=BEIJING)
+
+    @pre_load
+    def _tidy(self, row, **_):
+        row = {k: ("" if v is None else v) for k, v in row.items()}
+        row = {k: (v.strip() if isinstance(v, str) else v) for k, v in row.items()}
+        if isinstance(row.get("received_at"), dt.datetime):
+            row["received_at"] = row["received_at"].isoformat()
+        elif isinstance(row.get("received_at"), str) and len(row["received_at"]) >= 16:
+            row["received_at"] = row["received_at"].replace(" ", "T", 1)
+        row["kind"] = KINDS.get(row.get("kind", ""), row.get("kind", ""))
+        for key in ("platform_message_id", "citizen_contact"):
+            if isinstance(row.get(key), (int, float)):
+                row[key] = str(int(row[key]))
+        return {k: v for k, v in row.items() if v != ""}
+
+
+def read_rows(filename: str, data: bytes) -> list[dict]:
+    """The rows of a CSV (UTF-8, or GBK as Excel in China saves it) or XLSX file, header mapped."""
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+            table = [list(r) for r in sheet.iter_rows(values_only=True)]
+        except Exception as exc:  # openpyxl raises many kinds for a broken file
+            raise ImportError_(f"无法读取 XLSX 文件：{type(exc).__name__}") from exc
+    elif name.endswith(".csv"):
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise ImportError_("CSV 文件的编码无法识别（请用 UTF-8 或 GBK）")
+        try:
+            table = list(csv.reader(io.StringIO(text)))
+        except csv.Error as exc:
+            raise ImportError_(f"CSV 格式有误：{exc}") from exc
+    else:
+        raise ImportError_("只接受 .csv 或 .xlsx 文件")
+    if not table or not any(table[0]):
+        raise ImportError_("文件是空的，或缺少表头")
+    header = [HEADERS.get(str(h or "").strip(), str(h or "").strip()) for h in table[0]]
+    missing = [k for k in REQUIRED if k not in header]
+    if missing:
+        names = {v: k for k, v in HEADERS.items()}
+        raise ImportError_(f"缺少这些列：{'、'.join(names.get(m, m) for m in missing)}")
+    if len(table) - 1 > MAX_ROWS:
+        raise ImportError_(f"一次至多导入 {MAX_ROWS} 行")
+    return [dict(zip(header, row)) for row in table[1:] if any(c not in (None, "") for c in row)]
+
+
+def import_file(filename: str, data: bytes, account_id: int, platform: str, who: Identity) -> dict:
+    account = Account.get_or_none(Account.id == account_id)
+    if account is None or account.unit_id != who.unit_id:
+        raise ImportError_("只能导入本单位账号的消息", field="account_id")
+    rows = read_rows(filename, data)
+    errors, good = [], []
+    for number, raw in enumerate(rows, start=2):  # row 1 is the header
+        try:
+            good.append((number, RowSchema().load(raw)))
+        except ValidationError as exc:
+            errors.append({"row": number, "errors": in_chinese({k: v[0] for k, v in exc.messages.items()})})
+    seen = {m.platform_message_id for m in Message.select(Message.platform_message_id).where(
+        Message.platform == platform, Message.platform_message_id.in_([r["platform_message_id"] for _, r in good]))}
+    imported = duplicates = 0
+    with db.atomic():
+        for number, row in good:
+            if row["platform_message_id"] in seen:
+                duplicates += 1
+                continue
+            try:
+                handling.receive({**row, "account_id": account_id, "platform": platform}, who, "import")
+            except HTTPException as exc:
+                data_ = getattr(exc, "data", {}) or {}
+                errors.append({"row": number, "errors": {k: v[0] for k, v in (data_.get("errors") or {}).items()}
+                               or {"_": exc.description}})
+                continue
+            seen.add(row["platform_message_id"])
+            imported += 1
+    return {"imported": imported, "duplicates": duplicates, "errors": sorted(errors, key=lambda e: e["row"])}

@@ -1,0 +1,74 @@
+"""Importing a platform's export: bad rows by number, good rows in, nothing twice; a file that
+cannot be read changes nothing."""
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from services.inquiry.models import Message
+from tests.inquiry.conftest import DEPT_STAFF, OTHER
+
+HEADER = "平台消息ID,类型,网民,联系方式,内容,时间\n"
+GOOD = ("m-1,评论,@居民甲,,路灯坏了,2026-09-30 10:00\n"
+        "m-2,私信,@居民乙,138****0000,噪音扰民,2026-10-08 09:30:00\n")
+BAD = ("m-3,电报,@居民丙,,内容,2026-10-08 09:30\n"  # an unknown kind
+       ",评论,@居民丁,,内容,2026-10-08 09:30\n"  # no platform message id
+       "m-5,评论,@居民戊,,内容,昨天\n")  # a time that is no time
+
+
+def upload(client, name, data, headers=DEPT_STAFF, account_id=1):
+    return client.post("/api/messages/import", headers=headers, content_type="multipart/form-data",
+                       data={"account_id": str(account_id), "platform": "sina", "file": (io.BytesIO(data), name)})
+
+
+def test_good_rows_are_imported_bad_rows_reported_by_number(client):
+    r = upload(client, "export.csv", (HEADER + GOOD + BAD).encode("utf-8"))
+    assert r.status_code == 200
+    assert r.json["imported"] == 2 and r.json["duplicates"] == 0
+    assert [(e["row"], sorted(e["errors"])) for e in r.json["errors"]] == [
+        (4, ["kind"]), (5, ["platform_message_id"]), (6, ["received_at"])]
+    first = Message.get(Message.platform_message_id == "m-1")
+    assert first.source == "import" and first.feedback_due_at.isoformat() == "2026-10-10T16:00:00"
+
+
+def test_importing_the_same_export_twice_adds_nothing(client):
+    upload(client, "export.csv", (HEADER + GOOD).encode("utf-8"))
+    again = upload(client, "export.csv", (HEADER + GOOD + "m-1,评论,@居民甲,,重复一行,2026-09-30 10:00\n").encode("utf-8"))
+    assert again.json == {"imported": 0, "duplicates": 3, "errors": []}
+    assert Message.select().count() == 2
+
+
+def test_an_xlsx_export_in_gbk_free_excel_form_is_read(client):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["平台消息ID", "类型", "网民", "联系方式", "内容", "时间"])
+    sheet.append([10001, "转发", "@居民己", 13812345678, "转发了你的微博", "2026-10-09 11:00"])
+    data = io.BytesIO()
+    book.save(data)
+    r = upload(client, "导出.xlsx", data.getvalue())
+    assert r.json["imported"] == 1 and Message.get().platform_message_id == "10001"
+
+
+def test_gbk_csv_as_excel_saves_it_is_read(client):
+    r = upload(client, "export.csv", (HEADER + GOOD).encode("gb18030"))
+    assert r.json["imported"] == 2
+
+
+@pytest.mark.parametrize("name,data,problem", [
+    ("export.pdf", b"%PDF-1.4", "只接受"),
+    ("export.xlsx", b"not a zip at all", "无法读取"),
+    ("export.csv", b"", "空的"),
+    ("export.csv", "平台消息ID,内容\nm-1,x\n".encode(), "缺少这些列"),
+    ("export.csv", b"\xff\xfe\xfa\x00\xd8", "编码"),
+])
+def test_a_file_that_cannot_be_read_is_refused_and_changes_nothing(client, name, data, problem):
+    r = upload(client, name, data)
+    assert r.status_code == 422 and problem in r.json["errors"]["file"][0]
+    assert Message.select().count() == 0
+
+
+def test_only_the_units_own_accounts_take_imports(client):
+    for headers, account_id in ((DEPT_STAFF, 3), (OTHER, 1)):
+        r = upload(client, "export.csv", (HEADER + GOOD).encode("utf-8"), headers=headers, account_id=account_id)
+        assert r.status_code == 422 and "本单位账号" in r.json["errors"]["account_id"][0]
+    assert Message.select().count() == 0
