@@ -7,10 +7,11 @@ from govmb.auth import current_identity, in_sight, requires
 from govmb.contracts.inquiry import STATUS_NAMES
 from govmb.timefmt import utcnow
 from govmb.unit_copy import units_blueprint
-from services.inquiry import handling, imports, transfers
+from services.inquiry import handling, imports, topics, transfers
 from services.inquiry.models import Account, Message, Transfer, Unit
 from services.inquiry.schemas import (
     ActionSchema,
+    ClassifySchema,
     ImportFileSchema,
     ImportFormSchema,
     MessageInSchema,
@@ -92,6 +93,24 @@ def import_export(form, files):
 @messages.response(200, MessageSchema)
 def get_message(message_id):
     return _shown(_visible(message_id))
+
+
+@messages.route("/<int:message_id>/classify", methods=["POST"])
+@requires()
+@messages.arguments(ClassifySchema)
+@messages.response(200, MessageSchema)
+def confirm_classification(data, message_id):
+    """确认或更正建议的类别与情感倾向（系统据此学习）"""
+    return _shown(handling.confirm(_visible(message_id), current_identity(), data["category"], data["sentiment"]))
+
+
+@messages.route("/hot-topics")
+@requires()
+@messages.response(200)
+def hot_topics():
+    """负面留言中升温的词语：近一天（与前一周比较）和近一周；本单位及下级单位，联席会议办公室为全市"""
+    who = current_identity()
+    return topics.hot_topics(None if who.sees_all else who.unit_path)
 
 
 @messages.route("/<int:message_id>/actions/<action>", methods=["POST"])

@@ -15,7 +15,7 @@ from govmb.contracts.inquiry import STATUS_NAMES
 from govmb.db import is_postgres
 from govmb.errors import Conflict
 from govmb.timefmt import utcnow
-from services.inquiry import workdays
+from services.inquiry import classify, workdays
 from services.inquiry.models import Account, CalendarDay, Message, MessageStep, bus, db
 
 STAFF = ("operator", "responsible_office", "leader", "principal_leader")
@@ -65,13 +65,18 @@ def receive(data: dict, who: Identity, source: str) -> Message:
             Message.platform == data.get("platform", ""), Message.platform_message_id == data["platform_message_id"]).exists():
         raise Conflict("该平台消息已录入，不再重复录入")
     due = workdays.deadlines(received, calendar())
+    category, sentiment = data.get("category"), data.get("sentiment")
+    if not (category and sentiment):
+        guessed = classify.suggest(data["text"])
+        category, sentiment = category or guessed[0], sentiment or guessed[1]
     with db.atomic():
         message = Message.create(
             account_id=account.id, unit_id=account.unit_id, unit_path=account.unit_path,
             platform=data.get("platform", ""), platform_message_id=data.get("platform_message_id") or None,
             kind=data["kind"], source=source, citizen_handle=data["citizen_handle"],
-            citizen_contact=data.get("citizen_contact", ""), text=data["text"], category=data.get("category"),
-            sentiment=data.get("sentiment"), status="received", received_at=received,
+            citizen_contact=data.get("citizen_contact", ""), text=data["text"], category=category,
+            sentiment=sentiment, category_confirmed=bool(data.get("category")),
+            sentiment_confirmed=bool(data.get("sentiment")), status="received", received_at=received,
             reply_due_at=due["reply_due_at"], feedback_due_at=due["feedback_due_at"], provisional=due["provisional"])
         _record(message, "receive", None, who)
         publish(message, "received")
@@ -111,6 +116,20 @@ def transition(message: Message, action: str, who: Identity, data: dict) -> Mess
         message.save()
         _record(message, action, from_status, who, text[:200])
         publish(message, step)
+    return message
+
+
+def confirm(message: Message, who: Identity, category: str, sentiment: str) -> Message:
+    """Staff confirm or correct the suggested category and sentiment; the classifier learns."""
+    if message.unit_id != who.unit_id or not who.has(*STAFF):
+        raise Forbidden("须由承办单位的工作人员确认")
+    with db.atomic():
+        message.category, message.sentiment = category, sentiment
+        message.category_confirmed = message.sentiment_confirmed = True
+        message.revision += 1
+        message.save()
+        _record(message, "classify", message.status, who, f"{category} / {sentiment}")
+        publish(message, "classified")
     return message
 
 

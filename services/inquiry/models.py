@@ -38,10 +38,12 @@ class Message(BaseModel):
     citizen_handle = peewee.CharField(max_length=100)  # personal data: only the handling unit sees it
     citizen_contact = peewee.CharField(max_length=100, default="")
     text = peewee.TextField()
-    category = peewee.CharField(max_length=20, null=True)
+    category = peewee.CharField(max_length=20, null=True)  # suggested until staff confirm it
     sentiment = peewee.CharField(max_length=10, null=True)
+    category_confirmed = peewee.BooleanField(default=False)
+    sentiment_confirmed = peewee.BooleanField(default=False)
     status = peewee.CharField(max_length=20, index=True)
-    received_at = peewee.DateTimeField()
+    received_at = peewee.DateTimeField(index=True)
     reply_due_at = peewee.DateTimeField(index=True)
     feedback_due_at = peewee.DateTimeField(index=True)
     verification_due_at = peewee.DateTimeField(null=True, index=True)

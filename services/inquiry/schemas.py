@@ -37,6 +37,8 @@ class MessageSchema(Schema):
     text = fields.String()
     category = fields.String(allow_none=True)
     sentiment = fields.String(allow_none=True)
+    category_confirmed = fields.Boolean(metadata={"description": "false：系统建议，待工作人员确认"})
+    sentiment_confirmed = fields.Boolean()
     status = fields.String()
     status_name = fields.String()
     received_at = BeijingDateTime()
@@ -105,3 +107,8 @@ class ImportFormSchema(Schema):
 
 class ImportFileSchema(Schema):
     file = Upload(required=True, metadata={"description": "CSV（UTF-8 或 GBK）或 XLSX，至多 2 MB"})
+
+
+class ClassifySchema(Schema):
+    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    sentiment = fields.String(required=True, validate=validate.OneOf(SENTIMENTS))

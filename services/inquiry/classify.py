@@ -1,0 +1,80 @@
+"""Suggested category (X20.4) and sentiment (X20.3) for a citizen's message: jieba
+segmentation and a naive Bayes classifier (scikit-learn), trained on a few seed examples
+and on every category and sentiment staff have confirmed, so the suggestions learn from
+what the units decide. Staff always confirm or correct."""
+from __future__ import annotations
+
+import threading
+
+import jieba
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.naive_bayes import MultinomialNB
+from sklearn.pipeline import make_pipeline
+
+from services.inquiry.models import Message
+
+jieba.setLogLevel(60)
+
+SEED_CATEGORY = {
+    "query": ["请问社保卡在哪里办理", "咨询一下落户需要什么材料", "请问开学时间是什么时候", "想了解公积金提取流程",
+              "请问这个政策什么时候实施", "如何申请廉租房"],
+    "complaint": ["小区门口路灯坏了一个月没人修", "噪音扰民严重投诉多次无果", "办事窗口态度恶劣", "路面坑洼多次反映没人管",
+                  "垃圾堆放无人清理臭气熏天", "质疑拆迁补偿标准不公"],
+    "report": ["举报某餐馆无证经营", "举报工地夜间违规施工", "举报有人违规占用消防通道", "实名举报干部收受好处",
+               "举报黑车非法营运", "举报企业偷排污水"],
+    "suggestion": ["建议增加公交线路", "建议在学校门口设置红绿灯", "希望多建一些停车场", "建议延长图书馆开放时间",
+                   "建议增设便民服务点", "提个建议公园增加健身器材"],
+    "praise": ["感谢交警及时处理", "点赞社区工作人员", "为环卫工人点赞", "感谢政府解决了我们的难题", "服务很好非常满意",
+               "谢谢你们的快速回复"],
+}
+SEED_SENTIMENT = {
+    "positive": ["感谢点赞满意", "非常好谢谢", "为你们点赞", "服务周到很满意"],
+    "neutral": ["请问如何办理", "咨询一下时间", "想了解流程", "什么时候开始"],
+    "negative": ["太差了没人管", "投诉多次无果很失望", "态度恶劣", "坏了一个月", "臭气熏天无法忍受", "不公平"],
+}
+
+_lock = threading.Lock()
+_models: dict[str, tuple[int, object]] = {}
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in jieba.lcut(text) if t.strip() and not all(c in "，。！？、；：,.!?;:（）()“”\"' " for c in t)]
+
+
+def _train(field: str, seeds: dict[str, list[str]]):
+    confirmed = getattr(Message, f"{field}_confirmed")
+    texts, labels = [], []
+    for label, examples in seeds.items():
+        texts += examples
+        labels += [label] * len(examples)
+    for m in Message.select(Message.text, getattr(Message, field)).where(confirmed == True).limit(50_000):  # noqa: E712
+        texts.append(m.text)
+        labels.append(getattr(m, field))
+    model = make_pipeline(TfidfVectorizer(tokenizer=_tokens, token_pattern=None, lowercase=False),
+                          MultinomialNB(alpha=0.3))
+    model.fit(texts, labels)
+    return model
+
+
+def _model(field: str, seeds: dict[str, list[str]]):
+    """The classifier, trained again whenever staff have confirmed more messages."""
+    confirmed = getattr(Message, f"{field}_confirmed")
+    version = Message.select().where(confirmed == True).count()  # noqa: E712
+    with _lock:
+        cached = _models.get(field)
+        if cached is None or cached[0] != version:
+            _models[field] = (version, _train(field, seeds))
+        return _models[field][1]
+
+
+def suggest(text: str) -> tuple[str, str]:
+    """(category, sentiment) for a message's text."""
+    return (str(_model("category", SEED_CATEGORY).predict([text])[0]),
+            str(_model("sentiment", SEED_SENTIMENT).predict([text])[0]))
+
+
+STOPWORDS = set("的 了 是 在 我 有 和 就 不 人 都 一 一个 上 也 很 到 说 要 去 你 会 着 没有 看 好 自己 这 请 吗 呢 啊 吧 我们 你们 他们 什么 怎么 为什么 已经 还是 现在 可以 没 这个 那个 问题 希望 能 给 被 让 对 从 把 与 及 等".split())
+
+
+def keywords(text: str) -> list[str]:
+    return [t for t in _tokens(text) if len(t) >= 2 and t not in STOPWORDS and not t.isdigit()]

@@ -1,0 +1,45 @@
+"""Suggested category and sentiment that learn from staff; hot topics among negative messages."""
+import datetime as dt
+
+from services.inquiry.models import Message
+from tests.inquiry.conftest import COUNTY, DEPT_STAFF, JOINT, message
+
+
+def test_a_clear_message_gets_a_sensible_suggestion_for_staff_to_confirm(client):
+    m = message(client, text="举报某小区地下室有人无证经营小作坊").json
+    assert (m["category"], m["category_confirmed"]) == ("report", False)
+    thanks = message(client, text="感谢社区工作人员，为你们点赞！").json
+    assert (thanks["category"], thanks["sentiment"]) == ("praise", "positive")
+    r = client.post(f"/api/messages/{m['id']}/classify", json={"category": "complaint", "sentiment": "negative"},
+                    headers=DEPT_STAFF)
+    assert r.json["category"] == "complaint" and r.json["category_confirmed"] is True
+    assert client.post(f"/api/messages/{m['id']}/classify", json={"category": "gossip", "sentiment": "negative"},
+                       headers=DEPT_STAFF).status_code == 422
+    assert client.post(f"/api/messages/{m['id']}/classify", json={"category": "query", "sentiment": "neutral"},
+                       headers=COUNTY).status_code == 403
+
+
+def test_the_suggestion_learns_from_what_staff_confirm(client):
+    text = "共享单车乱停乱放堵塞人行道"
+    before = message(client, text=text).json["category"]
+    for i in range(6):  # the units keep filing this kind of message as a suggestion
+        m = message(client, text=f"共享单车乱停乱放，建议划定停放区域{i}").json
+        client.post(f"/api/messages/{m['id']}/classify", json={"category": "suggestion", "sentiment": "neutral"},
+                    headers=DEPT_STAFF)
+    after = message(client, text=text).json["category"]
+    assert (before, after) == ("complaint", "suggestion")
+    assert Message.select().where(Message.category_confirmed == True).count() == 6  # noqa: E712
+
+
+def test_hot_topics_rise_among_the_days_negative_messages(client):
+    now = dt.datetime.now(dt.timezone.utc)
+    for hours in (1, 2, 3):
+        message(client, text="自来水发黄有异味，无法饮用", sentiment="negative",
+                received_at=(now - dt.timedelta(hours=hours)).isoformat())
+    message(client, text="路灯坏了没人修", sentiment="negative", received_at=(now - dt.timedelta(days=3)).isoformat())
+    message(client, text="路灯坏了没人修", sentiment="negative", received_at=(now - dt.timedelta(days=4)).isoformat())
+    message(client, text="自来水很好喝，感谢", sentiment="positive", received_at=(now - dt.timedelta(hours=1)).isoformat())
+    hot = client.get("/api/messages/hot-topics", headers=DEPT_STAFF).json
+    assert hot["day"][0]["word"] in ("自来水", "发黄", "异味") and hot["day"][0]["count"] == 3
+    assert {"word": "路灯", "count": 2} in hot["week"]
+    assert client.get("/api/messages/hot-topics", headers=JOINT).json["day"][0]["count"] == 3
