@@ -26,7 +26,8 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "assessment": ("registry.unit.changed", *registry.ACCOUNT_EVENTS,
                    "publishing.post.released", "publishing.account.monthly_figures",
                    "publishing.directive.issued", "publishing.directive.forwarded",
-                   "inquiry.message.changed", "inquiry.message.overdue", "inquiry.transfer.changed"),
+                   "inquiry.message.changed", "inquiry.message.overdue", "inquiry.transfer.changed",
+                   "inquiry.notice.changed"),
 }
 
 

@@ -51,10 +51,23 @@ class TransferChanged(Schema):
     at = fields.String(required=True)
 
 
+class NoticeChanged(Schema):
+    """A problem notice (问题通报单, X20.2) issued to a department, or its reply."""
+    notice_id = fields.Integer(required=True)
+    unit_id = fields.Integer(required=True)
+    unit_path = fields.String(required=True)
+    importance = fields.String(required=True, validate=validate.OneOf(("high", "medium", "low")))
+    kind = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(("issued", "replied")))
+    issued_at = fields.String(required=True)
+    replied_at = fields.String(required=True, allow_none=True)
+
+
 CONTRACTS = (
     Contract("inquiry.message.changed", 1, MessageSnapshot,
              "A citizen's message was received or moved a step (replied, fed back, resolved…)."),
     Contract("inquiry.message.overdue", 1, DeadlineMissed, "A message missed one of its N11 deadlines (once per deadline)."),
     Contract("inquiry.transfer.changed", 1, TransferChanged,
              "A message was transferred to a unit, accepted, returned with a reason, or reassigned by the office."),
+    Contract("inquiry.notice.changed", 1, NoticeChanged, "A problem notice was issued to a department, or replied to."),
 )

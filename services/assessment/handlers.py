@@ -12,6 +12,7 @@ from services.assessment.models import (
     MessageFact,
     MissedDeadlineFact,
     MonthlyFigureFact,
+    NoticeFact,
     PostFact,
     TransferFact,
     Unit,
@@ -65,6 +66,16 @@ def transfer_changed(payload: dict, _delivery) -> None:
             TransferFact.transfer_id == payload["transfer_id"]).execute()
 
 
+def notice_changed(payload: dict, _delivery) -> None:
+    """Issued, then replied: a reply is never undone by a late `issued`."""
+    current = NoticeFact.get_or_none(NoticeFact.notice_id == payload["notice_id"])
+    if current is None:
+        NoticeFact.insert(**payload).on_conflict_ignore().execute()
+    elif payload["status"] == "replied" and current.status != "replied":
+        NoticeFact.update(status="replied", replied_at=payload["replied_at"]).where(
+            NoticeFact.notice_id == payload["notice_id"]).execute()
+
+
 HANDLERS = {
     "registry.unit.changed": apply_unit_changed(Unit),
     **account_handlers(Account),
@@ -75,4 +86,5 @@ HANDLERS = {
     "inquiry.message.changed": message_changed,
     "inquiry.message.overdue": message_overdue,
     "inquiry.transfer.changed": transfer_changed,
+    "inquiry.notice.changed": notice_changed,
 }

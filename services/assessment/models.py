@@ -127,3 +127,18 @@ class TransferFact(peewee.Model):
     class Meta:
         database = db
         table_name = "transfer_fact"
+
+
+class NoticeFact(peewee.Model):
+    notice_id = peewee.IntegerField(primary_key=True)
+    unit_id = peewee.IntegerField(index=True)
+    unit_path = peewee.CharField(max_length=255, index=True)
+    importance = peewee.CharField(max_length=10)
+    kind = peewee.CharField(max_length=30)
+    status = peewee.CharField(max_length=10)
+    issued_at = peewee.CharField(max_length=40)
+    replied_at = peewee.CharField(max_length=40, null=True)
+
+    class Meta:
+        database = db
+        table_name = "notice_fact"

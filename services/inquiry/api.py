@@ -8,7 +8,8 @@ from govmb.contracts.inquiry import STATUS_NAMES
 from govmb.timefmt import utcnow
 from govmb.unit_copy import units_blueprint
 from services.inquiry import handling, imports, topics, transfers
-from services.inquiry.models import Account, Message, Transfer, Unit
+from services.inquiry import notices as notices_logic
+from services.inquiry.models import Account, Message, ProblemNotice, Transfer, Unit
 from services.inquiry.schemas import (
     ActionSchema,
     ClassifySchema,
@@ -17,7 +18,10 @@ from services.inquiry.schemas import (
     MessageInSchema,
     MessageQuerySchema,
     MessageSchema,
+    NoticeInSchema,
+    NoticeReplySchema,
     NoticeSchema,
+    ProblemNoticeSchema,
     TransferAnswerSchema,
     TransferInSchema,
     TransferQuerySchema,
@@ -197,4 +201,50 @@ def returns():
     return transfers.returns_by_unit(None if who.sees_all else who.unit_path)
 
 
-BLUEPRINTS = [units_blueprint(Unit), accounts_blueprint(Account), messages, notices, transfers_bp]
+problem_notices = Blueprint("notices", __name__, url_prefix="/api/notices", description="问题通报单")
+
+
+@problem_notices.route("")
+@requires()
+@problem_notices.response(200, ProblemNoticeSchema(many=True))
+def list_notices():
+    """本单位及下级单位收到的、以及本单位下发的通报单"""
+    who = current_identity()
+    query = ProblemNotice.select().order_by(ProblemNotice.id.desc())
+    if not who.sees_all:
+        query = query.where(ProblemNotice.unit_path.startswith(who.unit_path)
+                            | ProblemNotice.issued_by_unit_path.startswith(who.unit_path))
+    return list(query.limit(1000))
+
+
+@problem_notices.route("", methods=["POST"])
+@requires(*notices_logic.ISSUERS)
+@problem_notices.arguments(NoticeInSchema)
+@problem_notices.response(201, ProblemNoticeSchema)
+def issue_notice(data):
+    """下发问题通报单：重要程度、类型、责任单位"""
+    return notices_logic.issue(data, current_identity())
+
+
+@problem_notices.route("/<int:notice_id>/reply", methods=["POST"])
+@requires()
+@problem_notices.arguments(NoticeReplySchema)
+@problem_notices.response(200, ProblemNoticeSchema)
+def reply_notice(data, notice_id):
+    """责任单位答复通报单"""
+    notice = ProblemNotice.get_or_none(ProblemNotice.id == notice_id)
+    if notice is None or not current_identity().may_see(notice.unit_path):
+        abort(404, message=f"通报单 {notice_id} 不存在或不在您的管辖范围内")
+    return notices_logic.reply(notice, data["reply"], current_identity())
+
+
+@problem_notices.route("/counts")
+@requires()
+@problem_notices.response(200)
+def notice_counts():
+    """各单位收到与答复的通报单数"""
+    who = current_identity()
+    return notices_logic.counts(None if who.sees_all else who.unit_path)
+
+
+BLUEPRINTS = [units_blueprint(Unit), accounts_blueprint(Account), messages, notices, transfers_bp, problem_notices]

@@ -96,3 +96,20 @@ class Transfer(BaseModel):
     sent_at = peewee.DateTimeField(default=utcnow)
     answered_by = peewee.CharField(max_length=50, default="")
     answered_at = peewee.DateTimeField(null=True)
+
+
+class ProblemNotice(BaseModel):
+    """问题通报单 (X20.2): a hot issue recorded by importance, type and responsible department."""
+    title = peewee.CharField(max_length=100)
+    importance = peewee.CharField(max_length=10)  # high, medium, low
+    kind = peewee.CharField(max_length=30)  # the issue's type, as the office names it
+    content = peewee.TextField()
+    unit_id = peewee.IntegerField(index=True)  # the responsible department
+    unit_path = peewee.CharField(max_length=255, index=True)
+    issued_by = peewee.CharField(max_length=50)
+    issued_by_unit_path = peewee.CharField(max_length=255)
+    issued_at = peewee.DateTimeField(default=utcnow)
+    status = peewee.CharField(max_length=10, default="issued")  # issued, replied
+    reply = peewee.TextField(default="")
+    replied_by = peewee.CharField(max_length=50, default="")
+    replied_at = peewee.DateTimeField(null=True)

@@ -112,3 +112,30 @@ class ImportFileSchema(Schema):
 class ClassifySchema(Schema):
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
     sentiment = fields.String(required=True, validate=validate.OneOf(SENTIMENTS))
+
+
+class NoticeInSchema(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    importance = fields.String(required=True, validate=validate.OneOf(("high", "medium", "low")))
+    kind = fields.String(required=True, validate=validate.Length(min=1, max=30))
+    content = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    unit_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31))
+
+
+class NoticeReplySchema(Schema):
+    reply = fields.String(required=True, validate=validate.Length(max=5000))
+
+
+class ProblemNoticeSchema(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    importance = fields.String()
+    kind = fields.String()
+    content = fields.String()
+    unit_id = fields.Integer()
+    issued_by = fields.String()
+    issued_at = BeijingDateTime()
+    status = fields.String()
+    reply = fields.String()
+    replied_by = fields.String()
+    replied_at = BeijingDateTime(allow_none=True)

@@ -1,0 +1,63 @@
+"""Problem notices (问题通报单, X20.2): the office (or a superior) records a hot issue by
+importance, type and responsible department and issues a notice; the department replies;
+notices issued and replied are counted per unit."""
+from __future__ import annotations
+
+import peewee
+from flask_smorest import abort
+from werkzeug.exceptions import Forbidden
+
+from govmb.auth import Identity
+from govmb.errors import Conflict
+from govmb.timefmt import utcnow
+from services.inquiry.handling import _iso
+from services.inquiry.models import ProblemNotice, Unit, bus, db
+
+ISSUERS = ("joint_office", "leader", "principal_leader", "responsible_office")
+
+
+def _event(n: ProblemNotice) -> None:
+    bus.emit("inquiry.notice.changed", {
+        "notice_id": n.id, "unit_id": n.unit_id, "unit_path": n.unit_path, "importance": n.importance, "kind": n.kind,
+        "status": n.status, "issued_at": _iso(n.issued_at), "replied_at": _iso(n.replied_at)})
+
+
+def issue(data: dict, who: Identity) -> ProblemNotice:
+    if not who.has(*ISSUERS):
+        raise Forbidden("问题通报单由联席会议办公室或上级单位下发")
+    unit = Unit.get_or_none(Unit.id == data["unit_id"])
+    if unit is None or not who.may_see(unit.path) or unit.id == who.unit_id:
+        abort(422, errors={"unit_id": ["责任单位须为您管辖范围内的其他单位"]})
+    with db.atomic():
+        n = ProblemNotice.create(title=data["title"], importance=data["importance"], kind=data["kind"],
+                                 content=data["content"], unit_id=unit.id, unit_path=unit.path, issued_by=who.name,
+                                 issued_by_unit_path=who.unit_path)
+        _event(n)
+    return n
+
+
+def reply(notice: ProblemNotice, text: str, who: Identity) -> ProblemNotice:
+    if notice.unit_id != who.unit_id or not who.has("operator", "responsible_office", "leader", "principal_leader"):
+        raise Forbidden("须由责任单位答复")
+    if not text.strip():
+        abort(422, errors={"reply": ["请填写答复内容"]})
+    with db.atomic():
+        claimed = (ProblemNotice.update(status="replied", reply=text.strip(), replied_by=who.name, replied_at=utcnow())
+                   .where(ProblemNotice.id == notice.id, ProblemNotice.status == "issued").execute())
+        if not claimed:
+            raise Conflict("该通报单已答复")
+        n = ProblemNotice.get_by_id(notice.id)
+        _event(n)
+    return n
+
+
+def counts(path: str | None) -> list[dict]:
+    """Notices issued to and replied by each unit."""
+    replied = peewee.fn.SUM(peewee.Case(None, [(ProblemNotice.status == "replied", 1)], 0))
+    query = (ProblemNotice.select(ProblemNotice.unit_id, peewee.fn.COUNT(ProblemNotice.id).alias("issued"),
+                                  replied.alias("replied")).group_by(ProblemNotice.unit_id))
+    if path:
+        query = query.where(ProblemNotice.unit_path.startswith(path))
+    names = {u.id: u.name for u in Unit.select(Unit.id, Unit.name)}
+    return [{"unit_id": r.unit_id, "unit_name": names.get(r.unit_id, ""), "issued": r.issued, "replied": r.replied or 0}
+            for r in query.order_by(ProblemNotice.unit_id)]
