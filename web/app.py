@@ -58,8 +58,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.jinja_env.filters["bj"] = beijing
     app.jinja_env.globals.update(navigation=navigation, person=person, role_names=ROLE_NAMES)
 
-    from web.views import accounts, auth, city, directives, drafts, filings, hall, lexicon, status
-    for module in (auth, accounts, drafts, directives, lexicon, filings, city, hall, status):
+    from web.views import accounts, auth, city, directives, drafts, filings, hall, inbox, lexicon, status
+    for module in (auth, accounts, drafts, directives, inbox, lexicon, filings, city, hall, status):
         app.register_blueprint(module.bp)
 
     @app.get("/")

@@ -59,6 +59,7 @@ def navigation() -> list[tuple[str, str]]:
         items.append(("filings.index", "待确认备案"))
     if staff or "joint_office" in r:
         items.append(("directives.index", "统一口径"))
+    items.append(("inbox.index", "网民留言"))
     if r & CITY_WIDE:
         items.append(("city.index", "全市账号"))
     if r & {"joint_office", "supervision", "admin"}:

@@ -1,0 +1,74 @@
+"""Citizens' messages in the browser: from receipt to resolution; a transfer returned with a
+reason and reassigned by the office."""
+import re
+
+import pytest
+
+from tests.browser.test_account_pages import act
+from tests.conftest import wait_for
+
+pytestmark = pytest.mark.browser
+
+
+def enter_message(page, site, text: str) -> str:
+    def ready():
+        page.goto(site + "/inbox")
+        return page.locator("#entry select[name=account_id] option", has_text="南昌教育").count() > 0
+    wait_for(ready, timeout=20, interval=0.5, message="the account copy in inquiry")
+    page.fill("#entry input[name=citizen_handle]", "@青山湖居民")
+    page.fill("#entry textarea[name=text]", text)
+    page.click("#entry button[type=submit]")
+    page.wait_for_url(re.compile(r"/inbox/\d+$"))
+    return page.url
+
+
+def choose_unit(page, form: str, name: str) -> None:
+    value = page.locator(f"{form} select[name=to_unit_id] option", has_text=re.compile(f"^{name}$")).first.get_attribute("value")
+    page.select_option(f"{form} select[name=to_unit_id]", value)
+
+
+def test_a_message_is_received_replied_fed_back_and_resolved(as_person, site):
+    page = as_person("jy_caozuo")
+    enter_message(page, site, "学校门口放学时段交通拥堵，建议安排交警疏导。")
+    assert "待回复" in page.inner_text("#message h1")
+    assert "@青山湖居民" in page.inner_text("#message")  # the handling unit sees the citizen
+    assert page.locator("#deadlines .clock").count() >= 1  # the reply clock runs
+    act(page, "reply", text="您好，已收到，将协调交警部门。")
+    assert "已回复" in page.inner_text("#message h1")
+    act(page, "feedback", text="已受理，交警将于放学时段安排警力。")
+    act(page, "resolve", text="已于本周起每日安排两名交警疏导。")
+    assert "已办结" in page.inner_text("#message h1")
+    page.goto(site + "/inbox")
+    assert "已办结" in page.inner_text("#inbox")
+
+
+def test_a_transfer_is_returned_with_a_reason_and_reassigned_by_the_office(as_person, site):
+    url = enter_message(as_person("jy_caozuo"), site, "东湖区某小区电梯长期故障无人维修。")
+    office = as_person("lianxi")
+    office.goto(url)
+    assert "仅承办单位可见" in office.inner_text("#message")  # the office sees the matter, not the citizen
+    choose_unit(office, "#transfer", "东湖区")
+    office.fill("#transfer input[name=note]", "请东湖区核实处理")
+    office.click("#transfer button[type=submit]")
+    office.wait_for_url(re.compile(r"/inbox/transfers$"))
+
+    district = as_person("dh_caozuo")
+    district.goto(site + "/inbox/transfers")
+    district.click("#waiting form.return button")  # no reason: refused beside the field
+    assert "理由" in district.inner_text("main")
+    district.fill("#waiting form.return input[name=reason]", "电梯属物业管理，应由区住建部门办理")
+    district.click("#waiting form.return button")
+    district.wait_for_url(re.compile(r"/inbox/transfers$"))
+
+    office.goto(site + "/inbox/transfers")
+    assert "应由区住建部门办理" in office.inner_text("#returned")
+    assert "东湖区" in office.inner_text("#returns")
+    choose_unit(office, "#returned", "东湖区教育体育局")
+    office.click("#returned button")
+    office.wait_for_url(re.compile(r"/inbox/transfers$"))
+
+    department = as_person("dhjy_caozuo")
+    department.goto(site + "/inbox/transfers")
+    department.click("#waiting form:not(.return) button")
+    department.goto(url)
+    assert "@青山湖居民" in department.inner_text("#message")  # now the handling unit

@@ -1,0 +1,184 @@
+"""The citizens' inbox: messages by their nearest deadline with a live countdown, entry and
+import, a form for each step, category and sentiment to confirm, transfers; and the
+transfers and problem-notice desks of the county and the office."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request, url_for
+
+from govmb.contracts.inquiry import CATEGORY_NAMES, STATUS_NAMES
+from web.client import api
+from web.session import login_required, person, roles
+from web.views.forms import as_int, form_again, go, problem_of, step_answer
+
+bp = Blueprint("inbox", __name__, url_prefix="/inbox")
+STAFF = ("operator", "responsible_office", "leader", "principal_leader")
+ROUTERS = ("joint_office", "leader", "principal_leader", "responsible_office")
+ANYONE = (*STAFF, "joint_office", "supervision", "admin")
+ACTION_NAMES = {"reply": "回复网民", "feedback": "反馈受理情况", "resolve": "办结"}
+SENTIMENT_NAMES = {"positive": "正面", "neutral": "中性", "negative": "负面"}
+KIND_NAMES = {"comment": "评论", "mention": "提及", "private": "私信", "forward": "转发"}
+STATE_NAMES = {"on_time": "按时", "late": "逾期办理", "open": "未到期", "overdue": "已逾期"}
+
+
+def _get(path: str, default=None, **params):
+    r = api("inquiry", "GET", path, params=params or None)
+    return r.json() if r.status_code == 200 else default
+
+
+def _inbox_context(values=None, errors=None, message=None, report=None) -> dict:
+    me = person()
+    accounts = [a for a in _get("/api/accounts", []) if a["unit_id"] == me["unit_id"] and a["status"] == "active"]
+    return {"messages": _get("/api/messages", [], overdue="true" if request.args.get("overdue") else "false"),
+            "accounts": accounts, "values": values or {}, "errors": errors or {}, "message": message,
+            "report": report, "statuses": STATUS_NAMES, "categories": CATEGORY_NAMES, "kinds": KIND_NAMES,
+            "hot": _get("/api/messages/hot-topics", {"day": [], "week": []})}
+
+
+@bp.get("")
+@login_required(*ANYONE)
+def index():
+    return render_template("inbox/index.html", **_inbox_context())
+
+
+@bp.post("")
+@login_required(*STAFF)
+def enter():
+    form = request.form
+    body = {"account_id": as_int(form.get("account_id")) or 0, "kind": form.get("kind", ""),
+            "citizen_handle": form.get("citizen_handle", "").strip(), "citizen_contact": form.get("citizen_contact", "").strip(),
+            "text": form.get("text", "").strip()}
+    r = api("inquiry", "POST", "/api/messages", json=body)
+    if r.status_code == 201:
+        return go(url_for("inbox.detail", message_id=r.json()["id"]))
+    errors, message = problem_of(r)
+    return form_again("inbox/index.html", r.status_code, **_inbox_context(body, errors, message))
+
+
+@bp.post("/import")
+@login_required(*STAFF)
+def upload():
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        return form_again("inbox/index.html", 422, **_inbox_context(errors={"file": "请选择文件"}))
+    r = api("inquiry", "POST", "/api/messages/import",
+            data={"account_id": request.form.get("account_id", ""), "platform": request.form.get("platform", "")},
+            files={"file": (file.filename, file.read())})
+    if r.status_code == 200:
+        return render_template("inbox/index.html", **_inbox_context(report=r.json()))
+    errors, message = problem_of(r)
+    return form_again("inbox/index.html", r.status_code, **_inbox_context(errors=errors, message=message))
+
+
+def _detail(message_id: int, errors=None, failed=None, message=None) -> dict:
+    r = api("inquiry", "GET", f"/api/messages/{message_id}")
+    if r.status_code != 200:
+        abort(404)
+    m = r.json()
+    actions = {"received": ["reply"], "replied": ["feedback"], "accepted": ["resolve"], "verifying": ["resolve"]}
+    mine = m["unit_id"] == person()["unit_id"] and bool(roles() & set(STAFF))
+    return {"m": m, "actions": actions.get(m["status"], []) if mine else [], "mine": mine,
+            "can_route": bool(roles() & set(ROUTERS)) and m["status"] != "resolved",
+            "units": _get("/api/units", []), "errors": errors or {}, "failed": failed, "message": message,
+            "action_names": ACTION_NAMES, "categories": CATEGORY_NAMES, "sentiments": SENTIMENT_NAMES,
+            "kinds": KIND_NAMES, "state_names": STATE_NAMES}
+
+
+@bp.get("/<int:message_id>")
+@login_required(*ANYONE)
+def detail(message_id: int):
+    return render_template("inbox/detail.html", **_detail(message_id))
+
+
+@bp.post("/<int:message_id>/act/<action>")
+@login_required(*STAFF)
+def act(message_id: int, action: str):
+    if action not in ACTION_NAMES:
+        abort(404)
+    body = {"text": request.form.get("text", "").strip(), "needs_verification": request.form.get("needs_verification") == "yes"}
+    r = api("inquiry", "POST", f"/api/messages/{message_id}/actions/{action}", json=body)
+    return step_answer(r, action, ACTION_NAMES[action], "inbox/detail.html", "inbox/_message.html",
+                       url_for("inbox.detail", message_id=message_id),
+                       lambda errors, failed, message: _detail(message_id, errors, failed, message))
+
+
+@bp.post("/<int:message_id>/classify")
+@login_required(*STAFF)
+def classify(message_id: int):
+    r = api("inquiry", "POST", f"/api/messages/{message_id}/classify",
+            json={"category": request.form.get("category", ""), "sentiment": request.form.get("sentiment", "")})
+    return step_answer(r, "classify", "确认类别", "inbox/detail.html", "inbox/_message.html",
+                       url_for("inbox.detail", message_id=message_id),
+                       lambda errors, failed, message: _detail(message_id, errors, failed, message))
+
+
+@bp.post("/<int:message_id>/transfer")
+@login_required(*ROUTERS)
+def transfer(message_id: int):
+    r = api("inquiry", "POST", f"/api/messages/{message_id}/transfers",
+            json={"to_unit_id": as_int(request.form.get("to_unit_id")) or 0, "note": request.form.get("note", "").strip()})
+    if r.status_code == 201:
+        return go(url_for("inbox.transfers"))
+    errors, message = problem_of(r)
+    return form_again("inbox/detail.html", r.status_code, **_detail(message_id, errors, "transfer", message))
+
+
+def _transfers_context(errors=None, message=None) -> dict:
+    return {"waiting": _get("/api/transfers", [], waiting="true"), "returned": _get("/api/transfers", [], returned="true"),
+            "returns": _get("/api/transfers/returns", []), "units": _get("/api/units", []),
+            "errors": errors or {}, "message": message}
+
+
+@bp.get("/transfers")
+@login_required(*ANYONE)
+def transfers():
+    return render_template("inbox/transfers.html", **_transfers_context())
+
+
+@bp.post("/transfers/<int:transfer_id>/<verb>")
+@login_required(*ANYONE)
+def transfer_step(transfer_id: int, verb: str):
+    if verb == "answer":
+        body = {"accept": request.form.get("accept") == "yes", "reason": request.form.get("reason", "").strip()}
+    elif verb == "reassign":
+        body = {"to_unit_id": as_int(request.form.get("to_unit_id")) or 0, "note": request.form.get("note", "").strip()}
+    else:
+        abort(404)
+    r = api("inquiry", "POST", f"/api/transfers/{transfer_id}/{verb}", json=body)
+    if r.status_code in (200, 201):
+        return go(url_for("inbox.transfers"))
+    errors, message = problem_of(r)
+    return form_again("inbox/transfers.html", r.status_code, **_transfers_context(errors, message))
+
+
+def _notices_context(values=None, errors=None, message=None) -> dict:
+    return {"notices": _get("/api/notices", []), "counts": _get("/api/notices/counts", []), "units": _get("/api/units", []),
+            "can_issue": bool(roles() & set(ROUTERS)), "values": values or {}, "errors": errors or {}, "message": message}
+
+
+@bp.get("/notices")
+@login_required(*ANYONE)
+def notices():
+    return render_template("inbox/notices.html", **_notices_context())
+
+
+@bp.post("/notices")
+@login_required(*ROUTERS)
+def issue_notice():
+    form = request.form
+    body = {k: form.get(k, "").strip() for k in ("title", "importance", "kind", "content")}
+    body["unit_id"] = as_int(form.get("unit_id")) or 0
+    r = api("inquiry", "POST", "/api/notices", json=body)
+    if r.status_code == 201:
+        return go(url_for("inbox.notices"))
+    errors, message = problem_of(r)
+    return form_again("inbox/notices.html", r.status_code, **_notices_context(body, errors, message))
+
+
+@bp.post("/notices/<int:notice_id>/reply")
+@login_required(*STAFF)
+def reply_notice(notice_id: int):
+    r = api("inquiry", "POST", f"/api/notices/{notice_id}/reply", json={"reply": request.form.get("reply", "")})
+    if r.status_code == 200:
+        return go(url_for("inbox.notices"))
+    errors, message = problem_of(r)
+    return form_again("inbox/notices.html", r.status_code, **_notices_context(errors=errors, message=message))
