@@ -2,6 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from govmb.contracts.publishing import INFO_TYPES
+from govmb.schemas import StepSchema as BaseStepSchema
 from govmb.timefmt import BEIJING, BeijingDateTime
 
 
@@ -52,17 +53,10 @@ class PublicationSchema(Schema):
     recorded_by = fields.String()
 
 
-class StepSchema(Schema):
-    action = fields.String()
-    action_name = fields.String()
-    from_status = fields.String(allow_none=True)
-    to_status = fields.String()
-    actor_name = fields.String()
-    comment = fields.String()
-    channel = fields.String()
+class StepSchema(BaseStepSchema):
+    channel = fields.String()  # the fast track's
     approver = fields.String()
     approved_at = BeijingDateTime(allow_none=True)
-    at = BeijingDateTime()
 
 
 class DraftSchema(Schema):

@@ -3,6 +3,7 @@ from marshmallow import Schema, fields, pre_dump, validate
 
 from govmb.auth import ROLES
 from govmb.contracts.registry import ACCOUNT_CATEGORIES, ACCOUNT_KINDS, TEAM_ROLES, UNIT_KINDS
+from govmb.schemas import StepSchema as BaseStepSchema
 from govmb.timefmt import BEIJING, BeijingDateTime
 from services.registry.checks import RANKS
 
@@ -80,16 +81,9 @@ class PlatformSchema(Schema):
     deregistered_at = BeijingDateTime(allow_none=True)
 
 
-class StepSchema(Schema):
-    action = fields.String()
-    action_name = fields.String()
-    from_status = fields.String(allow_none=True)
-    to_status = fields.String()
-    actor_name = fields.String()
+class StepSchema(BaseStepSchema):
     actor_unit = fields.String()
-    comment = fields.String()
     detail = fields.String()
-    at = BeijingDateTime()
 
 
 class ApplicationSchema(Schema):
