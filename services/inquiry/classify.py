@@ -5,6 +5,7 @@ what the units decide. Staff always confirm or correct."""
 from __future__ import annotations
 
 import threading
+import time
 
 import jieba
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -56,12 +57,20 @@ def _train(field: str, seeds: dict[str, list[str]]):
     return model
 
 
+RECHECK_SECONDS = 30.0  # how stale a suggestion may be: it only delays what the classifier learns
+_checked: dict[str, float] = {}
+
+
 def _model(field: str, seeds: dict[str, list[str]]):
-    """The classifier, trained again whenever staff have confirmed more messages."""
-    confirmed = getattr(Message, f"{field}_confirmed")
-    version = Message.select().where(confirmed == True).count()  # noqa: E712
+    """The classifier, trained again when staff have confirmed more messages (looked at no
+    more than every RECHECK_SECONDS, so intake does not count the table on every message)."""
     with _lock:
         cached = _models.get(field)
+        if cached is not None and time.monotonic() - _checked.get(field, 0.0) < RECHECK_SECONDS:
+            return cached[1]
+        confirmed = getattr(Message, f"{field}_confirmed")
+        version = Message.select().where(confirmed == True).count()  # noqa: E712
+        _checked[field] = time.monotonic()
         if cached is None or cached[0] != version:
             _models[field] = (version, _train(field, seeds))
         return _models[field][1]

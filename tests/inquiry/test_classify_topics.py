@@ -19,7 +19,9 @@ def test_a_clear_message_gets_a_sensible_suggestion_for_staff_to_confirm(client)
                        headers=COUNTY).status_code == 403
 
 
-def test_the_suggestion_learns_from_what_staff_confirm(client):
+def test_the_suggestion_learns_from_what_staff_confirm(client, monkeypatch):
+    from services.inquiry import classify
+    monkeypatch.setattr(classify, "RECHECK_SECONDS", 0.0)  # look for new confirmations at once
     text = "共享单车乱停乱放堵塞人行道"
     before = message(client, text=text).json["category"]
     for i in range(6):  # the units keep filing this kind of message as a suggestion
