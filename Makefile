@@ -27,9 +27,10 @@ test: setup browser  ## every test: lint, unit, integration (RabbitMQ and Postgr
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-bench: setup  ## every benchmark (bus on PostgreSQL and RabbitMQ, lexicon check); writes docs/benchmarks.md
+bench: setup  ## every benchmark (bus, lexicon check, inquiry intake); writes docs/benchmarks.md
 	$(BIN)/python -m bench.bus_throughput
 	$(BIN)/python -m bench.lexicon_check
+	$(BIN)/python -m bench.inquiry_intake
 
 clean:
 	rm -rf var .pytest_cache
