@@ -8,6 +8,7 @@ CATEGORY_NAMES = {"query": "查询征询", "complaint": "投诉质疑", "report"
 SENTIMENTS = ("positive", "neutral", "negative")
 STATUS_NAMES = {"received": "待回复", "replied": "已回复，待反馈受理情况", "accepted": "已反馈受理情况",
                 "verifying": "核实研究中", "resolved": "已办结"}
+ACTION_NAMES = {"reply": "回复网民", "feedback": "反馈受理情况", "resolve": "办结"}
 DEADLINES = ("reply", "feedback", "verification")
 
 

@@ -9,6 +9,12 @@ INFO_TYPE_NAMES = {"disclosure": "主动公开信息", "central_work": "中心�
                    "hot_issue": "热点问题", "participation": "需公众知晓或参与的事项", "response": "回应投诉、咨询、求助",
                    "rumor": "澄清不实报道和谣言", "other": "其他"}
 
+# The words the service and the pages use for a draft's states and steps.
+STATUS_NAMES = {"draft": "草稿", "submitted": "待核稿", "checked": "待审批", "approved": "已审批，待发布",
+                "released": "已发布", "returned": "已退回修改", "withdrawn": "已撤回"}
+ACTION_NAMES = {"submit": "提交审核", "check": "核稿通过", "approve": "审批通过", "return": "退回修改",
+                "fast_track": "快速审批（电话/短信）", "record_publication": "登记发布", "withdraw": "撤回"}
+
 
 class PostReleased(Schema):
     """A post went out on all its platforms: what assessment counts."""

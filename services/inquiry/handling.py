@@ -11,7 +11,7 @@ from flask_smorest import abort
 from werkzeug.exceptions import Forbidden
 
 from govmb.auth import Identity
-from govmb.contracts.inquiry import STATUS_NAMES
+from govmb.contracts.inquiry import ACTION_NAMES, STATUS_NAMES
 from govmb.db import is_postgres
 from govmb.errors import Conflict
 from govmb.timefmt import utcnow
@@ -19,7 +19,6 @@ from services.inquiry import classify, workdays
 from services.inquiry.models import Account, CalendarDay, Message, MessageStep, bus, db
 
 STAFF = ("operator", "responsible_office", "leader", "principal_leader")
-ACTION_NAMES = {"reply": "回复网民", "feedback": "反馈受理情况", "resolve": "办结"}
 # action: (statuses it may start from, where it leads)
 TRANSITIONS = {
     "reply": (frozenset({"received"}), "replied"),

@@ -4,6 +4,7 @@ from flask_smorest import Blueprint, abort
 
 from govmb.account_copy import accounts_blueprint
 from govmb.auth import current_identity, in_sight, requires
+from govmb.contracts.publishing import STATUS_NAMES
 from govmb.unit_copy import units_blueprint
 from services.publishing import directives, lexicon, review
 from services.publishing import figures as monthly
@@ -58,7 +59,7 @@ def list_drafts(args):
         query = query.where(Draft.account_id == args["account_id"])
     rows = list(query.limit(500))
     for d in rows:
-        d.status_name = review.STATUS_NAMES[d.status]
+        d.status_name = STATUS_NAMES[d.status]
     return rows
 
 
@@ -212,7 +213,7 @@ def month_calendar(args):
         ((Draft.planned_at >= start) & (Draft.planned_at < end)) | ((Draft.released_at >= start) & (Draft.released_at < end)))
     rows = list(query.order_by(peewee.fn.COALESCE(Draft.released_at, Draft.planned_at)))
     for d in rows:
-        d.status_name = review.STATUS_NAMES[d.status]
+        d.status_name = STATUS_NAMES[d.status]
     return rows
 
 

@@ -12,6 +12,7 @@ from flask_smorest import abort
 from werkzeug.exceptions import Forbidden
 
 from govmb.auth import Identity
+from govmb.contracts.publishing import ACTION_NAMES, STATUS_NAMES
 from govmb.db import is_postgres
 from govmb.errors import Conflict
 from govmb.timefmt import to_beijing
@@ -20,10 +21,6 @@ from services.publishing.adapters import adapter_for
 from services.publishing.models import Account, Draft, Finding, Publication, ReviewStep, bus, db, now
 
 log = logging.getLogger(__name__)
-STATUS_NAMES = {"draft": "草稿", "submitted": "待核稿", "checked": "待审批", "approved": "已审批，待发布",
-                "released": "已发布", "returned": "已退回修改", "withdrawn": "已撤回"}
-ACTION_NAMES = {"submit": "提交审核", "check": "核稿通过", "approve": "审批通过", "return": "退回修改",
-                "fast_track": "快速审批（电话/短信）", "record_publication": "登记发布", "withdraw": "撤回"}
 STAFF = ("operator", "responsible_office", "leader", "principal_leader")
 EMERGENCY_LIMIT = dt.timedelta(hours=2)  # N11
 

@@ -4,15 +4,10 @@ import re
 
 import pytest
 
-from tests.browser.test_account_pages import act as _act
+from tests.browser.test_account_pages import act
 from tests.conftest import wait_for
 
 pytestmark = pytest.mark.browser
-
-
-def act(page, action: str, **fields) -> None:
-    """As on the account pages, but the forms live in #draft."""
-    _act(page, action, **fields)
 
 
 def choose_account(page, name: str) -> None:

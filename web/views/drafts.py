@@ -6,15 +6,13 @@ import datetime as dt
 
 from flask import Blueprint, abort, flash, render_template, request, url_for
 
-from govmb.contracts.publishing import INFO_TYPE_NAMES
+from govmb.contracts.publishing import ACTION_NAMES, INFO_TYPE_NAMES
 from web.client import api
 from web.session import login_required, person
 from web.views.forms import as_int, form_again, go, is_htmx, problem_of, step_answer
 
 bp = Blueprint("drafts", __name__, url_prefix="/drafts")
 STAFF = ("operator", "responsible_office", "leader", "principal_leader")
-ACTION_NAMES = {"submit": "提交审核", "check": "核稿通过", "approve": "审批通过", "return": "退回修改",
-                "fast_track": "快速审批（电话/短信）", "record_publication": "登记发布", "withdraw": "撤回"}
 PLATFORM_NAMES = {"xinhua": "新华网", "people": "人民网", "tencent": "腾讯网", "sina": "新浪网", "ncnews": "南昌新闻网"}
 TEXT_FIELDS = ("text", "info_type", "source", "topic", "column", "series_title", "apology")
 

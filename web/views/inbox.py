@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
 
-from govmb.contracts.inquiry import CATEGORY_NAMES, STATUS_NAMES
+from govmb.contracts.inquiry import ACTION_NAMES, CATEGORY_NAMES, STATUS_NAMES
 from web.client import api
 from web.session import login_required, person, roles
 from web.views.forms import as_int, form_again, go, problem_of, step_answer
@@ -14,7 +14,6 @@ bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 STAFF = ("operator", "responsible_office", "leader", "principal_leader")
 ROUTERS = ("joint_office", "leader", "principal_leader", "responsible_office")
 ANYONE = (*STAFF, "joint_office", "supervision", "admin")
-ACTION_NAMES = {"reply": "回复网民", "feedback": "反馈受理情况", "resolve": "办结"}
 SENTIMENT_NAMES = {"positive": "正面", "neutral": "中性", "negative": "负面"}
 KIND_NAMES = {"comment": "评论", "mention": "提及", "private": "私信", "forward": "转发"}
 STATE_NAMES = {"on_time": "按时", "late": "逾期办理", "open": "未到期", "overdue": "已逾期"}
