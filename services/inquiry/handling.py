@@ -63,7 +63,10 @@ def receive(data: dict, who: Identity, source: str) -> Message:
     if data.get("platform_message_id") and Message.select().where(
             Message.platform == data.get("platform", ""), Message.platform_message_id == data["platform_message_id"]).exists():
         raise Conflict("该平台消息已录入，不再重复录入")
-    due = workdays.deadlines(received, calendar())
+    try:
+        due = workdays.deadlines(received, calendar())
+    except ValueError:  # a date the calendars cannot place
+        abort(422, errors={"received_at": ["收到时间超出可计算的范围"]})
     category, sentiment = data.get("category"), data.get("sentiment")
     if not (category and sentiment):
         guessed = classify.suggest(data["text"])
@@ -94,6 +97,8 @@ def transition(message: Message, action: str, who: Identity, data: dict) -> Mess
     with db.atomic():
         query = Message.select().where(Message.id == message.id)
         message = (query.for_update() if is_postgres(db) else query).get()
+        if message.unit_id != who.unit_id:  # transferred meanwhile
+            raise Forbidden("须由承办单位的工作人员办理")
         if message.status not in allowed_from:
             raise Conflict(f"当前为“{STATUS_NAMES[message.status]}”，不能{ACTION_NAMES[action]}"
                            f"（须为“{'、'.join(STATUS_NAMES[s] for s in sorted(allowed_from))}”）")
@@ -126,7 +131,8 @@ def confirm(message: Message, who: Identity, category: str, sentiment: str) -> M
         message.category, message.sentiment = category, sentiment
         message.category_confirmed = message.sentiment_confirmed = True
         message.revision += 1
-        message.save()
+        message.save(only=[Message.category, Message.sentiment, Message.category_confirmed,
+                           Message.sentiment_confirmed, Message.revision])
         _record(message, "classify", message.status, who, f"{category} / {sentiment}")
         publish(message, "classified")
     return message
@@ -152,7 +158,7 @@ def enter_notice(days: list[dict], who: Identity) -> int:
                 for k, v in changes.items():
                     setattr(m, k, v)
                 m.revision += 1
-                m.save()
+                m.save(only=[getattr(Message, k) for k in changes] + [Message.revision])
                 publish(m, "deadlines_recomputed")
                 moved += 1
     return moved

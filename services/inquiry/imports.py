@@ -17,6 +17,7 @@ from govmb.messages import in_chinese
 from govmb.timefmt import BEIJING
 from services.inquiry import handling
 from services.inquiry.models import Account, Message, db
+from services.inquiry.workdays import EARLIEST
 
 MAX_ROWS = 20_000
 HEADERS = {"平台消息ID": "platform_message_id", "消息ID": "platform_message_id", "类型": "kind", "网民": "citizen_handle",
@@ -43,7 +44,8 @@ class RowSchema(Schema):
     citizen_handle = fields.String(required=True, validate=validate.Length(min=1, max=100))
     citizen_contact = fields.String(load_default="", validate=validate.Length(max=100))
     text = fields.String(required=True, validate=validate.Length(min=1, max=5000))
-    received_at = fields.AwareDateTime(required=True, default_timezone=BEIJING)
+    received_at = fields.AwareDateTime(required=True, default_timezone=BEIJING,
+                                       validate=validate.Range(min=EARLIEST, error="收到时间须在 2004 年以后"))
 
     @pre_load
     def _tidy(self, row, **_):
@@ -66,7 +68,15 @@ def read_rows(filename: str, data: bytes) -> list[dict]:
     if name.endswith(".xlsx"):
         try:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-            table = [list(r) for r in sheet.iter_rows(values_only=True)]
+            first = next(sheet.iter_rows(max_row=1, max_col=64, values_only=True), ())
+            width = max((i + 1 for i, v in enumerate(first) if v not in (None, "")), default=0)
+            table = []
+            # row by row, only as wide as the header, stopping past the limit: a file's declared
+            # dimensions can be enormous
+            for row in sheet.iter_rows(max_col=max(width, 1), values_only=True):
+                table.append(list(row))
+                if len(table) > MAX_ROWS + 1:
+                    break
         except Exception as exc:  # openpyxl raises many kinds for a broken file
             raise ImportError_(f"无法读取 XLSX 文件：{type(exc).__name__}") from exc
     elif name.endswith(".csv"):

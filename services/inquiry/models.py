@@ -89,6 +89,8 @@ class Transfer(BaseModel):
     from_unit_path = peewee.CharField(max_length=255)
     to_unit_id = peewee.IntegerField(index=True)
     to_unit_path = peewee.CharField(max_length=255, index=True)
+    previous_unit_id = peewee.IntegerField(null=True)  # who handled it before: it goes back there on a return
+    previous_unit_path = peewee.CharField(max_length=255, null=True)
     status = peewee.CharField(max_length=20, index=True)  # pending, accepted, returned, reassigned
     note = peewee.TextField(default="")  # what the sender asks
     reason = peewee.TextField(default="")  # why the unit returned it

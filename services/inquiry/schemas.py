@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from govmb.contracts.inquiry import CATEGORIES, SENTIMENTS
 from govmb.timefmt import BEIJING, BeijingDateTime
+from services.inquiry.workdays import EARLIEST
 
 
 class MessageInSchema(Schema):
@@ -14,7 +15,8 @@ class MessageInSchema(Schema):
     text = fields.String(required=True, validate=validate.Length(min=1, max=5000))
     platform = fields.String(load_default="", validate=validate.Length(max=20))
     platform_message_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
-    received_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=BEIJING)
+    received_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=BEIJING,
+                                       validate=validate.Range(min=EARLIEST, error="收到时间须在 2004 年以后"))
     category = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(CATEGORIES))
     sentiment = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(SENTIMENTS))
 

@@ -17,7 +17,8 @@ def sweep() -> int:
               ("feedback", Message.feedback_due_at, Message.fed_back_at),
               ("verification", Message.verification_due_at, Message.resolved_at))
     for name, due, done in checks:
-        missed = (Message.select().where(due.is_null(False), due < now, done.is_null())
+        # open and past due, or done after it (late work done before the sweep came by counts too)
+        missed = (Message.select().where(due.is_null(False), (done.is_null() & (due < now)) | (done > due))
                   .where(~Message.id.in_(MissedDeadline.select(MissedDeadline.message)
                                          .where(MissedDeadline.deadline == name))))
         for message in missed:

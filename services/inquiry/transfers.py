@@ -9,6 +9,7 @@ from flask_smorest import abort
 from werkzeug.exceptions import Forbidden
 
 from govmb.auth import Identity
+from govmb.db import is_postgres
 from govmb.errors import Conflict
 from govmb.timefmt import utcnow
 from services.inquiry.handling import _iso, publish
@@ -27,24 +28,34 @@ def send(message: Message, to_unit_id: int, note: str, who: Identity) -> Transfe
     """The office, or a superior of the unit now handling it, sends the message on."""
     if not who.has(*ROUTERS) or not who.may_see(message.unit_path):
         raise Forbidden("转办须由联席会议办公室或上级单位办理")
-    target = Unit.get_or_none(Unit.id == to_unit_id)
-    if target is None or not who.may_see(target.path):
-        abort(422, errors={"to_unit_id": ["承办单位不存在或不在您的管辖范围内"]})
-    if target.id == message.unit_id:
-        abort(422, errors={"to_unit_id": ["留言已在该单位办理"]})
-    if message.status == "resolved":
-        raise Conflict("已办结的留言不能转办")
+    target = _target(to_unit_id, who)
     with db.atomic():
+        query = Message.select().where(Message.id == message.id)
+        message = (query.for_update() if is_postgres(db) else query).get()  # one transfer at a time
+        if target.id == message.unit_id:
+            abort(422, errors={"to_unit_id": ["留言已在该单位办理"]})
+        if message.status == "resolved":
+            raise Conflict("已办结的留言不能转办")
         if Transfer.select().where(Transfer.message == message, Transfer.status == "pending").exists():
             raise Conflict("该留言有尚未答复的转办")
         t = Transfer.create(message=message, from_unit_id=who.unit_id, from_unit_path=who.unit_path,
-                            to_unit_id=target.id, to_unit_path=target.path, status="pending", note=note, sent_by=who.name)
+                            to_unit_id=target.id, to_unit_path=target.path, previous_unit_id=message.unit_id,
+                            previous_unit_path=message.unit_path, status="pending", note=note, sent_by=who.name)
         message.unit_id, message.unit_path = target.id, target.path  # the unit responsible now handles it
         message.revision += 1
-        message.save()
+        message.save(only=[Message.unit_id, Message.unit_path, Message.revision])
         publish(message, "transferred")
         _event(t)
     return t
+
+
+def _target(to_unit_id: int, who: Identity) -> Unit:
+    """A unit to send a message to: in the sender's sight, and not the sender's own unit (a
+    router must not take a message over, and with it the citizen's handle)."""
+    target = Unit.get_or_none(Unit.id == to_unit_id)
+    if target is None or not who.may_see(target.path) or target.id == who.unit_id:
+        abort(422, errors={"to_unit_id": ["承办单位须为您管辖范围内的其他单位"]})
+    return target
 
 
 def answer(transfer: Transfer, accept: bool, reason: str, who: Identity) -> Transfer:
@@ -60,11 +71,11 @@ def answer(transfer: Transfer, accept: bool, reason: str, who: Identity) -> Tran
         if not claimed:
             raise Conflict("该转办已答复")
         t = Transfer.get_by_id(transfer.id)
-        if not accept:  # back to whoever sent it, to decide
+        if not accept:  # back to the unit that had it, while the sender decides
             message = t.message
-            message.unit_id, message.unit_path = t.from_unit_id, t.from_unit_path
+            message.unit_id, message.unit_path = t.previous_unit_id, t.previous_unit_path
             message.revision += 1
-            message.save()
+            message.save(only=[Message.unit_id, Message.unit_path, Message.revision])
             publish(message, "transfer_returned")
         _event(t)
     return t
@@ -72,14 +83,19 @@ def answer(transfer: Transfer, accept: bool, reason: str, who: Identity) -> Tran
 
 def reassign(transfer: Transfer, to_unit_id: int, note: str, who: Identity) -> Transfer:
     """The sender decides on a return: the message goes to another unit, or back to the same one."""
-    if transfer.status != "returned":
-        raise Conflict("只有被退回的转办才需要决定")
     if who.unit_id != transfer.from_unit_id and not who.has("joint_office"):
         raise Forbidden("由转办单位或联席会议办公室决定")
+    _target(to_unit_id, who)  # a bad target changes nothing
     with db.atomic():
-        Transfer.update(status="reassigned").where(Transfer.id == transfer.id).execute()
+        decided = (Transfer.update(status="reassigned").where(Transfer.id == transfer.id, Transfer.status == "returned")
+                   .execute())
+        if not decided:
+            raise Conflict("只有被退回、尚未决定的转办才需要决定")
         _event(Transfer.get_by_id(transfer.id))
-    return send(Message.get_by_id(transfer.message_id), to_unit_id, note, who)
+        message = Message.get_by_id(transfer.message_id)
+        if message.unit_id == to_unit_id:  # the office decides it stays where it is
+            return Transfer.get_by_id(transfer.id)
+        return send(message, to_unit_id, note, who)
 
 
 def returns_by_unit(path: str | None = None) -> list[dict]:

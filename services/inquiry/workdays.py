@@ -17,6 +17,8 @@ from lunardate import LunarDate
 
 from govmb.timefmt import BEIJING
 
+EARLIEST = dt.datetime(2004, 1, 1, tzinfo=BEIJING)  # the first year chinesecalendar knows
+
 
 def _qingming(year: int) -> dt.date:
     """The Qingming solar term (4 or 5 April), by the usual formula for 2000–2099."""

@@ -72,3 +72,16 @@ def test_only_the_units_own_accounts_take_imports(client):
         r = upload(client, "export.csv", (HEADER + GOOD).encode("utf-8"), headers=headers, account_id=account_id)
         assert r.status_code == 422 and "本单位账号" in r.json["errors"]["account_id"][0]
     assert Message.select().count() == 0
+
+
+def test_a_tiny_xlsx_declaring_a_huge_sheet_is_read_only_as_wide_and_long_as_needed(client):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["平台消息ID", "类型", "网民", "联系方式", "内容", "时间"])
+    sheet.append(["x-1", "评论", "@甲", "", "内容", "2026-10-09 11:00"])
+    sheet.cell(row=1_048_576, column=16_384, value="far away")  # the sheet now claims A1:XFD1048576
+    data = io.BytesIO()
+    book.save(data)
+    r = upload(client, "huge.xlsx", data.getvalue())
+    assert r.status_code == 422 and "至多导入" in r.json["errors"]["file"][0]  # refused after 20,001 rows, not a million
+    assert Message.select().count() == 0

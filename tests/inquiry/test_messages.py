@@ -108,3 +108,17 @@ def test_a_correction_to_a_known_year_moves_the_deadline_too(client):
     assert r.json == {"recomputed": 1}
     again = client.get(f"/api/messages/{m['id']}", headers=DEPT_STAFF).json
     assert again["feedback_due_at"] == "2026-10-13T00:00:00+08:00"  # the 3rd working day is now Monday 12 October
+
+
+def test_work_done_late_before_the_sweep_came_is_still_reported(client, app):
+    old = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=30)).isoformat()
+    m = message(client, received_at=old).json
+    act(client, m["id"], "reply", text="晚了的回复")  # replied six hours late, before any sweep ran
+    with app.app_context():
+        assert sweep() == 1
+        assert sweep() == 0
+
+
+def test_a_date_before_2004_is_refused_not_a_500(client):
+    r = message(client, received_at="1850-01-01T10:00:00+08:00")
+    assert r.status_code == 422 and "2004" in r.json["errors"]["received_at"][0]

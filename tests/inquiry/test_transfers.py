@@ -15,13 +15,17 @@ def answer(client, tid, headers, accept, reason=""):
     return client.post(f"/api/transfers/{tid}/answer", json={"accept": accept, "reason": reason}, headers=headers)
 
 
-def test_a_transfer_is_returned_with_a_reason_and_reassigned_by_the_office(client, app):
+def make_units(app):
     with app.app_context():
         from govmb.unit_copy import apply_unit_changed
         from services.inquiry.models import Unit
         for uid, path in ((3, "/1/3/"), (4, "/1/3/4/"), (5, "/1/5/")):
             apply_unit_changed(Unit)({"id": uid, "name": f"单位{uid}", "kind": "department",
                                       "parent_id": 1, "path": path, "revision": 1}, None)
+
+
+def test_a_transfer_is_returned_with_a_reason_and_reassigned_by_the_office(client, app):
+    make_units(app)
     m = message(client, received_at="2026-09-30T10:00:00+08:00").json
     due = m["feedback_due_at"]
     assert transfer(client, m["id"], 5, DEPT_STAFF).status_code == 403  # an operator does not route
@@ -36,20 +40,31 @@ def test_a_transfer_is_returned_with_a_reason_and_reassigned_by_the_office(clien
     r = answer(client, t["id"], OTHER, False, "路灯属市政部门管理，不属本单位职责")
     assert r.json["status"] == "returned"
     assert answer(client, t["id"], OTHER, True).status_code == 409  # answered once
-    assert Message.get_by_id(m["id"]).unit_id == 2  # back with the office, to decide
+    assert Message.get_by_id(m["id"]).unit_id == 4  # back with the unit that had it, while the office decides
+    assert client.get(f"/api/messages/{m['id']}", headers=JOINT).json["citizen_handle"] is None  # never the office
 
     waiting = client.get("/api/transfers?returned=true", headers=JOINT).json
     assert [x["id"] for x in waiting] == [t["id"]]
-    again = client.post(f"/api/transfers/{t['id']}/reassign", json={"to_unit_id": 4, "note": "仍请东湖办理"},
+    bad = client.post(f"/api/transfers/{t['id']}/reassign", json={"to_unit_id": 999}, headers=JOINT)
+    assert bad.status_code == 422  # a bad target changes nothing: the return still waits for a decision
+    assert [x["id"] for x in client.get("/api/transfers?returned=true", headers=JOINT).json] == [t["id"]]
+    again = client.post(f"/api/transfers/{t['id']}/reassign", json={"to_unit_id": 3, "note": "请东湖区办理"},
                         headers=JOINT)
     assert again.status_code == 201
-    assert answer(client, again.json["id"], DEPT_STAFF, True).json["status"] == "accepted"
-    final = client.get(f"/api/messages/{m['id']}", headers=DEPT_STAFF).json
-    assert final["feedback_due_at"] == due  # the clock did not restart
+    assert answer(client, again.json["id"], COUNTY, True).json["status"] == "accepted"
+    final = client.get(f"/api/messages/{m['id']}", headers=COUNTY).json
+    assert final["feedback_due_at"] == due and final["citizen_handle"] == "@东湖居民"  # the clock did not restart
     assert client.get("/api/transfers/returns", headers=JOINT).json == [{"unit_id": 5, "unit_name": "单位5", "returns": 1}]
     kinds = [e.body for e in bus.Outbox.select() if e.event_type == "inquiry.transfer.changed"]
     assert [k.split('"status":"')[1].split('"')[0] for k in kinds] == ["pending", "returned", "reassigned", "pending",
                                                                        "accepted"]
+
+
+def test_a_router_may_not_take_a_message_over_to_its_own_unit(client, app):
+    make_units(app)
+    m = message(client).json
+    r = transfer(client, m["id"], 3, COUNTY)
+    assert r.status_code == 422 and "其他单位" in r.json["errors"]["to_unit_id"][0]
 
 
 def test_a_county_routes_only_what_it_can_see(client, app):
