@@ -13,6 +13,16 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
+def stored(value: dt.datetime) -> dt.datetime:
+    """An aware time as stored: naive UTC (a naive one is taken as stored already)."""
+    return value.astimezone(dt.timezone.utc).replace(tzinfo=None) if value.tzinfo else value
+
+
+def iso_utc(value: dt.datetime | None) -> str | None:
+    """A stored time as ISO 8601 with its offset, for events."""
+    return value.replace(tzinfo=dt.timezone.utc).isoformat() if value else None
+
+
 def to_beijing(value: dt.datetime | None) -> dt.datetime | None:
     if value is None:
         return None

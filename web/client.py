@@ -37,3 +37,9 @@ def client(service: str) -> ServiceClient:
 def api(service: str, method: str, path: str, **kwargs) -> requests.Response:
     """A call as the signed-in person."""
     return client(service).call(method, path, session.get("token"), **kwargs)
+
+
+def get_json(service: str, path: str, default=None, **params):
+    """The JSON a service answers to a GET as the signed-in person, or `default` if it refuses."""
+    r = api(service, "GET", path, params=params or None)
+    return r.json() if r.status_code == 200 else default

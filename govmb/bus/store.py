@@ -10,7 +10,7 @@ import peewee
 from govmb.bus.message import Message
 from govmb.context import get_correlation_id
 from govmb.contracts import contract, validate_outgoing
-from govmb.timefmt import utcnow
+from govmb.timefmt import iso_utc, utcnow
 
 MESSAGE_ID_MAX = 64  # our ids are UUIDs; a foreign producer's may be longer, up to this
 
@@ -92,7 +92,7 @@ class BusStore:
     def to_message(self, row) -> Message:
         return Message(message_id=row.message_id, event_type=row.event_type, version=row.version,
                        body=row.body, producer=self.service,
-                       occurred_at=row.created_at.replace(tzinfo=dt.timezone.utc).isoformat(),
+                       occurred_at=iso_utc(row.created_at),
                        correlation_id=row.correlation_id)
 
     # consumer side -------------------------------------------------------

@@ -14,7 +14,7 @@ from govmb.auth import Identity
 from govmb.contracts.inquiry import ACTION_NAMES, STATUS_NAMES
 from govmb.db import is_postgres
 from govmb.errors import Conflict
-from govmb.timefmt import utcnow
+from govmb.timefmt import iso_utc, stored, utcnow
 from services.inquiry import classify, workdays
 from services.inquiry.models import Account, CalendarDay, Message, MessageStep, bus, db
 
@@ -31,18 +31,14 @@ def calendar() -> workdays.WorkCalendar:
     return workdays.WorkCalendar({d.day: d.workday for d in CalendarDay.select()})
 
 
-def _iso(value: dt.datetime | None) -> str | None:
-    return value.replace(tzinfo=dt.timezone.utc).isoformat() if value else None
-
-
 def publish(message: Message, step: str) -> None:
     bus.emit("inquiry.message.changed", {
         "id": message.id, "account_id": message.account_id, "unit_id": message.unit_id,
         "unit_path": message.unit_path, "category": message.category, "sentiment": message.sentiment,
-        "status": message.status, "step": step, "received_at": _iso(message.received_at),
-        "replied_at": _iso(message.replied_at), "fed_back_at": _iso(message.fed_back_at),
-        "resolved_at": _iso(message.resolved_at), "reply_due_at": _iso(message.reply_due_at),
-        "feedback_due_at": _iso(message.feedback_due_at), "verification_due_at": _iso(message.verification_due_at),
+        "status": message.status, "step": step, "received_at": iso_utc(message.received_at),
+        "replied_at": iso_utc(message.replied_at), "fed_back_at": iso_utc(message.fed_back_at),
+        "resolved_at": iso_utc(message.resolved_at), "reply_due_at": iso_utc(message.reply_due_at),
+        "feedback_due_at": iso_utc(message.feedback_due_at), "verification_due_at": iso_utc(message.verification_due_at),
         "revision": message.revision})
 
 
@@ -57,7 +53,7 @@ def receive(data: dict, who: Identity, source: str) -> Message:
     if account is None or not who.may_see(account.unit_path):
         abort(422, errors={"account_id": ["账号不存在或不在您的管辖范围内"]})
     received = data.get("received_at")
-    received = received.astimezone(dt.timezone.utc).replace(tzinfo=None) if received else utcnow()
+    received = stored(received) if received else utcnow()
     if received > utcnow() + dt.timedelta(minutes=5):
         abort(422, errors={"received_at": ["收到时间不能晚于现在"]})
     if data.get("platform_message_id") and Message.select().where(

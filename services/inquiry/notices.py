@@ -9,8 +9,7 @@ from werkzeug.exceptions import Forbidden
 
 from govmb.auth import Identity
 from govmb.errors import Conflict
-from govmb.timefmt import utcnow
-from services.inquiry.handling import _iso
+from govmb.timefmt import iso_utc, utcnow
 from services.inquiry.models import ProblemNotice, Unit, bus, db
 
 ISSUERS = ("joint_office", "leader", "principal_leader", "responsible_office")
@@ -19,7 +18,7 @@ ISSUERS = ("joint_office", "leader", "principal_leader", "responsible_office")
 def _event(n: ProblemNotice) -> None:
     bus.emit("inquiry.notice.changed", {
         "notice_id": n.id, "unit_id": n.unit_id, "unit_path": n.unit_path, "importance": n.importance, "kind": n.kind,
-        "status": n.status, "issued_at": _iso(n.issued_at), "replied_at": _iso(n.replied_at)})
+        "status": n.status, "issued_at": iso_utc(n.issued_at), "replied_at": iso_utc(n.replied_at)})
 
 
 def issue(data: dict, who: Identity) -> ProblemNotice:

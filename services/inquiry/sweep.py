@@ -6,8 +6,7 @@ row, and only the claimant reports it.
 """
 from __future__ import annotations
 
-from govmb.timefmt import utcnow
-from services.inquiry.handling import _iso
+from govmb.timefmt import iso_utc, utcnow
 from services.inquiry.models import Message, MissedDeadline, bus, db
 
 
@@ -29,7 +28,7 @@ def sweep() -> int:
                 if db.execute(claim).rowcount == 1:  # another sweep got there first: nothing to say
                     bus.emit("inquiry.message.overdue", {
                         "message_id": message.id, "unit_id": message.unit_id, "unit_path": message.unit_path,
-                        "deadline": name, "due_at": _iso(due_at)})
+                        "deadline": name, "due_at": iso_utc(due_at)})
                     reported += 1
     return reported
 

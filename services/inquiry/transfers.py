@@ -11,8 +11,8 @@ from werkzeug.exceptions import Forbidden
 from govmb.auth import Identity
 from govmb.db import is_postgres
 from govmb.errors import Conflict
-from govmb.timefmt import utcnow
-from services.inquiry.handling import _iso, publish
+from govmb.timefmt import iso_utc, utcnow
+from services.inquiry.handling import publish
 from services.inquiry.models import Message, Transfer, Unit, bus, db
 
 ROUTERS = ("joint_office", "leader", "principal_leader", "responsible_office")
@@ -21,7 +21,7 @@ ROUTERS = ("joint_office", "leader", "principal_leader", "responsible_office")
 def _event(t: Transfer) -> None:
     bus.emit("inquiry.transfer.changed", {
         "transfer_id": t.id, "message_id": t.message_id, "from_unit_id": t.from_unit_id, "to_unit_id": t.to_unit_id,
-        "to_unit_path": t.to_unit_path, "status": t.status, "reason": t.reason, "at": _iso(t.answered_at or t.sent_at)})
+        "to_unit_path": t.to_unit_path, "status": t.status, "reason": t.reason, "at": iso_utc(t.answered_at or t.sent_at)})
 
 
 def send(message: Message, to_unit_id: int, note: str, who: Identity) -> Transfer:

@@ -10,8 +10,9 @@ from werkzeug.exceptions import Forbidden
 
 from govmb.auth import Identity
 from govmb.errors import Conflict
+from govmb.timefmt import iso_utc, stored
 from services.publishing.models import Account, Directive, DirectiveTarget, Draft, bus, db, now
-from services.publishing.review import STAFF, _iso, _utc
+from services.publishing.review import STAFF
 
 
 def issue(data: dict, who: Identity) -> Directive:
@@ -19,7 +20,7 @@ def issue(data: dict, who: Identity) -> Directive:
     lead = Draft.get_or_none(Draft.id == data["lead_draft_id"])
     if lead is None or lead.status != "released":
         errors["lead_draft_id"] = "须选择一条已发布的信息作为统一口径的源头"
-    due = _utc(data["due_at"])
+    due = stored(data["due_at"])
     if due <= now():
         errors["due_at"] = "转发时限须晚于现在"
     query = Account.select().where(Account.status == "active", Account.kind != "private")
@@ -38,7 +39,7 @@ def issue(data: dict, who: Identity) -> Directive:
         DirectiveTarget.insert_many([{"directive": directive.id, "account_id": a.id, "unit_id": a.unit_id,
                                       "unit_path": a.unit_path} for a in targets]).execute()
         bus.emit("publishing.directive.issued", {"directive_id": directive.id, "title": directive.title,
-                                                 "lead_draft_id": lead.id, "due_at": _iso(due),
+                                                 "lead_draft_id": lead.id, "due_at": iso_utc(due),
                                                  "account_ids": [a.id for a in targets]})
     return directive
 
@@ -60,7 +61,7 @@ def forward(directive: Directive, account_id: int, url: str, who: Identity) -> D
         target = DirectiveTarget.get_by_id(target.id)
         bus.emit("publishing.directive.forwarded", {
             "directive_id": directive.id, "account_id": account_id, "unit_id": target.unit_id,
-            "unit_path": target.unit_path, "forwarded_at": _iso(target.forwarded_at),
+            "unit_path": target.unit_path, "forwarded_at": iso_utc(target.forwarded_at),
             "on_time": target.forwarded_at <= directive.due_at})
     return target
 

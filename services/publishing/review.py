@@ -15,7 +15,7 @@ from govmb.auth import Identity
 from govmb.contracts.publishing import ACTION_NAMES, STATUS_NAMES
 from govmb.db import is_postgres
 from govmb.errors import Conflict
-from govmb.timefmt import to_beijing
+from govmb.timefmt import iso_utc, stored, to_beijing
 from services.publishing import checks, lexicon
 from services.publishing.adapters import adapter_for
 from services.publishing.models import Account, Draft, Finding, Publication, ReviewStep, bus, db, now
@@ -38,14 +38,6 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None, tuple[str, ...]]] = {
 
 def _invalid(errors: dict[str, str]):
     abort(422, errors={k: [v] for k, v in errors.items()})
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    return value.replace(tzinfo=dt.timezone.utc).isoformat() if value else None
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    return value.astimezone(dt.timezone.utc).replace(tzinfo=None) if value.tzinfo else value
 
 
 def _record(draft: Draft, action: str, from_status: str | None, who: Identity, comment: str = "", **extra) -> None:
@@ -74,7 +66,7 @@ def _fields(draft: Draft, data: dict, account: Account) -> None:
     event_at = data.get("event_at")
     if event_at is not None and data.get("info_type") != "emergency":
         errors["info_type"] = "填写了突发事件发生时间，信息类型须为“突发事件及处置”"
-    if event_at is not None and _utc(event_at) > dt.datetime.now(dt.timezone.utc).replace(tzinfo=None):
+    if event_at is not None and stored(event_at) > dt.datetime.now(dt.timezone.utc).replace(tzinfo=None):
         errors["event_at"] = "事件发生时间不能晚于现在"
     if data.get("corrects_id"):
         original = Draft.get_or_none(Draft.id == data["corrects_id"])
@@ -90,8 +82,8 @@ def _fields(draft: Draft, data: dict, account: Account) -> None:
             setattr(draft, field, data[field])
     draft.media = json.dumps(data.get("media") or [], ensure_ascii=False)
     draft.platforms = json.dumps(list(dict.fromkeys(chosen)))
-    draft.event_at = _utc(event_at) if event_at else None
-    draft.planned_at = _utc(data["planned_at"]) if data.get("planned_at") else None
+    draft.event_at = stored(event_at) if event_at else None
+    draft.planned_at = stored(data["planned_at"]) if data.get("planned_at") else None
     draft.due_at = draft.event_at + EMERGENCY_LIMIT if draft.event_at else None
     draft.corrects = data.get("corrects_id")
 
@@ -222,9 +214,10 @@ def _separate_duties(draft: Draft, who: Identity, earlier: tuple[str, ...]) -> N
 
 def _still_clean(draft: Draft) -> None:
     """The lexicon may have grown since submission: what blocks now blocks still."""
-    blocking = [h for h in run_checks(draft) if h.severity == "block"]
+    hits = run_checks(draft)
+    blocking = [h for h in hits if h.severity == "block"]
     if blocking:
-        _save_findings(draft.id, run_checks(draft))
+        _save_findings(draft.id, hits)
         raise Conflict("稿件现有必须修改的问题：" + "；".join(h.message for h in blocking[:3]))
 
 
@@ -245,11 +238,11 @@ def _fast_track(draft: Draft, data: dict) -> dict:
     if data.get("approver_id") not in leaders:
         errors["approver_id"] = f"审批人须为本账号的分管领导：{'、'.join(leaders.values()) or '（团队中无分管领导）'}"
     when = data.get("approved_at")
-    if when is None or not (draft.submitted_at <= _utc(when) <= dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)):
+    if when is None or not (draft.submitted_at <= stored(when) <= dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)):
         errors["approved_at"] = "请填写领导同意的时间：在提交审核之后，不晚于现在"
     if errors:
         _invalid(errors)
-    return {"channel": data["channel"], "approver": leaders[data["approver_id"]], "approved_at": _utc(when)}
+    return {"channel": data["channel"], "approver": leaders[data["approver_id"]], "approved_at": stored(when)}
 
 
 def _publish(draft: Draft, data: dict, who: Identity) -> str:
@@ -294,9 +287,9 @@ def _released_event(draft: Draft) -> dict:
     on_time = None if draft.due_at is None else draft.released_at <= draft.due_at
     return {"draft_id": draft.id, "account_id": draft.account_id, "unit_id": draft.unit_id,
             "unit_path": draft.unit_path, "original": draft.original, "info_type": draft.info_type,
-            "platforms": json.loads(draft.platforms), "released_at": _iso(draft.released_at),
+            "platforms": json.loads(draft.platforms), "released_at": iso_utc(draft.released_at),
             "fast_track": draft.fast_track, "correction_of": draft.corrects_id,
-            "emergency_event_at": _iso(draft.event_at), "emergency_on_time": on_time}
+            "emergency_event_at": iso_utc(draft.event_at), "emergency_on_time": on_time}
 
 
 # -------------------------------------------------------------------------- views

@@ -18,6 +18,7 @@ from govmb.auth import Identity
 from govmb.contracts.registry import ACTION_NAMES, STATUS_NAMES
 from govmb.db import is_postgres
 from govmb.errors import Conflict
+from govmb.timefmt import iso_utc, stored
 from services.registry import checks
 from services.registry.models import (
     Account,
@@ -61,10 +62,6 @@ def _invalid(errors: dict[str, str]):
     abort(422, errors={k: [v] for k, v in errors.items()})
 
 
-def _iso(value: dt.datetime | None) -> str | None:
-    return value.replace(tzinfo=dt.timezone.utc).isoformat() if value else None
-
-
 def snapshot(account: Account) -> dict:
     return {
         "id": account.id, "unit_id": account.unit_id, "unit_path": account.unit.path, "name": account.name,
@@ -73,7 +70,7 @@ def snapshot(account: Account) -> dict:
                       for p in account.platforms.order_by(AccountPlatform.platform)],
         "team": [{"person_id": m.person_id, "name": m.person.name, "role": m.role}
                  for m in account.team.join(Person).order_by(TeamMember.id)],
-        "activated_at": _iso(account.activated_at), "closed_at": _iso(account.closed_at),
+        "activated_at": iso_utc(account.activated_at), "closed_at": iso_utc(account.closed_at),
         "revision": account.revision,
     }
 
@@ -315,7 +312,7 @@ def update_security(account: Account, actor: Person, who: Identity, data: dict) 
         record.credential_holder = holder
         record.devices = json.dumps(data.get("devices") or [], ensure_ascii=False)
         if changed:
-            record.password_changed_at = changed.astimezone(dt.timezone.utc).replace(tzinfo=None)
+            record.password_changed_at = stored(changed)
         record.updated_at = now()
         record.save()
         _record(account, "update_security", account.status, actor, data.get("comment", ""),
@@ -352,6 +349,6 @@ def detail(account: Account, actor: Person, who: Identity) -> Account:
     record = SecurityRecord.get_or_none(SecurityRecord.account == account)
     account.security_view = None if record is None else {
         "credential_holder": record.credential_holder.name, "devices": json.loads(record.devices),
-        "password_changed_at": _iso(record.password_changed_at)}
+        "password_changed_at": iso_utc(record.password_changed_at)}
     account.available_actions = available_actions(account, actor, who)
     return account

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, render_template, request, url_for
 
 from govmb.contracts.registry import ACTION_NAMES, CATEGORY_NAMES, KIND_NAMES, TEAM_ROLE_NAMES
-from web.client import api
+from web.client import api, get_json
 from web.session import login_required, person
 from web.views.forms import as_int, form_again, go, is_htmx, problem_of, step_answer
 
@@ -15,23 +15,19 @@ ACTION_FIELDS = ("comment", "platform", "handle", "url", "reason", "notice_url",
                  "mechanism", "exception_reason")
 
 
-def _json(response, default=None):
-    return response.json() if response.status_code == 200 else default
-
-
 @bp.get("")
 @login_required(*STAFF)
 def index():
-    rows = _json(api("registry", "GET", "/api/accounts"), [])
+    rows = get_json("registry", "/api/accounts", [])
     return render_template("accounts/index.html", accounts=rows, kinds=KIND_NAMES)
 
 
 def _form_context(values: dict, errors: dict, message: str | None) -> dict:
     me = person()
-    people = _json(api("registry", "GET", "/api/people"), [])
+    people = get_json("registry", "/api/people", [])
     return {"values": values, "errors": errors, "message": message, "kinds": KIND_NAMES,
             "categories": CATEGORY_NAMES, "roles": TEAM_ROLE_NAMES,
-            "platforms": _json(api("registry", "GET", "/api/accounts/platforms"), []),
+            "platforms": get_json("registry", "/api/accounts/platforms", []),
             "people": [p for p in people if p["unit_id"] == me["unit_id"]] or people}
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request, url_for
 
 from govmb.contracts.inquiry import ACTION_NAMES, CATEGORY_NAMES, STATUS_NAMES
-from web.client import api
+from web.client import api, get_json
 from web.session import login_required, person, roles
 from web.views.forms import as_int, form_again, go, problem_of, step_answer
 
@@ -20,8 +20,7 @@ STATE_NAMES = {"on_time": "按时", "late": "逾期办理", "open": "未到期",
 
 
 def _get(path: str, default=None, **params):
-    r = api("inquiry", "GET", path, params=params or None)
-    return r.json() if r.status_code == 200 else default
+    return get_json("inquiry", path, default, **params)
 
 
 def _inbox_context(values=None, errors=None, message=None, report=None) -> dict:
