@@ -10,6 +10,8 @@ STATUS_NAMES = {"received": "待回复", "replied": "已回复，待反馈受理
                 "verifying": "核实研究中", "resolved": "已办结"}
 ACTION_NAMES = {"reply": "回复网民", "feedback": "反馈受理情况", "resolve": "办结"}
 DEADLINES = ("reply", "feedback", "verification")
+KINDS = ("comment", "mention", "private", "forward")
+KIND_NAMES = {"comment": "评论", "mention": "@提及", "private": "私信", "forward": "转发"}
 
 
 class MessageSnapshot(Schema):
@@ -30,6 +32,7 @@ class MessageSnapshot(Schema):
     feedback_due_at = fields.String(required=True)
     verification_due_at = fields.String(required=True, allow_none=True)
     revision = fields.Integer(required=True)
+    kind = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(KINDS))  # added within version 1
 
 
 class DeadlineMissed(Schema):

@@ -16,8 +16,18 @@ ACTION_NAMES = {"submit": "提交审核", "check": "核稿通过", "approve": "�
                 "fast_track": "快速审批（电话/短信）", "record_publication": "登记发布", "withdraw": "撤回"}
 
 
+class ReviewRecord(Schema):
+    """One step of a post's review (X20.4: the monthly archive keeps the approval records)."""
+    action = fields.String(required=True)
+    actor_name = fields.String(required=True)
+    at = fields.String(required=True)
+    comment = fields.String(load_default="")
+    channel = fields.String(load_default="")  # fast track: phone, sms
+    approver = fields.String(load_default="")  # fast track: who approved
+
+
 class PostReleased(Schema):
-    """A post went out on all its platforms: what assessment counts."""
+    """A post went out on all its platforms: what assessment counts and files."""
     draft_id = fields.Integer(required=True)
     account_id = fields.Integer(required=True)
     unit_id = fields.Integer(required=True)
@@ -30,6 +40,9 @@ class PostReleased(Schema):
     correction_of = fields.Integer(required=True, allow_none=True)
     emergency_event_at = fields.String(required=True, allow_none=True)
     emergency_on_time = fields.Boolean(required=True, allow_none=True)
+    # Added within version 1 (a consumer of an older payload reads them as empty):
+    text = fields.String(load_default="")
+    reviews = fields.List(fields.Nested(ReviewRecord), load_default=list)
 
 
 class MonthlyFigures(Schema):

@@ -39,7 +39,7 @@ def publish(message: Message, step: str) -> None:
         "replied_at": iso_utc(message.replied_at), "fed_back_at": iso_utc(message.fed_back_at),
         "resolved_at": iso_utc(message.resolved_at), "reply_due_at": iso_utc(message.reply_due_at),
         "feedback_due_at": iso_utc(message.feedback_due_at), "verification_due_at": iso_utc(message.verification_due_at),
-        "revision": message.revision})
+        "revision": message.revision, "kind": message.kind})
 
 
 def _record(message: Message, action: str, from_status: str | None, who: Identity, comment: str = "") -> None:

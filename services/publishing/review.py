@@ -289,7 +289,10 @@ def _released_event(draft: Draft) -> dict:
             "unit_path": draft.unit_path, "original": draft.original, "info_type": draft.info_type,
             "platforms": json.loads(draft.platforms), "released_at": iso_utc(draft.released_at),
             "fast_track": draft.fast_track, "correction_of": draft.corrects_id,
-            "emergency_event_at": iso_utc(draft.event_at), "emergency_on_time": on_time}
+            "emergency_event_at": iso_utc(draft.event_at), "emergency_on_time": on_time, "text": draft.text,
+            "reviews": [{"action": s.action, "actor_name": s.actor_name, "at": iso_utc(s.at), "comment": s.comment,
+                         "channel": s.channel, "approver": s.approver}
+                        for s in draft.steps.order_by(ReviewStep.id)]}
 
 
 # -------------------------------------------------------------------------- views
