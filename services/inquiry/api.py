@@ -12,12 +12,14 @@ from services.inquiry import notices as notices_logic
 from services.inquiry.models import Account, Message, ProblemNotice, Transfer, Unit
 from services.inquiry.schemas import (
     ActionSchema,
+    CalendarYearSchema,
     ClassifySchema,
     ImportFileSchema,
     ImportFormSchema,
     MessageInSchema,
     MessageQuerySchema,
     MessageSchema,
+    NoticeCompleteSchema,
     NoticeInSchema,
     NoticeReplySchema,
     NoticeSchema,
@@ -26,6 +28,7 @@ from services.inquiry.schemas import (
     TransferInSchema,
     TransferQuerySchema,
     TransferSchema,
+    valid_year,
 )
 
 messages = Blueprint("messages", __name__, url_prefix="/api/messages", description="网民留言、评论、私信与办理时限")
@@ -131,8 +134,37 @@ def take_action(data, message_id, action):
 @notices.arguments(NoticeSchema)
 @notices.response(200)
 def enter_notice(data):
-    """录入放假安排（放假日、调休上班日）；未办结留言的期限随之重算"""
+    """录入放假安排（放假日、调休上班日）；未办结留言的期限随之重算。录入部分日期不等于该年安排已完整：
+    全部录入后请用 PUT /api/calendar-years/{year} 标明，此前该年的期限仍为暂定"""
     return {"recomputed": handling.enter_notice(data["days"], current_identity())}
+
+
+years = Blueprint("calendar_years", __name__, url_prefix="/api/calendar-years",
+                  description="各年放假安排：是否已全部录入（未全部录入的年份，期限为暂定）")
+
+
+def _year_or_422(year: int) -> int:
+    if not valid_year(year):
+        abort(422, errors={"year": ["年份须在 2004 至 2099 之间"]})
+    return year
+
+
+@years.route("/<int:year>")
+@requires()
+@years.response(200, CalendarYearSchema)
+def get_year(year):
+    """某年的工作日从何而来：chinesecalendar 收录、办公室已录入完整安排，或暂定；以及办公室录入的日期"""
+    return handling.year_status(_year_or_422(year))
+
+
+@years.route("/<int:year>", methods=["PUT"])
+@requires("joint_office", "admin")
+@years.arguments(NoticeCompleteSchema)
+@years.response(200, CalendarYearSchema)
+def set_year(data, year):
+    """标明该年放假安排已全部录入（或撤回）：此后该年的期限不再是暂定；未办结留言的期限随之重算"""
+    recomputed = handling.set_notice_complete(_year_or_422(year), data["notice_complete"], current_identity())
+    return {**handling.year_status(year), "recomputed": recomputed}
 
 
 transfers_bp = Blueprint("transfers", __name__, url_prefix="/api", description="转办：接收、退回与改派")
@@ -247,4 +279,4 @@ def notice_counts():
     return notices_logic.counts(None if who.sees_all else who.unit_path)
 
 
-BLUEPRINTS = [units_blueprint(Unit), accounts_blueprint(Account), messages, notices, transfers_bp, problem_notices]
+BLUEPRINTS = [units_blueprint(Unit), accounts_blueprint(Account), messages, notices, years, transfers_bp, problem_notices]

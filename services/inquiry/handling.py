@@ -16,7 +16,7 @@ from govmb.db import is_postgres
 from govmb.errors import Conflict
 from govmb.timefmt import iso_utc, stored, utcnow
 from services.inquiry import classify, workdays
-from services.inquiry.models import Account, CalendarDay, Message, MessageStep, bus, db
+from services.inquiry.models import Account, CalendarDay, CalendarYear, Message, MessageStep, bus, db
 
 STAFF = ("operator", "responsible_office", "leader", "principal_leader")
 # action: (statuses it may start from, where it leads)
@@ -28,7 +28,8 @@ TRANSITIONS = {
 
 
 def calendar() -> workdays.WorkCalendar:
-    return workdays.WorkCalendar({d.day: d.workday for d in CalendarDay.select()})
+    complete = [y.year for y in CalendarYear.select().where(CalendarYear.notice_complete)]
+    return workdays.WorkCalendar({d.day: d.workday for d in CalendarDay.select()}, complete)
 
 
 def publish(message: Message, step: str) -> None:
@@ -135,28 +136,56 @@ def confirm(message: Message, who: Identity, category: str, sentiment: str) -> M
 
 
 def enter_notice(days: list[dict], who: Identity) -> int:
-    """The office enters a year's notice; every open deadline is computed again (the clock
-    still runs from receipt). The number of messages whose deadlines moved."""
-    moved = 0
+    """The office enters days of a year's notice (or corrects one); every open deadline is
+    computed again (the clock still runs from receipt). The number of messages whose
+    deadlines moved. Entering days does not make a year's notice complete: see
+    `set_notice_complete`."""
     with db.atomic():
         for d in days:
             (CalendarDay.insert(day=d["day"], workday=d["workday"], entered_by=who.name)
              .on_conflict(conflict_target=[CalendarDay.day],
                           update={CalendarDay.workday: d["workday"], CalendarDay.entered_by: who.name})
              .execute())
-        cal = calendar()
-        for m in Message.select().where(Message.status != "resolved"):
-            due = workdays.deadlines(m.received_at, cal, verification=m.verification_due_at is not None)
-            changes = {"feedback_due_at": due["feedback_due_at"], "provisional": due["provisional"]}
-            if m.verification_due_at is not None:
-                changes["verification_due_at"] = due["verification_due_at"]
-            if any(getattr(m, k) != v for k, v in changes.items()):
-                for k, v in changes.items():
-                    setattr(m, k, v)
-                m.revision += 1
-                m.save(only=[getattr(Message, k) for k in changes] + [Message.revision])
-                publish(m, "deadlines_recomputed")
-                moved += 1
+        return _recompute_open_deadlines()
+
+
+def set_notice_complete(year: int, complete: bool, who: Identity) -> int:
+    """The office says it has entered the year's whole notice (or takes that back); the
+    year's deadlines stop (or start again) being provisional. Messages whose deadlines moved."""
+    with db.atomic():
+        (CalendarYear.insert(year=year, notice_complete=complete, set_by=who.name, set_at=utcnow())
+         .on_conflict(conflict_target=[CalendarYear.year],
+                      update={CalendarYear.notice_complete: complete, CalendarYear.set_by: who.name,
+                              CalendarYear.set_at: utcnow()})
+         .execute())
+        return _recompute_open_deadlines()
+
+
+def year_status(year: int) -> dict:
+    """What the calendar API says of a year: where its days come from and whether it is provisional."""
+    flag = CalendarYear.get_or_none(CalendarYear.year == year)
+    days = (CalendarDay.select().where(CalendarDay.day.between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
+            .order_by(CalendarDay.day))
+    return {"year": year, "covered_by_package": workdays.package_covers(year),
+            "notice_complete": bool(flag and flag.notice_complete), "provisional": calendar().is_provisional(year),
+            "set_by": flag.set_by if flag else None, "set_at": flag.set_at if flag else None,
+            "days": [{"day": d.day, "workday": d.workday, "entered_by": d.entered_by} for d in days]}
+
+
+def _recompute_open_deadlines() -> int:
+    moved, cal = 0, calendar()
+    for m in Message.select().where(Message.status != "resolved"):
+        due = workdays.deadlines(m.received_at, cal, verification=m.verification_due_at is not None)
+        changes = {"feedback_due_at": due["feedback_due_at"], "provisional": due["provisional"]}
+        if m.verification_due_at is not None:
+            changes["verification_due_at"] = due["verification_due_at"]
+        if any(getattr(m, k) != v for k, v in changes.items()):
+            for k, v in changes.items():
+                setattr(m, k, v)
+            m.revision += 1
+            m.save(only=[getattr(Message, k) for k in changes] + [Message.revision])
+            publish(m, "deadlines_recomputed")
+            moved += 1
     return moved
 
 

@@ -27,6 +27,15 @@ class CalendarDay(BaseModel):
     entered_at = peewee.DateTimeField(default=utcnow)
 
 
+class CalendarYear(BaseModel):
+    """Whether the office has entered a year's whole notice: until then the year's deadlines
+    stay provisional, however many of its days were entered."""
+    year = peewee.IntegerField(primary_key=True)
+    notice_complete = peewee.BooleanField(default=False)
+    set_by = peewee.CharField(max_length=50)
+    set_at = peewee.DateTimeField(default=utcnow)
+
+
 class Message(BaseModel):
     account_id = peewee.IntegerField(index=True)
     unit_id = peewee.IntegerField(index=True)  # the handling unit

@@ -4,7 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from govmb.contracts.inquiry import CATEGORIES, SENTIMENTS
 from govmb.timefmt import BEIJING, BeijingDateTime
-from services.inquiry.workdays import EARLIEST
+from services.inquiry.workdays import EARLIEST, LAST_YEAR
 
 
 class MessageInSchema(Schema):
@@ -71,6 +71,31 @@ class CalendarDaySchema(Schema):
 
 class NoticeSchema(Schema):
     days = fields.List(fields.Nested(CalendarDaySchema), required=True, validate=validate.Length(min=1, max=400))
+
+
+class NoticeCompleteSchema(Schema):
+    notice_complete = fields.Boolean(required=True, metadata={"description": "该年放假安排已全部录入"})
+
+
+class EnteredDaySchema(Schema):
+    day = fields.Date()
+    workday = fields.Boolean()
+    entered_by = fields.String()
+
+
+class CalendarYearSchema(Schema):
+    year = fields.Integer()
+    covered_by_package = fields.Boolean(metadata={"description": "chinesecalendar 已收录该年国务院放假安排"})
+    notice_complete = fields.Boolean(metadata={"description": "联席会议办公室已录入该年完整的放假安排"})
+    provisional = fields.Boolean(metadata={"description": "该年的工作日为暂定（周末加法定节假日推算）"})
+    set_by = fields.String(allow_none=True)
+    set_at = BeijingDateTime(allow_none=True)
+    days = fields.List(fields.Nested(EnteredDaySchema), metadata={"description": "办公室录入的日期"})
+    recomputed = fields.Integer(metadata={"description": "期限随之重算的留言数（仅修改时）"})
+
+
+def valid_year(year: int) -> bool:
+    return EARLIEST.year <= year <= LAST_YEAR
 
 
 class TransferInSchema(Schema):

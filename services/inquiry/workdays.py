@@ -5,12 +5,15 @@ Known years come from chinesecalendar. A year it does not cover yet still works:
 plus the statutory holidays of 《全国年节及纪念日放假办法》 (元旦, 春节 from the eve for four
 days, 清明, 劳动节 two days, 端午, 中秋, 国庆 three days, the lunar ones from lunardate), with no
 make-up days, and every deadline computed from it is marked provisional. The office can
-enter a year's notice day by day (`CalendarDay`); entered days win over both.
+enter a year's notice day by day (`CalendarDay`); entered days win over both. A year stays
+provisional until the office says its notice is complete (`CalendarYear`): one entered day
+is not the whole notice. Once it is complete, a day the notice does not name is an ordinary
+day (Monday to Friday work), and the statutory guesses no longer apply.
 """
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import chinese_calendar
 from lunardate import LunarDate
@@ -18,6 +21,7 @@ from lunardate import LunarDate
 from govmb.timefmt import BEIJING
 
 EARLIEST = dt.datetime(2004, 1, 1, tzinfo=BEIJING)  # the first year chinesecalendar knows
+LAST_YEAR = 2099  # the last year lunardate knows
 
 
 def _qingming(year: int) -> dt.date:
@@ -44,12 +48,13 @@ def package_covers(year: int) -> bool:
 
 
 class WorkCalendar:
-    def __init__(self, entered: Mapping[dt.date, bool] | None = None):
+    def __init__(self, entered: Mapping[dt.date, bool] | None = None, complete_years: Iterable[int] = ()):
         self.entered = dict(entered or {})  # day → is a working day (the office's notice)
+        self.complete_years = frozenset(complete_years)  # years whose whole notice the office entered
         self._statutory: dict[int, set[dt.date]] = {}
 
     def is_provisional(self, year: int) -> bool:
-        return not package_covers(year) and not any(d.year == year for d in self.entered)
+        return not package_covers(year) and year not in self.complete_years
 
     def is_workday(self, day: dt.date) -> bool:
         if day in self.entered:
@@ -57,6 +62,8 @@ class WorkCalendar:
         try:
             return chinese_calendar.is_workday(day)
         except NotImplementedError:
+            if day.year in self.complete_years:  # the notice names every holiday and make-up day
+                return day.weekday() < 5
             holidays = self._statutory.setdefault(day.year, statutory_holidays(day.year))
             return day.weekday() < 5 and day not in holidays
 

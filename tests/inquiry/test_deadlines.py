@@ -65,9 +65,33 @@ def test_an_uncovered_year_keeps_the_statutory_holidays_lunar_ones_included():
     assert due_day(d["feedback_due_at"]) == "2027-02-11" and d["provisional"]
 
 
-def test_the_offices_notice_for_the_year_wins_and_the_deadline_is_no_longer_provisional():
+def test_the_offices_notice_for_the_year_wins_and_once_complete_the_deadline_is_no_longer_provisional():
     notice = {dt.date(2027, 2, 5) + dt.timedelta(days=i): False for i in range(7)}  # 5–11 Feb off
     notice[dt.date(2027, 2, 13)] = True  # a Saturday made a working day
     d = deadlines(received("2027-02-04 10:00"), WorkCalendar(notice))
     assert due_day(d["feedback_due_at"]) == "2027-02-15"  # 12 Feb, Saturday 13 Feb, Monday 15 Feb
-    assert d["provisional"] is False
+    assert d["provisional"] is True  # the days entered so far; the office has not said the notice is complete
+    d = deadlines(received("2027-02-04 10:00"), WorkCalendar(notice, complete_years={2027}))
+    assert due_day(d["feedback_due_at"]) == "2027-02-15" and d["provisional"] is False
+
+
+def test_one_entered_day_does_not_make_a_year_known():
+    d = deadlines(received("2027-02-04 10:00"), WorkCalendar({dt.date(2027, 2, 5): False}))
+    assert d["provisional"] is True
+    assert WorkCalendar({dt.date(2027, 2, 5): False}).is_provisional(2027)
+
+
+def test_a_complete_notice_names_every_holiday_and_the_other_days_are_ordinary():
+    # The office entered 2027's whole notice, which (say) makes 15 September no holiday:
+    # the statutory guess (中秋) no longer applies once the notice is complete.
+    cal = WorkCalendar({dt.date(2027, 9, 16): False}, complete_years={2027})
+    assert not cal.is_provisional(2027) and cal.is_provisional(2028)
+    assert cal.is_workday(dt.date(2027, 9, 15)) and not cal.is_workday(dt.date(2027, 9, 16))
+    assert not WorkCalendar().is_workday(dt.date(2027, 9, 15))  # the guess, while provisional
+    d = deadlines(received("2027-09-14 10:00"), cal)
+    assert due_day(d["feedback_due_at"]) == "2027-09-20" and d["provisional"] is False  # 15, 17, 20 September
+
+
+def test_a_year_a_deadline_runs_into_keeps_it_provisional_until_that_year_is_complete():
+    d = deadlines(received("2027-12-30 10:00"), WorkCalendar(complete_years={2027}))
+    assert d["provisional"] is True  # it ends in 2028, whose notice is not complete
