@@ -1,12 +1,18 @@
 """Importing a platform's export (CSV or XLSX) of comments, mentions, private messages and
 forwards. A file that cannot be read is refused whole and changes nothing; in a readable
 file, each bad row is reported by its row number and the good rows are imported; a platform
-message already imported (or repeated in the file) is counted, never taken twice."""
+message already imported (or repeated in the file) is counted, never taken twice.
+
+Excel keeps a number to 15 significant digits: a longer ID stored as a number has already
+lost its last digits (zeros in their place, or rounded), and nothing can bring them back.
+Such a cell is a bad row that says so and asks for the column as text; an integral number
+that fits is read as the integer it is, without a trailing ".0"."""
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+import re
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 from openpyxl import load_workbook
@@ -25,6 +31,9 @@ HEADERS = {"平台消息ID": "platform_message_id", "消息ID": "platform_messag
            "发布时间": "received_at"}
 KINDS = {"评论": "comment", "提及": "mention", "@": "mention", "私信": "private", "转发": "forward"}
 REQUIRED = ("platform_message_id", "kind", "citizen_handle", "text", "received_at")
+TEXT_FIELDS = ("platform_message_id", "kind", "citizen_handle", "citizen_contact", "text")
+EXCEL_DIGITS = 15  # significant digits Excel keeps of a number
+SCIENTIFIC = re.compile(r"^\d\.\d+E\+\d+$")  # how Excel writes a long number into a CSV
 
 
 class ImportError_(ValueError):
@@ -56,14 +65,36 @@ class RowSchema(Schema):
         elif isinstance(row.get("received_at"), str) and len(row["received_at"]) >= 16:
             row["received_at"] = row["received_at"].replace(" ", "T", 1)
         row["kind"] = KINDS.get(row.get("kind", ""), row.get("kind", ""))
-        for key in ("platform_message_id", "citizen_contact"):
-            if isinstance(row.get(key), (int, float)):
-                row[key] = str(int(row[key]))
         return {k: v for k, v in row.items() if v != ""}
 
 
-def read_rows(filename: str, data: bytes) -> list[dict]:
-    """The rows of a CSV (UTF-8, or GBK as Excel in China saves it) or XLSX file, header mapped."""
+def numbers_as_text(row: dict, labels: dict[str, str]) -> tuple[dict, dict[str, str]]:
+    """The row with each number in a text column as the text it stands for (1234567890.0 →
+    "1234567890"), and the columns whose number Excel has rounded (more than 15 digits), each
+    with a message naming the column as the file heads it."""
+    out, problems = dict(row), {}
+    for key in TEXT_FIELDS:
+        value, label = row.get(key), labels.get(key, key)
+        if isinstance(value, str) and key == "platform_message_id" and SCIENTIFIC.match(value.strip()):
+            problems[key] = (f"“{label}”列的“{value.strip()}”是科学计数法：Excel 已把这个数字舍入，原来的 ID 无法还原；"
+                             f"请在 Excel 中把“{label}”列设为“文本”格式，重新填入或导出后再导入")
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        if isinstance(value, float) and not value.is_integer():
+            out[key] = repr(value)
+            continue
+        digits = str(abs(int(value)))
+        if len(digits) > EXCEL_DIGITS:
+            problems[key] = (f"“{label}”列的 {digits} 是以数字存储的 {len(digits)} 位数：Excel 只保留 15 位有效数字，"
+                             f"多出的位已被舍入，原来的 ID 无法还原；请把“{label}”列设为“文本”格式，重新填入后再导入")
+        out[key] = str(int(value))
+    return out, problems
+
+
+def read_rows(filename: str, data: bytes) -> tuple[list[dict], dict[str, str]]:
+    """The rows of a CSV (UTF-8, or GBK as Excel in China saves it) or XLSX file, header
+    mapped, and each field's column as the file heads it."""
     name = filename.lower()
     if name.endswith(".xlsx"):
         try:
@@ -96,27 +127,35 @@ def read_rows(filename: str, data: bytes) -> list[dict]:
         raise ImportError_("只接受 .csv 或 .xlsx 文件")
     if not table or not any(table[0]):
         raise ImportError_("文件是空的，或缺少表头")
-    header = [HEADERS.get(str(h or "").strip(), str(h or "").strip()) for h in table[0]]
+    labels = [str(h or "").strip() for h in table[0]]
+    header = [HEADERS.get(h, h) for h in labels]
     missing = [k for k in REQUIRED if k not in header]
     if missing:
         names = {v: k for k, v in HEADERS.items()}
         raise ImportError_(f"缺少这些列：{'、'.join(names.get(m, m) for m in missing)}")
     if len(table) - 1 > MAX_ROWS:
         raise ImportError_(f"一次至多导入 {MAX_ROWS} 行")
-    return [dict(zip(header, row)) for row in table[1:] if any(c not in (None, "") for c in row)]
+    rows = [dict(zip(header, row)) for row in table[1:] if any(c not in (None, "") for c in row)]
+    return rows, {field: label for field, label in zip(header, labels)}
 
 
 def import_file(filename: str, data: bytes, account_id: int, platform: str, who: Identity) -> dict:
     account = Account.get_or_none(Account.id == account_id)
     if account is None or account.unit_id != who.unit_id:
         raise ImportError_("只能导入本单位账号的消息", field="account_id")
-    rows = read_rows(filename, data)
+    rows, labels = read_rows(filename, data)
     errors, good = [], []
     for number, raw in enumerate(rows, start=2):  # row 1 is the header
+        raw, rounded = numbers_as_text(raw, labels)
         try:
-            good.append((number, RowSchema().load(raw)))
+            loaded = RowSchema().load(raw)
         except ValidationError as exc:
-            errors.append({"row": number, "errors": in_chinese({k: v[0] for k, v in exc.messages.items()})})
+            errors.append({"row": number, "errors": {**in_chinese({k: v[0] for k, v in exc.messages.items()}), **rounded}})
+            continue
+        if rounded:
+            errors.append({"row": number, "errors": rounded})
+        else:
+            good.append((number, loaded))
     seen = {m.platform_message_id for m in Message.select(Message.platform_message_id).where(
         Message.platform == platform, Message.platform_message_id.in_([r["platform_message_id"] for _, r in good]))}
     imported = duplicates = 0

@@ -85,3 +85,64 @@ def test_a_tiny_xlsx_declaring_a_huge_sheet_is_read_only_as_wide_and_long_as_nee
     r = upload(client, "huge.xlsx", data.getvalue())
     assert r.status_code == 422 and "至多导入" in r.json["errors"]["file"][0]  # refused after 20,001 rows, not a million
     assert Message.select().count() == 0
+
+
+def xlsx(*rows, header=("平台消息ID", "类型", "网民", "联系方式", "内容", "时间")) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append(list(row))
+    data = io.BytesIO()
+    book.save(data)
+    return data.getvalue()
+
+
+def test_long_ids_stored_as_text_survive_and_integral_numbers_lose_no_trailing_zero(client):
+    data = xlsx(["4912345678901234567", "评论", "@甲", "", "文本格式的长 ID", "2026-10-09 11:00"],
+                [123456789012345, "评论", "@乙", 13812345678, "15 位以内的数字", "2026-10-09 11:00"],
+                [20.0, "评论", 12345, "", "数字昵称", "2026-10-09 11:00"])
+    r = upload(client, "导出.xlsx", data)
+    assert r.json == {"imported": 3, "duplicates": 0, "errors": []}
+    assert sorted(m.platform_message_id for m in Message.select()) == ["123456789012345", "20", "4912345678901234567"]
+    second = Message.get(Message.platform_message_id == "123456789012345")
+    assert second.citizen_contact == "13812345678"
+    assert Message.get(Message.platform_message_id == "20").citizen_handle == "12345"
+
+
+def test_an_id_excel_has_already_rounded_is_a_bad_row_naming_the_column(client):
+    data = xlsx([4912345678901234567, "评论", "@甲", "", "数字存储的 19 位 ID", "2026-10-09 11:00"],
+                [4912345678901230000, "评论", "@乙", "", "Excel 补了零的 ID", "2026-10-09 11:00"],
+                ["m-3", "评论", "@丙", "", "正常的一行", "2026-10-09 11:00"],
+                header=("消息ID", "类型", "网民", "联系方式", "内容", "时间"))
+    r = upload(client, "导出.xlsx", data)
+    assert r.status_code == 200 and r.json["imported"] == 1
+    assert [(e["row"], sorted(e["errors"])) for e in r.json["errors"]] == [
+        (2, ["platform_message_id"]), (3, ["platform_message_id"])]
+    problem = r.json["errors"][0]["errors"]["platform_message_id"]
+    assert "“消息ID”列" in problem and "15 位" in problem and "文本" in problem
+    assert [m.platform_message_id for m in Message.select()] == ["m-3"]
+
+
+def test_a_rounded_id_is_reported_beside_the_rows_other_problems(client):
+    data = xlsx([4912345678901234567, "电报", "@甲", "", "内容", "2026-10-09 11:00"])
+    errors = upload(client, "导出.xlsx", data).json["errors"]
+    assert [sorted(e["errors"]) for e in errors] == [["kind", "platform_message_id"]]
+
+
+def test_a_csv_with_an_id_excel_wrote_in_scientific_notation_is_refused_by_row(client):
+    body = HEADER + "4.91235E+18,评论,@甲,,内容,2026-10-09 11:00\n" + "m-2,评论,@乙,,内容,2026-10-09 11:00\n"
+    r = upload(client, "export.csv", body.encode("utf-8"))
+    assert r.json["imported"] == 1 and r.json["errors"][0]["row"] == 2
+    assert "科学计数法" in r.json["errors"][0]["errors"]["platform_message_id"]
+
+
+def test_numbers_in_text_columns_read_as_the_text_they_stand_for():
+    from services.inquiry.imports import numbers_as_text
+    labels = {"platform_message_id": "平台消息ID"}
+    assert numbers_as_text({"platform_message_id": 10002.0}, labels) == ({"platform_message_id": "10002"}, {})
+    assert numbers_as_text({"platform_message_id": 12.5}, labels) == ({"platform_message_id": "12.5"}, {})
+    assert numbers_as_text({"platform_message_id": 999_999_999_999_999}, labels)[1] == {}  # 15 digits fit
+    row, problems = numbers_as_text({"platform_message_id": 1.234567890123457e+18}, labels)
+    assert "“平台消息ID”列" in problems["platform_message_id"]
+    assert numbers_as_text({"received_at": 46000.5}, labels) == ({"received_at": 46000.5}, {})  # not a text column

@@ -17,6 +17,8 @@ ANYONE = (*STAFF, "joint_office", "supervision", "admin")
 SENTIMENT_NAMES = {"positive": "正面", "neutral": "中性", "negative": "负面"}
 KIND_NAMES = {"comment": "评论", "mention": "提及", "private": "私信", "forward": "转发"}
 STATE_NAMES = {"on_time": "按时", "late": "逾期办理", "open": "未到期", "overdue": "已逾期"}
+COLUMN_NAMES = {"platform_message_id": "平台消息ID", "kind": "类型", "citizen_handle": "网民", "citizen_contact": "联系方式",
+                "text": "内容", "received_at": "时间"}  # an import report's fields, as the file's columns
 
 
 def _get(path: str, default=None, **params):
@@ -28,7 +30,7 @@ def _inbox_context(values=None, errors=None, message=None, report=None) -> dict:
     accounts = [a for a in _get("/api/accounts", []) if a["unit_id"] == me["unit_id"] and a["status"] == "active"]
     return {"messages": _get("/api/messages", [], overdue="true" if request.args.get("overdue") else "false"),
             "accounts": accounts, "values": values or {}, "errors": errors or {}, "message": message,
-            "report": report, "statuses": STATUS_NAMES, "categories": CATEGORY_NAMES, "kinds": KIND_NAMES,
+            "report": report, "columns": COLUMN_NAMES, "statuses": STATUS_NAMES, "categories": CATEGORY_NAMES, "kinds": KIND_NAMES,
             "hot": _get("/api/messages/hot-topics", {"day": [], "week": []})}
 
 
