@@ -3,6 +3,10 @@
 The registry issues them at sign-in; every service verifies them with the shared secret
 and answers only for the caller's unit and the units below it. Roles with city-wide sight
 (the joint-meeting office, supervision, the system administrator) see all.
+
+Other systems hold a token too (a client system registered in the registry, the web app's
+public hall), with a system's role such as `intake`: such a token reaches only the views
+that name that role, never a view open to "any signed-in person".
 """
 from __future__ import annotations
 
@@ -14,8 +18,10 @@ import jwt
 from flask import current_app, g, request
 from werkzeug.exceptions import Forbidden, Unauthorized
 
-ROLES = ("operator", "responsible_office", "leader", "principal_leader",
-         "joint_office", "supervision", "admin")
+PERSON_ROLES = ("operator", "responsible_office", "leader", "principal_leader",
+                "joint_office", "supervision", "admin")
+SERVICE_ROLES = ("intake",)  # a system's, never a person's: intake posts citizens' messages, nothing else
+ROLES = PERSON_ROLES + SERVICE_ROLES
 CITY_WIDE = frozenset({"joint_office", "supervision", "admin"})
 _ISSUER = "govmb-registry"
 
@@ -31,6 +37,7 @@ class Identity:
     unit_id: int
     unit_path: str  # "/1/5/12/": the unit and its ancestors, root first
     roles: frozenset[str]
+    client: str | None = None  # a system, not a person: "hall" (the public hall) or "system:<id>" (person_id 0)
 
     @property
     def sees_all(self) -> bool:
@@ -49,6 +56,8 @@ def issue_token(identity: Identity, secret: str, ttl_seconds: int) -> str:
     claims = {"sub": str(identity.person_id), "name": identity.name, "unit": identity.unit_id,
               "path": identity.unit_path, "roles": sorted(identity.roles), "iss": _ISSUER,
               "iat": now, "exp": now + dt.timedelta(seconds=ttl_seconds)}
+    if identity.client:
+        claims["client"] = identity.client
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
@@ -56,8 +65,9 @@ def read_token(token: str, secret: str) -> Identity:
     try:
         c = jwt.decode(token, secret, algorithms=["HS256"], issuer=_ISSUER,
                        options={"require": ["exp", "sub", "iss"]})
+        client = c.get("client")
         return Identity(int(c["sub"]), str(c["name"]), int(c["unit"]), str(c["path"]),
-                        frozenset(r for r in c["roles"] if r in ROLES))
+                        frozenset(r for r in c["roles"] if r in ROLES), str(client) if client else None)
     except (jwt.PyJWTError, KeyError, TypeError, ValueError) as exc:
         raise AuthError(str(exc)) from exc
 
@@ -76,12 +86,13 @@ def current_identity() -> Identity:
 
 
 def requires(*roles: str):
-    """A view that needs a signed-in caller, and with roles given, one of those roles."""
+    """A view that needs a signed-in caller, and with roles given, one of those roles. Without
+    roles, any person's role: a system's token (intake) passes only where its role is named."""
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
             who = current_identity()
-            if roles and not who.has(*roles):
+            if not who.has(*(roles or PERSON_ROLES)):
                 raise Forbidden("当前角色无权执行此操作")
             return view(*args, **kwargs)
         return wrapper

@@ -4,7 +4,7 @@ from flask_smorest import Blueprint, abort
 
 from govmb.account_copy import accounts_blueprint
 from govmb.auth import current_identity, in_sight, requires
-from govmb.contracts.inquiry import STATUS_NAMES
+from govmb.contracts.inquiry import SOURCE_NAMES, STATUS_NAMES
 from govmb.timefmt import utcnow
 from govmb.unit_copy import units_blueprint
 from services.inquiry import handling, imports, topics, transfers
@@ -16,6 +16,7 @@ from services.inquiry.schemas import (
     ClassifySchema,
     ImportFileSchema,
     ImportFormSchema,
+    IntakeSchema,
     MessageInSchema,
     MessageQuerySchema,
     MessageSchema,
@@ -24,6 +25,7 @@ from services.inquiry.schemas import (
     NoticeReplySchema,
     NoticeSchema,
     ProblemNoticeSchema,
+    ReceiptSchema,
     TransferAnswerSchema,
     TransferInSchema,
     TransferQuerySchema,
@@ -38,6 +40,7 @@ notices = Blueprint("calendar", __name__, url_prefix="/api/calendar-days", descr
 def _shown(message: Message) -> Message:
     """Status name and deadlines; the citizen's handle and contact only for the handling unit."""
     message.status_name = STATUS_NAMES[message.status]
+    message.source_name = SOURCE_NAMES.get(message.source, message.source)
     message.deadlines = handling.lateness(message)
     if message.unit_id != current_identity().unit_id:
         message.citizen_handle = message.citizen_contact = None
@@ -76,8 +79,25 @@ def list_messages(args):
 @messages.arguments(MessageInSchema)
 @messages.response(201, MessageSchema)
 def receive(data):
-    """录入一条留言（工作人员录入或其他系统推送）；期限随即算出"""
+    """工作人员录入一条留言；期限随即算出（其他系统推送用 POST /api/intake/messages）"""
     return _shown(handling.receive(data, current_identity(), "staff"))
+
+
+intake = Blueprint("intake", __name__, url_prefix="/api/intake",
+                   description="其他系统推送留言：客户端系统与政务微博大厅（intake 角色，令牌由登记服务签发）")
+
+
+@intake.route("/messages", methods=["POST"])
+@requires("intake")
+@intake.arguments(IntakeSchema)
+@intake.response(201, ReceiptSchema)
+def intake_message(data):
+    """推送一条网民留言，只限令牌范围内正常运行的账号；返回留言编号与回复、反馈期限（北京时间）"""
+    who = current_identity()
+    message = handling.receive(data, who, "hall" if who.client == "hall" else "api")
+    message.status_name = STATUS_NAMES[message.status]
+    message.source_name = SOURCE_NAMES[message.source]
+    return message
 
 
 @messages.route("/import", methods=["POST"])
@@ -279,4 +299,5 @@ def notice_counts():
     return notices_logic.counts(None if who.sees_all else who.unit_path)
 
 
-BLUEPRINTS = [units_blueprint(Unit), accounts_blueprint(Account), messages, notices, years, transfers_bp, problem_notices]
+BLUEPRINTS = [units_blueprint(Unit), accounts_blueprint(Account), messages, intake, notices, years, transfers_bp,
+              problem_notices]

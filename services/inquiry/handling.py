@@ -19,6 +19,7 @@ from services.inquiry import classify, workdays
 from services.inquiry.models import Account, CalendarDay, CalendarYear, Message, MessageStep, bus, db
 
 STAFF = ("operator", "responsible_office", "leader", "principal_leader")
+INTAKE_SOURCES = ("api", "hall")  # posted by a system: only to an account that is running
 # action: (statuses it may start from, where it leads)
 TRANSITIONS = {
     "reply": (frozenset({"received"}), "replied"),
@@ -49,10 +50,13 @@ def _record(message: Message, action: str, from_status: str | None, who: Identit
 
 
 def receive(data: dict, who: Identity, source: str) -> Message:
-    """A message entered by staff or posted by another system, on one of the unit's accounts."""
+    """A message entered by staff, imported, or posted by another system (source api) or the
+    public hall, on an account within the caller's sight."""
     account = Account.get_or_none(Account.id == data["account_id"])
     if account is None or not who.may_see(account.unit_path):
         abort(422, errors={"account_id": ["账号不存在或不在您的管辖范围内"]})
+    if source in INTAKE_SOURCES and account.status != "active":
+        abort(422, errors={"account_id": [f"账号“{account.name}”未在正常运行，不能接收留言"]})
     received = data.get("received_at")
     received = stored(received) if received else utcnow()
     if received > utcnow() + dt.timedelta(minutes=5):
@@ -72,7 +76,8 @@ def receive(data: dict, who: Identity, source: str) -> Message:
         message = Message.create(
             account_id=account.id, unit_id=account.unit_id, unit_path=account.unit_path,
             platform=data.get("platform", ""), platform_message_id=data.get("platform_message_id") or None,
-            kind=data["kind"], source=source, citizen_handle=data["citizen_handle"],
+            kind=data["kind"], source=source, via=who.name if source == "api" else "",
+            citizen_handle=data["citizen_handle"],
             citizen_contact=data.get("citizen_contact", ""), text=data["text"], category=category,
             sentiment=sentiment, category_confirmed=bool(data.get("category")),
             sentiment_confirmed=bool(data.get("sentiment")), status="received", received_at=received,

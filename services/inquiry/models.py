@@ -43,7 +43,8 @@ class Message(BaseModel):
     platform = peewee.CharField(max_length=20, default="")
     platform_message_id = peewee.CharField(max_length=100, null=True)
     kind = peewee.CharField(max_length=20)  # comment, mention, private, forward
-    source = peewee.CharField(max_length=10)  # staff, import, api, hall
+    source = peewee.CharField(max_length=10)  # staff, import, api, hall (the channel it came by)
+    via = peewee.CharField(max_length=50, default="")  # the client system that posted it (source api)
     citizen_handle = peewee.CharField(max_length=100)  # personal data: only the handling unit sees it
     citizen_contact = peewee.CharField(max_length=100, default="")
     text = peewee.TextField()

@@ -21,6 +21,28 @@ class MessageInSchema(Schema):
     sentiment = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(SENTIMENTS))
 
 
+class IntakeSchema(MessageInSchema):
+    """A message another system posts: the category and sentiment are left to the suggestion
+    and to the handling unit's staff."""
+
+    class Meta:
+        exclude = ("category", "sentiment")
+
+
+class ReceiptSchema(Schema):
+    """What a posting system gets back: the message's number and its deadlines."""
+    id = fields.Integer()
+    account_id = fields.Integer()
+    source = fields.String()
+    source_name = fields.String()
+    status = fields.String()
+    status_name = fields.String()
+    received_at = BeijingDateTime()
+    reply_due_at = BeijingDateTime(metadata={"description": "回复期限（24 小时）"})
+    feedback_due_at = BeijingDateTime(metadata={"description": "反馈受理情况的期限（3 个工作日）"})
+    provisional = fields.Boolean()
+
+
 class DeadlineSchema(Schema):
     due_at = BeijingDateTime()
     state = fields.String(metadata={"description": "on_time、late（逾期办理）、open（未到期）、overdue（已逾期未办）"})
@@ -33,7 +55,9 @@ class MessageSchema(Schema):
     unit_id = fields.Integer()
     platform = fields.String()
     kind = fields.String()
-    source = fields.String()
+    source = fields.String(metadata={"description": "渠道：staff、import、api（其他系统推送）、hall（政务微博大厅）"})
+    source_name = fields.String()
+    via = fields.String(metadata={"description": "推送留言的客户端系统"})
     citizen_handle = fields.String(allow_none=True, metadata={"description": "仅承办单位可见"})
     citizen_contact = fields.String(allow_none=True, metadata={"description": "仅承办单位可见"})
     text = fields.String()

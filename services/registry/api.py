@@ -9,9 +9,10 @@ from flask_smorest import Blueprint, abort
 from govmb.auth import current_identity, in_sight, requires
 from govmb.contracts.registry import STATUS_NAMES
 from services.registry import accounts as life
+from services.registry import clients as client_systems
 from services.registry import people, service
 from services.registry.hall import hall as hall_groups
-from services.registry.models import Account, Person, Unit
+from services.registry.models import Account, ClientSystem, Person, Unit
 from services.registry.platforms import platforms
 from services.registry.schemas import (
     AccountDetailSchema,
@@ -19,6 +20,11 @@ from services.registry.schemas import (
     AccountSchema,
     ActionSchema,
     ApplicationSchema,
+    ClientCreatedSchema,
+    ClientInSchema,
+    ClientSchema,
+    ClientTokenRequestSchema,
+    ClientTokenSchema,
     HallQuerySchema,
     PersonQuerySchema,
     PersonSchema,
@@ -38,6 +44,8 @@ auth = Blueprint("auth", __name__, url_prefix="/api/auth", description="登录")
 people_bp = Blueprint("people", __name__, url_prefix="/api/people", description="人员")
 accounts = Blueprint("accounts", __name__, url_prefix="/api/accounts", description="政务微博账号：开设、备案、关闭")
 public = Blueprint("hall", __name__, url_prefix="/api/hall", description="政务微博大厅（公开）")
+clients_bp = Blueprint("clients", __name__, url_prefix="/api/clients",
+                       description="客户端系统：通过接口推送网民留言的其他系统（12345 热线、平台回调等）")
 
 
 def init_app(app) -> None:
@@ -105,14 +113,25 @@ def update_unit(data, unit_id):
 
 
 # ---------------------------------------------------------------------------- sign-in
-def _username_key() -> str:
-    body = request.get_json(silent=True)
-    return f"user:{body.get('username')}" if isinstance(body, dict) else get_remote_address()
+def _key_of(field: str):
+    """A rate limit's key: the name being tried (a user's, a client system's), else the address."""
+    def key() -> str:
+        body = request.get_json(silent=True)
+        return f"{field}:{body.get(field)}" if isinstance(body, dict) else get_remote_address()
+    return key
+
+
+def _per_address() -> str:
+    return os.environ.get("SIGNIN_LIMIT_PER_ADDRESS", "30/minute")
+
+
+def _per_name() -> str:
+    return os.environ.get("SIGNIN_LIMIT_PER_USER", "5/minute")
 
 
 @auth.route("/sign-in", methods=["POST"])
-@limiter.limit(lambda: os.environ.get("SIGNIN_LIMIT_PER_ADDRESS", "30/minute"))
-@limiter.limit(lambda: os.environ.get("SIGNIN_LIMIT_PER_USER", "5/minute"), key_func=_username_key)
+@limiter.limit(_per_address)
+@limiter.limit(_per_name, key_func=_key_of("username"))
 @auth.arguments(SignInSchema)
 @auth.response(200, SessionSchema)
 def sign_in(data):
@@ -121,6 +140,18 @@ def sign_in(data):
     if person is None:
         abort(401, message="用户名或密码不正确")
     return {"token": people.token_for(person), "person": person}
+
+
+@auth.route("/token", methods=["POST"])
+@limiter.limit(_per_address)
+@limiter.limit(_per_name, key_func=_key_of("client_id"))
+@auth.arguments(ClientTokenRequestSchema)
+@auth.response(200, ClientTokenSchema)
+def client_token(data):
+    """客户端系统以标识和密钥换取短期令牌（intake 角色：只能为其范围内的账号推送留言）；与登录一样限制尝试次数"""
+    client = client_systems.authenticate(data["client_id"], data["client_secret"])
+    return {"token": client_systems.token_for(client), "token_type": "Bearer",
+            "expires_in": client_systems.token_ttl_seconds(), "roles": sorted(client_systems.ROLES)}
 
 
 @auth.route("/me")
@@ -238,6 +269,55 @@ def update_security(data, account_id):
     return life.detail(account, me, current_identity())
 
 
+# ---------------------------------------------------------------------- client systems
+def _client(client_pk: int) -> ClientSystem:
+    client = ClientSystem.get_or_none(ClientSystem.id == client_pk)
+    if client is None:
+        abort(404, message=f"客户端系统 {client_pk} 不存在")
+    return client
+
+
+@clients_bp.route("")
+@requires("admin")
+@clients_bp.response(200, ClientSchema(many=True))
+def list_clients():
+    """已登记的客户端系统（不含密钥）"""
+    return list(ClientSystem.select(ClientSystem, Unit).join(Unit).order_by(ClientSystem.id))
+
+
+@clients_bp.route("", methods=["POST"])
+@requires("admin")
+@clients_bp.arguments(ClientInSchema)
+@clients_bp.response(201, ClientCreatedSchema)
+def register_client(data):
+    """登记客户端系统（系统管理员）：返回客户端标识和密钥，密钥只显示这一次"""
+    client, secret = client_systems.register(_visible_unit_or_422(data["unit_id"]), data["name"], current_identity())
+    client.client_secret = secret
+    return client
+
+
+@clients_bp.route("/<int:client_pk>")
+@requires("admin")
+@clients_bp.response(200, ClientSchema)
+def get_client(client_pk):
+    return _client(client_pk)
+
+
+@clients_bp.route("/<int:client_pk>/revoke", methods=["POST"])
+@requires("admin")
+@clients_bp.response(200, ClientSchema)
+def revoke_client(client_pk):
+    """撤销客户端系统：此后不再签发令牌（已签发的令牌至多在有效期内继续有效）"""
+    return client_systems.revoke(_client(client_pk), current_identity())
+
+
+def _visible_unit_or_422(unit_id: int) -> Unit:
+    unit = Unit.get_or_none(Unit.id == unit_id)
+    if unit is None or not current_identity().may_see(unit.path):
+        abort(422, errors={"unit_id": [f"单位 {unit_id} 不存在或不在您的管辖范围内"]})
+    return unit
+
+
 # ------------------------------------------------------------------------------- hall
 @public.route("")
 @public.arguments(HallQuerySchema, location="query")
@@ -247,4 +327,4 @@ def hall(args):
     return hall_groups(args["group"])
 
 
-BLUEPRINTS = [units, auth, people_bp, accounts, public]
+BLUEPRINTS = [units, auth, people_bp, accounts, public, clients_bp]

@@ -125,3 +125,18 @@ class AccountStep(BaseModel):
     comment = peewee.TextField(default="")
     detail = peewee.TextField(default="")  # e.g. the platform and handle registered
     at = peewee.DateTimeField(default=now)
+
+
+class ClientSystem(BaseModel):
+    """Another system that posts citizens' messages through the API (a 12345 hotline, a
+    platform's webhook), registered by the administrator for a unit and the units below it.
+    Its secret is shown once and kept only as an Argon2 hash; revoked, it gets no new token."""
+    client_id = peewee.CharField(max_length=40, unique=True)  # public: what the system presents
+    name = peewee.CharField(max_length=50)
+    unit = peewee.ForeignKeyField(Unit, backref="client_systems", on_delete="RESTRICT")
+    secret_hash = peewee.CharField(max_length=255)
+    created_by = peewee.CharField(max_length=50)
+    created_at = peewee.DateTimeField(default=now)
+    revoked_by = peewee.CharField(max_length=50, default="")
+    revoked_at = peewee.DateTimeField(null=True)
+    last_token_at = peewee.DateTimeField(null=True)

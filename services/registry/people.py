@@ -7,7 +7,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_smorest import abort
 
-from govmb.auth import ROLES, Identity, issue_token
+from govmb.auth import PERSON_ROLES, Identity, issue_token
 from services.registry.checks import RANKS
 from services.registry.models import Person, Unit
 
@@ -20,14 +20,28 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def verify_secret(stored_hash: str | None, secret: str) -> bool:
+    """Does the secret match the stored Argon2 hash? Without a hash (an unknown name), as slow
+    as with one, so that the answer's timing tells nothing."""
+    try:
+        return _hasher.verify(stored_hash or _DUMMY, secret) and stored_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def rehash_if_needed(stored_hash: str, secret: str) -> str | None:
+    """A new hash when the hasher's parameters have grown since this one was made."""
+    return hash_password(secret) if _hasher.check_needs_rehash(stored_hash) else None
+
+
 def create_person(unit: Unit, name: str, username: str, password: str, roles: list[str],
                   rank: str = "staff", title: str = "") -> Person:
     errors = {}
     if Person.select().where(Person.username == username).exists():
         errors["username"] = [f"用户名“{username}”已被使用"]
-    unknown = [r for r in roles if r not in ROLES]
+    unknown = [r for r in roles if r not in PERSON_ROLES]
     if unknown or not roles:
-        errors["roles"] = [f"角色须为 {', '.join(ROLES)} 中的一个或多个"]
+        errors["roles"] = [f"角色须为 {', '.join(PERSON_ROLES)} 中的一个或多个"]
     if rank not in RANKS:
         errors["rank"] = [f"级别须为 {', '.join(RANKS)} 之一"]
     if len(password) < 8:
@@ -41,16 +55,14 @@ def create_person(unit: Unit, name: str, username: str, password: str, roles: li
 def authenticate(username: str, password: str) -> Person | None:
     """The person, or None; as slow for an unknown name as for a wrong password."""
     person = Person.get_or_none(Person.username == username)
-    try:
-        _hasher.verify(person.password_hash if person else _DUMMY, password)
-    except (VerificationError, InvalidHashError):
+    if not verify_secret(person.password_hash if person else None, password):
         return None
-    if person is None or not person.active:
+    if not person.active:
         return None
     if current_app.config["GOVMB_SETTINGS"].production and password == DEMO_PASSWORD:
         return None
-    if _hasher.check_needs_rehash(person.password_hash):
-        person.password_hash = hash_password(password)
+    if new_hash := rehash_if_needed(person.password_hash, password):
+        person.password_hash = new_hash
         person.save(only=[Person.password_hash])
     return person
 

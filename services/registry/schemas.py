@@ -1,7 +1,7 @@
 """What the registry's API takes and gives."""
 from marshmallow import Schema, fields, pre_dump, validate
 
-from govmb.auth import ROLES
+from govmb.auth import PERSON_ROLES
 from govmb.contracts.registry import ACCOUNT_CATEGORIES, ACCOUNT_KINDS, TEAM_ROLES, UNIT_KINDS
 from govmb.schemas import StepSchema as BaseStepSchema
 from govmb.timefmt import BEIJING, BeijingDateTime
@@ -44,7 +44,7 @@ class PersonSchema(Schema):
     username = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_.-]{3,50}$",
                                                                       error="用户名为 3 至 50 位字母、数字或 _ . -"))
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=8, max=200))
-    roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), required=True,
+    roles = fields.List(fields.String(validate=validate.OneOf(PERSON_ROLES)), required=True,
                         validate=validate.Length(min=1))
     rank = fields.String(load_default="staff", validate=validate.OneOf(tuple(RANKS)))
     title = fields.String(load_default="", validate=validate.Length(max=50))
@@ -59,6 +59,45 @@ class PersonSchema(Schema):
 class SessionSchema(Schema):
     token = fields.String()
     person = fields.Nested(PersonSchema)
+
+
+class ClientTokenRequestSchema(Schema):
+    client_id = fields.String(required=True, validate=validate.Length(min=1, max=40), metadata={"description": "客户端标识"})
+    client_secret = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200),
+                                  metadata={"description": "客户端密钥（登记时只显示一次）"})
+
+
+class ClientTokenSchema(Schema):
+    token = fields.String()
+    token_type = fields.String(metadata={"description": "Bearer"})
+    expires_in = fields.Integer(metadata={"description": "有效秒数"})
+    roles = fields.List(fields.String())
+
+
+class ClientInSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=50),
+                         metadata={"description": "系统名称，例如“12345 热线”"})
+    unit_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31),
+                             metadata={"description": "可推送留言的范围：该单位及其下级单位的账号"})
+
+
+class ClientSchema(Schema):
+    id = fields.Integer()
+    client_id = fields.String()
+    name = fields.String()
+    unit_id = fields.Integer()
+    unit_name = fields.String(attribute="unit.name")
+    roles = fields.Constant(["intake"])
+    active = fields.Function(lambda c: c.revoked_at is None)
+    created_by = fields.String()
+    created_at = BeijingDateTime()
+    revoked_by = fields.String()
+    revoked_at = BeijingDateTime(allow_none=True)
+    last_token_at = BeijingDateTime(allow_none=True)
+
+
+class ClientCreatedSchema(ClientSchema):
+    client_secret = fields.String(metadata={"description": "只在此时显示一次；系统只保存其 Argon2 哈希"})
 
 
 class PersonQuerySchema(Schema):

@@ -1,0 +1,68 @@
+"""Client systems: other systems that post citizens' messages through the API (a 12345
+hotline's system, a platform's webhook). The administrator registers one for a unit and the
+units below it; its secret is shown once and stored only as an Argon2 hash. The system
+exchanges its id and secret for a short-lived token with the `intake` role, scoped to that
+subtree, which lets it post messages there and nothing else. A revoked system gets no new
+token; one it already holds runs out within `CLIENT_TOKEN_TTL_SECONDS`."""
+from __future__ import annotations
+
+import os
+import secrets
+
+from flask import current_app
+from flask_smorest import abort
+
+from govmb.auth import Identity, issue_token
+from govmb.errors import Conflict
+from services.registry.models import ClientSystem, Unit, db, now
+from services.registry.people import hash_password, rehash_if_needed, verify_secret
+
+ROLES = frozenset({"intake"})  # what a client system may do: post citizens' messages
+
+
+def token_ttl_seconds() -> int:
+    return int(os.environ.get("CLIENT_TOKEN_TTL_SECONDS") or "900")
+
+
+def register(unit: Unit, name: str, who: Identity) -> tuple[ClientSystem, str]:
+    """A new client system for `unit`'s subtree, and its secret (shown this once, never again)."""
+    name = name.strip()
+    if not name:
+        abort(422, errors={"name": ["请填写系统名称，例如“12345 热线”"]})
+    secret = secrets.token_urlsafe(32)
+    client = ClientSystem.create(client_id=f"cs-{secrets.token_hex(8)}", name=name, unit=unit,
+                                 secret_hash=hash_password(secret), created_by=who.name)
+    return client, secret
+
+
+def revoke(client: ClientSystem, who: Identity) -> ClientSystem:
+    with db.atomic():
+        claimed = (ClientSystem.update(revoked_at=now(), revoked_by=who.name)
+                   .where(ClientSystem.id == client.id, ClientSystem.revoked_at.is_null()).execute())
+        if not claimed:
+            raise Conflict("该客户端系统已撤销")
+    return ClientSystem.get_by_id(client.id)
+
+
+def authenticate(client_id: str, secret: str) -> ClientSystem:
+    """The client system whose id and secret these are, or 401; as slow for an unknown id as
+    for a wrong secret. Only a caller holding the right secret learns that it was revoked."""
+    client = ClientSystem.get_or_none(ClientSystem.client_id == client_id)
+    if not verify_secret(client.secret_hash if client else None, secret):
+        abort(401, message="客户端标识或密钥不正确")
+    if client.revoked_at is not None:
+        abort(401, message="该客户端系统已被撤销，不再签发令牌")
+    changes = {ClientSystem.last_token_at: now()}
+    if new_hash := rehash_if_needed(client.secret_hash, secret):
+        changes[ClientSystem.secret_hash] = new_hash
+    ClientSystem.update(changes).where(ClientSystem.id == client.id).execute()
+    return client
+
+
+def identity_of(client: ClientSystem) -> Identity:
+    """A system, not a person: person 0, the system's name, its unit's place in the tree."""
+    return Identity(0, client.name, client.unit_id, client.unit.path, ROLES, client=f"system:{client.id}")
+
+
+def token_for(client: ClientSystem) -> str:
+    return issue_token(identity_of(client), current_app.config["GOVMB_SETTINGS"].token_secret, token_ttl_seconds())

@@ -1,0 +1,70 @@
+"""Messages posted by other systems with a system's token (the intake role): into the
+token's subtree only, to running accounts only, and no other route of any service."""
+import pytest
+
+from govmb.account_copy import apply_account_snapshot
+from services.inquiry.models import Account, Message, MessageStep
+from tests.inquiry.conftest import DEPT_STAFF, HALL, INTAKE, JOINT, refused_everywhere, system_auth
+from tests.publishing.conftest import account
+from tests.system import migrated_app, settings_for
+
+BODY = {"account_id": 1, "kind": "private", "citizen_handle": "12345来电 王女士", "citizen_contact": "13900000000",
+        "text": "反映学校周边占道经营，影响学生上下学。"}
+
+
+def intake(client, headers=INTAKE, **fields):
+    return client.post("/api/intake/messages", json={**BODY, **fields}, headers=headers)
+
+
+def test_a_client_system_posts_into_its_subtree_and_the_unit_sees_the_channel(client):
+    r = intake(client, received_at="2026-09-30T10:00:00+08:00")
+    assert r.status_code == 201, r.json
+    assert r.json["reply_due_at"] == "2026-10-01T10:00:00+08:00" and r.json["feedback_due_at"] == "2026-10-11T00:00:00+08:00"
+    assert r.json["source"] == "api" and r.json["status_name"] == "待回复"
+    assert "citizen_handle" not in r.json and "text" not in r.json  # a receipt, not the message
+    seen = client.get(f"/api/messages/{r.json['id']}", headers=DEPT_STAFF).json
+    assert (seen["source"], seen["source_name"], seen["via"]) == ("api", "其他系统推送", "12345热线")
+    assert seen["citizen_handle"] == "12345来电 王女士" and seen["category"]  # the handling unit; a suggested category
+    step = MessageStep.get(MessageStep.message == r.json["id"])
+    assert (step.actor_id, step.actor_name) == (0, "12345热线")  # a system, not a person
+
+
+def test_a_client_system_is_refused_outside_its_subtree_and_for_an_account_not_running(client, app):
+    outside = intake(client, account_id=3)  # account 3 is 西湖区's (/1/5/)
+    assert outside.status_code == 422 and "管辖范围" in outside.json["errors"]["account_id"][0]
+    assert intake(client, headers=system_auth(5, "/1/5/"), account_id=1).status_code == 422
+    with app.app_context():
+        apply_account_snapshot(Account)({**account(1, status="closing_requested"), "revision": 2}, None)
+    closed = intake(client)
+    assert closed.status_code == 422 and "正常运行" in closed.json["errors"]["account_id"][0]
+    assert Message.select().count() == 0
+
+
+def test_the_category_is_not_the_posting_systems_to_set_and_bad_fields_are_named(client):
+    r = intake(client, category="praise")
+    assert r.status_code == 422 and r.json["errors"] == {"category": ["不接受此字段"]}
+    r = intake(client, kind="", text="")
+    assert r.status_code == 422 and set(r.json["errors"]) == {"kind", "text"}
+
+
+def test_the_public_hall_posts_with_the_hall_channel(client):
+    r = intake(client, headers=HALL, citizen_contact="")
+    assert r.status_code == 201 and (r.json["source"], r.json["source_name"]) == ("hall", "政务微博大厅")
+    assert client.get(f"/api/messages/{r.json['id']}", headers=DEPT_STAFF).json["via"] == ""
+
+
+def test_a_persons_token_does_not_post_through_the_intake_route(client):
+    assert intake(client, headers=DEPT_STAFF).status_code == 403
+    assert intake(client, headers=JOINT).status_code == 403
+    assert intake(client, headers={}).status_code == 401
+
+
+def test_a_system_token_gets_nothing_else_from_inquiry(app):
+    checked = refused_everywhere(app, INTAKE, allowed={("POST", "/api/intake/messages")})
+    assert checked >= 20  # every list, message, step, transfer, notice, calendar and copy route
+
+
+@pytest.mark.parametrize("service", ["registry", "publishing"])
+def test_a_system_token_gets_nothing_from_the_other_services(tmp_path, service):
+    app = migrated_app(service, settings_for(service, f"sqlite:///{tmp_path / (service + '.db')}"))
+    assert refused_everywhere(app, INTAKE) >= 10
