@@ -23,6 +23,23 @@ def iso_utc(value: dt.datetime | None) -> str | None:
     return value.replace(tzinfo=dt.timezone.utc).isoformat() if value else None
 
 
+def utc(value: str | None) -> str | None:
+    """An event's ISO 8601 time in one form, `2026-10-01T08:30:00+00:00` (UTC, whole seconds),
+    so that stored times compare and sort correctly as text."""
+    if not value:
+        return None
+    when = dt.datetime.fromisoformat(value)
+    when = when.astimezone(dt.timezone.utc) if when.tzinfo else when
+    return when.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def beijing_day(value: str | None) -> str | None:
+    """The Beijing date (YYYY-MM-DD) of an ISO 8601 time; a naive time is taken as UTC."""
+    if not value:
+        return None
+    return to_beijing(dt.datetime.fromisoformat(value)).date().isoformat()
+
+
 def to_beijing(value: dt.datetime | None) -> dt.datetime | None:
     if value is None:
         return None

@@ -1,6 +1,482 @@
 """The assessment service's HTTP API."""
-from govmb.account_copy import accounts_blueprint
-from govmb.unit_copy import units_blueprint
-from services.assessment.models import Account, Unit
+from __future__ import annotations
 
-BLUEPRINTS = [units_blueprint(Unit), accounts_blueprint(Account)]
+import datetime as dt
+import io
+
+from flask import send_file
+from flask_smorest import Blueprint, abort
+
+from govmb.account_copy import accounts_blueprint
+from govmb.auth import current_identity, in_sight, requires
+from govmb.timefmt import BEIJING, stored, utcnow
+from govmb.unit_copy import units_blueprint
+from services.assessment import annual, archive, followers, inspections, records, reports, roster, training
+from services.assessment import rules as rules_
+from services.assessment.duty import duty_log
+from services.assessment.early_warning import early_warnings
+from services.assessment.figures import Period
+from services.assessment.models import Account, Archive, DutyShift, Inspection, Unit
+from services.assessment.schemas import (
+    ArchiveQuerySchema,
+    ArchiveSchema,
+    AsofSchema,
+    AttendeesInSchema,
+    DutyQuerySchema,
+    FixReportSchema,
+    FixReviewSchema,
+    FollowerInSchema,
+    FollowerQuerySchema,
+    FollowerSchema,
+    GapSchema,
+    ImportFileSchema,
+    InspectionInSchema,
+    InspectionQuerySchema,
+    InspectionSchema,
+    MonthSchema,
+    OnDutySchema,
+    RecordsQuerySchema,
+    ReportQuerySchema,
+    RosterUnitSchema,
+    ShiftInSchema,
+    ShiftQuerySchema,
+    ShiftSchema,
+    TrainingExportSchema,
+    TrainingInSchema,
+    TrainingRecordSchema,
+    TrainingSessionSchema,
+    TrainingYearSchema,
+)
+
+OFFICE = ("joint_office", "admin")
+
+assessment = Blueprint("assessment", __name__, url_prefix="/api", description="考核：指标、单项否决、排名、预警与规则")
+archives = Blueprint("archives", __name__, url_prefix="/api/archives", description="月度归档（打印件，不可更改）")
+quarterly = Blueprint("reports", __name__, url_prefix="/api/reports", description="季度报告与第三方评估")
+
+
+def _period(text: str) -> Period:
+    try:
+        return Period.parse(text)
+    except ValueError:
+        abort(422, errors={"period": ["期间应为年（2026）、季度（2026-Q3）或月份（2026-10）"]})
+
+
+def _asof(args: dict) -> dt.datetime | None:
+    return args["asof"].astimezone(dt.timezone.utc) if args.get("asof") else None
+
+
+def _unit_in_sight(unit_id: int) -> Unit:
+    unit = Unit.get_or_none(Unit.id == unit_id)
+    if unit is None or not current_identity().may_see(unit.path):
+        abort(404, message=f"单位 {unit_id} 不存在或不在您的管辖范围内")
+    return unit
+
+
+def _in_sight(rows: list[dict], path_of) -> list[dict]:
+    who = current_identity()
+    return [r for r in rows if who.may_see(path_of(r))]
+
+
+@assessment.route("/assessment/<period>")
+@requires()
+@assessment.arguments(AsofSchema, location="query")
+@assessment.response(200)
+def assess(args, period):
+    """年度（或季度、月度）考核：各单位和账号的指标、得分、单项否决、等次、排名，拟通报和拟表扬的单位"""
+    result = annual.assess(_period(period), _asof(args))
+    paths = {u.id: u.path for u in Unit.select(Unit.id, Unit.path)}
+    result["units"] = _in_sight(result["units"], lambda u: u["path"])
+    result["accounts"] = _in_sight(result["accounts"], lambda a: paths.get(a["unit_id"], "/0/"))
+    seen = {u["unit_id"] for u in result["units"]}
+    result["named"] = [n for n in result["named"] if n["unit_id"] in seen]
+    result["commended"] = [n for n in result["commended"] if n["unit_id"] in seen]
+    return result
+
+
+@assessment.route("/assessment/<period>/records")
+@requires()
+@assessment.arguments(RecordsQuerySchema, location="query")
+@assessment.response(200)
+def figure_records(args, period):
+    """某项指标背后的记录（留言、稿件、月度数据、统一口径、转办），可逐条核对"""
+    p = _period(period)
+    _unit_in_sight(args["unit_id"])
+    end = dt.datetime.combine(p.end + dt.timedelta(days=1), dt.time(), dt.timezone(dt.timedelta(hours=8)))
+    asof = _asof(args) or min(end, utcnow().replace(tzinfo=dt.timezone.utc))
+    rows = records.records(args["kind"], p, asof, args["unit_id"], args["account_id"],
+                           rules_.current()["unanswered_months"])
+    return {"kind": args["kind"], "period": p.label, "count": len(rows), "limit": records.LIMIT, "records": rows}
+
+
+@assessment.route("/warnings")
+@requires()
+@assessment.response(200)
+def warnings():
+    """预警：即将触发单项否决（两周未更新、留言超过3个月未回复）或完不成月度指标的账号"""
+    return early_warnings(utcnow().replace(tzinfo=dt.timezone.utc), rules_.current(), in_sight)
+
+
+@assessment.route("/rules")
+@requires()
+@assessment.response(200)
+def get_rules():
+    """考核的权重与阈值（默认值取自两部规定，联席会议办公室可修改）"""
+    return {**rules_.current(), "indicators": rules_.INDICATORS}
+
+
+@assessment.route("/rules", methods=["PUT"])
+@requires(*OFFICE)
+@assessment.arguments(rules_.RulesSchema)
+@assessment.response(200)
+def put_rules(data):
+    """修改考核的权重与阈值（只改提交的项；权重之和须为 100）"""
+    return {**rules_.save(data, current_identity().name), "indicators": rules_.INDICATORS}
+
+
+@assessment.route("/duty-log")
+@requires()
+@assessment.arguments(DutyQuerySchema, location="query")
+@assessment.response(200)
+def get_duty_log(args):
+    """值班日志：账号每天的发布、回复、网民转发和评论、正负面比例、问题通报、粉丝数，以及负面趋势"""
+    account = Account.get_or_none(Account.id == args["account_id"])
+    if account is None or not current_identity().may_see(account.unit_path):
+        abort(404, message=f"账号 {args['account_id']} 不存在或不在您的管辖范围内")
+    try:
+        return duty_log(account, args["start"], args["end"])
+    except ValueError as exc:
+        abort(422, errors={"to": [str(exc)]})
+
+
+@archives.route("")
+@requires()
+@archives.arguments(ArchiveQuerySchema, location="query")
+@archives.response(200, ArchiveSchema(many=True))
+def list_archives(args):
+    """月度归档（本单位及下级单位；联席会议办公室可见全部）"""
+    query = in_sight(Archive.select(Archive.id, Archive.unit_id, Archive.unit_name, Archive.month, Archive.sha256,
+                                    Archive.chain, Archive.summary, Archive.created_at), Archive.unit_path)
+    if args["month"]:
+        query = query.where(Archive.month == args["month"])
+    return list(query.order_by(Archive.month.desc(), Archive.unit_name).limit(1000))
+
+
+@archives.route("", methods=["POST"])
+@requires(*OFFICE)
+@archives.arguments(MonthSchema)
+@archives.response(201)
+def file_month(data):
+    """为已结束的月份补做归档（每月1日由后台自动归档；已归档的单位不重复、不覆盖）"""
+    try:
+        return {"month": data["month"], "filed": archive.build_month(data["month"])}
+    except ValueError as exc:
+        abort(422, errors={"month": [str(exc)]})
+
+
+def _archive(archive_id: int) -> Archive:
+    found = Archive.get_or_none(Archive.id == archive_id)
+    if found is None or not current_identity().may_see(found.unit_path):
+        abort(404, message=f"归档 {archive_id} 不存在或不在您的管辖范围内")
+    return found
+
+
+@archives.route("/<int:archive_id>/pdf")
+@requires()
+@archives.doc(responses={200: {"description": "归档文件（PDF）", "content": {"application/pdf": {}}}})
+def archive_pdf(archive_id):
+    """下载归档文件（PDF）"""
+    found = _archive(archive_id)
+    return send_file(io.BytesIO(bytes(found.pdf)), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"{found.unit_name}-{found.month}-月度归档.pdf")
+
+
+@archives.route("/<int:archive_id>/verify")
+@requires()
+@archives.response(200)
+def verify_archive(archive_id):
+    """核验归档：文件的哈希值与归档时一致，且与上一份归档的链值相连"""
+    return archive.verify(_archive(archive_id))
+
+
+@quarterly.route("/<quarter>")
+@requires()
+@quarterly.arguments(ReportQuerySchema, location="query")
+@quarterly.doc(responses={200: {"description": "季度报告（JSON、PDF 或 XLSX）"}})
+def quarterly_report(args, quarter):
+    """季度报告：各单位的统计和网民反映，附第三方评估；format=pdf 或 xlsx 下载"""
+    if "-Q" not in quarter:
+        abort(422, errors={"quarter": ["季度应形如 2026-Q3"]})
+    _period(quarter)
+    who = current_identity()
+    if args["unit_id"]:
+        paths = [_unit_in_sight(args["unit_id"]).path]
+    else:
+        paths = None if who.sees_all else [who.unit_path]
+    report = reports.quarterly(quarter, paths)
+    scope = Unit.get_or_none(Unit.id == args["unit_id"]).name if args["unit_id"] else ("全市" if paths is None else "本单位及下级单位")
+    title = f"{scope}政务微博季度报告"
+    if args["format"] == "pdf":
+        return send_file(io.BytesIO(reports.pdf(report, title)), mimetype="application/pdf", as_attachment=True,
+                         download_name=f"{title}-{quarter}.pdf")
+    if args["format"] == "xlsx":
+        return send_file(io.BytesIO(reports.xlsx(report)), as_attachment=True, download_name=f"{title}-{quarter}.xlsx",
+                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return {**report, "title": title}
+
+
+@quarterly.route("/<quarter>/third-party", methods=["POST"])
+@requires(*OFFICE)
+@quarterly.arguments(ImportFileSchema, location="files")
+@quarterly.response(200)
+def import_third_party(files, quarter):
+    """导入第三方评估结果（CSV 或 XLSX：单位或单位编号、评估机构、得分、备注）；错误的行逐行报告"""
+    if "-Q" not in quarter:
+        abort(422, errors={"quarter": ["季度应形如 2026-Q3"]})
+    _period(quarter)
+    upload = files["file"]
+    try:
+        return reports.import_third_party(quarter, upload.filename or "", upload.read(), current_identity())
+    except reports.ImportRefused as exc:
+        abort(422, errors={"file": [str(exc)]})
+
+
+# --- inspections, training, roster, followers ---
+
+inspections_bp = Blueprint("inspections", __name__, url_prefix="/api/inspections",
+                           description="督查检查与整改（N19）：检查、发现的问题、整改要求与期限、整改报告与验收")
+
+
+def _inspection_in_sight(inspection_id: int) -> Inspection:
+    inspection = Inspection.get_or_none(Inspection.id == inspection_id)
+    if inspection is None or not current_identity().may_see(inspection.unit_path):
+        abort(404, message=f"检查记录 {inspection_id} 不存在或不在您的管辖范围内")
+    return inspection
+
+
+@inspections_bp.route("")
+@requires()
+@inspections_bp.arguments(InspectionQuerySchema, location="query")
+@inspections_bp.response(200, InspectionSchema(many=True))
+def list_inspections(args):
+    """本单位及下级单位的检查（督查、联席会议办公室：全市），整改逾期的在前；overdue=true 只看逾期的"""
+    today = inspections.beijing_today()
+    query = in_sight(Inspection.select(), Inspection.unit_path)
+    if args["overdue"]:
+        query = query.where(inspections.overdue_clause(today))
+    if "status" in args:
+        query = query.where(Inspection.status == args["status"])
+    if "unit_id" in args:
+        query = query.where(Inspection.unit_id == args["unit_id"])
+    rows = list(query.order_by(Inspection.fix_by, Inspection.id).limit(2000))
+    names = inspections.unit_names(r.unit_id for r in rows)
+    shown = [inspections.shown(r, today, names) for r in rows]
+    return sorted(shown, key=lambda r: (not r.overdue, r.status not in inspections.OWED))
+
+
+@inspections_bp.route("", methods=["POST"])
+@requires(*inspections.INSPECTORS)
+@inspections_bp.arguments(InspectionInSchema)
+@inspections_bp.response(201, InspectionSchema)
+def record_inspection(data):
+    """记录一次检查：检查日期、检查内容、发现的问题、整改要求、整改期限（督查、联席会议办公室）"""
+    return inspections.shown(inspections.record(data, current_identity()), with_steps=True)
+
+
+@inspections_bp.route("/<int:inspection_id>")
+@requires()
+@inspections_bp.response(200, InspectionSchema)
+def get_inspection(inspection_id):
+    """一次检查及其每一步（检查、整改报告、验收）"""
+    return inspections.shown(_inspection_in_sight(inspection_id), with_steps=True)
+
+
+@inspections_bp.route("/<int:inspection_id>/report", methods=["POST"])
+@requires(*inspections.UNIT_STAFF)
+@inspections_bp.arguments(FixReportSchema)
+@inspections_bp.response(200, InspectionSchema)
+def report_fix(data, inspection_id):
+    """被检查单位报告整改情况和完成日期（验收不通过后可再次报告）"""
+    inspection = inspections.report(_inspection_in_sight(inspection_id), data["text"], data["fixed_on"],
+                                    current_identity())
+    return inspections.shown(inspection, with_steps=True)
+
+
+@inspections_bp.route("/<int:inspection_id>/review", methods=["POST"])
+@requires(*inspections.INSPECTORS)
+@inspections_bp.arguments(FixReviewSchema)
+@inspections_bp.response(200, InspectionSchema)
+def review_fix(data, inspection_id):
+    """验收整改：通过，或写明意见不通过"""
+    inspection = inspections.review(_inspection_in_sight(inspection_id), data["accept"], data["comment"],
+                                    current_identity())
+    return inspections.shown(inspection, with_steps=True)
+
+
+training_bp = Blueprint("training", __name__, url_prefix="/api/training",
+                        description="培训登记（N21、X29、X30）：授课培训、经验交流座谈会、参训人员、各单位年度情况")
+
+
+def _year(args: dict) -> int:
+    return args.get("year") or inspections.beijing_today().year
+
+
+@training_bp.route("/sessions")
+@requires()
+@training_bp.arguments(TrainingYearSchema, location="query")
+@training_bp.response(200, TrainingSessionSchema(many=True))
+def list_training(args):
+    """一年的培训（默认今年）：全市角色看全部；单位看本单位及下级单位受邀或参加的"""
+    who = current_identity()
+    names = {u.id: u.name for u in Unit.select(Unit.id, Unit.name)}
+    return [training.shown(s, who, names) for s in training.sessions(who, _year(args))]
+
+
+@training_bp.route("/sessions", methods=["POST"])
+@requires(*training.RECORDERS)
+@training_bp.arguments(TrainingInSchema)
+@training_bp.response(201, TrainingSessionSchema)
+def record_training(data):
+    """登记一次授课培训或经验交流座谈会，及授课人、邀请单位、参训人员（联席会议办公室）"""
+    who = current_identity()
+    return training.shown(training.create(data, who), who)
+
+
+@training_bp.route("/sessions/<int:session_id>")
+@requires()
+@training_bp.response(200, TrainingSessionSchema)
+def get_training(session_id):
+    who = current_identity()
+    return training.shown(training.visible(session_id, who), who)
+
+
+@training_bp.route("/sessions/<int:session_id>/attendees", methods=["POST"])
+@requires(*training.RECORDERS)
+@training_bp.arguments(AttendeesInSchema)
+@training_bp.response(200, TrainingSessionSchema)
+def add_attendees(data, session_id):
+    """登记参训人员（全部登记或全部不登记；同一人同一场只登记一次）"""
+    who = current_identity()
+    return training.shown(training.add_attendees(training.visible(session_id, who), data["attendees"], who), who)
+
+
+@training_bp.route("/sessions/<int:session_id>/attendees/<int:attendee_id>", methods=["DELETE"])
+@requires(*training.RECORDERS)
+@training_bp.response(204)
+def remove_attendee(session_id, attendee_id):
+    """删除一条登记错的参训记录"""
+    who = current_identity()
+    training.remove_attendee(training.visible(session_id, who), attendee_id, who)
+
+
+@training_bp.route("/record")
+@requires()
+@training_bp.arguments(TrainingYearSchema, location="query")
+@training_bp.response(200, TrainingRecordSchema(many=True))
+def training_record(args):
+    """各单位一年的培训情况：受邀场次、参加场次、参训人次、人·学时、受邀未参加场次"""
+    return training.record(current_identity(), _year(args), args.get("unit_id"))
+
+
+@training_bp.route("/export")
+@requires()
+@training_bp.arguments(TrainingExportSchema, location="query")
+@training_bp.doc(responses={"200": {"description": "培训登记表（CSV 为 UTF-8，带 BOM）", "content": {
+    "text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}})
+def export_training(args):
+    """导出一年的培训登记表（每个参训人次一行）；以 = + - @ 开头的文字前加 '，表格软件不会当作公式"""
+    content, media_type, name = training.export(current_identity(), _year(args), args["format"])
+    return send_file(io.BytesIO(content), mimetype=media_type, as_attachment=True, download_name=name)
+
+
+roster_bp = Blueprint("roster", __name__, url_prefix="/api/roster",
+                      description="24 小时值班表（X20.3）：班次、当前值班人、未来空档")
+
+
+@roster_bp.route("/shifts")
+@requires()
+@roster_bp.arguments(ShiftQuerySchema, location="query")
+@roster_bp.response(200, ShiftSchema(many=True))
+def list_shifts(args):
+    """一个单位（默认本单位）自某日（默认今天）零时起若干天内的班次，北京时间"""
+    unit = roster.unit_in_sight(args.get("unit_id"), current_identity())
+    first = args["start"] or inspections.beijing_today()
+    start = stored(dt.datetime.combine(first, dt.time(), tzinfo=BEIJING))
+    return roster.listing(unit, start, start + dt.timedelta(days=args["days"]), args.get("account_id"))
+
+
+@roster_bp.route("/shifts", methods=["POST"])
+@requires(*roster.UNIT_STAFF)
+@roster_bp.arguments(ShiftInSchema)
+@roster_bp.response(201, ShiftSchema)
+def add_shift(data):
+    """排一个班次（本单位；指定账号或本单位）：结束须晚于开始，同一账号的班次不能重叠"""
+    shift = roster.add(data, current_identity())
+    shift.account_name = Account.get_by_id(shift.account_id).name if shift.account_id else ""
+    return shift
+
+
+@roster_bp.route("/shifts/<int:shift_id>", methods=["DELETE"])
+@requires(*roster.UNIT_STAFF)
+@roster_bp.response(204)
+def remove_shift(shift_id):
+    shift = DutyShift.get_or_none(DutyShift.id == shift_id)
+    if shift is None or not current_identity().may_see(shift.unit_path):
+        abort(404, message=f"班次 {shift_id} 不存在或不在您的管辖范围内")
+    roster.remove(shift, current_identity())
+
+
+@roster_bp.route("/now")
+@requires()
+@roster_bp.arguments(RosterUnitSchema, location="query")
+@roster_bp.response(200, OnDutySchema)
+def on_duty_now(args):
+    """现在谁在值班：本单位的，以及每个运行中的账号的（账号自己的班次，否则本单位的）"""
+    return roster.on_duty(roster.unit_in_sight(args.get("unit_id"), current_identity()))
+
+
+@roster_bp.route("/gaps")
+@requires()
+@roster_bp.arguments(RosterUnitSchema, location="query")
+@roster_bp.response(200, GapSchema(many=True))
+def roster_gaps(args):
+    """从现在起若干天（默认 7 天）内无人值班的时段，按账号"""
+    return roster.gaps(roster.unit_in_sight(args.get("unit_id"), current_identity()), args["days"])
+
+
+followers_bp = Blueprint("followers", __name__, url_prefix="/api/followers",
+                         description="账号每日粉丝数（X20.3 值班日志）：录入与导入")
+
+
+@followers_bp.route("")
+@requires()
+@followers_bp.arguments(FollowerQuerySchema, location="query")
+@followers_bp.response(200, FollowerSchema(many=True))
+def list_followers(args):
+    """本单位及下级单位账号最近若干天（默认 30 天）的粉丝数，新的在前"""
+    today = inspections.beijing_today()
+    return followers.history(current_identity(), today - dt.timedelta(days=args["days"] - 1), today,
+                             args.get("account_id"))
+
+
+@followers_bp.route("", methods=["POST"])
+@requires(*followers.STAFF)
+@followers_bp.arguments(FollowerInSchema)
+@followers_bp.response(200, FollowerSchema)
+def enter_followers(data):
+    """录入本单位账号某日的粉丝数；同一账号同一天再次录入即替换，并记下由谁替换"""
+    return followers.enter(data["account_id"], data["day"], data["followers"], current_identity())
+
+
+@followers_bp.route("/import", methods=["POST"])
+@requires(*followers.STAFF)
+@followers_bp.arguments(ImportFileSchema, location="files")
+@followers_bp.response(200)
+def import_followers(files):
+    """导入 CSV 或 XLSX（账号ID 或 账号、日期、粉丝数）：正确的行保存，错误的行按行号报告"""
+    upload = files["file"]
+    return followers.import_file(upload.filename or "", upload.read(), current_identity())
+
+
+BLUEPRINTS = [units_blueprint(Unit), accounts_blueprint(Account), assessment, archives, quarterly,
+              inspections_bp, training_bp, roster_bp, followers_bp]

@@ -4,6 +4,7 @@ import json
 import peewee
 
 from govmb.account_copy import account_handlers
+from govmb.timefmt import beijing_day, utc
 from govmb.unit_copy import apply_unit_changed
 from services.assessment.models import (
     Account,
@@ -18,9 +19,20 @@ from services.assessment.models import (
     Unit,
 )
 
+TIMES = ("received_at", "replied_at", "fed_back_at", "resolved_at", "reply_due_at", "feedback_due_at",
+         "verification_due_at")
+
+
+def on_time(done: str | None, due: str | None) -> bool | None:
+    """Done by the deadline? (None while not done.) Both in `utc()`'s form, so they compare as text."""
+    return None if done is None else (due is None or done <= due)
+
 
 def post_released(payload: dict, _delivery) -> None:
     row = {k: v for k, v in payload.items() if k in PostFact._meta.fields}  # what assessment keeps of it
+    row["released_at"], row["emergency_event_at"] = utc(row["released_at"]), utc(row["emergency_event_at"])
+    row["day"] = beijing_day(row["released_at"])
+    row["reviews"] = json.dumps(payload.get("reviews", []), ensure_ascii=False)
     PostFact.insert(**row).on_conflict_ignore().execute()  # a post is released once; a repeat changes nothing
 
 
@@ -34,16 +46,20 @@ def monthly_figures(payload: dict, _delivery) -> None:
 
 
 def directive_issued(payload: dict, _delivery) -> None:
-    (DirectiveFact.insert(directive_id=payload["directive_id"], title=payload["title"], due_at=payload["due_at"],
+    (DirectiveFact.insert(directive_id=payload["directive_id"], title=payload["title"], due_at=utc(payload["due_at"]),
                           account_ids=json.dumps(payload["account_ids"]))
      .on_conflict_ignore().execute())
 
 
 def directive_forwarded(payload: dict, _delivery) -> None:
-    ForwardFact.insert(**payload).on_conflict_ignore().execute()  # the first forward recorded is the one
+    ForwardFact.insert(**{**payload, "forwarded_at": utc(payload["forwarded_at"])}).on_conflict_ignore().execute()  # the first forward recorded is the one
 
 
 def message_changed(payload: dict, _delivery) -> None:
+    payload = {**payload, **{k: utc(payload[k]) for k in TIMES}}
+    payload.update(received_day=beijing_day(payload["received_at"]), replied_day=beijing_day(payload["replied_at"]),
+                   reply_on_time=on_time(payload["replied_at"], payload["reply_due_at"]),
+                   feedback_on_time=on_time(payload["fed_back_at"], payload["feedback_due_at"]))
     excluded = peewee.EXCLUDED
     update = {getattr(MessageFact, k): getattr(excluded, k) for k in payload if k != "id"}
     (MessageFact.insert(**payload)
@@ -52,12 +68,13 @@ def message_changed(payload: dict, _delivery) -> None:
 
 
 def message_overdue(payload: dict, _delivery) -> None:
-    MissedDeadlineFact.insert(**payload).on_conflict_ignore().execute()
+    MissedDeadlineFact.insert(**{**payload, "due_at": utc(payload["due_at"])}).on_conflict_ignore().execute()
 
 
 def transfer_changed(payload: dict, _delivery) -> None:
     """A transfer's latest state; its states only move forward (pending → answered → reassigned)."""
     order = {"pending": 0, "accepted": 1, "returned": 1, "reassigned": 2}
+    payload = {**payload, "at": utc(payload["at"])}
     current = TransferFact.get_or_none(TransferFact.transfer_id == payload["transfer_id"])
     if current is None:
         TransferFact.insert(**payload).on_conflict_ignore().execute()
@@ -68,6 +85,7 @@ def transfer_changed(payload: dict, _delivery) -> None:
 
 def notice_changed(payload: dict, _delivery) -> None:
     """Issued, then replied: a reply is never undone by a late `issued`."""
+    payload = {**payload, "issued_at": utc(payload["issued_at"]), "replied_at": utc(payload["replied_at"])}
     current = NoticeFact.get_or_none(NoticeFact.notice_id == payload["notice_id"])
     if current is None:
         NoticeFact.insert(**payload).on_conflict_ignore().execute()

@@ -3,6 +3,7 @@ import peewee
 
 from govmb.account_copy import make_account_model
 from govmb.bus.store import BusStore
+from govmb.timefmt import utcnow
 from govmb.unit_copy import make_unit_model
 
 db = peewee.DatabaseProxy()
@@ -24,6 +25,9 @@ class PostFact(peewee.Model):
     correction_of = peewee.IntegerField(null=True)
     emergency_event_at = peewee.CharField(max_length=40, null=True)
     emergency_on_time = peewee.BooleanField(null=True)
+    day = peewee.CharField(max_length=10, index=True)  # Beijing date of release: what periods count by
+    text = peewee.TextField(default="")
+    reviews = peewee.TextField(default="[]")  # JSON list of the review steps, for the monthly archive
 
     class Meta:
         database = db
@@ -95,6 +99,11 @@ class MessageFact(peewee.Model):
     feedback_due_at = peewee.CharField(max_length=40)
     verification_due_at = peewee.CharField(max_length=40, null=True)
     revision = peewee.IntegerField()
+    kind = peewee.CharField(max_length=20, null=True)  # comment, mention, private, forward
+    received_day = peewee.CharField(max_length=10, index=True)  # Beijing dates, for periods and the duty log
+    replied_day = peewee.CharField(max_length=10, null=True)
+    reply_on_time = peewee.BooleanField(null=True)  # null until replied
+    feedback_on_time = peewee.BooleanField(null=True)  # null until fed back
 
     class Meta:
         database = db
@@ -142,3 +151,191 @@ class NoticeFact(peewee.Model):
     class Meta:
         database = db
         table_name = "notice_fact"
+
+
+class Archive(peewee.Model):
+    """A unit's monthly archive (X20.4): written once, never updated (the database refuses it),
+    each hash chained to the one before so that a changed or removed document shows."""
+    unit_id = peewee.IntegerField()
+    unit_name = peewee.CharField(max_length=100)
+    unit_path = peewee.CharField(max_length=255, index=True)
+    month = peewee.CharField(max_length=7)
+    pdf = peewee.BlobField()
+    summary = peewee.TextField()  # JSON: the counts printed in the document
+    sha256 = peewee.CharField(max_length=64)
+    chain = peewee.CharField(max_length=64)  # sha256(previous chain + sha256)
+    created_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        database = db
+        table_name = "archive"
+        indexes = ((("unit_id", "month"), True),)
+
+
+class ThirdPartyScore(peewee.Model):
+    """A third-party evaluation of a unit for a quarter (N25), imported by the office."""
+    quarter = peewee.CharField(max_length=7)  # 2026-Q3
+    unit_id = peewee.IntegerField()
+    evaluator = peewee.CharField(max_length=50)
+    score = peewee.FloatField()
+    remark = peewee.CharField(max_length=200, default="")
+    imported_by = peewee.CharField(max_length=50)
+    imported_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        database = db
+        table_name = "third_party_score"
+        primary_key = peewee.CompositeKey("quarter", "unit_id", "evaluator")
+
+
+class RuleSetting(peewee.Model):
+    """One of the assessment's weights or thresholds as the office set it (defaults in rules.py)."""
+    key = peewee.CharField(max_length=50, primary_key=True)
+    value = peewee.TextField()  # JSON
+    updated_by = peewee.CharField(max_length=50)
+    updated_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        database = db
+        table_name = "rule_setting"
+
+
+# --- inspections, training, roster, followers ---
+
+
+class Inspection(peewee.Model):
+    """An inspection by supervision (N19): what was checked, found and required, by when the
+    unit must fix it; then the unit's report of the fix and supervision's acceptance."""
+    unit_id = peewee.IntegerField(index=True)
+    unit_path = peewee.CharField(max_length=255, index=True)
+    inspected_on = peewee.DateField()
+    checked = peewee.TextField()
+    found = peewee.TextField()
+    required = peewee.TextField()
+    fix_by = peewee.DateField(index=True)
+    status = peewee.CharField(max_length=20, index=True, default="open")  # open, reported, accepted, rejected
+    recorded_by = peewee.CharField(max_length=50)
+    recorded_at = peewee.DateTimeField(default=utcnow)
+    fix_report = peewee.TextField(default="")  # the latest report
+    fixed_on = peewee.DateField(null=True)
+    reported_by = peewee.CharField(max_length=50, default="")
+    reported_at = peewee.DateTimeField(null=True)
+    review_comment = peewee.TextField(default="")  # the latest review
+    reviewed_by = peewee.CharField(max_length=50, default="")
+    reviewed_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        database = db
+        table_name = "inspection"
+
+
+class InspectionStep(peewee.Model):
+    """Every step of an inspection, kept: a rejected report stays on record."""
+    inspection = peewee.ForeignKeyField(Inspection, backref="steps", on_delete="CASCADE")
+    action = peewee.CharField(max_length=20)  # record, report, accept, reject
+    text = peewee.TextField(default="")
+    fixed_on = peewee.DateField(null=True)
+    actor_id = peewee.IntegerField()
+    actor_name = peewee.CharField(max_length=50)
+    at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        database = db
+        table_name = "inspection_step"
+
+
+class TrainingSession(peewee.Model):
+    """A course (授课培训) or an experience-exchange meeting (经验交流座谈会) (N21, X29, X30)."""
+    kind = peewee.CharField(max_length=10)  # course, exchange
+    title = peewee.CharField(max_length=100)
+    held_on = peewee.DateField(index=True)
+    hours = peewee.DecimalField(max_digits=4, decimal_places=1)
+    place = peewee.CharField(max_length=100, default="")
+    recorded_by = peewee.CharField(max_length=50)
+    recorded_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        database = db
+        table_name = "training_session"
+
+
+class TrainingTrainer(peewee.Model):
+    session = peewee.ForeignKeyField(TrainingSession, backref="trainers", on_delete="CASCADE")
+    name = peewee.CharField(max_length=50)
+    kind = peewee.CharField(max_length=20)  # platform_expert, leader, scholar, opinion_leader
+    affiliation = peewee.CharField(max_length=100, default="")
+
+    class Meta:
+        database = db
+        table_name = "training_trainer"
+
+
+class TrainingInvitation(peewee.Model):
+    session = peewee.ForeignKeyField(TrainingSession, backref="invitations", on_delete="CASCADE")
+    unit_id = peewee.IntegerField(index=True)
+    unit_path = peewee.CharField(max_length=255, index=True)
+
+    class Meta:
+        database = db
+        table_name = "training_invitation"
+        indexes = ((("session", "unit_id"), True),)
+
+
+class TrainingAttendee(peewee.Model):
+    session = peewee.ForeignKeyField(TrainingSession, backref="attendees", on_delete="CASCADE")
+    person_name = peewee.CharField(max_length=50)
+    unit_id = peewee.IntegerField(index=True)
+    unit_path = peewee.CharField(max_length=255, index=True)
+    recorded_by = peewee.CharField(max_length=50)
+    recorded_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        database = db
+        table_name = "training_attendee"
+        indexes = ((("session", "unit_id", "person_name"), True),)
+
+
+class DutyShift(peewee.Model):
+    """Who is on duty (X20.3's 24-hour duty), for one account or, without one, for the unit."""
+    unit_id = peewee.IntegerField(index=True)
+    unit_path = peewee.CharField(max_length=255, index=True)
+    account_id = peewee.IntegerField(null=True, index=True)
+    starts_at = peewee.DateTimeField(index=True)
+    ends_at = peewee.DateTimeField(index=True)
+    person_name = peewee.CharField(max_length=50)
+    phone = peewee.CharField(max_length=20)
+    entered_by = peewee.CharField(max_length=50)
+    entered_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        database = db
+        table_name = "duty_shift"
+
+
+class FollowerCount(peewee.Model):
+    """An account's followers on a day (X20.3), as staff entered or imported it; the duty log reads it."""
+    account_id = peewee.IntegerField()
+    day = peewee.DateField()
+    followers = peewee.IntegerField()
+    entered_by = peewee.CharField(max_length=50)
+    entered_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        database = db
+        table_name = "follower_count"
+        primary_key = peewee.CompositeKey("account_id", "day")
+
+
+class FollowerChange(peewee.Model):
+    """A day's number entered again: what it was and who replaced it."""
+    account_id = peewee.IntegerField(index=True)
+    day = peewee.DateField()
+    old_followers = peewee.IntegerField()
+    old_entered_by = peewee.CharField(max_length=50)
+    followers = peewee.IntegerField()
+    entered_by = peewee.CharField(max_length=50)
+    entered_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        database = db
+        table_name = "follower_change"

@@ -1,0 +1,124 @@
+"""The assessment (X20.5, N19, N20): rates, a score, the national single-veto checks, grades,
+a ranking, the units to name in a 通报 and those to commend. Each figure is traceable to
+its records (`records`)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+
+from govmb.timefmt import BEIJING, utcnow
+from services.assessment import rules as rules_
+from services.assessment.figures import CityFigures, Counts, Period, count
+from services.assessment.models import Account, Unit
+
+GRADE_NAMES = {"excellent": "优秀", "good": "良好", "pass": "合格", "fail": "不合格"}
+VETO_NAMES = {"dormant": "两周内未更新", "unanswered": "网民有效留言超过3个月未回复"}
+
+
+def _ratio(done: int, due: int) -> float | None:
+    return None if not due else done / due
+
+
+def rates(c: Counts, rules: dict) -> dict[str, float | None]:
+    """Each indicator's rate in [0, 1], or None when there is nothing to count."""
+    share = _ratio(c.original, c.posts)
+    return {
+        "reply_timeliness": _ratio(c.replied_on_time, c.reply_due),
+        "resolution": _ratio(c.resolved, c.resolution_due),
+        "quota": _ratio(c.months_quota_met, c.months),
+        "original": None if share is None else min(1.0, share / rules["original_target"]),
+        "emergency": _ratio(c.emergencies_on_time, c.emergencies),
+        "forwarding": _ratio(c.forwards_on_time, c.forwards_asked),
+    }
+
+
+def score(c: Counts, rules: dict) -> tuple[dict, dict, float]:
+    """(rates, points per indicator, score). An indicator with nothing to count scores full
+    marks; each returned transfer costs `return_penalty` points."""
+    r = rates(c, rules)
+    points = {k: round(rules["weights"][k] * (1.0 if v is None else v), 2) for k, v in r.items()}
+    total = max(0.0, sum(points.values()) - rules["return_penalty"] * c.returns)
+    return r, points, round(total, 1)
+
+
+def grade(total: float, vetoed: bool, rules: dict) -> str:
+    if vetoed:
+        return "fail"
+    g = rules["grades"]
+    return "excellent" if total >= g["excellent"] else "good" if total >= g["good"] else \
+        "pass" if total >= g["pass"] else "fail"
+
+
+def assessed_accounts(period: Period) -> list:
+    """Accounts that were open at some time in the period (activated, not closed before it)."""
+    end = (dt.datetime.combine(period.end, dt.time(23, 59, 59), BEIJING)).astimezone(dt.timezone.utc).isoformat()
+    start = dt.datetime.combine(period.start, dt.time(), BEIJING).astimezone(dt.timezone.utc).isoformat()
+    return [a for a in Account.select().where(Account.activated_at.is_null(False), Account.kind != "private")
+            if a.activated_at <= end and (a.closed_at is None or a.closed_at >= start)]
+
+
+def account_vetoes(account, c: Counts, asof: dt.datetime, rules: dict) -> list[dict]:
+    """The single-veto items an account fails as of `asof` (国办秘函〔2019〕19号)."""
+    out = []
+    open_now = account.status == "active"
+    since = dt.datetime.fromisoformat(account.activated_at)
+    limit = rules["dormant_days"]
+    if open_now and asof - since > dt.timedelta(days=limit):
+        last = dt.date.fromisoformat(c.last_post_day) if c.last_post_day else None
+        idle = (asof.astimezone(BEIJING).date() - last).days if last else None
+        if idle is None or idle > limit:
+            out.append({"item": "dormant", "name": VETO_NAMES["dormant"],
+                        "detail": f"最近一次发布为{last}，已{idle}天未更新" if last else "从未发布"})
+    if c.unanswered_long:
+        out.append({"item": "unanswered", "name": VETO_NAMES["unanswered"],
+                    "detail": f"{c.unanswered_long}条留言超过{rules['unanswered_months']}个月未回复"})
+    return out
+
+
+def assess(period: Period, asof: dt.datetime | None = None, rules: dict | None = None,
+           figures: CityFigures | None = None) -> dict:
+    """The whole city's assessment for `period`, as it stood at `asof` (default: now, or the
+    period's end if that is earlier)."""
+    rules = rules or rules_.current()
+    end = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(), BEIJING)
+    asof = asof or min(end, utcnow().replace(tzinfo=dt.timezone.utc))
+    figures = figures or count(period, asof, rules["unanswered_months"])
+    per_account, per_unit = figures.by_account(), figures.by_unit()
+    units = {u.id: u for u in Unit.select()}
+
+    account_rows, vetoed_units = [], {}
+    accounts = assessed_accounts(period)
+    for a in accounts:
+        c = per_account.get(a.id, Counts())
+        r, points, total = score(c, rules)
+        vetoes = account_vetoes(a, c, asof, rules)
+        for v in vetoes:
+            vetoed_units.setdefault(a.unit_id, []).append({**v, "account_id": a.id, "account_name": a.name})
+        account_rows.append({"account_id": a.id, "name": a.name, "unit_id": a.unit_id, "category": a.category,
+                             "counts": asdict(c), "rates": r, "points": points, "score": total, "vetoes": vetoes,
+                             "grade": grade(total, bool(vetoes), rules)})
+
+    unit_rows = []
+    for unit_id in sorted({a.unit_id for a in accounts}):
+        unit = units.get(unit_id)
+        c = per_unit.get(unit_id, Counts())
+        r, points, total = score(c, rules)
+        vetoes = vetoed_units.get(unit_id, [])
+        unit_rows.append({"unit_id": unit_id, "name": unit.name if unit else f"单位{unit_id}",
+                          "path": unit.path if unit else "", "counts": asdict(c), "rates": r, "points": points,
+                          "penalty": round(rules["return_penalty"] * c.returns, 2), "score": total,
+                          "vetoes": vetoes, "grade": grade(total, bool(vetoes), rules)})
+    unit_rows.sort(key=lambda u: (bool(u["vetoes"]), -u["score"], u["name"]))
+    for rank, row in enumerate(unit_rows, 1):
+        row["rank"] = rank
+        row["grade_name"] = GRADE_NAMES[row["grade"]]
+    named = [{"unit_id": u["unit_id"], "name": u["name"],
+              "reason": "；".join(v["name"] + "（" + v["account_name"] + "）" for v in u["vetoes"])
+              or f"综合得分{u['score']}分，低于合格线{rules['grades']['pass']:g}分"}
+             for u in unit_rows if u["grade"] == "fail"]
+    commended = [{"unit_id": u["unit_id"], "name": u["name"], "score": u["score"]}
+                 for u in unit_rows if u["grade"] == "excellent"][:rules["commend_top"]]
+    return {"period": period.label, "start": period.start.isoformat(), "end": period.end.isoformat(),
+            "asof": asof.astimezone(BEIJING).isoformat(timespec="seconds"), "rules": rules,
+            "indicators": rules_.INDICATORS, "units": unit_rows, "accounts": account_rows,
+            "named": named, "commended": commended}

@@ -1,0 +1,141 @@
+"""Printable documents (PDF with the Chinese font embedded, so they print the same anywhere)
+and spreadsheets (XLSX with native charts) for archives and reports."""
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from fpdf import FPDF
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+
+from govmb.tables import neutralised
+from govmb.timefmt import to_beijing, utcnow
+
+# Debian's fonts-noto-cjk (installed by `make setup`); GOVMB_CJK_FONT names another file.
+CANDIDATES = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+              "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
+SC_INDEX = 2  # Simplified Chinese in Noto's collections (JP, KR, SC, TC, HK)
+
+
+class NoChineseFont(RuntimeError):
+    pass
+
+
+@lru_cache(maxsize=1)
+def chinese_font() -> tuple[str, int]:
+    """(font file, index in its collection) of a font with Simplified Chinese."""
+    configured = os.environ.get("GOVMB_CJK_FONT")
+    if configured:
+        return configured, 0
+    for path in CANDIDATES:
+        if Path(path).exists():
+            return path, SC_INDEX
+    try:
+        found = subprocess.run(["fc-match", "-f", "%{file}", ":lang=zh-cn"], capture_output=True, text=True,
+                               timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        found = ""
+    if found and Path(found).exists():
+        return found, 0
+    raise NoChineseFont("没有可用的中文字体：请安装 fonts-noto-cjk（make setup 会安装），或设置 GOVMB_CJK_FONT")
+
+
+class Document(FPDF):
+    """An A4 document with a title block, a footer with the page number and the time it was made."""
+
+    def __init__(self, title: str, subtitle: str = ""):
+        super().__init__(orientation="P", unit="mm", format="A4")
+        path, index = chinese_font()
+        self.add_font("cjk", fname=path, collection_font_number=index)
+        self.set_auto_page_break(auto=True, margin=18)
+        self.made_at = to_beijing(utcnow()).strftime("%Y-%m-%d %H:%M")
+        self.doc_title = title
+        self.set_title(title)
+        self.set_creator("政务微博管理平台")
+        self.add_page()
+        self.set_font("cjk", size=18)
+        self.multi_cell(0, 10, title, align="C", new_x="LMARGIN", new_y="NEXT")
+        if subtitle:
+            self.set_font("cjk", size=11)
+            self.multi_cell(0, 7, subtitle, align="C", new_x="LMARGIN", new_y="NEXT")
+        self.ln(4)
+
+    def footer(self):
+        self.set_y(-12)
+        self.set_font("cjk", size=8)
+        self.cell(0, 6, f"{self.doc_title}　第 {self.page_no()} 页　生成于 {self.made_at}（北京时间）", align="C")
+
+    def heading(self, text: str) -> None:
+        self.ln(2)
+        self.set_font("cjk", size=13)
+        self.multi_cell(0, 8, text, new_x="LMARGIN", new_y="NEXT")
+
+    def paragraph(self, text: str, size: int = 10) -> None:
+        self.set_font("cjk", size=size)
+        self.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+
+    def grid(self, headers: Sequence[str], rows: Sequence[Sequence], widths: Sequence[int] | None = None) -> None:
+        """A table; long cells wrap, the header repeats on a new page."""
+        self.set_font("cjk", size=8.5)
+        with self.table(col_widths=widths, text_align="LEFT", line_height=5, first_row_as_headings=True,
+                        repeat_headings=1) as table:
+            table.row([str(h) for h in headers])
+            for r in rows:
+                table.row(["" if v is None else str(v) for v in r])
+        self.ln(2)
+
+    def bars(self, title: str, labels: Sequence[str], values: Sequence[float], unit: str = "",
+             limit: float | None = None) -> None:
+        """A horizontal bar chart: one bar per label, its value written at its end."""
+        if not values:
+            return
+        self.heading(title)
+        top = limit or max(max(values), 1)
+        label_w, bar_w, h = 48, self.epw - 48 - 22, 5.5
+        self.set_font("cjk", size=8)
+        for label, value in zip(labels, values):
+            if self.will_page_break(h + 1):
+                self.add_page()
+            y = self.get_y()
+            self.set_xy(self.l_margin, y)
+            self.cell(label_w, h, str(label)[:16])
+            self.set_fill_color(84, 112, 198)
+            self.rect(self.l_margin + label_w, y + 0.8, max(0.3, bar_w * min(value, top) / top), h - 1.6, style="F")
+            self.set_xy(self.l_margin + label_w + bar_w + 2, y)
+            self.cell(20, h, f"{value:g}{unit}")
+            self.set_y(y + h + 0.6)
+        self.ln(2)
+
+    def bytes(self) -> bytes:
+        return bytes(self.output())
+
+
+def workbook(sheets: Sequence[dict]) -> bytes:
+    """An XLSX with one sheet per {title, headers, rows, chart: (title, label column, value column)};
+    text that a spreadsheet would run as a formula is neutralised."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for sheet in sheets:
+        ws = wb.create_sheet(sheet["title"][:31])
+        ws.append(list(sheet["headers"]))
+        for row in sheet["rows"]:
+            ws.append([neutralised(v) for v in row])
+        for i, _ in enumerate(sheet["headers"], 1):
+            ws.column_dimensions[ws.cell(1, i).column_letter].width = 16
+        chart_spec = sheet.get("chart")
+        if chart_spec and sheet["rows"]:
+            title, label_col, value_col = chart_spec
+            chart = BarChart()
+            chart.type, chart.title, chart.height, chart.width = "bar", title, 9, 18
+            n = len(sheet["rows"]) + 1
+            chart.add_data(Reference(ws, min_col=value_col, min_row=1, max_row=n), titles_from_data=True)
+            chart.set_categories(Reference(ws, min_col=label_col, min_row=2, max_row=n))
+            ws.add_chart(chart, ws.cell(1, len(sheet["headers"]) + 2).coordinate)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,244 @@
+"""The counts every report is made of, per account, for a period of Beijing days.
+
+Each count is one SQL aggregate over the facts (a few statements for a whole city and
+year), so that the annual assessment of 2,000 accounts stays within seconds. Counts are
+additive: a unit's are the sum of its accounts', a county's the sum of its units'.
+"""
+from __future__ import annotations
+
+import calendar
+import dataclasses
+import datetime as dt
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import peewee
+from peewee import fn
+
+from govmb.timefmt import BEIJING
+from services.assessment.models import (
+    Account,
+    DirectiveFact,
+    ForwardFact,
+    MessageFact,
+    MissedDeadlineFact,
+    MonthlyFigureFact,
+    NoticeFact,
+    PostFact,
+    TransferFact,
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole Beijing days, start and end included."""
+    start: dt.date
+    end: dt.date
+    label: str
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """`2026` (a year), `2026-Q3` (a quarter) or `2026-10` (a month); ValueError otherwise."""
+        if m := re.fullmatch(r"(\d{4})", text):
+            year = int(m[1])
+            return cls(dt.date(year, 1, 1), dt.date(year, 12, 31), f"{year}年")
+        if m := re.fullmatch(r"(\d{4})-Q([1-4])", text):
+            year, q = int(m[1]), int(m[2])
+            last = 3 * q
+            return cls(dt.date(year, last - 2, 1), dt.date(year, last, calendar.monthrange(year, last)[1]),
+                       f"{year}年第{'一二三四'[q - 1]}季度")
+        if m := re.fullmatch(r"(\d{4})-(\d{2})", text):
+            year, month = int(m[1]), int(m[2])
+            if 1 <= month <= 12:
+                return cls(dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1]),
+                           f"{year}年{month}月")
+        raise ValueError(text)
+
+    @property
+    def months(self) -> list[str]:
+        out, day = [], self.start.replace(day=1)
+        while day <= self.end:
+            out.append(day.strftime("%Y-%m"))
+            day = (day + dt.timedelta(days=32)).replace(day=1)
+        return out
+
+    def days(self) -> tuple[str, str]:
+        return self.start.isoformat(), self.end.isoformat()
+
+
+def utc_text(when: dt.datetime) -> str:
+    """An aware time in the facts' text form (see govmb.timefmt.utc)."""
+    return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def beijing_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), BEIJING)
+
+
+def months_before(when: dt.datetime, months: int) -> dt.datetime:
+    """The same moment `months` calendar months earlier (the last day of a shorter month)."""
+    index = when.year * 12 + when.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    return when.replace(year=year, month=month, day=min(when.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass
+class Counts:
+    """What is counted for one account (or, summed, a unit or a region) in a period."""
+    posts: int = 0
+    original: int = 0
+    emergencies: int = 0
+    emergencies_on_time: int = 0
+    months: int = 0  # finished months with a monthly figure
+    months_quota_met: int = 0
+    messages: int = 0
+    negative: int = 0
+    positive: int = 0
+    reply_due: int = 0  # replied, or whose 24 hours have passed
+    replied_on_time: int = 0
+    resolution_due: int = 0  # resolved, or whose last deadline has passed
+    resolved: int = 0
+    missed_deadlines: int = 0
+    forwards_asked: int = 0
+    forwards_on_time: int = 0
+    returns: int = 0  # transfers the unit returned (N15)
+    notices_issued: int = 0
+    notices_replied: int = 0
+    unanswered_long: int = 0  # valid messages unanswered longer than the veto's months (as of the check)
+    last_post_day: str | None = None  # the last post on or before the check
+
+    def add(self, other: Counts) -> Counts:
+        for f in dataclasses.fields(self):
+            if f.type == "int":
+                setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        if other.last_post_day and (self.last_post_day or "") < other.last_post_day:
+            self.last_post_day = other.last_post_day
+        return self
+
+
+@dataclass
+class CityFigures:
+    """Counts per cell (unit, account): posts count for the account's unit, messages for the
+    unit handling them (a transferred message belongs to the unit it went to); returns and
+    notices belong to a unit alone (account None)."""
+    period: Period
+    asof: dt.datetime
+    cells: dict[tuple[int, int | None], Counts] = field(default_factory=lambda: defaultdict(Counts))
+
+    def by_unit(self) -> dict[int, Counts]:
+        out: dict[int, Counts] = defaultdict(Counts)
+        for (unit_id, _account), c in self.cells.items():
+            out[unit_id].add(c)
+        return out
+
+    def by_account(self) -> dict[int, Counts]:
+        out: dict[int, Counts] = defaultdict(Counts)
+        for (_unit, account_id), c in self.cells.items():
+            if account_id is not None:
+                out[account_id].add(c)
+        return out
+
+
+def sum_if(condition) -> peewee.Expression:
+    return fn.SUM(peewee.Case(None, [(condition, 1)], 0))
+
+
+def count(period: Period, asof: dt.datetime, unanswered_months: int = 3) -> CityFigures:
+    """Every count of the city for `period`, as it stood at `asof` (an aware time)."""
+    out = CityFigures(period, asof)
+    cells = out.cells
+    first, last = period.days()
+    asof_day = asof.astimezone(BEIJING).date().isoformat()
+    last = min(last, asof_day)
+    now = utc_text(asof)
+    start_utc = utc_text(beijing_midnight(period.start))
+    end_utc = utc_text(beijing_midnight(period.end) + dt.timedelta(days=1))
+    home = account_units()
+
+    posts = (PostFact.select(PostFact.unit_id, PostFact.account_id, fn.COUNT(PostFact.draft_id),
+                             sum_if(PostFact.original == True),  # noqa: E712
+                             sum_if(PostFact.emergency_on_time.is_null(False)),
+                             sum_if(PostFact.emergency_on_time == True))  # noqa: E712
+             .where(PostFact.day.between(first, last)).group_by(PostFact.unit_id, PostFact.account_id).tuples())
+    for unit_id, account_id, n, original, emergencies, on_time in posts:
+        c = cells[unit_id, account_id]
+        c.posts, c.original, c.emergencies, c.emergencies_on_time = n, original or 0, emergencies or 0, on_time or 0
+
+    latest = (PostFact.select(PostFact.account_id, fn.MAX(PostFact.day)).where(PostFact.day <= asof_day)
+              .group_by(PostFact.account_id).tuples())
+    for account_id, day in latest:
+        if account_id in home:
+            cells[home[account_id], account_id].last_post_day = day
+
+    finished = [m for m in period.months if m < asof_day[:7]]
+    if finished:
+        quotas = (MonthlyFigureFact.select(MonthlyFigureFact.unit_id, MonthlyFigureFact.account_id,
+                                           fn.COUNT(MonthlyFigureFact.month),
+                                           sum_if(MonthlyFigureFact.quota_met == True))  # noqa: E712
+                  .where(MonthlyFigureFact.month.in_(finished))
+                  .group_by(MonthlyFigureFact.unit_id, MonthlyFigureFact.account_id).tuples())
+        for unit_id, account_id, months, met in quotas:
+            cells[unit_id, account_id].months, cells[unit_id, account_id].months_quota_met = months, met or 0
+
+    final_due = fn.COALESCE(MessageFact.verification_due_at, MessageFact.feedback_due_at)
+    messages = (MessageFact.select(
+        MessageFact.unit_id, MessageFact.account_id, fn.COUNT(MessageFact.id),
+        sum_if(MessageFact.sentiment == "negative"), sum_if(MessageFact.sentiment == "positive"),
+        sum_if(MessageFact.replied_at.is_null(False) | (MessageFact.reply_due_at <= now)),
+        sum_if(MessageFact.reply_on_time == True),  # noqa: E712
+        sum_if(MessageFact.resolved_at.is_null(False) | (final_due <= now)),
+        sum_if(MessageFact.resolved_at.is_null(False)))
+        .where(MessageFact.received_day.between(first, last))
+        .group_by(MessageFact.unit_id, MessageFact.account_id).tuples())
+    for unit_id, account_id, n, negative, positive, reply_due, on_time, resolution_due, resolved in messages:
+        c = cells[unit_id, account_id]
+        c.messages, c.negative, c.positive = n, negative or 0, positive or 0
+        c.reply_due, c.replied_on_time = reply_due or 0, on_time or 0
+        c.resolution_due, c.resolved = resolution_due or 0, resolved or 0
+
+    cutoff = utc_text(months_before(asof, unanswered_months))
+    unanswered = (MessageFact.select(MessageFact.unit_id, MessageFact.account_id, fn.COUNT(MessageFact.id))
+                  .where(MessageFact.replied_at.is_null(), MessageFact.received_at < cutoff)
+                  .group_by(MessageFact.unit_id, MessageFact.account_id).tuples())
+    for unit_id, account_id, n in unanswered:
+        cells[unit_id, account_id].unanswered_long = n
+
+    missed = (MissedDeadlineFact.select(MissedDeadlineFact.unit_id, MessageFact.account_id, fn.COUNT(MissedDeadlineFact.message_id))
+              .join(MessageFact, on=(MissedDeadlineFact.message_id == MessageFact.id))
+              .where(MissedDeadlineFact.due_at >= start_utc, MissedDeadlineFact.due_at < end_utc)
+              .group_by(MissedDeadlineFact.unit_id, MessageFact.account_id).tuples())
+    for unit_id, account_id, n in missed:
+        cells[unit_id, account_id].missed_deadlines = n
+
+    directives = list(DirectiveFact.select().where(DirectiveFact.due_at >= start_utc, DirectiveFact.due_at < end_utc,
+                                                   DirectiveFact.due_at <= now))
+    if directives:
+        on_time = set(ForwardFact.select(ForwardFact.directive_id, ForwardFact.account_id)
+                      .where(ForwardFact.directive_id.in_([d.directive_id for d in directives]),
+                             ForwardFact.on_time == True).tuples())  # noqa: E712
+        for d in directives:
+            for account_id in json.loads(d.account_ids):
+                c = cells[home.get(account_id, 0), account_id]
+                c.forwards_asked += 1
+                c.forwards_on_time += (d.directive_id, account_id) in on_time
+
+    returns = (TransferFact.select(TransferFact.to_unit_id, fn.COUNT(TransferFact.transfer_id))
+               .where(TransferFact.status.in_(("returned", "reassigned")), TransferFact.at >= start_utc,
+                      TransferFact.at < end_utc).group_by(TransferFact.to_unit_id).tuples())
+    for unit_id, n in returns:
+        cells[unit_id, None].returns = n
+    notices = (NoticeFact.select(NoticeFact.unit_id, fn.COUNT(NoticeFact.notice_id),
+                                 sum_if(NoticeFact.status == "replied"))
+               .where(NoticeFact.issued_at >= start_utc, NoticeFact.issued_at < end_utc)
+               .group_by(NoticeFact.unit_id).tuples())
+    for unit_id, issued, replied in notices:
+        cells[unit_id, None].notices_issued, cells[unit_id, None].notices_replied = issued, replied or 0
+    return out
+
+
+def account_units() -> dict[int, int]:
+    """Each account's unit, as the registry last reported it."""
+    return dict(Account.select(Account.id, Account.unit_id).tuples())

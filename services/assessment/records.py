@@ -1,0 +1,79 @@
+"""The records behind each figure of the assessment, so that any number can be checked."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from services.assessment.figures import Period, account_units, beijing_midnight, months_before, utc_text
+from services.assessment.models import (
+    DirectiveFact,
+    ForwardFact,
+    MessageFact,
+    MonthlyFigureFact,
+    PostFact,
+    TransferFact,
+)
+
+LIMIT = 1000
+
+RECORD_KINDS = ("reply_timeliness", "resolution", "quota", "original", "emergency", "forwarding", "returns",
+                "unanswered")
+
+
+def _message_rows(query) -> list[dict]:
+    return [{"message_id": m.id, "account_id": m.account_id, "received_at": m.received_at,
+             "reply_due_at": m.reply_due_at, "replied_at": m.replied_at, "reply_on_time": m.reply_on_time,
+             "feedback_due_at": m.feedback_due_at, "verification_due_at": m.verification_due_at,
+             "resolved_at": m.resolved_at, "status": m.status} for m in query.order_by(MessageFact.id).limit(LIMIT)]
+
+
+def records(kind: str, period: Period, asof: dt.datetime, unit_id: int, account_id: int | None,
+            unanswered_months: int) -> list[dict]:
+    """The rows counted for indicator `kind` of a unit (or one of its accounts)."""
+    first, last = period.days()
+    start_utc = utc_text(beijing_midnight(period.start))
+    end_utc = utc_text(beijing_midnight(period.end) + dt.timedelta(days=1))
+    if kind in ("reply_timeliness", "resolution", "unanswered"):
+        q = MessageFact.select().where(MessageFact.unit_id == unit_id)
+        if account_id:
+            q = q.where(MessageFact.account_id == account_id)
+        if kind == "unanswered":
+            cutoff = utc_text(months_before(asof, unanswered_months))
+            return _message_rows(q.where(MessageFact.replied_at.is_null(), MessageFact.received_at < cutoff))
+        return _message_rows(q.where(MessageFact.received_day.between(first, last)))
+    if kind in ("original", "emergency"):
+        q = PostFact.select().where(PostFact.unit_id == unit_id, PostFact.day.between(first, last))
+        if account_id:
+            q = q.where(PostFact.account_id == account_id)
+        if kind == "emergency":
+            q = q.where(PostFact.emergency_on_time.is_null(False))
+        return [{"draft_id": p.draft_id, "account_id": p.account_id, "day": p.day, "released_at": p.released_at,
+                 "original": p.original, "info_type": p.info_type, "emergency_event_at": p.emergency_event_at,
+                 "emergency_on_time": p.emergency_on_time} for p in q.order_by(PostFact.draft_id).limit(LIMIT)]
+    if kind == "quota":
+        q = MonthlyFigureFact.select().where(MonthlyFigureFact.unit_id == unit_id,
+                                             MonthlyFigureFact.month.in_(period.months))
+        if account_id:
+            q = q.where(MonthlyFigureFact.account_id == account_id)
+        return [{"account_id": m.account_id, "month": m.month, "posts": m.posts, "quota": m.quota,
+                 "quota_met": m.quota_met, "original_share": m.original_share}
+                for m in q.order_by(MonthlyFigureFact.month, MonthlyFigureFact.account_id)]
+    if kind == "forwarding":
+        home = account_units()
+        rows = []
+        for d in DirectiveFact.select().where(DirectiveFact.due_at >= start_utc, DirectiveFact.due_at < end_utc):
+            forwards = {f.account_id: f for f in ForwardFact.select().where(ForwardFact.directive_id == d.directive_id)}
+            for acc in json.loads(d.account_ids):
+                if home.get(acc) == unit_id and (not account_id or acc == account_id):
+                    f = forwards.get(acc)
+                    rows.append({"directive_id": d.directive_id, "title": d.title, "account_id": acc,
+                                 "due_at": d.due_at, "forwarded_at": f.forwarded_at if f else None,
+                                 "on_time": bool(f and f.on_time)})
+        return rows[:LIMIT]
+    if kind == "returns":
+        q = TransferFact.select().where(TransferFact.to_unit_id == unit_id,
+                                        TransferFact.status.in_(("returned", "reassigned")),
+                                        TransferFact.at >= start_utc, TransferFact.at < end_utc)
+        return [{"transfer_id": t.transfer_id, "message_id": t.message_id, "status": t.status, "reason": t.reason,
+                 "at": t.at} for t in q.order_by(TransferFact.transfer_id).limit(LIMIT)]
+    raise ValueError(kind)

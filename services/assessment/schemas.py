@@ -1,0 +1,299 @@
+"""The assessment service's request and response shapes."""
+import datetime as dt
+import json
+
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from govmb.timefmt import BEIJING, BeijingDateTime, to_beijing
+from services.assessment.figures import Period
+from services.assessment.records import RECORD_KINDS
+
+
+def valid_period(value: str) -> None:
+    try:
+        Period.parse(value)
+    except ValueError:
+        raise ValidationError("期间应为年（2026）、季度（2026-Q3）或月份（2026-10）") from None
+
+
+class AsofSchema(Schema):
+    asof = fields.AwareDateTime(load_default=None, default_timezone=None,
+                                metadata={"description": "截至时间（ISO 8601，带时区）；默认为现在或期间结束"})
+
+
+class RecordsQuerySchema(AsofSchema):
+    kind = fields.String(required=True, validate=validate.OneOf(RECORD_KINDS))
+    unit_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    account_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
+
+
+class DutyQuerySchema(Schema):
+    account_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    start = fields.Date(required=True, data_key="from")
+    end = fields.Date(required=True, data_key="to")
+
+
+class MonthSchema(Schema):
+    month = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$",
+                                                                  error="月份应形如 2026-10"))
+
+
+class ArchiveQuerySchema(Schema):
+    month = fields.String(load_default=None, validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$",
+                                                                      error="月份应形如 2026-10"))
+
+
+class ArchiveSchema(Schema):
+    id = fields.Integer()
+    unit_id = fields.Integer()
+    unit_name = fields.String()
+    month = fields.String()
+    sha256 = fields.String()
+    chain = fields.String()
+    summary = fields.Method("_summary")
+    created_at = fields.Method("_created")
+
+    def _summary(self, archive):
+        return json.loads(archive.summary)
+
+    def _created(self, archive):
+        return to_beijing(archive.created_at).isoformat(timespec="seconds")
+
+
+class QuarterSchema(Schema):
+    quarter = fields.String(required=True)
+
+    @validates("quarter")
+    def _quarter(self, value, **_):
+        if not value[:4].isdigit() or "-Q" not in value:
+            raise ValidationError("季度应形如 2026-Q3")
+        valid_period(value)
+
+
+class ReportQuerySchema(Schema):
+    unit_id = fields.Integer(load_default=None, validate=validate.Range(min=1),
+                             metadata={"description": "只看这个单位及其下级单位"})
+    format = fields.String(load_default="json", validate=validate.OneOf(("json", "pdf", "xlsx")))
+
+
+class ImportFileSchema(Schema):
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+# --- inspections, training, roster, followers ---
+
+EARLIEST_DAY, LATEST_DAY = dt.date(2004, 1, 1), dt.date(2100, 12, 31)
+_DAY_RANGE = validate.Range(min=EARLIEST_DAY, max=LATEST_DAY, error="日期须在 2004 年至 2100 年之间")
+_TIME_RANGE = validate.Range(min=dt.datetime(2004, 1, 1, tzinfo=BEIJING), max=dt.datetime(2100, 1, 1, tzinfo=BEIJING),
+                             error="时间须在 2004 年至 2100 年之间")
+_ID = validate.Range(min=1, max=2**31 - 1)
+
+
+class InspectionInSchema(Schema):
+    unit_id = fields.Integer(required=True, validate=_ID, metadata={"description": "被检查单位"})
+    inspected_on = fields.Date(required=True, validate=_DAY_RANGE, metadata={"description": "检查日期"})
+    checked = fields.String(required=True, validate=validate.Length(min=1, max=5000), metadata={"description": "检查内容"})
+    found = fields.String(required=True, validate=validate.Length(min=1, max=5000), metadata={"description": "发现的问题"})
+    required = fields.String(required=True, validate=validate.Length(min=1, max=5000), metadata={"description": "整改要求"})
+    fix_by = fields.Date(required=True, validate=_DAY_RANGE, metadata={"description": "整改期限（含当日）"})
+
+
+class InspectionQuerySchema(Schema):
+    overdue = fields.Boolean(load_default=False, metadata={"description": "只看整改已逾期的"})
+    status = fields.String(validate=validate.OneOf(("open", "reported", "accepted", "rejected")))
+    unit_id = fields.Integer(validate=_ID)
+
+
+class FixReportSchema(Schema):
+    text = fields.String(required=True, validate=validate.Length(max=5000), metadata={"description": "整改情况"})
+    fixed_on = fields.Date(required=True, validate=_DAY_RANGE, metadata={"description": "整改完成日期"})
+
+
+class FixReviewSchema(Schema):
+    accept = fields.Boolean(required=True, metadata={"description": "true：验收通过；false：不通过（须写明意见）"})
+    comment = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class InspectionStepSchema(Schema):
+    action = fields.String()
+    action_name = fields.String()
+    text = fields.String()
+    fixed_on = fields.Date(allow_none=True)
+    actor_name = fields.String()
+    at = BeijingDateTime()
+
+
+class InspectionSchema(Schema):
+    id = fields.Integer()
+    unit_id = fields.Integer()
+    unit_name = fields.String()
+    inspected_on = fields.Date()
+    checked = fields.String()
+    found = fields.String()
+    required = fields.String()
+    fix_by = fields.Date()
+    status = fields.String(metadata={"description": "open（待整改）、reported（待验收）、accepted（通过）、rejected（未通过）"})
+    status_name = fields.String()
+    overdue = fields.Boolean(metadata={"description": "整改期限已过，整改仍未报告（或被退回）"})
+    days_overdue = fields.Integer()
+    fixed_late = fields.Boolean(metadata={"description": "报告的整改完成日期晚于期限"})
+    recorded_by = fields.String()
+    recorded_at = BeijingDateTime()
+    fix_report = fields.String()
+    fixed_on = fields.Date(allow_none=True)
+    reported_by = fields.String()
+    reported_at = BeijingDateTime(allow_none=True)
+    review_comment = fields.String()
+    reviewed_by = fields.String()
+    reviewed_at = BeijingDateTime(allow_none=True)
+    history = fields.List(fields.Nested(InspectionStepSchema), metadata={"description": "仅在单条查询时给出"})
+
+
+TRAINING_KINDS = ("course", "exchange")
+TRAINER_KINDS = ("platform_expert", "leader", "scholar", "site_manager", "opinion_leader", "practitioner")
+
+
+class TrainerSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    kind = fields.String(required=True, validate=validate.OneOf(TRAINER_KINDS),
+                         metadata={"description": "平台技术专家、有关领导、学者、网站负责人、意见领袖、先进单位代表"})
+    affiliation = fields.String(load_default="", validate=validate.Length(max=100), metadata={"description": "所在单位"})
+
+
+class AttendeeInSchema(Schema):
+    person_name = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    unit_id = fields.Integer(required=True, validate=_ID)
+
+
+class TrainingInSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(TRAINING_KINDS),
+                         metadata={"description": "course（授课培训）或 exchange（经验交流座谈会）"})
+    title = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    held_on = fields.Date(required=True, validate=_DAY_RANGE)
+    hours = fields.Decimal(required=True, places=1, validate=validate.Range(min=0.5, max=100),
+                           metadata={"description": "学时，0.5 至 100，一位小数"})
+    place = fields.String(load_default="", validate=validate.Length(max=100))
+    trainers = fields.List(fields.Nested(TrainerSchema), load_default=list, validate=validate.Length(max=20))
+    invited_unit_ids = fields.List(fields.Integer(validate=_ID), load_default=list, validate=validate.Length(max=1000))
+    attendees = fields.List(fields.Nested(AttendeeInSchema), load_default=list, validate=validate.Length(max=2000))
+
+
+class AttendeesInSchema(Schema):
+    attendees = fields.List(fields.Nested(AttendeeInSchema), required=True, validate=validate.Length(min=1, max=2000))
+
+
+class TrainingSessionSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    kind_name = fields.String()
+    title = fields.String()
+    held_on = fields.Date()
+    hours = fields.Float()
+    place = fields.String()
+    trainers = fields.List(fields.Dict(), attribute="trainer_list")
+    invited = fields.List(fields.Dict(), metadata={"description": "邀请单位（本单位及下级单位）"})
+    attendees = fields.List(fields.Dict(), attribute="attendee_list", metadata={"description": "参训人员（本单位及下级单位）"})
+    recorded_by = fields.String()
+    recorded_at = BeijingDateTime()
+
+
+class TrainingYearSchema(Schema):
+    year = fields.Integer(load_default=None, validate=validate.Range(min=2004, max=2100), metadata={"description": "默认今年"})
+    unit_id = fields.Integer(validate=_ID)
+
+
+class TrainingRecordSchema(Schema):
+    unit_id = fields.Integer()
+    unit_name = fields.String()
+    invited = fields.Integer(metadata={"description": "受邀场次"})
+    sessions = fields.Integer(metadata={"description": "参加场次"})
+    attendees = fields.Integer(metadata={"description": "参训人次"})
+    hours = fields.Float(metadata={"description": "人·学时（每人次计该场学时）"})
+    absent = fields.Integer(metadata={"description": "已举行、受邀而无人参加的场次"})
+
+
+class TrainingExportSchema(Schema):
+    year = fields.Integer(load_default=None, validate=validate.Range(min=2004, max=2100), metadata={"description": "默认今年"})
+    format = fields.String(load_default="csv", validate=validate.OneOf(("csv", "xlsx")))
+
+
+class ShiftInSchema(Schema):
+    account_id = fields.Integer(load_default=None, allow_none=True, validate=_ID,
+                                metadata={"description": "账号；不填则为本单位值班（覆盖本单位各账号）"})
+    starts_at = fields.AwareDateTime(required=True, default_timezone=BEIJING, validate=_TIME_RANGE,
+                                     metadata={"description": "不带时区即为北京时间"})
+    ends_at = fields.AwareDateTime(required=True, default_timezone=BEIJING, validate=_TIME_RANGE)
+    person_name = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    phone = fields.String(required=True, validate=validate.Regexp(r"^\+?[0-9][0-9 \-]{4,18}[0-9]$",
+                                                                  error="请填写电话号码（数字，可含 - 和空格）"))
+
+
+class ShiftSchema(Schema):
+    id = fields.Integer()
+    unit_id = fields.Integer()
+    account_id = fields.Integer(allow_none=True)
+    account_name = fields.String()
+    starts_at = BeijingDateTime()
+    ends_at = BeijingDateTime()
+    person_name = fields.String()
+    phone = fields.String()
+    entered_by = fields.String()
+    entered_at = BeijingDateTime()
+
+
+class ShiftQuerySchema(Schema):
+    unit_id = fields.Integer(validate=_ID, metadata={"description": "默认本单位"})
+    account_id = fields.Integer(validate=_ID)
+    start = fields.Date(data_key="from", load_default=None, validate=_DAY_RANGE, metadata={"description": "默认今天（北京时间）"})
+    days = fields.Integer(load_default=7, validate=validate.Range(min=1, max=62), metadata={"description": "自该日零时起的天数"})
+
+
+class RosterUnitSchema(Schema):
+    unit_id = fields.Integer(validate=_ID, metadata={"description": "默认本单位"})
+    days = fields.Integer(load_default=7, validate=validate.Range(min=1, max=31), metadata={"description": "查看空档的天数"})
+
+
+class AccountOnDutySchema(Schema):
+    account_id = fields.Integer()
+    account_name = fields.String()
+    shift = fields.Nested(ShiftSchema, allow_none=True)
+    covered_by = fields.String(allow_none=True, metadata={"description": "account（账号班次）、unit（本单位班次），空为无人值班"})
+
+
+class OnDutySchema(Schema):
+    unit_id = fields.Integer()
+    unit_name = fields.String()
+    at = BeijingDateTime()
+    unit_shift = fields.Nested(ShiftSchema, allow_none=True)
+    accounts = fields.List(fields.Nested(AccountOnDutySchema))
+
+
+class GapSchema(Schema):
+    account_id = fields.Integer(allow_none=True, metadata={"description": "空：本单位（本单位没有运行中的账号时）"})
+    account_name = fields.String()
+    starts_at = BeijingDateTime()
+    ends_at = BeijingDateTime()
+    hours = fields.Float()
+
+
+class FollowerInSchema(Schema):
+    account_id = fields.Integer(required=True, validate=_ID)
+    day = fields.Date(required=True, validate=_DAY_RANGE)
+    followers = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=2**31 - 1))
+
+
+class FollowerQuerySchema(Schema):
+    account_id = fields.Integer(validate=_ID)
+    days = fields.Integer(load_default=30, validate=validate.Range(min=1, max=366), metadata={"description": "最近的天数"})
+
+
+class FollowerSchema(Schema):
+    account_id = fields.Integer()
+    account_name = fields.String()
+    day = fields.Date()
+    followers = fields.Integer()
+    change = fields.Integer(allow_none=True, metadata={"description": "与前一日相比（前一日未录入则为空）"})
+    replaced = fields.Boolean(metadata={"description": "录入时替换了当日已有的数字"})
+    previous = fields.Integer(allow_none=True)
+    entered_by = fields.String()
+    entered_at = BeijingDateTime()
