@@ -3,9 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup browser run test bench clean
+.PHONY: setup fonts browser run test bench clean
 
-setup: $(VENV)/.installed web/node_modules/.installed
+setup: $(VENV)/.installed web/node_modules/.installed fonts
+
+fonts:  ## a Chinese font with TrueType outlines for the printable archives and reports (Debian's package)
+	test -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc || (apt-get update -q && apt-get install -y -q fonts-wqy-zenhei)
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)

@@ -10,16 +10,21 @@ from functools import lru_cache
 from pathlib import Path
 
 from fpdf import FPDF
+from fpdf.fonts import FontFace
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 
 from govmb.tables import neutralised
 from govmb.timefmt import to_beijing, utcnow
 
-# Debian's fonts-noto-cjk (installed by `make setup`); GOVMB_CJK_FONT names another file.
-CANDIDATES = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-              "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
-SC_INDEX = 2  # Simplified Chinese in Noto's collections (JP, KR, SC, TC, HK)
+# (file, index in its collection). Debian's fonts-wqy-zenhei (installed by `make setup`) has
+# TrueType outlines, whose text copies out of the PDF cleanly; Noto's CFF collections print
+# well but copy out with stray characters. GOVMB_CJK_FONT names another file.
+CANDIDATES = (("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
+              ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2))  # 2: Simplified Chinese
+
+
+HEADINGS = FontFace(emphasis="NONE", fill_color=(232, 236, 244))  # one weight of the font: no bold
 
 
 class NoChineseFont(RuntimeError):
@@ -32,9 +37,9 @@ def chinese_font() -> tuple[str, int]:
     configured = os.environ.get("GOVMB_CJK_FONT")
     if configured:
         return configured, 0
-    for path in CANDIDATES:
+    for path, index in CANDIDATES:
         if Path(path).exists():
-            return path, SC_INDEX
+            return path, index
     try:
         found = subprocess.run(["fc-match", "-f", "%{file}", ":lang=zh-cn"], capture_output=True, text=True,
                                timeout=10).stdout.strip()
@@ -42,7 +47,7 @@ def chinese_font() -> tuple[str, int]:
         found = ""
     if found and Path(found).exists():
         return found, 0
-    raise NoChineseFont("没有可用的中文字体：请安装 fonts-noto-cjk（make setup 会安装），或设置 GOVMB_CJK_FONT")
+    raise NoChineseFont("没有可用的中文字体：请安装 fonts-wqy-zenhei（make setup 会安装），或设置 GOVMB_CJK_FONT")
 
 
 class Document(FPDF):
@@ -83,7 +88,7 @@ class Document(FPDF):
         """A table; long cells wrap, the header repeats on a new page."""
         self.set_font("cjk", size=8.5)
         with self.table(col_widths=widths, text_align="LEFT", line_height=5, first_row_as_headings=True,
-                        repeat_headings=1) as table:
+                        repeat_headings=1, headings_style=HEADINGS) as table:
             table.row([str(h) for h in headers])
             for r in rows:
                 table.row(["" if v is None else str(v) for v in r])
