@@ -10,11 +10,16 @@ from tests.conftest import wait_for
 pytestmark = pytest.mark.browser
 
 
-def enter_message(page, site, text: str) -> str:
+def wait_for_account_copy(page, site, name: str = "南昌教育") -> None:
+    """Until inquiry's copy of the demo accounts holds `name` (the page of a signed-in staff member)."""
     def ready():
         page.goto(site + "/inbox")
-        return page.locator("#entry select[name=account_id] option", has_text="南昌教育").count() > 0
+        return page.locator("#entry select[name=account_id] option", has_text=name).count() > 0
     wait_for(ready, timeout=20, interval=0.5, message="the account copy in inquiry")
+
+
+def enter_message(page, site, text: str) -> str:
+    wait_for_account_copy(page, site)
     page.fill("#entry input[name=citizen_handle]", "@青山湖居民")
     page.fill("#entry textarea[name=text]", text)
     page.click("#entry button[type=submit]")

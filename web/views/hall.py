@@ -1,16 +1,111 @@
-"""The public hall (政务微博大厅): anyone may open it."""
-from flask import Blueprint, render_template, request
+"""The public hall (政务微博大厅): anyone may open it, and leave a message for an account.
 
-from web.client import ServiceUnavailable, api
+No person is signed in: the web app posts the message to inquiry with its own identity, a
+token it mints for each message from the shared TOKEN_SECRET, with the intake role only and
+the whole tree as its scope (it may post messages, nothing else). The form is protected
+against CSRF like every form, and limited per address (`HALL_MESSAGE_LIMIT_PER_ADDRESS`)."""
+from __future__ import annotations
+
+import os
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+from govmb.auth import Identity, issue_token
+from web.client import ServiceUnavailable, api, client
+from web.views.forms import as_int, problem_of
 
 bp = Blueprint("hall", __name__, url_prefix="/hall")
+limiter = Limiter(key_func=get_remote_address, storage_uri=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+                  headers_enabled=True)
+# The hall's identity: a system (person 0), the top of the unit tree, the intake role only.
+HALL = Identity(0, "政务微博大厅", 0, "/", frozenset({"intake"}), client="hall")
+TOKEN_SECONDS = 60  # minted for one message
+
+
+@bp.record_once
+def _limit(state) -> None:
+    limiter.init_app(state.app)
+
+
+def _per_address() -> str:
+    return os.environ.get("HALL_MESSAGE_LIMIT_PER_ADDRESS") or "5/minute;50/day"
+
+
+def _groups(group: str = "region") -> list[dict] | None:
+    """The hall's accounts by group, or None if the registry does not answer."""
+    try:
+        r = api("registry", "GET", f"/api/hall?group={group}")
+        return r.json() if r.status_code == 200 else None
+    except (ServiceUnavailable, ValueError):
+        return None
 
 
 @bp.get("")
 def index():
     group = "system" if request.args.get("group") == "system" else "region"
+    groups = _groups(group)
+    return render_template("hall.html", groups=groups or [], group=group, failed=groups is None)
+
+
+def _form(values: dict, errors: dict | None = None, message: str | None = None, status: int = 200,
+          groups: list[dict] | None = None):
+    groups = groups if groups is not None else _groups()
+    return render_template("hall_message.html", groups=groups or [], failed=groups is None, values=values,
+                           errors=errors or {}, message=message), status
+
+
+@bp.get("/message")
+def message_form():
+    return _form({"account_id": as_int(request.args.get("account_id"))})
+
+
+@bp.post("/message")
+@limiter.limit(_per_address)
+def leave_message():
+    form = request.form
+    values = {"account_id": as_int(form.get("account_id")), "citizen_handle": form.get("citizen_handle", "").strip(),
+              "citizen_contact": form.get("citizen_contact", "").strip(), "text": form.get("text", "").strip()}
+    groups = _groups()
+    if groups is None:
+        return _form(values, message="大厅暂时无法加载，请稍后再试", status=503)
+    accounts = {a["id"]: a for g in groups for a in g["accounts"]}
+    errors = {}
+    if values["account_id"] not in accounts:
+        errors["account_id"] = "请选择要留言的政务微博"
+    if not values["citizen_handle"]:
+        errors["citizen_handle"] = "请填写您的称呼或微博昵称"
+    if not values["text"]:
+        errors["text"] = "请填写留言内容"
+    if errors:
+        return _form(values, errors, status=422, groups=groups)
+    token = issue_token(HALL, current_app.config["GOVMB_SETTINGS"].token_secret, TOKEN_SECONDS)
     try:
-        groups, failed = api("registry", "GET", f"/api/hall?group={group}").json(), False
-    except (ServiceUnavailable, ValueError):
-        groups, failed = [], True
-    return render_template("hall.html", groups=groups, group=group, failed=failed)
+        r = client("inquiry").call("POST", "/api/intake/messages", token, json={**values, "kind": "private"})
+    except ServiceUnavailable:
+        return _form(values, message="留言暂时无法提交，请稍后再试", status=503)
+    if r.status_code == 201:
+        receipt = r.json()
+        session["hall_receipt"] = {**{k: receipt[k] for k in ("id", "reply_due_at", "feedback_due_at", "provisional")},
+                                   "account": accounts[values["account_id"]]["name"]}
+        return redirect(url_for("hall.message_sent"), 303)
+    if r.status_code == 422:
+        errors, message = problem_of(r)
+        return _form(values, errors, message, 422, groups)
+    return _form(values, message="留言暂时无法提交，请稍后再试", status=503, groups=groups)
+
+
+@bp.get("/message/sent")
+def message_sent():
+    receipt = session.get("hall_receipt")
+    if not receipt:
+        return redirect(url_for("hall.message_form"))
+    return render_template("hall_sent.html", receipt=receipt)
+
+
+@bp.errorhandler(429)
+def _too_often(_exc):
+    return _form({k: request.form.get(k, "") for k in ("citizen_handle", "citizen_contact", "text")} |
+                 {"account_id": as_int(request.form.get("account_id"))},
+                 message="留言过于频繁，请稍后再试", status=429)
