@@ -1,0 +1,183 @@
+"""Followers (X20.3: the duty log records 粉丝数量): an account's follower count for a day,
+entered by hand or imported from a CSV/XLSX table (account id or name, date, followers).
+A day entered again replaces the number, and the replacement is kept (who, what it was).
+An import keeps its good rows and reports each bad one by its row number."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_smorest import abort
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
+from werkzeug.exceptions import Forbidden
+
+from govmb import tables
+from govmb.auth import Identity
+from govmb.db import is_postgres
+from govmb.messages import in_chinese
+from govmb.timefmt import utcnow
+from services.assessment.inspections import beijing_today
+from services.assessment.models import Account, FollowerChange, FollowerCount, db
+
+STAFF = ("operator", "responsible_office", "leader", "principal_leader")
+EARLIEST = dt.date(2004, 1, 1)
+MAX_FOLLOWERS = 2**31 - 1
+HEADERS = {"账号ID": "account_id", "账号": "account", "账号名称": "account", "日期": "day", "粉丝数": "followers",
+           "粉丝": "followers", "粉丝数量": "followers"}
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
+
+
+class RowSchema(Schema):
+    """One row of an imported table, as people type it in a spreadsheet."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    account_id = fields.Integer(validate=validate.Range(min=1, max=MAX_FOLLOWERS))
+    account = fields.String(validate=validate.Length(min=1, max=30))
+    day = fields.Date(required=True)
+    followers = fields.Integer(required=True, validate=validate.Range(min=0, max=MAX_FOLLOWERS))
+
+    @pre_load
+    def _tidy(self, row, **_):
+        row = {k: (v.strip() if isinstance(v, str) else v) for k, v in row.items() if v not in (None, "")}
+        day = row.get("day")
+        if isinstance(day, dt.datetime):
+            row["day"] = day.date().isoformat()
+        elif isinstance(day, dt.date):
+            row["day"] = day.isoformat()
+        elif isinstance(day, str):
+            row["day"] = _as_iso_date(day)
+        for key in ("account_id", "followers"):
+            value = row.get(key)
+            if isinstance(value, float):
+                row[key] = int(value) if value.is_integer() else str(value)  # 12.5 followers is no number
+            elif isinstance(value, str):
+                row[key] = value.replace(",", "").replace("，", "")
+        return {k: v for k, v in row.items() if v != ""}
+
+
+def _as_iso_date(text: str) -> str:
+    text = text.split(" ")[0].split("T")[0]
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return text  # left for the schema to refuse
+
+
+def _day_error(day: dt.date) -> str | None:
+    if day < EARLIEST:
+        return "日期须在 2004 年以后"
+    if day > beijing_today():
+        return "日期不能晚于今天"
+    return None
+
+
+def own_account(account_id: int, who: Identity):
+    """The caller's unit's managed account, or a 422 naming account_id."""
+    account = Account.get_or_none(Account.id == account_id)
+    if account is None or account.unit_id != who.unit_id or account.kind == "private":
+        abort(422, errors={"account_id": ["须为本单位的账号"]})
+    return account
+
+
+def _save(account_id: int, day: dt.date, followers: int, who: Identity) -> int | None:
+    """Write the day's number; the number it replaced, if any (inside the caller's transaction)."""
+    query = FollowerCount.select().where(FollowerCount.account_id == account_id, FollowerCount.day == day)
+    existing = (query.for_update() if is_postgres(db) else query).first()
+    if existing is not None:
+        FollowerChange.create(account_id=account_id, day=day, old_followers=existing.followers,
+                              old_entered_by=existing.entered_by, followers=followers, entered_by=who.name)
+    (FollowerCount.insert(account_id=account_id, day=day, followers=followers, entered_by=who.name)
+     .on_conflict(conflict_target=[FollowerCount.account_id, FollowerCount.day],
+                  update={FollowerCount.followers: followers, FollowerCount.entered_by: who.name,
+                          FollowerCount.entered_at: utcnow()})
+     .execute())
+    return existing.followers if existing is not None else None
+
+
+def enter(account_id: int, day: dt.date, followers: int, who: Identity) -> dict:
+    if not who.has(*STAFF):
+        raise Forbidden("粉丝数由本单位工作人员录入")
+    account = own_account(account_id, who)
+    problem = _day_error(day)
+    if problem:
+        abort(422, errors={"day": [problem]})
+    with db.atomic():
+        previous = _save(account.id, day, followers, who)
+    return {"account_id": account.id, "account_name": account.name, "day": day, "followers": followers,
+            "replaced": previous is not None, "previous": previous, "entered_by": who.name}
+
+
+def import_file(filename: str, data: bytes, who: Identity) -> dict:
+    """Good rows saved, bad rows reported by number; an unreadable file is refused whole."""
+    if not who.has(*STAFF):
+        raise Forbidden("粉丝数由本单位工作人员录入")
+    try:
+        records = tables.read_records(filename, data, HEADERS, required=(("account_id", "account"), "day", "followers"))
+    except tables.TableError as exc:
+        abort(422, errors={"file": [str(exc)]})
+    accounts = list(Account.select().where(Account.unit_id == who.unit_id, Account.kind != "private"))
+    by_id = {a.id: a for a in accounts}
+    by_name: dict[str, list] = {}
+    for a in accounts:
+        by_name.setdefault(a.name, []).append(a)
+    errors, good = [], []
+    for number, raw in records:
+        try:
+            row = RowSchema().load(raw)
+        except ValidationError as exc:
+            errors.append({"row": number, "errors": in_chinese({k: v[0] for k, v in exc.messages.items()})})
+            continue
+        problems = {}
+        if "account_id" in row:
+            account = by_id.get(row["account_id"])
+            if account is None:
+                problems["account_id"] = "须为本单位的账号"
+        elif "account" in row:
+            named = by_name.get(row["account"], [])
+            account = named[0] if len(named) == 1 else None
+            if account is None:
+                problems["account"] = "本单位没有这个名称的账号" if not named else "有同名账号，请填写账号ID"
+        else:
+            account = None
+            problems["account_id"] = "请填写账号ID或账号名称"
+        if _day_error(row["day"]):
+            problems["day"] = _day_error(row["day"])
+        if problems:
+            errors.append({"row": number, "errors": problems})
+            continue
+        good.append((account.id, row["day"], row["followers"]))
+    saved = replaced = 0
+    with db.atomic():
+        for account_id, day, followers in good:
+            if _save(account_id, day, followers, who) is None:
+                saved += 1
+            else:
+                replaced += 1
+    return {"saved": saved, "replaced": replaced, "errors": errors}
+
+
+def history(who: Identity, start: dt.date, end: dt.date, account_id: int | None = None) -> list[dict]:
+    """The days entered for the accounts in the caller's sight, newest first, each with the
+    change from the day before (when that day was entered)."""
+    accounts = Account.select(Account.id, Account.name, Account.unit_path)
+    if not who.sees_all:
+        accounts = accounts.where(Account.unit_path.startswith(who.unit_path))
+    if account_id is not None:
+        accounts = accounts.where(Account.id == account_id)
+    names = {a.id: a.name for a in accounts}
+    rows = list(FollowerCount.select().where(FollowerCount.account_id.in_(list(names)),
+                                             FollowerCount.day.between(start - dt.timedelta(days=1), end))
+                .order_by(FollowerCount.account_id, FollowerCount.day).limit(20_000))
+    before = {(r.account_id, r.day): r.followers for r in rows}
+    out = []
+    for r in rows:
+        if r.day < start:
+            continue
+        previous = before.get((r.account_id, r.day - dt.timedelta(days=1)))
+        out.append({"account_id": r.account_id, "account_name": names[r.account_id], "day": r.day,
+                    "followers": r.followers, "change": None if previous is None else r.followers - previous,
+                    "entered_by": r.entered_by, "entered_at": r.entered_at})
+    return sorted(out, key=lambda x: (x["day"], x["account_id"]), reverse=True)

@@ -1,0 +1,208 @@
+"""The training register (N21, X29, X30): the joint-meeting office records each course
+(授课培训: experts from the platforms, leaders, scholars, site managers, opinion leaders) and
+each experience-exchange meeting (经验交流座谈会), the units invited and who attended; each
+unit's year is counted from it (sessions, attendances, hours), and the register is exported
+for a spreadsheet."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from flask_smorest import abort
+from werkzeug.exceptions import Forbidden
+
+from govmb import tables
+from govmb.auth import Identity
+from services.assessment.inspections import beijing_today
+from services.assessment.models import (
+    TrainingAttendee,
+    TrainingInvitation,
+    TrainingSession,
+    TrainingTrainer,
+    Unit,
+    db,
+)
+
+RECORDERS = ("joint_office",)
+KIND_NAMES = {"course": "授课培训", "exchange": "经验交流座谈会"}
+TRAINER_KINDS = {"platform_expert": "平台技术专家", "leader": "有关领导", "scholar": "学者", "site_manager": "网站负责人",
+                 "opinion_leader": "意见领袖", "practitioner": "先进单位代表"}
+
+
+def _invited_units(ids: list[int]) -> dict[int, Unit]:
+    """The units invited, or a 422 naming the first unknown one."""
+    if len(set(ids)) != len(ids):
+        abort(422, errors={"invited_unit_ids": ["邀请单位有重复"]})
+    found = {u.id: u for u in Unit.select().where(Unit.id.in_(ids))}
+    for unit_id in ids:
+        if unit_id not in found:
+            abort(422, errors={"invited_unit_ids": [f"单位 {unit_id} 不存在"]})
+    return found
+
+
+def _check_attendees(session_held_on: dt.date, attendees: list[dict], existing: set[tuple[int, str]]) -> dict[int, Unit]:
+    """Attendees may be recorded once the session has been held, each person once per session."""
+    if attendees and session_held_on > beijing_today():
+        abort(422, errors={"attendees": ["培训尚未举行，不能登记参训人员"]})
+    units = {}
+    ids = [a["unit_id"] for a in attendees]
+    found = {u.id: u for u in Unit.select().where(Unit.id.in_(list(set(ids))))}
+    seen = set(existing)
+    for i, a in enumerate(attendees):
+        if a["unit_id"] not in found:
+            abort(422, errors={"attendees": {i: {"unit_id": ["单位不存在"]}}})
+        key = (a["unit_id"], a["person_name"].strip())
+        if key in seen:
+            abort(422, errors={"attendees": {i: {"person_name": [f"{key[1]} 已登记参加本次培训"]}}})
+        seen.add(key)
+        units[a["unit_id"]] = found[a["unit_id"]]
+    return units
+
+
+def _insert_attendees(session: TrainingSession, attendees: list[dict], units: dict[int, Unit], who: Identity) -> None:
+    for a in attendees:
+        unit = units[a["unit_id"]]
+        TrainingAttendee.create(session=session, person_name=a["person_name"].strip(), unit_id=unit.id,
+                                unit_path=unit.path, recorded_by=who.name)
+
+
+def create(data: dict, who: Identity) -> TrainingSession:
+    if not who.has(*RECORDERS):
+        raise Forbidden("培训由联席会议办公室登记")
+    if data["kind"] == "course" and not data["trainers"]:
+        abort(422, errors={"trainers": ["授课培训须填写授课人"]})
+    invited = _invited_units(data["invited_unit_ids"])
+    attendee_units = _check_attendees(data["held_on"], data["attendees"], set())
+    with db.atomic():
+        session = TrainingSession.create(kind=data["kind"], title=data["title"].strip(), held_on=data["held_on"],
+                                         hours=data["hours"], place=data["place"].strip(), recorded_by=who.name)
+        for t in data["trainers"]:
+            TrainingTrainer.create(session=session, name=t["name"].strip(), kind=t["kind"],
+                                   affiliation=t["affiliation"].strip())
+        for unit_id in data["invited_unit_ids"]:
+            TrainingInvitation.create(session=session, unit_id=unit_id, unit_path=invited[unit_id].path)
+        _insert_attendees(session, data["attendees"], attendee_units, who)
+    return session
+
+
+def add_attendees(session: TrainingSession, attendees: list[dict], who: Identity) -> TrainingSession:
+    """Attendees added all together or not at all."""
+    if not who.has(*RECORDERS):
+        raise Forbidden("参训人员由联席会议办公室登记")
+    with db.atomic():
+        existing = {(a.unit_id, a.person_name) for a in session.attendees}
+        units = _check_attendees(session.held_on, attendees, existing)
+        _insert_attendees(session, attendees, units, who)
+    return session
+
+
+def remove_attendee(session: TrainingSession, attendee_id: int, who: Identity) -> None:
+    if not who.has(*RECORDERS):
+        raise Forbidden("参训人员由联席会议办公室登记")
+    removed = (TrainingAttendee.delete()
+               .where(TrainingAttendee.id == attendee_id, TrainingAttendee.session == session).execute())
+    if not removed:
+        abort(404, message=f"本次培训没有参训记录 {attendee_id}")
+
+
+def _year(year: int):
+    return TrainingSession.held_on.between(dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+
+def sessions(who: Identity, year: int) -> list[TrainingSession]:
+    """The year's sessions the caller may see: all for the city-wide roles; for a unit, those
+    it or a unit below it was invited to or attended."""
+    query = TrainingSession.select().where(_year(year))
+    if not who.sees_all:
+        invited = TrainingInvitation.select(TrainingInvitation.session).where(
+            TrainingInvitation.unit_path.startswith(who.unit_path))
+        attended = TrainingAttendee.select(TrainingAttendee.session).where(
+            TrainingAttendee.unit_path.startswith(who.unit_path))
+        query = query.where(TrainingSession.id.in_(invited) | TrainingSession.id.in_(attended))
+    return list(query.order_by(TrainingSession.held_on.desc(), TrainingSession.id.desc()))
+
+
+def visible(session_id: int, who: Identity) -> TrainingSession:
+    session = TrainingSession.get_or_none(TrainingSession.id == session_id)
+    if session is not None and not who.sees_all:
+        if not (TrainingInvitation.select().where(TrainingInvitation.session == session,
+                                                  TrainingInvitation.unit_path.startswith(who.unit_path)).exists()
+                or TrainingAttendee.select().where(TrainingAttendee.session == session,
+                                                   TrainingAttendee.unit_path.startswith(who.unit_path)).exists()):
+            session = None
+    if session is None:
+        abort(404, message=f"培训 {session_id} 不存在或与本单位无关")
+    return session
+
+
+def shown(session: TrainingSession, who: Identity, names: dict[int, str] | None = None) -> TrainingSession:
+    """The session with its trainers, and the invitations and attendees the caller may see."""
+    invitations = [i for i in session.invitations.order_by(TrainingInvitation.id) if who.may_see(i.unit_path)]
+    attendees = [a for a in session.attendees.order_by(TrainingAttendee.unit_id, TrainingAttendee.id)
+                 if who.may_see(a.unit_path)]
+    if names is None:
+        names = {u.id: u.name for u in Unit.select(Unit.id, Unit.name).where(
+            Unit.id.in_([i.unit_id for i in invitations] + [a.unit_id for a in attendees]))}
+    session.kind_name = KIND_NAMES[session.kind]
+    session.trainer_list = [{"name": t.name, "kind": t.kind, "kind_name": TRAINER_KINDS[t.kind],
+                             "affiliation": t.affiliation} for t in session.trainers.order_by(TrainingTrainer.id)]
+    session.invited = [{"unit_id": i.unit_id, "unit_name": names.get(i.unit_id, "")} for i in invitations]
+    session.attendee_list = [{"id": a.id, "person_name": a.person_name, "unit_id": a.unit_id,
+                              "unit_name": names.get(a.unit_id, "")} for a in attendees]
+    return session
+
+
+def record(who: Identity, year: int, unit_id: int | None = None) -> list[dict]:
+    """Each unit's year, for every unit in the caller's sight (a unit with no training shows
+    zeros): sessions invited to, sessions attended, attendances (人次), hours (人·学时: each
+    attendance counts the session's hours), and invitations no one attended."""
+    units = Unit.select().order_by(Unit.path)
+    if not who.sees_all:
+        units = units.where(Unit.path.startswith(who.unit_path))
+    if unit_id is not None:
+        units = units.where(Unit.id == unit_id)
+    rows = {u.id: {"unit_id": u.id, "unit_name": u.name, "invited": 0, "sessions": 0, "attendees": 0,
+                   "hours": Decimal("0"), "absent": 0} for u in units}
+    of_year = {s.id: s for s in TrainingSession.select().where(_year(year))}
+    attended: dict[int, set[int]] = {}
+    for a in TrainingAttendee.select().where(TrainingAttendee.session.in_(list(of_year)),
+                                             TrainingAttendee.unit_id.in_(list(rows))):
+        row = rows[a.unit_id]
+        row["attendees"] += 1
+        row["hours"] += Decimal(str(of_year[a.session_id].hours))
+        attended.setdefault(a.unit_id, set()).add(a.session_id)
+    for unit_id_, ids in attended.items():
+        rows[unit_id_]["sessions"] = len(ids)
+    for i in TrainingInvitation.select().where(TrainingInvitation.session.in_(list(of_year)),
+                                               TrainingInvitation.unit_id.in_(list(rows))):
+        rows[i.unit_id]["invited"] += 1
+        if i.session_id not in attended.get(i.unit_id, set()) and of_year[i.session_id].held_on <= beijing_today():
+            rows[i.unit_id]["absent"] += 1
+    return list(rows.values())
+
+
+EXPORT_HEADER = ("日期", "类型", "名称", "学时", "地点", "授课人", "邀请单位", "参训人员", "参训单位")
+
+
+def export_rows(who: Identity, year: int) -> list[list]:
+    """The register, one row per attendance (a session no one attended yet: one row without)."""
+    listed = sessions(who, year)
+    names = {u.id: u.name for u in Unit.select(Unit.id, Unit.name)}
+    rows = []
+    for s in sorted(listed, key=lambda s: (s.held_on, s.id)):
+        s = shown(s, who, names)
+        trainers = "；".join(f"{t['name']}（{t['kind_name']}{'，' + t['affiliation'] if t['affiliation'] else ''}）"
+                            for t in s.trainer_list)
+        invited = "、".join(i["unit_name"] for i in s.invited)
+        head = [s.held_on, s.kind_name, s.title, float(s.hours), s.place, trainers, invited]
+        rows += [[*head, a["person_name"], a["unit_name"]] for a in s.attendee_list] or [[*head, "", ""]]
+    return rows
+
+
+def export(who: Identity, year: int, fmt: str) -> tuple[bytes, str, str]:
+    """(content, media type, file name) of the year's register as CSV or XLSX."""
+    rows = export_rows(who, year)
+    if fmt == "xlsx":
+        return (tables.xlsx_bytes(EXPORT_HEADER, rows, f"{year}年培训登记"),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"培训登记-{year}.xlsx")
+    return tables.csv_bytes(EXPORT_HEADER, rows), "text/csv; charset=utf-8", f"培训登记-{year}.csv"
