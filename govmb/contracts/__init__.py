@@ -21,8 +21,8 @@ CATALOGUE: dict[str, Contract] = {c.event_type: c for c in (*registry.CONTRACTS,
 
 # Which service consumes which event types: this is the bus topology (queue bindings).
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
-    "publishing": ("registry.unit.changed", *registry.ACCOUNT_EVENTS),
-    "inquiry": ("registry.unit.changed", *registry.ACCOUNT_EVENTS),
+    "publishing": ("registry.unit.changed", *registry.ACCOUNT_EVENTS, "inquiry.message.publication_requested"),
+    "inquiry": ("registry.unit.changed", *registry.ACCOUNT_EVENTS, "publishing.response.changed"),
     "assessment": ("registry.unit.changed", *registry.ACCOUNT_EVENTS,
                    "publishing.post.released", "publishing.account.monthly_figures",
                    "publishing.directive.issued", "publishing.directive.forwarded",

@@ -68,6 +68,20 @@ class NoticeChanged(Schema):
     replied_at = fields.String(required=True, allow_none=True)
 
 
+class PublicationRequested(Schema):
+    """Staff resolved a message and asked for its result to be published on the account it came
+    to (X10: "where fitting, published on the microblog"). Publishing makes a draft of it, which
+    goes through the review chain like any other."""
+    message_id = fields.Integer(required=True)
+    account_id = fields.Integer(required=True)
+    unit_id = fields.Integer(required=True)  # the handling unit
+    unit_path = fields.String(required=True)
+    text = fields.String(required=True, validate=validate.Length(min=1, max=5000))  # the post, as staff wrote it
+    asked_by_id = fields.Integer(required=True)
+    asked_by = fields.String(required=True)
+    asked_at = fields.String(required=True)
+
+
 CONTRACTS = (
     Contract("inquiry.message.changed", 1, MessageSnapshot,
              "A citizen's message was received or moved a step (replied, fed back, resolved…)."),
@@ -75,4 +89,6 @@ CONTRACTS = (
     Contract("inquiry.transfer.changed", 1, TransferChanged,
              "A message was transferred to a unit, accepted, returned with a reason, or reassigned by the office."),
     Contract("inquiry.notice.changed", 1, NoticeChanged, "A problem notice was issued to a department, or replied to."),
+    Contract("inquiry.message.publication_requested", 1, PublicationRequested,
+             "A resolved message's result is to be published on its account (a draft for review, never released by itself)."),
 )

@@ -79,6 +79,25 @@ class DirectiveForwarded(Schema):
     on_time = fields.Boolean(required=True)
 
 
+class PostLink(Schema):
+    platform = fields.String(required=True)
+    url = fields.String(required=True)
+
+
+class ResponseChanged(Schema):
+    """The draft answering a citizen's message (info type response) was made, moved a step or
+    was released; or it could not be made (status refused, with the reason). Consumers keep
+    the highest revision (the draft's), so a late or repeated message changes nothing."""
+    message_id = fields.Integer(required=True)
+    draft_id = fields.Integer(required=True, allow_none=True)
+    account_id = fields.Integer(required=True)
+    status = fields.String(required=True, validate=validate.OneOf((*STATUS_NAMES, "refused")))
+    reason = fields.String(required=True)
+    links = fields.List(fields.Nested(PostLink), required=True)  # where it was published, so far
+    released_at = fields.String(required=True, allow_none=True)
+    revision = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
 CONTRACTS = (
     Contract("publishing.post.released", 1, PostReleased, "A reviewed post was released on every target platform."),
     Contract("publishing.account.monthly_figures", 1, MonthlyFigures,
@@ -86,4 +105,6 @@ CONTRACTS = (
     Contract("publishing.directive.issued", 1, DirectiveIssued,
              "The joint-meeting office asked accounts to forward a lead post by a deadline."),
     Contract("publishing.directive.forwarded", 1, DirectiveForwarded, "An account forwarded a directive's lead post."),
+    Contract("publishing.response.changed", 1, ResponseChanged,
+             "The draft publishing a citizen's message's result was made, moved a step, was released, or was refused."),
 )

@@ -7,7 +7,7 @@ from govmb.auth import current_identity, in_sight, requires
 from govmb.contracts.inquiry import SOURCE_NAMES, STATUS_NAMES
 from govmb.timefmt import utcnow
 from govmb.unit_copy import units_blueprint
-from services.inquiry import handling, imports, topics, transfers
+from services.inquiry import handling, imports, results, topics, transfers
 from services.inquiry import notices as notices_logic
 from services.inquiry.models import Account, Message, ProblemNotice, Transfer, Unit
 from services.inquiry.schemas import (
@@ -37,11 +37,14 @@ messages = Blueprint("messages", __name__, url_prefix="/api/messages", descripti
 notices = Blueprint("calendar", __name__, url_prefix="/api/calendar-days", description="放假安排（联席会议办公室录入）")
 
 
-def _shown(message: Message) -> Message:
-    """Status name and deadlines; the citizen's handle and contact only for the handling unit."""
+def _shown(message: Message, one: bool = True) -> Message:
+    """Status name and deadlines; the citizen's handle and contact only for the handling unit;
+    for one message (not a list), its result post."""
     message.status_name = STATUS_NAMES[message.status]
     message.source_name = SOURCE_NAMES.get(message.source, message.source)
     message.deadlines = handling.lateness(message)
+    if one:
+        message.result_post = results.view(message)
     if message.unit_id != current_identity().unit_id:
         message.citizen_handle = message.citizen_contact = None
     return message
@@ -71,7 +74,7 @@ def list_messages(args):
     nearest = peewee.Case(Message.status, [("received", Message.reply_due_at), ("replied", Message.feedback_due_at),
                                            ("verifying", Message.verification_due_at)], Message.received_at)
     open_first = peewee.Case(None, [(Message.status.in_(("resolved", "accepted")), 1)], 0)
-    return [_shown(m) for m in query.order_by(open_first, nearest).limit(1000)]
+    return [_shown(m, one=False) for m in query.order_by(open_first, nearest).limit(1000)]
 
 
 @messages.route("", methods=["POST"])
@@ -145,7 +148,8 @@ def hot_topics():
 @messages.arguments(ActionSchema)
 @messages.response(200, MessageSchema)
 def take_action(data, message_id, action):
-    """办理一步：reply（回复）、feedback（反馈受理情况；needs_verification 时转入核实）、resolve（办结）"""
+    """办理一步：reply（回复）、feedback（反馈受理情况；needs_verification 时转入核实）、resolve（办结；
+    publish 时申请把办理结果发布到本账号，生成稿件经审核后发布）"""
     return _shown(handling.transition(_visible(message_id), action, current_identity(), data))
 
 

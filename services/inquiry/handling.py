@@ -15,7 +15,7 @@ from govmb.contracts.inquiry import ACTION_NAMES, STATUS_NAMES
 from govmb.db import is_postgres
 from govmb.errors import Conflict
 from govmb.timefmt import iso_utc, stored, utcnow
-from services.inquiry import classify, workdays
+from services.inquiry import classify, results, workdays
 from services.inquiry.models import Account, CalendarDay, CalendarYear, Message, MessageStep, bus, db
 
 STAFF = ("operator", "responsible_office", "leader", "principal_leader")
@@ -96,6 +96,9 @@ def transition(message: Message, action: str, who: Identity, data: dict) -> Mess
     text = (data.get("text") or "").strip()
     if not text:
         abort(422, errors={"text": ["请填写" + {"reply": "回复内容", "feedback": "受理和办理情况", "resolve": "办理结果"}[action]]})
+    if data.get("publish") and action != "resolve":
+        abort(422, errors={"publish": ["办结时才能申请把办理结果发布到微博"]})
+    post_text = (data.get("post_text") or "").strip() or text
     with db.atomic():
         query = Message.select().where(Message.id == message.id)
         message = (query.for_update() if is_postgres(db) else query).get()
@@ -117,6 +120,8 @@ def transition(message: Message, action: str, who: Identity, data: dict) -> Mess
                 to_status = "accepted"
         elif action == "resolve":
             message.result_text, message.resolved_at, step = text, stamp, "resolved"
+            if data.get("publish"):  # X10: published on the microblog, after review
+                results.request(message, post_text, who, stamp)
         message.status = to_status
         message.revision += 1
         message.save()

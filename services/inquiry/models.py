@@ -81,6 +81,23 @@ class MessageStep(BaseModel):
     at = peewee.DateTimeField(default=utcnow)
 
 
+class ResultPost(BaseModel):
+    """A resolved message's result, to be published on its account (X10): asked for by staff
+    on resolving it; publishing makes it a draft for the review chain and reports each step
+    back (`publishing.response.changed`), the highest revision kept."""
+    message = peewee.ForeignKeyField(Message, backref="result_posts", unique=True, on_delete="CASCADE")
+    text = peewee.TextField()
+    asked_by_id = peewee.IntegerField()
+    asked_by = peewee.CharField(max_length=50)
+    asked_at = peewee.DateTimeField(default=utcnow)
+    draft_id = peewee.IntegerField(null=True)
+    status = peewee.CharField(max_length=20, default="requested")  # requested, then the draft's status, or refused
+    reason = peewee.TextField(default="")  # why publishing could not make the draft
+    links = peewee.TextField(default="[]")  # JSON list of {platform, url}: where it was published
+    released_at = peewee.DateTimeField(null=True)
+    revision = peewee.IntegerField(default=0)  # the draft's revision last applied
+
+
 class MissedDeadline(BaseModel):
     """One row per deadline missed: the sweep reports each once, however often it runs."""
     message = peewee.ForeignKeyField(Message, backref="missed", on_delete="CASCADE")

@@ -49,6 +49,23 @@ class DeadlineSchema(Schema):
     seconds = fields.Integer(metadata={"description": "正数：逾期秒数；负数：距到期的秒数"})
 
 
+class PostLinkSchema(Schema):
+    platform = fields.String()
+    url = fields.String()
+
+
+class ResultPostSchema(Schema):
+    status = fields.String(metadata={"description": "requested、refused，或稿件的状态（draft、submitted…released）"})
+    status_name = fields.String()
+    draft_id = fields.Integer(allow_none=True)
+    text = fields.String()
+    reason = fields.String()
+    links = fields.List(fields.Nested(PostLinkSchema), metadata={"description": "已发布的平台与网址"})
+    released_at = BeijingDateTime(allow_none=True)
+    asked_by = fields.String()
+    asked_at = BeijingDateTime()
+
+
 class MessageSchema(Schema):
     id = fields.Integer()
     account_id = fields.Integer()
@@ -76,6 +93,8 @@ class MessageSchema(Schema):
     fed_back_at = BeijingDateTime(allow_none=True)
     resolved_at = BeijingDateTime(allow_none=True)
     deadlines = fields.Dict(keys=fields.String(), values=fields.Nested(DeadlineSchema))
+    result_post = fields.Nested(ResultPostSchema, allow_none=True,
+                                metadata={"description": "办理结果的发布（仅单条留言）：稿件、状态与发布网址"})
 
 
 class MessageQuerySchema(Schema):
@@ -86,6 +105,10 @@ class MessageQuerySchema(Schema):
 class ActionSchema(Schema):
     text = fields.String(load_default="", validate=validate.Length(max=5000))
     needs_verification = fields.Boolean(load_default=False, metadata={"description": "需核实、研究的事项（10 个工作日）"})
+    publish = fields.Boolean(load_default=False, metadata={
+        "description": "办结时：把办理结果发布到本账号（生成“回应投诉、咨询、求助”类稿件，经审核后发布）"})
+    post_text = fields.String(load_default="", validate=validate.Length(max=5000),
+                              metadata={"description": "发布的文字；不填则用办理结果"})
 
 
 class CalendarDaySchema(Schema):

@@ -2,8 +2,10 @@
 from govmb.account_copy import account_handlers
 from govmb.unit_copy import apply_unit_changed
 from services.publishing.models import Account, Unit
+from services.publishing.responses import draft_from_message
 
 HANDLERS = {
     "registry.unit.changed": apply_unit_changed(Unit),
     **account_handlers(Account),
+    "inquiry.message.publication_requested": draft_from_message,
 }

@@ -58,6 +58,7 @@ class Draft(BaseModel):
     event_at = peewee.DateTimeField(null=True)  # an emergency's event time (N11: out within 2 hours)
     due_at = peewee.DateTimeField(null=True)
     corrects = peewee.ForeignKeyField("self", null=True, backref="corrections", on_delete="RESTRICT")
+    answers_message_id = peewee.IntegerField(null=True, unique=True)  # the citizen's message whose result it publishes (X10)
     apology = peewee.TextField(default="")
     status = peewee.CharField(max_length=20, index=True)
     fast_track = peewee.BooleanField(default=False)

@@ -16,7 +16,7 @@ from govmb.contracts.publishing import ACTION_NAMES, STATUS_NAMES
 from govmb.db import is_postgres
 from govmb.errors import Conflict
 from govmb.timefmt import iso_utc, stored, to_beijing
-from services.publishing import checks, lexicon
+from services.publishing import checks, lexicon, responses
 from services.publishing.adapters import adapter_for
 from services.publishing.models import Account, Draft, Finding, Publication, ReviewStep, bus, db, now
 
@@ -175,6 +175,8 @@ def transition(draft: Draft, action: str, who: Identity, data: dict) -> Draft:
         _record(draft, action, from_status, who, comment, **extra)
         if released:
             bus.emit("publishing.post.released", _released_event(draft))
+        if draft.answers_message_id:  # the result of a citizen's message: inquiry shows where it stands
+            responses.report(draft)
     if action in ("approve", "fast_track"):
         draft = _publish_automatically(draft, who)  # after the commit: a post outside is never rolled back
     return draft

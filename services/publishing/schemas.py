@@ -75,6 +75,7 @@ class DraftSchema(Schema):
     released_at = BeijingDateTime(allow_none=True)
     planned_at = BeijingDateTime(allow_none=True)
     due_at = BeijingDateTime(allow_none=True)
+    answers_message_id = fields.Integer(allow_none=True, metadata={"description": "发布其办理结果的网民留言（X10）"})
 
 
 class DraftDetailSchema(DraftSchema):

@@ -77,3 +77,42 @@ def test_a_transfer_is_returned_with_a_reason_and_reassigned_by_the_office(as_pe
     department.click("#waiting form:not(.return) button")
     department.goto(url)
     assert "@青山湖居民" in department.inner_text("#message")  # now the handling unit
+
+
+def test_a_resolved_messages_result_is_published_after_review_and_the_message_links_to_it(as_person, site):
+    page = as_person("jy_caozuo")
+    url = enter_message(page, site, "希望公布今年中小学招生划片范围。")
+    act(page, "reply", text="您好，已收到。")
+    act(page, "feedback", text="已受理，正在整理划片范围。")
+    act(page, "resolve", text="划片范围已整理完毕。", publish="yes", post_text="【留言回复】今年中小学招生划片范围已在官网公布。")
+    assert "已办结" in page.inner_text("#message h1")
+    assert "已申请发布" in page.inner_text("#result-post") or "草稿" in page.inner_text("#result-post")
+
+    def drafted():
+        page.goto(url)
+        return page.locator("#result-post a", has_text="稿件").count() > 0
+    wait_for(drafted, timeout=20, interval=0.5, message="the draft made by publishing")
+    assert "草稿" in page.inner_text("#result-post")  # a draft: it waits for the review chain
+    page.click("#result-post a")
+    page.wait_for_url(re.compile(r"/drafts/\d+$"))
+    draft_url = page.url
+    assert "今年中小学招生划片范围已在官网公布" in page.inner_text("#draft")
+    act(page, "submit")
+    office = as_person("jy_hegao")
+    office.goto(draft_url)
+    act(office, "check")
+    leader = as_person("jy_fenguan")
+    leader.goto(draft_url)
+    act(leader, "approve")
+    page.goto(draft_url)
+    for platform in ("ncnews", "people", "sina", "tencent", "xinhua"):
+        act(page, "record_publication", platform=platform, url=f"https://{platform}.example.cn/enrolment")
+    assert page.inner_text("#draft h1 .status") == "已发布"
+
+    def released():
+        page.goto(url)
+        return "已发布" in page.inner_text("#result-post")
+    wait_for(released, timeout=20, interval=0.5, message="inquiry to learn of the release")
+    links = page.locator("#result-post li a")
+    assert links.count() == 5 and "https://sina.example.cn/enrolment" in links.all_inner_texts()
+    assert "新浪网" in page.inner_text("#result-post")

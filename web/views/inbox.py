@@ -8,6 +8,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 from govmb.contracts.inquiry import ACTION_NAMES, CATEGORY_NAMES, STATUS_NAMES
 from web.client import api, get_json
 from web.session import login_required, person, roles
+from web.views.drafts import PLATFORM_NAMES
 from web.views.forms import as_int, form_again, go, problem_of, step_answer
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
@@ -80,7 +81,8 @@ def _detail(message_id: int, errors=None, failed=None, message=None) -> dict:
             "can_route": bool(roles() & set(ROUTERS)) and m["status"] != "resolved",
             "units": _get("/api/units", []), "errors": errors or {}, "failed": failed, "message": message,
             "action_names": ACTION_NAMES, "categories": CATEGORY_NAMES, "sentiments": SENTIMENT_NAMES,
-            "kinds": KIND_NAMES, "state_names": STATE_NAMES}
+            "kinds": KIND_NAMES, "state_names": STATE_NAMES, "platform_names": PLATFORM_NAMES,
+            "staff": bool(roles() & set(STAFF))}
 
 
 @bp.get("/<int:message_id>")
@@ -95,6 +97,8 @@ def act(message_id: int, action: str):
     if action not in ACTION_NAMES:
         abort(404)
     body = {"text": request.form.get("text", "").strip(), "needs_verification": request.form.get("needs_verification") == "yes"}
+    if action == "resolve":  # X10: the result, where fitting, published on the account after review
+        body.update(publish=request.form.get("publish") == "yes", post_text=request.form.get("post_text", "").strip())
     r = api("inquiry", "POST", f"/api/messages/{message_id}/actions/{action}", json=body)
     return step_answer(r, action, ACTION_NAMES[action], "inbox/detail.html", "inbox/_message.html",
                        url_for("inbox.detail", message_id=message_id),
