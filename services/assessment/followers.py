@@ -34,7 +34,7 @@ class RowSchema(Schema):
 
     account_id = fields.Integer(validate=validate.Range(min=1, max=MAX_FOLLOWERS))
     account = fields.String(validate=validate.Length(min=1, max=30))
-    day = fields.Date(required=True)
+    day = fields.Date(required=True, error_messages={"invalid": "须为日期，例如 2026-10-01"})
     followers = fields.Integer(required=True, validate=validate.Range(min=0, max=MAX_FOLLOWERS))
 
     @pre_load
@@ -74,11 +74,21 @@ def _day_error(day: dt.date) -> str | None:
     return None
 
 
+def _problem(account) -> str | None:
+    """Why the caller's unit may not enter followers for this account, if it may not: it is
+    another unit's, a private one (not managed), or never went live (no followers yet)."""
+    if account is None or account.kind == "private":
+        return "须为本单位的账号"
+    if not account.activated_at:
+        return "该账号尚未开通，没有粉丝数"
+    return None
+
+
 def own_account(account_id: int, who: Identity):
-    """The caller's unit's managed account, or a 422 naming account_id."""
-    account = Account.get_or_none(Account.id == account_id)
-    if account is None or account.unit_id != who.unit_id or account.kind == "private":
-        abort(422, errors={"account_id": ["须为本单位的账号"]})
+    """The caller's unit's account that has gone live, or a 422 naming account_id."""
+    account = Account.get_or_none(Account.id == account_id, Account.unit_id == who.unit_id)
+    if _problem(account):
+        abort(422, errors={"account_id": [_problem(account)]})
     return account
 
 
@@ -118,7 +128,7 @@ def import_file(filename: str, data: bytes, who: Identity) -> dict:
         records = tables.read_records(filename, data, HEADERS, required=(("account_id", "account"), "day", "followers"))
     except tables.TableError as exc:
         abort(422, errors={"file": [str(exc)]})
-    accounts = list(Account.select().where(Account.unit_id == who.unit_id, Account.kind != "private"))
+    accounts = list(Account.select().where(Account.unit_id == who.unit_id))
     by_id = {a.id: a for a in accounts}
     by_name: dict[str, list] = {}
     for a in accounts:
@@ -133,13 +143,15 @@ def import_file(filename: str, data: bytes, who: Identity) -> dict:
         problems = {}
         if "account_id" in row:
             account = by_id.get(row["account_id"])
-            if account is None:
-                problems["account_id"] = "须为本单位的账号"
+            if _problem(account):
+                problems["account_id"] = _problem(account)
         elif "account" in row:
             named = by_name.get(row["account"], [])
             account = named[0] if len(named) == 1 else None
             if account is None:
                 problems["account"] = "本单位没有这个名称的账号" if not named else "有同名账号，请填写账号ID"
+            elif _problem(account):
+                problems["account"] = _problem(account)
         else:
             account = None
             problems["account_id"] = "请填写账号ID或账号名称"

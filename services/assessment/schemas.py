@@ -87,15 +87,16 @@ _DAY_RANGE = validate.Range(min=EARLIEST_DAY, max=LATEST_DAY, error="日期须�
 _TIME_RANGE = validate.Range(min=dt.datetime(2004, 1, 1, tzinfo=BEIJING), max=dt.datetime(2100, 1, 1, tzinfo=BEIJING),
                              error="时间须在 2004 年至 2100 年之间")
 _ID = validate.Range(min=1, max=2**31 - 1)
+_DATE = {"invalid": "须为日期，例如 2026-10-01"}
 
 
 class InspectionInSchema(Schema):
     unit_id = fields.Integer(required=True, validate=_ID, metadata={"description": "被检查单位"})
-    inspected_on = fields.Date(required=True, validate=_DAY_RANGE, metadata={"description": "检查日期"})
+    inspected_on = fields.Date(required=True, error_messages=_DATE, validate=_DAY_RANGE, metadata={"description": "检查日期"})
     checked = fields.String(required=True, validate=validate.Length(min=1, max=5000), metadata={"description": "检查内容"})
     found = fields.String(required=True, validate=validate.Length(min=1, max=5000), metadata={"description": "发现的问题"})
     required = fields.String(required=True, validate=validate.Length(min=1, max=5000), metadata={"description": "整改要求"})
-    fix_by = fields.Date(required=True, validate=_DAY_RANGE, metadata={"description": "整改期限（含当日）"})
+    fix_by = fields.Date(required=True, error_messages=_DATE, validate=_DAY_RANGE, metadata={"description": "整改期限（含当日）"})
 
 
 class InspectionQuerySchema(Schema):
@@ -106,7 +107,7 @@ class InspectionQuerySchema(Schema):
 
 class FixReportSchema(Schema):
     text = fields.String(required=True, validate=validate.Length(max=5000), metadata={"description": "整改情况"})
-    fixed_on = fields.Date(required=True, validate=_DAY_RANGE, metadata={"description": "整改完成日期"})
+    fixed_on = fields.Date(required=True, error_messages=_DATE, validate=_DAY_RANGE, metadata={"description": "整改完成日期"})
 
 
 class FixReviewSchema(Schema):
@@ -169,7 +170,7 @@ class TrainingInSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(TRAINING_KINDS),
                          metadata={"description": "course（授课培训）或 exchange（经验交流座谈会）"})
     title = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    held_on = fields.Date(required=True, validate=_DAY_RANGE)
+    held_on = fields.Date(required=True, error_messages=_DATE, validate=_DAY_RANGE)
     hours = fields.Decimal(required=True, places=1, validate=validate.Range(min=0.5, max=100),
                            metadata={"description": "学时，0.5 至 100，一位小数"})
     place = fields.String(load_default="", validate=validate.Length(max=100))
@@ -244,7 +245,7 @@ class ShiftSchema(Schema):
 class ShiftQuerySchema(Schema):
     unit_id = fields.Integer(validate=_ID, metadata={"description": "默认本单位"})
     account_id = fields.Integer(validate=_ID)
-    start = fields.Date(data_key="from", load_default=None, validate=_DAY_RANGE, metadata={"description": "默认今天（北京时间）"})
+    start = fields.Date(data_key="from", error_messages=_DATE, load_default=None, validate=_DAY_RANGE, metadata={"description": "默认今天（北京时间）"})
     days = fields.Integer(load_default=7, validate=validate.Range(min=1, max=62), metadata={"description": "自该日零时起的天数"})
 
 
@@ -278,7 +279,7 @@ class GapSchema(Schema):
 
 class FollowerInSchema(Schema):
     account_id = fields.Integer(required=True, validate=_ID)
-    day = fields.Date(required=True, validate=_DAY_RANGE)
+    day = fields.Date(required=True, error_messages=_DATE, validate=_DAY_RANGE)
     followers = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=2**31 - 1))
 
 

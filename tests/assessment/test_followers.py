@@ -8,10 +8,12 @@ import peewee
 import pytest
 from openpyxl import Workbook
 
+from govmb.account_copy import apply_account_snapshot
 from services.assessment.inspections import beijing_today
-from services.assessment.models import FollowerChange, FollowerCount
+from services.assessment.models import Account, FollowerChange, FollowerCount
 from tests.assessment.conftest import COUNTY, DEPT, OFFICE, OTHER
 from tests.conftest import auth
+from tests.publishing.conftest import account
 
 LEADER = auth(4, "/1/3/4/", "leader", person=11)
 
@@ -65,6 +67,14 @@ def test_bad_input_is_refused_naming_the_field_and_changes_nothing(client, field
     assert FollowerCount.select().count() == 0
 
 
+def test_an_account_that_never_went_live_has_no_followers(client):
+    apply_account_snapshot(Account)({**account(9), "status": "filing", "activated_at": None}, None)
+    r = enter(client, account_id=9)
+    assert r.status_code == 422 and "尚未开通" in r.json["errors"]["account_id"][0]
+    r = upload(client, "粉丝.csv", f"账号,日期,粉丝数\n账号9,{days(-1).isoformat()},10\n".encode())
+    assert r.json["saved"] == 0 and r.json["errors"] == [{"row": 2, "errors": {"account": "该账号尚未开通，没有粉丝数"}}]
+
+
 def test_only_the_accounts_unit_enters(client):
     assert enter(client, headers=COUNTY).status_code == 422  # the county's is not its department's account
     assert enter(client, headers=OFFICE).status_code == 403
@@ -90,6 +100,7 @@ def test_an_import_keeps_good_rows_and_reports_bad_ones_by_row_number(client):
     assert [(e["row"], sorted(e["errors"])) for e in r.json["errors"]] == [
         (5, ["day"]), (6, ["followers"]), (7, ["account_id"]), (8, ["account"]), (10, ["day"])]
     assert r.json["errors"][1]["errors"]["followers"] == "须为整数"
+    assert r.json["errors"][0]["errors"]["day"] == "须为日期，例如 2026-10-01"
     got = {(f.account_id, f.day.isoformat()): f.followers for f in FollowerCount.select()}
     assert got == {(1, y1): 1000, (2, y2): 2000, (1, y3): 950}
     assert FollowerChange.get().old_followers == 900

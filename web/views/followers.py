@@ -1,0 +1,63 @@
+"""粉丝数 page (X20.3): a unit's staff enter an account's followers for a day or import a
+table of them; the last 30 days with the change from the day before."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, render_template, request, url_for
+
+from govmb.timefmt import to_beijing, utcnow
+from web.client import api, get_json
+from web.session import login_required, person
+from web.views.forms import as_int, form_again, go, problem_of
+
+bp = Blueprint("followers", __name__, url_prefix="/followers")
+STAFF = ("operator", "responsible_office", "leader", "principal_leader")
+WENT_LIVE = ("active", "closing_requested", "closing_approved", "superior_informed", "notice_posted", "closed")
+
+
+def _context(values=None, errors=None, message=None, report=None) -> dict:
+    me = person()
+    accounts = [a for a in get_json("assessment", "/api/accounts", []) if a["unit_id"] == me["unit_id"]
+                and a["kind"] != "private" and a["status"] in WENT_LIVE]
+    yesterday = to_beijing(utcnow()).date() - dt.timedelta(days=1)
+    return {"accounts": accounts, "rows": get_json("assessment", "/api/followers", [], days=30),
+            "values": {"day": yesterday.isoformat(), **(values or {})}, "errors": errors or {}, "message": message,
+            "report": report}
+
+
+@bp.get("")
+@login_required(*STAFF)
+def index():
+    return render_template("roster/followers.html", **_context())
+
+
+@bp.post("")
+@login_required(*STAFF)
+def enter():
+    form = request.form
+    count = form.get("followers", "").strip().replace(",", "")
+    body = {"account_id": as_int(form.get("account_id")) or 0, "day": form.get("day", "").strip(),
+            "followers": as_int(count) if as_int(count) is not None else count}
+    r = api("assessment", "POST", "/api/followers", json={k: v for k, v in body.items() if v != ""})
+    if r.status_code == 200:
+        saved = r.json()
+        note = f"已替换 {saved['day']} 的粉丝数（原为 {saved['previous']}）" if saved["replaced"] else None
+        if note:
+            return render_template("roster/followers.html", **_context(message=note))
+        return go(url_for("followers.index"))
+    errors, message = problem_of(r)
+    return form_again("roster/followers.html", r.status_code, **_context(dict(form), errors, message))
+
+
+@bp.post("/import")
+@login_required(*STAFF)
+def upload():
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        return form_again("roster/followers.html", 422, **_context(errors={"file": "请选择文件"}))
+    r = api("assessment", "POST", "/api/followers/import", files={"file": (file.filename, file.read())})
+    if r.status_code == 200:
+        return render_template("roster/followers.html", **_context(report=r.json()))
+    errors, message = problem_of(r)
+    return form_again("roster/followers.html", r.status_code, **_context(errors=errors, message=message))

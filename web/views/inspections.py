@@ -1,0 +1,92 @@
+"""督查检查 pages (N19): supervision and the office record inspections and accept or reject
+the fixes; each unit sees its own (and those below it) and reports its fix; overdue fixes
+stand out."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request, url_for
+
+from web.client import api, get_json
+from web.session import login_required, person, roles
+from web.views.forms import as_int, form_again, go, problem_of
+
+bp = Blueprint("inspections", __name__, url_prefix="/inspections")
+INSPECTORS = ("supervision", "joint_office")
+STAFF = ("operator", "responsible_office", "leader", "principal_leader")
+ANYONE = (*STAFF, "joint_office", "supervision", "admin")
+FIELDS = ("inspected_on", "checked", "found", "required", "fix_by")
+
+
+def given(body: dict) -> dict:
+    """The form's fields without the empty ones: a date left empty is 此项必填, not a bad date."""
+    return {k: v for k, v in body.items() if v != ""}
+
+
+def _index_context(values=None, errors=None, message=None) -> dict:
+    overdue = bool(request.args.get("overdue"))
+    inspector = bool(roles() & set(INSPECTORS))
+    return {"inspections": get_json("assessment", "/api/inspections", [], overdue="true" if overdue else "false"),
+            "overdue": overdue, "can_record": inspector,
+            "units": get_json("assessment", "/api/units", []) if inspector else [],
+            "values": values or {}, "errors": errors or {}, "message": message}
+
+
+@bp.get("")
+@login_required(*ANYONE)
+def index():
+    return render_template("inspections/index.html", **_index_context())
+
+
+@bp.post("")
+@login_required(*INSPECTORS)
+def record():
+    form = request.form
+    body = {k: form.get(k, "").strip() for k in FIELDS}
+    body["unit_id"] = as_int(form.get("unit_id")) or 0
+    r = api("assessment", "POST", "/api/inspections", json=given(body))
+    if r.status_code == 201:
+        return go(url_for("inspections.detail", inspection_id=r.json()["id"]))
+    errors, message = problem_of(r)
+    return form_again("inspections/index.html", r.status_code, **_index_context(body, errors, message))
+
+
+def _detail_context(inspection_id: int, errors=None, failed=None, message=None, values=None) -> dict:
+    r = api("assessment", "GET", f"/api/inspections/{inspection_id}")
+    if r.status_code != 200:
+        abort(404)
+    i = r.json()
+    mine = i["unit_id"] == person()["unit_id"] and bool(roles() & set(STAFF))
+    return {"i": i, "can_report": mine and i["status"] in ("open", "rejected"),
+            "can_review": bool(roles() & set(INSPECTORS)) and i["status"] == "reported",
+            "errors": errors or {}, "failed": failed, "message": message, "values": values or {}}
+
+
+@bp.get("/<int:inspection_id>")
+@login_required(*ANYONE)
+def detail(inspection_id: int):
+    return render_template("inspections/detail.html", **_detail_context(inspection_id))
+
+
+@bp.post("/<int:inspection_id>/report")
+@login_required(*STAFF)
+def report(inspection_id: int):
+    body = {"text": request.form.get("text", "").strip(), "fixed_on": request.form.get("fixed_on", "").strip()}
+    r = api("assessment", "POST", f"/api/inspections/{inspection_id}/report", json=given(body))
+    return _after_step(r, inspection_id, "report", body)
+
+
+@bp.post("/<int:inspection_id>/review")
+@login_required(*INSPECTORS)
+def review(inspection_id: int):
+    body = {"accept": request.form.get("accept") == "yes", "comment": request.form.get("comment", "").strip()}
+    r = api("assessment", "POST", f"/api/inspections/{inspection_id}/review", json=body)
+    return _after_step(r, inspection_id, "review", body)
+
+
+def _after_step(r, inspection_id: int, action: str, body: dict):
+    if r.status_code == 404:
+        abort(404)
+    if r.status_code == 200:
+        return go(url_for("inspections.detail", inspection_id=inspection_id))
+    errors, message = problem_of(r)
+    return form_again("inspections/detail.html", r.status_code,
+                      **_detail_context(inspection_id, errors, action, message or "请按提示修改", body))

@@ -1,0 +1,149 @@
+"""培训登记 pages (N21, X29, X30): the office records courses and exchange meetings with their
+trainers, invited units and attendees; everyone sees each unit's year within their sight and
+downloads the register as CSV or XLSX."""
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+
+from govmb.timefmt import to_beijing, utcnow
+from web.client import api, get_json
+from web.session import login_required, roles
+from web.views.forms import as_int, form_again, go
+
+bp = Blueprint("training", __name__, url_prefix="/training")
+RECORDERS = ("joint_office",)
+ANYONE = ("operator", "responsible_office", "leader", "principal_leader", "joint_office", "supervision", "admin")
+KIND_NAMES = {"course": "授课培训", "exchange": "经验交流座谈会"}
+TRAINER_KINDS = {"platform_expert": "平台技术专家", "leader": "有关领导", "scholar": "学者", "site_manager": "网站负责人",
+                 "opinion_leader": "意见领袖", "practitioner": "先进单位代表"}
+TRAINER_ROWS = 3
+NAME_SEPARATORS = re.compile(r"[\s、，,;；]+")
+
+
+def _year() -> int:
+    year = as_int(request.args.get("year"))
+    return year if year and 2004 <= year <= 2100 else to_beijing(utcnow()).year
+
+
+def field_errors(response) -> tuple[dict, str | None]:
+    """A service's problem details as one message per form field; a nested message (the
+    second attendee's unit) is said with where it is."""
+    try:
+        body = response.json()
+    except ValueError:
+        return {}, "服务返回了无法识别的内容"
+
+    def first(value, where=""):
+        if isinstance(value, list):
+            return where + str(value[0]) if value and not isinstance(value[0], (dict, list)) else first(value[0], where)
+        if isinstance(value, dict):
+            key, inner = next(iter(value.items()))
+            return first(inner, where + (f"第 {int(key) + 1} 项：" if str(key).isdigit() else ""))
+        return where + str(value)
+
+    errors = {k: first(v) for k, v in (body.get("errors") or {}).items()}
+    detail = body.get("detail")
+    return errors, None if errors and detail == "请检查标出的字段" else detail
+
+
+def names_of(text: str) -> list[str]:
+    """The names typed in one box, separated by spaces, commas, 、 or new lines."""
+    return [n for n in NAME_SEPARATORS.split(text or "") if n]
+
+
+def _index_context(values=None, errors=None, message=None) -> dict:
+    year = _year()
+    recorder = bool(roles() & set(RECORDERS))
+    return {"year": year, "years": list(range(to_beijing(utcnow()).year, 2011, -1)),
+            "sessions": get_json("assessment", "/api/training/sessions", [], year=year),
+            "record": get_json("assessment", "/api/training/record", [], year=year),
+            "units": get_json("assessment", "/api/units", []) if recorder else [], "can_record": recorder,
+            "kinds": KIND_NAMES, "trainer_kinds": TRAINER_KINDS, "trainer_rows": TRAINER_ROWS,
+            "values": values or {}, "errors": errors or {}, "message": message}
+
+
+@bp.get("")
+@login_required(*ANYONE)
+def index():
+    return render_template("training/index.html", **_index_context())
+
+
+@bp.post("")
+@login_required(*RECORDERS)
+def record():
+    form = request.form
+    trainers = []
+    for n in range(TRAINER_ROWS):
+        name = form.get(f"trainer_name_{n}", "").strip()
+        if name:
+            trainers.append({"name": name, "kind": form.get(f"trainer_kind_{n}", ""),
+                             "affiliation": form.get(f"trainer_affiliation_{n}", "").strip()})
+    attendee_unit = as_int(form.get("attendee_unit_id")) or 0
+    body = {"kind": form.get("kind", ""), "title": form.get("title", "").strip(), "held_on": form.get("held_on", ""),
+            "hours": form.get("hours", "").strip() or None, "place": form.get("place", "").strip(), "trainers": trainers,
+            "invited_unit_ids": [as_int(v) or 0 for v in form.getlist("invited_unit_ids")],
+            "attendees": [{"person_name": n, "unit_id": attendee_unit} for n in names_of(form.get("attendee_names", ""))]}
+    r = api("assessment", "POST", "/api/training/sessions", json={k: v for k, v in body.items() if v not in ("", None)})
+    if r.status_code == 201:
+        return go(url_for("training.session", session_id=r.json()["id"]))
+    errors, message = field_errors(r)
+    values = {**{k: form.get(k, "") for k in form}, "invited_unit_ids": body["invited_unit_ids"]}
+    return form_again("training/index.html", r.status_code, **_index_context(values, errors, message))
+
+
+def _session_context(session_id: int, errors=None, message=None, values=None) -> dict:
+    r = api("assessment", "GET", f"/api/training/sessions/{session_id}")
+    if r.status_code != 200:
+        abort(404)
+    recorder = bool(roles() & set(RECORDERS))
+    return {"s": r.json(), "can_record": recorder, "units": get_json("assessment", "/api/units", []) if recorder else [],
+            "errors": errors or {}, "message": message, "values": values or {}}
+
+
+@bp.get("/<int:session_id>")
+@login_required(*ANYONE)
+def session(session_id: int):
+    return render_template("training/session.html", **_session_context(session_id))
+
+
+@bp.post("/<int:session_id>/attendees")
+@login_required(*RECORDERS)
+def add_attendees(session_id: int):
+    unit_id = as_int(request.form.get("unit_id")) or 0
+    names = names_of(request.form.get("names", ""))
+    if not names:
+        return form_again("training/session.html", 422,
+                          **_session_context(session_id, {"attendees": "请填写参训人员姓名"}))
+    r = api("assessment", "POST", f"/api/training/sessions/{session_id}/attendees",
+            json={"attendees": [{"person_name": n, "unit_id": unit_id} for n in names]})
+    if r.status_code == 404:
+        abort(404)
+    if r.status_code == 200:
+        return go(url_for("training.session", session_id=session_id))
+    errors, message = field_errors(r)
+    return form_again("training/session.html", r.status_code,
+                      **_session_context(session_id, errors, message, dict(request.form)))
+
+
+@bp.post("/<int:session_id>/attendees/<int:attendee_id>/remove")
+@login_required(*RECORDERS)
+def remove_attendee(session_id: int, attendee_id: int):
+    r = api("assessment", "DELETE", f"/api/training/sessions/{session_id}/attendees/{attendee_id}")
+    if r.status_code not in (204, 404):
+        errors, message = field_errors(r)
+        return form_again("training/session.html", r.status_code, **_session_context(session_id, errors, message))
+    return go(url_for("training.session", session_id=session_id))
+
+
+@bp.get("/export")
+@login_required(*ANYONE)
+def export():
+    """The register as the service writes it (formulas neutralised there), passed through."""
+    fmt = "xlsx" if request.args.get("format") == "xlsx" else "csv"
+    r = api("assessment", "GET", "/api/training/export", params={"year": _year(), "format": fmt})
+    if r.status_code != 200:
+        abort(404)
+    return Response(r.content, mimetype=r.headers.get("Content-Type", "application/octet-stream"),
+                    headers={"Content-Disposition": r.headers.get("Content-Disposition", "attachment")})
