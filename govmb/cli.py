@@ -1,4 +1,5 @@
-"""Operator commands: `python -m govmb.cli migrate all`, `python -m govmb.cli token ...`."""
+"""Operator commands: `python -m govmb.cli migrate all`, `python -m govmb.cli replay registry publishing
+inquiry` (rebuild a consumer, see govmb.replay), `python -m govmb.cli token ...`."""
 from __future__ import annotations
 
 import argparse
@@ -8,6 +9,7 @@ import sys
 from govmb.auth import ROLES, Identity, issue_token
 from govmb.config import SERVICES, Settings
 from govmb.db import migrate
+from govmb.replay import replay
 from govmb.service import ServiceSpec, ensure_database
 
 
@@ -20,6 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     m = sub.add_parser("migrate", help="apply pending migrations")
     m.add_argument("service", choices=(*SERVICES, "all"))
+    r = sub.add_parser("replay", help="re-send a producer's state as events, to rebuild a consumer's database")
+    r.add_argument("service", nargs="+", choices=("registry", "publishing", "inquiry"))
     t = sub.add_parser("token", help="a signed token for trying the APIs (embedded mode only)")
     t.add_argument("--person", type=int, default=1)
     t.add_argument("--name", default="演示用户")
@@ -33,6 +37,13 @@ def main(argv: list[str] | None = None) -> int:
             spec, settings = spec_of(name), Settings.from_env(name)
             ensure_database(spec, settings)
             print(name, migrate(spec.db, spec.migrations, name) or "up to date")
+        return 0
+    if args.command == "replay":
+        for name in args.service:
+            spec, settings = spec_of(name), Settings.from_env(name)
+            ensure_database(spec, settings)
+            with spec.db.connection_context():
+                print(name, replay(spec), "events written to the outbox")
         return 0
     settings = Settings.from_env("registry")
     if settings.production:

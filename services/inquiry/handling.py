@@ -34,14 +34,18 @@ def calendar() -> workdays.WorkCalendar:
 
 
 def publish(message: Message, step: str) -> None:
-    bus.emit("inquiry.message.changed", {
+    bus.emit("inquiry.message.changed", message_event(message, step))
+
+
+def message_event(message: Message, step: str) -> dict:
+    return {
         "id": message.id, "account_id": message.account_id, "unit_id": message.unit_id,
         "unit_path": message.unit_path, "category": message.category, "sentiment": message.sentiment,
         "status": message.status, "step": step, "received_at": iso_utc(message.received_at),
         "replied_at": iso_utc(message.replied_at), "fed_back_at": iso_utc(message.fed_back_at),
         "resolved_at": iso_utc(message.resolved_at), "reply_due_at": iso_utc(message.reply_due_at),
         "feedback_due_at": iso_utc(message.feedback_due_at), "verification_due_at": iso_utc(message.verification_due_at),
-        "revision": message.revision, "kind": message.kind})
+        "revision": message.revision, "kind": message.kind}
 
 
 def _record(message: Message, action: str, from_status: str | None, who: Identity, comment: str = "") -> None:

@@ -15,10 +15,13 @@ from services.inquiry.models import ProblemNotice, Unit, bus, db
 ISSUERS = ("joint_office", "leader", "principal_leader", "responsible_office")
 
 
+def notice_event(n: ProblemNotice) -> dict:
+    return {"notice_id": n.id, "unit_id": n.unit_id, "unit_path": n.unit_path, "importance": n.importance,
+            "kind": n.kind, "status": n.status, "issued_at": iso_utc(n.issued_at), "replied_at": iso_utc(n.replied_at)}
+
+
 def _event(n: ProblemNotice) -> None:
-    bus.emit("inquiry.notice.changed", {
-        "notice_id": n.id, "unit_id": n.unit_id, "unit_path": n.unit_path, "importance": n.importance, "kind": n.kind,
-        "status": n.status, "issued_at": iso_utc(n.issued_at), "replied_at": iso_utc(n.replied_at)})
+    bus.emit("inquiry.notice.changed", notice_event(n))
 
 
 def issue(data: dict, who: Identity) -> ProblemNotice:

@@ -18,10 +18,14 @@ from services.inquiry.models import Message, Transfer, Unit, bus, db
 ROUTERS = ("joint_office", "leader", "principal_leader", "responsible_office")
 
 
+def transfer_event(t: Transfer) -> dict:
+    return {"transfer_id": t.id, "message_id": t.message_id, "from_unit_id": t.from_unit_id, "to_unit_id": t.to_unit_id,
+            "to_unit_path": t.to_unit_path, "status": t.status, "reason": t.reason,
+            "at": iso_utc(t.answered_at or t.sent_at)}
+
+
 def _event(t: Transfer) -> None:
-    bus.emit("inquiry.transfer.changed", {
-        "transfer_id": t.id, "message_id": t.message_id, "from_unit_id": t.from_unit_id, "to_unit_id": t.to_unit_id,
-        "to_unit_path": t.to_unit_path, "status": t.status, "reason": t.reason, "at": iso_utc(t.answered_at or t.sent_at)})
+    bus.emit("inquiry.transfer.changed", transfer_event(t))
 
 
 def send(message: Message, to_unit_id: int, note: str, who: Identity) -> Transfer:

@@ -174,7 +174,7 @@ def transition(draft: Draft, action: str, who: Identity, data: dict) -> Draft:
         draft.save()
         _record(draft, action, from_status, who, comment, **extra)
         if released:
-            bus.emit("publishing.post.released", _released_event(draft))
+            bus.emit("publishing.post.released", released_event(draft))
         if draft.answers_message_id:  # the result of a citizen's message: inquiry shows where it stands
             responses.report(draft)
     if action in ("approve", "fast_track"):
@@ -285,7 +285,7 @@ def _publish_automatically(draft: Draft, who: Identity) -> Draft:
     return draft
 
 
-def _released_event(draft: Draft) -> dict:
+def released_event(draft: Draft) -> dict:
     on_time = None if draft.due_at is None else draft.released_at <= draft.due_at
     return {"draft_id": draft.id, "account_id": draft.account_id, "unit_id": draft.unit_id,
             "unit_path": draft.unit_path, "original": draft.original, "info_type": draft.info_type,

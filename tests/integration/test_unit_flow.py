@@ -2,34 +2,11 @@
 assessment services keep their own copies of the tree, fed only by events."""
 import pytest
 
-from govmb.worker import Worker
-from tests import infra
 from tests.conftest import auth, wait_for
-from tests.system import SERVICES, migrated_app, settings_for, spec_of
 
 pytestmark = pytest.mark.integration
 ADMIN = auth(1, "/1/", "admin")
 COPIES = ("publishing", "inquiry", "assessment")
-
-
-@pytest.fixture
-def distributed(postgres_server, amqp_url, namespace):
-    """Each service on its own PostgreSQL database, talking over the real RabbitMQ."""
-    dbs = [infra.fresh_database(postgres_server, prefix=f"govmb_{s}") for s in SERVICES]
-    apps, workers = {}, []
-    try:
-        for name, cm in zip(SERVICES, dbs):
-            settings = settings_for(name, cm.__enter__(), amqp_url, namespace)
-            apps[name] = migrated_app(name, settings).test_client()
-            workers.append(Worker(spec_of(name), settings).start())
-        yield apps
-    finally:
-        for w in workers:
-            w.stop()
-        for name in SERVICES:
-            spec_of(name).db.close_all()
-        for cm in dbs:
-            cm.__exit__(None, None, None)
 
 
 def copy_of(client, headers=ADMIN):

@@ -1,0 +1,19 @@
+"""Inquiry's state as events, for rebuilding a consumer (see govmb.replay)."""
+from govmb.timefmt import iso_utc
+from services.inquiry.handling import message_event
+from services.inquiry.models import Message, MissedDeadline, ProblemNotice, Transfer
+from services.inquiry.notices import notice_event
+from services.inquiry.transfers import transfer_event
+
+
+def events():
+    for message in Message.select().order_by(Message.id):
+        yield "inquiry.message.changed", message_event(message, "replayed")
+    for missed in MissedDeadline.select(MissedDeadline, Message).join(Message).order_by(MissedDeadline.id):
+        yield "inquiry.message.overdue", {"message_id": missed.message.id, "unit_id": missed.message.unit_id,
+                                          "unit_path": missed.message.unit_path, "deadline": missed.deadline,
+                                          "due_at": iso_utc(missed.due_at)}
+    for transfer in Transfer.select().order_by(Transfer.id):
+        yield "inquiry.transfer.changed", transfer_event(transfer)
+    for notice in ProblemNotice.select().order_by(ProblemNotice.id):
+        yield "inquiry.notice.changed", notice_event(notice)
