@@ -97,10 +97,7 @@ intake = Blueprint("intake", __name__, url_prefix="/api/intake",
 def intake_message(data):
     """推送一条网民留言，只限令牌范围内正常运行的账号；返回留言编号与回复、反馈期限（北京时间）"""
     who = current_identity()
-    message = handling.receive(data, who, "hall" if who.client == "hall" else "api")
-    message.status_name = STATUS_NAMES[message.status]
-    message.source_name = SOURCE_NAMES[message.source]
-    return message
+    return _shown(handling.receive(data, who, "hall" if who.client == "hall" else "api"))
 
 
 @messages.route("/import", methods=["POST"])

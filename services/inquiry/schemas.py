@@ -29,20 +29,6 @@ class IntakeSchema(MessageInSchema):
         exclude = ("category", "sentiment")
 
 
-class ReceiptSchema(Schema):
-    """What a posting system gets back: the message's number and its deadlines."""
-    id = fields.Integer()
-    account_id = fields.Integer()
-    source = fields.String()
-    source_name = fields.String()
-    status = fields.String()
-    status_name = fields.String()
-    received_at = BeijingDateTime()
-    reply_due_at = BeijingDateTime(metadata={"description": "回复期限（24 小时）"})
-    feedback_due_at = BeijingDateTime(metadata={"description": "反馈受理情况的期限（3 个工作日）"})
-    provisional = fields.Boolean()
-
-
 class DeadlineSchema(Schema):
     due_at = BeijingDateTime()
     state = fields.String(metadata={"description": "on_time、late（逾期办理）、open（未到期）、overdue（已逾期未办）"})
@@ -213,3 +199,12 @@ class ProblemNoticeSchema(Schema):
     reply = fields.String()
     replied_by = fields.String()
     replied_at = BeijingDateTime(allow_none=True)
+
+
+class ReceiptSchema(MessageSchema):
+    """What a posting system gets back: the message's number and its deadlines (not its text,
+    nor the citizen)."""
+
+    class Meta:
+        fields = ("id", "account_id", "source", "source_name", "status", "status_name", "received_at", "reply_due_at",
+                  "feedback_due_at", "provisional")
