@@ -30,10 +30,11 @@ test: setup browser  ## every test: lint, unit, integration (RabbitMQ and Postgr
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-bench: setup  ## every benchmark (bus, lexicon check, inquiry intake); writes docs/benchmarks.md
+bench: setup  ## every benchmark (bus, lexicon check, inquiry intake, annual assessment); writes docs/benchmarks.md
 	$(BIN)/python -m bench.bus_throughput
 	$(BIN)/python -m bench.lexicon_check
 	$(BIN)/python -m bench.inquiry_intake
+	$(BIN)/python -m bench.assessment_year
 
 clean:
 	rm -rf var .pytest_cache

@@ -16,7 +16,8 @@ from web.client import ServiceClient, ServiceUnavailable
 from web.session import ROLE_NAMES, navigation, person
 
 # Front-end packages installed by `make setup` from the npm registry, never committed.
-VENDOR = {"htmx.min.js": Path(__file__).parent / "node_modules/htmx.org/dist"}
+VENDOR = {"htmx.min.js": Path(__file__).parent / "node_modules/htmx.org/dist",
+          "echarts.min.js": Path(__file__).parent / "node_modules/echarts/dist"}
 
 csrf = CSRFProtect()
 htmx = Htmx()
@@ -58,8 +59,25 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.jinja_env.filters["bj"] = beijing
     app.jinja_env.globals.update(navigation=navigation, person=person, role_names=ROLE_NAMES)
 
-    from web.views import accounts, auth, city, directives, drafts, filings, hall, inbox, lexicon, status
-    for module in (auth, accounts, drafts, directives, inbox, lexicon, filings, city, hall, status):
+    from web.views import (
+        accounts,
+        assessment,
+        auth,
+        city,
+        directives,
+        drafts,
+        filings,
+        followers,
+        hall,
+        inbox,
+        inspections,
+        lexicon,
+        roster,
+        status,
+        training,
+    )
+    for module in (auth, accounts, drafts, directives, inbox, lexicon, filings, city, hall, status, assessment,
+                   inspections, training, roster, followers):
         app.register_blueprint(module.bp)
 
     @app.get("/")

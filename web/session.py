@@ -60,10 +60,17 @@ def navigation() -> list[tuple[str, str]]:
     if staff or "joint_office" in r:
         items.append(("directives.index", "统一口径"))
     items.append(("inbox.index", "网民留言"))
+    items.append(("assessment.index", "考核"))
     if r & CITY_WIDE:
         items.append(("city.index", "全市账号"))
     if r & {"joint_office", "supervision", "admin"}:
         items.append(("lexicon.index", "词库"))
+    if staff:
+        items += [("roster.index", "值班表"), ("followers.index", "粉丝数")]
+    if staff or r & CITY_WIDE:
+        items.append(("inspections.index", "督查检查"))
+    if r & CITY_WIDE:
+        items.append(("training.index", "培训登记"))
     items.append(("hall.index", "政务微博大厅"))
     if "admin" in r:
         items.append(("status.index", "系统状态"))

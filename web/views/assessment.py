@@ -1,0 +1,211 @@
+"""考核 pages: every view's dashboard (a unit against its quotas, a county's units side by
+side, the city's ranking, warnings and the quarter at a glance), the records behind each
+figure, the duty log, archives and quarterly reports with their downloads, the
+third-party import and the office's rules."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, Response, abort, render_template, request
+
+from govmb.contracts.inquiry import KIND_NAMES
+from govmb.timefmt import to_beijing, utcnow
+from web.client import api, get_json
+from web.session import login_required, roles, sees_all
+from web.views.forms import as_int, form_again, problem_of
+
+bp = Blueprint("assessment", __name__, url_prefix="/kaohe")  # not /assessment: the embedded mode mounts that service there
+
+OFFICE = {"joint_office", "admin"}
+# The indicators in the order of the regulations (a JSON object's keys come back sorted).
+INDICATOR_ORDER = ("reply_timeliness", "resolution", "quota", "original", "emergency", "forwarding")
+RECORD_TITLES = {"reply_timeliness": "回复及时率", "resolution": "问题解决率", "quota": "月度发稿指标",
+                 "original": "原创率", "emergency": "突发事件2小时发布", "forwarding": "统一口径转发",
+                 "returns": "转办退回", "unanswered": "超过3个月未回复的留言"}
+
+
+def _today() -> dt.date:
+    return to_beijing(utcnow()).date()
+
+
+def _quarter_of(day: dt.date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def _previous_quarter(day: dt.date) -> str:
+    first = day.replace(month=3 * ((day.month - 1) // 3) + 1, day=1)
+    return _quarter_of(first - dt.timedelta(days=1))
+
+
+@bp.get("")
+@login_required()
+def index():
+    today = _today()
+    year = request.args.get("year") or str(today.year)
+    result = get_json("assessment", f"/api/assessment/{year}")
+    if result is None:
+        abort(404)
+    month = get_json("assessment", f"/api/assessment/{today:%Y-%m}", {"accounts": []})
+    rules = get_json("assessment", "/api/rules", {})
+    quotas = rules.get("quotas", {})
+    progress = [{**a, "quota": quotas.get(a["category"] or "", 0)} for a in month["accounts"]]
+    units = result["units"]
+    grades = {}
+    for u in units:
+        grades[u["grade_name"]] = grades.get(u["grade_name"], 0) + 1
+    ranked = sorted(units, key=lambda u: u["rank"])
+    charts = {
+        "scores": {"tooltip": {}, "grid": {"left": 120, "right": 30, "top": 10, "bottom": 20},
+                   "xAxis": {"type": "value", "max": 100}, "yAxis": {"type": "category", "inverse": True,
+                                                                      "data": [u["name"] for u in ranked]},
+                   "series": [{"type": "bar", "name": "得分", "data": [u["score"] for u in ranked]}]},
+        "grades": {"tooltip": {}, "series": [{"type": "pie", "radius": "65%",
+                                              "data": [{"name": k, "value": v} for k, v in grades.items()]}]},
+        "progress": {"tooltip": {}, "legend": {}, "grid": {"left": 120, "right": 30, "top": 30, "bottom": 20},
+                     "xAxis": {"type": "value"}, "yAxis": {"type": "category", "inverse": True,
+                                                           "data": [a["name"] for a in progress]},
+                     "series": [{"type": "bar", "name": "本月已发布", "data": [a["counts"]["posts"] for a in progress]},
+                                {"type": "bar", "name": "月度指标", "data": [a["quota"] for a in progress]}]},
+    }
+    return render_template("assessment/index.html", result=result, units=ranked, progress=progress, charts=charts,
+                           warnings=get_json("assessment", "/api/warnings", []), year=year, month=f"{today:%Y-%m}",
+                           quarter=_previous_quarter(today), city=sees_all(), office=bool(roles() & OFFICE),
+                           indicator_order=INDICATOR_ORDER)
+
+
+@bp.get("/records")
+@login_required()
+def records():
+    period, kind, unit_id = request.args.get("period", ""), request.args.get("kind", ""), as_int(request.args.get("unit_id"))
+    r = api("assessment", "GET", f"/api/assessment/{period}/records",
+            params={"kind": kind, "unit_id": unit_id, "account_id": as_int(request.args.get("account_id"))})
+    if r.status_code != 200:
+        abort(404 if r.status_code == 404 else 400)
+    return render_template("assessment/records.html", data=r.json(), title=RECORD_TITLES.get(kind, kind),
+                           period=period)
+
+
+@bp.get("/duty")
+@login_required()
+def duty():
+    accounts = get_json("assessment", "/api/accounts", [])
+    accounts = [a for a in accounts if a["status"] == "active"]
+    today = _today()
+    chosen = as_int(request.args.get("account_id")) or (accounts[0]["id"] if accounts else None)
+    start = request.args.get("from") or (today - dt.timedelta(days=13)).isoformat()
+    end = request.args.get("to") or today.isoformat()
+    log, errors = None, {}
+    if chosen:
+        r = api("assessment", "GET", "/api/duty-log", params={"account_id": chosen, "from": start, "to": end})
+        if r.status_code == 200:
+            log = r.json()
+        else:
+            errors, message = problem_of(r)
+            if message:
+                errors["to"] = message
+    chart = None if not log else {
+        "tooltip": {"trigger": "axis"}, "legend": {}, "grid": {"left": 40, "right": 20, "top": 30, "bottom": 30},
+        "xAxis": {"type": "category", "data": [d["day"][5:] for d in log["negative_trend"]]},
+        "yAxis": {"type": "value", "minInterval": 1},
+        "series": [{"type": "line", "name": "负面留言", "data": [d["negative"] for d in log["negative_trend"]]},
+                   {"type": "line", "name": "全部留言", "data": [d["received"] for d in log["negative_trend"]]}]}
+    topics = get_json("inquiry", "/api/messages/hot-topics", {})
+    return render_template("assessment/duty.html", accounts=accounts, chosen=chosen, start=start, end=end, log=log,
+                           errors=errors, chart=chart, topics=topics, kind_names=KIND_NAMES)
+
+
+@bp.get("/archives")
+@login_required()
+def archives(errors=None, message=None, status=200):
+    month = request.args.get("month") or None
+    listed = get_json("assessment", "/api/archives", [], **({"month": month} if month else {}))
+    return render_template("assessment/archives.html", archives=listed, month=month, office=bool(roles() & OFFICE),
+                           errors=errors or {}, message=message), status
+
+
+@bp.post("/archives")
+@login_required("joint_office", "admin")
+def file_month():
+    r = api("assessment", "POST", "/api/archives", json={"month": request.form.get("month", "")})
+    if r.status_code == 201:
+        return archives(message=f"已归档 {r.json()['filed']} 个单位（已归档的不重复、不覆盖）")
+    errors, message = problem_of(r)
+    return archives(errors=errors, message=message, status=200 if request.headers.get("HX-Request") else 422)
+
+
+@bp.get("/archives/<int:archive_id>.pdf")
+@login_required()
+def archive_pdf(archive_id: int):
+    return _download(api("assessment", "GET", f"/api/archives/{archive_id}/pdf"))
+
+
+@bp.get("/archives/<int:archive_id>/verify")
+@login_required()
+def verify(archive_id: int):
+    r = api("assessment", "GET", f"/api/archives/{archive_id}/verify")
+    if r.status_code != 200:
+        abort(404)
+    return render_template("assessment/_verify.html", check=r.json())
+
+
+def _download(r) -> Response:
+    if r.status_code != 200:
+        abort(404 if r.status_code == 404 else 400)
+    return Response(r.content, mimetype=r.headers.get("Content-Type"),
+                    headers={"Content-Disposition": r.headers.get("Content-Disposition", "attachment")})
+
+
+@bp.get("/reports")
+@login_required()
+def reports(errors=None, report_result=None, status=200):
+    quarter = request.args.get("quarter") or _previous_quarter(_today())
+    r = api("assessment", "GET", f"/api/reports/{quarter}")
+    report = r.json() if r.status_code == 200 else None
+    return render_template("assessment/reports.html", quarter=quarter, report=report, office=bool(roles() & OFFICE),
+                           errors=errors or ({} if report else {"quarter": "季度应形如 2026-Q3"}),
+                           result=report_result), status
+
+
+@bp.get("/reports/<quarter>.<fmt>")
+@login_required()
+def report_file(quarter: str, fmt: str):
+    if fmt not in ("pdf", "xlsx"):
+        abort(404)
+    return _download(api("assessment", "GET", f"/api/reports/{quarter}", params={"format": fmt}))
+
+
+@bp.post("/reports/<quarter>/third-party")
+@login_required("joint_office", "admin")
+def third_party(quarter: str):
+    upload = request.files.get("file")
+    if not upload or not upload.filename:
+        return reports(errors={"file": "请选择 CSV 或 XLSX 文件"}, status=422)
+    r = api("assessment", "POST", f"/api/reports/{quarter}/third-party",
+            files={"file": (upload.filename, upload.read(), upload.mimetype)})
+    if r.status_code == 200:
+        return reports(report_result=r.json())
+    errors, message = problem_of(r)
+    return reports(errors=errors or {"file": message}, status=422)
+
+
+@bp.route("/rules", methods=["GET", "POST"])
+@login_required()
+def rules():
+    current = get_json("assessment", "/api/rules", {})
+    if request.method == "GET":
+        return render_template("assessment/rules.html", rules=current, errors={}, office=bool(roles() & OFFICE),
+                               indicator_order=INDICATOR_ORDER)
+    if not roles() & OFFICE:
+        abort(403)
+    weights = {k: request.form.get(f"weight_{k}", "") for k in INDICATOR_ORDER}
+    body = {"weights": weights, "return_penalty": request.form.get("return_penalty", ""),
+            "dormant_days": request.form.get("dormant_days", ""),
+            "unanswered_months": request.form.get("unanswered_months", ""),
+            "commend_top": request.form.get("commend_top", "")}
+    r = api("assessment", "PUT", "/api/rules", json=body)
+    if r.status_code == 200:
+        return render_template("assessment/rules.html", rules=r.json(), errors={}, office=True, saved=True,
+                               indicator_order=INDICATOR_ORDER)
+    errors, message = problem_of(r)
+    return form_again("assessment/rules.html", 422, rules={**current, **{"weights": weights}}, errors=errors,
+                      message=message, office=True, indicator_order=INDICATOR_ORDER)
