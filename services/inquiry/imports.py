@@ -9,23 +9,20 @@ Such a cell is a bad row that says so and asks for the column as text; an integr
 that fits is read as the integer it is, without a trailing ".0"."""
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
-from openpyxl import load_workbook
 from werkzeug.exceptions import HTTPException
 
 from govmb.auth import Identity
 from govmb.messages import in_chinese
+from govmb.tables import MAX_ROWS, TableError, read_table
 from govmb.timefmt import BEIJING
 from services.inquiry import handling
 from services.inquiry.models import Account, Message, db
 from services.inquiry.workdays import EARLIEST
 
-MAX_ROWS = 20_000
 HEADERS = {"平台消息ID": "platform_message_id", "消息ID": "platform_message_id", "类型": "kind", "网民": "citizen_handle",
            "网民昵称": "citizen_handle", "联系方式": "citizen_contact", "内容": "text", "时间": "received_at",
            "发布时间": "received_at"}
@@ -95,46 +92,16 @@ def numbers_as_text(row: dict, labels: dict[str, str]) -> tuple[dict, dict[str, 
 def read_rows(filename: str, data: bytes) -> tuple[list[dict], dict[str, str]]:
     """The rows of a CSV (UTF-8, or GBK as Excel in China saves it) or XLSX file, header
     mapped, and each field's column as the file heads it."""
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-            first = next(sheet.iter_rows(max_row=1, max_col=64, values_only=True), ())
-            width = max((i + 1 for i, v in enumerate(first) if v not in (None, "")), default=0)
-            table = []
-            # row by row, only as wide as the header, stopping past the limit: a file's declared
-            # dimensions can be enormous
-            for row in sheet.iter_rows(max_col=max(width, 1), values_only=True):
-                table.append(list(row))
-                if len(table) > MAX_ROWS + 1:
-                    break
-        except Exception as exc:  # openpyxl raises many kinds for a broken file
-            raise ImportError_(f"无法读取 XLSX 文件：{type(exc).__name__}") from exc
-    elif name.endswith(".csv"):
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ImportError_("CSV 文件的编码无法识别（请用 UTF-8 或 GBK）")
-        try:
-            table = list(csv.reader(io.StringIO(text)))
-        except csv.Error as exc:
-            raise ImportError_(f"CSV 格式有误：{exc}") from exc
-    else:
-        raise ImportError_("只接受 .csv 或 .xlsx 文件")
-    if not table or not any(table[0]):
-        raise ImportError_("文件是空的，或缺少表头")
+    try:
+        table = read_table(filename, data, MAX_ROWS)
+    except TableError as exc:
+        raise ImportError_(str(exc)) from exc
     labels = [str(h or "").strip() for h in table[0]]
     header = [HEADERS.get(h, h) for h in labels]
     missing = [k for k in REQUIRED if k not in header]
     if missing:
         names = {v: k for k, v in HEADERS.items()}
         raise ImportError_(f"缺少这些列：{'、'.join(names.get(m, m) for m in missing)}")
-    if len(table) - 1 > MAX_ROWS:
-        raise ImportError_(f"一次至多导入 {MAX_ROWS} 行")
     rows = [dict(zip(header, row)) for row in table[1:] if any(c not in (None, "") for c in row)]
     return rows, {field: label for field, label in zip(header, labels)}
 
