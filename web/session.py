@@ -60,7 +60,8 @@ def navigation() -> list[tuple[str, str]]:
     if staff or "joint_office" in r:
         items.append(("directives.index", "统一口径"))
     items.append(("inbox.index", "网民留言"))
-    items.append(("assessment.index", "考核"))
+    if r:
+        items.append(("assessment.index", "考核"))
     if r & CITY_WIDE:
         items.append(("city.index", "全市账号"))
     if r & {"joint_office", "supervision", "admin"}:

@@ -3,6 +3,7 @@ records, over RabbitMQ and PostgreSQL; and an emptied assessment database, fed b
 of every producer's events, gives the same figures."""
 import datetime as dt
 import json
+import time
 
 import pytest
 
@@ -13,7 +14,9 @@ from tests.system import spec_of
 
 pytestmark = pytest.mark.integration
 ADMIN = auth(1, "/1/", "admin")
-COUNTED = ("posts", "original", "messages", "reply_due", "replied_on_time", "resolution_due", "resolved")
+COUNTED = ("posts", "original", "messages", "reply_due", "replied_on_time", "resolution_due", "resolved",
+           "forwards_asked", "forwards_on_time", "returns", "notices_issued", "notices_replied")
+OFFICE = auth(1, "/1/", "joint_office", person=905)
 
 
 @pytest.fixture
@@ -64,12 +67,46 @@ def receive(inq, account, hours_ago, reply=False, resolve=False):
                                                                       "needs_verification": False}
         r = inq.post(f"/api/messages/{m.json['id']}/actions/{step}", json=body, headers=staff)
         assert r.status_code == 200, (step, r.json)
+    return m.json["id"]
+
+
+def office_work(pub, inq, picked):
+    """Unified messaging, a transfer returned with a reason, problem notices issued and replied."""
+    first, second = picked[0], picked[1]
+    lead = pub.get("/api/drafts", headers=auth(first["unit_id"], first["unit_path"], "operator", person=901)).json
+    lead_id = next(d["id"] for d in lead if d["status"] == "released")
+    due = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=3)
+    d = pub.post("/api/directives", headers=OFFICE, json={"title": "统一口径：防汛", "lead_draft_id": lead_id,
+                                                          "due_at": due.isoformat(),
+                                                          "account_ids": [a["id"] for a in picked]})
+    assert d.status_code == 201, d.json
+    # the lead post's own account is not asked to forward it; the second forwards in time, the third never
+    fwd = pub.post(f"/api/directives/{d.json['id']}/forwards", json={"account_id": second["id"], "url": "https://x.cn/1"},
+                   headers=auth(second["unit_id"], second["unit_path"], "operator", person=901))
+    assert fwd.status_code in (200, 201), fwd.json
+    message_id = receive(inq, first, 3)
+    t = inq.post(f"/api/messages/{message_id}/transfers", json={"to_unit_id": second["unit_id"], "note": "请办理"},
+                 headers=OFFICE)
+    assert t.status_code == 201, t.json
+    back = inq.post(f"/api/transfers/{t.json['id']}/answer", json={"accept": False, "reason": "不属于本单位职责"},
+                    headers=auth(second["unit_id"], second["unit_path"], "leader", person=906))
+    assert back.status_code == 200, back.json
+    for account, answer in ((first, True), (second, False)):
+        n = inq.post("/api/notices", headers=OFFICE, json={"title": "噪音扰民", "importance": "high", "kind": "环境",
+                                                          "content": "请核查并答复", "unit_id": account["unit_id"]})
+        assert n.status_code == 201, n.json
+        if answer:
+            r = inq.post(f"/api/notices/{n.json['id']}/reply", json={"reply": "已核查处理"},
+                         headers=auth(account["unit_id"], account["unit_path"], "leader", person=907))
+            assert r.status_code == 200, r.json
+    while dt.datetime.now(dt.timezone.utc) <= due + dt.timedelta(seconds=1):  # the directive falls due
+        time.sleep(0.2)
 
 
 def hand_count(year: int) -> dict[int, dict]:
     """Counted straight from publishing's and inquiry's own tables."""
-    from services.inquiry.models import Message
-    from services.publishing.models import Draft
+    from services.inquiry.models import Message, ProblemNotice, Transfer
+    from services.publishing.models import Directive, DirectiveTarget, Draft
     now = utcnow()
     counts: dict[int, dict] = {}
 
@@ -93,6 +130,17 @@ def hand_count(year: int) -> dict[int, dict]:
             c["replied_on_time"] += m.replied_at is not None and m.replied_at <= m.reply_due_at
             c["resolution_due"] += m.resolved_at is not None or (m.verification_due_at or m.feedback_due_at) <= now
             c["resolved"] += m.resolved_at is not None
+        for t in Transfer.select().where(Transfer.status.in_(("returned", "reassigned"))):
+            of(t.to_unit_id)["returns"] += in_year(t.answered_at)
+        for n in ProblemNotice.select():
+            if in_year(n.issued_at):
+                of(n.unit_id)["notices_issued"] += 1
+                of(n.unit_id)["notices_replied"] += n.status == "replied"
+    with spec_of("publishing").db.connection_context():
+        for t in DirectiveTarget.select(DirectiveTarget, Directive).join(Directive):
+            if in_year(t.directive.due_at) and t.directive.due_at <= now:
+                of(t.unit_id)["forwards_asked"] += 1
+                of(t.unit_id)["forwards_on_time"] += t.forwarded_at is not None and t.forwarded_at <= t.directive.due_at
     return counts
 
 
@@ -115,9 +163,12 @@ def test_figures_equal_the_hand_count_and_a_replay_rebuilds_them(city):
         receive(inq, account, 30 + i, reply=True)  # replied after its 24 hours
         receive(inq, account, 2)  # waiting, not yet due
         receive(inq, account, 26)  # waiting and past its 24 hours
+    office_work(pub, inq, picked)
     year = dt.datetime.now(BEIJING).year
     expected = {u: c for u, c in hand_count(year).items() if any(c.values())}
     assert sum(c["posts"] for c in expected.values()) == sum(3 + i for i in range(3))
+    assert sum(c["returns"] for c in expected.values()) == 1 and sum(c["forwards_asked"] for c in expected.values()) == 2
+    assert sum(c["notices_issued"] for c in expected.values()) == 2
     wait_for(lambda: assessed(asm, year) == expected, timeout=60, message="assessment to count what happened")
 
     # Empty the assessment database, then rebuild it from the producers' replayed events.
@@ -137,4 +188,4 @@ def test_figures_equal_the_hand_count_and_a_replay_rebuilds_them(city):
     wait_for(lambda: assessed(asm, year) == expected, timeout=60, message="the replay to rebuild the same figures")
     rows = asm.get(f"/api/assessment/{year}/records?kind=reply_timeliness&unit_id={picked[0]['unit_id']}",
                    headers=ADMIN).json["records"]
-    assert len(rows) == 4 and json.dumps(rows)  # the records behind the figure came back too
+    assert len(rows) == 5 and json.dumps(rows)  # the records behind the figure came back too
