@@ -132,15 +132,16 @@ def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence], title: str = "Sh
     characters XLSX cannot hold; dates kept as dates."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31])
-    sheet.append([_xlsx_cell(h) for h in header])
+    sheet.append([xlsx_cell(h) for h in header])
     for row in rows:
-        sheet.append([_xlsx_cell(v) for v in row])
+        sheet.append([xlsx_cell(v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def _xlsx_cell(value):
+def xlsx_cell(value):
+    """A value as it may go into an XLSX cell: text neutralised and stripped of what XLSX cannot hold."""
     if isinstance(value, str):
         return neutralised(ILLEGAL_CHARACTERS_RE.sub("", value))
     return value

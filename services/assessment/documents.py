@@ -14,7 +14,7 @@ from fpdf.fonts import FontFace
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 
-from govmb.tables import neutralised
+from govmb.tables import xlsx_cell
 from govmb.timefmt import to_beijing, utcnow
 
 # (file, index in its collection). Debian's fonts-wqy-zenhei (installed by `make setup`) has
@@ -122,14 +122,14 @@ class Document(FPDF):
 
 def workbook(sheets: Sequence[dict]) -> bytes:
     """An XLSX with one sheet per {title, headers, rows, chart: (title, label column, value column)};
-    text that a spreadsheet would run as a formula is neutralised."""
+    text cells as govmb.tables writes them (formulas neutralised, control characters dropped)."""
     wb = Workbook()
     wb.remove(wb.active)
     for sheet in sheets:
         ws = wb.create_sheet(sheet["title"][:31])
         ws.append(list(sheet["headers"]))
         for row in sheet["rows"]:
-            ws.append([neutralised(v) for v in row])
+            ws.append([xlsx_cell(v) for v in row])
         for i, _ in enumerate(sheet["headers"], 1):
             ws.column_dimensions[ws.cell(1, i).column_letter].width = 16
         chart_spec = sheet.get("chart")
