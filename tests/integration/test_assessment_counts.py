@@ -15,7 +15,8 @@ from tests.system import spec_of
 pytestmark = pytest.mark.integration
 ADMIN = auth(1, "/1/", "admin")
 COUNTED = ("posts", "original", "messages", "reply_due", "replied_on_time", "resolution_due", "resolved",
-           "forwards_asked", "forwards_on_time", "returns", "notices_issued", "notices_replied")
+           "forwards_asked", "forwards_on_time", "returns", "notices_issued", "notices_replied", "months",
+           "months_quota_met")
 OFFICE = auth(1, "/1/", "joint_office", person=905)
 
 
@@ -106,7 +107,8 @@ def office_work(pub, inq, picked):
 def hand_count(year: int) -> dict[int, dict]:
     """Counted straight from publishing's and inquiry's own tables."""
     from services.inquiry.models import Message, ProblemNotice, Transfer
-    from services.publishing.models import Directive, DirectiveTarget, Draft
+    from services.publishing.figures import QUOTA, month_bounds
+    from services.publishing.models import Account, Directive, DirectiveTarget, Draft, MonthlyFigure
     now = utcnow()
     counts: dict[int, dict] = {}
 
@@ -137,6 +139,15 @@ def hand_count(year: int) -> dict[int, dict]:
                 of(n.unit_id)["notices_issued"] += 1
                 of(n.unit_id)["notices_replied"] += n.status == "replied"
     with spec_of("publishing").db.connection_context():
+        units = {a.id: a for a in Account.select()}
+        this_month = dt.datetime.now(BEIJING).strftime("%Y-%m")
+        for f in MonthlyFigure.select().where(MonthlyFigure.month.startswith(str(year)), MonthlyFigure.month < this_month):
+            start, end = month_bounds(f.month)
+            posts = Draft.select().where(Draft.account_id == f.account_id, Draft.status == "released",
+                                         Draft.released_at >= start, Draft.released_at < end).count()
+            account = units[f.account_id]
+            of(account.unit_id)["months"] += 1
+            of(account.unit_id)["months_quota_met"] += posts >= QUOTA[account.category]
         for t in DirectiveTarget.select(DirectiveTarget, Directive).join(Directive):
             if in_year(t.directive.due_at) and t.directive.due_at <= now:
                 of(t.unit_id)["forwards_asked"] += 1
@@ -164,11 +175,16 @@ def test_figures_equal_the_hand_count_and_a_replay_rebuilds_them(city):
         receive(inq, account, 2)  # waiting, not yet due
         receive(inq, account, 26)  # waiting and past its 24 hours
     office_work(pub, inq, picked)
+    from services.publishing import figures
+    with spec_of("publishing").db.connection_context():  # the worker's job: last month's figures, reported
+        assert figures.report(figures.last_month()) >= len(active)
     year = dt.datetime.now(BEIJING).year
     expected = {u: c for u, c in hand_count(year).items() if any(c.values())}
     assert sum(c["posts"] for c in expected.values()) == sum(3 + i for i in range(3))
     assert sum(c["returns"] for c in expected.values()) == 1 and sum(c["forwards_asked"] for c in expected.values()) == 2
     assert sum(c["notices_issued"] for c in expected.values()) == 2
+    if dt.datetime.now(BEIJING).month > 1:  # last month is this year's: its quotas count
+        assert sum(c["months"] for c in expected.values()) >= len(active)
     wait_for(lambda: assessed(asm, year) == expected, timeout=60, message="assessment to count what happened")
 
     # Empty the assessment database, then rebuild it from the producers' replayed events.
