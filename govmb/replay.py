@@ -9,7 +9,7 @@ nothing. `python -m govmb.cli replay registry publishing inquiry`.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from govmb.service import ServiceSpec
 
@@ -19,22 +19,11 @@ BATCH = 500
 def replay(spec: ServiceSpec) -> int:
     """Write every event of the service's `replay.events()` to its outbox, in transactions of
     BATCH events; the number written."""
-    events: Iterator[tuple[str, dict]] = iter(importlib.import_module(f"{spec.package}.replay").events())
+    events = iter(importlib.import_module(f"{spec.package}.replay").events())
     written = 0
-    while True:
+    while batch := list(islice(events, BATCH)):
         with spec.db.atomic():
-            batch = 0
-            for event_type, payload in _take(events, BATCH):
+            for event_type, payload in batch:
                 spec.store.emit(event_type, payload)
-                batch += 1
-        written += batch
-        if batch < BATCH:
-            return written
-
-
-def _take(events: Iterator, n: int) -> Iterable:
-    for _ in range(n):
-        try:
-            yield next(events)
-        except StopIteration:
-            return
+        written += len(batch)
+    return written

@@ -23,14 +23,16 @@ def iso_utc(value: dt.datetime | None) -> str | None:
     return value.replace(tzinfo=dt.timezone.utc).isoformat() if value else None
 
 
-def utc(value: str | None) -> str | None:
-    """An event's ISO 8601 time in one form, `2026-10-01T08:30:00+00:00` (UTC, whole seconds),
-    so that stored times compare and sort correctly as text."""
-    if not value:
-        return None
-    when = dt.datetime.fromisoformat(value)
+def utc_text(when: dt.datetime) -> str:
+    """A time in one text form, `2026-10-01T08:30:00+00:00` (UTC, whole seconds), so that
+    times stored as text compare and sort correctly; a naive time is taken as UTC."""
     when = when.astimezone(dt.timezone.utc) if when.tzinfo else when
     return when.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def utc(value: str | None) -> str | None:
+    """An event's ISO 8601 time in `utc_text`'s form."""
+    return utc_text(dt.datetime.fromisoformat(value)) if value else None
 
 
 def beijing_day(value: str | None) -> str | None:

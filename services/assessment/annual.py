@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict
 
-from govmb.timefmt import BEIJING, utcnow
+from govmb.timefmt import BEIJING
 from services.assessment import rules as rules_
-from services.assessment.figures import CityFigures, Counts, Period, count
+from services.assessment.figures import Counts, Period, Window, count, default_asof
 from services.assessment.models import Account, Unit
 
 GRADE_NAMES = {"excellent": "优秀", "good": "良好", "pass": "合格", "fail": "不合格"}
@@ -51,10 +51,10 @@ def grade(total: float, vetoed: bool, rules: dict) -> str:
 
 def assessed_accounts(period: Period) -> list:
     """Accounts that were open at some time in the period (activated, not closed before it)."""
-    end = (dt.datetime.combine(period.end, dt.time(23, 59, 59), BEIJING)).astimezone(dt.timezone.utc).isoformat()
-    start = dt.datetime.combine(period.start, dt.time(), BEIJING).astimezone(dt.timezone.utc).isoformat()
-    return [a for a in Account.select().where(Account.activated_at.is_null(False), Account.kind != "private")
-            if a.activated_at <= end and (a.closed_at is None or a.closed_at >= start)]
+    w = Window.of(period, default_asof(period), 0)
+    return list(Account.select().where(Account.kind != "private", Account.activated_at.is_null(False),
+                                       Account.activated_at < w.end,
+                                       Account.closed_at.is_null() | (Account.closed_at >= w.start)))
 
 
 def account_vetoes(account, c: Counts, asof: dt.datetime, rules: dict) -> list[dict]:
@@ -75,14 +75,12 @@ def account_vetoes(account, c: Counts, asof: dt.datetime, rules: dict) -> list[d
     return out
 
 
-def assess(period: Period, asof: dt.datetime | None = None, rules: dict | None = None,
-           figures: CityFigures | None = None) -> dict:
+def assess(period: Period, asof: dt.datetime | None = None) -> dict:
     """The whole city's assessment for `period`, as it stood at `asof` (default: now, or the
     period's end if that is earlier)."""
-    rules = rules or rules_.current()
-    end = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(), BEIJING)
-    asof = asof or min(end, utcnow().replace(tzinfo=dt.timezone.utc))
-    figures = figures or count(period, asof, rules["unanswered_months"])
+    rules = rules_.current()
+    asof = asof or default_asof(period)
+    figures = count(period, asof, rules["unanswered_months"])
     per_account, per_unit = figures.by_account(), figures.by_unit()
     units = {u.id: u for u in Unit.select()}
 
@@ -94,7 +92,8 @@ def assess(period: Period, asof: dt.datetime | None = None, rules: dict | None =
         vetoes = account_vetoes(a, c, asof, rules)
         for v in vetoes:
             vetoed_units.setdefault(a.unit_id, []).append({**v, "account_id": a.id, "account_name": a.name})
-        account_rows.append({"account_id": a.id, "name": a.name, "unit_id": a.unit_id, "category": a.category,
+        account_rows.append({"account_id": a.id, "name": a.name, "unit_id": a.unit_id, "unit_path": a.unit_path,
+                             "category": a.category,
                              "counts": asdict(c), "rates": r, "points": points, "score": total, "vetoes": vetoes,
                              "grade": grade(total, bool(vetoes), rules)})
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 from flask import send_file
 from flask_smorest import Blueprint, abort
@@ -15,7 +16,7 @@ from services.assessment import annual, archive, followers, inspections, records
 from services.assessment import rules as rules_
 from services.assessment.duty import duty_log
 from services.assessment.early_warning import early_warnings
-from services.assessment.figures import Period
+from services.assessment.figures import Period, default_asof
 from services.assessment.models import Account, Archive, DutyShift, Inspection, Unit
 from services.assessment.schemas import (
     ArchiveQuerySchema,
@@ -62,6 +63,12 @@ def _period(text: str) -> Period:
         abort(422, errors={"period": ["期间应为年（2026）、季度（2026-Q3）或月份（2026-10）"]})
 
 
+def _quarter(text: str) -> Period:
+    if not re.fullmatch(r"\d{4}-Q[1-4]", text):
+        abort(422, errors={"quarter": ["季度应形如 2026-Q3"]})
+    return Period.parse(text)
+
+
 def _asof(args: dict) -> dt.datetime | None:
     return args["asof"].astimezone(dt.timezone.utc) if args.get("asof") else None
 
@@ -85,9 +92,8 @@ def _in_sight(rows: list[dict], path_of) -> list[dict]:
 def assess(args, period):
     """年度（或季度、月度）考核：各单位和账号的指标、得分、单项否决、等次、排名，拟通报和拟表扬的单位"""
     result = annual.assess(_period(period), _asof(args))
-    paths = {u.id: u.path for u in Unit.select(Unit.id, Unit.path)}
     result["units"] = _in_sight(result["units"], lambda u: u["path"])
-    result["accounts"] = _in_sight(result["accounts"], lambda a: paths.get(a["unit_id"], "/0/"))
+    result["accounts"] = _in_sight(result["accounts"], lambda a: a["unit_path"])
     seen = {u["unit_id"] for u in result["units"]}
     result["named"] = [n for n in result["named"] if n["unit_id"] in seen]
     result["commended"] = [n for n in result["commended"] if n["unit_id"] in seen]
@@ -102,9 +108,7 @@ def figure_records(args, period):
     """某项指标背后的记录（留言、稿件、月度数据、统一口径、转办），可逐条核对"""
     p = _period(period)
     _unit_in_sight(args["unit_id"])
-    end = dt.datetime.combine(p.end + dt.timedelta(days=1), dt.time(), dt.timezone(dt.timedelta(hours=8)))
-    asof = _asof(args) or min(end, utcnow().replace(tzinfo=dt.timezone.utc))
-    rows = records.records(args["kind"], p, asof, args["unit_id"], args["account_id"],
+    rows = records.records(args["kind"], p, _asof(args) or default_asof(p), args["unit_id"], args["account_id"],
                            rules_.current()["unanswered_months"])
     return {"kind": args["kind"], "period": p.label, "count": len(rows), "limit": records.LIMIT, "records": rows}
 
@@ -205,16 +209,14 @@ def verify_archive(archive_id):
 @quarterly.doc(responses={200: {"description": "季度报告（JSON、PDF 或 XLSX）"}})
 def quarterly_report(args, quarter):
     """季度报告：各单位的统计和网民反映，附第三方评估；format=pdf 或 xlsx 下载"""
-    if "-Q" not in quarter:
-        abort(422, errors={"quarter": ["季度应形如 2026-Q3"]})
-    _period(quarter)
+    _quarter(quarter)
     who = current_identity()
     if args["unit_id"]:
-        paths = [_unit_in_sight(args["unit_id"]).path]
+        unit = _unit_in_sight(args["unit_id"])
+        paths, scope = [unit.path], unit.name
     else:
-        paths = None if who.sees_all else [who.unit_path]
+        paths, scope = (None, "全市") if who.sees_all else ([who.unit_path], "本单位及下级单位")
     report = reports.quarterly(quarter, paths)
-    scope = Unit.get_or_none(Unit.id == args["unit_id"]).name if args["unit_id"] else ("全市" if paths is None else "本单位及下级单位")
     title = f"{scope}政务微博季度报告"
     if args["format"] == "pdf":
         return send_file(io.BytesIO(reports.pdf(report, title)), mimetype="application/pdf", as_attachment=True,
@@ -231,9 +233,7 @@ def quarterly_report(args, quarter):
 @quarterly.response(200)
 def import_third_party(files, quarter):
     """导入第三方评估结果（CSV 或 XLSX：单位或单位编号、评估机构、得分、备注）；错误的行逐行报告"""
-    if "-Q" not in quarter:
-        abort(422, errors={"quarter": ["季度应形如 2026-Q3"]})
-    _period(quarter)
+    _quarter(quarter)
     upload = files["file"]
     try:
         return reports.import_third_party(quarter, upload.filename or "", upload.read(), current_identity())

@@ -13,10 +13,10 @@ import peewee
 
 from govmb.contracts.inquiry import CATEGORY_NAMES, KIND_NAMES, SENTIMENTS
 from govmb.contracts.publishing import ACTION_NAMES, INFO_TYPE_NAMES
-from govmb.timefmt import BEIJING, to_beijing, utcnow
+from govmb.timefmt import to_beijing, utcnow
 from services.assessment.annual import assessed_accounts
 from services.assessment.documents import Document
-from services.assessment.figures import Period, beijing_midnight, utc_text
+from services.assessment.figures import Period, Window, default_asof
 from services.assessment.models import Archive, MessageFact, NoticeFact, PostFact, Unit, db
 
 SENTIMENT_NAMES = {"positive": "正面", "neutral": "中性", "negative": "负面"}
@@ -35,17 +35,15 @@ def _when(iso: str | None) -> str:
 def contents(unit_id: int, month: str) -> dict:
     """What the month's archive holds for a unit, as plain data."""
     period = Period.parse(month)
-    first, last = period.days()
-    start = utc_text(beijing_midnight(period.start))
-    end = utc_text(beijing_midnight(period.end) + dt.timedelta(days=1))
+    w = Window.of(period, default_asof(period), 0)
     accounts = {a.id: a.name for a in assessed_accounts(period) if a.unit_id == unit_id}
-    posts = list(PostFact.select().where(PostFact.unit_id == unit_id, PostFact.day.between(first, last))
+    posts = list(PostFact.select().where(PostFact.unit_id == unit_id, PostFact.day.between(w.first_day, w.last_day))
                  .order_by(PostFact.released_at, PostFact.draft_id))
     messages = list(MessageFact.select(MessageFact.category, MessageFact.sentiment, MessageFact.kind,
                                        MessageFact.status)
-                    .where(MessageFact.unit_id == unit_id, MessageFact.received_day.between(first, last)))
-    notices = list(NoticeFact.select().where(NoticeFact.unit_id == unit_id, NoticeFact.issued_at >= start,
-                                             NoticeFact.issued_at < end).order_by(NoticeFact.issued_at))
+                    .where(MessageFact.unit_id == unit_id, MessageFact.received_day.between(w.first_day, w.last_day)))
+    notices = list(NoticeFact.select().where(NoticeFact.unit_id == unit_id, NoticeFact.issued_at >= w.start,
+                                             NoticeFact.issued_at < w.end).order_by(NoticeFact.issued_at))
     categories = Counter(m.category or "unclassified" for m in messages)
     return {
         "month": month, "label": period.label, "accounts": accounts,
@@ -148,4 +146,4 @@ def verify(archive: Archive) -> dict:
         problems.append("与上一份归档的链值不一致（之前的归档被改动或删除）")
     return {"archive_id": archive.id, "sha256": archive.sha256, "computed": digest, "chain": archive.chain,
             "intact": not problems, "problems": problems,
-            "created_at": to_beijing(archive.created_at).astimezone(BEIJING).isoformat(timespec="seconds")}
+            "created_at": to_beijing(archive.created_at).isoformat(timespec="seconds")}

@@ -9,7 +9,8 @@ from collections import defaultdict
 from peewee import fn
 
 from govmb.contracts.inquiry import CATEGORY_NAMES
-from services.assessment.figures import beijing_midnight, sum_if, utc_text
+from govmb.timefmt import beijing_day, utc_text
+from services.assessment.figures import beijing_midnight, sum_if
 from services.assessment.models import FollowerCount, MessageFact, NoticeFact, PostFact
 
 MAX_DAYS = 92
@@ -58,8 +59,7 @@ def duty_log(account, first: dt.date, last: dt.date) -> dict:
                                        | ((NoticeFact.replied_at >= start) & (NoticeFact.replied_at < end))):
         for stamp, key in ((n.issued_at, "notices_issued"), (n.replied_at, "notices_replied")):
             if stamp and start <= stamp < end:
-                day = dt.datetime.fromisoformat(stamp).astimezone(beijing_midnight(first).tzinfo).date().isoformat()
-                rows[day][key] += 1
+                rows[beijing_day(stamp)][key] += 1
     for f in FollowerCount.select().where(FollowerCount.account_id == account.id,
                                           FollowerCount.day.between(first, last)):
         rows[f.day.isoformat() if isinstance(f.day, dt.date) else str(f.day)]["followers"] = f.followers

@@ -7,8 +7,8 @@ import datetime as dt
 
 from peewee import fn
 
-from govmb.timefmt import BEIJING
-from services.assessment.figures import months_before, utc_text
+from govmb.timefmt import BEIJING, utc_text
+from services.assessment.figures import months_before
 from services.assessment.models import Account, MessageFact, MonthlyFigureFact, PostFact
 
 LEVELS = {"veto": "已触发单项否决", "danger": "即将触发", "attention": "需关注"}

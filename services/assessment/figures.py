@@ -17,13 +17,12 @@ from dataclasses import dataclass, field
 import peewee
 from peewee import fn
 
-from govmb.timefmt import BEIJING
+from govmb.timefmt import BEIJING, utc_text
 from services.assessment.models import (
     Account,
     DirectiveFact,
     ForwardFact,
     MessageFact,
-    MissedDeadlineFact,
     MonthlyFigureFact,
     NoticeFact,
     PostFact,
@@ -68,13 +67,36 @@ class Period:
         return self.start.isoformat(), self.end.isoformat()
 
 
-def utc_text(when: dt.datetime) -> str:
-    """An aware time in the facts' text form (see govmb.timefmt.utc)."""
-    return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
-
-
 def beijing_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), BEIJING)
+
+
+def default_asof(period: Period) -> dt.datetime:
+    """Now, or the period's end if that is earlier."""
+    return min(beijing_midnight(period.end + dt.timedelta(days=1)), dt.datetime.now(dt.timezone.utc))
+
+
+@dataclass(frozen=True)
+class Window:
+    """A period's bounds in the forms the facts are stored in, as it stood at `asof`: what the
+    counts and the records behind them both select by."""
+    first_day: str  # Beijing dates, the last one no later than asof
+    last_day: str
+    start: str  # the period's first and the next period's first moment, as utc_text
+    end: str
+    now: str  # asof, as utc_text
+    asof_day: str  # asof's Beijing date
+    finished_months: tuple[str, ...]  # the period's months that ended before asof
+    unanswered_before: str  # received before this and still unanswered: the single veto
+
+    @classmethod
+    def of(cls, period: Period, asof: dt.datetime, unanswered_months: int) -> Window:
+        asof_day = asof.astimezone(BEIJING).date().isoformat()
+        first, last = period.days()
+        return cls(first, min(last, asof_day), utc_text(beijing_midnight(period.start)),
+                   utc_text(beijing_midnight(period.end + dt.timedelta(days=1))), utc_text(asof), asof_day,
+                   tuple(m for m in period.months if m < asof_day[:7]),
+                   utc_text(months_before(asof, unanswered_months)))
 
 
 def months_before(when: dt.datetime, months: int) -> dt.datetime:
@@ -101,7 +123,6 @@ class Counts:
     replied_on_time: int = 0
     resolution_due: int = 0  # resolved, or whose last deadline has passed
     resolved: int = 0
-    missed_deadlines: int = 0
     forwards_asked: int = 0
     forwards_on_time: int = 0
     returns: int = 0  # transfers the unit returned (N15)
@@ -124,8 +145,6 @@ class CityFigures:
     """Counts per cell (unit, account): posts count for the account's unit, messages for the
     unit handling them (a transferred message belongs to the unit it went to); returns and
     notices belong to a unit alone (account None)."""
-    period: Period
-    asof: dt.datetime
     cells: dict[tuple[int, int | None], Counts] = field(default_factory=lambda: defaultdict(Counts))
 
     def by_unit(self) -> dict[int, Counts]:
@@ -148,41 +167,37 @@ def sum_if(condition) -> peewee.Expression:
 
 def count(period: Period, asof: dt.datetime, unanswered_months: int = 3) -> CityFigures:
     """Every count of the city for `period`, as it stood at `asof` (an aware time)."""
-    out = CityFigures(period, asof)
+    out = CityFigures()
     cells = out.cells
-    first, last = period.days()
-    asof_day = asof.astimezone(BEIJING).date().isoformat()
-    last = min(last, asof_day)
-    now = utc_text(asof)
-    start_utc = utc_text(beijing_midnight(period.start))
-    end_utc = utc_text(beijing_midnight(period.end) + dt.timedelta(days=1))
+    w = Window.of(period, asof, unanswered_months)
     home = account_units()
 
     posts = (PostFact.select(PostFact.unit_id, PostFact.account_id, fn.COUNT(PostFact.draft_id),
                              sum_if(PostFact.original == True),  # noqa: E712
                              sum_if(PostFact.emergency_on_time.is_null(False)),
                              sum_if(PostFact.emergency_on_time == True))  # noqa: E712
-             .where(PostFact.day.between(first, last)).group_by(PostFact.unit_id, PostFact.account_id).tuples())
+             .where(PostFact.day.between(w.first_day, w.last_day))
+             .group_by(PostFact.unit_id, PostFact.account_id).tuples())
     for unit_id, account_id, n, original, emergencies, on_time in posts:
         c = cells[unit_id, account_id]
         c.posts, c.original, c.emergencies, c.emergencies_on_time = n, original or 0, emergencies or 0, on_time or 0
 
-    latest = (PostFact.select(PostFact.account_id, fn.MAX(PostFact.day)).where(PostFact.day <= asof_day)
+    latest = (PostFact.select(PostFact.account_id, fn.MAX(PostFact.day)).where(PostFact.day <= w.asof_day)
               .group_by(PostFact.account_id).tuples())
     for account_id, day in latest:
         if account_id in home:
             cells[home[account_id], account_id].last_post_day = day
 
-    finished = [m for m in period.months if m < asof_day[:7]]
-    if finished:
+    if w.finished_months:
         quotas = (MonthlyFigureFact.select(MonthlyFigureFact.unit_id, MonthlyFigureFact.account_id,
                                            fn.COUNT(MonthlyFigureFact.month),
                                            sum_if(MonthlyFigureFact.quota_met == True))  # noqa: E712
-                  .where(MonthlyFigureFact.month.in_(finished))
+                  .where(MonthlyFigureFact.month.in_(w.finished_months))
                   .group_by(MonthlyFigureFact.unit_id, MonthlyFigureFact.account_id).tuples())
         for unit_id, account_id, months, met in quotas:
             cells[unit_id, account_id].months, cells[unit_id, account_id].months_quota_met = months, met or 0
 
+    now = w.now
     final_due = fn.COALESCE(MessageFact.verification_due_at, MessageFact.feedback_due_at)
     messages = (MessageFact.select(
         MessageFact.unit_id, MessageFact.account_id, fn.COUNT(MessageFact.id),
@@ -191,7 +206,7 @@ def count(period: Period, asof: dt.datetime, unanswered_months: int = 3) -> City
         sum_if(MessageFact.reply_on_time == True),  # noqa: E712
         sum_if(MessageFact.resolved_at.is_null(False) | (final_due <= now)),
         sum_if(MessageFact.resolved_at.is_null(False)))
-        .where(MessageFact.received_day.between(first, last))
+        .where(MessageFact.received_day.between(w.first_day, w.last_day))
         .group_by(MessageFact.unit_id, MessageFact.account_id).tuples())
     for unit_id, account_id, n, negative, positive, reply_due, on_time, resolution_due, resolved in messages:
         c = cells[unit_id, account_id]
@@ -199,22 +214,13 @@ def count(period: Period, asof: dt.datetime, unanswered_months: int = 3) -> City
         c.reply_due, c.replied_on_time = reply_due or 0, on_time or 0
         c.resolution_due, c.resolved = resolution_due or 0, resolved or 0
 
-    cutoff = utc_text(months_before(asof, unanswered_months))
     unanswered = (MessageFact.select(MessageFact.unit_id, MessageFact.account_id, fn.COUNT(MessageFact.id))
-                  .where(MessageFact.replied_at.is_null(), MessageFact.received_at < cutoff)
+                  .where(MessageFact.replied_at.is_null(), MessageFact.received_at < w.unanswered_before)
                   .group_by(MessageFact.unit_id, MessageFact.account_id).tuples())
     for unit_id, account_id, n in unanswered:
         cells[unit_id, account_id].unanswered_long = n
 
-    missed = (MissedDeadlineFact.select(MissedDeadlineFact.unit_id, MessageFact.account_id, fn.COUNT(MissedDeadlineFact.message_id))
-              .join(MessageFact, on=(MissedDeadlineFact.message_id == MessageFact.id))
-              .where(MissedDeadlineFact.due_at >= start_utc, MissedDeadlineFact.due_at < end_utc)
-              .group_by(MissedDeadlineFact.unit_id, MessageFact.account_id).tuples())
-    for unit_id, account_id, n in missed:
-        cells[unit_id, account_id].missed_deadlines = n
-
-    directives = list(DirectiveFact.select().where(DirectiveFact.due_at >= start_utc, DirectiveFact.due_at < end_utc,
-                                                   DirectiveFact.due_at <= now))
+    directives = list(due_directives(w))
     if directives:
         on_time = set(ForwardFact.select(ForwardFact.directive_id, ForwardFact.account_id)
                       .where(ForwardFact.directive_id.in_([d.directive_id for d in directives]),
@@ -226,17 +232,23 @@ def count(period: Period, asof: dt.datetime, unanswered_months: int = 3) -> City
                 c.forwards_on_time += (d.directive_id, account_id) in on_time
 
     returns = (TransferFact.select(TransferFact.to_unit_id, fn.COUNT(TransferFact.transfer_id))
-               .where(TransferFact.status.in_(("returned", "reassigned")), TransferFact.at >= start_utc,
-                      TransferFact.at < end_utc).group_by(TransferFact.to_unit_id).tuples())
+               .where(TransferFact.status.in_(("returned", "reassigned")), TransferFact.at >= w.start,
+                      TransferFact.at < w.end).group_by(TransferFact.to_unit_id).tuples())
     for unit_id, n in returns:
         cells[unit_id, None].returns = n
     notices = (NoticeFact.select(NoticeFact.unit_id, fn.COUNT(NoticeFact.notice_id),
                                  sum_if(NoticeFact.status == "replied"))
-               .where(NoticeFact.issued_at >= start_utc, NoticeFact.issued_at < end_utc)
+               .where(NoticeFact.issued_at >= w.start, NoticeFact.issued_at < w.end)
                .group_by(NoticeFact.unit_id).tuples())
     for unit_id, issued, replied in notices:
         cells[unit_id, None].notices_issued, cells[unit_id, None].notices_replied = issued, replied or 0
     return out
+
+
+def due_directives(w: Window):
+    """Unified-messaging directives of the period whose deadline has passed."""
+    return DirectiveFact.select().where(DirectiveFact.due_at >= w.start, DirectiveFact.due_at < w.end,
+                                        DirectiveFact.due_at <= w.now)
 
 
 def account_units() -> dict[int, int]:

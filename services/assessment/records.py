@@ -4,9 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from services.assessment.figures import Period, account_units, beijing_midnight, months_before, utc_text
+from services.assessment.figures import Period, Window, account_units, due_directives
 from services.assessment.models import (
-    DirectiveFact,
     ForwardFact,
     MessageFact,
     MonthlyFigureFact,
@@ -29,20 +28,19 @@ def _message_rows(query) -> list[dict]:
 
 def records(kind: str, period: Period, asof: dt.datetime, unit_id: int, account_id: int | None,
             unanswered_months: int) -> list[dict]:
-    """The rows counted for indicator `kind` of a unit (or one of its accounts)."""
-    first, last = period.days()
-    start_utc = utc_text(beijing_midnight(period.start))
-    end_utc = utc_text(beijing_midnight(period.end) + dt.timedelta(days=1))
+    """The rows counted for indicator `kind` of a unit (or one of its accounts): selected by
+    the same Window as the counts."""
+    w = Window.of(period, asof, unanswered_months)
     if kind in ("reply_timeliness", "resolution", "unanswered"):
         q = MessageFact.select().where(MessageFact.unit_id == unit_id)
         if account_id:
             q = q.where(MessageFact.account_id == account_id)
         if kind == "unanswered":
-            cutoff = utc_text(months_before(asof, unanswered_months))
-            return _message_rows(q.where(MessageFact.replied_at.is_null(), MessageFact.received_at < cutoff))
-        return _message_rows(q.where(MessageFact.received_day.between(first, last)))
+            return _message_rows(q.where(MessageFact.replied_at.is_null(),
+                                         MessageFact.received_at < w.unanswered_before))
+        return _message_rows(q.where(MessageFact.received_day.between(w.first_day, w.last_day)))
     if kind in ("original", "emergency"):
-        q = PostFact.select().where(PostFact.unit_id == unit_id, PostFact.day.between(first, last))
+        q = PostFact.select().where(PostFact.unit_id == unit_id, PostFact.day.between(w.first_day, w.last_day))
         if account_id:
             q = q.where(PostFact.account_id == account_id)
         if kind == "emergency":
@@ -52,7 +50,7 @@ def records(kind: str, period: Period, asof: dt.datetime, unit_id: int, account_
                  "emergency_on_time": p.emergency_on_time} for p in q.order_by(PostFact.draft_id).limit(LIMIT)]
     if kind == "quota":
         q = MonthlyFigureFact.select().where(MonthlyFigureFact.unit_id == unit_id,
-                                             MonthlyFigureFact.month.in_(period.months))
+                                             MonthlyFigureFact.month.in_(w.finished_months))
         if account_id:
             q = q.where(MonthlyFigureFact.account_id == account_id)
         return [{"account_id": m.account_id, "month": m.month, "posts": m.posts, "quota": m.quota,
@@ -60,12 +58,14 @@ def records(kind: str, period: Period, asof: dt.datetime, unit_id: int, account_
                 for m in q.order_by(MonthlyFigureFact.month, MonthlyFigureFact.account_id)]
     if kind == "forwarding":
         home = account_units()
+        directives = list(due_directives(w))
+        forwards = {(f.directive_id, f.account_id): f for f in ForwardFact.select().where(
+            ForwardFact.directive_id.in_([d.directive_id for d in directives]))} if directives else {}
         rows = []
-        for d in DirectiveFact.select().where(DirectiveFact.due_at >= start_utc, DirectiveFact.due_at < end_utc):
-            forwards = {f.account_id: f for f in ForwardFact.select().where(ForwardFact.directive_id == d.directive_id)}
+        for d in directives:
             for acc in json.loads(d.account_ids):
                 if home.get(acc) == unit_id and (not account_id or acc == account_id):
-                    f = forwards.get(acc)
+                    f = forwards.get((d.directive_id, acc))
                     rows.append({"directive_id": d.directive_id, "title": d.title, "account_id": acc,
                                  "due_at": d.due_at, "forwarded_at": f.forwarded_at if f else None,
                                  "on_time": bool(f and f.on_time)})
@@ -73,7 +73,7 @@ def records(kind: str, period: Period, asof: dt.datetime, unit_id: int, account_
     if kind == "returns":
         q = TransferFact.select().where(TransferFact.to_unit_id == unit_id,
                                         TransferFact.status.in_(("returned", "reassigned")),
-                                        TransferFact.at >= start_utc, TransferFact.at < end_utc)
+                                        TransferFact.at >= w.start, TransferFact.at < w.end)
         return [{"transfer_id": t.transfer_id, "message_id": t.message_id, "status": t.status, "reason": t.reason,
                  "at": t.at} for t in q.order_by(TransferFact.transfer_id).limit(LIMIT)]
     raise ValueError(kind)

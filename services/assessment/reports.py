@@ -2,11 +2,11 @@
 leaders, with the third-party evaluations (N25) imported by the office; as data, PDF and XLSX."""
 from __future__ import annotations
 
-import datetime as dt
 from statistics import mean
 
 from govmb.auth import Identity
 from govmb.tables import TableError, read_records
+from govmb.timefmt import utcnow
 from services.assessment import annual
 from services.assessment.documents import Document, workbook
 from services.assessment.figures import Counts, Period
@@ -45,7 +45,7 @@ def quarterly(quarter: str, unit_paths: list[str] | None = None) -> dict:
              if unit_paths is None or any(u["path"].startswith(p) for p in unit_paths)]
     rows, total = [], Counts()
     for u in units:
-        c = Counts(**{k: v for k, v in u["counts"].items()})
+        c = Counts(**u["counts"])
         total.add(c)
         third = round(mean(scores[u["unit_id"]]), 1) if u["unit_id"] in scores else None
         rows.append({**_row(u["name"], c, u["rates"], u["score"], third), "unit_id": u["unit_id"],
@@ -124,7 +124,7 @@ def import_third_party(quarter: str, filename: str, data: bytes, who: Identity) 
             continue
         good.append({"quarter": quarter, "unit_id": unit.id, "evaluator": evaluator, "score": score,
                      "remark": str(rec.get("remark") or "")[:200], "imported_by": who.name,
-                     "imported_at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)})
+                     "imported_at": utcnow()})
     with db.atomic():
         for row in good:
             (ThirdPartyScore.insert(**row)

@@ -38,14 +38,8 @@ DEFAULTS = {
 }
 
 
-class Weights(Schema):
-    reply_timeliness = fields.Float(required=True, validate=validate.Range(min=0, max=100))
-    resolution = fields.Float(required=True, validate=validate.Range(min=0, max=100))
-    quota = fields.Float(required=True, validate=validate.Range(min=0, max=100))
-    original = fields.Float(required=True, validate=validate.Range(min=0, max=100))
-    emergency = fields.Float(required=True, validate=validate.Range(min=0, max=100))
-    forwarding = fields.Float(required=True, validate=validate.Range(min=0, max=100))
-
+class Weights(Schema.from_dict({k: fields.Float(required=True, validate=validate.Range(min=0, max=100))
+                                 for k in INDICATORS})):
     @validates_schema
     def _hundred(self, data, **_):
         if abs(sum(data.values()) - 100) > 1e-6:

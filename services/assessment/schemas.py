@@ -2,18 +2,10 @@
 import datetime as dt
 import json
 
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, fields, validate
 
 from govmb.timefmt import BEIJING, BeijingDateTime, to_beijing
-from services.assessment.figures import Period
 from services.assessment.records import RECORD_KINDS
-
-
-def valid_period(value: str) -> None:
-    try:
-        Period.parse(value)
-    except ValueError:
-        raise ValidationError("期间应为年（2026）、季度（2026-Q3）或月份（2026-10）") from None
 
 
 class AsofSchema(Schema):
@@ -58,16 +50,6 @@ class ArchiveSchema(Schema):
 
     def _created(self, archive):
         return to_beijing(archive.created_at).isoformat(timespec="seconds")
-
-
-class QuarterSchema(Schema):
-    quarter = fields.String(required=True)
-
-    @validates("quarter")
-    def _quarter(self, value, **_):
-        if not value[:4].isdigit() or "-Q" not in value:
-            raise ValidationError("季度应形如 2026-Q3")
-        valid_period(value)
 
 
 class ReportQuerySchema(Schema):

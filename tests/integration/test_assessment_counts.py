@@ -2,7 +2,6 @@
 records, over RabbitMQ and PostgreSQL; and an emptied assessment database, fed by a replay
 of every producer's events, gives the same figures."""
 import datetime as dt
-import json
 import time
 
 import pytest
@@ -204,4 +203,4 @@ def test_figures_equal_the_hand_count_and_a_replay_rebuilds_them(city):
     wait_for(lambda: assessed(asm, year) == expected, timeout=60, message="the replay to rebuild the same figures")
     rows = asm.get(f"/api/assessment/{year}/records?kind=reply_timeliness&unit_id={picked[0]['unit_id']}",
                    headers=ADMIN).json["records"]
-    assert len(rows) == 5 and json.dumps(rows)  # the records behind the figure came back too
+    assert len(rows) == 5  # the records behind the figure came back too

@@ -5,6 +5,7 @@ third-party import and the office's rules."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 from flask import Blueprint, Response, abort, render_template, request
 
@@ -12,7 +13,7 @@ from govmb.contracts.inquiry import KIND_NAMES
 from govmb.timefmt import to_beijing, utcnow
 from web.client import api, get_json
 from web.session import login_required, roles, sees_all
-from web.views.forms import as_int, form_again, problem_of
+from web.views.forms import as_int, form_again, is_htmx, problem_of
 
 bp = Blueprint("assessment", __name__, url_prefix="/kaohe")  # not /assessment: the embedded mode mounts that service there
 
@@ -50,9 +51,7 @@ def index():
     quotas = rules.get("quotas", {})
     progress = [{**a, "quota": quotas.get(a["category"] or "", 0)} for a in month["accounts"]]
     units = result["units"]
-    grades = {}
-    for u in units:
-        grades[u["grade_name"]] = grades.get(u["grade_name"], 0) + 1
+    grades = Counter(u["grade_name"] for u in units)
     ranked = sorted(units, key=lambda u: u["rank"])
     charts = {
         "scores": {"tooltip": {}, "grid": {"left": 120, "right": 30, "top": 10, "bottom": 20},
@@ -130,7 +129,7 @@ def file_month():
     if r.status_code == 201:
         return archives(message=f"已归档 {r.json()['filed']} 个单位（已归档的不重复、不覆盖）")
     errors, message = problem_of(r)
-    return archives(errors=errors, message=message, status=200 if request.headers.get("HX-Request") else 422)
+    return archives(errors=errors, message=message, status=200 if is_htmx() else 422)
 
 
 @bp.get("/archives/<int:archive_id>.pdf")
