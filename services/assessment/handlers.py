@@ -23,9 +23,9 @@ TIMES = ("received_at", "replied_at", "fed_back_at", "resolved_at", "reply_due_a
          "verification_due_at")
 
 
-def on_time(done: str | None, due: str | None) -> bool | None:
+def on_time(done: str | None, due: str) -> bool | None:
     """Done by the deadline? (None while not done.) Both in `utc()`'s form, so they compare as text."""
-    return None if done is None else (due is None or done <= due)
+    return None if done is None else done <= due
 
 
 def post_released(payload: dict, _delivery) -> None:

@@ -38,10 +38,19 @@ def issue(data: dict, who: Identity) -> Directive:
         directive = Directive.create(title=data["title"], lead_draft=lead, due_at=due, issued_by=who.name)
         DirectiveTarget.insert_many([{"directive": directive.id, "account_id": a.id, "unit_id": a.unit_id,
                                       "unit_path": a.unit_path} for a in targets]).execute()
-        bus.emit("publishing.directive.issued", {"directive_id": directive.id, "title": directive.title,
-                                                 "lead_draft_id": lead.id, "due_at": iso_utc(due),
-                                                 "account_ids": [a.id for a in targets]})
+        bus.emit("publishing.directive.issued", issued_event(directive, [a.id for a in targets]))
     return directive
+
+
+def issued_event(directive: Directive, account_ids: list[int]) -> dict:
+    return {"directive_id": directive.id, "title": directive.title, "lead_draft_id": directive.lead_draft_id,
+            "due_at": iso_utc(directive.due_at), "account_ids": account_ids}
+
+
+def forwarded_event(directive: Directive, target: DirectiveTarget) -> dict:
+    return {"directive_id": directive.id, "account_id": target.account_id, "unit_id": target.unit_id,
+            "unit_path": target.unit_path, "forwarded_at": iso_utc(target.forwarded_at),
+            "on_time": target.forwarded_at <= directive.due_at}
 
 
 def forward(directive: Directive, account_id: int, url: str, who: Identity) -> DirectiveTarget:
@@ -59,10 +68,7 @@ def forward(directive: Directive, account_id: int, url: str, who: Identity) -> D
         if not claimed:  # someone recorded it first (the condition makes the race safe)
             raise Conflict("该账号已登记转发")
         target = DirectiveTarget.get_by_id(target.id)
-        bus.emit("publishing.directive.forwarded", {
-            "directive_id": directive.id, "account_id": account_id, "unit_id": target.unit_id,
-            "unit_path": target.unit_path, "forwarded_at": iso_utc(target.forwarded_at),
-            "on_time": target.forwarded_at <= directive.due_at})
+        bus.emit("publishing.directive.forwarded", forwarded_event(directive, target))
     return target
 
 
