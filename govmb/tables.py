@@ -96,8 +96,17 @@ def read_records(filename: str, data: bytes, headers: dict[str, str], required: 
     `headers` maps a column's title to a field ("粉丝数" → "followers"); a column titled with
     the field's own name is taken too. Each item of `required` is a field, or a tuple of
     fields of which one is enough; a file without it is refused."""
+    return read_titled_records(filename, data, headers, required, max_rows)[1]
+
+
+def read_titled_records(filename: str, data: bytes, headers: dict[str, str],
+                        required: Sequence[str | tuple[str, ...]] = (),
+                        max_rows: int = MAX_ROWS) -> tuple[dict[str, str], list[tuple[int, dict]]]:
+    """`read_records`, with each field's column title as this file heads it ({"platform_message_id":
+    "消息ID"}), for a message that names the column the way the person sees it."""
     table = read_table(filename, data, max_rows)
-    header = [headers.get(str(h or "").strip(), str(h or "").strip()) for h in table[0]]
+    labels = [str(h or "").strip() for h in table[0]]
+    header = [headers.get(label, label) for label in labels]
     titles = {}
     for title, field in headers.items():
         titles.setdefault(field, title)
@@ -105,8 +114,9 @@ def read_records(filename: str, data: bytes, headers: dict[str, str], required: 
                for need in required if not set((need,) if isinstance(need, str) else need) & set(header)]
     if missing:
         raise TableError(f"缺少这些列：{'、'.join(missing)}")
-    return [(number, {k: v for k, v in zip(header, row) if k})
-            for number, row in enumerate(table[1:], start=2) if any(c not in (None, "") for c in row)]
+    records = [(number, {k: v for k, v in zip(header, row) if k})
+               for number, row in enumerate(table[1:], start=2) if any(c not in (None, "") for c in row)]
+    return {field: label for field, label in zip(header, labels) if field}, records
 
 
 def neutralised(value):

@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from govmb.auth import Identity
 from govmb.messages import in_chinese
-from govmb.tables import MAX_ROWS, TableError, read_table
+from govmb.tables import TableError, read_titled_records
 from govmb.timefmt import BEIJING
 from services.inquiry import handling
 from services.inquiry.models import Account, Message, db
@@ -89,30 +89,16 @@ def numbers_as_text(row: dict, labels: dict[str, str]) -> tuple[dict, dict[str, 
     return out, problems
 
 
-def read_rows(filename: str, data: bytes) -> tuple[list[dict], dict[str, str]]:
-    """The rows of a CSV (UTF-8, or GBK as Excel in China saves it) or XLSX file, header
-    mapped, and each field's column as the file heads it."""
-    try:
-        table = read_table(filename, data, MAX_ROWS)
-    except TableError as exc:
-        raise ImportError_(str(exc)) from exc
-    labels = [str(h or "").strip() for h in table[0]]
-    header = [HEADERS.get(h, h) for h in labels]
-    missing = [k for k in REQUIRED if k not in header]
-    if missing:
-        names = {v: k for k, v in HEADERS.items()}
-        raise ImportError_(f"缺少这些列：{'、'.join(names.get(m, m) for m in missing)}")
-    rows = [dict(zip(header, row)) for row in table[1:] if any(c not in (None, "") for c in row)]
-    return rows, {field: label for field, label in zip(header, labels)}
-
-
 def import_file(filename: str, data: bytes, account_id: int, platform: str, who: Identity) -> dict:
     account = Account.get_or_none(Account.id == account_id)
     if account is None or account.unit_id != who.unit_id:
         raise ImportError_("只能导入本单位账号的消息", field="account_id")
-    rows, labels = read_rows(filename, data)
+    try:  # each row keeps its number in the file, blank rows skipped
+        labels, rows = read_titled_records(filename, data, HEADERS, REQUIRED)
+    except TableError as exc:
+        raise ImportError_(str(exc)) from exc
     errors, good = [], []
-    for number, raw in enumerate(rows, start=2):  # row 1 is the header
+    for number, raw in rows:
         raw, rounded = numbers_as_text(raw, labels)
         try:
             loaded = RowSchema().load(raw)

@@ -31,6 +31,12 @@ def test_good_rows_are_imported_bad_rows_reported_by_number(client):
     assert first.source == "import" and first.feedback_due_at.isoformat() == "2026-10-10T16:00:00"
 
 
+def test_a_bad_row_after_blank_ones_is_reported_by_its_own_row_number(client):
+    r = upload(client, "export.csv", (HEADER + GOOD + "\n,,,,,\n" + BAD).encode("utf-8"))  # rows 4 and 5 are blank
+    assert r.json["imported"] == 2
+    assert [e["row"] for e in r.json["errors"]] == [6, 7, 8]
+
+
 def test_importing_the_same_export_twice_adds_nothing(client):
     upload(client, "export.csv", (HEADER + GOOD).encode("utf-8"))
     again = upload(client, "export.csv", (HEADER + GOOD + "m-1,评论,@居民甲,,重复一行,2026-09-30 10:00\n").encode("utf-8"))
