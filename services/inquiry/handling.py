@@ -180,8 +180,11 @@ def year_status(year: int) -> dict:
     flag = CalendarYear.get_or_none(CalendarYear.year == year)
     days = (CalendarDay.select().where(CalendarDay.day.between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
             .order_by(CalendarDay.day))
+    complete = bool(flag and flag.notice_complete)
+    # the calendar's own rule, without loading every day the office ever entered
+    provisional = workdays.WorkCalendar(complete_years={year} if complete else ()).is_provisional(year)
     return {"year": year, "covered_by_package": workdays.package_covers(year),
-            "notice_complete": bool(flag and flag.notice_complete), "provisional": calendar().is_provisional(year),
+            "notice_complete": complete, "provisional": provisional,
             "set_by": flag.set_by if flag else None, "set_at": flag.set_at if flag else None,
             "days": [{"day": d.day, "workday": d.workday, "entered_by": d.entered_by} for d in days]}
 

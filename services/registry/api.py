@@ -52,10 +52,14 @@ def init_app(app) -> None:
     limiter.init_app(app)
 
 
-def _visible_unit(unit_id: int) -> Unit:
+def _visible_unit(unit_id: int, field: str | None = None) -> Unit:
+    """The unit, if the caller sees it; else 404, or 422 on `field` when the id came in a body."""
     unit = Unit.get_or_none(Unit.id == unit_id)
     if unit is None or not current_identity().may_see(unit.path):
-        abort(404, message=f"单位 {unit_id} 不存在或不在您的管辖范围内")
+        problem = f"单位 {unit_id} 不存在或不在您的管辖范围内"
+        if field:
+            abort(422, errors={field: [problem]})
+        abort(404, message=problem)
     return unit
 
 
@@ -291,7 +295,7 @@ def list_clients():
 @clients_bp.response(201, ClientCreatedSchema)
 def register_client(data):
     """登记客户端系统（系统管理员）：返回客户端标识和密钥，密钥只显示这一次"""
-    client, secret = client_systems.register(_visible_unit_or_422(data["unit_id"]), data["name"], current_identity())
+    client, secret = client_systems.register(_visible_unit(data["unit_id"], "unit_id"), data["name"], current_identity())
     client.client_secret = secret
     return client
 
@@ -309,13 +313,6 @@ def get_client(client_pk):
 def revoke_client(client_pk):
     """撤销客户端系统：此后不再签发令牌（已签发的令牌至多在有效期内继续有效）"""
     return client_systems.revoke(_client(client_pk), current_identity())
-
-
-def _visible_unit_or_422(unit_id: int) -> Unit:
-    unit = Unit.get_or_none(Unit.id == unit_id)
-    if unit is None or not current_identity().may_see(unit.path):
-        abort(422, errors={"unit_id": [f"单位 {unit_id} 不存在或不在您的管辖范围内"]})
-    return unit
 
 
 # ------------------------------------------------------------------------------- hall

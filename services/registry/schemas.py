@@ -6,6 +6,7 @@ from govmb.contracts.registry import ACCOUNT_CATEGORIES, ACCOUNT_KINDS, TEAM_ROL
 from govmb.schemas import StepSchema as BaseStepSchema
 from govmb.timefmt import BEIJING, BeijingDateTime
 from services.registry.checks import RANKS
+from services.registry.clients import ROLES as CLIENT_ROLES
 
 
 class UnitSchema(Schema):
@@ -87,7 +88,7 @@ class ClientSchema(Schema):
     name = fields.String()
     unit_id = fields.Integer()
     unit_name = fields.String(attribute="unit.name")
-    roles = fields.Constant(["intake"])
+    roles = fields.Constant(sorted(CLIENT_ROLES))
     active = fields.Function(lambda c: c.revoked_at is None)
     created_by = fields.String()
     created_at = BeijingDateTime()

@@ -15,7 +15,7 @@ from flask_limiter.util import get_remote_address
 
 from govmb.auth import Identity, issue_token
 from govmb.timefmt import to_beijing
-from web.client import ServiceUnavailable, api, client
+from web.client import ServiceUnavailable, client, get_json
 from web.views.forms import as_int, problem_of
 
 bp = Blueprint("hall", __name__, url_prefix="/hall")
@@ -38,8 +38,7 @@ def _per_address() -> str:
 def _groups(group: str = "region") -> list[dict] | None:
     """The hall's accounts by group, or None if the registry does not answer."""
     try:
-        r = api("registry", "GET", f"/api/hall?group={group}")
-        return r.json() if r.status_code == 200 else None
+        return get_json("registry", "/api/hall", None, group=group)
     except (ServiceUnavailable, ValueError):
         return None
 
@@ -63,12 +62,17 @@ def message_form():
     return _form({"account_id": as_int(request.args.get("account_id"))})
 
 
+def _values() -> dict:
+    """What the citizen filled in, to post or to show again."""
+    form = request.form
+    return {"account_id": as_int(form.get("account_id")), "citizen_handle": form.get("citizen_handle", "").strip(),
+            "citizen_contact": form.get("citizen_contact", "").strip(), "text": form.get("text", "").strip()}
+
+
 @bp.post("/message")
 @limiter.limit(_per_address)
 def leave_message():
-    form = request.form
-    values = {"account_id": as_int(form.get("account_id")), "citizen_handle": form.get("citizen_handle", "").strip(),
-              "citizen_contact": form.get("citizen_contact", "").strip(), "text": form.get("text", "").strip()}
+    values = _values()
     groups = _groups()
     if groups is None:
         return _form(values, message="大厅暂时无法加载，请稍后再试", status=503)
@@ -110,6 +114,4 @@ def message_sent():
 
 @bp.errorhandler(429)
 def _too_often(_exc):
-    return _form({k: request.form.get(k, "") for k in ("citizen_handle", "citizen_contact", "text")} |
-                 {"account_id": as_int(request.form.get("account_id"))},
-                 message="留言过于频繁，请稍后再试", status=429)
+    return _form(_values(), message="留言过于频繁，请稍后再试", status=429)
