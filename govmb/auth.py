@@ -23,6 +23,7 @@ PERSON_ROLES = ("operator", "responsible_office", "leader", "principal_leader",
 SERVICE_ROLES = ("intake",)  # a system's, never a person's: intake posts citizens' messages, nothing else
 ROLES = PERSON_ROLES + SERVICE_ROLES
 CITY_WIDE = frozenset({"joint_office", "supervision", "admin"})
+UNIT_STAFF = ("operator", "responsible_office", "leader", "principal_leader")  # who works for a unit
 _ISSUER = "govmb-registry"
 
 
@@ -99,7 +100,8 @@ def requires(*roles: str):
     return decorate
 
 
-def in_sight(query, path_field):
-    """The query narrowed to the caller's unit and the units below it (city-wide roles: all)."""
-    who = current_identity()
+def in_sight(query, path_field, who: Identity | None = None):
+    """The query narrowed to the caller's unit and the units below it (city-wide roles: all);
+    the caller is this request's unless `who` is given."""
+    who = who or current_identity()
     return query if who.sees_all else query.where(path_field.startswith(who.unit_path))

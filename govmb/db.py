@@ -40,6 +40,17 @@ def is_postgres(db: peewee.Database) -> bool:
     return isinstance(target, peewee.PostgresqlDatabase)
 
 
+def _lock_key(name: str) -> int:
+    return int.from_bytes(hashlib.sha1(name.encode()).digest()[:8], "big", signed=True)
+
+
+def transaction_lock(db: peewee.Database, name: str) -> None:
+    """Hold the lock called `name` until the current transaction ends, on PostgreSQL (SQLite
+    lets one writer in at a time anyway): for a check-then-write that must not race itself."""
+    if is_postgres(db):
+        db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_lock_key(name),))
+
+
 def bind_to_requests(app: Flask, db: peewee.DatabaseProxy) -> None:
     """Open the service's connection for each request and give it back on teardown."""
     @app.before_request
@@ -57,7 +68,7 @@ def migrate(db: peewee.Database, directory: Path, name: str) -> list[str]:
     """Apply pending migration files in order; on PostgreSQL, one process at a time."""
     with db.connection_context():
         if is_postgres(db):
-            key = int.from_bytes(hashlib.sha1(f"govmb-migrate-{name}".encode()).digest()[:8], "big", signed=True)
+            key = _lock_key(f"govmb-migrate-{name}")
             db.execute_sql("SELECT pg_advisory_lock(%s)", (key,))
             try:
                 applied = Runner(db, str(directory)).up()

@@ -50,6 +50,11 @@ def to_beijing(value: dt.datetime | None) -> dt.datetime | None:
     return value.astimezone(BEIJING)
 
 
+def beijing_today() -> dt.date:
+    """Today's date in Beijing: what "today" means for deadlines and dates people enter."""
+    return to_beijing(utcnow()).date()
+
+
 class BeijingDateTime(fields.DateTime):
     """ISO 8601 with +08:00 on the way out."""
 

@@ -13,6 +13,12 @@ from govmb.bus.message import Delivery
 from govmb.timefmt import utcnow
 
 
+def tree_order(path: str) -> tuple[int, ...]:
+    """A sort key for units by path, parents first, numbers as numbers: /1/2/ before /1/10/
+    (sorted as text, /1/10/ would come first)."""
+    return tuple(int(part) for part in path.strip("/").split("/") if part)
+
+
 def make_unit_model(db: peewee.DatabaseProxy) -> type[peewee.Model]:
     class Unit(peewee.Model):
         id = peewee.IntegerField(primary_key=True)
@@ -65,7 +71,7 @@ def units_blueprint(Unit: type[peewee.Model]) -> Blueprint:
     @requires()
     @blp.response(200, UnitCopySchema(many=True))
     def list_units():
-        """本人单位及下级单位（联席会议办公室可见全部）"""
-        return list(in_sight(Unit.select().order_by(Unit.path), Unit.path))
+        """本人单位及下级单位（联席会议办公室可见全部），按单位树的次序"""
+        return sorted(in_sight(Unit.select(), Unit.path), key=lambda u: tree_order(u.path))
 
     return blp

@@ -9,14 +9,14 @@ from flask import send_file
 from flask_smorest import Blueprint, abort
 
 from govmb.account_copy import accounts_blueprint
-from govmb.auth import current_identity, in_sight, requires
-from govmb.timefmt import BEIJING, stored, utcnow
+from govmb.auth import UNIT_STAFF, current_identity, in_sight, requires
+from govmb.timefmt import beijing_today, stored, utcnow
 from govmb.unit_copy import units_blueprint
 from services.assessment import annual, archive, followers, inspections, records, reports, roster, training
 from services.assessment import rules as rules_
 from services.assessment.duty import duty_log
 from services.assessment.early_warning import early_warnings
-from services.assessment.figures import Period, default_asof
+from services.assessment.figures import Period, beijing_midnight, default_asof
 from services.assessment.models import Account, Archive, DutyShift, Inspection, Unit
 from services.assessment.schemas import (
     ArchiveQuerySchema,
@@ -260,7 +260,7 @@ def _inspection_in_sight(inspection_id: int) -> Inspection:
 @inspections_bp.response(200, InspectionSchema(many=True))
 def list_inspections(args):
     """本单位及下级单位的检查（督查、联席会议办公室：全市），整改逾期的在前；overdue=true 只看逾期的"""
-    today = inspections.beijing_today()
+    today = beijing_today()
     query = in_sight(Inspection.select(), Inspection.unit_path)
     if args["overdue"]:
         query = query.where(inspections.overdue_clause(today))
@@ -292,7 +292,7 @@ def get_inspection(inspection_id):
 
 
 @inspections_bp.route("/<int:inspection_id>/report", methods=["POST"])
-@requires(*inspections.UNIT_STAFF)
+@requires(*UNIT_STAFF)
 @inspections_bp.arguments(FixReportSchema)
 @inspections_bp.response(200, InspectionSchema)
 def report_fix(data, inspection_id):
@@ -318,7 +318,7 @@ training_bp = Blueprint("training", __name__, url_prefix="/api/training",
 
 
 def _year(args: dict) -> int:
-    return args.get("year") or inspections.beijing_today().year
+    return args.get("year") or beijing_today().year
 
 
 @training_bp.route("/sessions")
@@ -328,8 +328,7 @@ def _year(args: dict) -> int:
 def list_training(args):
     """一年的培训（默认今年）：全市角色看全部；单位看本单位及下级单位受邀或参加的"""
     who = current_identity()
-    names = {u.id: u.name for u in Unit.select(Unit.id, Unit.name)}
-    return [training.shown(s, who, names) for s in training.sessions(who, _year(args))]
+    return training.shown(training.sessions(who, _year(args)), who)
 
 
 @training_bp.route("/sessions", methods=["POST"])
@@ -339,7 +338,7 @@ def list_training(args):
 def record_training(data):
     """登记一次授课培训或经验交流座谈会，及授课人、邀请单位、参训人员（联席会议办公室）"""
     who = current_identity()
-    return training.shown(training.create(data, who), who)
+    return training.shown_one(training.create(data, who), who)
 
 
 @training_bp.route("/sessions/<int:session_id>")
@@ -347,7 +346,7 @@ def record_training(data):
 @training_bp.response(200, TrainingSessionSchema)
 def get_training(session_id):
     who = current_identity()
-    return training.shown(training.visible(session_id, who), who)
+    return training.shown_one(training.visible(session_id, who), who)
 
 
 @training_bp.route("/sessions/<int:session_id>/attendees", methods=["POST"])
@@ -357,7 +356,7 @@ def get_training(session_id):
 def add_attendees(data, session_id):
     """登记参训人员（全部登记或全部不登记；同一人同一场只登记一次）"""
     who = current_identity()
-    return training.shown(training.add_attendees(training.visible(session_id, who), data["attendees"], who), who)
+    return training.shown_one(training.add_attendees(training.visible(session_id, who), data["attendees"], who), who)
 
 
 @training_bp.route("/sessions/<int:session_id>/attendees/<int:attendee_id>", methods=["DELETE"])
@@ -400,24 +399,21 @@ roster_bp = Blueprint("roster", __name__, url_prefix="/api/roster",
 def list_shifts(args):
     """一个单位（默认本单位）自某日（默认今天）零时起若干天内的班次，北京时间"""
     unit = roster.unit_in_sight(args.get("unit_id"), current_identity())
-    first = args["start"] or inspections.beijing_today()
-    start = stored(dt.datetime.combine(first, dt.time(), tzinfo=BEIJING))
+    start = stored(beijing_midnight(args["start"] or beijing_today()))
     return roster.listing(unit, start, start + dt.timedelta(days=args["days"]), args.get("account_id"))
 
 
 @roster_bp.route("/shifts", methods=["POST"])
-@requires(*roster.UNIT_STAFF)
+@requires(*UNIT_STAFF)
 @roster_bp.arguments(ShiftInSchema)
 @roster_bp.response(201, ShiftSchema)
 def add_shift(data):
     """排一个班次（本单位；指定账号或本单位）：结束须晚于开始，同一账号的班次不能重叠"""
-    shift = roster.add(data, current_identity())
-    shift.account_name = Account.get_by_id(shift.account_id).name if shift.account_id else ""
-    return shift
+    return roster.add(data, current_identity())
 
 
 @roster_bp.route("/shifts/<int:shift_id>", methods=["DELETE"])
-@requires(*roster.UNIT_STAFF)
+@requires(*UNIT_STAFF)
 @roster_bp.response(204)
 def remove_shift(shift_id):
     shift = DutyShift.get_or_none(DutyShift.id == shift_id)
@@ -454,13 +450,13 @@ followers_bp = Blueprint("followers", __name__, url_prefix="/api/followers",
 @followers_bp.response(200, FollowerSchema(many=True))
 def list_followers(args):
     """本单位及下级单位账号最近若干天（默认 30 天）的粉丝数，新的在前"""
-    today = inspections.beijing_today()
+    today = beijing_today()
     return followers.history(current_identity(), today - dt.timedelta(days=args["days"] - 1), today,
                              args.get("account_id"))
 
 
 @followers_bp.route("", methods=["POST"])
-@requires(*followers.STAFF)
+@requires(*UNIT_STAFF)
 @followers_bp.arguments(FollowerInSchema)
 @followers_bp.response(200, FollowerSchema)
 def enter_followers(data):
@@ -469,7 +465,7 @@ def enter_followers(data):
 
 
 @followers_bp.route("/import", methods=["POST"])
-@requires(*followers.STAFF)
+@requires(*UNIT_STAFF)
 @followers_bp.arguments(ImportFileSchema, location="files")
 @followers_bp.response(200)
 def import_followers(files):

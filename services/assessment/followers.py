@@ -5,21 +5,18 @@ An import keeps its good rows and reports each bad one by its row number."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
 from flask_smorest import abort
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 from werkzeug.exceptions import Forbidden
 
 from govmb import tables
-from govmb.auth import Identity
-from govmb.db import is_postgres
+from govmb.auth import UNIT_STAFF, Identity, in_sight
+from govmb.db import transaction_lock
 from govmb.messages import in_chinese
-from govmb.timefmt import utcnow
-from services.assessment.inspections import beijing_today
+from govmb.timefmt import beijing_today, utcnow
 from services.assessment.models import Account, FollowerChange, FollowerCount, db
 
-STAFF = ("operator", "responsible_office", "leader", "principal_leader")
 EARLIEST = dt.date(2004, 1, 1)
 MAX_FOLLOWERS = 2**31 - 1
 HEADERS = {"账号ID": "account_id", "账号": "account", "账号名称": "account", "日期": "day", "粉丝数": "followers",
@@ -88,23 +85,21 @@ def _problem(account) -> str | None:
 def own_account(account_id: int, who: Identity):
     """The caller's unit's account that has gone live, or a 422 naming account_id."""
     account = Account.get_or_none(Account.id == account_id, Account.unit_id == who.unit_id)
-    if _problem(account):
-        abort(422, errors={"account_id": [_problem(account)]})
+    if problem := _problem(account):
+        abort(422, errors={"account_id": [problem]})
     return account
 
 
 def _lock(account_id: int) -> None:
-    """One writer at a time per account on PostgreSQL (SQLite serialises its writers), so that
-    a replacement is always recorded with the number it replaced. Callers take the locks in
-    account order, so two imports never wait on each other in a circle."""
-    if is_postgres(db):
-        digest = hashlib.sha1(f"govmb-followers-{account_id}".encode()).digest()
-        db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (int.from_bytes(digest[:8], "big", signed=True),))
+    """One writer at a time per account, so that a replacement is always recorded with the
+    number it replaced. An import takes its accounts' locks in account order, so two imports
+    never wait on each other in a circle."""
+    transaction_lock(db, f"govmb-followers-{account_id}")
 
 
 def _save(account_id: int, day: dt.date, followers: int, who: Identity) -> int | None:
-    """Write the day's number; the number it replaced, if any (inside the caller's transaction)."""
-    _lock(account_id)
+    """Write the day's number; the number it replaced, if any (inside the caller's transaction,
+    holding the account's lock)."""
     existing = FollowerCount.get_or_none(FollowerCount.account_id == account_id, FollowerCount.day == day)
     if existing is not None:
         FollowerChange.create(account_id=account_id, day=day, old_followers=existing.followers,
@@ -118,13 +113,13 @@ def _save(account_id: int, day: dt.date, followers: int, who: Identity) -> int |
 
 
 def enter(account_id: int, day: dt.date, followers: int, who: Identity) -> dict:
-    if not who.has(*STAFF):
+    if not who.has(*UNIT_STAFF):
         raise Forbidden("粉丝数由本单位工作人员录入")
     account = own_account(account_id, who)
-    problem = _day_error(day)
-    if problem:
+    if problem := _day_error(day):
         abort(422, errors={"day": [problem]})
     with db.atomic():
+        _lock(account.id)
         previous = _save(account.id, day, followers, who)
     return {"account_id": account.id, "account_name": account.name, "day": day, "followers": followers,
             "replaced": previous is not None, "previous": previous, "entered_by": who.name}
@@ -132,7 +127,7 @@ def enter(account_id: int, day: dt.date, followers: int, who: Identity) -> dict:
 
 def import_file(filename: str, data: bytes, who: Identity) -> dict:
     """Good rows saved, bad rows reported by number; an unreadable file is refused whole."""
-    if not who.has(*STAFF):
+    if not who.has(*UNIT_STAFF):
         raise Forbidden("粉丝数由本单位工作人员录入")
     try:
         records = tables.read_records(filename, data, HEADERS, required=(("account_id", "account"), "day", "followers"))
@@ -153,27 +148,29 @@ def import_file(filename: str, data: bytes, who: Identity) -> dict:
         problems = {}
         if "account_id" in row:
             account = by_id.get(row["account_id"])
-            if _problem(account):
-                problems["account_id"] = _problem(account)
+            if problem := _problem(account):
+                problems["account_id"] = problem
         elif "account" in row:
             named = by_name.get(row["account"], [])
             account = named[0] if len(named) == 1 else None
             if account is None:
                 problems["account"] = "本单位没有这个名称的账号" if not named else "有同名账号，请填写账号ID"
-            elif _problem(account):
-                problems["account"] = _problem(account)
+            elif problem := _problem(account):
+                problems["account"] = problem
         else:
             account = None
             problems["account_id"] = "请填写账号ID或账号名称"
-        if _day_error(row["day"]):
-            problems["day"] = _day_error(row["day"])
+        if problem := _day_error(row["day"]):
+            problems["day"] = problem
         if problems:
             errors.append({"row": number, "errors": problems})
             continue
         good.append((account.id, row["day"], row["followers"]))
     saved = replaced = 0
     with db.atomic():
-        for account_id, day, followers in sorted(good, key=lambda g: g[0]):  # stable: a later row of a day wins
+        for account_id in sorted({g[0] for g in good}):
+            _lock(account_id)
+        for account_id, day, followers in good:  # in the file's order: a later row of a day wins
             if _save(account_id, day, followers, who) is None:
                 saved += 1
             else:
@@ -184,9 +181,7 @@ def import_file(filename: str, data: bytes, who: Identity) -> dict:
 def history(who: Identity, start: dt.date, end: dt.date, account_id: int | None = None) -> list[dict]:
     """The days entered for the accounts in the caller's sight, newest first, each with the
     change from the day before (when that day was entered)."""
-    accounts = Account.select(Account.id, Account.name, Account.unit_path)
-    if not who.sees_all:
-        accounts = accounts.where(Account.unit_path.startswith(who.unit_path))
+    accounts = in_sight(Account.select(Account.id, Account.name), Account.unit_path, who)
     if account_id is not None:
         accounts = accounts.where(Account.id == account_id)
     names = {a.id: a.name for a in accounts}

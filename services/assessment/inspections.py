@@ -10,20 +10,15 @@ import datetime as dt
 from flask_smorest import abort
 from werkzeug.exceptions import Forbidden
 
-from govmb.auth import Identity
+from govmb.auth import UNIT_STAFF, Identity
 from govmb.errors import Conflict
-from govmb.timefmt import to_beijing, utcnow
+from govmb.timefmt import beijing_today, utcnow
 from services.assessment.models import Inspection, InspectionStep, Unit, db
 
 INSPECTORS = ("supervision", "joint_office")
-UNIT_STAFF = ("operator", "responsible_office", "leader", "principal_leader")
 STATUS_NAMES = {"open": "待整改", "reported": "已报告整改，待验收", "accepted": "整改通过", "rejected": "整改未通过，待重新整改"}
 OWED = ("open", "rejected")  # the unit owes a fix
 ACTION_NAMES = {"record": "记录检查", "report": "报告整改", "accept": "验收通过", "reject": "验收不通过"}
-
-
-def beijing_today() -> dt.date:
-    return to_beijing(utcnow()).date()
 
 
 def _invalid(field: str, message: str):

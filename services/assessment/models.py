@@ -262,7 +262,7 @@ class TrainingSession(peewee.Model):
 class TrainingTrainer(peewee.Model):
     session = peewee.ForeignKeyField(TrainingSession, backref="trainers", on_delete="CASCADE")
     name = peewee.CharField(max_length=50)
-    kind = peewee.CharField(max_length=20)  # platform_expert, leader, scholar, opinion_leader
+    kind = peewee.CharField(max_length=20)  # a key of govmb.contracts.assessment.TRAINER_KIND_NAMES
     affiliation = peewee.CharField(max_length=100, default="")
 
     class Meta:

@@ -6,20 +6,17 @@ and where the next days are not covered."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
 from flask_smorest import abort
 from werkzeug.exceptions import Forbidden
 
-from govmb.auth import Identity
-from govmb.db import is_postgres
+from govmb.auth import UNIT_STAFF, Identity
+from govmb.db import transaction_lock
 from govmb.timefmt import stored, to_beijing, utcnow
 from services.assessment.models import Account, DutyShift, Unit, db
 
-UNIT_STAFF = ("operator", "responsible_office", "leader", "principal_leader")
 MAX_SHIFT = dt.timedelta(days=7)
 IN_OPERATION = ("active", "closing_requested", "closing_approved", "superior_informed", "notice_posted")
-NOT_ROSTERED = ("closed", "withdrawn", "declared")  # closed, never opened, or private (not managed)
 
 
 def _invalid(field: str, message: str):
@@ -30,45 +27,42 @@ def _bj(value: dt.datetime) -> str:
     return to_beijing(value).strftime("%Y-%m-%d %H:%M")
 
 
-def _lock(unit_id: int, account_id: int | None) -> None:
-    """One writer at a time per roster on PostgreSQL (SQLite serialises its writers), so
-    that two shifts entered at once cannot both pass the overlap check."""
-    if is_postgres(db):
-        digest = hashlib.sha1(f"govmb-roster-{unit_id}-{account_id or 0}".encode()).digest()
-        db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (int.from_bytes(digest[:8], "big", signed=True),))
-
-
 def _same_roster(unit_id: int, account_id: int | None):
     return (DutyShift.unit_id == unit_id) & (
         DutyShift.account_id.is_null() if account_id is None else DutyShift.account_id == account_id)
 
 
 def add(data: dict, who: Identity) -> DutyShift:
-    """A shift of the caller's own unit; refused if it ends before it starts, runs longer than
-    a week, or overlaps another shift of the same roster (touching ends do not overlap)."""
+    """A shift of the caller's own unit, for one of its accounts in operation or for the whole
+    unit; refused if it ends before it starts, runs longer than a week, or overlaps another
+    shift of the same roster (touching ends do not overlap)."""
     if not who.has(*UNIT_STAFF):
         raise Forbidden("值班表由本单位工作人员编排")
     account_id = data.get("account_id")
+    account = None
     if account_id is not None:
         account = Account.get_or_none(Account.id == account_id)
         if account is None or account.unit_id != who.unit_id:
             _invalid("account_id", "须为本单位的账号")
-        if account.status in NOT_ROSTERED or account.kind == "private":
-            _invalid("account_id", "该账号已关闭、未开设或为私人微博，无需排班")
+        if not needs_duty(account):
+            _invalid("account_id", "该账号不在运行中（未开通或已关闭），或为私人微博，无需排班")
     starts, ends = stored(data["starts_at"]), stored(data["ends_at"])
     if ends <= starts:
         _invalid("ends_at", "结束时间须晚于开始时间")
     if ends - starts > MAX_SHIFT:
         _invalid("ends_at", "一个班次不能超过 7 天")
     with db.atomic():
-        _lock(who.unit_id, account_id)
+        # one writer per roster, so that two shifts entered at once cannot both pass the overlap check
+        transaction_lock(db, f"govmb-roster-{who.unit_id}-{account_id or 0}")
         clash = (DutyShift.select().where(_same_roster(who.unit_id, account_id), DutyShift.starts_at < ends,
                                           DutyShift.ends_at > starts).order_by(DutyShift.starts_at).first())
         if clash is not None:
             _invalid("starts_at", f"与已有班次重叠：{clash.person_name} {_bj(clash.starts_at)} 至 {_bj(clash.ends_at)}")
-        return DutyShift.create(unit_id=who.unit_id, unit_path=who.unit_path, account_id=account_id, starts_at=starts,
-                                ends_at=ends, person_name=data["person_name"].strip(), phone=data["phone"].strip(),
-                                entered_by=who.name)
+        shift = DutyShift.create(unit_id=who.unit_id, unit_path=who.unit_path, account_id=account_id, starts_at=starts,
+                                 ends_at=ends, person_name=data["person_name"].strip(), phone=data["phone"].strip(),
+                                 entered_by=who.name)
+    shift.account_name = account.name if account else ""
+    return shift
 
 
 def remove(shift: DutyShift, who: Identity) -> None:
@@ -85,10 +79,14 @@ def unit_in_sight(unit_id: int | None, who: Identity) -> Unit:
     return unit
 
 
+def needs_duty(account: Account) -> bool:
+    """Live on its platforms (active, or closing but not yet closed) and not private."""
+    return account.status in IN_OPERATION and account.kind != "private"
+
+
 def accounts_of(unit: Unit) -> list:
-    """The unit's accounts that are live on their platforms and so need someone on duty."""
-    return list(Account.select().where(Account.unit_id == unit.id, Account.status.in_(IN_OPERATION),
-                                       Account.kind != "private").order_by(Account.id))
+    """The unit's accounts that need someone on duty."""
+    return [a for a in Account.select().where(Account.unit_id == unit.id).order_by(Account.id) if needs_duty(a)]
 
 
 def on_duty(unit: Unit, at: dt.datetime | None = None) -> dict:
@@ -109,18 +107,18 @@ def on_duty(unit: Unit, at: dt.datetime | None = None) -> dict:
 
 def _uncovered(spans: list[tuple[dt.datetime, dt.datetime]], start: dt.datetime, end: dt.datetime):
     """The parts of [start, end) that no span covers."""
-    gaps, at = [], start
+    found, at = [], start
     for s, e in sorted(spans):
         if e <= at:
             continue
         if s > at:
-            gaps.append((at, min(s, end)))
+            found.append((at, min(s, end)))
         at = max(at, e)
         if at >= end:
             break
     if at < end:
-        gaps.append((at, end))
-    return [(s, e) for s, e in gaps if e > s]
+        found.append((at, end))
+    return [(s, e) for s, e in found if e > s]
 
 
 def gaps(unit: Unit, days: int = 7, start: dt.datetime | None = None) -> list[dict]:

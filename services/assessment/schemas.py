@@ -4,7 +4,9 @@ import json
 
 from marshmallow import Schema, fields, validate
 
+from govmb.contracts.assessment import TRAINER_KIND_NAMES, TRAINING_KIND_NAMES
 from govmb.timefmt import BEIJING, BeijingDateTime, to_beijing
+from services.assessment.inspections import STATUS_NAMES as INSPECTION_STATUS_NAMES
 from services.assessment.records import RECORD_KINDS
 
 
@@ -83,7 +85,7 @@ class InspectionInSchema(Schema):
 
 class InspectionQuerySchema(Schema):
     overdue = fields.Boolean(load_default=False, metadata={"description": "只看整改已逾期的"})
-    status = fields.String(validate=validate.OneOf(("open", "reported", "accepted", "rejected")))
+    status = fields.String(validate=validate.OneOf(tuple(INSPECTION_STATUS_NAMES)))
     unit_id = fields.Integer(validate=_ID)
 
 
@@ -132,8 +134,8 @@ class InspectionSchema(Schema):
     history = fields.List(fields.Nested(InspectionStepSchema), metadata={"description": "仅在单条查询时给出"})
 
 
-TRAINING_KINDS = ("course", "exchange")
-TRAINER_KINDS = ("platform_expert", "leader", "scholar", "site_manager", "opinion_leader", "practitioner")
+TRAINING_KINDS = tuple(TRAINING_KIND_NAMES)
+TRAINER_KINDS = tuple(TRAINER_KIND_NAMES)
 
 
 class TrainerSchema(Schema):

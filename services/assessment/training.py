@@ -6,14 +6,17 @@ for a spreadsheet."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from decimal import Decimal
 
 from flask_smorest import abort
 from werkzeug.exceptions import Forbidden
 
 from govmb import tables
-from govmb.auth import Identity
-from services.assessment.inspections import beijing_today
+from govmb.auth import Identity, in_sight
+from govmb.contracts.assessment import TRAINER_KIND_NAMES, TRAINING_KIND_NAMES
+from govmb.timefmt import beijing_today
+from govmb.unit_copy import tree_order
 from services.assessment.models import (
     TrainingAttendee,
     TrainingInvitation,
@@ -24,9 +27,6 @@ from services.assessment.models import (
 )
 
 RECORDERS = ("joint_office",)
-KIND_NAMES = {"course": "授课培训", "exchange": "经验交流座谈会"}
-TRAINER_KINDS = {"platform_expert": "平台技术专家", "leader": "有关领导", "scholar": "学者", "site_manager": "网站负责人",
-                 "opinion_leader": "意见领袖", "practitioner": "先进单位代表"}
 
 
 def _invited_units(ids: list[int]) -> dict[int, Unit]:
@@ -109,74 +109,84 @@ def _year(year: int):
     return TrainingSession.held_on.between(dt.date(year, 1, 1), dt.date(year, 12, 31))
 
 
+def _in_sight(query, who: Identity):
+    """The sessions of `query` the caller may see: all for the city-wide roles; for a unit,
+    those it or a unit below it was invited to or attended."""
+    if who.sees_all:
+        return query
+    invited = TrainingInvitation.select(TrainingInvitation.session).where(
+        TrainingInvitation.unit_path.startswith(who.unit_path))
+    attended = TrainingAttendee.select(TrainingAttendee.session).where(
+        TrainingAttendee.unit_path.startswith(who.unit_path))
+    return query.where(TrainingSession.id.in_(invited) | TrainingSession.id.in_(attended))
+
+
 def sessions(who: Identity, year: int) -> list[TrainingSession]:
-    """The year's sessions the caller may see: all for the city-wide roles; for a unit, those
-    it or a unit below it was invited to or attended."""
-    query = TrainingSession.select().where(_year(year))
-    if not who.sees_all:
-        invited = TrainingInvitation.select(TrainingInvitation.session).where(
-            TrainingInvitation.unit_path.startswith(who.unit_path))
-        attended = TrainingAttendee.select(TrainingAttendee.session).where(
-            TrainingAttendee.unit_path.startswith(who.unit_path))
-        query = query.where(TrainingSession.id.in_(invited) | TrainingSession.id.in_(attended))
+    """The year's sessions the caller may see, the latest first."""
+    query = _in_sight(TrainingSession.select().where(_year(year)), who)
     return list(query.order_by(TrainingSession.held_on.desc(), TrainingSession.id.desc()))
 
 
 def visible(session_id: int, who: Identity) -> TrainingSession:
-    session = TrainingSession.get_or_none(TrainingSession.id == session_id)
-    if session is not None and not who.sees_all:
-        if not (TrainingInvitation.select().where(TrainingInvitation.session == session,
-                                                  TrainingInvitation.unit_path.startswith(who.unit_path)).exists()
-                or TrainingAttendee.select().where(TrainingAttendee.session == session,
-                                                   TrainingAttendee.unit_path.startswith(who.unit_path)).exists()):
-            session = None
+    session = _in_sight(TrainingSession.select().where(TrainingSession.id == session_id), who).first()
     if session is None:
         abort(404, message=f"培训 {session_id} 不存在或与本单位无关")
     return session
 
 
-def shown(session: TrainingSession, who: Identity, names: dict[int, str] | None = None) -> TrainingSession:
-    """The session with its trainers, and the invitations and attendees the caller may see."""
-    invitations = [i for i in session.invitations.order_by(TrainingInvitation.id) if who.may_see(i.unit_path)]
-    attendees = [a for a in session.attendees.order_by(TrainingAttendee.unit_id, TrainingAttendee.id)
-                 if who.may_see(a.unit_path)]
-    if names is None:
-        names = {u.id: u.name for u in Unit.select(Unit.id, Unit.name).where(
-            Unit.id.in_([i.unit_id for i in invitations] + [a.unit_id for a in attendees]))}
-    session.kind_name = KIND_NAMES[session.kind]
-    session.trainer_list = [{"name": t.name, "kind": t.kind, "kind_name": TRAINER_KINDS[t.kind],
-                             "affiliation": t.affiliation} for t in session.trainers.order_by(TrainingTrainer.id)]
-    session.invited = [{"unit_id": i.unit_id, "unit_name": names.get(i.unit_id, "")} for i in invitations]
-    session.attendee_list = [{"id": a.id, "person_name": a.person_name, "unit_id": a.unit_id,
-                              "unit_name": names.get(a.unit_id, "")} for a in attendees]
-    return session
+def shown(listed: list[TrainingSession], who: Identity) -> list[TrainingSession]:
+    """The sessions with their trainers, and the invitations and attendees the caller may see
+    (a few queries for all of them)."""
+    ids = [s.id for s in listed]
+    trainers, invited, attendees = defaultdict(list), defaultdict(list), defaultdict(list)
+    for t in TrainingTrainer.select().where(TrainingTrainer.session.in_(ids)).order_by(TrainingTrainer.id):
+        trainers[t.session_id].append(t)
+    for i in in_sight(TrainingInvitation.select().where(TrainingInvitation.session.in_(ids)),
+                      TrainingInvitation.unit_path, who).order_by(TrainingInvitation.id):
+        invited[i.session_id].append(i)
+    for a in in_sight(TrainingAttendee.select().where(TrainingAttendee.session.in_(ids)),
+                      TrainingAttendee.unit_path, who).order_by(TrainingAttendee.unit_id, TrainingAttendee.id):
+        attendees[a.session_id].append(a)
+    unit_ids = {x.unit_id for rows in (*invited.values(), *attendees.values()) for x in rows}
+    names = {u.id: u.name for u in Unit.select(Unit.id, Unit.name).where(Unit.id.in_(list(unit_ids)))}
+    for s in listed:
+        s.kind_name = TRAINING_KIND_NAMES[s.kind]
+        s.trainer_list = [{"name": t.name, "kind": t.kind, "kind_name": TRAINER_KIND_NAMES[t.kind],
+                           "affiliation": t.affiliation} for t in trainers[s.id]]
+        s.invited = [{"unit_id": i.unit_id, "unit_name": names.get(i.unit_id, "")} for i in invited[s.id]]
+        s.attendee_list = [{"id": a.id, "person_name": a.person_name, "unit_id": a.unit_id,
+                            "unit_name": names.get(a.unit_id, "")} for a in attendees[s.id]]
+    return listed
+
+
+def shown_one(session: TrainingSession, who: Identity) -> TrainingSession:
+    return shown([session], who)[0]
 
 
 def record(who: Identity, year: int, unit_id: int | None = None) -> list[dict]:
     """Each unit's year, for every unit in the caller's sight (a unit with no training shows
     zeros): sessions invited to, sessions attended, attendances (人次), hours (人·学时: each
     attendance counts the session's hours), and invitations no one attended."""
-    units = Unit.select().order_by(Unit.path)
-    if not who.sees_all:
-        units = units.where(Unit.path.startswith(who.unit_path))
+    units = in_sight(Unit.select(), Unit.path, who)
     if unit_id is not None:
         units = units.where(Unit.id == unit_id)
     rows = {u.id: {"unit_id": u.id, "unit_name": u.name, "invited": 0, "sessions": 0, "attendees": 0,
-                   "hours": Decimal("0"), "absent": 0} for u in units}
+                   "hours": Decimal("0"), "absent": 0} for u in sorted(units, key=lambda u: tree_order(u.path))}
     of_year = {s.id: s for s in TrainingSession.select().where(_year(year))}
-    attended: dict[int, set[int]] = {}
+    attended: dict[int, set[int]] = defaultdict(set)
     for a in TrainingAttendee.select().where(TrainingAttendee.session.in_(list(of_year)),
                                              TrainingAttendee.unit_id.in_(list(rows))):
         row = rows[a.unit_id]
         row["attendees"] += 1
-        row["hours"] += Decimal(str(of_year[a.session_id].hours))
-        attended.setdefault(a.unit_id, set()).add(a.session_id)
-    for unit_id_, ids in attended.items():
-        rows[unit_id_]["sessions"] = len(ids)
+        row["hours"] += of_year[a.session_id].hours
+        attended[a.unit_id].add(a.session_id)
+    for unit, session_ids in attended.items():
+        rows[unit]["sessions"] = len(session_ids)
+    today = beijing_today()
     for i in TrainingInvitation.select().where(TrainingInvitation.session.in_(list(of_year)),
                                                TrainingInvitation.unit_id.in_(list(rows))):
         rows[i.unit_id]["invited"] += 1
-        if i.session_id not in attended.get(i.unit_id, set()) and of_year[i.session_id].held_on <= beijing_today():
+        if i.session_id not in attended[i.unit_id] and of_year[i.session_id].held_on <= today:
             rows[i.unit_id]["absent"] += 1
     return list(rows.values())
 
@@ -186,11 +196,8 @@ EXPORT_HEADER = ("日期", "类型", "名称", "学时", "地点", "授课人", 
 
 def export_rows(who: Identity, year: int) -> list[list]:
     """The register, one row per attendance (a session no one attended yet: one row without)."""
-    listed = sessions(who, year)
-    names = {u.id: u.name for u in Unit.select(Unit.id, Unit.name)}
     rows = []
-    for s in sorted(listed, key=lambda s: (s.held_on, s.id)):
-        s = shown(s, who, names)
+    for s in shown(sorted(sessions(who, year), key=lambda s: (s.held_on, s.id)), who):
         trainers = "；".join(f"{t['name']}（{t['kind_name']}{'，' + t['affiliation'] if t['affiliation'] else ''}）"
                             for t in s.trainer_list)
         invited = "、".join(i["unit_name"] for i in s.invited)

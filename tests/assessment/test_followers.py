@@ -4,12 +4,11 @@ by row number."""
 import datetime as dt
 import io
 
-import peewee
 import pytest
 from openpyxl import Workbook
 
 from govmb.account_copy import apply_account_snapshot
-from services.assessment.inspections import beijing_today
+from govmb.timefmt import beijing_today
 from services.assessment.models import Account, FollowerChange, FollowerCount
 from tests.assessment.conftest import COUNTY, DEPT, OFFICE, OTHER
 from tests.conftest import auth
@@ -32,11 +31,12 @@ def upload(client, name: str, data: bytes, headers=DEPT):
                        data={"file": (io.BytesIO(data), name)})
 
 
-def test_the_model_is_the_one_the_duty_log_reads():
-    meta = FollowerCount._meta
-    assert meta.table_name == "follower_count"
-    assert isinstance(meta.primary_key, peewee.CompositeKey) and meta.primary_key.field_names == ("account_id", "day")
-    assert list(meta.fields) == ["account_id", "day", "followers", "entered_by", "entered_at"]
+def test_the_duty_log_shows_the_numbers_entered(client):
+    enter(client, 1200, day=days(-2))
+    enter(client, 1250, day=days(-1))
+    r = client.get(f"/api/duty-log?account_id=1&from={days(-3).isoformat()}&to={days(-1).isoformat()}", headers=COUNTY)
+    assert r.status_code == 200, r.json
+    assert [d["followers"] for d in r.json["days"]] == [None, 1200, 1250]
 
 
 def test_a_day_entered_again_replaces_the_number_and_records_who(client):

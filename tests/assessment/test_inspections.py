@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
+from govmb.timefmt import beijing_today
 from govmb.unit_copy import apply_unit_changed
-from services.assessment.inspections import beijing_today
 from services.assessment.models import Inspection, InspectionStep, Unit
 from tests.assessment.conftest import COUNTY, DEPT, OFFICE, OTHER
 from tests.conftest import auth

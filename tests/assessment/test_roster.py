@@ -4,11 +4,13 @@ import datetime as dt
 
 import pytest
 
+from govmb.account_copy import apply_account_snapshot
 from govmb.timefmt import to_beijing, utcnow
 from services.assessment import roster
-from services.assessment.models import DutyShift, Unit
+from services.assessment.models import Account, DutyShift, Unit
 from tests.assessment.conftest import COUNTY, DEPT, OFFICE, OTHER
 from tests.conftest import auth
+from tests.publishing.conftest import account
 
 LEADER = auth(4, "/1/3/4/", "leader", person=11)
 SUPERVISION = auth(8, "/1/8/", "supervision", person=40)
@@ -73,6 +75,15 @@ def test_bad_shifts_are_refused_naming_the_field_and_change_nothing(client, fiel
     assert r.status_code == 422, r.json
     assert r.content_type == "application/problem+json" and list(r.json["errors"]) == [field]
     assert DutyShift.select().count() == 0
+
+
+@pytest.mark.parametrize("status,kind", [("filed", "institutional"), ("closed", "institutional"),
+                                         ("active", "private")])
+def test_a_shift_is_only_for_an_account_that_needs_someone_on_duty(client, status, kind):
+    apply_account_snapshot(Account)({**account(9), "status": status, "kind": kind}, None)
+    r = shift(client, "2026-10-01T08:00:00", "2026-10-01T20:00:00", account_id=9)
+    assert r.status_code == 422 and list(r.json["errors"]) == ["account_id"]
+    assert [a["account_id"] for a in client.get("/api/roster/now", headers=DEPT).json["accounts"]] == [1, 2]
 
 
 def test_who_is_on_duty_now_for_the_unit_and_each_account(client):

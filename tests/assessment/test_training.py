@@ -8,8 +8,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from services.assessment.inspections import beijing_today
-from services.assessment.models import TrainingAttendee, TrainingInvitation, TrainingSession, TrainingTrainer
+from govmb.timefmt import beijing_today
+from govmb.unit_copy import apply_unit_changed
+from services.assessment.models import TrainingAttendee, TrainingInvitation, TrainingSession, TrainingTrainer, Unit
 from tests.assessment.conftest import COUNTY, DEPT, OFFICE, OTHER
 from tests.conftest import auth
 
@@ -85,6 +86,14 @@ def test_a_unit_sees_the_sessions_it_was_invited_to_or_attended_and_only_its_own
     assert client.get(f"/api/training/sessions/{other_only['id']}", headers=OTHER).status_code == 404
     assert client.get(f"/api/training/sessions/{other_only['id']}", headers=COUNTY).status_code == 200
     assert len(client.get("/api/training/sessions", headers=SUPERVISION).json) == 3
+
+
+def test_units_come_in_tree_order_with_numbers_as_numbers(client):
+    apply_unit_changed(Unit)({"id": 10, "name": "市公安局", "kind": "department", "parent_id": 1, "path": "/1/10/",
+                              "revision": 1}, None)
+    in_order = [1, 2, 3, 4, 5, 10]  # as text, /1/10/ would come before /1/2/
+    assert [u["id"] for u in client.get("/api/units", headers=OFFICE).json] == in_order
+    assert [r["unit_id"] for r in client.get("/api/training/record", headers=OFFICE).json] == in_order
 
 
 @pytest.mark.parametrize("fields,field", [

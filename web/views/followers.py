@@ -6,13 +6,13 @@ import datetime as dt
 
 from flask import Blueprint, render_template, request, url_for
 
-from govmb.timefmt import to_beijing, utcnow
+from govmb.auth import UNIT_STAFF
+from govmb.timefmt import beijing_today
 from web.client import api, get_json
 from web.session import login_required, person
-from web.views.forms import as_int, form_again, go, problem_of
+from web.views.forms import as_int, form_again, given, go, problem_of
 
 bp = Blueprint("followers", __name__, url_prefix="/followers")
-STAFF = ("operator", "responsible_office", "leader", "principal_leader")
 WENT_LIVE = ("active", "closing_requested", "closing_approved", "superior_informed", "notice_posted", "closed")
 
 
@@ -20,26 +20,26 @@ def _context(values=None, errors=None, message=None, report=None) -> dict:
     me = person()
     accounts = [a for a in get_json("assessment", "/api/accounts", []) if a["unit_id"] == me["unit_id"]
                 and a["kind"] != "private" and a["status"] in WENT_LIVE]
-    yesterday = to_beijing(utcnow()).date() - dt.timedelta(days=1)
+    yesterday = beijing_today() - dt.timedelta(days=1)
     return {"accounts": accounts, "rows": get_json("assessment", "/api/followers", [], days=30),
             "values": {"day": yesterday.isoformat(), **(values or {})}, "errors": errors or {}, "message": message,
             "report": report}
 
 
 @bp.get("")
-@login_required(*STAFF)
+@login_required(*UNIT_STAFF)
 def index():
     return render_template("roster/followers.html", **_context())
 
 
 @bp.post("")
-@login_required(*STAFF)
+@login_required(*UNIT_STAFF)
 def enter():
     form = request.form
     count = form.get("followers", "").strip().replace(",", "")
     body = {"account_id": as_int(form.get("account_id")) or 0, "day": form.get("day", "").strip(),
             "followers": as_int(count) if as_int(count) is not None else count}
-    r = api("assessment", "POST", "/api/followers", json={k: v for k, v in body.items() if v != ""})
+    r = api("assessment", "POST", "/api/followers", json=given(body))
     if r.status_code == 200:
         saved = r.json()
         note = f"已替换 {saved['day']} 的粉丝数（原为 {saved['previous']}）" if saved["replaced"] else None
@@ -51,7 +51,7 @@ def enter():
 
 
 @bp.post("/import")
-@login_required(*STAFF)
+@login_required(*UNIT_STAFF)
 def upload():
     file = request.files.get("file")
     if file is None or not file.filename:

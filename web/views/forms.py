@@ -16,13 +16,30 @@ def is_htmx() -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+def given(body: dict) -> dict:
+    """A form's fields without the empty ones: a field left empty is 此项必填 at the service,
+    not a bad date or number."""
+    return {k: v for k, v in body.items() if v not in ("", None)}
+
+
+def _first_message(value, where: str = "") -> str:
+    """A field's first message; one about an item of a list (the second attendee's unit) says
+    which item it is about."""
+    if isinstance(value, list) and value:
+        return _first_message(value[0], where)
+    if isinstance(value, dict) and value:
+        key, inner = next(iter(value.items()))
+        return _first_message(inner, where + (f"第 {int(key) + 1} 项：" if str(key).isdigit() else ""))
+    return where + str(value)
+
+
 def problem_of(response) -> tuple[dict, str | None]:
-    """(errors by field, a message for the whole form) from a service's problem details."""
+    """(one message by field, a message for the whole form) from a service's problem details."""
     try:
         body = response.json()
     except ValueError:
         return {}, "服务返回了无法识别的内容"
-    errors = {k: (v[0] if isinstance(v, list) and v else str(v)) for k, v in (body.get("errors") or {}).items()}
+    errors = {k: _first_message(v) for k, v in (body.get("errors") or {}).items()}
     detail = None if errors and body.get("detail") == "请检查标出的字段" else body.get("detail")
     return errors, detail
 

@@ -5,20 +5,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
 
+from govmb.auth import PERSON_ROLES, UNIT_STAFF
 from web.client import api, get_json
 from web.session import login_required, person, roles
-from web.views.forms import as_int, form_again, go, problem_of
+from web.views.forms import as_int, form_again, given, go, problem_of
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")
 INSPECTORS = ("supervision", "joint_office")
-STAFF = ("operator", "responsible_office", "leader", "principal_leader")
-ANYONE = (*STAFF, "joint_office", "supervision", "admin")
 FIELDS = ("inspected_on", "checked", "found", "required", "fix_by")
-
-
-def given(body: dict) -> dict:
-    """The form's fields without the empty ones: a date left empty is 此项必填, not a bad date."""
-    return {k: v for k, v in body.items() if v != ""}
 
 
 def _index_context(values=None, errors=None, message=None) -> dict:
@@ -31,7 +25,7 @@ def _index_context(values=None, errors=None, message=None) -> dict:
 
 
 @bp.get("")
-@login_required(*ANYONE)
+@login_required(*PERSON_ROLES)
 def index():
     return render_template("inspections/index.html", **_index_context())
 
@@ -54,20 +48,20 @@ def _detail_context(inspection_id: int, errors=None, failed=None, message=None, 
     if r.status_code != 200:
         abort(404)
     i = r.json()
-    mine = i["unit_id"] == person()["unit_id"] and bool(roles() & set(STAFF))
+    mine = i["unit_id"] == person()["unit_id"] and bool(roles() & set(UNIT_STAFF))
     return {"i": i, "can_report": mine and i["status"] in ("open", "rejected"),
             "can_review": bool(roles() & set(INSPECTORS)) and i["status"] == "reported",
             "errors": errors or {}, "failed": failed, "message": message, "values": values or {}}
 
 
 @bp.get("/<int:inspection_id>")
-@login_required(*ANYONE)
+@login_required(*PERSON_ROLES)
 def detail(inspection_id: int):
     return render_template("inspections/detail.html", **_detail_context(inspection_id))
 
 
 @bp.post("/<int:inspection_id>/report")
-@login_required(*STAFF)
+@login_required(*UNIT_STAFF)
 def report(inspection_id: int):
     body = {"text": request.form.get("text", "").strip(), "fixed_on": request.form.get("fixed_on", "").strip()}
     r = api("assessment", "POST", f"/api/inspections/{inspection_id}/report", json=given(body))

@@ -5,27 +5,26 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
 
+from govmb.auth import PERSON_ROLES, UNIT_STAFF
 from web.client import api, get_json
 from web.session import login_required, person, roles
 from web.views.drafts import beijing_input
 from web.views.forms import as_int, form_again, go, problem_of
 
 bp = Blueprint("roster", __name__, url_prefix="/roster")
-STAFF = ("operator", "responsible_office", "leader", "principal_leader")
-ANYONE = (*STAFF, "joint_office", "supervision", "admin")
-ROSTERED = ("active", "filed", "closing_requested", "closing_approved", "superior_informed", "notice_posted")
 
 
 def _context(unit_id: int | None = None, values=None, errors=None, message=None) -> dict:
     me = person()
     unit_id = unit_id or as_int(request.args.get("unit_id")) or me["unit_id"]
-    now = api("assessment", "GET", "/api/roster/now", params={"unit_id": unit_id})
-    if now.status_code == 404:
+    r = api("assessment", "GET", "/api/roster/now", params={"unit_id": unit_id})
+    if r.status_code == 404:
         abort(404)
-    mine = unit_id == me["unit_id"] and bool(roles() & set(STAFF))
-    accounts = [a for a in get_json("assessment", "/api/accounts", []) if a["unit_id"] == me["unit_id"]
-                and a["kind"] != "private" and a["status"] in ROSTERED] if mine else []
-    return {"now": now.json() if now.status_code == 200 else None, "unit_id": unit_id, "mine": mine,
+    now = r.json() if r.status_code == 200 else None
+    mine = unit_id == me["unit_id"] and bool(roles() & set(UNIT_STAFF))
+    # a shift can be for any account the service rosters: those it lists as on duty now or not
+    accounts = [{"id": a["account_id"], "name": a["account_name"]} for a in now["accounts"]] if mine and now else []
+    return {"now": now, "unit_id": unit_id, "mine": mine,
             "gaps": get_json("assessment", "/api/roster/gaps", [], unit_id=unit_id),
             "shifts": get_json("assessment", "/api/roster/shifts", [], unit_id=unit_id, days=14),
             "units": get_json("assessment", "/api/units", []), "accounts": accounts,
@@ -33,13 +32,13 @@ def _context(unit_id: int | None = None, values=None, errors=None, message=None)
 
 
 @bp.get("")
-@login_required(*ANYONE)
+@login_required(*PERSON_ROLES)
 def index():
     return render_template("roster/index.html", **_context())
 
 
 @bp.post("")
-@login_required(*STAFF)
+@login_required(*UNIT_STAFF)
 def add():
     form = request.form
     account = form.get("account_id", "")
@@ -57,7 +56,7 @@ def add():
 
 
 @bp.post("/<int:shift_id>/remove")
-@login_required(*STAFF)
+@login_required(*UNIT_STAFF)
 def remove(shift_id: int):
     r = api("assessment", "DELETE", f"/api/roster/shifts/{shift_id}")
     if r.status_code == 404:

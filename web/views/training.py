@@ -7,45 +7,22 @@ import re
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
-from govmb.timefmt import to_beijing, utcnow
+from govmb.auth import PERSON_ROLES
+from govmb.contracts.assessment import TRAINER_KIND_NAMES, TRAINING_KIND_NAMES
+from govmb.timefmt import beijing_today
 from web.client import api, get_json
 from web.session import login_required, roles
-from web.views.forms import as_int, form_again, go
+from web.views.forms import as_int, form_again, given, go, problem_of
 
 bp = Blueprint("training", __name__, url_prefix="/training")
 RECORDERS = ("joint_office",)
-ANYONE = ("operator", "responsible_office", "leader", "principal_leader", "joint_office", "supervision", "admin")
-KIND_NAMES = {"course": "授课培训", "exchange": "经验交流座谈会"}
-TRAINER_KINDS = {"platform_expert": "平台技术专家", "leader": "有关领导", "scholar": "学者", "site_manager": "网站负责人",
-                 "opinion_leader": "意见领袖", "practitioner": "先进单位代表"}
 TRAINER_ROWS = 3
 NAME_SEPARATORS = re.compile(r"[\s、，,;；]+")
 
 
 def _year() -> int:
     year = as_int(request.args.get("year"))
-    return year if year and 2004 <= year <= 2100 else to_beijing(utcnow()).year
-
-
-def field_errors(response) -> tuple[dict, str | None]:
-    """A service's problem details as one message per form field; a nested message (the
-    second attendee's unit) is said with where it is."""
-    try:
-        body = response.json()
-    except ValueError:
-        return {}, "服务返回了无法识别的内容"
-
-    def first(value, where=""):
-        if isinstance(value, list):
-            return where + str(value[0]) if value and not isinstance(value[0], (dict, list)) else first(value[0], where)
-        if isinstance(value, dict):
-            key, inner = next(iter(value.items()))
-            return first(inner, where + (f"第 {int(key) + 1} 项：" if str(key).isdigit() else ""))
-        return where + str(value)
-
-    errors = {k: first(v) for k, v in (body.get("errors") or {}).items()}
-    detail = body.get("detail")
-    return errors, None if errors and detail == "请检查标出的字段" else detail
+    return year if year and 2004 <= year <= 2100 else beijing_today().year
 
 
 def names_of(text: str) -> list[str]:
@@ -56,16 +33,16 @@ def names_of(text: str) -> list[str]:
 def _index_context(values=None, errors=None, message=None) -> dict:
     year = _year()
     recorder = bool(roles() & set(RECORDERS))
-    return {"year": year, "years": list(range(to_beijing(utcnow()).year, 2011, -1)),
+    return {"year": year, "years": list(range(beijing_today().year, 2011, -1)),
             "sessions": get_json("assessment", "/api/training/sessions", [], year=year),
             "record": get_json("assessment", "/api/training/record", [], year=year),
             "units": get_json("assessment", "/api/units", []) if recorder else [], "can_record": recorder,
-            "kinds": KIND_NAMES, "trainer_kinds": TRAINER_KINDS, "trainer_rows": TRAINER_ROWS,
+            "kinds": TRAINING_KIND_NAMES, "trainer_kinds": TRAINER_KIND_NAMES, "trainer_rows": TRAINER_ROWS,
             "values": values or {}, "errors": errors or {}, "message": message}
 
 
 @bp.get("")
-@login_required(*ANYONE)
+@login_required(*PERSON_ROLES)
 def index():
     return render_template("training/index.html", **_index_context())
 
@@ -85,10 +62,10 @@ def record():
             "hours": form.get("hours", "").strip() or None, "place": form.get("place", "").strip(), "trainers": trainers,
             "invited_unit_ids": [as_int(v) or 0 for v in form.getlist("invited_unit_ids")],
             "attendees": [{"person_name": n, "unit_id": attendee_unit} for n in names_of(form.get("attendee_names", ""))]}
-    r = api("assessment", "POST", "/api/training/sessions", json={k: v for k, v in body.items() if v not in ("", None)})
+    r = api("assessment", "POST", "/api/training/sessions", json=given(body))
     if r.status_code == 201:
         return go(url_for("training.session", session_id=r.json()["id"]))
-    errors, message = field_errors(r)
+    errors, message = problem_of(r)
     values = {**{k: form.get(k, "") for k in form}, "invited_unit_ids": body["invited_unit_ids"]}
     return form_again("training/index.html", r.status_code, **_index_context(values, errors, message))
 
@@ -103,7 +80,7 @@ def _session_context(session_id: int, errors=None, message=None, values=None) ->
 
 
 @bp.get("/<int:session_id>")
-@login_required(*ANYONE)
+@login_required(*PERSON_ROLES)
 def session(session_id: int):
     return render_template("training/session.html", **_session_context(session_id))
 
@@ -122,7 +99,7 @@ def add_attendees(session_id: int):
         abort(404)
     if r.status_code == 200:
         return go(url_for("training.session", session_id=session_id))
-    errors, message = field_errors(r)
+    errors, message = problem_of(r)
     return form_again("training/session.html", r.status_code,
                       **_session_context(session_id, errors, message, dict(request.form)))
 
@@ -132,13 +109,13 @@ def add_attendees(session_id: int):
 def remove_attendee(session_id: int, attendee_id: int):
     r = api("assessment", "DELETE", f"/api/training/sessions/{session_id}/attendees/{attendee_id}")
     if r.status_code not in (204, 404):
-        errors, message = field_errors(r)
+        errors, message = problem_of(r)
         return form_again("training/session.html", r.status_code, **_session_context(session_id, errors, message))
     return go(url_for("training.session", session_id=session_id))
 
 
 @bp.get("/export")
-@login_required(*ANYONE)
+@login_required(*PERSON_ROLES)
 def export():
     """The register as the service writes it (formulas neutralised there), passed through."""
     fmt = "xlsx" if request.args.get("format") == "xlsx" else "csv"
