@@ -55,6 +55,12 @@ def beijing_today() -> dt.date:
     return to_beijing(utcnow()).date()
 
 
+def last_month(today: dt.date | None = None) -> str:
+    """The Beijing month before today's, as YYYY-MM."""
+    first = (today or beijing_today()).replace(day=1) - dt.timedelta(days=1)
+    return f"{first.year:04d}-{first.month:02d}"
+
+
 class BeijingDateTime(fields.DateTime):
     """ISO 8601 with +08:00 on the way out."""
 

@@ -13,7 +13,7 @@ import peewee
 
 from govmb.contracts.inquiry import CATEGORY_NAMES, KIND_NAMES, SENTIMENTS
 from govmb.contracts.publishing import ACTION_NAMES, INFO_TYPE_NAMES
-from govmb.timefmt import to_beijing, utcnow
+from govmb.timefmt import beijing_today, last_month, to_beijing
 from services.assessment.annual import assessed_accounts
 from services.assessment.documents import Document
 from services.assessment.figures import Period, Window, default_asof
@@ -21,11 +21,6 @@ from services.assessment.models import Archive, MessageFact, NoticeFact, PostFac
 
 SENTIMENT_NAMES = {"positive": "正面", "neutral": "中性", "negative": "负面"}
 GENESIS = "0" * 64
-
-
-def last_month(now: dt.datetime | None = None) -> str:
-    today = to_beijing(now or utcnow()).date()
-    return (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
 
 
 def _when(iso: str | None) -> str:
@@ -123,7 +118,7 @@ def build(unit_id: int, month: str) -> Archive | None:
 
 def build_month(month: str) -> int:
     """File the month's archive of every unit with an account open in that month."""
-    if month >= to_beijing(utcnow()).strftime("%Y-%m"):
+    if month >= beijing_today().strftime("%Y-%m"):
         raise ValueError("只能归档已经结束的月份")
     units = sorted({a.unit_id for a in assessed_accounts(Period.parse(month))})
     return sum(build(u, month) is not None for u in units)

@@ -22,12 +22,6 @@ def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
     return tuple(t.astimezone(dt.timezone.utc).replace(tzinfo=None) for t in (start, end))
 
 
-def last_month(today: dt.date | None = None) -> str:
-    today = today or dt.datetime.now(BEIJING).date()
-    first = today.replace(day=1) - dt.timedelta(days=1)
-    return f"{first.year:04d}-{first.month:02d}"
-
-
 def figures(month: str, accounts: list | None = None) -> list[dict]:
     """Counted from the release records: one post per released draft, whatever its platforms."""
     start, end = month_bounds(month)

@@ -12,6 +12,7 @@ import os
 from govmb.config import Settings
 from govmb.db import migrate
 from govmb.service import ensure_database
+from govmb.timefmt import last_month
 from services.publishing import figures
 from services.publishing.app import SPEC
 
@@ -19,7 +20,7 @@ from services.publishing.app import SPEC
 def report_recent() -> int:
     """This month's figures as they stand (for early warnings) and last month's, final."""
     this_month = dt.datetime.now(figures.BEIJING).strftime("%Y-%m")
-    return figures.report(figures.last_month()) + figures.report(this_month)
+    return figures.report(last_month()) + figures.report(this_month)
 
 
 # (name, seconds between runs, job): run by the publishing worker
@@ -36,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     ensure_database(SPEC, settings)
     migrate(SPEC.db, SPEC.migrations, "publishing")
     with SPEC.db.connection_context():
-        month = args.month or figures.last_month()
+        month = args.month or last_month()
         print(f"{month}: {figures.report(month)} accounts reported")
     return 0
 

@@ -10,7 +10,7 @@ from collections import Counter
 from flask import Blueprint, Response, abort, render_template, request
 
 from govmb.contracts.inquiry import KIND_NAMES
-from govmb.timefmt import to_beijing, utcnow
+from govmb.timefmt import beijing_today
 from web.client import api, get_json
 from web.session import login_required, roles, sees_all
 from web.views.forms import as_int, form_again, is_htmx, problem_of
@@ -25,10 +25,6 @@ RECORD_TITLES = {"reply_timeliness": "回复及时率", "resolution": "问题解
                  "returns": "转办退回", "unanswered": "超过3个月未回复的留言"}
 
 
-def _today() -> dt.date:
-    return to_beijing(utcnow()).date()
-
-
 def _quarter_of(day: dt.date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
@@ -41,7 +37,7 @@ def _previous_quarter(day: dt.date) -> str:
 @bp.get("")
 @login_required()
 def index():
-    today = _today()
+    today = beijing_today()
     year = request.args.get("year") or str(today.year)
     result = get_json("assessment", f"/api/assessment/{year}")
     if result is None:
@@ -89,7 +85,7 @@ def records():
 def duty():
     accounts = get_json("assessment", "/api/accounts", [])
     accounts = [a for a in accounts if a["status"] == "active"]
-    today = _today()
+    today = beijing_today()
     chosen = as_int(request.args.get("account_id")) or (accounts[0]["id"] if accounts else None)
     start = request.args.get("from") or (today - dt.timedelta(days=13)).isoformat()
     end = request.args.get("to") or today.isoformat()
@@ -157,7 +153,7 @@ def _download(r) -> Response:
 @bp.get("/reports")
 @login_required()
 def reports(errors=None, report_result=None, status=200):
-    quarter = request.args.get("quarter") or _previous_quarter(_today())
+    quarter = request.args.get("quarter") or _previous_quarter(beijing_today())
     r = api("assessment", "GET", f"/api/reports/{quarter}")
     report = r.json() if r.status_code == 200 else None
     return render_template("assessment/reports.html", quarter=quarter, report=report, office=bool(roles() & OFFICE),
