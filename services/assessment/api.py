@@ -17,7 +17,7 @@ from services.assessment import rules as rules_
 from services.assessment.duty import duty_log
 from services.assessment.early_warning import early_warnings
 from services.assessment.figures import Period, beijing_midnight, default_asof
-from services.assessment.models import Account, Archive, DutyShift, Inspection, Unit
+from services.assessment.models import Account, Archive, DutyShift, Inspection, Unit, audit
 from services.assessment.schemas import (
     ArchiveQuerySchema,
     ArchiveSchema,
@@ -475,4 +475,4 @@ def import_followers(files):
 
 
 BLUEPRINTS = [units_blueprint(Unit), accounts_blueprint(Account), assessment, archives, quarterly,
-              inspections_bp, training_bp, roster_bp, followers_bp]
+              inspections_bp, training_bp, roster_bp, followers_bp, audit.blueprint()]

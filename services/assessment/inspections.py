@@ -13,7 +13,7 @@ from werkzeug.exceptions import Forbidden
 from govmb.auth import UNIT_STAFF, Identity
 from govmb.errors import Conflict
 from govmb.timefmt import beijing_today, utcnow
-from services.assessment.models import Inspection, InspectionStep, Unit, db
+from services.assessment.models import Inspection, InspectionStep, Unit, audit, db
 
 INSPECTORS = ("supervision", "joint_office")
 STATUS_NAMES = {"open": "待整改", "reported": "已报告整改，待验收", "accepted": "整改通过", "rejected": "整改未通过，待重新整改"}
@@ -81,6 +81,9 @@ def review(inspection: Inspection, accept: bool, comment: str, who: Identity) ->
         if not claimed:
             raise Conflict("只有已报告整改、待验收的检查可以验收")
         _step(inspection, "accept" if accept else "reject", who, comment.strip())
+        audit.record(who, "inspection.accept" if accept else "inspection.reject", "inspection", inspection.id,
+                     inspection.unit_path, f"整改期限 {inspection.fix_by}" + (f"；意见：{comment.strip()}" if comment.strip() else ""),
+                     inspection.found[:40])
     return Inspection.get_by_id(inspection.id)
 
 

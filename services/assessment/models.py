@@ -2,6 +2,7 @@
 import peewee
 
 from govmb.account_copy import make_account_model
+from govmb.audit import AuditTrail
 from govmb.bus.store import BusStore
 from govmb.timefmt import utcnow
 from govmb.unit_copy import make_unit_model
@@ -10,6 +11,7 @@ db = peewee.DatabaseProxy()
 bus = BusStore(db, "assessment")
 Unit = make_unit_model(db)  # its own copy of the registry's unit tree
 Account = make_account_model(db)  # its own copy of the registry's accounts
+audit = AuditTrail(db, Unit)  # who approved, transferred or deleted what (docs/audit.md)
 
 
 class PostFact(peewee.Model):

@@ -13,7 +13,7 @@ from werkzeug.exceptions import Forbidden
 from govmb.auth import UNIT_STAFF, Identity
 from govmb.db import transaction_lock
 from govmb.timefmt import stored, to_beijing, utcnow
-from services.assessment.models import Account, DutyShift, Unit, db
+from services.assessment.models import Account, DutyShift, Unit, audit, db
 
 MAX_SHIFT = dt.timedelta(days=7)
 IN_OPERATION = ("active", "closing_requested", "closing_approved", "superior_informed", "notice_posted")
@@ -68,7 +68,11 @@ def add(data: dict, who: Identity) -> DutyShift:
 def remove(shift: DutyShift, who: Identity) -> None:
     if shift.unit_id != who.unit_id or not who.has(*UNIT_STAFF):
         raise Forbidden("值班表由本单位工作人员编排")
-    DutyShift.delete().where(DutyShift.id == shift.id).execute()
+    with db.atomic():
+        if DutyShift.delete().where(DutyShift.id == shift.id).execute():  # not if a second request removed it first
+            audit.record(who, "duty_shift.delete", "duty_shift", shift.id, shift.unit_path,
+                         f"{_bj(shift.starts_at)} 至 {_bj(shift.ends_at)}"
+                         + (f"；账号 {shift.account_id}" if shift.account_id else "；全单位"), shift.person_name)
 
 
 def unit_in_sight(unit_id: int | None, who: Identity) -> Unit:

@@ -23,6 +23,7 @@ from services.assessment.models import (
     TrainingSession,
     TrainingTrainer,
     Unit,
+    audit,
     db,
 )
 
@@ -99,10 +100,13 @@ def add_attendees(session: TrainingSession, attendees: list[dict], who: Identity
 def remove_attendee(session: TrainingSession, attendee_id: int, who: Identity) -> None:
     if not who.has(*RECORDERS):
         raise Forbidden("参训人员由联席会议办公室登记")
-    removed = (TrainingAttendee.delete()
-               .where(TrainingAttendee.id == attendee_id, TrainingAttendee.session == session).execute())
-    if not removed:
-        abort(404, message=f"本次培训没有参训记录 {attendee_id}")
+    with db.atomic():
+        attendee = TrainingAttendee.get_or_none(TrainingAttendee.id == attendee_id, TrainingAttendee.session == session)
+        removed = attendee and TrainingAttendee.delete().where(TrainingAttendee.id == attendee_id).execute()
+        if not removed:
+            abort(404, message=f"本次培训没有参训记录 {attendee_id}")
+        audit.record(who, "training_attendee.delete", "training_attendee", attendee_id, attendee.unit_path,
+                     f"培训：{session.held_on} {session.title}（登记人 {attendee.recorded_by}）", attendee.person_name)
 
 
 def _year(year: int):

@@ -9,7 +9,7 @@ from govmb.timefmt import utcnow
 from govmb.unit_copy import units_blueprint
 from services.inquiry import handling, imports, results, topics, transfers
 from services.inquiry import notices as notices_logic
-from services.inquiry.models import Account, Message, ProblemNotice, Transfer, Unit
+from services.inquiry.models import Account, Message, ProblemNotice, Transfer, Unit, audit
 from services.inquiry.schemas import (
     ActionSchema,
     CalendarYearSchema,
@@ -301,4 +301,4 @@ def notice_counts():
 
 
 BLUEPRINTS = [units_blueprint(Unit), accounts_blueprint(Account), messages, intake, notices, years, transfers_bp,
-              problem_notices]
+              problem_notices, audit.blueprint()]

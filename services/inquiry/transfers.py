@@ -13,7 +13,7 @@ from govmb.db import is_postgres
 from govmb.errors import Conflict
 from govmb.timefmt import iso_utc, utcnow
 from services.inquiry.handling import publish
-from services.inquiry.models import Message, Transfer, Unit, bus, db
+from services.inquiry.models import Message, Transfer, Unit, audit, bus, db
 
 ROUTERS = ("joint_office", "leader", "principal_leader", "responsible_office")
 
@@ -28,8 +28,9 @@ def _event(t: Transfer) -> None:
     bus.emit("inquiry.transfer.changed", transfer_event(t))
 
 
-def send(message: Message, to_unit_id: int, note: str, who: Identity) -> Transfer:
-    """The office, or a superior of the unit now handling it, sends the message on."""
+def send(message: Message, to_unit_id: int, note: str, who: Identity, audited: bool = True) -> Transfer:
+    """The office, or a superior of the unit now handling it, sends the message on (`audited`
+    False: the caller writes the audit row of its own decision instead)."""
     if not who.has(*ROUTERS) or not who.may_see(message.unit_path):
         raise Forbidden("转办须由联席会议办公室或上级单位办理")
     target = _target(to_unit_id, who)
@@ -50,6 +51,9 @@ def send(message: Message, to_unit_id: int, note: str, who: Identity) -> Transfe
         message.save(only=[Message.unit_id, Message.unit_path, Message.revision])
         publish(message, "transferred")
         _event(t)
+        if audited:
+            audit.record(who, "transfer.send", "transfer", t.id, target.path,
+                         _route(t.previous_unit_id, target.id, note), f"留言 {message.id}")
     return t
 
 
@@ -82,6 +86,9 @@ def answer(transfer: Transfer, accept: bool, reason: str, who: Identity) -> Tran
             message.save(only=[Message.unit_id, Message.unit_path, Message.revision])
             publish(message, "transfer_returned")
         _event(t)
+        audit.record(who, "transfer.accept" if accept else "transfer.return", "transfer", t.id, t.to_unit_path,
+                     _route(t.previous_unit_id, t.to_unit_id, f"退回理由：{t.reason}" if not accept else ""),
+                     f"留言 {t.message_id}")
     return t
 
 
@@ -98,8 +105,23 @@ def reassign(transfer: Transfer, to_unit_id: int, note: str, who: Identity) -> T
         _event(Transfer.get_by_id(transfer.id))
         message = Message.get_by_id(transfer.message_id)
         if message.unit_id == to_unit_id:  # the office decides it stays where it is
+            audit.record(who, "transfer.reassign", "transfer", transfer.id, message.unit_path,
+                         f"仍交{_name(to_unit_id)}办理" + (f"；{note}" if note else ""), f"留言 {message.id}")
             return Transfer.get_by_id(transfer.id)
-        return send(message, to_unit_id, note, who)
+        sent = send(message, to_unit_id, note, who, audited=False)
+        audit.record(who, "transfer.reassign", "transfer", transfer.id, sent.to_unit_path,
+                     f"改派（新转办 {sent.id}）：" + _route(sent.previous_unit_id, to_unit_id, note), f"留言 {message.id}")
+        return sent
+
+
+def _name(unit_id: int) -> str:
+    unit = Unit.get_or_none(Unit.id == unit_id)
+    return unit.name if unit else f"单位 {unit_id}"
+
+
+def _route(from_unit_id: int, to_unit_id: int, note: str) -> str:
+    """What an audit row says of a transfer: from which unit to which, and the note or reason."""
+    return f"{_name(from_unit_id)} → {_name(to_unit_id)}" + (f"；{note}" if note else "")
 
 
 def returns_by_unit(path: str | None = None) -> list[dict]:

@@ -9,7 +9,7 @@ from govmb.unit_copy import units_blueprint
 from services.publishing import directives, lexicon, review
 from services.publishing import figures as monthly
 from services.publishing.checks import check as run_check
-from services.publishing.models import Account, Directive, DirectiveTarget, Draft, LexiconEntry, Unit
+from services.publishing.models import Account, Directive, DirectiveTarget, Draft, LexiconEntry, Unit, audit
 from services.publishing.schemas import (
     ActionSchema,
     CalendarQuerySchema,
@@ -124,14 +124,14 @@ def list_lexicon():
 @lexicon_bp.response(200)
 def add_lexicon(data):
     """新增或修改词语（联席会议办公室）"""
-    return {"written": lexicon.add(data["entries"]), "version": lexicon.version()}
+    return {"written": lexicon.add(data["entries"], current_identity()), "version": lexicon.version()}
 
 
 @lexicon_bp.route("/<int:entry_id>", methods=["DELETE"])
 @requires("joint_office", "admin")
 @lexicon_bp.response(204)
 def remove_lexicon(entry_id):
-    if not lexicon.remove(entry_id):
+    if not lexicon.remove(entry_id, current_identity()):
         abort(404, message=f"词语 {entry_id} 不存在")
 
 
@@ -217,4 +217,4 @@ def month_calendar(args):
     return rows
 
 
-BLUEPRINTS += [directives_bp, calendar_bp]
+BLUEPRINTS += [directives_bp, calendar_bp, audit.blueprint()]

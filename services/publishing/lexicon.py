@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import threading
 
+from govmb.auth import Identity
 from services.publishing.checks import Lexicon
-from services.publishing.models import LexiconEntry, LexiconVersion, db
+from services.publishing.models import LexiconEntry, LexiconVersion, audit, db
 
 _lock = threading.Lock()
+_KINDS = {"sensitive": "敏感", "classified": "涉密", "block": "禁止", "warn": "提示"}
 _cached: tuple[int, Lexicon] | None = None
 
 
@@ -32,7 +34,7 @@ def _bump() -> None:
      .execute())
 
 
-def add(entries: list[dict]) -> int:
+def add(entries: list[dict], who: Identity | None = None) -> int:
     """Add or update words; the number written."""
     with db.atomic():
         for e in entries:
@@ -43,11 +45,22 @@ def add(entries: list[dict]) -> int:
                                   LexiconEntry.note: e.get("note", "")})
              .execute())
         _bump()
+        audit.record(who, "lexicon.write", "lexicon", version(), "/", f"{len(entries)} 个：" + "、".join(
+            f"{e['word'].strip()}（{_kind(e['category'], e['severity'])}）" for e in entries), "词库")
     return len(entries)
 
 
-def remove(entry_id: int) -> bool:
+def _kind(category: str, severity: str) -> str:
+    return f"{_KINDS[category]}、{_KINDS['block' if category == 'classified' else severity]}"
+
+
+def remove(entry_id: int, who: Identity | None = None) -> bool:
     with db.atomic():
-        gone = LexiconEntry.delete().where(LexiconEntry.id == entry_id).execute()
+        entry = LexiconEntry.get_or_none(LexiconEntry.id == entry_id)
+        if entry is None:
+            return False
+        LexiconEntry.delete().where(LexiconEntry.id == entry_id).execute()
         _bump()
-    return bool(gone)
+        audit.record(who, "lexicon.delete", "lexicon_entry", entry_id, "/",
+                     _kind(entry.category, entry.severity) + (f"；{entry.note}" if entry.note else ""), entry.word)
+    return True

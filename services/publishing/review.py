@@ -11,6 +11,7 @@ import logging
 from flask_smorest import abort
 from werkzeug.exceptions import Forbidden
 
+from govmb.audit import DRAFT_AUDITED
 from govmb.auth import Identity
 from govmb.contracts.publishing import ACTION_NAMES, STATUS_NAMES
 from govmb.db import is_postgres
@@ -18,7 +19,7 @@ from govmb.errors import Conflict
 from govmb.timefmt import iso_utc, stored, to_beijing
 from services.publishing import checks, lexicon, responses
 from services.publishing.adapters import adapter_for
-from services.publishing.models import Account, Draft, Finding, Publication, ReviewStep, bus, db, now
+from services.publishing.models import Account, Draft, Finding, Publication, ReviewStep, audit, bus, db, now
 
 log = logging.getLogger(__name__)
 STAFF = ("operator", "responsible_office", "leader", "principal_leader")
@@ -173,13 +174,25 @@ def transition(draft: Draft, action: str, who: Identity, data: dict) -> Draft:
         draft.revision += 1
         draft.save()
         _record(draft, action, from_status, who, comment, **extra)
+        if action in DRAFT_AUDITED:
+            _audit(draft, f"draft.{action}", who, from_status, comment, extra)
         if released:
             bus.emit("publishing.post.released", released_event(draft))
+            _audit(draft, "draft.release", who, from_status, "、".join(p.platform for p in draft.publications), extra)
         if draft.answers_message_id:  # the result of a citizen's message: inquiry shows where it stands
             responses.report(draft)
     if action in ("approve", "fast_track"):
         draft = _publish_automatically(draft, who)  # after the commit: a post outside is never rolled back
     return draft
+
+
+def _audit(draft: Draft, action: str, who: Identity, from_status: str, note: str, extra: dict) -> None:
+    """The audit row of an approval, a return, a release or a withdrawal (docs/audit.md)."""
+    parts = [f"{STATUS_NAMES[from_status]} → {STATUS_NAMES[draft.status]}", note]
+    if extra:  # the fast track: who approved, how and when
+        parts.append(f"{extra['approver']}经{'电话' if extra['channel'] == 'phone' else '短信'}同意于"
+                     f"{to_beijing(extra['approved_at']):%Y-%m-%d %H:%M}")
+    audit.record(who, action, "draft", draft.id, draft.unit_path, "；".join(p for p in parts if p), draft.text[:40])
 
 
 class _Blocked(Exception):

@@ -28,10 +28,12 @@ from services.registry.models import (
     SecurityRecord,
     TeamMember,
     Unit,
+    audit,
     bus,
     db,
     now,
 )
+from services.registry.people import identity_of
 from services.registry.platforms import platforms
 
 STAFF = ("operator", "responsible_office", "leader", "principal_leader")
@@ -84,6 +86,10 @@ def _record(account: Account, action: str, from_status: str | None, actor: Perso
     AccountStep.create(account=account, action=action, from_status=from_status, to_status=account.status,
                        actor=actor, actor_name=actor.name, actor_unit=actor.unit.name, comment=comment,
                        detail=detail)
+    before, after = STATUS_NAMES.get(from_status, "新建"), STATUS_NAMES[account.status]
+    change = f"{before} → {after}" if before != after else f"状态：{after}"
+    audit.record(identity_of(actor), f"account.{action}", "account", account.id, account.unit.path,
+                 "；".join(x for x in (change, comment and f"意见：{comment}", detail) if x), account.name)
 
 
 # ----------------------------------------------------------------------------- apply

@@ -12,7 +12,7 @@ from services.registry import accounts as life
 from services.registry import clients as client_systems
 from services.registry import people, service
 from services.registry.hall import hall as hall_groups
-from services.registry.models import Account, ClientSystem, Person, Unit
+from services.registry.models import Account, ClientSystem, Person, Unit, audit
 from services.registry.platforms import platforms
 from services.registry.schemas import (
     AccountDetailSchema,
@@ -96,7 +96,7 @@ def list_units(args):
 @units.response(201, UnitSchema)
 def create_unit(data):
     """新建单位（系统管理员、联席会议办公室）"""
-    return service.create_unit(data["name"], data["kind"], data["parent_id"])
+    return service.create_unit(data["name"], data["kind"], data["parent_id"], current_identity())
 
 
 @units.route("/<int:unit_id>")
@@ -113,7 +113,8 @@ def get_unit(unit_id):
 def update_unit(data, unit_id):
     """改名或调整上级单位；调整时其全部下级单位一并更新"""
     unit = _visible_unit(unit_id)
-    return service.update_unit(unit, data.get("name"), data.get("parent_id"), move="parent_id" in data)
+    return service.update_unit(unit, data.get("name"), data.get("parent_id"), move="parent_id" in data,
+                               who=current_identity())
 
 
 # ---------------------------------------------------------------------------- sign-in
@@ -186,7 +187,7 @@ def create_person(data):
     """新增人员（系统管理员、联席会议办公室）"""
     unit = _visible_unit(data["unit_id"])
     return people.create_person(unit, data["name"], data["username"], data["password"], data["roles"],
-                                data["rank"], data["title"])
+                                data["rank"], data["title"], current_identity())
 
 
 # --------------------------------------------------------------------------- accounts
@@ -324,4 +325,4 @@ def hall(args):
     return hall_groups(args["group"])
 
 
-BLUEPRINTS = [units, auth, people_bp, accounts, public, clients_bp]
+BLUEPRINTS = [units, auth, people_bp, accounts, public, clients_bp, audit.blueprint()]

@@ -14,7 +14,7 @@ from flask_smorest import abort
 
 from govmb.auth import Identity, issue_token
 from govmb.errors import Conflict
-from services.registry.models import ClientSystem, Unit, db, now
+from services.registry.models import ClientSystem, Unit, audit, db, now
 from services.registry.people import hash_password, rehash_if_needed, verify_secret
 
 ROLES = frozenset({"intake"})  # what a client system may do: post citizens' messages
@@ -30,8 +30,11 @@ def register(unit: Unit, name: str, who: Identity) -> tuple[ClientSystem, str]:
     if not name:
         abort(422, errors={"name": ["请填写系统名称，例如“12345 热线”"]})
     secret = secrets.token_urlsafe(32)
-    client = ClientSystem.create(client_id=f"cs-{secrets.token_hex(8)}", name=name, unit=unit,
-                                 secret_hash=hash_password(secret), created_by=who.name)
+    with db.atomic():
+        client = ClientSystem.create(client_id=f"cs-{secrets.token_hex(8)}", name=name, unit=unit,
+                                     secret_hash=hash_password(secret), created_by=who.name)
+        audit.record(who, "client.register", "client_system", client.id, unit.path,  # never the secret
+                     f"客户端标识：{client.client_id}；范围：{unit.name}及其下级单位", name)
     return client, secret
 
 
@@ -41,6 +44,8 @@ def revoke(client: ClientSystem, who: Identity) -> ClientSystem:
                    .where(ClientSystem.id == client.id, ClientSystem.revoked_at.is_null()).execute())
         if not claimed:
             raise Conflict("该客户端系统已撤销")
+        audit.record(who, "client.revoke", "client_system", client.id, client.unit.path,
+                     f"客户端标识：{client.client_id}", client.name)
     return ClientSystem.get_by_id(client.id)
 
 

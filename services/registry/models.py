@@ -1,6 +1,7 @@
 """The registry's own tables."""
 import peewee
 
+from govmb.audit import AuditTrail
 from govmb.bus.store import BusStore
 from govmb.timefmt import utcnow
 
@@ -140,3 +141,6 @@ class ClientSystem(BaseModel):
     revoked_by = peewee.CharField(max_length=50, default="")
     revoked_at = peewee.DateTimeField(null=True)
     last_token_at = peewee.DateTimeField(null=True)
+
+
+audit = AuditTrail(db, Unit)  # who approved, filed or changed what (docs/audit.md)

@@ -9,7 +9,7 @@ from flask_smorest import abort
 
 from govmb.auth import PERSON_ROLES, Identity, issue_token
 from services.registry.checks import RANKS
-from services.registry.models import Person, Unit
+from services.registry.models import Person, Unit, audit, db
 
 DEMO_PASSWORD = "demo2026"  # the embedded demo's; production mode refuses it at sign-in
 _hasher = PasswordHasher()
@@ -35,7 +35,7 @@ def rehash_if_needed(stored_hash: str, secret: str) -> str | None:
 
 
 def create_person(unit: Unit, name: str, username: str, password: str, roles: list[str],
-                  rank: str = "staff", title: str = "") -> Person:
+                  rank: str = "staff", title: str = "", who: Identity | None = None) -> Person:
     errors = {}
     if Person.select().where(Person.username == username).exists():
         errors["username"] = [f"用户名“{username}”已被使用"]
@@ -48,8 +48,12 @@ def create_person(unit: Unit, name: str, username: str, password: str, roles: li
         errors["password"] = ["密码至少 8 位"]
     if errors:
         abort(422, errors=errors)
-    return Person.create(unit=unit, name=name, username=username, password_hash=hash_password(password),
-                         roles=",".join(sorted(set(roles))), rank=rank, title=title)
+    with db.atomic():
+        person = Person.create(unit=unit, name=name, username=username, password_hash=hash_password(password),
+                               roles=",".join(sorted(set(roles))), rank=rank, title=title)
+        audit.record(who, "person.create", "person", person.id, unit.path,  # never the password
+                     f"用户名：{username}；单位：{unit.name}；角色：{person.roles}；级别：{rank}", name)
+    return person
 
 
 def authenticate(username: str, password: str) -> Person | None:

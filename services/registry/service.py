@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from flask_smorest import abort
 
+from govmb.auth import Identity
 from govmb.contracts.registry import UNIT_KINDS
 from govmb.db import is_postgres
 from services.registry.accounts import publish
-from services.registry.models import Account, Unit, bus, db, now
+from services.registry.models import Account, Unit, audit, bus, db, now
 
 
 def _lock_tree() -> None:
@@ -40,7 +41,7 @@ def _name_taken(name: str, parent: Unit | None, except_id: int | None = None) ->
     return query.exists()
 
 
-def create_unit(name: str, kind: str, parent_id: int | None) -> Unit:
+def create_unit(name: str, kind: str, parent_id: int | None, who: Identity | None = None) -> Unit:
     name = name.strip()
     if not name:
         _invalid("name", "单位名称不能为空")
@@ -55,11 +56,13 @@ def create_unit(name: str, kind: str, parent_id: int | None) -> Unit:
         unit.path = f"{parent.path if parent else '/'}{unit.id}/"
         unit.save()
         bus.emit("registry.unit.changed", unit.snapshot())
+        audit.record(who, "unit.create", "unit", unit.id, unit.path,
+                     f"上级单位：{parent.name if parent else '无'}", unit.name)
     return unit
 
 
 def update_unit(unit: Unit, name: str | None = None, parent_id: int | None = None,
-                move: bool = False) -> Unit:
+                move: bool = False, who: Identity | None = None) -> Unit:
     """Rename and/or move a unit; a move re-paths its whole subtree, one event per unit."""
     with db.atomic():
         _lock_tree()
@@ -72,13 +75,15 @@ def update_unit(unit: Unit, name: str | None = None, parent_id: int | None = Non
             _invalid("name", "单位名称不能为空")
         if _name_taken(new_name, new_parent, except_id=unit.id):
             _invalid("name", f"同一上级单位下已有名为“{new_name}”的单位")
-        old_path = unit.path
+        old_path, old_name, old_parent = unit.path, unit.name, unit.parent
         new_path = f"{new_parent.path if new_parent else '/'}{unit.id}/"
         unit.name, unit.parent, unit.path = new_name, new_parent, new_path
         unit.revision += 1
         unit.updated_at = now()
         unit.save()
         bus.emit("registry.unit.changed", unit.snapshot())
+        audit.record(who, "unit.update", "unit", unit.id, new_path, _changes(old_name, new_name, old_parent, new_parent),
+                     new_name)
         if new_path != old_path:
             descendants = (Unit.select().where(Unit.path.startswith(old_path), Unit.id != unit.id)
                            .order_by(Unit.path))
@@ -90,6 +95,13 @@ def update_unit(unit: Unit, name: str | None = None, parent_id: int | None = Non
                 bus.emit("registry.unit.changed", child.snapshot())
             _republish_accounts(new_path)
     return unit
+
+
+def _changes(old_name: str, new_name: str, old_parent: Unit | None, new_parent: Unit | None) -> str:
+    changes = [f"名称：{old_name} → {new_name}"] if old_name != new_name else []
+    if (old_parent and old_parent.id) != (new_parent and new_parent.id):
+        changes.append(f"上级单位：{old_parent.name if old_parent else '无'} → {new_parent.name if new_parent else '无'}")
+    return "；".join(changes) or "未改变"
 
 
 def _republish_accounts(path: str) -> None:

@@ -1,0 +1,237 @@
+"""The audit trail: who approved, filed, transferred or deleted what, and when.
+
+Each service keeps its own trail in its own database (table `audit_entry`). The operation
+that makes a change calls `AuditTrail.record` inside the change's transaction, so a change
+and its row commit together or not at all; `record` refuses to run outside a transaction.
+Nobody edits the trail: no API writes to it, and the database itself refuses UPDATE and
+DELETE on it (a trigger on SQLite and on PostgreSQL, which also refuses TRUNCATE).
+
+The joint-meeting office, supervision and the administrator read it through each service's
+`GET /api/audit`, and on the web app's 审计日志 page. Times are stored in UTC and shown in
+Beijing time. A row never holds a password or a secret: the callers write what was decided
+(the state before and after, the reason of a return), never credentials.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import peewee
+from flask_smorest import Blueprint, abort
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from govmb.auth import Identity, in_sight, requires
+from govmb.context import get_correlation_id
+from govmb.contracts.publishing import ACTION_NAMES as DRAFT_STEPS
+from govmb.contracts.registry import ACTION_NAMES as ACCOUNT_STEPS
+from govmb.db import is_postgres
+from govmb.timefmt import BEIJING, BeijingDateTime, stored, utcnow
+
+READERS = ("joint_office", "supervision", "admin")
+TABLE = "audit_entry"
+DETAIL_LIMIT = 500
+# The actor of a change no person asked for (the demo city's loader, a test's fixture).
+SYSTEM = Identity(0, "系统", 0, "/", frozenset())
+
+# Every action the trail records, by family, with the label the page shows.
+DRAFT_AUDITED = ("check", "approve", "return", "fast_track", "withdraw")
+ACTIONS: dict[str, str] = {
+    **{f"account.{a}": f"账号：{name}" for a, name in ACCOUNT_STEPS.items()},
+    "unit.create": "新建单位", "unit.update": "修改单位（改名或调整上级）",
+    "person.create": "新增人员",
+    "client.register": "登记客户端系统", "client.revoke": "撤销客户端系统",
+    **{f"draft.{a}": f"稿件：{DRAFT_STEPS[a]}" for a in DRAFT_AUDITED},
+    "draft.release": "稿件：全部平台发布完成",
+    "lexicon.write": "词库：新增或修改词语", "lexicon.delete": "词库：删除词语",
+    "transfer.send": "转办：发出", "transfer.accept": "转办：承办单位接收", "transfer.return": "转办：承办单位退回",
+    "transfer.reassign": "转办：对退回作出决定（改派或仍交原单位）",
+    "inspection.accept": "督查：整改验收通过", "inspection.reject": "督查：整改验收不通过",
+    "duty_shift.delete": "值班表：删除班次", "training_attendee.delete": "培训：删除参训记录",
+}
+SUBJECT_TYPES = {"account": "账号", "unit": "单位", "person": "人员", "client_system": "客户端系统", "draft": "稿件",
+                 "lexicon": "词库", "lexicon_entry": "词库词语", "transfer": "转办", "inspection": "督查检查",
+                 "duty_shift": "值班班次", "training_attendee": "参训记录"}
+# Which service records which families (the page reads each service's trail on its own).
+FAMILIES = {"registry": ("account", "unit", "person", "client"), "publishing": ("draft", "lexicon"),
+            "inquiry": ("transfer",), "assessment": ("inspection", "duty_shift", "training_attendee")}
+
+
+def actions_of(service: str) -> dict[str, str]:
+    """The actions a service's trail holds, with their labels."""
+    return {a: label for a, label in ACTIONS.items() if a.split(".")[0] in FAMILIES[service]}
+
+
+def make_audit_model(db: peewee.DatabaseProxy) -> type[peewee.Model]:
+    class AuditEntry(peewee.Model):
+        at = peewee.DateTimeField(default=utcnow, index=True)  # naive UTC
+        actor_id = peewee.IntegerField(index=True)  # the person (0: a system)
+        actor_name = peewee.CharField(max_length=100)
+        actor_unit_id = peewee.IntegerField()
+        actor_unit_name = peewee.CharField(max_length=100, default="")
+        actor_roles = peewee.CharField(max_length=200, default="")  # comma-separated, as the token carried them
+        actor_client = peewee.CharField(max_length=50, default="")  # a system's token: "system:<id>"
+        action = peewee.CharField(max_length=40, index=True)
+        subject_type = peewee.CharField(max_length=30)
+        subject_id = peewee.CharField(max_length=40)
+        subject_name = peewee.CharField(max_length=200, default="")
+        unit_path = peewee.CharField(max_length=255, index=True)  # the subject's unit: who may see the row
+        unit_name = peewee.CharField(max_length=100, default="")
+        detail = peewee.TextField(default="")
+        correlation_id = peewee.CharField(max_length=64, default="")  # ties the row to the request's logs
+
+        class Meta:
+            database = db
+            table_name = TABLE
+            indexes = ((("subject_type", "subject_id"), False),)
+
+    return AuditEntry
+
+
+def create_audit_table_v1(db: peewee.Database) -> None:
+    """The trail's table as of version 1 and the triggers that make it append-only, for each
+    service's migration."""
+    db.create_tables([make_audit_model(db)])
+    if is_postgres(db):
+        db.execute_sql(
+            "CREATE OR REPLACE FUNCTION audit_entry_is_final() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "RAISE EXCEPTION USING MESSAGE = 'audit_entry rows are never changed or deleted: ' || TG_OP; END $$")
+        db.execute_sql(f"CREATE TRIGGER audit_entry_final BEFORE UPDATE OR DELETE ON {TABLE} "
+                       "FOR EACH ROW EXECUTE FUNCTION audit_entry_is_final()")
+        db.execute_sql(f"CREATE TRIGGER audit_entry_not_truncated BEFORE TRUNCATE ON {TABLE} "
+                       "FOR EACH STATEMENT EXECUTE FUNCTION audit_entry_is_final()")
+    else:
+        for op in ("UPDATE", "DELETE"):
+            db.execute_sql(f"CREATE TRIGGER audit_entry_no_{op.lower()} BEFORE {op} ON {TABLE} "
+                           f"BEGIN SELECT RAISE(ABORT, 'audit_entry rows are never changed or deleted: {op}'); END")
+
+
+def _unit_of(path: str) -> int | None:
+    parts = [p for p in (path or "").split("/") if p]
+    return int(parts[-1]) if parts else None
+
+
+class AuditTrail:
+    """A service's trail: its table, `record` for the operations, and the reading API."""
+
+    def __init__(self, db: peewee.DatabaseProxy, unit_model: type[peewee.Model]):
+        self.db, self.Unit = db, unit_model
+        self.Entry = make_audit_model(db)
+
+    def record(self, who: Identity | None, action: str, subject_type: str, subject_id, unit_path: str,
+               detail: str = "", subject_name: str = "") -> None:
+        """One row for an action, in the transaction of the change it records (else an error:
+        a row written after the commit could be lost, one written before could outlive a
+        rollback). `who` None: the system itself (no one signed in asked for it)."""
+        if action not in ACTIONS or subject_type not in SUBJECT_TYPES:
+            raise ValueError(f"unknown audit action or subject: {action}, {subject_type}")
+        if not self.db.in_transaction():
+            raise RuntimeError("an audit row is written inside the transaction of the change it records")
+        who = who or SYSTEM
+        ids = {who.unit_id, _unit_of(unit_path)} - {None}
+        names = {u.id: u.name for u in self.Unit.select(self.Unit.id, self.Unit.name).where(self.Unit.id.in_(list(ids)))}
+        self.Entry.create(
+            actor_id=who.person_id, actor_name=who.name[:100], actor_unit_id=who.unit_id,
+            actor_unit_name=names.get(who.unit_id, "")[:100], actor_roles=",".join(sorted(who.roles)),
+            actor_client=who.client or "", action=action, subject_type=subject_type, subject_id=str(subject_id),
+            subject_name=(subject_name or "")[:200], unit_path=unit_path or "/",
+            unit_name=names.get(_unit_of(unit_path), "")[:100], detail=(detail or "")[:DETAIL_LIMIT],
+            correlation_id=get_correlation_id() or "")
+
+    def query(self, args: dict, who: Identity | None = None) -> peewee.ModelSelect:
+        """The rows the filters of `AuditQuerySchema` select, in the caller's sight, newest first."""
+        E = self.Entry
+        query = in_sight(E.select(), E.unit_path, who)
+        if "action" in args:
+            query = query.where(E.action == args["action"])
+        if "subject_type" in args:
+            query = query.where(E.subject_type == args["subject_type"])
+        if "subject_id" in args:
+            query = query.where(E.subject_id == args["subject_id"])
+        if "person_id" in args:
+            query = query.where(E.actor_id == args["person_id"])
+        if "unit_id" in args:
+            unit = self.Unit.get_or_none(self.Unit.id == args["unit_id"])
+            if unit is None:
+                abort(422, errors={"unit_id": [f"单位 {args['unit_id']} 不存在"]})
+            query = query.where(E.unit_path.startswith(unit.path))
+        if args.get("start"):
+            query = query.where(E.at >= _beijing_midnight(args["start"]))
+        if args.get("end"):
+            query = query.where(E.at < _beijing_midnight(args["end"] + dt.timedelta(days=1)))
+        return query.order_by(E.id.desc())
+
+    def page(self, args: dict) -> dict:
+        query = self.query(args)
+        return {"total": query.count(), "page": args["page"], "per_page": args["per_page"],
+                "items": list(query.paginate(args["page"], args["per_page"]))}
+
+    def blueprint(self) -> Blueprint:
+        blp = Blueprint("audit", __name__, url_prefix="/api/audit",
+                        description="审计日志：审批、备案、转办与删除，谁在何时做了什么（只读，任何人不能修改）")
+
+        @blp.route("")
+        @requires(*READERS)
+        @blp.arguments(AuditQuerySchema, location="query")
+        @blp.response(200, AuditPageSchema)
+        def list_audit(args):
+            """本服务的审计日志，新的在前（联席会议办公室、督查、系统管理员）：可按操作、对象、单位（含下级）、
+            操作人和日期（北京时间，含首尾两天）筛选，分页"""
+            return self.page(args)
+
+        return blp
+
+
+def _beijing_midnight(day: dt.date) -> dt.datetime:
+    return stored(dt.datetime.combine(day, dt.time(), BEIJING))
+
+
+_ID = validate.Range(min=1, max=2**31 - 1)
+_DAY = {"validate": validate.Range(min=dt.date(2004, 1, 1), max=dt.date(2100, 12, 31),
+                                   error="日期须在 2004 年至 2100 年之间"),
+        "error_messages": {"invalid": "须为日期，例如 2026-10-01"}}
+
+
+class AuditQuerySchema(Schema):
+    action = fields.String(validate=validate.OneOf(tuple(ACTIONS)), metadata={"description": "操作，如 account.approve"})
+    subject_type = fields.String(validate=validate.OneOf(tuple(SUBJECT_TYPES)), metadata={"description": "对象类型"})
+    subject_id = fields.String(validate=validate.Length(min=1, max=40), metadata={"description": "对象编号（须同时给出对象类型）"})
+    unit_id = fields.Integer(validate=_ID, metadata={"description": "对象所属单位及其下级单位"})
+    person_id = fields.Integer(validate=validate.Range(min=0, max=2**31 - 1), metadata={"description": "操作人（0：系统）"})
+    start = fields.Date(data_key="from", metadata={"description": "自该日（北京时间）起"}, **_DAY)
+    end = fields.Date(data_key="to", metadata={"description": "至该日（北京时间，含当日）"}, **_DAY)
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+    @validates_schema
+    def _consistent(self, data: dict, **_kwargs) -> None:
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise ValidationError("结束日期不能早于开始日期", "to")
+        if "subject_id" in data and "subject_type" not in data:
+            raise ValidationError("按对象编号查询时须给出对象类型", "subject_type")
+
+
+class AuditEntrySchema(Schema):
+    id = fields.Integer()
+    at = BeijingDateTime()
+    actor_id = fields.Integer()
+    actor_name = fields.String()
+    actor_unit_id = fields.Integer()
+    actor_unit_name = fields.String()
+    actor_roles = fields.Function(lambda e: [r for r in e.actor_roles.split(",") if r])
+    actor_client = fields.String()
+    action = fields.String()
+    action_name = fields.Function(lambda e: ACTIONS.get(e.action, e.action))
+    subject_type = fields.String()
+    subject_type_name = fields.Function(lambda e: SUBJECT_TYPES.get(e.subject_type, e.subject_type))
+    subject_id = fields.String()
+    subject_name = fields.String()
+    unit_path = fields.String()
+    unit_name = fields.String()
+    detail = fields.String()
+    correlation_id = fields.String()
+
+
+class AuditPageSchema(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+    items = fields.List(fields.Nested(AuditEntrySchema))
