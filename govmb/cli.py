@@ -1,11 +1,15 @@
 """Operator commands: `python -m govmb.cli migrate all`, `python -m govmb.cli replay registry publishing
-inquiry` (rebuild a consumer, see govmb.replay), `python -m govmb.cli token ...`."""
+inquiry` (rebuild a consumer, see govmb.replay), `python -m govmb.cli token ...`,
+`python -m govmb.cli backup all --to DIR` and `python -m govmb.cli restore registry --from FILE`
+(govmb.backup, docs/operations.md)."""
 from __future__ import annotations
 
 import argparse
 import importlib
 import sys
+from pathlib import Path
 
+from govmb import backup
 from govmb.auth import ROLES, Identity, issue_token
 from govmb.config import SERVICES, Settings
 from govmb.db import migrate
@@ -30,7 +34,17 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--unit", type=int, required=True)
     t.add_argument("--path", required=True, help="the unit's path, e.g. /1/5/")
     t.add_argument("--roles", default="admin", help=f"comma-separated: {', '.join(ROLES)}")
+    b = sub.add_parser("backup", help="write a backup file of each service's database into DIR")
+    b.add_argument("service", choices=(*SERVICES, "all"))
+    b.add_argument("--to", required=True, type=Path, metavar="DIR")
+    s = sub.add_parser("restore", help="load a backup file into a service's (empty) database")
+    s.add_argument("service", choices=SERVICES)
+    s.add_argument("--from", dest="source", required=True, type=Path, metavar="FILE")
+    s.add_argument("--replace", action="store_true", help="drop what the database holds, in the same transaction")
     args = parser.parse_args(argv)
+
+    if args.command in ("backup", "restore"):
+        return backup.command(args)
 
     if args.command == "migrate":
         for name in SERVICES if args.service == "all" else (args.service,):
