@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup fonts browser run test bench clean
+.PHONY: setup fonts browser tools run test docs bench clean
 
 setup: $(VENV)/.installed web/node_modules/.installed fonts
 
@@ -23,12 +23,18 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 browser:  ## headless Chromium for the browser tests (Debian's package; Playwright drives it)
 	command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || (apt-get update -q && apt-get install -y -q chromium fonts-noto-cjk)
 
+tools:  ## Debian's docker-compose (the tests validate docker-compose.yml with it) and postgresql-client (backups)
+	command -v docker-compose >/dev/null && command -v pg_dump >/dev/null || (apt-get update -q && apt-get install -y -q docker-compose postgresql-client)
+
 run: setup  ## the whole system, embedded: SQLite, in-process bus, demo city, http://127.0.0.1:8000/
 	$(BIN)/python -m govmb.embedded
 
-test: setup browser  ## every test: lint, unit, integration (RabbitMQ and PostgreSQL), fault tests, browser
+test: setup browser tools  ## every test: lint, unit, integration (RabbitMQ and PostgreSQL), fault tests, browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+docs: setup  ## docs/architecture.md, generated from the event catalogue and the models (a test fails when it drifts)
+	$(BIN)/python -m govmb.architecture
 
 bench: setup  ## every benchmark (bus, lexicon check, inquiry intake, annual assessment); writes docs/benchmarks.md
 	$(BIN)/python -m bench.bus_throughput

@@ -1,0 +1,124 @@
+"""docker-compose.yml, validated by Debian's docker-compose (`make tools` installs it) and read
+back as docker-compose resolves it: every process of the Procfile is a compose service running
+the same thing, each gets the environment its Settings need in production mode, and each can be
+scaled."""
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from unittest import mock
+from urllib.parse import urlsplit
+
+import pytest
+
+from govmb.config import SERVICES, ConfigError, Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET = "s" * 64
+INFRASTRUCTURE = {"rabbitmq", "postgres"}
+COMPOSE = shutil.which("docker-compose")
+pytestmark = pytest.mark.skipif(COMPOSE is None, reason="Debian's docker-compose is not installed: run `make tools`")
+
+
+def compose(*args: str, secret: str | None = SECRET) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "TOKEN_SECRET"}
+    if secret is not None:
+        env["TOKEN_SECRET"] = secret
+    return subprocess.run([COMPOSE, "-f", str(ROOT / "docker-compose.yml"), *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def config() -> dict:
+    """The file as docker-compose resolves it (anchors merged, variables filled), read by the
+    Python that runs docker-compose: Debian's package brings PyYAML with it."""
+    resolved = compose("config")
+    assert resolved.returncode == 0, resolved.stderr
+    interpreter = Path(COMPOSE).read_text().splitlines()[0].removeprefix("#!").strip()
+    as_json = subprocess.run([interpreter, "-c", "import json, sys, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)"],
+                             input=resolved.stdout, capture_output=True, text=True, timeout=30, check=True)
+    return json.loads(as_json.stdout)["services"]
+
+
+def procfile() -> dict[str, str]:
+    lines = [ln for ln in (ROOT / "Procfile").read_text().splitlines() if ln and not ln.startswith("#")]
+    return dict(ln.split(": ", 1) for ln in lines)
+
+
+def runs(command: str) -> str:
+    """What a command starts: the app factory gunicorn serves, or the worker module."""
+    found = re.findall(r"(?:services\.\w+|web)\.app:create_app\(\)|services\.\w+\.worker", command)
+    assert len(found) == 1, command
+    return found[0]
+
+
+def settings_in(environment: dict, service: str) -> Settings:
+    with mock.patch.dict(os.environ, {k: str(v) for k, v in environment.items()}, clear=True):
+        return Settings.from_env(service)
+
+
+def test_docker_compose_validates_the_file_and_refuses_to_run_without_a_token_secret():
+    done = compose("config", "-q")
+    assert done.returncode == 0, done.stderr
+    refused = compose("config", "-q", secret=None)
+    assert refused.returncode != 0 and "TOKEN_SECRET" in refused.stderr
+
+
+def test_every_process_of_the_procfile_is_a_compose_service_running_the_same_thing(config):
+    processes = procfile()
+    assert set(config) - INFRASTRUCTURE == set(processes)
+    for name, command in processes.items():
+        assert runs(config[name]["command"]) == runs(command), name
+        if name in SERVICES:  # an API migrates its database before it serves
+            assert f"govmb.cli migrate {name} &&" in config[name]["command"], name
+
+
+def test_each_process_has_the_environment_its_settings_need_in_production(config):
+    rabbit, postgres = config["rabbitmq"]["environment"], config["postgres"]["environment"]
+    created = set(re.findall(r"CREATE DATABASE (\w+);", (ROOT / "deploy" / "postgres-init.sql").read_text()))
+    for name, service in config.items():
+        if name in INFRASTRUCTURE:
+            continue
+        env = service["environment"]
+        assert env["GOVMB_MODE"] == "production" and env["TOKEN_SECRET"] == SECRET, name
+        owner = name.removesuffix("-worker")
+        try:
+            settings = settings_in(env, owner)  # production mode refuses what it cannot run with
+        except ConfigError as exc:
+            pytest.fail(f"{name}: {exc}")
+        bind_port = env["BIND"].rsplit(":", 1)[1]
+        for other, url in settings.service_urls.items():  # where the web app finds each API
+            assert url == f"http://{other}:{bind_port}", (name, other)
+        if owner == "web":
+            continue
+        db, amqp = urlsplit(settings.database_url), urlsplit(settings.amqp_url)
+        assert (db.hostname, db.username, db.password) == ("postgres", postgres["POSTGRES_USER"],
+                                                           postgres["POSTGRES_PASSWORD"]), name
+        assert db.path.lstrip("/") in created, f"{name}: deploy/postgres-init.sql does not create {db.path}"
+        assert (amqp.hostname, amqp.username, amqp.password) == ("rabbitmq", rabbit["RABBITMQ_DEFAULT_USER"],
+                                                                 rabbit["RABBITMQ_DEFAULT_PASS"]), name
+        assert {"postgres", "rabbitmq"} <= set(service["depends_on"]), name
+    # Each container holds every service's database URL: `backup all` runs from any of them.
+    databases = {settings_in(config["registry"]["environment"], s).database_url for s in SERVICES}
+    assert len(databases) == len(SERVICES)
+
+
+def test_every_service_and_worker_can_be_scaled(config):
+    for name in procfile():
+        if name == "web":  # the one published port
+            assert config[name]["ports"], name
+            continue
+        assert "container_name" not in config[name] and "ports" not in config[name], f"{name} cannot be scaled"
+    for name in SERVICES:  # scaled APIs are each checked on their own port, inside their container
+        port = config[name]["environment"]["BIND"].rsplit(":", 1)[1]
+        assert f"127.0.0.1:{port}/readyz" in " ".join(config[name]["healthcheck"]["test"]), name
+
+
+def test_the_image_has_what_the_code_needs_beside_python(config):
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    from services.assessment.documents import CANDIDATES
+    assert CANDIDATES[0][0].endswith("/wqy-zenhei.ttc") and "fonts-wqy-zenhei" in dockerfile  # archives' PDFs
+    server = config["postgres"]["image"].split(":")[1].split(".")[0]
+    assert f"postgresql-client-{server} " in dockerfile, "backups need the client of the server's major version"
