@@ -49,6 +49,13 @@ def auth(unit_id: int, unit_path: str, *roles: str, person: int = 1) -> dict:
     return {"Authorization": f"Bearer {token(unit_id, unit_path, *roles, person=person)}"}
 
 
+def audit_trail(client, headers: dict, **params) -> list[dict]:
+    """The rows of a service's audit trail (GET /api/audit) a reader sees, newest first."""
+    r = client.get("/api/audit", query_string={"per_page": 200, **params}, headers=headers)
+    assert r.status_code == 200, r.get_data(as_text=True)
+    return r.json["items"]
+
+
 def wait_for(predicate, timeout: float = 30.0, interval: float = 0.05, message: str = "condition"):
     """Poll until predicate() is truthy; its last value, or a failure naming what never happened."""
     deadline = time.monotonic() + timeout

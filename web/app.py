@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from web.views import (
         accounts,
         assessment,
+        audit,
         auth,
         city,
         directives,
@@ -77,7 +78,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         training,
     )
     for module in (auth, accounts, drafts, directives, inbox, lexicon, filings, city, hall, status, assessment,
-                   inspections, training, roster, followers):
+                   inspections, training, roster, followers, audit):
         app.register_blueprint(module.bp)
 
     @app.get("/")

@@ -71,7 +71,7 @@ def navigation() -> list[tuple[str, str]]:
     if staff or r & CITY_WIDE:
         items.append(("inspections.index", "督查检查"))
     if r & CITY_WIDE:
-        items.append(("training.index", "培训登记"))
+        items += [("training.index", "培训登记"), ("audit.index", "审计日志")]
     items.append(("hall.index", "政务微博大厅"))
     if "admin" in r:
         items.append(("status.index", "系统状态"))
