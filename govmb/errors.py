@@ -20,6 +20,9 @@ TITLES = {400: "请求有误", 401: "需要登录", 403: "无权访问", 404: "�
           500: "服务器内部错误", 503: "服务暂不可用"}
 
 
+PROBLEM_JSON = "application/problem+json"
+
+
 def problem(status: int, detail: str | None = None, errors: dict | None = None):
     body = {"type": "about:blank", "title": TITLES.get(status, "错误"), "status": status}
     if detail:
@@ -30,7 +33,7 @@ def problem(status: int, detail: str | None = None, errors: dict | None = None):
         body["correlation_id"] = get_correlation_id()
     response = jsonify(body)
     response.status_code = status
-    response.content_type = "application/problem+json"
+    response.content_type = PROBLEM_JSON
     return response
 
 
@@ -53,6 +56,15 @@ class ProblemApi(Api):
     """flask-smorest's Api, answering errors as problem details with field-level messages."""
 
     ERROR_SCHEMA = ProblemSchema
+
+    def _register_responses(self):
+        # The error responses (422, DEFAULT_ERROR) are documented with the content type they are
+        # served with, application/problem+json; successes stay application/json.
+        self.DEFAULT_RESPONSE_CONTENT_TYPE = PROBLEM_JSON
+        try:
+            super()._register_responses()
+        finally:
+            del self.DEFAULT_RESPONSE_CONTENT_TYPE
 
     def handle_http_exception(self, error: HTTPException):
         data = getattr(error, "data", None) or {}

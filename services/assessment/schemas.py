@@ -155,8 +155,10 @@ class TrainingInSchema(Schema):
                          metadata={"description": "course（授课培训）或 exchange（经验交流座谈会）"})
     title = fields.String(required=True, validate=validate.Length(min=1, max=100))
     held_on = fields.Date(required=True, error_messages=_DATE, validate=_DAY_RANGE)
+    # The bounds are given again as numbers: apispec writes a Decimal field's Range as Decimals,
+    # which the OpenAPI document would carry as strings.
     hours = fields.Decimal(required=True, places=1, validate=validate.Range(min=0.5, max=100),
-                           metadata={"description": "学时，0.5 至 100，一位小数"})
+                           metadata={"description": "学时，0.5 至 100，一位小数", "minimum": 0.5, "maximum": 100})
     place = fields.String(load_default="", validate=validate.Length(max=100))
     trainers = fields.List(fields.Nested(TrainerSchema), load_default=list, validate=validate.Length(max=20))
     invited_unit_ids = fields.List(fields.Integer(validate=_ID), load_default=list, validate=validate.Length(max=1000))

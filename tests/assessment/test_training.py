@@ -187,3 +187,11 @@ def test_a_unit_exports_only_what_it_sees(client):
     rows = list(csv.reader(io.StringIO(client.get("/api/training/export", headers=OTHER).data.decode("utf-8-sig"))))
     assert [r[7] for r in rows[1:]] == ["'-2+3"]
     assert client.get("/api/training/export?format=pdf", headers=OFFICE).status_code == 422
+
+
+def test_the_openapi_gives_the_hours_bounds_as_numbers(client):
+    # found by tests/security/test_fuzz.py: a Decimal field's Range came out as "0.5" and "100",
+    # an OpenAPI document no schema tool could read
+    spec = client.get("/openapi.json").json
+    hours = spec["components"]["schemas"]["TrainingIn"]["properties"]["hours"]
+    assert (hours["minimum"], hours["maximum"]) == (0.5, 100)

@@ -131,6 +131,15 @@ def test_the_openapi_documents_the_request_bodies():
     assert "requestBody" in spec["paths"]["/api/accounts/{account_id}/actions/{action}"]["post"]
 
 
+def test_the_openapi_documents_errors_with_the_content_type_they_come_in(client):
+    # found by tests/security/test_fuzz.py: errors were documented as application/json
+    spec = client.get("/openapi.json").json
+    for name in ("DEFAULT_ERROR", "UNPROCESSABLE_ENTITY"):
+        assert list(spec["components"]["responses"][name]["content"]) == ["application/problem+json"]
+    assert list(spec["paths"]["/api/units"]["get"]["responses"]["200"]["content"]) == ["application/json"]
+    assert client.get("/api/units/999", headers=ADMIN).content_type == "application/problem+json"
+
+
 def test_probes_answer_when_the_database_does_not(tmp_path):
     from tests.system import migrated_app
     app = migrated_app("registry", settings_for("registry", f"sqlite:///{tmp_path / 'r.db'}"))
