@@ -37,6 +37,7 @@ docs: setup  ## docs/architecture.md, generated from the event catalogue and the
 	$(BIN)/python -m govmb.architecture
 
 bench: setup  ## every benchmark (bus, lexicon check, inquiry intake, annual assessment); writes docs/benchmarks.md
+	command -v wrk >/dev/null || (apt-get update -q && apt-get install -y -q wrk)  # the intake benchmark's load generator
 	$(BIN)/python -m bench.bus_throughput
 	$(BIN)/python -m bench.lexicon_check
 	$(BIN)/python -m bench.inquiry_intake

@@ -10,6 +10,7 @@ import peewee
 from govmb.bus.message import Message
 from govmb.context import get_correlation_id
 from govmb.contracts import contract, validate_outgoing
+from govmb.db import Insert
 from govmb.timefmt import iso_utc, utcnow
 
 MESSAGE_ID_MAX = 64  # our ids are UUIDs; a foreign producer's may be longer, up to this
@@ -62,13 +63,19 @@ class BusStore:
         breaks its contract (ContractError names the fields)."""
         if not self.db.in_transaction():
             raise RuntimeError("emit() belongs inside the transaction of the state change it reports")
+        query, message_id = self.event_insert(event_type, payload)
+        query.execute()
+        return message_id
+
+    def event_insert(self, event_type: str, payload: dict) -> tuple[Insert, str]:
+        """The outbox insert of an event, not yet run, and the event's message id: for
+        `govmb.db.write_together` with the state change it reports."""
         data = validate_outgoing(event_type, payload)
         message_id = str(uuid.uuid4())
-        self.Outbox.create(message_id=message_id, event_type=event_type,
-                           version=contract(event_type).version,
-                           body=json.dumps(data, ensure_ascii=False, separators=(",", ":")),
-                           correlation_id=get_correlation_id())
-        return message_id
+        return Insert(self.Outbox, {"message_id": message_id, "event_type": event_type,
+                                    "version": contract(event_type).version,
+                                    "body": json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+                                    "correlation_id": get_correlation_id()}), message_id
 
     def pending(self, limit: int, lock: bool) -> list:
         """The oldest unsent rows; with lock (PostgreSQL), rows other relays hold are skipped."""

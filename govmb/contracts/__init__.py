@@ -40,13 +40,17 @@ def contract(event_type: str) -> Contract:
 
 def validate_outgoing(event_type: str, payload: dict) -> dict:
     """The payload as JSON-ready data, or ContractError naming what is wrong."""
-    c = contract(event_type)
-    schema = c.schema(unknown=RAISE)
+    schema = _outgoing_schema(contract(event_type).schema)
     try:
         loaded = schema.load(payload)
     except ValidationError as exc:
         raise ContractError(event_type, exc.messages) from None
     return schema.dump(loaded)
+
+
+@lru_cache(maxsize=None)
+def _outgoing_schema(schema: type) -> Schema:
+    return schema(unknown=RAISE)  # one instance per contract: schemas hold no state between loads
 
 
 @lru_cache(maxsize=None)

@@ -37,14 +37,14 @@ messages = Blueprint("messages", __name__, url_prefix="/api/messages", descripti
 notices = Blueprint("calendar", __name__, url_prefix="/api/calendar-days", description="放假安排（联席会议办公室录入）")
 
 
-def _shown(message: Message, one: bool = True) -> Message:
+def _shown(message: Message, one: bool = True, new: bool = False) -> Message:
     """Status name and deadlines; the citizen's handle and contact only for the handling unit;
-    for one message (not a list), its result post."""
+    for one message (not a list), its result post (none yet for a message just received)."""
     message.status_name = STATUS_NAMES[message.status]
     message.source_name = SOURCE_NAMES.get(message.source, message.source)
     message.deadlines = handling.lateness(message)
     if one:
-        message.result_post = results.view(message)
+        message.result_post = None if new else results.view(message)
     if message.unit_id != current_identity().unit_id:
         message.citizen_handle = message.citizen_contact = None
     return message
@@ -79,11 +79,11 @@ def list_messages(args):
 
 @messages.route("", methods=["POST"])
 @requires("operator", "responsible_office", "leader", "principal_leader", "joint_office", "admin")
-@messages.arguments(MessageInSchema)
+@messages.arguments(MessageInSchema())  # an instance: webargs would make one per request of a class
 @messages.response(201, MessageSchema)
 def receive(data):
     """工作人员录入一条留言；期限随即算出（其他系统推送用 POST /api/intake/messages）"""
-    return _shown(handling.receive(data, current_identity(), "staff"))
+    return _shown(handling.receive(data, current_identity(), "staff"), new=True)
 
 
 intake = Blueprint("intake", __name__, url_prefix="/api/intake",
@@ -92,12 +92,12 @@ intake = Blueprint("intake", __name__, url_prefix="/api/intake",
 
 @intake.route("/messages", methods=["POST"])
 @requires("intake")
-@intake.arguments(IntakeSchema)
+@intake.arguments(IntakeSchema())  # an instance, made once
 @intake.response(201, ReceiptSchema)
 def intake_message(data):
     """推送一条网民留言，只限令牌范围内正常运行的账号；返回留言编号与回复、反馈期限（北京时间）"""
     who = current_identity()
-    return _shown(handling.receive(data, who, "hall" if who.client == "hall" else "api"))
+    return _shown(handling.receive(data, who, "hall" if who.client == "hall" else "api"), new=True)
 
 
 @messages.route("/import", methods=["POST"])

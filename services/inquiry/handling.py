@@ -6,17 +6,18 @@ reported in the same transaction."""
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 
 from flask_smorest import abort
 from werkzeug.exceptions import Forbidden
 
 from govmb.auth import Identity
 from govmb.contracts.inquiry import ACTION_NAMES, STATUS_NAMES
-from govmb.db import is_postgres
+from govmb.db import IdBlocks, Insert, is_postgres, write_together
 from govmb.errors import Conflict
 from govmb.timefmt import iso_utc, stored, utcnow
 from services.inquiry import classify, results, workdays
-from services.inquiry.models import Account, CalendarDay, CalendarYear, Message, MessageStep, bus, db
+from services.inquiry.models import Account, CalendarDay, CalendarVersion, CalendarYear, Message, MessageStep, bus, db
 
 STAFF = ("operator", "responsible_office", "leader", "principal_leader")
 INTAKE_SOURCES = ("api", "hall")  # posted by a system: only to an account that is running
@@ -28,9 +29,28 @@ TRANSITIONS = {
 }
 
 
-def calendar() -> workdays.WorkCalendar:
-    complete = [y.year for y in CalendarYear.select().where(CalendarYear.notice_complete)]
-    return workdays.WorkCalendar({d.day: d.workday for d in CalendarDay.select()}, complete)
+# The calendar's version, read with the account in the same query: the calendar itself is
+# loaded again only after the office has entered something. Written out: peewee would build
+# this SQL anew for every message.
+CALENDAR_STAMP = CalendarVersion.select(CalendarVersion.version).where(CalendarVersion.id == 1)
+ACCOUNT_WITH_CALENDAR = ('SELECT *, (SELECT "version" FROM "calendar_version" WHERE "id" = 1) AS calendar_stamp '
+                         'FROM "account" WHERE "id" = {param}')
+_calendars: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # database -> (stamp, calendar)
+MESSAGE_IDS = IdBlocks(Message)
+
+
+def calendar(stamp: int | None = None) -> workdays.WorkCalendar:
+    """The working-day calendar with what the office has entered; loaded from the tables only
+    when its version (`stamp`, read now if not given) has moved since this process loaded it."""
+    if stamp is None:
+        stamp = CALENDAR_STAMP.scalar()
+    target = db.obj
+    cached = _calendars.get(target)
+    if cached is None or cached[0] != stamp:
+        complete = [y.year for y in CalendarYear.select().where(CalendarYear.notice_complete)]
+        cached = (stamp, workdays.WorkCalendar({d.day: d.workday for d in CalendarDay.select()}, complete))
+        _calendars[target] = cached
+    return cached[1]
 
 
 def publish(message: Message, step: str) -> None:
@@ -48,15 +68,19 @@ def message_event(message: Message, step: str) -> dict:
         "revision": message.revision, "kind": message.kind}
 
 
+def _step(message: Message, action: str, from_status: str | None, who: Identity, comment: str = "") -> dict:
+    return {"message": message.id, "action": action, "from_status": from_status, "to_status": message.status,
+            "actor_id": who.person_id, "actor_name": who.name, "comment": comment}
+
+
 def _record(message: Message, action: str, from_status: str | None, who: Identity, comment: str = "") -> None:
-    MessageStep.create(message=message, action=action, from_status=from_status, to_status=message.status,
-                       actor_id=who.person_id, actor_name=who.name, comment=comment)
+    MessageStep.create(**_step(message, action, from_status, who, comment))
 
 
 def receive(data: dict, who: Identity, source: str) -> Message:
     """A message entered by staff, imported, or posted by another system (source api) or the
     public hall, on an account within the caller's sight."""
-    account = Account.get_or_none(Account.id == data["account_id"])
+    account = next(iter(Account.raw(ACCOUNT_WITH_CALENDAR.format(param=db.param), data["account_id"])), None)
     if account is None or not who.may_see(account.unit_path):
         abort(422, errors={"account_id": ["账号不存在或不在您的管辖范围内"]})
     if source in INTAKE_SOURCES and account.status != "active":
@@ -69,25 +93,31 @@ def receive(data: dict, who: Identity, source: str) -> Message:
             Message.platform == data.get("platform", ""), Message.platform_message_id == data["platform_message_id"]).exists():
         raise Conflict("该平台消息已录入，不再重复录入")
     try:
-        due = workdays.deadlines(received, calendar())
+        due = workdays.deadlines(received, calendar(account.calendar_stamp))
     except ValueError:  # a date the calendars cannot place
         abort(422, errors={"received_at": ["收到时间超出可计算的范围"]})
     category, sentiment = data.get("category"), data.get("sentiment")
     if not (category and sentiment):
         guessed = classify.suggest(data["text"])
         category, sentiment = category or guessed[0], sentiment or guessed[1]
-    with db.atomic():
-        message = Message.create(
-            account_id=account.id, unit_id=account.unit_id, unit_path=account.unit_path,
-            platform=data.get("platform", ""), platform_message_id=data.get("platform_message_id") or None,
-            kind=data["kind"], source=source, via=who.name if source == "api" else "",
-            citizen_handle=data["citizen_handle"],
-            citizen_contact=data.get("citizen_contact", ""), text=data["text"], category=category,
-            sentiment=sentiment, category_confirmed=bool(data.get("category")),
-            sentiment_confirmed=bool(data.get("sentiment")), status="received", received_at=received,
-            reply_due_at=due["reply_due_at"], feedback_due_at=due["feedback_due_at"], provisional=due["provisional"])
-        _record(message, "receive", None, who)
-        publish(message, "received")
+    message = Message(
+        id=MESSAGE_IDS.take(), account_id=account.id, unit_id=account.unit_id, unit_path=account.unit_path,
+        platform=data.get("platform", ""), platform_message_id=data.get("platform_message_id") or None,
+        kind=data["kind"], source=source, via=who.name if source == "api" else "",
+        citizen_handle=data["citizen_handle"],
+        citizen_contact=data.get("citizen_contact", ""), text=data["text"], category=category,
+        sentiment=sentiment, category_confirmed=bool(data.get("category")),
+        sentiment_confirmed=bool(data.get("sentiment")), status="received", received_at=received,
+        reply_due_at=due["reply_due_at"], feedback_due_at=due["feedback_due_at"], provisional=due["provisional"])
+    if message.id is None:  # SQLite numbers the row as it inserts it
+        with db.atomic():
+            message.save(force_insert=True)
+            _record(message, "receive", None, who)
+            publish(message, "received")
+        return message
+    # PostgreSQL: the message, its first step and its event in one round trip and one transaction
+    write_together(db, [Insert(Message, message.__data__), Insert(MessageStep, _step(message, "receive", None, who)),
+                        bus.event_insert("inquiry.message.changed", message_event(message, "received"))[0]])
     return message
 
 
@@ -158,8 +188,10 @@ def enter_notice(days: list[dict], who: Identity) -> int:
         for d in days:
             (CalendarDay.insert(day=d["day"], workday=d["workday"], entered_by=who.name)
              .on_conflict(conflict_target=[CalendarDay.day],
-                          update={CalendarDay.workday: d["workday"], CalendarDay.entered_by: who.name})
+                          update={CalendarDay.workday: d["workday"], CalendarDay.entered_by: who.name,
+                                  CalendarDay.entered_at: utcnow()})
              .execute())
+        CalendarVersion.bump()
         return _recompute_open_deadlines()
 
 
@@ -172,6 +204,7 @@ def set_notice_complete(year: int, complete: bool, who: Identity) -> int:
                       update={CalendarYear.notice_complete: complete, CalendarYear.set_by: who.name,
                               CalendarYear.set_at: utcnow()})
          .execute())
+        CalendarVersion.bump()
         return _recompute_open_deadlines()
 
 

@@ -29,6 +29,18 @@ class CalendarDay(BaseModel):
     entered_at = peewee.DateTimeField(default=utcnow)
 
 
+class CalendarVersion(BaseModel):
+    """One row whose version every entry into the calendar (days, a year's flag) raises in the
+    same transaction: intake reads it with the account and loads the calendar again only when
+    it has moved."""
+    id = peewee.IntegerField(primary_key=True)
+    version = peewee.BigIntegerField(default=0)
+
+    @classmethod
+    def bump(cls) -> None:
+        cls.update(version=cls.version + 1).where(cls.id == 1).execute()
+
+
 class CalendarYear(BaseModel):
     """Whether the office has entered a year's whole notice: until then the year's deadlines
     stay provisional, however many of its days were entered."""

@@ -45,3 +45,23 @@ def test_hot_topics_rise_among_the_days_negative_messages(client):
     assert hot["day"][0]["word"] in ("自来水", "发黄", "异味") and hot["day"][0]["count"] == 3
     assert {"word": "路灯", "count": 2} in hot["week"]
     assert client.get("/api/messages/hot-topics", headers=JOINT).json["day"][0]["count"] == 3
+
+
+def test_the_scorer_suggests_what_the_fitted_pipeline_predicts(client):
+    """Suggestions are scored from the pipeline's weights without scikit-learn's per-call
+    set-up; on seeds, confirmed texts, mixed texts and unknown words they agree with it."""
+    from services.inquiry import classify
+    for i in range(4):
+        m = message(client, text=f"共享单车乱停乱放，建议划定停放区域{i}").json
+        client.post(f"/api/messages/{m['id']}/classify", json={"category": "suggestion", "sentiment": "negative"},
+                    headers=DEPT_STAFF)
+    texts = [t for examples in (*classify.SEED_CATEGORY.values(), *classify.SEED_SENTIMENT.values()) for t in examples]
+    texts += [a + b for a, b in zip(texts, reversed(texts))]
+    texts += ["共享单车乱停乱放", "", "ＸＹＺ完全没见过的词语组合", "感谢感谢感谢但是投诉无果", "请问 请问 举报"]
+    with client.application.app_context():
+        for field, seeds in (("category", classify.SEED_CATEGORY), ("sentiment", classify.SEED_SENTIMENT)):
+            pipeline = classify._pipeline(field, seeds)
+            scorer = classify.Scorer.of(pipeline)
+            assert len(set(scorer.classes)) > 2
+            expected = [str(label) for label in pipeline.predict(texts)]
+            assert [scorer.predict(classify._tokens(t)) for t in texts] == expected
