@@ -59,6 +59,8 @@ def forward(directive_id: int):
         if is_htmx():
             return render_template("_compliance.html", x=r.json(), states=STATE_NAMES)
         return go(url_for("directives.index"))
+    if r.status_code == 404:  # not one of this unit's directives: there is no table to show again
+        abort(404)
     errors, message = problem_of(r)
     detail = api("publishing", "GET", f"/api/directives/{directive_id}").json()
     return form_again("_compliance.html", r.status_code, x=detail, states=STATE_NAMES,

@@ -1,0 +1,648 @@
+"""The access matrix: every API route of every service and every page of the web app, asked by
+anonymous, by a client system (intake) and by a person of every role, once inside the target's
+subtree and once outside it, each answer checked against `access_matrix.TABLE`.
+
+The city is real: units, people, client systems and accounts made through the registry's API
+and carried by the bus to every service; drafts, messages, transfers, notices, inspections,
+training, shifts through each service's own API. A route that changes something gets a fresh
+object for each caller who may change it (a draft to approve, a message to reply to)."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import itertools
+from dataclasses import dataclass, replace
+
+import pytest
+from argon2 import PasswordHasher
+
+from govmb.auth import UNIT_STAFF
+from govmb.config import SERVICES, Settings
+from govmb.embedded import EmbeddedSystem
+from govmb.timefmt import beijing_today, last_month
+from services.registry import people
+from tests.conftest import auth, wait_for
+from tests.security import access_matrix
+from tests.security.access_matrix import CLIENTS, COLUMNS, ROLE_OF, Row
+
+PASSWORD = "matrix-pass-2026"
+ADMIN = auth(1, "/1/", "admin")  # to found the city: no person exists yet
+PLATFORMS = ["sina"]
+TEAM_ROLES = (("leader", "leader_in_charge"), ("responsible_office", "responsible_office"), ("operator", "operator"))
+_serial = itertools.count(1)
+UNIT_NAMES = {"in": "甲区", "out": "乙区"}
+
+
+def serial() -> int:
+    return next(_serial)
+
+
+@dataclass
+class Who:
+    """One caller of the matrix: a column (a role, intake or anonymous) at a position."""
+    column: str
+    position: str  # "in": the target's unit; "out": the other subtree; "": anonymous
+    token: str | None = None
+    person: dict | None = None  # the signed-in person, as the web app keeps it in its session
+
+    @property
+    def headers(self) -> dict:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+
+@dataclass
+class Req:
+    """One request of a row: the path, its body, and the text that marks the target in the answer."""
+    path: str
+    json: dict | None = None
+    data: dict | None = None
+    marker: str | None = None
+    before: tuple = ()  # (method, path, form) posted first by the same browser (web pages only)
+
+
+class World:
+    """The embedded system with a small city: 矩阵市 with its office (联席会议办公室), 甲区 (the
+    target subtree) with 甲区教育局 below it, and 乙区 (the other subtree)."""
+
+    def __init__(self, system: EmbeddedSystem):
+        self.system = system
+        self.apps = {name.strip("/"): app for name, app in system.server.app.mounts.items()}
+        self.clients = {name: app.test_client() for name, app in self.apps.items()}
+        base = f"http://127.0.0.1:{system.port}"
+        from web.app import create_app
+        self.web = create_app(replace(Settings.from_env("web"), service_urls={n: f"{base}/{n}" for n in SERVICES}))
+        self.web.config["WTF_CSRF_ENABLED"] = False  # CSRF is tests/security/test_hardening.py's; here: who may
+        self.units: dict[str, dict] = {}
+        self.people: dict[str, dict] = {}  # username: {"id", "headers", "person"}
+        self.callers: dict[tuple[str, str], Who] = {}
+        self.secrets: dict[str, tuple[str, str]] = {}  # position: (client_id, secret)
+        self.client_pks: dict[str, int] = {}
+        self.password_hash = people.hash_password(PASSWORD)
+
+    # ------------------------------------------------------------------ calling the APIs
+    def call(self, service: str, method: str, path: str, headers: dict, expect: int | None = None, **kwargs):
+        r = self.clients[service].open(path, method=method, headers=headers, **kwargs)
+        if expect is not None:
+            assert r.status_code == expect, (service, method, path, r.status_code, r.get_data(as_text=True)[:400])
+        return r
+
+    def as_(self, username: str, service: str, method: str, path: str, expect: int = 200, **kwargs):
+        """An API call by a person of the city that must succeed; its JSON."""
+        return self.call(service, method, path, self.people[username]["headers"], expect, **kwargs).get_json()
+
+    # ------------------------------------------------------------------------ the city
+    def unit(self, key: str, name: str, kind: str, parent: str | None) -> dict:
+        body = {"name": name, "kind": kind, "parent_id": self.units[parent]["id"] if parent else None}
+        self.units[key] = self.call("registry", "POST", "/api/units", ADMIN, 201, json=body).get_json()
+        return self.units[key]
+
+    def person(self, username: str, unit: str, role: str) -> dict:
+        """A person made as the registry's tests make them (one password hash for all: Argon2 is
+        slow on purpose), holding the token sign-in would give them."""
+        from services.registry.models import Person
+        with self.apps["registry"].app_context():
+            p = Person.create(unit=self.units[unit]["id"], name=f"{username}姓名", username=username,
+                              password_hash=self.password_hash, roles=role, rank="section")
+            p = Person.get_by_id(p.id)
+            token = people.token_for(p)
+        self.people[username] = {
+            "id": p.id, "unit": unit, "token": token, "headers": {"Authorization": f"Bearer {token}"},
+            "person": {"id": p.id, "name": p.name, "unit_id": p.unit_id, "unit_name": self.units[unit]["name"],
+                       "roles": [role], "username": username}}
+        return self.people[username]
+
+    def build(self) -> None:
+        self.unit("city", "矩阵市", "region", None)
+        self.unit("office", "矩阵市人民政府新闻办公室", "office", "city")
+        self.unit("in", "甲区", "district", "city")
+        self.unit("below", "甲区教育局", "department", "in")
+        self.unit("out", "乙区", "district", "city")
+        for position in ("in", "out"):
+            for column in COLUMNS[2:]:
+                p = self.person(f"{position}_{ROLE_OF[column]}", position, ROLE_OF[column])
+                self.callers[(column, position)] = Who(column, position, p["token"], p["person"])
+        for unit in ("office", "below"):
+            for role in UNIT_STAFF:
+                self.person(f"{unit}_{role}", unit, role)
+        self.person("office", "office", "joint_office")
+        for position in ("in", "out"):
+            client = self.call("registry", "POST", "/api/clients", self.people["in_admin"]["headers"], 201,
+                               json={"name": CLIENTS[position], "unit_id": self.units[position]["id"]}).get_json()
+            self.secrets[position] = (client["client_id"], client["client_secret"])
+            self.client_pks[position] = client["id"]
+            token = self.call("registry", "POST", "/api/auth/token", {}, 200,
+                              json={"client_id": client["client_id"], "client_secret": client["client_secret"]})
+            self.callers[("intake", position)] = Who("intake", position, token.get_json()["token"])
+        self.callers[("anon", "")] = Who("anon", "")
+
+    def account(self, unit: str, name: str, until: str = "active") -> dict:
+        """An institutional account of `unit`, applied for by its staff and taken through the
+        steps up to `until` (applied, filing, active)."""
+        team = [{"person_id": self.people[f"{unit}_{role}"]["id"], "role": as_} for role, as_ in TEAM_ROLES]
+        body = {"name": name, "kind": "institutional", "category": "livelihood", "platforms": PLATFORMS, "team": team,
+                "positioning": "发布本单位政务信息", "rules": "先审后发", "mechanism": "三审三校，24小时值班",
+                "exception_reason": "访问矩阵测试需要多个账号"}
+        a = self.as_(f"{unit}_operator", "registry", "POST", "/api/accounts", 201, json=body)
+        steps = [("approve", f"{unit}_principal_leader", {}), ("acknowledge_filing", "office", {})]
+        steps += [("register_platform", f"{unit}_operator",
+                   {"platform": p, "handle": name, "url": f"https://{p}.example.cn/{a['id']}"}) for p in PLATFORMS]
+        steps += [("activate", f"{unit}_operator", {})]
+        for action, by, step in steps[:{"applied": 0, "filing": 1, "active": len(steps)}[until]]:
+            a = self.as_(by, "registry", "POST", f"/api/accounts/{a['id']}/actions/{action}", json=step)
+        return a
+
+    def populate(self) -> None:
+        """The objects the rows look at: each in 甲区 (marked, for the lists) and its twin in 乙区."""
+        self.accounts = {"in": self.account("in", "甲区发布"), "out": self.account("out", "乙区发布"),
+                         "office": self.account("office", "矩阵发布"),
+                         "below": self.account("below", "甲区教育发布", until="filing")}
+        admin = self.people["in_admin"]["headers"]
+        for service in ("publishing", "inquiry", "assessment"):
+            wait_for(lambda: sum(a["status"] == "active"
+                                 for a in self.call(service, "GET", "/api/accounts", admin).get_json()) == 3,
+                     message=f"{service}'s copy of the accounts")
+        self.inspections, self.trainings = {}, {}
+        for position in ("in", "out"):
+            # publishing: a draft (and one planned for today, for the calendar)
+            self.draft(position, f"{UNIT_NAMES[position]}草稿：本周开展义务植树活动。")
+            self.draft(position, f"{UNIT_NAMES[position]}计划稿：下周一发布防汛提示。",
+                       planned_at=f"{beijing_today()}T12:00:00+08:00")
+            # inquiry: a citizen's message, long unanswered (an early warning); a notice; a transfer
+            self.message(position, f"@{UNIT_NAMES[position]}网民", text=f"{UNIT_NAMES[position]}网民反映：路灯不亮。", received_at=(
+                dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=100)).isoformat())
+            self.transfer_from_office(position, f"{UNIT_NAMES[position]}转办单")
+            # assessment: followers, an inspection, a shift, a training session, an archive
+            self.as_(f"{position}_operator", "assessment", "POST", "/api/followers",
+                     json={"account_id": self.accounts[position]["id"], "day": str(beijing_today()), "followers": 1200})
+            self.inspections[position] = self.inspection(position)["id"]
+            self.shift(position, f"{UNIT_NAMES[position]}值班员")
+            self.trainings[position] = self.training(position)
+        self.base_draft = self.draft("in", "甲区待修改的草稿。")
+        self.base_message = self.message("in", "@甲区待分类网民")
+        self.notice("in_leader", "below", "甲区通报单")
+        self.returned_transfer()  # 甲区教育局 returns one: 甲区 is named in the returns
+        self.lead_draft = self.released_office_draft()
+        self.directive = self.issue_directive("甲区统一口径")
+        with self.apps["assessment"].app_context():
+            from services.assessment import archive
+            self.archives = {p: archive.build(self.units[p]["id"], last_month()).id for p in ("in", "out")}
+        self.lexicon_word = self.add_word("矩阵敏感词")
+
+    # --------------------------------------------------------------- objects, fresh
+    def draft(self, unit: str, text: str, status: str = "draft", **fields) -> dict:
+        body = {"account_id": self.accounts[unit]["id"], "text": text, "info_type": "disclosure",
+                "platforms": PLATFORMS, **fields}
+        d = self.as_(f"{unit}_operator", "publishing", "POST", "/api/drafts", 201, json=body)
+        for step, by, body in (("submit", "operator", {}), ("check", "responsible_office", {"acknowledge": True}),
+                               ("approve", "leader", {})):
+            if d["status"] == status:
+                break
+            d = self.as_(f"{unit}_{by}", "publishing", "POST", f"/api/drafts/{d['id']}/actions/{step}", json=body)
+        assert d["status"] == status, d
+        return d
+
+    def released_office_draft(self) -> dict:
+        d = self.draft("office", "矩阵市统一发布：今冬供暖按时开始。", status="approved")
+        return self.as_("office_operator", "publishing", "POST", f"/api/drafts/{d['id']}/actions/record_publication",
+                        json={"platform": PLATFORMS[0], "url": f"https://sina.example.cn/post/{d['id']}"})
+
+    def issue_directive(self, title: str) -> dict:
+        due = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2)).isoformat()
+        return self.as_("office", "publishing", "POST", "/api/directives", 201, json={
+            "title": title, "lead_draft_id": self.lead_draft["id"], "due_at": due,
+            "account_ids": [self.accounts["in"]["id"]]})
+
+    def add_word(self, word: str) -> int:
+        self.as_("office", "publishing", "POST", "/api/lexicon",
+                 json={"entries": [{"word": word, "category": "sensitive", "severity": "warn"}]})
+        entries = self.as_("office", "publishing", "GET", "/api/lexicon")
+        return next(e["id"] for e in entries if e["word"] == word)
+
+    def message(self, unit: str, handle: str, by: str | None = None, **fields) -> dict:
+        body = {"account_id": self.accounts[unit]["id"], "kind": "comment", "citizen_handle": handle,
+                "citizen_contact": "13800000000", "text": "小区门口路灯坏了一个月，请尽快维修。", **fields}
+        return self.as_(by or f"{unit}_operator", "inquiry", "POST", "/api/messages", 201, json=body)
+
+    def transfer_from_office(self, to: str, note: str) -> dict:
+        m = self.message("office", f"@网民{serial()}", by="office")
+        return self.as_("office", "inquiry", "POST", f"/api/messages/{m['id']}/transfers", 201,
+                        json={"to_unit_id": self.units[to]["id"], "note": note})
+
+    def returned_transfer(self) -> dict:
+        m = self.message("in", f"@网民{serial()}")
+        t = self.as_("in_leader", "inquiry", "POST", f"/api/messages/{m['id']}/transfers", 201,
+                     json={"to_unit_id": self.units["below"]["id"], "note": "请甲区教育局办理"})
+        return self.as_("below_operator", "inquiry", "POST", f"/api/transfers/{t['id']}/answer",
+                        json={"accept": False, "reason": "不属于本单位职责"})
+
+    def notice(self, by: str, to: str, title: str) -> dict:
+        return self.as_(by, "inquiry", "POST", "/api/notices", 201, json={
+            "title": title, "importance": "high", "kind": "城市管理", "content": "路灯长期不亮，请核查整改。",
+            "unit_id": self.units[to]["id"]})
+
+    def inspection(self, unit: str, reported: bool = False) -> dict:
+        today = beijing_today()
+        i = self.as_("office", "assessment", "POST", "/api/inspections", 201, json={
+            "unit_id": self.units[unit]["id"], "inspected_on": str(today), "checked": "账号更新与留言办理",
+            "found": f"{UNIT_NAMES[unit]}发现的问题：留言超期未复", "required": "一周内全部回复",
+            "fix_by": str(today + dt.timedelta(days=7))})
+        if reported:
+            i = self.as_(f"{unit}_operator", "assessment", "POST", f"/api/inspections/{i['id']}/report",
+                         json={"text": "已全部回复", "fixed_on": str(today)})
+        return i
+
+    def attendee(self, unit: str) -> int:
+        """A new attendee of `unit`'s training session; its id."""
+        name = f"学员{serial()}"
+        s = self.as_("office", "assessment", "POST", f"/api/training/sessions/{self.trainings[unit]['id']}/attendees",
+                     json={"attendees": [{"person_name": name, "unit_id": self.units[unit]["id"]}]})
+        return next(a["id"] for a in s["attendees"] if a["person_name"] == name)
+
+    def shift(self, unit: str, name: str) -> dict:
+        start = dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(hours=serial())
+        return self.as_(f"{unit}_operator", "assessment", "POST", "/api/roster/shifts", 201, json={
+            "account_id": self.accounts[unit]["id"], "starts_at": start.isoformat(),
+            "ends_at": (start + dt.timedelta(minutes=30)).isoformat(), "person_name": name, "phone": "0791-12345678"})
+
+    def training(self, unit: str) -> dict:
+        return self.as_("office", "assessment", "POST", "/api/training/sessions", 201, json={
+            "kind": "course", "title": f"{UNIT_NAMES[unit]}培训", "held_on": str(beijing_today()), "hours": 2,
+            "trainers": [{"name": "授课专家", "kind": "platform_expert"}], "invited_unit_ids": [self.units[unit]["id"]],
+            "attendees": [{"person_name": f"{UNIT_NAMES[unit]}学员", "unit_id": self.units[unit]["id"]}]})
+
+
+# ------------------------------------------------------------------------------ targets
+# What a row's request is made of: `target(world, caller)` gives the path (the rule with the
+# target's ids in it), the body, and the marker of the 甲区 object the answer must (200) or must
+# not (hid) show. A row that changes something gets a fresh object for each request.
+def _today() -> str:
+    return str(beijing_today())
+
+
+def _csv(*rows: str) -> dict:
+    return {"file": (io.BytesIO("\n".join(rows).encode()), "import.csv")}
+
+
+def _application(w: World) -> dict:
+    team = [{"person_id": w.people[f"in_{role}"]["id"], "role": as_} for role, as_ in TEAM_ROLES]
+    return {"name": f"甲区服务{serial()}", "kind": "institutional", "category": "policy", "platforms": PLATFORMS,
+            "team": team, "positioning": "政策解读", "rules": "先审后发", "mechanism": "三审三校",
+            "exception_reason": "访问矩阵测试需要多个账号"}
+
+
+def _fresh_account(w: World, until: str, unit: str = "in") -> int:
+    return w.account(unit, f"{UNIT_NAMES.get(unit, '甲区教育')}新号{serial()}", until)["id"]
+
+
+def _fresh_client(w: World) -> int:
+    return w.as_("in_admin", "registry", "POST", "/api/clients", 201,
+                 json={"name": f"甲区系统{serial()}", "unit_id": w.units["in"]["id"]})["id"]
+
+
+API_TARGETS = {
+    "-": lambda w, who: None,  # the rule as it is
+    # registry
+    "accounts": lambda w, who: Req("/api/accounts", marker="甲区发布"),
+    "account": lambda w, who: Req(f"/api/accounts/{w.accounts['in']['id']}", marker="甲区发布"),
+    "application": lambda w, who: Req("/api/accounts", json=_application(w)),
+    "applied:approve": lambda w, who: Req(f"/api/accounts/{_fresh_account(w, 'applied')}/actions/approve", json={}),
+    "applied:withdraw": lambda w, who: Req(f"/api/accounts/{_fresh_account(w, 'applied')}/actions/withdraw", json={}),
+    "filing:acknowledge_filing": lambda w, who: Req(
+        f"/api/accounts/{_fresh_account(w, 'filing', 'below')}/actions/acknowledge_filing", json={}),
+    "account:security": lambda w, who: Req(f"/api/accounts/{w.accounts['in']['id']}/security", json={
+        "credential_holder_id": w.people["in_operator"]["id"], "devices": [{"name": "值班手机", "kind": "phone"}]}),
+    "account:team": lambda w, who: Req(f"/api/accounts/{w.accounts['in']['id']}/team", json={"members": [
+        {"person_id": w.people[f"in_{role}"]["id"], "role": as_} for role, as_ in TEAM_ROLES]}),
+    "sign-in": lambda w, who: Req("/api/auth/sign-in", json={"username": "in_operator", "password": PASSWORD}),
+    "client-token": lambda w, who: Req("/api/auth/token", json=dict(zip(("client_id", "client_secret"), w.secrets["in"]))),
+    "clients": lambda w, who: Req("/api/clients", marker=CLIENTS["in"]),
+    "client:new": lambda w, who: Req("/api/clients", json={"name": f"甲区系统{serial()}", "unit_id": w.units["in"]["id"]}),
+    "client": lambda w, who: Req(f"/api/clients/{w.client_pks['in']}", marker=CLIENTS["in"]),
+    "client:revoke": lambda w, who: Req(f"/api/clients/{_fresh_client(w)}/revoke"),
+    "hall": lambda w, who: Req("/api/hall", marker="甲区发布"),
+    "people": lambda w, who: Req("/api/people", marker="in_operator姓名"),
+    "person:new": lambda w, who: Req("/api/people", json={
+        "unit_id": w.units["in"]["id"], "name": "新同事", "username": f"new{serial()}", "password": PASSWORD,
+        "roles": ["operator"]}),
+    "units": lambda w, who: Req("/api/units", marker="甲区"),
+    "unit": lambda w, who: Req(f"/api/units/{w.units['in']['id']}", marker="甲区"),
+    "unit:new": lambda w, who: Req("/api/units", json={"name": f"甲区科室{serial()}", "kind": "department",
+                                                       "parent_id": w.units["in"]["id"]}),
+    "unit:rename": lambda w, who: Req(f"/api/units/{w.units['below']['id']}", json={"name": "甲区教育局"}),
+    # publishing
+    "calendar": lambda w, who: Req(f"/api/calendar?month={_today()[:7]}", marker="甲区计划稿"),
+    "check": lambda w, who: Req("/api/checks", json={"text": "今日发布防汛提示。"}),
+    "directives": lambda w, who: Req("/api/directives", marker="甲区统一口径"),
+    "directive": lambda w, who: Req(f"/api/directives/{w.directive['id']}", marker="甲区统一口径"),
+    "directive:new": lambda w, who: Req("/api/directives", json={
+        "title": f"口径{serial()}", "lead_draft_id": w.lead_draft["id"], "account_ids": [w.accounts["in"]["id"]],
+        "due_at": (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1)).isoformat()}),
+    "directive:forward": lambda w, who: Req(f"/api/directives/{w.issue_directive(f'口径{serial()}')['id']}/forwards",
+                                            json={"account_id": w.accounts["in"]["id"],
+                                                  "url": "https://sina.example.cn/forward/1"}),
+    "drafts": lambda w, who: Req("/api/drafts", marker="甲区草稿"),
+    "draft": lambda w, who: Req(f"/api/drafts/{w.base_draft['id']}", marker="甲区待修改"),
+    "draft:new": lambda w, who: Req("/api/drafts", json={"account_id": w.accounts["in"]["id"], "text": "甲区新稿件。",
+                                                         "info_type": "disclosure", "platforms": PLATFORMS}),
+    "draft:update": lambda w, who: Req(f"/api/drafts/{w.base_draft['id']}", json={
+        "account_id": w.accounts["in"]["id"], "text": "甲区待修改的草稿。", "info_type": "disclosure",
+        "platforms": PLATFORMS}),
+    "draft:submit": lambda w, who: Req(f"/api/drafts/{w.draft('in', '甲区稿件。')['id']}/actions/submit", json={}),
+    "submitted:check": lambda w, who: Req(f"/api/drafts/{w.draft('in', '甲区稿件。', 'submitted')['id']}/actions/check",
+                                          json={"acknowledge": True}),
+    "checked:approve": lambda w, who: Req(f"/api/drafts/{w.draft('in', '甲区稿件。', 'checked')['id']}/actions/approve",
+                                          json={}),
+    "figures": lambda w, who: Req(f"/api/figures?month={_today()[:7]}", marker=w.units["in"]["path"]),
+    "lexicon": lambda w, who: Req("/api/lexicon", marker="矩阵敏感词"),
+    "lexicon:add": lambda w, who: Req("/api/lexicon", json={"entries": [
+        {"word": f"矩阵词{serial()}", "category": "sensitive", "severity": "warn"}]}),
+    "lexicon:remove": lambda w, who: Req(f"/api/lexicon/{w.add_word(f'待删词{serial()}')}"),
+    # inquiry
+    "calendar-days": lambda w, who: Req("/api/calendar-days", json={"days": [{"day": "2031-05-06", "workday": False}]}),
+    "calendar-year": lambda w, who: Req("/api/calendar-years/2031"),
+    "calendar-year:set": lambda w, who: Req("/api/calendar-years/2031", json={"notice_complete": False}),
+    "intake": lambda w, who: Req("/api/intake/messages", json={
+        "account_id": w.accounts["in"]["id"], "kind": "comment", "citizen_handle": "@推送网民", "text": "请修路灯。"}),
+    "messages": lambda w, who: Req("/api/messages", marker="@甲区网民"),
+    "message": lambda w, who: Req(f"/api/messages/{w.base_message['id']}", marker="@甲区待分类网民"),
+    "message:new": lambda w, who: Req("/api/messages", json={
+        "account_id": w.accounts["in"]["id"], "kind": "comment", "citizen_handle": "@录入网民", "text": "请修路灯。"}),
+    "message:reply": lambda w, who: Req(f"/api/messages/{w.message('in', f'@网民{serial()}')['id']}/actions/reply",
+                                        json={"text": "已转交城管部门，三日内修复。"}),
+    "message:classify": lambda w, who: Req(f"/api/messages/{w.base_message['id']}/classify",
+                                           json={"category": "complaint", "sentiment": "negative"}),
+    "message:transfer": lambda w, who: Req(f"/api/messages/{w.message('in', f'@网民{serial()}')['id']}/transfers",
+                                           json={"to_unit_id": w.units["below"]["id"], "note": "请办理"}),
+    "message:import": lambda w, who: Req("/api/messages/import", data={
+        "account_id": str(w.accounts["in"]["id"]), "platform": "sina",
+        **_csv("平台消息ID,类型,网民,内容,时间", f"m{serial()},评论,@导入网民,路灯不亮,{_today()} 09:00")}),
+    "notices": lambda w, who: Req("/api/notices", marker="甲区通报单"),
+    "notice:new": lambda w, who: Req("/api/notices", json={
+        "title": "通报", "importance": "low", "kind": "交通", "content": "请核查。", "unit_id": w.units["below"]["id"]}),
+    "notice:reply": lambda w, who: Req(f"/api/notices/{w.notice('office', 'in', '待答复通报')['id']}/reply",
+                                       json={"reply": "已整改完毕。"}),
+    "notice-counts": lambda w, who: Req("/api/notices/counts", marker="甲区教育局"),
+    "transfers": lambda w, who: Req("/api/transfers", marker="甲区转办单"),
+    "transfer:answer": lambda w, who: Req(f"/api/transfers/{w.transfer_from_office('in', '请办理')['id']}/answer",
+                                          json={"accept": True}),
+    "returned:reassign": lambda w, who: Req(f"/api/transfers/{w.returned_transfer()['id']}/reassign",
+                                            json={"to_unit_id": w.units["below"]["id"], "note": "仍请办理"}),
+    "returns": lambda w, who: Req("/api/transfers/returns", marker="甲区教育局"),
+    # assessment
+    "archives": lambda w, who: Req("/api/archives", marker="甲区"),
+    "archive:file": lambda w, who: Req("/api/archives", json={"month": last_month()}),
+    "archive:pdf": lambda w, who: Req(f"/api/archives/{w.archives['in']}/pdf"),
+    "archive:verify": lambda w, who: Req(f"/api/archives/{w.archives['in']}/verify"),
+    "assessment": lambda w, who: Req(f"/api/assessment/{_today()[:4]}", marker="甲区"),
+    "records": lambda w, who: Req(f"/api/assessment/{_today()[:4]}/records?kind=reply_timeliness"
+                                  f"&unit_id={w.units['in']['id']}"),
+    "duty-log": lambda w, who: Req(f"/api/duty-log?account_id={w.accounts['in']['id']}&from={_today()}&to={_today()}"),
+    "followers": lambda w, who: Req("/api/followers", marker="甲区发布"),
+    "followers:enter": lambda w, who: Req("/api/followers", json={
+        "account_id": w.accounts["in"]["id"], "day": _today(), "followers": 1300}),
+    "followers:import": lambda w, who: Req("/api/followers/import", data=_csv(
+        "账号ID,日期,粉丝数", f"{w.accounts['in']['id']},{_today()},1400")),
+    "inspections": lambda w, who: Req("/api/inspections", marker="甲区发现的问题"),
+    "inspection": lambda w, who: Req(f"/api/inspections/{w.inspections['in']}", marker="甲区发现的问题"),
+    "inspection:new": lambda w, who: Req("/api/inspections", json={
+        "unit_id": w.units["in"]["id"], "inspected_on": _today(), "checked": "检查", "found": "问题", "required": "整改",
+        "fix_by": _today()}),
+    "inspection:report": lambda w, who: Req(f"/api/inspections/{w.inspection('in')['id']}/report",
+                                            json={"text": "已整改", "fixed_on": _today()}),
+    "reported:review": lambda w, who: Req(f"/api/inspections/{w.inspection('in', reported=True)['id']}/review",
+                                          json={"accept": True}),
+    "report": lambda w, who: Req(f"/api/reports/{_quarter()}", marker="甲区"),
+    "report:third-party": lambda w, who: Req(f"/api/reports/{_quarter()}/third-party", data=_csv(
+        "单位编号,评估机构,得分", f"{w.units['in']['id']},第三方评估机构,88")),
+    "roster:gaps": lambda w, who: Req(f"/api/roster/gaps?unit_id={w.units['in']['id']}"),
+    "roster:now": lambda w, who: Req(f"/api/roster/now?unit_id={w.units['in']['id']}", marker="甲区发布"),
+    "roster:shifts": lambda w, who: Req(f"/api/roster/shifts?unit_id={w.units['in']['id']}&from=2030-01-01&days=30",
+                                        marker="甲区值班员"),
+    "shift:new": lambda w, who: Req("/api/roster/shifts", json=_shift_body(w)),
+    "shift:remove": lambda w, who: Req(f"/api/roster/shifts/{w.shift('in', '待删值班员')['id']}"),
+    "rules": lambda w, who: Req("/api/rules"),
+    "rules:put": lambda w, who: Req("/api/rules", json={"commend_top": 3}),
+    "training:export": lambda w, who: Req("/api/training/export", marker="甲区学员"),
+    "training:record": lambda w, who: Req("/api/training/record", marker="甲区"),
+    "trainings": lambda w, who: Req("/api/training/sessions", marker="甲区培训"),
+    "training": lambda w, who: Req(f"/api/training/sessions/{w.trainings['in']['id']}", marker="甲区培训"),
+    "training:new": lambda w, who: Req("/api/training/sessions", json={
+        "kind": "exchange", "title": "交流会", "held_on": _today(), "hours": 1, "invited_unit_ids": [w.units["in"]["id"]]}),
+    "training:attend": lambda w, who: Req(f"/api/training/sessions/{w.trainings['in']['id']}/attendees", json={
+        "attendees": [{"person_name": f"学员{serial()}", "unit_id": w.units["in"]["id"]}]}),
+    "training:unattend": lambda w, who: Req(
+        f"/api/training/sessions/{w.trainings['in']['id']}/attendees/{w.attendee('in')}"),
+    "warnings": lambda w, who: Req("/api/warnings", marker="甲区发布"),
+    # every service
+    "audit": lambda w, who: Req("/api/audit", marker="甲区"),
+}
+
+
+def _quarter() -> str:
+    today = beijing_today()
+    return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+
+
+def _shift_body(w: World) -> dict:
+    start = dt.datetime(2031, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(hours=serial())
+    return {"account_id": w.accounts["in"]["id"], "starts_at": start.isoformat(),
+            "ends_at": (start + dt.timedelta(minutes=30)).isoformat(), "person_name": "新值班员", "phone": "0791-12345678"}
+
+
+def _local(when: dt.datetime) -> str:
+    """A datetime-local field's value: Beijing time to the minute."""
+    return when.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%dT%H:%M")
+
+
+def _hall_message(w: World) -> dict:
+    return {"account_id": str(w.accounts["in"]["id"]), "citizen_handle": "大厅网民", "text": "公园厕所需要维修。"}
+
+
+WEB_TARGETS = {
+    "-": lambda w, who: None,
+    "accounts": lambda w, who: Req("/accounts", marker="甲区发布"),
+    "account": lambda w, who: Req(f"/accounts/{w.accounts['in']['id']}", marker="甲区发布"),
+    "application": lambda w, who: Req("/accounts/new", data={
+        **{k: v for k, v in _application(w).items() if isinstance(v, str)}, "platforms": PLATFORMS,
+        "leader_in_charge": str(w.people["in_leader"]["id"]),
+        "responsible_office": str(w.people["in_responsible_office"]["id"]),
+        "operators": str(w.people["in_operator"]["id"])}),
+    "applied:withdraw": lambda w, who: Req(f"/accounts/{_fresh_account(w, 'applied')}/act/withdraw", data={}),
+    "city": lambda w, who: Req("/city", marker="甲区发布"),
+    "filings": lambda w, who: Req("/filings", marker="甲区教育发布"),
+    "drafts": lambda w, who: Req("/drafts", marker="甲区草稿"),
+    "draft": lambda w, who: Req(f"/drafts/{w.base_draft['id']}", marker="甲区待修改"),
+    "draft:new": lambda w, who: Req("/drafts/new", data={
+        "account_id": str(w.accounts["in"]["id"]), "text": "甲区新稿件。", "info_type": "disclosure",
+        "platforms": PLATFORMS}),
+    "draft:submit": lambda w, who: Req(f"/drafts/{w.draft('in', '甲区稿件。')['id']}/act/submit", data={}),
+    "calendar": lambda w, who: Req("/drafts/calendar", marker="甲区计划稿"),
+    "check": lambda w, who: Req("/drafts/check", data={"text": "今日发布防汛提示。"}),
+    "directives": lambda w, who: Req("/directives", marker="甲区统一口径"),
+    "directive": lambda w, who: Req(f"/directives/{w.directive['id']}/panel", marker="甲区统一口径"),
+    "directive:new": lambda w, who: Req("/directives", data={
+        "title": f"口径{serial()}", "lead_draft_id": str(w.lead_draft["id"]),
+        "due_at": _local(dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1))}),
+    "directive:forward": lambda w, who: Req(f"/directives/{w.issue_directive(f'口径{serial()}')['id']}/forward",
+                                            data={"account_id": str(w.accounts["in"]["id"]),
+                                                  "url": "https://sina.example.cn/forward/1"}),
+    "messages": lambda w, who: Req("/inbox", marker="甲区网民反映"),  # the list shows no handle
+    "message": lambda w, who: Req(f"/inbox/{w.base_message['id']}", marker="@甲区待分类网民"),
+    "message:new": lambda w, who: Req("/inbox", data={
+        "account_id": str(w.accounts["in"]["id"]), "kind": "comment", "citizen_handle": "@录入网民", "text": "请修路灯。"}),
+    "message:import": lambda w, who: Req("/inbox/import", data={**API_TARGETS["message:import"](w, who).data}),
+    "message:reply": lambda w, who: Req(f"/inbox/{w.message('in', f'@网民{serial()}')['id']}/act/reply",
+                                        data={"text": "已转交城管部门，三日内修复。"}),
+    "message:classify": lambda w, who: Req(f"/inbox/{w.base_message['id']}/classify",
+                                           data={"category": "complaint", "sentiment": "negative"}),
+    "message:transfer": lambda w, who: Req(f"/inbox/{w.message('in', f'@网民{serial()}')['id']}/transfer",
+                                           data={"to_unit_id": str(w.units["below"]["id"]), "note": "请办理"}),
+    "transfers": lambda w, who: Req("/inbox/transfers", marker="甲区转办单"),
+    "transfer:answer": lambda w, who: Req(f"/inbox/transfers/{w.transfer_from_office('in', '请办理')['id']}/answer",
+                                          data={"accept": "yes"}),
+    "notices": lambda w, who: Req("/inbox/notices", marker="甲区通报单"),
+    "notice:new": lambda w, who: Req("/inbox/notices", data={
+        "title": "通报", "importance": "low", "kind": "交通", "content": "请核查。",
+        "unit_id": str(w.units["below"]["id"])}),
+    "notice:reply": lambda w, who: Req(f"/inbox/notices/{w.notice('office', 'in', '待答复通报')['id']}/reply",
+                                       data={"reply": "已整改完毕。"}),
+    "hall": lambda w, who: Req("/hall", marker="甲区发布"),
+    "hall:message": lambda w, who: Req("/hall/message", data=_hall_message(w)),
+    "hall:sent": lambda w, who: Req("/hall/message/sent", before=(("POST", "/hall/message", _hall_message(w)),)),
+    "sign-in": lambda w, who: Req("/sign-in", data={"username": "in_operator", "password": PASSWORD}),
+    "static": lambda w, who: Req("/static/site.css"),
+    "vendor": lambda w, who: Req("/static/vendor/htmx.min.js"),
+    "lexicon": lambda w, who: Req("/lexicon", marker="矩阵敏感词"),
+    "lexicon:add": lambda w, who: Req("/lexicon", data={"words": f"矩阵词{serial()}", "category": "sensitive",
+                                                        "severity": "warn"}),
+    "lexicon:remove": lambda w, who: Req(f"/lexicon/{w.add_word(f'待删词{serial()}')}/delete", data={}),
+    "assessment": lambda w, who: Req("/kaohe", marker="甲区"),
+    "records": lambda w, who: Req(f"/kaohe/records?period={_today()[:4]}&kind=reply_timeliness"
+                                  f"&unit_id={w.units['in']['id']}"),
+    "duty": lambda w, who: Req(f"/kaohe/duty?account_id={w.accounts['in']['id']}", marker="甲区发布"),
+    "archives": lambda w, who: Req("/kaohe/archives", marker="甲区"),
+    "archive:file": lambda w, who: Req("/kaohe/archives", data={"month": last_month()}),
+    "archive:pdf": lambda w, who: Req(f"/kaohe/archives/{w.archives['in']}.pdf"),
+    "archive:verify": lambda w, who: Req(f"/kaohe/archives/{w.archives['in']}/verify"),
+    "report": lambda w, who: Req(f"/kaohe/reports?quarter={_quarter()}", marker="甲区"),
+    "report:file": lambda w, who: Req(f"/kaohe/reports/{_quarter()}.xlsx"),
+    "report:third-party": lambda w, who: Req(f"/kaohe/reports/{_quarter()}/third-party",
+                                             data=API_TARGETS["report:third-party"](w, who).data),
+    "rules:post": lambda w, who: Req("/kaohe/rules", data={
+        "weight_reply_timeliness": "25", "weight_resolution": "20", "weight_quota": "20", "weight_original": "10",
+        "weight_emergency": "10", "weight_forwarding": "15", "return_penalty": "2", "dormant_days": "14",
+        "unanswered_months": "3", "commend_top": "3"}),
+    "inspections": lambda w, who: Req("/inspections", marker="甲区发现的问题"),
+    "inspection": lambda w, who: Req(f"/inspections/{w.inspections['in']}", marker="甲区发现的问题"),
+    "inspection:new": lambda w, who: Req("/inspections", data={
+        "unit_id": str(w.units["in"]["id"]), "inspected_on": _today(), "checked": "检查", "found": "问题",
+        "required": "整改", "fix_by": _today()}),
+    "inspection:report": lambda w, who: Req(f"/inspections/{w.inspection('in')['id']}/report",
+                                            data={"text": "已整改", "fixed_on": _today()}),
+    "reported:review": lambda w, who: Req(f"/inspections/{w.inspection('in', reported=True)['id']}/review",
+                                          data={"accept": "yes"}),
+    "trainings": lambda w, who: Req("/training", marker="甲区培训"),
+    "training": lambda w, who: Req(f"/training/{w.trainings['in']['id']}", marker="甲区培训"),
+    "training:new": lambda w, who: Req("/training", data={"kind": "exchange", "title": "交流会", "held_on": _today(),
+                                                          "hours": "1"}),
+    "training:attend": lambda w, who: Req(f"/training/{w.trainings['in']['id']}/attendees", data={
+        "unit_id": str(w.units["in"]["id"]), "names": f"学员{serial()}"}),
+    "training:unattend": lambda w, who: Req(
+        f"/training/{w.trainings['in']['id']}/attendees/{w.attendee('in')}/remove", data={}),
+    "training:export": lambda w, who: Req("/training/export", marker="甲区学员"),
+    "roster": lambda w, who: Req(f"/roster?unit_id={w.units['in']['id']}", marker="甲区发布"),
+    "shift:new": lambda w, who: Req("/roster", data=_shift_form(w)),
+    "shift:remove": lambda w, who: Req(f"/roster/{w.shift('in', '待删值班员')['id']}/remove", data={}),
+    "followers": lambda w, who: Req("/followers", marker="甲区发布"),
+    "followers:enter": lambda w, who: Req("/followers", data={
+        "account_id": str(w.accounts["in"]["id"]), "day": str(beijing_today() - dt.timedelta(days=serial())),
+        "followers": "1500"}),
+    "followers:import": lambda w, who: Req("/followers/import", data=API_TARGETS["followers:import"](w, who).data),
+    "audit": lambda w, who: Req("/audit", marker="甲区"),
+}
+
+
+def _shift_form(w: World) -> dict:
+    body = _shift_body(w)
+    return {**body, "account_id": str(body["account_id"]), "starts_at": _local(dt.datetime.fromisoformat(body["starts_at"])),
+            "ends_at": _local(dt.datetime.fromisoformat(body["ends_at"]))}
+
+
+# ---------------------------------------------------------------------------- the test
+ROWS = access_matrix.rows()
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    mp = pytest.MonkeyPatch()
+    mp.setenv("GOVMB_DATA_DIR", str(tmp_path_factory.mktemp("matrix")))
+    for var in ("AMQP_URL", "DATABASE_URL", "GOVMB_MODE"):
+        mp.delenv(var, raising=False)
+    for var in ("SIGNIN_LIMIT_PER_USER", "SIGNIN_LIMIT_PER_ADDRESS", "HALL_MESSAGE_LIMIT_PER_ADDRESS"):
+        mp.setenv(var, "10000/minute")  # the matrix signs in and posts to the hall far more than a person would
+    # Argon2 is slow on purpose; its cost is not what the matrix is about (a hash keeps its own parameters)
+    mp.setattr(people, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    system = EmbeddedSystem(port=0).start(demo=False)
+    try:
+        w = World(system)
+        w.build()
+        w.populate()
+        yield w
+    finally:
+        system.stop()
+        mp.undo()
+
+
+def answer(response, marker: str | None) -> str:
+    """The answer as the table writes it."""
+    if response.status_code == 302 and "/sign-in" in response.headers.get("Location", ""):
+        return "login"
+    if response.status_code == 200 and marker and marker not in response.get_data(as_text=True):
+        return "hid"
+    return str(response.status_code)
+
+
+def ask(w: World, row: Row, who: Who, req: Req):
+    """The response to `req` as `who` asked it: of the row's service, or of a page in a browser
+    of its own, signed in as the web app's sign-in leaves the session."""
+    if row.service != "web":
+        return w.clients[row.service].open(req.path, method=row.method, headers=who.headers, json=req.json,
+                                           data=req.data)
+    browser = w.web.test_client()
+    if who.person:
+        with browser.session_transaction() as session:
+            session["token"], session["person"] = who.token, who.person
+    for method, path, form in req.before:
+        browser.open(path, method=method, data=form)
+    return browser.open(req.path, method=row.method, data=req.data)
+
+
+def routes(app) -> set[tuple[str, str]]:
+    return {(method, rule.rule) for rule in app.url_map.iter_rules() for method in rule.methods - {"HEAD", "OPTIONS"}}
+
+
+def test_every_route_has_a_row_and_every_row_a_route(world):
+    apps = {**world.apps, "web": world.web}
+    existing = {(service, method, rule) for service, app in apps.items() for method, rule in routes(app)}
+    listed = {row.route for row in ROWS}
+    assert not existing - listed, f"routes with no row in access_matrix.TABLE: {sorted(existing - listed)}"
+    assert not listed - existing, f"rows for routes that do not exist: {sorted(listed - existing)}"
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda row: f"{row.service}:{row.method}:{row.rule}:{row.target}")
+def test_each_caller_gets_the_answer_in_the_table(world, row):
+    targets = WEB_TARGETS if row.service == "web" else API_TARGETS
+    wrong, req = [], None
+    for (column, position), expected in row.cells.items():
+        if expected == "-":
+            continue
+        who = world.callers[(column, position)]
+        if req is None or any(isinstance(v, tuple) for v in (req.data or {}).values()):
+            req = targets[row.target](world, who) or Req(row.rule)  # an uploaded file is read once
+        r = ask(world, row, who, req)
+        got = answer(r, req.marker)
+        if got != expected:
+            wrong.append(f"{column} {position or 'anonymous'}: {got} (the table says {expected})")
+        if r.status_code < 400:
+            req = None  # it may have changed the target (approved the draft): the next caller gets a fresh one
+    assert not wrong, f"{row}\n" + "\n".join(wrong)
