@@ -26,6 +26,11 @@ def producer_of(event_type: str) -> str:
     return event_type.split(".", 1)[0]
 
 
+def event_types() -> list[str]:
+    """The services' event types (the catalogue may hold others, e.g. a test's own)."""
+    return sorted(t for t in CATALOGUE if producer_of(t) in SERVICES)
+
+
 def first_sentence(text: str | None) -> str:
     """The first sentence of a docstring, on one line."""
     words = " ".join((text or "").split())
@@ -80,7 +85,7 @@ def diagram() -> list[str]:
         lines.append(f'    {name}["{name}<br/>{spec_of(name).title}"]')
     for producer in SERVICES:
         for consumer in SERVICES:
-            types = [t for t in CATALOGUE if producer_of(t) == producer and t in SUBSCRIPTIONS.get(consumer, ())]
+            types = [t for t in event_types() if producer_of(t) == producer and t in SUBSCRIPTIONS.get(consumer, ())]
             if types:
                 lines.append(f'    {producer} -->|"{"<br/>".join(types)}"| {consumer}')
     return [*lines, "```"]
@@ -88,7 +93,7 @@ def diagram() -> list[str]:
 
 def events_table() -> list[str]:
     lines = ["| event type | version | producer | consumers | what it means |", "|---|---|---|---|---|"]
-    for event_type in sorted(CATALOGUE):
+    for event_type in event_types():
         c = CATALOGUE[event_type]
         consumers = ", ".join(consumers_of(event_type)) or "none"
         lines.append(f"| `{event_type}` | {c.version} | {producer_of(event_type)} | {consumers} | "
@@ -98,7 +103,7 @@ def events_table() -> list[str]:
 
 def service_section(name: str) -> list[str]:
     spec = spec_of(name)
-    produces = sorted(t for t in CATALOGUE if producer_of(t) == name)
+    produces = [t for t in event_types() if producer_of(t) == name]
     consumes = SUBSCRIPTIONS.get(name, ())
     jobs = [job for job, _interval, _run in spec.periodic()]
     lines = [f"### {name}: {spec.title}", "",

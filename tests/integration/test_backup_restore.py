@@ -205,3 +205,27 @@ def test_every_sqlite_database_comes_back_whole_from_its_backup(monkeypatch, tmp
     assert refused.returncode == 1 and "is not empty" in refused.stderr
     wrong = restore("registry", files["publishing"], urls["registry"].replace("sqlite:///", "postgresql://x@h/"))
     assert wrong.returncode == 1 and "is a sqlite backup" in wrong.stderr
+
+
+def test_backup_all_dumps_each_consumer_before_the_services_it_consumes_from():
+    from govmb.contracts import SUBSCRIPTIONS
+    order = backup_order()
+    assert sorted(order) == sorted(SERVICES)
+    for consumer, types in SUBSCRIPTIONS.items():
+        for producer in {t.split(".")[0] for t in types} - {consumer}:
+            mutual = any(t.startswith(f"{consumer}.") for t in SUBSCRIPTIONS.get(producer, ()))
+            assert mutual or order.index(consumer) < order.index(producer), (consumer, producer)
+
+
+def test_a_pg_dump_older_than_the_server_is_refused_naming_the_client_to_install(pg_url, tmp_path):
+    old = tmp_path / "bin" / "pg_dump"
+    old.parent.mkdir()
+    old.write_text("#!/bin/sh\necho 'pg_dump (PostgreSQL) 9.6.24'\n")
+    old.chmod(0o755)
+    done = cli("backup", "registry", "--to", str(tmp_path / "out"), REGISTRY_DATABASE_URL=pg_url,
+               PATH=f"{old.parent}:{os.environ['PATH']}")
+    conn = psycopg2.connect(pg_url)
+    server = conn.server_version // 10000
+    conn.close()
+    assert done.returncode == 1 and f"install postgresql-client-{server}" in done.stderr, done.stderr
+    assert list((tmp_path / "out").iterdir()) == []  # no file that looks like a backup
