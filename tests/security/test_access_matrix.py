@@ -303,6 +303,7 @@ API_TARGETS = {
     "-": lambda w, who: None,  # the rule as it is
     # registry
     "accounts": lambda w, who: Req("/api/accounts", marker="甲区发布"),
+    "accounts:unit_id": lambda w, who: Req(f"/api/accounts?unit_id={w.units['in']['id']}", marker="甲区发布"),
     "account": lambda w, who: Req(f"/api/accounts/{w.accounts['in']['id']}", marker="甲区发布"),
     "application": lambda w, who: Req("/api/accounts", json=_application(w)),
     "applied:approve": lambda w, who: Req(f"/api/accounts/{_fresh_account(w, 'applied')}/actions/approve", json={}),
@@ -321,10 +322,12 @@ API_TARGETS = {
     "client:revoke": lambda w, who: Req(f"/api/clients/{_fresh_client(w)}/revoke"),
     "hall": lambda w, who: Req("/api/hall", marker="甲区发布"),
     "people": lambda w, who: Req("/api/people", marker="in_operator姓名"),
+    "people:unit_id": lambda w, who: Req(f"/api/people?unit_id={w.units['in']['id']}", marker="in_operator姓名"),
     "person:new": lambda w, who: Req("/api/people", json={
         "unit_id": w.units["in"]["id"], "name": "新同事", "username": f"new{serial()}", "password": PASSWORD,
         "roles": ["operator"]}),
     "units": lambda w, who: Req("/api/units", marker="甲区"),
+    "units:parent_id": lambda w, who: Req(f"/api/units?parent_id={w.units['in']['id']}", marker="甲区教育局"),
     "unit": lambda w, who: Req(f"/api/units/{w.units['in']['id']}", marker="甲区"),
     "unit:new": lambda w, who: Req("/api/units", json={"name": f"甲区科室{serial()}", "kind": "department",
                                                        "parent_id": w.units["in"]["id"]}),
@@ -341,6 +344,7 @@ API_TARGETS = {
                                             json={"account_id": w.accounts["in"]["id"],
                                                   "url": "https://sina.example.cn/forward/1"}),
     "drafts": lambda w, who: Req("/api/drafts", marker="甲区草稿"),
+    "drafts:account_id": lambda w, who: Req(f"/api/drafts?account_id={w.accounts['in']['id']}", marker="甲区草稿"),
     "draft": lambda w, who: Req(f"/api/drafts/{w.base_draft['id']}", marker="甲区待修改"),
     "draft:new": lambda w, who: Req("/api/drafts", json={"account_id": w.accounts["in"]["id"], "text": "甲区新稿件。",
                                                          "info_type": "disclosure", "platforms": PLATFORMS}),
@@ -398,11 +402,15 @@ API_TARGETS = {
                                   f"&unit_id={w.units['in']['id']}"),
     "duty-log": lambda w, who: Req(f"/api/duty-log?account_id={w.accounts['in']['id']}&from={_today()}&to={_today()}"),
     "followers": lambda w, who: Req("/api/followers", marker="甲区发布"),
+    "followers:account_id": lambda w, who: Req(f"/api/followers?account_id={w.accounts['in']['id']}",
+                                               marker="甲区发布"),
     "followers:enter": lambda w, who: Req("/api/followers", json={
         "account_id": w.accounts["in"]["id"], "day": _today(), "followers": 1300}),
     "followers:import": lambda w, who: Req("/api/followers/import", data=_csv(
         "账号ID,日期,粉丝数", f"{w.accounts['in']['id']},{_today()},1400")),
     "inspections": lambda w, who: Req("/api/inspections", marker="甲区发现的问题"),
+    "inspections:unit_id": lambda w, who: Req(f"/api/inspections?unit_id={w.units['in']['id']}",
+                                              marker="甲区发现的问题"),
     "inspection": lambda w, who: Req(f"/api/inspections/{w.inspections['in']}", marker="甲区发现的问题"),
     "inspection:new": lambda w, who: Req("/api/inspections", json={
         "unit_id": w.units["in"]["id"], "inspected_on": _today(), "checked": "检查", "found": "问题", "required": "整改",
@@ -412,6 +420,7 @@ API_TARGETS = {
     "reported:review": lambda w, who: Req(f"/api/inspections/{w.inspection('in', reported=True)['id']}/review",
                                           json={"accept": True}),
     "report": lambda w, who: Req(f"/api/reports/{_quarter()}", marker="甲区"),
+    "report:unit_id": lambda w, who: Req(f"/api/reports/{_quarter()}?unit_id={w.units['in']['id']}", marker="甲区"),
     "report:third-party": lambda w, who: Req(f"/api/reports/{_quarter()}/third-party", data=_csv(
         "单位编号,评估机构,得分", f"{w.units['in']['id']},第三方评估机构,88")),
     "roster:gaps": lambda w, who: Req(f"/api/roster/gaps?unit_id={w.units['in']['id']}"),
@@ -424,6 +433,7 @@ API_TARGETS = {
     "rules:put": lambda w, who: Req("/api/rules", json={"commend_top": 3}),
     "training:export": lambda w, who: Req("/api/training/export", marker="甲区学员"),
     "training:record": lambda w, who: Req("/api/training/record", marker="甲区"),
+    "training:record:unit_id": lambda w, who: Req(f"/api/training/record?unit_id={w.units['in']['id']}", marker="甲区"),
     "trainings": lambda w, who: Req("/api/training/sessions", marker="甲区培训"),
     "training": lambda w, who: Req(f"/api/training/sessions/{w.trainings['in']['id']}", marker="甲区培训"),
     "training:new": lambda w, who: Req("/api/training/sessions", json={
@@ -500,6 +510,8 @@ WEB_TARGETS = {
     "transfers": lambda w, who: Req("/inbox/transfers", marker="甲区转办单"),
     "transfer:answer": lambda w, who: Req(f"/inbox/transfers/{w.transfer_from_office('in', '请办理')['id']}/answer",
                                           data={"accept": "yes"}),
+    "returned:reassign": lambda w, who: Req(f"/inbox/transfers/{w.returned_transfer()['id']}/reassign",
+                                            data={"to_unit_id": str(w.units["below"]["id"]), "note": "仍请办理"}),
     "notices": lambda w, who: Req("/inbox/notices", marker="甲区通报单"),
     "notice:new": lambda w, who: Req("/inbox/notices", data={
         "title": "通报", "importance": "low", "kind": "交通", "content": "请核查。",
