@@ -1,7 +1,8 @@
 """Operator commands: `python -m govmb.cli migrate all`, `python -m govmb.cli replay registry publishing
 inquiry` (rebuild a consumer, see govmb.replay), `python -m govmb.cli token ...`,
 `python -m govmb.cli backup all --to DIR` and `python -m govmb.cli restore registry --from FILE`
-(govmb.backup, docs/operations.md)."""
+(govmb.backup, docs/operations.md), `python -m govmb.cli dead-letters [--redrive SERVICE]`
+(govmb.bus.deadletters)."""
 from __future__ import annotations
 
 import argparse
@@ -11,7 +12,10 @@ from pathlib import Path
 
 from govmb import backup
 from govmb.auth import ROLES, Identity, issue_token
+from govmb.bus import deadletters
+from govmb.bus.topology import build_topology
 from govmb.config import SERVICES, Settings
+from govmb.contracts import SUBSCRIPTIONS
 from govmb.db import migrate
 from govmb.replay import replay
 from govmb.service import ServiceSpec, ensure_database
@@ -41,10 +45,18 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("service", choices=SERVICES)
     s.add_argument("--from", dest="source", required=True, type=Path, metavar="FILE")
     s.add_argument("--replace", action="store_true", help="drop what the database holds, in the same transaction")
+    d = sub.add_parser("dead-letters", help="each service's dead-letter queue: depth, messages, errors; re-drive")
+    d.add_argument("--service", choices=SERVICES, action="append", help="only these (default: every consumer)")
+    d.add_argument("--show", type=int, default=20, help="how many messages of each queue to show")
+    d.add_argument("--json", action="store_true", help="one JSON object per service")
+    d.add_argument("--redrive", choices=SERVICES, help="move this service's dead letters back to its queue")
+    d.add_argument("--id", action="append", dest="ids", metavar="MESSAGE_ID", help="only these messages")
     args = parser.parse_args(argv)
 
     if args.command in ("backup", "restore"):
         return backup.command(args)
+    if args.command == "dead-letters":
+        return dead_letters(args)
 
     if args.command == "migrate":
         for name in SERVICES if args.service == "all" else (args.service,):
@@ -65,6 +77,28 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     who = Identity(args.person, args.name, args.unit, args.path, frozenset(args.roles.split(",")))
     print(issue_token(who, settings.token_secret, settings.token_ttl_seconds))
+    return 0
+
+
+def dead_letters(args) -> int:
+    settings = Settings.from_env("registry")
+    if not settings.amqp_url:
+        print("dead-letter queues live on RabbitMQ: set AMQP_URL (the embedded mode keeps its bus in process)",
+              file=sys.stderr)
+        return 2
+    topology = build_topology(settings.bus_namespace, settings.delivery_limit)
+    with deadletters.DeadLetters(settings.amqp_url, topology) as dl:
+        if args.redrive:
+            moved = dl.redrive(args.redrive, set(args.ids) if args.ids else None)
+            print(f"{args.redrive}: {moved} 条死信已重新投递到 {topology.queue_name(args.redrive)}")
+            return 0
+        for name in args.service or [s for s in SERVICES if SUBSCRIPTIONS.get(s)]:
+            report = dl.report(name, args.show)
+            spec = spec_of(name)
+            ensure_database(spec, Settings.from_env(name))
+            with spec.db.connection_context():
+                deadletters.with_errors(report, spec.store.BusFailure)
+            print(deadletters.as_json(report) if args.json else deadletters.render(report))
     return 0
 
 
