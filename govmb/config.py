@@ -35,6 +35,7 @@ class Settings:
     heartbeat_seconds: int = 30
     service_urls: dict[str, str] = field(default_factory=dict)
     data_dir: Path = ROOT / "var"
+    trusted_proxies: int = 0  # reverse proxies in front of the web app whose X-Forwarded-For/-Proto count
 
     @property
     def production(self) -> bool:
@@ -65,6 +66,7 @@ class Settings:
             service_urls={name: _env(f"{name.upper()}_URL", f"http://127.0.0.1:8000/{name}")
                           for name in SERVICES},
             data_dir=data_dir,
+            trusted_proxies=int(_env("TRUSTED_PROXIES", "0")),
         )
         settings.check()
         return settings

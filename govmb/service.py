@@ -14,8 +14,9 @@ from govmb.bus.consumer import Handler
 from govmb.bus.store import BusStore
 from govmb.config import Settings
 from govmb.db import bind_to_requests, open_database
-from govmb.errors import ProblemApi, register_error_handlers
+from govmb.errors import ProblemApi, problem, register_error_handlers
 from govmb.observability import configure_logging, health_blueprint, instrument
+from govmb.tables import MAX_BYTES
 
 
 @dataclass
@@ -92,7 +93,7 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
     app.json.ensure_ascii = False
     app.config.update(
         GOVMB_SETTINGS=settings,
-        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        MAX_CONTENT_LENGTH=MAX_BYTES,  # a request, an upload's file with it
         API_TITLE=f"{spec.title} API", API_VERSION="1", OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/", OPENAPI_JSON_PATH="openapi.json",
         API_SPEC_OPTIONS={"components": {"securitySchemes": {
@@ -123,4 +124,7 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
                                f"# TYPE govmb_outbox_backlog gauge\n"
                                f'govmb_outbox_backlog{{service="{spec.name}"}} {backlog()}\n')))
     register_error_handlers(app)
+    # Before flask-smorest's handler of every HTTP error, whose text would be werkzeug's English.
+    app.register_error_handler(413, lambda _exc: problem(
+        413, f"请求过大：上传的文件连同表单一次至多 {MAX_BYTES // (1024 * 1024)} MB"))
     return app

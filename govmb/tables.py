@@ -1,8 +1,9 @@
 """The tables people exchange with the platform: CSV (UTF-8, or GBK as Excel in China saves
 it) and XLSX, read and written.
 
-Reading is bounded: the file's size, the number of rows, and an XLSX sheet only as wide as
-its header (a file's declared dimensions can be enormous). A file that cannot be read is
+Reading is bounded: the file's size, what an XLSX (a zip) unpacks to (a few kilobytes of
+zip can unpack to gigabytes), the number of rows, and an XLSX sheet only as wide as its
+header (a file's declared dimensions can be enormous). A file that cannot be read is
 refused whole with a `TableError`; judging each row is the caller's business.
 
 Writing neutralises spreadsheet formula injection: a text cell that begins with = + - @
@@ -14,15 +15,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
+import zipfile
 from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 MAX_BYTES = 2 * 1024 * 1024
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # an XLSX's parts unzipped; 2 MB of real messages unpack to about 12
 MAX_ROWS = 20_000
 MAX_COLUMNS = 64
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BINARY = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")  # control characters no text table holds (NUL: below)
 
 
 class TableError(ValueError):
@@ -50,7 +55,18 @@ def read_table(filename: str, data: bytes, max_rows: int = MAX_ROWS, max_bytes: 
     return table
 
 
+def _unpacked_size(data: bytes) -> int:
+    """What the zip's parts declare they unpack to; zipfile never unpacks a part beyond it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(part.file_size for part in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, EOFError) as exc:
+        raise TableError(f"无法读取 XLSX 文件：{type(exc).__name__}") from exc
+
+
 def _read_xlsx(data: bytes, max_rows: int) -> list[list]:
+    if _unpacked_size(data) > MAX_UNPACKED_BYTES:
+        raise TableError(f"XLSX 文件解压后过大（至多 {MAX_UNPACKED_BYTES // (1024 * 1024)} MB），请删去多余内容或改用 CSV")
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
@@ -78,6 +94,8 @@ def _read_csv(data: bytes, max_rows: int) -> list[list]:
             continue
     else:
         raise TableError("CSV 文件的编码无法识别（请用 UTF-8 或 GBK）")
+    if BINARY.search(text):  # GB18030 decodes almost any bytes: a picture or a program renamed .csv
+        raise TableError("文件不是文本表格（其中有控制字符），请上传 .csv 或 .xlsx 文件")
     table = []
     try:
         for row in csv.reader(io.StringIO(text)):

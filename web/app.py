@@ -9,9 +9,11 @@ from flask import Flask, abort, redirect, render_template, send_from_directory, 
 from flask_babel import Babel, format_datetime
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from htmx_flask import Htmx
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from govmb.config import SERVICES, Settings
 from govmb.observability import configure_logging, health_blueprint, instrument
+from govmb.tables import MAX_BYTES
 from web.client import ServiceClient, ServiceUnavailable
 from web.session import ROLE_NAMES, navigation, person
 
@@ -44,12 +46,16 @@ def create_app(settings: Settings | None = None) -> Flask:
         GOVMB_SETTINGS=settings,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=settings.production,
+        SESSION_COOKIE_SECURE=settings.production,  # production is served over HTTPS only
         PERMANENT_SESSION_LIFETIME=dt.timedelta(seconds=settings.token_ttl_seconds),
         BABEL_DEFAULT_LOCALE="zh_Hans_CN",
         BABEL_DEFAULT_TIMEZONE="Asia/Shanghai",
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        MAX_CONTENT_LENGTH=MAX_BYTES,  # an upload is refused here, before it is read and forwarded
     )
+    if settings.trusted_proxies:  # the client's address and scheme as the proxies in front saw them
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(app)
@@ -103,7 +109,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         return render_template("error.html", code=503, message="后台服务暂不可用，请稍后重试"), 503
 
     for code, message in ((403, "您的角色无权打开此页面"), (404, "页面不存在，或不在您的管辖范围内"),
-                          (405, "不支持此操作方式")):
+                          (405, "不支持此操作方式"),
+                          (413, f"上传的文件过大：一次至多 {MAX_BYTES // (1024 * 1024)} MB")):
         app.register_error_handler(code, lambda _e, code=code, message=message:
                                    (render_template("error.html", code=code, message=message), code))
     return app

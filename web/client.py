@@ -17,8 +17,9 @@ class ServiceClient:
         self.base_url, self.timeout = base_url.rstrip("/"), timeout
         self.session = requests.Session()
 
-    def call(self, method: str, path: str, token: str | None = None, **kwargs) -> requests.Response:
-        headers = {"X-Correlation-ID": get_correlation_id() or ""}
+    def call(self, method: str, path: str, token: str | None = None, headers: dict | None = None,
+             **kwargs) -> requests.Response:
+        headers = {**(headers or {}), "X-Correlation-ID": get_correlation_id() or ""}
         if token:
             headers["Authorization"] = f"Bearer {token}"
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import unicodedata
 
 from flask import send_file
 from flask_smorest import Blueprint, abort
@@ -67,6 +68,19 @@ def _quarter(text: str) -> Period:
     if not re.fullmatch(r"\d{4}-Q[1-4]", text):
         abort(422, errors={"quarter": ["季度应形如 2026-Q3"]})
     return Period.parse(text)
+
+
+# What no file name may hold: a path separator, a line break (a header would break), a quote, or
+# what Windows refuses, also where a compatibility form turns into one (＼ and ／ become \ and /
+# in the ASCII name beside the UTF-8 one).
+_UNSAFE_IN_NAMES = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+
+
+def _download(content: bytes, mimetype: str, name: str):
+    """A file to download, its name (a unit's name in it may hold anything) made safe to save."""
+    name = "".join("_" if _UNSAFE_IN_NAMES.search(unicodedata.normalize("NFKD", c)) else c for c in name)
+    return send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True,
+                     download_name=name.lstrip(". ") or "download")
 
 
 def _asof(args: dict) -> dt.datetime | None:
@@ -191,8 +205,7 @@ def _archive(archive_id: int) -> Archive:
 def archive_pdf(archive_id):
     """下载归档文件（PDF）"""
     found = _archive(archive_id)
-    return send_file(io.BytesIO(bytes(found.pdf)), mimetype="application/pdf", as_attachment=True,
-                     download_name=f"{found.unit_name}-{found.month}-月度归档.pdf")
+    return _download(bytes(found.pdf), "application/pdf", f"{found.unit_name}-{found.month}-月度归档.pdf")
 
 
 @archives.route("/<int:archive_id>/verify")
@@ -206,7 +219,9 @@ def verify_archive(archive_id):
 @quarterly.route("/<quarter>")
 @requires()
 @quarterly.arguments(ReportQuerySchema, location="query")
-@quarterly.doc(responses={200: {"description": "季度报告（JSON、PDF 或 XLSX）"}})
+@quarterly.doc(responses={200: {"description": "季度报告（JSON、PDF 或 XLSX）", "content": {
+    "application/json": {}, "application/pdf": {},
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}})
 def quarterly_report(args, quarter):
     """季度报告：各单位的统计和网民反映，附第三方评估；format=pdf 或 xlsx 下载"""
     _quarter(quarter)
@@ -219,11 +234,10 @@ def quarterly_report(args, quarter):
     report = reports.quarterly(quarter, paths)
     title = f"{scope}政务微博季度报告"
     if args["format"] == "pdf":
-        return send_file(io.BytesIO(reports.pdf(report, title)), mimetype="application/pdf", as_attachment=True,
-                         download_name=f"{title}-{quarter}.pdf")
+        return _download(reports.pdf(report, title), "application/pdf", f"{title}-{quarter}.pdf")
     if args["format"] == "xlsx":
-        return send_file(io.BytesIO(reports.xlsx(report)), as_attachment=True, download_name=f"{title}-{quarter}.xlsx",
-                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        return _download(reports.xlsx(report), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                         f"{title}-{quarter}.xlsx")
     return {**report, "title": title}
 
 
@@ -384,8 +398,7 @@ def training_record(args):
     "text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}})
 def export_training(args):
     """导出一年的培训登记表（每个参训人次一行）；以 = + - @ 开头的文字前加 '，表格软件不会当作公式"""
-    content, media_type, name = training.export(current_identity(), _year(args), args["format"])
-    return send_file(io.BytesIO(content), mimetype=media_type, as_attachment=True, download_name=name)
+    return _download(*training.export(current_identity(), _year(args), args["format"]))
 
 
 roster_bp = Blueprint("roster", __name__, url_prefix="/api/roster",

@@ -11,7 +11,7 @@ from govmb.auth import PERSON_ROLES, Identity, issue_token
 from services.registry.checks import RANKS
 from services.registry.models import Person, Unit, audit, db
 
-DEMO_PASSWORD = "demo2026"  # the embedded demo's; production mode refuses it at sign-in
+DEMO_PASSWORD = "demo2026"  # the embedded demo's, published: production mode refuses it at sign-in and for a new person
 _hasher = PasswordHasher()
 _DUMMY = _hasher.hash("not-a-real-password")
 
@@ -46,6 +46,8 @@ def create_person(unit: Unit, name: str, username: str, password: str, roles: li
         errors["rank"] = [f"级别须为 {', '.join(RANKS)} 之一"]
     if len(password) < 8:
         errors["password"] = ["密码至少 8 位"]
+    elif password == DEMO_PASSWORD and current_app.config["GOVMB_SETTINGS"].production:
+        errors["password"] = ["这是演示数据公开的密码，生产模式下不能使用"]
     if errors:
         abort(422, errors=errors)
     with db.atomic():
