@@ -77,6 +77,7 @@ publishing GET    /api/figures                                                  
 publishing GET    /api/directives                                                     directives                 401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
 publishing POST   /api/directives                                                     directive:new              401   403     403     403     403     403     201     403     403
 publishing GET    /api/directives/<int:directive_id>                                  directive                  401   403     200/404 200/404 200/404 200/404 200     200     200
+publishing GET    /api/directives/<int:directive_id>                                  directive:shared           401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
 publishing POST   /api/directives/<int:directive_id>/forwards                         directive:forward          401   403     200/404 200/404 200/404 200/404 403     403     403
 publishing GET    /api/lexicon                                                        lexicon                    401   403     403     403     403     403     200     200     200
 publishing POST   /api/lexicon                                                        lexicon:add                401   403     403     403     403     403     200     403     200
@@ -139,6 +140,7 @@ assessment POST   /api/inspections/<int:inspection_id>/review                   
 assessment GET    /api/training/sessions                                              trainings                  401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
 assessment POST   /api/training/sessions                                              training:new               401   403     403     403     403     403     201     403     403
 assessment GET    /api/training/sessions/<int:session_id>                             training                   401   403     200/404 200/404 200/404 200/404 200     200     200
+assessment GET    /api/training/sessions/<int:session_id>                             training:shared            401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
 assessment POST   /api/training/sessions/<int:session_id>/attendees                   training:attend            401   403     403     403     403     403     200     403     403
 assessment DELETE /api/training/sessions/<int:session_id>/attendees/<int:attendee_id> training:unattend          401   403     403     403     403     403     204     403     403
 assessment GET    /api/training/record                                                training:record            401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
@@ -192,6 +194,7 @@ web        GET    /drafts/calendar                                              
 web        GET    /directives                                                         directives                 login -       200/hid 200/hid 200/hid 200/hid 200     200     200
 web        POST   /directives                                                         directive:new              login -       403     403     403     403     303     403     403
 web        GET    /directives/<int:directive_id>/panel                                directive                  login -       200/404 200/404 200/404 200/404 200     200     200
+web        GET    /directives/<int:directive_id>/panel                                directive:shared           login -       200/hid 200/hid 200/hid 200/hid 200     200     200
 web        POST   /directives/<int:directive_id>/forward                              directive:forward          login -       303/404 303/404 303/404 303/404 403     403     403
 web        GET    /lexicon                                                            lexicon                    login -       403     403     403     403     200     200     200
 web        POST   /lexicon                                                            lexicon:add                login -       403     403     403     403     303     403     303
@@ -229,6 +232,7 @@ web        POST   /inspections/<int:inspection_id>/review                       
 web        GET    /training                                                           trainings                  login -       200/hid 200/hid 200/hid 200/hid 200     200     200
 web        POST   /training                                                           training:new               login -       403     403     403     403     303     403     403
 web        GET    /training/<int:session_id>                                          training                   login -       200/404 200/404 200/404 200/404 200     200     200
+web        GET    /training/<int:session_id>                                          training:shared            login -       200/hid 200/hid 200/hid 200/hid 200     200     200
 web        POST   /training/<int:session_id>/attendees                                training:attend            login -       403     403     403     403     303     403     403
 web        POST   /training/<int:session_id>/attendees/<int:attendee_id>/remove       training:unattend          login -       403     403     403     403     303     403     403
 web        GET    /training/export                                                    training:export            login -       200/hid 200/hid 200/hid 200/hid 200     200     200

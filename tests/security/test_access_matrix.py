@@ -179,13 +179,17 @@ class World:
                      json={"account_id": self.accounts[position]["id"], "day": str(beijing_today()), "followers": 1200})
             self.inspections[position] = self.inspection(position)["id"]
             self.shift(position, f"{UNIT_NAMES[position]}值班员")
-            self.trainings[position] = self.training(position)
+            self.trainings[position] = self.training(f"{UNIT_NAMES[position]}培训",
+                                                     {position: f"{UNIT_NAMES[position]}学员"})
         self.base_draft = self.draft("in", "甲区待修改的草稿。")
         self.base_message = self.message("in", "@甲区待分类网民")
         self.notice("in_leader", "below", "甲区通报单")
         self.returned_transfer()  # 甲区教育局 returns one: 甲区 is named in the returns
         self.lead_draft = self.released_office_draft()
         self.directive = self.issue_directive("甲区统一口径")
+        # shared by both subtrees: each sees the object, and only its own part of it
+        self.shared_directive = self.issue_directive("两区统一口径", ("in", "out"))
+        self.trainings["shared"] = self.training("两区培训", {"in": "甲区共同学员", "out": "乙区共同学员"})
         with self.apps["assessment"].app_context():  # as the worker files last month's on the 1st
             self.archives = {p: archive.build(self.units[p]["id"], last_month()).id for p in ("in", "out")}
         self.add_word("矩阵敏感词")
@@ -210,11 +214,11 @@ class World:
         return self.as_("office_operator", "publishing", "POST", f"/api/drafts/{d['id']}/actions/record_publication",
                         json={"platform": PLATFORMS[0], "url": f"https://sina.example.cn/post/{d['id']}"})
 
-    def issue_directive(self, title: str) -> dict:
+    def issue_directive(self, title: str, units: tuple[str, ...] = ("in",)) -> dict:
         due = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2)).isoformat()
         return self.as_("office", "publishing", "POST", "/api/directives", 201, json={
             "title": title, "lead_draft_id": self.lead_draft["id"], "due_at": due,
-            "account_ids": [self.accounts["in"]["id"]]})
+            "account_ids": [self.accounts[u]["id"] for u in units]})
 
     def add_word(self, word: str) -> int:
         self.as_("office", "publishing", "POST", "/api/lexicon",
@@ -268,11 +272,13 @@ class World:
             "account_id": self.accounts[unit]["id"], "starts_at": start.isoformat(),
             "ends_at": (start + dt.timedelta(minutes=30)).isoformat(), "person_name": name, "phone": "0791-12345678"})
 
-    def training(self, unit: str) -> dict:
+    def training(self, title: str, attendees: dict[str, str]) -> dict:
+        """A course today for the units of `attendees` (unit: the name of its one attendee)."""
         return self.as_("office", "assessment", "POST", "/api/training/sessions", 201, json={
-            "kind": "course", "title": f"{UNIT_NAMES[unit]}培训", "held_on": str(beijing_today()), "hours": 2,
-            "trainers": [{"name": "授课专家", "kind": "platform_expert"}], "invited_unit_ids": [self.units[unit]["id"]],
-            "attendees": [{"person_name": f"{UNIT_NAMES[unit]}学员", "unit_id": self.units[unit]["id"]}]})
+            "kind": "course", "title": title, "held_on": str(beijing_today()), "hours": 2,
+            "trainers": [{"name": "授课专家", "kind": "platform_expert"}],
+            "invited_unit_ids": [self.units[u]["id"] for u in attendees],
+            "attendees": [{"person_name": name, "unit_id": self.units[u]["id"]} for u, name in attendees.items()]})
 
 
 # ------------------------------------------------------------------------------ targets
@@ -341,6 +347,7 @@ API_TARGETS = {
     "check": lambda w: Req("/api/checks", json={"text": "今日发布防汛提示。"}),
     "directives": lambda w: Req("/api/directives", marker="甲区统一口径"),
     "directive": lambda w: Req(f"/api/directives/{w.directive['id']}", marker="甲区统一口径"),
+    "directive:shared": lambda w: Req(f"/api/directives/{w.shared_directive['id']}", marker="甲区发布"),
     "directive:new": lambda w: Req("/api/directives", json={
         "title": f"口径{serial()}", "lead_draft_id": w.lead_draft["id"], "account_ids": [w.accounts["in"]["id"]],
         "due_at": (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1)).isoformat()}),
@@ -435,11 +442,12 @@ API_TARGETS = {
     "shift:remove": lambda w: Req(f"/api/roster/shifts/{w.shift('in', '待删值班员')['id']}"),
     "rules": lambda w: Req("/api/rules"),
     "rules:put": lambda w: Req("/api/rules", json={"commend_top": 3}),
-    "training:export": lambda w: Req("/api/training/export", marker="甲区学员"),
+    "training:export": lambda w: Req("/api/training/export", marker="甲区共同学员"),
     "training:record": lambda w: Req("/api/training/record", marker="甲区"),
     "training:record:unit_id": lambda w: Req(f"/api/training/record?unit_id={w.units['in']['id']}", marker="甲区"),
     "trainings": lambda w: Req("/api/training/sessions", marker="甲区培训"),
     "training": lambda w: Req(f"/api/training/sessions/{w.trainings['in']['id']}", marker="甲区培训"),
+    "training:shared": lambda w: Req(f"/api/training/sessions/{w.trainings['shared']['id']}", marker="甲区共同学员"),
     "training:new": lambda w: Req("/api/training/sessions", json={
         "kind": "exchange", "title": "交流会", "held_on": _today(), "hours": 1, "invited_unit_ids": [w.units["in"]["id"]]}),
     "training:attend": lambda w: Req(f"/api/training/sessions/{w.trainings['in']['id']}/attendees", json={
@@ -494,6 +502,7 @@ WEB_TARGETS = {
     "check": lambda w: Req("/drafts/check", data={"text": "今日发布防汛提示。"}),
     "directives": lambda w: Req("/directives", marker="甲区统一口径"),
     "directive": lambda w: Req(f"/directives/{w.directive['id']}/panel", marker="甲区统一口径"),
+    "directive:shared": lambda w: Req(f"/directives/{w.shared_directive['id']}/panel", marker="甲区发布"),
     "directive:new": lambda w: Req("/directives", data={
         "title": f"口径{serial()}", "lead_draft_id": str(w.lead_draft["id"]),
         "due_at": _local(dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1))}),
@@ -559,13 +568,14 @@ WEB_TARGETS = {
                                      data={"accept": "yes"}),
     "trainings": lambda w: Req("/training", marker="甲区培训"),
     "training": lambda w: Req(f"/training/{w.trainings['in']['id']}", marker="甲区培训"),
+    "training:shared": lambda w: Req(f"/training/{w.trainings['shared']['id']}", marker="甲区共同学员"),
     "training:new": lambda w: Req("/training", data={"kind": "exchange", "title": "交流会", "held_on": _today(),
                                                      "hours": "1"}),
     "training:attend": lambda w: Req(f"/training/{w.trainings['in']['id']}/attendees", data={
         "unit_id": str(w.units["in"]["id"]), "names": f"学员{serial()}"}),
     "training:unattend": lambda w: Req(
         f"/training/{w.trainings['in']['id']}/attendees/{w.attendee('in')}/remove", data={}),
-    "training:export": lambda w: Req("/training/export", marker="甲区学员"),
+    "training:export": lambda w: Req("/training/export", marker="甲区共同学员"),
     "roster": lambda w: Req(f"/roster?unit_id={w.units['in']['id']}", marker="甲区发布"),
     "shift:new": lambda w: Req("/roster", data=_shift_form(w)),
     "shift:remove": lambda w: Req(f"/roster/{w.shift('in', '待删值班员')['id']}/remove", data={}),
