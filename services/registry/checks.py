@@ -93,8 +93,8 @@ def team_problem(team: list[dict], unit: Unit) -> str | None:
         person = people.get(pid)
         if person is None or not person.active:
             return f"人员 {pid} 不存在或已停用"
-        if not person.unit.path.startswith(unit.path):
-            return f"{person.name} 不属于本单位或其下级单位"
+        if not person.unit.path.startswith(unit.path):  # out of the caller's sight: not named
+            return f"人员 {pid} 不属于本单位或其下级单位"
     return None
 
 
@@ -104,8 +104,8 @@ def owner_problem(kind: str, owner: Person | None, unit: Unit) -> str | None:
         return None
     if owner is None:
         return "公务人员、领导公务和私人微博须指明本人"
-    if not owner.unit.path.startswith(unit.path):
-        return f"{owner.name} 不属于本单位或其下级单位"
+    if not owner.unit.path.startswith(unit.path):  # out of the caller's sight: not named
+        return f"人员 {owner.id} 不属于本单位或其下级单位"
     if kind == "leader" and owner.rank not in LEADER_RANKS:
         return f"领导公务微博仅限县处级及以上领导干部开设，{owner.name} 为{RANKS.get(owner.rank, owner.rank)}"
     return None
