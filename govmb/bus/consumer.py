@@ -7,7 +7,7 @@ import enum
 import logging
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import peewee
 
@@ -43,6 +43,8 @@ class _HandlerFailed(Exception):
 class InboxConsumer:
     store: BusStore
     handlers: dict[str, Handler]
+    duplicates: int = 0  # deliveries of messages handled before, absorbed by the inbox (this process)
+    _batch_duplicates: list = field(default_factory=list, repr=False)
 
     def handle_batch(self, deliveries: list[Delivery]) -> list[Outcome]:
         """Fast path: the whole batch in one transaction, the inbox claimed in one statement.
@@ -63,6 +65,10 @@ class InboxConsumer:
             _discard_connection(db)
             raise DatabaseUnavailable(str(exc)) from exc
         failpoint("consumer.after_commit")
+        if self._batch_duplicates:  # committed: these were deliveries of messages handled before
+            self.duplicates += len(self._batch_duplicates)
+            log.info("duplicates absorbed", extra={"count": len(self._batch_duplicates),
+                                                   "message_ids": self._batch_duplicates[:20]})
         return outcomes
 
     def _database_answers(self) -> bool:
@@ -75,6 +81,7 @@ class InboxConsumer:
 
     def _run(self, deliveries: list[Delivery], isolate: bool) -> list[Outcome]:
         outcomes: list[Outcome] = [Outcome.DEAD] * len(deliveries)
+        self._batch_duplicates = []
         valid = []
         for i, d in enumerate(deliveries):
             try:
@@ -90,7 +97,8 @@ class InboxConsumer:
         for i, d, payload in valid:
             outcomes[i] = Outcome.ACK
             if d.message_id not in new:
-                continue  # handled before: a duplicate
+                self._batch_duplicates.append(d.message_id)  # handled before: a duplicate
+                continue
             new.discard(d.message_id)  # a second copy within this batch is a duplicate too
             token = set_correlation_id(_correlation(d))
             try:
@@ -117,6 +125,8 @@ class InboxConsumer:
             with self.store.db.atomic():  # a savepoint: a failing handler undoes only itself
                 if self.store.remember(d.message_id, d.event_type):
                     self.handlers[d.event_type](payload, d)
+                else:
+                    self._batch_duplicates.append(d.message_id)
             return Outcome.ACK
         except Exception as exc:  # a handler bug or a transient conflict: retried, then dead-lettered
             if isinstance(exc, _DB_DOWN) and not self._database_answers():

@@ -71,27 +71,36 @@ def message_overdue(payload: dict, _delivery) -> None:
     MissedDeadlineFact.insert(**{**payload, "due_at": utc(payload["due_at"])}).on_conflict_ignore().execute()
 
 
+TRANSFER_STEPS = {"pending": 0, "accepted": 1, "returned": 1, "reassigned": 2}  # a transfer's states only move forward
+
+
+def _transfer_step(status) -> peewee.Case:
+    return peewee.Case(status, list(TRANSFER_STEPS.items()), -1)
+
+
 def transfer_changed(payload: dict, _delivery) -> None:
-    """A transfer's latest state; its states only move forward (pending → answered → reassigned)."""
-    order = {"pending": 0, "accepted": 1, "returned": 1, "reassigned": 2}
+    """A transfer's latest state. One statement: with two consumer replicas an older event may
+    be handled at the same moment as a newer one, and a read-then-write would let the older
+    win; the upsert takes the row's lock and keeps whichever state is further along."""
     payload = {**payload, "at": utc(payload["at"])}
-    current = TransferFact.get_or_none(TransferFact.transfer_id == payload["transfer_id"])
-    if current is None:
-        TransferFact.insert(**payload).on_conflict_ignore().execute()
-    elif order[payload["status"]] > order[current.status]:
-        TransferFact.update(**{k: v for k, v in payload.items() if k != "transfer_id"}).where(
-            TransferFact.transfer_id == payload["transfer_id"]).execute()
+    excluded = peewee.EXCLUDED
+    update = {getattr(TransferFact, k): getattr(excluded, k) for k in payload if k != "transfer_id"}
+    (TransferFact.insert(**payload)
+     .on_conflict(conflict_target=[TransferFact.transfer_id], update=update,
+                  where=(_transfer_step(TransferFact.status) < _transfer_step(excluded.status)))
+     .execute())
 
 
 def notice_changed(payload: dict, _delivery) -> None:
-    """Issued, then replied: a reply is never undone by a late `issued`."""
+    """Issued, then replied: a reply is never undone by a late or concurrent `issued` (one
+    statement, for the same reason as transfers)."""
     payload = {**payload, "issued_at": utc(payload["issued_at"]), "replied_at": utc(payload["replied_at"])}
-    current = NoticeFact.get_or_none(NoticeFact.notice_id == payload["notice_id"])
-    if current is None:
-        NoticeFact.insert(**payload).on_conflict_ignore().execute()
-    elif payload["status"] == "replied" and current.status != "replied":
-        NoticeFact.update(status="replied", replied_at=payload["replied_at"]).where(
-            NoticeFact.notice_id == payload["notice_id"]).execute()
+    excluded = peewee.EXCLUDED
+    (NoticeFact.insert(**payload)
+     .on_conflict(conflict_target=[NoticeFact.notice_id],
+                  update={NoticeFact.status: excluded.status, NoticeFact.replied_at: excluded.replied_at},
+                  where=((excluded.status == "replied") & (NoticeFact.status != "replied")))
+     .execute())
 
 
 HANDLERS = {

@@ -28,9 +28,9 @@ def tick(n: int, message_id: str | None = None, poison: bool = False, version: i
                    json.dumps({"n": n, "poison": poison}), "test", "2026-11-23T00:00:00+00:00")
 
 
-def drain(broker, kit, until) -> None:
+def drain(broker, kit, until, consumer=None) -> None:
     stop = threading.Event()
-    t = threading.Thread(target=broker.consume, args=("mem.ticker", kit.consumer(), stop, 50))
+    t = threading.Thread(target=broker.consume, args=("mem.ticker", consumer or kit.consumer(), stop, 50))
     t.start()
     try:
         from tests.conftest import wait_for
@@ -44,8 +44,10 @@ def test_the_same_message_delivered_twice_makes_one_effect(kit, broker):
     same = tick(7, message_id="m-1")
     broker.publish_batch([same, same, tick(8)])
     q = broker.queues["mem.ticker"]
-    drain(broker, kit, lambda: q.depth() == 0 and q.unacked() == 0)
+    consumer = kit.consumer()
+    drain(broker, kit, lambda: q.depth() == 0 and q.unacked() == 0, consumer)
     assert kit.counts() == (2, 2, 2)
+    assert consumer.duplicates == 1  # counted (and logged) as absorbed
 
 
 def test_relay_and_consumer_carry_every_event_once(kit, broker):
