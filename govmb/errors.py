@@ -77,6 +77,8 @@ class ProblemApi(Api):
         errors = in_chinese(errors) if errors else errors
         detail = data.get("message") or ("请检查标出的字段" if errors else error.description)
         response = problem(error.code or 500, detail, errors)
+        # the exception's own headers (a 405's Allow, which RFC 9110 requires), but not its text/html type
+        response.headers.update({k: v for k, v in error.get_headers() if k.lower() != "content-type"})
         response.headers.update(data.get("headers") or {})
         return response
 

@@ -154,6 +154,7 @@ def _per_name() -> str:
 @limiter.limit(_per_name, key_func=_key_of("username"))
 @auth.arguments(SignInSchema)
 @auth.response(200, SessionSchema)
+@auth.doc(security=[])  # open to anyone: documented without the bearer token
 def sign_in(data):
     """登录：用户名和密码正确时返回令牌（每个用户名每分钟至多 5 次尝试）"""
     person = people.authenticate(data["username"], data["password"])
@@ -167,6 +168,7 @@ def sign_in(data):
 @limiter.limit(_per_name, key_func=_key_of("client_id"))
 @auth.arguments(ClientTokenRequestSchema)
 @auth.response(200, ClientTokenSchema)
+@auth.doc(security=[])
 def client_token(data):
     """客户端系统以标识和密钥换取短期令牌（intake 角色：只能为其范围内的账号推送留言）；与登录一样限制尝试次数"""
     client = client_systems.authenticate(data["client_id"], data["client_secret"])
@@ -208,6 +210,7 @@ def create_person(data):
 # --------------------------------------------------------------------------- accounts
 @accounts.route("/platforms")
 @accounts.response(200)
+@accounts.doc(security=[])
 def list_platforms():
     """可开设账号的平台（配置项）"""
     return [{"code": code, "name": name} for code, name in platforms().items()]
@@ -335,6 +338,7 @@ def revoke_client(client_pk):
 @public.route("")
 @public.arguments(HallQuerySchema, location="query")
 @public.response(200)
+@public.doc(security=[])
 def hall(args):
     """政务微博大厅：全部正常运行的政务账号，按地区或按系统分组（无需登录）"""
     return hall_groups(args["group"])

@@ -140,6 +140,13 @@ def test_the_openapi_documents_errors_with_the_content_type_they_come_in(client)
     assert client.get("/api/units/999", headers=ADMIN).content_type == "application/problem+json"
 
 
+def test_a_method_the_path_does_not_take_answers_405_with_the_methods_it_does(client):
+    # found by schemathesis (tests/security/test_fuzz.py's tool): the problem details dropped Allow
+    r = client.delete("/api/units", headers=ADMIN)
+    assert r.status_code == 405 and r.content_type == "application/problem+json"
+    assert set(r.headers["Allow"].split(", ")) == {"GET", "POST", "HEAD", "OPTIONS"}
+
+
 def test_probes_answer_when_the_database_does_not(tmp_path):
     from tests.system import migrated_app
     app = migrated_app("registry", settings_for("registry", f"sqlite:///{tmp_path / 'r.db'}"))
