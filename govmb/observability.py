@@ -83,7 +83,7 @@ def health_blueprint(checks: dict[str, Callable[[], object]], info: dict[str, Ca
         for name, check in {**checks, **(info or {})}.items():
             try:
                 value = check()
-                results[name] = value if value not in (None, True) else "ok"
+                results[name] = "ok" if value is None or value is True else value  # not `in`: 1 == True
             except Exception as exc:  # each failing dependency is reported, not raised
                 results[name] = f"失败：{type(exc).__name__}"
                 ok = ok and name not in checks

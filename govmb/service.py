@@ -12,7 +12,9 @@ from flask import Blueprint, Flask
 
 from govmb.bus.consumer import Handler
 from govmb.bus.store import BusStore
+from govmb.bus.topology import build_topology
 from govmb.config import Settings
+from govmb.contracts import SUBSCRIPTIONS
 from govmb.db import bind_to_requests, open_database
 from govmb.errors import ProblemApi, problem, register_error_handlers
 from govmb.observability import configure_logging, health_blueprint, instrument
@@ -84,6 +86,33 @@ class BrokerCheck:
         return "ok"
 
 
+class DeadLetterCount:
+    """How many messages wait in the service's dead-letter queue, for /readyz, /metrics and the
+    status page (`python -m govmb.cli dead-letters` shows them). Counted with a passive
+    declare, at most every `ttl` seconds; None where there is no queue to count (the
+    in-process transport, a service that consumes nothing)."""
+
+    def __init__(self, settings: Settings, service: str, ttl: float = 10.0):
+        self.settings, self.service, self.ttl = settings, service, ttl
+        self._value: int | None = None
+        self._until = 0.0
+
+    def __call__(self) -> int | None:
+        if not self.settings.amqp_url or not SUBSCRIPTIONS.get(self.service):
+            return None
+        if time.monotonic() >= self._until:
+            queue = build_topology(self.settings.bus_namespace, self.settings.delivery_limit).queue_for(self.service)
+            params = pika.URLParameters(self.settings.amqp_url)
+            params.connection_attempts, params.socket_timeout = 1, 2
+            conn = pika.BlockingConnection(params)
+            try:
+                self._value = conn.channel().queue_declare(queue.dead_letter_queue, passive=True).method.message_count
+            finally:
+                conn.close()
+            self._until = time.monotonic() + self.ttl
+        return self._value
+
+
 def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env(spec.name)
     configure_logging(spec.name)
@@ -116,13 +145,27 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
         with spec.db.connection_context():
             return spec.store.backlog()
 
+    def gauges() -> str:
+        text = (f"# HELP govmb_outbox_backlog Outbox rows not yet confirmed by the broker\n"
+                f"# TYPE govmb_outbox_backlog gauge\n"
+                f'govmb_outbox_backlog{{service="{spec.name}"}} {backlog()}\n')
+        try:
+            dead = dead_letters()
+        except Exception:  # the broker is away: the gauge is left out, /readyz says why
+            dead = None
+        if dead is not None:
+            text += (f"# HELP govmb_dead_letters Messages in the service's dead-letter queue\n"
+                     f"# TYPE govmb_dead_letters gauge\n"
+                     f'govmb_dead_letters{{service="{spec.name}"}} {dead}\n')
+        return text
+
     # The API keeps taking requests while the broker is away (events wait in the outbox):
-    # the broker and the backlog are reported, only the database decides readiness.
-    app.register_blueprint(health_blueprint(
-        {"database": database}, info={"broker": BrokerCheck(settings.amqp_url), "outbox_backlog": backlog},
-        extra_metrics=lambda: (f"# HELP govmb_outbox_backlog Outbox rows not yet confirmed by the broker\n"
-                               f"# TYPE govmb_outbox_backlog gauge\n"
-                               f'govmb_outbox_backlog{{service="{spec.name}"}} {backlog()}\n')))
+    # the broker, the backlog and the dead letters are reported, only the database decides readiness.
+    dead_letters = DeadLetterCount(settings, spec.name)
+    info = {"broker": BrokerCheck(settings.amqp_url), "outbox_backlog": backlog}
+    if settings.amqp_url and SUBSCRIPTIONS.get(spec.name):
+        info["dead_letters"] = dead_letters
+    app.register_blueprint(health_blueprint({"database": database}, info=info, extra_metrics=gauges))
     register_error_handlers(app)
     # Before flask-smorest's handler of every HTTP error, whose text would be werkzeug's English.
     app.register_error_handler(413, lambda _exc: problem(

@@ -5,6 +5,7 @@ import subprocess
 import sys
 import threading
 
+import pika
 import pytest
 
 from govmb.bus import amqp
@@ -62,3 +63,19 @@ def test_the_command_needs_rabbitmq():
     r = subprocess.run([sys.executable, "-m", "govmb.cli", "dead-letters"], capture_output=True, text=True,
                        env={"PATH": "/usr/bin:/bin", "GOVMB_MODE": "embedded"})
     assert r.returncode == 2 and "AMQP_URL" in r.stderr
+
+
+def test_a_service_reports_its_dead_letters_on_readyz_and_metrics(pg_url, amqp_url, namespace):
+    from govmb.bus.topology import build_topology
+    from tests.system import migrated_app, settings_for
+    settings = settings_for("assessment", pg_url, amqp_url, namespace)
+    client = migrated_app("assessment", settings).test_client()
+    conn = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    channel = conn.channel()
+    amqp.declare_topology(channel, build_topology(namespace, settings.delivery_limit))
+    assert client.get("/readyz").json["checks"]["dead_letters"] == 0
+    channel.basic_publish("", f"{namespace}.assessment.dead", b"{}", pika.BasicProperties(message_id="dead-1"))
+    conn.close()
+    client = migrated_app("assessment", settings).test_client()  # a fresh count, not the cached one
+    wait_for(lambda: client.get("/readyz").json["checks"]["dead_letters"] == 1, message="the count on /readyz")
+    assert 'govmb_dead_letters{service="assessment"} 1' in client.get("/metrics").get_data(as_text=True)
