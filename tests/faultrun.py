@@ -155,6 +155,7 @@ class Cluster:
                     **{f"{s.upper()}_DATABASE_URL": url for s, url in self.db.items()},
                     **{f"{s.upper()}_URL": f"http://127.0.0.1:{p}" for s, p in self.ports.items()}}
         self.env.pop("GOVMB_MODE", None)
+        self.resent_deliveries = 0  # deliveries of events sent a second time on purpose
         self.apis: dict[str, subprocess.Popen] = {}
         self.workers: dict[tuple[str, int], subprocess.Popen] = {}
         stack.callback(self.stop)
@@ -227,8 +228,11 @@ class Cluster:
         service = rng.choice(("registry", "publishing", "inquiry"))
         with psycopg2.connect(self.db[service]) as conn, conn.cursor() as cur:
             cur.execute("UPDATE outbox SET sent_at = NULL WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NOT NULL "
-                        "ORDER BY random() LIMIT 20)")
-            again = cur.rowcount
+                        "ORDER BY random() LIMIT 20) RETURNING event_type")
+            types = [row[0] for row in cur.fetchall()]
+            again = len(types)
+        # each copy sent again reaches every subscriber, whose inbox must absorb it
+        self.resent_deliveries += sum(1 for t in types for keys in SUBSCRIPTIONS.values() if t in keys)
         return f"{again} of {service}'s sent events marked unsent (a relay's lost confirm): sent again"
 
     # counting -------------------------------------------------------------------------
@@ -483,6 +487,10 @@ def count(cluster: Cluster, ledger: Ledger) -> dict:
     if dead != expected_dead:
         problems.append(f"dead-letter queues hold {dead}, expected exactly the poison {expected_dead}")
     report["duplicates_absorbed"] = cluster.duplicates_absorbed()
+    report["duplicates_sent_on_purpose"] = cluster.resent_deliveries
+    if report["duplicates_absorbed"] < cluster.resent_deliveries:
+        problems.append(f"{cluster.resent_deliveries} deliveries were sent twice on purpose, but the inboxes "
+                        f"absorbed only {report['duplicates_absorbed']}: the rest were applied again")
     report["problems"] = problems
     return report
 
@@ -541,7 +549,7 @@ def run(seconds: float, seed: int, every: float = 4.0, broker_restarts: int = 1,
         if not matched:
             report["problems"].append(f"assessment's figures differ from the count made from the source tables "
                                       f"(unit: field: (assessed, counted)): {differ}")
-        report.update(seconds=seconds, seed=seed, injected=injected, driver_errors=traffic.errors,
+        report.update(seconds=seconds, seed=seed, every=every, broker_restarts=broker_restarts, injected=injected, driver_errors=traffic.errors,
                       acknowledged=dict(ledger.acknowledged), ambiguous=dict(ledger.ambiguous),
                       refused=dict(ledger.refused), refusals=ledger.refusals, total_seconds=round(time.monotonic() - started, 1),
                       logs=str(logs))
@@ -576,7 +584,8 @@ def render(report: dict) -> str:
               "events sent: " + ", ".join(f"{k} {v}" for k, v in report["events_sent"].items()),
               "events delivered: " + ", ".join(f"{k} {v}" for k, v in report["delivered"].items()),
               "lost: " + ", ".join(f"{k} {v}" for k, v in report["lost"].items()),
-              f"duplicates absorbed by the inboxes: {report['duplicates_absorbed']}",
+              f"duplicates absorbed by the inboxes: {report['duplicates_absorbed']} "
+              f"(of which sent twice on purpose: {report['duplicates_sent_on_purpose']})",
               f"dead letters: {report['dead_letters']}",
               f"assessment's figures checked for {report['figures_units']} units",
               "problems: " + ("; ".join(report["problems"]) or "none")]
@@ -593,7 +602,8 @@ DOC = ROOT / "docs" / "reliability.md"
 def write_doc(report: dict) -> None:
     """The figures section of docs/reliability.md, between its markers."""
     body = (f"Run on {dt.datetime.now(BEIJING):%Y-%m-%d %H:%M} (Beijing time), this machine ({os.cpu_count()} cores): "
-            f"`python -m tests.faultrun --seconds {report['seconds']:g} --seed {report['seed']} --write-doc`.\n\n"
+            f"`python -m tests.faultrun --seconds {report['seconds']:g} --seed {report['seed']} --every {report['every']:g} "
+            f"--broker-restarts {report['broker_restarts']} --write-doc`.\n\n"
             "```\n" + render(report) + "\n```")
     text = DOC.read_text(encoding="utf-8")
     start, end = "<!-- faultrun -->", "<!-- /faultrun -->"
