@@ -7,6 +7,7 @@ import datetime as dt
 
 import peewee
 
+from govmb.db import transaction_lock
 from govmb.timefmt import BEIJING
 from services.publishing.models import Account, Draft, MonthlyFigure, bus, db
 
@@ -48,6 +49,9 @@ def report(month: str) -> int:
     sent = 0
     active = list(Account.select().where(Account.kind != "private", Account.status == "active"))
     with db.atomic():
+        # Every publishing worker replica runs this job: one at a time per month, or two could
+        # read the same last revision and send different figures under one revision number.
+        transaction_lock(db, f"govmb-monthly-figures-{month}")
         for row in figures(month, active):
             last = MonthlyFigure.get_or_none(MonthlyFigure.account_id == row["account_id"], MonthlyFigure.month == month)
             if last and (last.posts, last.original) == (row["posts"], row["original"]):
