@@ -80,6 +80,8 @@ class AccountCopySchema(Schema):
     category = fields.String(allow_none=True)
     status = fields.String()
     platforms = fields.List(fields.Dict(), attribute="platform_list")
+    team = fields.List(fields.Dict(), attribute="team_list",
+                       metadata={"description": "工作团队：person_id、name、role（快速审批的审批人取自其中的分管领导）"})
     revision = fields.Integer()
 
 

@@ -96,6 +96,13 @@ def test_the_fast_track_records_who_approved_how_and_when(client):
     assert (step.channel, step.approver) == ("sms", "梁宇") and step.approved_at is not None
 
 
+def test_the_account_copy_names_the_team_whose_leaders_the_fast_track_form_offers(client):
+    """The draft page lists the approvers from the account's team: without it the form had none to offer."""
+    mine = next(a for a in client.get("/api/accounts", headers=OPERATOR).json if a["id"] == 1)
+    assert [m for m in mine["team"] if m["role"] == "leader_in_charge"] == [
+        {"person_id": 11, "name": "梁宇", "role": "leader_in_charge"}]
+
+
 @pytest.mark.parametrize("fields,problem", [({"text": "网传有人示威，现说明如下。"}, "敏感"), ({"major": True}, "重大事项")])
 def test_a_sensitive_or_major_draft_can_never_take_the_fast_track(client, fields, problem):
     d = draft(client, **fields).json
