@@ -16,6 +16,8 @@ from services.inquiry.schemas import (
     ClassifySchema,
     ImportFileSchema,
     ImportFormSchema,
+    IntakeBatchReceiptSchema,
+    IntakeBatchSchema,
     IntakeSchema,
     MessageInSchema,
     MessageQuerySchema,
@@ -98,6 +100,17 @@ def intake_message(data):
     """推送一条网民留言，只限令牌范围内正常运行的账号；返回留言编号与回复、反馈期限（北京时间）"""
     who = current_identity()
     return _shown(handling.receive(data, who, "hall" if who.client == "hall" else "api"), new=True)
+
+
+@intake.route("/messages/batch", methods=["POST"])
+@requires("intake")
+@intake.arguments(IntakeBatchSchema())
+@intake.response(201, IntakeBatchReceiptSchema)
+def intake_batch(data):
+    """一次推送多条网民留言（至多 500 条）：全部正确才一并收下，任何一条有误则一条也不收，错误按序号（从 0 起）列出"""
+    who = current_identity()
+    received = handling.receive_many(data["messages"], who, "hall" if who.client == "hall" else "api")
+    return {"received": [_shown(m, new=True) for m in received]}
 
 
 @messages.route("/import", methods=["POST"])

@@ -33,8 +33,8 @@ TRANSITIONS = {
 # loaded again only after the office has entered something. Written out: peewee would build
 # this SQL anew for every message.
 CALENDAR_STAMP = CalendarVersion.select(CalendarVersion.version).where(CalendarVersion.id == 1)
-ACCOUNT_WITH_CALENDAR = ('SELECT *, (SELECT "version" FROM "calendar_version" WHERE "id" = 1) AS calendar_stamp '
-                         'FROM "account" WHERE "id" = {param}')
+ACCOUNTS_WITH_CALENDAR = ('SELECT *, (SELECT "version" FROM "calendar_version" WHERE "id" = 1) AS calendar_stamp '
+                          'FROM "account" WHERE "id" IN ({params})')
 _calendars: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # database -> (stamp, calendar)
 MESSAGE_IDS = IdBlocks(Message)
 
@@ -80,45 +80,103 @@ def _record(message: Message, action: str, from_status: str | None, who: Identit
 def receive(data: dict, who: Identity, source: str) -> Message:
     """A message entered by staff, imported, or posted by another system (source api) or the
     public hall, on an account within the caller's sight."""
-    account = next(iter(Account.raw(ACCOUNT_WITH_CALENDAR.format(param=db.param), data["account_id"])), None)
+    message, problems = _prepare(data, _accounts([data["account_id"]]).get(data["account_id"]), who, source)
+    if problems:
+        abort(422, errors=problems)
+    if data.get("platform_message_id") and _already_in([(message.platform, message.platform_message_id)]):
+        raise Conflict("该平台消息已录入，不再重复录入")
+    _store([message], who)
+    return message
+
+
+def receive_many(items: list[dict], who: Identity, source: str) -> list[Message]:
+    """Messages another system posts together: all stored, in one transaction, or none, with
+    every bad one named by its place in the list."""
+    accounts = _accounts(sorted({d["account_id"] for d in items}))
+    messages, errors = [], {}
+    for i, data in enumerate(items):
+        message, problems = _prepare(data, accounts.get(data["account_id"]), who, source)
+        messages.append(message)
+        if problems:
+            errors[i] = problems
+    keys = [(m.platform, m.platform_message_id) for m in messages if m is not None and m.platform_message_id]
+    stored_before, seen = _already_in(keys), set()
+    for i, m in enumerate(messages):
+        if m is None or not m.platform_message_id:
+            continue
+        key = (m.platform, m.platform_message_id)
+        if key in stored_before or key in seen:
+            errors.setdefault(i, {})["platform_message_id"] = ["该平台消息已录入，不再重复录入" if key in stored_before
+                                                               else "同一批中重复出现"]
+        seen.add(key)
+    if errors:
+        abort(422, errors={"messages": errors})
+    _store(messages, who)
+    return messages
+
+
+def _accounts(ids: list[int]) -> dict[int, Account]:
+    """The accounts by id, each with the calendar's version, in one query."""
+    sql = ACCOUNTS_WITH_CALENDAR.format(params=", ".join([db.param] * len(ids)))
+    return {a.id: a for a in Account.raw(sql, *ids)}
+
+
+def _already_in(keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which (platform, platform message id) pairs are stored already."""
+    if not keys:
+        return set()
+    query = Message.select(Message.platform, Message.platform_message_id).where(
+        Message.platform_message_id.in_([k[1] for k in keys]))
+    return {(m.platform, m.platform_message_id) for m in query} & set(keys)
+
+
+def _prepare(data: dict, account: Account | None, who: Identity, source: str) -> tuple[Message | None, dict]:
+    """The message to store (its deadlines, its suggested category and sentiment), or what is
+    wrong with it, field by field."""
     if account is None or not who.may_see(account.unit_path):
-        abort(422, errors={"account_id": ["账号不存在或不在您的管辖范围内"]})
+        return None, {"account_id": ["账号不存在或不在您的管辖范围内"]}
     if source in INTAKE_SOURCES and account.status != "active":
-        abort(422, errors={"account_id": [f"账号“{account.name}”未在正常运行，不能接收留言"]})
+        return None, {"account_id": [f"账号“{account.name}”未在正常运行，不能接收留言"]}
     received = data.get("received_at")
     received = stored(received) if received else utcnow()
     if received > utcnow() + dt.timedelta(minutes=5):
-        abort(422, errors={"received_at": ["收到时间不能晚于现在"]})
-    if data.get("platform_message_id") and Message.select().where(
-            Message.platform == data.get("platform", ""), Message.platform_message_id == data["platform_message_id"]).exists():
-        raise Conflict("该平台消息已录入，不再重复录入")
+        return None, {"received_at": ["收到时间不能晚于现在"]}
     try:
         due = workdays.deadlines(received, calendar(account.calendar_stamp))
     except ValueError:  # a date the calendars cannot place
-        abort(422, errors={"received_at": ["收到时间超出可计算的范围"]})
+        return None, {"received_at": ["收到时间超出可计算的范围"]}
     category, sentiment = data.get("category"), data.get("sentiment")
     if not (category and sentiment):
         guessed = classify.suggest(data["text"])
         category, sentiment = category or guessed[0], sentiment or guessed[1]
-    message = Message(
-        id=MESSAGE_IDS.take(), account_id=account.id, unit_id=account.unit_id, unit_path=account.unit_path,
+    return Message(
+        account_id=account.id, unit_id=account.unit_id, unit_path=account.unit_path,
         platform=data.get("platform", ""), platform_message_id=data.get("platform_message_id") or None,
         kind=data["kind"], source=source, via=who.name if source == "api" else "",
         citizen_handle=data["citizen_handle"],
         citizen_contact=data.get("citizen_contact", ""), text=data["text"], category=category,
         sentiment=sentiment, category_confirmed=bool(data.get("category")),
         sentiment_confirmed=bool(data.get("sentiment")), status="received", received_at=received,
-        reply_due_at=due["reply_due_at"], feedback_due_at=due["feedback_due_at"], provisional=due["provisional"])
-    if message.id is None:  # SQLite numbers the row as it inserts it
+        reply_due_at=due["reply_due_at"], feedback_due_at=due["feedback_due_at"],
+        provisional=due["provisional"]), {}
+
+
+def _store(messages: list[Message], who: Identity) -> None:
+    """New messages with their first steps and events, in one transaction."""
+    if not is_postgres(db):  # SQLite numbers each row as it inserts it
         with db.atomic():
-            message.save(force_insert=True)
-            _record(message, "receive", None, who)
-            publish(message, "received")
-        return message
-    # PostgreSQL: the message, its first step and its event in one round trip and one transaction
-    write_together(db, [Insert(Message, message.__data__), Insert(MessageStep, _step(message, "receive", None, who)),
-                        bus.event_insert("inquiry.message.changed", message_event(message, "received"))[0]])
-    return message
+            for message in messages:
+                message.save(force_insert=True)
+                _record(message, "receive", None, who)
+                publish(message, "received")
+        return
+    # PostgreSQL: every message, its first step and its event in one round trip and one transaction
+    statements = []
+    for message in messages:
+        message.id = MESSAGE_IDS.take()
+        statements += [Insert(Message, message.__data__), Insert(MessageStep, _step(message, "receive", None, who)),
+                       bus.event_insert("inquiry.message.changed", message_event(message, "received"))[0]]
+    write_together(db, statements)
 
 
 def transition(message: Message, action: str, who: Identity, data: dict) -> Message:

@@ -29,6 +29,11 @@ class IntakeSchema(MessageInSchema):
         exclude = ("category", "sentiment")
 
 
+class IntakeBatchSchema(Schema):
+    messages = fields.List(fields.Nested(IntakeSchema), required=True, validate=validate.Length(min=1, max=500),
+                           metadata={"description": "至多 500 条；全部正确才一并收下"})
+
+
 class DeadlineSchema(Schema):
     due_at = BeijingDateTime()
     state = fields.String(metadata={"description": "on_time、late（逾期办理）、open（未到期）、overdue（已逾期未办）"})
@@ -208,3 +213,7 @@ class ReceiptSchema(MessageSchema):
     class Meta:
         fields = ("id", "account_id", "source", "source_name", "status", "status_name", "received_at", "reply_due_at",
                   "feedback_due_at", "provisional")
+
+
+class IntakeBatchReceiptSchema(Schema):
+    received = fields.List(fields.Nested(ReceiptSchema), metadata={"description": "与推送的顺序相同"})

@@ -60,7 +60,7 @@ def test_a_persons_token_does_not_post_through_the_intake_route(client):
 
 
 def test_a_system_token_gets_nothing_else_from_inquiry(app):
-    checked = refused_everywhere(app, INTAKE, allowed={("POST", "/api/intake/messages")})
+    checked = refused_everywhere(app, INTAKE, allowed={("POST", "/api/intake/messages"), ("POST", "/api/intake/messages/batch")})
     assert checked >= 20  # every list, message, step, transfer, notice, calendar and copy route
 
 
@@ -68,3 +68,39 @@ def test_a_system_token_gets_nothing_else_from_inquiry(app):
 def test_a_system_token_gets_nothing_from_the_other_services(tmp_path, service):
     app = migrated_app(service, settings_for(service, f"sqlite:///{tmp_path / (service + '.db')}"))
     assert refused_everywhere(app, INTAKE) >= 10
+
+
+def batch(client, messages, headers=INTAKE):
+    return client.post("/api/intake/messages/batch", json={"messages": messages}, headers=headers)
+
+
+def test_a_batch_is_taken_whole_with_a_receipt_for_each_message_in_order(client):
+    items = [{**BODY, "citizen_handle": f"12345来电{i}", "platform": "sina", "platform_message_id": f"S{i}",
+              "received_at": "2026-09-30T10:00:00+08:00"} for i in range(3)]
+    r = batch(client, items)
+    assert r.status_code == 201, r.json
+    receipts = r.json["received"]
+    assert [x["feedback_due_at"] for x in receipts] == ["2026-10-11T00:00:00+08:00"] * 3
+    stored = {m.id: m for m in Message.select()}
+    assert [stored[x["id"]].citizen_handle for x in receipts] == ["12345来电0", "12345来电1", "12345来电2"]
+    assert {s.message_id for s in MessageStep.select()} == set(stored) and len(stored) == 3
+
+
+def test_a_batch_with_one_bad_message_stores_none_and_names_each_bad_one(client, app):
+    with app.app_context():
+        apply_account_snapshot(Account)({**account(1), "revision": 2}, None)
+    intake(client, platform="sina", platform_message_id="OLD")
+    good = {**BODY, "platform": "sina"}
+    r = batch(client, [{**good, "platform_message_id": "A"}, {**good, "account_id": 3},  # 西湖区's: out of sight
+                       {**good, "platform_message_id": "OLD"}, {**good, "platform_message_id": "A"},
+                       {**good, "received_at": "2099-01-01T00:00:00+08:00"}])
+    assert r.status_code == 422
+    errors = r.json["errors"]["messages"]
+    assert set(errors) == {"1", "2", "3", "4"}
+    assert "管辖范围" in errors["1"]["account_id"][0] and "已录入" in errors["2"]["platform_message_id"][0]
+    assert "同一批" in errors["3"]["platform_message_id"][0] and "晚于现在" in errors["4"]["received_at"][0]
+    assert Message.select().count() == 1  # only the one posted before
+    malformed = batch(client, [{**good, "kind": "rumour"}])
+    assert malformed.status_code == 422 and "kind" in malformed.json["errors"]["messages"]["0"]
+    assert batch(client, []).status_code == 422 and batch(client, [good] * 501).status_code == 422
+    assert batch(client, [good], headers=DEPT_STAFF).status_code == 403  # systems only

@@ -93,3 +93,21 @@ def test_the_receipt_is_the_same_on_both_databases(pg_app, client):
         receipt.pop("id")
     assert on_pg == on_sqlite and set(on_pg) >= {"reply_due_at", "feedback_due_at", "status_name"}
     assert BODY["account_id"] == 1
+
+
+def test_a_batch_goes_in_one_round_trip_whole(pg_app):
+    from tests.inquiry.test_intake import batch
+    client = pg_app.test_client()
+    items = [{**BODY, "citizen_handle": f"@居民{i}", "platform": "sina", "platform_message_id": f"B{i}"} for i in range(150)]
+    r = batch(client, items)
+    assert r.status_code == 201, r.json
+    ids = [x["id"] for x in r.json["received"]]
+    with pg_app.app_context():
+        handles = dict(Message.select(Message.id, Message.citizen_handle).tuples())
+        assert [handles[i] for i in ids] == [f"@居民{i}" for i in range(150)]
+        assert MessageStep.select().count() == 150
+        assert [json.loads(row.body)["id"] for row in bus.Outbox.select().order_by(bus.Outbox.id)] == ids
+    again = batch(client, items[:1] + [{**BODY, "platform": "sina", "platform_message_id": "NEW"}])
+    assert again.status_code == 422 and list(again.json["errors"]["messages"]) == ["0"]
+    with pg_app.app_context():
+        assert Message.select().count() == 150

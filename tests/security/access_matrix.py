@@ -93,6 +93,7 @@ inquiry    GET    /api/accounts                                                 
 inquiry    GET    /api/messages                                                       messages                   401   403     200/hid 200/hid 200/hid 200/hid 200/hid 200/hid 200/hid
 inquiry    POST   /api/messages                                                       message:new                401   403     201/422 201/422 201/422 201/422 201     403     201
 inquiry    POST   /api/intake/messages                                                intake                     401   201/422 403     403     403     403     403     403     403
+inquiry    POST   /api/intake/messages/batch                                          intake:batch               401   201/422 403     403     403     403     403     403     403
 inquiry    POST   /api/messages/import                                                message:import             401   403     200/422 200/422 200/422 200/422 403     403     403
 inquiry    GET    /api/messages/<int:message_id>                                      message                    401   403     200/404 200/404 200/404 200/404 200/hid 200/hid 200/hid
 inquiry    POST   /api/messages/<int:message_id>/classify                             message:classify           401   403     200/404 200/404 200/404 200/404 403     403     403

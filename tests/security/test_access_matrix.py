@@ -382,6 +382,8 @@ API_TARGETS = {
     "calendar-year:set": lambda w: Req("/api/calendar-years/2031", json={"notice_complete": False}),
     "intake": lambda w: Req("/api/intake/messages", json={
         "account_id": w.accounts["in"]["id"], "kind": "comment", "citizen_handle": "@推送网民", "text": "请修路灯。"}),
+    "intake:batch": lambda w: Req("/api/intake/messages/batch", json={"messages": [{
+        "account_id": w.accounts["in"]["id"], "kind": "comment", "citizen_handle": "@批量推送网民", "text": "请修路灯。"}]}),
     "messages": lambda w: Req("/api/messages", marker="@甲区网民"),
     "message": lambda w: Req(f"/api/messages/{w.base_message['id']}", marker="@甲区待分类网民"),
     "message:new": lambda w: Req("/api/messages", json={
