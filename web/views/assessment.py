@@ -56,7 +56,7 @@ def index():
                    "series": [{"type": "bar", "name": "得分", "data": [u["score"] for u in ranked]}]},
         "grades": {"tooltip": {}, "series": [{"type": "pie", "radius": "65%",
                                               "data": [{"name": k, "value": v} for k, v in grades.items()]}]},
-        "progress": {"tooltip": {}, "legend": {}, "grid": {"left": 120, "right": 30, "top": 30, "bottom": 20},
+        "progress": {"tooltip": {}, "legend": {"top": 0}, "grid": {"left": 120, "right": 30, "top": 30, "bottom": 20},
                      "xAxis": {"type": "value"}, "yAxis": {"type": "category", "inverse": True,
                                                            "data": [a["name"] for a in progress]},
                      "series": [{"type": "bar", "name": "本月已发布", "data": [a["counts"]["posts"] for a in progress]},
@@ -99,7 +99,7 @@ def duty():
             if message:
                 errors["to"] = message
     chart = None if not log else {
-        "tooltip": {"trigger": "axis"}, "legend": {}, "grid": {"left": 40, "right": 20, "top": 30, "bottom": 30},
+        "tooltip": {"trigger": "axis"}, "legend": {"top": 0}, "grid": {"left": 40, "right": 20, "top": 30, "bottom": 30},
         "xAxis": {"type": "category", "data": [d["day"][5:] for d in log["negative_trend"]]},
         "yAxis": {"type": "value", "minInterval": 1},
         "series": [{"type": "line", "name": "负面留言", "data": [d["negative"] for d in log["negative_trend"]]},
