@@ -2,10 +2,12 @@
 
 SQLite files under var/, the in-process transport in place of RabbitMQ (the same outbox,
 relay, inbox and consumer code), every service's API and the web app on one port, and
-the demo city loaded on first start. `make run` starts it; it stays up until stopped.
+the demo city loaded on first start. The in-process queues live in memory, so each start
+sends the last hour's events again (`RESEND_WINDOW`) and the inboxes absorb the duplicates. `make run` starts it; it stays up until stopped.
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import signal
@@ -25,6 +27,9 @@ from govmb.service import create_service_app, ensure_database
 from govmb.worker import Worker
 
 log = logging.getLogger(__name__)
+# The in-process queues die with the process: an event handed to them but not yet applied would
+# be lost. At start, the events of the last hour are sent again; the inboxes absorb the rest.
+RESEND_WINDOW = dt.timedelta(hours=1)
 
 
 class EmbeddedSystem:
@@ -44,6 +49,10 @@ class EmbeddedSystem:
             spec, settings = spec_of(name), self.settings[name]
             ensure_database(spec, settings)
             migrate(spec.db, spec.migrations, name)
+            with spec.db.connection_context():  # what the last run's in-memory queues held is sent again
+                resent = spec.store.resend_recent(RESEND_WINDOW)
+            if resent:
+                log.info("events sent again after a restart", extra={"service": name, "events": resent})
             apps[f"/{name}"] = create_service_app(spec, settings)
             self.workers.append(Worker(spec, settings, broker=self.broker).start())
         if demo:

@@ -88,6 +88,13 @@ class BusStore:
     def mark_sent(self, ids: list[int]) -> None:
         self.Outbox.update(sent_at=utcnow()).where(self.Outbox.id.in_(ids)).execute()
 
+    def resend_recent(self, window: dt.timedelta) -> int:
+        """Mark the events sent within `window` unsent again, so the relay sends them once more:
+        for the in-process transport, whose queues die with the process, at start. Consumers'
+        inboxes absorb what they had already applied. The number of events marked."""
+        return (self.Outbox.update(sent_at=None)
+                .where(self.Outbox.sent_at.is_null(False) & (self.Outbox.sent_at >= utcnow() - window)).execute())
+
     def backlog(self) -> int:
         return self.Outbox.select().where(self.Outbox.sent_at.is_null()).count()
 

@@ -161,3 +161,26 @@ def test_malformed_headers_dead_letter_the_message_and_the_rest_flow(kit, broker
     else:
         drain(broker, kit, lambda: broker.queues["mem.ticker.dead"].depth() == 1 and kit.counts()[0] == 1)
         assert kit.store.BusFailure.get_by_id("odd").dead
+
+
+def test_events_lost_with_the_in_process_queues_are_sent_again_at_the_next_start(kit):
+    """The embedded mode's queues die with its process: an event the relay handed over but no
+    consumer applied is sent again at start (`BusStore.resend_recent`); what was applied is
+    absorbed by the inbox."""
+    import datetime as dt
+    kit.emit(range(5))
+    first_run = MemoryBroker(topology("mem", delivery_limit=3))
+    with kit.db.connection_context():
+        assert Relay(kit.store, first_run, batch_size=100, poll_seconds=0.01).run_once() == 5
+    drain(first_run, kit, lambda: kit.counts()[0] >= 1)  # some are applied before the process dies
+    applied = kit.counts()[0]
+    assert kit.unsent() == 0  # the outbox thinks all were delivered; `first_run` is now gone
+    kit.emit([99])  # and one more was never sent
+    with kit.db.connection_context():
+        assert kit.store.resend_recent(dt.timedelta(hours=1)) == 5
+    second_run = MemoryBroker(topology("mem", delivery_limit=3))
+    with kit.db.connection_context():
+        assert Relay(kit.store, second_run, batch_size=100, poll_seconds=0.01).run_once() == 6
+    consumer = kit.consumer()
+    drain(second_run, kit, lambda: kit.counts()[0] == 6, consumer)
+    assert kit.counts() == (6, 6, 6) and consumer.duplicates == applied
