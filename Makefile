@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup fonts browser tools run test docs bench clean
+.PHONY: setup fonts browser tools run test docs screenshots bench clean
 
 setup: $(VENV)/.installed web/node_modules/.installed fonts
 
@@ -35,6 +35,9 @@ test: setup browser tools  ## every test: lint, unit, integration (RabbitMQ and 
 
 docs: setup  ## docs/architecture.md, generated from the event catalogue and the models (a test fails when it drifts)
 	$(BIN)/python -m govmb.architecture
+
+screenshots: setup browser  ## docs/guides/img: the user guides' pictures of the real pages, in headless Chromium (tests/unit/test_guides.py keeps guides and pictures in step)
+	$(BIN)/python -m tests.screenshots
 
 bench: setup  ## every benchmark (bus, lexicon check, inquiry intake, annual assessment); writes docs/benchmarks.md
 	command -v wrk >/dev/null || (apt-get update -q && apt-get install -y -q wrk)  # the intake benchmark's load generator
