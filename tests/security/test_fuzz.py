@@ -107,8 +107,9 @@ def seeded(embedded, tokens) -> None:
     active = [a for a in clients["registry"].get("/api/accounts", headers=staff).json if a["status"] == "active"]
     account = active[0]
     for name in ("publishing", "inquiry", "assessment"):
-        wait_for(lambda: any(a["id"] == account["id"] for a in clients[name].get("/api/accounts", headers=city).json),
-                 message=f"{name}'s copy of account {account['id']}")
+        wait_for(lambda: any(a["id"] == account["id"] and a["status"] == "active"  # its last revision, not the first
+                             for a in clients[name].get("/api/accounts", headers=city).json),
+                 message=f"{name}'s copy of account {account['id']}, active")
     made("registry", "/api/clients", {"name": "12345热线", "unit_id": unit}, city)
 
     text = {"account_id": account["id"], "info_type": "participation", "text": "市教育局发布今年秋季学期开学安排。"}
