@@ -90,7 +90,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--batch", type=int, default=100)
-    parser.add_argument("--batch-connections", type=int, default=4, help="fewer: each request carries a batch")
+    parser.add_argument("--batch-connections", type=int, default=16)
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: `make bench` installs it (Debian's package wrk)")
