@@ -2,11 +2,13 @@
 inquiry` (rebuild a consumer, see govmb.replay), `python -m govmb.cli token ...`,
 `python -m govmb.cli backup all --to DIR` and `python -m govmb.cli restore registry --from FILE`
 (govmb.backup, docs/operations.md), `python -m govmb.cli dead-letters [--redrive SERVICE]`
-(govmb.bus.deadletters)."""
+(govmb.bus.deadletters), `python -m govmb.cli create-admin --unit 南昌市` (the first administrator)."""
 from __future__ import annotations
 
 import argparse
+import getpass
 import importlib
+import os
 import sys
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from govmb.config import SERVICES, Settings
 from govmb.contracts import SUBSCRIPTIONS
 from govmb.db import migrate
 from govmb.replay import replay
-from govmb.service import ServiceSpec, ensure_database
+from govmb.service import ServiceSpec, create_service_app, ensure_database
 
 
 def spec_of(name: str) -> ServiceSpec:
@@ -51,12 +53,20 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--json", action="store_true", help="one JSON object per service")
     d.add_argument("--redrive", choices=SERVICES, help="move this service's dead letters back to its queue")
     d.add_argument("--id", action="append", dest="ids", metavar="MESSAGE_ID", help="only these messages")
+    a = sub.add_parser("create-admin", help="the top unit and its administrator, in an empty registry (password: "
+                                            "ADMIN_PASSWORD or the prompt)")
+    a.add_argument("--unit", required=True, help="the top unit's name, e.g. 南昌市")
+    a.add_argument("--kind", default="region", help="the top unit's kind (region, prefecture, ...)")
+    a.add_argument("--name", default="系统管理员", help="the administrator's name")
+    a.add_argument("--username", default="admin")
     args = parser.parse_args(argv)
 
     if args.command in ("backup", "restore"):
         return backup.command(args)
     if args.command == "dead-letters":
         return dead_letters(args)
+    if args.command == "create-admin":
+        return create_admin(args)
 
     if args.command == "migrate":
         for name in SERVICES if args.service == "all" else (args.service,):
@@ -77,6 +87,31 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     who = Identity(args.person, args.name, args.unit, args.path, frozenset(args.roles.split(",")))
     print(issue_token(who, settings.token_secret, settings.token_ttl_seconds))
+    return 0
+
+
+def create_admin(args) -> int:
+    from werkzeug.exceptions import HTTPException
+
+    from services.registry.bootstrap import first_admin
+    spec, settings = spec_of("registry"), Settings.from_env("registry")
+    ensure_database(spec, settings)
+    migrate(spec.db, spec.migrations, "registry")
+    password = os.environ.get("ADMIN_PASSWORD")
+    if not password:
+        password = getpass.getpass("管理员密码：")
+        if password != getpass.getpass("再输入一次："):
+            print("两次输入的密码不一致", file=sys.stderr)
+            return 2
+    app = create_service_app(spec, settings)
+    with app.test_request_context(), spec.db.connection_context():
+        try:
+            person = first_admin(args.unit, args.kind, args.name, args.username, password)
+        except HTTPException as exc:
+            errors = (getattr(exc, "data", None) or {}).get("errors") or {}
+            print(exc.description or "", *(f"{k}: {v[0]}" for k, v in errors.items()), sep="\n", file=sys.stderr)
+            return 2
+    print(f"已创建 {args.unit} 及其系统管理员 {person.name}（用户名 {person.username}）")
     return 0
 
 
