@@ -17,7 +17,7 @@ from govmb.config import SERVICES, ConfigError, Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "s" * 64
-INFRASTRUCTURE = {"rabbitmq", "postgres"}
+INFRASTRUCTURE = {"rabbitmq", "postgres", "redis"}
 COMPOSE = shutil.which("docker-compose")
 pytestmark = pytest.mark.skipif(COMPOSE is None, reason="Debian's docker-compose is not installed: run `make tools`")
 
@@ -100,6 +100,9 @@ def test_each_process_has_the_environment_its_settings_need_in_production(config
         assert (amqp.hostname, amqp.username, amqp.password) == ("rabbitmq", rabbit["RABBITMQ_DEFAULT_USER"],
                                                                  rabbit["RABBITMQ_DEFAULT_PASS"]), name
         assert {"postgres", "rabbitmq"} <= set(service["depends_on"]), name
+    for name in ("registry", "web"):  # sign-in limits, counted across every process of the service
+        assert config[name]["environment"]["RATELIMIT_STORAGE_URI"].startswith("redis://redis:"), name
+        assert "redis" in config[name]["depends_on"], name
     # Each container holds every service's database URL: `backup all` runs from any of them.
     databases = {settings_in(config["registry"]["environment"], s).database_url for s in SERVICES}
     assert len(databases) == len(SERVICES)
