@@ -62,6 +62,9 @@ def test_the_office_opens_the_city_dashboard_and_downloads_the_quarterly_report(
     page.wait_for_load_state("networkidle")
     assert page.locator("#records").count() == 1, page.url + page.content()[-2000:]
     assert "回复及时率" in page.locator("h1").inner_text()
+    heads = page.locator("#records th").all_inner_texts()
+    assert heads[:4] == ["留言编号", "账号编号", "收到时间", "回复期限"] and "状态" in heads  # in Chinese, not field names
+    assert "received" not in page.locator("#records").inner_text()
 
     page.goto(page.url.split("/kaohe")[0] + f"/kaohe/reports?quarter={quarter}")
     page.wait_for_selector("#report")

@@ -10,6 +10,8 @@ from collections import Counter
 from flask import Blueprint, Response, abort, render_template, request
 
 from govmb.contracts.inquiry import KIND_NAMES
+from govmb.contracts.inquiry import STATUS_NAMES as MESSAGE_STATUS_NAMES
+from govmb.contracts.publishing import INFO_TYPE_NAMES
 from govmb.timefmt import beijing_today
 from web.client import api, get_json
 from web.session import login_required, roles, sees_all
@@ -20,6 +22,19 @@ bp = Blueprint("assessment", __name__, url_prefix="/kaohe")  # not /assessment: 
 OFFICE = {"joint_office", "admin"}
 # The indicators in the order of the regulations (a JSON object's keys come back sorted).
 INDICATOR_ORDER = ("reply_timeliness", "resolution", "quota", "original", "emergency", "forwarding")
+# The records' columns and coded values in Chinese (the API keeps its field names).
+RECORD_COLUMNS = {
+    "message_id": "留言编号", "account_id": "账号编号", "received_at": "收到时间", "reply_due_at": "回复期限",
+    "replied_at": "回复时间", "reply_on_time": "按时回复", "feedback_due_at": "反馈期限",
+    "verification_due_at": "核实期限", "resolved_at": "办结时间", "status": "状态", "draft_id": "稿件编号",
+    "day": "发布日期", "released_at": "发布时间", "original": "原创", "info_type": "信息类别",
+    "emergency_event_at": "突发事件发生时间", "emergency_on_time": "2小时内发布", "month": "月份", "posts": "发稿数",
+    "quota": "月度指标", "quota_met": "达标", "original_share": "原创占比", "directive_id": "统一口径编号",
+    "title": "标题", "due_at": "转发期限", "forwarded_at": "转发时间", "on_time": "按时转发", "transfer_id": "转办编号",
+    "reason": "退回理由", "at": "时间"}
+RECORD_VALUES = {"status": {**MESSAGE_STATUS_NAMES, "returned": "被退回", "reassigned": "已改派"},
+                 "info_type": INFO_TYPE_NAMES}
+
 RECORD_TITLES = {"reply_timeliness": "回复及时率", "resolution": "问题解决率", "quota": "月度发稿指标",
                  "original": "原创率", "emergency": "突发事件2小时发布", "forwarding": "统一口径转发",
                  "returns": "转办退回", "unanswered": "超过3个月未回复的留言"}
@@ -76,8 +91,11 @@ def records():
             params={"kind": kind, "unit_id": unit_id, "account_id": as_int(request.args.get("account_id"))})
     if r.status_code != 200:
         abort(404 if r.status_code == 404 else 400)
-    return render_template("assessment/records.html", data=r.json(), title=RECORD_TITLES.get(kind, kind),
-                           period=period)
+    data = r.json()
+    present = data["records"][0] if data["records"] else {}
+    keys = [k for k in RECORD_COLUMNS if k in present] + [k for k in present if k not in RECORD_COLUMNS]
+    return render_template("assessment/records.html", data=data, title=RECORD_TITLES.get(kind, kind),
+                           period=period, keys=keys, columns=RECORD_COLUMNS, values=RECORD_VALUES)
 
 
 @bp.get("/duty")
