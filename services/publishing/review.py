@@ -16,6 +16,7 @@ from govmb.auth import Identity
 from govmb.contracts.publishing import ACTION_NAMES, STATUS_NAMES
 from govmb.db import is_postgres
 from govmb.errors import Conflict
+from govmb.platforms import platforms
 from govmb.timefmt import iso_utc, stored, to_beijing
 from services.publishing import checks, lexicon, responses
 from services.publishing.adapters import adapter_for
@@ -178,7 +179,9 @@ def transition(draft: Draft, action: str, who: Identity, data: dict) -> Draft:
             _audit(draft, f"draft.{action}", who, from_status, comment, extra)
         if released:
             bus.emit("publishing.post.released", released_event(draft))
-            _audit(draft, "draft.release", who, from_status, "、".join(p.platform for p in draft.publications), extra)
+            names = platforms()
+            _audit(draft, "draft.release", who, from_status,
+                   "、".join(names.get(p.platform, p.platform) for p in draft.publications), extra)
         if draft.answers_message_id:  # the result of a citizen's message: inquiry shows where it stands
             responses.report(draft)
     if action in ("approve", "fast_track"):

@@ -18,6 +18,7 @@ from govmb.auth import Identity
 from govmb.contracts.registry import ACTION_NAMES, STATUS_NAMES
 from govmb.db import is_postgres
 from govmb.errors import Conflict
+from govmb.platforms import platforms
 from govmb.timefmt import iso_utc, stored
 from services.registry import checks
 from services.registry.models import (
@@ -34,7 +35,6 @@ from services.registry.models import (
     now,
 )
 from services.registry.people import identity_of
-from services.registry.platforms import platforms
 
 STAFF = ("operator", "responsible_office", "leader", "principal_leader")
 SUPERIOR_ROLES = ("principal_leader", "leader", "responsible_office")

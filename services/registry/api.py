@@ -8,12 +8,12 @@ from flask_smorest import Blueprint, abort
 
 from govmb.auth import AuthError, current_identity, in_sight, read_token, requires
 from govmb.contracts.registry import STATUS_NAMES
+from govmb.platforms import platforms
 from services.registry import accounts as life
 from services.registry import clients as client_systems
 from services.registry import people, service
 from services.registry.hall import hall as hall_groups
 from services.registry.models import Account, ClientSystem, Person, Unit, audit
-from services.registry.platforms import platforms
 from services.registry.schemas import (
     AccountDetailSchema,
     AccountQuerySchema,

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from govmb.platforms import platforms
 from services.registry.models import Account, AccountPlatform, Unit
-from services.registry.platforms import platforms
 
 AREA_KINDS = ("region", "prefecture", "county", "district", "zone")
 # A department's system (系统), by the words of its name; configuration in all but name.

@@ -36,7 +36,7 @@ def test_each_review_decision_leaves_one_row_and_writing_or_submitting_none(clie
     rows = trail(client, subject_type="draft", subject_id=d["id"])
     assert [x["action"] for x in rows] == ["draft.release", "draft.approve", "draft.check", "draft.return",
                                            "draft.check"]
-    assert rows[0]["detail"] == "已审批，待发布 → 已发布；sina、xinhua" and rows[0]["action_name"] == "稿件：全部平台发布完成"
+    assert rows[0]["detail"] == "已审批，待发布 → 已发布；新浪网、新华网" and rows[0]["action_name"] == "稿件：全部平台发布完成"
 
 
 def test_the_fast_track_records_who_approved_by_which_channel_and_a_withdrawal_is_recorded(client):

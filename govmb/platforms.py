@@ -1,4 +1,5 @@
-"""The platforms accounts may be registered on (X8, N7): configuration, not code.
+"""The platforms accounts may be registered on (X8, N7): configuration, not code, shared by
+the registry (which accounts open where) and publishing (names in its audit trail).
 
 GOVMB_PLATFORMS="code:名称,code:名称"; by default Nanchang's five of 南昌发布厅.
 """
