@@ -116,3 +116,17 @@ def test_a_resolved_messages_result_is_published_after_review_and_the_message_li
     links = page.locator("#result-post li a")
     assert links.count() == 5 and "https://sina.example.cn/enrolment" in links.all_inner_texts()
     assert "新浪网" in page.inner_text("#result-post")
+
+
+def test_the_office_issues_a_problem_notice_and_the_list_names_the_unit(as_person, site):
+    page = as_person("lianxi")
+    wait_for(lambda: page.goto(site + "/inbox/notices") and page.locator(
+        "#issue-notice select[name=unit_id] option", has_text="东湖区教育体育局").count() > 0,
+        timeout=20, interval=0.5, message="inquiry's copy of the units")
+    page.fill("#issue-notice input[name=title]", "校门口占道经营")
+    page.fill("#issue-notice input[name=kind]", "市容")
+    page.select_option("#issue-notice select[name=unit_id]", label="东湖区教育体育局")
+    page.fill("#issue-notice textarea[name=content]", "请核查并答复")
+    page.click("#issue-notice button[type=submit]")
+    row = page.locator("#notices tr", has_text="校门口占道经营")
+    assert row.locator("td").nth(1).inner_text() == "东湖区教育体育局" and "待答复" in row.inner_text()

@@ -155,7 +155,9 @@ def transfer_step(transfer_id: int, verb: str):
 
 
 def _notices_context(values=None, errors=None, message=None) -> dict:
-    return {"notices": _get("/api/notices", []), "counts": _get("/api/notices/counts", []), "units": _get("/api/units", []),
+    units = _get("/api/units", [])
+    return {"notices": _get("/api/notices", []), "counts": _get("/api/notices/counts", []), "units": units,
+            "unit_names": {u["id"]: u["name"] for u in units},
             "can_issue": bool(roles() & set(ROUTERS)), "values": values or {}, "errors": errors or {}, "message": message}
 
 
