@@ -59,9 +59,8 @@ def navigation() -> list[tuple[str, str]]:
         items.append(("filings.index", "待确认备案"))
     if staff or "joint_office" in r:
         items.append(("directives.index", "统一口径"))
-    items.append(("inbox.index", "网民留言"))
-    if r:
-        items.append(("assessment.index", "考核"))
+    if r:  # signed in: a visitor leaves a message in the hall, not here
+        items += [("inbox.index", "网民留言"), ("assessment.index", "考核")]
     if r & CITY_WIDE:
         items.append(("city.index", "全市账号"))
     if r & {"joint_office", "supervision", "admin"}:

@@ -24,6 +24,7 @@ def test_a_citizen_leaves_a_message_and_the_unit_finds_it_in_its_inbox(browser, 
     citizen = browser.new_context(locale="zh-CN").new_page()  # nobody signed in
     citizen.set_default_timeout(10_000)
     citizen.goto(site + "/hall")
+    assert citizen.locator("header nav a").all_inner_texts() == ["政务微博大厅"]  # no staff pages offered to a visitor
     citizen.locator("ul.hall li", has_text="南昌教育").first.locator("a.message-link").click()
     citizen.wait_for_url(re.compile(r"/hall/message\?account_id=\d+$"))
     assert citizen.locator("#hall-message select[name=account_id] option:checked").inner_text().startswith("南昌教育")
