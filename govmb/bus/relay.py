@@ -33,6 +33,9 @@ class Publisher(Protocol):
     def publish_batch(self, messages: list[Message]) -> None: ...
 
 
+INBOX_RETENTION = dt.timedelta(days=30)
+
+
 class Relay:
     def __init__(self, store: BusStore, publisher: Publisher, batch_size: int = 500,
                  poll_seconds: float = 0.02, retention: dt.timedelta = dt.timedelta(days=7)):
@@ -83,9 +86,13 @@ class Relay:
         self.store.db.close()
 
     def _maybe_purge(self) -> None:
+        """Every ten minutes: sent outbox rows older than `retention`, and inbox rows older than
+        INBOX_RETENTION (a copy of a message that old no longer arrives: redeliveries, relay
+        re-sends and the embedded mode's re-send at start are minutes or an hour late)."""
         if time.monotonic() - self._last_purge > 600:
             self._last_purge = time.monotonic()
             self.store.purge_sent(self.retention)
+            self.store.purge_inbox(INBOX_RETENTION)
 
 
 class _single_relay_lock:

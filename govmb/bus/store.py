@@ -124,6 +124,10 @@ class BusStore:
                  .on_conflict_ignore().returning(self.Inbox.message_id))
         return {row.message_id for row in query.execute()}
 
+    def purge_inbox(self, older_than: dt.timedelta) -> int:
+        """Forget the ids of messages handled longer ago than `older_than`; the number forgotten."""
+        return self.Inbox.delete().where(self.Inbox.received_at < utcnow() - older_than).execute()
+
     def record_failure(self, message_id: str, event_type: str | None, error: str, dead: bool) -> None:
         (self.BusFailure.insert(message_id=message_id[:MESSAGE_ID_MAX], event_type=(event_type or "")[:100] or None, attempts=1, dead=dead,
                                 error=error[:4000])

@@ -184,3 +184,18 @@ def test_events_lost_with_the_in_process_queues_are_sent_again_at_the_next_start
     consumer = kit.consumer()
     drain(second_run, kit, lambda: kit.counts()[0] == 6, consumer)
     assert kit.counts() == (6, 6, 6) and consumer.duplicates == applied
+
+
+def test_the_relay_forgets_handled_message_ids_after_the_retention_and_keeps_recent_ones(kit, broker):
+    import datetime as dt
+
+    from govmb.bus.relay import INBOX_RETENTION
+    from govmb.timefmt import utcnow
+    with kit.db.connection_context():
+        kit.store.remember("old", "test.tick")
+        kit.store.remember("recent", "test.tick")
+        kit.store.Inbox.update(received_at=utcnow() - INBOX_RETENTION - dt.timedelta(hours=1)).where(
+            kit.store.Inbox.message_id == "old").execute()
+        relay = Relay(kit.store, broker)
+        relay._maybe_purge()
+        assert [r.message_id for r in kit.store.Inbox.select()] == ["recent"]
