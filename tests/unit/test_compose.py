@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from unittest import mock
 from urllib.parse import urlsplit
@@ -125,3 +126,10 @@ def test_the_image_has_what_the_code_needs_beside_python(config):
     assert CANDIDATES[0][0].endswith("/wqy-zenhei.ttc") and "fonts-wqy-zenhei" in dockerfile  # archives' PDFs
     server = config["postgres"]["image"].split(":")[1].split(".")[0]
     assert f"postgresql-client-{server} " in dockerfile, "backups need the client of the server's major version"
+
+
+def test_the_procfile_is_valid_for_honcho():
+    """The distributed mode on one host runs the Procfile with honcho (in requirements.lock)."""
+    r = subprocess.run([str(Path(sys.executable).parent / "honcho"), "check"], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "Valid procfile detected" in r.stdout + r.stderr and "inquiry-worker" in r.stdout + r.stderr
