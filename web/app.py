@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from govmb.config import SERVICES, Settings
 from govmb.observability import configure_logging, health_blueprint, instrument
 from govmb.tables import MAX_BYTES
+from govmb.timefmt import to_beijing
 from web.client import ServiceClient, ServiceUnavailable
 from web.session import ROLE_NAMES, navigation, person
 
@@ -34,6 +35,17 @@ def beijing(value: str | dt.datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> s
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.timezone.utc)
     return format_datetime(when, fmt)
+
+
+def deadline(value: str | None) -> str:
+    """A deadline in Beijing time; one at midnight is the end of the day before: 24:00, as the
+    rules say ("within 3 working days"), not 00:00 of the next."""
+    if not value:
+        return ""
+    when = to_beijing(dt.datetime.fromisoformat(value))
+    if when.time() == dt.time(0, 0):
+        return f"{when.date() - dt.timedelta(days=1):%Y-%m-%d} 24:00"
+    return beijing(when)
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -63,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["govmb_clients"] = {name: ServiceClient(settings.service_urls[name]) for name in SERVICES}
     app.register_blueprint(health_blueprint({}))
     app.jinja_env.filters["bj"] = beijing
+    app.jinja_env.filters["deadline"] = deadline
     app.jinja_env.globals.update(navigation=navigation, person=person, role_names=ROLE_NAMES)
 
     from web.views import (

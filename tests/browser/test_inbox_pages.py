@@ -38,6 +38,8 @@ def test_a_message_is_received_replied_fed_back_and_resolved(as_person, site):
     assert "待回复" in page.inner_text("#message h1")
     assert "@青山湖居民" in page.inner_text("#message")  # the handling unit sees the citizen
     assert page.locator("#deadlines .clock").count() >= 1  # the reply clock runs
+    assert re.search(r"\d{4}-\d{2}-\d{2} 24:00", page.inner_text("#deadlines"))  # working days end at 24:00
+    assert " 00:00" not in page.inner_text("#deadlines")
     act(page, "reply", text="您好，已收到，将协调交警部门。")
     assert "已回复" in page.inner_text("#message h1")
     act(page, "feedback", text="已受理，交警将于放学时段安排警力。")

@@ -6,7 +6,6 @@ the whole tree as its scope (it may post messages, nothing else). The form is pr
 against CSRF like every form, and limited per address (`HALL_MESSAGE_LIMIT_PER_ADDRESS`)."""
 from __future__ import annotations
 
-import datetime as dt
 import os
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
@@ -14,7 +13,6 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from govmb.auth import Identity, issue_token
-from govmb.timefmt import to_beijing
 from web.client import ServiceUnavailable, client, get_json
 from web.views.forms import as_int, problem_of
 
@@ -107,9 +105,7 @@ def message_sent():
     receipt = session.get("hall_receipt")
     if not receipt:
         return redirect(url_for("hall.message_form"))
-    # A working-day deadline ends at 24:00 of its last day: said so, not as 00:00 of the next.
-    last_day = to_beijing(dt.datetime.fromisoformat(receipt["feedback_due_at"]) - dt.timedelta(seconds=1)).date()
-    return render_template("hall_sent.html", receipt=receipt, feedback_day=last_day.isoformat())
+    return render_template("hall_sent.html", receipt=receipt)  # deadlines at 24:00 of their day: the `deadline` filter
 
 
 @bp.errorhandler(429)
