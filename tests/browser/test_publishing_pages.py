@@ -95,3 +95,39 @@ def test_the_office_edits_the_lexicon(as_person, site):
     operator = as_person("jy_caozuo")
     response = operator.goto(site + "/lexicon")
     assert response.status == 403
+
+
+def test_a_blocked_draft_and_then_a_returned_one_are_changed_on_the_page_and_submitted_again(as_person, site):
+    operator = as_person("jy_caozuo")
+    open_editor(operator, site)
+    choose_account(operator, "南昌教育")
+    operator.fill("textarea[name=text]", "请家长联系班主任，身份证11010519491231002X。")
+    operator.click("#editor button[type=submit]")
+    operator.wait_for_url(re.compile(r"/drafts/\d+$"))
+    url = operator.url
+    act(operator, "submit")
+    assert "身份证" in operator.inner_text("#action-error")  # blocked: it must be changed first
+    operator.click("#edit-draft")
+    assert operator.input_value("textarea[name=text]").startswith("请家长联系班主任")  # the draft as it was
+    operator.fill("textarea[name=text]", "")
+    operator.click("#editor button[type=submit]")
+    operator.wait_for_selector("#editor #error-text")  # said beside the field; nothing saved
+    operator.fill("textarea[name=text]", "请家长于本周五前联系班主任确认返校时间。")
+    operator.click("#editor button[type=submit]")
+    operator.wait_for_url(url)
+    assert "稿件已修改" in operator.content() and "确认返校时间" in operator.inner_text("#draft")
+    act(operator, "submit")
+    assert operator.inner_text("#draft h1 .status") == "待核稿"
+    assert operator.locator("#edit-draft").count() == 0  # in review: not for changing
+
+    office = as_person("jy_hegao")
+    office.goto(url)
+    act(office, "return", comment="请写明具体日期")
+    operator.goto(url)
+    operator.click("#edit-draft")
+    assert "请写明具体日期" in operator.inner_text("main")  # the return's comment beside the editor
+    operator.fill("textarea[name=text]", "请家长于11月28日前联系班主任确认返校时间。")
+    operator.click("#editor button[type=submit]")
+    operator.wait_for_url(url)
+    act(operator, "submit")
+    assert operator.inner_text("#draft h1 .status") == "待核稿" and "11月28日" in operator.inner_text("#draft")

@@ -191,6 +191,8 @@ web        POST   /drafts/new                                                   
 web        POST   /drafts/check                                                       check                      login -       200     200     200     200     403     403     403
 web        GET    /drafts/<int:draft_id>                                              draft                      login -       200/404 200/404 200/404 200/404 200     200     200
 web        POST   /drafts/<int:draft_id>/act/<action>                                 draft:submit               login -       303/404 303/404 303/404 303/404 403     403     403
+web        GET    /drafts/<int:draft_id>/edit                                         draft:edit                 login -       200/404 200/404 200/404 200/404 403     403     403
+web        POST   /drafts/<int:draft_id>/edit                                         draft:save                 login -       303/404 303/404 303/404 303/404 403     403     403
 web        GET    /drafts/calendar                                                    calendar                   login -       200/hid 200/hid 200/hid 200/hid 200     200     200
 web        GET    /directives                                                         directives                 login -       200/hid 200/hid 200/hid 200/hid 200     200     200
 web        POST   /directives                                                         directive:new              login -       403     403     403     403     303     403     403

@@ -504,6 +504,9 @@ WEB_TARGETS = {
         "account_id": str(w.accounts["in"]["id"]), "text": "甲区新稿件。", "info_type": "disclosure",
         "platforms": PLATFORMS}),
     "draft:submit": lambda w: Req(f"/drafts/{w.draft('in', '甲区稿件。')['id']}/act/submit", data={}),
+    "draft:edit": lambda w: Req(f"/drafts/{w.base_draft['id']}/edit", marker="甲区待修改"),
+    "draft:save": lambda w: Req(f"/drafts/{w.draft('in', '甲区稿件。')['id']}/edit", data={
+        "text": "甲区改过的稿件。", "info_type": "disclosure", "platforms": PLATFORMS}),
     "calendar": lambda w: Req("/drafts/calendar", marker="甲区计划稿"),
     "check": lambda w: Req("/drafts/check", data={"text": "今日发布防汛提示。"}),
     "directives": lambda w: Req("/directives", marker="甲区统一口径"),

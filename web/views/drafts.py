@@ -7,6 +7,7 @@ import datetime as dt
 from flask import Blueprint, abort, flash, render_template, request, url_for
 
 from govmb.contracts.publishing import ACTION_NAMES, INFO_TYPE_NAMES
+from govmb.timefmt import to_beijing
 from web.client import api
 from web.session import login_required, person
 from web.views.forms import as_int, form_again, go, is_htmx, problem_of, step_answer
@@ -74,9 +75,22 @@ def index():
                            drafts=everything.json() if everything.status_code == 200 else [], info_types=INFO_TYPE_NAMES)
 
 
-def _editor(values: dict, errors: dict, message: str | None) -> dict:
+EDITABLE = ("draft", "returned")  # what the publishing service lets staff change
+
+
+def local_input(value: str | None) -> str:
+    """An API's ISO time as a datetime-local field's value, in Beijing time."""
+    return to_beijing(dt.datetime.fromisoformat(value)).strftime("%Y-%m-%dT%H:%M") if value else ""
+
+
+def _editor(values: dict, errors: dict, message: str | None, draft: dict | None = None) -> dict:
     return {"values": values, "errors": errors, "message": message, "accounts": _my_accounts(),
-            "info_types": INFO_TYPE_NAMES, "platform_names": PLATFORM_NAMES}
+            "info_types": INFO_TYPE_NAMES, "platform_names": PLATFORM_NAMES, "draft": draft}
+
+
+def _typed(form, body: dict) -> dict:
+    """The body to show the form again with: the time fields as they were typed."""
+    return {**body, "event_at_input": form.get("event_at", ""), "planned_at_input": form.get("planned_at", "")}
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -91,7 +105,32 @@ def new():
         return go(url_for("drafts.detail", draft_id=r.json()["id"]))
     errors, message = problem_of(r)
     return form_again("drafts/_editor.html" if is_htmx() else "drafts/new.html", r.status_code,
-                      **_editor(body, errors, message))
+                      **_editor(_typed(request.form, body), errors, message))
+
+
+@bp.route("/<int:draft_id>/edit", methods=["GET", "POST"])
+@login_required(*STAFF)
+def edit(draft_id: int):
+    """A draft or a returned one, changed and saved (then submitted again from its page)."""
+    r = api("publishing", "GET", f"/api/drafts/{draft_id}")
+    if r.status_code != 200:
+        abort(404 if r.status_code in (403, 404) else 502)
+    d = r.json()
+    if d["status"] not in EDITABLE:
+        flash(f"“{d['status_name']}”的稿件不能修改")
+        return go(url_for("drafts.detail", draft_id=draft_id))
+    if request.method == "GET":
+        values = {**d, "event_at_input": local_input((d.get("emergency") or {}).get("event_at")),
+                  "planned_at_input": local_input(d.get("planned_at"))}
+        return render_template("drafts/edit.html", **_editor(values, {}, None, d))
+    body = {**_body(request.form), "account_id": d["account_id"], "corrects_id": d.get("corrects_id")}
+    r = api("publishing", "PUT", f"/api/drafts/{draft_id}", json=body)
+    if r.status_code == 200:
+        flash("稿件已修改")
+        return go(url_for("drafts.detail", draft_id=draft_id))
+    errors, message = problem_of(r)
+    return form_again("drafts/_editor.html" if is_htmx() else "drafts/edit.html", r.status_code,
+                      **_editor(_typed(request.form, body), errors, message, d))
 
 
 @bp.post("/check")
@@ -113,7 +152,10 @@ def _detail(draft_id: int, errors: dict | None = None, failed: str | None = None
     d = r.json()
     accounts = {a["id"]: a for a in api("publishing", "GET", "/api/accounts").json()}
     account = accounts.get(d["account_id"], {"name": str(d["account_id"]), "platforms": []})
-    return {"d": d, "account": account, "pieces": highlight(d["text"], d["findings"]), "errors": errors or {},
+    me = person()
+    can_edit = d["status"] in EDITABLE and bool(set(me["roles"]) & set(STAFF)) and me["unit_id"] == d["unit_id"]
+    return {"d": d, "account": account, "can_edit": can_edit, "pieces": highlight(d["text"], d["findings"]),
+            "errors": errors or {},
             "failed": failed, "message": message, "action_names": ACTION_NAMES, "info_types": INFO_TYPE_NAMES,
             "platform_names": PLATFORM_NAMES, "recorded": {p["platform"] for p in d["publications"]}}
 
