@@ -109,7 +109,8 @@ def create_admin(args) -> int:
             person = first_admin(args.unit, args.kind, args.name, args.username, password)
         except HTTPException as exc:
             errors = (getattr(exc, "data", None) or {}).get("errors") or {}
-            print(exc.description or "", *(f"{k}: {v[0]}" for k, v in errors.items()), sep="\n", file=sys.stderr)
+            said = (getattr(exc, "data", None) or {}).get("message") or ("请检查以下各项" if errors else exc.description)
+            print(said, *(f"{k}: {v[0]}" for k, v in errors.items()), sep="\n", file=sys.stderr)
             return 2
     print(f"已创建 {args.unit} 及其系统管理员 {person.name}（用户名 {person.username}）")
     return 0

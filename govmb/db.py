@@ -23,7 +23,9 @@ class PooledPostgres(PooledPostgresqlDatabase):
     """peewee's pool, checking a connection it hands out without a round trip: peewee's own
     check sends `SELECT 1` on every checkout, a third of a fast request's round trips. An idle
     connection the server has closed (a terminated backend, a restart) has something to read,
-    its FATAL message or the end of the stream; such a connection is dropped for a new one."""
+    its FATAL message or the end of the stream; such a connection is dropped for a new one. A
+    connection that died without a word (a network cut) is found by the request's first
+    statement, which fails once."""
 
     def _is_closed(self, conn) -> bool:
         if conn.closed or conn.get_transaction_status() == psycopg2.extensions.TRANSACTION_STATUS_UNKNOWN:
@@ -33,8 +35,8 @@ class PooledPostgres(PooledPostgresqlDatabase):
         if waiting.poll(0):  # we listen for nothing: the server spoke, so it is gone
             return True
         if conn.get_transaction_status() != psycopg2.extensions.TRANSACTION_STATUS_IDLE:
-            try:
-                conn.rollback()
+            try:  # peewee runs psycopg2 in autocommit and opens transactions itself: end it the same way
+                conn.cursor().execute("ROLLBACK")
             except psycopg2.Error:
                 return True
         return False

@@ -108,6 +108,10 @@ def register_error_handlers(app: Flask) -> None:
     def _overflow(_exc: OverflowError):
         return problem(422, "数值超出范围")
 
+    @app.errorhandler(UnicodeError)
+    def _unencodable(_exc: UnicodeError):  # a lone surrogate (\ud800) in JSON decodes, then cannot be stored
+        return problem(400, "请求中含有无法编码的字符（不成对的 Unicode 代理项）")
+
     @app.before_request
     def _no_nul():
         # PostgreSQL cannot store NUL in text; refuse it before any handler sees it. Uploaded

@@ -89,11 +89,15 @@ class BusStore:
         self.Outbox.update(sent_at=utcnow()).where(self.Outbox.id.in_(ids)).execute()
 
     def resend_recent(self, window: dt.timedelta) -> int:
-        """Mark the events sent within `window` unsent again, so the relay sends them once more:
-        for the in-process transport, whose queues die with the process, at start. Consumers'
-        inboxes absorb what they had already applied. The number of events marked."""
-        return (self.Outbox.update(sent_at=None)
-                .where(self.Outbox.sent_at.is_null(False) & (self.Outbox.sent_at >= utcnow() - window)).execute())
+        """Mark the events sent within `window` of the last one sent unsent again, so the relay
+        sends them once more: for the in-process transport, whose queues die with the process,
+        at start (counted back from the last send, not from now: the process may have been
+        stopped overnight). Consumers' inboxes absorb what they had already applied. The
+        number of events marked."""
+        last = self.Outbox.select(peewee.fn.MAX(self.Outbox.sent_at)).scalar()
+        if last is None:
+            return 0
+        return self.Outbox.update(sent_at=None).where(self.Outbox.sent_at >= last - window).execute()
 
     def backlog(self) -> int:
         return self.Outbox.select().where(self.Outbox.sent_at.is_null()).count()

@@ -49,7 +49,8 @@ def calendar(stamp: int | None = None) -> workdays.WorkCalendar:
     if cached is None or cached[0] != stamp:
         complete = [y.year for y in CalendarYear.select().where(CalendarYear.notice_complete)]
         cached = (stamp, workdays.WorkCalendar({d.day: d.workday for d in CalendarDay.select()}, complete))
-        _calendars[target] = cached
+        if not db.in_transaction():  # an entry not yet committed may still be rolled back
+            _calendars[target] = cached
     return cached[1]
 
 

@@ -131,3 +131,41 @@ def test_a_blocked_draft_and_then_a_returned_one_are_changed_on_the_page_and_sub
     operator.wait_for_url(url)
     act(operator, "submit")
     assert operator.inner_text("#draft h1 .status") == "待核稿" and "11月28日" in operator.inner_text("#draft")
+
+
+def test_a_correction_is_changed_on_the_page_and_keeps_its_apology(as_person, site):
+    import requests
+
+    from tests.conftest import auth
+    admin = auth(1, "/1/", "admin")
+    people = {p["username"]: p for p in requests.get(site + "/registry/api/people", headers=admin).json()}
+    paths = {u["id"]: u["path"] for u in requests.get(site + "/registry/api/units", headers=admin).json()}
+
+    def who(username):
+        p = people[username]
+        return auth(p["unit_id"], paths[p["unit_id"]], *p["roles"], person=p["id"])
+
+    def post(path, headers, **body):
+        r = requests.post(site + "/publishing/api" + path, json=body, headers=headers)
+        assert r.status_code in (200, 201), r.text
+        return r.json()
+    account = wait_for(lambda: next((a for a in requests.get(site + "/publishing/api/accounts", headers=admin).json()
+                                     if a["name"] == "南昌教育" and a["status"] == "active"), None),
+                       timeout=20, message="the account in publishing")
+    wrong = post("/drafts", who("jy_caozuo"), account_id=account["id"], text="植树活动周六举行。", info_type="disclosure")
+    for step, username in (("submit", "jy_caozuo"), ("check", "jy_hegao"), ("approve", "jy_fenguan")):
+        wrong = post(f"/drafts/{wrong['id']}/actions/{step}", who(username), acknowledge=True)
+    for platform in wrong["platforms"]:
+        post(f"/drafts/{wrong['id']}/actions/record_publication", who("jy_caozuo"), platform=platform,
+             url=f"https://{platform}.example.cn/{wrong['id']}")
+    fix = post("/drafts", who("jy_caozuo"), account_id=account["id"], text="更正：植树活动改在周日。",
+               info_type="disclosure", corrects_id=wrong["id"], apology="此前信息有误，特此致歉。")
+
+    page = as_person("jy_caozuo")
+    page.goto(site + f"/drafts/{fix['id']}/edit")
+    assert page.input_value("textarea[name=apology]") == "此前信息有误，特此致歉。"
+    page.fill("textarea[name=text]", "更正：植树活动改在周日上午九时。")
+    page.click("#editor button[type=submit]")
+    page.wait_for_url(re.compile(rf"/drafts/{fix['id']}$"))
+    text = page.inner_text("#draft")
+    assert "周日上午九时" in text and "特此致歉" in text and f"稿件 {wrong['id']}" in text

@@ -36,8 +36,12 @@ def test_the_first_administrator_signs_in_and_a_second_is_refused(registry_env, 
 def test_a_bad_first_administrator_is_refused_naming_the_field_and_leaves_nothing(registry_env, monkeypatch, capsys):
     monkeypatch.setenv("ADMIN_PASSWORD", "short")
     assert main(["create-admin", "--unit", "南昌市"]) == 2
-    assert "password: 密码至少 8 位" in capsys.readouterr().err
+    assert "password: 长度须在 8 至 200 之间" in capsys.readouterr().err
     monkeypatch.setenv("ADMIN_PASSWORD", "Long-enough-1")
     assert main(["create-admin", "--unit", "南昌市", "--kind", "planet"]) == 2
     assert "kind" in capsys.readouterr().err
+    assert main(["create-admin", "--unit", "南昌市", "--username", "两个 字"]) == 2
+    assert "username" in capsys.readouterr().err
+    assert main(["create-admin", "--unit", "市" * 101]) == 2
+    assert "unit: 单位名称至多 100 个字" in capsys.readouterr().err
     assert main(["create-admin", "--unit", "南昌市"]) == 0  # nothing was left behind by the refusals

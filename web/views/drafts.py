@@ -124,6 +124,8 @@ def edit(draft_id: int):
                   "planned_at_input": local_input(d.get("planned_at"))}
         return render_template("drafts/edit.html", **_editor(values, {}, None, d))
     body = {**_body(request.form), "account_id": d["account_id"], "corrects_id": d.get("corrects_id")}
+    if [m["url"] for m in body["media"]] == [m["url"] for m in d.get("media") or []]:
+        body["media"] = d["media"]  # unchanged: kept with their kinds, not guessed again from the URLs
     r = api("publishing", "PUT", f"/api/drafts/{draft_id}", json=body)
     if r.status_code == 200:
         flash("稿件已修改")
