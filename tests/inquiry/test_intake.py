@@ -1,5 +1,7 @@
 """Messages posted by other systems with a system's token (the intake role): into the
 token's subtree only, to running accounts only, and no other route of any service."""
+import datetime as dt
+
 import pytest
 
 from govmb.account_copy import apply_account_snapshot
@@ -104,3 +106,24 @@ def test_a_batch_with_one_bad_message_stores_none_and_names_each_bad_one(client,
     assert malformed.status_code == 422 and "kind" in malformed.json["errors"]["messages"]["0"]
     assert batch(client, []).status_code == 422 and batch(client, [good] * 501).status_code == 422
     assert batch(client, [good], headers=DEPT_STAFF).status_code == 403  # systems only
+
+
+def test_a_lone_surrogate_in_the_text_is_refused_with_400_and_stores_nothing(client):
+    body = '{"account_id": 1, "kind": "comment", "citizen_handle": "@x", "text": "\\ud800 坏字符"}'
+    r = client.post("/api/intake/messages", data=body, content_type="application/json", headers=INTAKE)
+    assert r.status_code == 400 and "代理项" in r.json["detail"]
+    assert Message.select().count() == 0
+
+
+def test_a_calendar_entry_rolled_back_does_not_stay_in_the_cache(client, app):
+    from govmb.auth import Identity
+    from services.inquiry import handling
+    from tests.inquiry.conftest import JOINT
+    office = Identity(30, "联席办", 2, "/1/2/", frozenset({"joint_office"}))
+    with app.app_context(), handling.db.atomic() as txn:  # an entry whose transaction fails after the recompute
+        handling.enter_notice([{"day": dt.date(2026, 10, 12), "workday": False}], office)
+        txn.rollback()
+    r = client.post("/api/calendar-days", json={"days": [{"day": "2026-10-09", "workday": False}]}, headers=JOINT)
+    assert r.status_code == 200  # the same version number as the rolled-back entry reached
+    due = intake(client, received_at="2026-09-30T10:00:00+08:00").json["feedback_due_at"]
+    assert due == "2026-10-13T00:00:00+08:00"  # 10-08, 10-10, 10-12: the committed entry, not the rolled-back one

@@ -199,3 +199,17 @@ def test_the_relay_forgets_handled_message_ids_after_the_retention_and_keeps_rec
         relay = Relay(kit.store, broker)
         relay._maybe_purge()
         assert [r.message_id for r in kit.store.Inbox.select()] == ["recent"]
+
+
+def test_the_re_send_at_start_counts_its_hour_back_from_the_last_send_not_from_now(kit, broker):
+    """Stopped in the evening, started next morning: what the queues held at the stop is still sent again."""
+    import datetime as dt
+
+    from govmb.timefmt import utcnow
+    kit.emit(range(3))
+    with kit.db.connection_context():
+        Relay(kit.store, broker, batch_size=100).run_once()
+        kit.store.Outbox.update(sent_at=utcnow() - dt.timedelta(hours=14)).execute()  # sent last night
+        kit.store.Outbox.update(sent_at=utcnow() - dt.timedelta(hours=16)).where(kit.store.Outbox.id == 1).execute()
+        assert kit.store.resend_recent(dt.timedelta(hours=1)) == 2  # the last hour before the stop
+        assert kit.unsent() == 2
