@@ -16,10 +16,11 @@ answered and resolved) and meanwhile:
   (they are published again, and the inboxes must absorb them);
 - publishes poison messages (a broken body, a broken contract) into the exchange.
 Then, with the faults stopped and the queues drained, it counts: every outbox row sent;
-every event each consumer subscribes to in its inbox (none missing, none extra); every copy
+every event each consumer subscribes to in its inbox (none missing); every event sent twice on
+purpose turned away by each subscriber's inbox, by its message id (none applied twice); every copy
 of the registry's units and accounts at the registry's revision; assessment's figures equal
 to a count made from publishing's and inquiry's own tables, unit by unit; every write the
-API acknowledged (a 2xx) still there; the dead-letter queues holding exactly the poison
+API acknowledged (a 2xx) still there, in the state acknowledged; the dead-letter queues holding exactly the poison
 messages. It prints what was injected and what was counted.
 """
 from __future__ import annotations
@@ -117,13 +118,16 @@ class Ledger:
     drafts: dict[int, str] = field(default_factory=dict)  # publishing draft id -> last acknowledged status
     messages: dict[int, str] = field(default_factory=dict)  # inquiry message id -> last acknowledged status
     transfers: dict[int, str] = field(default_factory=dict)
+    uncertain: set = field(default_factory=set)  # (table, id) whose last step's answer was lost: its state may be either
 
-    def write(self, api: Api, kind: str, path: str, body: dict, headers: dict, ok=(200, 201)) -> dict:
+    def write(self, api: Api, kind: str, path: str, body: dict, headers: dict, ok=(200, 201),
+              subject: tuple[str, int] | None = None) -> dict:
         try:
             r = api.post(path, json=body, headers=headers)
         except requests.RequestException as exc:
             with self.lock:
                 self.ambiguous[kind] += 1
+                self.uncertain.add(subject)
             raise Ambiguous(kind) from exc
         with self.lock:
             if r.status_code in ok:
@@ -131,6 +135,7 @@ class Ledger:
                 return r.json
             if r.status_code >= 500:
                 self.ambiguous[kind] += 1
+                self.uncertain.add(subject)
                 raise Ambiguous(kind)
             self.refused[kind] += 1
             if len(self.refusals) < 10:
@@ -155,7 +160,7 @@ class Cluster:
                     **{f"{s.upper()}_DATABASE_URL": url for s, url in self.db.items()},
                     **{f"{s.upper()}_URL": f"http://127.0.0.1:{p}" for s, p in self.ports.items()}}
         self.env.pop("GOVMB_MODE", None)
-        self.resent_deliveries = 0  # deliveries of events sent a second time on purpose
+        self.resent: list[tuple[str, str]] = []  # (message id, subscriber) of each event sent again on purpose
         self.apis: dict[str, subprocess.Popen] = {}
         self.workers: dict[tuple[str, int], subprocess.Popen] = {}
         stack.callback(self.stop)
@@ -230,11 +235,11 @@ class Cluster:
         service = rng.choice(producers or ["registry"])
         with psycopg2.connect(self.db[service]) as conn, conn.cursor() as cur:
             cur.execute("UPDATE outbox SET sent_at = NULL WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NOT NULL "
-                        "ORDER BY random() LIMIT 20) RETURNING event_type")
-            types = [row[0] for row in cur.fetchall()]
-            again = len(types)
+                        "ORDER BY random() LIMIT 20) RETURNING message_id, event_type")
+            rows = cur.fetchall()
+            again = len(rows)
         # each copy sent again reaches every subscriber, whose inbox must absorb it
-        self.resent_deliveries += sum(1 for t in types for keys in SUBSCRIPTIONS.values() if t in keys)
+        self.resent += [(message_id, s) for message_id, t in rows for s, keys in SUBSCRIPTIONS.items() if t in keys]
         return f"{again} of {service}'s sent events marked unsent (a relay's lost confirm): sent again"
 
     # counting -------------------------------------------------------------------------
@@ -246,16 +251,18 @@ class Cluster:
     def queue_depth(self, queue: str) -> int:
         return infra.queue_depth(self.rabbit.url, queue)
 
-    def duplicates_absorbed(self) -> int:
-        total = 0
+    def absorbed(self) -> dict[str, list[str]]:
+        """Per consuming service, the message ids its inboxes turned away (its workers' logs)."""
+        ids: dict[str, list[str]] = {}
         for path in self.logs.glob("worker-*.log"):
+            service = path.stem.split("-")[1]
             for line in path.read_text(errors="replace").splitlines():
                 if '"duplicates absorbed"' in line:
                     try:
-                        total += json.loads(line).get("count", 0)
+                        ids.setdefault(service, []).extend(json.loads(line).get("message_ids", []))
                     except ValueError:
                         pass
-        return total
+        return ids
 
 
 POISON = [  # (message id, event type, body, the queues it must end in)
@@ -340,7 +347,8 @@ class Traffic:
                  (staff["caozuo"], "register_platform", {"platform": "tencent", "handle": tag, "url": f"https://t.qq.com/{tag}"}),
                  (staff["caozuo"], "activate", {})]
         for who, action, body in steps:
-            self._account(w(reg, f"account.{action}", f"/api/accounts/{a['id']}/actions/{action}", body, who, ok=(200,)))
+            self._account(w(reg, f"account.{action}", f"/api/accounts/{a['id']}/actions/{action}", body, who, ok=(200,),
+                            subject=("account", a["id"])))
 
     def _account(self, a: dict) -> None:
         with self.ledger.lock:
@@ -359,11 +367,13 @@ class Traffic:
         d = w(pub, "draft.create", "/api/drafts", body, operator, ok=(201,))
         self._draft(d)
         for step, who in (("submit", operator), ("check", office), ("approve", leader)):
-            d = w(pub, f"draft.{step}", f"/api/drafts/{d['id']}/actions/{step}", {"acknowledge": True}, who, ok=(200,))
+            d = w(pub, f"draft.{step}", f"/api/drafts/{d['id']}/actions/{step}", {"acknowledge": True}, who, ok=(200,),
+                  subject=("draft", d["id"]))
             self._draft(d)
         for platform in d["platforms"]:
             d = w(pub, "draft.record_publication", f"/api/drafts/{d['id']}/actions/record_publication",
-                  {"platform": platform, "url": f"https://{platform}.example.cn/{d['id']}"}, operator, ok=(200,))
+                  {"platform": platform, "url": f"https://{platform}.example.cn/{d['id']}"}, operator, ok=(200,),
+                  subject=("draft", d["id"]))
             self._draft(d)
 
     def _draft(self, d: dict) -> None:
@@ -387,17 +397,20 @@ class Traffic:
             other = self.rng.choice([a for a in self.active if a["unit_id"] not in (account["unit_id"], office["unit_id"])])
             t = w(inq, "transfer.send", f"/api/messages/{m['id']}/transfers",
                   {"to_unit_id": other["unit_id"], "note": "请办理"}, self._who("lianxi"), ok=(201,))
+            with self.ledger.lock:
+                self.ledger.transfers[t["id"]] = t["status"]
             accept = self.rng.random() < 0.5
             answer = {"accept": True} if accept else {"accept": False, "reason": "不属于本单位职责"}
             t = w(inq, "transfer.answer", f"/api/transfers/{t['id']}/answer", answer,
-                  auth(other["unit_id"], other["unit_path"], "leader", person=906), ok=(200,))
+                  auth(other["unit_id"], other["unit_path"], "leader", person=906), ok=(200,), subject=("transfer", t["id"]))
             with self.ledger.lock:
                 self.ledger.transfers[t["id"]] = t["status"]
             if accept:
                 staff = auth(other["unit_id"], other["unit_path"], "operator", person=904)
         for step in ("reply", "feedback", "resolve")[:self.rng.choice([0, 1, 3])]:
             body = {"text": "已受理，正在处理。", "needs_verification": False} if step == "feedback" else {"text": "已处理。"}
-            self._message(w(inq, f"message.{step}", f"/api/messages/{m['id']}/actions/{step}", body, staff, ok=(200,)))
+            self._message(w(inq, f"message.{step}", f"/api/messages/{m['id']}/actions/{step}", body, staff, ok=(200,),
+                            subject=("message", m["id"])))
 
     def _message(self, m: dict) -> None:
         with self.ledger.lock:
@@ -440,13 +453,13 @@ def drain(cluster: Cluster, timeout: float = 300) -> None:
     raise AssertionError(f"not drained after {timeout} s: {unsent} outbox rows unsent, {waiting} messages queued")
 
 
-def count(cluster: Cluster, ledger: Ledger) -> dict:
-    """What arrived where, checked against what was sent; raises on any loss or excess."""
+def _deliveries(cluster: Cluster) -> tuple[list[str], dict]:
+    """Every event each consumer subscribes to, from every producer's outbox, against its inbox."""
     problems: list[str] = []
     sent = {s: dict(cluster.rows(s, "SELECT event_type, count(*) FROM outbox GROUP BY event_type")) for s in SERVICES}
     unsent = {s: cluster.rows(s, "SELECT count(*) FROM outbox WHERE sent_at IS NULL")[0][0] for s in SERVICES}
     report = {"events_sent": {s: sum(v.values()) for s, v in sent.items()}, "unsent": unsent,
-              "delivered": {}, "lost": {}, "extra": {}}
+              "delivered": {}, "lost": {}}
     poison_ids = {m for m, *_ in POISON}
     for consumer, types in SUBSCRIPTIONS.items():
         if not types or consumer not in SERVICES:
@@ -454,14 +467,24 @@ def count(cluster: Cluster, ledger: Ledger) -> dict:
         expected = sum(n for s in SERVICES for t, n in sent[s].items() if t in types)
         inbox = dict(cluster.rows(consumer, "SELECT event_type, count(*) FROM inbox "
                                             "WHERE message_id NOT IN %s GROUP BY event_type", (tuple(poison_ids),)))
-        delivered = sum(inbox.values())
+        delivered = sum(inbox.values())  # the inbox's key keeps one row a message: doubles show elsewhere
         report["delivered"][consumer] = delivered
         report["lost"][consumer] = max(expected - delivered, 0)
-        report["extra"][consumer] = max(delivered - expected, 0)
         if delivered != expected:
             problems.append(f"{consumer}: {expected} events subscribed, {delivered} in its inbox")
     if any(unsent.values()):
         problems.append(f"outbox rows left unsent: {unsent}")
+    return problems, report
+
+
+def count(cluster: Cluster, ledger: Ledger) -> dict:
+    """What arrived where, checked against what was sent; raises on any loss or excess."""
+    deadline = time.monotonic() + 60  # a batch a consumer still holds unacked shows in no queue depth: wait for it
+    while True:
+        problems, report = _deliveries(cluster)
+        if not problems or time.monotonic() > deadline:
+            break
+        time.sleep(2)
 
     # copies of the registry's units and accounts, at the registry's revision
     for table in ("unit", "account"):
@@ -471,13 +494,18 @@ def count(cluster: Cluster, ledger: Ledger) -> dict:
             if copy != truth:
                 problems.append(f"{s}'s copy of {table}s differs from the registry: {len(truth ^ copy)} rows")
 
-    # what the APIs acknowledged is there, at least as far as the driver saw
+    # what the APIs acknowledged is there, in the state last acknowledged (unless a later step's answer was lost)
     for service, table, seen in (("registry", "account", ledger.accounts), ("publishing", "draft", ledger.drafts),
                                  ("inquiry", "message", ledger.messages), ("inquiry", "transfer", ledger.transfers)):
         stored = dict(cluster.rows(service, f'SELECT id, status FROM "{table}"'))
         missing = [i for i in seen if i not in stored]
         if missing:
             problems.append(f"{service}: {len(missing)} acknowledged {table}s missing, e.g. {missing[:5]}")
+        moved = [(i, status, stored[i]) for i, status in seen.items()
+                 if i in stored and stored[i] != status and (table, i) not in ledger.uncertain]
+        if moved:
+            problems.append(f"{service}: {len(moved)} {table}s not in the state the API acknowledged "
+                            f"(id, acknowledged, stored), e.g. {moved[:5]}")
         report[f"{table}s_acknowledged"] = len(seen)
         report[f"{table}s_stored"] = len(stored)
 
@@ -488,11 +516,13 @@ def count(cluster: Cluster, ledger: Ledger) -> dict:
     report["dead_letters"] = dead
     if dead != expected_dead:
         problems.append(f"dead-letter queues hold {dead}, expected exactly the poison {expected_dead}")
-    report["duplicates_absorbed"] = cluster.duplicates_absorbed()
-    report["duplicates_sent_on_purpose"] = cluster.resent_deliveries
-    if report["duplicates_absorbed"] < cluster.resent_deliveries:
-        problems.append(f"{cluster.resent_deliveries} deliveries were sent twice on purpose, but the inboxes "
-                        f"absorbed only {report['duplicates_absorbed']}: the rest were applied again")
+    absorbed = cluster.absorbed()
+    report["duplicates_absorbed"] = sum(len(ids) for ids in absorbed.values())
+    report["duplicates_sent_on_purpose"] = len(cluster.resent)
+    applied_again = [(m, s) for m, s in cluster.resent if m not in set(absorbed.get(s, ()))]
+    if applied_again:  # each copy sent again must have been turned away by its subscriber's inbox
+        problems.append(f"{len(cluster.resent)} deliveries were sent twice on purpose, but {len(applied_again)} were "
+                        f"not absorbed by the subscriber's inbox (applied again), e.g. {applied_again[:3]}")
     report["problems"] = problems
     return report
 

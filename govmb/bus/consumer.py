@@ -68,7 +68,7 @@ class InboxConsumer:
         if self._batch_duplicates:  # committed: these were deliveries of messages handled before
             self.duplicates += len(self._batch_duplicates)
             log.info("duplicates absorbed", extra={"count": len(self._batch_duplicates),
-                                                   "message_ids": self._batch_duplicates[:20]})
+                                                   "message_ids": self._batch_duplicates})
         return outcomes
 
     def _database_answers(self) -> bool:
