@@ -95,21 +95,28 @@ class DeadLetterCount:
     def __init__(self, settings: Settings, service: str, ttl: float = 10.0):
         self.settings, self.service, self.ttl = settings, service, ttl
         self._value: int | None = None
+        self._error: Exception | None = None
         self._until = 0.0
 
     def __call__(self) -> int | None:
         if not self.settings.amqp_url or not SUBSCRIPTIONS.get(self.service):
             return None
         if time.monotonic() >= self._until:
+            self._until = time.monotonic() + self.ttl  # a failure is cached too: probes do not pile onto a dead broker
+            self._value, self._error = None, None
             queue = build_topology(self.settings.bus_namespace, self.settings.delivery_limit).queue_for(self.service)
             params = pika.URLParameters(self.settings.amqp_url)
             params.connection_attempts, params.socket_timeout = 1, 2
-            conn = pika.BlockingConnection(params)
             try:
-                self._value = conn.channel().queue_declare(queue.dead_letter_queue, passive=True).method.message_count
-            finally:
-                conn.close()
-            self._until = time.monotonic() + self.ttl
+                conn = pika.BlockingConnection(params)
+                try:
+                    self._value = conn.channel().queue_declare(queue.dead_letter_queue, passive=True).method.message_count
+                finally:
+                    conn.close()
+            except Exception as exc:
+                self._error = exc
+        if self._error is not None:
+            raise self._error
         return self._value
 
 
