@@ -22,6 +22,16 @@ def open_editor(page, site):
     wait_for(ready, timeout=20, interval=0.5, message="the account copy in publishing")
 
 
+def write_draft(page, site, text: str) -> str:
+    """A draft of 南昌教育 written on the page and saved; its page's address."""
+    open_editor(page, site)
+    choose_account(page, "南昌教育")
+    page.fill("textarea[name=text]", text)
+    page.click("#editor button[type=submit]")
+    page.wait_for_url(re.compile(r"/drafts/\d+$"))
+    return page.url
+
+
 def test_a_draft_with_a_sensitive_word_and_an_id_number_is_shown_its_findings(as_person, site):
     page = as_person("jy_caozuo")
     open_editor(page, site)
@@ -41,12 +51,7 @@ def test_a_draft_with_a_sensitive_word_and_an_id_number_is_shown_its_findings(as
 
 def test_a_clean_draft_goes_through_the_chain_and_is_released_on_every_platform(as_person, site):
     operator = as_person("jy_caozuo")
-    open_editor(operator, site)
-    choose_account(operator, "南昌教育")
-    operator.fill("textarea[name=text]", "南昌市中小学秋季运动会将于下周举行，欢迎家长观摩。")
-    operator.click("#editor button[type=submit]")
-    operator.wait_for_url(re.compile(r"/drafts/\d+$"))
-    url = operator.url
+    url = write_draft(operator, site, "南昌市中小学秋季运动会将于下周举行，欢迎家长观摩。")
     act(operator, "submit")
     assert operator.inner_text("#draft h1 .status") == "待核稿"
 
@@ -99,12 +104,7 @@ def test_the_office_edits_the_lexicon(as_person, site):
 
 def test_a_blocked_draft_and_then_a_returned_one_are_changed_on_the_page_and_submitted_again(as_person, site):
     operator = as_person("jy_caozuo")
-    open_editor(operator, site)
-    choose_account(operator, "南昌教育")
-    operator.fill("textarea[name=text]", "请家长联系班主任，身份证11010519491231002X。")
-    operator.click("#editor button[type=submit]")
-    operator.wait_for_url(re.compile(r"/drafts/\d+$"))
-    url = operator.url
+    url = write_draft(operator, site, "请家长联系班主任，身份证11010519491231002X。")
     act(operator, "submit")
     assert "身份证" in operator.inner_text("#action-error")  # blocked: it must be changed first
     operator.click("#edit-draft")
