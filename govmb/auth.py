@@ -16,6 +16,7 @@ from functools import wraps
 
 import jwt
 from flask import current_app, g, request
+from flask_smorest import abort
 from werkzeug.exceptions import Forbidden, Unauthorized
 
 PERSON_ROLES = ("operator", "responsible_office", "leader", "principal_leader",
@@ -105,3 +106,12 @@ def in_sight(query, path_field, who: Identity | None = None):
     the caller is this request's unless `who` is given."""
     who = who or current_identity()
     return query if who.sees_all else query.where(path_field.startswith(who.unit_path))
+
+
+def visible_or_404(model, row_id: int, what: str, path_of=lambda row: row.unit_path):
+    """The row with this id if the caller may see its unit, otherwise a 404 that says the same
+    for a row that does not exist and one out of sight (nothing leaks either way)."""
+    row = model.get_or_none(model.id == row_id)
+    if row is None or not current_identity().may_see(path_of(row)):
+        abort(404, message=f"{what} {row_id} 不存在或不在您的管辖范围内")
+    return row

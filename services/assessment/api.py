@@ -10,7 +10,7 @@ from flask import send_file
 from flask_smorest import Blueprint, abort
 
 from govmb.account_copy import accounts_blueprint
-from govmb.auth import UNIT_STAFF, current_identity, in_sight, requires
+from govmb.auth import UNIT_STAFF, current_identity, in_sight, requires, visible_or_404
 from govmb.timefmt import beijing_today, stored, utcnow
 from govmb.unit_copy import units_blueprint
 from services.assessment import annual, archive, followers, inspections, records, reports, roster, training
@@ -158,9 +158,7 @@ def put_rules(data):
 @assessment.response(200)
 def get_duty_log(args):
     """值班日志：账号每天的发布、回复、网民转发和评论、正负面比例、问题通报、粉丝数，以及负面趋势"""
-    account = Account.get_or_none(Account.id == args["account_id"])
-    if account is None or not current_identity().may_see(account.unit_path):
-        abort(404, message=f"账号 {args['account_id']} 不存在或不在您的管辖范围内")
+    account = visible_or_404(Account, args["account_id"], "账号")
     try:
         return duty_log(account, args["start"], args["end"])
     except ValueError as exc:
@@ -193,10 +191,7 @@ def file_month(data):
 
 
 def _archive(archive_id: int) -> Archive:
-    found = Archive.get_or_none(Archive.id == archive_id)
-    if found is None or not current_identity().may_see(found.unit_path):
-        abort(404, message=f"归档 {archive_id} 不存在或不在您的管辖范围内")
-    return found
+    return visible_or_404(Archive, archive_id, "归档")
 
 
 @archives.route("/<int:archive_id>/pdf")
@@ -262,10 +257,7 @@ inspections_bp = Blueprint("inspections", __name__, url_prefix="/api/inspections
 
 
 def _inspection_in_sight(inspection_id: int) -> Inspection:
-    inspection = Inspection.get_or_none(Inspection.id == inspection_id)
-    if inspection is None or not current_identity().may_see(inspection.unit_path):
-        abort(404, message=f"检查记录 {inspection_id} 不存在或不在您的管辖范围内")
-    return inspection
+    return visible_or_404(Inspection, inspection_id, "检查记录")
 
 
 @inspections_bp.route("")
@@ -429,10 +421,7 @@ def add_shift(data):
 @requires(*UNIT_STAFF)
 @roster_bp.response(204)
 def remove_shift(shift_id):
-    shift = DutyShift.get_or_none(DutyShift.id == shift_id)
-    if shift is None or not current_identity().may_see(shift.unit_path):
-        abort(404, message=f"班次 {shift_id} 不存在或不在您的管辖范围内")
-    roster.remove(shift, current_identity())
+    roster.remove(visible_or_404(DutyShift, shift_id, "班次"), current_identity())
 
 
 @roster_bp.route("/now")

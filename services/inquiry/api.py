@@ -3,7 +3,7 @@ import peewee
 from flask_smorest import Blueprint, abort
 
 from govmb.account_copy import accounts_blueprint
-from govmb.auth import current_identity, in_sight, requires
+from govmb.auth import current_identity, in_sight, requires, visible_or_404
 from govmb.contracts.inquiry import SOURCE_NAMES, STATUS_NAMES
 from govmb.timefmt import utcnow
 from govmb.unit_copy import units_blueprint
@@ -53,10 +53,7 @@ def _shown(message: Message, one: bool = True, new: bool = False) -> Message:
 
 
 def _visible(message_id: int) -> Message:
-    message = Message.get_or_none(Message.id == message_id)
-    if message is None or not current_identity().may_see(message.unit_path):
-        abort(404, message=f"留言 {message_id} 不存在或不在您的管辖范围内")
-    return message
+    return visible_or_404(Message, message_id, "留言")
 
 
 @messages.route("")
@@ -298,9 +295,7 @@ def issue_notice(data):
 @problem_notices.response(200, ProblemNoticeSchema)
 def reply_notice(data, notice_id):
     """责任单位答复通报单"""
-    notice = ProblemNotice.get_or_none(ProblemNotice.id == notice_id)
-    if notice is None or not current_identity().may_see(notice.unit_path):
-        abort(404, message=f"通报单 {notice_id} 不存在或不在您的管辖范围内")
+    notice = visible_or_404(ProblemNotice, notice_id, "通报单")
     return notices_logic.reply(notice, data["reply"], current_identity())
 
 

@@ -3,7 +3,7 @@ import peewee
 from flask_smorest import Blueprint, abort
 
 from govmb.account_copy import accounts_blueprint
-from govmb.auth import current_identity, in_sight, requires
+from govmb.auth import current_identity, in_sight, requires, visible_or_404
 from govmb.contracts.publishing import STATUS_NAMES
 from govmb.unit_copy import units_blueprint
 from services.publishing import directives, lexicon, review
@@ -36,10 +36,7 @@ QUEUE = {"responsible_office": ("submitted",), "leader": ("checked",), "principa
 
 
 def _visible_draft(draft_id: int) -> Draft:
-    draft = Draft.get_or_none(Draft.id == draft_id)
-    if draft is None or not current_identity().may_see(draft.unit_path):
-        abort(404, message=f"稿件 {draft_id} 不存在或不在您的管辖范围内")
-    return draft
+    return visible_or_404(Draft, draft_id, "稿件")
 
 
 @drafts.route("")

@@ -6,7 +6,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint, abort
 
-from govmb.auth import AuthError, current_identity, in_sight, read_token, requires
+from govmb.auth import AuthError, current_identity, in_sight, read_token, requires, visible_or_404
 from govmb.contracts.registry import STATUS_NAMES
 from govmb.platforms import platforms
 from services.registry import accounts as life
@@ -86,10 +86,7 @@ def _me() -> Person:
 
 
 def _visible_account(account_id: int) -> Account:
-    account = Account.get_or_none(Account.id == account_id)
-    if account is None or not current_identity().may_see(account.unit.path):
-        abort(404, message=f"账号 {account_id} 不存在或不在您的管辖范围内")
-    return account
+    return visible_or_404(Account, account_id, "账号", lambda account: account.unit.path)
 
 
 # ------------------------------------------------------------------------------ units
