@@ -140,7 +140,7 @@ multi-statement query (one round trip, one transaction) with an id from a block 
 (`govmb.db.write_together`, `IdBlocks`, `Insert`); a batch does the same for all its messages in one
 query and one transaction. What made the difference from session 2's 113/s (Python clients) and
 224/s (wrk) on the same path: the classifier scores from the fitted weights instead of calling
-scikit-learn's `predict` (4 ms a message to 0.1 ms); the calendar cached per process and reloaded
+scikit-learn's `predict` (4 ms a message to about 0.2 ms, both measured in process under profiling); the calendar cached per process and reloaded
 when its version moves; ten round trips to two; the pool checks a connection without `SELECT 1`;
 a new message skips the lookup of a result post. One message a request is bound by Python's cost
 per request (about 2 ms of CPU: Flask, flask-smorest, marshmallow, the token, the classifier) on

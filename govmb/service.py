@@ -68,6 +68,13 @@ def ensure_database(spec: ServiceSpec, settings: Settings) -> None:
         _bound_urls[spec.name] = settings.database_url
 
 
+def probe_parameters(url: str) -> pika.URLParameters:
+    """For a health probe: one attempt, a short timeout."""
+    params = pika.URLParameters(url)
+    params.connection_attempts, params.socket_timeout = 1, 2
+    return params
+
+
 class BrokerCheck:
     """Is the broker reachable? Cached briefly so that probes do not open a connection each."""
 
@@ -79,9 +86,7 @@ class BrokerCheck:
             return "进程内传输"
         if time.monotonic() < self._ok_until:
             return "ok"
-        params = pika.URLParameters(self.url)
-        params.connection_attempts, params.socket_timeout = 1, 2
-        pika.BlockingConnection(params).close()
+        pika.BlockingConnection(probe_parameters(self.url)).close()
         self._ok_until = time.monotonic() + self.ttl
         return "ok"
 
@@ -105,10 +110,8 @@ class DeadLetterCount:
             self._until = time.monotonic() + self.ttl  # a failure is cached too: probes do not pile onto a dead broker
             self._value, self._error = None, None
             queue = build_topology(self.settings.bus_namespace, self.settings.delivery_limit).queue_for(self.service)
-            params = pika.URLParameters(self.settings.amqp_url)
-            params.connection_attempts, params.socket_timeout = 1, 2
             try:
-                conn = pika.BlockingConnection(params)
+                conn = pika.BlockingConnection(probe_parameters(self.settings.amqp_url))
                 try:
                     self._value = conn.channel().queue_declare(queue.dead_letter_queue, passive=True).method.message_count
                 finally:
