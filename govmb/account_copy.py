@@ -8,12 +8,12 @@ from __future__ import annotations
 import json
 
 import peewee
-from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from govmb.auth import in_sight, requires
 from govmb.bus.message import Delivery
-from govmb.contracts.registry import ACCOUNT_EVENTS
+from govmb.contracts.registry import ACCOUNT_EVENTS, KIND_NAMES, STATUS_NAMES
+from govmb.paging import Blueprint, ListQuerySchema, narrowed, page
 from govmb.timefmt import utcnow
 
 
@@ -85,15 +85,28 @@ class AccountCopySchema(Schema):
     revision = fields.Integer()
 
 
-def accounts_blueprint(Account: type[peewee.Model]) -> Blueprint:
+class AccountCopyQuerySchema(ListQuerySchema):
+    status = fields.String(validate=validate.OneOf(tuple(STATUS_NAMES)))
+    kind = fields.String(validate=validate.OneOf(tuple(KIND_NAMES)))
+
+
+def accounts_blueprint(Account: type[peewee.Model], unit_model: type[peewee.Model]) -> Blueprint:
     blp = Blueprint("accounts", __name__, url_prefix="/api/accounts",
                     description="本服务保存的账号副本（由登记服务的事件同步）")
 
     @blp.route("")
     @requires()
+    @blp.arguments(AccountCopyQuerySchema, location="query")
     @blp.response(200, AccountCopySchema(many=True))
-    def list_accounts():
-        """本人单位及下级单位的账号（联席会议办公室可见全部）"""
-        return list(in_sight(Account.select().order_by(Account.id), Account.unit_path))
+    @blp.paginate()
+    def list_accounts(args, pagination_parameters):
+        """本人单位及下级单位的账号（联席会议办公室可见全部），分页；可按单位（含下级）、状态、类型筛选，
+        按名称搜索"""
+        query = narrowed(in_sight(Account.select(), Account.unit_path), args, unit_model=unit_model,
+                         path_field=Account.unit_path, unit_field=Account.unit_id, search=Account.name)
+        for name in ("status", "kind"):
+            if name in args:
+                query = query.where(getattr(Account, name) == args[name])
+        return page(query.order_by(Account.id), pagination_parameters)
 
     return blp

@@ -19,7 +19,7 @@ import peewee
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from govmb.auth import Identity, in_sight, requires
+from govmb.auth import Identity, in_sight, requires, under
 from govmb.context import get_correlation_id
 from govmb.contracts.publishing import ACTION_NAMES as DRAFT_STEPS
 from govmb.contracts.registry import ACTION_NAMES as ACCOUNT_STEPS
@@ -152,7 +152,7 @@ class AuditTrail:
             unit = self.Unit.get_or_none(self.Unit.id == args["unit_id"])
             if unit is None:
                 abort(422, errors={"unit_id": [f"单位 {args['unit_id']} 不存在"]})
-            query = query.where(E.unit_path.startswith(unit.path))
+            query = query.where(under(E.unit_path, unit.path))
         if args.get("start"):
             query = query.where(E.at >= _beijing_midnight(args["start"]))
         if args.get("end"):

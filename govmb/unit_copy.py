@@ -5,11 +5,11 @@ Events can arrive twice or out of order: a unit is replaced only by a higher rev
 from __future__ import annotations
 
 import peewee
-from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from govmb.auth import in_sight, requires
 from govmb.bus.message import Delivery
+from govmb.paging import Blueprint, ListQuerySchema, narrowed, page
 from govmb.timefmt import utcnow
 
 
@@ -64,14 +64,25 @@ class UnitCopySchema(Schema):
     revision = fields.Integer()
 
 
+class UnitCopyQuerySchema(ListQuerySchema):
+    kind = fields.String(validate=validate.Length(min=1, max=20))
+
+
 def units_blueprint(Unit: type[peewee.Model]) -> Blueprint:
     blp = Blueprint("units", __name__, url_prefix="/api/units", description="本服务保存的单位树副本（由登记服务的事件同步）")
 
     @blp.route("")
     @requires()
+    @blp.arguments(UnitCopyQuerySchema, location="query")
     @blp.response(200, UnitCopySchema(many=True))
-    def list_units():
-        """本人单位及下级单位（联席会议办公室可见全部），按单位树的次序"""
-        return sorted(in_sight(Unit.select(), Unit.path), key=lambda u: tree_order(u.path))
+    @blp.paginate()
+    def list_units(args, pagination_parameters):
+        """本人单位及下级单位（联席会议办公室可见全部），上级在前、下级随后，分页；可按单位（含下级）、
+        类型筛选，按名称搜索"""
+        query = narrowed(in_sight(Unit.select(), Unit.path), args, unit_model=Unit, path_field=Unit.path,
+                         unit_field=Unit.id, search=Unit.name)
+        if "kind" in args:
+            query = query.where(Unit.kind == args["kind"])
+        return page(query.order_by(Unit.path, Unit.id), pagination_parameters)
 
     return blp

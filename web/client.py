@@ -2,10 +2,15 @@
 no domain data."""
 from __future__ import annotations
 
+import json
+
 import requests
 from flask import current_app, session
 
 from govmb.context import get_correlation_id
+from govmb.unit_copy import tree_order
+
+ALL_PAGE = 500  # the services' largest page
 
 
 class ServiceUnavailable(RuntimeError):
@@ -44,3 +49,33 @@ def get_json(service: str, path: str, default=None, **params):
     """The JSON a service answers to a GET as the signed-in person, or `default` if it refuses."""
     r = api(service, "GET", path, params=params or None)
     return r.json() if r.status_code == 200 else default
+
+
+def get_page(service: str, path: str, **params) -> tuple[list, dict] | None:
+    """One page of a list as the signed-in person, and its pagination (the service's
+    X-Pagination: total, total_capped, page, total_pages, …); None if the service refuses."""
+    r = api(service, "GET", path, params={k: v for k, v in params.items() if v not in (None, "")})
+    if r.status_code != 200:
+        return None
+    meta = json.loads(r.headers.get("X-Pagination") or "{}")
+    return r.json(), meta
+
+
+def get_all(service: str, path: str, **params) -> list:
+    """Every row of a list, page by page: for pickers over what one person may choose from (the
+    units of a sight, a unit's accounts), never for the lists people page through."""
+    rows, number = [], 1
+    while True:
+        got = get_page(service, path, page=number, page_size=ALL_PAGE, **params)
+        if got is None:
+            return rows
+        items, meta = got
+        rows += items
+        if not meta.get("next_page"):
+            return rows
+        number += 1
+
+
+def all_units(service: str) -> list:
+    """The units in the signed-in person's sight, parents first, for a unit picker."""
+    return sorted(get_all(service, "/api/units"), key=lambda u: tree_order(u["path"]))

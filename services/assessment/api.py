@@ -476,5 +476,5 @@ def import_followers(files):
     return followers.import_file(upload.filename or "", upload.read(), current_identity())
 
 
-BLUEPRINTS = [units_blueprint(Unit), accounts_blueprint(Account), assessment, archives, quarterly,
+BLUEPRINTS = [units_blueprint(Unit), accounts_blueprint(Account, Unit), assessment, archives, quarterly,
               inspections_bp, training_bp, roster_bp, followers_bp, audit.blueprint()]

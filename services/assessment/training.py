@@ -13,7 +13,7 @@ from flask_smorest import abort
 from werkzeug.exceptions import Forbidden
 
 from govmb import tables
-from govmb.auth import Identity, in_sight
+from govmb.auth import Identity, in_sight, under
 from govmb.contracts.assessment import TRAINER_KIND_NAMES, TRAINING_KIND_NAMES
 from govmb.timefmt import beijing_today
 from govmb.unit_copy import tree_order
@@ -119,9 +119,9 @@ def _in_sight(query, who: Identity):
     if who.sees_all:
         return query
     invited = TrainingInvitation.select(TrainingInvitation.session).where(
-        TrainingInvitation.unit_path.startswith(who.unit_path))
+        under(TrainingInvitation.unit_path, who.unit_path))
     attended = TrainingAttendee.select(TrainingAttendee.session).where(
-        TrainingAttendee.unit_path.startswith(who.unit_path))
+        under(TrainingAttendee.unit_path, who.unit_path))
     return query.where(TrainingSession.id.in_(invited) | TrainingSession.id.in_(attended))
 
 

@@ -1,10 +1,12 @@
 """The inquiry service's HTTP API: citizens' messages and their deadlines."""
-import peewee
-from flask_smorest import Blueprint, abort
+import datetime as dt
+
+from flask_smorest import abort
 
 from govmb.account_copy import accounts_blueprint
-from govmb.auth import current_identity, in_sight, requires, visible_or_404
+from govmb.auth import current_identity, in_sight, requires, under, visible_or_404
 from govmb.contracts.inquiry import SOURCE_NAMES, STATUS_NAMES
+from govmb.paging import Blueprint, beijing_midnight, narrowed, page, sorted_by
 from govmb.timefmt import utcnow
 from govmb.unit_copy import units_blueprint
 from services.inquiry import handling, imports, results, topics, transfers
@@ -24,6 +26,7 @@ from services.inquiry.schemas import (
     MessageSchema,
     NoticeCompleteSchema,
     NoticeInSchema,
+    NoticeQuerySchema,
     NoticeReplySchema,
     NoticeSchema,
     ProblemNoticeSchema,
@@ -60,20 +63,21 @@ def _visible(message_id: int) -> Message:
 @requires()
 @messages.arguments(MessageQuerySchema, location="query")
 @messages.response(200, MessageSchema(many=True))
-def list_messages(args):
-    """本单位及下级单位的留言，按最近的期限排序；overdue=true：只看已逾期未办的"""
-    query = in_sight(Message.select(), Message.unit_path)
-    if "status" in args:
-        query = query.where(Message.status == args["status"])
+@messages.paginate()
+def list_messages(args, pagination_parameters):
+    """本单位及下级单位的留言，默认按最近的期限排序（已办结的在后），分页；可按单位（含下级）、账号、状态、
+    类别、情感、平台、收到日期、期限筛选，按内容搜索；overdue=true：只看已逾期未办的"""
+    query = narrowed(in_sight(Message.select(), Message.unit_path), args, unit_model=Unit, path_field=Message.unit_path,
+                     unit_field=Message.unit_id, at=Message.received_at, search=Message.text, indexed=True)
+    for name in ("status", "account_id", "category", "sentiment", "platform", "kind"):
+        if name in args:
+            query = query.where(getattr(Message, name) == args[name])
     if args["overdue"]:
-        now = utcnow()
-        query = query.where(((Message.status == "received") & (Message.reply_due_at < now))
-                            | ((Message.status == "replied") & (Message.feedback_due_at < now))
-                            | ((Message.status == "verifying") & (Message.verification_due_at < now)))
-    nearest = peewee.Case(Message.status, [("received", Message.reply_due_at), ("replied", Message.feedback_due_at),
-                                           ("verifying", Message.verification_due_at)], Message.received_at)
-    open_first = peewee.Case(None, [(Message.status.in_(("resolved", "accepted")), 1)], 0)
-    return [_shown(m, one=False) for m in query.order_by(open_first, nearest).limit(1000)]
+        query = query.where(Message.due_at < utcnow())
+    if "due_before" in args:
+        query = query.where(Message.due_at < beijing_midnight(args["due_before"] + dt.timedelta(days=1)))
+    query = sorted_by(query, args["sort"], {"due": (Message.due_at,), "received": (Message.received_at,)}, Message.id)
+    return [_shown(m, one=False) for m in page(query, pagination_parameters)]
 
 
 @messages.route("", methods=["POST"])
@@ -214,19 +218,25 @@ def send_transfer(data, message_id):
 @requires()
 @transfers_bp.arguments(TransferQuerySchema, location="query")
 @transfers_bp.response(200, TransferSchema(many=True))
-def list_transfers(args):
-    """本单位及下级单位相关的转办；waiting：待本单位答复；returned：被退回待本单位决定"""
+@transfers_bp.paginate()
+def list_transfers(args, pagination_parameters):
+    """本单位及下级单位相关的转办，新的在前，分页；waiting：待本单位答复；returned：被退回待本单位决定；
+    unit_id：转给该单位（含下级）的；q：按转办说明搜索"""
     who = current_identity()
-    query = Transfer.select().order_by(Transfer.id.desc())
+    query = Transfer.select()
     if not who.sees_all:
-        query = query.where(Transfer.to_unit_path.startswith(who.unit_path) | Transfer.from_unit_path.startswith(who.unit_path))
+        query = query.where(under(Transfer.to_unit_path, who.unit_path) | under(Transfer.from_unit_path, who.unit_path))
+    query = narrowed(query, args, unit_model=Unit, path_field=Transfer.to_unit_path, unit_field=Transfer.to_unit_id,
+                     at=Transfer.sent_at, search=Transfer.note)
+    if "status" in args:
+        query = query.where(Transfer.status == args["status"])
     if args["waiting"]:
         query = query.where(Transfer.status == "pending", Transfer.to_unit_id == who.unit_id)
     if args["returned"]:
         query = query.where(Transfer.status == "returned")
         if not who.has("joint_office"):
             query = query.where(Transfer.from_unit_id == who.unit_id)
-    return list(query.limit(1000))
+    return page(query.order_by(Transfer.id.desc()), pagination_parameters)
 
 
 def _visible_transfer(transfer_id: int) -> Transfer:
@@ -269,15 +279,23 @@ problem_notices = Blueprint("notices", __name__, url_prefix="/api/notices", desc
 
 @problem_notices.route("")
 @requires()
+@problem_notices.arguments(NoticeQuerySchema, location="query")
 @problem_notices.response(200, ProblemNoticeSchema(many=True))
-def list_notices():
-    """本单位及下级单位收到的、以及本单位下发的通报单"""
+@problem_notices.paginate()
+def list_notices(args, pagination_parameters):
+    """本单位及下级单位收到的、以及本单位下发的通报单，新的在前，分页；可按责任单位（含下级）、状态、
+    重要程度、下发日期筛选，按标题搜索"""
     who = current_identity()
-    query = ProblemNotice.select().order_by(ProblemNotice.id.desc())
+    query = ProblemNotice.select()
     if not who.sees_all:
-        query = query.where(ProblemNotice.unit_path.startswith(who.unit_path)
-                            | ProblemNotice.issued_by_unit_path.startswith(who.unit_path))
-    return list(query.limit(1000))
+        query = query.where(under(ProblemNotice.unit_path, who.unit_path)
+                            | under(ProblemNotice.issued_by_unit_path, who.unit_path))
+    query = narrowed(query, args, unit_model=Unit, path_field=ProblemNotice.unit_path, unit_field=ProblemNotice.unit_id,
+                     at=ProblemNotice.issued_at, search=ProblemNotice.title)
+    for name in ("status", "importance"):
+        if name in args:
+            query = query.where(getattr(ProblemNotice, name) == args[name])
+    return page(query.order_by(ProblemNotice.id.desc()), pagination_parameters)
 
 
 @problem_notices.route("", methods=["POST"])
@@ -308,5 +326,5 @@ def notice_counts():
     return notices_logic.counts(None if who.sees_all else who.unit_path)
 
 
-BLUEPRINTS = [units_blueprint(Unit), accounts_blueprint(Account), messages, intake, notices, years, transfers_bp,
+BLUEPRINTS = [units_blueprint(Unit), accounts_blueprint(Account, Unit), messages, intake, notices, years, transfers_bp,
               problem_notices, audit.blueprint()]

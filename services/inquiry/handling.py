@@ -150,7 +150,7 @@ def _prepare(data: dict, account: Account | None, who: Identity, source: str) ->
     if not (category and sentiment):
         guessed = classify.suggest(data["text"])
         category, sentiment = category or guessed[0], sentiment or guessed[1]
-    return Message(
+    message = Message(
         account_id=account.id, unit_id=account.unit_id, unit_path=account.unit_path,
         platform=data.get("platform", ""), platform_message_id=data.get("platform_message_id") or None,
         kind=data["kind"], source=source, via=who.name if source == "api" else "",
@@ -159,7 +159,9 @@ def _prepare(data: dict, account: Account | None, who: Identity, source: str) ->
         sentiment=sentiment, category_confirmed=bool(data.get("category")),
         sentiment_confirmed=bool(data.get("sentiment")), status="received", received_at=received,
         reply_due_at=due["reply_due_at"], feedback_due_at=due["feedback_due_at"],
-        provisional=due["provisional"]), {}
+        provisional=due["provisional"])
+    message.due_at = next_due(message)
+    return message, {}
 
 
 def _store(messages: list[Message], who: Identity) -> None:
@@ -216,6 +218,7 @@ def transition(message: Message, action: str, who: Identity, data: dict) -> Mess
             if data.get("publish"):  # X10: published on the microblog, after review
                 results.request(message, post_text, who, stamp)
         message.status = to_status
+        message.due_at = next_due(message)
         message.revision += 1
         message.save()
         _record(message, action, from_status, who, text[:200])
@@ -291,11 +294,18 @@ def _recompute_open_deadlines() -> int:
         if any(getattr(m, k) != v for k, v in changes.items()):
             for k, v in changes.items():
                 setattr(m, k, v)
+            m.due_at = next_due(m)
             m.revision += 1
-            m.save(only=[getattr(Message, k) for k in changes] + [Message.revision])
+            m.save(only=[getattr(Message, k) for k in changes] + [Message.due_at, Message.revision])
             publish(m, "deadlines_recomputed")
             moved += 1
     return moved
+
+
+def next_due(message: Message) -> dt.datetime | None:
+    """The deadline the message's status waits on (the inbox's order), none once it is closed."""
+    return {"received": message.reply_due_at, "replied": message.feedback_due_at,
+            "verifying": message.verification_due_at}.get(message.status)
 
 
 def lateness(message: Message, now: dt.datetime | None = None) -> dict:

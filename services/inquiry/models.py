@@ -71,6 +71,7 @@ class Message(BaseModel):
     reply_due_at = peewee.DateTimeField(index=True)
     feedback_due_at = peewee.DateTimeField(index=True)
     verification_due_at = peewee.DateTimeField(null=True, index=True)
+    due_at = peewee.DateTimeField(null=True)  # the open deadline the status waits on; none once accepted or resolved
     provisional = peewee.BooleanField(default=False)  # a deadline falls in a year without a known notice
     replied_at = peewee.DateTimeField(null=True)
     fed_back_at = peewee.DateTimeField(null=True)
@@ -81,7 +82,8 @@ class Message(BaseModel):
     revision = peewee.IntegerField(default=1)
 
     class Meta:
-        indexes = ((("platform", "platform_message_id"), True),)
+        indexes = ((("platform", "platform_message_id"), True), (("due_at", "id"), False),
+                   (("received_at", "id"), False))
 
 
 class MessageStep(BaseModel):

@@ -7,7 +7,7 @@ import peewee
 from flask_smorest import abort
 from werkzeug.exceptions import Forbidden
 
-from govmb.auth import Identity
+from govmb.auth import Identity, under
 from govmb.errors import Conflict
 from govmb.timefmt import iso_utc, utcnow
 from services.inquiry.models import ProblemNotice, Unit, bus, db
@@ -59,7 +59,7 @@ def counts(path: str | None) -> list[dict]:
     query = (ProblemNotice.select(ProblemNotice.unit_id, peewee.fn.COUNT(ProblemNotice.id).alias("issued"),
                                   replied.alias("replied")).group_by(ProblemNotice.unit_id))
     if path:
-        query = query.where(ProblemNotice.unit_path.startswith(path))
+        query = query.where(under(ProblemNotice.unit_path, path))
     names = {u.id: u.name for u in Unit.select(Unit.id, Unit.name)}
     return [{"unit_id": r.unit_id, "unit_name": names.get(r.unit_id, ""), "issued": r.issued, "replied": r.replied or 0}
             for r in query.order_by(ProblemNotice.unit_id)]

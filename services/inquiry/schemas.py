@@ -2,7 +2,8 @@
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
-from govmb.contracts.inquiry import CATEGORIES, SENTIMENTS
+from govmb.contracts.inquiry import CATEGORIES, SENTIMENTS, STATUS_NAMES
+from govmb.paging import DAY, ListQuerySchema, sort_field
 from govmb.timefmt import BEIJING, BeijingDateTime
 from services.inquiry.workdays import EARLIEST, LAST_YEAR
 
@@ -88,9 +89,17 @@ class MessageSchema(Schema):
                                 metadata={"description": "办理结果的发布（仅单条留言）：稿件、状态与发布网址"})
 
 
-class MessageQuerySchema(Schema):
-    status = fields.String(validate=validate.Length(max=20))
-    overdue = fields.Boolean(load_default=False)
+class MessageQuerySchema(ListQuerySchema):
+    """The inbox's filters; `from`/`to` on the time received, `q` in the text."""
+    status = fields.String(validate=validate.OneOf(tuple(STATUS_NAMES)))
+    overdue = fields.Boolean(load_default=False, metadata={"description": "只看已逾期未办的"})
+    due_before = fields.Date(metadata={"description": "当前期限在该日（北京时间）之前（含当日）"}, **DAY)
+    account_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    category = fields.String(validate=validate.OneOf(CATEGORIES))
+    sentiment = fields.String(validate=validate.OneOf(SENTIMENTS))
+    platform = fields.String(validate=validate.Length(min=1, max=20))
+    kind = fields.String(validate=validate.OneOf(("comment", "mention", "private", "forward")))
+    sort = sort_field("due", "received", default="due")
 
 
 class ActionSchema(Schema):
@@ -160,9 +169,18 @@ class TransferSchema(Schema):
     answered_at = BeijingDateTime(allow_none=True)
 
 
-class TransferQuerySchema(Schema):
+class TransferQuerySchema(ListQuerySchema):
+    """`unit_id` narrows to transfers to that unit (and below); `from`/`to` on the time sent."""
+    status = fields.String(validate=validate.OneOf(("pending", "accepted", "returned", "reassigned")))
     waiting = fields.Boolean(load_default=False, metadata={"description": "待本单位答复的转办"})
     returned = fields.Boolean(load_default=False, metadata={"description": "被退回、待本单位决定的转办"})
+
+
+class NoticeQuerySchema(ListQuerySchema):
+    """`unit_id` narrows to notices to that unit (and below); `from`/`to` on the time issued;
+    `q` in the title."""
+    status = fields.String(validate=validate.OneOf(("issued", "replied")))
+    importance = fields.String(validate=validate.OneOf(("high", "medium", "low")))
 
 
 class ImportFormSchema(Schema):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+from govmb.auth import under
 from govmb.timefmt import utcnow
 from services.inquiry.classify import keywords
 from services.inquiry.models import Message
@@ -15,7 +16,7 @@ def hot_topics(path: str | None, now: dt.datetime | None = None, top: int = 10) 
     query = Message.select(Message.text, Message.received_at).where(
         Message.sentiment == "negative", Message.received_at >= now - dt.timedelta(days=8))
     if path:
-        query = query.where(Message.unit_path.startswith(path))
+        query = query.where(under(Message.unit_path, path))
     day, week, before = Counter(), Counter(), Counter()
     for m in query:
         words = set(keywords(m.text))  # a word counts once per message

@@ -8,7 +8,7 @@ import peewee
 from flask_smorest import abort
 from werkzeug.exceptions import Forbidden
 
-from govmb.auth import Identity
+from govmb.auth import Identity, under
 from govmb.db import is_postgres
 from govmb.errors import Conflict
 from govmb.timefmt import iso_utc, utcnow
@@ -130,7 +130,7 @@ def returns_by_unit(path: str | None = None) -> list[dict]:
              .where(Transfer.status.in_(("returned", "reassigned")), Transfer.reason != "")
              .group_by(Transfer.to_unit_id))
     if path:
-        query = query.where(Transfer.to_unit_path.startswith(path))
+        query = query.where(under(Transfer.to_unit_path, path))
     names = {u.id: u.name for u in Unit.select(Unit.id, Unit.name)}
     return sorted(({"unit_id": r.to_unit_id, "unit_name": names.get(r.to_unit_id, ""), "returns": r.n} for r in query),
                   key=lambda r: -r["returns"])

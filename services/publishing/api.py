@@ -1,10 +1,12 @@
 """The publishing service's HTTP API: drafts and their review, checks, lexicon, figures."""
 import peewee
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
 from govmb.account_copy import accounts_blueprint
-from govmb.auth import current_identity, in_sight, requires, visible_or_404
+from govmb.auth import current_identity, in_sight, requires, under, visible_or_404
 from govmb.contracts.publishing import STATUS_NAMES
+from govmb.paging import Blueprint, narrowed, page, sorted_by
+from govmb.textsearch import contains
 from govmb.unit_copy import units_blueprint
 from services.publishing import directives, lexicon, review
 from services.publishing import figures as monthly
@@ -15,6 +17,7 @@ from services.publishing.schemas import (
     CalendarQuerySchema,
     CheckSchema,
     DirectiveInSchema,
+    DirectiveQuerySchema,
     DirectiveSchema,
     DraftDetailSchema,
     DraftInSchema,
@@ -25,6 +28,7 @@ from services.publishing.schemas import (
     ForwardSchema,
     LexiconBatchSchema,
     LexiconEntrySchema,
+    LexiconQuerySchema,
 )
 
 drafts = Blueprint("drafts", __name__, url_prefix="/api/drafts", description="稿件与先审后发")
@@ -43,18 +47,26 @@ def _visible_draft(draft_id: int) -> Draft:
 @requires()
 @drafts.arguments(DraftQuerySchema, location="query")
 @drafts.response(200, DraftSchema(many=True))
-def list_drafts(args):
-    """本单位及下级单位的稿件；queue=true：等待我办理的（核稿、审批、发布）"""
+@drafts.paginate()
+def list_drafts(args, pagination_parameters):
+    """本单位及下级单位的稿件与已发布的信息，新的在前，分页；queue=true：等待我办理的（核稿、审批、发布）；
+    可按单位（含下级）、账号、状态、信息类别、平台、日期筛选，按正文搜索"""
     who = current_identity()
-    query = in_sight(Draft.select().order_by(Draft.id.desc()), Draft.unit_path)
+    at = Draft.released_at if args.get("released") else Draft.created_at
+    query = narrowed(in_sight(Draft.select(), Draft.unit_path), args, unit_model=Unit, path_field=Draft.unit_path,
+                     unit_field=Draft.unit_id, at=at, search=Draft.text, indexed=True)
     if args.get("queue"):
         statuses = {s for role in who.roles for s in QUEUE.get(role, ())}
         query = query.where(Draft.unit_id == who.unit_id, Draft.status.in_(statuses or {"-"}))
-    if "status" in args:
-        query = query.where(Draft.status == args["status"])
-    if "account_id" in args:
-        query = query.where(Draft.account_id == args["account_id"])
-    rows = list(query.limit(500))
+    for name in ("status", "account_id", "info_type"):
+        if name in args:
+            query = query.where(getattr(Draft, name) == args[name])
+    if "platform" in args:
+        query = query.where(contains(Draft.platforms, f'"{args["platform"]}"'))
+    if "released" in args:
+        query = query.where(Draft.released_at.is_null(not args["released"]))
+    query = sorted_by(query, args["sort"], {"created": (), "released": (Draft.released_at,)}, Draft.id)
+    rows = page(query, pagination_parameters)
     for d in rows:
         d.status_name = STATUS_NAMES[d.status]
     return rows
@@ -110,9 +122,15 @@ def check_text(data):
 
 @lexicon_bp.route("")
 @requires("joint_office", "supervision", "admin")
+@lexicon_bp.arguments(LexiconQuerySchema, location="query")
 @lexicon_bp.response(200, LexiconEntrySchema(many=True))
-def list_lexicon():
-    return list(LexiconEntry.select().order_by(LexiconEntry.word))
+@lexicon_bp.paginate()
+def list_lexicon(args, pagination_parameters):
+    """词库，按词排序，分页；可按类别筛选、按词或说明搜索"""
+    query = narrowed(LexiconEntry.select(), args, search=(LexiconEntry.word, LexiconEntry.note))
+    if "category" in args:
+        query = query.where(LexiconEntry.category == args["category"])
+    return page(query.order_by(LexiconEntry.word, LexiconEntry.id), pagination_parameters)
 
 
 @lexicon_bp.route("", methods=["POST"])
@@ -142,7 +160,7 @@ def month_figures(args):
     return monthly.figures(args["month"], accounts)
 
 
-BLUEPRINTS = [units_blueprint(Unit), accounts_blueprint(Account), drafts, checks_bp, lexicon_bp, figures_bp]
+BLUEPRINTS = [units_blueprint(Unit), accounts_blueprint(Account, Unit), drafts, checks_bp, lexicon_bp, figures_bp]
 
 
 directives_bp = Blueprint("directives", __name__, url_prefix="/api/directives", description="统一口径转发")
@@ -158,15 +176,17 @@ def _visible_directive(directive_id: int) -> Directive:
 
 @directives_bp.route("")
 @requires()
+@directives_bp.arguments(DirectiveQuerySchema, location="query")
 @directives_bp.response(200, DirectiveSchema(many=True))
-def list_directives():
-    """联席会议办公室看全部；各单位看要求本单位账号转发的"""
+@directives_bp.paginate()
+def list_directives(args, pagination_parameters):
+    """联席会议办公室看全部；各单位看要求本单位账号转发的；新的在前，分页；可按下发日期筛选、按标题搜索"""
     who = current_identity()
-    query = Directive.select().order_by(Directive.id.desc())
+    query = narrowed(Directive.select(), args, at=Directive.issued_at, search=Directive.title)
     if not who.sees_all:
-        mine = DirectiveTarget.select(DirectiveTarget.directive).where(DirectiveTarget.unit_path.startswith(who.unit_path))
+        mine = DirectiveTarget.select(DirectiveTarget.directive).where(under(DirectiveTarget.unit_path, who.unit_path))
         query = query.where(Directive.id.in_(mine))
-    return [directives.compliance(d, who) for d in query.limit(200)]
+    return [directives.compliance(d, who) for d in page(query.order_by(Directive.id.desc()), pagination_parameters)]
 
 
 @directives_bp.route("", methods=["POST"])

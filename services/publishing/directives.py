@@ -8,7 +8,7 @@ import datetime as dt
 from flask_smorest import abort
 from werkzeug.exceptions import Forbidden
 
-from govmb.auth import Identity
+from govmb.auth import Identity, under
 from govmb.errors import Conflict
 from govmb.timefmt import iso_utc, stored
 from services.publishing.models import Account, Directive, DirectiveTarget, Draft, bus, db, now
@@ -82,7 +82,7 @@ def state(target: DirectiveTarget, due_at: dt.datetime) -> str:
 def visible(directive: Directive, who: Identity) -> bool:
     return who.sees_all or (DirectiveTarget.select()
                             .where(DirectiveTarget.directive == directive,
-                                   DirectiveTarget.unit_path.startswith(who.unit_path)).exists())
+                                   under(DirectiveTarget.unit_path, who.unit_path)).exists())
 
 
 def compliance(directive: Directive, who: Identity) -> dict:

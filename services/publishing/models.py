@@ -71,6 +71,9 @@ class Draft(BaseModel):
     approved_at = peewee.DateTimeField(null=True)
     released_at = peewee.DateTimeField(null=True, index=True)
 
+    class Meta:
+        indexes = ((("released_at", "id"), False),)
+
 
 class Finding(BaseModel):
     draft = peewee.ForeignKeyField(Draft, backref="findings", on_delete="CASCADE")

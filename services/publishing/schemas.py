@@ -1,7 +1,8 @@
 """What the publishing API takes and gives."""
 from marshmallow import Schema, fields, validate
 
-from govmb.contracts.publishing import INFO_TYPES
+from govmb.contracts.publishing import INFO_TYPES, STATUS_NAMES
+from govmb.paging import ListQuerySchema, PeriodSchema, SearchSchema, sort_field
 from govmb.schemas import StepSchema as BaseStepSchema
 from govmb.timefmt import BEIJING, BeijingDateTime
 
@@ -96,10 +97,23 @@ class DraftDetailSchema(DraftSchema):
     emergency = fields.Dict(allow_none=True)
 
 
-class DraftQuerySchema(Schema):
-    status = fields.String(validate=validate.Length(max=20))
-    account_id = fields.Integer(validate=validate.Range(min=1, max=2**31))
+class DraftQuerySchema(ListQuerySchema):
+    """`from`/`to` on the time written (`released=true`: on the time released), `q` in the text."""
+    status = fields.String(validate=validate.OneOf(tuple(STATUS_NAMES)))
+    account_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    info_type = fields.String(validate=validate.OneOf(INFO_TYPES))
+    platform = fields.String(validate=validate.Length(min=1, max=20))
+    released = fields.Boolean(metadata={"description": "true：只看已发布的信息；false：只看未发布的稿件"})
     queue = fields.Boolean(load_default=False, metadata={"description": "只看等待我办理的稿件"})
+    sort = sort_field("created", "released", default="-created")
+
+
+class DirectiveQuerySchema(SearchSchema, PeriodSchema):
+    """`from`/`to` on the time issued, `q` in the title."""
+
+
+class LexiconQuerySchema(SearchSchema):
+    category = fields.String(validate=validate.OneOf(("sensitive", "classified")))
 
 
 class ActionSchema(Schema):

@@ -1,19 +1,22 @@
 """The registry's HTTP API: units, sign-in, people, accounts, the public hall."""
 import os
 
+import peewee
 from flask import current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
 from govmb.auth import AuthError, current_identity, in_sight, read_token, requires, visible_or_404
 from govmb.contracts.registry import STATUS_NAMES
+from govmb.paging import Blueprint, narrowed, page, sorted_by
 from govmb.platforms import platforms
+from govmb.textsearch import contains
 from services.registry import accounts as life
 from services.registry import clients as client_systems
 from services.registry import people, service
 from services.registry.hall import hall as hall_groups
-from services.registry.models import Account, ClientSystem, Person, Unit, audit
+from services.registry.models import Account, AccountPlatform, ClientSystem, Person, Unit, audit
 from services.registry.schemas import (
     AccountDetailSchema,
     AccountQuerySchema,
@@ -94,12 +97,17 @@ def _visible_account(account_id: int) -> Account:
 @requires()
 @units.arguments(UnitQuerySchema, location="query")
 @units.response(200, UnitSchema(many=True))
-def list_units(args):
-    """本人单位及其下级单位；联席会议办公室、督查和系统管理员可见全部"""
-    query = in_sight(Unit.select().order_by(Unit.path), Unit.path)
+@units.paginate()
+def list_units(args, pagination_parameters):
+    """本人单位及其下级单位（联席会议办公室、督查和系统管理员可见全部），上级在前、下级随后，分页；
+    可按单位（含下级）、直属上级、类型筛选，按名称搜索"""
+    query = narrowed(in_sight(Unit.select(), Unit.path), args, unit_model=Unit, path_field=Unit.path,
+                     unit_field=Unit.id, search=Unit.name)
     if "parent_id" in args:
         query = query.where(Unit.parent == args["parent_id"])
-    return list(query)
+    if "kind" in args:
+        query = query.where(Unit.kind == args["kind"])
+    return page(query.order_by(Unit.path, Unit.id), pagination_parameters)
 
 
 @units.route("", methods=["POST"])
@@ -185,12 +193,16 @@ def me():
 @requires()
 @people_bp.arguments(PersonQuerySchema, location="query")
 @people_bp.response(200, PersonSchema(many=True))
-def list_people(args):
-    """本单位及下级单位的人员（用于组建工作团队）"""
-    query = in_sight(Person.select().join(Unit).where(Person.active).order_by(Person.unit, Person.id), Unit.path)
-    if "unit_id" in args:
-        query = query.where(Person.unit == args["unit_id"])
-    return list(query)
+@people_bp.paginate()
+def list_people(args, pagination_parameters):
+    """本单位及下级单位的在职人员（用于组建工作团队），按单位排列，分页；可按单位（below=false：只看该单位）、
+    角色筛选，按姓名或用户名搜索"""
+    query = in_sight(Person.select(Person, Unit).join(Unit).where(Person.active), Unit.path)
+    query = narrowed(query, args, unit_model=Unit, path_field=Unit.path, unit_field=Person.unit,
+                     search=(Person.name, Person.username))
+    if "role" in args:  # roles are stored comma-separated; a whole role matches, never a part of another
+        query = query.where(contains(peewee.Value(",").concat(Person.roles).concat(","), f",{args['role']},"))
+    return page(query.order_by(Person.unit, Person.id), pagination_parameters)
 
 
 @people_bp.route("", methods=["POST"])
@@ -217,22 +229,27 @@ def list_platforms():
 @requires()
 @accounts.arguments(AccountQuerySchema, location="query")
 @accounts.response(200, AccountSchema(many=True))
-def list_accounts(args):
-    """本单位及下级单位的账号；awaiting=filing：待本单位确认备案的直属下级单位账号"""
+@accounts.paginate()
+def list_accounts(args, pagination_parameters):
+    """本单位及下级单位的账号，分页；可按单位（含下级）、状态、类型、类别、平台、申请日期筛选，按名称搜索，
+    按单位、名称或开通时间排序；awaiting=filing：待本单位确认备案的直属下级单位账号"""
     who = current_identity()
-    query = in_sight(Account.select(Account, Unit).join(Unit).order_by(Unit.path, Account.id), Unit.path)
+    query = in_sight(Account.select(Account, Unit).join(Unit), Unit.path)
+    query = narrowed(query, args, unit_model=Unit, path_field=Unit.path, unit_field=Account.unit,
+                     at=Account.applied_at, search=Account.name)
     if args.get("awaiting") == "filing":
         query = query.where(Account.status == "filing")
         if not who.has("joint_office"):
             query = query.where(Unit.parent == who.unit_id)
-    if "status" in args:
-        query = query.where(Account.status == args["status"])
-    if "kind" in args:
-        query = query.where(Account.kind == args["kind"])
-    if "unit_id" in args:
-        unit = _visible_unit(args["unit_id"])
-        query = query.where(Unit.path.startswith(unit.path) if args["below"] else Unit.id == unit.id)
-    rows = list(query)
+    for name in ("status", "kind", "category"):
+        if name in args:
+            query = query.where(getattr(Account, name) == args[name])
+    if "platform" in args:
+        query = query.where(Account.id.in_(AccountPlatform.select(AccountPlatform.account).where(
+            AccountPlatform.platform == args["platform"], AccountPlatform.deregistered_at.is_null())))
+    query = sorted_by(query, args["sort"], {"unit": (Unit.path,), "name": (Account.name,),
+                                            "activated": (Account.activated_at,)}, Account.id)
+    rows = page(query, pagination_parameters)
     for a in rows:
         a.status_name = STATUS_NAMES.get(a.status, a.status)
     return rows
@@ -300,9 +317,11 @@ def _client(client_pk: int) -> ClientSystem:
 @clients_bp.route("")
 @requires("admin")
 @clients_bp.response(200, ClientSchema(many=True))
-def list_clients():
-    """已登记的客户端系统（不含密钥）"""
-    return list(ClientSystem.select(ClientSystem, Unit).join(Unit).order_by(ClientSystem.id))
+@clients_bp.paginate()
+def list_clients(pagination_parameters):
+    """已登记的客户端系统（不含密钥），分页"""
+    query = ClientSystem.select(ClientSystem, Unit).join(Unit).order_by(ClientSystem.id)
+    return page(query, pagination_parameters)
 
 
 @clients_bp.route("", methods=["POST"])

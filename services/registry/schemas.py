@@ -2,7 +2,8 @@
 from marshmallow import Schema, fields, pre_dump, validate
 
 from govmb.auth import PERSON_ROLES
-from govmb.contracts.registry import ACCOUNT_CATEGORIES, ACCOUNT_KINDS, TEAM_ROLES, UNIT_KINDS
+from govmb.contracts.registry import ACCOUNT_CATEGORIES, ACCOUNT_KINDS, STATUS_NAMES, TEAM_ROLES, UNIT_KINDS
+from govmb.paging import ListQuerySchema, sort_field
 from govmb.schemas import StepSchema as BaseStepSchema
 from govmb.timefmt import BEIJING, BeijingDateTime
 from services.registry.checks import RANKS
@@ -26,8 +27,10 @@ class UnitUpdateSchema(Schema):
     parent_id = fields.Integer(allow_none=True, validate=validate.Range(min=1))
 
 
-class UnitQuerySchema(Schema):
-    parent_id = fields.Integer(validate=validate.Range(min=1))
+class UnitQuerySchema(ListQuerySchema):
+    """`unit_id` narrows to that unit and the units below it; `q` in the name."""
+    parent_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "直属上级单位"})
+    kind = fields.String(validate=validate.OneOf(UNIT_KINDS))
 
 
 # --------------------------------------------------------------------- people, sign-in
@@ -101,8 +104,9 @@ class ClientCreatedSchema(ClientSchema):
     client_secret = fields.String(metadata={"description": "只在此时显示一次；系统只保存其 Argon2 哈希"})
 
 
-class PersonQuerySchema(Schema):
-    unit_id = fields.Integer(validate=validate.Range(min=1))
+class PersonQuerySchema(ListQuerySchema):
+    """`unit_id` with `below=false`: that unit's people only; `q` in the name or the sign-in name."""
+    role = fields.String(validate=validate.OneOf(PERSON_ROLES))
 
 
 # ---------------------------------------------------------------------------- accounts
@@ -176,11 +180,13 @@ class AccountDetailSchema(AccountSchema):
                           metadata={"description": "当前登录人现在可以办理的操作"})
 
 
-class AccountQuerySchema(Schema):
-    status = fields.String(validate=validate.Length(max=30))
+class AccountQuerySchema(ListQuerySchema):
+    """`from`/`to` on the time the account was applied for; `q` in the name."""
+    status = fields.String(validate=validate.OneOf(tuple(STATUS_NAMES)))
     kind = fields.String(validate=validate.OneOf(ACCOUNT_KINDS))
-    unit_id = fields.Integer(validate=validate.Range(min=1))
-    below = fields.Boolean(load_default=True, metadata={"description": "含下级单位"})
+    category = fields.String(validate=validate.OneOf(ACCOUNT_CATEGORIES))
+    platform = fields.String(validate=validate.Length(min=1, max=20))
+    sort = sort_field("unit", "name", "activated", default="unit")
     awaiting = fields.String(validate=validate.OneOf(("filing",)),
                              metadata={"description": "filing：待本单位确认备案的下级单位账号"})
 

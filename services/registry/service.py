@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_smorest import abort
 
-from govmb.auth import Identity
+from govmb.auth import Identity, under
 from govmb.contracts.registry import UNIT_KINDS
 from govmb.db import is_postgres
 from services.registry.accounts import publish
@@ -85,7 +85,7 @@ def update_unit(unit: Unit, name: str | None = None, parent_id: int | None = Non
         audit.record(who, "unit.update", "unit", unit.id, new_path, _changes(old_name, new_name, old_parent, new_parent),
                      new_name)
         if new_path != old_path:
-            descendants = (Unit.select().where(Unit.path.startswith(old_path), Unit.id != unit.id)
+            descendants = (Unit.select().where(under(Unit.path, old_path), Unit.id != unit.id)
                            .order_by(Unit.path))
             for child in descendants:
                 child.path = new_path + child.path[len(old_path):]
@@ -106,7 +106,7 @@ def _changes(old_name: str, new_name: str, old_parent: Unit | None, new_parent: 
 
 def _republish_accounts(path: str) -> None:
     """Accounts carry their unit's path: after a move, every account below it is sent again."""
-    for account in Account.select().join(Unit).where(Unit.path.startswith(path)):
+    for account in Account.select().join(Unit).where(under(Unit.path, path)):
         account.revision += 1
         account.save(only=[Account.revision])
         publish(account)

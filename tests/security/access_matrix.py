@@ -35,7 +35,7 @@ registry   POST   /api/units                                                    
 registry   GET    /api/units/<int:unit_id>                                            unit                       401   403     200/404 200/404 200/404 200/404 200     200     200
 registry   PATCH  /api/units/<int:unit_id>                                            unit:rename                401   403     403     403     403     403     200     403     200
 registry   GET    /api/people                                                         people                     401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-registry   GET    /api/people                                                         people:unit_id             401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
+registry   GET    /api/people                                                         people:unit_id             401   403     200/404 200/404 200/404 200/404 200     200     200
 registry   POST   /api/people                                                         person:new                 401   403     403     403     403     403     201     403     201
 registry   POST   /api/auth/sign-in                                                   sign-in                    200   200     200     200     200     200     200     200     200
 registry   POST   /api/auth/token                                                     client-token               200   200     200     200     200     200     200     200     200

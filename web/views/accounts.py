@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, render_template, request, url_for
 
 from govmb.contracts.registry import ACTION_NAMES, CATEGORY_NAMES, KIND_NAMES, TEAM_ROLE_NAMES
-from web.client import api, get_json
+from web.client import api, get_all, get_json
 from web.session import login_required, person
 from web.views.forms import as_int, form_again, go, is_htmx, problem_of, step_answer
 
@@ -18,13 +18,13 @@ ACTION_FIELDS = ("comment", "platform", "handle", "url", "reason", "notice_url",
 @bp.get("")
 @login_required(*STAFF)
 def index():
-    rows = get_json("registry", "/api/accounts", [])
+    rows = get_all("registry", "/api/accounts")
     return render_template("accounts/index.html", accounts=rows, kinds=KIND_NAMES)
 
 
 def _form_context(values: dict, errors: dict, message: str | None) -> dict:
     me = person()
-    people = get_json("registry", "/api/people", [])
+    people = get_all("registry", "/api/people")
     return {"values": values, "errors": errors, "message": message, "kinds": KIND_NAMES,
             "categories": CATEGORY_NAMES, "roles": TEAM_ROLE_NAMES,
             "platforms": get_json("registry", "/api/accounts/platforms", []),

@@ -13,7 +13,7 @@ from govmb.contracts.inquiry import KIND_NAMES
 from govmb.contracts.inquiry import STATUS_NAMES as MESSAGE_STATUS_NAMES
 from govmb.contracts.publishing import INFO_TYPE_NAMES
 from govmb.timefmt import beijing_today
-from web.client import api, get_json
+from web.client import api, get_all, get_json
 from web.session import login_required, roles, sees_all
 from web.views.forms import as_int, form_again, is_htmx, problem_of
 
@@ -101,7 +101,7 @@ def records():
 @bp.get("/duty")
 @login_required()
 def duty():
-    accounts = get_json("assessment", "/api/accounts", [])
+    accounts = get_all("assessment", "/api/accounts")
     accounts = [a for a in accounts if a["status"] == "active"]
     today = beijing_today()
     chosen = as_int(request.args.get("account_id")) or (accounts[0]["id"] if accounts else None)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from govmb.audit import READERS, SUBJECT_TYPES, actions_of
-from web.client import api, get_json
+from web.client import all_units, api
 from web.session import login_required
 from web.views.forms import form_again, given, problem_of
 
@@ -23,7 +23,7 @@ def index():
     filters = given({k: request.args.get(k, "").strip() for k in FILTERS})
     r = api(service, "GET", "/api/audit", params={**filters, "page": request.args.get("page", "1")})
     context = {"service": service, "services": SERVICES, "filters": filters, "actions": actions_of(service),
-               "subject_types": SUBJECT_TYPES, "units": get_json(service, "/api/units", []), "errors": {},
+               "subject_types": SUBJECT_TYPES, "units": all_units(service), "errors": {},
                "message": None, "trail": {"items": [], "total": 0, "page": 1, "per_page": 50}}
     if r.status_code == 200:
         context["trail"] = r.json()

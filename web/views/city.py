@@ -2,7 +2,7 @@
 from flask import Blueprint, render_template, request
 
 from govmb.contracts.registry import KIND_NAMES, STATUS_NAMES
-from web.client import api
+from web.client import all_units, api
 from web.session import login_required
 from web.views.forms import is_htmx
 
@@ -16,7 +16,7 @@ def index():
     r = api("registry", "GET", "/api/accounts", params=filters)
     accounts = r.json() if r.status_code == 200 else []
     context = {"accounts": accounts, "filters": filters, "statuses": STATUS_NAMES, "kinds": KIND_NAMES,
-               "units": api("registry", "GET", "/api/units").json()}
+               "units": all_units("registry")}
     counts = {}
     for a in api("registry", "GET", "/api/accounts").json():
         counts[a["status"]] = counts.get(a["status"], 0) + 1

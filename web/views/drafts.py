@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, render_template, request, url_for
 
 from govmb.contracts.publishing import ACTION_NAMES, INFO_TYPE_NAMES
 from govmb.timefmt import to_beijing
-from web.client import api
+from web.client import api, get_all
 from web.session import login_required, person
 from web.views.forms import as_int, form_again, go, is_htmx, problem_of, step_answer
 
@@ -152,7 +152,7 @@ def _detail(draft_id: int, errors: dict | None = None, failed: str | None = None
     if r.status_code != 200:
         abort(404 if r.status_code in (403, 404) else 502)
     d = r.json()
-    accounts = {a["id"]: a for a in api("publishing", "GET", "/api/accounts").json()}
+    accounts = {a["id"]: a for a in get_all("publishing", "/api/accounts")}
     account = accounts.get(d["account_id"], {"name": str(d["account_id"]), "platforms": []})
     me = person()
     can_edit = d["status"] in EDITABLE and bool(set(me["roles"]) & set(STAFF)) and me["unit_id"] == d["unit_id"]

@@ -8,7 +8,7 @@ from flask import Blueprint, render_template, request, url_for
 
 from govmb.auth import UNIT_STAFF
 from govmb.timefmt import beijing_today
-from web.client import api, get_json
+from web.client import api, get_all, get_json
 from web.session import login_required, person
 from web.views.forms import as_int, form_again, given, go, problem_of
 
@@ -18,7 +18,7 @@ WENT_LIVE = ("active", "closing_requested", "closing_approved", "superior_inform
 
 def _context(values=None, errors=None, message=None, report=None) -> dict:
     me = person()
-    accounts = [a for a in get_json("assessment", "/api/accounts", []) if a["unit_id"] == me["unit_id"]
+    accounts = [a for a in get_all("assessment", "/api/accounts") if a["unit_id"] == me["unit_id"]
                 and a["kind"] != "private" and a["status"] in WENT_LIVE]
     yesterday = beijing_today() - dt.timedelta(days=1)
     return {"accounts": accounts, "rows": get_json("assessment", "/api/followers", [], days=30),

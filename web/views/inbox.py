@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request, url_for
 
 from govmb.contracts.inquiry import ACTION_NAMES, CATEGORY_NAMES, STATUS_NAMES
-from web.client import api, get_json
+from web.client import all_units, api, get_all, get_json
 from web.session import login_required, person, roles
 from web.views.drafts import PLATFORM_NAMES
 from web.views.forms import as_int, form_again, go, problem_of, step_answer
@@ -28,7 +28,7 @@ def _get(path: str, default=None, **params):
 
 def _inbox_context(values=None, errors=None, message=None, report=None) -> dict:
     me = person()
-    accounts = [a for a in _get("/api/accounts", []) if a["unit_id"] == me["unit_id"] and a["status"] == "active"]
+    accounts = get_all("inquiry", "/api/accounts", unit_id=me["unit_id"], below="false", status="active")
     return {"messages": _get("/api/messages", [], overdue="true" if request.args.get("overdue") else "false"),
             "accounts": accounts, "values": values or {}, "errors": errors or {}, "message": message,
             "report": report, "columns": COLUMN_NAMES, "statuses": STATUS_NAMES, "categories": CATEGORY_NAMES, "kinds": KIND_NAMES,
@@ -79,7 +79,7 @@ def _detail(message_id: int, errors=None, failed=None, message=None) -> dict:
     mine = m["unit_id"] == person()["unit_id"] and bool(roles() & set(STAFF))
     return {"m": m, "actions": actions.get(m["status"], []) if mine else [], "mine": mine,
             "can_route": bool(roles() & set(ROUTERS)) and m["status"] != "resolved",
-            "units": _get("/api/units", []), "errors": errors or {}, "failed": failed, "message": message,
+            "units": all_units("inquiry"), "errors": errors or {}, "failed": failed, "message": message,
             "action_names": ACTION_NAMES, "categories": CATEGORY_NAMES, "sentiments": SENTIMENT_NAMES,
             "kinds": KIND_NAMES, "state_names": STATE_NAMES, "platform_names": PLATFORM_NAMES,
             "staff": bool(roles() & set(STAFF))}
@@ -128,7 +128,7 @@ def transfer(message_id: int):
 
 def _transfers_context(errors=None, message=None) -> dict:
     return {"waiting": _get("/api/transfers", [], waiting="true"), "returned": _get("/api/transfers", [], returned="true"),
-            "returns": _get("/api/transfers/returns", []), "units": _get("/api/units", []),
+            "returns": _get("/api/transfers/returns", []), "units": all_units("inquiry"),
             "errors": errors or {}, "message": message}
 
 
@@ -155,7 +155,7 @@ def transfer_step(transfer_id: int, verb: str):
 
 
 def _notices_context(values=None, errors=None, message=None) -> dict:
-    units = _get("/api/units", [])
+    units = all_units("inquiry")
     return {"notices": _get("/api/notices", []), "counts": _get("/api/notices/counts", []), "units": units,
             "unit_names": {u["id"]: u["name"] for u in units},
             "can_issue": bool(roles() & set(ROUTERS)), "values": values or {}, "errors": errors or {}, "message": message}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request, url_for
 
 from govmb.auth import PERSON_ROLES, UNIT_STAFF
-from web.client import api, get_json
+from web.client import all_units, api, get_json
 from web.session import login_required, person, roles
 from web.views.forms import as_int, form_again, given, go, problem_of
 
@@ -20,7 +20,7 @@ def _index_context(values=None, errors=None, message=None) -> dict:
     inspector = bool(roles() & set(INSPECTORS))
     return {"inspections": get_json("assessment", "/api/inspections", [], overdue="true" if overdue else "false"),
             "overdue": overdue, "can_record": inspector,
-            "units": get_json("assessment", "/api/units", []) if inspector else [],
+            "units": all_units("assessment") if inspector else [],
             "values": values or {}, "errors": errors or {}, "message": message}
 
 

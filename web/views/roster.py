@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request, url_for
 
 from govmb.auth import PERSON_ROLES, UNIT_STAFF
-from web.client import api, get_json
+from web.client import all_units, api, get_json
 from web.session import login_required, person, roles
 from web.views.drafts import beijing_input
 from web.views.forms import as_int, form_again, go, problem_of
@@ -27,7 +27,7 @@ def _context(unit_id: int | None = None, values=None, errors=None, message=None)
     return {"now": now, "unit_id": unit_id, "mine": mine,
             "gaps": get_json("assessment", "/api/roster/gaps", [], unit_id=unit_id),
             "shifts": get_json("assessment", "/api/roster/shifts", [], unit_id=unit_id, days=14),
-            "units": get_json("assessment", "/api/units", []), "accounts": accounts,
+            "units": all_units("assessment"), "accounts": accounts,
             "values": values or {}, "errors": errors or {}, "message": message}
 
 

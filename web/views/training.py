@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from govmb.auth import PERSON_ROLES
 from govmb.contracts.assessment import TRAINER_KIND_NAMES, TRAINING_KIND_NAMES
 from govmb.timefmt import beijing_today
-from web.client import api, get_json
+from web.client import all_units, api, get_json
 from web.session import login_required, roles
 from web.views.forms import as_int, form_again, given, go, problem_of
 
@@ -36,7 +36,7 @@ def _index_context(values=None, errors=None, message=None) -> dict:
     return {"year": year, "years": list(range(beijing_today().year, 2011, -1)),
             "sessions": get_json("assessment", "/api/training/sessions", [], year=year),
             "record": get_json("assessment", "/api/training/record", [], year=year),
-            "units": get_json("assessment", "/api/units", []) if recorder else [], "can_record": recorder,
+            "units": all_units("assessment") if recorder else [], "can_record": recorder,
             "kinds": TRAINING_KIND_NAMES, "trainer_kinds": TRAINER_KIND_NAMES, "trainer_rows": TRAINER_ROWS,
             "values": values or {}, "errors": errors or {}, "message": message}
 
@@ -75,7 +75,7 @@ def _session_context(session_id: int, errors=None, message=None, values=None) ->
     if r.status_code != 200:
         abort(404)
     recorder = bool(roles() & set(RECORDERS))
-    return {"s": r.json(), "can_record": recorder, "units": get_json("assessment", "/api/units", []) if recorder else [],
+    return {"s": r.json(), "can_record": recorder, "units": all_units("assessment") if recorder else [],
             "errors": errors or {}, "message": message, "values": values or {}}
 
 
