@@ -107,6 +107,11 @@ def create_app(settings: Settings | None = None) -> Flask:
         first = navigation()[0][0]
         return redirect(url_for(first))
 
+    @app.after_request
+    def _varies_with_htmx(response):
+        response.vary.add("HX-Request")  # a list answers its fragment to htmx, the whole page otherwise
+        return response
+
     @app.get("/static/vendor/<name>")
     def vendor(name: str):
         if name not in VENDOR:

@@ -57,8 +57,15 @@ def get_page(service: str, path: str, **params) -> tuple[list, dict] | None:
     r = api(service, "GET", path, params={k: v for k, v in params.items() if v not in (None, "")})
     if r.status_code != 200:
         return None
-    meta = json.loads(r.headers.get("X-Pagination") or "{}")
-    return r.json(), meta
+    return r.json(), pagination(r)
+
+
+def pagination(response) -> dict:
+    """A list's X-Pagination (total, total_capped, total_pages, page, next_page …), or {}."""
+    try:
+        return json.loads(response.headers.get("X-Pagination") or "{}")
+    except ValueError:
+        return {}
 
 
 def get_all(service: str, path: str, **params) -> list:
@@ -76,6 +83,7 @@ def get_all(service: str, path: str, **params) -> list:
         number += 1
 
 
-def all_units(service: str) -> list:
-    """The units in the signed-in person's sight, parents first, for a unit picker."""
-    return sorted(get_all(service, "/api/units"), key=lambda u: tree_order(u["path"]))
+def all_units(service: str, levels: int | None = None) -> list:
+    """The units in the signed-in person's sight (`levels`: at most so many below their own),
+    parents first, numbers as numbers, for a unit picker."""
+    return sorted(get_all(service, "/api/units", levels=levels), key=lambda u: tree_order(u["path"]))

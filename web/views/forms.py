@@ -13,7 +13,9 @@ def as_int(value: str | None) -> int | None:
 
 
 def is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true"
+    """An htmx request that wants a fragment; a history restore (htmx 2 sends HX-Request then
+    too) gets the whole page, since it replaces the whole body."""
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
 
 
 def given(body: dict) -> dict:

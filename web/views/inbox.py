@@ -7,6 +7,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 
 from govmb.contracts.inquiry import ACTION_NAMES, CATEGORY_NAMES, STATUS_NAMES
 from web.client import all_units, api, get_all, get_json
+from web.listing import Listing, listing, wants_fragment
 from web.session import login_required, person, roles
 from web.views.drafts import PLATFORM_NAMES
 from web.views.forms import as_int, form_again, go, problem_of, step_answer
@@ -26,18 +27,33 @@ def _get(path: str, default=None, **params):
     return get_json("inquiry", path, default, **params)
 
 
+PICKER_LEVELS = 2  # a unit filter offers two levels below one's own; deeper units are found by their parent
+MESSAGE_FILTERS = ("status", "category", "sentiment", "kind", "platform", "unit_id", "from", "to", "due_before", "overdue")
+
+
+def _messages() -> Listing:
+    return listing("inquiry", "/api/messages", "inbox.index", "inbox-list", MESSAGE_FILTERS)
+
+
+def _list_context(messages: Listing) -> dict:
+    return {"messages": messages, "statuses": STATUS_NAMES, "categories": CATEGORY_NAMES, "kinds": KIND_NAMES,
+            "sentiments": SENTIMENT_NAMES, "platforms": PLATFORM_NAMES,
+            "units": all_units("inquiry", levels=PICKER_LEVELS)}
+
+
 def _inbox_context(values=None, errors=None, message=None, report=None) -> dict:
     me = person()
     accounts = get_all("inquiry", "/api/accounts", unit_id=me["unit_id"], below="false", status="active")
-    return {"messages": _get("/api/messages", [], overdue="true" if request.args.get("overdue") else "false"),
-            "accounts": accounts, "values": values or {}, "errors": errors or {}, "message": message,
-            "report": report, "columns": COLUMN_NAMES, "statuses": STATUS_NAMES, "categories": CATEGORY_NAMES, "kinds": KIND_NAMES,
+    return {**_list_context(_messages()), "accounts": accounts, "values": values or {}, "errors": errors or {},
+            "message": message, "report": report, "columns": COLUMN_NAMES,
             "hot": _get("/api/messages/hot-topics", {"day": [], "week": []})}
 
 
 @bp.get("")
 @login_required(*ANYONE)
 def index():
+    if wants_fragment("inbox-list"):
+        return render_template("inbox/_list.html", **_list_context(_messages()))
     return render_template("inbox/index.html", **_inbox_context())
 
 

@@ -1,0 +1,7 @@
+// Lists (web/listing.py): a filter left empty stays out of the request and so out of the pushed URL,
+// which then holds only what the person chose (a clean address to bookmark or send).
+document.addEventListener("htmx:configRequest", function (event) {
+  var params = event.detail.parameters;
+  if (event.detail.verb !== "get" || !params) return;
+  Object.keys(params).forEach(function (name) { if (params[name] === "") delete params[name]; });
+});
