@@ -8,7 +8,8 @@ from dataclasses import asdict
 
 from govmb.timefmt import BEIJING
 from services.assessment import rules as rules_
-from services.assessment.figures import Counts, Period, Window, count, default_asof
+from services.assessment.figures import Counts, Period, Window, default_asof
+from services.assessment.kept import count
 from services.assessment.models import Account, Unit
 
 GRADE_NAMES = {"excellent": "优秀", "good": "良好", "pass": "合格", "fail": "不合格"}

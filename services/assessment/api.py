@@ -6,11 +6,13 @@ import io
 import re
 import unicodedata
 
+import peewee
 from flask import send_file
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
 from govmb.account_copy import accounts_blueprint
 from govmb.auth import UNIT_STAFF, current_identity, in_sight, requires, visible_or_404
+from govmb.paging import Blueprint, narrowed, page
 from govmb.timefmt import beijing_today, stored, utcnow
 from govmb.unit_copy import units_blueprint
 from services.assessment import annual, archive, followers, inspections, records, reports, roster, training
@@ -118,13 +120,14 @@ def assess(args, period):
 @requires()
 @assessment.arguments(RecordsQuerySchema, location="query")
 @assessment.response(200)
-def figure_records(args, period):
-    """某项指标背后的记录（留言、稿件、月度数据、统一口径、转办），可逐条核对"""
+@assessment.paginate()
+def figure_records(args, period, pagination_parameters):
+    """某项指标背后的记录（留言、稿件、月度数据、统一口径、转办），可逐条核对，分页"""
     p = _period(period)
     _unit_in_sight(args["unit_id"])
     rows = records.records(args["kind"], p, _asof(args) or default_asof(p), args["unit_id"], args["account_id"],
                            rules_.current()["unanswered_months"])
-    return {"kind": args["kind"], "period": p.label, "count": len(rows), "limit": records.LIMIT, "records": rows}
+    return records.page_of(rows, pagination_parameters)
 
 
 @assessment.route("/warnings")
@@ -169,13 +172,17 @@ def get_duty_log(args):
 @requires()
 @archives.arguments(ArchiveQuerySchema, location="query")
 @archives.response(200, ArchiveSchema(many=True))
-def list_archives(args):
-    """月度归档（本单位及下级单位；联席会议办公室可见全部）"""
+@archives.paginate()
+def list_archives(args, pagination_parameters):
+    """月度归档（本单位及下级单位；联席会议办公室可见全部），新的月份在前，分页；可按月份、单位（含下级）筛选，
+    按单位名称搜索"""
     query = in_sight(Archive.select(Archive.id, Archive.unit_id, Archive.unit_name, Archive.month, Archive.sha256,
                                     Archive.chain, Archive.summary, Archive.created_at), Archive.unit_path)
+    query = narrowed(query, args, unit_model=Unit, path_field=Archive.unit_path, unit_field=Archive.unit_id,
+                     search=Archive.unit_name)
     if args["month"]:
         query = query.where(Archive.month == args["month"])
-    return list(query.order_by(Archive.month.desc(), Archive.unit_name).limit(1000))
+    return page(query.order_by(Archive.month.desc(), Archive.unit_name, Archive.id), pagination_parameters)
 
 
 @archives.route("", methods=["POST"])
@@ -264,20 +271,23 @@ def _inspection_in_sight(inspection_id: int) -> Inspection:
 @requires()
 @inspections_bp.arguments(InspectionQuerySchema, location="query")
 @inspections_bp.response(200, InspectionSchema(many=True))
-def list_inspections(args):
-    """本单位及下级单位的检查（督查、联席会议办公室：全市），整改逾期的在前；overdue=true 只看逾期的"""
+@inspections_bp.paginate()
+def list_inspections(args, pagination_parameters):
+    """本单位及下级单位的检查（督查、联席会议办公室：全市），整改逾期的在前，再按整改期限，分页；
+    overdue=true 只看逾期的；可按状态、单位（含下级）、检查日期筛选，按检查内容搜索"""
     today = beijing_today()
-    query = in_sight(Inspection.select(), Inspection.unit_path)
+    query = narrowed(in_sight(Inspection.select(), Inspection.unit_path), args, unit_model=Unit,
+                     path_field=Inspection.unit_path, unit_field=Inspection.unit_id, at=Inspection.inspected_on,
+                     search=Inspection.checked)
     if args["overdue"]:
         query = query.where(inspections.overdue_clause(today))
     if "status" in args:
         query = query.where(Inspection.status == args["status"])
-    if "unit_id" in args:
-        query = query.where(Inspection.unit_id == args["unit_id"])
-    rows = list(query.order_by(Inspection.fix_by, Inspection.id).limit(2000))
+    overdue_first = peewee.Case(None, [(inspections.overdue_clause(today), 0)], 1)
+    owed_first = peewee.Case(None, [(Inspection.status.in_(inspections.OWED), 0)], 1)
+    rows = page(query.order_by(overdue_first, owed_first, Inspection.fix_by, Inspection.id), pagination_parameters)
     names = inspections.unit_names(r.unit_id for r in rows)
-    shown = [inspections.shown(r, today, names) for r in rows]
-    return sorted(shown, key=lambda r: (not r.overdue, r.status not in inspections.OWED))
+    return [inspections.shown(r, today, names) for r in rows]
 
 
 @inspections_bp.route("", methods=["POST"])

@@ -22,6 +22,7 @@ from services.assessment.models import (
     Account,
     DirectiveFact,
     ForwardFact,
+    LastPost,
     MessageFact,
     MonthlyFigureFact,
     NoticeFact,
@@ -166,12 +167,19 @@ def sum_if(condition) -> peewee.Expression:
 
 
 def count(period: Period, asof: dt.datetime, unanswered_months: int = 3) -> CityFigures:
-    """Every count of the city for `period`, as it stood at `asof` (an aware time)."""
+    """Every count of the city for `period`, as it stood at `asof` (an aware time), from the
+    facts alone (`kept.count` reads the settled months from the kept figures instead)."""
     out = CityFigures()
-    cells = out.cells
     w = Window.of(period, asof, unanswered_months)
     home = account_units()
+    count_window(out.cells, w, home)
+    count_state(out.cells, w, home)
+    return out
 
+
+def count_window(cells, w: Window, home: dict[int, int]) -> None:
+    """Add the counts that belong to the window's days (posts, quotas, messages, forwards,
+    returns, notices): additive, so a period is the sum of its months."""
     posts = (PostFact.select(PostFact.unit_id, PostFact.account_id, fn.COUNT(PostFact.draft_id),
                              sum_if(PostFact.original == True),  # noqa: E712
                              sum_if(PostFact.emergency_on_time.is_null(False)),
@@ -180,13 +188,10 @@ def count(period: Period, asof: dt.datetime, unanswered_months: int = 3) -> City
              .group_by(PostFact.unit_id, PostFact.account_id).tuples())
     for unit_id, account_id, n, original, emergencies, on_time in posts:
         c = cells[unit_id, account_id]
-        c.posts, c.original, c.emergencies, c.emergencies_on_time = n, original or 0, emergencies or 0, on_time or 0
-
-    latest = (PostFact.select(PostFact.account_id, fn.MAX(PostFact.day)).where(PostFact.day <= w.asof_day)
-              .group_by(PostFact.account_id).tuples())
-    for account_id, day in latest:
-        if account_id in home:
-            cells[home[account_id], account_id].last_post_day = day
+        c.posts += n
+        c.original += original or 0
+        c.emergencies += emergencies or 0
+        c.emergencies_on_time += on_time or 0
 
     if w.finished_months:
         quotas = (MonthlyFigureFact.select(MonthlyFigureFact.unit_id, MonthlyFigureFact.account_id,
@@ -195,30 +200,10 @@ def count(period: Period, asof: dt.datetime, unanswered_months: int = 3) -> City
                   .where(MonthlyFigureFact.month.in_(w.finished_months))
                   .group_by(MonthlyFigureFact.unit_id, MonthlyFigureFact.account_id).tuples())
         for unit_id, account_id, months, met in quotas:
-            cells[unit_id, account_id].months, cells[unit_id, account_id].months_quota_met = months, met or 0
+            cells[unit_id, account_id].months += months
+            cells[unit_id, account_id].months_quota_met += met or 0
 
-    now = w.now
-    final_due = fn.COALESCE(MessageFact.verification_due_at, MessageFact.feedback_due_at)
-    messages = (MessageFact.select(
-        MessageFact.unit_id, MessageFact.account_id, fn.COUNT(MessageFact.id),
-        sum_if(MessageFact.sentiment == "negative"), sum_if(MessageFact.sentiment == "positive"),
-        sum_if(MessageFact.replied_at.is_null(False) | (MessageFact.reply_due_at <= now)),
-        sum_if(MessageFact.reply_on_time == True),  # noqa: E712
-        sum_if(MessageFact.resolved_at.is_null(False) | (final_due <= now)),
-        sum_if(MessageFact.resolved_at.is_null(False)))
-        .where(MessageFact.received_day.between(w.first_day, w.last_day))
-        .group_by(MessageFact.unit_id, MessageFact.account_id).tuples())
-    for unit_id, account_id, n, negative, positive, reply_due, on_time, resolution_due, resolved in messages:
-        c = cells[unit_id, account_id]
-        c.messages, c.negative, c.positive = n, negative or 0, positive or 0
-        c.reply_due, c.replied_on_time = reply_due or 0, on_time or 0
-        c.resolution_due, c.resolved = resolution_due or 0, resolved or 0
-
-    unanswered = (MessageFact.select(MessageFact.unit_id, MessageFact.account_id, fn.COUNT(MessageFact.id))
-                  .where(MessageFact.replied_at.is_null(), MessageFact.received_at < w.unanswered_before)
-                  .group_by(MessageFact.unit_id, MessageFact.account_id).tuples())
-    for unit_id, account_id, n in unanswered:
-        cells[unit_id, account_id].unanswered_long = n
+    _count_messages(cells, w)
 
     directives = list(due_directives(w))
     if directives:
@@ -235,14 +220,55 @@ def count(period: Period, asof: dt.datetime, unanswered_months: int = 3) -> City
                .where(TransferFact.status.in_(("returned", "reassigned")), TransferFact.at >= w.start,
                       TransferFact.at < w.end).group_by(TransferFact.to_unit_id).tuples())
     for unit_id, n in returns:
-        cells[unit_id, None].returns = n
+        cells[unit_id, None].returns += n
     notices = (NoticeFact.select(NoticeFact.unit_id, fn.COUNT(NoticeFact.notice_id),
                                  sum_if(NoticeFact.status == "replied"))
                .where(NoticeFact.issued_at >= w.start, NoticeFact.issued_at < w.end)
                .group_by(NoticeFact.unit_id).tuples())
     for unit_id, issued, replied in notices:
-        cells[unit_id, None].notices_issued, cells[unit_id, None].notices_replied = issued, replied or 0
-    return out
+        cells[unit_id, None].notices_issued += issued
+        cells[unit_id, None].notices_replied += replied or 0
+
+
+def _count_messages(cells, w: Window) -> None:
+    now = w.now
+    final_due = fn.COALESCE(MessageFact.verification_due_at, MessageFact.feedback_due_at)
+    messages = (MessageFact.select(
+        MessageFact.unit_id, MessageFact.account_id, fn.COUNT(MessageFact.id),
+        sum_if(MessageFact.sentiment == "negative"), sum_if(MessageFact.sentiment == "positive"),
+        sum_if(MessageFact.replied_at.is_null(False) | (MessageFact.reply_due_at <= now)),
+        sum_if(MessageFact.reply_on_time == True),  # noqa: E712
+        sum_if(MessageFact.resolved_at.is_null(False) | (final_due <= now)),
+        sum_if(MessageFact.resolved_at.is_null(False)))
+        .where(MessageFact.received_day.between(w.first_day, w.last_day))
+        .group_by(MessageFact.unit_id, MessageFact.account_id).tuples())
+    for unit_id, account_id, *numbers in messages:
+        c = cells[unit_id, account_id]
+        for name, n in zip(("messages", "negative", "positive", "reply_due", "replied_on_time", "resolution_due",
+                            "resolved"), numbers):
+            setattr(c, name, getattr(c, name) + (n or 0))
+
+
+def count_state(cells, w: Window, home: dict[int, int]) -> None:
+    """The counts that belong to no period but to the moment of the check: each account's
+    last post, and its messages unanswered longer than the veto allows."""
+    for account_id, day in last_posts(w.asof_day):
+        if account_id in home:
+            cells[home[account_id], account_id].last_post_day = day
+    unanswered = (MessageFact.select(MessageFact.unit_id, MessageFact.account_id, fn.COUNT(MessageFact.id))
+                  .where(MessageFact.replied_at.is_null(), MessageFact.received_at < w.unanswered_before)
+                  .group_by(MessageFact.unit_id, MessageFact.account_id).tuples())
+    for unit_id, account_id, n in unanswered:
+        cells[unit_id, account_id].unanswered_long = n
+
+
+def last_posts(asof_day: str):
+    """(account, the Beijing day of its last post on or before `asof_day`) for every account that
+    posted: kept by the post events for a check as of today, else counted from the posts."""
+    if asof_day >= dt.datetime.now(BEIJING).date().isoformat():  # no post is dated after today
+        return LastPost.select(LastPost.account_id, LastPost.day).tuples()
+    return (PostFact.select(PostFact.account_id, fn.MAX(PostFact.day)).where(PostFact.day <= asof_day)
+            .group_by(PostFact.account_id).tuples())
 
 
 def due_directives(w: Window):

@@ -6,10 +6,12 @@ import peewee
 from govmb.account_copy import account_handlers
 from govmb.timefmt import beijing_day, utc
 from govmb.unit_copy import apply_unit_changed
+from services.assessment import kept
 from services.assessment.models import (
     Account,
     DirectiveFact,
     ForwardFact,
+    LastPost,
     MessageFact,
     MissedDeadlineFact,
     MonthlyFigureFact,
@@ -33,7 +35,12 @@ def post_released(payload: dict, _delivery) -> None:
     row["released_at"], row["emergency_event_at"] = utc(row["released_at"]), utc(row["emergency_event_at"])
     row["day"] = beijing_day(row["released_at"])
     row["reviews"] = json.dumps(payload.get("reviews", []), ensure_ascii=False)
-    PostFact.insert(**row).on_conflict_ignore().execute()  # a post is released once; a repeat changes nothing
+    if PostFact.insert(**row).on_conflict_ignore().execute():  # a post is released once; a repeat changes nothing
+        kept.changed(row["day"][:7])
+        (LastPost.insert(account_id=row["account_id"], day=row["day"])
+         .on_conflict(conflict_target=[LastPost.account_id], update={LastPost.day: peewee.EXCLUDED.day},
+                      where=(peewee.EXCLUDED.day > LastPost.day))
+         .execute())
 
 
 def monthly_figures(payload: dict, _delivery) -> None:
@@ -43,16 +50,20 @@ def monthly_figures(payload: dict, _delivery) -> None:
      .on_conflict(conflict_target=[MonthlyFigureFact.account_id, MonthlyFigureFact.month], update=update,
                   where=(MonthlyFigureFact.revision < excluded.revision))
      .execute())
+    kept.changed(payload["month"])
 
 
 def directive_issued(payload: dict, _delivery) -> None:
     (DirectiveFact.insert(directive_id=payload["directive_id"], title=payload["title"], due_at=utc(payload["due_at"]),
                           account_ids=json.dumps(payload["account_ids"]))
      .on_conflict_ignore().execute())
+    kept.changed(kept.utc_month(utc(payload["due_at"])))
 
 
 def directive_forwarded(payload: dict, _delivery) -> None:
     ForwardFact.insert(**{**payload, "forwarded_at": utc(payload["forwarded_at"])}).on_conflict_ignore().execute()  # the first forward recorded is the one
+    directive = DirectiveFact.get_or_none(DirectiveFact.directive_id == payload["directive_id"])
+    kept.changed(kept.utc_month(directive.due_at) if directive else None)  # none yet: its own event marks the month
 
 
 def message_changed(payload: dict, _delivery) -> None:
@@ -65,6 +76,7 @@ def message_changed(payload: dict, _delivery) -> None:
     (MessageFact.insert(**payload)
      .on_conflict(conflict_target=[MessageFact.id], update=update, where=(MessageFact.revision < excluded.revision))
      .execute())
+    kept.changed(payload["received_day"][:7])
 
 
 def message_overdue(payload: dict, _delivery) -> None:
@@ -83,6 +95,9 @@ def transfer_changed(payload: dict, _delivery) -> None:
     be handled at the same moment as a newer one, and a read-then-write would let the older
     win; the upsert takes the row's lock and keeps whichever state is further along."""
     payload = {**payload, "at": utc(payload["at"])}
+    before = TransferFact.get_or_none(TransferFact.transfer_id == payload["transfer_id"])
+    for when in {payload["at"], before.at if before else None}:  # a later state moves it to its own time
+        kept.changed(kept.utc_month(when))
     excluded = peewee.EXCLUDED
     update = {getattr(TransferFact, k): getattr(excluded, k) for k in payload if k != "transfer_id"}
     (TransferFact.insert(**payload)
@@ -95,6 +110,7 @@ def notice_changed(payload: dict, _delivery) -> None:
     """Issued, then replied: a reply is never undone by a late or concurrent `issued` (one
     statement, for the same reason as transfers)."""
     payload = {**payload, "issued_at": utc(payload["issued_at"]), "replied_at": utc(payload["replied_at"])}
+    kept.changed(kept.utc_month(payload["issued_at"]))
     excluded = peewee.EXCLUDED
     (NoticeFact.insert(**payload)
      .on_conflict(conflict_target=[NoticeFact.notice_id],

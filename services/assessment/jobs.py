@@ -1,7 +1,10 @@
 """Periodic jobs of the assessment service, run by its worker; each safe to run twice."""
 import os
 
+from services.assessment import kept
 from services.assessment.archive import build_due
 
 # Last month's archives are filed in the first run of each month; later runs find them filed.
-PERIODIC = (("monthly archives", int(os.environ.get("ARCHIVE_INTERVAL_SECONDS", "3600")), build_due),)
+# Settled months are counted once into the kept figures, and again after a late event changes one.
+PERIODIC = (("monthly archives", int(os.environ.get("ARCHIVE_INTERVAL_SECONDS", "3600")), build_due),
+            ("kept figures", int(os.environ.get("KEPT_FIGURES_INTERVAL_SECONDS", "300")), kept.snapshot))

@@ -36,6 +36,61 @@ class PostFact(peewee.Model):
         table_name = "post_fact"
 
 
+class LastPost(peewee.Model):
+    """Each account's last post (its Beijing day), kept by the post events: the dormant-account
+    veto reads it instead of the largest day among every post."""
+    account_id = peewee.IntegerField(primary_key=True)
+    day = peewee.CharField(max_length=10)
+
+    class Meta:
+        database = db
+        table_name = "last_post"
+
+
+class KeptFigure(peewee.Model):
+    """A settled month's counts for one cell (unit, account; account 0 for what belongs to the
+    unit alone: returns and notices), as `kept.snapshot` counted them from the facts."""
+    month = peewee.CharField(max_length=7)
+    unit_id = peewee.IntegerField()
+    account_id = peewee.IntegerField()
+    posts = peewee.IntegerField(default=0)
+    original = peewee.IntegerField(default=0)
+    emergencies = peewee.IntegerField(default=0)
+    emergencies_on_time = peewee.IntegerField(default=0)
+    months = peewee.IntegerField(default=0)
+    months_quota_met = peewee.IntegerField(default=0)
+    messages = peewee.IntegerField(default=0)
+    negative = peewee.IntegerField(default=0)
+    positive = peewee.IntegerField(default=0)
+    reply_due = peewee.IntegerField(default=0)
+    replied_on_time = peewee.IntegerField(default=0)
+    resolution_due = peewee.IntegerField(default=0)
+    resolved = peewee.IntegerField(default=0)
+    forwards_asked = peewee.IntegerField(default=0)
+    forwards_on_time = peewee.IntegerField(default=0)
+    returns = peewee.IntegerField(default=0)
+    notices_issued = peewee.IntegerField(default=0)
+    notices_replied = peewee.IntegerField(default=0)
+
+    class Meta:
+        database = db
+        table_name = "kept_figure"
+        primary_key = peewee.CompositeKey("month", "unit_id", "account_id")
+
+
+class FigureMonth(peewee.Model):
+    """A month's kept figures: `version` rises with each event that changes a settled month;
+    the snapshot holds for the version it was counted at (`snapshot_version`), until the next."""
+    month = peewee.CharField(max_length=7, primary_key=True)
+    version = peewee.IntegerField(default=0)
+    snapshot_version = peewee.IntegerField(default=-1)
+    snapshot_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        database = db
+        table_name = "figure_month"
+
+
 class MonthlyFigureFact(peewee.Model):
     """An account's month as publishing counted it; replaced only by a higher revision."""
     account_id = peewee.IntegerField()

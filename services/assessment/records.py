@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Callable, NamedTuple
 
+from govmb.paging import page
 from services.assessment.figures import Period, Window, account_units, due_directives
 from services.assessment.models import (
     ForwardFact,
@@ -13,21 +15,44 @@ from services.assessment.models import (
     TransferFact,
 )
 
-LIMIT = 1000
-
 RECORD_KINDS = ("reply_timeliness", "resolution", "quota", "original", "emergency", "forwarding", "returns",
                 "unanswered")
 
 
-def _message_rows(query) -> list[dict]:
-    return [{"message_id": m.id, "account_id": m.account_id, "received_at": m.received_at,
-             "reply_due_at": m.reply_due_at, "replied_at": m.replied_at, "reply_on_time": m.reply_on_time,
-             "feedback_due_at": m.feedback_due_at, "verification_due_at": m.verification_due_at,
-             "resolved_at": m.resolved_at, "status": m.status} for m in query.order_by(MessageFact.id).limit(LIMIT)]
+class Rows(NamedTuple):
+    """The records of a figure: an ordered query and how to show each row (or a list worked out
+    in Python, for the directives' forwards), to be paged."""
+    query: object
+    shown: Callable[[object], dict] | None = None
+
+
+def page_of(rows: Rows, params) -> list[dict]:
+    """One page of the records, setting the pagination's count on `params`."""
+    if rows.shown is None:
+        params.item_count = len(rows.query)
+        return rows.query[params.first_item:params.first_item + params.page_size]
+    return [rows.shown(r) for r in page(rows.query, params)]
+
+
+def _message_row(m: MessageFact) -> dict:
+    return {"message_id": m.id, "account_id": m.account_id, "received_at": m.received_at,
+            "reply_due_at": m.reply_due_at, "replied_at": m.replied_at, "reply_on_time": m.reply_on_time,
+            "feedback_due_at": m.feedback_due_at, "verification_due_at": m.verification_due_at,
+            "resolved_at": m.resolved_at, "status": m.status}
+
+
+def _message_rows(query) -> Rows:
+    return Rows(query.order_by(MessageFact.id), _message_row)
+
+
+def _post_row(p: PostFact) -> dict:
+    return {"draft_id": p.draft_id, "account_id": p.account_id, "day": p.day, "released_at": p.released_at,
+            "original": p.original, "info_type": p.info_type, "emergency_event_at": p.emergency_event_at,
+            "emergency_on_time": p.emergency_on_time}
 
 
 def records(kind: str, period: Period, asof: dt.datetime, unit_id: int, account_id: int | None,
-            unanswered_months: int) -> list[dict]:
+            unanswered_months: int) -> Rows:
     """The rows counted for indicator `kind` of a unit (or one of its accounts): selected by
     the same Window as the counts."""
     w = Window.of(period, asof, unanswered_months)
@@ -45,17 +70,15 @@ def records(kind: str, period: Period, asof: dt.datetime, unit_id: int, account_
             q = q.where(PostFact.account_id == account_id)
         if kind == "emergency":
             q = q.where(PostFact.emergency_on_time.is_null(False))
-        return [{"draft_id": p.draft_id, "account_id": p.account_id, "day": p.day, "released_at": p.released_at,
-                 "original": p.original, "info_type": p.info_type, "emergency_event_at": p.emergency_event_at,
-                 "emergency_on_time": p.emergency_on_time} for p in q.order_by(PostFact.draft_id).limit(LIMIT)]
+        return Rows(q.order_by(PostFact.draft_id), _post_row)
     if kind == "quota":
         q = MonthlyFigureFact.select().where(MonthlyFigureFact.unit_id == unit_id,
                                              MonthlyFigureFact.month.in_(w.finished_months))
         if account_id:
             q = q.where(MonthlyFigureFact.account_id == account_id)
-        return [{"account_id": m.account_id, "month": m.month, "posts": m.posts, "quota": m.quota,
-                 "quota_met": m.quota_met, "original_share": m.original_share}
-                for m in q.order_by(MonthlyFigureFact.month, MonthlyFigureFact.account_id)]
+        return Rows(q.order_by(MonthlyFigureFact.month, MonthlyFigureFact.account_id),
+                    lambda m: {"account_id": m.account_id, "month": m.month, "posts": m.posts, "quota": m.quota,
+                               "quota_met": m.quota_met, "original_share": m.original_share})
     if kind == "forwarding":
         home = account_units()
         directives = list(due_directives(w))
@@ -69,11 +92,12 @@ def records(kind: str, period: Period, asof: dt.datetime, unit_id: int, account_
                     rows.append({"directive_id": d.directive_id, "title": d.title, "account_id": acc,
                                  "due_at": d.due_at, "forwarded_at": f.forwarded_at if f else None,
                                  "on_time": bool(f and f.on_time)})
-        return rows[:LIMIT]
+        return Rows(rows)
     if kind == "returns":
         q = TransferFact.select().where(TransferFact.to_unit_id == unit_id,
                                         TransferFact.status.in_(("returned", "reassigned")),
                                         TransferFact.at >= w.start, TransferFact.at < w.end)
-        return [{"transfer_id": t.transfer_id, "message_id": t.message_id, "status": t.status, "reason": t.reason,
-                 "at": t.at} for t in q.order_by(TransferFact.transfer_id).limit(LIMIT)]
+        return Rows(q.order_by(TransferFact.transfer_id),
+                    lambda t: {"transfer_id": t.transfer_id, "message_id": t.message_id, "status": t.status,
+                               "reason": t.reason, "at": t.at})
     raise ValueError(kind)

@@ -5,6 +5,7 @@ import json
 from marshmallow import Schema, fields, validate
 
 from govmb.contracts.assessment import TRAINER_KIND_NAMES, TRAINING_KIND_NAMES
+from govmb.paging import ListQuerySchema
 from govmb.timefmt import BEIJING, BeijingDateTime, to_beijing
 from services.assessment.inspections import STATUS_NAMES as INSPECTION_STATUS_NAMES
 from services.assessment.records import RECORD_KINDS
@@ -32,7 +33,8 @@ class MonthSchema(Schema):
                                                                   error="月份应形如 2026-10"))
 
 
-class ArchiveQuerySchema(Schema):
+class ArchiveQuerySchema(ListQuerySchema):
+    """`unit_id` narrows to that unit and the units below it; `q` in the unit's name."""
     month = fields.String(load_default=None, validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$",
                                                                       error="月份应形如 2026-10"))
 
@@ -83,10 +85,11 @@ class InspectionInSchema(Schema):
     fix_by = fields.Date(required=True, error_messages=_DATE, validate=_DAY_RANGE, metadata={"description": "整改期限（含当日）"})
 
 
-class InspectionQuerySchema(Schema):
+class InspectionQuerySchema(ListQuerySchema):
+    """`unit_id` narrows to that unit and the units below it; `from`/`to` on the day inspected;
+    `q` in what was checked."""
     overdue = fields.Boolean(load_default=False, metadata={"description": "只看整改已逾期的"})
     status = fields.String(validate=validate.OneOf(tuple(INSPECTION_STATUS_NAMES)))
-    unit_id = fields.Integer(validate=_ID)
 
 
 class FixReportSchema(Schema):

@@ -1,0 +1,164 @@
+"""Kept figures: the assessment reads a settled month from a snapshot of its counts instead of
+counting a year of facts on every visit, and counts from the facts only the months still live.
+
+A month settles `SETTLE` after it ends: by then every deadline of its messages and directives
+has passed, so its counts no longer move with the clock, only with events. The periodic job
+(`snapshot`) counts each settled month once, per (unit, account); an event that changes a
+settled month afterwards (a late reply, a replay) raises the month's version in the same
+transaction (`changed`), and the snapshot is not read again until the job has counted the
+month anew. A check as of a time before a month settled counts that month from the facts, so
+every answer equals the count from the facts (tests/assessment/test_kept.py)."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+
+from peewee import fn
+
+from govmb.db import transaction_lock
+from govmb.timefmt import BEIJING, utcnow
+from services.assessment.figures import (
+    CityFigures,
+    Counts,
+    Period,
+    Window,
+    account_units,
+    beijing_midnight,
+    count_state,
+    count_window,
+)
+from services.assessment.models import FigureMonth, KeptFigure, MessageFact, PostFact, db
+
+log = logging.getLogger(__name__)
+
+SETTLE = dt.timedelta(days=35)  # the longest deadline (10 working days over a long holiday) fits well inside
+GRACE = dt.timedelta(hours=1)  # events mark a month this long before the job may count it: no transaction lasts as long
+COUNTERS = tuple(f.name for f in dataclasses.fields(Counts) if f.type == "int" and f.name != "unanswered_long")
+
+
+def month_end(month: str) -> dt.datetime:
+    """The first moment after a month (Beijing), aware."""
+    year, number = int(month[:4]), int(month[5:7])
+    first = dt.date(year + number // 12, number % 12 + 1, 1)
+    return beijing_midnight(first)
+
+
+def settled(month: str, at: dt.datetime) -> bool:
+    return at >= month_end(month) + SETTLE
+
+
+def changed(month: str | None) -> None:
+    """An event changed the facts of `month` (in the event's transaction): a settled month's
+    snapshot is stale from now on. A live month needs nothing: it is counted from the facts."""
+    if month and dt.datetime.now(dt.timezone.utc) >= month_end(month) + SETTLE - GRACE:
+        (FigureMonth.insert(month=month, version=1)
+         .on_conflict(conflict_target=[FigureMonth.month], update={FigureMonth.version: FigureMonth.version + 1})
+         .execute())
+
+
+def kept_months(period: Period, asof: dt.datetime) -> list[str]:
+    """The period's months whose snapshot holds as of `asof`: settled then, counted at the
+    version they are at."""
+    candidates = [m for m in period.months if settled(m, asof)]
+    if not candidates:
+        return []
+    fresh = FigureMonth.select(FigureMonth.month).where(
+        FigureMonth.month.in_(candidates), FigureMonth.snapshot_version == FigureMonth.version)
+    return sorted(m for (m,) in fresh.tuples())
+
+
+def live_spans(period: Period, kept: list[str]) -> list[Period]:
+    """The runs of the period's months not read from snapshots, as periods of whole days."""
+    spans, run = [], []
+    for month in [*period.months, None]:
+        if month is not None and month not in kept:
+            run.append(month)
+            continue
+        if run:
+            first, last = Period.parse(run[0]), Period.parse(run[-1])
+            spans.append(Period(first.start, last.end, f"{run[0]}..{run[-1]}"))
+            run = []
+    return spans
+
+
+def add_kept(cells, months: list[str]) -> None:
+    """Add the snapshots' counts of `months`, summed per cell, in one query."""
+    if not months:
+        return
+    columns = [fn.SUM(getattr(KeptFigure, name)) for name in COUNTERS]
+    query = (KeptFigure.select(KeptFigure.unit_id, KeptFigure.account_id, *columns)
+             .where(KeptFigure.month.in_(months)).group_by(KeptFigure.unit_id, KeptFigure.account_id).tuples())
+    for unit_id, account_id, *numbers in query:
+        c = cells[unit_id, account_id or None]
+        for name, n in zip(COUNTERS, numbers):
+            setattr(c, name, getattr(c, name) + int(n or 0))
+
+
+def count(period: Period, asof: dt.datetime, unanswered_months: int = 3) -> CityFigures:
+    """Every count of the city for `period` as it stood at `asof`: settled months from their
+    snapshots, the rest from the facts (equal, by construction, to `figures.count`)."""
+    out = CityFigures()
+    home = account_units()
+    kept = kept_months(period, asof)
+    add_kept(out.cells, kept)
+    for span in live_spans(period, kept):
+        count_window(out.cells, Window.of(span, asof, unanswered_months), home)
+    count_state(out.cells, Window.of(period, asof, unanswered_months), home)
+    return out
+
+
+def snapshot(now: dt.datetime | None = None) -> list[str]:
+    """Count every settled month whose snapshot is missing or stale, one month a transaction;
+    safe beside another replica (one holds the lock, the other finds the work done)."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    done = []
+    for month in _stale_months(now):
+        with db.atomic():
+            transaction_lock(db, f"assessment-kept-{month}")  # a replica counting it too waits, then finds it done
+            FigureMonth.insert(month=month).on_conflict_ignore().execute()
+            row = FigureMonth.get_by_id(month)
+            if row.snapshot_version == row.version:
+                continue
+            version = row.version  # an event after this raises it: the snapshot is then stale
+            _replace(month, now)
+            FigureMonth.update(snapshot_version=version, snapshot_at=utcnow()).where(FigureMonth.month == month).execute()
+        done.append(month)
+    if done:
+        log.info("kept figures counted", extra={"months": done})
+    return done
+
+
+def _stale_months(now: dt.datetime) -> list[str]:
+    """Settled months from the first fact to now whose snapshot is missing or stale."""
+    first = min(filter(None, (PostFact.select(fn.MIN(PostFact.day)).scalar(),
+                              MessageFact.select(fn.MIN(MessageFact.received_day)).scalar())), default=None)
+    if first is None:
+        return []
+    fresh = {m for (m,) in FigureMonth.select(FigureMonth.month)
+             .where(FigureMonth.snapshot_version == FigureMonth.version).tuples()}
+    months, day = [], dt.date.fromisoformat(first).replace(day=1)
+    while settled(day.strftime("%Y-%m"), now):
+        if day.strftime("%Y-%m") not in fresh:
+            months.append(day.strftime("%Y-%m"))
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _replace(month: str, now: dt.datetime) -> None:
+    cells = CityFigures().cells
+    period = Period.parse(month)
+    count_window(cells, Window.of(period, now, 0), account_units())
+    KeptFigure.delete().where(KeptFigure.month == month).execute()
+    rows = [{"month": month, "unit_id": unit_id, "account_id": account_id or 0,
+             **{name: getattr(c, name) for name in COUNTERS}} for (unit_id, account_id), c in cells.items()]
+    for start in range(0, len(rows), 500):
+        KeptFigure.insert_many(rows[start:start + 500]).execute()
+
+
+def utc_month(text: str | None) -> str | None:
+    """The Beijing month of a stored UTC time (`utc()`'s text form)."""
+    if not text:
+        return None
+    return dt.datetime.fromisoformat(text).astimezone(BEIJING).strftime("%Y-%m")
+

@@ -1,0 +1,83 @@
+"""Kept figures (services/assessment/kept.py): the assessment read from the settled months'
+snapshots equals the count from the facts, whatever the period and the time of the check; a
+late event makes its month count from the facts until the job counts it again."""
+import dataclasses
+import datetime as dt
+
+import pytest
+from peewee import fn
+
+from services.assessment import figures, kept
+from services.assessment.figures import Period
+from services.assessment.models import FigureMonth, KeptFigure, LastPost, PostFact
+from tests.assessment.conftest import message, post
+from tests.assessment.test_annual import year  # noqa: F401  (the hand-counted city, as a fixture)
+
+NOW = dt.datetime.now(dt.timezone.utc)
+CHECKS = [dt.datetime(2027, 1, 1, tzinfo=dt.timezone.utc), NOW, dt.datetime(2026, 7, 15, tzinfo=dt.timezone.utc)]
+
+
+def cells(result) -> dict:
+    return {key: dataclasses.asdict(c) for key, c in result.cells.items() if dataclasses.asdict(c) != dataclasses.asdict(figures.Counts())}
+
+
+def assert_same(period: str, asof: dt.datetime) -> None:
+    p = Period.parse(period)
+    assert cells(kept.count(p, asof)) == cells(figures.count(p, asof)), (period, asof)
+
+
+@pytest.fixture
+def counted(year, app):  # noqa: F811
+    with app.app_context():
+        done = kept.snapshot(NOW)
+        yield done
+
+
+def test_the_kept_figures_equal_the_count_from_the_facts(counted, app):
+    with app.app_context():
+        assert "2026-06" in counted and "2026-08" in counted  # settled months, counted once
+        assert KeptFigure.select().where(KeptFigure.month == "2026-06").count() == 1
+        settled = [m for m in Period.parse("2026").months if kept.settled(m, NOW) and kept.settled(m, CHECKS[0])]
+        assert settled and kept.kept_months(Period.parse("2026"), CHECKS[0]) == settled  # read from snapshots
+        for period in ("2026", "2026-Q3", "2026-06", "2026-12"):
+            for asof in CHECKS:
+                assert_same(period, asof)
+        mid_year = kept.kept_months(Period.parse("2026"), CHECKS[2])
+        assert mid_year == ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05"]  # June settles on 5 August
+        assert kept.snapshot(NOW) == []  # nothing stale: counted once
+
+
+def test_a_late_event_makes_its_month_count_from_the_facts_until_counted_again(counted, app):
+    with app.app_context():
+        year_ = Period.parse("2026")
+        assert "2026-06" in kept.kept_months(year_, CHECKS[0])
+        before = FigureMonth.get_by_id("2026-06").version
+        message(1, 4, "2026-06-20T00:00:00+00:00", "2026-06-21T00:00:00+00:00",
+                replied_at="2026-06-20T03:00:00+00:00")  # imported late: June had settled and was counted
+        assert "2026-06" not in kept.kept_months(year_, CHECKS[0])
+        assert_same("2026", CHECKS[0])
+        assert kept.count(year_, CHECKS[0]).by_unit()[4].messages == 4
+        assert kept.snapshot(NOW) == ["2026-06"]
+        assert "2026-06" in kept.kept_months(year_, CHECKS[0])
+        assert kept.count(year_, CHECKS[0]).by_unit()[4].messages == 4
+        assert_same("2026", CHECKS[0])
+        month = FigureMonth.get_by_id("2026-06")
+        assert month.version == month.snapshot_version == before + 1
+
+
+def test_a_month_not_yet_settled_is_never_marked_nor_counted(year, app):  # noqa: F811
+    with app.app_context():
+        post(1, 4, NOW.isoformat())  # this month: counted from the facts, no version kept
+        assert not FigureMonth.select().where(FigureMonth.month == NOW.astimezone(figures.BEIJING).strftime("%Y-%m")).exists()
+        assert all(kept.settled(m, NOW) for m in kept.snapshot(NOW))
+
+
+def test_the_last_post_is_kept_and_never_moves_back(year, app):  # noqa: F811
+    with app.app_context():
+        post(2, 4, "2026-11-30T02:00:00+00:00")  # older than the account's last post (2026-12-01)
+        assert LastPost.get_by_id(2).day == "2026-12-01"
+        post(2, 4, "2026-12-03T02:00:00+00:00")
+        assert LastPost.get_by_id(2).day == "2026-12-03"
+        latest = PostFact.select(PostFact.account_id, fn.MAX(PostFact.day)).group_by(PostFact.account_id).tuples()
+        assert dict(figures.last_posts("2099-12-31")) == dict(latest) == {1: "2026-12-28", 2: "2026-12-03", 3: "2026-12-30"}
+        assert dict(figures.last_posts("2026-12-02"))[2] == "2026-12-01"  # a check in the past counts the posts
