@@ -247,7 +247,7 @@ def list_accounts(args, pagination_parameters):
     if "platform" in args:
         query = query.where(Account.id.in_(AccountPlatform.select(AccountPlatform.account).where(
             AccountPlatform.platform == args["platform"], AccountPlatform.deregistered_at.is_null())))
-    query = sorted_by(query, args["sort"], {"unit": (Unit.path,), "name": (Account.name,),
+    query = sorted_by(query, args["sort"], {"unit": (Account.unit,), "name": (Account.name,),
                                             "activated": (Account.activated_at,)}, Account.id)
     rows = page(query, pagination_parameters)
     for a in rows:
