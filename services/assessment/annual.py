@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict
 
+from govmb.systems import system_of
 from govmb.timefmt import BEIJING
 from services.assessment import rules as rules_
 from services.assessment.figures import Counts, Period, Window, default_asof
@@ -105,7 +106,7 @@ def assess(period: Period, asof: dt.datetime | None = None) -> dict:
         r, points, total = score(c, rules)
         vetoes = vetoed_units.get(unit_id, [])
         unit_rows.append({"unit_id": unit_id, "name": unit.name if unit else f"单位{unit_id}",
-                          "path": unit.path if unit else "", "counts": asdict(c), "rates": r, "points": points,
+                          "path": unit.path if unit else "", "system": system_of(unit) if unit else "其他", "counts": asdict(c), "rates": r, "points": points,
                           "penalty": round(rules["return_penalty"] * c.returns, 2), "score": total,
                           "vetoes": vetoes, "grade": grade(total, bool(vetoes), rules)})
     unit_rows.sort(key=lambda u: (bool(u["vetoes"]), -u["score"], u["name"]))

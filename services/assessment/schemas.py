@@ -16,6 +16,12 @@ class AsofSchema(Schema):
                                 metadata={"description": "截至时间（ISO 8601，带时区）；默认为现在或期间结束"})
 
 
+class AssessQuerySchema(AsofSchema):
+    unit_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1),
+                             metadata={"description": "只看该单位及其下级单位（逐级查看）"})
+    accounts = fields.Boolean(load_default=True, metadata={"description": "false：不列各账号（总览只要单位）"})
+
+
 class RecordsQuerySchema(AsofSchema):
     kind = fields.String(required=True, validate=validate.OneOf(RECORD_KINDS))
     unit_id = fields.Integer(required=True, validate=validate.Range(min=1))

@@ -75,7 +75,7 @@ def test_the_public_hall_needs_no_sign_in_and_shows_only_active_accounts(client,
 
 
 def test_each_unit_falls_in_its_system_for_the_hall():
-    from services.registry.hall import system_of
+    from govmb.systems import system_of
     from services.registry.models import Unit
     for name, kind, system in (("南昌市人民政府新闻办公室", "office", "新闻宣传系统"), ("南昌市民政局", "department", "民政系统"),
                                ("东湖区教育体育局", "department", "教育系统"), ("东湖区", "district", "政府系统"),
