@@ -114,6 +114,13 @@ def under(path_field, unit_path: str):
     return peewee.NodeList((path_field, peewee.SQL("LIKE"), peewee.Value(unit_path + "%", converter=False)))
 
 
+def depth_at_most(path_field, depth: int):
+    """Rows whose unit lies at most `depth` levels down the tree (the root is 1): the number of
+    slashes in its path, less one."""
+    slashes = peewee.fn.length(path_field) - peewee.fn.length(peewee.fn.replace(path_field, "/", ""))
+    return slashes <= depth + 1
+
+
 def in_sight(query, path_field, who: Identity | None = None):
     """The query narrowed to the caller's unit and the units below it (city-wide roles: all);
     the caller is this request's unless `who` is given."""

@@ -107,10 +107,11 @@ def narrowed(query: peewee.ModelSelect, args: dict, *, unit_model=None, path_fie
             abort(404, message=f"单位 {args['unit_id']} 不存在或不在您的管辖范围内")  # as for the unit itself
         below = args.get("below", True) or unit_field is None
         query = query.where(under(path_field, unit.path) if below else unit_field == unit.id)
+    whole_days = isinstance(at, peewee.DateField)  # a Beijing date already, not a moment
     if at is not None and args.get("start"):
-        query = query.where(at >= beijing_midnight(args["start"]))
+        query = query.where(at >= (args["start"] if whole_days else beijing_midnight(args["start"])))
     if at is not None and args.get("end"):
-        query = query.where(at < beijing_midnight(args["end"] + dt.timedelta(days=1)))
+        query = query.where(at <= args["end"] if whole_days else at < beijing_midnight(args["end"] + dt.timedelta(days=1)))
     if search is not None and args.get("q", "").strip():
         fields_ = search if isinstance(search, tuple) else (search,)
         condition = contains(fields_[0], args["q"], indexed)

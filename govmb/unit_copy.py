@@ -7,7 +7,7 @@ from __future__ import annotations
 import peewee
 from marshmallow import Schema, fields, validate
 
-from govmb.auth import in_sight, requires
+from govmb.auth import current_identity, depth_at_most, in_sight, requires
 from govmb.bus.message import Delivery
 from govmb.paging import Blueprint, ListQuerySchema, narrowed, page
 from govmb.timefmt import utcnow
@@ -64,8 +64,23 @@ class UnitCopySchema(Schema):
     revision = fields.Integer()
 
 
+LEVELS = fields.Integer(validate=validate.Range(min=0, max=20),
+                        metadata={"description": "只列出本人单位（或 unit_id）以下至多这么多层的单位（0：只有它自己）"})
+
+
 class UnitCopyQuerySchema(ListQuerySchema):
     kind = fields.String(validate=validate.Length(min=1, max=20))
+    levels = LEVELS
+
+
+def within_levels(query, Unit, args: dict):
+    """The units at most `levels` below `unit_id`'s unit (else the caller's), if asked: what a
+    unit picker offers, two levels down, instead of every unit of a country."""
+    if "levels" not in args:
+        return query
+    unit = Unit.get_or_none(Unit.id == args["unit_id"]) if "unit_id" in args else None
+    depth = (unit.path if unit else current_identity().unit_path).count("/") - 1
+    return query.where(depth_at_most(Unit.path, depth + args["levels"]))
 
 
 def units_blueprint(Unit: type[peewee.Model]) -> Blueprint:
@@ -83,6 +98,6 @@ def units_blueprint(Unit: type[peewee.Model]) -> Blueprint:
                          unit_field=Unit.id, search=Unit.name)
         if "kind" in args:
             query = query.where(Unit.kind == args["kind"])
-        return page(query.order_by(Unit.path, Unit.id), pagination_parameters)
+        return page(within_levels(query, Unit, args).order_by(Unit.path, Unit.id), pagination_parameters)
 
     return blp

@@ -12,6 +12,7 @@ from govmb.contracts.registry import STATUS_NAMES
 from govmb.paging import Blueprint, narrowed, page, sorted_by
 from govmb.platforms import platforms
 from govmb.textsearch import contains
+from govmb.unit_copy import within_levels
 from services.registry import accounts as life
 from services.registry import clients as client_systems
 from services.registry import people, service
@@ -107,7 +108,7 @@ def list_units(args, pagination_parameters):
         query = query.where(Unit.parent == args["parent_id"])
     if "kind" in args:
         query = query.where(Unit.kind == args["kind"])
-    return page(query.order_by(Unit.path, Unit.id), pagination_parameters)
+    return page(within_levels(query, Unit, args).order_by(Unit.path, Unit.id), pagination_parameters)
 
 
 @units.route("", methods=["POST"])

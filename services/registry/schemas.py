@@ -6,6 +6,7 @@ from govmb.contracts.registry import ACCOUNT_CATEGORIES, ACCOUNT_KINDS, STATUS_N
 from govmb.paging import ListQuerySchema, sort_field
 from govmb.schemas import StepSchema as BaseStepSchema
 from govmb.timefmt import BEIJING, BeijingDateTime
+from govmb.unit_copy import LEVELS
 from services.registry.checks import RANKS
 from services.registry.clients import ROLES as CLIENT_ROLES
 
@@ -31,6 +32,7 @@ class UnitQuerySchema(ListQuerySchema):
     """`unit_id` narrows to that unit and the units below it; `q` in the name."""
     parent_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "直属上级单位"})
     kind = fields.String(validate=validate.OneOf(UNIT_KINDS))
+    levels = LEVELS
 
 
 # --------------------------------------------------------------------- people, sign-in

@@ -71,6 +71,8 @@ def test_the_copies_of_units_and_accounts_page(pg_url, service):
     assert_walks(client, "/api/units", [u[0] for u in UNITS])
     assert_walks(client, "/api/accounts", list(range(1, N + 1)))
     assert_walks(client, "/api/units", [3, 4], unit_id=3)
+    assert_walks(client, "/api/units", [3], unit_id=3, levels=0)  # a picker's levels below a unit
+    assert_walks(client, "/api/units", [1, 2, 3, 5], levels=0)  # the office's own depth: the tree's second level
 
 
 def test_the_registrys_lists_page(pg_url):
@@ -89,6 +91,7 @@ def test_the_registrys_lists_page(pg_url):
                                        created_by="admin").id for i in range(N)]
     client = app.test_client()
     assert_walks(client, "/api/units", [1, 2, 3, 4, 5, 6, 7])
+    assert_walks(client, "/api/units", [3, 4, 6, 7], unit_id=3, levels=1)
     assert_walks(client, "/api/people", people)
     assert_walks(client, "/api/accounts", accounts)
     assert_walks(client, "/api/clients", clients)
