@@ -15,8 +15,8 @@ from govmb.textsearch import contains
 from govmb.unit_copy import within_levels
 from services.registry import accounts as life
 from services.registry import clients as client_systems
+from services.registry import hall as public_hall
 from services.registry import people, service
-from services.registry.hall import hall as hall_groups
 from services.registry.models import Account, AccountPlatform, ClientSystem, Person, Unit, audit
 from services.registry.schemas import (
     AccountDetailSchema,
@@ -29,6 +29,7 @@ from services.registry.schemas import (
     ClientSchema,
     ClientTokenRequestSchema,
     ClientTokenSchema,
+    HallGroupsSchema,
     HallQuerySchema,
     PersonQuerySchema,
     PersonSchema,
@@ -355,10 +356,23 @@ def revoke_client(client_pk):
 @public.route("")
 @public.arguments(HallQuerySchema, location="query")
 @public.response(200)
+@public.paginate()
 @public.doc(security=[])
-def hall(args):
-    """政务微博大厅：全部正常运行的政务账号，按地区或按系统分组（无需登录）"""
-    return hall_groups(args["group"])
+def hall(args, pagination_parameters):
+    """政务微博大厅：正常运行的政务账号，按单位排列，分页（无需登录）；key：只看某个地区或系统；q：按名称搜索；
+    每个账号注明其所在的组（group=region 按地区，system 按系统）"""
+    rows = page(public_hall.accounts(args["group"], args.get("key"), args.get("q"), args.get("account_id")),
+                pagination_parameters)
+    return public_hall.shown(rows, args["group"])
+
+
+@public.route("/groups")
+@public.arguments(HallGroupsSchema, location="query")
+@public.response(200)
+@public.doc(security=[])
+def hall_groups(args):
+    """政务微博大厅的分组（地区或系统）及各组账号数（无需登录）"""
+    return public_hall.groups(args["group"])
 
 
 BLUEPRINTS = [units, auth, people_bp, accounts, public, clients_bp, audit.blueprint()]

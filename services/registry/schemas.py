@@ -225,5 +225,12 @@ class SecuritySchema(Schema):
     comment = fields.String(load_default="", validate=validate.Length(max=1000))
 
 
-class HallQuerySchema(Schema):
-    group = fields.String(load_default="region", validate=validate.OneOf(("region", "system")))
+class HallGroupsSchema(Schema):
+    group = fields.String(load_default="region", validate=validate.OneOf(("region", "system")),
+                          metadata={"description": "region：按地区；system：按系统"})
+
+
+class HallQuerySchema(HallGroupsSchema):
+    key = fields.String(validate=validate.Length(min=1, max=100), metadata={"description": "只看这一组（地区或系统的名称）"})
+    q = fields.String(validate=validate.Length(min=1, max=50), metadata={"description": "按账号或单位名称搜索"})
+    account_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "只看这一个账号"})

@@ -68,9 +68,14 @@ def test_the_public_hall_needs_no_sign_in_and_shows_only_active_accounts(client,
                               ("dept_operator", "activate", {})]:
         client.post(f"/api/accounts/{aid}/actions/{action}", json=body, headers=city.headers(who))
     by_region = client.get("/api/hall").json
-    assert by_region[0]["group"] == "东湖区" and by_region[0]["accounts"][0]["name"] == "东湖教育"
-    assert {p["platform_name"] for p in by_region[0]["accounts"][0]["platforms"]} == {"新浪网", "腾讯网"}
+    assert by_region[0]["group"] == "东湖区" and by_region[0]["name"] == "东湖教育"
+    assert {p["platform_name"] for p in by_region[0]["platforms"]} == {"新浪网", "腾讯网"}
     assert client.get("/api/hall?group=system").json[0]["group"] == "教育系统"
+    assert client.get("/api/hall/groups").json == [{"group": "东湖区", "count": 1}]
+    assert client.get("/api/hall/groups?group=system").json == [{"group": "教育系统", "count": 1}]
+    assert [a["name"] for a in client.get("/api/hall?key=东湖区").json] == ["东湖教育"]
+    assert client.get("/api/hall?key=西湖区").json == [] and client.get("/api/hall?q=西湖").json == []
+    assert [a["name"] for a in client.get("/api/hall?q=东湖").json] == ["东湖教育"]
     assert client.get("/api/hall?group=nonsense").status_code == 422
 
 

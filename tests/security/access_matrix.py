@@ -55,6 +55,7 @@ registry   POST   /api/clients                                                  
 registry   GET    /api/clients/<int:client_pk>                                        client                     401   403     403     403     403     403     403     403     200
 registry   POST   /api/clients/<int:client_pk>/revoke                                 client:revoke              401   403     403     403     403     403     403     403     200
 registry   GET    /api/hall                                                           hall                       200   200     200     200     200     200     200     200     200
+registry   GET    /api/hall/groups                                                    hall:groups                200   200     200     200     200     200     200     200     200
 registry   GET    /api/audit                                                          audit                      401   403     403     403     403     403     200     200     200
 registry   GET    /healthz                                                            -                          200   200     200     200     200     200     200     200     200
 registry   GET    /readyz                                                             -                          200   200     200     200     200     200     200     200     200

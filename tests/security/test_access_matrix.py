@@ -335,6 +335,7 @@ API_TARGETS = {
     "client": lambda w: Req(f"/api/clients/{w.client_pks['in']}", marker=CLIENTS["in"]),
     "client:revoke": lambda w: Req(f"/api/clients/{_fresh_client(w)}/revoke"),
     "hall": lambda w: Req("/api/hall", marker="甲区发布"),
+    "hall:groups": lambda w: Req("/api/hall/groups", marker="甲区"),
     "people": lambda w: Req("/api/people", marker="in_operator姓名"),
     "people:unit_id": lambda w: Req(f"/api/people?unit_id={w.units['in']['id']}", marker="in_operator姓名"),
     "person:new": lambda w: Req("/api/people", json={

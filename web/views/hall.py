@@ -14,6 +14,7 @@ from flask_limiter.util import get_remote_address
 
 from govmb.auth import Identity, issue_token
 from web.client import ServiceUnavailable, client, get_json
+from web.listing import list_page, listing
 from web.views.forms import as_int, problem_of
 
 bp = Blueprint("hall", __name__, url_prefix="/hall")
@@ -33,10 +34,10 @@ def _per_address() -> str:
     return os.environ.get("HALL_MESSAGE_LIMIT_PER_ADDRESS") or "5/minute;50/day"
 
 
-def _groups(group: str = "region") -> list[dict] | None:
-    """The hall's accounts by group, or None if the registry does not answer."""
+def _groups(group: str) -> list[dict] | None:
+    """The hall's groups with their counts, or None if the registry does not answer."""
     try:
-        return get_json("registry", "/api/hall", None, group=group)
+        return get_json("registry", "/api/hall/groups", None, group=group)
     except (ServiceUnavailable, ValueError):
         return None
 
@@ -44,20 +45,39 @@ def _groups(group: str = "region") -> list[dict] | None:
 @bp.get("")
 def index():
     group = "system" if request.args.get("group") == "system" else "region"
-    groups = _groups(group)
-    return render_template("hall.html", groups=groups or [], group=group, failed=groups is None)
+    try:
+        accounts = listing("registry", "/api/hall", "hall.index", "hall-list", ("key", "q"), fixed={"group": group},
+                           group=group)
+    except ServiceUnavailable:
+        return render_template("hall.html", groups=[], group=group, accounts=None, failed=True)
+
+    def groups() -> dict:
+        counted = _groups(group)
+        return {"groups": counted or [], "failed": counted is None or accounts.message is not None}
+    return list_page(accounts, "_hall_list.html", "hall.html", groups, accounts=accounts, group=group)
 
 
-def _form(values: dict, errors: dict | None = None, message: str | None = None, status: int = 200,
-          groups: list[dict] | None = None):
-    groups = groups if groups is not None else _groups()
-    return render_template("hall_message.html", groups=groups or [], failed=groups is None, values=values,
+def _choices(values: dict) -> list[dict] | None:
+    """The accounts the form offers: the one asked for, or those a search finds (first page)."""
+    params = {"account_id": values["account_id"]} if values.get("account_id") else \
+        {"q": values["find"]} if values.get("find") else None
+    if params is None:
+        return []
+    try:
+        return get_json("registry", "/api/hall", None, **params)
+    except (ServiceUnavailable, ValueError):
+        return None
+
+
+def _form(values: dict, errors: dict | None = None, message: str | None = None, status: int = 200):
+    choices = _choices(values)
+    return render_template("hall_message.html", choices=choices or [], failed=choices is None, values=values,
                            errors=errors or {}, message=message), status
 
 
 @bp.get("/message")
 def message_form():
-    return _form({"account_id": as_int(request.args.get("account_id"))})
+    return _form({"account_id": as_int(request.args.get("account_id")), "find": request.args.get("find", "").strip()[:50]})
 
 
 def _values() -> dict:
@@ -71,10 +91,10 @@ def _values() -> dict:
 @limiter.limit(_per_address)
 def leave_message():
     values = _values()
-    groups = _groups()
-    if groups is None:
+    chosen = _choices(values) if values["account_id"] else []
+    if chosen is None:
         return _form(values, message="大厅暂时无法加载，请稍后再试", status=503)
-    accounts = {a["id"]: a for g in groups for a in g["accounts"]}
+    accounts = {a["id"]: a for a in chosen}
     errors = {}
     if values["account_id"] not in accounts:
         errors["account_id"] = "请选择要留言的政务微博"
@@ -83,7 +103,7 @@ def leave_message():
     if not values["text"]:
         errors["text"] = "请填写留言内容"
     if errors:
-        return _form(values, errors, status=422, groups=groups)
+        return _form(values, errors, status=422)
     token = issue_token(HALL, current_app.config["GOVMB_SETTINGS"].token_secret, TOKEN_SECONDS)
     try:
         r = client("inquiry").call("POST", "/api/intake/messages", token, json={**values, "kind": "private"})
@@ -96,8 +116,8 @@ def leave_message():
         return redirect(url_for("hall.message_sent"), 303)
     if r.status_code == 422:
         errors, message = problem_of(r)
-        return _form(values, errors, message, 422, groups)
-    return _form(values, message="留言暂时无法提交，请稍后再试", status=503, groups=groups)
+        return _form(values, errors, message, 422)
+    return _form(values, message="留言暂时无法提交，请稍后再试", status=503)
 
 
 @bp.get("/message/sent")
