@@ -8,8 +8,8 @@ import datetime as dt
 from peewee import fn
 
 from govmb.timefmt import BEIJING, utc_text
-from services.assessment.figures import months_before
-from services.assessment.models import Account, MessageFact, MonthlyFigureFact, PostFact
+from services.assessment.figures import last_posts, months_before
+from services.assessment.models import Account, MessageFact, MonthlyFigureFact
 
 LEVELS = {"veto": "已触发单项否决", "danger": "即将触发", "attention": "需关注"}
 
@@ -22,9 +22,7 @@ def early_warnings(asof: dt.datetime, rules: dict, in_sight=lambda q, _field: q)
     if not accounts:
         return []
     out = []
-    last_post = dict(PostFact.select(PostFact.account_id, fn.MAX(PostFact.day))
-                     .where(PostFact.account_id.in_(list(accounts)), PostFact.day <= today.isoformat())
-                     .group_by(PostFact.account_id).tuples())
+    last_post = dict(last_posts(today.isoformat()))  # kept by the post events
     for a in accounts.values():
         since = dt.datetime.fromisoformat(a.activated_at) if a.activated_at else asof
         last = last_post.get(a.id)
@@ -38,11 +36,13 @@ def early_warnings(asof: dt.datetime, rules: dict, in_sight=lambda q, _field: q)
 
     veto_cutoff = months_before(asof, rules["unanswered_months"])
     warn_cutoff = utc_text(asof - dt.timedelta(days=rules["warn_unanswered_days"]))
-    waiting = (MessageFact.select(MessageFact.account_id, fn.COUNT(MessageFact.id), fn.MIN(MessageFact.received_at))
-               .where(MessageFact.account_id.in_(list(accounts)), MessageFact.replied_at.is_null(),
-                      MessageFact.received_at < warn_cutoff)
-               .group_by(MessageFact.account_id).tuples())
+    waiting = (in_sight(MessageFact.select(MessageFact.account_id, fn.COUNT(MessageFact.id),
+                                           fn.MIN(MessageFact.received_at)), MessageFact.unit_path)
+               .where(MessageFact.replied_at.is_null(), MessageFact.received_at < warn_cutoff)
+               .group_by(MessageFact.account_id).tuples())  # the unanswered: a partial index holds them
     for account_id, n, oldest in waiting:
+        if account_id not in accounts:
+            continue
         received = dt.datetime.fromisoformat(oldest)
         if received < veto_cutoff:
             out.append(_warning(accounts[account_id], "veto", "unanswered",
@@ -56,8 +56,8 @@ def early_warnings(asof: dt.datetime, rules: dict, in_sight=lambda q, _field: q)
     month = today.strftime("%Y-%m")
     days_in_month = calendar.monthrange(today.year, today.month)[1]
     left = days_in_month - today.day  # whole days after today
-    figures = {f.account_id: f for f in MonthlyFigureFact.select().where(
-        MonthlyFigureFact.month == month, MonthlyFigureFact.account_id.in_(list(accounts)))}
+    figures = {f.account_id: f for f in in_sight(MonthlyFigureFact.select(), MonthlyFigureFact.unit_path).where(
+        MonthlyFigureFact.month == month)}
     for a in accounts.values():
         f = figures.get(a.id)
         quota = f.quota if f else rules["quotas"].get(a.category or "", 0)
