@@ -119,12 +119,24 @@ def _model(field: str, seeds: dict[str, list[str]]) -> Scorer:
 
 def suggest(text: str) -> tuple[str, str]:
     """(category, sentiment) for a message's text."""
-    tokens = _tokens(text)
+    return suggest_from(_tokens(text))
+
+
+def suggest_from(tokens: list[str]) -> tuple[str, str]:
     return _model("category", SEED_CATEGORY).predict(tokens), _model("sentiment", SEED_SENTIMENT).predict(tokens)
+
+
+def analyse(text: str) -> list[str]:
+    """A message's words, segmented once for its suggestion and its keywords."""
+    return _tokens(text)
 
 
 STOPWORDS = set("的 了 是 在 我 有 和 就 不 人 都 一 一个 上 也 很 到 说 要 去 你 会 着 没有 看 好 自己 这 请 吗 呢 啊 吧 我们 你们 他们 什么 怎么 为什么 已经 还是 现在 可以 没 这个 那个 问题 希望 能 给 被 让 对 从 把 与 及 等".split())
 
 
 def keywords(text: str) -> list[str]:
-    return [t for t in _tokens(text) if len(t) >= 2 and t not in STOPWORDS and not t.isdigit()]
+    return keywords_from(_tokens(text))
+
+
+def keywords_from(tokens: list[str]) -> list[str]:
+    return [t for t in tokens if len(t) >= 2 and t not in STOPWORDS and not t.isdigit()]

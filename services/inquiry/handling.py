@@ -147,8 +147,9 @@ def _prepare(data: dict, account: Account | None, who: Identity, source: str) ->
     except ValueError:  # a date the calendars cannot place
         return None, {"received_at": ["收到时间超出可计算的范围"]}
     category, sentiment = data.get("category"), data.get("sentiment")
+    tokens = classify.analyse(data["text"])
     if not (category and sentiment):
-        guessed = classify.suggest(data["text"])
+        guessed = classify.suggest_from(tokens)
         category, sentiment = category or guessed[0], sentiment or guessed[1]
     message = Message(
         account_id=account.id, unit_id=account.unit_id, unit_path=account.unit_path,
@@ -159,7 +160,7 @@ def _prepare(data: dict, account: Account | None, who: Identity, source: str) ->
         sentiment=sentiment, category_confirmed=bool(data.get("category")),
         sentiment_confirmed=bool(data.get("sentiment")), status="received", received_at=received,
         reply_due_at=due["reply_due_at"], feedback_due_at=due["feedback_due_at"],
-        provisional=due["provisional"])
+        provisional=due["provisional"], keywords=" ".join(dict.fromkeys(classify.keywords_from(tokens)))[:1000])
     message.due_at = next_due(message)
     return message, {}
 

@@ -72,6 +72,7 @@ class Message(BaseModel):
     feedback_due_at = peewee.DateTimeField(index=True)
     verification_due_at = peewee.DateTimeField(null=True, index=True)
     due_at = peewee.DateTimeField(null=True)  # the open deadline the status waits on; none once accepted or resolved
+    keywords = peewee.TextField(default="")  # its words for hot topics, segmented once at intake (space-separated)
     provisional = peewee.BooleanField(default=False)  # a deadline falls in a year without a known notice
     replied_at = peewee.DateTimeField(null=True)
     fed_back_at = peewee.DateTimeField(null=True)

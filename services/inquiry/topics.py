@@ -13,13 +13,13 @@ from services.inquiry.models import Message
 
 def hot_topics(path: str | None, now: dt.datetime | None = None, top: int = 10) -> dict:
     now = now or utcnow()
-    query = Message.select(Message.text, Message.received_at).where(
+    query = Message.select(Message.text, Message.keywords, Message.received_at).where(
         Message.sentiment == "negative", Message.received_at >= now - dt.timedelta(days=8))
     if path:
         query = query.where(under(Message.unit_path, path))
     day, week, before = Counter(), Counter(), Counter()
     for m in query:
-        words = set(keywords(m.text))  # a word counts once per message
+        words = set(m.keywords.split() if m.keywords else keywords(m.text))  # once per message; segmented at intake
         if m.received_at >= now - dt.timedelta(days=1):
             day.update(words)
         if m.received_at >= now - dt.timedelta(days=7):

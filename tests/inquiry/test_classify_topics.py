@@ -47,6 +47,17 @@ def test_hot_topics_rise_among_the_days_negative_messages(client):
     assert client.get("/api/messages/hot-topics", headers=JOINT).json["day"][0]["count"] == 3
 
 
+def test_hot_topics_count_the_words_segmented_once_at_intake(client):
+    now = dt.datetime.now(dt.timezone.utc)
+    ids = [message(client, text="自来水发黄有异味，无法饮用", sentiment="negative",
+                   received_at=(now - dt.timedelta(hours=h)).isoformat()).json["id"] for h in (1, 2)]
+    with client.application.app_context():
+        assert set(Message.get_by_id(ids[0]).keywords.split()) >= {"自来水", "发黄", "异味"}
+        Message.update(keywords="停水 停水").where(Message.id.in_(ids)).execute()  # what intake stored is what counts
+    hot = client.get("/api/messages/hot-topics", headers=DEPT_STAFF).json
+    assert [w["word"] for w in hot["day"]] == ["停水"] and hot["day"][0]["count"] == 2
+
+
 def test_the_scorer_suggests_what_the_fitted_pipeline_predicts(client):
     """Suggestions are scored from the pipeline's weights without scikit-learn's per-call
     set-up; on seeds, confirmed texts, mixed texts and unknown words they agree with it."""
