@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict
 
+from govmb.auth import under
 from govmb.systems import system_of
 from govmb.timefmt import BEIJING
 from services.assessment import rules as rules_
@@ -51,12 +52,14 @@ def grade(total: float, vetoed: bool, rules: dict) -> str:
         "pass" if total >= g["pass"] else "fail"
 
 
-def assessed_accounts(period: Period) -> list:
-    """Accounts that were open at some time in the period (activated, not closed before it)."""
-    w = Window.of(period, default_asof(period), 0)
-    return list(Account.select().where(Account.kind != "private", Account.activated_at.is_null(False),
-                                       Account.activated_at < w.end,
-                                       Account.closed_at.is_null() | (Account.closed_at >= w.start)))
+def assessed_accounts(period: Period, within: str = "") -> list:
+    """Accounts that were open at some time in the period (activated, not closed before it), of
+    the units `within` a path if given."""
+    w = Window.of(period, default_asof(period), 0, within)
+    return list(w.narrow(Account.select().where(Account.kind != "private", Account.activated_at.is_null(False),
+                                                Account.activated_at < w.end,
+                                                Account.closed_at.is_null() | (Account.closed_at >= w.start)),
+                         Account.unit_path))
 
 
 def account_vetoes(account, c: Counts, asof: dt.datetime, rules: dict) -> list[dict]:
@@ -77,17 +80,17 @@ def account_vetoes(account, c: Counts, asof: dt.datetime, rules: dict) -> list[d
     return out
 
 
-def assess(period: Period, asof: dt.datetime | None = None) -> dict:
-    """The whole city's assessment for `period`, as it stood at `asof` (default: now, or the
-    period's end if that is earlier)."""
+def assess(period: Period, asof: dt.datetime | None = None, within: str = "") -> dict:
+    """The whole city's assessment for `period` (or of the units `within` a path, ranked among
+    themselves), as it stood at `asof` (default: now, or the period's end if that is earlier)."""
     rules = rules_.current()
     asof = asof or default_asof(period)
-    figures = count(period, asof, rules["unanswered_months"])
+    figures = count(period, asof, rules["unanswered_months"], within)
     per_account, per_unit = figures.by_account(), figures.by_unit()
-    units = {u.id: u for u in Unit.select()}
+    units = {u.id: u for u in (Unit.select().where(under(Unit.path, within)) if within else Unit.select())}
 
     account_rows, vetoed_units = [], {}
-    accounts = assessed_accounts(period)
+    accounts = assessed_accounts(period, within)
     for a in accounts:
         c = per_account.get(a.id, Counts())
         r, points, total = score(c, rules)

@@ -96,10 +96,9 @@ def _unit_in_sight(unit_id: int) -> Unit:
     return unit
 
 
-def _in_sight(rows: list[dict], path_of, within: str = "") -> list[dict]:
-    """The rows the caller may see (and, given `within`, under that unit)."""
+def _in_sight(rows: list[dict], path_of) -> list[dict]:
     who = current_identity()
-    return [r for r in rows if who.may_see(path_of(r)) and path_of(r).startswith(within)]
+    return [r for r in rows if who.may_see(path_of(r))]
 
 
 @assessment.route("/assessment/<period>")
@@ -109,11 +108,12 @@ def _in_sight(rows: list[dict], path_of, within: str = "") -> list[dict]:
 def assess(args, period):
     """年度（或季度、月度）考核：各单位和账号的指标、得分、单项否决、等次、排名，拟通报和拟表扬的单位；
     unit_id：只看该单位及其下级单位；accounts=false：不列各账号"""
-    p = _period(period)
-    within = _unit_in_sight(args["unit_id"]).path if "unit_id" in args else ""
-    result = annual.assess(p, _asof(args))
-    result["units"] = _in_sight(result["units"], lambda u: u["path"], within)
-    result["accounts"] = _in_sight(result["accounts"], lambda a: a["unit_path"], within) if args["accounts"] else []
+    p, who = _period(period), current_identity()
+    # a unit is assessed among the units of the view: the whole city for the office, else the caller's own tree
+    within = _unit_in_sight(args["unit_id"]).path if "unit_id" in args else "" if who.sees_all else who.unit_path
+    result = annual.assess(p, _asof(args), within)
+    result["units"] = _in_sight(result["units"], lambda u: u["path"])
+    result["accounts"] = _in_sight(result["accounts"], lambda a: a["unit_path"]) if args["accounts"] else []
     seen = {u["unit_id"] for u in result["units"]}
     result["named"] = [n for n in result["named"] if n["unit_id"] in seen]
     result["commended"] = [n for n in result["commended"] if n["unit_id"] in seen]

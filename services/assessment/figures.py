@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import peewee
 from peewee import fn
 
+from govmb.auth import under
 from govmb.timefmt import BEIJING, utc_text
 from services.assessment.models import (
     Account,
@@ -89,15 +90,20 @@ class Window:
     asof_day: str  # asof's Beijing date
     finished_months: tuple[str, ...]  # the period's months that ended before asof
     unanswered_before: str  # received before this and still unanswered: the single veto
+    within: str = ""  # a unit's path: only it and the units below it (a county's own view), or all
 
     @classmethod
-    def of(cls, period: Period, asof: dt.datetime, unanswered_months: int) -> Window:
+    def of(cls, period: Period, asof: dt.datetime, unanswered_months: int, within: str = "") -> Window:
         asof_day = asof.astimezone(BEIJING).date().isoformat()
         first, last = period.days()
         return cls(first, min(last, asof_day), utc_text(beijing_midnight(period.start)),
                    utc_text(beijing_midnight(period.end + dt.timedelta(days=1))), utc_text(asof), asof_day,
                    tuple(m for m in period.months if m < asof_day[:7]),
-                   utc_text(months_before(asof, unanswered_months)))
+                   utc_text(months_before(asof, unanswered_months)), within)
+
+    def narrow(self, query, path_field):
+        """The query kept to the window's units (`within`), if it has any."""
+        return query.where(under(path_field, self.within)) if self.within else query
 
 
 def months_before(when: dt.datetime, months: int) -> dt.datetime:
@@ -184,8 +190,8 @@ def count_window(cells, w: Window, home: dict[int, int]) -> None:
                              sum_if(PostFact.original == True),  # noqa: E712
                              sum_if(PostFact.emergency_on_time.is_null(False)),
                              sum_if(PostFact.emergency_on_time == True))  # noqa: E712
-             .where(PostFact.day.between(w.first_day, w.last_day))
-             .group_by(PostFact.unit_id, PostFact.account_id).tuples())
+             .where(PostFact.day.between(w.first_day, w.last_day)))
+    posts = w.narrow(posts, PostFact.unit_path).group_by(PostFact.unit_id, PostFact.account_id).tuples()
     for unit_id, account_id, n, original, emergencies, on_time in posts:
         c = cells[unit_id, account_id]
         c.posts += n
@@ -197,8 +203,9 @@ def count_window(cells, w: Window, home: dict[int, int]) -> None:
         quotas = (MonthlyFigureFact.select(MonthlyFigureFact.unit_id, MonthlyFigureFact.account_id,
                                            fn.COUNT(MonthlyFigureFact.month),
                                            sum_if(MonthlyFigureFact.quota_met == True))  # noqa: E712
-                  .where(MonthlyFigureFact.month.in_(w.finished_months))
-                  .group_by(MonthlyFigureFact.unit_id, MonthlyFigureFact.account_id).tuples())
+                  .where(MonthlyFigureFact.month.in_(w.finished_months)))
+        quotas = w.narrow(quotas, MonthlyFigureFact.unit_path).group_by(MonthlyFigureFact.unit_id,
+                                                                         MonthlyFigureFact.account_id).tuples()
         for unit_id, account_id, months, met in quotas:
             cells[unit_id, account_id].months += months
             cells[unit_id, account_id].months_quota_met += met or 0
@@ -212,19 +219,22 @@ def count_window(cells, w: Window, home: dict[int, int]) -> None:
                              ForwardFact.on_time == True).tuples())  # noqa: E712
         for d in directives:
             for account_id in json.loads(d.account_ids):
+                if w.within and account_id not in home:
+                    continue  # an account outside the units counted
                 c = cells[home.get(account_id, 0), account_id]
                 c.forwards_asked += 1
                 c.forwards_on_time += (d.directive_id, account_id) in on_time
 
     returns = (TransferFact.select(TransferFact.to_unit_id, fn.COUNT(TransferFact.transfer_id))
                .where(TransferFact.status.in_(("returned", "reassigned")), TransferFact.at >= w.start,
-                      TransferFact.at < w.end).group_by(TransferFact.to_unit_id).tuples())
+                      TransferFact.at < w.end))
+    returns = w.narrow(returns, TransferFact.to_unit_path).group_by(TransferFact.to_unit_id).tuples()
     for unit_id, n in returns:
         cells[unit_id, None].returns += n
     notices = (NoticeFact.select(NoticeFact.unit_id, fn.COUNT(NoticeFact.notice_id),
                                  sum_if(NoticeFact.status == "replied"))
-               .where(NoticeFact.issued_at >= w.start, NoticeFact.issued_at < w.end)
-               .group_by(NoticeFact.unit_id).tuples())
+               .where(NoticeFact.issued_at >= w.start, NoticeFact.issued_at < w.end))
+    notices = w.narrow(notices, NoticeFact.unit_path).group_by(NoticeFact.unit_id).tuples()
     for unit_id, issued, replied in notices:
         cells[unit_id, None].notices_issued += issued
         cells[unit_id, None].notices_replied += replied or 0
@@ -240,8 +250,8 @@ def _count_messages(cells, w: Window) -> None:
         sum_if(MessageFact.reply_on_time == True),  # noqa: E712
         sum_if(MessageFact.resolved_at.is_null(False) | (final_due <= now)),
         sum_if(MessageFact.resolved_at.is_null(False)))
-        .where(MessageFact.received_day.between(w.first_day, w.last_day))
-        .group_by(MessageFact.unit_id, MessageFact.account_id).tuples())
+        .where(MessageFact.received_day.between(w.first_day, w.last_day)))
+    messages = w.narrow(messages, MessageFact.unit_path).group_by(MessageFact.unit_id, MessageFact.account_id).tuples()
     for unit_id, account_id, *numbers in messages:
         c = cells[unit_id, account_id]
         for name, n in zip(("messages", "negative", "positive", "reply_due", "replied_on_time", "resolution_due",
@@ -252,23 +262,27 @@ def _count_messages(cells, w: Window) -> None:
 def count_state(cells, w: Window, home: dict[int, int]) -> None:
     """The counts that belong to no period but to the moment of the check: each account's
     last post, and its messages unanswered longer than the veto allows."""
-    for account_id, day in last_posts(w.asof_day):
+    for account_id, day in last_posts(w.asof_day, list(home) if w.within else None):
         if account_id in home:
             cells[home[account_id], account_id].last_post_day = day
     unanswered = (MessageFact.select(MessageFact.unit_id, MessageFact.account_id, fn.COUNT(MessageFact.id))
-                  .where(MessageFact.replied_at.is_null(), MessageFact.received_at < w.unanswered_before)
-                  .group_by(MessageFact.unit_id, MessageFact.account_id).tuples())
+                  .where(MessageFact.replied_at.is_null(), MessageFact.received_at < w.unanswered_before))
+    unanswered = w.narrow(unanswered, MessageFact.unit_path).group_by(MessageFact.unit_id, MessageFact.account_id).tuples()
     for unit_id, account_id, n in unanswered:
         cells[unit_id, account_id].unanswered_long = n
 
 
-def last_posts(asof_day: str):
+def last_posts(asof_day: str, accounts: list[int] | None = None):
     """(account, the Beijing day of its last post on or before `asof_day`) for every account that
-    posted: kept by the post events for a check as of today, else counted from the posts."""
+    posted (or for `accounts`): kept by the post events for a check as of today, else counted
+    from the posts."""
     if asof_day >= dt.datetime.now(BEIJING).date().isoformat():  # no post is dated after today
-        return LastPost.select(LastPost.account_id, LastPost.day).tuples()
-    return (PostFact.select(PostFact.account_id, fn.MAX(PostFact.day)).where(PostFact.day <= asof_day)
-            .group_by(PostFact.account_id).tuples())
+        query = LastPost.select(LastPost.account_id, LastPost.day)
+        return (query.where(LastPost.account_id.in_(accounts)) if accounts is not None else query).tuples()
+    query = PostFact.select(PostFact.account_id, fn.MAX(PostFact.day)).where(PostFact.day <= asof_day)
+    if accounts is not None:
+        query = query.where(PostFact.account_id.in_(accounts))
+    return query.group_by(PostFact.account_id).tuples()
 
 
 def due_directives(w: Window):
@@ -277,6 +291,7 @@ def due_directives(w: Window):
                                         DirectiveFact.due_at <= w.now)
 
 
-def account_units() -> dict[int, int]:
-    """Each account's unit, as the registry last reported it."""
-    return dict(Account.select(Account.id, Account.unit_id).tuples())
+def account_units(within: str = "") -> dict[int, int]:
+    """Each account's unit (of the units `within` a path, if given), as the registry last reported it."""
+    query = Account.select(Account.id, Account.unit_id)
+    return dict((query.where(under(Account.unit_path, within)) if within else query).tuples())

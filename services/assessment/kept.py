@@ -16,6 +16,7 @@ import logging
 
 from peewee import fn
 
+from govmb.auth import under
 from govmb.db import transaction_lock
 from govmb.timefmt import BEIJING, utcnow
 from services.assessment.figures import (
@@ -28,7 +29,7 @@ from services.assessment.figures import (
     count_state,
     count_window,
 )
-from services.assessment.models import FigureMonth, KeptFigure, MessageFact, PostFact, db
+from services.assessment.models import FigureMonth, KeptFigure, MessageFact, PostFact, Unit, db
 
 log = logging.getLogger(__name__)
 
@@ -82,29 +83,32 @@ def live_spans(period: Period, kept: list[str]) -> list[Period]:
     return spans
 
 
-def add_kept(cells, months: list[str]) -> None:
-    """Add the snapshots' counts of `months`, summed per cell, in one query."""
+def add_kept(cells, months: list[str], within: str = "") -> None:
+    """Add the snapshots' counts of `months` (of the units `within` a path), summed per cell, in one query."""
     if not months:
         return
     columns = [fn.SUM(getattr(KeptFigure, name)) for name in COUNTERS]
-    query = (KeptFigure.select(KeptFigure.unit_id, KeptFigure.account_id, *columns)
-             .where(KeptFigure.month.in_(months)).group_by(KeptFigure.unit_id, KeptFigure.account_id).tuples())
+    query = KeptFigure.select(KeptFigure.unit_id, KeptFigure.account_id, *columns).where(KeptFigure.month.in_(months))
+    if within:
+        query = query.where(KeptFigure.unit_id.in_(Unit.select(Unit.id).where(under(Unit.path, within))))
+    query = query.group_by(KeptFigure.unit_id, KeptFigure.account_id).tuples()
     for unit_id, account_id, *numbers in query:
         c = cells[unit_id, account_id or None]
         for name, n in zip(COUNTERS, numbers):
             setattr(c, name, getattr(c, name) + int(n or 0))
 
 
-def count(period: Period, asof: dt.datetime, unanswered_months: int = 3) -> CityFigures:
-    """Every count of the city for `period` as it stood at `asof`: settled months from their
-    snapshots, the rest from the facts (equal, by construction, to `figures.count`)."""
+def count(period: Period, asof: dt.datetime, unanswered_months: int = 3, within: str = "") -> CityFigures:
+    """Every count of the city (or of the units `within` a path) for `period` as it stood at
+    `asof`: settled months from their snapshots, the rest from the facts (equal, by
+    construction, to `figures.count`)."""
     out = CityFigures()
-    home = account_units()
+    home = account_units(within)
     kept = kept_months(period, asof)
-    add_kept(out.cells, kept)
+    add_kept(out.cells, kept, within)
     for span in live_spans(period, kept):
-        count_window(out.cells, Window.of(span, asof, unanswered_months), home)
-    count_state(out.cells, Window.of(period, asof, unanswered_months), home)
+        count_window(out.cells, Window.of(span, asof, unanswered_months, within), home)
+    count_state(out.cells, Window.of(period, asof, unanswered_months, within), home)
     return out
 
 

@@ -81,3 +81,13 @@ def test_the_last_post_is_kept_and_never_moves_back(year, app):  # noqa: F811
         latest = PostFact.select(PostFact.account_id, fn.MAX(PostFact.day)).group_by(PostFact.account_id).tuples()
         assert dict(figures.last_posts("2099-12-31")) == dict(latest) == {1: "2026-12-28", 2: "2026-12-03", 3: "2026-12-30"}
         assert dict(figures.last_posts("2026-12-02"))[2] == "2026-12-01"  # a check in the past counts the posts
+
+
+def test_a_countys_figures_are_the_citys_for_its_units(counted, app):
+    with app.app_context():
+        year_ = Period.parse("2026")
+        for asof in CHECKS:
+            city = cells(kept.count(year_, asof))
+            county = cells(kept.count(year_, asof, within="/1/3/"))
+            assert county and county == {k: v for k, v in city.items() if k[0] in (3, 4)}, asof  # units /1/3/, /1/3/4/
+            assert cells(figures.count(year_, asof)) == city
