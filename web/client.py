@@ -60,6 +60,16 @@ def get_page(service: str, path: str, **params) -> tuple[list, dict] | None:
     return r.json(), pagination(r)
 
 
+def count_of(service: str, path: str, **params) -> tuple[int, bool] | None:
+    """How many rows a list holds (and whether that is a lower bound: the service caps its count),
+    read from the pagination of a one-row page; None if the service refuses."""
+    got = get_page(service, path, page_size=1, **params)
+    if got is None:
+        return None
+    meta = got[1]
+    return meta.get("total", 0), bool(meta.get("total_capped"))
+
+
 def pagination(response) -> dict:
     """A list's X-Pagination (total, total_capped, total_pages, page, next_page …), or {}."""
     try:

@@ -134,7 +134,7 @@ assessment GET    /api/reports/<quarter>                                        
 assessment GET    /api/reports/<quarter>                                              report:unit_id             401   403     200/404 200/404 200/404 200/404 200     200     200
 assessment POST   /api/reports/<quarter>/third-party                                  report:third-party         401   403     403     403     403     403     200     403     200
 assessment GET    /api/inspections                                                    inspections                401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-assessment GET    /api/inspections                                                    inspections:unit_id        401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
+assessment GET    /api/inspections                                                    inspections:unit_id        401   403     200/404 200/404 200/404 200/404 200     200     200
 assessment POST   /api/inspections                                                    inspection:new             401   403     403     403     403     403     201     201     403
 assessment GET    /api/inspections/<int:inspection_id>                                inspection                 401   403     200/404 200/404 200/404 200/404 200     200     200
 assessment POST   /api/inspections/<int:inspection_id>/report                         inspection:report          401   403     200/404 200/404 200/404 200/404 403     403     403
@@ -210,7 +210,7 @@ web        GET    /inbox/<int:message_id>                                       
 web        POST   /inbox/<int:message_id>/act/<action>                                message:reply              login -       303/404 303/404 303/404 303/404 403     403     403
 web        POST   /inbox/<int:message_id>/classify                                    message:classify           login -       303/404 303/404 303/404 303/404 403     403     403
 web        POST   /inbox/<int:message_id>/transfer                                    message:transfer           login -       403     303/404 303/404 303/404 303     403     403
-web        GET    /inbox/transfers                                                    transfers                  login -       200/hid 200/hid 200/hid 200/hid 200/hid 200/hid 200/hid
+web        GET    /inbox/transfers                                                    transfers                  login -       200/hid 200/hid 200/hid 200/hid 200     200     200
 web        POST   /inbox/transfers/<int:transfer_id>/<verb>                           transfer:answer            login -       303/404 303/404 303/404 303/404 403     403     403
 web        POST   /inbox/transfers/<int:transfer_id>/<verb>                           returned:reassign          login -       403     303/404 303/404 303/404 303     403     403
 web        GET    /inbox/notices                                                      notices                    login -       200/hid 200/hid 200/hid 200/hid 200     200     200

@@ -5,3 +5,12 @@ document.addEventListener("htmx:configRequest", function (event) {
   if (event.detail.verb !== "get" || !params) return;
   Object.keys(params).forEach(function (name) { if (params[name] === "") delete params[name]; });
 });
+
+// A search box inside another form (the lead post's, in the form that issues a directive): Enter
+// searches now and does not send that form.
+document.addEventListener("keydown", function (event) {
+  var box = event.target;
+  if (event.key !== "Enter" || !box.matches || !box.matches("input[data-search-only]")) return;
+  event.preventDefault();
+  htmx.trigger(box, "search");
+});

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, render_template, request, url_for
 
-from govmb.contracts.registry import ACTION_NAMES, CATEGORY_NAMES, KIND_NAMES, TEAM_ROLE_NAMES
+from govmb.contracts.registry import ACTION_NAMES, CATEGORY_NAMES, KIND_NAMES, STATUS_NAMES, TEAM_ROLE_NAMES
 from web.client import api, get_all, get_json
+from web.listing import Listing, list_page, listing, unit_picker
 from web.session import login_required, person
 from web.views.forms import as_int, form_again, go, is_htmx, problem_of, step_answer
 
@@ -15,11 +16,28 @@ ACTION_FIELDS = ("comment", "platform", "handle", "url", "reason", "notice_url",
                  "mechanism", "exception_reason")
 
 
+ACCOUNT_FILTERS = ("status", "kind", "category", "platform", "unit_id")
+
+
+def account_listing(endpoint: str, target: str, **params) -> Listing:
+    """The registry's accounts in the person's sight as a page's list (this page, the city's,
+    the filings'): by unit (the service's order), name or the day it went live."""
+    return listing("registry", "/api/accounts", endpoint, target, ACCOUNT_FILTERS, default_sort="unit", **params)
+
+
+def account_list_context(accounts: Listing, table_id: str) -> dict:
+    """What accounts/_list.html shows the list with (`table_id`: the table's id on that page)."""
+    platforms = get_json("registry", "/api/accounts/platforms", [])
+    return {"accounts": accounts, "table_id": table_id, "statuses": STATUS_NAMES, "kinds": KIND_NAMES,
+            "categories": CATEGORY_NAMES, "platforms": {p["code"]: p["name"] for p in platforms},
+            "units": unit_picker("registry")}
+
+
 @bp.get("")
 @login_required(*STAFF)
 def index():
-    rows = get_all("registry", "/api/accounts")
-    return render_template("accounts/index.html", accounts=rows, kinds=KIND_NAMES)
+    accounts = account_listing("accounts.index", "accounts-list")
+    return list_page(accounts, "accounts/_list.html", "accounts/index.html", **account_list_context(accounts, "accounts"))
 
 
 def _form_context(values: dict, errors: dict, message: str | None) -> dict:

@@ -14,6 +14,7 @@ from govmb.contracts.inquiry import STATUS_NAMES as MESSAGE_STATUS_NAMES
 from govmb.contracts.publishing import INFO_TYPE_NAMES
 from govmb.timefmt import beijing_today
 from web.client import api, get_all, get_json
+from web.listing import list_page, listing, unit_picker
 from web.session import login_required, roles, sees_all
 from web.views.forms import as_int, form_again, is_htmx, problem_of
 
@@ -86,16 +87,18 @@ def index():
 @bp.get("/records")
 @login_required()
 def records():
-    period, kind, unit_id = request.args.get("period", ""), request.args.get("kind", ""), as_int(request.args.get("unit_id"))
-    r = api("assessment", "GET", f"/api/assessment/{period}/records",
-            params={"kind": kind, "unit_id": unit_id, "account_id": as_int(request.args.get("account_id"))})
-    if r.status_code != 200:
-        abort(404 if r.status_code == 404 else 400)
-    data = r.json()
-    present = data["records"][0] if data["records"] else {}
+    period, kind = request.args.get("period", ""), request.args.get("kind", "")
+    figure = {"kind": kind, "unit_id": as_int(request.args.get("unit_id")), "account_id": as_int(request.args.get("account_id"))}
+    figure = {k: v for k, v in figure.items() if v}
+    shown = listing("assessment", f"/api/assessment/{period}/records", "assessment.records", "records-list", (),
+                    fixed={"period": period, **figure}, **figure)
+    if shown.status != 200:
+        abort(404 if shown.status == 404 else 400)
+    present = shown.items[0] if shown.items else {}
     keys = [k for k in RECORD_COLUMNS if k in present] + [k for k in present if k not in RECORD_COLUMNS]
-    return render_template("assessment/records.html", data=data, title=RECORD_TITLES.get(kind, kind),
-                           period=period, keys=keys, columns=RECORD_COLUMNS, values=RECORD_VALUES)
+    return list_page(shown, "assessment/_records.html", "assessment/records.html", records=shown,
+                     title=RECORD_TITLES.get(kind, kind), period=period, keys=keys, columns=RECORD_COLUMNS,
+                     values=RECORD_VALUES)
 
 
 @bp.get("/duty")
@@ -127,13 +130,17 @@ def duty():
                            errors=errors, chart=chart, topics=topics, kind_names=KIND_NAMES)
 
 
+ARCHIVE_FILTERS = ("month", "unit_id")
+
+
 @bp.get("/archives")
 @login_required()
 def archives(errors=None, message=None, status=200):
-    month = request.args.get("month") or None
-    listed = get_json("assessment", "/api/archives", [], **({"month": month} if month else {}))
-    return render_template("assessment/archives.html", archives=listed, month=month, office=bool(roles() & OFFICE),
-                           errors=errors or {}, message=message), status
+    listed = listing("assessment", "/api/archives", "assessment.archives", "archives-list", ARCHIVE_FILTERS)
+    page = list_page(listed, "assessment/_archives.html", "assessment/archives.html", archives=listed,
+                     units=unit_picker("assessment"), office=bool(roles() & OFFICE), errors=errors or {},
+                     message=message)
+    return page, status
 
 
 @bp.post("/archives")

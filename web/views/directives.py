@@ -1,7 +1,8 @@
 """Unified messaging: the office issues a directive and watches compliance fill in; units record forwards."""
 from flask import Blueprint, abort, render_template, request, url_for
 
-from web.client import api
+from web.client import api, get_all, pagination
+from web.listing import Listing, list_page, listing, wants_fragment
 from web.session import login_required, roles
 from web.views.drafts import beijing_input
 from web.views.forms import as_int, form_again, go, is_htmx, problem_of
@@ -9,21 +10,51 @@ from web.views.forms import as_int, form_again, go, is_htmx, problem_of
 bp = Blueprint("directives", __name__, url_prefix="/directives")
 STATE_NAMES = {"on_time": "按时转发", "late": "逾期转发", "overdue": "逾期未转", "pending": "待转发"}
 ALLOWED = ("operator", "responsible_office", "leader", "principal_leader", "joint_office", "supervision", "admin")
+DIRECTIVE_PAGE = 10  # each directive's table polls every 10 s: ten to a page, not fifty
+LEAD_SHOWN = 20  # the lead post's choices: the most recently released, narrowed by account and text
+
+
+def _directives() -> Listing:
+    return listing("publishing", "/api/directives", "directives.index", "directives-list", ("from", "to"),
+                   size=DIRECTIVE_PAGE)
+
+
+def _lead_choices() -> dict:
+    """The office's choice of the source post: the lead account's (or any account's) most recently
+    released posts, searched in their text; how many there are, so none is hidden unsaid."""
+    params = {"status": "released", "sort": "-released", "page_size": LEAD_SHOWN,
+              "account_id": as_int(request.args.get("lead_account_id")), "q": request.args.get("lead_q", "").strip()}
+    r = api("publishing", "GET", "/api/drafts", params={k: v for k, v in params.items() if v})
+    if r.status_code != 200:
+        errors, message = problem_of(r)
+        return {"items": [], "total": 0, "capped": False, "message": errors.get("q") or message}
+    meta = pagination(r)
+    return {"items": r.json(), "total": meta.get("total", 0), "capped": bool(meta.get("total_capped")), "message": None}
+
+
+def _issue_context(values=None, errors=None, message=None) -> dict:
+    """The issue form (the office only): the accounts to choose the lead from and the posts of it."""
+    if "joint_office" not in roles():
+        return {"can_issue": False, "values": values or {}, "errors": errors or {}, "message": message}
+    accounts = get_all("publishing", "/api/accounts", status="active")
+    return {"can_issue": True, "lead": _lead_choices(), "lead_accounts": {a["id"]: a["name"] for a in accounts},
+            "values": values or {}, "errors": errors or {}, "message": message}
 
 
 def _context(values=None, errors=None, message=None) -> dict:
-    listing = api("publishing", "GET", "/api/directives")
-    released = []
-    if "joint_office" in roles():
-        released = api("publishing", "GET", "/api/drafts", params={"status": "released"}).json()
-    return {"directives": listing.json() if listing.status_code == 200 else [], "released": released,
-            "values": values or {}, "errors": errors or {}, "message": message, "states": STATE_NAMES}
+    return {"directives": _directives(), "states": STATE_NAMES, **_issue_context(values, errors, message)}
 
 
 @bp.get("")
 @login_required(*ALLOWED)
 def index():
-    return render_template("directives.html", **_context())
+    if wants_fragment("lead-options"):
+        if "joint_office" not in roles():
+            abort(403)
+        return render_template("_lead_options.html", **_issue_context())
+    directives = _directives()
+    return list_page(directives, "_directives.html", "directives.html", _issue_context,
+                     directives=directives, states=STATE_NAMES)
 
 
 @bp.post("")

@@ -6,9 +6,10 @@ import datetime as dt
 
 from flask import Blueprint, abort, flash, render_template, request, url_for
 
-from govmb.contracts.publishing import ACTION_NAMES, INFO_TYPE_NAMES
+from govmb.contracts.publishing import ACTION_NAMES, INFO_TYPE_NAMES, STATUS_NAMES
 from govmb.timefmt import to_beijing
-from web.client import api, get_all
+from web.client import api, get_all, get_page
+from web.listing import Listing, list_page, listing, unit_picker
 from web.session import login_required, person
 from web.views.forms import as_int, form_again, go, is_htmx, problem_of, step_answer
 
@@ -37,9 +38,7 @@ def highlight(text: str, findings: list[dict]) -> list[tuple[str, dict | None]]:
 
 
 def _my_accounts() -> list[dict]:
-    r = api("publishing", "GET", "/api/accounts")
-    me = person()
-    return [a for a in (r.json() if r.status_code == 200 else []) if a["status"] == "active" and a["unit_id"] == me["unit_id"]]
+    return get_all("publishing", "/api/accounts", unit_id=person()["unit_id"], below="false", status="active")
 
 
 def media_of(lines: str) -> list[dict]:
@@ -66,13 +65,35 @@ def _body(form) -> dict:
     return body
 
 
+DRAFT_FILTERS = ("queue", "status", "info_type", "platform", "account_id", "unit_id", "released", "from", "to")
+RELEASED_NAMES = {"true": "已发布", "false": "未发布"}
+SCOPE_NAMES = {"true": "等待我办理的"}
+QUEUE_SHOWN = 20  # the queue at the top of the page; more than this: the list below shows them all (范围)
+
+
+def _drafts() -> Listing:
+    return listing("publishing", "/api/drafts", "drafts.index", "drafts-list", DRAFT_FILTERS, default_sort="-created")
+
+
+def _list_context(drafts: Listing) -> dict:
+    accounts = get_all("publishing", "/api/accounts")
+    return {"drafts": drafts, "statuses": STATUS_NAMES, "info_types": INFO_TYPE_NAMES, "platforms": PLATFORM_NAMES,
+            "released_names": RELEASED_NAMES, "scopes": SCOPE_NAMES, "units": unit_picker("publishing"),
+            "accounts": {a["id"]: a["name"] for a in accounts}}
+
+
+def _queue() -> dict:
+    """What waits for me, newest first, as before; the list below holds it whole (范围：等待我办理的)."""
+    got = get_page("publishing", "/api/drafts", queue="true", page_size=QUEUE_SHOWN)
+    rows, meta = got or ([], {})
+    return {"queue": rows, "queue_total": meta.get("total", len(rows))}
+
+
 @bp.get("")
 @login_required(*STAFF)
 def index():
-    queue = api("publishing", "GET", "/api/drafts", params={"queue": "true"})
-    everything = api("publishing", "GET", "/api/drafts")
-    return render_template("drafts/index.html", queue=queue.json() if queue.status_code == 200 else [],
-                           drafts=everything.json() if everything.status_code == 200 else [], info_types=INFO_TYPE_NAMES)
+    drafts = _drafts()
+    return list_page(drafts, "drafts/_list.html", "drafts/index.html", _queue, **_list_context(drafts))
 
 
 EDITABLE = ("draft", "returned")  # what the publishing service lets staff change

@@ -1,16 +1,23 @@
-"""The county/district view: filings from the units below waiting for acknowledgement."""
-from flask import Blueprint, render_template
+"""The county/district view: filings from the units below waiting for acknowledgement, and
+every account of the unit and the units below it."""
+from flask import Blueprint
 
-from web.client import api
+from web.client import get_all
+from web.listing import list_page
 from web.session import login_required
+from web.views.accounts import account_list_context, account_listing
 
 bp = Blueprint("filings", __name__, url_prefix="/filings")
+
+
+def _waiting() -> dict:
+    """The filings to acknowledge, all of them: a desk's work, not a list to page through."""
+    return {"waiting": get_all("registry", "/api/accounts", awaiting="filing")}
 
 
 @bp.get("")
 @login_required("responsible_office", "leader", "principal_leader", "joint_office")
 def index():
-    r = api("registry", "GET", "/api/accounts?awaiting=filing")
-    below = api("registry", "GET", "/api/accounts")
-    return render_template("filings.html", waiting=r.json() if r.status_code == 200 else [],
-                           accounts=below.json() if below.status_code == 200 else [])
+    accounts = account_listing("filings.index", "filings-list")
+    return list_page(accounts, "accounts/_list.html", "filings.html", _waiting,
+                     **account_list_context(accounts, "all-accounts"))

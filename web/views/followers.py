@@ -1,5 +1,6 @@
 """粉丝数 page (X20.3): a unit's staff enter an account's followers for a day or import a
-table of them; the last 30 days with the change from the day before."""
+table of them; the last 30 days (or 7, or 90) with the change from the day before, by account,
+paged here: the service gives the window whole."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,6 +10,7 @@ from flask import Blueprint, render_template, request, url_for
 from govmb.auth import UNIT_STAFF
 from govmb.timefmt import beijing_today
 from web.client import api, get_all, get_json
+from web.listing import Listing, list_page, paged
 from web.session import login_required, person
 from web.views.forms import as_int, form_again, given, go, problem_of
 
@@ -16,20 +18,36 @@ bp = Blueprint("followers", __name__, url_prefix="/followers")
 WENT_LIVE = ("active", "closing_requested", "closing_approved", "superior_informed", "notice_posted", "closed")
 
 
-def _context(values=None, errors=None, message=None, report=None) -> dict:
-    me = person()
-    accounts = [a for a in get_all("assessment", "/api/accounts") if a["unit_id"] == me["unit_id"]
-                and a["kind"] != "private" and a["status"] in WENT_LIVE]
+WINDOWS = {"7": "最近 7 天", "90": "最近 90 天"}  # and, chosen by none, the last 30 days
+
+
+def _rows() -> Listing:
+    days = request.args.get("days") if request.args.get("days") in WINDOWS else "30"
+    rows = get_json("assessment", "/api/followers", [], days=days, account_id=as_int(request.args.get("account_id")))
+    return paged(rows, "followers.index", "followers-list", ("account_id", "days"))
+
+
+def _list_context(rows: Listing) -> dict:
+    went_live = [a for a in get_all("assessment", "/api/accounts") if a["kind"] != "private" and a["status"] in WENT_LIVE]
+    return {"rows": rows, "windows": WINDOWS, "accounts_seen": {a["id"]: a["name"] for a in went_live},
+            "own_accounts": [a for a in went_live if a["unit_id"] == person()["unit_id"]]}
+
+
+def _form_context(values=None, errors=None, message=None, report=None) -> dict:
     yesterday = beijing_today() - dt.timedelta(days=1)
-    return {"accounts": accounts, "rows": get_json("assessment", "/api/followers", [], days=30),
-            "values": {"day": yesterday.isoformat(), **(values or {})}, "errors": errors or {}, "message": message,
+    return {"values": {"day": yesterday.isoformat(), **(values or {})}, "errors": errors or {}, "message": message,
             "report": report}
+
+
+def _context(values=None, errors=None, message=None, report=None) -> dict:
+    return {**_list_context(_rows()), **_form_context(values, errors, message, report)}
 
 
 @bp.get("")
 @login_required(*UNIT_STAFF)
 def index():
-    return render_template("roster/followers.html", **_context())
+    rows = _rows()
+    return list_page(rows, "roster/_followers.html", "roster/followers.html", _form_context, **_list_context(rows))
 
 
 @bp.post("")

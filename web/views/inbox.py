@@ -7,7 +7,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 
 from govmb.contracts.inquiry import ACTION_NAMES, CATEGORY_NAMES, STATUS_NAMES
 from web.client import all_units, api, get_all, get_json
-from web.listing import Listing, listing, wants_fragment
+from web.listing import Listing, list_page, listing, unit_picker
 from web.session import login_required, person, roles
 from web.views.drafts import PLATFORM_NAMES
 from web.views.forms import as_int, form_again, go, problem_of, step_answer
@@ -27,34 +27,37 @@ def _get(path: str, default=None, **params):
     return get_json("inquiry", path, default, **params)
 
 
-PICKER_LEVELS = 2  # a unit filter offers two levels below one's own; deeper units are found by their parent
 MESSAGE_FILTERS = ("status", "category", "sentiment", "kind", "platform", "unit_id", "from", "to", "due_before", "overdue")
 
 
 def _messages() -> Listing:
-    return listing("inquiry", "/api/messages", "inbox.index", "inbox-list", MESSAGE_FILTERS)
+    return listing("inquiry", "/api/messages", "inbox.index", "inbox-list", MESSAGE_FILTERS, default_sort="due")
 
 
 def _list_context(messages: Listing) -> dict:
     return {"messages": messages, "statuses": STATUS_NAMES, "categories": CATEGORY_NAMES, "kinds": KIND_NAMES,
             "sentiments": SENTIMENT_NAMES, "platforms": PLATFORM_NAMES,
-            "units": all_units("inquiry", levels=PICKER_LEVELS)}
+            "units": unit_picker("inquiry")}
+
+
+def _page_context(values=None, errors=None, message=None, report=None) -> dict:
+    """What the inbox shows around its list: the entry and import forms and the hot topics."""
+    me = person()
+    accounts = get_all("inquiry", "/api/accounts", unit_id=me["unit_id"], below="false", status="active")
+    return {"accounts": accounts, "values": values or {}, "errors": errors or {},
+            "message": message, "report": report, "columns": COLUMN_NAMES,
+            "hot": _get("/api/messages/hot-topics", {"day": [], "week": []})}
 
 
 def _inbox_context(values=None, errors=None, message=None, report=None) -> dict:
-    me = person()
-    accounts = get_all("inquiry", "/api/accounts", unit_id=me["unit_id"], below="false", status="active")
-    return {**_list_context(_messages()), "accounts": accounts, "values": values or {}, "errors": errors or {},
-            "message": message, "report": report, "columns": COLUMN_NAMES,
-            "hot": _get("/api/messages/hot-topics", {"day": [], "week": []})}
+    return {**_list_context(_messages()), **_page_context(values, errors, message, report)}
 
 
 @bp.get("")
 @login_required(*ANYONE)
 def index():
-    if wants_fragment("inbox-list"):
-        return render_template("inbox/_list.html", **_list_context(_messages()))
-    return render_template("inbox/index.html", **_inbox_context())
+    messages = _messages()
+    return list_page(messages, "inbox/_list.html", "inbox/index.html", _page_context, **_list_context(messages))
 
 
 @bp.post("")
@@ -142,16 +145,37 @@ def transfer(message_id: int):
     return form_again("inbox/detail.html", r.status_code, **_detail(message_id, errors, "transfer", message))
 
 
+TRANSFER_STATUS_NAMES = {"pending": "待答复", "accepted": "已接收", "returned": "被退回", "reassigned": "已改派"}
+TRANSFER_FILTERS = ("status", "unit_id", "from", "to")
+
+
+def _transfers() -> Listing:
+    return listing("inquiry", "/api/transfers", "inbox.transfers", "transfers-list", TRANSFER_FILTERS)
+
+
+def _transfer_list_context(transfers: Listing) -> dict:
+    units = all_units("inquiry")
+    return {"transfers": transfers, "transfer_statuses": TRANSFER_STATUS_NAMES, "units": units,
+            "unit_names": {u["id"]: u["name"] for u in units}, "picker": unit_picker("inquiry")}
+
+
+def _desks(errors=None, message=None) -> dict:
+    """The two desks at the top, each whole (what waits for an answer or a decision is never cut
+    off), and the returns by unit."""
+    return {"waiting": get_all("inquiry", "/api/transfers", waiting="true"),
+            "returned": get_all("inquiry", "/api/transfers", returned="true"),
+            "returns": _get("/api/transfers/returns", []), "errors": errors or {}, "message": message}
+
+
 def _transfers_context(errors=None, message=None) -> dict:
-    return {"waiting": _get("/api/transfers", [], waiting="true"), "returned": _get("/api/transfers", [], returned="true"),
-            "returns": _get("/api/transfers/returns", []), "units": all_units("inquiry"),
-            "errors": errors or {}, "message": message}
+    return {**_transfer_list_context(_transfers()), **_desks(errors, message)}
 
 
 @bp.get("/transfers")
 @login_required(*ANYONE)
 def transfers():
-    return render_template("inbox/transfers.html", **_transfers_context())
+    shown = _transfers()
+    return list_page(shown, "inbox/_transfers.html", "inbox/transfers.html", _desks, **_transfer_list_context(shown))
 
 
 @bp.post("/transfers/<int:transfer_id>/<verb>")
@@ -170,17 +194,37 @@ def transfer_step(transfer_id: int, verb: str):
     return form_again("inbox/transfers.html", r.status_code, **_transfers_context(errors, message))
 
 
-def _notices_context(values=None, errors=None, message=None) -> dict:
+NOTICE_STATUS_NAMES = {"issued": "待答复", "replied": "已答复"}
+IMPORTANCE_NAMES = {"high": "重要", "medium": "一般", "low": "较低"}
+NOTICE_FILTERS = ("status", "importance", "unit_id", "from", "to")
+
+
+def _notices() -> Listing:
+    return listing("inquiry", "/api/notices", "inbox.notices", "notices-list", NOTICE_FILTERS)
+
+
+def _notice_list_context(notices: Listing) -> dict:
     units = all_units("inquiry")
-    return {"notices": _get("/api/notices", []), "counts": _get("/api/notices/counts", []), "units": units,
-            "unit_names": {u["id"]: u["name"] for u in units},
-            "can_issue": bool(roles() & set(ROUTERS)), "values": values or {}, "errors": errors or {}, "message": message}
+    return {"notices": notices, "notice_statuses": NOTICE_STATUS_NAMES, "importances": IMPORTANCE_NAMES,
+            "units": units, "unit_names": {u["id"]: u["name"] for u in units}, "picker": unit_picker("inquiry"),
+            "can_issue": bool(roles() & set(ROUTERS))}
+
+
+def _notice_desk(values=None, errors=None, message=None) -> dict:
+    """Around the list: the form that issues a notice and the counts by unit."""
+    return {"counts": _get("/api/notices/counts", []),
+            "values": values or {}, "errors": errors or {}, "message": message}
+
+
+def _notices_context(values=None, errors=None, message=None) -> dict:
+    return {**_notice_list_context(_notices()), **_notice_desk(values, errors, message)}
 
 
 @bp.get("/notices")
 @login_required(*ANYONE)
 def notices():
-    return render_template("inbox/notices.html", **_notices_context())
+    shown = _notices()
+    return list_page(shown, "inbox/_notices.html", "inbox/notices.html", _notice_desk, **_notice_list_context(shown))
 
 
 @bp.post("/notices")

@@ -6,28 +6,47 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request, url_for
 
 from govmb.auth import PERSON_ROLES, UNIT_STAFF
-from web.client import all_units, api, get_json
+from web.client import all_units, api
+from web.listing import Listing, list_page, listing, unit_picker
 from web.session import login_required, person, roles
 from web.views.forms import as_int, form_again, given, go, problem_of
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")
 INSPECTORS = ("supervision", "joint_office")
 FIELDS = ("inspected_on", "checked", "found", "required", "fix_by")
+# the assessment service's names for an inspection's states (its list filters by these keys)
+STATUS_NAMES = {"open": "待整改", "reported": "已报告整改，待验收", "accepted": "整改通过", "rejected": "整改未通过，待重新整改"}
+INSPECTION_FILTERS = ("status", "unit_id", "from", "to")
+
+
+def _inspections() -> Listing:
+    """All of them, or (the tab 整改逾期, which clearing the filters keeps) those whose fix is overdue."""
+    tab = {"overdue": "true"} if request.args.get("overdue") == "true" else {}
+    return listing("assessment", "/api/inspections", "inspections.index", "inspections-list", INSPECTION_FILTERS,
+                   fixed=tab, **tab)
+
+
+def _list_context(inspections: Listing) -> dict:
+    return {"inspections": inspections, "statuses": STATUS_NAMES, "units": unit_picker("assessment")}
+
+
+def _form_context(values=None, errors=None, message=None) -> dict:
+    """The form that records an inspection (inspectors only): any unit in sight may be inspected."""
+    inspector = bool(roles() & set(INSPECTORS))
+    return {"can_record": inspector, "record_units": all_units("assessment") if inspector else [],
+            "values": values or {}, "errors": errors or {}, "message": message}
 
 
 def _index_context(values=None, errors=None, message=None) -> dict:
-    overdue = bool(request.args.get("overdue"))
-    inspector = bool(roles() & set(INSPECTORS))
-    return {"inspections": get_json("assessment", "/api/inspections", [], overdue="true" if overdue else "false"),
-            "overdue": overdue, "can_record": inspector,
-            "units": all_units("assessment") if inspector else [],
-            "values": values or {}, "errors": errors or {}, "message": message}
+    return {**_list_context(_inspections()), **_form_context(values, errors, message)}
 
 
 @bp.get("")
 @login_required(*PERSON_ROLES)
 def index():
-    return render_template("inspections/index.html", **_index_context())
+    inspections = _inspections()
+    return list_page(inspections, "inspections/_list.html", "inspections/index.html", _form_context,
+                     **_list_context(inspections))
 
 
 @bp.post("")
