@@ -14,8 +14,8 @@ from govmb.contracts.inquiry import STATUS_NAMES as MESSAGE_STATUS_NAMES
 from govmb.contracts.publishing import INFO_TYPE_NAMES
 from govmb.timefmt import beijing_today
 from web.client import api, get_all, get_json
-from web.listing import list_page, listing, unit_picker
-from web.session import login_required, roles, sees_all
+from web.listing import list_page, listing, paged, unit_picker, wants_fragment
+from web.session import login_required, person, roles, sees_all
 from web.views.forms import as_int, form_again, is_htmx, problem_of
 
 bp = Blueprint("assessment", __name__, url_prefix="/kaohe")  # not /assessment: the embedded mode mounts that service there
@@ -50,38 +50,102 @@ def _previous_quarter(day: dt.date) -> str:
     return _quarter_of(first - dt.timedelta(days=1))
 
 
+TOP = 10  # the charts show the best and the worst ten: what a person can read
+
+
+def _dashboard(year: str) -> dict:
+    """The year's assessment of the view (the office's city, or the unit drilled into; a unit's
+    own tree otherwise), without the accounts."""
+    drill = as_int(request.args.get("unit_id"))
+    result = get_json("assessment", f"/api/assessment/{year}", None, accounts="false",
+                      **({"unit_id": drill} if drill else {}))
+    if result is None:
+        abort(404)
+    return result
+
+
+def _common_path(paths: list[str]) -> str:
+    """The deepest unit above (or at) every path: the top of the view."""
+    parts = [p.strip("/").split("/") for p in paths] or [[]]
+    common = []
+    for level in zip(*parts):
+        if len(set(level)) > 1:
+            break
+        common.append(level[0])
+    return "/" + "/".join(common) + "/" if common else "/"
+
+
+def _groups(units: list[dict], key) -> list[dict]:
+    """Units summed by a key (a subtree, a system): how many, the average score, how many fail
+    or are vetoed, and the lowest, worst first."""
+    out: dict = {}
+    for u in units:
+        g = out.setdefault(key(u), {"key": key(u), "units": 0, "score": 0.0, "fail": 0, "vetoed": 0, "lowest": u})
+        g["units"] += 1
+        g["score"] += u["score"]
+        g["fail"] += u["grade"] == "fail"
+        g["vetoed"] += bool(u["vetoes"])
+        g["lowest"] = min(g["lowest"], u, key=lambda x: x["score"])
+    rows = [{**g, "score": round(g["score"] / g["units"], 1)} for g in out.values()]
+    return sorted(rows, key=lambda g: (-g["fail"], g["score"]))
+
+
+def _child_of(path: str, scope_path: str) -> str:
+    """The path of the unit right below `scope_path` on the way to `path` (the unit itself if
+    it is the scope)."""
+    rest = path[len(scope_path):].strip("/").split("/")
+    return scope_path + rest[0] + "/" if rest and rest[0] else scope_path
+
+
+def _bar_chart(units: list[dict]) -> dict:
+    return {"tooltip": {}, "grid": {"left": 140, "right": 30, "top": 10, "bottom": 20},
+            "xAxis": {"type": "value", "max": 100},
+            "yAxis": {"type": "category", "inverse": True, "data": [u["name"] for u in units]},
+            "series": [{"type": "bar", "name": "得分", "data": [u["score"] for u in units]}]}
+
+
 @bp.get("")
 @login_required()
 def index():
     today = beijing_today()
     year = request.args.get("year") or str(today.year)
-    result = get_json("assessment", f"/api/assessment/{year}")
-    if result is None:
-        abort(404)
-    month = get_json("assessment", f"/api/assessment/{today:%Y-%m}", {"accounts": []})
-    rules = get_json("assessment", "/api/rules", {})
-    quotas = rules.get("quotas", {})
-    progress = [{**a, "quota": quotas.get(a["category"] or "", 0)} for a in month["accounts"]]
-    units = result["units"]
+    result = _dashboard(year)
+    units = sorted(result["units"], key=lambda u: u["rank"])
+    system = request.args.get("system", "")
+    listed = [u for u in units if (not system or u["system"] == system)
+              and (not request.args.get("q") or request.args["q"].strip() in u["name"])]
+    ranking = paged(listed, "assessment.index", "ranking-list", ("year", "unit_id", "system", "q"))
+    if wants_fragment("ranking-list"):
+        return render_template("assessment/_ranking.html", ranking=ranking, result=result, year=year,
+                               indicator_order=INDICATOR_ORDER, systems={s: s for s in sorted({u["system"] for u in units})})
+    scope_path = _common_path([u["path"] for u in units])
+    scope_id = as_int(scope_path.strip("/").split("/")[-1])
+    below = {u["path"]: u for u in get_all("assessment", "/api/units", unit_id=scope_id, levels=1)} if scope_id else {}
+    scope = below.get(scope_path)
+    by_area = _groups(units, lambda u: _child_of(u["path"], scope_path))
+    for g in by_area:
+        unit = below.get(g["key"])
+        g["name"], g["unit_id"] = (unit["name"], unit["id"]) if unit else (g["lowest"]["name"], None)
+    warnings = [w for w in get_json("assessment", "/api/warnings", []) if w["unit_path"].startswith(scope_path)]
     grades = Counter(u["grade_name"] for u in units)
-    ranked = sorted(units, key=lambda u: u["rank"])
-    charts = {
-        "scores": {"tooltip": {}, "grid": {"left": 120, "right": 30, "top": 10, "bottom": 20},
-                   "xAxis": {"type": "value", "max": 100}, "yAxis": {"type": "category", "inverse": True,
-                                                                      "data": [u["name"] for u in ranked]},
-                   "series": [{"type": "bar", "name": "得分", "data": [u["score"] for u in ranked]}]},
-        "grades": {"tooltip": {}, "series": [{"type": "pie", "radius": "65%",
-                                              "data": [{"name": k, "value": v} for k, v in grades.items()]}]},
-        "progress": {"tooltip": {}, "legend": {"top": 0}, "grid": {"left": 120, "right": 30, "top": 30, "bottom": 20},
-                     "xAxis": {"type": "value"}, "yAxis": {"type": "category", "inverse": True,
-                                                           "data": [a["name"] for a in progress]},
-                     "series": [{"type": "bar", "name": "本月已发布", "data": [a["counts"]["posts"] for a in progress]},
-                                {"type": "bar", "name": "月度指标", "data": [a["quota"] for a in progress]}]},
-    }
-    return render_template("assessment/index.html", result=result, units=ranked, progress=progress, charts=charts,
-                           warnings=get_json("assessment", "/api/warnings", []), year=year, month=f"{today:%Y-%m}",
-                           quarter=_previous_quarter(today), city=sees_all(), office=bool(roles() & OFFICE),
-                           indicator_order=INDICATOR_ORDER)
+    charts = {"top": _bar_chart(units[:TOP]), "bottom": _bar_chart(units[-TOP:][::-1]) if len(units) > TOP else None,
+              "grades": {"tooltip": {}, "series": [{"type": "pie", "radius": "65%",
+                                                    "data": [{"name": k, "value": v} for k, v in grades.items()]}]}}
+    progress = _progress(today) if not sees_all() and not request.args.get("unit_id") else []
+    return render_template("assessment/index.html", result=result, units=units, ranking=ranking, charts=charts,
+                           by_area=by_area, by_system=_groups(units, lambda u: u["system"]), scope=scope,
+                           systems={s: s for s in sorted({u["system"] for u in units})}, warnings=warnings,
+                           warning_kinds=Counter(w["kind_name"] for w in warnings), progress=progress, year=year,
+                           month=f"{today:%Y-%m}", quarter=_previous_quarter(today), city=sees_all(),
+                           office=bool(roles() & OFFICE), indicator_order=INDICATOR_ORDER, top=TOP)
+
+
+def _progress(today: dt.date) -> list[dict]:
+    """This month's posts against the quota, for the accounts of the person's own unit."""
+    month = get_json("assessment", f"/api/assessment/{today:%Y-%m}", {"accounts": []}, unit_id=person()["unit_id"])
+    quotas = get_json("assessment", "/api/rules", {}).get("quotas", {})
+    own = [a for a in month["accounts"] if a["unit_id"] == person()["unit_id"]]
+    return [{**a, "quota": quotas.get(a["category"] or "", 0)} for a in own]
 
 
 @bp.get("/records")
