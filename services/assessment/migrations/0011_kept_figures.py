@@ -36,7 +36,7 @@ def up(migrator, db):
                                   "primary_key": CompositeKey("month", "unit_id", "account_id")})})
     db.create_tables([LastPost, FigureMonth, KeptFigure])
     db.execute_sql("INSERT INTO last_post (account_id, day) SELECT account_id, MAX(day) FROM post_fact GROUP BY account_id")
-    db.execute_sql("CREATE INDEX message_fact_unanswered ON message_fact (received_at) WHERE replied_at IS NULL")
+    db.execute_sql("CREATE INDEX IF NOT EXISTS message_fact_unanswered ON message_fact (received_at) WHERE replied_at IS NULL")
     for table, column in (("message_fact", "unit_path"), ("post_fact", "unit_path"), ("archive", "unit_path"),
                           ("inspection", "unit_path"), ("account", "unit_path"), ("unit", "path"),
                           ("audit_entry", "unit_path")):

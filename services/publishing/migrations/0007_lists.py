@@ -4,7 +4,7 @@ from govmb.textsearch import bigram_index, prefix_index
 
 
 def up(migrator, db):
-    db.execute_sql("CREATE INDEX draft_released_at_id ON draft (released_at, id)")
+    db.execute_sql("CREATE INDEX IF NOT EXISTS draft_released_at_id ON draft (released_at, id)")
     for table, column in (("draft", "unit_path"), ("directive_target", "unit_path"), ("account", "unit_path"),
                           ("unit", "path"), ("audit_entry", "unit_path")):
         prefix_index(db, table, column)
