@@ -1,4 +1,6 @@
 """The embedded default: one process, SQLite files, the in-process bus, the demo city."""
+import json
+
 import pytest
 import requests
 
@@ -19,8 +21,10 @@ def system(tmp_path, monkeypatch):
 
 
 def units(base, service, headers=ADMIN):
-    r = requests.get(f"{base}/{service}/api/units", headers=headers, timeout=5)
+    """Every unit a service holds (one page of the largest size, which the count shows is all)."""
+    r = requests.get(f"{base}/{service}/api/units", params={"page_size": 500}, headers=headers, timeout=5)
     assert r.status_code == 200, r.text
+    assert json.loads(r.headers["X-Pagination"])["total"] == len(r.json())
     return r.json()
 
 
