@@ -290,11 +290,11 @@ class Traffic:
         self.c, self.ledger, self.rng = cluster, ledger, rng
         self.stop = threading.Event()
         self.errors: list[str] = []
-        self.people = {p["username"]: p for p in cluster.api["registry"].get("/api/people", headers=ADMIN).json}
-        paths = {u["id"]: u["path"] for u in cluster.api["registry"].get("/api/units", headers=ADMIN).json}
+        self.people = {p["username"]: p for p in cluster.api["registry"].get("/api/people?page_size=500", headers=ADMIN).json}
+        paths = {u["id"]: u["path"] for u in cluster.api["registry"].get("/api/units?page_size=500", headers=ADMIN).json}
         self.paths = paths
         self.active = [{**a, "unit_path": paths[a["unit_id"]]} for a in
-                       cluster.api["registry"].get("/api/accounts", headers=ADMIN).json
+                       cluster.api["registry"].get("/api/accounts?page_size=500", headers=ADMIN).json
                        if a["status"] == "active" and a["kind"] != "private"]
 
     def run(self, threads: int = 3) -> list[threading.Thread]:
@@ -555,9 +555,9 @@ def run(seconds: float, seed: int, every: float = 4.0, broker_restarts: int = 1,
                         "from govmb.config import Settings; from govmb.service import ensure_database\n"
                         "ensure_database(SPEC, Settings.from_env('registry'))\n"
                         "with SPEC.db.connection_context(): demo.load_demo()"], env=cluster.env, cwd=ROOT, check=True)
-        wanted = {a["id"] for a in cluster.api["registry"].get("/api/accounts", headers=ADMIN).json}
+        wanted = {a["id"] for a in cluster.api["registry"].get("/api/accounts?page_size=500", headers=ADMIN).json}
         for s in ("publishing", "inquiry", "assessment"):  # the copies, before traffic uses them
-            _wait(lambda: wanted <= {a["id"] for a in cluster.api[s].get("/api/accounts", headers=ADMIN).json},
+            _wait(lambda: wanted <= {a["id"] for a in cluster.api[s].get("/api/accounts?page_size=500", headers=ADMIN).json},
                   120, f"{s}'s copy of the demo city's accounts")
         ledger, injected = Ledger(), []
         traffic = Traffic(cluster, ledger, rng)

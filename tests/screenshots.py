@@ -188,11 +188,11 @@ def build_city(api: Api) -> dict:
     def account(service: str, user: str, name: str) -> dict:
         """An account as `service`'s copy has it, once the registry's events have reached it."""
         def found():
-            return next((a for a in api(user, "GET", f"/{service}/api/accounts") if a["name"] == name), None)
+            return next((a for a in api(user, "GET", f"/{service}/api/accounts?page_size=500") if a["name"] == name), None)
         return wait_for(found, timeout=60, interval=0.3, message=f"{name} in {service}")
 
-    units = {u["name"]: u["id"] for u in api("lianxi", "GET", "/registry/api/units")}
-    registry = {a["name"]: a for a in api("lianxi", "GET", "/registry/api/accounts")}
+    units = {u["name"]: u["id"] for u in api("lianxi", "GET", "/registry/api/units?page_size=500")}
+    registry = {a["name"]: a for a in api("lianxi", "GET", "/registry/api/accounts?page_size=500")}
     lead, jy, dh = (account("publishing", user, name) for user, name in
                     (("xwb_caozuo", "南昌发布"), ("jy_caozuo", "南昌教育"), ("dh_caozuo", "东湖发布")))
     for service in ("inquiry", "assessment"):
