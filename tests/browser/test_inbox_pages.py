@@ -28,6 +28,7 @@ def enter_message(page, site, text: str) -> str:
 
 
 def choose_unit(page, form: str, name: str) -> None:
+    page.locator(f"{form} select[name=to_unit_id]").first.focus()  # a desk's select takes its units when first used
     value = page.locator(f"{form} select[name=to_unit_id] option", has_text=re.compile(f"^{name}$")).first.get_attribute("value")
     page.select_option(f"{form} select[name=to_unit_id]", value)
 

@@ -14,3 +14,14 @@ document.addEventListener("keydown", function (event) {
   event.preventDefault();
   htmx.trigger(box, "search");
 });
+
+// A select marked data-options="ID" takes its options from the one hidden select with that id when
+// first used: a desk of rows, each with its own form, carries the units once, not once a row.
+document.addEventListener("focusin", function (event) {
+  var select = event.target;
+  if (!select.matches || !select.matches("select[data-options]") || select.dataset.filled) return;
+  var source = document.getElementById(select.dataset.options);
+  if (!source) return;
+  Array.prototype.forEach.call(source.options, function (o) { select.add(new Option(o.text, o.value)); });
+  select.dataset.filled = "1";
+});

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request, url_for
 
 from govmb.contracts.inquiry import ACTION_NAMES, CATEGORY_NAMES, STATUS_NAMES
-from web.client import all_units, api, get_all, get_json
+from web.client import all_units, api, get_all, get_json, get_page
 from web.listing import Listing, list_page, listing, unit_picker
 from web.session import login_required, person, roles
 from web.views.drafts import PLATFORM_NAMES
@@ -159,12 +159,20 @@ def _transfer_list_context(transfers: Listing) -> dict:
             "unit_names": {u["id"]: u["name"] for u in units}, "picker": unit_picker("inquiry")}
 
 
+DESK = 20  # a desk shows the oldest so many, with how many wait in all; the list below holds every one
+
+
+def _desk(**which) -> tuple[list, int]:
+    got = get_page("inquiry", "/api/transfers", page_size=DESK, **which)
+    return (got[0], got[1].get("total", 0)) if got else ([], 0)
+
+
 def _desks(errors=None, message=None) -> dict:
-    """The two desks at the top, each whole (what waits for an answer or a decision is never cut
-    off), and the returns by unit."""
-    return {"waiting": get_all("inquiry", "/api/transfers", waiting="true"),
-            "returned": get_all("inquiry", "/api/transfers", returned="true"),
-            "returns": _get("/api/transfers/returns", []), "errors": errors or {}, "message": message}
+    """The two desks at the top (what waits for an answer or a decision, with its count), and
+    the returns by unit."""
+    (waiting, waiting_total), (returned, returned_total) = _desk(waiting="true"), _desk(returned="true")
+    return {"waiting": waiting, "waiting_total": waiting_total, "returned": returned, "returned_total": returned_total,
+            "desk": DESK, "returns": _get("/api/transfers/returns", []), "errors": errors or {}, "message": message}
 
 
 def _transfers_context(errors=None, message=None) -> dict:
