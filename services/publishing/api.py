@@ -223,12 +223,15 @@ def record_forward(data, directive_id):
 @requires()
 @calendar_bp.arguments(CalendarQuerySchema, location="query")
 @calendar_bp.response(200, DraftSchema(many=True))
-def month_calendar(args):
-    """某月计划发布和已发布的稿件（北京时间）"""
+@calendar_bp.paginate()
+def month_calendar(args, pagination_parameters):
+    """某月计划发布和已发布的稿件（北京时间），按时间排列，分页；可按单位（含下级）、账号筛选"""
     start, end = monthly.month_bounds(args["month"])
-    query = in_sight(Draft.select(), Draft.unit_path).where(
+    query = narrowed(in_sight(Draft.select(), Draft.unit_path), args, unit_model=Unit, path_field=Draft.unit_path).where(
         ((Draft.planned_at >= start) & (Draft.planned_at < end)) | ((Draft.released_at >= start) & (Draft.released_at < end)))
-    rows = list(query.order_by(peewee.fn.COALESCE(Draft.released_at, Draft.planned_at)))
+    if "account_id" in args:
+        query = query.where(Draft.account_id == args["account_id"])
+    rows = page(query.order_by(peewee.fn.COALESCE(Draft.released_at, Draft.planned_at), Draft.id), pagination_parameters)
     for d in rows:
         d.status_name = STATUS_NAMES[d.status]
     return rows

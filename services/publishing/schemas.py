@@ -189,4 +189,6 @@ class DirectiveSchema(Schema):
 
 
 class CalendarQuerySchema(Schema):
+    unit_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "单位（含下级）"})
+    account_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
     month = fields.String(required=True, validate=validate.Regexp(r"^(19[7-9]\d|2\d{3})-(0[1-9]|1[0-2])$", error="月份格式为 YYYY-MM（1970 年以后）"))

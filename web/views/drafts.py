@@ -208,16 +208,18 @@ def act(draft_id: int, action: str):
                        lambda errors, failed, message: _detail(draft_id, errors, failed, message))
 
 
+CALENDAR_PAGE = 200  # a month of a city is tens of thousands of posts: paged, with the count
+
+
 @bp.get("/calendar")
 @login_required(*STAFF, "joint_office", "supervision", "admin")
 def calendar():
     today = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
     month = request.args.get("month") or today.strftime("%Y-%m")
-    r = api("publishing", "GET", "/api/calendar", params={"month": month})
-    rows = r.json() if r.status_code == 200 else []
+    shown = listing("publishing", "/api/calendar", "drafts.calendar", "calendar-list", ("month", "unit_id"),
+                    size=CALENDAR_PAGE, month=month)
     days: dict[str, list] = {}
-    for d in rows:
-        day = (d["released_at"] or d["planned_at"] or "")[:10]
-        days.setdefault(day, []).append(d)
-    return render_template("drafts/calendar.html", month=month, days=sorted(days.items()),
-                           error=None if r.status_code == 200 else "月份格式为 YYYY-MM")
+    for d in shown.items:
+        days.setdefault((d["released_at"] or d["planned_at"] or "")[:10], []).append(d)
+    return list_page(shown, "drafts/_calendar.html", "drafts/calendar.html", lambda: {"units": unit_picker("publishing")},
+                     month=month, days=sorted(days.items()), calendar=shown)
