@@ -119,6 +119,7 @@ class Result:
     statuses: list[int | str] = field(default_factory=list)
     times: list[float] = field(default_factory=list)
     size: int = 0
+    orphans: int = 0  # queries still running after the web app had given up, cancelled
 
     def quantile(self, q: float) -> float:
         ordered = sorted(self.times)
@@ -296,8 +297,18 @@ def fetch(session: requests.Session, url: str) -> tuple[int | str, float, int, s
         return type(exc).__name__, time.perf_counter() - t0, 0, ""
 
 
+def cancel_orphans(city: city_.City) -> int:
+    """Cancel the queries still running in the city's databases once a response has come back.
+    The client is alone and waits for each answer, so any such query is an orphan: the web app
+    gave up on the API (its 10 s timeout) and nothing stops the statement (no statement
+    timeout). Left running, orphans would slow every page measured after."""
+    names = [url.rsplit("/", 1)[1] for url in city.urls.values()]
+    return _scalar(city.urls["registry"], "SELECT count(pg_cancel_backend(pid)) FROM pg_stat_activity "
+                   "WHERE datname = ANY(%s) AND state = 'active' AND pid <> pg_backend_pid()", names)
+
+
 def measure(session: requests.Session, web: str, page: Page, role: str, context: dict, n: int,
-            warmups: int) -> Result | None:
+            warmups: int, city: city_.City) -> Result | None:
     """None when the role may not open the page (403, or a visitor sent to sign in)."""
     path = page.path.format(**context)
     result = Result(page, role, path)
@@ -305,6 +316,8 @@ def measure(session: requests.Session, web: str, page: Page, role: str, context:
         status, seconds, size, location = fetch(session, web + path)
         if i == 0 and (status == 403 or (status in (302, 303) and "/sign-in" in location)):
             return None
+        if seconds > 5 or not isinstance(status, int) or status >= 500:
+            result.orphans += cancel_orphans(city)
         if i >= warmups:
             result.statuses.append(status)
             result.times.append(seconds)
@@ -313,14 +326,14 @@ def measure(session: requests.Session, web: str, page: Page, role: str, context:
 
 
 def measure_all(web: str, sessions: dict[str, requests.Session], contexts: dict, pages, n: int,
-                warmups: int) -> tuple[list[Result], list[tuple[str, str]]]:
+                warmups: int, city: city_.City) -> tuple[list[Result], list[tuple[str, str]]]:
     """The results, and the (page, role) pairs skipped because the role may not open the page."""
     results, skipped = [], []
     for page in pages:
         for role, session in sessions.items():
             if role == "visitor" and page.kind != "baseline" and not page.path.startswith("/hall"):
                 continue
-            result = measure(session, web, page, role, contexts[role], n, warmups)
+            result = measure(session, web, page, role, contexts[role], n, warmups, city)
             if result is None:
                 skipped.append((page.path.format(**contexts[role]), role))
             else:
@@ -331,6 +344,7 @@ def measure_all(web: str, sessions: dict[str, requests.Session], contexts: dict,
 
 def _line(r: Result) -> str:
     bad = "" if r.ok else f"  statuses {sorted(set(map(str, r.statuses)))}"
+    bad += f"  {r.orphans} orphaned queries cancelled" if r.orphans else ""
     return (f"  {r.path:<58} {r.role:<9} p50 {r.quantile(0.5) * 1000:8.1f} ms  p95 {r.quantile(0.95) * 1000:8.1f} ms"
             f"  {r.size / 1024:8.1f} KB{bad}")
 
@@ -404,11 +418,21 @@ def table(results: list[Result]) -> str:
     for r in results:
         baseline = r.page.kind == "baseline"
         answers = "200" if r.ok else ", ".join(f"{s}×{r.statuses.count(s)}" for s in sorted(set(r.statuses), key=str))
+        answers += f"; {r.orphans} orphaned queries" if r.orphans else ""
         fast = "" if baseline else ("yes" if r.ok and r.quantile(0.95) <= P95_TARGET else "**no**")
         small = "" if baseline else ("yes" if r.size <= HTML_TARGET else "**no**")
         rows.append(f"| `{r.path}` | {r.page.what} | {ROLE_NAMES[r.role]} | {r.quantile(0.5) * 1000:,.1f} | "
                     f"{r.quantile(0.95) * 1000:,.1f} | {r.size / 1024:,.1f} | {answers} | {fast} | {small} |")
     return "\n".join(rows)
+
+
+def _orphans_text(results: list[Result]) -> str:
+    orphans = sum(r.orphans for r in results)
+    if not orphans:
+        return ""
+    return (f" {orphans} queries were still running in PostgreSQL after the web app had given up on the API "
+            f"(its 10 s timeout; nothing stops the statement): the benchmark cancelled them after each such request, "
+            f"or they would have slowed every page measured after.")
 
 
 def _skipped_text(skipped: list[tuple[str, str]]) -> str:
@@ -455,7 +479,7 @@ Data (up to {city.cutoff + dt.timedelta(hours=8):%Y-%m-%d %H:%M} Beijing time): 
 Not open to the role, so not measured: {_skipped_text(args.skipped)}.
 
 {met} of {len(measured)} measured page and role pairs meet both targets; {len(failing)} answered something else
-than 200. Slowest p95: {'; '.join(f"`{r.path}` ({ROLE_NAMES[r.role]}) {r.quantile(0.95):.2f} s" for r in slow)}.
+than 200.{_orphans_text(results)} Slowest p95: {'; '.join(f"`{r.path}` ({ROLE_NAMES[r.role]}) {r.quantile(0.95):.2f} s" for r in slow)}.
 
 {_check_text(check)}
 
@@ -508,7 +532,7 @@ def run(args) -> None:
         sessions["visitor"] = new_session()
         args.load = [os.getloadavg()[0]]
         results, args.skipped = measure_all(urls["web"], sessions, role_context(city), pages, args.requests,
-                                            args.warmups)
+                                            args.warmups, city)
         args.load.append(os.getloadavg()[0])
         check = check_totals(city, urls, password)
     assess = assess_in_process(city, 3 if args.scale == "city" else 1)
