@@ -83,6 +83,9 @@ class ProblemApi(Api):
         return response
 
 
+QUERY_CANCELED = "57014"  # PostgreSQL's code for a statement cancelled by its time limit
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ContractError)
     def _contract(exc: ContractError):
@@ -99,6 +102,9 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(peewee.OperationalError)
     @app.errorhandler(peewee.InterfaceError)
     def _database_down(exc: Exception):
+        if getattr(exc.__context__, "pgcode", None) == QUERY_CANCELED:  # peewee raised its own while handling psycopg2's
+            log.warning("query cancelled at its time limit", extra={"path": request.path})
+            return problem(503, "查询耗时过长，已取消：请缩小范围（加上日期、单位等条件，或用更具体的搜索词）后重试")
         log.error("database unavailable", extra={"error": str(exc)})
         response = problem(503, "数据库暂不可用，请稍后重试")
         response.headers["Retry-After"] = "5"

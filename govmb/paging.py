@@ -13,11 +13,16 @@ from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from govmb.auth import current_identity, under
+from govmb.db import is_postgres
 from govmb.textsearch import contains
 from govmb.timefmt import BEIJING, stored
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
+# The web app gives up on a service after 10 s; a list's statements are cancelled before that,
+# so that a search too broad to answer does not keep a database connection busy after the
+# person has gone (a 503 naming the cause, `govmb.errors`).
+LIST_TIMEOUT_MS = 8_000
 COUNT_CAP = 10_000  # counted exactly up to here; beyond, the header says "at least" (total_capped)
 MAX_OFFSET = 1_000_000  # deeper than this, a caller narrows the list instead (filters, search)
 
@@ -42,10 +47,14 @@ def page(query: peewee.ModelSelect, params, cap: int | None = None) -> list:
     if params.first_item > MAX_OFFSET:
         abort(422, errors={"page": [f"页码过大：请用筛选或搜索缩小范围（至多第 {MAX_OFFSET // params.page_size + 1} 页）"]})
     cap = cap or COUNT_CAP
-    counted = query.clone().order_by().limit(cap + 1).count()
-    params.capped = counted > cap
-    params.item_count = min(counted, cap)
-    return list(query.paginate(params.page, params.page_size))
+    db = query.model._meta.database
+    with db.atomic():
+        if is_postgres(db):  # a search too broad to answer in time is cancelled, not left running
+            db.execute_sql(f"SET LOCAL statement_timeout = {LIST_TIMEOUT_MS}")
+        counted = query.clone().order_by().limit(cap + 1).count()
+        params.capped = counted > cap
+        params.item_count = min(counted, cap)
+        return list(query.paginate(params.page, params.page_size))
 
 
 def sort_field(*keys: str, default: str) -> fields.String:

@@ -183,3 +183,29 @@ def test_the_search_finds_chinese_by_any_part_and_nothing_else(pg_url):
     assert found("地铁") == []
     r = client.get("/api/messages", query_string={"q": "x" * 51}, headers=OFFICE)
     assert r.status_code == 422 and "q" in r.json["errors"]
+
+
+def test_a_list_query_past_its_time_limit_is_cancelled_and_said(pg_url, monkeypatch):
+    """A search too broad to answer in time is cancelled by PostgreSQL (not left running after
+    the web app gave up) and answered 503 naming what to do. Made slow here by a lock another
+    connection holds; the lock is let go after 5 s, so without the limit the list answers 200."""
+    import threading
+
+    import psycopg2
+
+    client = service_app("inquiry", pg_url).test_client()
+    monkeypatch.setattr(paging, "LIST_TIMEOUT_MS", 200)
+    blocker = psycopg2.connect(pg_url)
+    cursor = blocker.cursor()
+    cursor.execute("LOCK TABLE message IN ACCESS EXCLUSIVE MODE")
+    release = threading.Timer(5, blocker.rollback)
+    release.start()
+    try:
+        r = client.get("/api/messages", query_string={"q": "路灯"}, headers=OFFICE)
+    finally:
+        release.cancel()
+        blocker.rollback()
+        blocker.close()
+    assert r.status_code == 503, r.get_data(as_text=True)
+    assert "查询耗时过长" in r.json["detail"] and "缩小范围" in r.json["detail"]
+    assert client.get("/api/messages", query_string={"q": "路灯"}, headers=OFFICE).status_code == 200  # the pool's connection is fine again
