@@ -415,11 +415,13 @@ roster_bp = Blueprint("roster", __name__, url_prefix="/api/roster",
 @requires()
 @roster_bp.arguments(ShiftQuerySchema, location="query")
 @roster_bp.response(200, ShiftSchema(many=True))
-def list_shifts(args):
-    """一个单位（默认本单位）自某日（默认今天）零时起若干天内的班次，北京时间"""
+@roster_bp.paginate()
+def list_shifts(args, pagination_parameters):
+    """一个单位（默认本单位）自某日（默认今天）零时起若干天内的班次，北京时间，按开始时间，分页"""
     unit = roster.unit_in_sight(args.get("unit_id"), current_identity())
     start = stored(beijing_midnight(args["start"] or beijing_today()))
-    return roster.listing(unit, start, start + dt.timedelta(days=args["days"]), args.get("account_id"))
+    query = roster.listing(unit, start, start + dt.timedelta(days=args["days"]), args.get("account_id"))
+    return roster.named(page(query, pagination_parameters))
 
 
 @roster_bp.route("/shifts", methods=["POST"])
@@ -464,11 +466,13 @@ followers_bp = Blueprint("followers", __name__, url_prefix="/api/followers",
 @requires()
 @followers_bp.arguments(FollowerQuerySchema, location="query")
 @followers_bp.response(200, FollowerSchema(many=True))
-def list_followers(args):
-    """本单位及下级单位账号最近若干天（默认 30 天）的粉丝数，新的在前"""
+@followers_bp.paginate()
+def list_followers(args, pagination_parameters):
+    """本单位及下级单位账号最近若干天（默认 30 天）的粉丝数，新的在前，分页；可按单位（含下级）、账号、
+    日期筛选，按账号名称搜索"""
     today = beijing_today()
-    return followers.history(current_identity(), today - dt.timedelta(days=args["days"] - 1), today,
-                             args.get("account_id"))
+    query = followers.history(current_identity(), today - dt.timedelta(days=args["days"] - 1), today, args)
+    return followers.shown(page(query, pagination_parameters))
 
 
 @followers_bp.route("", methods=["POST"])

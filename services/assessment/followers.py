@@ -14,8 +14,9 @@ from govmb import tables
 from govmb.auth import UNIT_STAFF, Identity, in_sight
 from govmb.db import transaction_lock
 from govmb.messages import in_chinese
+from govmb.paging import narrowed
 from govmb.timefmt import beijing_today, utcnow
-from services.assessment.models import Account, FollowerChange, FollowerCount, db
+from services.assessment.models import Account, FollowerChange, FollowerCount, Unit, db
 
 EARLIEST = dt.date(2004, 1, 1)
 MAX_FOLLOWERS = 2**31 - 1
@@ -178,23 +179,31 @@ def import_file(filename: str, data: bytes, who: Identity) -> dict:
     return {"saved": saved, "replaced": replaced, "errors": errors}
 
 
-def history(who: Identity, start: dt.date, end: dt.date, account_id: int | None = None) -> list[dict]:
-    """The days entered for the accounts in the caller's sight, newest first, each with the
-    change from the day before (when that day was entered)."""
-    accounts = in_sight(Account.select(Account.id, Account.name), Account.unit_path, who)
-    if account_id is not None:
-        accounts = accounts.where(Account.id == account_id)
-    names = {a.id: a.name for a in accounts}
-    rows = list(FollowerCount.select().where(FollowerCount.account_id.in_(list(names)),
-                                             FollowerCount.day.between(start - dt.timedelta(days=1), end))
-                .order_by(FollowerCount.account_id, FollowerCount.day).limit(20_000))
-    before = {(r.account_id, r.day): r.followers for r in rows}
+def history(who: Identity, start: dt.date, end: dt.date, args: dict):
+    """The days entered for the accounts in the caller's sight, newest first, narrowed as
+    `ListQuerySchema` says (unit, dates, a search in the account's name) and by `account_id`
+    (a query, for a page of it: `shown`)."""
+    query = (FollowerCount.select(FollowerCount, Account.name.alias("account_name"))
+             .join(Account, on=(Account.id == FollowerCount.account_id))
+             .where(FollowerCount.day.between(start, end)))
+    query = narrowed(in_sight(query, Account.unit_path, who), args, unit_model=Unit, path_field=Account.unit_path,
+                     unit_field=Account.unit_id, at=FollowerCount.day, search=Account.name)
+    if args.get("account_id") is not None:
+        query = query.where(FollowerCount.account_id == args["account_id"])
+    return query.order_by(FollowerCount.day.desc(), FollowerCount.account_id.desc()).objects()
+
+
+def shown(rows: list) -> list[dict]:
+    """A page of `history`, each day with the change from the day before (when that day was
+    entered), read in one query."""
+    wanted = {(r.account_id, r.day - dt.timedelta(days=1)) for r in rows}
+    before = {(b.account_id, b.day): b.followers for b in FollowerCount.select().where(
+        FollowerCount.account_id.in_({a for a, _ in wanted}), FollowerCount.day.in_({d for _, d in wanted}))
+        } if rows else {}
     out = []
     for r in rows:
-        if r.day < start:
-            continue
         previous = before.get((r.account_id, r.day - dt.timedelta(days=1)))
-        out.append({"account_id": r.account_id, "account_name": names[r.account_id], "day": r.day,
+        out.append({"account_id": r.account_id, "account_name": r.account_name, "day": r.day,
                     "followers": r.followers, "change": None if previous is None else r.followers - previous,
                     "entered_by": r.entered_by, "entered_at": r.entered_at})
-    return sorted(out, key=lambda x: (x["day"], x["account_id"]), reverse=True)
+    return out

@@ -143,12 +143,19 @@ def gaps(unit: Unit, days: int = 7, start: dt.datetime | None = None) -> list[di
     return found
 
 
-def listing(unit: Unit, start: dt.datetime, end: dt.datetime, account_id: int | None = None) -> list:
+def listing(unit: Unit, start: dt.datetime, end: dt.datetime, account_id: int | None = None):
+    """The unit's shifts that overlap [start, end), in order of their start (a query, for a page:
+    `named`)."""
     query = DutyShift.select().where(DutyShift.unit_id == unit.id, DutyShift.starts_at < end, DutyShift.ends_at > start)
     if account_id is not None:
         query = query.where(DutyShift.account_id == account_id)
-    names = {a.id: a.name for a in Account.select(Account.id, Account.name).where(Account.unit_id == unit.id)}
-    shifts = list(query.order_by(DutyShift.starts_at, DutyShift.id).limit(2000))
+    return query.order_by(DutyShift.starts_at, DutyShift.id)
+
+
+def named(shifts: list) -> list:
+    """A page of shifts, each with its account's name (the unit's own shifts have none)."""
+    ids = {s.account_id for s in shifts if s.account_id}
+    names = dict(Account.select(Account.id, Account.name).where(Account.id.in_(ids)).tuples()) if ids else {}
     for s in shifts:
         s.account_name = names.get(s.account_id, "") if s.account_id else ""
     return shifts

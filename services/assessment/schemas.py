@@ -278,7 +278,8 @@ class FollowerInSchema(Schema):
     followers = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=2**31 - 1))
 
 
-class FollowerQuerySchema(Schema):
+class FollowerQuerySchema(ListQuerySchema):
+    """The window of days, narrowed by unit, account (or a search in its name) and dates."""
     account_id = fields.Integer(validate=_ID)
     days = fields.Integer(load_default=30, validate=validate.Range(min=1, max=366), metadata={"description": "最近的天数"})
 

@@ -3,6 +3,7 @@ replaces the number and records who; an import keeps its good rows and reports t
 by row number."""
 import datetime as dt
 import io
+import json
 
 import pytest
 from openpyxl import Workbook
@@ -146,3 +147,24 @@ def test_the_history_shows_the_change_from_the_day_before_to_those_who_may_see(c
     assert len(client.get("/api/followers", headers=DEPT).json) == 4
     assert len(client.get("/api/followers?days=2", headers=OFFICE).json) == 2  # today and yesterday
     assert client.get("/api/followers", headers=OTHER).json == []
+
+
+def test_the_history_pages_with_the_change_across_pages_and_narrows(client):
+    """A page's first day still shows its change from the day before, which is on the next page;
+    every day is found once walking the pages; the unit and the account's name narrow."""
+    for n, followers in enumerate((1000, 1010, 1030, 1060, 1100), start=1):
+        enter(client, followers, day=days(-n))
+    enter(client, 500, day=days(-1), account_id=2)
+    seen, number, changes = [], 1, {}
+    while number:
+        r = client.get("/api/followers", query_string={"page": number, "page_size": 2}, headers=COUNTY)
+        assert r.status_code == 200, r.json
+        seen += [(x["account_id"], x["day"]) for x in r.json]
+        changes.update({x["day"]: x["change"] for x in r.json if x["account_id"] == 1})
+        number = json.loads(r.headers["X-Pagination"]).get("next_page")
+    assert len(seen) == len(set(seen)) == 6
+    assert changes == {days(-1).isoformat(): -10, days(-2).isoformat(): -20, days(-3).isoformat(): -30,
+                       days(-4).isoformat(): -40, days(-5).isoformat(): None}
+    names = client.get("/api/followers", query_string={"q": "账号2"}, headers=COUNTY).json
+    assert [x["account_id"] for x in names] == [2]
+    assert client.get("/api/followers", query_string={"unit_id": 5}, headers=DEPT).status_code == 404

@@ -1,6 +1,6 @@
 """粉丝数 page (X20.3): a unit's staff enter an account's followers for a day or import a
-table of them; the last 30 days (or 7, or 90) with the change from the day before, by account,
-paged here: the service gives the window whole."""
+table of them; the last 30 days (or 7, or 90) with the change from the day before, paged by the
+service, narrowed by unit or a search in the account's name."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,8 +9,8 @@ from flask import Blueprint, render_template, request, url_for
 
 from govmb.auth import UNIT_STAFF
 from govmb.timefmt import beijing_today
-from web.client import api, get_all, get_json
-from web.listing import Listing, list_page, paged
+from web.client import api, get_all
+from web.listing import Listing, list_page, listing, unit_picker
 from web.session import login_required, person
 from web.views.forms import as_int, form_again, given, go, problem_of
 
@@ -23,14 +23,14 @@ WINDOWS = {"7": "最近 7 天", "90": "最近 90 天"}  # and, chosen by none, t
 
 def _rows() -> Listing:
     days = request.args.get("days") if request.args.get("days") in WINDOWS else "30"
-    rows = get_json("assessment", "/api/followers", [], days=days, account_id=as_int(request.args.get("account_id")))
-    return paged(rows, "followers.index", "followers-list", ("account_id", "days"))
+    return listing("assessment", "/api/followers", "followers.index", "followers-list", ("unit_id", "account_id", "days"),
+                   days=days)
 
 
 def _list_context(rows: Listing) -> dict:
-    went_live = [a for a in get_all("assessment", "/api/accounts") if a["kind"] != "private" and a["status"] in WENT_LIVE]
-    return {"rows": rows, "windows": WINDOWS, "accounts_seen": {a["id"]: a["name"] for a in went_live},
-            "own_accounts": [a for a in went_live if a["unit_id"] == person()["unit_id"]]}
+    own = get_all("assessment", "/api/accounts", unit_id=person()["unit_id"], below="false")
+    return {"rows": rows, "windows": WINDOWS, "units": unit_picker("assessment"),
+            "own_accounts": [a for a in own if a["kind"] != "private" and a["status"] in WENT_LIVE]}
 
 
 def _form_context(values=None, errors=None, message=None, report=None) -> dict:

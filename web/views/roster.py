@@ -3,10 +3,11 @@
 city looks at any unit in its sight."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, request, url_for
 
 from govmb.auth import PERSON_ROLES, UNIT_STAFF
-from web.client import all_units, api, get_json
+from web.client import api, get_json
+from web.listing import list_page, listing, unit_picker
 from web.session import login_required, person, roles
 from web.views.drafts import beijing_input
 from web.views.forms import as_int, form_again, go, problem_of
@@ -26,15 +27,17 @@ def _context(unit_id: int | None = None, values=None, errors=None, message=None)
     accounts = [{"id": a["account_id"], "name": a["account_name"]} for a in now["accounts"]] if mine and now else []
     return {"now": now, "unit_id": unit_id, "mine": mine,
             "gaps": get_json("assessment", "/api/roster/gaps", [], unit_id=unit_id),
-            "shifts": get_json("assessment", "/api/roster/shifts", [], unit_id=unit_id, days=14),
-            "units": all_units("assessment"), "accounts": accounts,
+            "shifts": listing("assessment", "/api/roster/shifts", "roster.index", "shifts-list", (),
+                              fixed={"unit_id": unit_id} if unit_id != me["unit_id"] else {}, unit_id=unit_id, days=14),
+            "units": unit_picker("assessment"), "accounts": accounts,
             "values": values or {}, "errors": errors or {}, "message": message}
 
 
 @bp.get("")
 @login_required(*PERSON_ROLES)
 def index():
-    return render_template("roster/index.html", **_context())
+    context = _context()
+    return list_page(context["shifts"], "roster/_shifts.html", "roster/index.html", **context)
 
 
 @bp.post("")
