@@ -404,6 +404,33 @@ print(json.dumps({"seconds": sorted(times)[len(times) // 2], "runs": len(times),
 """
 
 
+JOBS = """
+import json, time
+from govmb.config import Settings
+from govmb.service import ensure_database
+from services.assessment.app import SPEC
+from services.assessment.jobs import PERIODIC
+ensure_database(SPEC, Settings.from_env("assessment"))
+took = {}
+with SPEC.db.connection_context():
+    for name, _interval, job in PERIODIC:
+        if name != "monthly archives":  # a PDF per unit and month: no page reads them
+            t0 = time.perf_counter()
+            job()
+            took[name] = time.perf_counter() - t0
+print(json.dumps(took))
+"""
+
+
+def run_jobs(city: city_.City) -> dict[str, float]:
+    """The assessment worker's periodic jobs, once, as the worker runs them in production (the
+    benchmark starts no worker): the pages read the figures they keep."""
+    env = {**os.environ, "ASSESSMENT_DATABASE_URL": city.urls["assessment"], "GOVMB_MODE": "embedded"}
+    out = subprocess.run([sys.executable, "-c", JOBS], cwd=ROOT, env=env, check=True, capture_output=True,
+                         text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def assess_in_process(city: city_.City, runs: int) -> dict:
     """`annual.assess` timed as bench/assessment_year.py times it, in a process of its own (peak memory)."""
     env = {**os.environ, "ASSESSMENT_DATABASE_URL": city.urls["assessment"], "GOVMB_MODE": "embedded"}
@@ -472,7 +499,8 @@ def scale_part(city: city_.City, results: list[Result], check: dict, assess: dic
 Run on {dt.datetime.now(BEIJING):%Y-%m-%d %H:%M} Beijing time, {os.cpu_count()} cores ({platform.machine()}),
 PostgreSQL {postgres_version(city.urls['registry'])} on 127.0.0.1, Python {platform.python_version()}; the four APIs and
 the web app under gunicorn as the Procfile starts them (production mode; `gunicorn.conf.py`: 3 workers × 4 threads
-each), no bus worker. Each page: {args.warmups} warm-ups, then {args.requests} requests in a row from one client
+each), no bus worker; the assessment worker's periodic jobs ran once before ({", ".join(f"{n} {t:.1f} s" for n, t in args.jobs.items())}),
+as they run every few minutes in production. Each page: {args.warmups} warm-ups, then {args.requests} requests in a row from one client
 signed in through the sign-in form; p50 and p95 of the whole response, the size of its HTML. The machine's load
 average (1 minute) was {args.load[0]:.1f} when the measurements began and {args.load[1]:.1f} when they ended (with
 {os.cpu_count()} cores, more than {os.cpu_count()} means other work was competing for them).
@@ -531,6 +559,8 @@ def run(args) -> None:
     scale = scale_from(args)
     city = city_.ensure(os.environ.get("DATABASE_URL", infra.LOCAL_POSTGRES), scale, args.fresh)
     password = set_password(city)
+    args.jobs = run_jobs(city)
+    print("Periodic jobs run once: " + ", ".join(f"{n} {t:.1f} s" for n, t in args.jobs.items()), flush=True)
     pages = PAGES if args.scale == "city" else [p for p in PAGES if p.path in HEAVY or p.path == "/sign-in"]
     with running(city) as urls:
         print(f"Services up: {', '.join(f'{n} {u}' for n, u in urls.items())}; logs in {LOGS}", flush=True)

@@ -15,6 +15,7 @@ from govmb.bus.message import Delivery
 from govmb.contracts.registry import ACCOUNT_EVENTS, KIND_NAMES, STATUS_NAMES
 from govmb.paging import Blueprint, ListQuerySchema, narrowed, page
 from govmb.timefmt import utcnow
+from govmb.unit_copy import LEVELS, within_levels
 
 
 def make_account_model(db: peewee.DatabaseProxy) -> type[peewee.Model]:
@@ -88,6 +89,7 @@ class AccountCopySchema(Schema):
 class AccountCopyQuerySchema(ListQuerySchema):
     status = fields.String(validate=validate.OneOf(tuple(STATUS_NAMES)))
     kind = fields.String(validate=validate.OneOf(tuple(KIND_NAMES)))
+    levels = LEVELS
 
 
 def accounts_blueprint(Account: type[peewee.Model], unit_model: type[peewee.Model]) -> Blueprint:
@@ -101,9 +103,10 @@ def accounts_blueprint(Account: type[peewee.Model], unit_model: type[peewee.Mode
     @blp.paginate()
     def list_accounts(args, pagination_parameters):
         """本人单位及下级单位的账号（联席会议办公室可见全部），分页；可按单位（含下级）、状态、类型筛选，
-        按名称搜索"""
+        按名称搜索；levels：只列出单位在本人单位（或 unit_id）以下至多这么多层的账号"""
         query = narrowed(in_sight(Account.select(), Account.unit_path), args, unit_model=unit_model,
                          path_field=Account.unit_path, unit_field=Account.unit_id, search=Account.name)
+        query = within_levels(query, unit_model, args, Account.unit_path)
         for name in ("status", "kind"):
             if name in args:
                 query = query.where(getattr(Account, name) == args[name])

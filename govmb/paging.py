@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import flask
 import flask_smorest
 import peewee
 from flask_smorest import abort
@@ -14,7 +15,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from govmb.auth import current_identity, under
 from govmb.db import is_postgres
-from govmb.textsearch import contains
+from govmb.textsearch import contains, searched
 from govmb.timefmt import BEIJING, stored
 
 PAGE_SIZE = 50
@@ -24,6 +25,7 @@ MAX_PAGE_SIZE = 500
 # person has gone (a 503 naming the cause, `govmb.errors`).
 LIST_TIMEOUT_MS = 8_000
 COUNT_CAP = 10_000  # counted exactly up to here; beyond, the header says "at least" (total_capped)
+SEARCH_COUNT_CAP = 1_000  # a search's matches: counting a common word's ten thousand costs a second
 MAX_OFFSET = 1_000_000  # deeper than this, a caller narrows the list instead (filters, search)
 
 
@@ -46,11 +48,14 @@ def page(query: peewee.ModelSelect, params, cap: int | None = None) -> list:
     `cap` rows, else `cap` with params.capped). The query must end its order on a unique key."""
     if params.first_item > MAX_OFFSET:
         abort(422, errors={"page": [f"页码过大：请用筛选或搜索缩小范围（至多第 {MAX_OFFSET // params.page_size + 1} 页）"]})
-    cap = cap or COUNT_CAP
+    search = flask.g.get("govmb_search") if flask.has_app_context() else None  # textsearch.searched
+    cap = cap or (SEARCH_COUNT_CAP if search else COUNT_CAP)
     db = query.model._meta.database
     with db.atomic():
         if is_postgres(db):  # a search too broad to answer in time is cancelled, not left running
             db.execute_sql(f"SET LOCAL statement_timeout = {LIST_TIMEOUT_MS}")
+            if search == "rare":
+                db.execute_sql("SET LOCAL enable_indexscan = off")
         counted = query.clone().order_by().limit(cap + 1).count()
         params.capped = counted > cap
         params.item_count = min(counted, cap)
@@ -122,6 +127,7 @@ def narrowed(query: peewee.ModelSelect, args: dict, *, unit_model=None, path_fie
     if at is not None and args.get("end"):
         query = query.where(at <= args["end"] if whole_days else at < beijing_midnight(args["end"] + dt.timedelta(days=1)))
     if search is not None and args.get("q", "").strip():
+        searched(rare=False)
         fields_ = search if isinstance(search, tuple) else (search,)
         condition = contains(fields_[0], args["q"], indexed)
         for field in fields_[1:]:

@@ -12,6 +12,9 @@ column also gives the planner statistics of the bigrams (ANALYZE's most common e
 so a common word is looked for along the list's own order and a rare one through the index."""
 from __future__ import annotations
 
+import time
+
+import flask
 import peewee
 
 from govmb.db import is_postgres
@@ -44,10 +47,55 @@ def contains(field: peewee.Field, q: str, indexed: bool = False) -> peewee.Node:
     q = q.strip().lower()
     pattern = peewee.Value(f"%{escape_like(q)}%", converter=False)  # never converted as a neighbouring column
     exact = peewee.NodeList((peewee.fn.lower(field), peewee.SQL("LIKE"), pattern, peewee.SQL("ESCAPE '\\'")))
-    if indexed and len(q) >= 2 and is_postgres(field.model._meta.database):
-        wanted = peewee.fn.govmb_bigrams(peewee.Value(q, converter=False))
-        return peewee.Expression(bigram_column(field), "@>", wanted) & exact
+    db = field.model._meta.database if indexed else None  # the field may be an expression (no model) if not
+    if indexed and len(q) >= 2 and is_postgres(db):
+        # The planner estimates a bigram's share of the rows from the column's statistics, but
+        # multiplies the shares of several as if independent (消防, 防通 and 通道 made a phrase in
+        # a quarter of the messages look like one in a thousand: it read them all through the
+        # index to sort them, ten seconds) and takes any LIKE '%…%' for rare. So, when every
+        # bigram of the query is among the column's common ones, the index is asked for the
+        # rarest alone and the text checked whole: the planner, knowing the word is common, walks
+        # the list in its own order and stops at the page's end. When one is not common, the
+        # phrase is rare: all of them go to the index, which answers with few rows. Two
+        # characters are one bigram: holding it is the match.
+        pairs = sorted({q[i:i + 2] for i in range(len(q) - 1)})
+        shares = frequencies(db, field.model._meta.table_name, f"{field.column_name}_bigrams")
+        common = all(pair in shares for pair in pairs)
+        asked = q if not common else min(pairs, key=lambda pair: shares[pair])
+        searched(rare=not common)  # also marks the list as searched, should the caller not have
+        held = peewee.Expression(bigram_column(field), "@>", peewee.fn.govmb_bigrams(peewee.Value(asked, converter=False)))
+        if len(q) == 2:
+            return held
+        return held & (peewee.fn.strpos(peewee.fn.lower(field), peewee.Value(q, converter=False)) > 0)
     return exact
+
+
+def searched(rare: bool) -> None:
+    """Mark the request's list as searched (`paging.page` counts it only so far) and, for a rare
+    word, as one to find through the index: the planner takes a bigram it has no statistics of
+    for one in a few hundred rows, and would walk the list in its order looking for it, through
+    every row if none holds it (`paging.page` then rules out plain index scans, leaving the
+    bitmap scans that read the bigram index)."""
+    if flask.has_app_context():
+        flask.g.govmb_search = "rare" if rare or flask.g.get("govmb_search") == "rare" else "common"
+
+
+STATISTICS_TTL = 600.0  # seconds: ANALYZE refreshes them as the table grows, seldom faster
+_statistics: dict[tuple, tuple[float, dict[str, float]]] = {}
+
+
+def frequencies(db: peewee.Database, table: str, column: str) -> dict[str, float]:
+    """The share of rows holding each of a bigram column's most common bigrams, as ANALYZE last
+    found them (empty before it has run); read again every STATISTICS_TTL."""
+    key = (db.database, table, column)
+    read_at, shares = _statistics.get(key, (-STATISTICS_TTL, {}))
+    if time.monotonic() - read_at >= STATISTICS_TTL:
+        row = db.execute_sql("SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+                             "WHERE schemaname = current_schema() AND tablename = %s AND attname = %s",
+                             (table, column)).fetchone()
+        shares = dict(zip(row[0], row[1])) if row and row[0] else {}
+        _statistics[key] = (time.monotonic(), shares)
+    return shares
 
 
 def bigram_index(db: peewee.Database, table: str, column: str) -> None:

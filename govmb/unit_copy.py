@@ -73,14 +73,15 @@ class UnitCopyQuerySchema(ListQuerySchema):
     levels = LEVELS
 
 
-def within_levels(query, Unit, args: dict):
-    """The units at most `levels` below `unit_id`'s unit (else the caller's), if asked: what a
-    unit picker offers, two levels down, instead of every unit of a country."""
+def within_levels(query, Unit, args: dict, path_field=None):
+    """The units (or the rows of units, by their `path_field`) at most `levels` below
+    `unit_id`'s unit (else the caller's), if asked: what a unit picker offers, two levels down,
+    instead of every unit of a country."""
     if "levels" not in args:
         return query
     unit = Unit.get_or_none(Unit.id == args["unit_id"]) if "unit_id" in args else None
     depth = (unit.path if unit else current_identity().unit_path).count("/") - 1
-    return query.where(depth_at_most(Unit.path, depth + args["levels"]))
+    return query.where(depth_at_most(path_field or Unit.path, depth + args["levels"]))
 
 
 def units_blueprint(Unit: type[peewee.Model]) -> Blueprint:

@@ -9,6 +9,7 @@ from dataclasses import asdict
 from govmb.auth import under
 from govmb.systems import system_of
 from govmb.timefmt import BEIJING
+from services.assessment import recent as recent_
 from services.assessment import rules as rules_
 from services.assessment.figures import Counts, Period, Window, default_asof
 from services.assessment.kept import count
@@ -80,12 +81,17 @@ def account_vetoes(account, c: Counts, asof: dt.datetime, rules: dict) -> list[d
     return out
 
 
-def assess(period: Period, asof: dt.datetime | None = None, within: str = "") -> dict:
+def assess(period: Period, asof: dt.datetime | None = None, within: str = "", recent: bool = False) -> dict:
     """The whole city's assessment for `period` (or of the units `within` a path, ranked among
-    themselves), as it stood at `asof` (default: now, or the period's end if that is earlier)."""
+    themselves), as it stood at `asof` (default: now, or the period's end if that is earlier);
+    `recent`: as of the last count of the live months, if there is a recent one (`recent`)."""
     rules = rules_.current()
-    asof = asof or default_asof(period)
-    figures = count(period, asof, rules["unanswered_months"], within)
+    found = recent_.count(period, within, rules["unanswered_months"]) if recent and asof is None else None
+    if found:
+        figures, asof = found
+    else:
+        asof = asof or default_asof(period)
+        figures = count(period, asof, rules["unanswered_months"], within)
     per_account, per_unit = figures.by_account(), figures.by_unit()
     units = {u.id: u for u in (Unit.select().where(under(Unit.path, within)) if within else Unit.select())}
 

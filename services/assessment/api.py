@@ -12,7 +12,7 @@ from flask_smorest import abort
 
 from govmb.account_copy import accounts_blueprint
 from govmb.auth import UNIT_STAFF, current_identity, in_sight, requires, visible_or_404
-from govmb.paging import Blueprint, narrowed, page
+from govmb.paging import Blueprint, narrowed, page, sorted_by
 from govmb.timefmt import beijing_today, stored, utcnow
 from govmb.unit_copy import units_blueprint
 from services.assessment import annual, archive, followers, inspections, records, reports, roster, training
@@ -107,11 +107,11 @@ def _in_sight(rows: list[dict], path_of) -> list[dict]:
 @assessment.response(200)
 def assess(args, period):
     """年度（或季度、月度）考核：各单位和账号的指标、得分、单项否决、等次、排名，拟通报和拟表扬的单位；
-    unit_id：只看该单位及其下级单位；accounts=false：不列各账号"""
+    unit_id：只看该单位及其下级单位；accounts=false：不列各账号；recent=true：最近一次统计的结果（看板用）"""
     p, who = _period(period), current_identity()
     # a unit is assessed among the units of the view: the whole city for the office, else the caller's own tree
     within = _unit_in_sight(args["unit_id"]).path if "unit_id" in args else "" if who.sees_all else who.unit_path
-    result = annual.assess(p, _asof(args), within)
+    result = annual.assess(p, _asof(args), within, recent=args["recent"])
     result["units"] = _in_sight(result["units"], lambda u: u["path"])
     result["accounts"] = _in_sight(result["accounts"], lambda a: a["unit_path"]) if args["accounts"] else []
     seen = {u["unit_id"] for u in result["units"]}
@@ -178,15 +178,17 @@ def get_duty_log(args):
 @archives.response(200, ArchiveSchema(many=True))
 @archives.paginate()
 def list_archives(args, pagination_parameters):
-    """月度归档（本单位及下级单位；联席会议办公室可见全部），新的月份在前，分页；可按月份、单位（含下级）筛选，
-    按单位名称搜索"""
+    """月度归档（本单位及下级单位；联席会议办公室可见全部），默认新的月份在前，可按月份（month）、单位名称（unit）
+    排序，分页；可按月份、单位（含下级）筛选，按单位名称搜索"""
     query = in_sight(Archive.select(Archive.id, Archive.unit_id, Archive.unit_name, Archive.month, Archive.sha256,
                                     Archive.chain, Archive.summary, Archive.created_at), Archive.unit_path)
     query = narrowed(query, args, unit_model=Unit, path_field=Archive.unit_path, unit_field=Archive.unit_id,
                      search=Archive.unit_name)
     if args["month"]:
         query = query.where(Archive.month == args["month"])
-    return page(query.order_by(Archive.month.desc(), Archive.unit_name, Archive.id), pagination_parameters)
+    query = sorted_by(query, args["sort"], {"month": (Archive.month,), "unit": (Archive.unit_name, Archive.month)},
+                      Archive.id)
+    return page(query, pagination_parameters)
 
 
 @archives.route("", methods=["POST"])
@@ -277,8 +279,9 @@ def _inspection_in_sight(inspection_id: int) -> Inspection:
 @inspections_bp.response(200, InspectionSchema(many=True))
 @inspections_bp.paginate()
 def list_inspections(args, pagination_parameters):
-    """本单位及下级单位的检查（督查、联席会议办公室：全市），整改逾期的在前，再按整改期限，分页；
-    overdue=true 只看逾期的；可按状态、单位（含下级）、检查日期筛选，按检查内容搜索"""
+    """本单位及下级单位的检查（督查、联席会议办公室：全市），默认（urgency）整改逾期的在前，再是待整改的，
+    各按整改期限；可按检查日期（inspected）、整改期限（fix_by）排序，分页；overdue=true 只看逾期的；
+    可按状态、单位（含下级）、检查日期筛选，按检查内容搜索"""
     today = beijing_today()
     query = narrowed(in_sight(Inspection.select(), Inspection.unit_path), args, unit_model=Unit,
                      path_field=Inspection.unit_path, unit_field=Inspection.unit_id, at=Inspection.inspected_on,
@@ -289,7 +292,10 @@ def list_inspections(args, pagination_parameters):
         query = query.where(Inspection.status == args["status"])
     overdue_first = peewee.Case(None, [(inspections.overdue_clause(today), 0)], 1)
     owed_first = peewee.Case(None, [(Inspection.status.in_(inspections.OWED), 0)], 1)
-    rows = page(query.order_by(overdue_first, owed_first, Inspection.fix_by, Inspection.id), pagination_parameters)
+    query = sorted_by(query, args["sort"], {"urgency": (overdue_first, owed_first, Inspection.fix_by),
+                                            "inspected": (Inspection.inspected_on,), "fix_by": (Inspection.fix_by,)},
+                      Inspection.id)
+    rows = page(query, pagination_parameters)
     names = inspections.unit_names(r.unit_id for r in rows)
     return [inspections.shown(r, today, names) for r in rows]
 

@@ -139,12 +139,14 @@ class Counts:
     last_post_day: str | None = None  # the last post on or before the check
 
     def add(self, other: Counts) -> Counts:
-        for f in dataclasses.fields(self):
-            if f.type == "int":
-                setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        for name in NUMBERS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
         if other.last_post_day and (self.last_post_day or "") < other.last_post_day:
             self.last_post_day = other.last_post_day
         return self
+
+
+NUMBERS = tuple(f.name for f in dataclasses.fields(Counts) if f.type == "int")  # what adds up
 
 
 @dataclass

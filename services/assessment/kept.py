@@ -83,15 +83,16 @@ def live_spans(period: Period, kept: list[str]) -> list[Period]:
     return spans
 
 
-def add_kept(cells, months: list[str], within: str = "") -> None:
-    """Add the snapshots' counts of `months` (of the units `within` a path), summed per cell, in one query."""
+def add_kept(cells, months: list[str], within: str = "", model=KeptFigure, *conditions) -> None:
+    """Add the snapshots' counts of `months` (of the units `within` a path), summed per cell, in
+    one query; `model` and `conditions`: another table of counts per month and cell (`recent`)."""
     if not months:
         return
-    columns = [fn.SUM(getattr(KeptFigure, name)) for name in COUNTERS]
-    query = KeptFigure.select(KeptFigure.unit_id, KeptFigure.account_id, *columns).where(KeptFigure.month.in_(months))
+    columns = [fn.SUM(getattr(model, name)) for name in COUNTERS]
+    query = model.select(model.unit_id, model.account_id, *columns).where(model.month.in_(months), *conditions)
     if within:
-        query = query.where(KeptFigure.unit_id.in_(Unit.select(Unit.id).where(under(Unit.path, within))))
-    query = query.group_by(KeptFigure.unit_id, KeptFigure.account_id).tuples()
+        query = query.where(model.unit_id.in_(Unit.select(Unit.id).where(under(Unit.path, within))))
+    query = query.group_by(model.unit_id, model.account_id).tuples()
     for unit_id, account_id, *numbers in query:
         c = cells[unit_id, account_id or None]
         for name, n in zip(COUNTERS, numbers):

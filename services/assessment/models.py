@@ -47,12 +47,9 @@ class LastPost(peewee.Model):
         table_name = "last_post"
 
 
-class KeptFigure(peewee.Model):
-    """A settled month's counts for one cell (unit, account; account 0 for what belongs to the
-    unit alone: returns and notices), as `kept.snapshot` counted them from the facts."""
-    month = peewee.CharField(max_length=7)
-    unit_id = peewee.IntegerField()
-    account_id = peewee.IntegerField()
+class CellCounts(peewee.Model):
+    """The additive counts of one cell (unit, account) for a month (`figures.Counts`), as a
+    table's columns: the kept figures' and the recent figures' rows."""
     posts = peewee.IntegerField(default=0)
     original = peewee.IntegerField(default=0)
     emergencies = peewee.IntegerField(default=0)
@@ -74,8 +71,42 @@ class KeptFigure(peewee.Model):
 
     class Meta:
         database = db
+
+
+class KeptFigure(CellCounts):
+    """A settled month's counts for one cell (unit, account; account 0 for what belongs to the
+    unit alone: returns and notices), as `kept.snapshot` counted them from the facts."""
+    month = peewee.CharField(max_length=7)
+    unit_id = peewee.IntegerField()
+    account_id = peewee.IntegerField()
+
+    class Meta:
         table_name = "kept_figure"
         primary_key = peewee.CompositeKey("month", "unit_id", "account_id")
+
+
+class RecentFigure(CellCounts):
+    """A live month's counts for one cell as the periodic job counted them at its run's time
+    (`recent.refresh`): the dashboards read these instead of counting the live months per visit."""
+    run = peewee.IntegerField()
+    month = peewee.CharField(max_length=7)
+    unit_id = peewee.IntegerField()
+    account_id = peewee.IntegerField()
+
+    class Meta:
+        table_name = "recent_figure"
+        primary_key = peewee.CompositeKey("run", "month", "unit_id", "account_id")
+
+
+class RecentRun(peewee.Model):
+    """One count of the live months: the moment it counted them as of, and which months."""
+    id = peewee.AutoField()
+    asof = peewee.DateTimeField()  # naive UTC, as every stored time
+    months = peewee.CharField(max_length=100)  # comma-separated, e.g. 2026-11,2026-12
+
+    class Meta:
+        database = db
+        table_name = "recent_run"
 
 
 class FigureMonth(peewee.Model):

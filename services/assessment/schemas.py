@@ -5,7 +5,7 @@ import json
 from marshmallow import Schema, fields, validate
 
 from govmb.contracts.assessment import TRAINER_KIND_NAMES, TRAINING_KIND_NAMES
-from govmb.paging import ListQuerySchema
+from govmb.paging import ListQuerySchema, sort_field
 from govmb.timefmt import BEIJING, BeijingDateTime, to_beijing
 from services.assessment.inspections import STATUS_NAMES as INSPECTION_STATUS_NAMES
 from services.assessment.records import RECORD_KINDS
@@ -20,6 +20,8 @@ class AssessQuerySchema(AsofSchema):
     unit_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1),
                              metadata={"description": "只看该单位及其下级单位（逐级查看）"})
     accounts = fields.Boolean(load_default=True, metadata={"description": "false：不列各账号（总览只要单位）"})
+    recent = fields.Boolean(load_default=False, metadata={
+        "description": "true：以最近一次统计（每分钟一次）为准，较快，asof 为统计时刻；无近期统计时即时统计"})
 
 
 class RecordsQuerySchema(AsofSchema):
@@ -43,6 +45,7 @@ class ArchiveQuerySchema(ListQuerySchema):
     """`unit_id` narrows to that unit and the units below it; `q` in the unit's name."""
     month = fields.String(load_default=None, validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$",
                                                                       error="月份应形如 2026-10"))
+    sort = sort_field("month", "unit", default="-month")
 
 
 class ArchiveSchema(Schema):
@@ -96,6 +99,8 @@ class InspectionQuerySchema(ListQuerySchema):
     `q` in what was checked."""
     overdue = fields.Boolean(load_default=False, metadata={"description": "只看整改已逾期的"})
     status = fields.String(validate=validate.OneOf(tuple(INSPECTION_STATUS_NAMES)))
+    # urgency: overdue fixes first, then those still owed, each by the day the fix is due
+    sort = sort_field("urgency", "inspected", "fix_by", default="urgency")
 
 
 class FixReportSchema(Schema):

@@ -220,8 +220,8 @@ def send_transfer(data, message_id):
 @transfers_bp.response(200, TransferSchema(many=True))
 @transfers_bp.paginate()
 def list_transfers(args, pagination_parameters):
-    """本单位及下级单位相关的转办，新的在前，分页；waiting：待本单位答复；returned：被退回待本单位决定；
-    unit_id：转给该单位（含下级）的；q：按转办说明搜索"""
+    """本单位及下级单位相关的转办，默认新转办的在前，可按转办时间（sent）、答复时间（answered）排序，分页；
+    waiting：待本单位答复；returned：被退回待本单位决定；unit_id：转给该单位（含下级）的；q：按转办说明搜索"""
     who = current_identity()
     query = Transfer.select()
     if not who.sees_all:
@@ -236,7 +236,9 @@ def list_transfers(args, pagination_parameters):
         query = query.where(Transfer.status == "returned")
         if not who.has("joint_office"):
             query = query.where(Transfer.from_unit_id == who.unit_id)
-    return page(query.order_by(Transfer.id.desc()), pagination_parameters)
+    query = sorted_by(query, args["sort"], {"sent": (Transfer.sent_at,), "answered": (Transfer.answered_at,)},
+                      Transfer.id)
+    return page(query, pagination_parameters)
 
 
 def _visible_transfer(transfer_id: int) -> Transfer:
@@ -283,8 +285,8 @@ problem_notices = Blueprint("notices", __name__, url_prefix="/api/notices", desc
 @problem_notices.response(200, ProblemNoticeSchema(many=True))
 @problem_notices.paginate()
 def list_notices(args, pagination_parameters):
-    """本单位及下级单位收到的、以及本单位下发的通报单，新的在前，分页；可按责任单位（含下级）、状态、
-    重要程度、下发日期筛选，按标题搜索"""
+    """本单位及下级单位收到的、以及本单位下发的通报单，默认新下发的在前，可按下发时间（issued）、答复时间（replied）
+    排序，分页；可按责任单位（含下级）、状态、重要程度、下发日期筛选，按标题搜索"""
     who = current_identity()
     query = ProblemNotice.select()
     if not who.sees_all:
@@ -295,7 +297,9 @@ def list_notices(args, pagination_parameters):
     for name in ("status", "importance"):
         if name in args:
             query = query.where(getattr(ProblemNotice, name) == args[name])
-    return page(query.order_by(ProblemNotice.id.desc()), pagination_parameters)
+    query = sorted_by(query, args["sort"], {"issued": (ProblemNotice.issued_at,),
+                                            "replied": (ProblemNotice.replied_at,)}, ProblemNotice.id)
+    return page(query, pagination_parameters)
 
 
 @problem_notices.route("", methods=["POST"])

@@ -174,6 +174,7 @@ class TransferQuerySchema(ListQuerySchema):
     status = fields.String(validate=validate.OneOf(("pending", "accepted", "returned", "reassigned")))
     waiting = fields.Boolean(load_default=False, metadata={"description": "待本单位答复的转办"})
     returned = fields.Boolean(load_default=False, metadata={"description": "被退回、待本单位决定的转办"})
+    sort = sort_field("sent", "answered", default="-sent")
 
 
 class NoticeQuerySchema(ListQuerySchema):
@@ -181,6 +182,7 @@ class NoticeQuerySchema(ListQuerySchema):
     `q` in the title."""
     status = fields.String(validate=validate.OneOf(("issued", "replied")))
     importance = fields.String(validate=validate.OneOf(("high", "medium", "low")))
+    sort = sort_field("issued", "replied", default="-issued")
 
 
 class ImportFormSchema(Schema):

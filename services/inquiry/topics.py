@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+import peewee
+
 from govmb.auth import under
 from govmb.timefmt import utcnow
 from services.inquiry.classify import keywords
@@ -13,19 +15,23 @@ from services.inquiry.models import Message
 
 def hot_topics(path: str | None, now: dt.datetime | None = None, top: int = 10) -> dict:
     now = now or utcnow()
-    query = Message.select(Message.text, Message.keywords, Message.received_at).where(
+    # The text only of a message stored before intake segmented it (its keywords empty): the
+    # keywords are a few words, the text up to 2,000 characters. Tuples, not model instances.
+    unsegmented = peewee.Case(None, [(Message.keywords == "", Message.text)], "")
+    query = Message.select(Message.keywords, unsegmented, Message.received_at).where(
         Message.sentiment == "negative", Message.received_at >= now - dt.timedelta(days=8))
     if path:
         query = query.where(under(Message.unit_path, path))
     day, week, before = Counter(), Counter(), Counter()
-    for m in query:
-        words = set(m.keywords.split() if m.keywords else keywords(m.text))  # once per message; segmented at intake
-        if m.received_at >= now - dt.timedelta(days=1):
+    last_day, last_week = now - dt.timedelta(days=1), now - dt.timedelta(days=7)
+    for words, text, received_at in query.tuples():
+        words = set(words.split() if words else keywords(text))
+        if received_at >= last_day:
             day.update(words)
-        if m.received_at >= now - dt.timedelta(days=7):
-            week.update(words)
-        if m.received_at < now - dt.timedelta(days=1):
+        else:
             before.update(words)
+        if received_at >= last_week:
+            week.update(words)
 
     def rising(counts: Counter, days: float) -> list[dict]:
         rows = []

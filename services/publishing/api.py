@@ -19,6 +19,7 @@ from services.publishing.schemas import (
     DirectiveInSchema,
     DirectiveQuerySchema,
     DirectiveSchema,
+    DirectiveTargetSchema,
     DraftDetailSchema,
     DraftInSchema,
     DraftQuerySchema,
@@ -29,6 +30,7 @@ from services.publishing.schemas import (
     LexiconBatchSchema,
     LexiconEntrySchema,
     LexiconQuerySchema,
+    TargetQuerySchema,
 )
 
 drafts = Blueprint("drafts", __name__, url_prefix="/api/drafts", description="稿件与先审后发")
@@ -126,11 +128,13 @@ def check_text(data):
 @lexicon_bp.response(200, LexiconEntrySchema(many=True))
 @lexicon_bp.paginate()
 def list_lexicon(args, pagination_parameters):
-    """词库，按词排序，分页；可按类别筛选、按词或说明搜索"""
+    """词库，默认按词排序，可按词（word）、加入时间（added）排序，分页；可按类别筛选、按词或说明搜索"""
     query = narrowed(LexiconEntry.select(), args, search=(LexiconEntry.word, LexiconEntry.note))
     if "category" in args:
         query = query.where(LexiconEntry.category == args["category"])
-    return page(query.order_by(LexiconEntry.word, LexiconEntry.id), pagination_parameters)
+    query = sorted_by(query, args["sort"], {"word": (LexiconEntry.word,), "added": (LexiconEntry.created_at,)},
+                      LexiconEntry.id)
+    return page(query, pagination_parameters)
 
 
 @lexicon_bp.route("", methods=["POST"])
@@ -180,13 +184,15 @@ def _visible_directive(directive_id: int) -> Directive:
 @directives_bp.response(200, DirectiveSchema(many=True))
 @directives_bp.paginate()
 def list_directives(args, pagination_parameters):
-    """联席会议办公室看全部；各单位看要求本单位账号转发的；新的在前，分页；可按下发日期筛选、按标题搜索"""
+    """联席会议办公室看全部；各单位看要求本单位账号转发的；默认新下发的在前，可按下发时间（issued）、
+    转发时限（due）排序，分页；可按下发日期筛选、按标题搜索"""
     who = current_identity()
     query = narrowed(Directive.select(), args, at=Directive.issued_at, search=Directive.title)
     if not who.sees_all:
         mine = DirectiveTarget.select(DirectiveTarget.directive).where(under(DirectiveTarget.unit_path, who.unit_path))
         query = query.where(Directive.id.in_(mine))
-    return [directives.compliance(d, who) for d in page(query.order_by(Directive.id.desc()), pagination_parameters)]
+    query = sorted_by(query, args["sort"], {"issued": (Directive.issued_at,), "due": (Directive.due_at,)}, Directive.id)
+    return [directives.compliance(d, who) for d in page(query, pagination_parameters)]
 
 
 @directives_bp.route("", methods=["POST"])
@@ -205,6 +211,24 @@ def issue_directive(data):
 def get_directive(directive_id):
     """转发情况：按时、逾期转发、逾期未转、待转发"""
     return directives.compliance(_visible_directive(directive_id), current_identity())
+
+
+@directives_bp.route("/<int:directive_id>/targets")
+@requires()
+@directives_bp.arguments(TargetQuerySchema, location="query")
+@directives_bp.response(200, DirectiveTargetSchema(many=True))
+@directives_bp.paginate()
+def list_targets(args, directive_id, pagination_parameters):
+    """须转发的每个账号及其情况（在您的管辖范围内），按账号，分页；可按情况筛选"""
+    directive = _visible_directive(directive_id)
+    query = directives.targets_in_sight(directive, current_identity())
+    forwarded, due, wanted = DirectiveTarget.forwarded_at, directive.due_at, args.get("state")
+    if wanted in ("on_time", "late"):
+        query = query.where(forwarded <= due if wanted == "on_time" else forwarded > due)
+    elif wanted:  # overdue or pending: not forwarded, and the deadline passed or not
+        query = query.where(forwarded.is_null()) if (directives.now() > due) == (wanted == "overdue") else \
+            query.where(DirectiveTarget.id.is_null())
+    return directives.shown_targets(directive, page(query.order_by(DirectiveTarget.account_id), pagination_parameters))
 
 
 @directives_bp.route("/<int:directive_id>/forwards", methods=["POST"])

@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_smorest import abort
+from peewee import Case, fn
 from werkzeug.exceptions import Forbidden
 
-from govmb.auth import Identity, under
+from govmb.auth import Identity, in_sight, under
 from govmb.errors import Conflict
 from govmb.timefmt import iso_utc, stored
 from services.publishing.models import Account, Directive, DirectiveTarget, Draft, bus, db, now
@@ -85,12 +86,42 @@ def visible(directive: Directive, who: Identity) -> bool:
                                    under(DirectiveTarget.unit_path, who.unit_path)).exists())
 
 
-def compliance(directive: Directive, who: Identity) -> dict:
-    names = {a.id: a.name for a in Account.select(Account.id, Account.name)}
-    rows = [{"account_id": t.account_id, "account_name": names.get(t.account_id, str(t.account_id)),
+SHOWN = 20  # targets listed with a directive: all of the caller's own unit's, then the first others
+
+
+def targets_in_sight(directive: Directive, who: Identity):
+    """The directive's targets in the caller's units (city-wide roles: all), as a query."""
+    return in_sight(DirectiveTarget.select().where(DirectiveTarget.directive == directive),
+                    DirectiveTarget.unit_path, who)
+
+
+def shown_targets(directive: Directive, targets: list) -> list[dict]:
+    """Target rows as the API shows them, with their accounts' names (read for these alone)."""
+    ids = [t.account_id for t in targets]
+    names = dict(Account.select(Account.id, Account.name).where(Account.id.in_(ids)).tuples()) if ids else {}
+    return [{"account_id": t.account_id, "account_name": names.get(t.account_id, str(t.account_id)),
              "unit_id": t.unit_id, "forwarded_at": t.forwarded_at, "url": t.url, "state": state(t, directive.due_at)}
-            for t in directive.targets.order_by(DirectiveTarget.account_id) if who.may_see(t.unit_path)]
-    counts = {s: sum(r["state"] == s for r in rows) for s in ("on_time", "late", "overdue", "pending")}
+            for t in targets]
+
+
+def compliance(directive: Directive, who: Identity, shown: int | None = None) -> dict:
+    """The directive, how many of its targets in sight are in each state (counted by the
+    database), and the targets of the caller's own unit with the first others up to `shown`:
+    a city's directive asks two thousand accounts (all of them: `/targets`, paged)."""
+    shown = SHOWN if shown is None else shown
+    targets = targets_in_sight(directive, who)
+    forwarded, due = DirectiveTarget.forwarded_at, directive.due_at
+    total, on_time, late = targets.select(
+        fn.COUNT(DirectiveTarget.id), fn.SUM(Case(None, [(forwarded <= due, 1)], 0)),
+        fn.SUM(Case(None, [(forwarded > due, 1)], 0))).tuples().get()
+    on_time, late = on_time or 0, late or 0
+    waiting = total - on_time - late
+    counts = {"on_time": on_time, "late": late, "overdue": waiting if now() > due else 0,
+              "pending": 0 if now() > due else waiting}
+    own = list(targets.where(DirectiveTarget.unit_id == who.unit_id).order_by(DirectiveTarget.account_id))
+    others = list(targets.where(DirectiveTarget.unit_id != who.unit_id).order_by(DirectiveTarget.account_id)
+                  .limit(max(0, shown - len(own)))) if shown > len(own) else []
     return {"id": directive.id, "title": directive.title, "lead_draft_id": directive.lead_draft_id,
             "lead_text": directive.lead_draft.text[:100], "due_at": directive.due_at, "issued_by": directive.issued_by,
-            "issued_at": directive.issued_at, "targets": rows, "counts": counts}
+            "issued_at": directive.issued_at, "targets": shown_targets(directive, own + others), "targets_total": total,
+            "counts": counts}

@@ -110,10 +110,12 @@ class DraftQuerySchema(ListQuerySchema):
 
 class DirectiveQuerySchema(SearchSchema, PeriodSchema):
     """`from`/`to` on the time issued, `q` in the title."""
+    sort = sort_field("issued", "due", default="-issued")
 
 
 class LexiconQuerySchema(SearchSchema):
     category = fields.String(validate=validate.OneOf(("sensitive", "classified")))
+    sort = sort_field("word", "added", default="word")
 
 
 class ActionSchema(Schema):
@@ -144,6 +146,7 @@ class LexiconEntrySchema(Schema):
     category = fields.String(required=True, validate=validate.OneOf(("sensitive", "classified")))
     severity = fields.String(load_default="warn", validate=validate.OneOf(("block", "warn")))
     note = fields.String(load_default="", validate=validate.Length(max=200))
+    created_at = BeijingDateTime(dump_only=True, metadata={"description": "加入词库的时间"})
 
 
 class LexiconBatchSchema(Schema):
@@ -184,8 +187,14 @@ class DirectiveSchema(Schema):
     due_at = BeijingDateTime()
     issued_by = fields.String()
     issued_at = BeijingDateTime()
-    counts = fields.Dict()
-    targets = fields.List(fields.Nested(DirectiveTargetSchema))
+    counts = fields.Dict(metadata={"description": "各情况的账号数（在您的管辖范围内）"})
+    targets = fields.List(fields.Nested(DirectiveTargetSchema), metadata={
+        "description": "本单位的账号，及其余账号的前若干个；全部见 GET /api/directives/{id}/targets"})
+    targets_total = fields.Integer(metadata={"description": "须转发的账号数（在您的管辖范围内）"})
+
+
+class TargetQuerySchema(Schema):
+    state = fields.String(validate=validate.OneOf(("on_time", "late", "overdue", "pending")))
 
 
 class CalendarQuerySchema(Schema):

@@ -133,3 +133,7 @@ def test_the_office_issues_a_problem_notice_and_the_list_names_the_unit(as_perso
     page.click("#issue-notice button[type=submit]")
     row = page.locator("#notices tr", has_text="校门口占道经营")
     assert row.locator("td").nth(1).inner_text() == "东湖区教育体育局" and "待答复" in row.inner_text()
+    assert page.get_attribute("#notices-list th[aria-sort=descending] a", "href").endswith("sort=issued")  # newest first
+    page.click("#notices-list th a.sort >> text=下发时间")
+    page.wait_for_url(re.compile(r"/inbox/notices\?sort=issued$"))
+    assert page.get_attribute("#notices-list th[aria-sort=ascending] a", "href").endswith("sort=-issued")

@@ -273,6 +273,15 @@ def test_the_inspections_page_and_the_overdue_tab(as_person, site, many_inspecti
     page.wait_for_url(re.compile(r"/inspections\?overdue=true$"))
     assert total(page, "inspections-list") == 10
 
+    page.click("#inspections-list .tabs a >> text=全部")  # overdue first by default; a heading sorts by its column
+    page.wait_for_url(re.compile(r"/inspections$"))
+    page.click("#inspections-list th a.sort >> text=整改期限")
+    page.wait_for_url(re.compile(r"/inspections\?sort=fix_by$"))
+    page.click("#inspections-list th a.sort >> text=整改期限")  # again: the latest day first, none of them overdue
+    page.wait_for_url(re.compile(r"/inspections\?sort=-fix_by$"))
+    assert "逾期" not in page.locator("#inspections tbody tr").first.inner_text()
+    assert page.get_attribute("#inspections-list th[aria-sort=descending] a", "href").endswith("sort=fix_by")
+
 
 def test_the_records_behind_a_figure_are_paged(as_person, site):
     """60 messages of one account as the bus delivers them to assessment (with the inbox's, if they

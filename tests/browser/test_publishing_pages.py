@@ -79,6 +79,7 @@ def test_a_clean_draft_goes_through_the_chain_and_is_released_on_every_platform(
     office_of_city.click("#issue button[type=submit]")
     office_of_city.wait_for_selector(".directive")
     assert "待转发：2" in office_of_city.inner_text(".directive .counts")
+    assert office_of_city.inner_text("#directives-list .sorts a.current") == "下发时间 ↓"  # the newest first
 
     district = as_person("dh_caozuo")
     district.goto(site + "/directives")
@@ -97,6 +98,11 @@ def test_the_office_edits_the_lexicon(as_person, site):
     page.fill("#add-words textarea[name=words]", "集会")
     page.click("#add-words button[type=submit]")
     page.wait_for_selector("#words >> text=集会")
+    page.click("#lexicon-list th a.sort >> text=加入时间")  # by word by default; now by the time added
+    page.wait_for_url(re.compile(r"/lexicon\?sort=added$"))
+    page.click("#lexicon-list th a.sort >> text=加入时间")  # the latest first
+    page.wait_for_url(re.compile(r"/lexicon\?sort=-added$"))
+    assert page.locator("#words tbody td").first.inner_text() == "集会"
     operator = as_person("jy_caozuo")
     response = operator.goto(site + "/lexicon")
     assert response.status == 403

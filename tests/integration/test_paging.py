@@ -1,5 +1,6 @@
 """Every list pages on PostgreSQL and hides nothing: more than a page of each kind of object,
-walked page by page, finds every row exactly once, with the total in X-Pagination; a count
+walked page by page, finds every row exactly once, with the total in X-Pagination; a list's
+`sort` orders the rows as asked, either way, across the pages, and a bad one is refused; a count
 past the cap says so; the search finds Chinese text by any part of it."""
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 
 from govmb import paging
 from govmb.account_copy import apply_account_snapshot
-from govmb.timefmt import utcnow
+from govmb.timefmt import beijing_today, utcnow
 from govmb.unit_copy import apply_unit_changed
 from tests.conftest import auth
 from tests.publishing.conftest import account
@@ -44,6 +45,25 @@ def assert_walks(client, path: str, expected: list, headers: dict = OFFICE, **pa
     assert meta["total_pages"] == (len(expected) + 1) // 2
 
 
+def in_order(keys: dict, sort: str) -> list:
+    """The ids of `keys` (id: the value, or values, the sort reads) in PostgreSQL's order of `sort`:
+    going up with nulls last, going down with nulls first, equal values by the id the same way."""
+    present = sorted((k, i) for i, k in keys.items() if k is not None)
+    ascending = [i for _, i in present] + sorted(i for i, k in keys.items() if k is None)
+    return ascending[::-1] if sort.startswith("-") else ascending
+
+
+def assert_sorts(client, path: str, keys: dict[str, dict], headers: dict = OFFICE) -> None:
+    """Each key of the list's `sort` (a name: the ids' values for it), both ways, walks the rows
+    in that order; a key the list does not know answers 422 naming `sort`."""
+    for name, values in keys.items():
+        for sort in (name, f"-{name}"):
+            seen, _ = walk(client, path, headers, sort=sort)
+            assert seen == in_order(values, sort), (path, sort, seen)
+    r = client.get(path, query_string={"sort": "nonsense"}, headers=headers)
+    assert r.status_code == 422 and "sort" in r.json["errors"], (path, r.get_data(as_text=True)[:300])
+
+
 def service_app(service: str, url: str):
     app = migrated_app(service, settings_for(service, url))
     if service != "registry":
@@ -73,6 +93,9 @@ def test_the_copies_of_units_and_accounts_page(pg_url, service):
     assert_walks(client, "/api/units", [3, 4], unit_id=3)
     assert_walks(client, "/api/units", [3], unit_id=3, levels=0)  # a picker's levels below a unit
     assert_walks(client, "/api/units", [1, 2, 3, 5], levels=0)  # the office's own depth: the tree's second level
+    assert_walks(client, "/api/accounts", [], levels=0)  # the accounts are all a level deeper, at /1/3/4/
+    assert_walks(client, "/api/accounts", list(range(1, N + 1)), levels=1)
+    assert_walks(client, "/api/accounts", [], unit_id=3, levels=0)
 
 
 def test_the_registrys_lists_page(pg_url):
@@ -107,19 +130,29 @@ def test_the_publishing_lists_page(pg_url):
                                text=f"第{i}条：东湖区教育局发布开学通知", info_type="disclosure",
                                status="released" if i % 2 else "draft",
                                released_at=utcnow() - dt.timedelta(days=i) if i % 2 else None).id for i in range(N)]
-        words = [LexiconEntry.create(word=f"词{i}", category="sensitive", severity="warn").id for i in range(N)]
+        now = utcnow()
+        entries = [LexiconEntry.create(word=f"词{(3 * i) % N}", category="sensitive", severity="warn",
+                                       created_at=now - dt.timedelta(hours=(2 * i) % 5)) for i in range(N)]
+        words = [e.id for e in entries]
         directives = []
         for i in range(N):
-            d = Directive.create(title=f"口径{i}", lead_draft=drafts[1], due_at=utcnow(), issued_by="办公室")
+            d = Directive.create(title=f"口径{i}", lead_draft=drafts[1], due_at=now + dt.timedelta(hours=(3 * i) % 4),
+                                 issued_by="办公室", issued_at=now - dt.timedelta(hours=(2 * i) % 5))
             DirectiveTarget.create(directive=d, account_id=1, unit_id=4, unit_path="/1/3/4/")
-            directives.append(d.id)
+            directives.append(d)
     assert_walks(client, "/api/drafts", drafts)
     assert_walks(client, "/api/drafts", drafts[1::2], sort="-released", released="true")
     assert_walks(client, "/api/drafts", drafts, headers=auth(3, "/1/3/", "leader"))
     assert_walks(client, "/api/drafts", [], headers=auth(5, "/1/5/", "leader"))
     assert_walks(client, "/api/lexicon", words)
-    assert_walks(client, "/api/directives", directives)
-    assert_walks(client, "/api/directives", directives, headers=auth(4, "/1/3/4/", "operator"))
+    assert walk(client, "/api/lexicon", OFFICE)[0] == in_order({e.id: e.word for e in entries}, "word")  # the default
+    assert_sorts(client, "/api/lexicon", {"word": {e.id: e.word for e in entries},
+                                          "added": {e.id: e.created_at for e in entries}})
+    assert_walks(client, "/api/directives", [d.id for d in directives])
+    assert_walks(client, "/api/directives", [d.id for d in directives], headers=auth(4, "/1/3/4/", "operator"))
+    issued = {d.id: d.issued_at for d in directives}
+    assert walk(client, "/api/directives", OFFICE)[0] == in_order(issued, "-issued")  # newest first by default
+    assert_sorts(client, "/api/directives", {"issued": issued, "due": {d.id: d.due_at for d in directives}})
 
 
 def test_the_inquiry_lists_page(pg_url):
@@ -136,18 +169,59 @@ def test_the_inquiry_lists_page(pg_url):
                                feedback_due_at=now + dt.timedelta(days=3), due_at=None if status == "resolved"
                                else now + dt.timedelta(hours=i % 2))  # equal deadlines: the id keeps their order
             messages.append(m.id)
+        # times out of the ids' order, some equal (the id decides) and some answers not yet given
         transfers = [Transfer.create(message=messages[i], from_unit_id=2, from_unit_path="/1/2/", to_unit_id=4,
-                                     to_unit_path="/1/3/4/", status="pending", sent_by="办公室").id for i in range(N)]
+                                     to_unit_path="/1/3/4/", status="accepted" if i % 3 else "pending",
+                                     sent_by="办公室", sent_at=now - dt.timedelta(hours=(3 * i) % 5),
+                                     answered_at=now - dt.timedelta(minutes=(2 * i) % 5) if i % 3 else None)
+                     for i in range(N)]
         notices = [ProblemNotice.create(title=f"通报{i}", importance="high", kind="民生", content="内容", unit_id=4,
-                                        unit_path="/1/3/4/", issued_by="办公室", issued_by_unit_path="/1/2/").id
+                                        unit_path="/1/3/4/", issued_by="办公室", issued_by_unit_path="/1/2/",
+                                        issued_at=now - dt.timedelta(hours=(2 * i) % 5),
+                                        status="replied" if i % 2 else "issued",
+                                        replied_at=now - dt.timedelta(minutes=(3 * i) % 4) if i % 2 else None)
                    for i in range(N)]
     for sort in ("due", "-due", "received", "-received"):
         assert_walks(client, "/api/messages", messages, sort=sort)
     assert_walks(client, "/api/messages", messages, headers=auth(4, "/1/3/4/", "operator"))
     assert_walks(client, "/api/messages", [m for i, m in enumerate(messages) if i % 3 == 0], status="received")
-    assert_walks(client, "/api/transfers", transfers)
-    assert_walks(client, "/api/notices", notices)
+    assert_walks(client, "/api/transfers", [t.id for t in transfers])
+    assert_walks(client, "/api/notices", [n.id for n in notices])
     assert_walks(client, "/api/notices", [], headers=auth(5, "/1/5/", "leader"))
+    sent = {t.id: t.sent_at for t in transfers}
+    assert walk(client, "/api/transfers", OFFICE)[0] == in_order(sent, "-sent")  # newest first by default
+    assert_sorts(client, "/api/transfers", {"sent": sent, "answered": {t.id: t.answered_at for t in transfers}})
+    issued = {n.id: n.issued_at for n in notices}
+    assert walk(client, "/api/notices", OFFICE)[0] == in_order(issued, "-issued")
+    assert_sorts(client, "/api/notices", {"issued": issued, "replied": {n.id: n.replied_at for n in notices}})
+
+
+def test_the_assessment_lists_page_and_sort(pg_url):
+    from services.assessment.models import Archive, Inspection
+    client = service_app("assessment", pg_url).test_client()
+    today = beijing_today()
+    with client.application.app_context():
+        # fixes due out of the ids' order, two overdue and owed, one overdue but reported (owed no more)
+        inspections = [Inspection.create(unit_id=4, unit_path="/1/3/4/", checked=f"检查{i}", found="", required="",
+                                         inspected_on=today - dt.timedelta(days=(3 * i) % 5),
+                                         fix_by=today + dt.timedelta(days=(2 * i) % 5 - 2),
+                                         status="reported" if i == 5 else "open", recorded_by="督查")
+                       for i in range(N)]
+        archives = [Archive.create(unit_id=unit, unit_name=name, unit_path=path, month=month, pdf=b"", summary="{}",
+                                   sha256="0" * 64, chain="0" * 64)
+                    for month in ("2026-03", "2026-01", "2026-02")
+                    for unit, name, _kind, _parent, path in UNITS[2:5] if (unit, month) != (5, "2026-02")]
+    assert_walks(client, "/api/inspections", [i.id for i in inspections])
+    urgency = {i.id: (0 if i.status == "open" and i.fix_by < today else 1, 0 if i.status == "open" else 1, i.fix_by)
+               for i in inspections}
+    assert walk(client, "/api/inspections", OFFICE)[0] == in_order(urgency, "urgency")  # overdue first by default
+    assert_sorts(client, "/api/inspections", {"urgency": urgency,
+                                              "inspected": {i.id: i.inspected_on for i in inspections},
+                                              "fix_by": {i.id: i.fix_by for i in inspections}})
+    assert_walks(client, "/api/archives", [a.id for a in archives])
+    months = {a.id: a.month for a in archives}
+    assert walk(client, "/api/archives", OFFICE)[0] == in_order(months, "-month")  # the newest month first by default
+    assert_sorts(client, "/api/archives", {"month": months, "unit": {a.id: (a.unit_name, a.month) for a in archives}})
 
 
 def test_a_count_past_the_cap_says_it_is_a_lower_bound(pg_url, monkeypatch):
@@ -209,3 +283,22 @@ def test_a_list_query_past_its_time_limit_is_cancelled_and_said(pg_url, monkeypa
     assert r.status_code == 503, r.get_data(as_text=True)
     assert "查询耗时过长" in r.json["detail"] and "缩小范围" in r.json["detail"]
     assert client.get("/api/messages", query_string={"q": "路灯"}, headers=OFFICE).status_code == 200  # the pool's connection is fine again
+
+
+def test_a_searchs_count_stops_sooner(pg_url, monkeypatch):
+    """A search is counted up to SEARCH_COUNT_CAP (a common word's ten thousand matches cost a
+    second to count); the same list unsearched up to COUNT_CAP."""
+    from services.inquiry.models import Message
+    client = service_app("inquiry", pg_url).test_client()
+    now = utcnow()
+    with client.application.app_context():
+        for i in range(4):
+            Message.create(account_id=1, unit_id=4, unit_path="/1/3/4/", kind="comment", source="staff",
+                           citizen_handle="@居民", text=f"路灯坏了{i}", status="received", received_at=now,
+                           reply_due_at=now, feedback_due_at=now, due_at=now)
+    monkeypatch.setattr(paging, "SEARCH_COUNT_CAP", 2)
+    for q in ("路灯", "路灯坏了", "灯"):
+        meta = json.loads(client.get("/api/messages", query_string={"q": q}, headers=OFFICE).headers["X-Pagination"])
+        assert (meta["total"], meta["total_capped"]) == (2, True), q
+    meta = json.loads(client.get("/api/messages", headers=OFFICE).headers["X-Pagination"])
+    assert (meta["total"], meta["total_capped"]) == (4, False)

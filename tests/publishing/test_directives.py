@@ -79,3 +79,29 @@ def test_a_unit_not_named_in_a_directive_cannot_read_it(client):
     stranger = auth(5, "/1/5/", "operator", person=40)
     assert client.get(f"/api/directives/{directive['id']}", headers=stranger).status_code == 404
     assert client.get("/api/directives", headers=stranger).json == []
+
+
+def test_a_directive_lists_its_first_targets_with_the_counts_of_all_and_pages_them_whole(client, monkeypatch):
+    """A city's directive asks two thousand accounts: it comes with the caller's own unit's and
+    the first others up to SHOWN, and the database's counts of all; /targets pages every one."""
+    from services.publishing import directives
+    lead = lead_post(client)
+    directive = client.post("/api/directives", json={"title": "转发", "lead_draft_id": lead["id"], "due_at": SOON},
+                            headers=JOINT).json
+    client.post(f"/api/directives/{directive['id']}/forwards", json={"account_id": 3, "url": "https://weibo.com/f/3"},
+                headers=OTHER_LEADER)
+    monkeypatch.setattr(directives, "SHOWN", 1)
+    shown = client.get(f"/api/directives/{directive['id']}", headers=JOINT).json
+    assert [t["account_id"] for t in shown["targets"]] == [1] and shown["targets_total"] == 2
+    assert shown["counts"] == {"on_time": 1, "late": 0, "overdue": 0, "pending": 1}  # of both, not of the one shown
+    assert [t["account_id"] for t in client.get("/api/directives", headers=OTHER_LEADER).json[0]["targets"]] == [3]
+    r = client.get(f"/api/directives/{directive['id']}/targets", query_string={"page_size": 1, "page": 2}, headers=JOINT)
+    assert [t["account_id"] for t in r.json] == [3] and r.json[0]["state"] == "on_time"
+    pending = client.get(f"/api/directives/{directive['id']}/targets", query_string={"state": "pending"}, headers=JOINT)
+    assert [t["account_id"] for t in pending.json] == [1]
+    assert client.get(f"/api/directives/{directive['id']}/targets", query_string={"state": "overdue"},
+                      headers=JOINT).json == []
+    assert [t["account_id"] for t in client.get(f"/api/directives/{directive['id']}/targets",
+                                                headers=OPERATOR).json] == [1]  # in sight only
+    r = client.get(f"/api/directives/{directive['id']}/targets", query_string={"state": "lost"}, headers=JOINT)
+    assert r.status_code == 422 and "state" in r.json["errors"]

@@ -13,7 +13,7 @@ from govmb.contracts.inquiry import KIND_NAMES
 from govmb.contracts.inquiry import STATUS_NAMES as MESSAGE_STATUS_NAMES
 from govmb.contracts.publishing import INFO_TYPE_NAMES
 from govmb.timefmt import beijing_today
-from web.client import api, get_all, get_json
+from web.client import api, get_all, get_json, get_page
 from web.listing import list_page, listing, paged, unit_picker, wants_fragment
 from web.session import login_required, person, roles, sees_all
 from web.views.forms import as_int, form_again, is_htmx, problem_of
@@ -55,9 +55,10 @@ TOP = 10  # the charts show the best and the worst ten: what a person can read
 
 def _dashboard(year: str) -> dict:
     """The year's assessment of the view (the office's city, or the unit drilled into; a unit's
-    own tree otherwise), without the accounts."""
+    own tree otherwise), without the accounts, as of the service's last count of the live months
+    (at most a minute old; the page says when)."""
     drill = as_int(request.args.get("unit_id"))
-    result = get_json("assessment", f"/api/assessment/{year}", None, accounts="false",
+    result = get_json("assessment", f"/api/assessment/{year}", None, accounts="false", recent="true",
                       **({"unit_id": drill} if drill else {}))
     if result is None:
         abort(404)
@@ -142,7 +143,8 @@ def index():
 
 def _progress(today: dt.date) -> list[dict]:
     """This month's posts against the quota, for the accounts of the person's own unit."""
-    month = get_json("assessment", f"/api/assessment/{today:%Y-%m}", {"accounts": []}, unit_id=person()["unit_id"])
+    month = get_json("assessment", f"/api/assessment/{today:%Y-%m}", {"accounts": []}, unit_id=person()["unit_id"],
+                     recent="true")
     quotas = get_json("assessment", "/api/rules", {}).get("quotas", {})
     own = [a for a in month["accounts"] if a["unit_id"] == person()["unit_id"]]
     return [{**a, "quota": quotas.get(a["category"] or "", 0)} for a in own]
@@ -165,13 +167,20 @@ def records():
                      values=RECORD_VALUES)
 
 
+PICKED = 100  # accounts in the duty log's picker at most
+
+
 @bp.get("/duty")
 @login_required()
 def duty():
-    accounts = get_all("assessment", "/api/accounts")
-    accounts = [a for a in accounts if a["status"] == "active"]
+    # The picker offers the active accounts of a unit (and below) that match the name typed, the
+    # first PICKED of them: a county or the city has hundreds or thousands.
+    unit_id, q = as_int(request.args.get("unit_id")), request.args.get("q", "").strip()[:30]
+    accounts, meta = get_page("assessment", "/api/accounts", status="active", unit_id=unit_id, q=q,
+                              page_size=PICKED) or ([], {})
     today = beijing_today()
-    chosen = as_int(request.args.get("account_id")) or (accounts[0]["id"] if accounts else None)
+    asked = as_int(request.args.get("account_id"))
+    chosen = asked if any(a["id"] == asked for a in accounts) else accounts[0]["id"] if accounts else None
     start = request.args.get("from") or (today - dt.timedelta(days=13)).isoformat()
     end = request.args.get("to") or today.isoformat()
     log, errors = None, {}
@@ -190,8 +199,10 @@ def duty():
         "series": [{"type": "line", "name": "负面留言", "data": [d["negative"] for d in log["negative_trend"]]},
                    {"type": "line", "name": "全部留言", "data": [d["received"] for d in log["negative_trend"]]}]}
     topics = get_json("inquiry", "/api/messages/hot-topics", {})
-    return render_template("assessment/duty.html", accounts=accounts, chosen=chosen, start=start, end=end, log=log,
-                           errors=errors, chart=chart, topics=topics, kind_names=KIND_NAMES)
+    return render_template("assessment/duty.html", accounts=accounts, accounts_total=meta.get("total", len(accounts)),
+                           picked=PICKED, units=unit_picker("assessment"), unit_id=unit_id, q=q, chosen=chosen,
+                           start=start, end=end, log=log, errors=errors, chart=chart, topics=topics,
+                           kind_names=KIND_NAMES)
 
 
 ARCHIVE_FILTERS = ("month", "unit_id")
@@ -200,7 +211,8 @@ ARCHIVE_FILTERS = ("month", "unit_id")
 @bp.get("/archives")
 @login_required()
 def archives(errors=None, message=None, status=200):
-    listed = listing("assessment", "/api/archives", "assessment.archives", "archives-list", ARCHIVE_FILTERS)
+    listed = listing("assessment", "/api/archives", "assessment.archives", "archives-list", ARCHIVE_FILTERS,
+                     default_sort="-month")
     page = list_page(listed, "assessment/_archives.html", "assessment/archives.html", archives=listed,
                      units=unit_picker("assessment"), office=bool(roles() & OFFICE), errors=errors or {},
                      message=message)

@@ -11,12 +11,13 @@ bp = Blueprint("directives", __name__, url_prefix="/directives")
 STATE_NAMES = {"on_time": "按时转发", "late": "逾期转发", "overdue": "逾期未转", "pending": "待转发"}
 ALLOWED = ("operator", "responsible_office", "leader", "principal_leader", "joint_office", "supervision", "admin")
 DIRECTIVE_PAGE = 10  # each directive's table polls every 10 s: ten to a page, not fifty
+LEAD_LEVELS = 0  # the office's own level: the city's units right below the city, and the city itself
 LEAD_SHOWN = 20  # the lead post's choices: the most recently released, narrowed by account and text
 
 
 def _directives() -> Listing:
     return listing("publishing", "/api/directives", "directives.index", "directives-list", ("from", "to"),
-                   size=DIRECTIVE_PAGE)
+                   size=DIRECTIVE_PAGE, default_sort="-issued")
 
 
 def _lead_choices() -> dict:
@@ -36,7 +37,8 @@ def _issue_context(values=None, errors=None, message=None) -> dict:
     """The issue form (the office only): the accounts to choose the lead from and the posts of it."""
     if "joint_office" not in roles():
         return {"can_issue": False, "values": values or {}, "errors": errors or {}, "message": message}
-    accounts = get_all("publishing", "/api/accounts", status="active")
+    # the lead is a city-level account (the city's, a department's, a district's own), not any of thousands
+    accounts = get_all("publishing", "/api/accounts", status="active", levels=LEAD_LEVELS)
     return {"can_issue": True, "lead": _lead_choices(), "lead_accounts": {a["id"]: a["name"] for a in accounts},
             "values": values or {}, "errors": errors or {}, "message": message}
 

@@ -150,7 +150,8 @@ TRANSFER_FILTERS = ("status", "unit_id", "from", "to")
 
 
 def _transfers() -> Listing:
-    return listing("inquiry", "/api/transfers", "inbox.transfers", "transfers-list", TRANSFER_FILTERS)
+    return listing("inquiry", "/api/transfers", "inbox.transfers", "transfers-list", TRANSFER_FILTERS,
+                   default_sort="-sent")
 
 
 def _transfer_list_context(transfers: Listing) -> dict:
@@ -169,8 +170,9 @@ def _desk(**which) -> tuple[list, int]:
 
 def _desks(errors=None, message=None) -> dict:
     """The two desks at the top (what waits for an answer or a decision, with its count), and
-    the returns by unit."""
-    (waiting, waiting_total), (returned, returned_total) = _desk(waiting="true"), _desk(returned="true")
+    the returns by unit. Each desk lists what has waited longest first (sent, or returned, longest ago)."""
+    (waiting, waiting_total), (returned, returned_total) = (_desk(waiting="true", sort="sent"),
+                                                            _desk(returned="true", sort="answered"))
     return {"waiting": waiting, "waiting_total": waiting_total, "returned": returned, "returned_total": returned_total,
             "desk": DESK, "returns": _get("/api/transfers/returns", []), "errors": errors or {}, "message": message}
 
@@ -208,7 +210,7 @@ NOTICE_FILTERS = ("status", "importance", "unit_id", "from", "to")
 
 
 def _notices() -> Listing:
-    return listing("inquiry", "/api/notices", "inbox.notices", "notices-list", NOTICE_FILTERS)
+    return listing("inquiry", "/api/notices", "inbox.notices", "notices-list", NOTICE_FILTERS, default_sort="-issued")
 
 
 def _notice_list_context(notices: Listing) -> dict:

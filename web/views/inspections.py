@@ -23,7 +23,7 @@ def _inspections() -> Listing:
     """All of them, or (the tab 整改逾期, which clearing the filters keeps) those whose fix is overdue."""
     tab = {"overdue": "true"} if request.args.get("overdue") == "true" else {}
     return listing("assessment", "/api/inspections", "inspections.index", "inspections-list", INSPECTION_FILTERS,
-                   fixed=tab, **tab)
+                   fixed=tab, default_sort="urgency", **tab)
 
 
 def _list_context(inspections: Listing) -> dict:

@@ -11,7 +11,7 @@ CATEGORY_NAMES = {"sensitive": "敏感", "classified": "涉密"}
 
 
 def _entries() -> Listing:
-    return listing("publishing", "/api/lexicon", "lexicon.index", "lexicon-list", ("category",))
+    return listing("publishing", "/api/lexicon", "lexicon.index", "lexicon-list", ("category",), default_sort="word")
 
 
 @bp.get("")

@@ -1,0 +1,68 @@
+"""Recent figures (services/assessment/recent.py): a dashboard's counts as of the job's last
+run equal the count from the facts as of that moment; an event after the run shows at the next
+run; with no recent run, or for a period that ended before it, the count is exact, as of now."""
+import datetime as dt
+
+from services.assessment import figures, kept, recent
+from services.assessment.figures import Period
+from services.assessment.models import RecentFigure, RecentRun
+from tests.assessment.conftest import OFFICE, message, post
+from tests.assessment.test_annual import year  # noqa: F401  (the hand-counted city, as a fixture)
+from tests.assessment.test_kept import cells
+
+NOW = dt.datetime.now(dt.timezone.utc)
+THIS_YEAR = Period.parse(str(NOW.astimezone(figures.BEIJING).year))
+
+
+def test_the_live_months_are_those_not_settled():
+    at = dt.datetime(2026, 12, 6, 4, 0, tzinfo=dt.timezone.utc)  # 12:00 in Beijing: October settled at midnight
+    assert recent.live_months(at) == ["2026-11", "2026-12"]
+    assert recent.live_months(at - dt.timedelta(hours=13)) == ["2026-10", "2026-11", "2026-12"]  # 23:00 the day before
+
+
+def test_the_recent_figures_equal_the_count_as_of_the_run(year, app):  # noqa: F811
+    with app.app_context():
+        post(1, 4, (NOW - dt.timedelta(hours=3)).isoformat())
+        message(1, 4, (NOW - dt.timedelta(hours=30)).isoformat(), (NOW - dt.timedelta(hours=6)).isoformat())
+        kept.snapshot(NOW)
+        first = NOW - dt.timedelta(seconds=30)  # runs count as of their own moment, before a reader asks
+        run = recent.refresh(first)
+        assert RecentFigure.select().where(RecentFigure.run == run).count() > 0
+        found, asof = recent.count(THIS_YEAR)
+        assert abs(asof - first) < dt.timedelta(seconds=1)
+        assert cells(found) == cells(figures.count(THIS_YEAR, asof))
+        county, _ = recent.count(THIS_YEAR, within="/1/3/")
+        assert cells(county) == cells(kept.count(THIS_YEAR, asof, within="/1/3/"))
+
+        post(1, 4, (NOW - dt.timedelta(hours=1)).isoformat())  # after the run: the next run counts it
+        assert cells(recent.count(THIS_YEAR)[0]) == cells(found)
+        later = NOW - dt.timedelta(seconds=20)
+        recent.refresh(later)
+        again, asof = recent.count(THIS_YEAR)
+        assert cells(again) == cells(figures.count(THIS_YEAR, asof)) != cells(found)
+        assert RecentRun.select().count() == 2  # this run and the one before; older ones are gone
+        recent.refresh(later + dt.timedelta(seconds=10))
+        assert RecentRun.select().count() == 2 and not RecentFigure.select().where(RecentFigure.run == run).exists()
+
+
+def test_without_a_recent_run_or_for_an_ended_period_the_count_is_exact(year, app):  # noqa: F811
+    with app.app_context():
+        assert recent.count(THIS_YEAR) is None  # never run
+        recent.refresh(NOW - recent.STALE - dt.timedelta(minutes=1))
+        assert recent.count(THIS_YEAR) is None  # the job has stopped: too old to show
+        recent.refresh(NOW - dt.timedelta(seconds=1))
+        assert recent.count(Period.parse("2025")) is None  # ended before the run: counted as of its end
+
+
+def test_the_api_answers_the_recent_figures_when_asked(year, app, client):  # noqa: F811
+    with app.app_context():
+        recent.refresh(NOW - dt.timedelta(seconds=1))
+        post(1, 4, (NOW - dt.timedelta(minutes=30)).isoformat())
+    period = THIS_YEAR.label[:4]
+    asked = client.get(f"/api/assessment/{period}?recent=true", headers=OFFICE).json
+    exact = client.get(f"/api/assessment/{period}", headers=OFFICE).json
+    assert asked["asof"] < exact["asof"]
+    posts = {u["unit_id"]: u["counts"]["posts"] for u in asked["units"]}
+    assert {u["unit_id"]: u["counts"]["posts"] for u in exact["units"]}[4] == posts[4] + 1  # the post after the run
+    r = client.get(f"/api/assessment/{period}?recent=maybe", headers=OFFICE)
+    assert r.status_code == 422 and "recent" in r.json["errors"]
