@@ -4,16 +4,20 @@ its records (`records`)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
+import json
+from collections import OrderedDict
+
+from peewee import fn
 
 from govmb.auth import under
 from govmb.systems import system_of
 from govmb.timefmt import BEIJING
+from services.assessment import kept
 from services.assessment import recent as recent_
 from services.assessment import rules as rules_
 from services.assessment.figures import Counts, Period, Window, default_asof
 from services.assessment.kept import count
-from services.assessment.models import Account, Unit
+from services.assessment.models import Account, FigureMonth, Unit
 
 GRADE_NAMES = {"excellent": "优秀", "good": "良好", "pass": "合格", "fail": "不合格"}
 VETO_NAMES = {"dormant": "两周内未更新", "unanswered": "网民有效留言超过3个月未回复"}
@@ -63,6 +67,12 @@ def assessed_accounts(period: Period, within: str = "") -> list:
                          Account.unit_path))
 
 
+def counted(c: Counts) -> dict:
+    """A Counts as a dict of its fields (dataclasses.asdict copies each value deeply, for thousands
+    of rows a visit)."""
+    return dict(vars(c))
+
+
 def account_vetoes(account, c: Counts, asof: dt.datetime, rules: dict) -> list[dict]:
     """The single-veto items an account fails as of `asof` (国办秘函〔2019〕19号)."""
     out = []
@@ -81,11 +91,17 @@ def account_vetoes(account, c: Counts, asof: dt.datetime, rules: dict) -> list[d
     return out
 
 
-def assess(period: Period, asof: dt.datetime | None = None, within: str = "", recent: bool = False) -> dict:
+def assess(period: Period, asof: dt.datetime | None = None, within: str = "", recent: bool = False,
+           accounts: bool = True) -> dict:
     """The whole city's assessment for `period` (or of the units `within` a path, ranked among
     themselves), as it stood at `asof` (default: now, or the period's end if that is earlier);
-    `recent`: as of the last count of the live months, if there is a recent one (`recent`)."""
+    `recent`: as of the last count of the live months, if there is a recent one (`recent`);
+    `accounts`: with a row per account (else only their vetoes count, for their units)."""
     rules = rules_.current()
+    key = settled_key(period, within, accounts, rules) if asof is None else None
+    if key is not None and key in _settled:
+        _settled.move_to_end(key)
+        return dict(_settled[key])
     found = recent_.count(period, within, rules["unanswered_months"]) if recent and asof is None else None
     if found:
         figures, asof = found
@@ -96,26 +112,26 @@ def assess(period: Period, asof: dt.datetime | None = None, within: str = "", re
     units = {u.id: u for u in (Unit.select().where(under(Unit.path, within)) if within else Unit.select())}
 
     account_rows, vetoed_units = [], {}
-    accounts = assessed_accounts(period, within)
-    for a in accounts:
+    assessed = assessed_accounts(period, within)
+    for a in assessed:
         c = per_account.get(a.id, Counts())
-        r, points, total = score(c, rules)
         vetoes = account_vetoes(a, c, asof, rules)
         for v in vetoes:
             vetoed_units.setdefault(a.unit_id, []).append({**v, "account_id": a.id, "account_name": a.name})
-        account_rows.append({"account_id": a.id, "name": a.name, "unit_id": a.unit_id, "unit_path": a.unit_path,
-                             "category": a.category,
-                             "counts": asdict(c), "rates": r, "points": points, "score": total, "vetoes": vetoes,
-                             "grade": grade(total, bool(vetoes), rules)})
+        if accounts:
+            r, points, total = score(c, rules)
+            account_rows.append({"account_id": a.id, "name": a.name, "unit_id": a.unit_id, "unit_path": a.unit_path,
+                                 "category": a.category, "counts": counted(c), "rates": r, "points": points,
+                                 "score": total, "vetoes": vetoes, "grade": grade(total, bool(vetoes), rules)})
 
     unit_rows = []
-    for unit_id in sorted({a.unit_id for a in accounts}):
+    for unit_id in sorted({a.unit_id for a in assessed}):
         unit = units.get(unit_id)
         c = per_unit.get(unit_id, Counts())
         r, points, total = score(c, rules)
         vetoes = vetoed_units.get(unit_id, [])
         unit_rows.append({"unit_id": unit_id, "name": unit.name if unit else f"单位{unit_id}",
-                          "path": unit.path if unit else "", "system": system_of(unit) if unit else "其他", "counts": asdict(c), "rates": r, "points": points,
+                          "path": unit.path if unit else "", "system": system_of(unit) if unit else "其他", "counts": counted(c), "rates": r, "points": points,
                           "penalty": round(rules["return_penalty"] * c.returns, 2), "score": total,
                           "vetoes": vetoes, "grade": grade(total, bool(vetoes), rules)})
     unit_rows.sort(key=lambda u: (bool(u["vetoes"]), -u["score"], u["name"]))
@@ -128,7 +144,32 @@ def assess(period: Period, asof: dt.datetime | None = None, within: str = "", re
              for u in unit_rows if u["grade"] == "fail"]
     commended = [{"unit_id": u["unit_id"], "name": u["name"], "score": u["score"]}
                  for u in unit_rows if u["grade"] == "excellent"][:rules["commend_top"]]
-    return {"period": period.label, "start": period.start.isoformat(), "end": period.end.isoformat(),
-            "asof": asof.astimezone(BEIJING).isoformat(timespec="seconds"), "rules": rules,
-            "indicators": rules_.INDICATORS, "units": unit_rows, "accounts": account_rows,
-            "named": named, "commended": commended}
+    result = {"period": period.label, "start": period.start.isoformat(), "end": period.end.isoformat(),
+              "asof": asof.astimezone(BEIJING).isoformat(timespec="seconds"), "rules": rules,
+              "indicators": rules_.INDICATORS, "units": unit_rows, "accounts": account_rows,
+              "named": named, "commended": commended}
+    if key is not None:
+        _settled[key] = result
+        while len(_settled) > SETTLED_KEPT:
+            _settled.popitem(last=False)
+    return dict(result)
+
+
+SETTLED_KEPT = 32  # assessments of settled periods kept by a process (a city's year: a few hundred KB)
+_settled: OrderedDict[tuple, dict] = OrderedDict()
+
+
+def settled_key(period: Period, within: str, accounts: bool, rules: dict) -> tuple | None:
+    """What the assessment of a settled period (every month of it settled, `kept`), as of its end,
+    depends on: the rules, the versions of the settled months (an event that changes one raises
+    it), and the copies of the units and accounts (each change stamps `updated_at`); None for a
+    period not settled, whose counts still move with the clock. A later quarterly report or look
+    at last year then reads the result kept by the first, until one of these changes."""
+    if not kept.settled(period.months[-1], dt.datetime.now(dt.timezone.utc)):
+        return None
+    months = FigureMonth.select(fn.COUNT(FigureMonth.month), fn.SUM(FigureMonth.version)).tuples().get()
+    units = Unit.select(fn.COUNT(Unit.id), fn.MAX(Unit.updated_at)).tuples().get()
+    copies = Account.select(fn.COUNT(Account.id), fn.MAX(Account.updated_at)).tuples().get()
+    database = Unit._meta.database
+    where = getattr(database, "obj", database).database  # the database's name or file: one process, one database, but tests
+    return (where, period.label, within, accounts, json.dumps(rules, sort_keys=True), months, units, copies)

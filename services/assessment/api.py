@@ -5,13 +5,14 @@ import datetime as dt
 import io
 import re
 import unicodedata
+from collections import Counter
 
 import peewee
 from flask import send_file
 from flask_smorest import abort
 
 from govmb.account_copy import accounts_blueprint
-from govmb.auth import UNIT_STAFF, current_identity, in_sight, requires, visible_or_404
+from govmb.auth import UNIT_STAFF, current_identity, in_sight, requires, under, visible_or_404
 from govmb.paging import Blueprint, narrowed, page, sorted_by
 from govmb.timefmt import beijing_today, stored, utcnow
 from govmb.unit_copy import units_blueprint
@@ -50,6 +51,7 @@ from services.assessment.schemas import (
     TrainingRecordSchema,
     TrainingSessionSchema,
     TrainingYearSchema,
+    WarningSummaryQuerySchema,
 )
 
 OFFICE = ("joint_office", "admin")
@@ -111,7 +113,7 @@ def assess(args, period):
     p, who = _period(period), current_identity()
     # a unit is assessed among the units of the view: the whole city for the office, else the caller's own tree
     within = _unit_in_sight(args["unit_id"]).path if "unit_id" in args else "" if who.sees_all else who.unit_path
-    result = annual.assess(p, _asof(args), within, recent=args["recent"])
+    result = annual.assess(p, _asof(args), within, recent=args["recent"], accounts=args["accounts"])
     result["units"] = _in_sight(result["units"], lambda u: u["path"])
     result["accounts"] = _in_sight(result["accounts"], lambda a: a["unit_path"]) if args["accounts"] else []
     seen = {u["unit_id"] for u in result["units"]}
@@ -140,6 +142,20 @@ def figure_records(args, period, pagination_parameters):
 def warnings():
     """预警：即将触发单项否决（两周未更新、留言超过3个月未回复）或完不成月度指标的账号"""
     return early_warnings(utcnow().replace(tzinfo=dt.timezone.utc), rules_.current(), in_sight)
+
+
+@assessment.route("/warnings/summary")
+@requires()
+@assessment.arguments(WarningSummaryQuerySchema, location="query")
+@assessment.response(200)
+def warnings_summary(args):
+    """预警概况（看板用）：共有多少条、各类多少条、各级多少条，及最紧急的若干条；unit_id：只看该单位及其下级"""
+    within = _unit_in_sight(args["unit_id"]).path if "unit_id" in args else ""
+    rows = early_warnings(utcnow().replace(tzinfo=dt.timezone.utc), rules_.current(),
+                          lambda query, field: in_sight(query, field).where(under(field, within)) if within
+                          else in_sight(query, field))
+    return {"total": len(rows), "by_kind": dict(Counter(w["kind_name"] for w in rows)),
+            "by_level": dict(Counter(w["level_name"] for w in rows)), "first": rows[:args["first"]]}
 
 
 @assessment.route("/rules")

@@ -37,7 +37,7 @@ def _row(name: str, c: Counts, rates: dict, score: float, third: float | None) -
 def quarterly(quarter: str, unit_paths: list[str] | None = None) -> dict:
     """The quarter's report; with `unit_paths`, only the units under them (a county's own)."""
     period = Period.parse(quarter)
-    result = annual.assess(period)
+    result = annual.assess(period, accounts=False)
     scores: dict[int, list[float]] = {}
     for s in ThirdPartyScore.select().where(ThirdPartyScore.quarter == quarter):
         scores.setdefault(s.unit_id, []).append(s.score)

@@ -24,6 +24,13 @@ class AssessQuerySchema(AsofSchema):
         "description": "true：以最近一次统计（每分钟一次）为准，较快，asof 为统计时刻；无近期统计时即时统计"})
 
 
+class WarningSummaryQuerySchema(Schema):
+    unit_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1),
+                             metadata={"description": "只看该单位及其下级单位"})
+    first = fields.Integer(load_default=20, validate=validate.Range(min=0, max=200),
+                           metadata={"description": "列出最紧急的多少条"})
+
+
 class RecordsQuerySchema(AsofSchema):
     kind = fields.String(required=True, validate=validate.OneOf(RECORD_KINDS))
     unit_id = fields.Integer(required=True, validate=validate.Range(min=1))

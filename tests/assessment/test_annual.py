@@ -150,3 +150,21 @@ def test_early_warnings_come_before_the_veto(app, client):
     assert (1, "dormant") not in by
     assert r.json[0]["level"] == "veto"  # the most urgent first
     assert {w["account_id"] for w in client.get("/api/warnings", headers=DEPT).json} == {1, 2}  # not unit 5's 3
+
+
+def test_the_warnings_summary_counts_them_all_and_lists_the_most_urgent(app, client):
+    now = dt.datetime.now(dt.timezone.utc)
+    iso = lambda days: (now - dt.timedelta(days=days)).isoformat()  # noqa: E731
+    post(2, 4, iso(12))
+    post(3, 5, iso(20))
+    message(1, 4, iso(70), iso(69))
+    every = client.get("/api/warnings", headers=OFFICE).json
+    r = client.get("/api/warnings/summary", query_string={"first": 1}, headers=OFFICE)
+    assert r.status_code == 200, r.text
+    assert r.json["total"] == len(every) and r.json["first"] == every[:1]
+    assert sum(r.json["by_kind"].values()) == sum(r.json["by_level"].values()) == len(every)
+    narrowed = client.get("/api/warnings/summary", query_string={"unit_id": 5}, headers=OFFICE).json
+    assert {w["account_id"] for w in narrowed["first"]} == {3} and narrowed["total"] == sum(
+        w["unit_id"] == 5 for w in every)
+    assert client.get("/api/warnings/summary", query_string={"unit_id": 5}, headers=DEPT).status_code == 404
+    assert client.get("/api/warnings/summary", query_string={"first": 500}, headers=OFFICE).status_code == 422

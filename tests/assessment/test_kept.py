@@ -91,3 +91,28 @@ def test_a_countys_figures_are_the_citys_for_its_units(counted, app):
             county = cells(kept.count(year_, asof, within="/1/3/"))
             assert county and county == {k: v for k, v in city.items() if k[0] in (3, 4)}, asof  # units /1/3/, /1/3/4/
             assert cells(figures.count(year_, asof)) == city
+
+
+def test_a_settled_periods_assessment_is_kept_until_a_late_event_or_a_rule_changes_it(counted, app, monkeypatch):
+    """A settled quarter's assessment (a quarterly report, a look at a past month) is read from the
+    result the first request kept, until an event changes one of its settled months, a unit or an
+    account changes, or the rules do: then it is counted again."""
+    from services.assessment import annual
+    from services.assessment import rules as rules_
+    with app.app_context():
+        quarter = Period.parse("2026-Q2")
+        first = annual.assess(quarter)
+        calls = []
+        monkeypatch.setattr(annual, "count", lambda *a, **k: calls.append(a) or figures.count(*a[:3]))
+        assert annual.assess(quarter) == first and calls == []  # kept
+        assert annual.assess(Period.parse("2026-12")) and calls  # a live month is always counted
+        calls.clear()
+        message(1, 4, "2026-05-20T00:00:00+00:00", "2026-05-21T00:00:00+00:00")  # late: May had settled
+        again = annual.assess(quarter)
+        assert calls and again != first
+        assert {u["unit_id"]: u["counts"]["messages"] for u in again["units"]}[4] == \
+            {u["unit_id"]: u["counts"]["messages"] for u in first["units"]}[4] + 1
+        calls.clear()
+        rules_.save({"dormant_days": 20}, "测试")
+        annual.assess(quarter)
+        assert calls

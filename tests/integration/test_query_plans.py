@@ -154,7 +154,7 @@ CALLS = {
         "/api/inspections?sort=-fix_by", "/api/archives?sort=month", "/api/archives?sort=-month",
         "/api/archives?sort=unit", "/api/archives?sort=-unit", "/api/archives?month=2024-06",
         ("/api/assessment/2026?accounts=false", ("district", "department")),
-        ("/api/assessment/2026-11", ("district", "department")), ("/api/warnings", ("district", "department")),
+        ("/api/assessment/2026-11", ("district", "department")), ("/api/warnings", ("district", "department")), ("/api/warnings/summary", ("district", "department")),
         "/api/assessment/2026/records?kind=reply_timeliness&unit_id=4",
         "/api/assessment/2026/records?kind=original&unit_id=4"]),
     "registry": (fill_registry, ("person", "account"), [

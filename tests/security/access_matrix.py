@@ -80,6 +80,8 @@ publishing POST   /api/directives                                               
 publishing GET    /api/directives/<int:directive_id>                                  directive                  401   403     200/404 200/404 200/404 200/404 200     200     200
 publishing GET    /api/directives/<int:directive_id>                                  directive:shared           401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
 publishing POST   /api/directives/<int:directive_id>/forwards                         directive:forward          401   403     200/404 200/404 200/404 200/404 403     403     403
+publishing GET    /api/directives/<int:directive_id>/targets                          directive:targets          401   403     200/404 200/404 200/404 200/404 200     200     200
+publishing GET    /api/directives/<int:directive_id>/targets                          directive:targets:shared   401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
 publishing GET    /api/lexicon                                                        lexicon                    401   403     403     403     403     403     200     200     200
 publishing POST   /api/lexicon                                                        lexicon:add                401   403     403     403     403     403     200     403     200
 publishing DELETE /api/lexicon/<int:entry_id>                                         lexicon:remove             401   403     403     403     403     403     204     403     204
@@ -123,6 +125,7 @@ assessment GET    /api/accounts                                                 
 assessment GET    /api/assessment/<period>                                            assessment                 401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
 assessment GET    /api/assessment/<period>/records                                    records                    401   403     200/404 200/404 200/404 200/404 200     200     200
 assessment GET    /api/warnings                                                       warnings                   401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
+assessment GET    /api/warnings/summary                                               warnings:summary           401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
 assessment GET    /api/rules                                                          rules                      401   403     200     200     200     200     200     200     200
 assessment PUT    /api/rules                                                          rules:put                  401   403     403     403     403     403     200     403     200
 assessment GET    /api/duty-log                                                       duty-log                   401   403     200/404 200/404 200/404 200/404 200     200     200

@@ -353,6 +353,8 @@ API_TARGETS = {
     "directives": lambda w: Req("/api/directives", marker="甲区统一口径"),
     "directive": lambda w: Req(f"/api/directives/{w.directive['id']}", marker="甲区统一口径"),
     "directive:shared": lambda w: Req(f"/api/directives/{w.shared_directive['id']}", marker="甲区发布"),
+    "directive:targets": lambda w: Req(f"/api/directives/{w.directive['id']}/targets", marker="甲区发布"),
+    "directive:targets:shared": lambda w: Req(f"/api/directives/{w.shared_directive['id']}/targets", marker="甲区发布"),
     "directive:new": lambda w: Req("/api/directives", json={
         "title": f"口径{serial()}", "lead_draft_id": w.lead_draft["id"], "account_ids": [w.accounts["in"]["id"]],
         "due_at": (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1)).isoformat()}),
@@ -462,6 +464,7 @@ API_TARGETS = {
     "training:unattend": lambda w: Req(
         f"/api/training/sessions/{w.trainings['in']['id']}/attendees/{w.attendee('in')}"),
     "warnings": lambda w: Req("/api/warnings", marker="甲区发布"),
+    "warnings:summary": lambda w: Req("/api/warnings/summary?first=200", marker="甲区发布"),
     # every service
     "audit": lambda w: Req("/api/audit", marker="甲区"),
 }

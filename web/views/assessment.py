@@ -127,7 +127,8 @@ def index():
     for g in by_area:
         unit = below.get(g["key"])
         g["name"], g["unit_id"] = (unit["name"], unit["id"]) if unit else (g["lowest"]["name"], None)
-    warnings = [w for w in get_json("assessment", "/api/warnings", []) if w["unit_path"].startswith(scope_path)]
+    warnings = get_json("assessment", "/api/warnings/summary", {"total": 0, "by_kind": {}, "first": []},
+                        **({"unit_id": scope_id} if scope_id else {}))
     grades = Counter(u["grade_name"] for u in units)
     charts = {"top": _bar_chart(units[:TOP]), "bottom": _bar_chart(units[-TOP:][::-1]) if len(units) > TOP else None,
               "grades": {"tooltip": {}, "series": [{"type": "pie", "radius": "65%",
@@ -136,7 +137,7 @@ def index():
     return render_template("assessment/index.html", result=result, units=units, ranking=ranking, charts=charts,
                            by_area=by_area, by_system=_groups(units, lambda u: u["system"]), scope=scope,
                            systems={s: s for s in sorted({u["system"] for u in units})}, warnings=warnings,
-                           warning_kinds=Counter(w["kind_name"] for w in warnings), progress=progress, year=year,
+                           progress=progress, year=year,
                            month=f"{today:%Y-%m}", quarter=_previous_quarter(today), city=sees_all(),
                            office=bool(roles() & OFFICE), indicator_order=INDICATOR_ORDER, top=TOP)
 
