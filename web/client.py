@@ -2,7 +2,9 @@
 no domain data."""
 from __future__ import annotations
 
+import contextvars
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import requests
 from flask import current_app, session
@@ -11,6 +13,7 @@ from govmb.context import get_correlation_id
 from govmb.unit_copy import tree_order
 
 ALL_PAGE = 500  # the services' largest page
+_calls = ThreadPoolExecutor(max_workers=16, thread_name_prefix="service-calls")  # get_together
 
 
 class ServiceUnavailable(RuntimeError):
@@ -38,6 +41,17 @@ class ServiceClient:
 
 def client(service: str) -> ServiceClient:
     return current_app.extensions["govmb_clients"][service]
+
+
+def get_together(*calls: tuple[str, str, dict]) -> list[requests.Response]:
+    """GETs (service, path, params) as the signed-in person, side by side: each waits on the
+    network, not on this process, so a page that needs a slow summary and a list waits for the
+    slower, not for both. The answers in order; a service that does not answer raises, as api()."""
+    token = session.get("token")
+    futures = [_calls.submit(contextvars.copy_context().run, client(service).call, "GET", path, token,
+                             params={k: v for k, v in params.items() if v is not None})
+               for service, path, params in calls]  # the copied context carries the correlation id
+    return [f.result() for f in futures]
 
 
 def api(service: str, method: str, path: str, **kwargs) -> requests.Response:

@@ -207,6 +207,7 @@ web        GET    /lexicon                                                      
 web        POST   /lexicon                                                            lexicon:add                login -       403     403     403     403     303     403     303
 web        POST   /lexicon/<int:entry_id>/delete                                      lexicon:remove             login -       403     403     403     403     303     403     303
 web        GET    /inbox                                                              messages                   login -       200/hid 200/hid 200/hid 200/hid 200     200     200
+web        GET    /inbox/hot                                                          -                          login -       200     200     200     200     200     200     200
 web        POST   /inbox                                                              message:new                login -       303/422 303/422 303/422 303/422 403     403     403
 web        POST   /inbox/import                                                       message:import             login -       200/422 200/422 200/422 200/422 403     403     403
 web        GET    /inbox/<int:message_id>                                             message                    login -       200/404 200/404 200/404 200/404 200/hid 200/hid 200/hid

@@ -13,7 +13,7 @@ from govmb.contracts.inquiry import KIND_NAMES
 from govmb.contracts.inquiry import STATUS_NAMES as MESSAGE_STATUS_NAMES
 from govmb.contracts.publishing import INFO_TYPE_NAMES
 from govmb.timefmt import beijing_today
-from web.client import api, get_all, get_json, get_page
+from web.client import api, get_all, get_json, get_page, get_together
 from web.listing import list_page, listing, paged, unit_picker, wants_fragment
 from web.session import login_required, person, roles, sees_all
 from web.views.forms import as_int, form_again, is_htmx, problem_of
@@ -53,16 +53,23 @@ def _previous_quarter(day: dt.date) -> str:
 TOP = 10  # the charts show the best and the worst ten: what a person can read
 
 
-def _dashboard(year: str) -> dict:
+def _dashboard_call(year: str) -> tuple[str, str, dict]:
     """The year's assessment of the view (the office's city, or the unit drilled into; a unit's
     own tree otherwise), without the accounts, as of the service's last count of the live months
     (at most a minute old; the page says when)."""
     drill = as_int(request.args.get("unit_id"))
-    result = get_json("assessment", f"/api/assessment/{year}", None, accounts="false", recent="true",
-                      **({"unit_id": drill} if drill else {}))
-    if result is None:
+    return "assessment", f"/api/assessment/{year}", {"accounts": "false", "recent": "true", "unit_id": drill}
+
+
+def _dashboard_result(r) -> dict:
+    if r.status_code != 200:
         abort(404)
-    return result
+    return r.json()
+
+
+def _dashboard(year: str) -> dict:
+    service, path, params = _dashboard_call(year)
+    return _dashboard_result(api(service, "GET", path, params={k: v for k, v in params.items() if v is not None}))
 
 
 def _common_path(paths: list[str]) -> str:
@@ -110,7 +117,17 @@ def _bar_chart(units: list[dict]) -> dict:
 def index():
     today = beijing_today()
     year = request.args.get("year") or str(today.year)
-    result = _dashboard(year)
+    drill = as_int(request.args.get("unit_id"))
+    if wants_fragment("ranking-list"):
+        result, warnings, progress = _dashboard(year), None, []
+    else:  # the assessment, the warnings and one's own month, side by side
+        scope = {"unit_id": drill} if drill else {} if sees_all() else {"unit_id": person()["unit_id"]}
+        own_month = not sees_all() and not drill
+        answers = get_together(_dashboard_call(year), ("assessment", "/api/warnings/summary", scope),
+                               *(_progress_calls(today) if own_month else ()))
+        result = _dashboard_result(answers[0])
+        warnings = answers[1].json() if answers[1].status_code == 200 else {"total": 0, "by_kind": {}, "first": []}
+        progress = _progress(*answers[2:]) if own_month else []
     units = sorted(result["units"], key=lambda u: u["rank"])
     system = request.args.get("system", "")
     listed = [u for u in units if (not system or u["system"] == system)
@@ -127,13 +144,10 @@ def index():
     for g in by_area:
         unit = below.get(g["key"])
         g["name"], g["unit_id"] = (unit["name"], unit["id"]) if unit else (g["lowest"]["name"], None)
-    warnings = get_json("assessment", "/api/warnings/summary", {"total": 0, "by_kind": {}, "first": []},
-                        **({"unit_id": scope_id} if scope_id else {}))
     grades = Counter(u["grade_name"] for u in units)
     charts = {"top": _bar_chart(units[:TOP]), "bottom": _bar_chart(units[-TOP:][::-1]) if len(units) > TOP else None,
               "grades": {"tooltip": {}, "series": [{"type": "pie", "radius": "65%",
                                                     "data": [{"name": k, "value": v} for k, v in grades.items()]}]}}
-    progress = _progress(today) if not sees_all() and not request.args.get("unit_id") else []
     return render_template("assessment/index.html", result=result, units=units, ranking=ranking, charts=charts,
                            by_area=by_area, by_system=_groups(units, lambda u: u["system"]), scope=scope,
                            systems={s: s for s in sorted({u["system"] for u in units})}, warnings=warnings,
@@ -142,11 +156,15 @@ def index():
                            office=bool(roles() & OFFICE), indicator_order=INDICATOR_ORDER, top=TOP)
 
 
-def _progress(today: dt.date) -> list[dict]:
-    """This month's posts against the quota, for the accounts of the person's own unit."""
-    month = get_json("assessment", f"/api/assessment/{today:%Y-%m}", {"accounts": []}, unit_id=person()["unit_id"],
-                     recent="true")
-    quotas = get_json("assessment", "/api/rules", {}).get("quotas", {})
+def _progress_calls(today: dt.date) -> tuple:
+    """This month's posts against the quota, for the accounts of the person's own unit: the calls."""
+    return (("assessment", f"/api/assessment/{today:%Y-%m}", {"unit_id": person()["unit_id"], "recent": "true"}),
+            ("assessment", "/api/rules", {}))
+
+
+def _progress(month, rules) -> list[dict]:
+    month = month.json() if month.status_code == 200 else {"accounts": []}
+    quotas = (rules.json() if rules.status_code == 200 else {}).get("quotas", {})
     own = [a for a in month["accounts"] if a["unit_id"] == person()["unit_id"]]
     return [{**a, "quota": quotas.get(a["category"] or "", 0)} for a in own]
 

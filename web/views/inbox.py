@@ -45,8 +45,7 @@ def _page_context(values=None, errors=None, message=None, report=None) -> dict:
     me = person()
     accounts = get_all("inquiry", "/api/accounts", unit_id=me["unit_id"], below="false", status="active")
     return {"accounts": accounts, "values": values or {}, "errors": errors or {},
-            "message": message, "report": report, "columns": COLUMN_NAMES,
-            "hot": _get("/api/messages/hot-topics", {"day": [], "week": []})}
+            "message": message, "report": report, "columns": COLUMN_NAMES}
 
 
 def _inbox_context(values=None, errors=None, message=None, report=None) -> dict:
@@ -58,6 +57,14 @@ def _inbox_context(values=None, errors=None, message=None, report=None) -> dict:
 def index():
     messages = _messages()
     return list_page(messages, "inbox/_list.html", "inbox/index.html", _page_context, **_list_context(messages))
+
+
+@bp.get("/hot")
+@login_required(*ANYONE)
+def hot():
+    """The hot topics, counted over a week of negative messages: the inbox loads them after its
+    list (htmx, on load), so that the list does not wait for a city's week to be counted."""
+    return render_template("inbox/_hot.html", hot=_get("/api/messages/hot-topics", {"day": [], "week": []}))
 
 
 @bp.post("")
