@@ -4,6 +4,7 @@ would cost more than the page itself, a stable order (so walking the pages finds
 once), and sorting on named columns. No list stops at a hidden limit."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 
@@ -50,16 +51,27 @@ def page(query: peewee.ModelSelect, params, cap: int | None = None) -> list:
         abort(422, errors={"page": [f"页码过大：请用筛选或搜索缩小范围（至多第 {MAX_OFFSET // params.page_size + 1} 页）"]})
     search = flask.g.get("govmb_search") if flask.has_app_context() else None  # textsearch.searched
     cap = cap or (SEARCH_COUNT_CAP if search else COUNT_CAP)
-    db = query.model._meta.database
-    with db.atomic():
-        if is_postgres(db):  # a search too broad to answer in time is cancelled, not left running
-            db.execute_sql(f"SET LOCAL statement_timeout = {LIST_TIMEOUT_MS}")
-            if search == "rare":
-                db.execute_sql("SET LOCAL enable_indexscan = off")
+    with _bounded(query.model._meta.database, search):
         counted = query.clone().order_by().limit(cap + 1).count()
         params.capped = counted > cap
         params.item_count = min(counted, cap)
         return list(query.paginate(params.page, params.page_size))
+
+
+@contextlib.contextmanager
+def _bounded(db: peewee.Database, search: str | None):
+    """On PostgreSQL, a transaction whose statements are cancelled after LIST_TIMEOUT_MS (a search
+    too broad to answer in time is not left running), and which, for a rare word, reads the
+    bigram index rather than walking the list (`textsearch.searched`). SQLite (the embedded demo)
+    reads without a transaction: one there would take the write lock (`govmb.db`)."""
+    if not is_postgres(db):
+        yield
+        return
+    with db.atomic():
+        db.execute_sql(f"SET LOCAL statement_timeout = {LIST_TIMEOUT_MS}")
+        if search == "rare":
+            db.execute_sql("SET LOCAL enable_indexscan = off")
+        yield
 
 
 def sort_field(*keys: str, default: str) -> fields.String:
