@@ -10,6 +10,7 @@ import calendar
 import dataclasses
 import datetime as dt
 import json
+import operator
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -147,6 +148,7 @@ class Counts:
 
 
 NUMBERS = tuple(f.name for f in dataclasses.fields(Counts) if f.type == "int")  # what adds up
+numbers_of = operator.attrgetter(*NUMBERS)  # a Counts' numbers as a tuple, in NUMBERS' order
 
 
 @dataclass
@@ -157,16 +159,28 @@ class CityFigures:
     cells: dict[tuple[int, int | None], Counts] = field(default_factory=lambda: defaultdict(Counts))
 
     def by_unit(self) -> dict[int, Counts]:
-        out: dict[int, Counts] = defaultdict(Counts)
-        for (unit_id, _account), c in self.cells.items():
-            out[unit_id].add(c)
-        return out
+        return self._summed(lambda unit_id, _account: unit_id)
 
     def by_account(self) -> dict[int, Counts]:
+        return self._summed(lambda _unit, account_id: account_id)
+
+    def _summed(self, key_of) -> dict[int, Counts]:
+        """The cells summed by a key (None: left out), as Counts.add would, with the numbers
+        added as tuples (a city has some 20,000 cells: field by field it took a third of a second)."""
+        sums: dict[int, tuple] = {}
+        last: dict[int, str] = {}
+        for (unit_id, account_id), c in self.cells.items():
+            key = key_of(unit_id, account_id)
+            if key is None:
+                continue
+            values = numbers_of(c)
+            held = sums.get(key)
+            sums[key] = values if held is None else tuple(map(operator.add, held, values))
+            if c.last_post_day and last.get(key, "") < c.last_post_day:
+                last[key] = c.last_post_day
         out: dict[int, Counts] = defaultdict(Counts)
-        for (_unit, account_id), c in self.cells.items():
-            if account_id is not None:
-                out[account_id].add(c)
+        for key, values in sums.items():
+            out[key] = Counts(**dict(zip(NUMBERS, values)), last_post_day=last.get(key))
         return out
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import operator
 
 from peewee import fn
 
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 SETTLE = dt.timedelta(days=35)  # the longest deadline (10 working days over a long holiday) fits well inside
 GRACE = dt.timedelta(hours=1)  # events mark a month this long before the job may count it: no transaction lasts as long
 COUNTERS = tuple(f.name for f in dataclasses.fields(Counts) if f.type == "int" and f.name != "unanswered_long")
+counters_of = operator.attrgetter(*COUNTERS)
 
 
 def month_end(month: str) -> dt.datetime:
@@ -95,8 +97,7 @@ def add_kept(cells, months: list[str], within: str = "", model=KeptFigure, *cond
     query = query.group_by(model.unit_id, model.account_id).tuples()
     for unit_id, account_id, *numbers in query:
         c = cells[unit_id, account_id or None]
-        for name, n in zip(COUNTERS, numbers):
-            setattr(c, name, getattr(c, name) + int(n or 0))
+        c.__dict__.update(zip(COUNTERS, map(operator.add, counters_of(c), (int(n or 0) for n in numbers))))
 
 
 def count(period: Period, asof: dt.datetime, unanswered_months: int = 3, within: str = "") -> CityFigures:
