@@ -405,30 +405,38 @@ print(json.dumps({"seconds": sorted(times)[len(times) // 2], "runs": len(times),
 
 
 JOBS = """
-import json, time
+import importlib, json, sys, time
 from govmb.config import Settings
 from govmb.service import ensure_database
-from services.assessment.app import SPEC
-from services.assessment.jobs import PERIODIC
-ensure_database(SPEC, Settings.from_env("assessment"))
+service, names = sys.argv[1], sys.argv[2:]
+spec = importlib.import_module(f"services.{service}.app").SPEC
+ensure_database(spec, Settings.from_env(service))
+periodic = importlib.import_module(f"services.{service}.jobs").PERIODIC
 took = {}
-with SPEC.db.connection_context():
-    for name, _interval, job in PERIODIC:
-        if name != "monthly archives":  # a PDF per unit and month: no page reads them
+with spec.db.connection_context():
+    for name, _interval, job in periodic:
+        if name in names:
             t0 = time.perf_counter()
             job()
             took[name] = time.perf_counter() - t0
 print(json.dumps(took))
 """
+# The periodic jobs whose results the pages read. Not the monthly archives (a PDF per unit and
+# month: no page reads them) nor the overdue sweep (it would record missed deadlines and send
+# their events, changing the data between runs).
+READ_JOBS = {"assessment": ("kept figures", "recent figures"), "inquiry": ("hot topics",)}
 
 
 def run_jobs(city: city_.City) -> dict[str, float]:
-    """The assessment worker's periodic jobs, once, as the worker runs them in production (the
-    benchmark starts no worker): the pages read the figures they keep."""
-    env = {**os.environ, "ASSESSMENT_DATABASE_URL": city.urls["assessment"], "GOVMB_MODE": "embedded"}
-    out = subprocess.run([sys.executable, "-c", JOBS], cwd=ROOT, env=env, check=True, capture_output=True,
-                         text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    """The workers' periodic jobs that the pages read, once, as the workers run them in production
+    (the benchmark starts no worker)."""
+    took = {}
+    for service, names in READ_JOBS.items():
+        env = {**os.environ, f"{service.upper()}_DATABASE_URL": city.urls[service], "GOVMB_MODE": "embedded"}
+        out = subprocess.run([sys.executable, "-c", JOBS, service, *names], cwd=ROOT, env=env, check=True,
+                             capture_output=True, text=True).stdout
+        took.update(json.loads(out.strip().splitlines()[-1]))
+    return took
 
 
 def assess_in_process(city: city_.City, runs: int) -> dict:
@@ -499,7 +507,7 @@ def scale_part(city: city_.City, results: list[Result], check: dict, assess: dic
 Run on {dt.datetime.now(BEIJING):%Y-%m-%d %H:%M} Beijing time, {os.cpu_count()} cores ({platform.machine()}),
 PostgreSQL {postgres_version(city.urls['registry'])} on 127.0.0.1, Python {platform.python_version()}; the four APIs and
 the web app under gunicorn as the Procfile starts them (production mode; `gunicorn.conf.py`: 3 workers × 4 threads
-each), no bus worker; the assessment worker's periodic jobs ran once before ({", ".join(f"{n} {t:.1f} s" for n, t in args.jobs.items())}),
+each), no bus worker; the workers' periodic jobs that the pages read ran once before ({", ".join(f"{n} {t:.1f} s" for n, t in args.jobs.items())}),
 as they run every few minutes in production. Each page: {args.warmups} warm-ups, then {args.requests} requests in a row from one client
 signed in through the sign-in form; p50 and p95 of the whole response, the size of its HTML. The machine's load
 average (1 minute) was {args.load[0]:.1f} when the measurements began and {args.load[1]:.1f} when they ended (with

@@ -109,12 +109,15 @@ def _in_sight(rows: list[dict], path_of) -> list[dict]:
 @assessment.response(200)
 def assess(args, period):
     """年度（或季度、月度）考核：各单位和账号的指标、得分、单项否决、等次、排名，拟通报和拟表扬的单位；
-    unit_id：只看该单位及其下级单位；accounts=false：不列各账号；recent=true：最近一次统计的结果（看板用）"""
+    unit_id：只看该单位及其下级单位；accounts=false：不列各账号；counts=false：单位行不带计数和分项得分；
+    recent=true：最近一次统计的结果（看板用）"""
     p, who = _period(period), current_identity()
     # a unit is assessed among the units of the view: the whole city for the office, else the caller's own tree
     within = _unit_in_sight(args["unit_id"]).path if "unit_id" in args else "" if who.sees_all else who.unit_path
     result = annual.assess(p, _asof(args), within, recent=args["recent"], accounts=args["accounts"])
     result["units"] = _in_sight(result["units"], lambda u: u["path"])
+    if not args["counts"]:
+        result["units"] = [{k: v for k, v in u.items() if k not in ("counts", "points")} for u in result["units"]]
     result["accounts"] = _in_sight(result["accounts"], lambda a: a["unit_path"]) if args["accounts"] else []
     seen = {u["unit_id"] for u in result["units"]}
     result["named"] = [n for n in result["named"] if n["unit_id"] in seen]

@@ -20,6 +20,8 @@ class AssessQuerySchema(AsofSchema):
     unit_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1),
                              metadata={"description": "只看该单位及其下级单位（逐级查看）"})
     accounts = fields.Boolean(load_default=True, metadata={"description": "false：不列各账号（总览只要单位）"})
+    counts = fields.Boolean(load_default=True, metadata={
+        "description": "false：单位行不带各项计数和分项得分（看板只要比率、得分、等次和否决）"})
     recent = fields.Boolean(load_default=False, metadata={
         "description": "true：以最近一次统计（每分钟一次）为准，较快，asof 为统计时刻；无近期统计时即时统计"})
 

@@ -20,6 +20,15 @@ class BaseModel(peewee.Model):
         legacy_table_names = False
 
 
+class KeptTopics(BaseModel):
+    """The hot topics of the city or of a unit near the top of the tree, as the periodic job last
+    counted them (`topics.keep`): a week of a city's negative messages is counted once a few
+    minutes, not on every visit to the inbox or the duty log."""
+    scope = peewee.CharField(max_length=255, primary_key=True)  # a unit's path, or "*" for the city
+    counted_at = peewee.DateTimeField()
+    topics = peewee.TextField()  # JSON, as hot_topics answers
+
+
 class CalendarDay(BaseModel):
     """A day of the State Council's notice, entered by the office for a year chinesecalendar
     does not cover yet (or to correct one)."""

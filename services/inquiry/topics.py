@@ -3,17 +3,45 @@ negative messages, per unit (and below) or city-wide."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
 
 import peewee
 
-from govmb.auth import under
+from govmb.auth import depth_at_most, under
 from govmb.timefmt import utcnow
 from services.inquiry.classify import keywords
-from services.inquiry.models import Message
+from services.inquiry.models import KeptTopics, Message, Unit
+
+KEPT_LEVELS = 2  # the city and the units right below it: the views a week's count is heavy for
+KEPT_FOR = dt.timedelta(minutes=15)  # an older count is not used: the job has stopped
 
 
 def hot_topics(path: str | None, now: dt.datetime | None = None, top: int = 10) -> dict:
+    """The hot topics of the units under `path` (None: the city), as the job kept them if it has
+    counted that scope lately, else counted now."""
+    if now is None:
+        kept = KeptTopics.get_or_none(KeptTopics.scope == (path or "*"))
+        if kept is not None and utcnow() - kept.counted_at <= KEPT_FOR:
+            return json.loads(kept.topics)
+    return count(path, now, top)
+
+
+def keep(now: dt.datetime | None = None) -> int:
+    """Count the hot topics of the city and of each unit at most KEPT_LEVELS deep, and keep them
+    (the inquiry worker's periodic job); how many scopes were counted."""
+    now = now or utcnow()
+    scopes = [None, *(path for (path,) in Unit.select(Unit.path).where(depth_at_most(Unit.path, KEPT_LEVELS)).tuples())]
+    for path in scopes:
+        topics = json.dumps(count(path, now), ensure_ascii=False)
+        (KeptTopics.insert(scope=path or "*", counted_at=now, topics=topics)
+         .on_conflict(conflict_target=[KeptTopics.scope],
+                      update={KeptTopics.counted_at: now, KeptTopics.topics: topics}).execute())
+    return len(scopes)
+
+
+def count(path: str | None, now: dt.datetime | None = None, top: int = 10) -> dict:
+    """The hot topics counted from a week of negative messages (and the day before it)."""
     now = now or utcnow()
     # The text only of a message stored before intake segmented it (its keywords empty): the
     # keywords are a few words, the text up to 2,000 characters. Tuples, not model instances.

@@ -66,3 +66,12 @@ def test_the_api_answers_the_recent_figures_when_asked(year, app, client):  # no
     assert {u["unit_id"]: u["counts"]["posts"] for u in exact["units"]}[4] == posts[4] + 1  # the post after the run
     r = client.get(f"/api/assessment/{period}?recent=maybe", headers=OFFICE)
     assert r.status_code == 422 and "recent" in r.json["errors"]
+
+
+def test_the_dashboards_unit_rows_can_leave_the_counts_out(year, app, client):  # noqa: F811
+    period = THIS_YEAR.label[:4]
+    whole = client.get(f"/api/assessment/{period}?accounts=false", headers=OFFICE).json
+    slim = client.get(f"/api/assessment/{period}?accounts=false&counts=false", headers=OFFICE).json
+    assert slim["units"] and all("counts" not in u and "points" not in u for u in slim["units"])
+    assert [(u["unit_id"], u["score"], u["rates"], u["vetoes"]) for u in slim["units"]] == \
+        [(u["unit_id"], u["score"], u["rates"], u["vetoes"]) for u in whole["units"]]

@@ -76,3 +76,32 @@ def test_the_scorer_suggests_what_the_fitted_pipeline_predicts(client):
             assert len(set(scorer.classes)) > 2
             expected = [str(label) for label in pipeline.predict(texts)]
             assert [scorer.predict(classify._tokens(t)) for t in texts] == expected
+
+
+def test_the_city_and_the_top_units_topics_are_kept_by_the_job_and_read_until_it_stops(client, monkeypatch):
+    """The job keeps the hot topics of the city and the units at most two levels deep; the API
+    answers from them (a message after the count shows at the next), and counts afresh for a
+    deeper unit or when the job has not counted lately."""
+    from govmb.unit_copy import apply_unit_changed
+    from services.inquiry import topics
+    from services.inquiry.models import Unit
+    with client.application.app_context():
+        for uid, path in ((1, "/1/"), (3, "/1/3/"), (4, "/1/3/4/")):
+            apply_unit_changed(Unit)({"id": uid, "name": f"单位{uid}", "kind": "department",
+                                      "parent_id": None, "path": path, "revision": 1}, None)
+    now = dt.datetime.now(dt.timezone.utc)
+    for hours in (1, 2):
+        message(client, text="自来水发黄有异味", sentiment="negative", received_at=(now - dt.timedelta(hours=hours)).isoformat())
+    with client.application.app_context():
+        assert topics.keep() == 3  # the city, /1/ and /1/3/; not /1/3/4/, three levels down
+        assert topics.KeptTopics.get_by_id("*") and topics.KeptTopics.get_by_id("/1/3/")
+    message(client, text="自来水发黄有异味", sentiment="negative", received_at=(now - dt.timedelta(minutes=5)).isoformat())
+    assert client.get("/api/messages/hot-topics", headers=JOINT).json["day"][0]["count"] == 2  # as kept
+    assert client.get("/api/messages/hot-topics", headers=COUNTY).json["day"][0]["count"] == 2
+    assert client.get("/api/messages/hot-topics", headers=DEPT_STAFF).json["day"][0]["count"] == 3  # /1/3/4/: counted
+    with client.application.app_context():
+        topics.keep()
+    assert client.get("/api/messages/hot-topics", headers=JOINT).json["day"][0]["count"] == 3
+    monkeypatch.setattr(topics, "KEPT_FOR", dt.timedelta(0))  # the job has stopped: counted on the visit
+    message(client, text="自来水发黄有异味", sentiment="negative", received_at=(now - dt.timedelta(minutes=1)).isoformat())
+    assert client.get("/api/messages/hot-topics", headers=JOINT).json["day"][0]["count"] == 4

@@ -58,7 +58,8 @@ def _dashboard_call(year: str) -> tuple[str, str, dict]:
     own tree otherwise), without the accounts, as of the service's last count of the live months
     (at most a minute old; the page says when)."""
     drill = as_int(request.args.get("unit_id"))
-    return "assessment", f"/api/assessment/{year}", {"accounts": "false", "recent": "true", "unit_id": drill}
+    return "assessment", f"/api/assessment/{year}", {"accounts": "false", "counts": "false", "recent": "true",
+                                                      "unit_id": drill}
 
 
 def _dashboard_result(r) -> dict:
