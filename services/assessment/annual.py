@@ -102,12 +102,14 @@ def assess(period: Period, asof: dt.datetime | None = None, within: str = "", re
     if key is not None and key in _settled:
         _settled.move_to_end(key)
         return dict(_settled[key])
-    found = recent_.count(period, within, rules["unanswered_months"]) if recent and asof is None else None
+    # without account rows, an account's counts serve only its vetoes (its last post, its long
+    # unanswered messages: kept per account whatever): the kept figures are summed per unit
+    found = recent_.count(period, within, rules["unanswered_months"], not accounts) if recent and asof is None else None
     if found:
         figures, asof = found
     else:
         asof = asof or default_asof(period)
-        figures = count(period, asof, rules["unanswered_months"], within)
+        figures = count(period, asof, rules["unanswered_months"], within, units_only=not accounts)
     per_account, per_unit = figures.by_account(), figures.by_unit()
     units = {u.id: u for u in (Unit.select().where(under(Unit.path, within)) if within else Unit.select())}
 

@@ -58,10 +58,11 @@ def refresh(now: dt.datetime | None = None) -> int:
     return run.id
 
 
-def count(period: Period, within: str = "", unanswered_months: int = 3) -> tuple[CityFigures, dt.datetime] | None:
+def count(period: Period, within: str = "", unanswered_months: int = 3,
+          units_only: bool = False) -> tuple[CityFigures, dt.datetime] | None:
     """Every count of the city (or of the units `within` a path) for `period` as it stood at the
     last run, and that moment; None when there is no run younger than STALE or the period ended
-    before it (then the caller counts exactly)."""
+    before it (then the caller counts exactly). `units_only`: as `kept.add_kept`."""
     run = RecentRun.select().order_by(RecentRun.id.desc()).first()
     if run is None:
         return None
@@ -71,8 +72,8 @@ def count(period: Period, within: str = "", unanswered_months: int = 3) -> tuple
     out, home = CityFigures(), account_units(within)
     settled = kept.kept_months(period, asof)
     counted = [m for m in run.months.split(",") if m in period.months]
-    kept.add_kept(out.cells, settled, within)
-    kept.add_kept(out.cells, counted, within, RecentFigure, RecentFigure.run == run.id)
+    kept.add_kept(out.cells, settled, within, units_only=units_only)
+    kept.add_kept(out.cells, counted, within, RecentFigure, RecentFigure.run == run.id, units_only=units_only)
     for span in kept.live_spans(period, settled + counted):  # a settled month whose snapshot is stale
         count_window(out.cells, Window.of(span, asof, unanswered_months, within), home)
     count_state(out.cells, Window.of(period, asof, unanswered_months, within), home)

@@ -75,3 +75,18 @@ def test_the_dashboards_unit_rows_can_leave_the_counts_out(year, app, client):  
     assert slim["units"] and all("counts" not in u and "points" not in u for u in slim["units"])
     assert [(u["unit_id"], u["score"], u["rates"], u["vetoes"]) for u in slim["units"]] == \
         [(u["unit_id"], u["score"], u["rates"], u["vetoes"]) for u in whole["units"]]
+
+
+def test_without_account_rows_the_units_are_the_same(year, app):  # noqa: F811
+    """Summed per unit when no account row is wanted (the dashboard, the reports): every unit's
+    counts, score, grade and vetoes as summed from the accounts' cells, exact or recent."""
+    from services.assessment import annual
+    with app.app_context():
+        kept.snapshot(NOW)
+        recent.refresh(NOW - dt.timedelta(seconds=1))
+        for period in (THIS_YEAR, Period.parse("2026-Q3"), Period.parse("2026-06")):
+            for asked in ({}, {"recent": True}, {"within": "/1/3/"}):
+                whole = annual.assess(period, **asked)
+                slim = annual.assess(period, accounts=False, **asked)
+                assert slim["accounts"] == [] and whole["accounts"]
+                assert slim["units"] == whole["units"] and slim["named"] == whole["named"], (period, asked)
