@@ -43,6 +43,12 @@ def first_cells(page, table: str) -> list[str]:
     return page.locator(f"#{table} tbody tr:not(.empty) td:first-child").all_inner_texts()
 
 
+def settled(page) -> None:
+    """Until htmx has finished its requests and swaps: a control used while the last swap settles
+    may be the one being replaced, and its change is then lost."""
+    page.wait_for_function("!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+
+
 def total(page, section: str) -> int:
     """The number a list's count line gives (共 N …)."""
     return int(re.search(r"共 ([\d,]+) ", page.inner_text(f"#{section} p.count")).group(1).replace(",", ""))
@@ -212,6 +218,7 @@ def test_the_city_counts_each_state_and_pages_every_account(as_person, site, man
     page.press("#city-list input[name=q]", "Enter")
     page.wait_for_url(re.compile(r"/city\?q=%E9%9A%8F%E7%AC%94$"))
     assert total(page, "city-list") == many_accounts
+    settled(page)
     page.select_option("#city-list select[name=kind]", "institutional")
     page.wait_for_url(re.compile(r"kind=institutional"))
     assert total(page, "city-list") == 0
