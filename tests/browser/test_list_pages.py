@@ -60,6 +60,9 @@ def many_messages(site):
     headers = signed_in(site, "jy_caozuo")
     account = next(a for a in requests.get(site + "/registry/api/accounts", headers=headers, timeout=10).json()
                    if a["name"] == "南昌教育")
+    in_inquiry = lambda: any(a["id"] == account["id"] for a in requests.get(  # noqa: E731
+        site + "/inquiry/api/accounts", headers=headers, timeout=10).json())
+    wait_for(in_inquiry, timeout=30, interval=0.5, message="inquiry's copy of the account")  # the bus brings it
     return post_all(site, headers, "/inquiry/api/messages", (
         {"account_id": account["id"], "kind": "comment", "citizen_handle": f"@网友{i}",
          "text": f"{TEXTS[i % 3]}（{i}）", "platform": "sina" if i % 2 else "tencent"} for i in range(64)))
