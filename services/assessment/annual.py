@@ -104,7 +104,8 @@ def assess(period: Period, asof: dt.datetime | None = None, within: str = "", re
         return dict(_settled[key])
     # without account rows, an account's counts serve only its vetoes (its last post, its long
     # unanswered messages: kept per account whatever): the kept figures are summed per unit
-    found = recent_.count(period, within, rules["unanswered_months"], not accounts) if recent and asof is None else None
+    found = (recent_.count(period, within, rules["unanswered_months"], units_only=not accounts)
+             if recent and asof is None else None)
     if found:
         figures, asof = found
     else:

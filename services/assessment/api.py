@@ -154,9 +154,8 @@ def warnings():
 def warnings_summary(args):
     """预警概况（看板用）：共有多少条、各类多少条、各级多少条，及最紧急的若干条；unit_id：只看该单位及其下级"""
     within = _unit_in_sight(args["unit_id"]).path if "unit_id" in args else ""
-    rows = early_warnings(utcnow().replace(tzinfo=dt.timezone.utc), rules_.current(),
-                          lambda query, field: in_sight(query, field).where(under(field, within)) if within
-                          else in_sight(query, field))
+    narrow = (lambda query, field: query.where(under(field, within))) if within else in_sight  # within: in sight
+    rows = early_warnings(utcnow().replace(tzinfo=dt.timezone.utc), rules_.current(), narrow)
     return {"total": len(rows), "by_kind": dict(Counter(w["kind_name"] for w in rows)),
             "by_level": dict(Counter(w["level_name"] for w in rows)), "first": rows[:args["first"]]}
 

@@ -68,11 +68,6 @@ def _dashboard_result(r) -> dict:
     return r.json()
 
 
-def _dashboard(year: str) -> dict:
-    service, path, params = _dashboard_call(year)
-    return _dashboard_result(api(service, "GET", path, params={k: v for k, v in params.items() if v is not None}))
-
-
 def _common_path(paths: list[str]) -> str:
     """The deepest unit above (or at) every path: the top of the view."""
     parts = [p.strip("/").split("/") for p in paths] or [[]]
@@ -120,7 +115,7 @@ def index():
     year = request.args.get("year") or str(today.year)
     drill = as_int(request.args.get("unit_id"))
     if wants_fragment("ranking-list"):
-        result, warnings, progress = _dashboard(year), None, []
+        result, warnings, progress = _dashboard_result(get_together(_dashboard_call(year))[0]), None, []
     else:  # the assessment, the warnings and one's own month, side by side
         scope = {"unit_id": drill} if drill else {} if sees_all() else {"unit_id": person()["unit_id"]}
         own_month = not sees_all() and not drill
