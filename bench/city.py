@@ -1021,30 +1021,31 @@ def _url(server: str, name: str) -> str:
     return f"{base}/{name}"
 
 
-def _marker(url: str) -> dict | None:
+MARKER_KEYS = ("scale", "version", "params", "cutoff", "seconds", "sizes")
+
+
+def read_marker(url: str, table: str, keys: tuple[str, ...]) -> dict | None:
+    """The row a generated database carries about itself in `table` (its `keys`), if it has one."""
     try:
         conn = psycopg2.connect(url)
     except psycopg2.OperationalError:
         return None
     try:
         with conn.cursor() as cur:
-            cur.execute("SELECT to_regclass('bench_city') IS NOT NULL")
+            cur.execute("SELECT to_regclass(%s) IS NOT NULL", (table,))
             if not cur.fetchone()[0]:
                 return None
-            cur.execute("SELECT scale, version, params, cutoff, seconds, sizes FROM bench_city")
+            cur.execute(f"SELECT {', '.join(keys)} FROM {table}")
             row = cur.fetchone()
     finally:
         conn.close()
-    if row is None:
-        return None
-    keys = ("scale", "version", "params", "cutoff", "seconds", "sizes")
-    return dict(zip(keys, row))
+    return None if row is None else dict(zip(keys, row))
 
 
 def existing(server: str, scale: Scale) -> City | None:
     """The city already generated for this scale and version, if all four databases hold it."""
     urls = {s: _url(server, name) for s, name in database_names(scale).items()}
-    markers = [_marker(url) for url in urls.values()]
+    markers = [read_marker(url, "bench_city", MARKER_KEYS) for url in urls.values()]
     wanted = json.dumps(asdict(scale), sort_keys=True)
     if any(m is None or m["version"] != VERSION or m["params"] != wanted for m in markers):
         return None

@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 
 import peewee
 import psycopg2.extensions
+import psycopg2.extras
 from flask import Flask, request
 from playhouse.db_url import parse
 from playhouse.migrations import Runner
@@ -76,6 +77,26 @@ def transaction_lock(db: peewee.Database, name: str) -> None:
     lets one writer in at a time anyway): for a check-then-write that must not race itself."""
     if is_postgres(db):
         db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_lock_key(name),))
+
+
+def insert_rows(model: type[peewee.Model], columns: tuple[str, ...], rows, page: int = 1000) -> int:
+    """Insert plain tuples of `columns` into the model's table, `page` rows a statement, without
+    peewee building each value's SQL (for 150,000 rows of twenty numbers peewee's insert_many
+    spent 50 s making the text): psycopg2's execute_values on PostgreSQL, executemany on SQLite.
+    Run it inside the caller's transaction; returns the number of rows."""
+    db = model._meta.database
+    table = model._meta.table_name
+    names = ", ".join(f'"{model._meta.fields[c].column_name}"' for c in columns)
+    rows = list(rows)
+    if not rows:
+        return 0
+    cursor = db.cursor()
+    with peewee.__exception_wrapper__:
+        if is_postgres(db):
+            psycopg2.extras.execute_values(cursor, f'INSERT INTO "{table}" ({names}) VALUES %s', rows, page_size=page)
+        else:
+            cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" * len(columns))})', rows)
+    return len(rows)
 
 
 def write_together(db: peewee.Database, queries: list) -> None:

@@ -7,17 +7,18 @@ import datetime as dt
 import json
 from collections import OrderedDict
 
+import peewee
 from peewee import fn
 
 from govmb.auth import under
 from govmb.systems import system_of
-from govmb.timefmt import BEIJING
+from govmb.timefmt import BEIJING, utc_text
 from services.assessment import kept
 from services.assessment import recent as recent_
 from services.assessment import rules as rules_
 from services.assessment.figures import Counts, Period, Window, default_asof
 from services.assessment.kept import count
-from services.assessment.models import Account, FigureMonth, Unit
+from services.assessment.models import Account, FigureMonth, MessageFact, PostFact, Unit
 
 GRADE_NAMES = {"excellent": "优秀", "good": "良好", "pass": "合格", "fail": "不合格"}
 VETO_NAMES = {"dormant": "两周内未更新", "unanswered": "网民有效留言超过3个月未回复"}
@@ -57,37 +58,58 @@ def grade(total: float, vetoed: bool, rules: dict) -> str:
         "pass" if total >= g["pass"] else "fail"
 
 
-def assessed_accounts(period: Period, within: str = "") -> list:
-    """Accounts that were open at some time in the period (activated, not closed before it), of
-    the units `within` a path if given."""
+def assessed_accounts(period: Period, within: str = "") -> peewee.ModelSelect:
+    """The query of the accounts that were open at some time in the period (activated, not closed
+    before it), of the units `within` a path if given: narrow it or choose its columns, a
+    country's 150,000 accounts are not loaded to be filtered in Python."""
     w = Window.of(period, default_asof(period), 0, within)
-    return list(w.narrow(Account.select().where(Account.kind != "private", Account.activated_at.is_null(False),
-                                                Account.activated_at < w.end,
-                                                Account.closed_at.is_null() | (Account.closed_at >= w.start)),
-                         Account.unit_path))
+    return w.narrow(Account.select().where(Account.kind != "private", Account.activated_at.is_null(False),
+                                           Account.activated_at < w.end,
+                                           Account.closed_at.is_null() | (Account.closed_at >= w.start)),
+                    Account.unit_path)
+
+
+ROW_COLUMNS = (Account.id, Account.name, Account.unit_id, Account.unit_path, Account.category)
 
 
 def counted(c: Counts) -> dict:
-    """A Counts as a dict of its fields (dataclasses.asdict copies each value deeply, for thousands
-    of rows a visit)."""
-    return dict(vars(c))
+    """A Counts as a dict of the figures of its period (dataclasses.asdict copies each value
+    deeply, for thousands of rows a visit); what stands at the moment of the check (the last
+    post, the long unanswered messages) is reported by the vetoes."""
+    out = dict(vars(c))
+    del out["unanswered_long"], out["last_post_day"]
+    return out
 
 
-def account_vetoes(account, c: Counts, asof: dt.datetime, rules: dict) -> list[dict]:
-    """The single-veto items an account fails as of `asof` (国办秘函〔2019〕19号)."""
-    out = []
-    open_now = account.status == "active"
-    since = dt.datetime.fromisoformat(account.activated_at)
+def vetoes(w: Window, rules: dict, assessed: peewee.ModelSelect) -> dict[int, tuple[int, str, list[dict]]]:
+    """The single-veto items (国办秘函〔2019〕19号) each `assessed` account fails as of the
+    window's moment, for the accounts that fail one: (unit, name, items) by account. Counted in
+    the database, an index probe per account: an open account is dormant when it was active
+    longer than the limit and has no post in the last `dormant_days` days up to the check."""
     limit = rules["dormant_days"]
-    if open_now and asof - since > dt.timedelta(days=limit):
-        last = dt.date.fromisoformat(c.last_post_day) if c.last_post_day else None
-        idle = (asof.astimezone(BEIJING).date() - last).days if last else None
-        if idle is None or idle > limit:
-            out.append({"item": "dormant", "name": VETO_NAMES["dormant"],
-                        "detail": f"最近一次发布为{last}，已{idle}天未更新" if last else "从未发布"})
-    if c.unanswered_long:
-        out.append({"item": "unanswered", "name": VETO_NAMES["unanswered"],
-                    "detail": f"{c.unanswered_long}条留言超过{rules['unanswered_months']}个月未回复"})
+    asof = dt.datetime.fromisoformat(w.now)
+    quiet_from = (dt.date.fromisoformat(w.asof_day) - dt.timedelta(days=limit)).isoformat()
+    recent_post = PostFact.select(PostFact.draft_id).where(PostFact.account_id == Account.id,
+                                                           PostFact.day.between(quiet_from, w.asof_day))
+    last_post = PostFact.select(fn.MAX(PostFact.day)).where(PostFact.account_id == Account.id,
+                                                            PostFact.day <= w.asof_day)
+    dormant = (assessed.select(Account.id, Account.unit_id, Account.name, last_post)
+               .where(Account.status == "active", Account.activated_at < utc_text(asof - dt.timedelta(days=limit)),
+                      ~fn.EXISTS(recent_post)).tuples())
+    out: dict[int, tuple[int, str, list[dict]]] = {}
+    for account_id, unit_id, name, last in dormant:
+        idle = (dt.date.fromisoformat(w.asof_day) - dt.date.fromisoformat(last)).days if last else None
+        out[account_id] = (unit_id, name, [{"item": "dormant", "name": VETO_NAMES["dormant"],
+                                            "detail": f"最近一次发布为{last}，已{idle}天未更新" if last else "从未发布"}])
+    unanswered = (MessageFact.select(MessageFact.account_id, Account.unit_id, Account.name, fn.COUNT(MessageFact.id))
+                  .join(Account, on=(Account.id == MessageFact.account_id))
+                  .where(MessageFact.replied_at.is_null(), MessageFact.received_at < w.unanswered_before,
+                         MessageFact.account_id.in_(assessed.select(Account.id)))
+                  .group_by(MessageFact.account_id, Account.unit_id, Account.name).tuples())  # a partial index holds them
+    for account_id, unit_id, name, n in unanswered:
+        out.setdefault(account_id, (unit_id, name, []))[2].append(
+            {"item": "unanswered", "name": VETO_NAMES["unanswered"],
+             "detail": f"{n}条留言超过{rules['unanswered_months']}个月未回复"})
     return out
 
 
@@ -96,47 +118,54 @@ def assess(period: Period, asof: dt.datetime | None = None, within: str = "", re
     """The whole city's assessment for `period` (or of the units `within` a path, ranked among
     themselves), as it stood at `asof` (default: now, or the period's end if that is earlier);
     `recent`: as of the last count of the live months, if there is a recent one (`recent`);
-    `accounts`: with a row per account (else only their vetoes count, for their units)."""
+    `accounts`: with a row per account (else the figures are summed per unit in the database,
+    and only the accounts that fail a veto are read)."""
     rules = rules_.current()
     key = settled_key(period, within, accounts, rules) if asof is None else None
     if key is not None and key in _settled:
         _settled.move_to_end(key)
         return dict(_settled[key])
-    # without account rows, an account's counts serve only its vetoes (its last post, its long
-    # unanswered messages: kept per account whatever): the kept figures are summed per unit
-    found = (recent_.count(period, within, rules["unanswered_months"], units_only=not accounts)
+    found = (recent_.count(period, within, rules["unanswered_months"], units_only=not accounts, state=False)
              if recent and asof is None else None)
     if found:
         figures, asof = found
     else:
         asof = asof or default_asof(period)
-        figures = count(period, asof, rules["unanswered_months"], within, units_only=not accounts)
-    per_account, per_unit = figures.by_account(), figures.by_unit()
-    units = {u.id: u for u in (Unit.select().where(under(Unit.path, within)) if within else Unit.select())}
-
-    account_rows, vetoed_units = [], {}
+        figures = count(period, asof, rules["unanswered_months"], within, units_only=not accounts, state=False)
+    per_unit = figures.by_unit()
     assessed = assessed_accounts(period, within)
-    for a in assessed:
-        c = per_account.get(a.id, Counts())
-        vetoes = account_vetoes(a, c, asof, rules)
-        for v in vetoes:
-            vetoed_units.setdefault(a.unit_id, []).append({**v, "account_id": a.id, "account_name": a.name})
-        if accounts:
+    vetoed = vetoes(Window.of(period, asof, rules["unanswered_months"], within), rules, assessed)
+    vetoed_units: dict[int, list[dict]] = {}
+    for account_id, (unit_id, name, items) in vetoed.items():
+        vetoed_units.setdefault(unit_id, []).extend({**v, "account_id": account_id, "account_name": name}
+                                                    for v in items)
+    account_rows = []
+    if accounts:
+        per_account = figures.by_account()
+        for a in assessed.select(*ROW_COLUMNS).order_by(Account.id).namedtuples():
+            c = per_account.get(a.id, Counts())
+            items = vetoed[a.id][2] if a.id in vetoed else []
             r, points, total = score(c, rules)
             account_rows.append({"account_id": a.id, "name": a.name, "unit_id": a.unit_id, "unit_path": a.unit_path,
                                  "category": a.category, "counts": counted(c), "rates": r, "points": points,
-                                 "score": total, "vetoes": vetoes, "grade": grade(total, bool(vetoes), rules)})
+                                 "score": total, "vetoes": items, "grade": grade(total, bool(items), rules)})
+        unit_ids = sorted({a["unit_id"] for a in account_rows})
+    else:
+        unit_ids = [u for (u,) in assessed.select(Account.unit_id).distinct().order_by(Account.unit_id).tuples()]
+    units = Unit.select(Unit.id, Unit.name, Unit.kind, Unit.path)
+    units = {u.id: u for u in (units.where(under(Unit.path, within)) if within else units).namedtuples()}
 
     unit_rows = []
-    for unit_id in sorted({a.unit_id for a in assessed}):
+    for unit_id in unit_ids:
         unit = units.get(unit_id)
         c = per_unit.get(unit_id, Counts())
         r, points, total = score(c, rules)
-        vetoes = vetoed_units.get(unit_id, [])
+        items = vetoed_units.get(unit_id, [])
         unit_rows.append({"unit_id": unit_id, "name": unit.name if unit else f"单位{unit_id}",
-                          "path": unit.path if unit else "", "system": system_of(unit) if unit else "其他", "counts": counted(c), "rates": r, "points": points,
+                          "path": unit.path if unit else "", "system": system_of(unit) if unit else "其他",
+                          "counts": counted(c), "rates": r, "points": points,
                           "penalty": round(rules["return_penalty"] * c.returns, 2), "score": total,
-                          "vetoes": vetoes, "grade": grade(total, bool(vetoes), rules)})
+                          "vetoes": items, "grade": grade(total, bool(items), rules)})
     unit_rows.sort(key=lambda u: (bool(u["vetoes"]), -u["score"], u["name"]))
     for rank, row in enumerate(unit_rows, 1):
         row["rank"] = rank

@@ -17,7 +17,7 @@ from govmb.timefmt import beijing_today, last_month, to_beijing
 from services.assessment.annual import assessed_accounts
 from services.assessment.documents import Document
 from services.assessment.figures import Period, Window, default_asof
-from services.assessment.models import Archive, MessageFact, NoticeFact, PostFact, Unit, db
+from services.assessment.models import Account, Archive, MessageFact, NoticeFact, PostFact, Unit, db
 
 SENTIMENT_NAMES = {"positive": "正面", "neutral": "中性", "negative": "负面"}
 GENESIS = "0" * 64
@@ -31,7 +31,8 @@ def contents(unit_id: int, month: str) -> dict:
     """What the month's archive holds for a unit, as plain data."""
     period = Period.parse(month)
     w = Window.of(period, default_asof(period), 0)
-    accounts = {a.id: a.name for a in assessed_accounts(period) if a.unit_id == unit_id}
+    accounts = dict(assessed_accounts(period).select(Account.id, Account.name).where(Account.unit_id == unit_id)
+                    .order_by(Account.id).tuples())
     posts = list(PostFact.select().where(PostFact.unit_id == unit_id, PostFact.day.between(w.first_day, w.last_day))
                  .order_by(PostFact.released_at, PostFact.draft_id))
     messages = list(MessageFact.select(MessageFact.category, MessageFact.sentiment, MessageFact.kind,
@@ -120,7 +121,8 @@ def build_month(month: str) -> int:
     """File the month's archive of every unit with an account open in that month."""
     if month >= beijing_today().strftime("%Y-%m"):
         raise ValueError("只能归档已经结束的月份")
-    units = sorted({a.unit_id for a in assessed_accounts(Period.parse(month))})
+    units = [u for (u,) in assessed_accounts(Period.parse(month)).select(Account.unit_id).distinct()
+             .order_by(Account.unit_id).tuples()]
     return sum(build(u, month) is not None for u in units)
 
 

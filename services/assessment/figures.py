@@ -199,34 +199,34 @@ def count(period: Period, asof: dt.datetime, unanswered_months: int = 3) -> City
     return out
 
 
-def count_window(cells, w: Window, home: dict[int, int]) -> None:
+def count_window(cells, w: Window, home: dict[int, int], units_only: bool = False) -> None:
     """Add the counts that belong to the window's days (posts, quotas, messages, forwards,
-    returns, notices): additive, so a period is the sum of its months."""
-    posts = (PostFact.select(PostFact.unit_id, PostFact.account_id, fn.COUNT(PostFact.draft_id),
+    returns, notices): additive, so a period is the sum of its months. `units_only`: summed per
+    unit in the database, into the unit's own cell (account None)."""
+    posts = (PostFact.select(PostFact.unit_id, cell_account(PostFact, units_only), fn.COUNT(PostFact.draft_id),
                              sum_if(PostFact.original == True),  # noqa: E712
                              sum_if(PostFact.emergency_on_time.is_null(False)),
                              sum_if(PostFact.emergency_on_time == True))  # noqa: E712
              .where(PostFact.day.between(w.first_day, w.last_day)))
-    posts = w.narrow(posts, PostFact.unit_path).group_by(PostFact.unit_id, PostFact.account_id).tuples()
+    posts = w.narrow(posts, PostFact.unit_path).group_by(*cell_group(PostFact, units_only)).tuples()
     for unit_id, account_id, n, original, emergencies, on_time in posts:
-        c = cells[unit_id, account_id]
+        c = cells[unit_id, account_id or None]
         c.posts += n
         c.original += original or 0
         c.emergencies += emergencies or 0
         c.emergencies_on_time += on_time or 0
 
     if w.finished_months:
-        quotas = (MonthlyFigureFact.select(MonthlyFigureFact.unit_id, MonthlyFigureFact.account_id,
+        quotas = (MonthlyFigureFact.select(MonthlyFigureFact.unit_id, cell_account(MonthlyFigureFact, units_only),
                                            fn.COUNT(MonthlyFigureFact.month),
                                            sum_if(MonthlyFigureFact.quota_met == True))  # noqa: E712
                   .where(MonthlyFigureFact.month.in_(w.finished_months)))
-        quotas = w.narrow(quotas, MonthlyFigureFact.unit_path).group_by(MonthlyFigureFact.unit_id,
-                                                                         MonthlyFigureFact.account_id).tuples()
+        quotas = w.narrow(quotas, MonthlyFigureFact.unit_path).group_by(*cell_group(MonthlyFigureFact, units_only)).tuples()
         for unit_id, account_id, months, met in quotas:
-            cells[unit_id, account_id].months += months
-            cells[unit_id, account_id].months_quota_met += met or 0
+            cells[unit_id, account_id or None].months += months
+            cells[unit_id, account_id or None].months_quota_met += met or 0
 
-    _count_messages(cells, w)
+    _count_messages(cells, w, units_only)
 
     directives = list(due_directives(w))
     if directives:
@@ -237,7 +237,7 @@ def count_window(cells, w: Window, home: dict[int, int]) -> None:
             for account_id in json.loads(d.account_ids):
                 if w.within and account_id not in home:
                     continue  # an account outside the units counted
-                c = cells[home.get(account_id, 0), account_id]
+                c = cells[home.get(account_id, 0), None if units_only else account_id]
                 c.forwards_asked += 1
                 c.forwards_on_time += (d.directive_id, account_id) in on_time
 
@@ -256,20 +256,30 @@ def count_window(cells, w: Window, home: dict[int, int]) -> None:
         cells[unit_id, None].notices_replied += replied or 0
 
 
-def _count_messages(cells, w: Window) -> None:
+def cell_account(model, units_only: bool):
+    """The account column of a count per cell, or a 0 in its place for a count per unit."""
+    return peewee.Value(0) if units_only else model.account_id
+
+
+def cell_group(model, units_only: bool) -> tuple:
+    """What a count per cell (or per unit) groups by."""
+    return (model.unit_id,) if units_only else (model.unit_id, model.account_id)
+
+
+def _count_messages(cells, w: Window, units_only: bool = False) -> None:
     now = w.now
     final_due = fn.COALESCE(MessageFact.verification_due_at, MessageFact.feedback_due_at)
     messages = (MessageFact.select(
-        MessageFact.unit_id, MessageFact.account_id, fn.COUNT(MessageFact.id),
+        MessageFact.unit_id, cell_account(MessageFact, units_only), fn.COUNT(MessageFact.id),
         sum_if(MessageFact.sentiment == "negative"), sum_if(MessageFact.sentiment == "positive"),
         sum_if(MessageFact.replied_at.is_null(False) | (MessageFact.reply_due_at <= now)),
         sum_if(MessageFact.reply_on_time == True),  # noqa: E712
         sum_if(MessageFact.resolved_at.is_null(False) | (final_due <= now)),
         sum_if(MessageFact.resolved_at.is_null(False)))
         .where(MessageFact.received_day.between(w.first_day, w.last_day)))
-    messages = w.narrow(messages, MessageFact.unit_path).group_by(MessageFact.unit_id, MessageFact.account_id).tuples()
+    messages = w.narrow(messages, MessageFact.unit_path).group_by(*cell_group(MessageFact, units_only)).tuples()
     for unit_id, account_id, *numbers in messages:
-        c = cells[unit_id, account_id]
+        c = cells[unit_id, account_id or None]
         for name, n in zip(("messages", "negative", "positive", "reply_due", "replied_on_time", "resolution_due",
                             "resolved"), numbers):
             setattr(c, name, getattr(c, name) + (n or 0))

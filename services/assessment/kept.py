@@ -15,11 +15,10 @@ import datetime as dt
 import logging
 import operator
 
-import peewee
 from peewee import fn
 
 from govmb.auth import under
-from govmb.db import transaction_lock
+from govmb.db import insert_rows, transaction_lock
 from govmb.timefmt import BEIJING, utcnow
 from services.assessment.figures import (
     CityFigures,
@@ -28,6 +27,8 @@ from services.assessment.figures import (
     Window,
     account_units,
     beijing_midnight,
+    cell_account,
+    cell_group,
     count_state,
     count_window,
 )
@@ -94,28 +95,30 @@ def add_kept(cells, months: list[str], within: str = "", model=KeptFigure, *cond
     if not months:
         return
     columns = [fn.SUM(getattr(model, name)) for name in COUNTERS]
-    account = peewee.Value(0) if units_only else model.account_id
-    query = model.select(model.unit_id, account, *columns).where(model.month.in_(months), *conditions)
+    query = model.select(model.unit_id, cell_account(model, units_only), *columns).where(model.month.in_(months), *conditions)
     if within:
         query = query.where(model.unit_id.in_(Unit.select(Unit.id).where(under(Unit.path, within))))
-    query = query.group_by(model.unit_id, *(() if units_only else (model.account_id,))).tuples()
+    query = query.group_by(*cell_group(model, units_only)).tuples()
     for unit_id, account_id, *numbers in query:
         c = cells[unit_id, account_id or None]
         c.__dict__.update(zip(COUNTERS, map(operator.add, counters_of(c), (int(n or 0) for n in numbers))))
 
 
 def count(period: Period, asof: dt.datetime, unanswered_months: int = 3, within: str = "",
-          units_only: bool = False) -> CityFigures:
+          units_only: bool = False, state: bool = True) -> CityFigures:
     """Every count of the city (or of the units `within` a path) for `period` as it stood at
     `asof`: settled months from their snapshots, the rest from the facts (equal, by
-    construction, to `figures.count`)."""
+    construction, to `figures.count`). `units_only`: summed per unit (`add_kept`); `state`:
+    with each account's last post and long unanswered messages (`count_state`)."""
     out = CityFigures()
-    home = account_units(within)
     kept = kept_months(period, asof)
     add_kept(out.cells, kept, within, units_only=units_only)
-    for span in live_spans(period, kept):
-        count_window(out.cells, Window.of(span, asof, unanswered_months, within), home)
-    count_state(out.cells, Window.of(period, asof, unanswered_months, within), home)
+    spans = live_spans(period, kept)
+    home = account_units(within) if spans or state else {}
+    for span in spans:
+        count_window(out.cells, Window.of(span, asof, unanswered_months, within), home, units_only)
+    if state:
+        count_state(out.cells, Window.of(period, asof, unanswered_months, within), home)
     return out
 
 
@@ -161,10 +164,8 @@ def _replace(month: str, now: dt.datetime) -> None:
     period = Period.parse(month)
     count_window(cells, Window.of(period, now, 0), account_units())
     KeptFigure.delete().where(KeptFigure.month == month).execute()
-    rows = [{"month": month, "unit_id": unit_id, "account_id": account_id or 0,
-             **{name: getattr(c, name) for name in COUNTERS}} for (unit_id, account_id), c in cells.items()]
-    for start in range(0, len(rows), 500):
-        KeptFigure.insert_many(rows[start:start + 500]).execute()
+    insert_rows(KeptFigure, ("month", "unit_id", "account_id", *COUNTERS),
+                ((month, unit_id, account_id or 0, *counters_of(c)) for (unit_id, account_id), c in cells.items()))
 
 
 def utc_month(text: str | None) -> str | None:

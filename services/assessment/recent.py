@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from govmb.db import transaction_lock
+from govmb.db import insert_rows, transaction_lock
 from govmb.timefmt import BEIJING, stored
 from services.assessment import kept
 from services.assessment.figures import (
@@ -45,13 +45,12 @@ def refresh(now: dt.datetime | None = None) -> int:
     for month in months:
         cells = CityFigures().cells
         count_window(cells, Window.of(Period.parse(month), now, 0), home)
-        rows += [{"month": month, "unit_id": unit_id, "account_id": account_id or 0,
-                  **{name: getattr(c, name) for name in kept.COUNTERS}} for (unit_id, account_id), c in cells.items()]
+        rows += [(month, unit_id, account_id or 0, *kept.counters_of(c)) for (unit_id, account_id), c in cells.items()]
     with db.atomic():
         transaction_lock(db, "assessment-recent")
         run = RecentRun.create(asof=stored(now), months=",".join(months))
-        for start in range(0, len(rows), 500):
-            RecentFigure.insert_many([{**r, "run": run.id} for r in rows[start:start + 500]]).execute()
+        insert_rows(RecentFigure, ("run", "month", "unit_id", "account_id", *kept.COUNTERS),
+                    ((run.id, *r) for r in rows))
         older = RecentRun.select(RecentRun.id).where(RecentRun.id < run.id).order_by(RecentRun.id.desc()).offset(1)
         RecentFigure.delete().where(RecentFigure.run.in_(older)).execute()
         RecentRun.delete().where(RecentRun.id.in_(older)).execute()
@@ -59,22 +58,25 @@ def refresh(now: dt.datetime | None = None) -> int:
 
 
 def count(period: Period, within: str = "", unanswered_months: int = 3,
-          units_only: bool = False) -> tuple[CityFigures, dt.datetime] | None:
+          units_only: bool = False, state: bool = True) -> tuple[CityFigures, dt.datetime] | None:
     """Every count of the city (or of the units `within` a path) for `period` as it stood at the
     last run, and that moment; None when there is no run younger than STALE or the period ended
-    before it (then the caller counts exactly). `units_only`: as `kept.add_kept`."""
+    before it (then the caller counts exactly). `units_only`, `state`: as `kept.count`."""
     run = RecentRun.select().order_by(RecentRun.id.desc()).first()
     if run is None:
         return None
     asof = run.asof.replace(tzinfo=dt.timezone.utc)
     if dt.datetime.now(dt.timezone.utc) - asof > STALE or default_asof(period) < asof:
         return None
-    out, home = CityFigures(), account_units(within)
+    out = CityFigures()
     settled = kept.kept_months(period, asof)
     counted = [m for m in run.months.split(",") if m in period.months]
     kept.add_kept(out.cells, settled, within, units_only=units_only)
     kept.add_kept(out.cells, counted, within, RecentFigure, RecentFigure.run == run.id, units_only=units_only)
-    for span in kept.live_spans(period, settled + counted):  # a settled month whose snapshot is stale
-        count_window(out.cells, Window.of(span, asof, unanswered_months, within), home)
-    count_state(out.cells, Window.of(period, asof, unanswered_months, within), home)
+    spans = kept.live_spans(period, settled + counted)  # a settled month whose snapshot is stale
+    home = account_units(within) if spans or state else {}
+    for span in spans:
+        count_window(out.cells, Window.of(span, asof, unanswered_months, within), home, units_only)
+    if state:
+        count_state(out.cells, Window.of(period, asof, unanswered_months, within), home)
     return out, asof

@@ -50,7 +50,12 @@ def message(account_id, unit_id, received_at, reply_due_at, replied_at=None, res
 
 @pytest.fixture
 def app(tmp_path):
-    app = migrated_app("assessment", settings_for("assessment", f"sqlite:///{tmp_path / 'a.db'}"))
+    return seeded_app(f"sqlite:///{tmp_path / 'a.db'}")
+
+
+def seeded_app(url: str):
+    """The service on the database at `url`, with the units and accounts above."""
+    app = migrated_app("assessment", settings_for("assessment", url))
     with app.app_context():
         units = apply_unit_changed(Unit)
         for id_, name, kind, parent, path in UNITS:
