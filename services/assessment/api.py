@@ -5,7 +5,6 @@ import datetime as dt
 import io
 import re
 import unicodedata
-from collections import Counter
 
 import peewee
 from flask import send_file
@@ -16,7 +15,17 @@ from govmb.auth import UNIT_STAFF, current_identity, in_sight, requires, under, 
 from govmb.paging import Blueprint, narrowed, page, sorted_by
 from govmb.timefmt import beijing_today, stored, utcnow
 from govmb.unit_copy import units_blueprint
-from services.assessment import annual, archive, followers, inspections, records, reports, roster, training
+from services.assessment import (
+    annual,
+    archive,
+    early_warning,
+    followers,
+    inspections,
+    records,
+    reports,
+    roster,
+    training,
+)
 from services.assessment import rules as rules_
 from services.assessment.duty import duty_log
 from services.assessment.early_warning import early_warnings
@@ -51,6 +60,8 @@ from services.assessment.schemas import (
     TrainingRecordSchema,
     TrainingSessionSchema,
     TrainingYearSchema,
+    WarningQuerySchema,
+    WarningSchema,
     WarningSummaryQuerySchema,
 )
 
@@ -141,10 +152,22 @@ def figure_records(args, period, pagination_parameters):
 
 @assessment.route("/warnings")
 @requires()
-@assessment.response(200)
-def warnings():
-    """预警：即将触发单项否决（两周未更新、留言超过3个月未回复）或完不成月度指标的账号"""
-    return early_warnings(utcnow().replace(tzinfo=dt.timezone.utc), rules_.current(), in_sight)
+@assessment.arguments(WarningQuerySchema, location="query")
+@assessment.response(200, WarningSchema(many=True))
+@assessment.paginate()
+def warnings(args, pagination_parameters):
+    """预警：即将触发单项否决（两周未更新、留言超过3个月未回复）或完不成月度指标的账号，最紧急的在前，分页；
+    可按单位（含下级）、类别、级别筛选。由定时任务每两分钟统计一次（概况中的 asof 为统计时间）"""
+    narrow = _warnings_view(args)
+    run = early_warning.kept_run()
+    if run is not None:
+        return [early_warning.shown(w) for w in page(early_warning.kept(run, narrow, args.get("kind"), args.get("level")),
+                                                    pagination_parameters)]
+    rows = [w for w in early_warnings(utcnow().replace(tzinfo=dt.timezone.utc), rules_.current(), narrow)
+            if w["kind"] == args.get("kind", w["kind"]) and w["level"] == args.get("level", w["level"])]
+    pagination_parameters.item_count = len(rows)
+    start = pagination_parameters.first_item
+    return [early_warning.shown(w) for w in rows[start:start + pagination_parameters.page_size]]
 
 
 @assessment.route("/warnings/summary")
@@ -152,12 +175,16 @@ def warnings():
 @assessment.arguments(WarningSummaryQuerySchema, location="query")
 @assessment.response(200)
 def warnings_summary(args):
-    """预警概况（看板用）：共有多少条、各类多少条、各级多少条，及最紧急的若干条；unit_id：只看该单位及其下级"""
+    """预警概况（看板用）：共有多少条、各类多少条、各级多少条，及最紧急的若干条；unit_id：只看该单位及其下级；
+    asof：统计时间"""
+    return early_warning.summary(utcnow().replace(tzinfo=dt.timezone.utc), rules_.current(), _warnings_view(args),
+                                 args["first"])
+
+
+def _warnings_view(args: dict):
+    """The narrowing of a warnings query to the units asked for (in sight), else to all in sight."""
     within = _unit_in_sight(args["unit_id"]).path if "unit_id" in args else ""
-    narrow = (lambda query, field: query.where(under(field, within))) if within else in_sight  # within: in sight
-    rows = early_warnings(utcnow().replace(tzinfo=dt.timezone.utc), rules_.current(), narrow)
-    return {"total": len(rows), "by_kind": dict(Counter(w["kind_name"] for w in rows)),
-            "by_level": dict(Counter(w["level_name"] for w in rows)), "first": rows[:args["first"]]}
+    return (lambda query, field: query.where(under(field, within))) if within else in_sight
 
 
 @assessment.route("/rules")

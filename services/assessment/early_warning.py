@@ -1,24 +1,104 @@
 """Early warnings: accounts heading for a single veto or a missed quota while there is still
-time to act (before the two weeks run out, before the month ends)."""
+time to act (before the two weeks run out, before the month ends).
+
+Judging them means reading every account in sight with its last post and its month's figures
+(150,000 at a country's size), so a periodic job finds them for the whole city (`refresh`,
+every two minutes by default) and keeps them in the order of urgency; the dashboards count and
+page the kept ones, and say when they were found. With no run younger than `STALE` (the worker
+stopped), they are judged on the spot, as before."""
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 
+import peewee
 from peewee import fn
 
-from govmb.timefmt import BEIJING, utc_text
+from govmb.db import insert_rows, transaction_lock
+from govmb.timefmt import BEIJING, stored, utc_text
+from services.assessment import rules as rules_
 from services.assessment.figures import last_posts, months_before
-from services.assessment.models import Account, MessageFact, MonthlyFigureFact
+from services.assessment.models import Account, KeptWarning, MessageFact, MonthlyFigureFact, WarningRun, db
 
 LEVELS = {"veto": "已触发单项否决", "danger": "即将触发", "attention": "需关注"}
+STALE = dt.timedelta(minutes=10)  # an older run is not used: the job has stopped
+ROW = ("account_id", "account_name", "unit_id", "unit_path", "level", "kind", "text", "days_left")
+
+
+def refresh(now: dt.datetime | None = None, rules: dict | None = None) -> int:
+    """Find the whole city's warnings as of `now` and keep them, with this run and the one
+    before it (a reader between two queries still finds the run it began with)."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    found = early_warnings(now, rules or rules_.current())
+    with db.atomic():
+        transaction_lock(db, "assessment-warnings")
+        run = WarningRun.create(asof=stored(now))
+        insert_rows(KeptWarning, ("run", "rank", *ROW),
+                    ((run.id, rank, *(w.get(k) for k in ROW)) for rank, w in enumerate(found, 1)))
+        older = WarningRun.select(WarningRun.id).where(WarningRun.id < run.id).order_by(WarningRun.id.desc()).offset(1)
+        KeptWarning.delete().where(KeptWarning.run.in_(older)).execute()
+        WarningRun.delete().where(WarningRun.id.in_(older)).execute()
+    return run.id
+
+
+def kept_run() -> WarningRun | None:
+    """The last run, if it is younger than STALE."""
+    run = WarningRun.select().order_by(WarningRun.id.desc()).first()
+    if run is None or dt.datetime.now(dt.timezone.utc) - run.asof.replace(tzinfo=dt.timezone.utc) > STALE:
+        return None
+    return run
+
+
+def kept(run: WarningRun, narrow, kind: str | None = None, level: str | None = None) -> peewee.ModelSelect:
+    """The run's warnings (narrowed to the units in view by `narrow(query, path_field)`), most
+    urgent first."""
+    query = narrow(KeptWarning.select().where(KeptWarning.run == run.id), KeptWarning.unit_path)
+    if kind:
+        query = query.where(KeptWarning.kind == kind)
+    if level:
+        query = query.where(KeptWarning.level == level)
+    return query.order_by(KeptWarning.rank)
+
+
+def shown(row) -> dict:
+    """A warning as the API answers it (a kept row or a dict of `_warning`)."""
+    w = row if isinstance(row, dict) else {k: getattr(row, k) for k in ROW}
+    out = {**w, "level_name": LEVELS[w["level"]], "kind_name": KIND_NAMES[w["kind"]]}
+    if out.get("days_left") is None:
+        out.pop("days_left", None)
+    return out
+
+
+def summary(asof: dt.datetime, rules: dict, narrow, first: int) -> dict:
+    """How many warnings the units in view have, by kind and level, and the `first` most urgent;
+    from the kept run, or judged now when there is none."""
+    run = kept_run()
+    if run is None:
+        rows = early_warnings(asof, rules, narrow)
+        counts = {}
+        for w in rows:
+            counts[w["kind"], w["level"]] = counts.get((w["kind"], w["level"]), 0) + 1
+        head, when = rows[:first], asof
+    else:
+        query = kept(run, narrow)
+        counts = {(k, lv): n for k, lv, n in query.select(KeptWarning.kind, KeptWarning.level, fn.COUNT(KeptWarning.rank))
+                  .order_by().group_by(KeptWarning.kind, KeptWarning.level).tuples()}
+        head, when = list(query.limit(first)), run.asof.replace(tzinfo=dt.timezone.utc)
+    by_kind, by_level = {}, {}
+    for (kind, level), n in counts.items():
+        by_kind[KIND_NAMES[kind]] = by_kind.get(KIND_NAMES[kind], 0) + n
+        by_level[LEVELS[level]] = by_level.get(LEVELS[level], 0) + n
+    return {"total": sum(counts.values()), "by_kind": by_kind, "by_level": by_level,
+            "first": [shown(w) for w in head], "asof": when.astimezone(BEIJING).isoformat(timespec="seconds")}
 
 
 def early_warnings(asof: dt.datetime, rules: dict, in_sight=lambda q, _field: q) -> list[dict]:
     """Warnings for the active accounts in sight, most urgent first."""
     today = asof.astimezone(BEIJING).date()
-    accounts = {a.id: a for a in in_sight(Account.select().where(Account.status == "active",
-                                                                   Account.kind != "private"), Account.unit_path)}
+    accounts = {a.id: a for a in in_sight(Account.select(Account.id, Account.name, Account.unit_id, Account.unit_path,
+                                                         Account.category, Account.activated_at)
+                                          .where(Account.status == "active", Account.kind != "private"),
+                                          Account.unit_path).namedtuples()}
     if not accounts:
         return []
     out = []
@@ -56,8 +136,9 @@ def early_warnings(asof: dt.datetime, rules: dict, in_sight=lambda q, _field: q)
     month = today.strftime("%Y-%m")
     days_in_month = calendar.monthrange(today.year, today.month)[1]
     left = days_in_month - today.day  # whole days after today
-    figures = {f.account_id: f for f in in_sight(MonthlyFigureFact.select(), MonthlyFigureFact.unit_path).where(
-        MonthlyFigureFact.month == month)}
+    figures = {f.account_id: f for f in in_sight(MonthlyFigureFact.select(
+        MonthlyFigureFact.account_id, MonthlyFigureFact.quota, MonthlyFigureFact.posts, MonthlyFigureFact.original_share),
+        MonthlyFigureFact.unit_path).where(MonthlyFigureFact.month == month).namedtuples()}
     for a in accounts.values():
         f = figures.get(a.id)
         quota = f.quota if f else rules["quotas"].get(a.category or "", 0)
@@ -81,8 +162,7 @@ KIND_NAMES = {"dormant": "更新频率", "unanswered": "留言回复", "quota": 
 
 def _warning(account, level: str, kind: str, text: str, days_left: int | None = None) -> dict:
     row = {"account_id": account.id, "account_name": account.name, "unit_id": account.unit_id,
-           "unit_path": account.unit_path, "level": level, "level_name": LEVELS[level], "kind": kind,
-           "kind_name": KIND_NAMES[kind], "text": text}
+           "unit_path": account.unit_path, "level": level, "kind": kind, "text": text}
     if days_left is not None:
         row["days_left"] = days_left
     return row

@@ -109,6 +109,36 @@ class RecentRun(peewee.Model):
         table_name = "recent_run"
 
 
+class WarningRun(peewee.Model):
+    """One finding of the early warnings for the whole city (`early_warning.refresh`)."""
+    id = peewee.AutoField()
+    asof = peewee.DateTimeField()  # naive UTC
+
+    class Meta:
+        database = db
+        table_name = "warning_run"
+
+
+class KeptWarning(peewee.Model):
+    """An early warning as the periodic job found it at its run, in the order of urgency
+    (`rank`): the dashboards count and page these instead of judging every account per visit."""
+    run = peewee.IntegerField()
+    rank = peewee.IntegerField()
+    account_id = peewee.IntegerField()
+    account_name = peewee.CharField(max_length=30)
+    unit_id = peewee.IntegerField()
+    unit_path = peewee.CharField(max_length=255)
+    level = peewee.CharField(max_length=10)
+    kind = peewee.CharField(max_length=20)
+    text = peewee.CharField(max_length=200)
+    days_left = peewee.IntegerField(null=True)
+
+    class Meta:
+        database = db
+        table_name = "kept_warning"
+        primary_key = peewee.CompositeKey("run", "rank")
+
+
 class FigureMonth(peewee.Model):
     """A month's kept figures: `version` rises with each event that changes a settled month;
     the snapshot holds for the version it was counted at (`snapshot_version`), until the next."""

@@ -7,6 +7,8 @@ from marshmallow import Schema, fields, validate
 from govmb.contracts.assessment import TRAINER_KIND_NAMES, TRAINING_KIND_NAMES
 from govmb.paging import ListQuerySchema, sort_field
 from govmb.timefmt import BEIJING, BeijingDateTime, to_beijing
+from services.assessment.early_warning import KIND_NAMES as WARNING_KINDS
+from services.assessment.early_warning import LEVELS as WARNING_LEVELS
 from services.assessment.inspections import STATUS_NAMES as INSPECTION_STATUS_NAMES
 from services.assessment.records import RECORD_KINDS
 
@@ -31,6 +33,26 @@ class WarningSummaryQuerySchema(Schema):
                              metadata={"description": "只看该单位及其下级单位"})
     first = fields.Integer(load_default=20, validate=validate.Range(min=0, max=200),
                            metadata={"description": "列出最紧急的多少条"})
+
+
+class WarningQuerySchema(Schema):
+    unit_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1),
+                             metadata={"description": "只看该单位及其下级单位"})
+    kind = fields.String(validate=validate.OneOf(WARNING_KINDS), metadata={"description": "预警类别"})
+    level = fields.String(validate=validate.OneOf(WARNING_LEVELS), metadata={"description": "预警级别"})
+
+
+class WarningSchema(Schema):
+    account_id = fields.Integer()
+    account_name = fields.String()
+    unit_id = fields.Integer()
+    unit_path = fields.String()
+    level = fields.String()
+    level_name = fields.String()
+    kind = fields.String()
+    kind_name = fields.String()
+    text = fields.String()
+    days_left = fields.Integer()
 
 
 class RecordsQuerySchema(AsofSchema):
