@@ -8,14 +8,10 @@ from __future__ import annotations
 import json
 
 import peewee
-from marshmallow import Schema, fields, validate
 
-from govmb.auth import in_sight, requires
 from govmb.bus.message import Delivery
-from govmb.contracts.registry import ACCOUNT_EVENTS, KIND_NAMES, STATUS_NAMES
-from govmb.paging import Blueprint, ListQuerySchema, narrowed, page
+from govmb.contracts.registry import ACCOUNT_EVENTS
 from govmb.timefmt import utcnow
-from govmb.unit_copy import LEVELS, within_levels
 
 
 def make_account_model(db: peewee.DatabaseProxy) -> type[peewee.Model]:
@@ -71,45 +67,3 @@ def apply_account_snapshot(Account: type[peewee.Model]):
 def account_handlers(Account: type[peewee.Model]) -> dict:
     handle = apply_account_snapshot(Account)
     return {event_type: handle for event_type in ACCOUNT_EVENTS}
-
-
-class AccountCopySchema(Schema):
-    id = fields.Integer()
-    unit_id = fields.Integer()
-    name = fields.String()
-    kind = fields.String()
-    category = fields.String(allow_none=True)
-    status = fields.String()
-    platforms = fields.List(fields.Dict(), attribute="platform_list")
-    team = fields.List(fields.Dict(), attribute="team_list",
-                       metadata={"description": "工作团队：person_id、name、role（快速审批的审批人取自其中的分管领导）"})
-    revision = fields.Integer()
-
-
-class AccountCopyQuerySchema(ListQuerySchema):
-    status = fields.String(validate=validate.OneOf(tuple(STATUS_NAMES)))
-    kind = fields.String(validate=validate.OneOf(tuple(KIND_NAMES)))
-    levels = LEVELS
-
-
-def accounts_blueprint(Account: type[peewee.Model], unit_model: type[peewee.Model]) -> Blueprint:
-    blp = Blueprint("accounts", __name__, url_prefix="/api/accounts",
-                    description="本服务保存的账号副本（由登记服务的事件同步）")
-
-    @blp.route("")
-    @requires()
-    @blp.arguments(AccountCopyQuerySchema, location="query")
-    @blp.response(200, AccountCopySchema(many=True))
-    @blp.paginate()
-    def list_accounts(args, pagination_parameters):
-        """本人单位及下级单位的账号（联席会议办公室可见全部），分页；可按单位（含下级）、状态、类型筛选，
-        按名称搜索；levels：只列出单位在本人单位（或 unit_id）以下至多这么多层的账号"""
-        query = narrowed(in_sight(Account.select(), Account.unit_path), args, unit_model=unit_model,
-                         path_field=Account.unit_path, unit_field=Account.unit_id, search=Account.name)
-        query = within_levels(query, unit_model, args, Account.unit_path)
-        for name in ("status", "kind"):
-            if name in args:
-                query = query.where(getattr(Account, name) == args[name])
-        return page(query.order_by(Account.id), pagination_parameters)
-
-    return blp

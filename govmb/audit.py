@@ -13,19 +13,14 @@ Beijing time. A row never holds a password or a secret: the callers write what w
 """
 from __future__ import annotations
 
-import datetime as dt
-
 import peewee
-from flask_smorest import Blueprint, abort
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from govmb.auth import Identity, in_sight, requires, under
 from govmb.context import get_correlation_id
 from govmb.contracts.publishing import ACTION_NAMES as DRAFT_STEPS
 from govmb.contracts.registry import ACTION_NAMES as ACCOUNT_STEPS
 from govmb.db import is_postgres
-from govmb.paging import PeriodSchema, beijing_midnight
-from govmb.timefmt import BeijingDateTime, utcnow
+from govmb.identity import Identity
+from govmb.timefmt import utcnow
 
 READERS = ("joint_office", "supervision", "admin")
 TABLE = "audit_entry"
@@ -111,7 +106,7 @@ def _unit_of(path: str) -> int | None:
 
 
 class AuditTrail:
-    """A service's trail: its table, `record` for the operations, and the reading API."""
+    """A service's trail: its table and `record` for the operations (`govmb.audit_api` reads it)."""
 
     def __init__(self, db: peewee.DatabaseProxy, unit_model: type[peewee.Model]):
         self.db, self.Unit = db, unit_model
@@ -136,90 +131,3 @@ class AuditTrail:
             subject_name=(subject_name or "")[:200], unit_path=unit_path or "/",
             unit_name=names.get(_unit_of(unit_path), "")[:100], detail=(detail or "")[:DETAIL_LIMIT],
             correlation_id=get_correlation_id() or "")
-
-    def query(self, args: dict, who: Identity | None = None) -> peewee.ModelSelect:
-        """The rows the filters of `AuditQuerySchema` select, in the caller's sight, newest first."""
-        E = self.Entry
-        query = in_sight(E.select(), E.unit_path, who)
-        if "action" in args:
-            query = query.where(E.action == args["action"])
-        if "subject_type" in args:
-            query = query.where(E.subject_type == args["subject_type"])
-        if "subject_id" in args:
-            query = query.where(E.subject_id == args["subject_id"])
-        if "person_id" in args:
-            query = query.where(E.actor_id == args["person_id"])
-        if "unit_id" in args:
-            unit = self.Unit.get_or_none(self.Unit.id == args["unit_id"])
-            if unit is None:
-                abort(422, errors={"unit_id": [f"单位 {args['unit_id']} 不存在"]})
-            query = query.where(under(E.unit_path, unit.path))
-        if args.get("start"):
-            query = query.where(E.at >= beijing_midnight(args["start"]))
-        if args.get("end"):
-            query = query.where(E.at < beijing_midnight(args["end"] + dt.timedelta(days=1)))
-        return query.order_by(E.id.desc())
-
-    def page(self, args: dict) -> dict:
-        query = self.query(args)
-        return {"total": query.count(), "page": args["page"], "per_page": args["per_page"],
-                "items": list(query.paginate(args["page"], args["per_page"]))}
-
-    def blueprint(self) -> Blueprint:
-        blp = Blueprint("audit", __name__, url_prefix="/api/audit",
-                        description="审计日志：审批、备案、转办与删除，谁在何时做了什么（只读，任何人不能修改）")
-
-        @blp.route("")
-        @requires(*READERS)
-        @blp.arguments(AuditQuerySchema, location="query")
-        @blp.response(200, AuditPageSchema)
-        def list_audit(args):
-            """本服务的审计日志，新的在前（联席会议办公室、督查、系统管理员）：可按操作、对象、单位（含下级）、
-            操作人和日期（北京时间，含首尾两天）筛选，分页"""
-            return self.page(args)
-
-        return blp
-
-
-_ID = validate.Range(min=1, max=2**31 - 1)
-class AuditQuerySchema(PeriodSchema):
-    action = fields.String(validate=validate.OneOf(tuple(ACTIONS)), metadata={"description": "操作，如 account.approve"})
-    subject_type = fields.String(validate=validate.OneOf(tuple(SUBJECT_TYPES)), metadata={"description": "对象类型"})
-    subject_id = fields.String(validate=validate.Length(min=1, max=40), metadata={"description": "对象编号（须同时给出对象类型）"})
-    unit_id = fields.Integer(validate=_ID, metadata={"description": "对象所属单位及其下级单位"})
-    person_id = fields.Integer(validate=validate.Range(min=0, max=2**31 - 1), metadata={"description": "操作人（0：系统）"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-
-    @validates_schema
-    def _consistent(self, data: dict, **_kwargs) -> None:
-        if "subject_id" in data and "subject_type" not in data:
-            raise ValidationError("按对象编号查询时须给出对象类型", "subject_type")
-
-
-class AuditEntrySchema(Schema):
-    id = fields.Integer()
-    at = BeijingDateTime()
-    actor_id = fields.Integer()
-    actor_name = fields.String()
-    actor_unit_id = fields.Integer()
-    actor_unit_name = fields.String()
-    actor_roles = fields.Function(lambda e: [r for r in e.actor_roles.split(",") if r])
-    actor_client = fields.String()
-    action = fields.String()
-    action_name = fields.Function(lambda e: ACTIONS.get(e.action, e.action))
-    subject_type = fields.String()
-    subject_type_name = fields.Function(lambda e: SUBJECT_TYPES.get(e.subject_type, e.subject_type))
-    subject_id = fields.String()
-    subject_name = fields.String()
-    unit_path = fields.String()
-    unit_name = fields.String()
-    detail = fields.String()
-    correlation_id = fields.String()
-
-
-class AuditPageSchema(Schema):
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
-    items = fields.List(fields.Nested(AuditEntrySchema))

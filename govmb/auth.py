@@ -1,80 +1,27 @@
-"""Signed tokens: who the caller is, their unit, the unit's place in the tree, their roles.
-
-The registry issues them at sign-in; every service verifies them with the shared secret
-and answers only for the caller's unit and the units below it. Roles with city-wide sight
-(the joint-meeting office, supervision, the system administrator) see all.
-
-Other systems hold a token too (a client system registered in the registry, the web app's
-public hall), with a system's role such as `intake`: such a token reaches only the views
-that name that role, never a view open to "any signed-in person".
-"""
+"""The caller of a request: their verified token (`govmb.identity` says what it holds), the
+roles a view needs, and the rows they may see."""
 from __future__ import annotations
 
-import datetime as dt
-import re
-from dataclasses import dataclass
 from functools import wraps
 
-import jwt
-import peewee
 from flask import current_app, g, request
-from flask_smorest import abort
 from werkzeug.exceptions import Forbidden, Unauthorized
 
-PERSON_ROLES = ("operator", "responsible_office", "leader", "principal_leader",
-                "joint_office", "supervision", "admin")
-SERVICE_ROLES = ("intake",)  # a system's, never a person's: intake posts citizens' messages, nothing else
-ROLES = PERSON_ROLES + SERVICE_ROLES
-CITY_WIDE = frozenset({"joint_office", "supervision", "admin"})
-UNIT_STAFF = ("operator", "responsible_office", "leader", "principal_leader")  # who works for a unit
-_ISSUER = "govmb-registry"
-_PATH = re.compile(r"/(?:[0-9]+/)*")
-
-
-class AuthError(Exception):
-    pass
-
-
-@dataclass(frozen=True)
-class Identity:
-    person_id: int
-    name: str
-    unit_id: int
-    unit_path: str  # "/1/5/12/": the unit and its ancestors, root first
-    roles: frozenset[str]
-    client: str | None = None  # a system, not a person: "hall" (the public hall) or "system:<id>" (person_id 0)
-
-    @property
-    def sees_all(self) -> bool:
-        return bool(self.roles & CITY_WIDE)
-
-    def may_see(self, unit_path: str) -> bool:
-        """May this caller see (and, with the right role, act for) the unit at `unit_path`?"""
-        return self.sees_all or unit_path.startswith(self.unit_path)
-
-    def has(self, *roles: str) -> bool:
-        return bool(self.roles & set(roles))
-
-
-def issue_token(identity: Identity, secret: str, ttl_seconds: int) -> str:
-    now = dt.datetime.now(dt.timezone.utc)
-    claims = {"sub": str(identity.person_id), "name": identity.name, "unit": identity.unit_id,
-              "path": identity.unit_path, "roles": sorted(identity.roles), "iss": _ISSUER,
-              "iat": now, "exp": now + dt.timedelta(seconds=ttl_seconds)}
-    if identity.client:
-        claims["client"] = identity.client
-    return jwt.encode(claims, secret, algorithm="HS256")
-
-
-def read_token(token: str, secret: str) -> Identity:
-    try:
-        c = jwt.decode(token, secret, algorithms=["HS256"], issuer=_ISSUER,
-                       options={"require": ["exp", "sub", "iss"]})
-        client = c.get("client")
-        return Identity(int(c["sub"]), str(c["name"]), int(c["unit"]), str(c["path"]),
-                        frozenset(r for r in c["roles"] if r in ROLES), str(client) if client else None)
-    except (jwt.PyJWTError, KeyError, TypeError, ValueError) as exc:
-        raise AuthError(str(exc)) from exc
+from govmb.domain import NotFound
+from govmb.identity import (  # noqa: F401  (what the web layer imports from here)
+    CITY_WIDE,
+    PERSON_ROLES,
+    ROLES,
+    SERVICE_ROLES,
+    UNIT_STAFF,
+    AuthError,
+    Identity,
+    depth_at_most,
+    issue_token,
+    read_token,
+    under,
+)
+from govmb.identity import in_sight as sight
 
 
 def current_identity() -> Identity:
@@ -104,28 +51,10 @@ def requires(*roles: str):
     return decorate
 
 
-def under(path_field, unit_path: str):
-    """Rows of the unit at `unit_path` and the units below it: a case-sensitive prefix LIKE,
-    which a pattern index serves (peewee's startswith is ILIKE on PostgreSQL, which none can).
-    Paths are digits and slashes, so nothing in them needs escaping."""
-    if not _PATH.fullmatch(unit_path):
-        raise ValueError(f"not a unit path: {unit_path!r}")
-    # converter=False: inside an AND with a boolean column, peewee would convert it as a boolean
-    return peewee.NodeList((path_field, peewee.SQL("LIKE"), peewee.Value(unit_path + "%", converter=False)))
-
-
-def depth_at_most(path_field, depth: int):
-    """Rows whose unit lies at most `depth` levels down the tree (the root is 1): the number of
-    slashes in its path, less one."""
-    slashes = peewee.fn.length(path_field) - peewee.fn.length(peewee.fn.replace(path_field, "/", ""))
-    return slashes <= depth + 1
-
-
 def in_sight(query, path_field, who: Identity | None = None):
     """The query narrowed to the caller's unit and the units below it (city-wide roles: all);
     the caller is this request's unless `who` is given."""
-    who = who or current_identity()
-    return query if who.sees_all else query.where(under(path_field, who.unit_path))
+    return sight(query, path_field, who or current_identity())
 
 
 def visible_or_404(model, row_id: int, what: str, path_of=lambda row: row.unit_path):
@@ -133,5 +62,5 @@ def visible_or_404(model, row_id: int, what: str, path_of=lambda row: row.unit_p
     for a row that does not exist and one out of sight (nothing leaks either way)."""
     row = model.get_or_none(model.id == row_id)
     if row is None or not current_identity().may_see(path_of(row)):
-        abort(404, message=f"{what} {row_id} 不存在或不在您的管辖范围内")
+        raise NotFound(f"{what} {row_id} 不存在或不在您的管辖范围内")
     return row

@@ -19,6 +19,7 @@ from govmb.bus.topology import build_topology
 from govmb.config import SERVICES, Settings
 from govmb.contracts import SUBSCRIPTIONS
 from govmb.db import migrate
+from govmb.domain import DomainError
 from govmb.replay import replay
 from govmb.service import ServiceSpec, create_service_app, ensure_database
 
@@ -91,8 +92,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def create_admin(args) -> int:
-    from werkzeug.exceptions import HTTPException
-
     from services.registry.bootstrap import first_admin
     spec, settings = spec_of("registry"), Settings.from_env("registry")
     ensure_database(spec, settings)
@@ -106,10 +105,10 @@ def create_admin(args) -> int:
     app = create_service_app(spec, settings)
     with app.test_request_context(), spec.db.connection_context():
         try:
-            person = first_admin(args.unit, args.kind, args.name, args.username, password)
-        except HTTPException as exc:
-            errors = (getattr(exc, "data", None) or {}).get("errors") or {}
-            said = (getattr(exc, "data", None) or {}).get("message") or ("请检查以下各项" if errors else exc.description)
+            person = first_admin(args.unit, args.kind, args.name, args.username, password, settings.production)
+        except DomainError as exc:
+            errors = exc.errors or {}
+            said = exc.message or "请检查以下各项"
             print(said, *(f"{k}: {v[0]}" for k, v in errors.items()), sep="\n", file=sys.stderr)
             return 2
     print(f"已创建 {args.unit} 及其系统管理员 {person.name}（用户名 {person.username}）")

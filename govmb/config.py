@@ -28,6 +28,7 @@ class Settings:
     token_secret: str
     bus_namespace: str = "govmb"
     token_ttl_seconds: int = 8 * 3600
+    client_token_ttl_seconds: int = 900  # a client system's token (intake), short: it cannot be revoked
     relay_batch_size: int = 500
     relay_poll_seconds: float = 0.02
     consumer_prefetch: int = 200
@@ -58,6 +59,7 @@ class Settings:
             token_secret=secret,
             bus_namespace=_env("BUS_NAMESPACE", "govmb"),
             token_ttl_seconds=int(_env("TOKEN_TTL_SECONDS", str(8 * 3600))),
+            client_token_ttl_seconds=int(_env("CLIENT_TOKEN_TTL_SECONDS") or "900"),
             relay_batch_size=int(_env("RELAY_BATCH_SIZE", "500")),
             relay_poll_seconds=float(_env("RELAY_POLL_SECONDS", "0.02")),
             consumer_prefetch=int(_env("CONSUMER_PREFETCH", "200")),

@@ -12,7 +12,6 @@ from urllib.parse import urlparse
 import peewee
 import psycopg2.extensions
 import psycopg2.extras
-from flask import Flask, request
 from playhouse.db_url import parse
 from playhouse.migrations import Runner
 from playhouse.pool import PooledPostgresqlDatabase
@@ -168,19 +167,6 @@ class IdBlocks:
                                       (f'"{table}"', self.size)).fetchall()
                 free.extend(sorted((r[0] for r in rows), reverse=True))
             return free.pop()
-
-
-def bind_to_requests(app: Flask, db: peewee.DatabaseProxy) -> None:
-    """Open the service's connection for each request and give it back on teardown."""
-    @app.before_request
-    def _open() -> None:
-        if request.blueprint != "health":  # probes answer even when the database does not
-            db.connect(reuse_if_open=True)
-
-    @app.teardown_request
-    def _close(_exc: BaseException | None) -> None:
-        if not db.is_closed():
-            db.close()
 
 
 def migrate(db: peewee.Database, directory: Path, name: str) -> list[str]:

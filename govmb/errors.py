@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from govmb.context import get_correlation_id
 from govmb.contracts import ContractError
+from govmb.domain import DomainError
 from govmb.messages import in_chinese
 
 log = logging.getLogger(__name__)
@@ -35,11 +36,6 @@ def problem(status: int, detail: str | None = None, errors: dict | None = None):
     response.status_code = status
     response.content_type = PROBLEM_JSON
     return response
-
-
-class Conflict(HTTPException):
-    """A step that the current state does not allow (e.g. filing before approval)."""
-    code = 409
 
 
 class ProblemSchema(ma.Schema):
@@ -87,6 +83,12 @@ QUERY_CANCELED = "57014"  # PostgreSQL's code for a statement cancelled by its t
 
 
 def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def _domain(exc: DomainError):
+        # what the domain turned down, in its own words (govmb.domain): the only place it becomes HTTP
+        errors = exc.errors
+        return problem(exc.status, exc.message or ("请检查标出的字段" if errors else None), errors)
+
     @app.errorhandler(ContractError)
     def _contract(exc: ContractError):
         # The service's own event broke its contract: a bug here, not the caller's input.

@@ -14,6 +14,7 @@ import peewee
 from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from govmb import textsearch
 from govmb.auth import current_identity, under
 from govmb.db import is_postgres
 from govmb.textsearch import contains, searched
@@ -28,6 +29,15 @@ LIST_TIMEOUT_MS = 8_000
 COUNT_CAP = 10_000  # counted exactly up to here; beyond, the header says "at least" (total_capped)
 SEARCH_COUNT_CAP = 1_000  # a search's matches: counting a common word's ten thousand costs a second
 MAX_OFFSET = 1_000_000  # deeper than this, a caller narrows the list instead (filters, search)
+
+
+def _mark_searched(rare: bool) -> None:
+    """The request's list is searched (`textsearch.searched`): rare, once any word of it is."""
+    if flask.has_app_context():
+        flask.g.govmb_search = "rare" if rare or flask.g.get("govmb_search") == "rare" else "common"
+
+
+textsearch.on_search = _mark_searched
 
 
 class Blueprint(flask_smorest.Blueprint):

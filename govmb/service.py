@@ -8,17 +8,30 @@ from pathlib import Path
 
 import peewee
 import pika
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, request
 
 from govmb.bus.consumer import Handler
 from govmb.bus.store import BusStore
 from govmb.bus.topology import build_topology
 from govmb.config import Settings
 from govmb.contracts import SUBSCRIPTIONS
-from govmb.db import bind_to_requests, open_database
+from govmb.db import open_database
 from govmb.errors import ProblemApi, problem, register_error_handlers
 from govmb.observability import configure_logging, health_blueprint, instrument
 from govmb.tables import MAX_BYTES
+
+
+def bind_to_requests(app: Flask, db: peewee.DatabaseProxy) -> None:
+    """Open the service's connection for each request and give it back on teardown."""
+    @app.before_request
+    def _open() -> None:
+        if request.blueprint != "health":  # probes answer even when the database does not
+            db.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def _close(_exc: BaseException | None) -> None:
+        if not db.is_closed():
+            db.close()
 
 
 @dataclass

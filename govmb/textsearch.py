@@ -13,8 +13,8 @@ so a common word is looked for along the list's own order and a rare one through
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
-import flask
 import peewee
 
 from govmb.db import is_postgres
@@ -71,13 +71,17 @@ def contains(field: peewee.Field, q: str, indexed: bool = False) -> peewee.Node:
 
 
 def searched(rare: bool) -> None:
-    """Mark the request's list as searched (`paging.page` counts it only so far) and, for a rare
-    word, as one to find through the index: the planner takes a bigram it has no statistics of
-    for one in a few hundred rows, and would walk the list in its order looking for it, through
-    every row if none holds it (`paging.page` then rules out plain index scans, leaving the
-    bitmap scans that read the bigram index)."""
-    if flask.has_app_context():
-        flask.g.govmb_search = "rare" if rare or flask.g.get("govmb_search") == "rare" else "common"
+    """Tell the list being answered that it is searched (`paging.page` counts it only so far)
+    and, for a rare word, that it is one to find through the index: the planner takes a bigram
+    it has no statistics of for one in a few hundred rows, and would walk the list in its order
+    looking for it, through every row if none holds it (`paging.page` then rules out plain index
+    scans, leaving the bitmap scans that read the bigram index). The web layer listens
+    (`on_search`): this module knows no request."""
+    if on_search is not None:
+        on_search(rare)
+
+
+on_search: Callable[[bool], None] | None = None  # set by govmb.paging
 
 
 STATISTICS_TTL = 600.0  # seconds: ANALYZE refreshes them as the table grows, seldom faster

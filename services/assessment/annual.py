@@ -10,7 +10,7 @@ from collections import OrderedDict
 import peewee
 from peewee import fn
 
-from govmb.auth import under
+from govmb.identity import under
 from govmb.systems import system_of
 from govmb.timefmt import BEIJING, utc_text
 from services.assessment import kept

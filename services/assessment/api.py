@@ -10,11 +10,11 @@ import peewee
 from flask import send_file
 from flask_smorest import abort
 
-from govmb.account_copy import accounts_blueprint
+from govmb.audit_api import audit_blueprint
 from govmb.auth import UNIT_STAFF, current_identity, in_sight, requires, under, visible_or_404
+from govmb.copies_api import accounts_blueprint, units_blueprint
 from govmb.paging import Blueprint, narrowed, page, sorted_by
 from govmb.timefmt import beijing_today, stored, utcnow
-from govmb.unit_copy import units_blueprint
 from services.assessment import (
     annual,
     archive,
@@ -30,7 +30,7 @@ from services.assessment import rules as rules_
 from services.assessment.duty import duty_log
 from services.assessment.early_warning import early_warnings
 from services.assessment.figures import Period, beijing_midnight, default_asof
-from services.assessment.models import Account, Archive, DutyShift, Inspection, Unit, audit
+from services.assessment.models import Account, Archive, DutyShift, FollowerCount, Inspection, Unit, audit
 from services.assessment.schemas import (
     ArchiveQuerySchema,
     ArchiveSchema,
@@ -147,7 +147,15 @@ def figure_records(args, period, pagination_parameters):
     _unit_in_sight(args["unit_id"])
     rows = records.records(args["kind"], p, _asof(args) or default_asof(p), args["unit_id"], args["account_id"],
                            rules_.current()["unanswered_months"])
-    return records.page_of(rows, pagination_parameters)
+    return _records_page(rows, pagination_parameters)
+
+
+def _records_page(rows: records.Rows, params) -> list[dict]:
+    """One page of the records, setting the pagination's count on `params`."""
+    if rows.shown is None:
+        params.item_count = len(rows.query)
+        return rows.query[params.first_item:params.first_item + params.page_size]
+    return [rows.shown(r) for r in page(rows.query, params)]
 
 
 @assessment.route("/warnings")
@@ -522,7 +530,10 @@ def list_followers(args, pagination_parameters):
     """本单位及下级单位账号最近若干天（默认 30 天）的粉丝数，新的在前，分页；可按单位（含下级）、账号、
     日期筛选，按账号名称搜索"""
     today = beijing_today()
-    query = followers.history(current_identity(), today - dt.timedelta(days=args["days"] - 1), today, args)
+    query = followers.history(current_identity(), today - dt.timedelta(days=args["days"] - 1), today,
+                              args.get("account_id"),
+                              lambda q: narrowed(q, args, unit_model=Unit, path_field=Account.unit_path,
+                                                 unit_field=Account.unit_id, at=FollowerCount.day, search=Account.name))
     return followers.shown(page(query, pagination_parameters))
 
 
@@ -546,4 +557,4 @@ def import_followers(files):
 
 
 BLUEPRINTS = [units_blueprint(Unit), accounts_blueprint(Account, Unit), assessment, archives, quarterly,
-              inspections_bp, training_bp, roster_bp, followers_bp, audit.blueprint()]
+              inspections_bp, training_bp, roster_bp, followers_bp, audit_blueprint(audit)]

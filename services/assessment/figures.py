@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import peewee
 from peewee import fn
 
-from govmb.auth import under
+from govmb.identity import under
 from govmb.timefmt import BEIJING, utc_text
 from services.assessment.models import (
     Account,

@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_smorest import abort
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
-from werkzeug.exceptions import Forbidden
 
 from govmb import tables
-from govmb.auth import UNIT_STAFF, Identity, in_sight
 from govmb.db import transaction_lock
+from govmb.domain import Invalid, Refused
+from govmb.identity import UNIT_STAFF, Identity, in_sight
 from govmb.messages import in_chinese
-from govmb.paging import narrowed
 from govmb.timefmt import beijing_today, utcnow
-from services.assessment.models import Account, FollowerChange, FollowerCount, Unit, db
+from services.assessment.models import Account, FollowerChange, FollowerCount, db
 
 EARLIEST = dt.date(2004, 1, 1)
 MAX_FOLLOWERS = 2**31 - 1
@@ -87,7 +85,7 @@ def own_account(account_id: int, who: Identity):
     """The caller's unit's account that has gone live, or a 422 naming account_id."""
     account = Account.get_or_none(Account.id == account_id, Account.unit_id == who.unit_id)
     if problem := _problem(account):
-        abort(422, errors={"account_id": [problem]})
+        raise Invalid("account_id", problem)
     return account
 
 
@@ -115,10 +113,10 @@ def _save(account_id: int, day: dt.date, followers: int, who: Identity) -> int |
 
 def enter(account_id: int, day: dt.date, followers: int, who: Identity) -> dict:
     if not who.has(*UNIT_STAFF):
-        raise Forbidden("粉丝数由本单位工作人员录入")
+        raise Refused("粉丝数由本单位工作人员录入")
     account = own_account(account_id, who)
     if problem := _day_error(day):
-        abort(422, errors={"day": [problem]})
+        raise Invalid("day", problem)
     with db.atomic():
         _lock(account.id)
         previous = _save(account.id, day, followers, who)
@@ -129,11 +127,11 @@ def enter(account_id: int, day: dt.date, followers: int, who: Identity) -> dict:
 def import_file(filename: str, data: bytes, who: Identity) -> dict:
     """Good rows saved, bad rows reported by number; an unreadable file is refused whole."""
     if not who.has(*UNIT_STAFF):
-        raise Forbidden("粉丝数由本单位工作人员录入")
+        raise Refused("粉丝数由本单位工作人员录入")
     try:
         records = tables.read_records(filename, data, HEADERS, required=(("account_id", "account"), "day", "followers"))
     except tables.TableError as exc:
-        abort(422, errors={"file": [str(exc)]})
+        raise Invalid("file", str(exc))
     accounts = list(Account.select().where(Account.unit_id == who.unit_id))
     by_id = {a.id: a for a in accounts}
     by_name: dict[str, list] = {}
@@ -179,17 +177,16 @@ def import_file(filename: str, data: bytes, who: Identity) -> dict:
     return {"saved": saved, "replaced": replaced, "errors": errors}
 
 
-def history(who: Identity, start: dt.date, end: dt.date, args: dict):
-    """The days entered for the accounts in the caller's sight, newest first, narrowed as
-    `ListQuerySchema` says (unit, dates, a search in the account's name) and by `account_id`
-    (a query, for a page of it: `shown`)."""
+def history(who: Identity, start: dt.date, end: dt.date, account_id: int | None = None, narrow=lambda q: q):
+    """The days entered for the accounts in the caller's sight (of `account_id` if given),
+    newest first, narrowed further by `narrow(query)` (the API's filters: unit, dates, a search
+    in the account's name); a query, for a page of it (`shown`)."""
     query = (FollowerCount.select(FollowerCount, Account.name.alias("account_name"))
              .join(Account, on=(Account.id == FollowerCount.account_id))
              .where(FollowerCount.day.between(start, end)))
-    query = narrowed(in_sight(query, Account.unit_path, who), args, unit_model=Unit, path_field=Account.unit_path,
-                     unit_field=Account.unit_id, at=FollowerCount.day, search=Account.name)
-    if args.get("account_id") is not None:
-        query = query.where(FollowerCount.account_id == args["account_id"])
+    query = narrow(in_sight(query, Account.unit_path, who))
+    if account_id is not None:
+        query = query.where(FollowerCount.account_id == account_id)
     return query.order_by(FollowerCount.day.desc(), FollowerCount.account_id.desc()).objects()
 
 

@@ -7,11 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_smorest import abort
-from werkzeug.exceptions import Forbidden
-
-from govmb.auth import UNIT_STAFF, Identity
-from govmb.errors import Conflict
+from govmb.domain import Conflict, Invalid, Refused
+from govmb.identity import UNIT_STAFF, Identity
 from govmb.timefmt import beijing_today, utcnow
 from services.assessment.models import Inspection, InspectionStep, Unit, audit, db
 
@@ -21,9 +18,6 @@ OWED = ("open", "rejected")  # the unit owes a fix
 ACTION_NAMES = {"record": "记录检查", "report": "报告整改", "accept": "验收通过", "reject": "验收不通过"}
 
 
-def _invalid(field: str, message: str):
-    abort(422, errors={field: [message]})
-
 
 def _step(inspection: Inspection, action: str, who: Identity, text: str = "", fixed_on: dt.date | None = None) -> None:
     InspectionStep.create(inspection=inspection, action=action, text=text, fixed_on=fixed_on,
@@ -32,14 +26,14 @@ def _step(inspection: Inspection, action: str, who: Identity, text: str = "", fi
 
 def record(data: dict, who: Identity) -> Inspection:
     if not who.has(*INSPECTORS):
-        raise Forbidden("检查由督查部门或联席会议办公室记录")
+        raise Refused("检查由督查部门或联席会议办公室记录")
     unit = Unit.get_or_none(Unit.id == data["unit_id"])
     if unit is None:
-        _invalid("unit_id", f"单位 {data['unit_id']} 不存在")
+        raise Invalid("unit_id", f"单位 {data['unit_id']} 不存在")
     if data["inspected_on"] > beijing_today():
-        _invalid("inspected_on", "检查日期不能晚于今天")
+        raise Invalid("inspected_on", "检查日期不能晚于今天")
     if data["fix_by"] < data["inspected_on"]:
-        _invalid("fix_by", "整改期限不能早于检查日期")
+        raise Invalid("fix_by", "整改期限不能早于检查日期")
     with db.atomic():
         inspection = Inspection.create(unit_id=unit.id, unit_path=unit.path, inspected_on=data["inspected_on"],
                                        checked=data["checked"].strip(), found=data["found"].strip(),
@@ -51,13 +45,13 @@ def record(data: dict, who: Identity) -> Inspection:
 def report(inspection: Inspection, text: str, fixed_on: dt.date, who: Identity) -> Inspection:
     """The unit's report of its fix; again after a rejection."""
     if inspection.unit_id != who.unit_id or not who.has(*UNIT_STAFF):
-        raise Forbidden("整改情况由被检查单位报告")
+        raise Refused("整改情况由被检查单位报告")
     if not text.strip():
-        _invalid("text", "请填写整改情况")
+        raise Invalid("text", "请填写整改情况")
     if fixed_on < inspection.inspected_on:
-        _invalid("fixed_on", "整改完成日期不能早于检查日期")
+        raise Invalid("fixed_on", "整改完成日期不能早于检查日期")
     if fixed_on > beijing_today():
-        _invalid("fixed_on", "整改完成日期不能晚于今天")
+        raise Invalid("fixed_on", "整改完成日期不能晚于今天")
     with db.atomic():
         claimed = (Inspection.update(status="reported", fix_report=text.strip(), fixed_on=fixed_on,
                                      reported_by=who.name, reported_at=utcnow())
@@ -71,9 +65,9 @@ def report(inspection: Inspection, text: str, fixed_on: dt.date, who: Identity) 
 def review(inspection: Inspection, accept: bool, comment: str, who: Identity) -> Inspection:
     """Supervision accepts the reported fix, or rejects it with a comment."""
     if not who.has(*INSPECTORS):
-        raise Forbidden("整改由督查部门或联席会议办公室验收")
+        raise Refused("整改由督查部门或联席会议办公室验收")
     if not accept and not comment.strip():
-        _invalid("comment", "不通过须写明意见")
+        raise Invalid("comment", "不通过须写明意见")
     with db.atomic():
         claimed = (Inspection.update(status="accepted" if accept else "rejected", review_comment=comment.strip(),
                                      reviewed_by=who.name, reviewed_at=utcnow())

@@ -17,8 +17,8 @@ import operator
 
 from peewee import fn
 
-from govmb.auth import under
 from govmb.db import insert_rows, transaction_lock
+from govmb.identity import under
 from govmb.timefmt import BEIJING, utcnow
 from services.assessment.figures import (
     CityFigures,

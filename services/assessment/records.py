@@ -5,7 +5,6 @@ import datetime as dt
 import json
 from typing import Callable, NamedTuple
 
-from govmb.paging import page
 from services.assessment.figures import Period, Window, account_units, due_directives
 from services.assessment.models import (
     ForwardFact,
@@ -24,14 +23,6 @@ class Rows(NamedTuple):
     in Python, for the directives' forwards), to be paged."""
     query: object
     shown: Callable[[object], dict] | None = None
-
-
-def page_of(rows: Rows, params) -> list[dict]:
-    """One page of the records, setting the pagination's count on `params`."""
-    if rows.shown is None:
-        params.item_count = len(rows.query)
-        return rows.query[params.first_item:params.first_item + params.page_size]
-    return [rows.shown(r) for r in page(rows.query, params)]
 
 
 def _message_row(m: MessageFact) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from statistics import mean
 
-from govmb.auth import Identity
+from govmb.identity import Identity
 from govmb.tables import TableError, read_records
 from govmb.timefmt import utcnow
 from services.assessment import annual

@@ -7,20 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_smorest import abort
-from werkzeug.exceptions import Forbidden
-
-from govmb.auth import UNIT_STAFF, Identity
 from govmb.db import transaction_lock
+from govmb.domain import Invalid, NotFound, Refused
+from govmb.identity import UNIT_STAFF, Identity
 from govmb.timefmt import stored, to_beijing, utcnow
 from services.assessment.models import Account, DutyShift, Unit, audit, db
 
 MAX_SHIFT = dt.timedelta(days=7)
 IN_OPERATION = ("active", "closing_requested", "closing_approved", "superior_informed", "notice_posted")
 
-
-def _invalid(field: str, message: str):
-    abort(422, errors={field: [message]})
 
 
 def _bj(value: dt.datetime) -> str:
@@ -37,27 +32,27 @@ def add(data: dict, who: Identity) -> DutyShift:
     unit; refused if it ends before it starts, runs longer than a week, or overlaps another
     shift of the same roster (touching ends do not overlap)."""
     if not who.has(*UNIT_STAFF):
-        raise Forbidden("值班表由本单位工作人员编排")
+        raise Refused("值班表由本单位工作人员编排")
     account_id = data.get("account_id")
     account = None
     if account_id is not None:
         account = Account.get_or_none(Account.id == account_id)
         if account is None or account.unit_id != who.unit_id:
-            _invalid("account_id", "须为本单位的账号")
+            raise Invalid("account_id", "须为本单位的账号")
         if not needs_duty(account):
-            _invalid("account_id", "该账号不在运行中（未开通或已关闭），或为私人微博，无需排班")
+            raise Invalid("account_id", "该账号不在运行中（未开通或已关闭），或为私人微博，无需排班")
     starts, ends = stored(data["starts_at"]), stored(data["ends_at"])
     if ends <= starts:
-        _invalid("ends_at", "结束时间须晚于开始时间")
+        raise Invalid("ends_at", "结束时间须晚于开始时间")
     if ends - starts > MAX_SHIFT:
-        _invalid("ends_at", "一个班次不能超过 7 天")
+        raise Invalid("ends_at", "一个班次不能超过 7 天")
     with db.atomic():
         # one writer per roster, so that two shifts entered at once cannot both pass the overlap check
         transaction_lock(db, f"govmb-roster-{who.unit_id}-{account_id or 0}")
         clash = (DutyShift.select().where(_same_roster(who.unit_id, account_id), DutyShift.starts_at < ends,
                                           DutyShift.ends_at > starts).order_by(DutyShift.starts_at).first())
         if clash is not None:
-            _invalid("starts_at", f"与已有班次重叠：{clash.person_name} {_bj(clash.starts_at)} 至 {_bj(clash.ends_at)}")
+            raise Invalid("starts_at", f"与已有班次重叠：{clash.person_name} {_bj(clash.starts_at)} 至 {_bj(clash.ends_at)}")
         shift = DutyShift.create(unit_id=who.unit_id, unit_path=who.unit_path, account_id=account_id, starts_at=starts,
                                  ends_at=ends, person_name=data["person_name"].strip(), phone=data["phone"].strip(),
                                  entered_by=who.name)
@@ -67,7 +62,7 @@ def add(data: dict, who: Identity) -> DutyShift:
 
 def remove(shift: DutyShift, who: Identity) -> None:
     if shift.unit_id != who.unit_id or not who.has(*UNIT_STAFF):
-        raise Forbidden("值班表由本单位工作人员编排")
+        raise Refused("值班表由本单位工作人员编排")
     with db.atomic():
         if DutyShift.delete().where(DutyShift.id == shift.id).execute():  # not if a second request removed it first
             audit.record(who, "duty_shift.delete", "duty_shift", shift.id, shift.unit_path,
@@ -79,7 +74,7 @@ def unit_in_sight(unit_id: int | None, who: Identity) -> Unit:
     """The unit asked about (the caller's own by default), or 404 if it is out of sight."""
     unit = Unit.get_or_none(Unit.id == (unit_id or who.unit_id))
     if unit is None or not who.may_see(unit.path):
-        abort(404, message=f"单位 {unit_id or who.unit_id} 不存在或不在您的管辖范围内")
+        raise NotFound(f"单位 {unit_id or who.unit_id} 不存在或不在您的管辖范围内")
     return unit
 
 

@@ -9,12 +9,10 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from flask_smorest import abort
-from werkzeug.exceptions import Forbidden
-
 from govmb import tables
-from govmb.auth import Identity, in_sight, under
 from govmb.contracts.assessment import TRAINER_KIND_NAMES, TRAINING_KIND_NAMES
+from govmb.domain import Invalid, NotFound, Refused
+from govmb.identity import Identity, in_sight, under
 from govmb.timefmt import beijing_today
 from govmb.unit_copy import tree_order
 from services.assessment.models import (
@@ -33,28 +31,28 @@ RECORDERS = ("joint_office",)
 def _invited_units(ids: list[int]) -> dict[int, Unit]:
     """The units invited, or a 422 naming the first unknown one."""
     if len(set(ids)) != len(ids):
-        abort(422, errors={"invited_unit_ids": ["邀请单位有重复"]})
+        raise Invalid("invited_unit_ids", "邀请单位有重复")
     found = {u.id: u for u in Unit.select().where(Unit.id.in_(ids))}
     for unit_id in ids:
         if unit_id not in found:
-            abort(422, errors={"invited_unit_ids": [f"单位 {unit_id} 不存在"]})
+            raise Invalid("invited_unit_ids", f"单位 {unit_id} 不存在")
     return found
 
 
 def _check_attendees(session_held_on: dt.date, attendees: list[dict], existing: set[tuple[int, str]]) -> dict[int, Unit]:
     """Attendees may be recorded once the session has been held, each person once per session."""
     if attendees and session_held_on > beijing_today():
-        abort(422, errors={"attendees": ["培训尚未举行，不能登记参训人员"]})
+        raise Invalid("attendees", "培训尚未举行，不能登记参训人员")
     units = {}
     ids = [a["unit_id"] for a in attendees]
     found = {u.id: u for u in Unit.select().where(Unit.id.in_(list(set(ids))))}
     seen = set(existing)
     for i, a in enumerate(attendees):
         if a["unit_id"] not in found:
-            abort(422, errors={"attendees": {i: {"unit_id": ["单位不存在"]}}})
+            raise Invalid("attendees", {i: {"unit_id": ["单位不存在"]}})
         key = (a["unit_id"], a["person_name"].strip())
         if key in seen:
-            abort(422, errors={"attendees": {i: {"person_name": [f"{key[1]} 已登记参加本次培训"]}}})
+            raise Invalid("attendees", {i: {"person_name": [f"{key[1]} 已登记参加本次培训"]}})
         seen.add(key)
         units[a["unit_id"]] = found[a["unit_id"]]
     return units
@@ -69,9 +67,9 @@ def _insert_attendees(session: TrainingSession, attendees: list[dict], units: di
 
 def create(data: dict, who: Identity) -> TrainingSession:
     if not who.has(*RECORDERS):
-        raise Forbidden("培训由联席会议办公室登记")
+        raise Refused("培训由联席会议办公室登记")
     if data["kind"] == "course" and not data["trainers"]:
-        abort(422, errors={"trainers": ["授课培训须填写授课人"]})
+        raise Invalid("trainers", "授课培训须填写授课人")
     invited = _invited_units(data["invited_unit_ids"])
     attendee_units = _check_attendees(data["held_on"], data["attendees"], set())
     with db.atomic():
@@ -89,7 +87,7 @@ def create(data: dict, who: Identity) -> TrainingSession:
 def add_attendees(session: TrainingSession, attendees: list[dict], who: Identity) -> TrainingSession:
     """Attendees added all together or not at all."""
     if not who.has(*RECORDERS):
-        raise Forbidden("参训人员由联席会议办公室登记")
+        raise Refused("参训人员由联席会议办公室登记")
     with db.atomic():
         existing = {(a.unit_id, a.person_name) for a in session.attendees}
         units = _check_attendees(session.held_on, attendees, existing)
@@ -99,12 +97,12 @@ def add_attendees(session: TrainingSession, attendees: list[dict], who: Identity
 
 def remove_attendee(session: TrainingSession, attendee_id: int, who: Identity) -> None:
     if not who.has(*RECORDERS):
-        raise Forbidden("参训人员由联席会议办公室登记")
+        raise Refused("参训人员由联席会议办公室登记")
     with db.atomic():
         attendee = TrainingAttendee.get_or_none(TrainingAttendee.id == attendee_id, TrainingAttendee.session == session)
         removed = attendee and TrainingAttendee.delete().where(TrainingAttendee.id == attendee_id).execute()
         if not removed:
-            abort(404, message=f"本次培训没有参训记录 {attendee_id}")
+            raise NotFound(f"本次培训没有参训记录 {attendee_id}")
         audit.record(who, "training_attendee.delete", "training_attendee", attendee_id, attendee.unit_path,
                      f"培训：{session.held_on} {session.title}（登记人 {attendee.recorded_by}）", attendee.person_name)
 
@@ -134,7 +132,7 @@ def sessions(who: Identity, year: int) -> list[TrainingSession]:
 def visible(session_id: int, who: Identity) -> TrainingSession:
     session = _in_sight(TrainingSession.select().where(TrainingSession.id == session_id), who).first()
     if session is None:
-        abort(404, message=f"培训 {session_id} 不存在或与本单位无关")
+        raise NotFound(f"培训 {session_id} 不存在或与本单位无关")
     return session
 
 

@@ -3,12 +3,12 @@ import datetime as dt
 
 from flask_smorest import abort
 
-from govmb.account_copy import accounts_blueprint
+from govmb.audit_api import audit_blueprint
 from govmb.auth import current_identity, in_sight, requires, under, visible_or_404
 from govmb.contracts.inquiry import SOURCE_NAMES, STATUS_NAMES
+from govmb.copies_api import accounts_blueprint, units_blueprint
 from govmb.paging import Blueprint, beijing_midnight, narrowed, page, sorted_by
 from govmb.timefmt import utcnow
-from govmb.unit_copy import units_blueprint
 from services.inquiry import handling, imports, results, topics, transfers
 from services.inquiry import notices as notices_logic
 from services.inquiry.models import Account, Message, ProblemNotice, Transfer, Unit, audit
@@ -331,4 +331,4 @@ def notice_counts():
 
 
 BLUEPRINTS = [units_blueprint(Unit), accounts_blueprint(Account, Unit), messages, intake, notices, years, transfers_bp,
-              problem_notices, audit.blueprint()]
+              problem_notices, audit_blueprint(audit)]

@@ -8,13 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import weakref
 
-from flask_smorest import abort
-from werkzeug.exceptions import Forbidden
-
-from govmb.auth import Identity
 from govmb.contracts.inquiry import ACTION_NAMES, STATUS_NAMES
 from govmb.db import IdBlocks, Insert, is_postgres, write_together
-from govmb.errors import Conflict
+from govmb.domain import Conflict, Invalid, NotFound, Refused
+from govmb.identity import Identity
 from govmb.timefmt import iso_utc, stored, utcnow
 from services.inquiry import classify, results, workdays
 from services.inquiry.models import Account, CalendarDay, CalendarVersion, CalendarYear, Message, MessageStep, bus, db
@@ -83,7 +80,7 @@ def receive(data: dict, who: Identity, source: str) -> Message:
     public hall, on an account within the caller's sight."""
     message, problems = _prepare(data, _accounts([data["account_id"]]).get(data["account_id"]), who, source)
     if problems:
-        abort(422, errors=problems)
+        raise Invalid(problems)
     if data.get("platform_message_id") and _already_in([(message.platform, message.platform_message_id)]):
         raise Conflict("该平台消息已录入，不再重复录入")
     _store([message], who)
@@ -111,7 +108,7 @@ def receive_many(items: list[dict], who: Identity, source: str) -> list[Message]
                                                                else "同一批中重复出现"]
         seen.add(key)
     if errors:
-        abort(422, errors={"messages": errors})
+        raise Invalid("messages", errors)
     _store(messages, who)
     return messages
 
@@ -185,21 +182,21 @@ def _store(messages: list[Message], who: Identity) -> None:
 
 def transition(message: Message, action: str, who: Identity, data: dict) -> Message:
     if action not in TRANSITIONS:
-        abort(404, message=f"没有名为 {action} 的操作")
+        raise NotFound(f"没有名为 {action} 的操作")
     if message.unit_id != who.unit_id or not who.has(*STAFF):
-        raise Forbidden("须由承办单位的工作人员办理")
+        raise Refused("须由承办单位的工作人员办理")
     allowed_from, to_status = TRANSITIONS[action]
     text = (data.get("text") or "").strip()
     if not text:
-        abort(422, errors={"text": ["请填写" + {"reply": "回复内容", "feedback": "受理和办理情况", "resolve": "办理结果"}[action]]})
+        raise Invalid("text", "请填写" + {"reply": "回复内容", "feedback": "受理和办理情况", "resolve": "办理结果"}[action])
     if data.get("publish") and action != "resolve":
-        abort(422, errors={"publish": ["办结时才能申请把办理结果发布到微博"]})
+        raise Invalid("publish", "办结时才能申请把办理结果发布到微博")
     post_text = (data.get("post_text") or "").strip() or text
     with db.atomic():
         query = Message.select().where(Message.id == message.id)
         message = (query.for_update() if is_postgres(db) else query).get()
         if message.unit_id != who.unit_id:  # transferred meanwhile
-            raise Forbidden("须由承办单位的工作人员办理")
+            raise Refused("须由承办单位的工作人员办理")
         if message.status not in allowed_from:
             raise Conflict(f"当前为“{STATUS_NAMES[message.status]}”，不能{ACTION_NAMES[action]}"
                            f"（须为“{'、'.join(STATUS_NAMES[s] for s in sorted(allowed_from))}”）")
@@ -230,7 +227,7 @@ def transition(message: Message, action: str, who: Identity, data: dict) -> Mess
 def confirm(message: Message, who: Identity, category: str, sentiment: str) -> Message:
     """Staff confirm or correct the suggested category and sentiment; the classifier learns."""
     if message.unit_id != who.unit_id or not who.has(*STAFF):
-        raise Forbidden("须由承办单位的工作人员确认")
+        raise Refused("须由承办单位的工作人员确认")
     with db.atomic():
         message.category, message.sentiment = category, sentiment
         message.category_confirmed = message.sentiment_confirmed = True

@@ -13,9 +13,9 @@ import datetime as dt
 import re
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
-from werkzeug.exceptions import HTTPException
 
-from govmb.auth import Identity
+from govmb.domain import DomainError
+from govmb.identity import Identity
 from govmb.messages import in_chinese
 from govmb.tables import TableError, read_titled_records
 from govmb.timefmt import BEIJING
@@ -119,10 +119,9 @@ def import_file(filename: str, data: bytes, account_id: int, platform: str, who:
                 continue
             try:
                 handling.receive({**row, "account_id": account_id, "platform": platform}, who, "import")
-            except HTTPException as exc:
-                data_ = getattr(exc, "data", {}) or {}
-                errors.append({"row": number, "errors": {k: v[0] for k, v in (data_.get("errors") or {}).items()}
-                               or {"_": exc.description}})
+            except DomainError as exc:
+                errors.append({"row": number, "errors": {k: v[0] for k, v in (exc.errors or {}).items()}
+                               or {"_": exc.message}})
                 continue
             seen.add(row["platform_message_id"])
             imported += 1

@@ -1,9 +1,36 @@
-"""Periodic jobs of the inquiry service, run by its worker; each safe to run twice."""
+"""Periodic jobs of the inquiry service, run by its worker; each safe to run twice. An operator
+can run one by hand:
+
+    python -m services.inquiry.jobs sweep   # the overdue sweep, once
+"""
+from __future__ import annotations
+
+import argparse
 import os
 
+from govmb.config import Settings
+from govmb.db import migrate
+from govmb.service import ensure_database
 from services.inquiry import topics
 from services.inquiry.sweep import sweep
 
 PERIODIC = (("overdue sweep", int(os.environ.get("SWEEP_INTERVAL_SECONDS", "60")), sweep),
             # the hot topics of the city and the top units, for the inbox and the duty log (topics.py)
             ("hot topics", int(os.environ.get("HOT_TOPICS_INTERVAL_SECONDS", "300")), topics.keep))
+
+
+def main(argv: list[str] | None = None) -> int:
+    from services.inquiry.app import SPEC
+    parser = argparse.ArgumentParser(prog="python -m services.inquiry.jobs")
+    sub = parser.add_subparsers(dest="job", required=True)
+    sub.add_parser("sweep", help="report each missed deadline once (the overdue sweep)")
+    parser.parse_args(argv)
+    ensure_database(SPEC, Settings.from_env("inquiry"))
+    migrate(SPEC.db, SPEC.migrations, "inquiry")
+    with SPEC.db.connection_context():
+        print(f"{sweep()} missed deadlines reported")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -4,11 +4,9 @@ notices issued and replied are counted per unit."""
 from __future__ import annotations
 
 import peewee
-from flask_smorest import abort
-from werkzeug.exceptions import Forbidden
 
-from govmb.auth import Identity, under
-from govmb.errors import Conflict
+from govmb.domain import Conflict, Invalid, Refused
+from govmb.identity import Identity, under
 from govmb.timefmt import iso_utc, utcnow
 from services.inquiry.models import ProblemNotice, Unit, bus, db
 
@@ -26,10 +24,10 @@ def _event(n: ProblemNotice) -> None:
 
 def issue(data: dict, who: Identity) -> ProblemNotice:
     if not who.has(*ISSUERS):
-        raise Forbidden("问题通报单由联席会议办公室或上级单位下发")
+        raise Refused("问题通报单由联席会议办公室或上级单位下发")
     unit = Unit.get_or_none(Unit.id == data["unit_id"])
     if unit is None or not who.may_see(unit.path) or unit.id == who.unit_id:
-        abort(422, errors={"unit_id": ["责任单位须为您管辖范围内的其他单位"]})
+        raise Invalid("unit_id", "责任单位须为您管辖范围内的其他单位")
     with db.atomic():
         n = ProblemNotice.create(title=data["title"], importance=data["importance"], kind=data["kind"],
                                  content=data["content"], unit_id=unit.id, unit_path=unit.path, issued_by=who.name,
@@ -40,9 +38,9 @@ def issue(data: dict, who: Identity) -> ProblemNotice:
 
 def reply(notice: ProblemNotice, text: str, who: Identity) -> ProblemNotice:
     if notice.unit_id != who.unit_id or not who.has("operator", "responsible_office", "leader", "principal_leader"):
-        raise Forbidden("须由责任单位答复")
+        raise Refused("须由责任单位答复")
     if not text.strip():
-        abort(422, errors={"reply": ["请填写答复内容"]})
+        raise Invalid("reply", "请填写答复内容")
     with db.atomic():
         claimed = (ProblemNotice.update(status="replied", reply=text.strip(), replied_by=who.name, replied_at=utcnow())
                    .where(ProblemNotice.id == notice.id, ProblemNotice.status == "issued").execute())

@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from govmb.auth import Identity
 from govmb.bus.message import Delivery
 from govmb.contracts.publishing import STATUS_NAMES as DRAFT_STATUS_NAMES
+from govmb.identity import Identity
 from govmb.timefmt import iso_utc, stored
 from services.inquiry.models import Message, ResultPost, bus
 

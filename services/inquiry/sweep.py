@@ -32,13 +32,3 @@ def sweep() -> int:
                     reported += 1
     return reported
 
-
-if __name__ == "__main__":
-    from govmb.config import Settings
-    from govmb.db import migrate
-    from govmb.service import ensure_database
-    from services.inquiry.app import SPEC
-    ensure_database(SPEC, Settings.from_env("inquiry"))
-    migrate(SPEC.db, SPEC.migrations, "inquiry")
-    with SPEC.db.connection_context():
-        print(f"{sweep()} missed deadlines reported")

@@ -8,7 +8,7 @@ from collections import Counter
 
 import peewee
 
-from govmb.auth import depth_at_most, under
+from govmb.identity import depth_at_most, under
 from govmb.timefmt import utcnow
 from services.inquiry.classify import keywords
 from services.inquiry.models import KeptTopics, Message, Unit

@@ -5,12 +5,10 @@ deadlines run from the citizen's message: a transfer never restarts the clock.""
 from __future__ import annotations
 
 import peewee
-from flask_smorest import abort
-from werkzeug.exceptions import Forbidden
 
-from govmb.auth import Identity, under
 from govmb.db import is_postgres
-from govmb.errors import Conflict
+from govmb.domain import Conflict, Invalid, Refused
+from govmb.identity import Identity, under
 from govmb.timefmt import iso_utc, utcnow
 from services.inquiry.handling import publish
 from services.inquiry.models import Message, Transfer, Unit, audit, bus, db
@@ -32,13 +30,13 @@ def send(message: Message, to_unit_id: int, note: str, who: Identity, audited: b
     """The office, or a superior of the unit now handling it, sends the message on (`audited`
     False: the caller writes the audit row of its own decision instead)."""
     if not who.has(*ROUTERS) or not who.may_see(message.unit_path):
-        raise Forbidden("转办须由联席会议办公室或上级单位办理")
+        raise Refused("转办须由联席会议办公室或上级单位办理")
     target = _target(to_unit_id, who)
     with db.atomic():
         query = Message.select().where(Message.id == message.id)
         message = (query.for_update() if is_postgres(db) else query).get()  # one transfer at a time
         if target.id == message.unit_id:
-            abort(422, errors={"to_unit_id": ["留言已在该单位办理"]})
+            raise Invalid("to_unit_id", "留言已在该单位办理")
         if message.status == "resolved":
             raise Conflict("已办结的留言不能转办")
         if Transfer.select().where(Transfer.message == message, Transfer.status == "pending").exists():
@@ -62,16 +60,16 @@ def _target(to_unit_id: int, who: Identity) -> Unit:
     router must not take a message over, and with it the citizen's handle)."""
     target = Unit.get_or_none(Unit.id == to_unit_id)
     if target is None or not who.may_see(target.path) or target.id == who.unit_id:
-        abort(422, errors={"to_unit_id": ["承办单位须为您管辖范围内的其他单位"]})
+        raise Invalid("to_unit_id", "承办单位须为您管辖范围内的其他单位")
     return target
 
 
 def answer(transfer: Transfer, accept: bool, reason: str, who: Identity) -> Transfer:
     """The receiving unit accepts, or returns with a reason (counted against it)."""
     if transfer.to_unit_id != who.unit_id or not who.has("operator", "responsible_office", "leader", "principal_leader"):
-        raise Forbidden("须由接收转办的单位答复")
+        raise Refused("须由接收转办的单位答复")
     if not accept and not reason.strip():
-        abort(422, errors={"reason": ["退回须写明理由，由联席会议办公室或上级单位决定"]})
+        raise Invalid("reason", "退回须写明理由，由联席会议办公室或上级单位决定")
     with db.atomic():
         claimed = (Transfer.update(status="accepted" if accept else "returned", reason=reason.strip(),
                                    answered_by=who.name, answered_at=utcnow())
@@ -95,7 +93,7 @@ def answer(transfer: Transfer, accept: bool, reason: str, who: Identity) -> Tran
 def reassign(transfer: Transfer, to_unit_id: int, note: str, who: Identity) -> Transfer:
     """The sender decides on a return: the message goes to another unit, or back to the same one."""
     if who.unit_id != transfer.from_unit_id and not who.has("joint_office"):
-        raise Forbidden("由转办单位或联席会议办公室决定")
+        raise Refused("由转办单位或联席会议办公室决定")
     _target(to_unit_id, who)  # a bad target changes nothing
     with db.atomic():
         decided = (Transfer.update(status="reassigned").where(Transfer.id == transfer.id, Transfer.status == "returned")

@@ -2,12 +2,12 @@
 import peewee
 from flask_smorest import abort
 
-from govmb.account_copy import accounts_blueprint
+from govmb.audit_api import audit_blueprint
 from govmb.auth import current_identity, in_sight, requires, under, visible_or_404
 from govmb.contracts.publishing import STATUS_NAMES
+from govmb.copies_api import accounts_blueprint, units_blueprint
 from govmb.paging import Blueprint, narrowed, page, sorted_by
 from govmb.textsearch import contains
-from govmb.unit_copy import units_blueprint
 from services.publishing import directives, lexicon, review
 from services.publishing import figures as monthly
 from services.publishing.checks import check as run_check
@@ -261,4 +261,4 @@ def month_calendar(args, pagination_parameters):
     return rows
 
 
-BLUEPRINTS += [directives_bp, calendar_bp, audit.blueprint()]
+BLUEPRINTS += [directives_bp, calendar_bp, audit_blueprint(audit)]

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_smorest import abort
 from peewee import Case, fn
-from werkzeug.exceptions import Forbidden
 
-from govmb.auth import Identity, in_sight, under
-from govmb.errors import Conflict
+from govmb.domain import Conflict, Invalid, Refused
+from govmb.identity import Identity, in_sight, under
 from govmb.timefmt import iso_utc, stored
 from services.publishing.models import Account, Directive, DirectiveTarget, Draft, bus, db, now
 from services.publishing.review import STAFF
@@ -34,7 +32,7 @@ def issue(data: dict, who: Identity) -> Directive:
     if not targets and "account_ids" not in errors:
         errors["account_ids"] = "没有需要转发的账号"
     if errors:
-        abort(422, errors={k: [v] for k, v in errors.items()})
+        raise Invalid(errors)
     with db.atomic():
         directive = Directive.create(title=data["title"], lead_draft=lead, due_at=due, issued_by=who.name)
         DirectiveTarget.insert_many([{"directive": directive.id, "account_id": a.id, "unit_id": a.unit_id,
@@ -57,11 +55,11 @@ def forwarded_event(directive: Directive, target: DirectiveTarget) -> dict:
 def forward(directive: Directive, account_id: int, url: str, who: Identity) -> DirectiveTarget:
     target = DirectiveTarget.get_or_none(DirectiveTarget.directive == directive, DirectiveTarget.account_id == account_id)
     if target is None:
-        abort(422, errors={"account_id": ["该账号不在本次统一口径的转发范围内"]})
+        raise Invalid("account_id", "该账号不在本次统一口径的转发范围内")
     if target.unit_id != who.unit_id or not who.has(*STAFF):
-        raise Forbidden("只能由账号所在单位的工作人员登记转发")
+        raise Refused("只能由账号所在单位的工作人员登记转发")
     if not url.strip().startswith(("http://", "https://")):
-        abort(422, errors={"url": ["请填写转发后的网址（http:// 或 https:// 开头）"]})
+        raise Invalid("url", "请填写转发后的网址（http:// 或 https:// 开头）")
     with db.atomic():
         stamp = now()
         claimed = (DirectiveTarget.update(forwarded_at=stamp, url=url.strip(), recorded_by=who.name)

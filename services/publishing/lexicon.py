@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import threading
 
-from govmb.auth import Identity
+from govmb.identity import Identity
 from services.publishing.checks import Lexicon
 from services.publishing.models import LexiconEntry, LexiconVersion, audit, db
 

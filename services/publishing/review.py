@@ -8,14 +8,11 @@ import datetime as dt
 import json
 import logging
 
-from flask_smorest import abort
-from werkzeug.exceptions import Forbidden
-
 from govmb.audit import DRAFT_AUDITED
-from govmb.auth import Identity
 from govmb.contracts.publishing import ACTION_NAMES, STATUS_NAMES
 from govmb.db import is_postgres
-from govmb.errors import Conflict
+from govmb.domain import Conflict, Invalid, NotFound, Refused
+from govmb.identity import Identity
 from govmb.platforms import platforms
 from govmb.timefmt import iso_utc, stored, to_beijing
 from services.publishing import checks, lexicon, responses
@@ -38,9 +35,6 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None, tuple[str, ...]]] = {
 }
 
 
-def _invalid(errors: dict[str, str]):
-    abort(422, errors={k: [v] for k, v in errors.items()})
-
 
 def _record(draft: Draft, action: str, from_status: str | None, who: Identity, comment: str = "", **extra) -> None:
     ReviewStep.create(draft=draft, action=action, from_status=from_status, to_status=draft.status,
@@ -51,11 +45,11 @@ def _record(draft: Draft, action: str, from_status: str | None, who: Identity, c
 def _account_for(account_id: int, who: Identity) -> Account:
     account = Account.get_or_none(Account.id == account_id)
     if account is None or not who.may_see(account.unit_path):
-        _invalid({"account_id": "账号不存在或不在您的管辖范围内"})
+        raise Invalid("account_id", "账号不存在或不在您的管辖范围内")
     if account.status != "active":
-        _invalid({"account_id": f"账号“{account.name}”未开通运行，不能发布"})
+        raise Invalid("account_id", f"账号“{account.name}”未开通运行，不能发布")
     if account.unit_id != who.unit_id:
-        _invalid({"account_id": "只能为本单位的账号撰写"})
+        raise Invalid("account_id", "只能为本单位的账号撰写")
     return account
 
 
@@ -77,7 +71,7 @@ def _fields(draft: Draft, data: dict, account: Account) -> None:
         if not (data.get("apology") or "").strip():
             errors["apology"] = "更正须公开致歉（X20.6）"
     if errors:
-        _invalid(errors)
+        raise Invalid(errors)
     for field in ("text", "info_type", "original", "source", "topic", "series_title", "series_no", "series_total",
                   "column", "major", "apology"):
         if field in data:
@@ -125,10 +119,10 @@ def run_checks(draft: Draft) -> list[checks.Hit]:
 # ---------------------------------------------------------------------- transition
 def transition(draft: Draft, action: str, who: Identity, data: dict) -> Draft:
     if action not in TRANSITIONS:
-        abort(404, message=f"没有名为 {action} 的操作")
+        raise NotFound(f"没有名为 {action} 的操作")
     allowed_from, to_status, roles = TRANSITIONS[action]
     if draft.unit_id != who.unit_id or not who.has(*roles):
-        raise Forbidden(f"“{ACTION_NAMES[action]}”须由本单位{'、'.join(ROLE_LABELS[r] for r in roles)}办理")
+        raise Refused(f"“{ACTION_NAMES[action]}”须由本单位{'、'.join(ROLE_LABELS[r] for r in roles)}办理")
     with db.atomic():
         query = Draft.select().where(Draft.id == draft.id)
         draft = (query.for_update() if is_postgres(db) else query).get()
@@ -160,7 +154,7 @@ def transition(draft: Draft, action: str, who: Identity, data: dict) -> Draft:
             draft.approved_at = stamp
         elif action == "return":
             if not comment:
-                _invalid({"comment": "退回时须写明修改意见"})
+                raise Invalid("comment", "退回时须写明修改意见")
         elif action == "fast_track":
             extra = _fast_track(draft, data)
             draft.approved_at, draft.fast_track = stamp, True
@@ -220,14 +214,14 @@ def submit(draft: Draft, who: Identity, data: dict) -> Draft:
         with db.atomic():
             _save_findings(blocked.draft_id, blocked.hits)
         blocking = [h for h in blocked.hits if h.severity == "block"]
-        abort(422, message=f"有 {len(blocking)} 处必须修改后才能提交", errors={"text": [h.message for h in blocking]})
+        raise Invalid("text", [h.message for h in blocking], summary=f"有 {len(blocking)} 处必须修改后才能提交")
 
 
 def _separate_duties(draft: Draft, who: Identity, earlier: tuple[str, ...]) -> None:
     """三审: whoever wrote the draft or checked it does not also approve it."""
     done_by = {s.actor_id for s in draft.steps.where(ReviewStep.action.in_(earlier))}
     if who.person_id in done_by:
-        raise Forbidden("稿件须由撰稿、核稿以外的人员审核（三审不能由同一人完成）")
+        raise Refused("稿件须由撰稿、核稿以外的人员审核（三审不能由同一人完成）")
 
 
 def _still_clean(draft: Draft) -> None:
@@ -259,7 +253,7 @@ def _fast_track(draft: Draft, data: dict) -> dict:
     if when is None or not (draft.submitted_at <= stored(when) <= dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)):
         errors["approved_at"] = "请填写领导同意的时间：在提交审核之后，不晚于现在"
     if errors:
-        _invalid(errors)
+        raise Invalid(errors)
     return {"channel": data["channel"], "approver": leaders[data["approver_id"]], "approved_at": stored(when)}
 
 
@@ -274,7 +268,7 @@ def _publish(draft: Draft, data: dict, who: Identity) -> str:
     if not url.startswith(("http://", "https://")):
         errors["url"] = "请填写发布后的网址（http:// 或 https:// 开头）"
     if errors:
-        _invalid(errors)
+        raise Invalid(errors)
     Publication.create(draft=draft, platform=platform, url=url, recorded_by=who.name)
     return f"{platform}：{url}"
 

@@ -11,13 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from flask_smorest import abort
-from werkzeug.exceptions import Forbidden
-
-from govmb.auth import Identity
 from govmb.contracts.registry import ACTION_NAMES, STATUS_NAMES
 from govmb.db import is_postgres
-from govmb.errors import Conflict
+from govmb.domain import Conflict, Invalid, NotFound, Refused
+from govmb.identity import Identity
 from govmb.platforms import platforms
 from govmb.timefmt import iso_utc, stored
 from services.registry import checks
@@ -60,9 +57,6 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None, str]] = {
 WHO = {"principal": "本单位主要领导", "staff": "本单位工作人员", "superior": "上级单位或联席会议办公室"}
 
 
-def _invalid(errors: dict[str, str]):
-    abort(422, errors={k: [v] for k, v in errors.items()})
-
 
 def snapshot(account: Account) -> dict:
     return {
@@ -97,9 +91,9 @@ def apply(actor: Person, data: dict) -> Account:
     """A new account: an application with its work plan, or a declared private account."""
     unit = Unit.get_or_none(Unit.id == (data.get("unit_id") or actor.unit_id))
     if unit is None:
-        _invalid({"unit_id": "单位不存在"})
+        raise Invalid("unit_id", "单位不存在")
     if unit.id != actor.unit_id:
-        _invalid({"unit_id": "只能为本人所在单位申请开设账号"})
+        raise Invalid("unit_id", "只能为本人所在单位申请开设账号")
     kind, errors = data["kind"], {}
     owner = Person.get_or_none(Person.id == data["owner_id"]) if data.get("owner_id") else None
     if data.get("owner_id") and owner is None:
@@ -130,7 +124,7 @@ def apply(actor: Person, data: dict) -> Account:
                 errors["platforms"] = (f"本单位在{names}已有机构微博（原则上一个单位一个平台一个账号）；"
                                        "确需另开，请填写例外理由，由上级单位审批")
     if errors:
-        _invalid(errors)
+        raise Invalid(errors)
 
     with db.atomic():
         status = "declared" if kind == "private" else "applied"
@@ -152,7 +146,7 @@ def apply(actor: Person, data: dict) -> Account:
 # ------------------------------------------------------------------------ transition
 def transition(account: Account, action: str, actor: Person, who: Identity, data: dict) -> Account:
     if action not in TRANSITIONS:
-        abort(404, message=f"没有名为 {action} 的操作")
+        raise NotFound(f"没有名为 {action} 的操作")
     allowed_from, to_status, role = TRANSITIONS[action]
     _check_actor(account, actor, who, role, action)
     with db.atomic():
@@ -169,7 +163,7 @@ def transition(account: Account, action: str, actor: Person, who: Identity, data
             account.approved_at = stamp
         elif action in ("return", "return_filing", "reject_close"):
             if not comment:
-                _invalid({"comment": "退回或不同意时须写明理由"})
+                raise Invalid("comment", "退回或不同意时须写明理由")
         elif action == "resubmit":
             _revise(account, data)
             account.applied_at = stamp
@@ -189,7 +183,7 @@ def transition(account: Account, action: str, actor: Person, who: Identity, data
         elif action == "request_close":
             reason = (data.get("reason") or "").strip()
             if not reason:
-                _invalid({"reason": "请写明关闭理由"})
+                raise Invalid("reason", "请写明关闭理由")
             account.close_reason, account.closing_requested_at = reason, stamp
         elif action == "approve_close":
             account.closing_approved_at = stamp
@@ -199,7 +193,7 @@ def transition(account: Account, action: str, actor: Person, who: Identity, data
         elif action == "post_notice":
             url = (data.get("notice_url") or "").strip()
             if not url.startswith(("http://", "https://")):
-                _invalid({"notice_url": "请填写关闭公告在账号上的网址（http:// 或 https:// 开头）"})
+                raise Invalid("notice_url", "请填写关闭公告在账号上的网址（http:// 或 https:// 开头）")
             account.notice_url, account.notice_posted_at = url, stamp
         elif action == "deregister_platform":
             detail = _deregister(account, data)
@@ -233,7 +227,7 @@ def _check_actor(account: Account, actor: Person, who: Identity, role: str, acti
     else:
         ok = who.has("joint_office") or (unit.parent_id == actor.unit_id and who.has(*SUPERIOR_ROLES))
     if not ok:
-        raise Forbidden(f"“{ACTION_NAMES[action]}”须由{WHO[role]}办理")
+        raise Refused(f"“{ACTION_NAMES[action]}”须由{WHO[role]}办理")
 
 
 def _revise(account: Account, data: dict) -> None:
@@ -245,7 +239,7 @@ def _revise(account: Account, data: dict) -> None:
         if field in data and not (data[field] or "").strip():
             errors[field] = "工作方案的这一项不能为空"
     if errors:
-        _invalid(errors)
+        raise Invalid(errors)
     for field in ("name", "positioning", "rules", "mechanism", "exception_reason"):
         if field in data and data[field] is not None:
             setattr(account, field, data[field].strip())
@@ -255,7 +249,7 @@ def _platform_row(account: Account, data: dict) -> AccountPlatform:
     code = data.get("platform")
     row = AccountPlatform.get_or_none(AccountPlatform.account == account, AccountPlatform.platform == code)
     if row is None:
-        _invalid({"platform": f"本账号未申请在“{code}”开设"})
+        raise Invalid("platform", f"本账号未申请在“{code}”开设")
     return row
 
 
@@ -268,7 +262,7 @@ def _register(account: Account, data: dict) -> str:
     if not url.startswith(("http://", "https://")):
         errors["url"] = "请填写账号主页网址（http:// 或 https:// 开头）"
     if errors:
-        _invalid(errors)
+        raise Invalid(errors)
     row.handle, row.url, row.registered_at = handle, url, now()
     row.save()
     return f"{platforms().get(row.platform, row.platform)}：{handle} {url}"
@@ -289,7 +283,7 @@ def change_team(account: Account, actor: Person, who: Identity, team: list[dict]
     if account.kind == "private" or account.status in ("closed", "withdrawn"):
         raise Conflict("私人微博和已关闭的账号没有工作团队")
     if problem := checks.team_problem(team, account.unit):
-        _invalid({"team": problem})
+        raise Invalid("team", problem)
     with db.atomic():
         TeamMember.delete().where(TeamMember.account == account).execute()
         for member in team:
@@ -312,7 +306,7 @@ def update_security(account: Account, actor: Person, who: Identity, data: dict) 
     if changed and changed.replace(tzinfo=None) > dt.datetime.now(dt.timezone.utc).replace(tzinfo=None):
         errors["password_changed_at"] = "修改时间不能晚于现在"
     if errors:
-        _invalid(errors)
+        raise Invalid(errors)
     with db.atomic():
         record = SecurityRecord.get_or_none(SecurityRecord.account == account) or SecurityRecord(account=account)
         record.credential_holder = holder
@@ -334,7 +328,7 @@ def available_actions(account: Account, actor: Person, who: Identity) -> list[st
             continue
         try:
             _check_actor(account, actor, who, role, action)
-        except Forbidden:
+        except Refused:
             continue
         out.append(action)
     return out

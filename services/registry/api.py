@@ -7,12 +7,14 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_smorest import abort
 
+from govmb.audit_api import audit_blueprint
 from govmb.auth import AuthError, current_identity, in_sight, read_token, requires, visible_or_404
+from govmb.config import Settings
 from govmb.contracts.registry import STATUS_NAMES
+from govmb.copies_api import within_levels
 from govmb.paging import Blueprint, narrowed, page, sorted_by
 from govmb.platforms import platforms
 from govmb.textsearch import contains
-from govmb.unit_copy import within_levels
 from services.registry import accounts as life
 from services.registry import clients as client_systems
 from services.registry import hall as public_hall
@@ -43,6 +45,11 @@ from services.registry.schemas import (
 )
 
 
+def _settings() -> Settings:
+    """The service's settings, read once at start-up (govmb.config)."""
+    return current_app.config["GOVMB_SETTINGS"]
+
+
 def _address() -> str:
     """The caller's address; for a sign-in the web app passes on, the address of the person at
     the form (X-Client-Address), believed only beside the web app's own token: otherwise every
@@ -50,7 +57,7 @@ def _address() -> str:
     claimed, header = request.headers.get("X-Client-Address"), request.headers.get("Authorization", "")
     if claimed and header.startswith("Bearer "):
         try:
-            if read_token(header[7:], current_app.config["GOVMB_SETTINGS"].token_secret).client == "web":
+            if read_token(header[7:], _settings().token_secret).client == "web":
                 return claimed[:64]
         except AuthError:
             pass
@@ -164,10 +171,10 @@ def _per_name() -> str:
 @auth.doc(security=[])  # open to anyone: documented without the bearer token
 def sign_in(data):
     """登录：用户名和密码正确时返回令牌（每个用户名每分钟至多 5 次尝试）"""
-    person = people.authenticate(data["username"], data["password"])
+    person = people.authenticate(data["username"], data["password"], _settings().production)
     if person is None:
         abort(401, message="用户名或密码不正确")
-    return {"token": people.token_for(person), "person": person}
+    return {"token": people.token_for(person, _settings()), "person": person}
 
 
 @auth.route("/token", methods=["POST"])
@@ -179,8 +186,8 @@ def sign_in(data):
 def client_token(data):
     """客户端系统以标识和密钥换取短期令牌（intake 角色：只能为其范围内的账号推送留言）；与登录一样限制尝试次数"""
     client = client_systems.authenticate(data["client_id"], data["client_secret"])
-    return {"token": client_systems.token_for(client), "token_type": "Bearer",
-            "expires_in": client_systems.token_ttl_seconds(), "roles": sorted(client_systems.ROLES)}
+    return {"token": client_systems.token_for(client, _settings()), "token_type": "Bearer",
+            "expires_in": _settings().client_token_ttl_seconds, "roles": sorted(client_systems.ROLES)}
 
 
 @auth.route("/me")
@@ -215,7 +222,7 @@ def create_person(data):
     """新增人员（系统管理员、联席会议办公室）"""
     unit = _visible_unit(data["unit_id"])
     return people.create_person(unit, data["name"], data["username"], data["password"], data["roles"],
-                                data["rank"], data["title"], current_identity())
+                                data["rank"], data["title"], current_identity(), _settings().production)
 
 
 # --------------------------------------------------------------------------- accounts
@@ -375,4 +382,4 @@ def hall_groups(args):
     return public_hall.groups(args["group"])
 
 
-BLUEPRINTS = [units, auth, people_bp, accounts, public, clients_bp, audit.blueprint()]
+BLUEPRINTS = [units, auth, people_bp, accounts, public, clients_bp, audit_blueprint(audit)]

@@ -6,29 +6,22 @@ subtree, which lets it post messages there and nothing else. A revoked system ge
 token; one it already holds runs out within `CLIENT_TOKEN_TTL_SECONDS`."""
 from __future__ import annotations
 
-import os
 import secrets
 
-from flask import current_app
-from flask_smorest import abort
-
-from govmb.auth import Identity, issue_token
-from govmb.errors import Conflict
+from govmb.config import Settings
+from govmb.domain import Conflict, Invalid, Unauthenticated
+from govmb.identity import Identity, issue_token
 from services.registry.models import ClientSystem, Unit, audit, db, now
 from services.registry.people import hash_password, rehash_if_needed, verify_secret
 
 ROLES = frozenset({"intake"})  # what a client system may do: post citizens' messages
 
 
-def token_ttl_seconds() -> int:
-    return int(os.environ.get("CLIENT_TOKEN_TTL_SECONDS") or "900")
-
-
 def register(unit: Unit, name: str, who: Identity) -> tuple[ClientSystem, str]:
     """A new client system for `unit`'s subtree, and its secret (shown this once, never again)."""
     name = name.strip()
     if not name:
-        abort(422, errors={"name": ["请填写系统名称，例如“12345 热线”"]})
+        raise Invalid("name", "请填写系统名称，例如“12345 热线”")
     secret = secrets.token_urlsafe(32)
     with db.atomic():
         client = ClientSystem.create(client_id=f"cs-{secrets.token_hex(8)}", name=name, unit=unit,
@@ -54,9 +47,9 @@ def authenticate(client_id: str, secret: str) -> ClientSystem:
     for a wrong secret. Only a caller holding the right secret learns that it was revoked."""
     client = ClientSystem.get_or_none(ClientSystem.client_id == client_id)
     if not verify_secret(client.secret_hash if client else None, secret):
-        abort(401, message="客户端标识或密钥不正确")
+        raise Unauthenticated("客户端标识或密钥不正确")
     if client.revoked_at is not None:
-        abort(401, message="该客户端系统已被撤销，不再签发令牌")
+        raise Unauthenticated("该客户端系统已被撤销，不再签发令牌")
     changes = {ClientSystem.last_token_at: now()}
     if new_hash := rehash_if_needed(client.secret_hash, secret):
         changes[ClientSystem.secret_hash] = new_hash
@@ -69,5 +62,5 @@ def identity_of(client: ClientSystem) -> Identity:
     return Identity(0, client.name, client.unit_id, client.unit.path, ROLES, client=f"system:{client.id}")
 
 
-def token_for(client: ClientSystem) -> str:
-    return issue_token(identity_of(client), current_app.config["GOVMB_SETTINGS"].token_secret, token_ttl_seconds())
+def token_for(client: ClientSystem, settings: Settings) -> str:
+    return issue_token(identity_of(client), settings.token_secret, settings.client_token_ttl_seconds)

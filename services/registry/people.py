@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
-from flask_smorest import abort
 
-from govmb.auth import PERSON_ROLES, Identity, issue_token
+from govmb.config import Settings
+from govmb.domain import Invalid
+from govmb.identity import PERSON_ROLES, Identity, issue_token
 from services.registry.checks import RANKS
 from services.registry.models import Person, Unit, audit, db
 
@@ -35,7 +35,8 @@ def rehash_if_needed(stored_hash: str, secret: str) -> str | None:
 
 
 def create_person(unit: Unit, name: str, username: str, password: str, roles: list[str],
-                  rank: str = "staff", title: str = "", who: Identity | None = None) -> Person:
+                  rank: str = "staff", title: str = "", who: Identity | None = None, production: bool = False) -> Person:
+    """A new person; `production`: the demo data's published password is refused."""
     errors = {}
     if Person.select().where(Person.username == username).exists():
         errors["username"] = [f"用户名“{username}”已被使用"]
@@ -46,10 +47,10 @@ def create_person(unit: Unit, name: str, username: str, password: str, roles: li
         errors["rank"] = [f"级别须为 {', '.join(RANKS)} 之一"]
     if len(password) < 8:
         errors["password"] = ["密码至少 8 位"]
-    elif password == DEMO_PASSWORD and current_app.config["GOVMB_SETTINGS"].production:
+    elif password == DEMO_PASSWORD and production:
         errors["password"] = ["这是演示数据公开的密码，生产模式下不能使用"]
     if errors:
-        abort(422, errors=errors)
+        raise Invalid(errors)
     with db.atomic():
         person = Person.create(unit=unit, name=name, username=username, password_hash=hash_password(password),
                                roles=",".join(sorted(set(roles))), rank=rank, title=title)
@@ -58,14 +59,15 @@ def create_person(unit: Unit, name: str, username: str, password: str, roles: li
     return person
 
 
-def authenticate(username: str, password: str) -> Person | None:
-    """The person, or None; as slow for an unknown name as for a wrong password."""
+def authenticate(username: str, password: str, production: bool = False) -> Person | None:
+    """The person, or None; as slow for an unknown name as for a wrong password (`production`:
+    the demo data's password opens nothing)."""
     person = Person.get_or_none(Person.username == username)
     if not verify_secret(person.password_hash if person else None, password):
         return None
     if not person.active:
         return None
-    if current_app.config["GOVMB_SETTINGS"].production and password == DEMO_PASSWORD:
+    if production and password == DEMO_PASSWORD:
         return None
     if new_hash := rehash_if_needed(person.password_hash, password):
         person.password_hash = new_hash
@@ -77,6 +79,5 @@ def identity_of(person: Person) -> Identity:
     return Identity(person.id, person.name, person.unit_id, person.unit.path, person.role_set)
 
 
-def token_for(person: Person) -> str:
-    settings = current_app.config["GOVMB_SETTINGS"]
+def token_for(person: Person, settings: Settings) -> str:
     return issue_token(identity_of(person), settings.token_secret, settings.token_ttl_seconds)

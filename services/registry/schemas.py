@@ -3,10 +3,10 @@ from marshmallow import Schema, fields, pre_dump, validate
 
 from govmb.auth import PERSON_ROLES
 from govmb.contracts.registry import ACCOUNT_CATEGORIES, ACCOUNT_KINDS, STATUS_NAMES, TEAM_ROLES, UNIT_KINDS
+from govmb.copies_api import LEVELS
 from govmb.paging import ListQuerySchema, sort_field
 from govmb.schemas import StepSchema as BaseStepSchema
 from govmb.timefmt import BEIJING, BeijingDateTime
-from govmb.unit_copy import LEVELS
 from services.registry.checks import RANKS
 from services.registry.clients import ROLES as CLIENT_ROLES
 

@@ -1,11 +1,10 @@
 """The registry's operations on units. Each change and its events commit together."""
 from __future__ import annotations
 
-from flask_smorest import abort
-
-from govmb.auth import Identity, under
 from govmb.contracts.registry import UNIT_KINDS
 from govmb.db import is_postgres
+from govmb.domain import Invalid
+from govmb.identity import Identity, under
 from services.registry.accounts import publish
 from services.registry.models import Account, Unit, audit, bus, db, now
 
@@ -20,16 +19,13 @@ def _lock_tree() -> None:
 _TREE_LOCK = 7_741_001
 
 
-def _invalid(field: str, message: str):
-    abort(422, errors={field: [message]})
-
 
 def _parent_or_invalid(parent_id: int | None) -> Unit | None:
     if parent_id is None:
         return None
     parent = Unit.get_or_none(Unit.id == parent_id)
     if parent is None:
-        _invalid("parent_id", f"上级单位 {parent_id} 不存在")
+        raise Invalid("parent_id", f"上级单位 {parent_id} 不存在")
     return parent
 
 
@@ -44,14 +40,14 @@ def _name_taken(name: str, parent: Unit | None, except_id: int | None = None) ->
 def create_unit(name: str, kind: str, parent_id: int | None, who: Identity | None = None) -> Unit:
     name = name.strip()
     if not name:
-        _invalid("name", "单位名称不能为空")
+        raise Invalid("name", "单位名称不能为空")
     if kind not in UNIT_KINDS:
-        _invalid("kind", f"单位类别须为 {', '.join(UNIT_KINDS)} 之一")
+        raise Invalid("kind", f"单位类别须为 {', '.join(UNIT_KINDS)} 之一")
     with db.atomic():
         _lock_tree()
         parent = _parent_or_invalid(parent_id)
         if _name_taken(name, parent):
-            _invalid("name", f"同一上级单位下已有名为“{name}”的单位")
+            raise Invalid("name", f"同一上级单位下已有名为“{name}”的单位")
         unit = Unit.create(name=name, kind=kind, parent=parent, path="/")
         unit.path = f"{parent.path if parent else '/'}{unit.id}/"
         unit.save()
@@ -69,12 +65,12 @@ def update_unit(unit: Unit, name: str | None = None, parent_id: int | None = Non
         unit = Unit.get_by_id(unit.id)
         new_parent = _parent_or_invalid(parent_id) if move else unit.parent
         if move and new_parent is not None and new_parent.path.startswith(unit.path):
-            _invalid("parent_id", "不能把单位移到它自身或它的下级单位之下")
+            raise Invalid("parent_id", "不能把单位移到它自身或它的下级单位之下")
         new_name = name.strip() if name is not None else unit.name
         if not new_name:
-            _invalid("name", "单位名称不能为空")
+            raise Invalid("name", "单位名称不能为空")
         if _name_taken(new_name, new_parent, except_id=unit.id):
-            _invalid("name", f"同一上级单位下已有名为“{new_name}”的单位")
+            raise Invalid("name", f"同一上级单位下已有名为“{new_name}”的单位")
         old_path, old_name, old_parent = unit.path, unit.name, unit.parent
         new_path = f"{new_parent.path if new_parent else '/'}{unit.id}/"
         unit.name, unit.parent, unit.path = new_name, new_parent, new_path

@@ -2,7 +2,7 @@
 kept as an Argon2 hash, exchanged for a short-lived intake token; wrong secrets rate-limited
 like sign-in; a revoked system gets no token."""
 from govmb.auth import read_token
-from govmb.config import DEV_SECRET
+from govmb.config import DEV_SECRET, Settings
 from services.registry.models import ClientSystem, Person
 from tests.conftest import auth
 from tests.inquiry.conftest import inquiry_app
@@ -46,7 +46,10 @@ def test_only_the_administrator_registers_lists_and_revokes(client, city):
 
 
 def test_the_secret_buys_a_short_lived_intake_token_for_the_subtree(client, city, monkeypatch):
-    monkeypatch.setenv("CLIENT_TOKEN_TTL_SECONDS", "600")
+    monkeypatch.setenv("CLIENT_TOKEN_TTL_SECONDS", "600")  # read once, at start-up, with the rest
+    settings = Settings.from_env("registry")
+    assert settings.client_token_ttl_seconds == 600
+    client.application.config["GOVMB_SETTINGS"] = settings
     created = register(client, city).json
     r = exchange(client, created["client_id"], created["client_secret"])
     assert r.status_code == 200, r.json

@@ -107,7 +107,7 @@ class World:
             p = Person.create(unit=self.units[unit]["id"], name=f"{username}姓名", username=username,
                               password_hash=self.password_hash, roles=role, rank="section")
             p = Person.get_by_id(p.id)
-            token = people.token_for(p)
+            token = people.token_for(p, self.apps["registry"].config["GOVMB_SETTINGS"])
         self.people[username] = {
             "id": p.id, "unit": unit, "token": token, "headers": {"Authorization": f"Bearer {token}"},
             "person": {"id": p.id, "name": p.name, "unit_id": p.unit_id, "unit_name": self.units[unit]["name"],

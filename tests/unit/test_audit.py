@@ -8,7 +8,8 @@ import peewee
 import pytest
 from marshmallow import ValidationError
 
-from govmb.audit import ACTIONS, FAMILIES, AuditQuerySchema, actions_of
+from govmb.audit import ACTIONS, FAMILIES, actions_of
+from govmb.audit_api import AuditQuerySchema, query
 from govmb.auth import Identity
 from tests.system import SERVICES, migrated_app, settings_for
 
@@ -84,14 +85,14 @@ def test_days_are_beijing_days(tmp_path):
         trail.Entry.insert(at=at, actor_id=30, actor_name="赵磊", actor_unit_id=2, action="transfer.send",
                            subject_type="transfer", subject_id="1", unit_path="/1/3/4/").execute()
 
-    def days(**query) -> list[dt.datetime]:
-        return [e.at for e in trail.query(AuditQuerySchema().load(query), OFFICE)]
+    def days(**asked) -> list[dt.datetime]:
+        return [e.at for e in query(trail, AuditQuerySchema().load(asked), OFFICE)]
     assert days(**{"from": "2026-10-02"}) == [dt.datetime(2026, 10, 1, 16, 0)]
     assert days(to="2026-10-01") == [dt.datetime(2026, 10, 1, 15, 59)]
     assert len(days(**{"from": "2026-10-01", "to": "2026-10-02"})) == 2
     assert days(unit_id=4, person_id=30) == [dt.datetime(2026, 10, 1, 16, 0), dt.datetime(2026, 10, 1, 15, 59)]
     county = Identity(5, "西湖区", 5, "/1/5/", frozenset({"leader"}))
-    assert [e.id for e in trail.query({}, county)] == []  # out of a unit's sight, were one ever let in
+    assert [e.id for e in query(trail, {}, county)] == []  # out of a unit's sight, were one ever let in
 
 
 @pytest.mark.parametrize("query,field", [({"from": "2026-10-02", "to": "2026-10-01"}, "to"),

@@ -1,0 +1,67 @@
+"""The layers hold: a service's domain knows no HTTP. Only a service's `api.py`, `app.py` and
+`schemas.py` (and its process entries, `worker.py` and `jobs.py`) may import Flask, werkzeug or
+their extensions, directly or through a module of the shared library; the domain raises
+`govmb.domain`'s errors and `govmb.errors` alone answers them."""
+from __future__ import annotations
+
+import ast
+from functools import cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+WEB = {"flask", "werkzeug", "flask_smorest", "flask_limiter", "flask_babel", "flask_wtf"}
+ENTRIES = {"api.py", "app.py", "schemas.py", "worker.py", "jobs.py", "__init__.py"}
+
+
+def imported(path: Path) -> set[str]:
+    """The absolute module names a file imports (and `module.name` for each `from` import)."""
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            out |= {node.module, *(f"{node.module}.{a.name}" for a in node.names)}
+    return out
+
+
+def source_of(module: str) -> Path | None:
+    base = ROOT / module.replace(".", "/")
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.exists():
+            return path
+    return None
+
+
+@cache
+def web_chain(module: str) -> tuple[str, ...] | None:
+    """How `module` reaches a web framework (itself, then each module on the way), or None."""
+    path = source_of(module)
+    if path is None:
+        return None
+    names = sorted(imported(path))
+    for name in names:
+        if name.split(".")[0] in WEB:
+            return (module, name)
+    for name in names:
+        if name.startswith("govmb.") and source_of(name) and name != module:
+            if chain := web_chain(name):
+                return (module, *chain)
+    return None
+
+
+def domain_modules() -> list[str]:
+    return [".".join(p.relative_to(ROOT).with_suffix("").parts)
+            for p in sorted(ROOT.glob("services/*/*.py")) if p.name not in ENTRIES]
+
+
+def test_no_domain_module_reaches_flask_or_werkzeug():
+    chains = [" → ".join(c) for m in domain_modules() if (c := web_chain(m))]
+    assert not chains, "a domain module imports the web layer:\n" + "\n".join(chains)
+
+
+def test_the_check_sees_an_import_through_the_shared_library(tmp_path):
+    # the check itself: a module that imports govmb.auth (Flask's request) is caught, one that
+    # imports govmb.identity is not
+    assert web_chain("govmb.auth") == ("govmb.auth", "flask")
+    assert web_chain("govmb.identity") is None
+    assert len(domain_modules()) > 40
