@@ -27,14 +27,14 @@ tools:  ## Debian's docker-compose (the tests validate docker-compose.yml with i
 	command -v docker-compose >/dev/null && command -v pg_dump >/dev/null || (apt-get update -q && apt-get install -y -q docker-compose postgresql-client)
 
 run: setup  ## the whole system, embedded: SQLite, in-process bus, demo city, http://127.0.0.1:8000/
-	$(BIN)/python -m govmb.embedded
+	$(BIN)/python -m ops.embedded
 
 test: setup browser tools  ## every test: lint, unit, integration (RabbitMQ and PostgreSQL), fault tests, browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 docs: setup  ## docs/architecture.md, generated from the event catalogue and the models (a test fails when it drifts)
-	$(BIN)/python -m govmb.architecture
+	$(BIN)/python -m ops.architecture
 
 screenshots: setup browser  ## docs/guides/img: the user guides' pictures of the real pages, in headless Chromium (tests/unit/test_guides.py keeps guides and pictures in step)
 	$(BIN)/python -m tests.screenshots

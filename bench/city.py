@@ -4,7 +4,7 @@ for the pages benchmark (`bench/pages.py`).
     python -m bench.city [--scale city|country] [--fresh]     # builds the databases, or keeps them
 
 The databases are the distributed mode's, one per service (`bench_pages_registry` …), made by
-the project's own migrations (`python -m govmb.cli migrate <service>`). The registry's units,
+the project's own migrations (`python -m ops.cli migrate <service>`). The registry's units,
 people and accounts are generated first; each consuming service's copies of the unit tree and
 the accounts are copied from them in the form the handlers of `registry.unit.changed` and
 `registry.account.*` store. Publishing's posts (with their review steps, publications, audit
@@ -1078,11 +1078,11 @@ def create_databases(server: str, scale: Scale) -> dict[str, str]:
 
 
 def migrate(urls: dict[str, str], quiet: bool = False) -> None:
-    """`python -m govmb.cli migrate <service>` for each database, as the Procfile runs it."""
+    """`python -m ops.cli migrate <service>` for each database, as the Procfile runs it."""
     for service, url in urls.items():
         env = {**os.environ, f"{service.upper()}_DATABASE_URL": url, "GOVMB_MODE": "embedded"}
         t0 = time.perf_counter()
-        out = subprocess.run([sys.executable, "-m", "govmb.cli", "migrate", service], cwd=ROOT, env=env, check=True,
+        out = subprocess.run([sys.executable, "-m", "ops.cli", "migrate", service], cwd=ROOT, env=env, check=True,
                              stdout=subprocess.PIPE, text=True).stdout.strip()
         if not quiet and not out.endswith("up to date"):
             print(f"  applied to the kept data: {out} ({time.perf_counter() - t0:.0f} s)", flush=True)

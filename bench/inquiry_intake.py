@@ -97,7 +97,7 @@ def main() -> None:
     server = os.environ.get("DATABASE_URL", infra.LOCAL_POSTGRES)
     with infra.fresh_database(server, prefix="govmb_bench_inquiry") as db_url:
         env = {"INQUIRY_DATABASE_URL": db_url}
-        subprocess.run([sys.executable, "-m", "govmb.cli", "migrate", "inquiry"], env={**os.environ, **env}, check=True,
+        subprocess.run([sys.executable, "-m", "ops.cli", "migrate", "inquiry"], env={**os.environ, **env}, check=True,
                        stdout=subprocess.DEVNULL)
         subprocess.run([sys.executable, "-c", SEED], env={**os.environ, **env}, check=True)
         runs = {}

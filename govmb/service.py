@@ -106,7 +106,7 @@ class BrokerCheck:
 
 class DeadLetterCount:
     """How many messages wait in the service's dead-letter queue, for /readyz, /metrics and the
-    status page (`python -m govmb.cli dead-letters` shows them). Counted with a passive
+    status page (`python -m ops.cli dead-letters` shows them). Counted with a passive
     declare, at most every `ttl` seconds; None where there is no queue to count (the
     in-process transport, a service that consumes nothing)."""
 

@@ -165,7 +165,7 @@ class Cluster:
         self.workers: dict[tuple[str, int], subprocess.Popen] = {}
         stack.callback(self.stop)
         for s in SERVICES:
-            subprocess.run([sys.executable, "-m", "govmb.cli", "migrate", s], env=self.env, cwd=ROOT, check=True,
+            subprocess.run([sys.executable, "-m", "ops.cli", "migrate", s], env=self.env, cwd=ROOT, check=True,
                            stdout=subprocess.DEVNULL)
             self.apis[s] = self._spawn(f"api-{s}", [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
                                                     f"services.{s}.app:create_app()"],

@@ -356,7 +356,7 @@ def main(names: list[str]) -> None:
     shots = [s for s in SHOTS if not names or s.name in names]
     from playwright.sync_api import sync_playwright
 
-    from govmb.embedded import EmbeddedSystem
+    from ops.embedded import EmbeddedSystem
     from tests.browser.conftest import ARGS, CHROMIUM
 
     with tempfile.TemporaryDirectory() as data:

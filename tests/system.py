@@ -1,10 +1,10 @@
 """Helpers that bring up services the way the two running modes do."""
 from __future__ import annotations
 
-from govmb.cli import spec_of
 from govmb.config import DEV_SECRET, SERVICES, Settings
 from govmb.db import migrate
 from govmb.service import create_service_app, ensure_database
+from ops.cli import spec_of
 
 
 def settings_for(service: str, database_url: str, amqp_url: str | None = None, namespace: str = "govmb") -> Settings:

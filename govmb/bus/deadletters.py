@@ -2,9 +2,9 @@
 are and why they died (the broker's reason, the handler's last error from the service's
 `bus_failure` table), and, once the cause is fixed, re-driving them to the service's queue.
 
-    python -m govmb.cli dead-letters                      # every service: depths and the first messages
-    python -m govmb.cli dead-letters --redrive inquiry    # all of inquiry's dead letters, back to its queue
-    python -m govmb.cli dead-letters --redrive inquiry --id <message id> ...
+    python -m ops.cli dead-letters                      # every service: depths and the first messages
+    python -m ops.cli dead-letters --redrive inquiry    # all of inquiry's dead letters, back to its queue
+    python -m ops.cli dead-letters --redrive inquiry --id <message id> ...
 
 Reading a dead-letter queue takes its messages with `basic.get` and gives them back
 (`nack` with requeue), so looking changes nothing. A re-driven message is published to the

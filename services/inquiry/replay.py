@@ -1,4 +1,4 @@
-"""Inquiry's state as events, for rebuilding a consumer (see govmb.replay)."""
+"""Inquiry's state as events, for rebuilding a consumer (see ops.replay)."""
 from govmb.timefmt import iso_utc
 from services.inquiry.handling import message_event
 from services.inquiry.models import Message, MissedDeadline, ProblemNotice, Transfer

@@ -1,4 +1,4 @@
-"""Publishing's state as events, for rebuilding a consumer (see govmb.replay)."""
+"""Publishing's state as events, for rebuilding a consumer (see ops.replay)."""
 from collections import defaultdict
 
 from services.publishing.directives import forwarded_event, issued_event

@@ -1,6 +1,6 @@
 """The first administrator of a new installation: the way in before anyone can sign in.
 Production has no demo city, and creating units and people needs an administrator's token,
-which only sign-in gives; `python -m govmb.cli create-admin` creates the top unit and its
+which only sign-in gives; `python -m ops.cli create-admin` creates the top unit and its
 administrator, once, with a password typed at the prompt (or in ADMIN_PASSWORD), never on
 the command line."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The registry's state as events, for rebuilding a consumer (see govmb.replay)."""
+"""The registry's state as events, for rebuilding a consumer (see ops.replay)."""
 from services.registry.accounts import snapshot
 from services.registry.models import Account, Unit
 

@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from govmb.embedded import EmbeddedSystem
+from ops.embedded import EmbeddedSystem
 from services.registry.people import DEMO_PASSWORD
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

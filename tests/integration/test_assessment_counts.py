@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from govmb.replay import replay
 from govmb.timefmt import BEIJING, last_month, utcnow
+from ops.replay import replay
 from tests.conftest import auth, wait_for
 from tests.system import spec_of
 

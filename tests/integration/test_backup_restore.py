@@ -1,6 +1,6 @@
-"""Backups and restores (govmb/backup.py, docs/operations.md): a running system fills every
-service's database through the APIs; `python -m govmb.cli backup all` dumps them; each dump,
-restored by `python -m govmb.cli restore` into a fresh database, holds every row of every table
+"""Backups and restores (ops/backup.py, docs/operations.md): a running system fills every
+service's database through the APIs; `python -m ops.cli backup all` dumps them; each dump,
+restored by `python -m ops.cli restore` into a fresh database, holds every row of every table
 (the migrations' version table, the outbox and the inbox too) and every sequence where it was;
 the service started on it answers as before. On PostgreSQL and on SQLite."""
 import os
@@ -13,9 +13,9 @@ from pathlib import Path
 import psycopg2
 import pytest
 
-from govmb.backup import backup_order
-from govmb.embedded import EmbeddedSystem
 from govmb.timefmt import beijing_today, last_month
+from ops.backup import backup_order
+from ops.embedded import EmbeddedSystem
 from tests import infra
 from tests.conftest import auth, wait_for
 from tests.integration.test_assessment_counts import ADMIN, OFFICE, office_work, receive, release
@@ -95,7 +95,7 @@ def fill(system) -> dict[str, tuple[str, dict, object]]:
 
 
 def cli(*args: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "govmb.cli", *args], cwd=ROOT, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "ops.cli", *args], cwd=ROOT, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT), **env}, timeout=120)
 
 

@@ -60,7 +60,7 @@ def test_dead_letters_are_shown_with_their_errors_and_redriven_once_fixed(kit, t
 
 
 def test_the_command_needs_rabbitmq():
-    r = subprocess.run([sys.executable, "-m", "govmb.cli", "dead-letters"], capture_output=True, text=True,
+    r = subprocess.run([sys.executable, "-m", "ops.cli", "dead-letters"], capture_output=True, text=True,
                        env={"PATH": "/usr/bin:/bin", "GOVMB_MODE": "embedded"})
     assert r.returncode == 2 and "AMQP_URL" in r.stderr
 

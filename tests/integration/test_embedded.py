@@ -4,7 +4,7 @@ import json
 import pytest
 import requests
 
-from govmb.embedded import EmbeddedSystem
+from ops.embedded import EmbeddedSystem
 from tests.conftest import auth, wait_for
 
 ADMIN = auth(1, "/1/", "admin")

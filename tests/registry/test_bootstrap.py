@@ -1,8 +1,8 @@
-"""The first administrator of a new installation (`python -m govmb.cli create-admin`): the top
+"""The first administrator of a new installation (`python -m ops.cli create-admin`): the top
 unit and its administrator in an empty registry, once; the password never on the command line."""
 import pytest
 
-from govmb.cli import main
+from ops.cli import main
 from tests.system import migrated_app, settings_for
 
 

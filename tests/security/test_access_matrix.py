@@ -20,8 +20,8 @@ from argon2 import PasswordHasher
 
 from govmb.auth import UNIT_STAFF
 from govmb.config import SERVICES, Settings
-from govmb.embedded import EmbeddedSystem
 from govmb.timefmt import beijing_today, last_month
+from ops.embedded import EmbeddedSystem
 from services.assessment import archive
 from services.registry import people
 from services.registry.models import Person

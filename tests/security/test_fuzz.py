@@ -31,8 +31,8 @@ from schemathesis.specs.openapi.checks import (
 
 from govmb.auth import CITY_WIDE, UNIT_STAFF
 from govmb.config import SERVICES
-from govmb.embedded import EmbeddedSystem
 from govmb.timefmt import beijing_today, last_month
+from ops.embedded import EmbeddedSystem
 from services.inquiry.handling import TRANSITIONS as MESSAGE_STEPS
 from services.publishing.review import TRANSITIONS as DRAFT_STEPS
 from services.registry.accounts import TRANSITIONS as ACCOUNT_STEPS

@@ -360,7 +360,7 @@ def test_production_refuses_sqlite_and_the_in_process_bus_for_every_service(serv
 
 
 def test_the_demo_city_loads_only_in_the_embedded_system_which_refuses_production(monkeypatch):
-    from govmb.embedded import EmbeddedSystem
+    from ops.embedded import EmbeddedSystem
     monkeypatch.setenv("GOVMB_MODE", "production")
     monkeypatch.setenv("TOKEN_SECRET", SECRET)
     monkeypatch.setenv("DATABASE_URL", "postgresql://db.example/govmb")
@@ -369,7 +369,7 @@ def test_the_demo_city_loads_only_in_the_embedded_system_which_refuses_productio
         EmbeddedSystem(port=0)
     callers = {p.relative_to(ROOT).as_posix() for folder in ("govmb", "services", "web") for p in (ROOT / folder).rglob("*.py")
                if re.search(r"\bload_demo\(\)", p.read_text()) and not p.name == "demo.py"}
-    assert callers == {"govmb/embedded.py"}
+    assert callers == {"ops/embedded.py"}
 
 
 def test_in_production_the_demo_password_neither_signs_in_nor_is_given_to_anyone(tmp_path):

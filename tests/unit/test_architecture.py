@@ -1,4 +1,4 @@
-"""docs/architecture.md is what `python -m govmb.architecture` writes from the code, and what it
+"""docs/architecture.md is what `python -m ops.architecture` writes from the code, and what it
 writes is true: the tables are those the migrations make, the events those of the catalogue."""
 import difflib
 import re
@@ -7,9 +7,9 @@ import peewee
 import pytest
 from playhouse.migrations import Runner
 
-from govmb import architecture
 from govmb.config import SERVICES
 from govmb.contracts import CATALOGUE, consumers_of
+from ops import architecture
 from tests.system import spec_of
 
 

@@ -73,7 +73,7 @@ def test_every_process_of_the_procfile_is_a_compose_service_running_the_same_thi
     for name, command in processes.items():
         assert runs(config[name]["command"]) == runs(command), name
         if name in SERVICES:  # an API migrates its database before it serves
-            assert f"govmb.cli migrate {name} &&" in config[name]["command"], name
+            assert f"ops.cli migrate {name} &&" in config[name]["command"], name
 
 
 def test_each_process_has_the_environment_its_settings_need_in_production(config):

@@ -65,3 +65,12 @@ def test_the_check_sees_an_import_through_the_shared_library(tmp_path):
     assert web_chain("govmb.auth") == ("govmb.auth", "flask")
     assert web_chain("govmb.identity") is None
     assert len(domain_modules()) > 40
+
+
+def test_the_shared_library_imports_no_service_and_no_root():
+    # the ground floor leans on nothing above it: the services, the web app and the composition
+    # roots (ops/) import govmb, never the other way
+    above = ("services", "web", "ops", "bench", "tests")
+    found = [f"{p.relative_to(ROOT)} imports {name}" for p in sorted(ROOT.glob("govmb/**/*.py"))
+             for name in sorted(imported(p)) if name.split(".")[0] in above]
+    assert not found, "\n".join(found)

@@ -29,7 +29,7 @@ from tests.system import migrated_app, settings_for, spec_of
 
 REPO = Path(__file__).resolve().parents[2]
 DOC = REPO / "docs" / "operations.md"
-CODE = (REPO / "govmb", REPO / "services", REPO / "web", REPO / "gunicorn.conf.py")
+CODE = (REPO / "govmb", REPO / "ops", REPO / "services", REPO / "web", REPO / "gunicorn.conf.py")
 TESTS = (REPO / "tests", REPO / "bench")
 READ_HELPERS = ("_env",)  # govmb/config.py: os.environ.get with "" as unset
 NOT_OURS = {"PATH"}  # the shell's, passed on to subprocesses by tests

@@ -1,6 +1,6 @@
 """docs/architecture.md, written from the code itself: the event catalogue (govmb.contracts:
 CATALOGUE, SUBSCRIPTIONS, each contract's version and description) and each service's peewee
-models. `python -m govmb.architecture` (or `make docs`) rewrites the page;
+models. `python -m ops.architecture` (or `make docs`) rewrites the page;
 tests/unit/test_architecture.py fails when the page differs from what this would write.
 """
 from __future__ import annotations
@@ -12,13 +12,13 @@ import sys
 import peewee
 from playhouse.migrations import Runner
 
-from govmb.cli import spec_of
 from govmb.config import ROOT, SERVICES
 from govmb.contracts import CATALOGUE, SUBSCRIPTIONS, consumers_of
 from govmb.service import ServiceSpec
+from ops.cli import spec_of
 
 PAGE = ROOT / "docs" / "architecture.md"
-COMMAND = "python -m govmb.architecture"
+COMMAND = "python -m ops.architecture"
 MIGRATIONS_TABLE = inspect.signature(Runner).parameters["table_name"].default
 
 

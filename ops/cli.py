@@ -1,8 +1,8 @@
-"""Operator commands: `python -m govmb.cli migrate all`, `python -m govmb.cli replay registry publishing
-inquiry` (rebuild a consumer, see govmb.replay), `python -m govmb.cli token ...`,
-`python -m govmb.cli backup all --to DIR` and `python -m govmb.cli restore registry --from FILE`
-(govmb.backup, docs/operations.md), `python -m govmb.cli dead-letters [--redrive SERVICE]`
-(govmb.bus.deadletters), `python -m govmb.cli create-admin --unit 南昌市` (the first administrator)."""
+"""Operator commands: `python -m ops.cli migrate all`, `python -m ops.cli replay registry publishing
+inquiry` (rebuild a consumer, see ops.replay), `python -m ops.cli token ...`,
+`python -m ops.cli backup all --to DIR` and `python -m ops.cli restore registry --from FILE`
+(ops.backup, docs/operations.md), `python -m ops.cli dead-letters [--redrive SERVICE]`
+(govmb.bus.deadletters), `python -m ops.cli create-admin --unit 南昌市` (the first administrator)."""
 from __future__ import annotations
 
 import argparse
@@ -12,7 +12,6 @@ import os
 import sys
 from pathlib import Path
 
-from govmb import backup
 from govmb.auth import ROLES, Identity, issue_token
 from govmb.bus import deadletters
 from govmb.bus.topology import build_topology
@@ -20,8 +19,9 @@ from govmb.config import SERVICES, Settings
 from govmb.contracts import SUBSCRIPTIONS
 from govmb.db import migrate
 from govmb.domain import DomainError
-from govmb.replay import replay
 from govmb.service import ServiceSpec, create_service_app, ensure_database
+from ops import backup
+from ops.replay import replay
 
 
 def spec_of(name: str) -> ServiceSpec:
@@ -29,7 +29,7 @@ def spec_of(name: str) -> ServiceSpec:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m govmb.cli")
+    parser = argparse.ArgumentParser(prog="python -m ops.cli")
     sub = parser.add_subparsers(dest="command", required=True)
     m = sub.add_parser("migrate", help="apply pending migrations")
     m.add_argument("service", choices=(*SERVICES, "all"))

@@ -19,12 +19,12 @@ from werkzeug.serving import make_server
 
 from govmb.bus.memory import MemoryBroker
 from govmb.bus.topology import build_topology
-from govmb.cli import spec_of
 from govmb.config import SERVICES, ConfigError, Settings
 from govmb.db import migrate
 from govmb.observability import configure_logging
 from govmb.service import create_service_app, ensure_database
 from govmb.worker import Worker
+from ops.cli import spec_of
 
 log = logging.getLogger(__name__)
 # The in-process queues die with the process: an event handed to them but not yet applied would

@@ -4,7 +4,7 @@ Every event of this system carries the whole state it reports (a snapshot with a
 or a fact that happens once), and every consumer applies it idempotently. A producer's
 `replay` module therefore re-sends what it holds, through its outbox like any other event;
 an emptied consumer database fills up again to the same figures, and a full one changes
-nothing. `python -m govmb.cli replay registry publishing inquiry`.
+nothing. `python -m ops.cli replay registry publishing inquiry`.
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Backups and restores of each service's own database (docs/operations.md).
 
-`python -m govmb.cli backup <service|all> --to DIR` and
-`python -m govmb.cli restore <service> --from FILE [--replace]`.
+`python -m ops.cli backup <service|all> --to DIR` and
+`python -m ops.cli restore <service> --from FILE [--replace]`.
 
 PostgreSQL: pg_dump's custom format, one consistent snapshot of one database (the service's
 records, its outbox and its inbox together), restored by pg_restore in one transaction.
@@ -95,7 +95,7 @@ def restore(service: str, url: str, source: Path, replace: bool = False) -> None
 
 
 def command(args: argparse.Namespace) -> int:
-    """The `backup` and `restore` subcommands of govmb.cli."""
+    """The `backup` and `restore` subcommands of ops.cli."""
     try:
         if args.command == "backup":
             for name in backup_order() if args.service == "all" else (args.service,):
