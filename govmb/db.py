@@ -71,6 +71,13 @@ def _lock_key(name: str) -> int:
     return int.from_bytes(hashlib.sha1(name.encode()).digest()[:8], "big", signed=True)
 
 
+def locked(model: type[peewee.Model], row_id) -> peewee.Model:
+    """The row, locked against other writers until the transaction ends: SELECT … FOR UPDATE on
+    PostgreSQL; SQLite lets one writer in at a time anyway. Inside a transaction."""
+    query = model.select().where(model._meta.primary_key == row_id)
+    return (query.for_update() if is_postgres(model._meta.database) else query).get()
+
+
 def transaction_lock(db: peewee.Database, name: str) -> None:
     """Hold the lock called `name` until the current transaction ends, on PostgreSQL (SQLite
     lets one writer in at a time anyway): for a check-then-write that must not race itself."""

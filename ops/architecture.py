@@ -118,6 +118,32 @@ def service_section(name: str) -> list[str]:
     return [*lines, ""]
 
 
+# The state machines of the workflow core (govmb.workflow): (title, module, its names' module)
+MACHINES = (("An account (registry)", "services.registry.accounts", "govmb.contracts.registry"),
+            ("A draft (publishing)", "services.publishing.review", "govmb.contracts.publishing"),
+            ("A citizen's message (inquiry)", "services.inquiry.handling", "govmb.contracts.inquiry"),
+            ("A transfer (inquiry)", "services.inquiry.transfers", "govmb.contracts.inquiry"),
+            ("A problem notice (inquiry)", "services.inquiry.notices", "services.inquiry.notices"),
+            ("An inspection (assessment)", "services.assessment.inspections", "services.assessment.inspections"))
+
+
+def machines_section() -> list[str]:
+    """Each machine's table of transitions, read from the machine itself."""
+    lines = ["## State machines", "",
+             "Every change of state goes through one workflow core (`govmb/workflow.py`): a machine is an",
+             "Enum of states and one table of transitions; `Machine.apply` locks the row, checks who may",
+             "and from which state, runs the action's own effect, stamps its time, sets the state, bumps",
+             "the revision, records the step and sends the event in one transaction. The tables below",
+             "are read from the machines themselves.", ""]
+    for title, module, names in MACHINES:
+        machine = importlib.import_module(module).MACHINE
+        contract = importlib.import_module(names)
+        prefix = f"{machine.name.upper()}_" if hasattr(contract, f"{machine.name.upper()}_STATUS_NAMES") else ""
+        names = getattr(contract, f"{prefix}STATUS_NAMES"), getattr(contract, f"{prefix}ACTION_NAMES")
+        lines += [f"### {title}", "", *machine.describe(*names), ""]
+    return lines
+
+
 def render() -> str:
     lines = [
         "# Architecture",
@@ -140,6 +166,7 @@ def render() -> str:
         "`tests/unit/test_layers.py` fails when a domain module reaches Flask or werkzeug, directly",
         "or through a module of the shared library.",
         "",
+        *machines_section(),
         "## Who sends what to whom",
         "",
         *diagram(),

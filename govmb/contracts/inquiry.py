@@ -1,4 +1,6 @@
 """Events the inquiry service publishes."""
+from enum import StrEnum
+
 from marshmallow import Schema, fields, validate
 
 from govmb.contracts.base import Contract
@@ -6,6 +8,26 @@ from govmb.contracts.base import Contract
 CATEGORIES = ("query", "complaint", "report", "suggestion", "praise")
 CATEGORY_NAMES = {"query": "查询征询", "complaint": "投诉质疑", "report": "举报揭发", "suggestion": "建言献策", "praise": "赞扬鼓励"}
 SENTIMENTS = ("positive", "neutral", "negative")
+class MessageStatus(StrEnum):
+    """A citizen's message's states (services/inquiry/handling.py: the machine that moves them)."""
+    RECEIVED = "received"
+    REPLIED = "replied"
+    ACCEPTED = "accepted"
+    VERIFYING = "verifying"
+    RESOLVED = "resolved"
+
+
+class TransferStatus(StrEnum):
+    """A transfer's states (services/inquiry/transfers.py: the machine that moves them)."""
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+    REASSIGNED = "reassigned"
+
+
+TRANSFER_STATUS_NAMES = {"pending": "待接收", "accepted": "已接收", "returned": "已退回，待决定", "reassigned": "已决定"}
+TRANSFER_ACTION_NAMES = {"accept": "承办单位接收", "return": "承办单位退回", "reassign": "对退回作出决定"}
+
 STATUS_NAMES = {"received": "待回复", "replied": "已回复，待反馈受理情况", "accepted": "已反馈受理情况",
                 "verifying": "核实研究中", "resolved": "已办结"}
 ACTION_NAMES = {"reply": "回复网民", "feedback": "反馈受理情况", "resolve": "办结"}

@@ -1,4 +1,6 @@
 """Events the publishing service publishes."""
+from enum import StrEnum
+
 from marshmallow import Schema, fields, validate
 
 from govmb.contracts.base import Contract
@@ -10,6 +12,17 @@ INFO_TYPE_NAMES = {"disclosure": "主动公开信息", "central_work": "中心�
                    "rumor": "澄清不实报道和谣言", "other": "其他"}
 
 # The words the service and the pages use for a draft's states and steps.
+class DraftStatus(StrEnum):
+    """A draft's states (services/publishing/review.py: the machine that moves them)."""
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    CHECKED = "checked"
+    APPROVED = "approved"
+    RELEASED = "released"
+    RETURNED = "returned"
+    WITHDRAWN = "withdrawn"
+
+
 STATUS_NAMES = {"draft": "草稿", "submitted": "待核稿", "checked": "待审批", "approved": "已审批，待发布",
                 "released": "已发布", "returned": "已退回修改", "withdrawn": "已撤回"}
 ACTION_NAMES = {"submit": "提交审核", "check": "核稿通过", "approve": "审批通过", "return": "退回修改",

@@ -1,4 +1,6 @@
 """Events the registry publishes."""
+from enum import StrEnum
+
 from marshmallow import Schema, fields, validate
 
 from govmb.contracts.base import Contract
@@ -24,6 +26,23 @@ TEAM_ROLES = ("leader_in_charge", "responsible_office", "operator")
 
 
 # The words the registry, the pages and the reports use for an account's states and steps.
+class AccountStatus(StrEnum):
+    """An account's states (services/registry/accounts.py: the machine that moves them)."""
+    DECLARED = "declared"
+    APPLIED = "applied"
+    RETURNED = "returned"
+    FILING = "filing"
+    FILING_RETURNED = "filing_returned"
+    FILED = "filed"
+    ACTIVE = "active"
+    CLOSING_REQUESTED = "closing_requested"
+    CLOSING_APPROVED = "closing_approved"
+    SUPERIOR_INFORMED = "superior_informed"
+    NOTICE_POSTED = "notice_posted"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+
+
 STATUS_NAMES = {
     "declared": "已申报（私人微博）", "applied": "待主要领导审批", "returned": "主要领导退回",
     "filing": "报上级备案中", "filing_returned": "上级退回备案", "filed": "已备案，待平台注册",

@@ -2,14 +2,17 @@
 checked at a unit, what it found, what it requires and the date by which the unit must fix
 it; the unit reports the fix; supervision accepts it, or rejects it with a comment and the
 unit reports again. A fix still owed after its deadline is overdue, for the unit, its
-superiors and the city to see."""
+superiors and the city to see. Reporting and reviewing are steps of a machine of the workflow
+core (`govmb.workflow`, `MACHINE`)."""
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 
-from govmb.domain import Conflict, Invalid, Refused
+from govmb.domain import Invalid, Refused
 from govmb.identity import UNIT_STAFF, Identity
-from govmb.timefmt import beijing_today, utcnow
+from govmb.timefmt import beijing_today
+from govmb.workflow import Machine, Move, step
 from services.assessment.models import Inspection, InspectionStep, Unit, audit, db
 
 INSPECTORS = ("supervision", "joint_office")
@@ -42,43 +45,64 @@ def record(data: dict, who: Identity) -> Inspection:
     return inspection
 
 
-def report(inspection: Inspection, text: str, fixed_on: dt.date, who: Identity) -> Inspection:
-    """The unit's report of its fix; again after a rejection."""
-    if inspection.unit_id != who.unit_id or not who.has(*UNIT_STAFF):
-        raise Refused("整改情况由被检查单位报告")
-    if not text.strip():
+class InspectionStatus(StrEnum):
+    OPEN = "open"
+    REPORTED = "reported"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+S = InspectionStatus
+
+
+def _report(move: Move) -> None:
+    text, fixed_on, inspection = (move.data.get("text") or "").strip(), move.data["fixed_on"], move.row
+    if not text:
         raise Invalid("text", "请填写整改情况")
     if fixed_on < inspection.inspected_on:
         raise Invalid("fixed_on", "整改完成日期不能早于检查日期")
     if fixed_on > beijing_today():
         raise Invalid("fixed_on", "整改完成日期不能晚于今天")
-    with db.atomic():
-        claimed = (Inspection.update(status="reported", fix_report=text.strip(), fixed_on=fixed_on,
-                                     reported_by=who.name, reported_at=utcnow())
-                   .where(Inspection.id == inspection.id, Inspection.status.in_(OWED)).execute())
-        if not claimed:
-            raise Conflict("整改情况已报告，待督查验收，或已验收通过")
-        _step(inspection, "report", who, text.strip(), fixed_on)
-    return Inspection.get_by_id(inspection.id)
+    inspection.fix_report, inspection.fixed_on, inspection.reported_by = text, fixed_on, move.who.name
+    move.comment, move.extra["fixed_on"] = text, fixed_on
+
+
+def _review(move: Move) -> None:
+    if move.action == "reject" and not move.comment:
+        raise Invalid("comment", "不通过须写明意见")
+    move.row.review_comment, move.row.reviewed_by = move.comment, move.who.name
+
+
+def _record(move: Move) -> None:
+    inspection = move.row
+    _step(inspection, move.action, move.who, move.comment, move.extra.get("fixed_on"))
+    if move.action in ("accept", "reject"):
+        audit.record(move.who, f"inspection.{move.action}", "inspection", inspection.id, inspection.unit_path,
+                     f"整改期限 {inspection.fix_by}" + (f"；意见：{move.comment}" if move.comment else ""),
+                     inspection.found[:40])
+
+
+CONFLICT = {"report": "整改情况已报告，待督查验收，或已验收通过", "accept": "只有已报告整改、待验收的检查可以验收",
+            "reject": "只有已报告整改、待验收的检查可以验收"}
+WHO = {"unit": "被检查单位", "inspectors": "督查部门或联席会议办公室"}
+REFUSED = {"unit": "整改情况由被检查单位报告", "inspectors": "整改由督查部门或联席会议办公室验收"}
+MACHINE = Machine("inspection", Inspection, InspectionStatus, (
+    step("report", {S.OPEN, S.REJECTED}, S.REPORTED, "unit", stamp="reported_at", effect=_report),
+    step("accept", {S.REPORTED}, S.ACCEPTED, "inspectors", stamp="reviewed_at", effect=_review),
+    step("reject", {S.REPORTED}, S.REJECTED, "inspectors", stamp="reviewed_at", effect=_review)),
+    guards={"unit": lambda i, who: i.unit_id == who.unit_id and who.has(*UNIT_STAFF),
+            "inspectors": lambda _i, who: who.has(*INSPECTORS)},
+    refused=lambda t: REFUSED[t.who], conflict=lambda _i, t: CONFLICT[t.action], record=_record, who_names=WHO)
+
+
+def report(inspection: Inspection, text: str, fixed_on: dt.date, who: Identity) -> Inspection:
+    """The unit's report of its fix; again after a rejection."""
+    return MACHINE.apply(inspection, "report", who, {"text": text, "fixed_on": fixed_on})
 
 
 def review(inspection: Inspection, accept: bool, comment: str, who: Identity) -> Inspection:
     """Supervision accepts the reported fix, or rejects it with a comment."""
-    if not who.has(*INSPECTORS):
-        raise Refused("整改由督查部门或联席会议办公室验收")
-    if not accept and not comment.strip():
-        raise Invalid("comment", "不通过须写明意见")
-    with db.atomic():
-        claimed = (Inspection.update(status="accepted" if accept else "rejected", review_comment=comment.strip(),
-                                     reviewed_by=who.name, reviewed_at=utcnow())
-                   .where(Inspection.id == inspection.id, Inspection.status == "reported").execute())
-        if not claimed:
-            raise Conflict("只有已报告整改、待验收的检查可以验收")
-        _step(inspection, "accept" if accept else "reject", who, comment.strip())
-        audit.record(who, "inspection.accept" if accept else "inspection.reject", "inspection", inspection.id,
-                     inspection.unit_path, f"整改期限 {inspection.fix_by}" + (f"；意见：{comment.strip()}" if comment.strip() else ""),
-                     inspection.found[:40])
-    return Inspection.get_by_id(inspection.id)
+    return MACHINE.apply(inspection, "accept" if accept else "reject", who, {"comment": comment})
 
 
 def overdue_clause(today: dt.date):

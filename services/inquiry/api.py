@@ -4,7 +4,7 @@ import datetime as dt
 from flask_smorest import abort
 
 from govmb.audit_api import audit_blueprint
-from govmb.auth import current_identity, in_sight, requires, under, visible_or_404
+from govmb.auth import UNIT_STAFF, current_identity, in_sight, requires, under, visible_or_404
 from govmb.contracts.inquiry import SOURCE_NAMES, STATUS_NAMES
 from govmb.copies_api import accounts_blueprint, units_blueprint
 from govmb.paging import Blueprint, beijing_midnight, narrowed, page, sorted_by
@@ -115,7 +115,7 @@ def intake_batch(data):
 
 
 @messages.route("/import", methods=["POST"])
-@requires("operator", "responsible_office", "leader", "principal_leader")
+@requires(*UNIT_STAFF)
 @messages.arguments(ImportFormSchema, location="form")
 @messages.arguments(ImportFileSchema, location="files")
 @messages.response(200)

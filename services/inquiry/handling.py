@@ -1,29 +1,25 @@
 """A citizen's message from receipt to resolution (N11): received → replied (within 24
 hours) → accepted, with feedback on how it is handled (within 3 working days) → verifying
 (a matter to check or study: within 10 working days) → resolved. Deadlines are stored as
-columns; every status change goes through `transition`, one branch per step, recorded and
-reported in the same transaction."""
+columns. A machine of the workflow core (`govmb.workflow`): its states (`MessageStatus`), its
+table (`MACHINE`) and an effect per step; each recorded and reported in its transaction."""
 from __future__ import annotations
 
 import datetime as dt
 import weakref
 
-from govmb.contracts.inquiry import ACTION_NAMES, STATUS_NAMES
+from govmb.contracts.inquiry import ACTION_NAMES, STATUS_NAMES, MessageStatus
 from govmb.db import IdBlocks, Insert, is_postgres, write_together
-from govmb.domain import Conflict, Invalid, NotFound, Refused
-from govmb.identity import Identity
+from govmb.domain import Conflict, Invalid, Refused
+from govmb.identity import UNIT_STAFF, Identity
 from govmb.timefmt import iso_utc, stored, utcnow
+from govmb.workflow import Machine, Move, Transition, step
 from services.inquiry import classify, results, workdays
 from services.inquiry.models import Account, CalendarDay, CalendarVersion, CalendarYear, Message, MessageStep, bus, db
 
-STAFF = ("operator", "responsible_office", "leader", "principal_leader")
+STAFF = UNIT_STAFF
 INTAKE_SOURCES = ("api", "hall")  # posted by a system: only to an account that is running
-# action: (statuses it may start from, where it leads)
-TRANSITIONS = {
-    "reply": (frozenset({"received"}), "replied"),
-    "feedback": (frozenset({"replied"}), None),  # accepted, or verifying when the matter must be checked
-    "resolve": (frozenset({"accepted", "verifying"}), "resolved"),
-}
+S = MessageStatus
 
 
 # The calendar's version, read with the account in the same query: the calendar itself is
@@ -180,48 +176,68 @@ def _store(messages: list[Message], who: Identity) -> None:
     write_together(db, statements)
 
 
-def transition(message: Message, action: str, who: Identity, data: dict) -> Message:
-    if action not in TRANSITIONS:
-        raise NotFound(f"没有名为 {action} 的操作")
-    if message.unit_id != who.unit_id or not who.has(*STAFF):
-        raise Refused("须由承办单位的工作人员办理")
-    allowed_from, to_status = TRANSITIONS[action]
-    text = (data.get("text") or "").strip()
+def _text(move: Move, what: str) -> str:
+    text = (move.data.get("text") or "").strip()
     if not text:
-        raise Invalid("text", "请填写" + {"reply": "回复内容", "feedback": "受理和办理情况", "resolve": "办理结果"}[action])
-    if data.get("publish") and action != "resolve":
+        raise Invalid("text", f"请填写{what}")
+    if move.data.get("publish") and move.action != "resolve":
         raise Invalid("publish", "办结时才能申请把办理结果发布到微博")
-    post_text = (data.get("post_text") or "").strip() or text
-    with db.atomic():
-        query = Message.select().where(Message.id == message.id)
-        message = (query.for_update() if is_postgres(db) else query).get()
-        if message.unit_id != who.unit_id:  # transferred meanwhile
-            raise Refused("须由承办单位的工作人员办理")
-        if message.status not in allowed_from:
-            raise Conflict(f"当前为“{STATUS_NAMES[message.status]}”，不能{ACTION_NAMES[action]}"
-                           f"（须为“{'、'.join(STATUS_NAMES[s] for s in sorted(allowed_from))}”）")
-        from_status, stamp, step = message.status, utcnow(), action
-        if action == "reply":
-            message.reply_text, message.replied_at, step = text, stamp, "replied"
-        elif action == "feedback":
-            message.feedback_text, message.fed_back_at, step = text, stamp, "fed_back"
-            if data.get("needs_verification"):
-                due = workdays.deadlines(message.received_at, calendar(), verification=True)
-                message.verification_due_at, message.provisional = due["verification_due_at"], due["provisional"]
-                to_status = "verifying"
-            else:
-                to_status = "accepted"
-        elif action == "resolve":
-            message.result_text, message.resolved_at, step = text, stamp, "resolved"
-            if data.get("publish"):  # X10: published on the microblog, after review
-                results.request(message, post_text, who, stamp)
-        message.status = to_status
-        message.due_at = next_due(message)
-        message.revision += 1
-        message.save()
-        _record(message, action, from_status, who, text[:200])
-        publish(message, step)
-    return message
+    move.comment = text[:200]
+    return text
+
+
+def _reply(move: Move) -> None:
+    move.row.reply_text = _text(move, "回复内容")
+
+
+def _feedback(move: Move) -> None:
+    """Accepted, or verifying when the matter must be checked or studied (10 working days)."""
+    message = move.row
+    message.feedback_text = _text(move, "受理和办理情况")
+    if move.data.get("needs_verification"):
+        due = workdays.deadlines(message.received_at, calendar(), verification=True)
+        message.verification_due_at, message.provisional = due["verification_due_at"], due["provisional"]
+        message.status = S.VERIFYING.value
+    else:
+        message.status = S.ACCEPTED.value
+
+
+def _resolve(move: Move) -> None:
+    text = _text(move, "办理结果")
+    move.row.result_text = text
+    if move.data.get("publish"):  # X10: published on the microblog, after review
+        results.request(move.row, (move.data.get("post_text") or "").strip() or text, move.who, move.at)
+
+
+TRANSITIONS = (
+    step("reply", {S.RECEIVED}, S.REPLIED, "staff", stamp="replied_at", effect=_reply),
+    step("feedback", {S.REPLIED}, None, "staff", stamp="fed_back_at", effect=_feedback,
+         note="已反馈受理情况，或须核实研究时：核实研究中"),
+    step("resolve", {S.ACCEPTED, S.VERIFYING}, S.RESOLVED, "staff", stamp="resolved_at", effect=_resolve),
+)
+STEP_OF = {"reply": "replied", "feedback": "fed_back", "resolve": "resolved"}  # the event's `step`
+
+
+def _conflict(message: Message, t: Transition) -> str:
+    return (f"当前为“{STATUS_NAMES[message.status]}”，不能{ACTION_NAMES[t.action]}"
+            f"（须为“{'、'.join(STATUS_NAMES[s] for s in sorted(t.sources))}”）")
+
+
+def _settle(move: Move) -> None:
+    move.row.due_at = next_due(move.row)
+
+
+MACHINE = Machine("message", Message, MessageStatus, TRANSITIONS,
+                  guards={"staff": lambda message, who: message.unit_id == who.unit_id and who.has(*STAFF)},
+                  refused=lambda t: "须由承办单位的工作人员办理", conflict=_conflict, settle=_settle,
+                  record=lambda move: _record(move.row, move.action, move.before.value, move.who, move.comment),
+                  emit=lambda move: publish(move.row, STEP_OF[move.action]),
+                  who_names={"staff": "承办单位的工作人员"})
+
+
+def transition(message: Message, action: str, who: Identity, data: dict) -> Message:
+    """Take the step `action` (a row of TRANSITIONS) on the message for `who`."""
+    return MACHINE.apply(message, action, who, data)
 
 
 def confirm(message: Message, who: Identity, category: str, sentiment: str) -> Message:

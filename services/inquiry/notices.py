@@ -1,13 +1,17 @@
 """Problem notices (问题通报单, X20.2): the office (or a superior) records a hot issue by
 importance, type and responsible department and issues a notice; the department replies;
-notices issued and replied are counted per unit."""
+notices issued and replied are counted per unit. Replying is a step of a machine of the workflow
+core (`govmb.workflow`, `MACHINE`)."""
 from __future__ import annotations
+
+from enum import StrEnum
 
 import peewee
 
-from govmb.domain import Conflict, Invalid, Refused
-from govmb.identity import Identity, under
-from govmb.timefmt import iso_utc, utcnow
+from govmb.domain import Invalid, Refused
+from govmb.identity import UNIT_STAFF, Identity, under
+from govmb.timefmt import iso_utc
+from govmb.workflow import Machine, Move, step
 from services.inquiry.models import ProblemNotice, Unit, bus, db
 
 ISSUERS = ("joint_office", "leader", "principal_leader", "responsible_office")
@@ -36,19 +40,33 @@ def issue(data: dict, who: Identity) -> ProblemNotice:
     return n
 
 
-def reply(notice: ProblemNotice, text: str, who: Identity) -> ProblemNotice:
-    if notice.unit_id != who.unit_id or not who.has("operator", "responsible_office", "leader", "principal_leader"):
-        raise Refused("须由责任单位答复")
-    if not text.strip():
+class NoticeStatus(StrEnum):
+    ISSUED = "issued"
+    REPLIED = "replied"
+
+
+STATUS_NAMES = {"issued": "待答复", "replied": "已答复"}
+ACTION_NAMES = {"reply": "责任单位答复"}
+
+
+def _reply(move: Move) -> None:
+    text = (move.data.get("reply") or "").strip()
+    if not text:
         raise Invalid("reply", "请填写答复内容")
-    with db.atomic():
-        claimed = (ProblemNotice.update(status="replied", reply=text.strip(), replied_by=who.name, replied_at=utcnow())
-                   .where(ProblemNotice.id == notice.id, ProblemNotice.status == "issued").execute())
-        if not claimed:
-            raise Conflict("该通报单已答复")
-        n = ProblemNotice.get_by_id(notice.id)
-        _event(n)
-    return n
+    move.row.reply, move.row.replied_by = text, move.who.name
+
+
+MACHINE = Machine("notice", ProblemNotice, NoticeStatus,
+                  (step("reply", {NoticeStatus.ISSUED}, NoticeStatus.REPLIED, "unit", stamp="replied_at",
+                        effect=_reply),),
+                  guards={"unit": lambda n, who: n.unit_id == who.unit_id and who.has(*UNIT_STAFF)},
+                  refused=lambda t: "须由责任单位答复", conflict=lambda _n, t: "该通报单已答复",
+                  record=lambda move: None,  # the notice keeps who replied and when; its event says so
+                  emit=lambda move: _event(move.row), who_names={"unit": "责任单位的工作人员"})
+
+
+def reply(notice: ProblemNotice, text: str, who: Identity) -> ProblemNotice:
+    return MACHINE.apply(notice, "reply", who, {"reply": text})
 
 
 def counts(path: str | None) -> list[dict]:

@@ -1,15 +1,18 @@
 """Transfers (转办, N15, X10, X28): the joint-meeting office or a superior routes a message to
 the unit responsible. That unit accepts it, or returns it with a reason for the office to
 decide; it may not pass the buck silently. The office reassigns (or sends it back). The
-deadlines run from the citizen's message: a transfer never restarts the clock."""
+deadlines run from the citizen's message: a transfer never restarts the clock. Answering and
+deciding are steps of a machine of the workflow core (`govmb.workflow`, `MACHINE`)."""
 from __future__ import annotations
 
 import peewee
 
-from govmb.db import is_postgres
+from govmb.contracts.inquiry import TransferStatus
+from govmb.db import locked
 from govmb.domain import Conflict, Invalid, Refused
-from govmb.identity import Identity, under
-from govmb.timefmt import iso_utc, utcnow
+from govmb.identity import UNIT_STAFF, Identity, under
+from govmb.timefmt import iso_utc
+from govmb.workflow import Machine, Move, step
 from services.inquiry.handling import publish
 from services.inquiry.models import Message, Transfer, Unit, audit, bus, db
 
@@ -33,8 +36,7 @@ def send(message: Message, to_unit_id: int, note: str, who: Identity, audited: b
         raise Refused("转办须由联席会议办公室或上级单位办理")
     target = _target(to_unit_id, who)
     with db.atomic():
-        query = Message.select().where(Message.id == message.id)
-        message = (query.for_update() if is_postgres(db) else query).get()  # one transfer at a time
+        message = locked(Message, message.id)  # one transfer at a time
         if target.id == message.unit_id:
             raise Invalid("to_unit_id", "留言已在该单位办理")
         if message.status == "resolved":
@@ -64,52 +66,76 @@ def _target(to_unit_id: int, who: Identity) -> Unit:
     return target
 
 
+def _answered(move: Move) -> None:
+    move.row.answered_by, move.row.reason = move.who.name, ""
+
+
+def _returned(move: Move) -> None:
+    """Back to the unit that had it, while the sender decides (the return counts against it)."""
+    reason = (move.data.get("reason") or "").strip()
+    if not reason:
+        raise Invalid("reason", "退回须写明理由，由联席会议办公室或上级单位决定")
+    t = move.row
+    t.answered_by, t.reason = move.who.name, reason
+    message = t.message
+    message.unit_id, message.unit_path = t.previous_unit_id, t.previous_unit_path
+    message.revision += 1
+    message.save(only=[Message.unit_id, Message.unit_path, Message.revision])
+    publish(message, "transfer_returned")
+    move.detail = _route(t.previous_unit_id, t.to_unit_id, f"退回理由：{reason}")
+
+
+def _reassign(move: Move) -> None:
+    """The sender decides: the message goes to another unit, or stays where it is."""
+    _target(move.data["to_unit_id"], move.who)  # a bad target changes nothing
+
+
+S = TransferStatus
+STAFF = UNIT_STAFF
+TRANSITIONS = (
+    step("accept", {S.PENDING}, S.ACCEPTED, "receiver", stamp="answered_at", effect=_answered),
+    step("return", {S.PENDING}, S.RETURNED, "receiver", stamp="answered_at", effect=_returned),
+    step("reassign", {S.RETURNED}, S.REASSIGNED, "sender", effect=_reassign),
+)
+WHO = {"receiver": "接收转办的单位", "sender": "转办单位或联席会议办公室"}
+REFUSED = {"receiver": "须由接收转办的单位答复", "sender": "由转办单位或联席会议办公室决定"}
+CONFLICT = {"accept": "该转办已答复", "return": "该转办已答复", "reassign": "只有被退回、尚未决定的转办才需要决定"}
+
+
+def _finish(move: Move) -> None:
+    """The transfer's event; on a decision to send it elsewhere, the new transfer after it; then
+    the audit row (which names the new transfer)."""
+    t = move.row
+    _event(t)
+    path, detail = t.to_unit_path, move.detail or _route(t.previous_unit_id, t.to_unit_id, "")
+    if move.action == "reassign":
+        to_unit_id, note = move.data["to_unit_id"], (move.data.get("note") or "").strip()
+        message = Message.get_by_id(t.message_id)
+        if message.unit_id == to_unit_id:  # the office decides it stays where it is
+            path, detail = message.unit_path, f"仍交{_name(to_unit_id)}办理" + (f"；{note}" if note else "")
+        else:
+            sent = send(message, to_unit_id, note, move.who, audited=False)
+            path = sent.to_unit_path
+            detail = f"改派（新转办 {sent.id}）：" + _route(sent.previous_unit_id, to_unit_id, note)
+    audit.record(move.who, f"transfer.{move.action}", "transfer", t.id, path, detail, f"留言 {t.message_id}")
+
+
+MACHINE = Machine("transfer", Transfer, TransferStatus, TRANSITIONS,
+                  guards={"receiver": lambda t, who: t.to_unit_id == who.unit_id and who.has(*STAFF),
+                          "sender": lambda t, who: who.unit_id == t.from_unit_id or who.has("joint_office")},
+                  refused=lambda t: REFUSED[t.who], conflict=lambda _row, t: CONFLICT[t.action],
+                  record=lambda move: None, emit=_finish, who_names=WHO)  # the audit row: in _finish
+
+
 def answer(transfer: Transfer, accept: bool, reason: str, who: Identity) -> Transfer:
     """The receiving unit accepts, or returns with a reason (counted against it)."""
-    if transfer.to_unit_id != who.unit_id or not who.has("operator", "responsible_office", "leader", "principal_leader"):
-        raise Refused("须由接收转办的单位答复")
-    if not accept and not reason.strip():
-        raise Invalid("reason", "退回须写明理由，由联席会议办公室或上级单位决定")
-    with db.atomic():
-        claimed = (Transfer.update(status="accepted" if accept else "returned", reason=reason.strip(),
-                                   answered_by=who.name, answered_at=utcnow())
-                   .where(Transfer.id == transfer.id, Transfer.status == "pending").execute())
-        if not claimed:
-            raise Conflict("该转办已答复")
-        t = Transfer.get_by_id(transfer.id)
-        if not accept:  # back to the unit that had it, while the sender decides
-            message = t.message
-            message.unit_id, message.unit_path = t.previous_unit_id, t.previous_unit_path
-            message.revision += 1
-            message.save(only=[Message.unit_id, Message.unit_path, Message.revision])
-            publish(message, "transfer_returned")
-        _event(t)
-        audit.record(who, "transfer.accept" if accept else "transfer.return", "transfer", t.id, t.to_unit_path,
-                     _route(t.previous_unit_id, t.to_unit_id, f"退回理由：{t.reason}" if not accept else ""),
-                     f"留言 {t.message_id}")
-    return t
+    return MACHINE.apply(transfer, "accept" if accept else "return", who, {"reason": reason})
 
 
 def reassign(transfer: Transfer, to_unit_id: int, note: str, who: Identity) -> Transfer:
-    """The sender decides on a return: the message goes to another unit, or back to the same one."""
-    if who.unit_id != transfer.from_unit_id and not who.has("joint_office"):
-        raise Refused("由转办单位或联席会议办公室决定")
-    _target(to_unit_id, who)  # a bad target changes nothing
-    with db.atomic():
-        decided = (Transfer.update(status="reassigned").where(Transfer.id == transfer.id, Transfer.status == "returned")
-                   .execute())
-        if not decided:
-            raise Conflict("只有被退回、尚未决定的转办才需要决定")
-        _event(Transfer.get_by_id(transfer.id))
-        message = Message.get_by_id(transfer.message_id)
-        if message.unit_id == to_unit_id:  # the office decides it stays where it is
-            audit.record(who, "transfer.reassign", "transfer", transfer.id, message.unit_path,
-                         f"仍交{_name(to_unit_id)}办理" + (f"；{note}" if note else ""), f"留言 {message.id}")
-            return Transfer.get_by_id(transfer.id)
-        sent = send(message, to_unit_id, note, who, audited=False)
-        audit.record(who, "transfer.reassign", "transfer", transfer.id, sent.to_unit_path,
-                     f"改派（新转办 {sent.id}）：" + _route(sent.previous_unit_id, to_unit_id, note), f"留言 {message.id}")
-        return sent
+    """The sender decides on a return; the transfer that now stands (a new one if sent on)."""
+    MACHINE.apply(transfer, "reassign", who, {"to_unit_id": to_unit_id, "note": note})
+    return Transfer.select().where(Transfer.message == transfer.message_id).order_by(Transfer.id.desc()).first()
 
 
 def _name(unit_id: int) -> str:

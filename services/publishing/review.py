@@ -1,7 +1,8 @@
 """A draft's way from writing to release (先审后发, N10, X18, X21): operator → responsible
 office check (核稿) → leader approval (审批) → released on every platform; a return with
 comments at any review step; the fast track (N13) for what is neither major nor sensitive.
-Every status change goes through `transition`, one branch per action, each recorded."""
+A machine of the workflow core (`govmb.workflow`): its states (`DraftStatus`), its table
+(`MACHINE`) and one small effect per action that does more than move; each step recorded."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,31 +10,23 @@ import json
 import logging
 
 from govmb.audit import DRAFT_AUDITED
-from govmb.contracts.publishing import ACTION_NAMES, STATUS_NAMES
-from govmb.db import is_postgres
-from govmb.domain import Conflict, Invalid, NotFound, Refused
-from govmb.identity import Identity
+from govmb.contracts.publishing import ACTION_NAMES, STATUS_NAMES, DraftStatus
+from govmb.db import locked
+from govmb.domain import Conflict, Invalid, Refused
+from govmb.identity import UNIT_STAFF, Identity
 from govmb.platforms import platforms
 from govmb.timefmt import iso_utc, stored, to_beijing
+from govmb.workflow import Machine, Move, Transition, step
 from services.publishing import checks, lexicon, responses
 from services.publishing.adapters import adapter_for
-from services.publishing.models import Account, Draft, Finding, Publication, ReviewStep, audit, bus, db, now
+from services.publishing.models import Account, Draft, Finding, Publication, ReviewStep, audit, bus, db
 
 log = logging.getLogger(__name__)
-STAFF = ("operator", "responsible_office", "leader", "principal_leader")
+STAFF = UNIT_STAFF
 EMERGENCY_LIMIT = dt.timedelta(hours=2)  # N11
 
-# action: (statuses it may start from, the status it leads to, the roles that may take it)
-TRANSITIONS: dict[str, tuple[frozenset[str], str | None, tuple[str, ...]]] = {
-    "submit": (frozenset({"draft", "returned"}), "submitted", STAFF),
-    "check": (frozenset({"submitted"}), "checked", ("responsible_office",)),
-    "approve": (frozenset({"checked"}), "approved", ("leader", "principal_leader")),
-    "return": (frozenset({"submitted", "checked"}), "returned", ("responsible_office", "leader", "principal_leader")),
-    "fast_track": (frozenset({"submitted"}), "approved", STAFF),
-    "record_publication": (frozenset({"approved"}), None, STAFF),
-    "withdraw": (frozenset({"draft", "returned", "submitted"}), "withdrawn", STAFF),
-}
-
+S = DraftStatus
+REVIEWERS = ("responsible_office", "leader", "principal_leader")
 
 
 def _record(draft: Draft, action: str, from_status: str | None, who: Identity, comment: str = "", **extra) -> None:
@@ -98,9 +91,8 @@ def create(data: dict, who: Identity) -> Draft:
 def update(draft: Draft, data: dict, who: Identity) -> Draft:
     account = _account_for(draft.account_id, who)
     with db.atomic():
-        query = Draft.select().where(Draft.id == draft.id)
-        draft = (query.for_update() if is_postgres(db) else query).get()
-        if draft.status not in ("draft", "returned"):
+        draft = locked(Draft, draft.id)
+        if draft.status not in (S.DRAFT, S.RETURNED):
             raise Conflict(f"“{STATUS_NAMES[draft.status]}”的稿件不能修改")
         _fields(draft, {**data, "account_id": draft.account_id}, account)
         draft.revision += 1
@@ -117,70 +109,106 @@ def run_checks(draft: Draft) -> list[checks.Hit]:
 
 
 # ---------------------------------------------------------------------- transition
+def _submit(move: Move) -> None:
+    hits = run_checks(move.row)
+    if any(h.severity == "block" for h in hits):  # the lexicon grew since `submit` looked
+        raise Conflict("稿件现有必须修改的问题：" + "；".join(h.message for h in hits if h.severity == "block"))
+    _save_findings(move.row.id, hits)
+
+
+def _check(move: Move) -> None:
+    draft = move.row
+    _separate_duties(draft, move.who, ("write",))
+    _still_clean(draft)
+    pending = list(draft.findings.where(Finding.severity == "warn", Finding.acknowledged_at.is_null()))
+    if pending and not move.data.get("acknowledge"):
+        raise Conflict(f"还有 {len(pending)} 条提示未确认：" + "；".join(f.message for f in pending[:5]))
+    for f in pending:
+        f.acknowledged_by, f.acknowledged_at = move.who.name, move.at
+        f.save()
+
+
+def _approve(move: Move) -> None:
+    _separate_duties(move.row, move.who, ("write", "check"))
+    _still_clean(move.row)
+    _then_publish(move)
+
+
+def _return(move: Move) -> None:
+    if not move.comment:
+        raise Invalid("comment", "退回时须写明修改意见")
+
+
+def _fast_tracked(move: Move) -> None:
+    move.extra = _fast_track(move.row, move.data)
+    move.row.fast_track = True
+    _then_publish(move)
+
+
+def _then_publish(move: Move) -> None:
+    """Once approved and committed, the platforms' adapters publish what they can."""
+    draft_id, who = move.row.id, move.who
+    move.after_commit.append(lambda: _publish_automatically(Draft.get_by_id(draft_id), who))
+
+
+def _record_publication(move: Move) -> None:
+    detail = _publish(move.row, move.data, move.who)
+    move.comment = f"{move.comment}（{detail}）" if move.comment else detail
+    if _all_published(move.row):
+        move.row.status, move.row.released_at = S.RELEASED.value, move.at
+        move.event = "publishing.post.released"
+
+
+TRANSITIONS = (
+    step("submit", {S.DRAFT, S.RETURNED}, S.SUBMITTED, "staff", stamp="submitted_at", effect=_submit),
+    step("check", {S.SUBMITTED}, S.CHECKED, "responsible_office", stamp="checked_at", effect=_check),
+    step("approve", {S.CHECKED}, S.APPROVED, "leaders", stamp="approved_at", effect=_approve),
+    step("return", {S.SUBMITTED, S.CHECKED}, S.RETURNED, "reviewers", effect=_return),
+    step("fast_track", {S.SUBMITTED}, S.APPROVED, "staff", stamp="approved_at", effect=_fast_tracked),
+    step("record_publication", {S.APPROVED}, None, "staff", effect=_record_publication,
+         note="每个平台都登记后：已发布"),
+    step("withdraw", {S.DRAFT, S.RETURNED, S.SUBMITTED}, S.WITHDRAWN, "staff"),
+)
+ROLES = {"staff": STAFF, "responsible_office": ("responsible_office",), "leaders": ("leader", "principal_leader"),
+         "reviewers": REVIEWERS}
+ROLE_LABELS = {"operator": "微博操作员", "responsible_office": "责任处室", "leader": "分管领导", "principal_leader": "主要领导"}
+GUARDS = {name: (lambda roles: lambda draft, who: draft.unit_id == who.unit_id and who.has(*roles))(roles)
+          for name, roles in ROLES.items()}
+WHO = {name: "本单位" + "、".join(ROLE_LABELS[r] for r in roles) for name, roles in ROLES.items()}
+
+
+def _conflict(draft: Draft, t: Transition) -> str:
+    return (f"稿件当前为“{STATUS_NAMES[draft.status]}”，不能{ACTION_NAMES[t.action]}"
+            f"（须为“{'、'.join(STATUS_NAMES[s] for s in sorted(t.sources))}”）")
+
+
+def _record_move(move: Move) -> None:
+    draft = move.row
+    _record(draft, move.action, move.before.value, move.who, move.comment, **move.extra)
+    if move.action in DRAFT_AUDITED:
+        _audit(draft, f"draft.{move.action}", move.who, move.before.value, move.comment, move.extra)
+
+
+def _emit(move: Move) -> None:
+    draft = move.row
+    if move.event == "publishing.post.released":
+        bus.emit("publishing.post.released", released_event(draft))
+        names = platforms()
+        _audit(draft, "draft.release", move.who, move.before.value,
+               "、".join(names.get(p.platform, p.platform) for p in draft.publications), move.extra)
+    if draft.answers_message_id:  # the result of a citizen's message: inquiry shows where it stands
+        responses.report(draft)
+
+
+MACHINE = Machine("draft", Draft, DraftStatus, TRANSITIONS, guards=GUARDS,
+                  refused=lambda t: f"“{ACTION_NAMES[t.action]}”须由{WHO[t.who]}办理", conflict=_conflict,
+                  record=_record_move, emit=_emit, who_names=WHO)
+
+
 def transition(draft: Draft, action: str, who: Identity, data: dict) -> Draft:
-    if action not in TRANSITIONS:
-        raise NotFound(f"没有名为 {action} 的操作")
-    allowed_from, to_status, roles = TRANSITIONS[action]
-    if draft.unit_id != who.unit_id or not who.has(*roles):
-        raise Refused(f"“{ACTION_NAMES[action]}”须由本单位{'、'.join(ROLE_LABELS[r] for r in roles)}办理")
-    with db.atomic():
-        query = Draft.select().where(Draft.id == draft.id)
-        draft = (query.for_update() if is_postgres(db) else query).get()
-        if draft.status not in allowed_from:
-            raise Conflict(f"稿件当前为“{STATUS_NAMES[draft.status]}”，不能{ACTION_NAMES[action]}"
-                           f"（须为“{'、'.join(STATUS_NAMES[s] for s in sorted(allowed_from))}”）")
-        from_status, comment, extra, stamp = draft.status, (data.get("comment") or "").strip(), {}, now()
-        released = False
-
-        if action == "submit":
-            hits = run_checks(draft)
-            if any(h.severity == "block" for h in hits):
-                raise _Blocked(draft.id, hits)  # rolled back; `submit` keeps the findings for the editor
-            _save_findings(draft.id, hits)
-            draft.submitted_at = stamp
-        elif action == "check":
-            _separate_duties(draft, who, ("write",))
-            _still_clean(draft)
-            pending = list(draft.findings.where(Finding.severity == "warn", Finding.acknowledged_at.is_null()))
-            if pending and not data.get("acknowledge"):
-                raise Conflict(f"还有 {len(pending)} 条提示未确认：" + "；".join(f.message for f in pending[:5]))
-            for f in pending:
-                f.acknowledged_by, f.acknowledged_at = who.name, stamp
-                f.save()
-            draft.checked_at = stamp
-        elif action == "approve":
-            _separate_duties(draft, who, ("write", "check"))
-            _still_clean(draft)
-            draft.approved_at = stamp
-        elif action == "return":
-            if not comment:
-                raise Invalid("comment", "退回时须写明修改意见")
-        elif action == "fast_track":
-            extra = _fast_track(draft, data)
-            draft.approved_at, draft.fast_track = stamp, True
-        elif action == "record_publication":
-            detail = _publish(draft, data, who)
-            comment = f"{comment}（{detail}）" if comment else detail
-            if _all_published(draft):
-                draft.status, draft.released_at, released = "released", stamp, True
-
-        if to_status is not None:
-            draft.status = to_status
-        draft.revision += 1
-        draft.save()
-        _record(draft, action, from_status, who, comment, **extra)
-        if action in DRAFT_AUDITED:
-            _audit(draft, f"draft.{action}", who, from_status, comment, extra)
-        if released:
-            bus.emit("publishing.post.released", released_event(draft))
-            names = platforms()
-            _audit(draft, "draft.release", who, from_status,
-                   "、".join(names.get(p.platform, p.platform) for p in draft.publications), extra)
-        if draft.answers_message_id:  # the result of a citizen's message: inquiry shows where it stands
-            responses.report(draft)
-    if action in ("approve", "fast_track"):
-        draft = _publish_automatically(draft, who)  # after the commit: a post outside is never rolled back
-    return draft
+    """Take the step `action` (a row of TRANSITIONS) on the draft for `who`; `submit` for a
+    submission (it keeps the findings of a refused one)."""
+    return MACHINE.apply(draft, action, who, data)
 
 
 def _audit(draft: Draft, action: str, who: Identity, from_status: str, note: str, extra: dict) -> None:
@@ -192,29 +220,22 @@ def _audit(draft: Draft, action: str, who: Identity, from_status: str, note: str
     audit.record(who, action, "draft", draft.id, draft.unit_path, "；".join(p for p in parts if p), draft.text[:40])
 
 
-class _Blocked(Exception):
-    def __init__(self, draft_id: int, hits: list):
-        self.draft_id, self.hits = draft_id, hits
-
-
 def _save_findings(draft_id: int, hits: list[checks.Hit]) -> None:
     Finding.delete().where(Finding.draft == draft_id).execute()
     if hits:
         Finding.insert_many([{"draft": draft_id, **h.__dict__} for h in hits]).execute()
 
 
-ROLE_LABELS = {"operator": "微博操作员", "responsible_office": "责任处室", "leader": "分管领导", "principal_leader": "主要领导"}
-
-
 def submit(draft: Draft, who: Identity, data: dict) -> Draft:
-    """Submit for review; blocking findings are saved (for the editor) and refused with 422."""
-    try:
-        return transition(draft, "submit", who, data)
-    except _Blocked as blocked:
+    """Submit for review. The checks run first: blocking findings are saved (the editor sees
+    them beside the text) and the submission refused with 422, naming them."""
+    hits = run_checks(draft)
+    blocking = [h for h in hits if h.severity == "block"]
+    if blocking and MACHINE.may(draft, who, MACHINE.transition("submit")) and draft.status in (S.DRAFT, S.RETURNED):
         with db.atomic():
-            _save_findings(blocked.draft_id, blocked.hits)
-        blocking = [h for h in blocked.hits if h.severity == "block"]
+            _save_findings(draft.id, hits)
         raise Invalid("text", [h.message for h in blocking], summary=f"有 {len(blocking)} 处必须修改后才能提交")
+    return transition(draft, "submit", who, data)
 
 
 def _separate_duties(draft: Draft, who: Identity, earlier: tuple[str, ...]) -> None:
@@ -308,12 +329,6 @@ def released_event(draft: Draft) -> dict:
 
 
 # -------------------------------------------------------------------------- views
-def available_actions(draft: Draft, who: Identity) -> list[str]:
-    if draft.unit_id != who.unit_id:
-        return []
-    return [a for a, (froms, _to, roles) in TRANSITIONS.items() if draft.status in froms and who.has(*roles)]
-
-
 def detail(draft: Draft, who: Identity) -> Draft:
     draft.status_name = STATUS_NAMES[draft.status]
     draft.platform_list = json.loads(draft.platforms)
@@ -322,7 +337,7 @@ def detail(draft: Draft, who: Identity) -> Draft:
     draft.step_rows = [{**s.__data__, "action_name": ACTION_NAMES.get(s.action, "撰写")}
                        for s in draft.steps.order_by(ReviewStep.id)]
     draft.publication_rows = list(draft.publications.order_by(Publication.platform))
-    draft.actions = available_actions(draft, who)
+    draft.actions = MACHINE.available(draft, who)
     draft.emergency = None
     if draft.due_at:
         end = draft.released_at or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)

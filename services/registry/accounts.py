@@ -1,6 +1,7 @@
-"""An account's life, from application to closing. Every status change goes through
-`transition`, one branch per action; each records a step and emits the account's event
-in the same transaction.
+"""An account's life, from application to closing: a machine of the workflow core
+(`govmb.workflow`): its states (`AccountStatus`), its table (`MACHINE`), who may take each step
+and one small effect per action that does more than move. Each step is recorded and the
+account's event sent in the step's transaction.
 
 applied → (principal leader) filing | returned → (superior unit) filed | filing_returned
 → platforms registered → active → closing_requested → (principal leader) closing_approved
@@ -11,12 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from govmb.contracts.registry import ACTION_NAMES, STATUS_NAMES
-from govmb.db import is_postgres
-from govmb.domain import Conflict, Invalid, NotFound, Refused
-from govmb.identity import Identity
+from govmb.contracts.registry import ACTION_NAMES, STATUS_NAMES, AccountStatus
+from govmb.domain import Conflict, Invalid, Refused
+from govmb.identity import UNIT_STAFF, Identity
 from govmb.platforms import platforms
 from govmb.timefmt import iso_utc, stored
+from govmb.workflow import Machine, Move, Transition, step
 from services.registry import checks
 from services.registry.models import (
     Account,
@@ -33,29 +34,10 @@ from services.registry.models import (
 )
 from services.registry.people import identity_of
 
-STAFF = ("operator", "responsible_office", "leader", "principal_leader")
+STAFF = UNIT_STAFF
 SUPERIOR_ROLES = ("principal_leader", "leader", "responsible_office")
-
-# action: (statuses it may start from, the status it leads to, who may take it)
-TRANSITIONS: dict[str, tuple[frozenset[str], str | None, str]] = {
-    "approve": (frozenset({"applied"}), "filing", "principal"),
-    "return": (frozenset({"applied"}), "returned", "principal"),
-    "resubmit": (frozenset({"returned", "filing_returned"}), "applied", "staff"),
-    "withdraw": (frozenset({"applied", "returned", "filing_returned"}), "withdrawn", "staff"),
-    "acknowledge_filing": (frozenset({"filing"}), "filed", "superior"),
-    "return_filing": (frozenset({"filing"}), "filing_returned", "superior"),
-    "register_platform": (frozenset({"filed"}), None, "staff"),
-    "activate": (frozenset({"filed"}), "active", "staff"),
-    "request_close": (frozenset({"active"}), "closing_requested", "staff"),
-    "approve_close": (frozenset({"closing_requested"}), "closing_approved", "principal"),
-    "reject_close": (frozenset({"closing_requested"}), "active", "principal"),
-    "inform_superior": (frozenset({"closing_approved"}), "superior_informed", "staff"),
-    "post_notice": (frozenset({"superior_informed"}), "notice_posted", "staff"),
-    "deregister_platform": (frozenset({"notice_posted"}), None, "staff"),
-    "close": (frozenset({"notice_posted"}), "closed", "staff"),
-}
-WHO = {"principal": "本单位主要领导", "staff": "本单位工作人员", "superior": "上级单位或联席会议办公室"}
-
+S = AccountStatus
+CHANGED, ACTIVATED, CLOSED = "registry.account.changed", "registry.account.activated", "registry.account.closed"
 
 
 def snapshot(account: Account) -> dict:
@@ -75,11 +57,11 @@ def publish(account: Account, event_type: str = "registry.account.changed") -> N
     bus.emit(event_type, snapshot(account))
 
 
-def _record(account: Account, action: str, from_status: str | None, actor: Person, comment: str = "",
+def _record(account: Account, action: str, from_status: str | None, who: Identity, comment: str = "",
             detail: str = "") -> None:
+    actor = Person.get_by_id(who.person_id)  # the registry's own record of the person, not the token's copy
     AccountStep.create(account=account, action=action, from_status=from_status, to_status=account.status,
-                       actor=actor, actor_name=actor.name, actor_unit=actor.unit.name, comment=comment,
-                       detail=detail)
+                       actor=actor, actor_name=actor.name, actor_unit=actor.unit.name, comment=comment, detail=detail)
     before, after = STATUS_NAMES.get(from_status, "新建"), STATUS_NAMES[account.status]
     change = f"{before} → {after}" if before != after else f"状态：{after}"
     audit.record(identity_of(actor), f"account.{action}", "account", account.id, account.unit.path,
@@ -138,79 +120,114 @@ def apply(actor: Person, data: dict) -> Account:
             AccountPlatform.create(account=account, platform=code)
         for member in data.get("team") or []:
             TeamMember.create(account=account, person=member["person_id"], role=member["role"])
-        _record(account, "declare" if kind == "private" else "apply", None, actor, data.get("comment", ""))
+        _record(account, "declare" if kind == "private" else "apply", None, identity_of(actor), data.get("comment", ""))
         publish(account)
     return account
 
 
 # ------------------------------------------------------------------------ transition
-def transition(account: Account, action: str, actor: Person, who: Identity, data: dict) -> Account:
-    if action not in TRANSITIONS:
-        raise NotFound(f"没有名为 {action} 的操作")
-    allowed_from, to_status, role = TRANSITIONS[action]
-    _check_actor(account, actor, who, role, action)
-    with db.atomic():
-        query = Account.select().where(Account.id == account.id)
-        account = (query.for_update() if is_postgres(db) else query).get()  # SQLite: writers are serialized
-        if account.status not in allowed_from:
-            raise Conflict(f"账号当前状态为“{STATUS_NAMES[account.status]}”，不能{ACTION_NAMES[action]}"
-                           f"（须在“{'、'.join(STATUS_NAMES[s] for s in sorted(allowed_from))}”时进行）")
-        from_status, comment, detail = account.status, (data.get("comment") or "").strip(), ""
-        event = "registry.account.changed"
-        stamp = now()
+def _reason_required(move: Move) -> None:
+    if not move.comment:
+        raise Invalid("comment", "退回或不同意时须写明理由")
 
-        if action == "approve":
-            account.approved_at = stamp
-        elif action in ("return", "return_filing", "reject_close"):
-            if not comment:
-                raise Invalid("comment", "退回或不同意时须写明理由")
-        elif action == "resubmit":
-            _revise(account, data)
-            account.applied_at = stamp
-        elif action == "acknowledge_filing":
-            account.filed_at = stamp
-            if account.exception_reason:
-                account.exception_approved = True
-                detail = f"同意例外开设：{account.exception_reason}"
-        elif action == "register_platform":
-            detail = _register(account, data)
-        elif action == "activate":
-            missing = _platform_names(account, lambda p: not p.registered_at)
-            if missing:
-                raise Conflict(f"还有平台未登记账号：{'、'.join(missing)}；全部登记后才能开通")
-            account.activated_at = stamp
-            event = "registry.account.activated"
-        elif action == "request_close":
-            reason = (data.get("reason") or "").strip()
-            if not reason:
-                raise Invalid("reason", "请写明关闭理由")
-            account.close_reason, account.closing_requested_at = reason, stamp
-        elif action == "approve_close":
-            account.closing_approved_at = stamp
-        elif action == "inform_superior":
-            account.superior_informed_at = stamp
-            detail = f"已抄告 {account.unit.parent.name if account.unit.parent else '上级单位'}"
-        elif action == "post_notice":
-            url = (data.get("notice_url") or "").strip()
-            if not url.startswith(("http://", "https://")):
-                raise Invalid("notice_url", "请填写关闭公告在账号上的网址（http:// 或 https:// 开头）")
-            account.notice_url, account.notice_posted_at = url, stamp
-        elif action == "deregister_platform":
-            detail = _deregister(account, data)
-        elif action == "close":
-            left = _platform_names(account, lambda p: not p.deregistered_at)
-            if left:
-                raise Conflict(f"还有平台未注销：{'、'.join(left)}；全部注销后才能关闭")
-            account.closed_at = stamp
-            event = "registry.account.closed"
 
-        if to_status is not None:
-            account.status = to_status
-        account.revision += 1
-        account.save()
-        _record(account, action, from_status, actor, comment, detail)
-        publish(account, event)
-    return account
+def _resubmit(move: Move) -> None:
+    _revise(move.row, move.data)
+    move.row.applied_at = move.at
+
+
+def _acknowledge_filing(move: Move) -> None:
+    if move.row.exception_reason:
+        move.row.exception_approved = True
+        move.detail = f"同意例外开设：{move.row.exception_reason}"
+
+
+def _register_platform(move: Move) -> None:
+    move.detail = _register(move.row, move.data)
+
+
+def _activate(move: Move) -> None:
+    missing = _platform_names(move.row, lambda p: not p.registered_at)
+    if missing:
+        raise Conflict(f"还有平台未登记账号：{'、'.join(missing)}；全部登记后才能开通")
+
+
+def _request_close(move: Move) -> None:
+    reason = (move.data.get("reason") or "").strip()
+    if not reason:
+        raise Invalid("reason", "请写明关闭理由")
+    move.row.close_reason = reason
+
+
+def _inform_superior(move: Move) -> None:
+    parent = move.row.unit.parent
+    move.detail = f"已抄告 {parent.name if parent else '上级单位'}"
+
+
+def _post_notice(move: Move) -> None:
+    url = (move.data.get("notice_url") or "").strip()
+    if not url.startswith(("http://", "https://")):
+        raise Invalid("notice_url", "请填写关闭公告在账号上的网址（http:// 或 https:// 开头）")
+    move.row.notice_url = url
+
+
+def _deregister_platform(move: Move) -> None:
+    move.detail = _deregister(move.row, move.data)
+
+
+def _close(move: Move) -> None:
+    left = _platform_names(move.row, lambda p: not p.deregistered_at)
+    if left:
+        raise Conflict(f"还有平台未注销：{'、'.join(left)}；全部注销后才能关闭")
+
+
+TRANSITIONS = (
+    step("approve", {S.APPLIED}, S.FILING, "principal", stamp="approved_at"),
+    step("return", {S.APPLIED}, S.RETURNED, "principal", effect=_reason_required),
+    step("resubmit", {S.RETURNED, S.FILING_RETURNED}, S.APPLIED, "staff", effect=_resubmit),
+    step("withdraw", {S.APPLIED, S.RETURNED, S.FILING_RETURNED}, S.WITHDRAWN, "staff"),
+    step("acknowledge_filing", {S.FILING}, S.FILED, "superior", stamp="filed_at", effect=_acknowledge_filing),
+    step("return_filing", {S.FILING}, S.FILING_RETURNED, "superior", effect=_reason_required),
+    step("register_platform", {S.FILED}, None, "staff", effect=_register_platform),
+    step("activate", {S.FILED}, S.ACTIVE, "staff", stamp="activated_at", effect=_activate, event=ACTIVATED),
+    step("request_close", {S.ACTIVE}, S.CLOSING_REQUESTED, "staff", stamp="closing_requested_at",
+         effect=_request_close),
+    step("approve_close", {S.CLOSING_REQUESTED}, S.CLOSING_APPROVED, "principal", stamp="closing_approved_at"),
+    step("reject_close", {S.CLOSING_REQUESTED}, S.ACTIVE, "principal", effect=_reason_required),
+    step("inform_superior", {S.CLOSING_APPROVED}, S.SUPERIOR_INFORMED, "staff", stamp="superior_informed_at",
+         effect=_inform_superior),
+    step("post_notice", {S.SUPERIOR_INFORMED}, S.NOTICE_POSTED, "staff", stamp="notice_posted_at",
+         effect=_post_notice),
+    step("deregister_platform", {S.NOTICE_POSTED}, None, "staff", effect=_deregister_platform),
+    step("close", {S.NOTICE_POSTED}, S.CLOSED, "staff", stamp="closed_at", effect=_close, event=CLOSED),
+)
+WHO = {"principal": "本单位主要领导", "staff": "本单位工作人员", "superior": "上级单位或联席会议办公室"}
+GUARDS = {
+    "principal": lambda account, who: account.unit_id == who.unit_id and who.has("principal_leader"),
+    "staff": lambda account, who: account.unit_id == who.unit_id and who.has(*STAFF),
+    "superior": lambda account, who: who.has("joint_office") or (account.unit.parent_id == who.unit_id
+                                                                  and who.has(*SUPERIOR_ROLES)),
+}
+
+
+def _conflict(account: Account, t: Transition) -> str:
+    return (f"账号当前状态为“{STATUS_NAMES[account.status]}”，不能{ACTION_NAMES[t.action]}"
+            f"（须在“{'、'.join(STATUS_NAMES[s] for s in sorted(t.sources))}”时进行）")
+
+
+def _record_move(move: Move) -> None:
+    _record(move.row, move.action, move.before.value, move.who, move.comment, move.detail)
+
+
+MACHINE = Machine("account", Account, AccountStatus, TRANSITIONS, guards=GUARDS,
+                  refused=lambda t: f"“{ACTION_NAMES[t.action]}”须由{WHO[t.who]}办理", conflict=_conflict,
+                  record=_record_move, emit=lambda move: publish(move.row, move.event), event=CHANGED,
+                  who_names=WHO)
+
+
+def transition(account: Account, action: str, who: Identity, data: dict) -> Account:
+    """Take the step `action` (a row of TRANSITIONS) on the account for `who`."""
+    return MACHINE.apply(account, action, who, data)
 
 
 def _platform_names(account: Account, which) -> list[str]:
@@ -218,16 +235,9 @@ def _platform_names(account: Account, which) -> list[str]:
     return [names.get(p.platform, p.platform) for p in account.platforms if which(p)]
 
 
-def _check_actor(account: Account, actor: Person, who: Identity, role: str, action: str) -> None:
-    unit = account.unit
-    if role == "principal":
-        ok = actor.unit_id == unit.id and who.has("principal_leader")
-    elif role == "staff":
-        ok = actor.unit_id == unit.id and who.has(*STAFF)
-    else:
-        ok = who.has("joint_office") or (unit.parent_id == actor.unit_id and who.has(*SUPERIOR_ROLES))
-    if not ok:
-        raise Refused(f"“{ACTION_NAMES[action]}”须由{WHO[role]}办理")
+def _check_staff(account: Account, who: Identity, action: str) -> None:
+    if not GUARDS["staff"](account, who):
+        raise Refused(f"“{ACTION_NAMES[action]}”须由{WHO['staff']}办理")
 
 
 def _revise(account: Account, data: dict) -> None:
@@ -278,8 +288,8 @@ def _deregister(account: Account, data: dict) -> str:
 
 
 # --------------------------------------------------------------- team and security
-def change_team(account: Account, actor: Person, who: Identity, team: list[dict], comment: str = "") -> Account:
-    _check_actor(account, actor, who, "staff", "change_team")
+def change_team(account: Account, who: Identity, team: list[dict], comment: str = "") -> Account:
+    _check_staff(account, who, "change_team")
     if account.kind == "private" or account.status in ("closed", "withdrawn"):
         raise Conflict("私人微博和已关闭的账号没有工作团队")
     if problem := checks.team_problem(team, account.unit):
@@ -290,14 +300,14 @@ def change_team(account: Account, actor: Person, who: Identity, team: list[dict]
             TeamMember.create(account=account, person=member["person_id"], role=member["role"])
         account.revision += 1
         account.save()
-        _record(account, "change_team", account.status, actor, comment,
+        _record(account, "change_team", account.status, who, comment,
                 "、".join(f"{m['person_id']}:{m['role']}" for m in team))
         publish(account, "registry.account.team_changed")
     return account
 
 
-def update_security(account: Account, actor: Person, who: Identity, data: dict) -> SecurityRecord:
-    _check_actor(account, actor, who, "staff", "update_security")
+def update_security(account: Account, who: Identity, data: dict) -> SecurityRecord:
+    _check_staff(account, who, "update_security")
     holder = Person.get_or_none(Person.id == data["credential_holder_id"])
     errors = {}
     if holder is None or not holder.unit.path.startswith(account.unit.path):
@@ -315,26 +325,12 @@ def update_security(account: Account, actor: Person, who: Identity, data: dict) 
             record.password_changed_at = stored(changed)
         record.updated_at = now()
         record.save()
-        _record(account, "update_security", account.status, actor, data.get("comment", ""),
+        _record(account, "update_security", account.status, who, data.get("comment", ""),
                 f"保管人：{holder.name}；设备 {len(data.get('devices') or [])} 台")
     return record
 
 
-def available_actions(account: Account, actor: Person, who: Identity) -> list[str]:
-    """The actions this person could take on the account now (for the pages' buttons)."""
-    out = []
-    for action, (allowed_from, _to, role) in TRANSITIONS.items():
-        if account.status not in allowed_from:
-            continue
-        try:
-            _check_actor(account, actor, who, role, action)
-        except Refused:
-            continue
-        out.append(action)
-    return out
-
-
-def detail(account: Account, actor: Person, who: Identity) -> Account:
+def detail(account: Account, who: Identity) -> Account:
     """The account with what the detail view shows, loaded once."""
     names = platforms()
     account.status_name = STATUS_NAMES.get(account.status, account.status)
@@ -350,5 +346,5 @@ def detail(account: Account, actor: Person, who: Identity) -> Account:
     account.security_view = None if record is None else {
         "credential_holder": record.credential_holder.name, "devices": json.loads(record.devices),
         "password_changed_at": iso_utc(record.password_changed_at)}
-    account.available_actions = available_actions(account, actor, who)
+    account.available_actions = MACHINE.available(account, who)
     return account

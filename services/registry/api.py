@@ -8,7 +8,7 @@ from flask_limiter.util import get_remote_address
 from flask_smorest import abort
 
 from govmb.audit_api import audit_blueprint
-from govmb.auth import AuthError, current_identity, in_sight, read_token, requires, visible_or_404
+from govmb.auth import UNIT_STAFF, AuthError, current_identity, in_sight, read_token, requires, visible_or_404
 from govmb.config import Settings
 from govmb.contracts.registry import STATUS_NAMES
 from govmb.copies_api import within_levels
@@ -265,13 +265,12 @@ def list_accounts(args, pagination_parameters):
 
 
 @accounts.route("", methods=["POST"])
-@requires("operator", "responsible_office", "leader", "principal_leader")
+@requires(*UNIT_STAFF)
 @accounts.arguments(ApplicationSchema)
 @accounts.response(201, AccountDetailSchema)
 def apply(data):
     """提交开设申请（附工作方案与工作团队），或申报私人微博"""
-    me = _me()
-    return life.detail(life.apply(me, data), me, current_identity())
+    return life.detail(life.apply(_me(), data), current_identity())
 
 
 @accounts.route("/<int:account_id>")
@@ -279,7 +278,7 @@ def apply(data):
 @accounts.response(200, AccountDetailSchema)
 def get_account(account_id):
     """账号详情：平台、团队、安全登记、每一步记录，以及当前登录人可办理的操作"""
-    return life.detail(_visible_account(account_id), _me(), current_identity())
+    return life.detail(_visible_account(account_id), current_identity())
 
 
 @accounts.route("/<int:account_id>/actions/<action>", methods=["POST"])
@@ -289,8 +288,8 @@ def get_account(account_id):
 def take_action(data, account_id, action):
     """办理一步：approve、return、resubmit、withdraw、acknowledge_filing、return_filing、register_platform、
     activate、request_close、approve_close、reject_close、inform_superior、post_notice、deregister_platform、close"""
-    account, me = _visible_account(account_id), _me()
-    return life.detail(life.transition(account, action, me, current_identity(), data), me, current_identity())
+    account, who = _visible_account(account_id), current_identity()
+    return life.detail(life.transition(account, action, who, data), who)
 
 
 @accounts.route("/<int:account_id>/team", methods=["PUT"])
@@ -299,9 +298,8 @@ def take_action(data, account_id, action):
 @accounts.response(200, AccountDetailSchema)
 def change_team(data, account_id):
     """调整工作团队（3 至 5 人：分管领导、责任处室、操作员）"""
-    account, me = _visible_account(account_id), _me()
-    return life.detail(life.change_team(account, me, current_identity(), data["members"], data["comment"]),
-                       me, current_identity())
+    account, who = _visible_account(account_id), current_identity()
+    return life.detail(life.change_team(account, who, data["members"], data["comment"]), who)
 
 
 @accounts.route("/<int:account_id>/security", methods=["PUT"])
@@ -310,9 +308,9 @@ def change_team(data, account_id):
 @accounts.response(200, AccountDetailSchema)
 def update_security(data, account_id):
     """安全登记：密码保管人、允许操作的设备、最近一次修改密码的时间（本系统不保存任何平台密码）"""
-    account, me = _visible_account(account_id), _me()
-    life.update_security(account, me, current_identity(), data)
-    return life.detail(account, me, current_identity())
+    account, who = _visible_account(account_id), current_identity()
+    life.update_security(account, who, data)
+    return life.detail(account, who)
 
 
 # ---------------------------------------------------------------------- client systems

@@ -73,7 +73,7 @@ def _accounts(units: dict[str, Unit], p: dict[str, Person]) -> None:
 
     def walk(account, *steps):
         for action, who, data in steps:
-            account = life.transition(account, action, p[who], identity_of(p[who]), data)
+            account = life.transition(account, action, identity_of(p[who]), data)
         return account
 
     def apply(prefix: str, name: str, category: str, platforms: list[str], **extra):

@@ -33,9 +33,9 @@ from govmb.auth import CITY_WIDE, UNIT_STAFF
 from govmb.config import SERVICES
 from govmb.timefmt import beijing_today, last_month
 from ops.embedded import EmbeddedSystem
-from services.inquiry.handling import TRANSITIONS as MESSAGE_STEPS
-from services.publishing.review import TRANSITIONS as DRAFT_STEPS
-from services.registry.accounts import TRANSITIONS as ACCOUNT_STEPS
+from services.inquiry.handling import MACHINE as MESSAGE_MACHINE
+from services.publishing.review import MACHINE as DRAFT_MACHINE
+from services.registry.accounts import MACHINE as ACCOUNT_MACHINE
 from services.registry.models import Person, db
 from tests.conftest import auth, wait_for
 from tests.inquiry.conftest import system_auth
@@ -57,7 +57,7 @@ CHECKS = [not_a_server_error, status_code_conformance, success_is_documented, co
 SCALE = int(os.environ.get("FUZZ_SCALE", "1"))
 EXAMPLES = {GenerationMode.POSITIVE: 30 * SCALE, GenerationMode.NEGATIVE: 15 * SCALE}
 WHO = ("city", "staff", "intake")
-STEPS = {"registry": ACCOUNT_STEPS, "publishing": DRAFT_STEPS, "inquiry": MESSAGE_STEPS, "assessment": {}}
+STEPS = {"registry": ACCOUNT_MACHINE.transitions, "publishing": DRAFT_MACHINE.transitions, "inquiry": MESSAGE_MACHINE.transitions, "assessment": {}}
 YEARS = st.integers(2024, 2027)
 QUARTERS = st.builds("{}-Q{}".format, YEARS, st.integers(1, 4))
 PATH_VALUES = {  # a path parameter by its name → values that reach real objects and periods

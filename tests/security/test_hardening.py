@@ -367,7 +367,7 @@ def test_the_demo_city_loads_only_in_the_embedded_system_which_refuses_productio
     monkeypatch.setenv("AMQP_URL", "amqp://mq.example")
     with pytest.raises(ConfigError, match="not for production"):
         EmbeddedSystem(port=0)
-    callers = {p.relative_to(ROOT).as_posix() for folder in ("govmb", "services", "web") for p in (ROOT / folder).rglob("*.py")
+    callers = {p.relative_to(ROOT).as_posix() for folder in ("govmb", "ops", "services", "web") for p in (ROOT / folder).rglob("*.py")
                if re.search(r"\bload_demo\(\)", p.read_text()) and not p.name == "demo.py"}
     assert callers == {"ops/embedded.py"}
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, render_template, request, url_for
 
+from govmb.auth import UNIT_STAFF
 from govmb.contracts.registry import ACTION_NAMES, CATEGORY_NAMES, KIND_NAMES, STATUS_NAMES, TEAM_ROLE_NAMES
 from web.client import api, get_all, get_json
 from web.listing import Listing, list_page, listing, unit_picker
@@ -10,7 +11,7 @@ from web.session import login_required, person
 from web.views.forms import as_int, form_again, go, is_htmx, problem_of, step_answer
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
-STAFF = ("operator", "responsible_office", "leader", "principal_leader")
+STAFF = UNIT_STAFF
 APPLICATION_FIELDS = ("name", "kind", "category", "positioning", "rules", "mechanism", "exception_reason", "profile")
 ACTION_FIELDS = ("comment", "platform", "handle", "url", "reason", "notice_url", "name", "positioning", "rules",
                  "mechanism", "exception_reason")

@@ -1,6 +1,7 @@
 """Unified messaging: the office issues a directive and watches compliance fill in; units record forwards."""
 from flask import Blueprint, abort, render_template, request, url_for
 
+from govmb.auth import UNIT_STAFF
 from web.client import api, get_all, pagination
 from web.listing import Listing, list_page, listing, wants_fragment
 from web.session import login_required, roles
@@ -83,7 +84,7 @@ def panel(directive_id: int):
 
 
 @bp.post("/<int:directive_id>/forward")
-@login_required("operator", "responsible_office", "leader", "principal_leader")
+@login_required(*UNIT_STAFF)
 def forward(directive_id: int):
     account = request.form.get("account_id", "")
     r = api("publishing", "POST", f"/api/directives/{directive_id}/forwards",

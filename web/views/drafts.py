@@ -6,6 +6,7 @@ import datetime as dt
 
 from flask import Blueprint, abort, flash, render_template, request, url_for
 
+from govmb.auth import UNIT_STAFF
 from govmb.contracts.publishing import ACTION_NAMES, INFO_TYPE_NAMES, STATUS_NAMES
 from govmb.timefmt import to_beijing
 from web.client import api, get_all, get_page
@@ -14,7 +15,7 @@ from web.session import login_required, person
 from web.views.forms import as_int, form_again, go, is_htmx, problem_of, step_answer
 
 bp = Blueprint("drafts", __name__, url_prefix="/drafts")
-STAFF = ("operator", "responsible_office", "leader", "principal_leader")
+STAFF = UNIT_STAFF
 PLATFORM_NAMES = {"xinhua": "新华网", "people": "人民网", "tencent": "腾讯网", "sina": "新浪网", "ncnews": "南昌新闻网"}
 TEXT_FIELDS = ("text", "info_type", "source", "topic", "column", "series_title", "apology")
 

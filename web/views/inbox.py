@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
 
+from govmb.auth import UNIT_STAFF
 from govmb.contracts.inquiry import ACTION_NAMES, CATEGORY_NAMES, STATUS_NAMES
 from web.client import all_units, api, get_all, get_json, get_page
 from web.listing import Listing, list_page, listing, unit_picker
@@ -13,7 +14,7 @@ from web.views.drafts import PLATFORM_NAMES
 from web.views.forms import as_int, form_again, go, problem_of, step_answer
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
-STAFF = ("operator", "responsible_office", "leader", "principal_leader")
+STAFF = UNIT_STAFF
 ROUTERS = ("joint_office", "leader", "principal_leader", "responsible_office")
 ANYONE = (*STAFF, "joint_office", "supervision", "admin")
 SENTIMENT_NAMES = {"positive": "正面", "neutral": "中性", "negative": "负面"}
