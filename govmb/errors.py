@@ -82,60 +82,70 @@ class ProblemApi(Api):
 QUERY_CANCELED = "57014"  # PostgreSQL's code for a statement cancelled by its time limit
 
 
+def _domain(exc: DomainError):
+    # what the domain turned down, in its own words (govmb.domain): the only place it becomes HTTP
+    errors = exc.errors
+    return problem(exc.status, exc.message or ("请检查标出的字段" if errors else None), errors)
+
+
+def _contract(exc: ContractError):
+    # The service's own event broke its contract: a bug here, not the caller's input.
+    log.error("event contract broken", extra={"event_type": exc.event_type, "messages": str(exc.messages)})
+    return problem(500, "服务器内部错误，已记录，请稍后重试")
+
+
+def _integrity(exc: peewee.IntegrityError):
+    # A concurrent request won a race for a unique value the checks had just seen free.
+    log.warning("integrity conflict", extra={"error": str(exc)})
+    return problem(409, "与同时提交的另一项修改冲突，请刷新后重试")
+
+
+def _database_down(exc: Exception):
+    if getattr(exc.__context__, "pgcode", None) == QUERY_CANCELED:  # peewee raised its own while handling psycopg2's
+        log.warning("query cancelled at its time limit", extra={"path": request.path})
+        return problem(503, "查询耗时过长，已取消：请缩小范围（加上日期、单位等条件，或用更具体的搜索词）后重试")
+    log.error("database unavailable", extra={"error": str(exc)})
+    response = problem(503, "数据库暂不可用，请稍后重试")
+    response.headers["Retry-After"] = "5"
+    return response
+
+
+def _overflow(_exc: OverflowError):
+    return problem(422, "数值超出范围")
+
+
+def _unencodable(_exc: UnicodeError):  # a lone surrogate (\ud800) in JSON decodes, then cannot be stored
+    return problem(400, "请求中含有无法编码的字符（不成对的 Unicode 代理项）")
+
+
+def _no_nul():
+    # PostgreSQL cannot store NUL in text; refuse it before any handler sees it. Uploaded
+    # files are binary (an XLSX is a zip) and are read by their own parsers.
+    if request.mimetype == "multipart/form-data":
+        texts = [request.full_path, *request.form.values()]
+        found = any("\x00" in t for t in texts)
+    else:
+        body = request.get_data(cache=True)
+        found = "\x00" in request.full_path or b"\x00" in body or b"\\u0000" in body
+    if found:
+        return problem(400, "请求中含有不允许的空字符（NUL）")
+
+
+def _unexpected(exc: Exception):
+    if isinstance(exc, HTTPException):
+        return problem(exc.code or 500, exc.description)
+    log.exception("unhandled error")
+    return problem(InternalServerError.code, "服务器内部错误，已记录，请稍后重试")
+
+
+# What each kind of failure is answered with (the first that matches, in Flask's order: the
+# most specific class).
+HANDLERS = ((DomainError, _domain), (ContractError, _contract), (peewee.IntegrityError, _integrity),
+            (peewee.OperationalError, _database_down), (peewee.InterfaceError, _database_down),
+            (OverflowError, _overflow), (UnicodeError, _unencodable), (Exception, _unexpected))
+
+
 def register_error_handlers(app: Flask) -> None:
-    @app.errorhandler(DomainError)
-    def _domain(exc: DomainError):
-        # what the domain turned down, in its own words (govmb.domain): the only place it becomes HTTP
-        errors = exc.errors
-        return problem(exc.status, exc.message or ("请检查标出的字段" if errors else None), errors)
-
-    @app.errorhandler(ContractError)
-    def _contract(exc: ContractError):
-        # The service's own event broke its contract: a bug here, not the caller's input.
-        log.error("event contract broken", extra={"event_type": exc.event_type, "messages": str(exc.messages)})
-        return problem(500, "服务器内部错误，已记录，请稍后重试")
-
-    @app.errorhandler(peewee.IntegrityError)
-    def _integrity(exc: peewee.IntegrityError):
-        # A concurrent request won a race for a unique value the checks had just seen free.
-        log.warning("integrity conflict", extra={"error": str(exc)})
-        return problem(409, "与同时提交的另一项修改冲突，请刷新后重试")
-
-    @app.errorhandler(peewee.OperationalError)
-    @app.errorhandler(peewee.InterfaceError)
-    def _database_down(exc: Exception):
-        if getattr(exc.__context__, "pgcode", None) == QUERY_CANCELED:  # peewee raised its own while handling psycopg2's
-            log.warning("query cancelled at its time limit", extra={"path": request.path})
-            return problem(503, "查询耗时过长，已取消：请缩小范围（加上日期、单位等条件，或用更具体的搜索词）后重试")
-        log.error("database unavailable", extra={"error": str(exc)})
-        response = problem(503, "数据库暂不可用，请稍后重试")
-        response.headers["Retry-After"] = "5"
-        return response
-
-    @app.errorhandler(OverflowError)
-    def _overflow(_exc: OverflowError):
-        return problem(422, "数值超出范围")
-
-    @app.errorhandler(UnicodeError)
-    def _unencodable(_exc: UnicodeError):  # a lone surrogate (\ud800) in JSON decodes, then cannot be stored
-        return problem(400, "请求中含有无法编码的字符（不成对的 Unicode 代理项）")
-
-    @app.before_request
-    def _no_nul():
-        # PostgreSQL cannot store NUL in text; refuse it before any handler sees it. Uploaded
-        # files are binary (an XLSX is a zip) and are read by their own parsers.
-        if request.mimetype == "multipart/form-data":
-            texts = [request.full_path, *request.form.values()]
-            found = any("\x00" in t for t in texts)
-        else:
-            body = request.get_data(cache=True)
-            found = "\x00" in request.full_path or b"\x00" in body or b"\\u0000" in body
-        if found:
-            return problem(400, "请求中含有不允许的空字符（NUL）")
-
-    @app.errorhandler(Exception)
-    def _unexpected(exc: Exception):
-        if isinstance(exc, HTTPException):
-            return problem(exc.code or 500, exc.description)
-        log.exception("unhandled error")
-        return problem(InternalServerError.code, "服务器内部错误，已记录，请稍后重试")
+    for kind, handler in HANDLERS:
+        app.register_error_handler(kind, handler)
+    app.before_request(_no_nul)

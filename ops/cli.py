@@ -28,7 +28,7 @@ def spec_of(name: str) -> ServiceSpec:
     return importlib.import_module(f"services.{name}.app").SPEC
 
 
-def main(argv: list[str] | None = None) -> int:
+def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m ops.cli")
     sub = parser.add_subparsers(dest="command", required=True)
     m = sub.add_parser("migrate", help="apply pending migrations")
@@ -60,28 +60,35 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("--kind", default="region", help="the top unit's kind (region, prefecture, ...)")
     a.add_argument("--name", default="系统管理员", help="the administrator's name")
     a.add_argument("--username", default="admin")
-    args = parser.parse_args(argv)
+    return parser
 
-    if args.command in ("backup", "restore"):
-        return backup.command(args)
-    if args.command == "dead-letters":
-        return dead_letters(args)
-    if args.command == "create-admin":
-        return create_admin(args)
 
-    if args.command == "migrate":
-        for name in SERVICES if args.service == "all" else (args.service,):
-            spec, settings = spec_of(name), Settings.from_env(name)
-            ensure_database(spec, settings)
-            print(name, migrate(spec.db, spec.migrations, name) or "up to date")
-        return 0
-    if args.command == "replay":
-        for name in args.service:
-            spec, settings = spec_of(name), Settings.from_env(name)
-            ensure_database(spec, settings)
-            with spec.db.connection_context():
-                print(name, replay(spec), "events written to the outbox")
-        return 0
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    command = {"backup": backup.command, "restore": backup.command, "dead-letters": dead_letters,
+               "create-admin": create_admin, "migrate": migrate_command, "replay": replay_command,
+               "token": token_command}[args.command]
+    return command(args)
+
+
+def migrate_command(args) -> int:
+    for name in SERVICES if args.service == "all" else (args.service,):
+        spec, settings = spec_of(name), Settings.from_env(name)
+        ensure_database(spec, settings)
+        print(name, migrate(spec.db, spec.migrations, name) or "up to date")
+    return 0
+
+
+def replay_command(args) -> int:
+    for name in args.service:
+        spec, settings = spec_of(name), Settings.from_env(name)
+        ensure_database(spec, settings)
+        with spec.db.connection_context():
+            print(name, replay(spec), "events written to the outbox")
+    return 0
+
+
+def token_command(args) -> int:
     settings = Settings.from_env("registry")
     if settings.production:
         print("tokens are issued by sign-in in production mode", file=sys.stderr)

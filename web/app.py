@@ -48,6 +48,36 @@ def deadline(value: str | None) -> str:
     return beijing(when)
 
 
+def _home():
+    if not person():
+        return redirect(url_for("hall.index"))
+    return redirect(url_for(navigation()[0][0]))
+
+
+def _varies_with_htmx(response):
+    response.vary.add("HX-Request")  # a list answers its fragment to htmx, the whole page otherwise
+    return response
+
+
+def _vendor(name: str):
+    if name not in VENDOR:
+        abort(404)
+    return send_from_directory(VENDOR[name], name, max_age=86400)
+
+
+def _register_error_pages(app: Flask) -> None:
+    """Errors as pages in the product's look, each saying what happened in Chinese."""
+    app.register_error_handler(CSRFError, lambda _e: (render_template(
+        "error.html", code=400, message="表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试"), 400))
+    app.register_error_handler(ServiceUnavailable, lambda _e: (render_template(
+        "error.html", code=503, message="后台服务暂不可用，请稍后重试"), 503))
+    for code, message in ((403, "您的角色无权打开此页面"), (404, "页面不存在，或不在您的管辖范围内"),
+                          (405, "不支持此操作方式"),
+                          (413, f"上传的文件过大：一次至多 {MAX_BYTES // (1024 * 1024)} MB")):
+        app.register_error_handler(code, lambda _e, code=code, message=message:
+                                   (render_template("error.html", code=code, message=message), code))
+
+
 def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env("web")
     configure_logging("web")
@@ -100,35 +130,8 @@ def create_app(settings: Settings | None = None) -> Flask:
                    inspections, training, roster, followers, audit):
         app.register_blueprint(module.bp)
 
-    @app.get("/")
-    def home():
-        if not person():
-            return redirect(url_for("hall.index"))
-        first = navigation()[0][0]
-        return redirect(url_for(first))
-
-    @app.after_request
-    def _varies_with_htmx(response):
-        response.vary.add("HX-Request")  # a list answers its fragment to htmx, the whole page otherwise
-        return response
-
-    @app.get("/static/vendor/<name>")
-    def vendor(name: str):
-        if name not in VENDOR:
-            abort(404)
-        return send_from_directory(VENDOR[name], name, max_age=86400)
-
-    @app.errorhandler(CSRFError)
-    def _csrf(_exc):
-        return render_template("error.html", code=400, message="表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试"), 400
-
-    @app.errorhandler(ServiceUnavailable)
-    def _down(_exc):
-        return render_template("error.html", code=503, message="后台服务暂不可用，请稍后重试"), 503
-
-    for code, message in ((403, "您的角色无权打开此页面"), (404, "页面不存在，或不在您的管辖范围内"),
-                          (405, "不支持此操作方式"),
-                          (413, f"上传的文件过大：一次至多 {MAX_BYTES // (1024 * 1024)} MB")):
-        app.register_error_handler(code, lambda _e, code=code, message=message:
-                                   (render_template("error.html", code=code, message=message), code))
+    app.add_url_rule("/", "home", _home)
+    app.add_url_rule("/static/vendor/<name>", "vendor", _vendor)
+    app.after_request(_varies_with_htmx)
+    _register_error_pages(app)
     return app

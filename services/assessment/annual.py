@@ -135,37 +135,13 @@ def assess(period: Period, asof: dt.datetime | None = None, within: str = "", re
     per_unit = figures.by_unit()
     assessed = assessed_accounts(period, within)
     vetoed = vetoes(Window.of(period, asof, rules["unanswered_months"], within), rules, assessed)
-    vetoed_units: dict[int, list[dict]] = {}
-    for account_id, (unit_id, name, items) in vetoed.items():
-        vetoed_units.setdefault(unit_id, []).extend({**v, "account_id": account_id, "account_name": name}
-                                                    for v in items)
-    account_rows = []
     if accounts:
-        per_account = figures.by_account()
-        for a in assessed.select(*ROW_COLUMNS).order_by(Account.id).namedtuples():
-            c = per_account.get(a.id, Counts())
-            items = vetoed[a.id][2] if a.id in vetoed else []
-            r, points, total = score(c, rules)
-            account_rows.append({"account_id": a.id, "name": a.name, "unit_id": a.unit_id, "unit_path": a.unit_path,
-                                 "category": a.category, "counts": counted(c), "rates": r, "points": points,
-                                 "score": total, "vetoes": items, "grade": grade(total, bool(items), rules)})
+        account_rows = _account_rows(assessed, figures.by_account(), vetoed, rules)
         unit_ids = sorted({a["unit_id"] for a in account_rows})
     else:
+        account_rows = []
         unit_ids = [u for (u,) in assessed.select(Account.unit_id).distinct().order_by(Account.unit_id).tuples()]
-    units = Unit.select(Unit.id, Unit.name, Unit.kind, Unit.path)
-    units = {u.id: u for u in (units.where(under(Unit.path, within)) if within else units).namedtuples()}
-
-    unit_rows = []
-    for unit_id in unit_ids:
-        unit = units.get(unit_id)
-        c = per_unit.get(unit_id, Counts())
-        r, points, total = score(c, rules)
-        items = vetoed_units.get(unit_id, [])
-        unit_rows.append({"unit_id": unit_id, "name": unit.name if unit else f"单位{unit_id}",
-                          "path": unit.path if unit else "", "system": system_of(unit) if unit else "其他",
-                          "counts": counted(c), "rates": r, "points": points,
-                          "penalty": round(rules["return_penalty"] * c.returns, 2), "score": total,
-                          "vetoes": items, "grade": grade(total, bool(items), rules)})
+    unit_rows = _unit_rows(unit_ids, per_unit, vetoed, within, rules)
     unit_rows.sort(key=lambda u: (bool(u["vetoes"]), -u["score"], u["name"]))
     for rank, row in enumerate(unit_rows, 1):
         row["rank"] = rank
@@ -185,6 +161,40 @@ def assess(period: Period, asof: dt.datetime | None = None, within: str = "", re
         while len(_settled) > SETTLED_KEPT:
             _settled.popitem(last=False)
     return dict(result)
+
+
+def _account_rows(assessed: peewee.ModelSelect, per_account: dict, vetoed: dict, rules: dict) -> list[dict]:
+    rows = []
+    for a in assessed.select(*ROW_COLUMNS).order_by(Account.id).namedtuples():
+        c = per_account.get(a.id, Counts())
+        items = vetoed[a.id][2] if a.id in vetoed else []
+        r, points, total = score(c, rules)
+        rows.append({"account_id": a.id, "name": a.name, "unit_id": a.unit_id, "unit_path": a.unit_path,
+                     "category": a.category, "counts": counted(c), "rates": r, "points": points,
+                     "score": total, "vetoes": items, "grade": grade(total, bool(items), rules)})
+    return rows
+
+
+def _unit_rows(unit_ids: list[int], per_unit: dict, vetoed: dict, within: str, rules: dict) -> list[dict]:
+    """A row per unit with its counts, rates, points, score, the vetoes of its accounts and its grade."""
+    vetoed_units: dict[int, list[dict]] = {}
+    for account_id, (unit_id, name, items) in vetoed.items():
+        vetoed_units.setdefault(unit_id, []).extend({**v, "account_id": account_id, "account_name": name}
+                                                    for v in items)
+    units = Unit.select(Unit.id, Unit.name, Unit.kind, Unit.path)
+    units = {u.id: u for u in (units.where(under(Unit.path, within)) if within else units).namedtuples()}
+    rows = []
+    for unit_id in unit_ids:
+        unit = units.get(unit_id)
+        c = per_unit.get(unit_id, Counts())
+        r, points, total = score(c, rules)
+        items = vetoed_units.get(unit_id, [])
+        rows.append({"unit_id": unit_id, "name": unit.name if unit else f"单位{unit_id}",
+                     "path": unit.path if unit else "", "system": system_of(unit) if unit else "其他",
+                     "counts": counted(c), "rates": r, "points": points,
+                     "penalty": round(rules["return_penalty"] * c.returns, 2), "score": total,
+                     "vetoes": items, "grade": grade(total, bool(items), rules)})
+    return rows
 
 
 SETTLED_KEPT = 32  # assessments of settled periods kept by a process (a city's year: a few hundred KB)

@@ -16,6 +16,9 @@ from services.assessment.models import FollowerCount, MessageFact, NoticeFact, P
 MAX_DAYS = 92
 
 
+KINDS = {"comment": "comments", "forward": "forwards", "mention": "mentions", "private": "private"}
+
+
 def duty_log(account, first: dt.date, last: dt.date) -> dict:
     """One row per day from `first` to `last` (Beijing dates) for an account."""
     if last < first:
@@ -27,39 +30,9 @@ def duty_log(account, first: dt.date, last: dt.date) -> dict:
     rows = {d: {"day": d, "posts": 0, "original": 0, "replies": 0, "comments": 0, "forwards": 0, "mentions": 0,
                 "private": 0, "received": 0, "positive": 0, "negative": 0, "notices_issued": 0,
                 "notices_replied": 0, "followers": None} for d in days}
-
-    original_ = sum_if(PostFact.original == True)  # noqa: E712
-    for day, n, original in (PostFact.select(PostFact.day, fn.COUNT(PostFact.draft_id), original_)
-                             .where(PostFact.account_id == account.id, PostFact.day.between(a, b))
-                             .group_by(PostFact.day).tuples()):
-        rows[day]["posts"], rows[day]["original"] = n, original or 0
-    for day, n in (MessageFact.select(MessageFact.replied_day, fn.COUNT(MessageFact.id))
-                   .where(MessageFact.account_id == account.id, MessageFact.replied_day.between(a, b))
-                   .group_by(MessageFact.replied_day).tuples()):
-        rows[day]["replies"] = n
-    kinds = {"comment": "comments", "forward": "forwards", "mention": "mentions", "private": "private"}
-    negative_topics: dict[str, int] = defaultdict(int)
-    for day, kind, sentiment, category, n in (
-            MessageFact.select(MessageFact.received_day, MessageFact.kind, MessageFact.sentiment,
-                               MessageFact.category, fn.COUNT(MessageFact.id))
-            .where(MessageFact.account_id == account.id, MessageFact.received_day.between(a, b))
-            .group_by(MessageFact.received_day, MessageFact.kind, MessageFact.sentiment, MessageFact.category)
-            .tuples()):
-        row = rows[day]
-        row["received"] += n
-        if kind in kinds:
-            row[kinds[kind]] += n
-        if sentiment in ("positive", "negative"):
-            row[sentiment] += n
-        if sentiment == "negative":
-            negative_topics[category or "unclassified"] += n
-    start, end = utc_text(beijing_midnight(first)), utc_text(beijing_midnight(last) + dt.timedelta(days=1))
-    for n in NoticeFact.select().where(NoticeFact.unit_id == account.unit_id,
-                                       ((NoticeFact.issued_at >= start) & (NoticeFact.issued_at < end))
-                                       | ((NoticeFact.replied_at >= start) & (NoticeFact.replied_at < end))):
-        for stamp, key in ((n.issued_at, "notices_issued"), (n.replied_at, "notices_replied")):
-            if stamp and start <= stamp < end:
-                rows[beijing_day(stamp)][key] += 1
+    _add_posts_and_replies(rows, account.id, a, b)
+    negative_topics = _add_messages(rows, account.id, a, b)
+    _add_notices(rows, account.unit_id, first, last)
     for f in FollowerCount.select().where(FollowerCount.account_id == account.id,
                                           FollowerCount.day.between(first, last)):
         rows[f.day.isoformat() if isinstance(f.day, dt.date) else str(f.day)]["followers"] = f.followers
@@ -73,3 +46,45 @@ def duty_log(account, first: dt.date, last: dt.date) -> dict:
                                for r in ordered],
             "negative_topics": sorted(({"category": k, "name": CATEGORY_NAMES.get(k, "未分类"), "count": v}
                                        for k, v in negative_topics.items()), key=lambda t: -t["count"])}
+
+
+def _add_posts_and_replies(rows: dict, account_id: int, a: str, b: str) -> None:
+    original_ = sum_if(PostFact.original == True)  # noqa: E712
+    for day, n, original in (PostFact.select(PostFact.day, fn.COUNT(PostFact.draft_id), original_)
+                             .where(PostFact.account_id == account_id, PostFact.day.between(a, b))
+                             .group_by(PostFact.day).tuples()):
+        rows[day]["posts"], rows[day]["original"] = n, original or 0
+    for day, n in (MessageFact.select(MessageFact.replied_day, fn.COUNT(MessageFact.id))
+                   .where(MessageFact.account_id == account_id, MessageFact.replied_day.between(a, b))
+                   .group_by(MessageFact.replied_day).tuples()):
+        rows[day]["replies"] = n
+
+
+def _add_messages(rows: dict, account_id: int, a: str, b: str) -> dict[str, int]:
+    """Messages received per day by kind and sentiment; the negative ones' categories, summed."""
+    negative_topics: dict[str, int] = defaultdict(int)
+    for day, kind, sentiment, category, n in (
+            MessageFact.select(MessageFact.received_day, MessageFact.kind, MessageFact.sentiment,
+                               MessageFact.category, fn.COUNT(MessageFact.id))
+            .where(MessageFact.account_id == account_id, MessageFact.received_day.between(a, b))
+            .group_by(MessageFact.received_day, MessageFact.kind, MessageFact.sentiment, MessageFact.category)
+            .tuples()):
+        row = rows[day]
+        row["received"] += n
+        if kind in KINDS:
+            row[KINDS[kind]] += n
+        if sentiment in ("positive", "negative"):
+            row[sentiment] += n
+        if sentiment == "negative":
+            negative_topics[category or "unclassified"] += n
+    return negative_topics
+
+
+def _add_notices(rows: dict, unit_id: int, first: dt.date, last: dt.date) -> None:
+    start, end = utc_text(beijing_midnight(first)), utc_text(beijing_midnight(last) + dt.timedelta(days=1))
+    for n in NoticeFact.select().where(NoticeFact.unit_id == unit_id,
+                                       ((NoticeFact.issued_at >= start) & (NoticeFact.issued_at < end))
+                                       | ((NoticeFact.replied_at >= start) & (NoticeFact.replied_at < end))):
+        for stamp, key in ((n.issued_at, "notices_issued"), (n.replied_at, "notices_replied")):
+            if stamp and start <= stamp < end:
+                rows[beijing_day(stamp)][key] += 1

@@ -94,26 +94,35 @@ def summary(asof: dt.datetime, rules: dict, narrow, first: int) -> dict:
 
 def early_warnings(asof: dt.datetime, rules: dict, in_sight=lambda q, _field: q) -> list[dict]:
     """Warnings for the active accounts in sight, most urgent first."""
-    today = asof.astimezone(BEIJING).date()
     accounts = {a.id: a for a in in_sight(Account.select(Account.id, Account.name, Account.unit_id, Account.unit_path,
                                                          Account.category, Account.activated_at)
                                           .where(Account.status == "active", Account.kind != "private"),
                                           Account.unit_path).namedtuples()}
     if not accounts:
         return []
-    out = []
+    out = [*_dormant(accounts, asof, rules), *_unanswered(accounts, asof, rules, in_sight),
+           *_quota(accounts, asof, rules, in_sight)]
+    order = {"veto": 0, "danger": 1, "attention": 2}
+    out.sort(key=lambda w: (order[w["level"]], w.get("days_left", 99), w["unit_path"], w["account_id"]))
+    return out
+
+
+def _dormant(accounts: dict, asof: dt.datetime, rules: dict):
+    today = asof.astimezone(BEIJING).date()
     last_post = dict(last_posts(today.isoformat()))  # kept by the post events
     for a in accounts.values():
         since = dt.datetime.fromisoformat(a.activated_at) if a.activated_at else asof
         last = last_post.get(a.id)
         idle = (today - dt.date.fromisoformat(last)).days if last else (today - since.astimezone(BEIJING).date()).days
         if idle > rules["dormant_days"]:
-            out.append(_warning(a, "veto", "dormant", f"已{idle}天未更新，超过{rules['dormant_days']}天"))
+            yield _warning(a, "veto", "dormant", f"已{idle}天未更新，超过{rules['dormant_days']}天")
         elif idle >= rules["warn_dormant_days"]:
             left = rules["dormant_days"] - idle
-            out.append(_warning(a, "danger", "dormant",
-                                f"已{idle}天未更新，{left}天内不发布将触发“两周内未更新”单项否决", days_left=left))
+            yield _warning(a, "danger", "dormant",
+                           f"已{idle}天未更新，{left}天内不发布将触发“两周内未更新”单项否决", days_left=left)
 
+
+def _unanswered(accounts: dict, asof: dt.datetime, rules: dict, in_sight):
     veto_cutoff = months_before(asof, rules["unanswered_months"])
     warn_cutoff = utc_text(asof - dt.timedelta(days=rules["warn_unanswered_days"]))
     waiting = (in_sight(MessageFact.select(MessageFact.account_id, fn.COUNT(MessageFact.id),
@@ -125,36 +134,34 @@ def early_warnings(asof: dt.datetime, rules: dict, in_sight=lambda q, _field: q)
             continue
         received = dt.datetime.fromisoformat(oldest)
         if received < veto_cutoff:
-            out.append(_warning(accounts[account_id], "veto", "unanswered",
-                                f"{n}条留言未回复，最早一条已超过{rules['unanswered_months']}个月"))
+            yield _warning(accounts[account_id], "veto", "unanswered",
+                           f"{n}条留言未回复，最早一条已超过{rules['unanswered_months']}个月")
         else:
             left = (received - veto_cutoff).days
-            out.append(_warning(accounts[account_id], "danger", "unanswered",
-                                f"{n}条留言未回复，最早一条{left}天后将超过{rules['unanswered_months']}个月",
-                                days_left=left))
+            yield _warning(accounts[account_id], "danger", "unanswered",
+                           f"{n}条留言未回复，最早一条{left}天后将超过{rules['unanswered_months']}个月", days_left=left)
 
-    month = today.strftime("%Y-%m")
+
+def _quota(accounts: dict, asof: dt.datetime, rules: dict, in_sight):
+    """This month's posts behind the quota's pace, and an original share below the target."""
+    today = asof.astimezone(BEIJING).date()
     days_in_month = calendar.monthrange(today.year, today.month)[1]
     left = days_in_month - today.day  # whole days after today
     figures = {f.account_id: f for f in in_sight(MonthlyFigureFact.select(
         MonthlyFigureFact.account_id, MonthlyFigureFact.quota, MonthlyFigureFact.posts, MonthlyFigureFact.original_share),
-        MonthlyFigureFact.unit_path).where(MonthlyFigureFact.month == month).namedtuples()}
+        MonthlyFigureFact.unit_path).where(MonthlyFigureFact.month == today.strftime("%Y-%m")).namedtuples()}
     for a in accounts.values():
         f = figures.get(a.id)
         quota = f.quota if f else rules["quotas"].get(a.category or "", 0)
         posts = f.posts if f else 0
         needed = quota - posts
-        pace = quota * today.day / days_in_month
-        if needed > 0 and (left < 14 or posts < pace):
+        if needed > 0 and (left < 14 or posts < quota * today.day / days_in_month):
             level = "danger" if left < 14 else "attention"
-            out.append(_warning(a, level, "quota", f"本月已发布{posts}条，距月度指标{quota}条还差{needed}条，"
-                                                   f"本月还剩{left}天", days_left=left))
+            yield _warning(a, level, "quota", f"本月已发布{posts}条，距月度指标{quota}条还差{needed}条，"
+                                              f"本月还剩{left}天", days_left=left)
         if f and f.posts >= 5 and f.original_share < rules["original_target"]:
-            out.append(_warning(a, "attention", "original",
-                                f"本月原创率{f.original_share:.0%}，低于{rules['original_target']:.0%}"))
-    order = {"veto": 0, "danger": 1, "attention": 2}
-    out.sort(key=lambda w: (order[w["level"]], w.get("days_left", 99), w["unit_path"], w["account_id"]))
-    return out
+            yield _warning(a, "attention", "original",
+                           f"本月原创率{f.original_share:.0%}，低于{rules['original_target']:.0%}")
 
 
 KIND_NAMES = {"dormant": "更新频率", "unanswered": "留言回复", "quota": "月度发稿指标", "original": "原创率"}

@@ -124,6 +124,23 @@ def enter(account_id: int, day: dt.date, followers: int, who: Identity) -> dict:
             "replaced": previous is not None, "previous": previous, "entered_by": who.name}
 
 
+def _account_of(row: dict, by_id: dict, by_name: dict) -> tuple:
+    """The row's account (by its id, else by a name no other account of the unit has), and what
+    is wrong with it, by field."""
+    if "account_id" in row:
+        account = by_id.get(row["account_id"])
+        problem = _problem(account)
+        return account, ({"account_id": problem} if problem else {})
+    if "account" in row:
+        named = by_name.get(row["account"], [])
+        account = named[0] if len(named) == 1 else None
+        if account is None:
+            return None, {"account": "本单位没有这个名称的账号" if not named else "有同名账号，请填写账号ID"}
+        problem = _problem(account)
+        return account, ({"account": problem} if problem else {})
+    return None, {"account_id": "请填写账号ID或账号名称"}
+
+
 def import_file(filename: str, data: bytes, who: Identity) -> dict:
     """Good rows saved, bad rows reported by number; an unreadable file is refused whole."""
     if not who.has(*UNIT_STAFF):
@@ -144,21 +161,7 @@ def import_file(filename: str, data: bytes, who: Identity) -> dict:
         except ValidationError as exc:
             errors.append({"row": number, "errors": in_chinese({k: v[0] for k, v in exc.messages.items()})})
             continue
-        problems = {}
-        if "account_id" in row:
-            account = by_id.get(row["account_id"])
-            if problem := _problem(account):
-                problems["account_id"] = problem
-        elif "account" in row:
-            named = by_name.get(row["account"], [])
-            account = named[0] if len(named) == 1 else None
-            if account is None:
-                problems["account"] = "本单位没有这个名称的账号" if not named else "有同名账号，请填写账号ID"
-            elif problem := _problem(account):
-                problems["account"] = problem
-        else:
-            account = None
-            problems["account_id"] = "请填写账号ID或账号名称"
+        account, problems = _account_of(row, by_id, by_name)
         if problem := _day_error(row["day"]):
             problems["day"] = problem
         if problems:

@@ -5,8 +5,9 @@ import datetime as dt
 import json
 from typing import Callable, NamedTuple
 
-from services.assessment.figures import Period, Window, account_units, due_directives
+from services.assessment.figures import Period, Window, due_directives
 from services.assessment.models import (
+    Account,
     ForwardFact,
     MessageFact,
     MonthlyFigureFact,
@@ -47,48 +48,65 @@ def records(kind: str, period: Period, asof: dt.datetime, unit_id: int, account_
     """The rows counted for indicator `kind` of a unit (or one of its accounts): selected by
     the same Window as the counts."""
     w = Window.of(period, asof, unanswered_months)
-    if kind in ("reply_timeliness", "resolution", "unanswered"):
-        q = MessageFact.select().where(MessageFact.unit_id == unit_id)
-        if account_id:
-            q = q.where(MessageFact.account_id == account_id)
-        if kind == "unanswered":
-            return _message_rows(q.where(MessageFact.replied_at.is_null(),
-                                         MessageFact.received_at < w.unanswered_before))
-        return _message_rows(q.where(MessageFact.received_day.between(w.first_day, w.last_day)))
-    if kind in ("original", "emergency"):
-        q = PostFact.select().where(PostFact.unit_id == unit_id, PostFact.day.between(w.first_day, w.last_day))
-        if account_id:
-            q = q.where(PostFact.account_id == account_id)
-        if kind == "emergency":
-            q = q.where(PostFact.emergency_on_time.is_null(False))
-        return Rows(q.order_by(PostFact.draft_id), _post_row)
-    if kind == "quota":
-        q = MonthlyFigureFact.select().where(MonthlyFigureFact.unit_id == unit_id,
-                                             MonthlyFigureFact.month.in_(w.finished_months))
-        if account_id:
-            q = q.where(MonthlyFigureFact.account_id == account_id)
-        return Rows(q.order_by(MonthlyFigureFact.month, MonthlyFigureFact.account_id),
-                    lambda m: {"account_id": m.account_id, "month": m.month, "posts": m.posts, "quota": m.quota,
-                               "quota_met": m.quota_met, "original_share": m.original_share})
-    if kind == "forwarding":
-        home = account_units()
-        directives = list(due_directives(w))
-        forwards = {(f.directive_id, f.account_id): f for f in ForwardFact.select().where(
-            ForwardFact.directive_id.in_([d.directive_id for d in directives]))} if directives else {}
-        rows = []
-        for d in directives:
-            for acc in json.loads(d.account_ids):
-                if home.get(acc) == unit_id and (not account_id or acc == account_id):
-                    f = forwards.get((d.directive_id, acc))
-                    rows.append({"directive_id": d.directive_id, "title": d.title, "account_id": acc,
-                                 "due_at": d.due_at, "forwarded_at": f.forwarded_at if f else None,
-                                 "on_time": bool(f and f.on_time)})
-        return Rows(rows)
-    if kind == "returns":
-        q = TransferFact.select().where(TransferFact.to_unit_id == unit_id,
-                                        TransferFact.status.in_(("returned", "reassigned")),
-                                        TransferFact.at >= w.start, TransferFact.at < w.end)
-        return Rows(q.order_by(TransferFact.transfer_id),
-                    lambda t: {"transfer_id": t.transfer_id, "message_id": t.message_id, "status": t.status,
-                               "reason": t.reason, "at": t.at})
+    for kinds, rows_of in _BY_KIND:
+        if kind in kinds:
+            return rows_of(kind, w, unit_id, account_id)
     raise ValueError(kind)
+
+
+def _messages(kind: str, w: Window, unit_id: int, account_id: int | None) -> Rows:
+    q = MessageFact.select().where(MessageFact.unit_id == unit_id)
+    if account_id:
+        q = q.where(MessageFact.account_id == account_id)
+    if kind == "unanswered":
+        return _message_rows(q.where(MessageFact.replied_at.is_null(), MessageFact.received_at < w.unanswered_before))
+    return _message_rows(q.where(MessageFact.received_day.between(w.first_day, w.last_day)))
+
+
+def _posts(kind: str, w: Window, unit_id: int, account_id: int | None) -> Rows:
+    q = PostFact.select().where(PostFact.unit_id == unit_id, PostFact.day.between(w.first_day, w.last_day))
+    if account_id:
+        q = q.where(PostFact.account_id == account_id)
+    if kind == "emergency":
+        q = q.where(PostFact.emergency_on_time.is_null(False))
+    return Rows(q.order_by(PostFact.draft_id), _post_row)
+
+
+def _quotas(_kind: str, w: Window, unit_id: int, account_id: int | None) -> Rows:
+    q = MonthlyFigureFact.select().where(MonthlyFigureFact.unit_id == unit_id,
+                                         MonthlyFigureFact.month.in_(w.finished_months))
+    if account_id:
+        q = q.where(MonthlyFigureFact.account_id == account_id)
+    return Rows(q.order_by(MonthlyFigureFact.month, MonthlyFigureFact.account_id),
+                lambda m: {"account_id": m.account_id, "month": m.month, "posts": m.posts, "quota": m.quota,
+                           "quota_met": m.quota_met, "original_share": m.original_share})
+
+
+def _forwards(_kind: str, w: Window, unit_id: int, account_id: int | None) -> Rows:
+    """Each directive of the period due for the unit's accounts, forwarded or not."""
+    own = {a for (a,) in Account.select(Account.id).where(Account.unit_id == unit_id).tuples()}  # the unit's, not the city's
+    directives = list(due_directives(w))
+    forwards = {(f.directive_id, f.account_id): f for f in ForwardFact.select().where(
+        ForwardFact.directive_id.in_([d.directive_id for d in directives]))} if directives else {}
+    rows = []
+    for d in directives:
+        for acc in json.loads(d.account_ids):
+            if acc in own and (not account_id or acc == account_id):
+                f = forwards.get((d.directive_id, acc))
+                rows.append({"directive_id": d.directive_id, "title": d.title, "account_id": acc,
+                             "due_at": d.due_at, "forwarded_at": f.forwarded_at if f else None,
+                             "on_time": bool(f and f.on_time)})
+    return Rows(rows)
+
+
+def _returns(_kind: str, w: Window, unit_id: int, _account_id: int | None) -> Rows:
+    q = TransferFact.select().where(TransferFact.to_unit_id == unit_id,
+                                    TransferFact.status.in_(("returned", "reassigned")),
+                                    TransferFact.at >= w.start, TransferFact.at < w.end)
+    return Rows(q.order_by(TransferFact.transfer_id),
+                lambda t: {"transfer_id": t.transfer_id, "message_id": t.message_id, "status": t.status,
+                           "reason": t.reason, "at": t.at})
+
+
+_BY_KIND = ((("reply_timeliness", "resolution", "unanswered"), _messages), (("original", "emergency"), _posts),
+            (("quota",), _quotas), (("forwarding",), _forwards), (("returns",), _returns))

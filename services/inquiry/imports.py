@@ -89,14 +89,8 @@ def numbers_as_text(row: dict, labels: dict[str, str]) -> tuple[dict, dict[str, 
     return out, problems
 
 
-def import_file(filename: str, data: bytes, account_id: int, platform: str, who: Identity) -> dict:
-    account = Account.get_or_none(Account.id == account_id)
-    if account is None or account.unit_id != who.unit_id:
-        raise ImportError_("只能导入本单位账号的消息", field="account_id")
-    try:  # each row keeps its number in the file, blank rows skipped
-        labels, rows = read_titled_records(filename, data, HEADERS, REQUIRED)
-    except TableError as exc:
-        raise ImportError_(str(exc)) from exc
+def _loaded(rows, labels) -> tuple[list, list]:
+    """The rows that load ((number, row)), and the errors of those that do not, by row number."""
     errors, good = [], []
     for number, raw in rows:
         raw, rounded = numbers_as_text(raw, labels)
@@ -109,20 +103,38 @@ def import_file(filename: str, data: bytes, account_id: int, platform: str, who:
             errors.append({"row": number, "errors": rounded})
         else:
             good.append((number, loaded))
+    return good, errors
+
+
+def import_file(filename: str, data: bytes, account_id: int, platform: str, who: Identity) -> dict:
+    account = Account.get_or_none(Account.id == account_id)
+    if account is None or account.unit_id != who.unit_id:
+        raise ImportError_("只能导入本单位账号的消息", field="account_id")
+    try:  # each row keeps its number in the file, blank rows skipped
+        labels, rows = read_titled_records(filename, data, HEADERS, REQUIRED)
+    except TableError as exc:
+        raise ImportError_(str(exc)) from exc
+    good, errors = _loaded(rows, labels)
     seen = {m.platform_message_id for m in Message.select(Message.platform_message_id).where(
         Message.platform == platform, Message.platform_message_id.in_([r["platform_message_id"] for _, r in good]))}
-    imported = duplicates = 0
     with db.atomic():
-        for number, row in good:
-            if row["platform_message_id"] in seen:
-                duplicates += 1
-                continue
-            try:
-                handling.receive({**row, "account_id": account_id, "platform": platform}, who, "import")
-            except DomainError as exc:
-                errors.append({"row": number, "errors": {k: v[0] for k, v in (exc.errors or {}).items()}
-                               or {"_": exc.message}})
-                continue
-            seen.add(row["platform_message_id"])
-            imported += 1
+        imported, duplicates = _store(good, seen, {"account_id": account_id, "platform": platform}, who, errors)
     return {"imported": imported, "duplicates": duplicates, "errors": sorted(errors, key=lambda e: e["row"])}
+
+
+def _store(good: list, seen: set, fixed: dict, who: Identity, errors: list) -> tuple[int, int]:
+    """Receive each loaded row not seen before; (imported, duplicates), the refusals added to `errors`."""
+    imported = duplicates = 0
+    for number, row in good:
+        if row["platform_message_id"] in seen:
+            duplicates += 1
+            continue
+        try:
+            handling.receive({**row, **fixed}, who, "import")
+        except DomainError as exc:
+            errors.append({"row": number, "errors": {k: v[0] for k, v in (exc.errors or {}).items()}
+                           or {"_": exc.message}})
+            continue
+        seen.add(row["platform_message_id"])
+        imported += 1
+    return imported, duplicates

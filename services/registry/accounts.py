@@ -69,6 +69,44 @@ def _record(account: Account, action: str, from_status: str | None, who: Identit
 
 
 # ----------------------------------------------------------------------------- apply
+def _application_problems(data: dict, unit: Unit, owner: Person | None, codes: list[str]) -> dict[str, str]:
+    """What an application (or a private account's declaration) gets wrong, by field."""
+    kind, errors = data["kind"], {}
+    if data.get("owner_id") and owner is None:
+        errors["owner_id"] = "人员不存在"
+    elif problem := checks.owner_problem(kind, owner, unit):
+        errors["owner_id"] = problem
+    unknown = [c for c in codes if c not in platforms()]
+    if not codes or unknown:
+        errors["platforms"] = f"请从已批准的平台中选择：{'、'.join(platforms().values())}"
+    if kind == "private":
+        if problem := checks.private_profile_problem(data.get("profile", ""), owner):
+            errors["profile"] = problem
+        return errors
+    return _work_plan_problems(data, unit, codes, errors)
+
+
+def _work_plan_problems(data: dict, unit: Unit, codes: list[str], errors: dict[str, str]) -> dict[str, str]:
+    """An application's own: its name, category, work plan, team and platforms (one account a
+    platform and unit, unless an exception is asked for)."""
+    if problem := checks.name_problem(data["name"], unit):
+        errors["name"] = problem
+    if not data.get("category"):
+        errors["category"] = "请选择账号类别：民生类或政策理论类（决定每月发布量要求）"
+    for field, label in (("positioning", "功能定位"), ("rules", "规章制度"), ("mechanism", "工作机制")):
+        if not (data.get(field) or "").strip():
+            errors[field] = f"工作方案须写明{label}"
+    if problem := checks.team_problem(data.get("team") or [], unit):
+        errors["team"] = problem
+    if data["kind"] == "institutional" and not errors.get("platforms"):
+        taken = checks.platform_conflicts(unit, codes)
+        if taken and not (data.get("exception_reason") or "").strip():
+            names = "、".join(platforms()[c] for c in taken)
+            errors["platforms"] = (f"本单位在{names}已有机构微博（原则上一个单位一个平台一个账号）；"
+                                   "确需另开，请填写例外理由，由上级单位审批")
+    return errors
+
+
 def apply(actor: Person, data: dict) -> Account:
     """A new account: an application with its work plan, or a declared private account."""
     unit = Unit.get_or_none(Unit.id == (data.get("unit_id") or actor.unit_id))
@@ -76,35 +114,10 @@ def apply(actor: Person, data: dict) -> Account:
         raise Invalid("unit_id", "单位不存在")
     if unit.id != actor.unit_id:
         raise Invalid("unit_id", "只能为本人所在单位申请开设账号")
-    kind, errors = data["kind"], {}
+    kind = data["kind"]
     owner = Person.get_or_none(Person.id == data["owner_id"]) if data.get("owner_id") else None
-    if data.get("owner_id") and owner is None:
-        errors["owner_id"] = "人员不存在"
-    elif problem := checks.owner_problem(kind, owner, unit):
-        errors["owner_id"] = problem
     codes = data.get("platforms") or []
-    unknown = [c for c in codes if c not in platforms()]
-    if not codes or unknown:
-        errors["platforms"] = f"请从已批准的平台中选择：{'、'.join(platforms().values())}"
-    if kind == "private":
-        if problem := checks.private_profile_problem(data.get("profile", ""), owner):
-            errors["profile"] = problem
-    else:
-        if problem := checks.name_problem(data["name"], unit):
-            errors["name"] = problem
-        if not data.get("category"):
-            errors["category"] = "请选择账号类别：民生类或政策理论类（决定每月发布量要求）"
-        for field, label in (("positioning", "功能定位"), ("rules", "规章制度"), ("mechanism", "工作机制")):
-            if not (data.get(field) or "").strip():
-                errors[field] = f"工作方案须写明{label}"
-        if problem := checks.team_problem(data.get("team") or [], unit):
-            errors["team"] = problem
-        if kind == "institutional" and not errors.get("platforms"):
-            taken = checks.platform_conflicts(unit, codes)
-            if taken and not (data.get("exception_reason") or "").strip():
-                names = "、".join(platforms()[c] for c in taken)
-                errors["platforms"] = (f"本单位在{names}已有机构微博（原则上一个单位一个平台一个账号）；"
-                                       "确需另开，请填写例外理由，由上级单位审批")
+    errors = _application_problems(data, unit, owner, codes)
     if errors:
         raise Invalid(errors)
 

@@ -74,3 +74,14 @@ def test_the_shared_library_imports_no_service_and_no_root():
     found = [f"{p.relative_to(ROOT)} imports {name}" for p in sorted(ROOT.glob("govmb/**/*.py"))
              for name in sorted(imported(p)) if name.split(".")[0] in above]
     assert not found, "\n".join(found)
+
+
+def test_no_function_is_longer_than_sixty_lines():
+    # one idea a function, readable on a screen (migrations and tests aside); ruff keeps each
+    # within a complexity of 12 (pyproject.toml)
+    long = [f"{p.relative_to(ROOT)}::{node.name} ({node.end_lineno - node.lineno + 1} lines)"
+            for folder in ("govmb", "ops", "services", "web") for p in sorted((ROOT / folder).rglob("*.py"))
+            if "migrations" not in p.parts
+            for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno + 1 > 60]
+    assert not long, "\n".join(long)
