@@ -9,12 +9,20 @@ from govmb.unit_copy import make_unit_model
 
 db = peewee.DatabaseProxy()
 bus = BusStore(db, "assessment")
+
+
+class BaseModel(peewee.Model):
+    """Every table of the service's own is in its database."""
+    class Meta:
+        database = db
+
+
 Unit = make_unit_model(db)  # its own copy of the registry's unit tree
 Account = make_account_model(db)  # its own copy of the registry's accounts
 audit = AuditTrail(db, Unit)  # who approved, transferred or deleted what (docs/audit.md)
 
 
-class PostFact(peewee.Model):
+class PostFact(BaseModel):
     """A released post, as publishing reported it: what the figures are counted from."""
     draft_id = peewee.IntegerField(primary_key=True)
     account_id = peewee.IntegerField(index=True)
@@ -32,22 +40,20 @@ class PostFact(peewee.Model):
     reviews = peewee.TextField(default="[]")  # JSON list of the review steps, for the monthly archive
 
     class Meta:
-        database = db
         table_name = "post_fact"
 
 
-class LastPost(peewee.Model):
+class LastPost(BaseModel):
     """Each account's last post (its Beijing day), kept by the post events: the dormant-account
     veto reads it instead of the largest day among every post."""
     account_id = peewee.IntegerField(primary_key=True)
     day = peewee.CharField(max_length=10)
 
     class Meta:
-        database = db
         table_name = "last_post"
 
 
-class CellCounts(peewee.Model):
+class CellCounts(BaseModel):
     """The additive counts of one cell (unit, account) for a month (`figures.Counts`), as a
     table's columns: the kept figures' and the recent figures' rows."""
     posts = peewee.IntegerField(default=0)
@@ -69,8 +75,6 @@ class CellCounts(peewee.Model):
     notices_issued = peewee.IntegerField(default=0)
     notices_replied = peewee.IntegerField(default=0)
 
-    class Meta:
-        database = db
 
 
 class KeptFigure(CellCounts):
@@ -98,28 +102,26 @@ class RecentFigure(CellCounts):
         primary_key = peewee.CompositeKey("run", "month", "unit_id", "account_id")
 
 
-class RecentRun(peewee.Model):
+class RecentRun(BaseModel):
     """One count of the live months: the moment it counted them as of, and which months."""
     id = peewee.AutoField()
     asof = peewee.DateTimeField()  # naive UTC, as every stored time
     months = peewee.CharField(max_length=100)  # comma-separated, e.g. 2026-11,2026-12
 
     class Meta:
-        database = db
         table_name = "recent_run"
 
 
-class WarningRun(peewee.Model):
+class WarningRun(BaseModel):
     """One finding of the early warnings for the whole city (`early_warning.refresh`)."""
     id = peewee.AutoField()
     asof = peewee.DateTimeField()  # naive UTC
 
     class Meta:
-        database = db
         table_name = "warning_run"
 
 
-class KeptWarning(peewee.Model):
+class KeptWarning(BaseModel):
     """An early warning as the periodic job found it at its run, in the order of urgency
     (`rank`): the dashboards count and page these instead of judging every account per visit."""
     run = peewee.IntegerField()
@@ -134,12 +136,11 @@ class KeptWarning(peewee.Model):
     days_left = peewee.IntegerField(null=True)
 
     class Meta:
-        database = db
         table_name = "kept_warning"
         primary_key = peewee.CompositeKey("run", "rank")
 
 
-class FigureMonth(peewee.Model):
+class FigureMonth(BaseModel):
     """A month's kept figures: `version` rises with each event that changes a settled month;
     the snapshot holds for the version it was counted at (`snapshot_version`), until the next."""
     month = peewee.CharField(max_length=7, primary_key=True)
@@ -148,11 +149,10 @@ class FigureMonth(peewee.Model):
     snapshot_at = peewee.DateTimeField(null=True)
 
     class Meta:
-        database = db
         table_name = "figure_month"
 
 
-class MonthlyFigureFact(peewee.Model):
+class MonthlyFigureFact(BaseModel):
     """An account's month as publishing counted it; replaced only by a higher revision."""
     account_id = peewee.IntegerField()
     month = peewee.CharField(max_length=7)
@@ -168,12 +168,11 @@ class MonthlyFigureFact(peewee.Model):
     revision = peewee.IntegerField()
 
     class Meta:
-        database = db
         table_name = "monthly_figure_fact"
         primary_key = peewee.CompositeKey("account_id", "month")
 
 
-class DirectiveFact(peewee.Model):
+class DirectiveFact(BaseModel):
     """A unified-messaging directive and the accounts it named."""
     directive_id = peewee.IntegerField(primary_key=True)
     title = peewee.CharField(max_length=100)
@@ -181,11 +180,10 @@ class DirectiveFact(peewee.Model):
     account_ids = peewee.TextField()  # JSON list
 
     class Meta:
-        database = db
         table_name = "directive_fact"
 
 
-class ForwardFact(peewee.Model):
+class ForwardFact(BaseModel):
     directive_id = peewee.IntegerField()
     account_id = peewee.IntegerField()
     unit_id = peewee.IntegerField()
@@ -194,12 +192,11 @@ class ForwardFact(peewee.Model):
     on_time = peewee.BooleanField()
 
     class Meta:
-        database = db
         table_name = "forward_fact"
         primary_key = peewee.CompositeKey("directive_id", "account_id")
 
 
-class MessageFact(peewee.Model):
+class MessageFact(BaseModel):
     """A citizen's message as inquiry last reported it; replaced only by a higher revision."""
     id = peewee.IntegerField(primary_key=True)
     account_id = peewee.IntegerField(index=True)
@@ -224,11 +221,10 @@ class MessageFact(peewee.Model):
     feedback_on_time = peewee.BooleanField(null=True)  # null until fed back
 
     class Meta:
-        database = db
         table_name = "message_fact"
 
 
-class MissedDeadlineFact(peewee.Model):
+class MissedDeadlineFact(BaseModel):
     message_id = peewee.IntegerField()
     deadline = peewee.CharField(max_length=20)
     unit_id = peewee.IntegerField()
@@ -236,12 +232,11 @@ class MissedDeadlineFact(peewee.Model):
     due_at = peewee.CharField(max_length=40)
 
     class Meta:
-        database = db
         table_name = "missed_deadline_fact"
         primary_key = peewee.CompositeKey("message_id", "deadline")
 
 
-class TransferFact(peewee.Model):
+class TransferFact(BaseModel):
     transfer_id = peewee.IntegerField(primary_key=True)
     message_id = peewee.IntegerField()
     from_unit_id = peewee.IntegerField()
@@ -252,11 +247,10 @@ class TransferFact(peewee.Model):
     at = peewee.CharField(max_length=40)
 
     class Meta:
-        database = db
         table_name = "transfer_fact"
 
 
-class NoticeFact(peewee.Model):
+class NoticeFact(BaseModel):
     notice_id = peewee.IntegerField(primary_key=True)
     unit_id = peewee.IntegerField(index=True)
     unit_path = peewee.CharField(max_length=255, index=True)
@@ -267,11 +261,10 @@ class NoticeFact(peewee.Model):
     replied_at = peewee.CharField(max_length=40, null=True)
 
     class Meta:
-        database = db
         table_name = "notice_fact"
 
 
-class Archive(peewee.Model):
+class Archive(BaseModel):
     """A unit's monthly archive (X20.4): written once, never updated (the database refuses it),
     each hash chained to the one before so that a changed or removed document shows."""
     unit_id = peewee.IntegerField()
@@ -285,12 +278,11 @@ class Archive(peewee.Model):
     created_at = peewee.DateTimeField(default=utcnow)
 
     class Meta:
-        database = db
         table_name = "archive"
         indexes = ((("unit_id", "month"), True),)
 
 
-class ThirdPartyScore(peewee.Model):
+class ThirdPartyScore(BaseModel):
     """A third-party evaluation of a unit for a quarter (N25), imported by the office."""
     quarter = peewee.CharField(max_length=7)  # 2026-Q3
     unit_id = peewee.IntegerField()
@@ -301,12 +293,11 @@ class ThirdPartyScore(peewee.Model):
     imported_at = peewee.DateTimeField(default=utcnow)
 
     class Meta:
-        database = db
         table_name = "third_party_score"
         primary_key = peewee.CompositeKey("quarter", "unit_id", "evaluator")
 
 
-class RuleSetting(peewee.Model):
+class RuleSetting(BaseModel):
     """One of the assessment's weights or thresholds as the office set it (defaults in rules.py)."""
     key = peewee.CharField(max_length=50, primary_key=True)
     value = peewee.TextField()  # JSON
@@ -314,14 +305,13 @@ class RuleSetting(peewee.Model):
     updated_at = peewee.DateTimeField(default=utcnow)
 
     class Meta:
-        database = db
         table_name = "rule_setting"
 
 
 # --- inspections, training, roster, followers ---
 
 
-class Inspection(peewee.Model):
+class Inspection(BaseModel):
     """An inspection by supervision (N19): what was checked, found and required, by when the
     unit must fix it; then the unit's report of the fix and supervision's acceptance."""
     unit_id = peewee.IntegerField(index=True)
@@ -343,11 +333,10 @@ class Inspection(peewee.Model):
     reviewed_at = peewee.DateTimeField(null=True)
 
     class Meta:
-        database = db
         table_name = "inspection"
 
 
-class InspectionStep(peewee.Model):
+class InspectionStep(BaseModel):
     """Every step of an inspection, kept: a rejected report stays on record."""
     inspection = peewee.ForeignKeyField(Inspection, backref="steps", on_delete="CASCADE")
     action = peewee.CharField(max_length=20)  # record, report, accept, reject
@@ -358,11 +347,10 @@ class InspectionStep(peewee.Model):
     at = peewee.DateTimeField(default=utcnow)
 
     class Meta:
-        database = db
         table_name = "inspection_step"
 
 
-class TrainingSession(peewee.Model):
+class TrainingSession(BaseModel):
     """A course (授课培训) or an experience-exchange meeting (经验交流座谈会) (N21, X29, X30)."""
     kind = peewee.CharField(max_length=10)  # course, exchange
     title = peewee.CharField(max_length=100)
@@ -373,33 +361,30 @@ class TrainingSession(peewee.Model):
     recorded_at = peewee.DateTimeField(default=utcnow)
 
     class Meta:
-        database = db
         table_name = "training_session"
 
 
-class TrainingTrainer(peewee.Model):
+class TrainingTrainer(BaseModel):
     session = peewee.ForeignKeyField(TrainingSession, backref="trainers", on_delete="CASCADE")
     name = peewee.CharField(max_length=50)
     kind = peewee.CharField(max_length=20)  # a key of govmb.contracts.assessment.TRAINER_KIND_NAMES
     affiliation = peewee.CharField(max_length=100, default="")
 
     class Meta:
-        database = db
         table_name = "training_trainer"
 
 
-class TrainingInvitation(peewee.Model):
+class TrainingInvitation(BaseModel):
     session = peewee.ForeignKeyField(TrainingSession, backref="invitations", on_delete="CASCADE")
     unit_id = peewee.IntegerField(index=True)
     unit_path = peewee.CharField(max_length=255, index=True)
 
     class Meta:
-        database = db
         table_name = "training_invitation"
         indexes = ((("session", "unit_id"), True),)
 
 
-class TrainingAttendee(peewee.Model):
+class TrainingAttendee(BaseModel):
     session = peewee.ForeignKeyField(TrainingSession, backref="attendees", on_delete="CASCADE")
     person_name = peewee.CharField(max_length=50)
     unit_id = peewee.IntegerField(index=True)
@@ -408,12 +393,11 @@ class TrainingAttendee(peewee.Model):
     recorded_at = peewee.DateTimeField(default=utcnow)
 
     class Meta:
-        database = db
         table_name = "training_attendee"
         indexes = ((("session", "unit_id", "person_name"), True),)
 
 
-class DutyShift(peewee.Model):
+class DutyShift(BaseModel):
     """Who is on duty (X20.3's 24-hour duty), for one account or, without one, for the unit."""
     unit_id = peewee.IntegerField(index=True)
     unit_path = peewee.CharField(max_length=255, index=True)
@@ -426,11 +410,10 @@ class DutyShift(peewee.Model):
     entered_at = peewee.DateTimeField(default=utcnow)
 
     class Meta:
-        database = db
         table_name = "duty_shift"
 
 
-class FollowerCount(peewee.Model):
+class FollowerCount(BaseModel):
     """An account's followers on a day (X20.3), as staff entered or imported it; the duty log reads it."""
     account_id = peewee.IntegerField()
     day = peewee.DateField()
@@ -439,12 +422,11 @@ class FollowerCount(peewee.Model):
     entered_at = peewee.DateTimeField(default=utcnow)
 
     class Meta:
-        database = db
         table_name = "follower_count"
         primary_key = peewee.CompositeKey("account_id", "day")
 
 
-class FollowerChange(peewee.Model):
+class FollowerChange(BaseModel):
     """A day's number entered again: what it was and who replaced it."""
     account_id = peewee.IntegerField(index=True)
     day = peewee.DateField()
@@ -455,5 +437,4 @@ class FollowerChange(peewee.Model):
     entered_at = peewee.DateTimeField(default=utcnow)
 
     class Meta:
-        database = db
         table_name = "follower_change"

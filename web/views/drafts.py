@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, render_template, request, url_for
 
 from govmb.auth import UNIT_STAFF
 from govmb.contracts.publishing import ACTION_NAMES, INFO_TYPE_NAMES, STATUS_NAMES
+from govmb.platforms import platforms
 from govmb.timefmt import to_beijing
 from web.client import api, get_all, get_page
 from web.listing import Listing, list_page, listing, unit_picker
@@ -16,7 +17,6 @@ from web.views.forms import as_int, form_again, go, is_htmx, problem_of, step_an
 
 bp = Blueprint("drafts", __name__, url_prefix="/drafts")
 STAFF = UNIT_STAFF
-PLATFORM_NAMES = {"xinhua": "新华网", "people": "人民网", "tencent": "腾讯网", "sina": "新浪网", "ncnews": "南昌新闻网"}
 TEXT_FIELDS = ("text", "info_type", "source", "topic", "column", "series_title", "apology")
 
 
@@ -78,7 +78,7 @@ def _drafts() -> Listing:
 
 def _list_context(drafts: Listing) -> dict:
     accounts = get_all("publishing", "/api/accounts")
-    return {"drafts": drafts, "statuses": STATUS_NAMES, "info_types": INFO_TYPE_NAMES, "platforms": PLATFORM_NAMES,
+    return {"drafts": drafts, "statuses": STATUS_NAMES, "info_types": INFO_TYPE_NAMES, "platforms": platforms(),
             "released_names": RELEASED_NAMES, "scopes": SCOPE_NAMES, "units": unit_picker("publishing"),
             "accounts": {a["id"]: a["name"] for a in accounts}}
 
@@ -107,7 +107,7 @@ def local_input(value: str | None) -> str:
 
 def _editor(values: dict, errors: dict, message: str | None, draft: dict | None = None) -> dict:
     return {"values": values, "errors": errors, "message": message, "accounts": _my_accounts(),
-            "info_types": INFO_TYPE_NAMES, "platform_names": PLATFORM_NAMES, "draft": draft}
+            "info_types": INFO_TYPE_NAMES, "platform_names": platforms(), "draft": draft}
 
 
 def _typed(form, body: dict) -> dict:
@@ -181,7 +181,7 @@ def _detail(draft_id: int, errors: dict | None = None, failed: str | None = None
     return {"d": d, "account": account, "can_edit": can_edit, "pieces": highlight(d["text"], d["findings"]),
             "errors": errors or {},
             "failed": failed, "message": message, "action_names": ACTION_NAMES, "info_types": INFO_TYPE_NAMES,
-            "platform_names": PLATFORM_NAMES, "recorded": {p["platform"] for p in d["publications"]}}
+            "platform_names": platforms(), "recorded": {p["platform"] for p in d["publications"]}}
 
 
 @bp.get("/<int:draft_id>")

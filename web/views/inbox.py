@@ -7,10 +7,10 @@ from flask import Blueprint, abort, render_template, request, url_for
 
 from govmb.auth import UNIT_STAFF
 from govmb.contracts.inquiry import ACTION_NAMES, CATEGORY_NAMES, STATUS_NAMES
+from govmb.platforms import platforms
 from web.client import all_units, api, get_all, get_json, get_page
 from web.listing import Listing, list_page, listing, unit_picker
 from web.session import login_required, person, roles
-from web.views.drafts import PLATFORM_NAMES
 from web.views.forms import as_int, form_again, go, problem_of, step_answer
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
@@ -37,7 +37,7 @@ def _messages() -> Listing:
 
 def _list_context(messages: Listing) -> dict:
     return {"messages": messages, "statuses": STATUS_NAMES, "categories": CATEGORY_NAMES, "kinds": KIND_NAMES,
-            "sentiments": SENTIMENT_NAMES, "platforms": PLATFORM_NAMES,
+            "sentiments": SENTIMENT_NAMES, "platforms": platforms(),
             "units": unit_picker("inquiry")}
 
 
@@ -108,7 +108,7 @@ def _detail(message_id: int, errors=None, failed=None, message=None) -> dict:
             "can_route": bool(roles() & set(ROUTERS)) and m["status"] != "resolved",
             "units": all_units("inquiry"), "errors": errors or {}, "failed": failed, "message": message,
             "action_names": ACTION_NAMES, "categories": CATEGORY_NAMES, "sentiments": SENTIMENT_NAMES,
-            "kinds": KIND_NAMES, "state_names": STATE_NAMES, "platform_names": PLATFORM_NAMES,
+            "kinds": KIND_NAMES, "state_names": STATE_NAMES, "platform_names": platforms(),
             "staff": bool(roles() & set(STAFF))}
 
 
