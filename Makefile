@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup fonts browser tools run test docs screenshots bench clean
+.PHONY: setup fonts browser tools run test test-fast docs screenshots bench clean
 
 setup: $(VENV)/.installed web/node_modules/.installed fonts
 
@@ -32,6 +32,10 @@ run: setup  ## the whole system, embedded: SQLite, in-process bus, demo city, ht
 test: setup browser tools  ## every test: lint, unit, integration (RabbitMQ and PostgreSQL), fault tests, browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+test-fast: setup  ## the domain, unit and service tests on SQLite: no servers, two processes, about a minute (CI runs `make test`)
+	$(BIN)/python -m pytest tests/unit tests/registry tests/publishing tests/inquiry tests/assessment \
+		-m "not integration and not slow and not browser" -n 2 -q -p no:cacheprovider
 
 docs: setup  ## docs/architecture.md, generated from the event catalogue and the models (a test fails when it drifts)
 	$(BIN)/python -m ops.architecture

@@ -1,6 +1,10 @@
 """Helpers that bring up services the way the two running modes do."""
 from __future__ import annotations
 
+import sqlite3
+import tempfile
+from pathlib import Path
+
 from govmb.config import DEV_SECRET, SERVICES, Settings
 from govmb.db import migrate
 from govmb.service import create_service_app, ensure_database
@@ -13,10 +17,31 @@ def settings_for(service: str, database_url: str, amqp_url: str | None = None, n
 
 
 def migrated_app(service: str, settings: Settings):
+    """The service on its database, migrated. A new SQLite file starts as a copy of one migrated
+    once per process (the migrations then find nothing to do): a tenth of a second to a fifth
+    saved for each of some eight hundred apps the tests make."""
     spec = spec_of(service)
+    url = settings.database_url
+    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
+        _copy_of_template(service, Path(url[len("sqlite:///"):]))
     ensure_database(spec, settings)
     migrate(spec.db, spec.migrations, service)
     return create_service_app(spec, settings)
+
+
+_templates: dict[str, Path] = {}
+
+
+def _copy_of_template(service: str, target: Path) -> None:
+    if service not in _templates:
+        path = Path(tempfile.mkdtemp(prefix=f"govmb-{service}-")) / "template.db"
+        spec = spec_of(service)
+        ensure_database(spec, settings_for(service, f"sqlite:///{path}"))
+        migrate(spec.db, spec.migrations, service)
+        spec.db.close()
+        _templates[service] = path
+    with sqlite3.connect(_templates[service]) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)  # the WAL's pages too, unlike a copy of the file
 
 
 __all__ = ["SERVICES", "settings_for", "migrated_app", "spec_of"]

@@ -14,15 +14,9 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
-
-import jieba
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.naive_bayes import MultinomialNB
-from sklearn.pipeline import make_pipeline
+from functools import cache
 
 from services.inquiry.models import Message
-
-jieba.setLogLevel(60)
 
 SEED_CATEGORY = {
     "query": ["请问社保卡在哪里办理", "咨询一下落户需要什么材料", "请问开学时间是什么时候", "想了解公积金提取流程",
@@ -51,13 +45,25 @@ _models: dict[str, tuple[int, "Scorer"]] = {}
 FUNCTION_WORDS = frozenset("的 了 是 在 和 就 都 也 着 这 那 已经 某 一个 这个 那个 与 及 等 把 从 对 区".split())  # no signal
 
 
+@cache
+def _jieba():
+    """jieba, loaded at the first message rather than when the service (or a test) imports this."""
+    import jieba
+    jieba.setLogLevel(60)
+    return jieba
+
+
 def _tokens(text: str) -> list[str]:
-    return [t for t in jieba.lcut(text) if t.strip() and t not in FUNCTION_WORDS
+    return [t for t in _jieba().lcut(text) if t.strip() and t not in FUNCTION_WORDS
             and not all(c in "，。！？、；：,.!?;:（）()“”\"' " for c in t)]
 
 
 def _pipeline(field: str, seeds: dict[str, list[str]]):
-    """scikit-learn's pipeline fitted on the seeds and on what staff have confirmed."""
+    """scikit-learn's pipeline fitted on the seeds and on what staff have confirmed (scikit-learn
+    is loaded here, at the first fit: a second and a half that no import should cost)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.naive_bayes import MultinomialNB
+    from sklearn.pipeline import make_pipeline
     confirmed = getattr(Message, f"{field}_confirmed")
     texts, labels = [], []
     for label, examples in seeds.items():
