@@ -85,3 +85,118 @@ class Settings:
             raise ConfigError(f"production mode needs a PostgreSQL DATABASE_URL for {self.service}")
         if not self.amqp_url:
             raise ConfigError("production mode needs AMQP_URL: the in-process transport is for the embedded mode")
+
+
+# ------------------------------------------------------------------------------ the rest
+# Everything else any process reads from its environment, read here and only here: once when
+# the process starts (`load`: the service and web apps, the workers and the embedded system
+# call it), from memory after (`options`). A value the system cannot use is refused at once,
+# naming its variable.
+
+@dataclass(frozen=True)
+class Options:
+    job_intervals: dict[str, int]  # each periodic job's variable → seconds between its runs
+    platforms: dict[str, str]  # code → name, the platforms accounts may open on (X8, N7)
+    platform_adapters: dict[str, str]  # code → "module:Class" of the adapter that publishes there
+    platform_limits: dict[str, int]  # code → most characters a post may have there
+    cjk_font: str | None  # a font file with Simplified Chinese for the PDFs (else found on the system)
+    ratelimit_storage_uri: str
+    signin_limit_per_address: str
+    signin_limit_per_user: str
+    hall_message_limit_per_address: str
+    log_level: str
+    metrics_dir: str | None  # prometheus_client's multiprocess directory, under gunicorn
+    failpoints: frozenset[str]  # the fault tests' crash points
+    host: str  # the embedded system's address and port
+    port: int
+
+
+def _whole(name: str, raw: str | None, minimum: int = 1) -> int:
+    try:
+        value = int(raw or "")
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, not {value}")
+    return value
+
+
+def _pairs(name: str, raw: str | None) -> dict[str, str]:
+    """`code:value,code:value` (a value may hold more colons), each code once."""
+    out: dict[str, str] = {}
+    for item in filter(None, (part.strip() for part in (raw or "").split(","))):
+        code, sep, value = item.partition(":")
+        if not sep or not code.strip() or not value.strip():
+            raise ConfigError(f"{name}: {item!r} is not code:value (items separated by commas)")
+        out[code.strip()] = value.strip()
+    return out
+
+
+def _rate(name: str, raw: str | None) -> str:
+    from limits import parse_many  # flask-limiter's own parser: what it would refuse, refused here
+    try:
+        parse_many(raw or "")
+    except ValueError:
+        raise ConfigError(f"{name}: {raw!r} is not a rate limit such as 5/minute or 5/minute;50/day") from None
+    return raw or ""
+
+
+def _platform_limits(raw: str | None) -> dict[str, int]:
+    return {code: _whole(f"GOVMB_PLATFORM_LIMITS ({code})", n) for code, n in _pairs("GOVMB_PLATFORM_LIMITS", raw).items()}
+
+
+def _adapters(raw: str | None) -> dict[str, str]:
+    adapters = _pairs("GOVMB_PLATFORM_ADAPTERS", raw)
+    for code, target in adapters.items():
+        if ":" not in target:
+            raise ConfigError(f"GOVMB_PLATFORM_ADAPTERS ({code}): {target!r} is not module:Class")
+    return adapters
+
+
+def read_options() -> Options:
+    """Every variable of `Options`, read from the environment now and checked."""
+    return Options(
+        job_intervals={
+            "ARCHIVE_INTERVAL_SECONDS": _whole("ARCHIVE_INTERVAL_SECONDS", _env("ARCHIVE_INTERVAL_SECONDS", "3600")),
+            "KEPT_FIGURES_INTERVAL_SECONDS": _whole("KEPT_FIGURES_INTERVAL_SECONDS",
+                                                    _env("KEPT_FIGURES_INTERVAL_SECONDS", "300")),
+            "RECENT_FIGURES_INTERVAL_SECONDS": _whole("RECENT_FIGURES_INTERVAL_SECONDS",
+                                                      _env("RECENT_FIGURES_INTERVAL_SECONDS", "60")),
+            "WARNINGS_INTERVAL_SECONDS": _whole("WARNINGS_INTERVAL_SECONDS", _env("WARNINGS_INTERVAL_SECONDS", "120")),
+            "SWEEP_INTERVAL_SECONDS": _whole("SWEEP_INTERVAL_SECONDS", _env("SWEEP_INTERVAL_SECONDS", "60")),
+            "HOT_TOPICS_INTERVAL_SECONDS": _whole("HOT_TOPICS_INTERVAL_SECONDS",
+                                                  _env("HOT_TOPICS_INTERVAL_SECONDS", "300")),
+            "FIGURES_INTERVAL_SECONDS": _whole("FIGURES_INTERVAL_SECONDS", _env("FIGURES_INTERVAL_SECONDS", "3600")),
+        },
+        platforms=_pairs("GOVMB_PLATFORMS", _env("GOVMB_PLATFORMS")) or dict(NANCHANG),
+        platform_adapters=_adapters(_env("GOVMB_PLATFORM_ADAPTERS")),
+        platform_limits=_platform_limits(_env("GOVMB_PLATFORM_LIMITS")),
+        cjk_font=_env("GOVMB_CJK_FONT"),
+        ratelimit_storage_uri=_env("RATELIMIT_STORAGE_URI", "memory://"),
+        signin_limit_per_address=_rate("SIGNIN_LIMIT_PER_ADDRESS", _env("SIGNIN_LIMIT_PER_ADDRESS", "30/minute")),
+        signin_limit_per_user=_rate("SIGNIN_LIMIT_PER_USER", _env("SIGNIN_LIMIT_PER_USER", "5/minute")),
+        hall_message_limit_per_address=_rate("HALL_MESSAGE_LIMIT_PER_ADDRESS",
+                                             _env("HALL_MESSAGE_LIMIT_PER_ADDRESS", "5/minute;50/day")),
+        log_level=_env("LOG_LEVEL", "INFO"),
+        metrics_dir=_env("PROMETHEUS_MULTIPROC_DIR"),
+        failpoints=frozenset(filter(None, (_env("GOVMB_FAILPOINTS") or "").split(","))),
+        host=_env("HOST", "127.0.0.1"),
+        port=_whole("PORT", _env("PORT", "8000")),
+    )
+
+
+# Nanchang's five platforms of 南昌发布厅: the default of GOVMB_PLATFORMS
+NANCHANG = (("xinhua", "新华网"), ("people", "人民网"), ("tencent", "腾讯网"), ("sina", "新浪网"),
+            ("ncnews", "南昌新闻网"))
+_loaded: list[Options] = []
+
+
+def load() -> Options:
+    """Read the environment now (a process starting, or a test that changed it) and keep it."""
+    _loaded[:] = [read_options()]
+    return _loaded[0]
+
+
+def options() -> Options:
+    """What `load` read (it reads, if nothing has yet)."""
+    return _loaded[0] if _loaded else load()

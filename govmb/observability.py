@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import time
 from collections.abc import Callable
@@ -11,6 +10,7 @@ from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from pythonjsonlogger.json import JsonFormatter
 
+from govmb.config import options
 from govmb.context import accept_correlation_id, get_correlation_id, reset_correlation_id, set_correlation_id
 
 REQUESTS = Counter("govmb_http_requests_total", "HTTP requests", ["service", "method", "endpoint", "status"])
@@ -39,7 +39,7 @@ def configure_logging(service: str, level: str | None = None) -> None:
     handler.addFilter(_ContextFilter(service))
     handler._govmb = True
     root.addHandler(handler)
-    root.setLevel(level or os.environ.get("LOG_LEVEL", "INFO"))
+    root.setLevel(level or options().log_level)
     logging.getLogger("pika").setLevel(logging.WARNING)
 
 
@@ -91,7 +91,7 @@ def health_blueprint(checks: dict[str, Callable[[], object]], info: dict[str, Ca
 
     @bp.get("/metrics")
     def metrics():
-        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        if options().metrics_dir:  # PROMETHEUS_MULTIPROC_DIR, which prometheus_client reads itself
             registry = CollectorRegistry()
             multiprocess.MultiProcessCollector(registry)
             body = generate_latest(registry)

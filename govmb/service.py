@@ -13,7 +13,7 @@ from flask import Blueprint, Flask, request
 from govmb.bus.consumer import Handler
 from govmb.bus.store import BusStore
 from govmb.bus.topology import build_topology
-from govmb.config import Settings
+from govmb.config import Settings, load, options
 from govmb.contracts import SUBSCRIPTIONS
 from govmb.db import open_database
 from govmb.errors import ProblemApi, problem, register_error_handlers
@@ -59,11 +59,14 @@ class ServiceSpec:
             init(app)
 
     def periodic(self) -> tuple:
-        """(name, interval in seconds, job) of the service's `jobs` module, if it has one."""
+        """(name, interval in seconds, job) of the service's `jobs` module, if it has one; its
+        PERIODIC names each job's interval by its variable (govmb.config.Options.job_intervals)."""
         try:
-            return importlib.import_module(f"{self.package}.jobs").PERIODIC
+            jobs = importlib.import_module(f"{self.package}.jobs").PERIODIC
         except ModuleNotFoundError:
             return ()
+        intervals = options().job_intervals
+        return tuple((name, intervals[variable], job) for name, variable, job in jobs)
 
     def handlers(self) -> dict[str, Handler]:
         return importlib.import_module(f"{self.package}.handlers").HANDLERS
@@ -138,6 +141,7 @@ class DeadLetterCount:
 
 def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env(spec.name)
+    load()  # the rest of the environment, read and checked as the app starts (govmb.config)
     configure_logging(spec.name)
     ensure_database(spec, settings)
 

@@ -10,7 +10,7 @@ from govmb.bus.consumer import InboxConsumer
 from govmb.bus.memory import MemoryBroker
 from govmb.bus.relay import Relay
 from govmb.bus.topology import Topology, build_topology
-from govmb.config import Settings
+from govmb.config import Settings, load
 from govmb.contracts import SUBSCRIPTIONS
 from govmb.db import migrate
 from govmb.observability import configure_logging
@@ -34,6 +34,7 @@ class Worker:
         self.want_relay, self.want_consume = relay, consume
 
     def start(self) -> "Worker":
+        load()  # the rest of the environment (the jobs' intervals among it), read and checked now
         ensure_database(self.spec, self.settings)
         s = self.settings
         if self.want_relay:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import signal
 import threading
 from dataclasses import replace
@@ -19,7 +18,7 @@ from werkzeug.serving import make_server
 
 from govmb.bus.memory import MemoryBroker
 from govmb.bus.topology import build_topology
-from govmb.config import SERVICES, ConfigError, Settings
+from govmb.config import SERVICES, ConfigError, Settings, load
 from govmb.db import migrate
 from govmb.observability import configure_logging
 from govmb.service import create_service_app, ensure_database
@@ -44,6 +43,7 @@ class EmbeddedSystem:
         self.server = None
 
     def start(self, demo: bool = True) -> "EmbeddedSystem":
+        load()  # the environment as it is now (govmb.config)
         apps = {}
         for name in SERVICES:
             spec, settings = spec_of(name), self.settings[name]
@@ -86,8 +86,8 @@ class EmbeddedSystem:
 
 def main() -> None:
     configure_logging("embedded")
-    port = int(os.environ.get("PORT", "8000"))
-    system = EmbeddedSystem(os.environ.get("HOST", "127.0.0.1"), port).start()
+    env = load()  # HOST, PORT and the rest, checked before anything starts
+    system = EmbeddedSystem(env.host, env.port).start()
     print(f"政务微博管理平台已启动：http://{system.host}:{system.port}/  （Ctrl+C 停止）", flush=True)
     stopped = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from govmb.auth import Identity, issue_token
-from govmb.config import DEV_SECRET
+from govmb.config import DEV_SECRET, load
 from tests import infra
 
 
@@ -66,3 +66,12 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.05, message: 
         if time.monotonic() > deadline:
             pytest.fail(f"timed out after {timeout}s waiting for {message}; last value {value!r}")
         time.sleep(interval)
+
+
+@pytest.fixture(autouse=True)
+def _environment_read_afresh():
+    """The environment as each test finds it, and as it leaves it (govmb.config reads it once
+    per process start; a test that changes it calls `load()`)."""
+    load()
+    yield
+    load()

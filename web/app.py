@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from htmx_flask import Htmx
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from govmb.config import SERVICES, Settings
+from govmb.config import SERVICES, Settings, load
 from govmb.observability import configure_logging, health_blueprint, instrument
 from govmb.tables import MAX_BYTES
 from govmb.timefmt import to_beijing
@@ -80,6 +80,7 @@ def _register_error_pages(app: Flask) -> None:
 
 def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env("web")
+    load()  # the rest of the environment, read and checked as the app starts (govmb.config)
     configure_logging("web")
     app = Flask(__name__)
     app.json.ensure_ascii = False

@@ -6,9 +6,9 @@ Unset in every real deployment; the check is one set lookup.
 import os
 import signal
 
-_ACTIVE = frozenset(filter(None, os.environ.get("GOVMB_FAILPOINTS", "").split(",")))
+from govmb.config import options
 
 
 def failpoint(name: str) -> None:
-    if name in _ACTIVE:
+    if name in options().failpoints:
         os.kill(os.getpid(), signal.SIGKILL)

@@ -3,7 +3,6 @@ and spreadsheets (XLSX with native charts) for archives and reports."""
 from __future__ import annotations
 
 import io
-import os
 import subprocess
 from collections.abc import Sequence
 from functools import lru_cache
@@ -14,6 +13,7 @@ from fpdf.fonts import FontFace
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 
+from govmb.config import options
 from govmb.tables import xlsx_cell
 from govmb.timefmt import to_beijing, utcnow
 
@@ -34,7 +34,7 @@ class NoChineseFont(RuntimeError):
 @lru_cache(maxsize=1)
 def chinese_font() -> tuple[str, int]:
     """(font file, index in its collection) of a font with Simplified Chinese."""
-    configured = os.environ.get("GOVMB_CJK_FONT")
+    configured = options().cjk_font  # GOVMB_CJK_FONT
     if configured:
         return configured, 0
     for path, index in CANDIDATES:

@@ -1,5 +1,4 @@
 """Periodic jobs of the assessment service, run by its worker; each safe to run twice."""
-import os
 
 from services.assessment import early_warning, kept, recent
 from services.assessment.archive import build_due
@@ -7,9 +6,9 @@ from services.assessment.archive import build_due
 # Last month's archives are filed in the first run of each month; later runs find them filed.
 # Settled months are counted once into the kept figures, and again after a late event changes one;
 # the live months are counted as of each run for the dashboards.
-PERIODIC = (("monthly archives", int(os.environ.get("ARCHIVE_INTERVAL_SECONDS", "3600")), build_due),
-            ("kept figures", int(os.environ.get("KEPT_FIGURES_INTERVAL_SECONDS", "300")), kept.snapshot),
+PERIODIC = (("monthly archives", "ARCHIVE_INTERVAL_SECONDS", build_due),
+            ("kept figures", "KEPT_FIGURES_INTERVAL_SECONDS", kept.snapshot),
             # The live months, for the dashboards (recent.py): they show the time counted as of.
-            ("recent figures", int(os.environ.get("RECENT_FIGURES_INTERVAL_SECONDS", "60")), recent.refresh),
+            ("recent figures", "RECENT_FIGURES_INTERVAL_SECONDS", recent.refresh),
             # The early warnings of the whole city, kept in order of urgency for the dashboards.
-            ("early warnings", int(os.environ.get("WARNINGS_INTERVAL_SECONDS", "120")), early_warning.refresh))
+            ("early warnings", "WARNINGS_INTERVAL_SECONDS", early_warning.refresh))

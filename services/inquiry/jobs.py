@@ -6,7 +6,6 @@ can run one by hand:
 from __future__ import annotations
 
 import argparse
-import os
 
 from govmb.config import Settings
 from govmb.db import migrate
@@ -14,9 +13,9 @@ from govmb.service import ensure_database
 from services.inquiry import topics
 from services.inquiry.sweep import sweep
 
-PERIODIC = (("overdue sweep", int(os.environ.get("SWEEP_INTERVAL_SECONDS", "60")), sweep),
+PERIODIC = (("overdue sweep", "SWEEP_INTERVAL_SECONDS", sweep),
             # the hot topics of the city and the top units, for the inbox and the duty log (topics.py)
-            ("hot topics", int(os.environ.get("HOT_TOPICS_INTERVAL_SECONDS", "300")), topics.keep))
+            ("hot topics", "HOT_TOPICS_INTERVAL_SECONDS", topics.keep))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,8 +5,9 @@ configuration: GOVMB_PLATFORM_ADAPTERS="sina:package.module:Class,…"."""
 from __future__ import annotations
 
 import importlib
-import os
 from typing import Protocol
+
+from govmb.config import options
 
 
 class PlatformAdapter(Protocol):
@@ -20,9 +21,8 @@ class ManualAdapter:
 
 
 def adapter_for(platform: str) -> PlatformAdapter:
-    for item in filter(None, os.environ.get("GOVMB_PLATFORM_ADAPTERS", "").split(",")):
-        code, _, target = item.partition(":")
-        if code.strip() == platform and ":" in target:
-            module, _, name = target.strip().rpartition(":")
-            return getattr(importlib.import_module(module), name)()
-    return ManualAdapter()
+    target = options().platform_adapters.get(platform)  # GOVMB_PLATFORM_ADAPTERS
+    if target is None:
+        return ManualAdapter()
+    module, _, name = target.rpartition(":")
+    return getattr(importlib.import_module(module), name)()

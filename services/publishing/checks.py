@@ -9,7 +9,6 @@ per platform. A repost without its source.
 """
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -17,6 +16,8 @@ from dataclasses import dataclass
 
 import ahocorasick
 from stdnum.cn import ric
+
+from govmb.config import options
 
 DEFAULT_LIMITS = {"xinhua": 2000, "people": 2000, "tencent": 2000, "sina": 2000, "ncnews": 5000}
 _ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
@@ -72,13 +73,7 @@ class Lexicon:
 
 
 def platform_limits() -> dict[str, int]:
-    raw = os.environ.get("GOVMB_PLATFORM_LIMITS", "").strip()
-    limits = dict(DEFAULT_LIMITS)
-    for item in filter(None, raw.split(",")):
-        code, _, n = item.partition(":")
-        if n.strip().isdigit():
-            limits[code.strip()] = int(n)
-    return limits
+    return {**DEFAULT_LIMITS, **options().platform_limits}  # GOVMB_PLATFORM_LIMITS
 
 
 def personal_information(text: str) -> list[Hit]:

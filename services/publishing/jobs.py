@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 
 from govmb.config import Settings
 from govmb.db import migrate
@@ -24,7 +23,7 @@ def report_recent() -> int:
 
 
 # (name, seconds between runs, job): run by the publishing worker
-PERIODIC = (("monthly figures", int(os.environ.get("FIGURES_INTERVAL_SECONDS", "3600")), report_recent),)
+PERIODIC = (("monthly figures", "FIGURES_INTERVAL_SECONDS", report_recent),)
 
 
 def main(argv: list[str] | None = None) -> int:

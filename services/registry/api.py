@@ -1,5 +1,4 @@
 """The registry's HTTP API: units, sign-in, people, accounts, the public hall."""
-import os
 
 import peewee
 from flask import current_app, request
@@ -9,7 +8,7 @@ from flask_smorest import abort
 
 from govmb.audit_api import audit_blueprint
 from govmb.auth import UNIT_STAFF, AuthError, current_identity, in_sight, read_token, requires, visible_or_404
-from govmb.config import Settings
+from govmb.config import Settings, options
 from govmb.contracts.registry import STATUS_NAMES
 from govmb.copies_api import within_levels
 from govmb.paging import Blueprint, narrowed, page, sorted_by
@@ -64,7 +63,7 @@ def _address() -> str:
     return get_remote_address()
 
 
-limiter = Limiter(key_func=_address, storage_uri=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+limiter = Limiter(key_func=_address, storage_uri=options().ratelimit_storage_uri,
                   headers_enabled=True)
 units = Blueprint("units", __name__, url_prefix="/api/units", description="单位树")
 auth = Blueprint("auth", __name__, url_prefix="/api/auth", description="登录")
@@ -156,11 +155,11 @@ def _key_of(field: str):
 
 
 def _per_address() -> str:
-    return os.environ.get("SIGNIN_LIMIT_PER_ADDRESS", "30/minute")
+    return options().signin_limit_per_address
 
 
 def _per_name() -> str:
-    return os.environ.get("SIGNIN_LIMIT_PER_USER", "5/minute")
+    return options().signin_limit_per_user
 
 
 @auth.route("/sign-in", methods=["POST"])

@@ -7,6 +7,7 @@ import re
 import pytest
 import requests
 
+from govmb.config import load
 from govmb.timefmt import BEIJING
 from tests.browser.test_inbox_pages import wait_for_account_copy
 
@@ -73,6 +74,7 @@ def test_the_form_needs_its_csrf_token(site):
 
 def test_messages_are_limited_per_address(site, monkeypatch):
     monkeypatch.setenv("HALL_MESSAGE_LIMIT_PER_ADDRESS", "2/hour")
+    load()  # read again: the apps read the environment when they started
     s = requests.Session()
     token = form_token(s, site)
     body = {"csrf_token": token, "account_id": "", "citizen_handle": "", "text": ""}

@@ -3,6 +3,7 @@ import datetime as dt
 
 import pytest
 
+from govmb.config import load
 from services.publishing import figures
 from services.publishing.models import Draft, Publication, bus
 from tests.publishing.conftest import JOINT, LEADER, OFFICE, OPERATOR, act, draft
@@ -37,6 +38,7 @@ def test_a_well_formed_series_post_passes(client):
 
 def test_length_is_checked_per_platform(client, monkeypatch):
     monkeypatch.setenv("GOVMB_PLATFORM_LIMITS", "sina:20")
+    load()  # read again: the apps read the environment when they started
     d = draft(client, text="东" * 25).json
     r = act(client, d["id"], "submit", OPERATOR)
     assert r.status_code == 422 and "sina" in r.json["errors"]["text"][0]

@@ -3,6 +3,7 @@ import datetime as dt
 
 import pytest
 
+from govmb.config import load
 from services.publishing.models import Draft, Finding, ReviewStep, bus
 from tests.publishing.conftest import JOINT, LEADER, OFFICE, OPERATOR, OTHER_LEADER, act, draft
 
@@ -133,6 +134,7 @@ class FakeSina:
 
 def test_an_adapter_publishes_by_itself_and_the_rest_waits_for_the_operator(client, monkeypatch):
     monkeypatch.setenv("GOVMB_PLATFORM_ADAPTERS", "sina:tests.publishing.test_review_chain:FakeSina")
+    load()  # read again: the apps read the environment when they started
     d = draft(client).json
     for step, who in (("submit", OPERATOR), ("check", OFFICE)):
         act(client, d["id"], step, who)
@@ -146,6 +148,7 @@ def test_an_adapter_publishes_by_itself_and_the_rest_waits_for_the_operator(clie
 def test_when_every_platform_has_an_adapter_approval_releases_at_once(client, monkeypatch):
     monkeypatch.setenv("GOVMB_PLATFORM_ADAPTERS", "sina:tests.publishing.test_review_chain:FakeSina,"
                                                   "xinhua:tests.publishing.test_review_chain:FakeSina")
+    load()  # read again: the apps read the environment when they started
     d = draft(client).json
     for step, who in (("submit", OPERATOR), ("check", OFFICE), ("approve", LEADER)):
         r = act(client, d["id"], step, who)
@@ -191,6 +194,7 @@ class BrokenXinhua:
 def test_a_failing_adapter_leaves_the_post_for_the_operator_and_sends_nothing_twice(client, monkeypatch):
     monkeypatch.setenv("GOVMB_PLATFORM_ADAPTERS", "sina:tests.publishing.test_review_chain:FakeSina,"
                                                   "xinhua:tests.publishing.test_review_chain:BrokenXinhua")
+    load()  # read again: the apps read the environment when they started
     FakeSina.calls.clear()
     d = draft(client).json
     for step, who in (("submit", OPERATOR), ("check", OFFICE)):

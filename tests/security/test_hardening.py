@@ -20,7 +20,7 @@ from flask import Flask, url_for
 from werkzeug.serving import make_server
 
 from govmb.auth import PERSON_ROLES
-from govmb.config import DEV_SECRET, SERVICES, ConfigError, Settings
+from govmb.config import DEV_SECRET, SERVICES, ConfigError, Settings, load
 from govmb.observability import configure_logging
 from services.registry.models import Person, db
 from services.registry.people import DEMO_PASSWORD, hash_password
@@ -187,6 +187,7 @@ def test_behind_trusted_proxies_the_web_app_sees_the_clients_address_and_scheme(
 # ------------------------------------------------------------------------ rate limiting
 def test_the_registry_limits_sign_in_attempts_per_name_and_per_address(client, city, monkeypatch):  # noqa: F811
     monkeypatch.setenv("SIGNIN_LIMIT_PER_ADDRESS", "8/minute")
+    load()  # read again: the apps read the environment when they started
     here, there = address(), address()
 
     def attempt(username, password="wrong-password", at=here, **headers):
@@ -208,6 +209,7 @@ def test_the_registry_limits_sign_in_attempts_per_name_and_per_address(client, c
 
 def test_the_registry_limits_a_client_systems_secret_exchange_per_client_and_per_address(client, city, monkeypatch):  # noqa: F811
     monkeypatch.setenv("SIGNIN_LIMIT_PER_ADDRESS", "8/minute")
+    load()  # read again: the apps read the environment when they started
     made = client.post("/api/clients", json={"name": "12345热线", "unit_id": city.units["east"].id}, headers=ADMIN).json
 
     def exchange(client_id=made["client_id"], secret="wrong-secret", at=None):
@@ -223,6 +225,7 @@ def test_the_registry_limits_a_client_systems_secret_exchange_per_client_and_per
 
 def test_the_web_sign_in_form_is_limited_per_name_and_per_address_of_the_person_at_it(registry, city, monkeypatch):  # noqa: F811
     monkeypatch.setenv("SIGNIN_LIMIT_PER_ADDRESS", "4/minute")
+    load()  # read again: the apps read the environment when they started
     browser = web_app({"registry": registry}).test_client()
     # Per name, from anywhere: the sixth try waits, even with the right password.
     assert [sign_in_form(browser, "west_leader", "wrong-password", address()).status_code for _ in range(5)] == [401] * 5

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from govmb.config import DEV_SECRET, ConfigError, Settings
@@ -69,3 +71,38 @@ def test_highlighting_cuts_the_text_at_each_finding():
 def test_form_numbers_refuse_what_is_not_a_plain_number():
     from web.views.forms import as_int
     assert [as_int(v) for v in ("12", " 7 ", "²", "１２", "9" * 5000, "", None, "-1")] == [12, 7, None, None, None, None, None, None]
+
+
+@pytest.mark.parametrize("variable,value,said", [
+    ("SWEEP_INTERVAL_SECONDS", "soon", "whole number"),
+    ("KEPT_FIGURES_INTERVAL_SECONDS", "0", "at least 1"),
+    ("GOVMB_PLATFORM_LIMITS", "sina:many", "GOVMB_PLATFORM_LIMITS (sina)"),
+    ("GOVMB_PLATFORMS", "xinhua", "code:value"),
+    ("GOVMB_PLATFORM_ADAPTERS", "sina:adapters", "module:Class"),
+    ("SIGNIN_LIMIT_PER_ADDRESS", "lots", "rate limit"),
+    ("PORT", "http", "whole number"),
+])
+def test_a_value_the_system_cannot_use_is_refused_at_start_naming_its_variable(monkeypatch, tmp_path, variable, value,
+                                                                                said):
+    from govmb.config import load
+    from tests.system import migrated_app, settings_for
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError, match=re.escape(variable.split()[0])) as refused:
+        load()
+    assert said in str(refused.value)
+    with pytest.raises(ConfigError):  # a service does not start with it
+        migrated_app("publishing", settings_for("publishing", f"sqlite:///{tmp_path / 'p.db'}"))
+
+
+def test_the_environment_is_read_in_one_place(monkeypatch):
+    from govmb.config import load, options
+    monkeypatch.setenv("GOVMB_PLATFORMS", "weibo:新浪微博,wechat:微信公众号")
+    monkeypatch.setenv("HOT_TOPICS_INTERVAL_SECONDS", "90")
+    assert options().platforms != {"weibo": "新浪微博", "wechat": "微信公众号"}  # read when the process started
+    load()
+    assert options().platforms == {"weibo": "新浪微博", "wechat": "微信公众号"}
+    assert options().job_intervals["HOT_TOPICS_INTERVAL_SECONDS"] == 90
+    from govmb.platforms import platforms
+    from services.inquiry.app import SPEC
+    assert platforms() == {"weibo": "新浪微博", "wechat": "微信公众号"}
+    assert dict((name, seconds) for name, seconds, _job in SPEC.periodic())["hot topics"] == 90

@@ -85,3 +85,20 @@ def test_no_function_is_longer_than_sixty_lines():
             for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno + 1 > 60]
     assert not long, "\n".join(long)
+
+
+def test_the_environment_is_read_only_by_govmb_config():
+    # every variable in one place, read when a process starts and checked there, its name in
+    # every error about it; the command line's ADMIN_PASSWORD (a secret typed or given to one
+    # command) and the backup's pass-through of the environment to pg_dump aside
+    allowed = {"govmb/config.py", "ops/cli.py:ADMIN_PASSWORD", "ops/backup.py:env"}
+    found = []
+    for folder in ("govmb", "ops", "services", "web"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if "os.environ" in line or "os.getenv" in line:
+                    where = path.relative_to(ROOT).as_posix()
+                    if where not in allowed and not any(a.startswith(where + ":") and a.split(":")[1] in line
+                                                        for a in allowed):
+                        found.append(f"{where}: {line.strip()}")
+    assert not found, "\n".join(found)

@@ -6,19 +6,18 @@ the whole tree as its scope (it may post messages, nothing else). The form is pr
 against CSRF like every form, and limited per address (`HALL_MESSAGE_LIMIT_PER_ADDRESS`)."""
 from __future__ import annotations
 
-import os
-
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from govmb.auth import Identity, issue_token
+from govmb.config import options
 from web.client import ServiceUnavailable, client, get_json
 from web.listing import list_page, listing
 from web.views.forms import as_int, problem_of
 
 bp = Blueprint("hall", __name__, url_prefix="/hall")
-limiter = Limiter(key_func=get_remote_address, storage_uri=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+limiter = Limiter(key_func=get_remote_address, storage_uri=options().ratelimit_storage_uri,
                   headers_enabled=True)
 # The hall's identity: a system (person 0), the top of the unit tree, the intake role only.
 HALL = Identity(0, "政务微博大厅", 0, "/", frozenset({"intake"}), client="hall")
@@ -31,7 +30,7 @@ def _limit(state) -> None:
 
 
 def _per_address() -> str:
-    return os.environ.get("HALL_MESSAGE_LIMIT_PER_ADDRESS") or "5/minute;50/day"
+    return options().hall_message_limit_per_address
 
 
 def _groups(group: str) -> list[dict] | None:
