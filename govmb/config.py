@@ -167,6 +167,8 @@ def read_options() -> Options:
             "HOT_TOPICS_INTERVAL_SECONDS": _whole("HOT_TOPICS_INTERVAL_SECONDS",
                                                   _env("HOT_TOPICS_INTERVAL_SECONDS", "300")),
             "FIGURES_INTERVAL_SECONDS": _whole("FIGURES_INTERVAL_SECONDS", _env("FIGURES_INTERVAL_SECONDS", "3600")),
+            "PLATFORM_POSTS_INTERVAL_SECONDS": _whole("PLATFORM_POSTS_INTERVAL_SECONDS",
+                                                      _env("PLATFORM_POSTS_INTERVAL_SECONDS", "5")),
         },
         platforms=_pairs("GOVMB_PLATFORMS", _env("GOVMB_PLATFORMS")) or dict(NANCHANG),
         platform_adapters=_adapters(_env("GOVMB_PLATFORM_ADAPTERS")),

@@ -21,7 +21,8 @@ CATALOGUE: dict[str, Contract] = {c.event_type: c for c in (*registry.CONTRACTS,
 
 # Which service consumes which event types: this is the bus topology (queue bindings).
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
-    "publishing": ("registry.unit.changed", *registry.ACCOUNT_EVENTS, "inquiry.message.publication_requested"),
+    "publishing": ("registry.unit.changed", *registry.ACCOUNT_EVENTS, "inquiry.message.publication_requested",
+                   "publishing.draft.approved"),
     "inquiry": ("registry.unit.changed", *registry.ACCOUNT_EVENTS, "publishing.response.changed"),
     "assessment": ("registry.unit.changed", *registry.ACCOUNT_EVENTS,
                    "publishing.post.released", "publishing.account.monthly_figures",

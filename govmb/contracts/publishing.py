@@ -111,6 +111,17 @@ class ResponseChanged(Schema):
     revision = fields.Integer(required=True, validate=validate.Range(min=1))
 
 
+class DraftApproved(Schema):
+    """A draft was approved (or fast-tracked): each of its platforms with an adapter gets it
+    published by the publishing worker, once."""
+    draft_id = fields.Integer(required=True)
+    account_id = fields.Integer(required=True)
+    unit_id = fields.Integer(required=True)
+    unit_path = fields.String(required=True)
+    platforms = fields.List(fields.String(), required=True)
+    approved_at = fields.String(required=True)
+
+
 CONTRACTS = (
     Contract("publishing.post.released", 1, PostReleased, "A reviewed post was released on every target platform."),
     Contract("publishing.account.monthly_figures", 1, MonthlyFigures,
@@ -118,6 +129,8 @@ CONTRACTS = (
     Contract("publishing.directive.issued", 1, DirectiveIssued,
              "The joint-meeting office asked accounts to forward a lead post by a deadline."),
     Contract("publishing.directive.forwarded", 1, DirectiveForwarded, "An account forwarded a directive's lead post."),
+    Contract("publishing.draft.approved", 1, DraftApproved,
+             "A draft was approved: the platforms' adapters may publish it (the publishing worker, once each)."),
     Contract("publishing.response.changed", 1, ResponseChanged,
              "The draft publishing a citizen's message's result was made, moved a step, was released, or was refused."),
 )

@@ -1,6 +1,7 @@
 """Events the publishing service consumes: event type → handler (see govmb.contracts.SUBSCRIPTIONS)."""
 from govmb.account_copy import account_handlers
 from govmb.unit_copy import apply_unit_changed
+from services.publishing.autopublish import queue_posts
 from services.publishing.models import Account, Unit
 from services.publishing.responses import draft_from_message
 
@@ -8,4 +9,5 @@ HANDLERS = {
     "registry.unit.changed": apply_unit_changed(Unit),
     **account_handlers(Account),
     "inquiry.message.publication_requested": draft_from_message,
+    "publishing.draft.approved": queue_posts,
 }

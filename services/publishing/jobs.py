@@ -12,7 +12,7 @@ from govmb.config import Settings
 from govmb.db import migrate
 from govmb.service import ensure_database
 from govmb.timefmt import last_month
-from services.publishing import figures
+from services.publishing import autopublish, figures
 from services.publishing.app import SPEC
 
 
@@ -23,7 +23,9 @@ def report_recent() -> int:
 
 
 # (name, seconds between runs, job): run by the publishing worker
-PERIODIC = (("monthly figures", "FIGURES_INTERVAL_SECONDS", report_recent),)
+PERIODIC = (("monthly figures", "FIGURES_INTERVAL_SECONDS", report_recent),
+            # what the platforms' adapters send, each post once (autopublish.py)
+            ("platform posts", "PLATFORM_POSTS_INTERVAL_SECONDS", autopublish.send_pending))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -112,6 +112,22 @@ class Publication(BaseModel):
         indexes = ((("draft", "platform"), True),)
 
 
+class PlatformPost(BaseModel):
+    """A post an adapter is to send to a platform (`autopublish`): one per draft and platform,
+    claimed before the platform is called, so that none is ever sent twice."""
+    draft_id = peewee.IntegerField()
+    platform = peewee.CharField(max_length=20)
+    status = peewee.CharField(max_length=10, default="pending")  # pending, sending, published, failed
+    url = peewee.CharField(max_length=500, default="")
+    error = peewee.CharField(max_length=200, default="")
+    queued_at = peewee.DateTimeField(default=now)
+    attempted_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        table_name = "platform_post"
+        indexes = ((("draft_id", "platform"), True), (("status", "id"), False))
+
+
 class MonthlyFigure(BaseModel):
     """What was last reported to assessment for an account and month."""
     account_id = peewee.IntegerField()

@@ -18,7 +18,6 @@ from govmb.platforms import platforms
 from govmb.timefmt import iso_utc, stored, to_beijing
 from govmb.workflow import Machine, Move, Transition, step
 from services.publishing import checks, lexicon, responses
-from services.publishing.adapters import adapter_for
 from services.publishing.models import Account, Draft, Finding, Publication, ReviewStep, audit, bus, db
 
 log = logging.getLogger(__name__)
@@ -131,7 +130,6 @@ def _check(move: Move) -> None:
 def _approve(move: Move) -> None:
     _separate_duties(move.row, move.who, ("write", "check"))
     _still_clean(move.row)
-    _then_publish(move)
 
 
 def _return(move: Move) -> None:
@@ -142,13 +140,6 @@ def _return(move: Move) -> None:
 def _fast_tracked(move: Move) -> None:
     move.extra = _fast_track(move.row, move.data)
     move.row.fast_track = True
-    _then_publish(move)
-
-
-def _then_publish(move: Move) -> None:
-    """Once approved and committed, the platforms' adapters publish what they can."""
-    draft_id, who = move.row.id, move.who
-    move.after_commit.append(lambda: _publish_automatically(Draft.get_by_id(draft_id), who))
 
 
 def _record_publication(move: Move) -> None:
@@ -191,6 +182,10 @@ def _record_move(move: Move) -> None:
 
 def _emit(move: Move) -> None:
     draft = move.row
+    if move.action in ("approve", "fast_track"):  # the platforms' adapters, in the worker (autopublish)
+        bus.emit("publishing.draft.approved", {
+            "draft_id": draft.id, "account_id": draft.account_id, "unit_id": draft.unit_id,
+            "unit_path": draft.unit_path, "platforms": json.loads(draft.platforms), "approved_at": iso_utc(move.at)})
     if move.event == "publishing.post.released":
         bus.emit("publishing.post.released", released_event(draft))
         names = platforms()
@@ -296,24 +291,6 @@ def _publish(draft: Draft, data: dict, who: Identity) -> str:
 
 def _all_published(draft: Draft) -> bool:
     return set(json.loads(draft.platforms)) <= {p.platform for p in draft.publications}
-
-
-def _publish_automatically(draft: Draft, who: Identity) -> Draft:
-    """Once approved (and committed), each platform's adapter publishes what it can, and each
-    post is recorded in its own transaction at once; what an adapter cannot do, or fails at,
-    waits for the operator to publish by hand and record. Approval is never taken again, so
-    no post is sent twice."""
-    account = Account.get_by_id(draft.account_id)
-    handles = {p["platform"]: p["handle"] for p in account.platform_list}
-    for platform in json.loads(draft.platforms):
-        try:
-            url = adapter_for(platform).publish(platform, draft.text, json.loads(draft.media), handles.get(platform, ""))
-        except Exception:  # the platform failed: a person publishes by hand
-            log.exception("adapter failed", extra={"draft": draft.id, "platform": platform})
-            continue
-        if url:
-            draft = transition(draft, "record_publication", who, {"platform": platform, "url": url, "comment": "自动发布"})
-    return draft
 
 
 def released_event(draft: Draft) -> dict:

@@ -1,5 +1,6 @@
 """先审后发: no draft reaches release without the approvals its kind needs."""
 import datetime as dt
+import json
 
 import pytest
 
@@ -132,27 +133,46 @@ class FakeSina:
         return f"https://weibo.com/{account_handle}/auto1"
 
 
-def test_an_adapter_publishes_by_itself_and_the_rest_waits_for_the_operator(client, monkeypatch):
+def worker_runs(client) -> int:
+    """What the publishing worker does with the approvals so far: each delivered to the handler
+    (again, as a redelivery would), then the platform posts' job; the posts it sent."""
+    from services.publishing.autopublish import send_pending
+    from services.publishing.handlers import HANDLERS
+    with client.application.app_context():
+        for row in bus.Outbox.select().where(bus.Outbox.event_type == "publishing.draft.approved"):
+            HANDLERS["publishing.draft.approved"](json.loads(row.body), None)
+        return send_pending()
+
+
+def test_an_adapter_publishes_in_the_worker_and_the_rest_waits_for_the_operator(client, monkeypatch):
     monkeypatch.setenv("GOVMB_PLATFORM_ADAPTERS", "sina:tests.publishing.test_review_chain:FakeSina")
     load()  # read again: the apps read the environment when they started
+    FakeSina.calls.clear()
     d = draft(client).json
     for step, who in (("submit", OPERATOR), ("check", OFFICE)):
         act(client, d["id"], step, who)
     r = act(client, d["id"], "approve", LEADER)
-    assert r.json["status"] == "approved" and [p["platform"] for p in r.json["publications"]] == ["sina"]
-    assert FakeSina.calls[-1] == ("sina", d["text"], "账号1")
+    assert r.json["status"] == "approved" and r.json["publications"] == [] and FakeSina.calls == []  # not in the request
+    assert worker_runs(client) == 1 and worker_runs(client) == 0  # sent once, however often it runs
+    assert FakeSina.calls == [("sina", d["text"], "账号1")]
+    r = client.get(f"/api/drafts/{d['id']}", headers=OPERATOR)
+    assert [p["platform"] for p in r.json["publications"]] == ["sina"] and r.json["status"] == "approved"
+    assert r.json["steps"][-1]["actor_name"] == "自动发布"
     r = act(client, d["id"], "record_publication", OPERATOR, platform="xinhua", url="https://xinhua.example.cn/1")
     assert r.json["status"] == "released" and len(released_events()) == 1
 
 
-def test_when_every_platform_has_an_adapter_approval_releases_at_once(client, monkeypatch):
+def test_when_every_platform_has_an_adapter_the_worker_releases_it(client, monkeypatch):
     monkeypatch.setenv("GOVMB_PLATFORM_ADAPTERS", "sina:tests.publishing.test_review_chain:FakeSina,"
                                                   "xinhua:tests.publishing.test_review_chain:FakeSina")
     load()  # read again: the apps read the environment when they started
     d = draft(client).json
     for step, who in (("submit", OPERATOR), ("check", OFFICE), ("approve", LEADER)):
         r = act(client, d["id"], step, who)
-    assert r.json["status"] == "released" and len(released_events()) == 1
+    assert r.json["status"] == "approved" and released_events() == []
+    assert worker_runs(client) == 2
+    assert client.get(f"/api/drafts/{d['id']}", headers=OPERATOR).json["status"] == "released"
+    assert len(released_events()) == 1
 
 
 def test_one_person_cannot_write_check_and_approve_the_same_draft(client):
@@ -200,6 +220,12 @@ def test_a_failing_adapter_leaves_the_post_for_the_operator_and_sends_nothing_tw
     for step, who in (("submit", OPERATOR), ("check", OFFICE)):
         act(client, d["id"], step, who)
     r = act(client, d["id"], "approve", LEADER)
-    assert r.json["status"] == "approved" and [p["platform"] for p in r.json["publications"]] == ["sina"]
     assert act(client, d["id"], "approve", LEADER).status_code == 409  # approval cannot be taken again
+    assert worker_runs(client) == 1 and worker_runs(client) == 0
+    r = client.get(f"/api/drafts/{d['id']}", headers=OPERATOR)
+    assert r.json["status"] == "approved" and [p["platform"] for p in r.json["publications"]] == ["sina"]
     assert len(FakeSina.calls) == 1
+    from services.publishing.models import PlatformPost
+    with client.application.app_context():
+        failed = PlatformPost.get(PlatformPost.platform == "xinhua")
+        assert failed.status == "failed" and "platform down" in failed.error  # not tried again: a person publishes
