@@ -10,6 +10,7 @@ from collections import OrderedDict
 import peewee
 from peewee import fn
 
+from govmb.contracts.registry import AccountStatus
 from govmb.identity import under
 from govmb.systems import system_of
 from govmb.timefmt import BEIJING, utc_text
@@ -94,7 +95,7 @@ def vetoes(w: Window, rules: dict, assessed: peewee.ModelSelect) -> dict[int, tu
     last_post = PostFact.select(fn.MAX(PostFact.day)).where(PostFact.account_id == Account.id,
                                                             PostFact.day <= w.asof_day)
     dormant = (assessed.select(Account.id, Account.unit_id, Account.name, last_post)
-               .where(Account.status == "active", Account.activated_at < utc_text(asof - dt.timedelta(days=limit)),
+               .where(Account.status == AccountStatus.ACTIVE, Account.activated_at < utc_text(asof - dt.timedelta(days=limit)),
                       ~fn.EXISTS(recent_post)).tuples())
     out: dict[int, tuple[int, str, list[dict]]] = {}
     for account_id, unit_id, name, last in dormant:

@@ -14,6 +14,7 @@ import datetime as dt
 import peewee
 from peewee import fn
 
+from govmb.contracts.registry import AccountStatus
 from govmb.db import insert_rows, transaction_lock
 from govmb.timefmt import BEIJING, stored, utc_text
 from services.assessment import rules as rules_
@@ -96,7 +97,7 @@ def early_warnings(asof: dt.datetime, rules: dict, in_sight=lambda q, _field: q)
     """Warnings for the active accounts in sight, most urgent first."""
     accounts = {a.id: a for a in in_sight(Account.select(Account.id, Account.name, Account.unit_id, Account.unit_path,
                                                          Account.category, Account.activated_at)
-                                          .where(Account.status == "active", Account.kind != "private"),
+                                          .where(Account.status == AccountStatus.ACTIVE, Account.kind != "private"),
                                           Account.unit_path).namedtuples()}
     if not accounts:
         return []

@@ -5,7 +5,7 @@ from flask_smorest import abort
 
 from govmb.audit_api import audit_blueprint
 from govmb.auth import UNIT_STAFF, current_identity, in_sight, requires, under, visible_or_404
-from govmb.contracts.inquiry import SOURCE_NAMES, STATUS_NAMES
+from govmb.contracts.inquiry import SOURCE_NAMES, STATUS_NAMES, TransferStatus
 from govmb.copies_api import accounts_blueprint, units_blueprint
 from govmb.paging import Blueprint, beijing_midnight, narrowed, page, sorted_by
 from govmb.timefmt import utcnow
@@ -231,9 +231,9 @@ def list_transfers(args, pagination_parameters):
     if "status" in args:
         query = query.where(Transfer.status == args["status"])
     if args["waiting"]:
-        query = query.where(Transfer.status == "pending", Transfer.to_unit_id == who.unit_id)
+        query = query.where(Transfer.status == TransferStatus.PENDING, Transfer.to_unit_id == who.unit_id)
     if args["returned"]:
-        query = query.where(Transfer.status == "returned")
+        query = query.where(Transfer.status == TransferStatus.RETURNED)
         if not who.has("joint_office"):
             query = query.where(Transfer.from_unit_id == who.unit_id)
     query = sorted_by(query, args["sort"], {"sent": (Transfer.sent_at,), "answered": (Transfer.answered_at,)},

@@ -9,6 +9,7 @@ import datetime as dt
 import weakref
 
 from govmb.contracts.inquiry import ACTION_NAMES, STATUS_NAMES, MessageStatus
+from govmb.contracts.registry import AccountStatus
 from govmb.db import IdBlocks, Insert, is_postgres, write_together
 from govmb.domain import Conflict, Invalid, Refused
 from govmb.identity import UNIT_STAFF, Identity
@@ -129,7 +130,7 @@ def _prepare(data: dict, account: Account | None, who: Identity, source: str) ->
     wrong with it, field by field."""
     if account is None or not who.may_see(account.unit_path):
         return None, {"account_id": ["账号不存在或不在您的管辖范围内"]}
-    if source in INTAKE_SOURCES and account.status != "active":
+    if source in INTAKE_SOURCES and account.status != AccountStatus.ACTIVE:
         return None, {"account_id": [f"账号“{account.name}”未在正常运行，不能接收留言"]}
     received = data.get("received_at")
     received = stored(received) if received else utcnow()
@@ -300,7 +301,7 @@ def year_status(year: int) -> dict:
 
 def _recompute_open_deadlines() -> int:
     moved, cal = 0, calendar()
-    for m in Message.select().where(Message.status != "resolved"):
+    for m in Message.select().where(Message.status != S.RESOLVED):
         due = workdays.deadlines(m.received_at, cal, verification=m.verification_due_at is not None)
         changes = {"feedback_due_at": due["feedback_due_at"], "provisional": due["provisional"]}
         if m.verification_due_at is not None:

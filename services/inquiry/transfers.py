@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import peewee
 
-from govmb.contracts.inquiry import TransferStatus
+from govmb.contracts.inquiry import MessageStatus, TransferStatus
 from govmb.db import locked
 from govmb.domain import Conflict, Invalid, Refused
 from govmb.identity import UNIT_STAFF, Identity, under
@@ -39,9 +39,9 @@ def send(message: Message, to_unit_id: int, note: str, who: Identity, audited: b
         message = locked(Message, message.id)  # one transfer at a time
         if target.id == message.unit_id:
             raise Invalid("to_unit_id", "留言已在该单位办理")
-        if message.status == "resolved":
+        if message.status == MessageStatus.RESOLVED:
             raise Conflict("已办结的留言不能转办")
-        if Transfer.select().where(Transfer.message == message, Transfer.status == "pending").exists():
+        if Transfer.select().where(Transfer.message == message, Transfer.status == S.PENDING).exists():
             raise Conflict("该留言有尚未答复的转办")
         t = Transfer.create(message=message, from_unit_id=who.unit_id, from_unit_path=who.unit_path,
                             to_unit_id=target.id, to_unit_path=target.path, previous_unit_id=message.unit_id,

@@ -7,6 +7,8 @@ import datetime as dt
 
 from peewee import Case, fn
 
+from govmb.contracts.publishing import DraftStatus
+from govmb.contracts.registry import AccountStatus
 from govmb.domain import Conflict, Invalid, Refused
 from govmb.identity import Identity, in_sight, under
 from govmb.timefmt import iso_utc, stored
@@ -17,12 +19,12 @@ from services.publishing.review import STAFF
 def issue(data: dict, who: Identity) -> Directive:
     errors = {}
     lead = Draft.get_or_none(Draft.id == data["lead_draft_id"])
-    if lead is None or lead.status != "released":
+    if lead is None or lead.status != DraftStatus.RELEASED:
         errors["lead_draft_id"] = "须选择一条已发布的信息作为统一口径的源头"
     due = stored(data["due_at"])
     if due <= now():
         errors["due_at"] = "转发时限须晚于现在"
-    query = Account.select().where(Account.status == "active", Account.kind != "private")
+    query = Account.select().where(Account.status == AccountStatus.ACTIVE, Account.kind != "private")
     if data.get("account_ids"):
         query = query.where(Account.id.in_(data["account_ids"]))
         missing = set(data["account_ids"]) - {a.id for a in query}

@@ -7,6 +7,8 @@ import datetime as dt
 
 import peewee
 
+from govmb.contracts.publishing import DraftStatus
+from govmb.contracts.registry import AccountStatus
 from govmb.db import transaction_lock
 from govmb.timefmt import BEIJING
 from services.publishing.models import Account, Draft, MonthlyFigure, bus, db
@@ -29,7 +31,7 @@ def figures(month: str, accounts: list | None = None) -> list[dict]:
     counts = {row[0]: (row[1], row[2] or 0) for row in (
         Draft.select(Draft.account_id, peewee.fn.COUNT(Draft.id),
                      peewee.fn.SUM(peewee.Case(None, [(Draft.original, 1)], 0)))
-        .where(Draft.status == "released", Draft.released_at >= start, Draft.released_at < end)
+        .where(Draft.status == DraftStatus.RELEASED, Draft.released_at >= start, Draft.released_at < end)
         .group_by(Draft.account_id).tuples())}
     out = []
     for account in accounts if accounts is not None else Account.select().where(Account.kind != "private"):
@@ -47,7 +49,7 @@ def report(month: str) -> int:
     """Send assessment each account's figures that are new or changed; safe to run twice.
     The number of events written."""
     sent = 0
-    active = list(Account.select().where(Account.kind != "private", Account.status == "active"))
+    active = list(Account.select().where(Account.kind != "private", Account.status == AccountStatus.ACTIVE))
     with db.atomic():
         # Every publishing worker replica runs this job: one at a time per month, or two could
         # read the same last revision and send different figures under one revision number.

@@ -1,6 +1,7 @@
 """Publishing's state as events, for rebuilding a consumer (see ops.replay)."""
 from collections import defaultdict
 
+from govmb.contracts.publishing import DraftStatus
 from services.publishing.directives import forwarded_event, issued_event
 from services.publishing.figures import figures
 from services.publishing.models import Account, Directive, DirectiveTarget, Draft, MonthlyFigure
@@ -8,7 +9,7 @@ from services.publishing.review import released_event
 
 
 def events():
-    for draft in Draft.select().where(Draft.status == "released").order_by(Draft.id):
+    for draft in Draft.select().where(Draft.status == DraftStatus.RELEASED).order_by(Draft.id):
         yield "publishing.post.released", released_event(draft)
     accounts = {a.id: a for a in Account.select()}
     reported = defaultdict(dict)  # month → account → the revision last reported

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from govmb.bus.message import Delivery
+from govmb.contracts.registry import AccountStatus
 from govmb.timefmt import iso_utc
 from services.publishing.models import Account, Draft, Publication, ReviewStep, bus
 
@@ -18,7 +19,7 @@ def draft_from_message(payload: dict, _delivery: Delivery | None) -> None:
     if Draft.select().where(Draft.answers_message_id == payload["message_id"]).exists():
         return  # drafted before: the request came twice
     account = Account.get_or_none(Account.id == payload["account_id"])
-    if account is None or account.status != "active":
+    if account is None or account.status != AccountStatus.ACTIVE:
         bus.emit("publishing.response.changed", {
             "message_id": payload["message_id"], "draft_id": None, "account_id": payload["account_id"],
             "status": "refused", "reason": "账号未在正常运行，不能发布", "links": [], "released_at": None, "revision": 1})

@@ -11,6 +11,7 @@ import logging
 
 from govmb.audit import DRAFT_AUDITED
 from govmb.contracts.publishing import ACTION_NAMES, STATUS_NAMES, DraftStatus
+from govmb.contracts.registry import AccountStatus
 from govmb.db import locked
 from govmb.domain import Conflict, Invalid, Refused
 from govmb.identity import UNIT_STAFF, Identity
@@ -38,7 +39,7 @@ def _account_for(account_id: int, who: Identity) -> Account:
     account = Account.get_or_none(Account.id == account_id)
     if account is None or not who.may_see(account.unit_path):
         raise Invalid("account_id", "账号不存在或不在您的管辖范围内")
-    if account.status != "active":
+    if account.status != AccountStatus.ACTIVE:
         raise Invalid("account_id", f"账号“{account.name}”未开通运行，不能发布")
     if account.unit_id != who.unit_id:
         raise Invalid("account_id", "只能为本单位的账号撰写")
@@ -58,7 +59,7 @@ def _fields(draft: Draft, data: dict, account: Account) -> None:
         errors["event_at"] = "事件发生时间不能晚于现在"
     if data.get("corrects_id"):
         original = Draft.get_or_none(Draft.id == data["corrects_id"])
-        if original is None or original.account_id != account.id or original.status != "released":
+        if original is None or original.account_id != account.id or original.status != S.RELEASED:
             errors["corrects_id"] = "更正的须是本账号已发布的信息"
         if not (data.get("apology") or "").strip():
             errors["apology"] = "更正须公开致歉（X20.6）"

@@ -303,7 +303,7 @@ def _deregister(account: Account, data: dict) -> str:
 # --------------------------------------------------------------- team and security
 def change_team(account: Account, who: Identity, team: list[dict], comment: str = "") -> Account:
     _check_staff(account, who, "change_team")
-    if account.kind == "private" or account.status in ("closed", "withdrawn"):
+    if account.kind == "private" or account.status in (S.CLOSED, S.WITHDRAWN):
         raise Conflict("私人微博和已关闭的账号没有工作团队")
     if problem := checks.team_problem(team, account.unit):
         raise Invalid("team", problem)

@@ -9,7 +9,7 @@ from flask_smorest import abort
 from govmb.audit_api import audit_blueprint
 from govmb.auth import UNIT_STAFF, AuthError, current_identity, in_sight, read_token, requires, visible_or_404
 from govmb.config import Settings, options
-from govmb.contracts.registry import STATUS_NAMES
+from govmb.contracts.registry import STATUS_NAMES, AccountStatus
 from govmb.copies_api import within_levels
 from govmb.paging import Blueprint, narrowed, page, sorted_by
 from govmb.platforms import platforms
@@ -246,7 +246,7 @@ def list_accounts(args, pagination_parameters):
     query = narrowed(query, args, unit_model=Unit, path_field=Unit.path, unit_field=Account.unit,
                      at=Account.applied_at, search=Account.name)
     if args.get("awaiting") == "filing":
-        query = query.where(Account.status == "filing")
+        query = query.where(Account.status == AccountStatus.FILING)
         if not who.has("joint_office"):
             query = query.where(Unit.parent == who.unit_id)
     for name in ("status", "kind", "category"):

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from peewee import fn
 
+from govmb.contracts.registry import AccountStatus
 from govmb.platforms import platforms
 from govmb.systems import AREA_KINDS, system_of
 from govmb.textsearch import contains
@@ -29,14 +30,14 @@ def unit_groups(group: str) -> dict[int, str]:
 
 
 def _listed():
-    return Account.select(Account, Unit).join(Unit).where(Account.status == "active", Account.kind != "private")
+    return Account.select(Account, Unit).join(Unit).where(Account.status == AccountStatus.ACTIVE, Account.kind != "private")
 
 
 def groups(group: str) -> list[dict]:
     """The groups and how many accounts each holds (counted per unit in the database)."""
     of_unit = unit_groups(group)
     per_unit = (Account.select(Account.unit, fn.COUNT(Account.id))
-                .where(Account.status == "active", Account.kind != "private").group_by(Account.unit).tuples())
+                .where(Account.status == AccountStatus.ACTIVE, Account.kind != "private").group_by(Account.unit).tuples())
     counts: dict[str, int] = defaultdict(int)
     for unit_id, n in per_unit:
         counts[of_unit.get(unit_id, "其他")] += n
