@@ -59,7 +59,7 @@ class Settings:
             token_secret=secret,
             bus_namespace=_env("BUS_NAMESPACE", "govmb"),
             token_ttl_seconds=int(_env("TOKEN_TTL_SECONDS", str(8 * 3600))),
-            client_token_ttl_seconds=int(_env("CLIENT_TOKEN_TTL_SECONDS") or "900"),
+            client_token_ttl_seconds=_whole("CLIENT_TOKEN_TTL_SECONDS", _env("CLIENT_TOKEN_TTL_SECONDS") or "900"),
             relay_batch_size=int(_env("RELAY_BATCH_SIZE", "500")),
             relay_poll_seconds=float(_env("RELAY_POLL_SECONDS", "0.02")),
             consumer_prefetch=int(_env("CONSUMER_PREFETCH", "200")),
@@ -141,6 +141,12 @@ def _rate(name: str, raw: str | None) -> str:
     return raw or ""
 
 
+def _level(raw: str) -> str:
+    if raw.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        raise ConfigError(f"LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, not {raw!r}")
+    return raw.upper()
+
+
 def _platform_limits(raw: str | None) -> dict[str, int]:
     return {code: _whole(f"GOVMB_PLATFORM_LIMITS ({code})", n) for code, n in _pairs("GOVMB_PLATFORM_LIMITS", raw).items()}
 
@@ -179,11 +185,11 @@ def read_options() -> Options:
         signin_limit_per_user=_rate("SIGNIN_LIMIT_PER_USER", _env("SIGNIN_LIMIT_PER_USER", "5/minute")),
         hall_message_limit_per_address=_rate("HALL_MESSAGE_LIMIT_PER_ADDRESS",
                                              _env("HALL_MESSAGE_LIMIT_PER_ADDRESS", "5/minute;50/day")),
-        log_level=_env("LOG_LEVEL", "INFO"),
+        log_level=_level(_env("LOG_LEVEL", "INFO")),
         metrics_dir=_env("PROMETHEUS_MULTIPROC_DIR"),
         failpoints=frozenset(filter(None, (_env("GOVMB_FAILPOINTS") or "").split(","))),
         host=_env("HOST", "127.0.0.1"),
-        port=_whole("PORT", _env("PORT", "8000")),
+        port=_whole("PORT", _env("PORT", "8000"), minimum=0),  # 0: any free port
     )
 
 

@@ -67,7 +67,7 @@ def _target(to_unit_id: int, who: Identity) -> Unit:
 
 
 def _answered(move: Move) -> None:
-    move.row.answered_by, move.row.reason = move.who.name, ""
+    move.row.answered_by, move.row.reason = move.who.name, (move.data.get("reason") or "").strip()
 
 
 def _returned(move: Move) -> None:

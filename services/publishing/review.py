@@ -18,7 +18,7 @@ from govmb.identity import UNIT_STAFF, Identity
 from govmb.platforms import platforms
 from govmb.timefmt import iso_utc, stored, to_beijing
 from govmb.workflow import Machine, Move, Transition, step
-from services.publishing import checks, lexicon, responses
+from services.publishing import autopublish, checks, lexicon, responses
 from services.publishing.models import Account, Draft, Finding, Publication, ReviewStep, audit, bus, db
 
 log = logging.getLogger(__name__)
@@ -286,6 +286,8 @@ def _publish(draft: Draft, data: dict, who: Identity) -> str:
         errors["url"] = "请填写发布后的网址（http:// 或 https:// 开头）"
     if errors:
         raise Invalid(errors)
+    if who.client != "system:adapter":
+        autopublish.recorded_by_hand(draft.id, platform)
     Publication.create(draft=draft, platform=platform, url=url, recorded_by=who.name)
     return f"{platform}：{url}"
 
@@ -315,6 +317,7 @@ def detail(draft: Draft, who: Identity) -> Draft:
     draft.step_rows = [{**s.__data__, "action_name": ACTION_NAMES.get(s.action, "撰写")}
                        for s in draft.steps.order_by(ReviewStep.id)]
     draft.publication_rows = list(draft.publications.order_by(Publication.platform))
+    draft.platform_posts = autopublish.state_of(draft.id)
     draft.actions = MACHINE.available(draft, who)
     draft.emergency = None
     if draft.due_at:

@@ -93,6 +93,8 @@ class DraftDetailSchema(DraftSchema):
     findings = fields.List(fields.Nested(FindingSchema), attribute="finding_rows")
     steps = fields.List(fields.Nested(StepSchema), attribute="step_rows")
     publications = fields.List(fields.Nested(PublicationSchema), attribute="publication_rows")
+    platform_posts = fields.List(fields.Dict(), metadata={
+        "description": "平台接口自动发布的情况：platform、status（pending、sending、published、failed、cancelled）、status_name、error"})
     actions = fields.List(fields.String())
     emergency = fields.Dict(allow_none=True)
 

@@ -288,6 +288,7 @@ def take_action(data, account_id, action):
     """办理一步：approve、return、resubmit、withdraw、acknowledge_filing、return_filing、register_platform、
     activate、request_close、approve_close、reject_close、inform_superior、post_notice、deregister_platform、close"""
     account, who = _visible_account(account_id), current_identity()
+    _me()  # the person still exists and is active (a token outlives a deactivation)
     return life.detail(life.transition(account, action, who, data), who)
 
 
@@ -298,6 +299,7 @@ def take_action(data, account_id, action):
 def change_team(data, account_id):
     """调整工作团队（3 至 5 人：分管领导、责任处室、操作员）"""
     account, who = _visible_account(account_id), current_identity()
+    _me()
     return life.detail(life.change_team(account, who, data["members"], data["comment"]), who)
 
 
@@ -308,6 +310,7 @@ def change_team(data, account_id):
 def update_security(data, account_id):
     """安全登记：密码保管人、允许操作的设备、最近一次修改密码的时间（本系统不保存任何平台密码）"""
     account, who = _visible_account(account_id), current_identity()
+    _me()
     life.update_security(account, who, data)
     return life.detail(account, who)
 

@@ -229,3 +229,28 @@ def test_a_failing_adapter_leaves_the_post_for_the_operator_and_sends_nothing_tw
     with client.application.app_context():
         failed = PlatformPost.get(PlatformPost.platform == "xinhua")
         assert failed.status == "failed" and "platform down" in failed.error  # not tried again: a person publishes
+
+
+def test_a_post_recorded_by_hand_is_not_sent_again_and_one_being_sent_is_not_recorded_by_hand(client, monkeypatch):
+    from services.publishing.models import PlatformPost
+    monkeypatch.setenv("GOVMB_PLATFORM_ADAPTERS", "sina:tests.publishing.test_review_chain:FakeSina,"
+                                                  "xinhua:tests.publishing.test_review_chain:FakeSina")
+    load()  # read again: the apps read the environment when they started
+    FakeSina.calls.clear()
+    d = draft(client).json
+    for step, who in (("submit", OPERATOR), ("check", OFFICE), ("approve", LEADER)):
+        act(client, d["id"], step, who)
+    with client.application.app_context():  # the worker's handler has queued both platforms
+        for row in bus.Outbox.select().where(bus.Outbox.event_type == "publishing.draft.approved"):
+            from services.publishing.handlers import HANDLERS
+            HANDLERS["publishing.draft.approved"](json.loads(row.body), None)
+        PlatformPost.update(status="sending").where(PlatformPost.platform == "xinhua").execute()  # claimed
+    shown = client.get(f"/api/drafts/{d['id']}", headers=OPERATOR).json["platform_posts"]
+    assert [(p["platform"], p["status"]) for p in shown] == [("sina", "pending"), ("xinhua", "sending")]
+    r = act(client, d["id"], "record_publication", OPERATOR, platform="xinhua", url="https://xinhua.example.cn/9")
+    assert r.status_code == 409 and "自动发布" in r.json["detail"]  # the adapter is posting it
+    r = act(client, d["id"], "record_publication", OPERATOR, platform="sina", url="https://weibo.com/1/byhand")
+    assert r.status_code == 200
+    assert worker_runs(client) == 0 and FakeSina.calls == []  # sina was recorded by hand: never sent
+    with client.application.app_context():
+        assert PlatformPost.get(PlatformPost.platform == "sina").status == "cancelled"

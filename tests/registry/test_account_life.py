@@ -97,3 +97,13 @@ def test_the_superior_sees_the_filings_waiting_for_it(client, city, applied):
     assert client.get("/api/accounts?awaiting=filing", headers=city.headers("west_leader")).json == []
     assert client.get(f"/api/accounts/{applied['id']}", headers=city.headers("east_leader")).json["actions"] == \
         ["acknowledge_filing", "return_filing"]
+
+
+def test_a_person_made_inactive_takes_no_step_with_the_token_they_still_hold(client, city, applied):
+    from services.registry.models import Person
+    with client.application.app_context():
+        Person.update(active=False).where(Person.username == "dept_principal_leader").execute()
+    r = act(client, city, "dept_principal_leader", applied["id"], "approve")
+    assert r.status_code == 401 and "停用" in r.json["detail"]
+    with client.application.app_context():
+        assert Account.get_by_id(applied["id"]).status == "applied" and AccountStep.select().count() == 1

@@ -81,6 +81,7 @@ def test_form_numbers_refuse_what_is_not_a_plain_number():
     ("GOVMB_PLATFORM_ADAPTERS", "sina:adapters", "module:Class"),
     ("SIGNIN_LIMIT_PER_ADDRESS", "lots", "rate limit"),
     ("PORT", "http", "whole number"),
+    ("LOG_LEVEL", "LOUD", "one of DEBUG"),
 ])
 def test_a_value_the_system_cannot_use_is_refused_at_start_naming_its_variable(monkeypatch, tmp_path, variable, value,
                                                                                 said):
@@ -106,3 +107,12 @@ def test_the_environment_is_read_in_one_place(monkeypatch):
     from services.inquiry.app import SPEC
     assert platforms() == {"weibo": "新浪微博", "wechat": "微信公众号"}
     assert dict((name, seconds) for name, seconds, _job in SPEC.periodic())["hot topics"] == 90
+
+
+def test_a_client_token_lifetime_that_is_not_a_positive_whole_number_is_refused(monkeypatch):
+    monkeypatch.setenv("CLIENT_TOKEN_TTL_SECONDS", "0")
+    with pytest.raises(ConfigError, match="CLIENT_TOKEN_TTL_SECONDS must be at least 1"):
+        Settings.from_env("registry")
+    monkeypatch.setenv("CLIENT_TOKEN_TTL_SECONDS", "15m")
+    with pytest.raises(ConfigError, match="CLIENT_TOKEN_TTL_SECONDS must be a whole number"):
+        Settings.from_env("registry")
