@@ -137,11 +137,17 @@ def worker_runs(client) -> int:
     """What the publishing worker does with the approvals so far: each delivered to the handler
     (again, as a redelivery would), then the platform posts' job; the posts it sent."""
     from services.publishing.autopublish import send_pending
+    queue_approved(client)
+    with client.application.app_context():
+        return send_pending()
+
+
+def queue_approved(client) -> None:
+    """The worker's handler given every approval sent so far (again, as a redelivery would)."""
     from services.publishing.handlers import HANDLERS
     with client.application.app_context():
         for row in bus.Outbox.select().where(bus.Outbox.event_type == "publishing.draft.approved"):
             HANDLERS["publishing.draft.approved"](json.loads(row.body), None)
-        return send_pending()
 
 
 def test_an_adapter_publishes_in_the_worker_and_the_rest_waits_for_the_operator(client, monkeypatch):
@@ -240,10 +246,8 @@ def test_a_post_recorded_by_hand_is_not_sent_again_and_one_being_sent_is_not_rec
     d = draft(client).json
     for step, who in (("submit", OPERATOR), ("check", OFFICE), ("approve", LEADER)):
         act(client, d["id"], step, who)
-    with client.application.app_context():  # the worker's handler has queued both platforms
-        for row in bus.Outbox.select().where(bus.Outbox.event_type == "publishing.draft.approved"):
-            from services.publishing.handlers import HANDLERS
-            HANDLERS["publishing.draft.approved"](json.loads(row.body), None)
+    queue_approved(client)  # the worker's handler has queued both platforms
+    with client.application.app_context():
         PlatformPost.update(status="sending").where(PlatformPost.platform == "xinhua").execute()  # claimed
     shown = client.get(f"/api/drafts/{d['id']}", headers=OPERATOR).json["platform_posts"]
     assert [(p["platform"], p["status"]) for p in shown] == [("sina", "pending"), ("xinhua", "sending")]
