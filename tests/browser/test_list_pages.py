@@ -169,18 +169,22 @@ def test_the_drafts_page_keeps_the_queue_and_pages_the_whole_list(as_person, sit
     assert len(second) == everything - 50 and not set(first) & set(second)
     assert page.locator("#queue tbody tr").count() == 20  # the swap leaves the queue as it was
 
+    settled(page)
     page.fill("#drafts-list input[name=q]", "绿道")
     page.press("#drafts-list input[name=q]", "Enter")
     page.wait_for_url(re.compile(r"/drafts\?q=%E7%BB%BF%E9%81%93$"))
     found = draft_rows(page)
     assert len(found) == 20 and all("绿道" in t for t in found) and total(page, "drafts-list") == 20
+    settled(page)
     page.select_option("#drafts-list select[name=info_type]", "hot_issue")
     page.wait_for_url(re.compile(r"info_type=hot_issue"))
     assert total(page, "drafts-list") == 20  # 绿道 is every third draft, as is a hot issue: the same 20
+    settled(page)  # the select just used is the one the swap replaces (it failed here once in make test)
     page.select_option("#drafts-list select[name=info_type]", "disclosure")
     page.wait_for_url(re.compile(r"info_type=disclosure"))
     assert total(page, "drafts-list") == 0 and "没有符合条件的稿件" in page.inner_text("#all-drafts")
 
+    settled(page)
     page.click("#drafts-list th a.sort >> text=撰写时间")  # newest first by default: now the oldest first
     page.wait_for_url(re.compile(r"sort=created"))
     page.goto(site + "/drafts?q=%E5%9B%BE%E4%B9%A6%E9%A6%86&sort=created")  # a bookmarked address
