@@ -19,7 +19,7 @@ from peewee import fn
 
 from govmb.db import insert_rows, transaction_lock
 from govmb.identity import under
-from govmb.timefmt import BEIJING, utcnow
+from govmb.timefmt import BEIJING, stored, utcnow
 from services.assessment.figures import (
     CityFigures,
     Counts,
@@ -63,13 +63,16 @@ def changed(month: str | None) -> None:
 
 
 def kept_months(period: Period, asof: dt.datetime) -> list[str]:
-    """The period's months whose snapshot holds as of `asof`: settled then, counted at the
-    version they are at."""
-    candidates = [m for m in period.months if settled(m, asof)]
+    """The period's months whose snapshot holds as of `asof`: counted at the version they are at,
+    and `asof` no earlier than the moment the snapshot holds from (the month's end, or its last
+    deadline: from then on every count of the month is what the snapshot says). A month ended
+    before `asof` but whose deadlines still run then is counted from the facts."""
+    candidates = [m for m in period.months if month_end(m) <= asof]
     if not candidates:
         return []
     fresh = FigureMonth.select(FigureMonth.month).where(
-        FigureMonth.month.in_(candidates), FigureMonth.snapshot_version == FigureMonth.version)
+        FigureMonth.month.in_(candidates), FigureMonth.snapshot_version == FigureMonth.version,
+        FigureMonth.holds_from.is_null(False), FigureMonth.holds_from <= stored(asof))
     return sorted(m for (m,) in fresh.tuples())
 
 
@@ -136,7 +139,8 @@ def snapshot(now: dt.datetime | None = None) -> list[str]:
                 continue
             version = row.version  # an event after this raises it: the snapshot is then stale
             _replace(month, now)
-            FigureMonth.update(snapshot_version=version, snapshot_at=utcnow()).where(FigureMonth.month == month).execute()
+            FigureMonth.update(snapshot_version=version, snapshot_at=utcnow(), holds_from=_holds_from(month)).where(
+                FigureMonth.month == month).execute()
         done.append(month)
     if done:
         log.info("kept figures counted", extra={"months": done})
@@ -157,6 +161,18 @@ def _stale_months(now: dt.datetime) -> list[str]:
             months.append(day.strftime("%Y-%m"))
         day = (day + dt.timedelta(days=32)).replace(day=1)
     return months
+
+
+def _holds_from(month: str) -> dt.datetime:
+    """From when a check counts the month as the snapshot does: once it has ended and the last
+    deadline of its messages has passed (each count that moves with the time of the check
+    compares a deadline with it; a directive of the month is due within it). Naive UTC."""
+    first, last = Period.parse(month).days()
+    dues = (MessageFact.select(fn.MAX(MessageFact.reply_due_at), fn.MAX(MessageFact.feedback_due_at),
+                               fn.MAX(MessageFact.verification_due_at))
+            .where(MessageFact.received_day.between(first, last)).tuples().get())
+    latest = max([month_end(month), *(dt.datetime.fromisoformat(d) for d in dues if d)])
+    return stored(latest)
 
 
 def _replace(month: str, now: dt.datetime) -> None:

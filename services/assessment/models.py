@@ -147,6 +147,7 @@ class FigureMonth(BaseModel):
     version = peewee.IntegerField(default=0)
     snapshot_version = peewee.IntegerField(default=-1)
     snapshot_at = peewee.DateTimeField(null=True)
+    holds_from = peewee.DateTimeField(null=True)  # naive UTC: the snapshot equals the facts' count from then on
 
     class Meta:
         table_name = "figure_month"

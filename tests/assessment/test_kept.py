@@ -43,7 +43,9 @@ def test_the_kept_figures_equal_the_count_from_the_facts(counted, app):
             for asof in CHECKS:
                 assert_same(period, asof)
         mid_year = kept.kept_months(Period.parse("2026"), CHECKS[2])
-        assert mid_year == ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05"]  # June settles on 5 August
+        # as of 15 July: June's last deadline (11 June) passed before it ended, so its snapshot
+        # holds from 1 July; July has not ended
+        assert mid_year == ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06"]
         assert kept.snapshot(NOW) == []  # nothing stale: counted once
 
 
@@ -116,3 +118,25 @@ def test_a_settled_periods_assessment_is_kept_until_a_late_event_or_a_rule_chang
         rules_.save({"dormant_days": 20}, "测试")
         annual.assess(quarter)
         assert calls
+
+
+def test_a_month_is_read_from_its_snapshot_once_its_last_deadline_has_passed(year, app):  # noqa: F811
+    # a quarter as of its end: July and August have ended and their deadlines passed by then, so
+    # their snapshots hold though neither has settled (35 days) as of 1 October; a message of 30
+    # September is due on 1 October, so September is counted from the facts; every count equals
+    # the facts'
+    message(1, 4, "2026-09-30T15:00:00+00:00", "2026-10-01T15:00:00+00:00")
+    end_of_q3 = dt.datetime(2026, 9, 30, 16, 0, tzinfo=dt.timezone.utc)  # Beijing 1 October 00:00
+    with app.app_context():
+        kept.snapshot(NOW)
+        assert not kept.settled("2026-08", end_of_q3)
+        assert kept.kept_months(Period.parse("2026-Q3"), end_of_q3) == ["2026-07", "2026-08"]
+        assert_same("2026-Q3", end_of_q3)
+        assert FigureMonth.get_by_id("2026-09").holds_from == dt.datetime(2026, 10, 1, 15, 0)  # its last deadline
+        assert FigureMonth.get_by_id("2026-08").holds_from == dt.datetime(2026, 8, 31, 16, 0)  # its end
+        early = dt.datetime(2026, 8, 31, 15, 0, tzinfo=dt.timezone.utc)  # before August ended
+        assert "2026-08" not in kept.kept_months(Period.parse("2026-Q3"), early)
+        assert_same("2026-Q3", early)
+        later = dt.datetime(2026, 10, 2, tzinfo=dt.timezone.utc)
+        assert kept.kept_months(Period.parse("2026-Q3"), later) == ["2026-07", "2026-08", "2026-09"]
+        assert_same("2026-Q3", later)
