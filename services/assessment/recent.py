@@ -69,8 +69,10 @@ def count(period: Period, within: str = "", unanswered_months: int = 3,
     if dt.datetime.now(dt.timezone.utc) - asof > STALE or default_asof(period) < asof:
         return None
     out = CityFigures()
-    settled = kept.kept_months(period, asof)
     counted = [m for m in run.months.split(",") if m in period.months]
+    # a month the run counted is read from the run, even if its snapshot was made since and holds
+    # as of the run (a month that settled in the minutes after it): never from both
+    settled = [m for m in kept.kept_months(period, asof) if m not in counted]
     kept.add_kept(out.cells, settled, within, units_only=units_only)
     kept.add_kept(out.cells, counted, within, RecentFigure, RecentFigure.run == run.id, units_only=units_only)
     spans = kept.live_spans(period, settled + counted)  # a settled month whose snapshot is stale
