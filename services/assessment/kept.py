@@ -138,8 +138,11 @@ def snapshot(now: dt.datetime | None = None) -> list[str]:
             if row.snapshot_version == row.version:
                 continue
             version = row.version  # an event after this raises it: the snapshot is then stale
+            holds_from = _holds_from(month)
+            if holds_from > stored(now):  # a deadline still runs (longer than SETTLE): not yet
+                continue
             _replace(month, now)
-            FigureMonth.update(snapshot_version=version, snapshot_at=utcnow(), holds_from=_holds_from(month)).where(
+            FigureMonth.update(snapshot_version=version, snapshot_at=utcnow(), holds_from=holds_from).where(
                 FigureMonth.month == month).execute()
         done.append(month)
     if done:

@@ -140,3 +140,14 @@ def test_a_month_is_read_from_its_snapshot_once_its_last_deadline_has_passed(yea
         later = dt.datetime(2026, 10, 2, tzinfo=dt.timezone.utc)
         assert kept.kept_months(Period.parse("2026-Q3"), later) == ["2026-07", "2026-08", "2026-09"]
         assert_same("2026-Q3", later)
+
+
+def test_a_month_with_a_deadline_still_running_is_not_kept_yet(year, app):  # noqa: F811
+    # a deadline beyond the usual 35 days (a verification put off): the month is counted from
+    # the facts until it has passed, not from a snapshot that would say otherwise after it
+    message(1, 4, "2026-05-10T00:00:00+00:00", "2026-05-11T00:00:00+00:00", feedback_due_at="2099-01-01T00:00:00+00:00")
+    with app.app_context():
+        done = kept.snapshot(NOW)
+        assert "2026-05" not in done and "2026-04" in done
+        assert "2026-05" not in kept.kept_months(Period.parse("2026"), CHECKS[0])
+        assert_same("2026", CHECKS[0])
