@@ -299,9 +299,24 @@ def year_status(year: int) -> dict:
             "days": [{"day": d.day, "workday": d.workday, "entered_by": d.entered_by} for d in days]}
 
 
+RECOMPUTE_BATCH = 1_000  # open messages read at a time: a city has tens of thousands open
+
+
+def _open_messages():
+    """Every message not resolved, in batches by id (not a year's open messages in one list)."""
+    last = 0
+    while True:
+        batch = list(Message.select().where(Message.status != S.RESOLVED, Message.id > last)
+                     .order_by(Message.id).limit(RECOMPUTE_BATCH))
+        yield from batch
+        if len(batch) < RECOMPUTE_BATCH:
+            return
+        last = batch[-1].id
+
+
 def _recompute_open_deadlines() -> int:
     moved, cal = 0, calendar()
-    for m in Message.select().where(Message.status != S.RESOLVED):
+    for m in _open_messages():
         due = workdays.deadlines(m.received_at, cal, verification=m.verification_due_at is not None)
         changes = {"feedback_due_at": due["feedback_due_at"], "provisional": due["provisional"]}
         if m.verification_due_at is not None:

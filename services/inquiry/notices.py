@@ -72,10 +72,10 @@ def reply(notice: ProblemNotice, text: str, who: Identity) -> ProblemNotice:
 def counts(path: str | None) -> list[dict]:
     """Notices issued to and replied by each unit."""
     replied = peewee.fn.SUM(peewee.Case(None, [(ProblemNotice.status == "replied", 1)], 0))
-    query = (ProblemNotice.select(ProblemNotice.unit_id, peewee.fn.COUNT(ProblemNotice.id).alias("issued"),
-                                  replied.alias("replied")).group_by(ProblemNotice.unit_id))
+    query = (ProblemNotice.select(ProblemNotice.unit_id, Unit.name, peewee.fn.COUNT(ProblemNotice.id), replied)
+             .join(Unit, peewee.JOIN.LEFT_OUTER, on=(Unit.id == ProblemNotice.unit_id))
+             .group_by(ProblemNotice.unit_id, Unit.name))  # the units' names with the counts, not every unit's
     if path:
         query = query.where(under(ProblemNotice.unit_path, path))
-    names = {u.id: u.name for u in Unit.select(Unit.id, Unit.name)}
-    return [{"unit_id": r.unit_id, "unit_name": names.get(r.unit_id, ""), "issued": r.issued, "replied": r.replied or 0}
-            for r in query.order_by(ProblemNotice.unit_id)]
+    return [{"unit_id": unit_id, "unit_name": name or "", "issued": issued, "replied": n or 0}
+            for unit_id, name, issued, n in query.order_by(ProblemNotice.unit_id).tuples()]

@@ -150,11 +150,11 @@ def _route(from_unit_id: int, to_unit_id: int, note: str) -> str:
 
 def returns_by_unit(path: str | None = None) -> list[dict]:
     """Returns counted per receiving unit (推诿: what the office looks at)."""
-    query = (Transfer.select(Transfer.to_unit_id, peewee.fn.COUNT(Transfer.id).alias("n"))
-             .where(Transfer.status.in_(("returned", "reassigned")), Transfer.reason != "")
-             .group_by(Transfer.to_unit_id))
+    query = (Transfer.select(Transfer.to_unit_id, Unit.name, peewee.fn.COUNT(Transfer.id))
+             .join(Unit, peewee.JOIN.LEFT_OUTER, on=(Unit.id == Transfer.to_unit_id))
+             .where(Transfer.status.in_((S.RETURNED, S.REASSIGNED)), Transfer.reason != "")
+             .group_by(Transfer.to_unit_id, Unit.name))  # the units' names with the counts, not every unit's
     if path:
         query = query.where(under(Transfer.to_unit_path, path))
-    names = {u.id: u.name for u in Unit.select(Unit.id, Unit.name)}
-    return sorted(({"unit_id": r.to_unit_id, "unit_name": names.get(r.to_unit_id, ""), "returns": r.n} for r in query),
+    return sorted(({"unit_id": unit_id, "unit_name": name or "", "returns": n} for unit_id, name, n in query.tuples()),
                   key=lambda r: -r["returns"])

@@ -57,3 +57,13 @@ def test_only_the_office_marks_a_notice_complete_and_bad_years_are_refused(clien
         assert r.status_code == 422 and "2004" in r.json["errors"]["year"][0]
     assert client.get("/api/calendar-years/2027").status_code == 401
     assert year(client, 2027)["notice_complete"] is False
+
+
+def test_every_open_message_is_recomputed_however_many_batches_they_take(client, clock, monkeypatch):
+    import services.inquiry.handling as handling
+    monkeypatch.setattr(handling, "RECOMPUTE_BATCH", 2)  # five open messages: three batches
+    ids = [message(client, received_at=f"2026-12-30T1{i}:00:00+08:00").json["id"] for i in range(5)]
+    client.post("/api/calendar-days", json={"days": NOTICE_2027}, headers=JOINT)
+    r = client.put("/api/calendar-years/2027", json={"notice_complete": True}, headers=JOINT)
+    assert r.status_code == 200 and r.json["recomputed"] == 5
+    assert {client.get(f"/api/messages/{i}", headers=DEPT_STAFF).json["provisional"] for i in ids} == {False}
