@@ -5,8 +5,8 @@ stamps, what more it does). `Machine.apply` is the only way a row changes state:
     check who may (Refused) → lock the row → check again who may, and the state (Conflict) →
     the action's own effect (its checks and changes) → stamp its time → set the state → what
     follows from the state (`settle`) → bump the revision → record the step → emit the event,
-    all in one transaction; then what must wait for the commit (a post sent outside is never
-    rolled back).
+    all in one transaction. Work that leaves the process (a post on a platform) is not done
+    here: the step's event asks a worker for it (services/publishing/autopublish.py).
 
 A machine is its table plus a few functions of its own (who may, how a step is recorded, which
 event goes out); an action that does more than move has one small effect function. The tables
@@ -59,7 +59,6 @@ class Move:
     detail: str = ""  # what the step record and the audit trail say beyond the states
     event: str | None = None  # the event to send (the transition's, else the machine's; an effect may set it)
     extra: dict = field(default_factory=dict)  # more for the step record (a machine's own columns)
-    after_commit: list[Callable[[], Any]] = field(default_factory=list)
 
     @property
     def action(self) -> str:
@@ -131,11 +130,7 @@ class Machine:
             self.record(move)
             if self.emit is not None:
                 self.emit(move)
-        if not move.after_commit:
-            return move.row
-        for then in move.after_commit:
-            then()
-        return self.model.get_by_id(move.row.id)  # as the work after the commit left it
+        return move.row
 
     def available(self, row: peewee.Model, who: Identity) -> list[str]:
         """The actions `who` could take on `row` now (the pages' buttons)."""

@@ -193,13 +193,12 @@ def count(period: Period, asof: dt.datetime, unanswered_months: int = 3) -> City
     facts alone (`kept.count` reads the settled months from the kept figures instead)."""
     out = CityFigures()
     w = Window.of(period, asof, unanswered_months)
-    home = account_units()
-    count_window(out.cells, w, home)
-    count_state(out.cells, w, home)
+    count_window(out.cells, w)
+    count_state(out.cells, w, account_units())
     return out
 
 
-def count_window(cells, w: Window, home: dict[int, int], units_only: bool = False) -> None:
+def count_window(cells, w: Window, units_only: bool = False) -> None:
     """Add the counts that belong to the window's days (posts, quotas, messages, forwards,
     returns, notices): additive, so a period is the sum of its months. `units_only`: summed per
     unit in the database, into the unit's own cell (account None)."""
@@ -229,6 +228,7 @@ def count_window(cells, w: Window, home: dict[int, int], units_only: bool = Fals
     _count_messages(cells, w, units_only)
 
     directives = list(due_directives(w))
+    home = directive_units(directives, w.within)
     if directives:
         on_time = set(ForwardFact.select(ForwardFact.directive_id, ForwardFact.account_id)
                       .where(ForwardFact.directive_id.in_([d.directive_id for d in directives]),
@@ -315,6 +315,17 @@ def due_directives(w: Window):
     """Unified-messaging directives of the period whose deadline has passed."""
     return DirectiveFact.select().where(DirectiveFact.due_at >= w.start, DirectiveFact.due_at < w.end,
                                         DirectiveFact.due_at <= w.now)
+
+
+def directive_units(directives: list, within: str = "") -> dict[int, int]:
+    """The unit of each account the directives name (of the units `within` a path, if given),
+    read in batches: only those accounts, not every account of a country."""
+    ids = sorted({a for d in directives for a in json.loads(d.account_ids)})
+    out: dict[int, int] = {}
+    for start in range(0, len(ids), 10_000):
+        query = Account.select(Account.id, Account.unit_id).where(Account.id.in_(ids[start:start + 10_000]))
+        out.update((query.where(under(Account.unit_path, within)) if within else query).tuples())
+    return out
 
 
 def account_units(within: str = "") -> dict[int, int]:

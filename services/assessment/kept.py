@@ -116,12 +116,10 @@ def count(period: Period, asof: dt.datetime, unanswered_months: int = 3, within:
     out = CityFigures()
     kept = kept_months(period, asof)
     add_kept(out.cells, kept, within, units_only=units_only)
-    spans = live_spans(period, kept)
-    home = account_units(within) if spans or state else {}
-    for span in spans:
-        count_window(out.cells, Window.of(span, asof, unanswered_months, within), home, units_only)
+    for span in live_spans(period, kept):
+        count_window(out.cells, Window.of(span, asof, unanswered_months, within), units_only)
     if state:
-        count_state(out.cells, Window.of(period, asof, unanswered_months, within), home)
+        count_state(out.cells, Window.of(period, asof, unanswered_months, within), account_units(within))
     return out
 
 
@@ -181,7 +179,7 @@ def _holds_from(month: str) -> dt.datetime:
 def _replace(month: str, now: dt.datetime) -> None:
     cells = CityFigures().cells
     period = Period.parse(month)
-    count_window(cells, Window.of(period, now, 0), account_units())
+    count_window(cells, Window.of(period, now, 0))
     KeptFigure.delete().where(KeptFigure.month == month).execute()
     insert_rows(KeptFigure, ("month", "unit_id", "account_id", *COUNTERS),
                 ((month, unit_id, account_id or 0, *counters_of(c)) for (unit_id, account_id), c in cells.items()))

@@ -41,10 +41,10 @@ def refresh(now: dt.datetime | None = None) -> int:
     """Count the live months as of `now`, per month and cell, for the whole city; keep this run and
     the one before it (a reader between its two queries still finds the run it began with)."""
     now = now or dt.datetime.now(dt.timezone.utc)
-    months, home, rows = live_months(now), account_units(), []
+    months, rows = live_months(now), []
     for month in months:
         cells = CityFigures().cells
-        count_window(cells, Window.of(Period.parse(month), now, 0), home)
+        count_window(cells, Window.of(Period.parse(month), now, 0))
         rows += [(month, unit_id, account_id or 0, *kept.counters_of(c)) for (unit_id, account_id), c in cells.items()]
     with db.atomic():
         transaction_lock(db, "assessment-recent")
@@ -75,10 +75,8 @@ def count(period: Period, within: str = "", unanswered_months: int = 3,
     settled = [m for m in kept.kept_months(period, asof) if m not in counted]
     kept.add_kept(out.cells, settled, within, units_only=units_only)
     kept.add_kept(out.cells, counted, within, RecentFigure, RecentFigure.run == run.id, units_only=units_only)
-    spans = kept.live_spans(period, settled + counted)  # a settled month whose snapshot is stale
-    home = account_units(within) if spans or state else {}
-    for span in spans:
-        count_window(out.cells, Window.of(span, asof, unanswered_months, within), home, units_only)
+    for span in kept.live_spans(period, settled + counted):  # a settled month whose snapshot is stale
+        count_window(out.cells, Window.of(span, asof, unanswered_months, within), units_only)
     if state:
-        count_state(out.cells, Window.of(period, asof, unanswered_months, within), home)
+        count_state(out.cells, Window.of(period, asof, unanswered_months, within), account_units(within))
     return out, asof

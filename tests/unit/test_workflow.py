@@ -1,6 +1,6 @@
 """The workflow core (govmb/workflow.py) on a small machine of its own: one transaction per step
 (the row, its record and its event together, or none of them), who may, from which state, the
-time stamped, the revision bumped, and the work that waits for the commit."""
+time stamped, the revision bumped."""
 import datetime as dt
 from enum import StrEnum
 
@@ -53,7 +53,7 @@ def _sign(move: Move) -> None:
 
 
 def _send(move: Move) -> None:
-    move.after_commit.append(lambda: after.append(move.row.id))
+    after.append(move.row.id)
 
 
 def _record(move: Move) -> None:
