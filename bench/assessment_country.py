@@ -76,7 +76,7 @@ INSERT INTO account (id, unit_id, unit_path, name, kind, category, status, platf
                      revision, updated_at)
 SELECT g, u.id, u.path, left(u.name, 24) || '发布', 'institutional',
        CASE WHEN g % 3 = 0 THEN 'policy' ELSE 'livelihood' END, 'active', '[]', '[]',
-       '2024-06-01T00:00:00+00:00', NULL, 1, now()::timestamp
+       '2024-06-01 00:00:00', NULL, 1, now()::timestamp
 FROM generate_series(1, {ACCOUNTS}) g JOIN unit u ON u.id = {FIRST_COUNTY} + (g - 1) % ({UNITS - FIRST_COUNTY + 1})"""
 
 # the account of the g-th fact: scattered over the accounts, every account about as busy
@@ -86,7 +86,7 @@ POST_ROWS = f"""
 INSERT INTO post_fact (draft_id, account_id, unit_id, unit_path, original, info_type, released_at, fast_track,
                        correction_of, emergency_event_at, emergency_on_time, day, text, reviews)
 SELECT g, a.id, a.unit_id, a.unit_path, g %% 10 < 7, CASE WHEN g %% 100 = 50 THEN 'emergency' ELSE 'disclosure' END,
-       pg_temp.utc(t.r), false, NULL, CASE WHEN g %% 100 = 50 THEN pg_temp.utc(t.r - interval '1 hour') END,
+       t.r, false, NULL, CASE WHEN g %% 100 = 50 THEN t.r - interval '1 hour' END,
        CASE WHEN g %% 100 = 50 THEN g %% 700 <> 50 END, pg_temp.bjday(t.r), '', '[]'
 FROM generate_series(%(lo)s, %(hi)s) g CROSS JOIN LATERAL (SELECT {AT} AS r) t JOIN account a ON {PICK}"""
 
@@ -98,8 +98,8 @@ INSERT INTO message_fact (id, account_id, unit_id, unit_path, category, sentimen
                           revision, kind, received_day, replied_day, reply_on_time, feedback_on_time)
 SELECT g, a.id, a.unit_id, a.unit_path, (ARRAY['query', 'complaint', 'suggestion', 'report', 'praise'])[g %% 5 + 1],
        CASE WHEN g %% 5 = 0 THEN 'negative' WHEN g %% 7 = 0 THEN 'positive' ELSE 'neutral' END,
-       x.status, x.status, pg_temp.utc(t.r), pg_temp.utc(x.replied), NULL, pg_temp.utc(x.resolved),
-       pg_temp.utc(t.r + interval '24 hours'), pg_temp.utc(t.r + interval '14 days'), NULL, 1,
+       x.status, x.status, t.r, x.replied, NULL, x.resolved,
+       t.r + interval '24 hours', t.r + interval '14 days', NULL, 1,
        CASE WHEN g %% 4 = 0 THEN 'mention' ELSE 'comment' END, pg_temp.bjday(t.r), pg_temp.bjday(x.replied),
        CASE WHEN x.replied IS NOT NULL THEN x.replied <= t.r + interval '24 hours' END, NULL
 FROM generate_series(%(lo)s, %(hi)s) g CROSS JOIN LATERAL (SELECT {AT} AS r) t JOIN account a ON {PICK}

@@ -24,7 +24,7 @@ from tests import infra
 from tests.system import migrated_app, settings_for, spec_of
 
 ACCOUNTS, UNITS = 2000, 400
-UTC_TEXT = """to_char({t}, 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"')"""
+UTC = "({t})"  # a time as the facts store it: a timestamp, naive UTC
 DAY = "to_char({t} + interval '8 hours', 'YYYY-MM-DD')"
 
 
@@ -41,12 +41,12 @@ def generate(db, posts: int, messages: int) -> None:
                    f"activated_at, closed_at, revision, updated_at) "
                    f"SELECT g, g % {UNITS} + 2, '/1/' || (g % {UNITS} + 2) || '/', '账号' || g, 'institutional', "
                    f"CASE WHEN g % 2 = 0 THEN 'livelihood' ELSE 'policy' END, 'active', '[]', '[]', "
-                   f"'2025-01-01T00:00:00+00:00', NULL, 1, now() FROM generate_series(1, {ACCOUNTS}) g")
+                   f"'2025-01-01 00:00:00', NULL, 1, now() FROM generate_series(1, {ACCOUNTS}) g")
     run(f"INSERT INTO post_fact (draft_id, account_id, unit_id, unit_path, original, info_type, released_at, "
                    f"fast_track, correction_of, emergency_event_at, emergency_on_time, day, text, reviews) "
                    f"SELECT g, g % {ACCOUNTS} + 1, (g % {ACCOUNTS} + 1) % {UNITS} + 2, "
                    f"'/1/' || ((g % {ACCOUNTS} + 1) % {UNITS} + 2) || '/', g % 3 <> 0, "
-                   f"CASE WHEN g % 100 = 0 THEN 'emergency' ELSE 'disclosure' END, {UTC_TEXT.format(t=minute)}, false, "
+                   f"CASE WHEN g % 100 = 0 THEN 'emergency' ELSE 'disclosure' END, {UTC.format(t=minute)}, false, "
                    f"NULL, NULL, CASE WHEN g % 100 = 0 THEN g % 300 <> 0 END, {DAY.format(t=minute)}, '', '[]' "
                    f"FROM generate_series(1, {posts}) g")
     due = f"({minute}) + interval '24 hours'"
@@ -58,9 +58,9 @@ def generate(db, posts: int, messages: int) -> None:
                    f"'/1/' || ((g % {ACCOUNTS} + 1) % {UNITS} + 2) || '/', 'query', "
                    f"CASE WHEN g % 5 = 0 THEN 'negative' ELSE 'neutral' END, "
                    f"CASE WHEN g % 10 = 0 THEN 'received' WHEN g % 3 = 0 THEN 'resolved' ELSE 'replied' END, 'x', "
-                   f"{UTC_TEXT.format(t=minute)}, CASE WHEN g % 10 <> 0 THEN {UTC_TEXT.format(t=replied)} END, NULL, "
-                   f"CASE WHEN g % 10 <> 0 AND g % 3 = 0 THEN {UTC_TEXT.format(t=replied)} END, "
-                   f"{UTC_TEXT.format(t=due)}, {UTC_TEXT.format(t=due + ' + interval ' + chr(39) + '3 days' + chr(39))}, "
+                   f"{UTC.format(t=minute)}, CASE WHEN g % 10 <> 0 THEN {UTC.format(t=replied)} END, NULL, "
+                   f"CASE WHEN g % 10 <> 0 AND g % 3 = 0 THEN {UTC.format(t=replied)} END, "
+                   f"{UTC.format(t=due)}, {UTC.format(t=due + ' + interval ' + chr(39) + '3 days' + chr(39))}, "
                    f"NULL, 1, 'comment', {DAY.format(t=minute)}, "
                    f"CASE WHEN g % 10 <> 0 THEN {DAY.format(t=replied)} END, "
                    f"CASE WHEN g % 10 <> 0 THEN g % 30 <= 24 END, NULL FROM generate_series(1, {messages}) g")

@@ -11,7 +11,7 @@ the accounts are copied from them in the form the handlers of `registry.unit.cha
 rows, monthly figures and directives) and inquiry's messages (with the deadlines of the
 service's own working-day calendar, the keywords intake segments, transfers, missed deadlines, problem notices and audit
 rows) are generated inside PostgreSQL (generate_series, INSERT … SELECT). Assessment's facts
-are derived from those rows by SQL doing what its event handlers do (times as `utc_text`,
+are derived from those rows by SQL doing what its event handlers do (times as naive UTC,
 Beijing days, on-time flags) and streamed between the databases by COPY; its own inputs
 (followers per account and day, a duty roster, inspections, training) are generated in place.
 
@@ -196,8 +196,8 @@ FUNCTIONS = (
     f"CREATE FUNCTION pg_temp.pname(pid int) RETURNS text LANGUAGE sql IMMUTABLE AS "
     f"$$ SELECT ({sql_array(SURNAMES)})[mod(pid, {len(SURNAMES)}) + 1] "
     f"|| ({sql_array(GIVEN)})[mod(pid * 7 + pid / {len(SURNAMES)}, {len(GIVEN)}) + 1] $$",
-    # govmb.timefmt.utc_text (and iso_utc of a whole second): the form the facts store times in
-    "CREATE FUNCTION pg_temp.utc(t timestamp) RETURNS text LANGUAGE sql IMMUTABLE "
+    # an event's time of a whole second (govmb.timefmt.iso_utc), as the review steps' JSON holds it
+    "CREATE FUNCTION t timestamp RETURNS text LANGUAGE sql IMMUTABLE "
     "AS $$ SELECT to_char(t, 'YYYY-MM-DD\"T\"HH24:MI:SS\"+00:00\"') $$",
     "CREATE FUNCTION pg_temp.bjday(t timestamp) RETURNS text LANGUAGE sql IMMUTABLE "
     "AS $$ SELECT to_char(t + interval '8 hours', 'YYYY-MM-DD') $$",
@@ -498,7 +498,7 @@ SELECT a.id, a.unit_id, u.path, a.name, a.kind, a.category, a.status,
   '[' || coalesce((SELECT string_agg('{"person_id": ' || t.person_id || ', "name": ' || to_json(pe.name)::text
                    || ', "role": ' || to_json(t.role)::text || '}', ', ' ORDER BY t.id)
                    FROM team_member t JOIN person pe ON pe.id = t.person_id WHERE t.account_id = a.id), '') || ']',
-  pg_temp.utc(a.activated_at), pg_temp.utc(a.closed_at), a.revision, now()::timestamp
+  a.activated_at, a.closed_at, a.revision, now()::timestamp
 FROM account a JOIN unit u ON u.id = a.unit_id ORDER BY a.id"""
 ACCOUNT_COLUMNS = ("account (id, unit_id, unit_path, name, kind, category, status, platforms, team, activated_at, "
                    "closed_at, revision, updated_at)")
@@ -911,8 +911,8 @@ def assessment_inputs(db: Db, plan: Plan) -> None:
 
 # The facts, as assessment's handlers store the events' payloads (services/assessment/handlers.py).
 POST_FACTS = """
-SELECT d.id, d.account_id, d.unit_id, d.unit_path, d.original, d.info_type, pg_temp.utc(d.released_at), d.fast_track,
-  d.corrects_id, pg_temp.utc(d.event_at), CASE WHEN d.due_at IS NOT NULL THEN d.released_at <= d.due_at END,
+SELECT d.id, d.account_id, d.unit_id, d.unit_path, d.original, d.info_type, d.released_at, d.fast_track,
+  d.corrects_id, d.event_at, CASE WHEN d.due_at IS NOT NULL THEN d.released_at <= d.due_at END,
   pg_temp.bjday(d.released_at), d.text,
   '[' || coalesce((SELECT string_agg('{"action": ' || to_json(s.action)::text || ', "actor_name": '
       || to_json(s.actor_name)::text || ', "at": ' || to_json(pg_temp.utc(s.at))::text || ', "comment": '
@@ -926,8 +926,8 @@ MESSAGE_FACTS = """
 SELECT id, account_id, unit_id, unit_path, category, sentiment, status,
   CASE status WHEN 'received' THEN 'received' WHEN 'replied' THEN 'replied' WHEN 'resolved' THEN 'resolved'
               ELSE 'fed_back' END,
-  pg_temp.utc(received_at), pg_temp.utc(replied_at), pg_temp.utc(fed_back_at), pg_temp.utc(resolved_at),
-  pg_temp.utc(reply_due_at), pg_temp.utc(feedback_due_at), pg_temp.utc(verification_due_at), revision, kind,
+  received_at, replied_at, fed_back_at, resolved_at,
+  reply_due_at, feedback_due_at, verification_due_at, revision, kind,
   pg_temp.bjday(received_at), pg_temp.bjday(replied_at),
   CASE WHEN replied_at IS NOT NULL THEN replied_at <= reply_due_at END,
   CASE WHEN fed_back_at IS NOT NULL THEN fed_back_at <= feedback_due_at END
@@ -947,24 +947,24 @@ CROSS JOIN LATERAL (SELECT CASE WHEN f.posts > 0 THEN round(f.original::numeric 
      "monthly_figure_fact (account_id, month, unit_id, unit_path, category, posts, original, original_share, quota, "
      "quota_met, original_met, revision)"),
     ("publishing", "directive facts", """
-SELECT d.id, d.title, pg_temp.utc(d.due_at), '[' || string_agg(t.account_id::text, ', ' ORDER BY t.id) || ']'
+SELECT d.id, d.title, d.due_at, '[' || string_agg(t.account_id::text, ', ' ORDER BY t.id) || ']'
 FROM directive d JOIN directive_target t ON t.directive_id = d.id GROUP BY d.id ORDER BY d.id""",
      "directive_fact (directive_id, title, due_at, account_ids)"),
     ("publishing", "forward facts", """
-SELECT t.directive_id, t.account_id, t.unit_id, t.unit_path, pg_temp.utc(t.forwarded_at), t.forwarded_at <= d.due_at
+SELECT t.directive_id, t.account_id, t.unit_id, t.unit_path, t.forwarded_at, t.forwarded_at <= d.due_at
 FROM directive_target t JOIN directive d ON d.id = t.directive_id WHERE t.forwarded_at IS NOT NULL""",
      "forward_fact (directive_id, account_id, unit_id, unit_path, forwarded_at, on_time)"),
     ("inquiry", "message facts", MESSAGE_FACTS, MESSAGE_FACT_COLUMNS),
     ("inquiry", "missed deadline facts", """
-SELECT md.message_id, md.deadline, m.unit_id, m.unit_path, pg_temp.utc(md.due_at)
+SELECT md.message_id, md.deadline, m.unit_id, m.unit_path, md.due_at
 FROM missed_deadline md JOIN message m ON m.id = md.message_id""",
      "missed_deadline_fact (message_id, deadline, unit_id, unit_path, due_at)"),
     ("inquiry", "transfer facts", """
 SELECT id, message_id, from_unit_id, to_unit_id, to_unit_path, status, reason,
-       pg_temp.utc(coalesce(answered_at, sent_at)) FROM transfer ORDER BY id""",
+       coalesce(answered_at, sent_at) FROM transfer ORDER BY id""",
      "transfer_fact (transfer_id, message_id, from_unit_id, to_unit_id, to_unit_path, status, reason, at)"),
     ("inquiry", "notice facts", """
-SELECT id, unit_id, unit_path, importance, kind, status, pg_temp.utc(issued_at), pg_temp.utc(replied_at)
+SELECT id, unit_id, unit_path, importance, kind, status, issued_at, replied_at
 FROM problem_notice ORDER BY id""",
      "notice_fact (notice_id, unit_id, unit_path, importance, kind, status, issued_at, replied_at)"),
 )

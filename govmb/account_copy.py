@@ -11,7 +11,8 @@ import peewee
 
 from govmb.bus.message import Delivery
 from govmb.contracts.registry import ACCOUNT_EVENTS
-from govmb.timefmt import utcnow
+from govmb.db import text_to_timestamps
+from govmb.timefmt import utc, utcnow
 
 
 def make_account_model(db: peewee.DatabaseProxy) -> type[peewee.Model]:
@@ -25,8 +26,8 @@ def make_account_model(db: peewee.DatabaseProxy) -> type[peewee.Model]:
         status = peewee.CharField(max_length=30, index=True)
         platforms = peewee.TextField()  # JSON list of {platform, handle, url}
         team = peewee.TextField()  # JSON list of {person_id, name, role}
-        activated_at = peewee.CharField(max_length=40, null=True)
-        closed_at = peewee.CharField(max_length=40, null=True)
+        activated_at = peewee.DateTimeField(null=True)
+        closed_at = peewee.DateTimeField(null=True)
         revision = peewee.IntegerField()
         updated_at = peewee.DateTimeField(default=utcnow)
 
@@ -46,8 +47,20 @@ def make_account_model(db: peewee.DatabaseProxy) -> type[peewee.Model]:
 
 
 def create_account_copy_v1(db: peewee.Database) -> None:
-    """The account copy table as of version 1, for a consuming service's migration."""
-    db.create_tables([make_account_model(db)])
+    """The account copy table as of version 1 (its times as text), for a consuming service's migration."""
+    class AccountV1(make_account_model(db)):
+        activated_at = peewee.CharField(max_length=40, null=True)
+        closed_at = peewee.CharField(max_length=40, null=True)
+
+        class Meta:
+            table_name = "account"
+
+    db.create_tables([AccountV1])
+
+
+def account_copy_times_v2(db: peewee.Database) -> None:
+    """Version 2: the copy's times as timestamps (naive UTC), for a consuming service's migration."""
+    text_to_timestamps(db, "account", ("activated_at", "closed_at"))
 
 
 def apply_account_snapshot(Account: type[peewee.Model]):
@@ -55,6 +68,7 @@ def apply_account_snapshot(Account: type[peewee.Model]):
         row = dict(snapshot)
         row["platforms"] = json.dumps(row["platforms"], ensure_ascii=False)
         row["team"] = json.dumps(row["team"], ensure_ascii=False)
+        row["activated_at"], row["closed_at"] = utc(row["activated_at"]), utc(row["closed_at"])
         row["updated_at"] = utcnow()
         excluded = peewee.EXCLUDED
         update = {getattr(Account, k): getattr(excluded, k) for k in row if k != "id"}

@@ -105,6 +105,21 @@ def insert_rows(model: type[peewee.Model], columns: tuple[str, ...], rows, page:
     return len(rows)
 
 
+def text_to_timestamps(db: peewee.Database, table: str, columns: tuple[str, ...]) -> None:
+    """A migration's change of time columns kept as ISO 8601 text with its offset
+    (`2026-10-01T08:30:00+00:00`) to timestamps, naive UTC as every stored time. PostgreSQL
+    rewrites the table once (its indexes with it); SQLite, whose columns take any value, gets
+    the text in the form peewee reads back (`2026-10-01 08:30:00`, milliseconds if any)."""
+    if is_postgres(db):
+        changes = ", ".join(f'ALTER COLUMN "{c}" TYPE timestamp USING ("{c}"::timestamptz AT TIME ZONE \'UTC\')'
+                            for c in columns)
+        db.execute_sql(f'ALTER TABLE "{table}" {changes}')
+        return
+    sets = ", ".join(f"\"{c}\" = CASE WHEN instr(\"{c}\", '.') THEN strftime('%Y-%m-%d %H:%M:%f', \"{c}\") "
+                     f"ELSE datetime(\"{c}\") END" for c in columns)
+    db.execute_sql(f'UPDATE "{table}" SET {sets}')
+
+
 def write_together(db: peewee.Database, queries: list) -> None:
     """Write queries (inserts, updates: nothing read back) as one transaction. On PostgreSQL
     they go to the server as one multi-statement query, which it runs as one transaction:

@@ -23,23 +23,21 @@ def iso_utc(value: dt.datetime | None) -> str | None:
     return value.replace(tzinfo=dt.timezone.utc).isoformat() if value else None
 
 
-def utc_text(when: dt.datetime) -> str:
-    """A time in one text form, `2026-10-01T08:30:00+00:00` (UTC, whole seconds), so that
-    times stored as text compare and sort correctly; a naive time is taken as UTC."""
-    when = when.astimezone(dt.timezone.utc) if when.tzinfo else when
-    return when.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+def utc(value: str | None) -> dt.datetime | None:
+    """An event's ISO 8601 time as stored: naive UTC (a time without an offset is taken as UTC)."""
+    return stored(dt.datetime.fromisoformat(value)) if value else None
 
 
-def utc(value: str | None) -> str | None:
-    """An event's ISO 8601 time in `utc_text`'s form."""
-    return utc_text(dt.datetime.fromisoformat(value)) if value else None
-
-
-def beijing_day(value: str | None) -> str | None:
-    """The Beijing date (YYYY-MM-DD) of an ISO 8601 time; a naive time is taken as UTC."""
+def beijing_day(value: str | dt.datetime | None) -> str | None:
+    """The Beijing date (YYYY-MM-DD) of a stored time or of an ISO 8601 one; a naive time is UTC."""
     if not value:
         return None
-    return to_beijing(dt.datetime.fromisoformat(value)).date().isoformat()
+    return to_beijing(dt.datetime.fromisoformat(value) if isinstance(value, str) else value).date().isoformat()
+
+
+def beijing_iso(value: dt.datetime | None) -> str | None:
+    """A stored time as ISO 8601 in Beijing time (`2026-10-01T16:30:00+08:00`): what the APIs answer."""
+    return None if value is None else to_beijing(value).isoformat(timespec="seconds")
 
 
 def to_beijing(value: dt.datetime | None) -> dt.datetime | None:
@@ -65,4 +63,4 @@ class BeijingDateTime(fields.DateTime):
     """ISO 8601 with +08:00 on the way out."""
 
     def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else to_beijing(value).isoformat(timespec="seconds")
+        return beijing_iso(value)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import logging
+import math
 import threading
 import time
 from pathlib import Path
@@ -42,7 +43,7 @@ class Relay:
         self.store, self.publisher = store, publisher
         self.batch_size, self.poll_seconds, self.retention = batch_size, poll_seconds, retention
         self.sent = 0
-        self._last_purge = 0.0
+        self._last_purge = -math.inf  # the first batch purges: monotonic() counts from boot, not from 0
 
     def run_once(self) -> int:
         """Publish one batch; the number of messages confirmed and marked sent."""

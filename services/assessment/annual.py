@@ -13,7 +13,7 @@ from peewee import fn
 from govmb.contracts.registry import AccountStatus
 from govmb.identity import under
 from govmb.systems import system_of
-from govmb.timefmt import BEIJING, utc_text
+from govmb.timefmt import BEIJING
 from services.assessment import kept
 from services.assessment import recent as recent_
 from services.assessment import rules as rules_
@@ -88,14 +88,13 @@ def vetoes(w: Window, rules: dict, assessed: peewee.ModelSelect) -> dict[int, tu
     the database, an index probe per account: an open account is dormant when it was active
     longer than the limit and has no post in the last `dormant_days` days up to the check."""
     limit = rules["dormant_days"]
-    asof = dt.datetime.fromisoformat(w.now)
     quiet_from = (dt.date.fromisoformat(w.asof_day) - dt.timedelta(days=limit)).isoformat()
     recent_post = PostFact.select(PostFact.draft_id).where(PostFact.account_id == Account.id,
                                                            PostFact.day.between(quiet_from, w.asof_day))
     last_post = PostFact.select(fn.MAX(PostFact.day)).where(PostFact.account_id == Account.id,
                                                             PostFact.day <= w.asof_day)
     dormant = (assessed.select(Account.id, Account.unit_id, Account.name, last_post)
-               .where(Account.status == AccountStatus.ACTIVE, Account.activated_at < utc_text(asof - dt.timedelta(days=limit)),
+               .where(Account.status == AccountStatus.ACTIVE, Account.activated_at < w.now - dt.timedelta(days=limit),
                       ~fn.EXISTS(recent_post)).tuples())
     out: dict[int, tuple[int, str, list[dict]]] = {}
     for account_id, unit_id, name, last in dormant:

@@ -13,7 +13,7 @@ import peewee
 
 from govmb.contracts.inquiry import CATEGORY_NAMES, KIND_NAMES, SENTIMENTS
 from govmb.contracts.publishing import ACTION_NAMES, INFO_TYPE_NAMES
-from govmb.timefmt import beijing_today, last_month, to_beijing
+from govmb.timefmt import beijing_iso, beijing_today, last_month, to_beijing
 from services.assessment.annual import assessed_accounts
 from services.assessment.documents import Document
 from services.assessment.figures import Period, Window, default_asof
@@ -44,7 +44,7 @@ def contents(unit_id: int, month: str) -> dict:
     return {
         "month": month, "label": period.label, "accounts": accounts,
         "posts": [{"draft_id": p.draft_id, "account": accounts.get(p.account_id, f"账号{p.account_id}"),
-                   "released_at": p.released_at, "info_type": p.info_type, "original": p.original,
+                   "released_at": beijing_iso(p.released_at), "info_type": p.info_type, "original": p.original,
                    "fast_track": p.fast_track, "text": p.text, "reviews": json.loads(p.reviews)} for p in posts],
         "messages": len(messages),
         "by_category": {k: categories.get(k, 0) for k in (*CATEGORY_NAMES, "unclassified")},
@@ -52,7 +52,7 @@ def contents(unit_id: int, month: str) -> dict:
         "by_kind": dict(Counter(m.kind or "unknown" for m in messages)),
         "resolved": sum(m.status == "resolved" for m in messages),
         "notices": [{"notice_id": n.notice_id, "kind": n.kind, "importance": n.importance, "status": n.status,
-                     "issued_at": n.issued_at, "replied_at": n.replied_at} for n in notices],
+                     "issued_at": beijing_iso(n.issued_at), "replied_at": beijing_iso(n.replied_at)} for n in notices],
     }
 
 

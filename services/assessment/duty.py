@@ -9,7 +9,7 @@ from collections import defaultdict
 from peewee import fn
 
 from govmb.contracts.inquiry import CATEGORY_NAMES
-from govmb.timefmt import beijing_day, utc_text
+from govmb.timefmt import beijing_day, stored
 from services.assessment.figures import beijing_midnight, sum_if
 from services.assessment.models import FollowerCount, MessageFact, NoticeFact, PostFact
 
@@ -81,7 +81,7 @@ def _add_messages(rows: dict, account_id: int, a: str, b: str) -> dict[str, int]
 
 
 def _add_notices(rows: dict, unit_id: int, first: dt.date, last: dt.date) -> None:
-    start, end = utc_text(beijing_midnight(first)), utc_text(beijing_midnight(last) + dt.timedelta(days=1))
+    start, end = stored(beijing_midnight(first)), stored(beijing_midnight(last) + dt.timedelta(days=1))
     for n in NoticeFact.select().where(NoticeFact.unit_id == unit_id,
                                        ((NoticeFact.issued_at >= start) & (NoticeFact.issued_at < end))
                                        | ((NoticeFact.replied_at >= start) & (NoticeFact.replied_at < end))):

@@ -16,7 +16,7 @@ from peewee import fn
 
 from govmb.contracts.registry import AccountStatus
 from govmb.db import insert_rows, transaction_lock
-from govmb.timefmt import BEIJING, stored, utc_text
+from govmb.timefmt import BEIJING, stored, to_beijing
 from services.assessment import rules as rules_
 from services.assessment.figures import last_posts, months_before
 from services.assessment.models import Account, KeptWarning, MessageFact, MonthlyFigureFact, WarningRun, db
@@ -112,7 +112,7 @@ def _dormant(accounts: dict, asof: dt.datetime, rules: dict):
     today = asof.astimezone(BEIJING).date()
     last_post = dict(last_posts(today.isoformat()))  # kept by the post events
     for a in accounts.values():
-        since = dt.datetime.fromisoformat(a.activated_at) if a.activated_at else asof
+        since = to_beijing(a.activated_at) if a.activated_at else asof
         last = last_post.get(a.id)
         idle = (today - dt.date.fromisoformat(last)).days if last else (today - since.astimezone(BEIJING).date()).days
         if idle > rules["dormant_days"]:
@@ -124,8 +124,8 @@ def _dormant(accounts: dict, asof: dt.datetime, rules: dict):
 
 
 def _unanswered(accounts: dict, asof: dt.datetime, rules: dict, in_sight):
-    veto_cutoff = months_before(asof, rules["unanswered_months"])
-    warn_cutoff = utc_text(asof - dt.timedelta(days=rules["warn_unanswered_days"]))
+    veto_cutoff = stored(months_before(asof, rules["unanswered_months"]))
+    warn_cutoff = stored(asof - dt.timedelta(days=rules["warn_unanswered_days"]))
     waiting = (in_sight(MessageFact.select(MessageFact.account_id, fn.COUNT(MessageFact.id),
                                            fn.MIN(MessageFact.received_at)), MessageFact.unit_path)
                .where(MessageFact.replied_at.is_null(), MessageFact.received_at < warn_cutoff)
@@ -133,12 +133,11 @@ def _unanswered(accounts: dict, asof: dt.datetime, rules: dict, in_sight):
     for account_id, n, oldest in waiting:
         if account_id not in accounts:
             continue
-        received = dt.datetime.fromisoformat(oldest)
-        if received < veto_cutoff:
+        if oldest < veto_cutoff:
             yield _warning(accounts[account_id], "veto", "unanswered",
                            f"{n}条留言未回复，最早一条已超过{rules['unanswered_months']}个月")
         else:
-            left = (received - veto_cutoff).days
+            left = (oldest - veto_cutoff).days
             yield _warning(accounts[account_id], "danger", "unanswered",
                            f"{n}条留言未回复，最早一条{left}天后将超过{rules['unanswered_months']}个月", days_left=left)
 

@@ -19,7 +19,7 @@ import peewee
 from peewee import fn
 
 from govmb.identity import under
-from govmb.timefmt import BEIJING, utc_text
+from govmb.timefmt import BEIJING, stored
 from services.assessment.models import (
     Account,
     DirectiveFact,
@@ -85,22 +85,22 @@ class Window:
     counts and the records behind them both select by."""
     first_day: str  # Beijing dates, the last one no later than asof
     last_day: str
-    start: str  # the period's first and the next period's first moment, as utc_text
-    end: str
-    now: str  # asof, as utc_text
+    start: dt.datetime  # the period's first and the next period's first moment, naive UTC as stored
+    end: dt.datetime
+    now: dt.datetime  # asof, naive UTC
     asof_day: str  # asof's Beijing date
     finished_months: tuple[str, ...]  # the period's months that ended before asof
-    unanswered_before: str  # received before this and still unanswered: the single veto
+    unanswered_before: dt.datetime  # received before this and still unanswered: the single veto
     within: str = ""  # a unit's path: only it and the units below it (a county's own view), or all
 
     @classmethod
     def of(cls, period: Period, asof: dt.datetime, unanswered_months: int, within: str = "") -> Window:
         asof_day = asof.astimezone(BEIJING).date().isoformat()
         first, last = period.days()
-        return cls(first, min(last, asof_day), utc_text(beijing_midnight(period.start)),
-                   utc_text(beijing_midnight(period.end + dt.timedelta(days=1))), utc_text(asof), asof_day,
+        return cls(first, min(last, asof_day), stored(beijing_midnight(period.start)),
+                   stored(beijing_midnight(period.end + dt.timedelta(days=1))), stored(asof), asof_day,
                    tuple(m for m in period.months if m < asof_day[:7]),
-                   utc_text(months_before(asof, unanswered_months)), within)
+                   stored(months_before(asof, unanswered_months)), within)
 
     def narrow(self, query, path_field):
         """The query kept to the window's units (`within`), if it has any."""

@@ -1,4 +1,5 @@
 """Events the assessment service consumes: event type → handler (see govmb.contracts.SUBSCRIPTIONS)."""
+import datetime as dt
 import json
 
 import peewee
@@ -25,8 +26,8 @@ TIMES = ("received_at", "replied_at", "fed_back_at", "resolved_at", "reply_due_a
          "verification_due_at")
 
 
-def on_time(done: str | None, due: str) -> bool | None:
-    """Done by the deadline? (None while not done.) Both in `utc()`'s form, so they compare as text."""
+def on_time(done: dt.datetime | None, due: dt.datetime) -> bool | None:
+    """Done by the deadline? (None while not done.)"""
     return None if done is None else done <= due
 
 
@@ -57,13 +58,13 @@ def directive_issued(payload: dict, _delivery) -> None:
     (DirectiveFact.insert(directive_id=payload["directive_id"], title=payload["title"], due_at=utc(payload["due_at"]),
                           account_ids=json.dumps(payload["account_ids"]))
      .on_conflict_ignore().execute())
-    kept.changed(kept.utc_month(utc(payload["due_at"])))
+    kept.changed(kept.month_of(utc(payload["due_at"])))
 
 
 def directive_forwarded(payload: dict, _delivery) -> None:
     ForwardFact.insert(**{**payload, "forwarded_at": utc(payload["forwarded_at"])}).on_conflict_ignore().execute()  # the first forward recorded is the one
     directive = DirectiveFact.get_or_none(DirectiveFact.directive_id == payload["directive_id"])
-    kept.changed(kept.utc_month(directive.due_at) if directive else None)  # none yet: its own event marks the month
+    kept.changed(kept.month_of(directive.due_at) if directive else None)  # none yet: its own event marks the month
 
 
 def message_changed(payload: dict, _delivery) -> None:
@@ -97,7 +98,7 @@ def transfer_changed(payload: dict, _delivery) -> None:
     payload = {**payload, "at": utc(payload["at"])}
     before = TransferFact.get_or_none(TransferFact.transfer_id == payload["transfer_id"])
     for when in {payload["at"], before.at if before else None}:  # a later state moves it to its own time
-        kept.changed(kept.utc_month(when))
+        kept.changed(kept.month_of(when))
     excluded = peewee.EXCLUDED
     update = {getattr(TransferFact, k): getattr(excluded, k) for k in payload if k != "transfer_id"}
     (TransferFact.insert(**payload)
@@ -110,7 +111,7 @@ def notice_changed(payload: dict, _delivery) -> None:
     """Issued, then replied: a reply is never undone by a late or concurrent `issued` (one
     statement, for the same reason as transfers)."""
     payload = {**payload, "issued_at": utc(payload["issued_at"]), "replied_at": utc(payload["replied_at"])}
-    kept.changed(kept.utc_month(payload["issued_at"]))
+    kept.changed(kept.month_of(payload["issued_at"]))
     excluded = peewee.EXCLUDED
     (NoticeFact.insert(**payload)
      .on_conflict(conflict_target=[NoticeFact.notice_id],

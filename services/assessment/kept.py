@@ -19,7 +19,7 @@ from peewee import fn
 
 from govmb.db import insert_rows, transaction_lock
 from govmb.identity import under
-from govmb.timefmt import BEIJING, stored, utcnow
+from govmb.timefmt import beijing_day, stored, utcnow
 from services.assessment.figures import (
     CityFigures,
     Counts,
@@ -172,8 +172,7 @@ def _holds_from(month: str) -> dt.datetime:
     dues = (MessageFact.select(fn.MAX(MessageFact.reply_due_at), fn.MAX(MessageFact.feedback_due_at),
                                fn.MAX(MessageFact.verification_due_at))
             .where(MessageFact.received_day.between(first, last)).tuples().get())
-    latest = max([month_end(month), *(dt.datetime.fromisoformat(d) for d in dues if d)])
-    return stored(latest)
+    return max([stored(month_end(month)), *(d for d in dues if d)])
 
 
 def _replace(month: str, now: dt.datetime) -> None:
@@ -185,9 +184,7 @@ def _replace(month: str, now: dt.datetime) -> None:
                 ((month, unit_id, account_id or 0, *counters_of(c)) for (unit_id, account_id), c in cells.items()))
 
 
-def utc_month(text: str | None) -> str | None:
-    """The Beijing month of a stored UTC time (`utc()`'s text form)."""
-    if not text:
-        return None
-    return dt.datetime.fromisoformat(text).astimezone(BEIJING).strftime("%Y-%m")
+def month_of(when: dt.datetime | None) -> str | None:
+    """The Beijing month (YYYY-MM) of a stored time."""
+    return beijing_day(when)[:7] if when else None
 

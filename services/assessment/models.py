@@ -30,10 +30,10 @@ class PostFact(BaseModel):
     unit_path = peewee.CharField(max_length=255, index=True)
     original = peewee.BooleanField()
     info_type = peewee.CharField(max_length=20)
-    released_at = peewee.CharField(max_length=40)
+    released_at = peewee.DateTimeField()
     fast_track = peewee.BooleanField()
     correction_of = peewee.IntegerField(null=True)
-    emergency_event_at = peewee.CharField(max_length=40, null=True)
+    emergency_event_at = peewee.DateTimeField(null=True)
     emergency_on_time = peewee.BooleanField(null=True)
     day = peewee.CharField(max_length=10, index=True)  # Beijing date of release: what periods count by
     text = peewee.TextField(default="")
@@ -177,7 +177,7 @@ class DirectiveFact(BaseModel):
     """A unified-messaging directive and the accounts it named."""
     directive_id = peewee.IntegerField(primary_key=True)
     title = peewee.CharField(max_length=100)
-    due_at = peewee.CharField(max_length=40)
+    due_at = peewee.DateTimeField()
     account_ids = peewee.TextField()  # JSON list
 
     class Meta:
@@ -189,7 +189,7 @@ class ForwardFact(BaseModel):
     account_id = peewee.IntegerField()
     unit_id = peewee.IntegerField()
     unit_path = peewee.CharField(max_length=255, index=True)
-    forwarded_at = peewee.CharField(max_length=40)
+    forwarded_at = peewee.DateTimeField()
     on_time = peewee.BooleanField()
 
     class Meta:
@@ -207,13 +207,13 @@ class MessageFact(BaseModel):
     sentiment = peewee.CharField(max_length=10, null=True)
     status = peewee.CharField(max_length=20)
     step = peewee.CharField(max_length=20)
-    received_at = peewee.CharField(max_length=40)
-    replied_at = peewee.CharField(max_length=40, null=True)
-    fed_back_at = peewee.CharField(max_length=40, null=True)
-    resolved_at = peewee.CharField(max_length=40, null=True)
-    reply_due_at = peewee.CharField(max_length=40)
-    feedback_due_at = peewee.CharField(max_length=40)
-    verification_due_at = peewee.CharField(max_length=40, null=True)
+    received_at = peewee.DateTimeField()
+    replied_at = peewee.DateTimeField(null=True)
+    fed_back_at = peewee.DateTimeField(null=True)
+    resolved_at = peewee.DateTimeField(null=True)
+    reply_due_at = peewee.DateTimeField()
+    feedback_due_at = peewee.DateTimeField()
+    verification_due_at = peewee.DateTimeField(null=True)
     revision = peewee.IntegerField()
     kind = peewee.CharField(max_length=20, null=True)  # comment, mention, private, forward
     received_day = peewee.CharField(max_length=10, index=True)  # Beijing dates, for periods and the duty log
@@ -230,7 +230,7 @@ class MissedDeadlineFact(BaseModel):
     deadline = peewee.CharField(max_length=20)
     unit_id = peewee.IntegerField()
     unit_path = peewee.CharField(max_length=255, index=True)
-    due_at = peewee.CharField(max_length=40)
+    due_at = peewee.DateTimeField()
 
     class Meta:
         table_name = "missed_deadline_fact"
@@ -245,7 +245,7 @@ class TransferFact(BaseModel):
     to_unit_path = peewee.CharField(max_length=255, index=True)
     status = peewee.CharField(max_length=20)
     reason = peewee.TextField()
-    at = peewee.CharField(max_length=40)
+    at = peewee.DateTimeField()
 
     class Meta:
         table_name = "transfer_fact"
@@ -258,8 +258,8 @@ class NoticeFact(BaseModel):
     importance = peewee.CharField(max_length=10)
     kind = peewee.CharField(max_length=30)
     status = peewee.CharField(max_length=10)
-    issued_at = peewee.CharField(max_length=40)
-    replied_at = peewee.CharField(max_length=40, null=True)
+    issued_at = peewee.DateTimeField()
+    replied_at = peewee.DateTimeField(null=True)
 
     class Meta:
         table_name = "notice_fact"

@@ -5,6 +5,7 @@ import datetime as dt
 import json
 from typing import Callable, NamedTuple
 
+from govmb.timefmt import beijing_iso
 from services.assessment.figures import Period, Window, due_directives
 from services.assessment.models import (
     Account,
@@ -27,10 +28,11 @@ class Rows(NamedTuple):
 
 
 def _message_row(m: MessageFact) -> dict:
-    return {"message_id": m.id, "account_id": m.account_id, "received_at": m.received_at,
-            "reply_due_at": m.reply_due_at, "replied_at": m.replied_at, "reply_on_time": m.reply_on_time,
-            "feedback_due_at": m.feedback_due_at, "verification_due_at": m.verification_due_at,
-            "resolved_at": m.resolved_at, "status": m.status}
+    return {"message_id": m.id, "account_id": m.account_id, "received_at": beijing_iso(m.received_at),
+            "reply_due_at": beijing_iso(m.reply_due_at), "replied_at": beijing_iso(m.replied_at),
+            "reply_on_time": m.reply_on_time, "feedback_due_at": beijing_iso(m.feedback_due_at),
+            "verification_due_at": beijing_iso(m.verification_due_at), "resolved_at": beijing_iso(m.resolved_at),
+            "status": m.status}
 
 
 def _message_rows(query) -> Rows:
@@ -38,8 +40,8 @@ def _message_rows(query) -> Rows:
 
 
 def _post_row(p: PostFact) -> dict:
-    return {"draft_id": p.draft_id, "account_id": p.account_id, "day": p.day, "released_at": p.released_at,
-            "original": p.original, "info_type": p.info_type, "emergency_event_at": p.emergency_event_at,
+    return {"draft_id": p.draft_id, "account_id": p.account_id, "day": p.day, "released_at": beijing_iso(p.released_at),
+            "original": p.original, "info_type": p.info_type, "emergency_event_at": beijing_iso(p.emergency_event_at),
             "emergency_on_time": p.emergency_on_time}
 
 
@@ -94,7 +96,7 @@ def _forwards(_kind: str, w: Window, unit_id: int, account_id: int | None) -> Ro
             if acc in own and (not account_id or acc == account_id):
                 f = forwards.get((d.directive_id, acc))
                 rows.append({"directive_id": d.directive_id, "title": d.title, "account_id": acc,
-                             "due_at": d.due_at, "forwarded_at": f.forwarded_at if f else None,
+                             "due_at": beijing_iso(d.due_at), "forwarded_at": beijing_iso(f.forwarded_at) if f else None,
                              "on_time": bool(f and f.on_time)})
     return Rows(rows)
 
@@ -105,7 +107,7 @@ def _returns(_kind: str, w: Window, unit_id: int, _account_id: int | None) -> Ro
                                     TransferFact.at >= w.start, TransferFact.at < w.end)
     return Rows(q.order_by(TransferFact.transfer_id),
                 lambda t: {"transfer_id": t.transfer_id, "message_id": t.message_id, "status": t.status,
-                           "reason": t.reason, "at": t.at})
+                           "reason": t.reason, "at": beijing_iso(t.at)})
 
 
 _BY_KIND = ((("reply_timeliness", "resolution", "unanswered"), _messages), (("original", "emergency"), _posts),

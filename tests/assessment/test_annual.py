@@ -116,11 +116,15 @@ def test_every_figure_leads_to_its_records(year, client):
         return r.json
     replies = records("reply_timeliness")
     assert len(replies) == 3 and [m["reply_on_time"] for m in replies] == [True, False, None]
+    assert (replies[0]["received_at"], replies[0]["replied_at"], replies[2]["replied_at"]) == (
+        "2026-06-01T08:00:00+08:00", "2026-06-01T13:00:00+08:00", None)  # stored in UTC, answered in Beijing time
     assert len(records("original")) == 5 and sum(p["original"] for p in records("original")) == 4
     assert [p["emergency_on_time"] for p in records("emergency")] == [True, False]
     assert [(m["month"], m["quota_met"]) for m in records("quota")] == [("2026-11", True), ("2026-12", False)]
     assert [f["on_time"] for f in records("forwarding", 5)] == [False]
-    assert [t["reason"] for t in records("returns", 5)] == ["不属于本单位职责"]
+    assert [(t["reason"], t["at"]) for t in records("returns", 5)] == [("不属于本单位职责", "2026-07-01T08:00:00+08:00")]
+    assert [(f["due_at"], f["forwarded_at"]) for f in records("forwarding", 4)] == [
+        ("2026-09-01T08:00:00+08:00", "2026-08-31T18:00:00+08:00")]
     assert len(records("unanswered", 5)) == 1
     bad = client.get("/api/assessment/2026/records?kind=everything&unit_id=4", headers=OFFICE)
     assert bad.status_code == 422 and "kind" in bad.json["errors"]

@@ -106,8 +106,8 @@ def fill_registry():
 def fill_assessment():
     run = literal(assessment_db)
     run(UNITS.format(**UNIT_COPY))
-    run(ACCOUNT_COPY.replace("NULL, NULL, 1, now()", "'2025-01-01T00:00:00+00:00', NULL, 1, now()"))
-    moment = "to_char(timestamp '2026-01-01' + g * interval '13 minutes', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+00:00\"')"
+    run(ACCOUNT_COPY.replace("NULL, NULL, 1, now()", "'2025-01-01 00:00:00', NULL, 1, now()"))
+    moment = "timestamp '2026-01-01' + g * interval '13 minutes'"  # naive UTC, as the facts store times
     day = "to_char(timestamp '2026-01-01' + g * interval '13 minutes', 'YYYY-MM-DD')"
     run(f"""INSERT INTO post_fact (draft_id, account_id, unit_id, unit_path, original, info_type, released_at, fast_track,
         day, text, reviews) SELECT g, a.id, a.unit_id, a.unit_path, g % 3 <> 0, 'disclosure', {moment}, false, {day}, '', '[]'
