@@ -31,12 +31,12 @@ import requests
 
 from bench.report import write_section
 from govmb.auth import Identity, issue_token
-from govmb.config import DEV_SECRET
 from tests import infra
+from tests.keys import KEYS
 
 SCRIPT = Path(__file__).with_name("intake.lua")
 # a client system registered for 东湖区 (/1/3/), as the registry would issue its token
-TOKEN = issue_token(Identity(0, "12345热线", 3, "/1/3/", frozenset({"intake"}), client="system:1"), DEV_SECRET, 3600)
+TOKEN = issue_token(Identity(0, "12345热线", 3, "/1/3/", frozenset({"intake"}), client="system:1"), KEYS, 3600)
 WORKERS, THREADS = "2", "8"
 
 

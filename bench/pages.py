@@ -7,7 +7,7 @@ them, or keeps them from an earlier run). Targets: p95 ≤ 300 ms and at most 20
     python -m bench.pages --no-report …                                # prints the table only
 
 The four APIs and the web app start under gunicorn with the Procfile's commands, in production
-mode (a fresh TOKEN_SECRET, RabbitMQ named, the session cookie Secure), on free ports, over the
+mode (a fresh token key pair and web secrets, RabbitMQ named, the session cookie Secure), on free ports, over the
 generated databases; no bus worker runs, as none is needed to read pages. Three people sign in
 through the real sign-in form: the joint-meeting office, a district's principal leader and an
 operator of a department below that district. Each page is requested a few times to warm up,
@@ -32,6 +32,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -45,6 +46,7 @@ from bench import city as city_
 from bench.report import DOC, write_section
 from govmb.config import SERVICES
 from govmb.timefmt import BEIJING
+from ops.keys import command as keys_command
 from tests import infra
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,7 +160,11 @@ def _redis_or_memory() -> str:
 def environment(city: city_.City, ports: dict[str, int]) -> dict[str, str]:
     """deploy/distributed.env, adapted: these databases, free ports, production mode."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PROMETHEUS_MULTIPROC_DIR")}
-    env.update({"GOVMB_MODE": "production", "TOKEN_SECRET": secrets.token_hex(32),
+    keys = Path(tempfile.mkdtemp(prefix="govmb-bench-keys-"))
+    keys_command(argparse.Namespace(dir=keys, rotate=False, retire=False))
+    env.update({"GOVMB_MODE": "production", "TOKEN_SIGNING_KEY_FILE": str(keys / "token-signing.pem"),
+                "TOKEN_PUBLIC_KEYS_FILE": str(keys / "token-public.pem"), "WEB_COOKIE_SECRET": secrets.token_hex(32),
+                "WEB_CLIENT_SECRET": secrets.token_hex(32),
                 "AMQP_URL": os.environ.get("AMQP_URL", infra.LOCAL_AMQP), "BUS_NAMESPACE": NAMESPACE,
                 "RATELIMIT_STORAGE_URI": _redis_or_memory(), "PYTHONPATH": str(ROOT),
                 "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}", "WEB_PORT": str(ports["web"])})

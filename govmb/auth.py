@@ -31,7 +31,7 @@ def current_identity() -> Identity:
         if not header.startswith("Bearer "):
             raise Unauthorized("需要登录：请求缺少 Authorization: Bearer 令牌")
         try:
-            g.identity = read_token(header[7:], current_app.config["GOVMB_SETTINGS"].token_secret)
+            g.identity = read_token(header[7:], current_app.config["GOVMB_SETTINGS"].keys)
         except AuthError:
             raise Unauthorized("令牌无效或已过期，请重新登录") from None
     return g.identity

@@ -5,7 +5,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DEV_SECRET = "embedded-dev-secret-not-for-production-use"
+from govmb.keys import KeyFileError, KeyRing, local_key, local_secret, read_private, read_public
+
 SERVICES = ("registry", "publishing", "inquiry", "assessment")
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,7 +26,9 @@ class Settings:
     mode: str  # "embedded" or "production"
     database_url: str
     amqp_url: str | None  # None: the in-process transport
-    token_secret: str
+    keys: KeyRing  # the public keys tokens are verified with; the registry's holds the key it signs with
+    cookie_secret: str = ""  # the web app's session cookie (the web app's own, no service knows it)
+    web_client_secret: str = ""  # what the web app shows the registry to be given its own tokens
     bus_namespace: str = "govmb"
     token_ttl_seconds: int = 8 * 3600
     client_token_ttl_seconds: int = 900  # a client system's token (intake), short: it cannot be revoked
@@ -50,13 +53,16 @@ class Settings:
         data_dir = Path(_env("GOVMB_DATA_DIR", str(ROOT / "var")))
         db_url = (_env(f"{service.upper()}_DATABASE_URL") or _env("DATABASE_URL")
                   or f"sqlite:///{data_dir / (service + '.db')}")
-        secret = _env("TOKEN_SECRET", DEV_SECRET)
         settings = cls(
             service=service,
             mode=mode,
             database_url=db_url,
             amqp_url=_env("AMQP_URL"),
-            token_secret=secret,
+            keys=_keys(service, mode, data_dir),
+            cookie_secret=(_secret("WEB_COOKIE_SECRET", _env("WEB_COOKIE_SECRET"), mode, data_dir)
+                           if service == "web" else ""),
+            web_client_secret=(_secret("WEB_CLIENT_SECRET", _env("WEB_CLIENT_SECRET"), mode, data_dir)
+                               if service in ("web", "registry") else ""),
             bus_namespace=_env("BUS_NAMESPACE", "govmb"),
             token_ttl_seconds=int(_env("TOKEN_TTL_SECONDS", str(8 * 3600))),
             client_token_ttl_seconds=_whole("CLIENT_TOKEN_TTL_SECONDS", _env("CLIENT_TOKEN_TTL_SECONDS") or "900"),
@@ -77,14 +83,45 @@ class Settings:
         """Refuse to run in production with what only the embedded mode may use."""
         if not self.production:
             return
-        if self.token_secret == DEV_SECRET or len(self.token_secret) < 32:
-            raise ConfigError("production mode needs TOKEN_SECRET: at least 32 characters, not the default")
         if self.service not in SERVICES:  # the web app keeps no data and uses no bus
             return
         if self.database_url.startswith("sqlite"):
             raise ConfigError(f"production mode needs a PostgreSQL DATABASE_URL for {self.service}")
         if not self.amqp_url:
             raise ConfigError("production mode needs AMQP_URL: the in-process transport is for the embedded mode")
+
+
+def _keys(service: str, mode: str, data_dir: Path) -> KeyRing:
+    """The token keys: the registry signs (TOKEN_SIGNING_KEY_FILE), every process verifies
+    (TOKEN_PUBLIC_KEYS_FILE: one public key or, while rotating, two). The embedded mode makes its
+    key in the data directory unless the files are named."""
+    signing_file, public_file = _env("TOKEN_SIGNING_KEY_FILE"), _env("TOKEN_PUBLIC_KEYS_FILE")
+    if mode == "production" and not public_file:
+        raise ConfigError("production mode needs TOKEN_PUBLIC_KEYS_FILE: the public key(s) tokens are verified with "
+                          "(python -m ops.cli keys <directory> makes a pair)")
+    if mode == "production" and service == "registry" and not signing_file:
+        raise ConfigError("production mode needs TOKEN_SIGNING_KEY_FILE for the registry: the private key it signs "
+                          "tokens with (python -m ops.cli keys <directory> makes a pair)")
+    try:
+        public = read_public(Path(public_file)) if public_file else []
+        if signing_file:
+            signing = read_private(Path(signing_file))
+        else:
+            signing = None if mode == "production" else local_key(data_dir)
+    except KeyFileError as exc:
+        raise ConfigError(f"TOKEN_SIGNING_KEY_FILE or TOKEN_PUBLIC_KEYS_FILE: {exc}") from None
+    ring = KeyRing.of(signing, public)
+    return ring if service == "registry" else ring.verifying_only()  # nobody else signs
+
+
+def _secret(name: str, value: str | None, mode: str, data_dir: Path) -> str:
+    """A secret from the environment (`value`, of the variable `name`); the embedded mode makes
+    its own in the data directory."""
+    if value is None and mode != "production":
+        return local_secret(data_dir, name.lower().replace("_", "-"))
+    if value is None or len(value) < 32:
+        raise ConfigError(f"production mode needs {name}: at least 32 random characters")
+    return value
 
 
 # ------------------------------------------------------------------------------ the rest

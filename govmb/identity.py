@@ -2,8 +2,9 @@
 domain and the web layer alike (`govmb.auth` reads the caller of a request).
 
 Signed tokens say who the caller is, their unit, the unit's place in the tree, their roles.
-The registry issues them at sign-in; every service verifies them with the shared secret and
-answers only for the caller's unit and the units below it. Roles with city-wide sight (the
+The registry alone issues them (at sign-in, and to systems), signed with its Ed25519 key;
+every service and the web app verify them with the public keys (`govmb.keys`) and answer only
+for the caller's unit and the units below it. Roles with city-wide sight (the
 joint-meeting office, supervision, the system administrator) see all.
 
 Other systems hold a token too (a client system registered in the registry, the web app's
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 
 import jwt
 import peewee
+
+from govmb.keys import KeyRing
 
 PERSON_ROLES = ("operator", "responsible_office", "leader", "principal_leader",
                 "joint_office", "supervision", "admin")
@@ -54,19 +57,26 @@ class Identity:
         return bool(self.roles & set(roles))
 
 
-def issue_token(identity: Identity, secret: str, ttl_seconds: int) -> str:
+def issue_token(identity: Identity, keys: KeyRing, ttl_seconds: int) -> str:
+    """A token for `identity`, signed with the ring's private key: only the registry holds one."""
+    if keys.signing is None:
+        raise AuthError("this process holds no signing key: only the registry issues tokens")
     now = dt.datetime.now(dt.timezone.utc)
     claims = {"sub": str(identity.person_id), "name": identity.name, "unit": identity.unit_id,
               "path": identity.unit_path, "roles": sorted(identity.roles), "iss": _ISSUER,
               "iat": now, "exp": now + dt.timedelta(seconds=ttl_seconds)}
     if identity.client:
         claims["client"] = identity.client
-    return jwt.encode(claims, secret, algorithm="HS256")
+    return jwt.encode(claims, keys.signing, algorithm="EdDSA", headers={"kid": keys.signing_kid})
 
 
-def read_token(token: str, secret: str) -> Identity:
+def read_token(token: str, keys: KeyRing) -> Identity:
+    """The identity a token names, if one of the ring's public keys signed it and it is in date."""
     try:
-        c = jwt.decode(token, secret, algorithms=["HS256"], issuer=_ISSUER,
+        key = keys.public.get(jwt.get_unverified_header(token).get("kid"))
+        if key is None:
+            raise AuthError("the token names no key this service knows")
+        c = jwt.decode(token, key, algorithms=["EdDSA"], issuer=_ISSUER,
                        options={"require": ["exp", "sub", "iss"]})
         client = c.get("client")
         return Identity(int(c["sub"]), str(c["name"]), int(c["unit"]), str(c["path"]),

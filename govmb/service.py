@@ -153,7 +153,9 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
         API_TITLE=f"{spec.title} API", API_VERSION="1", OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/", OPENAPI_JSON_PATH="openapi.json",
         API_SPEC_OPTIONS={"components": {"securitySchemes": {
-            "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+            "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+            "web_client_secret": {"type": "apiKey", "in": "header", "name": "X-Web-Client-Secret",
+                                  "description": "网页端与登记服务共有的密钥（仅登记服务的 /api/auth/web-tokens）"}}},
             "security": [{"bearer": []}]},
     )
     bind_to_requests(app, spec.db)

@@ -2,7 +2,8 @@
 inquiry` (rebuild a consumer, see ops.replay), `python -m ops.cli token ...`,
 `python -m ops.cli backup all --to DIR` and `python -m ops.cli restore registry --from FILE`
 (ops.backup, docs/operations.md), `python -m ops.cli dead-letters [--redrive SERVICE]`
-(govmb.bus.deadletters), `python -m ops.cli create-admin --unit 南昌市` (the first administrator)."""
+(govmb.bus.deadletters), `python -m ops.cli create-admin --unit 南昌市` (the first administrator),
+`python -m ops.cli keys DIR [--rotate | --retire]` (the token keys, ops.keys)."""
 from __future__ import annotations
 
 import argparse
@@ -20,7 +21,7 @@ from govmb.contracts import SUBSCRIPTIONS
 from govmb.db import migrate
 from govmb.domain import DomainError
 from govmb.service import ServiceSpec, create_service_app, ensure_database
-from ops import backup
+from ops import backup, keys
 from ops.replay import replay
 
 
@@ -60,6 +61,7 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--kind", default="region", help="the top unit's kind (region, prefecture, ...)")
     a.add_argument("--name", default="系统管理员", help="the administrator's name")
     a.add_argument("--username", default="admin")
+    keys.add_parser(sub)
     return parser
 
 
@@ -67,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     command = {"backup": backup.command, "restore": backup.command, "dead-letters": dead_letters,
                "create-admin": create_admin, "migrate": migrate_command, "replay": replay_command,
-               "token": token_command}[args.command]
+               "token": token_command, "keys": keys.command}[args.command]
     return command(args)
 
 
@@ -94,7 +96,7 @@ def token_command(args) -> int:
         print("tokens are issued by sign-in in production mode", file=sys.stderr)
         return 2
     who = Identity(args.person, args.name, args.unit, args.path, frozenset(args.roles.split(",")))
-    print(issue_token(who, settings.token_secret, settings.token_ttl_seconds))
+    print(issue_token(who, settings.keys, settings.token_ttl_seconds))
     return 0
 
 

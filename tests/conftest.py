@@ -7,8 +7,10 @@ import uuid
 import pytest
 
 from govmb.auth import Identity, issue_token
-from govmb.config import DEV_SECRET, load
+from govmb.config import load
+from govmb.keys import KeyRing
 from tests import infra
+from tests.keys import KEYS
 
 
 @pytest.fixture(scope="session")
@@ -40,9 +42,9 @@ def namespace(amqp_url):
     infra.delete_namespace(amqp_url, queues, [f"{ns}.events", f"{ns}.dead"])
 
 
-def token(unit_id: int, unit_path: str, *roles: str, person: int = 1, secret: str = DEV_SECRET) -> str:
+def token(unit_id: int, unit_path: str, *roles: str, person: int = 1, keys: KeyRing = KEYS) -> str:
     who = Identity(person, "测试用户", unit_id, unit_path, frozenset(roles))
-    return issue_token(who, secret, 3600)
+    return issue_token(who, keys, 3600)
 
 
 def auth(unit_id: int, unit_path: str, *roles: str, person: int = 1) -> dict:

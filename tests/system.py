@@ -5,15 +5,17 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from govmb.config import DEV_SECRET, SERVICES, Settings
+from govmb.config import SERVICES, Settings
 from govmb.db import migrate
 from govmb.service import create_service_app, ensure_database
 from ops.cli import spec_of
+from tests.keys import ENV, keys_for
 
 
 def settings_for(service: str, database_url: str, amqp_url: str | None = None, namespace: str = "govmb") -> Settings:
     return Settings(service=service, mode="embedded", database_url=database_url, amqp_url=amqp_url,
-                    token_secret=DEV_SECRET, bus_namespace=namespace, relay_poll_seconds=0.01)
+                    keys=keys_for(service), cookie_secret=ENV["WEB_COOKIE_SECRET"],
+                    web_client_secret=ENV["WEB_CLIENT_SECRET"], bus_namespace=namespace, relay_poll_seconds=0.01)
 
 
 def migrated_app(service: str, settings: Settings):

@@ -85,7 +85,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__)
     app.json.ensure_ascii = False
     app.config.update(
-        SECRET_KEY=settings.token_secret,
+        SECRET_KEY=settings.cookie_secret,  # the web app's own: no service knows it
         GOVMB_SETTINGS=settings,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

@@ -41,6 +41,7 @@ from services.registry.schemas import (
     UnitQuerySchema,
     UnitSchema,
     UnitUpdateSchema,
+    WebTokensSchema,
 )
 
 
@@ -56,7 +57,7 @@ def _address() -> str:
     claimed, header = request.headers.get("X-Client-Address"), request.headers.get("Authorization", "")
     if claimed and header.startswith("Bearer "):
         try:
-            if read_token(header[7:], _settings().token_secret).client == "web":
+            if read_token(header[7:], _settings().keys).client == "web":
                 return claimed[:64]
         except AuthError:
             pass
@@ -187,6 +188,15 @@ def client_token(data):
     client = client_systems.authenticate(data["client_id"], data["client_secret"])
     return {"token": client_systems.token_for(client, _settings()), "token_type": "Bearer",
             "expires_in": _settings().client_token_ttl_seconds, "roles": sorted(client_systems.ROLES)}
+
+
+@auth.route("/web-tokens", methods=["POST"])
+@limiter.limit(_per_address)
+@auth.response(200, WebTokensSchema)
+@auth.doc(security=[{"web_client_secret": []}])
+def web_tokens():
+    """网页端以其密钥换取自己的短期令牌（web：转交登录者地址；hall：政务微博大厅提交留言）；令牌只能由登记服务签发"""
+    return client_systems.web_tokens(request.headers.get("X-Web-Client-Secret", ""), _settings())
 
 
 @auth.route("/me")

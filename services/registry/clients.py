@@ -6,6 +6,7 @@ subtree, which lets it post messages there and nothing else. A revoked system ge
 token; one it already holds runs out within `CLIENT_TOKEN_TTL_SECONDS`."""
 from __future__ import annotations
 
+import hmac
 import secrets
 
 from govmb.config import Settings
@@ -15,6 +16,12 @@ from services.registry.models import ClientSystem, Unit, audit, db, now
 from services.registry.people import hash_password, rehash_if_needed, verify_secret
 
 ROLES = frozenset({"intake"})  # what a client system may do: post citizens' messages
+# The web app's own identities, which it is given (`web_tokens`), never makes: the web app itself,
+# proving to the registry that a sign-in's address is the person's (it opens nothing), and the
+# public hall, which posts citizens' messages anywhere in the tree and does nothing else.
+WEB_APP = Identity(0, "网页端", 0, "/", frozenset(), client="web")
+HALL = Identity(0, "政务微博大厅", 0, "/", frozenset(ROLES), client="hall")
+WEB_TOKEN_SECONDS = 300
 
 
 def register(unit: Unit, name: str, who: Identity) -> tuple[ClientSystem, str]:
@@ -63,4 +70,12 @@ def identity_of(client: ClientSystem) -> Identity:
 
 
 def token_for(client: ClientSystem, settings: Settings) -> str:
-    return issue_token(identity_of(client), settings.token_secret, settings.client_token_ttl_seconds)
+    return issue_token(identity_of(client), settings.keys, settings.client_token_ttl_seconds)
+
+
+def web_tokens(secret: str, settings: Settings) -> dict:
+    """The web app's own tokens, for the web app alone: it shows the secret the two share."""
+    if not secret or not hmac.compare_digest(secret.encode(), settings.web_client_secret.encode()):
+        raise Unauthenticated("网页端密钥不正确")
+    return {"web": issue_token(WEB_APP, settings.keys, WEB_TOKEN_SECONDS),
+            "hall": issue_token(HALL, settings.keys, WEB_TOKEN_SECONDS), "expires_in": WEB_TOKEN_SECONDS}

@@ -80,4 +80,4 @@ def identity_of(person: Person) -> Identity:
 
 
 def token_for(person: Person, settings: Settings) -> str:
-    return issue_token(identity_of(person), settings.token_secret, settings.token_ttl_seconds)
+    return issue_token(identity_of(person), settings.keys, settings.token_ttl_seconds)

@@ -73,6 +73,12 @@ class ClientTokenRequestSchema(Schema):
                                   metadata={"description": "客户端密钥（登记时只显示一次）"})
 
 
+class WebTokensSchema(Schema):
+    web = fields.String(metadata={"description": "网页端自身的令牌：转交登录者的地址，不能打开任何数据"})
+    hall = fields.String(metadata={"description": "政务微博大厅的令牌：intake 角色，只能提交留言"})
+    expires_in = fields.Integer(metadata={"description": "有效秒数"})
+
+
 class ClientTokenSchema(Schema):
     token = fields.String()
     token_type = fields.String(metadata={"description": "Bearer"})

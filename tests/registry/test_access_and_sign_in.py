@@ -99,7 +99,7 @@ def test_production_mode_refuses_the_demo_password(tmp_path, city):
     from tests.system import settings_for
     settings = settings_for("registry", f"sqlite:///{tmp_path / 'registry.db'}")
     embedded = create_service_app(SPEC, settings).test_client()
-    production = create_service_app(SPEC, replace(settings, mode="production", token_secret="p" * 40)).test_client()
+    production = create_service_app(SPEC, replace(settings, mode="production")).test_client()
     body = {"username": "east_leader", "password": DEMO_PASSWORD}
     assert embedded.post("/api/auth/sign-in", json=body).status_code == 200
     assert production.post("/api/auth/sign-in", json=body).status_code == 401

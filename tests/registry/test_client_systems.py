@@ -2,10 +2,11 @@
 kept as an Argon2 hash, exchanged for a short-lived intake token; wrong secrets rate-limited
 like sign-in; a revoked system gets no token."""
 from govmb.auth import read_token
-from govmb.config import DEV_SECRET, Settings
+from govmb.config import Settings
 from services.registry.models import ClientSystem, Person
 from tests.conftest import auth
 from tests.inquiry.conftest import inquiry_app
+from tests.keys import KEYS
 
 ADMIN = auth(1, "/1/", "admin", person=1)
 
@@ -54,7 +55,7 @@ def test_the_secret_buys_a_short_lived_intake_token_for_the_subtree(client, city
     r = exchange(client, created["client_id"], created["client_secret"])
     assert r.status_code == 200, r.json
     assert r.json["token_type"] == "Bearer" and r.json["expires_in"] == 600 and r.json["roles"] == ["intake"]
-    who = read_token(r.json["token"], DEV_SECRET)
+    who = read_token(r.json["token"], KEYS)
     assert who.roles == frozenset({"intake"}) and who.person_id == 0 and who.name == "12345热线"
     assert (who.unit_id, who.unit_path, who.client) == (city.units["east"].id, city.units["east"].path,
                                                          f"system:{created['id']}")

@@ -102,9 +102,12 @@ def test_the_joint_meeting_office_sees_all(client, city):
     assert len(client.get("/api/units", headers=office).json) == 4
 
 
-def test_a_token_signed_with_another_secret_is_refused(client):
+def test_a_token_signed_with_another_key_is_refused(client):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from govmb.keys import KeyRing
     from tests.conftest import token
-    forged = token(1, "/1/", "admin", secret="x" * 40)
+    forged = token(1, "/1/", "admin", keys=KeyRing.of(Ed25519PrivateKey.generate(), []))
     assert client.get("/api/units", headers={"Authorization": f"Bearer {forged}"}).status_code == 401
 
 

@@ -39,6 +39,7 @@ registry   GET    /api/people                                                   
 registry   POST   /api/people                                                         person:new                 401   403     403     403     403     403     201     403     201
 registry   POST   /api/auth/sign-in                                                   sign-in                    200   200     200     200     200     200     200     200     200
 registry   POST   /api/auth/token                                                     client-token               200   200     200     200     200     200     200     200     200
+registry   POST   /api/auth/web-tokens                                                -                          401   401     401     401     401     401     401     401     401
 registry   GET    /api/auth/me                                                        -                          401   403     200     200     200     200     200     200     200
 registry   GET    /api/accounts/platforms                                             -                          200   200     200     200     200     200     200     200     200
 registry   GET    /api/accounts                                                       accounts                   401   403     200/hid 200/hid 200/hid 200/hid 200     200     200

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from unittest import mock
 from urllib.parse import urlsplit
@@ -15,24 +16,29 @@ from urllib.parse import urlsplit
 import pytest
 
 from govmb.config import SERVICES, ConfigError, Settings
+from ops.cli import main as cli
 
 ROOT = Path(__file__).resolve().parents[2]
-SECRET = "s" * 64
+SECRETS = {"WEB_COOKIE_SECRET": "c" * 64, "WEB_CLIENT_SECRET": "w" * 64}
+KEYS = Path(tempfile.mkdtemp(prefix="govmb-compose-keys-"))
 INFRASTRUCTURE = {"rabbitmq", "postgres", "redis"}
 COMPOSE = shutil.which("docker-compose")
 pytestmark = pytest.mark.skipif(COMPOSE is None, reason="Debian's docker-compose is not installed: run `make tools`")
 
 
-def compose(*args: str, secret: str | None = SECRET) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "TOKEN_SECRET"}
-    if secret is not None:
-        env["TOKEN_SECRET"] = secret
+def compose(*args: str, without: str | None = None) -> subprocess.CompletedProcess:
+    if not (KEYS / "token-signing.pem").exists():
+        assert cli(["keys", str(KEYS)]) == 0
+    env = {k: v for k, v in os.environ.items() if k not in (*SECRETS, "GOVMB_KEYS", "TOKEN_SIGNING_KEY_FILE",
+                                                            "TOKEN_PUBLIC_KEYS_FILE")}
+    env.update({**SECRETS, "GOVMB_KEYS": str(KEYS)})
+    env.pop(without, None)
     return subprocess.run([COMPOSE, "-f", str(ROOT / "docker-compose.yml"), *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=60)
 
 
 @pytest.fixture(scope="module")
-def config() -> dict:
+def resolved() -> dict:
     """The file as docker-compose resolves it (anchors merged, variables filled), read by the
     Python that runs docker-compose: Debian's package brings PyYAML with it."""
     resolved = compose("config")
@@ -40,7 +46,12 @@ def config() -> dict:
     interpreter = Path(COMPOSE).read_text().splitlines()[0].removeprefix("#!").strip()
     as_json = subprocess.run([interpreter, "-c", "import json, sys, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)"],
                              input=resolved.stdout, capture_output=True, text=True, timeout=30, check=True)
-    return json.loads(as_json.stdout)["services"]
+    return json.loads(as_json.stdout)
+
+
+@pytest.fixture(scope="module")
+def config(resolved) -> dict:
+    return resolved["services"]
 
 
 def procfile() -> dict[str, str]:
@@ -55,16 +66,36 @@ def runs(command: str) -> str:
     return found[0]
 
 
-def settings_in(environment: dict, service: str) -> Settings:
-    with mock.patch.dict(os.environ, {k: str(v) for k, v in environment.items()}, clear=True):
+def settings_in(environment: dict, service: str, secrets: dict | None = None) -> Settings:
+    """The settings a container would read: its /run/secrets/ files are those the compose file
+    mounts there (`secrets`: name → file on this machine)."""
+    mounted = {f"/run/secrets/{name}": path for name, path in (secrets or {}).items()}
+    env = {k: mounted.get(str(v), str(v)) for k, v in environment.items()}
+    with mock.patch.dict(os.environ, env, clear=True):
         return Settings.from_env(service)
 
 
-def test_docker_compose_validates_the_file_and_refuses_to_run_without_a_token_secret():
+@pytest.mark.parametrize("variable", ["GOVMB_KEYS", *SECRETS])
+def test_docker_compose_validates_the_file_and_refuses_to_run_without_keys_or_secrets(variable):
     done = compose("config", "-q")
     assert done.returncode == 0, done.stderr
-    refused = compose("config", "-q", secret=None)
-    assert refused.returncode != 0 and "TOKEN_SECRET" in refused.stderr
+    refused = compose("config", "-q", without=variable)
+    assert refused.returncode != 0 and variable in refused.stderr
+
+
+def test_only_the_registry_holds_the_signing_key_and_only_the_web_app_its_cookie_secret(resolved):
+    files = {name: s["file"] for name, s in resolved["secrets"].items()}
+    assert files == {"token_public": str(KEYS / "token-public.pem"), "token_signing": str(KEYS / "token-signing.pem")}
+    for name, service in resolved["services"].items():
+        if name in INFRASTRUCTURE:
+            continue
+        mounted = {s["source"] if isinstance(s, dict) else s for s in service.get("secrets", [])}
+        env, owner = service["environment"], name.removesuffix("-worker")
+        assert ("token_signing" in mounted) == (owner == "registry") == ("TOKEN_SIGNING_KEY_FILE" in env), name
+        assert ("WEB_COOKIE_SECRET" in env) == (name == "web"), name
+        assert ("WEB_CLIENT_SECRET" in env) == (owner in ("registry", "web")), name
+        settings = settings_in(env, owner, {s: files[s] for s in mounted})
+        assert (settings.keys.signing is not None) == (owner == "registry"), name
 
 
 def test_every_process_of_the_procfile_is_a_compose_service_running_the_same_thing(config):
@@ -83,10 +114,11 @@ def test_each_process_has_the_environment_its_settings_need_in_production(config
         if name in INFRASTRUCTURE:
             continue
         env = service["environment"]
-        assert env["GOVMB_MODE"] == "production" and env["TOKEN_SECRET"] == SECRET, name
+        assert env["GOVMB_MODE"] == "production", name
         owner = name.removesuffix("-worker")
+        mounted = {s["source"] if isinstance(s, dict) else s for s in service.get("secrets", [])}
         try:
-            settings = settings_in(env, owner)  # production mode refuses what it cannot run with
+            settings = settings_in(env, owner, {s: str(KEYS / f"{s.replace('_', '-')}.pem") for s in mounted})  # production mode refuses what it cannot run with
         except ConfigError as exc:
             pytest.fail(f"{name}: {exc}")
         bind_port = env["BIND"].rsplit(":", 1)[1]
@@ -105,7 +137,8 @@ def test_each_process_has_the_environment_its_settings_need_in_production(config
         assert config[name]["environment"]["RATELIMIT_STORAGE_URI"].startswith("redis://redis:"), name
         assert "redis" in config[name]["depends_on"], name
     # Each container holds every service's database URL: `backup all` runs from any of them.
-    databases = {settings_in(config["registry"]["environment"], s).database_url for s in SERVICES}
+    mounted = {s: str(KEYS / f"{s.replace('_', '-')}.pem") for s in ("token_public", "token_signing")}
+    databases = {settings_in(config["registry"]["environment"], s, mounted).database_url for s in SERVICES}
     assert len(databases) == len(SERVICES)
 
 

@@ -2,15 +2,26 @@ import re
 
 import pytest
 
-from govmb.config import DEV_SECRET, ConfigError, Settings
+from govmb.config import ConfigError, Settings
+
+KEY_VARS = ("TOKEN_SIGNING_KEY_FILE", "TOKEN_PUBLIC_KEYS_FILE", "WEB_COOKIE_SECRET", "WEB_CLIENT_SECRET")
 
 
-def test_the_embedded_default_needs_no_environment(monkeypatch):
-    for var in ("GOVMB_MODE", "DATABASE_URL", "AMQP_URL", "TOKEN_SECRET", "REGISTRY_DATABASE_URL"):
+def test_the_embedded_default_needs_no_environment_and_makes_its_keys_once(monkeypatch, tmp_path):
+    for var in ("GOVMB_MODE", "DATABASE_URL", "AMQP_URL", "REGISTRY_DATABASE_URL", *KEY_VARS):
         monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("GOVMB_DATA_DIR", str(tmp_path))
     s = Settings.from_env("registry")
     assert s.database_url.startswith("sqlite:///") and s.database_url.endswith("registry.db")
-    assert s.amqp_url is None and s.token_secret == DEV_SECRET
+    assert s.amqp_url is None and s.keys.signing is not None and list(s.keys.public) == [s.keys.signing_kid]
+    made = tmp_path / "keys" / "token-signing.pem"
+    assert made.stat().st_mode & 0o777 == 0o600 and (tmp_path / "keys").stat().st_mode & 0o777 == 0o700
+    again, web = Settings.from_env("registry"), Settings.from_env("web")
+    assert again.keys.signing_kid == s.keys.signing_kid  # kept, not made anew
+    assert web.keys.signing is None and set(web.keys.public) == {s.keys.signing_kid}  # the web verifies only
+    assert len(web.cookie_secret) >= 32 and web.web_client_secret == again.web_client_secret
+    assert web.cookie_secret != web.web_client_secret
+    assert (tmp_path / "keys" / "web-cookie-secret").stat().st_mode & 0o777 == 0o600
 
 
 def test_a_service_database_url_wins_over_the_shared_one(monkeypatch):
@@ -20,36 +31,57 @@ def test_a_service_database_url_wins_over_the_shared_one(monkeypatch):
     assert Settings.from_env("registry").database_url == "postgresql://h/shared"
 
 
-@pytest.mark.parametrize("env,problem", [
-    ({}, "TOKEN_SECRET"),
-    ({"TOKEN_SECRET": DEV_SECRET}, "TOKEN_SECRET"),
-    ({"TOKEN_SECRET": "s" * 40}, "PostgreSQL"),
-    ({"TOKEN_SECRET": "s" * 40, "DATABASE_URL": "postgresql://h/db"}, "AMQP_URL"),
+@pytest.mark.parametrize("unset,problem", [
+    ("TOKEN_PUBLIC_KEYS_FILE", "TOKEN_PUBLIC_KEYS_FILE"),
+    ("TOKEN_SIGNING_KEY_FILE", "TOKEN_SIGNING_KEY_FILE"),
+    ("WEB_CLIENT_SECRET", "WEB_CLIENT_SECRET"),
+    ("DATABASE_URL", "PostgreSQL"),
+    ("AMQP_URL", "AMQP_URL"),
 ])
-def test_production_mode_refuses_defaults(monkeypatch, env, problem):
-    for var in ("DATABASE_URL", "AMQP_URL", "TOKEN_SECRET", "REGISTRY_DATABASE_URL"):
-        monkeypatch.delenv(var, raising=False)
+def test_production_mode_refuses_defaults(monkeypatch, unset, problem):
+    monkeypatch.delenv("REGISTRY_DATABASE_URL", raising=False)
     monkeypatch.setenv("GOVMB_MODE", "production")
-    for k, v in env.items():
-        monkeypatch.setenv(k, v)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://h/db")
+    monkeypatch.setenv("AMQP_URL", "amqp://h")
+    monkeypatch.delenv(unset)
     with pytest.raises(ConfigError, match=problem):
         Settings.from_env("registry")
 
 
-def test_production_mode_starts_with_real_settings(monkeypatch):
+def test_production_mode_starts_with_real_settings_and_only_the_registry_signs(monkeypatch):
     monkeypatch.setenv("GOVMB_MODE", "production")
-    monkeypatch.setenv("TOKEN_SECRET", "s" * 40)
     monkeypatch.setenv("DATABASE_URL", "postgresql://h/db")
     monkeypatch.setenv("AMQP_URL", "amqp://h")
-    assert Settings.from_env("registry").production
+    registry = Settings.from_env("registry")
+    assert registry.production and registry.keys.signing is not None
+    for service in ("publishing", "inquiry", "assessment", "web"):
+        assert Settings.from_env(service).keys.signing is None, service
+    monkeypatch.delenv("TOKEN_SIGNING_KEY_FILE")  # what the others are given: the public keys only
+    assert Settings.from_env("inquiry").keys.public == registry.keys.public
 
 
-def test_the_web_app_in_production_needs_only_its_secret(monkeypatch):
+@pytest.mark.parametrize("value", [None, "short"])
+def test_the_web_app_in_production_needs_its_own_cookie_secret(monkeypatch, value):
     for var in ("DATABASE_URL", "AMQP_URL"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("GOVMB_MODE", "production")
-    monkeypatch.setenv("TOKEN_SECRET", "s" * 40)
     assert Settings.from_env("web").production
+    if value:
+        monkeypatch.setenv("WEB_COOKIE_SECRET", value)
+    else:
+        monkeypatch.delenv("WEB_COOKIE_SECRET")
+    with pytest.raises(ConfigError, match="WEB_COOKIE_SECRET"):
+        Settings.from_env("web")
+
+
+def test_a_key_file_that_is_not_a_key_is_refused_by_name(monkeypatch, tmp_path):
+    (tmp_path / "public.pem").write_text("not a key")
+    monkeypatch.setenv("TOKEN_PUBLIC_KEYS_FILE", str(tmp_path / "public.pem"))
+    with pytest.raises(ConfigError, match="holds no public key"):
+        Settings.from_env("inquiry")
+    monkeypatch.setenv("TOKEN_PUBLIC_KEYS_FILE", str(tmp_path / "missing.pem"))
+    with pytest.raises(ConfigError, match="cannot be read"):
+        Settings.from_env("inquiry")
 
 
 def test_media_urls_are_sorted_by_kind():

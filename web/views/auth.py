@@ -1,18 +1,18 @@
 """Sign-in and sign-out.
 
 The registry limits sign-in attempts per name and per address. The web app passes on the
-address of the person at the form, and proves it is the web app with a token of its own (no
-role: it opens nothing), so that the registry counts each person's address, not the web app's."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+address of the person at the form, and proves it is the web app with a token of its own that
+the registry gave it (no role: it opens nothing), so that the registry counts each person's
+address, not the web app's."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from govmb.auth import Identity, issue_token
 from web.client import ServiceUnavailable, client
+from web.own_tokens import own_token
 from web.session import sign_in as keep
 from web.session import sign_out as forget
 from web.views.forms import problem_of
 
 bp = Blueprint("auth", __name__)
-WEB = Identity(0, "网页端", 0, "/", frozenset(), client="web")
 
 
 def _safe_next(target: str | None) -> str:
@@ -26,7 +26,7 @@ def sign_in():
         username = request.form.get("username", "").strip()
         try:
             r = client("registry").call(
-                "POST", "/api/auth/sign-in", issue_token(WEB, current_app.config["GOVMB_SETTINGS"].token_secret, 60),
+                "POST", "/api/auth/sign-in", own_token("web"),
                 headers={"X-Client-Address": request.remote_addr or ""},
                 json={"username": username, "password": request.form.get("password", "")})
         except ServiceUnavailable:

@@ -1,27 +1,24 @@
 """The public hall (政务微博大厅): anyone may open it, and leave a message for an account.
 
-No person is signed in: the web app posts the message to inquiry with its own identity, a
-token it mints for each message from the shared TOKEN_SECRET, with the intake role only and
-the whole tree as its scope (it may post messages, nothing else). The form is protected
+No person is signed in: the web app posts the message to inquiry with the hall's token, which
+the registry issues to the web app (`web.own_tokens`): the intake role only and the whole tree
+as its scope (it may post messages, nothing else). The form is protected
 against CSRF like every form, and limited per address (`HALL_MESSAGE_LIMIT_PER_ADDRESS`)."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-from govmb.auth import Identity, issue_token
 from govmb.config import options
 from web.client import ServiceUnavailable, client, get_json
 from web.listing import list_page, listing
+from web.own_tokens import own_token
 from web.views.forms import as_int, problem_of
 
 bp = Blueprint("hall", __name__, url_prefix="/hall")
 limiter = Limiter(key_func=get_remote_address, storage_uri=options().ratelimit_storage_uri,
                   headers_enabled=True)
-# The hall's identity: a system (person 0), the top of the unit tree, the intake role only.
-HALL = Identity(0, "政务微博大厅", 0, "/", frozenset({"intake"}), client="hall")
-TOKEN_SECONDS = 60  # minted for one message
 
 
 @bp.record_once
@@ -103,9 +100,9 @@ def leave_message():
         errors["text"] = "请填写留言内容"
     if errors:
         return _form(values, errors, status=422)
-    token = issue_token(HALL, current_app.config["GOVMB_SETTINGS"].token_secret, TOKEN_SECONDS)
     try:
-        r = client("inquiry").call("POST", "/api/intake/messages", token, json={**values, "kind": "private"})
+        r = client("inquiry").call("POST", "/api/intake/messages", own_token("hall"),
+                                   json={**values, "kind": "private"})
     except ServiceUnavailable:
         return _form(values, message="留言暂时无法提交，请稍后再试", status=503)
     if r.status_code == 201:

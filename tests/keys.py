@@ -1,0 +1,30 @@
+"""One token key pair for a test process and every process it starts: the tests sign as the
+registry would (their tokens are the registry's), the services they start verify. The key files
+are named in the environment, which started processes inherit (govmb.config reads them)."""
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from govmb.keys import KeyRing, private_pem, public_pem, write_private
+
+_key = Ed25519PrivateKey.generate()
+KEYS = KeyRing.of(_key, [])  # signs: the tests' tokens, as the registry's
+VERIFYING = KEYS.verifying_only()  # what every service but the registry holds
+_dir = Path(tempfile.mkdtemp(prefix="govmb-test-keys-"))
+atexit.register(shutil.rmtree, _dir, True)
+write_private(_dir / "token-signing.pem", private_pem(_key))
+(_dir / "token-public.pem").write_bytes(public_pem(_key.public_key()))
+ENV = {"TOKEN_SIGNING_KEY_FILE": str(_dir / "token-signing.pem"),
+       "TOKEN_PUBLIC_KEYS_FILE": str(_dir / "token-public.pem"),
+       "WEB_COOKIE_SECRET": "test-cookie-secret-" + "c" * 32, "WEB_CLIENT_SECRET": "test-web-client-secret-" + "w" * 32}
+os.environ.update(ENV)
+
+
+def keys_for(service: str) -> KeyRing:
+    return KEYS if service == "registry" else VERIFYING
