@@ -166,7 +166,8 @@ def environment(city: city_.City, ports: dict[str, int]) -> dict[str, str]:
                 "TOKEN_PUBLIC_KEYS_FILE": str(keys / "token-public.pem"), "WEB_COOKIE_SECRET": secrets.token_hex(32),
                 "WEB_CLIENT_SECRET": secrets.token_hex(32),
                 "AMQP_URL": os.environ.get("AMQP_URL", infra.LOCAL_AMQP), "BUS_NAMESPACE": NAMESPACE,
-                "RATELIMIT_STORAGE_URI": _redis_or_memory(), "PYTHONPATH": str(ROOT),
+                "RATELIMIT_STORAGE_URI": _redis_or_memory(), "REVOCATION_STORE_URI": "redis://127.0.0.1:6379/1",
+                "PYTHONPATH": str(ROOT),
                 "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}", "WEB_PORT": str(ports["web"])})
     for name in SERVICES:
         env[f"{name.upper()}_DATABASE_URL"] = city.urls[name]

@@ -33,7 +33,8 @@ DRAFT_AUDITED = ("check", "approve", "return", "fast_track", "withdraw")
 ACTIONS: dict[str, str] = {
     **{f"account.{a}": f"账号：{name}" for a, name in ACCOUNT_STEPS.items()},
     "unit.create": "新建单位", "unit.update": "修改单位（改名或调整上级）",
-    "person.create": "新增人员",
+    "person.create": "新增人员", "person.disable": "停用人员", "person.enable": "重新启用人员",
+    "session.sign_out": "退出登录", "session.everywhere": "退出全部登录", "session.disabled": "人员停用：结束登录",
     "client.register": "登记客户端系统", "client.revoke": "撤销客户端系统",
     **{f"draft.{a}": f"稿件：{DRAFT_STEPS[a]}" for a in DRAFT_AUDITED},
     "draft.release": "稿件：全部平台发布完成",
@@ -47,7 +48,7 @@ SUBJECT_TYPES = {"account": "账号", "unit": "单位", "person": "人员", "cli
                  "lexicon": "词库", "lexicon_entry": "词库词语", "transfer": "转办", "inspection": "督查检查",
                  "duty_shift": "值班班次", "training_attendee": "参训记录"}
 # Which service records which families (the page reads each service's trail on its own).
-FAMILIES = {"registry": ("account", "unit", "person", "client"), "publishing": ("draft", "lexicon"),
+FAMILIES = {"registry": ("account", "unit", "person", "client", "session"), "publishing": ("draft", "lexicon"),
             "inquiry": ("transfer",), "assessment": ("inspection", "duty_shift", "training_attendee")}
 
 

@@ -22,6 +22,7 @@ from govmb.identity import (  # noqa: F401  (what the web layer imports from her
     under,
 )
 from govmb.identity import in_sight as sight
+from govmb.revocation import revocations
 
 
 def current_identity() -> Identity:
@@ -30,10 +31,14 @@ def current_identity() -> Identity:
         header = request.headers.get("Authorization", "")
         if not header.startswith("Bearer "):
             raise Unauthorized("需要登录：请求缺少 Authorization: Bearer 令牌")
+        settings = current_app.config["GOVMB_SETTINGS"]
         try:
-            g.identity = read_token(header[7:], current_app.config["GOVMB_SETTINGS"].keys)
+            who = read_token(header[7:], settings.keys)
         except AuthError:
             raise Unauthorized("令牌无效或已过期，请重新登录") from None
+        if who.revocation_key and revocations(settings.revocation_store_uri).revoked(who.revocation_key):
+            raise Unauthorized("登录已结束（已退出、超时或被停用），请重新登录")
+        g.identity = who
     return g.identity
 
 

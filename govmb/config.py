@@ -30,8 +30,11 @@ class Settings:
     cookie_secret: str = ""  # the web app's session cookie (the web app's own, no service knows it)
     web_client_secret: str = ""  # what the web app shows the registry to be given its own tokens
     bus_namespace: str = "govmb"
-    token_ttl_seconds: int = 8 * 3600
-    client_token_ttl_seconds: int = 900  # a client system's token (intake), short: it cannot be revoked
+    token_ttl_seconds: int = 300  # a person's token, short: the web app renews it through the session
+    client_token_ttl_seconds: int = 900  # a client system's token (intake); revoked at once with the system
+    session_idle_seconds: int = 1800  # a sign-in session ends after this long without a request
+    session_absolute_seconds: int = 8 * 3600  # and this long after sign-in, whatever happens
+    revocation_store_uri: str = "memory://"  # ended sessions and revoked systems, for every process (redis://…)
     relay_batch_size: int = 500
     relay_poll_seconds: float = 0.02
     consumer_prefetch: int = 200
@@ -64,7 +67,11 @@ class Settings:
             web_client_secret=(_secret("WEB_CLIENT_SECRET", _env("WEB_CLIENT_SECRET"), mode, data_dir)
                                if service in ("web", "registry") else ""),
             bus_namespace=_env("BUS_NAMESPACE", "govmb"),
-            token_ttl_seconds=int(_env("TOKEN_TTL_SECONDS", str(8 * 3600))),
+            token_ttl_seconds=_whole("TOKEN_TTL_SECONDS", _env("TOKEN_TTL_SECONDS") or "300", minimum=60),
+            session_idle_seconds=_whole("SESSION_IDLE_SECONDS", _env("SESSION_IDLE_SECONDS") or "1800", minimum=60),
+            session_absolute_seconds=_whole("SESSION_ABSOLUTE_SECONDS", _env("SESSION_ABSOLUTE_SECONDS") or "28800",
+                                            minimum=60),
+            revocation_store_uri=_env("REVOCATION_STORE_URI", "memory://"),
             client_token_ttl_seconds=_whole("CLIENT_TOKEN_TTL_SECONDS", _env("CLIENT_TOKEN_TTL_SECONDS") or "900"),
             relay_batch_size=int(_env("RELAY_BATCH_SIZE", "500")),
             relay_poll_seconds=float(_env("RELAY_POLL_SECONDS", "0.02")),
@@ -81,8 +88,13 @@ class Settings:
 
     def check(self) -> None:
         """Refuse to run in production with what only the embedded mode may use."""
+        if not self.revocation_store_uri.startswith(("memory://", "redis://", "rediss://")):
+            raise ConfigError("REVOCATION_STORE_URI must be memory:// or redis://host:port/db")
         if not self.production:
             return
+        if self.revocation_store_uri.startswith("memory://"):
+            raise ConfigError("production mode needs REVOCATION_STORE_URI=redis://…: a sign-out must reach every "
+                              "process, not only the one that took it")
         if self.service not in SERVICES:  # the web app keeps no data and uses no bus
             return
         if self.database_url.startswith("sqlite"):

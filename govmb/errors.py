@@ -13,6 +13,7 @@ from govmb.context import get_correlation_id
 from govmb.contracts import ContractError
 from govmb.domain import DomainError
 from govmb.messages import in_chinese
+from govmb.revocation import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +111,13 @@ def _database_down(exc: Exception):
     return response
 
 
+def _store_down(exc: StoreUnavailable):
+    log.error("revocation store unavailable", extra={"error": str(exc)})
+    response = problem(503, "登录状态暂时无法核验，请稍后重试")
+    response.headers["Retry-After"] = "5"
+    return response
+
+
 def _overflow(_exc: OverflowError):
     return problem(422, "数值超出范围")
 
@@ -142,7 +150,7 @@ def _unexpected(exc: Exception):
 # most specific class).
 HANDLERS = ((DomainError, _domain), (ContractError, _contract), (peewee.IntegrityError, _integrity),
             (peewee.OperationalError, _database_down), (peewee.InterfaceError, _database_down),
-            (OverflowError, _overflow), (UnicodeError, _unencodable), (Exception, _unexpected))
+            (StoreUnavailable, _store_down), (OverflowError, _overflow), (UnicodeError, _unencodable), (Exception, _unexpected))
 
 
 def register_error_handlers(app: Flask) -> None:

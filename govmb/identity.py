@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 from dataclasses import dataclass
 
 import jwt
@@ -44,6 +45,12 @@ class Identity:
     unit_path: str  # "/1/5/12/": the unit and its ancestors, root first
     roles: frozenset[str]
     client: str | None = None  # a system, not a person: "hall" (the public hall) or "system:<id>" (person_id 0)
+    session: str | None = None  # a person's sign-in session (the registry's), which a sign-out ends
+
+    @property
+    def revocation_key(self) -> str | None:
+        """What a sign-out or a revocation names (govmb.revocation): the session, else the system."""
+        return f"session:{self.session}" if self.session else f"client:{self.client}" if self.client else None
 
     @property
     def sees_all(self) -> bool:
@@ -64,9 +71,11 @@ def issue_token(identity: Identity, keys: KeyRing, ttl_seconds: int) -> str:
     now = dt.datetime.now(dt.timezone.utc)
     claims = {"sub": str(identity.person_id), "name": identity.name, "unit": identity.unit_id,
               "path": identity.unit_path, "roles": sorted(identity.roles), "iss": _ISSUER,
-              "iat": now, "exp": now + dt.timedelta(seconds=ttl_seconds)}
+              "iat": now, "exp": now + dt.timedelta(seconds=ttl_seconds), "jti": secrets.token_urlsafe(9)}
     if identity.client:
         claims["client"] = identity.client
+    if identity.session:
+        claims["sid"] = identity.session
     return jwt.encode(claims, keys.signing, algorithm="EdDSA", headers={"kid": keys.signing_kid})
 
 
@@ -78,9 +87,12 @@ def read_token(token: str, keys: KeyRing) -> Identity:
             raise AuthError("the token names no key this service knows")
         c = jwt.decode(token, key, algorithms=["EdDSA"], issuer=_ISSUER,
                        options={"require": ["exp", "sub", "iss"]})
-        client = c.get("client")
+        client, sid = c.get("client"), c.get("sid")
+        if not client and not sid:
+            raise AuthError("a person's token names its sign-in session")
         return Identity(int(c["sub"]), str(c["name"]), int(c["unit"]), str(c["path"]),
-                        frozenset(r for r in c["roles"] if r in ROLES), str(client) if client else None)
+                        frozenset(r for r in c["roles"] if r in ROLES), str(client) if client else None,
+                        str(sid) if sid else None)
     except (jwt.PyJWTError, KeyError, TypeError, ValueError) as exc:
         raise AuthError(str(exc)) from exc
 

@@ -139,6 +139,13 @@ class DeadLetterCount:
         return self._value
 
 
+SPEC_OPTIONS = {"components": {"securitySchemes": {
+    "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+    "web_client_secret": {"type": "apiKey", "in": "header", "name": "X-Web-Client-Secret",
+                          "description": "网页端与登记服务共有的密钥（仅登记服务的 /api/auth/web-tokens）"}}},
+    "security": [{"bearer": []}]}
+
+
 def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env(spec.name)
     load()  # the rest of the environment, read and checked as the app starts (govmb.config)
@@ -152,11 +159,7 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
         MAX_CONTENT_LENGTH=MAX_BYTES,  # a request, an upload's file with it
         API_TITLE=f"{spec.title} API", API_VERSION="1", OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/", OPENAPI_JSON_PATH="openapi.json",
-        API_SPEC_OPTIONS={"components": {"securitySchemes": {
-            "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
-            "web_client_secret": {"type": "apiKey", "in": "header", "name": "X-Web-Client-Secret",
-                                  "description": "网页端与登记服务共有的密钥（仅登记服务的 /api/auth/web-tokens）"}}},
-            "security": [{"bearer": []}]},
+        API_SPEC_OPTIONS=SPEC_OPTIONS,
     )
     bind_to_requests(app, spec.db)
     instrument(app, spec.name)

@@ -13,7 +13,6 @@ import os
 import sys
 from pathlib import Path
 
-from govmb.auth import ROLES, Identity, issue_token
 from govmb.bus import deadletters
 from govmb.bus.topology import build_topology
 from govmb.config import SERVICES, Settings
@@ -36,12 +35,9 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("service", choices=(*SERVICES, "all"))
     r = sub.add_parser("replay", help="re-send a producer's state as events, to rebuild a consumer's database")
     r.add_argument("service", nargs="+", choices=("registry", "publishing", "inquiry"))
-    t = sub.add_parser("token", help="a signed token for trying the APIs (embedded mode only)")
-    t.add_argument("--person", type=int, default=1)
-    t.add_argument("--name", default="演示用户")
-    t.add_argument("--unit", type=int, required=True)
-    t.add_argument("--path", required=True, help="the unit's path, e.g. /1/5/")
-    t.add_argument("--roles", default="admin", help=f"comma-separated: {', '.join(ROLES)}")
+    t = sub.add_parser("token", help="a token of a new sign-in session of a person, for trying the APIs "
+                                     "(embedded mode only)")
+    t.add_argument("--username", required=True, help="an active person of the registry, e.g. lianxi")
     b = sub.add_parser("backup", help="write a backup file of each service's database into DIR")
     b.add_argument("service", choices=(*SERVICES, "all"))
     b.add_argument("--to", required=True, type=Path, metavar="DIR")
@@ -95,8 +91,17 @@ def token_command(args) -> int:
     if settings.production:
         print("tokens are issued by sign-in in production mode", file=sys.stderr)
         return 2
-    who = Identity(args.person, args.name, args.unit, args.path, frozenset(args.roles.split(",")))
-    print(issue_token(who, settings.keys, settings.token_ttl_seconds))
+    from services.registry import sessions
+    from services.registry.models import Person
+    spec = spec_of("registry")
+    ensure_database(spec, settings)
+    with spec.db.connection_context():
+        person = Person.get_or_none(Person.username == args.username, Person.active == True)  # noqa: E712
+        if person is None:
+            print(f"no active person {args.username!r} in the registry", file=sys.stderr)
+            return 2
+        session, _refresh = sessions.open_session(person, settings, user_agent="ops.cli token")
+        print(sessions.token_of(person, session, settings))
     return 0
 
 

@@ -42,8 +42,17 @@ def namespace(amqp_url):
     infra.delete_namespace(amqp_url, queues, [f"{ns}.events", f"{ns}.dead"])
 
 
+@pytest.fixture(autouse=True)
+def _fresh_revocations():
+    """Each test its own memory of revoked sessions and systems: the tests make many registries
+    in one process, whose client systems are numbered from 1 again."""
+    from govmb import revocation
+    revocation._stores.clear()
+    yield
+
+
 def token(unit_id: int, unit_path: str, *roles: str, person: int = 1, keys: KeyRing = KEYS) -> str:
-    who = Identity(person, "测试用户", unit_id, unit_path, frozenset(roles))
+    who = Identity(person, "测试用户", unit_id, unit_path, frozenset(roles), session=f"test-{uuid.uuid4().hex[:16]}")
     return issue_token(who, keys, 3600)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
+import time
 from pathlib import Path
 
 from govmb.config import SERVICES, Settings
@@ -47,3 +48,12 @@ def _copy_of_template(service: str, target: Path) -> None:
 
 
 __all__ = ["SERVICES", "settings_for", "migrated_app", "spec_of"]
+
+
+def signed_in_session(session, token: str, person: dict, refresh: str = "", expires_in: int = 3600) -> None:
+    """A web app's session cookie as its sign-in leaves it (web.session.sign_in), for a test
+    client: `session` is what `session_transaction()` gives."""
+    now = time.time()
+    session.update(token=token, person=person, refresh=refresh, expires=now + expires_in, seen=now,
+                   until=now + 8 * 3600)
+    session.permanent = True

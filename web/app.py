@@ -5,7 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from flask import Flask, abort, redirect, render_template, send_from_directory, url_for
+from flask import (
+    Flask,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from flask_babel import Babel, format_datetime
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from htmx_flask import Htmx
@@ -15,8 +26,8 @@ from govmb.config import SERVICES, Settings, load
 from govmb.observability import configure_logging, health_blueprint, instrument
 from govmb.tables import MAX_BYTES
 from govmb.timefmt import to_beijing
-from web.client import ServiceClient, ServiceUnavailable
-from web.session import ROLE_NAMES, navigation, person
+from web.client import ServiceClient, ServiceUnavailable, SessionEnded
+from web.session import ENDINGS, ROLE_NAMES, keep_alive, navigation, person
 
 # Front-end packages installed by `make setup` from the npm registry, never committed.
 VENDOR = {"htmx.min.js": Path(__file__).parent / "node_modules/htmx.org/dist",
@@ -65,12 +76,26 @@ def _vendor(name: str):
     return send_from_directory(VENDOR[name], name, max_age=86400)
 
 
+def _session_ended(_exc):
+    """A service refused the person's token: forget the session, and sign in again (htmx: the
+    whole page goes, not the fragment)."""
+    session.clear()
+    flash(ENDINGS["refused"])
+    target = url_for("auth.sign_in", next=request.full_path if request.method == "GET" else None)
+    if request.headers.get("HX-Request"):
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = target
+        return response
+    return redirect(target, 303)
+
+
 def _register_error_pages(app: Flask) -> None:
     """Errors as pages in the product's look, each saying what happened in Chinese."""
     app.register_error_handler(CSRFError, lambda _e: (render_template(
         "error.html", code=400, message="表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试"), 400))
     app.register_error_handler(ServiceUnavailable, lambda _e: (render_template(
         "error.html", code=503, message="后台服务暂不可用，请稍后重试"), 503))
+    app.register_error_handler(SessionEnded, _session_ended)
     for code, message in ((403, "您的角色无权打开此页面"), (404, "页面不存在，或不在您的管辖范围内"),
                           (405, "不支持此操作方式"),
                           (413, f"上传的文件过大：一次至多 {MAX_BYTES // (1024 * 1024)} MB")):
@@ -90,7 +115,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.production,  # production is served over HTTPS only
-        PERMANENT_SESSION_LIFETIME=dt.timedelta(seconds=settings.token_ttl_seconds),
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(seconds=settings.session_absolute_seconds),
         BABEL_DEFAULT_LOCALE="zh_Hans_CN",
         BABEL_DEFAULT_TIMEZONE="Asia/Shanghai",
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
@@ -133,6 +158,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     app.add_url_rule("/", "home", _home)
     app.add_url_rule("/static/vendor/<name>", "vendor", _vendor)
+    app.before_request(keep_alive)
     app.after_request(_varies_with_htmx)
     _register_error_pages(app)
     return app

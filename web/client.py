@@ -20,6 +20,17 @@ class ServiceUnavailable(RuntimeError):
     """A service did not answer; the page says so instead of failing."""
 
 
+class SessionEnded(RuntimeError):
+    """A service refused the signed-in person's token (401): the session ended elsewhere (signed
+    out, out everywhere, disabled); the person is sent to sign in again."""
+
+
+def _as_person(r: requests.Response) -> requests.Response:
+    if r.status_code == 401 and session.get("token"):
+        raise SessionEnded()
+    return r
+
+
 class ServiceClient:
     def __init__(self, base_url: str, timeout: float = 10.0):
         self.base_url, self.timeout = base_url.rstrip("/"), timeout
@@ -51,12 +62,12 @@ def get_together(*calls: tuple[str, str, dict]) -> list[requests.Response]:
     futures = [_calls.submit(contextvars.copy_context().run, client(service).call, "GET", path, token,
                              params={k: v for k, v in params.items() if v is not None})
                for service, path, params in calls]  # the copied context carries the correlation id
-    return [f.result() for f in futures]
+    return [_as_person(f.result()) for f in futures]
 
 
 def api(service: str, method: str, path: str, **kwargs) -> requests.Response:
     """A call as the signed-in person."""
-    return client(service).call(method, path, session.get("token"), **kwargs)
+    return _as_person(client(service).call(method, path, session.get("token"), **kwargs))
 
 
 def get_json(service: str, path: str, default=None, **params):

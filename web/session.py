@@ -1,9 +1,16 @@
-"""Who is signed in: the registry's token and the person, kept in the secure session cookie."""
+"""Who is signed in: the registry's token and the person, kept in the secure session cookie.
+
+The token lives minutes; `keep_alive` renews it through the registry's session (the refresh
+secret the registry gave at sign-in) before each request that needs it. A session ends on
+sign-out, after `SESSION_IDLE_SECONDS` without a request of the person's own (the pages' polls
+do not count), `SESSION_ABSOLUTE_SECONDS` after sign-in, or when the registry refuses to renew
+it (signed out elsewhere, disabled): the person is asked to sign in again."""
 from __future__ import annotations
 
+import time
 from functools import wraps
 
-from flask import abort, g, redirect, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, request, session, url_for
 
 from govmb.auth import CITY_WIDE
 
@@ -24,14 +31,61 @@ def sees_all() -> bool:
     return bool(roles() & CITY_WIDE)
 
 
-def sign_in(token: str, who: dict) -> None:
+RENEW_BEFORE = 60  # seconds before the token ends: renewed then, not after a refused call
+ENDINGS = {"idle": "长时间未操作，已自动退出，请重新登录", "expired": "登录已超过时限，请重新登录",
+           "refused": "登录已结束（已在别处退出或账号被停用），请重新登录"}
+
+
+def sign_in(token: str, who: dict, refresh: str, expires_in: int) -> None:
+    settings, now = current_app.config["GOVMB_SETTINGS"], time.time()
     session.clear()
-    session["token"], session["person"] = token, who
+    session.update(token=token, person=who, refresh=refresh, expires=now + expires_in, seen=now,
+                   until=now + settings.session_absolute_seconds)
     session.permanent = True
 
 
 def sign_out() -> None:
+    """End the session at the registry (its tokens refused everywhere), then forget it here."""
+    from web.client import ServiceUnavailable, client
+    if session.get("token"):
+        try:
+            client("registry").call("POST", "/api/auth/sign-out", session["token"])
+        except ServiceUnavailable:  # the cookie is forgotten all the same; the session times out there
+            pass
     session.clear()
+
+
+def keep_alive() -> None:
+    """Before each request: end a session idle or too old, renew its token when it is about to
+    end, and count the request as the person's activity unless a page polled (X-Poll)."""
+    if not session.get("token") or request.endpoint in ("static", "vendor"):
+        return
+    settings, now = current_app.config["GOVMB_SETTINGS"], time.time()
+    if now - session.get("seen", 0) > settings.session_idle_seconds:
+        return _ended("idle")
+    if now >= session.get("until", 0):
+        return _ended("expired")
+    if session.get("expires", 0) - now < RENEW_BEFORE and not _renewed(now):
+        return _ended("refused")
+    if request.headers.get("X-Poll") != "1":
+        session["seen"] = now
+
+
+def _renewed(now: float) -> bool:
+    from web.client import ServiceUnavailable, client
+    try:
+        r = client("registry").call("POST", "/api/auth/refresh", json={"refresh": session.get("refresh", "")})
+    except ServiceUnavailable:
+        return now < session.get("expires", 0)  # the registry is away: the token holds while it lasts
+    if r.status_code != 200:
+        return False
+    session["token"], session["expires"] = r.json()["token"], now + r.json()["expires_in"]
+    return True
+
+
+def _ended(reason: str) -> None:
+    sign_out()
+    flash(ENDINGS[reason])
 
 
 def login_required(*allowed: str):

@@ -17,26 +17,31 @@ from govmb.textsearch import contains
 from services.registry import accounts as life
 from services.registry import clients as client_systems
 from services.registry import hall as public_hall
-from services.registry import people, service
-from services.registry.models import Account, AccountPlatform, ClientSystem, Person, Unit, audit
+from services.registry import people, service, sessions
+from services.registry.models import Account, AccountPlatform, ClientSystem, Person, SignInSession, Unit, audit
 from services.registry.schemas import (
     AccountDetailSchema,
     AccountQuerySchema,
     AccountSchema,
     ActionSchema,
+    ActiveSchema,
     ApplicationSchema,
     ClientCreatedSchema,
     ClientInSchema,
     ClientSchema,
     ClientTokenRequestSchema,
     ClientTokenSchema,
+    EndedSchema,
     HallGroupsSchema,
     HallQuerySchema,
     PersonQuerySchema,
     PersonSchema,
+    RefreshSchema,
+    RenewedSchema,
     SecuritySchema,
     SessionSchema,
     SignInSchema,
+    SignInSessionSchema,
     TeamSchema,
     UnitQuerySchema,
     UnitSchema,
@@ -50,18 +55,27 @@ def _settings() -> Settings:
     return current_app.config["GOVMB_SETTINGS"]
 
 
+def _from_web_app() -> bool:
+    """Does the web app itself call (its own token, which the registry gave it)?"""
+    header = request.headers.get("Authorization", "")
+    try:
+        return header.startswith("Bearer ") and read_token(header[7:], _settings().keys).client == "web"
+    except AuthError:
+        return False
+
+
 def _address() -> str:
     """The caller's address; for a sign-in the web app passes on, the address of the person at
     the form (X-Client-Address), believed only beside the web app's own token: otherwise every
     sign-in through the web app would count against one address, the web app's."""
-    claimed, header = request.headers.get("X-Client-Address"), request.headers.get("Authorization", "")
-    if claimed and header.startswith("Bearer "):
-        try:
-            if read_token(header[7:], _settings().keys).client == "web":
-                return claimed[:64]
-        except AuthError:
-            pass
-    return get_remote_address()
+    claimed = request.headers.get("X-Client-Address")
+    return claimed[:64] if claimed and _from_web_app() else get_remote_address()
+
+
+def _user_agent() -> str:
+    """The browser of the person at the form (X-Client-User-Agent, from the web app), else the caller's."""
+    claimed = request.headers.get("X-Client-User-Agent")
+    return (claimed if claimed and _from_web_app() else request.user_agent.string or "")[:200]
 
 
 limiter = Limiter(key_func=_address, storage_uri=options().ratelimit_storage_uri,
@@ -174,7 +188,50 @@ def sign_in(data):
     person = people.authenticate(data["username"], data["password"], _settings().production)
     if person is None:
         abort(401, message="用户名或密码不正确")
-    return {"token": people.token_for(person, _settings()), "person": person}
+    session, refresh = sessions.open_session(person, _settings(), _address(), _user_agent())
+    return {"token": sessions.token_of(person, session, _settings()), "refresh": refresh, "session": session.sid,
+            "expires_in": _settings().token_ttl_seconds, "person": person}
+
+
+@auth.route("/refresh", methods=["POST"])  # not limited per address: every person's renewals come from the web app's
+@auth.arguments(RefreshSchema)
+@auth.response(200, RenewedSchema)
+@auth.doc(security=[])  # the token may have run out: the refresh secret is the credential
+def refresh(data):
+    """续期：凭登录时给出的续期凭据换取新的短期令牌；会话已退出、超时（空闲或超过时限）或人员被停用时 401"""
+    _session, token = sessions.renew(data["refresh"], _settings())
+    return {"token": token, "expires_in": _settings().token_ttl_seconds}
+
+
+@auth.route("/sign-out", methods=["POST"])
+@requires()
+@auth.response(200, EndedSchema)
+def sign_out():
+    """退出登录：结束本会话，其令牌在所有服务立即失效"""
+    who = current_identity()
+    session = SignInSession.get_or_none(SignInSession.sid == who.session)
+    return {"ended": int(bool(session) and sessions.end(session, "sign_out", _settings(), who))}
+
+
+@auth.route("/sessions")
+@requires()
+@auth.response(200, SignInSessionSchema(many=True))
+def my_sessions():
+    """本人仍有效的登录会话（地址、浏览器、登录与最近使用时间），最新的在前"""
+    who = current_identity()
+    rows = list(sessions.open_of(who.person_id, _settings()).limit(100))
+    for row in rows:
+        row.current = row.sid == who.session
+    return rows
+
+
+@auth.route("/sessions/end-all", methods=["POST"])
+@requires()
+@auth.response(200, EndedSchema)
+def end_all_sessions():
+    """退出全部登录：结束本人的所有会话（包括本会话）"""
+    who = current_identity()
+    return {"ended": sessions.end_all(Person.get_by_id(who.person_id), "everywhere", _settings(), who)}
 
 
 @auth.route("/token", methods=["POST"])
@@ -232,6 +289,16 @@ def create_person(data):
     unit = _visible_unit(data["unit_id"])
     return people.create_person(unit, data["name"], data["username"], data["password"], data["roles"],
                                 data["rank"], data["title"], current_identity(), _settings().production)
+
+
+@people_bp.route("/<int:person_id>/active", methods=["PUT"])
+@requires("admin")
+@people_bp.arguments(ActiveSchema)
+@people_bp.response(200, PersonSchema)
+def set_person_active(data, person_id):
+    """停用人员（active=false：其所有登录会话立即结束、令牌在各服务失效，不能再登录）或重新启用（系统管理员）"""
+    person = visible_or_404(Person, person_id, "人员", lambda p: p.unit.path)
+    return people.set_active(person, data["active"], current_identity(), _settings())
 
 
 # --------------------------------------------------------------------------- accounts
@@ -366,7 +433,7 @@ def get_client(client_pk):
 @clients_bp.response(200, ClientSchema)
 def revoke_client(client_pk):
     """撤销客户端系统：此后不再签发令牌（已签发的令牌至多在有效期内继续有效）"""
-    return client_systems.revoke(_client(client_pk), current_identity())
+    return client_systems.revoke(_client(client_pk), current_identity(), _settings())
 
 
 # ------------------------------------------------------------------------------- hall

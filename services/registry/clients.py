@@ -3,7 +3,7 @@ hotline's system, a platform's webhook). The administrator registers one for a u
 units below it; its secret is shown once and stored only as an Argon2 hash. The system
 exchanges its id and secret for a short-lived token with the `intake` role, scoped to that
 subtree, which lets it post messages there and nothing else. A revoked system gets no new
-token; one it already holds runs out within `CLIENT_TOKEN_TTL_SECONDS`."""
+token, and the one it holds is refused by every service at once (govmb.revocation)."""
 from __future__ import annotations
 
 import hmac
@@ -12,6 +12,7 @@ import secrets
 from govmb.config import Settings
 from govmb.domain import Conflict, Invalid, Unauthenticated
 from govmb.identity import Identity, issue_token
+from govmb.revocation import client_key, revocations
 from services.registry.models import ClientSystem, Unit, audit, db, now
 from services.registry.people import hash_password, rehash_if_needed, verify_secret
 
@@ -38,7 +39,8 @@ def register(unit: Unit, name: str, who: Identity) -> tuple[ClientSystem, str]:
     return client, secret
 
 
-def revoke(client: ClientSystem, who: Identity) -> ClientSystem:
+def revoke(client: ClientSystem, who: Identity, settings: Settings) -> ClientSystem:
+    """No new token from now on, and the tokens it holds refused everywhere at once."""
     with db.atomic():
         claimed = (ClientSystem.update(revoked_at=now(), revoked_by=who.name)
                    .where(ClientSystem.id == client.id, ClientSystem.revoked_at.is_null()).execute())
@@ -46,6 +48,8 @@ def revoke(client: ClientSystem, who: Identity) -> ClientSystem:
             raise Conflict("该客户端系统已撤销")
         audit.record(who, "client.revoke", "client_system", client.id, client.unit.path,
                      f"客户端标识：{client.client_id}", client.name)
+    revocations(settings.revocation_store_uri).revoke(client_key(identity_of(client).client),
+                                                      settings.client_token_ttl_seconds)
     return ClientSystem.get_by_id(client.id)
 
 

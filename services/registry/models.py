@@ -143,4 +143,24 @@ class ClientSystem(BaseModel):
     last_token_at = peewee.DateTimeField(null=True)
 
 
+class SignInSession(BaseModel):
+    """One sign-in, from the password to its end: the web app renews the person's short tokens
+    through it (`services/registry/sessions.py`) until it is signed out, idle too long, too old,
+    or its person disabled. The refresh secret is kept only as its SHA-256."""
+    sid = peewee.CharField(max_length=32, primary_key=True)  # the tokens' `sid` claim
+    person = peewee.ForeignKeyField(Person, backref="sessions", on_delete="CASCADE")
+    refresh_hash = peewee.CharField(max_length=64, unique=True)
+    address = peewee.CharField(max_length=64, default="")
+    user_agent = peewee.CharField(max_length=200, default="")
+    created_at = peewee.DateTimeField(default=now)
+    last_seen_at = peewee.DateTimeField(default=now)  # its last token: a request within its minutes
+    expires_at = peewee.DateTimeField()  # the absolute end
+    ended_at = peewee.DateTimeField(null=True, index=True)
+    ended_reason = peewee.CharField(max_length=20, default="")  # sign_out, everywhere, idle, expired, disabled
+
+    class Meta:
+        table_name = "sign_in_session"
+        indexes = ((("person", "ended_at"), False),)
+
+
 audit = AuditTrail(db, Unit)  # who approved, filed or changed what (docs/audit.md)

@@ -7,7 +7,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from govmb.config import Settings
 from govmb.domain import Invalid
-from govmb.identity import PERSON_ROLES, Identity, issue_token
+from govmb.identity import PERSON_ROLES, Identity
 from services.registry.checks import RANKS
 from services.registry.models import Person, Unit, audit, db
 
@@ -79,5 +79,17 @@ def identity_of(person: Person) -> Identity:
     return Identity(person.id, person.name, person.unit_id, person.unit.path, person.role_set)
 
 
-def token_for(person: Person, settings: Settings) -> str:
-    return issue_token(identity_of(person), settings.keys, settings.token_ttl_seconds)
+def set_active(person: Person, active: bool, who: Identity, settings: Settings) -> Person:
+    """Disable a person (their sessions end and their tokens are refused everywhere at once) or
+    enable them again."""
+    from services.registry import sessions
+    if person.id == who.person_id and not active:
+        raise Invalid("active", "不能停用自己的账号")
+    with db.atomic():
+        changed = Person.update(active=active).where(Person.id == person.id, Person.active != active).execute()
+        if changed:
+            audit.record(who, "person.enable" if active else "person.disable", "person", person.id, person.unit.path,
+                         f"用户名：{person.username}", person.name)
+    if not active:
+        sessions.end_all(person, "disabled", settings, who)
+    return Person.get_by_id(person.id)

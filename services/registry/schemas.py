@@ -54,17 +54,49 @@ class PersonSchema(Schema):
                         validate=validate.Length(min=1))
     rank = fields.String(load_default="staff", validate=validate.OneOf(tuple(RANKS)))
     title = fields.String(load_default="", validate=validate.Length(max=50))
+    active = fields.Boolean(dump_only=True, metadata={"description": "停用的人员不能登录"})
 
     @pre_dump
     def _roles(self, person, **_):
         return {"id": person.id, "unit_id": person.unit_id, "unit": person.unit, "name": person.name,
                 "username": person.username, "roles": sorted(person.role_set), "rank": person.rank,
-                "title": person.title}
+                "title": person.title, "active": person.active}
 
 
 class SessionSchema(Schema):
-    token = fields.String()
+    token = fields.String(metadata={"description": "短期令牌（TOKEN_TTL_SECONDS），凭 refresh 续期"})
+    refresh = fields.String(metadata={"description": "续期凭据：只在登录时给出一次，会话结束即失效"})
+    expires_in = fields.Integer(metadata={"description": "令牌有效秒数"})
+    session = fields.String(metadata={"description": "会话编号"})
     person = fields.Nested(PersonSchema)
+
+
+class RefreshSchema(Schema):
+    refresh = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=100),
+                            metadata={"description": "登录时给出的续期凭据"})
+
+
+class RenewedSchema(Schema):
+    token = fields.String()
+    expires_in = fields.Integer(metadata={"description": "令牌有效秒数"})
+
+
+class SignInSessionSchema(Schema):
+    session = fields.String(attribute="sid")
+    address = fields.String()
+    user_agent = fields.String()
+    created_at = BeijingDateTime()
+    last_seen_at = BeijingDateTime()
+    expires_at = BeijingDateTime()
+    current = fields.Boolean(metadata={"description": "是否为本次请求所用的会话"})
+
+
+class ActiveSchema(Schema):
+    active = fields.Boolean(required=True, metadata={"description": "false：停用；true：重新启用"})
+
+
+class EndedSchema(Schema):
+    ended = fields.Integer(metadata={"description": "结束的会话数"})
 
 
 class ClientTokenRequestSchema(Schema):

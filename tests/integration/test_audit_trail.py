@@ -12,7 +12,7 @@ from govmb.auth import Identity
 from govmb.config import Settings
 from services.registry.people import DEMO_PASSWORD
 from tests.browser import conftest as browser
-from tests.system import SERVICES, migrated_app, settings_for
+from tests.system import SERVICES, migrated_app, settings_for, signed_in_session
 from tests.unit.test_audit import assert_append_only
 
 OFFICE = Identity(30, "赵磊", 2, "/1/2/", frozenset({"joint_office"}))
@@ -48,8 +48,8 @@ def web_client(base: str, username: str):
     body = sign_in(base, username)
     p = body["person"]
     with client.session_transaction() as session:
-        session["token"] = body["token"]
-        session["person"] = {k: p[k] for k in ("id", "name", "unit_id", "unit_name", "roles", "username")}
+        signed_in_session(session, body["token"], {k: p[k] for k in ("id", "name", "unit_id", "unit_name", "roles",
+                                                                     "username")}, body["refresh"], body["expires_in"])
     return client
 
 

@@ -40,6 +40,11 @@ registry   POST   /api/people                                                   
 registry   POST   /api/auth/sign-in                                                   sign-in                    200   200     200     200     200     200     200     200     200
 registry   POST   /api/auth/token                                                     client-token               200   200     200     200     200     200     200     200     200
 registry   POST   /api/auth/web-tokens                                                -                          401   401     401     401     401     401     401     401     401
+registry   POST   /api/auth/refresh                                                   refresh:wrong              401   401     401     401     401     401     401     401     401
+registry   POST   /api/auth/sign-out                                                  -                          401   403     -       -       -       -       -       -       -
+registry   GET    /api/auth/sessions                                                  -                          401   403     200     200     200     200     200     200     200
+registry   POST   /api/auth/sessions/end-all                                          -                          401   403     -       -       -       -       -       -       -
+registry   PUT    /api/people/<int:person_id>/active                                  person:disable             401   403     403     403     403     403     403     403     200
 registry   GET    /api/auth/me                                                        -                          401   403     200     200     200     200     200     200     200
 registry   GET    /api/accounts/platforms                                             -                          200   200     200     200     200     200     200     200     200
 registry   GET    /api/accounts                                                       accounts                   401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
@@ -171,6 +176,8 @@ web        GET    /                                                             
 web        GET    /sign-in                                                            -                          200   -       200     200     200     200     200     200     200
 web        POST   /sign-in                                                            sign-in                    303   -       303     303     303     303     303     303     303
 web        POST   /sign-out                                                           -                          303   -       303     303     303     303     303     303     303
+web        GET    /me/sessions                                                        -                          login -       200     200     200     200     200     200     200
+web        POST   /me/sessions/end-all                                                -                          login -       -       -       -       -       -       -       -
 web        GET    /hall                                                               hall                       200   -       200     200     200     200     200     200     200
 web        GET    /hall/message                                                       -                          200   -       200     200     200     200     200     200     200
 web        POST   /hall/message                                                       hall:message               303   -       303     303     303     303     303     303     303

@@ -23,11 +23,12 @@ from govmb.config import SERVICES, Settings
 from govmb.timefmt import beijing_today, last_month
 from ops.embedded import EmbeddedSystem
 from services.assessment import archive
-from services.registry import people
+from services.registry import people, sessions
 from services.registry.models import Person
 from tests.conftest import auth, wait_for
 from tests.security import access_matrix
 from tests.security.access_matrix import CLIENTS, COLUMNS, ROLE_OF, Row
+from tests.system import signed_in_session
 from web.app import create_app as create_web
 
 PASSWORD = "matrix-pass-2026"
@@ -107,7 +108,8 @@ class World:
             p = Person.create(unit=self.units[unit]["id"], name=f"{username}姓名", username=username,
                               password_hash=self.password_hash, roles=role, rank="section")
             p = Person.get_by_id(p.id)
-            token = people.token_for(p, self.apps["registry"].config["GOVMB_SETTINGS"])
+            settings = self.apps["registry"].config["GOVMB_SETTINGS"]
+            token = sessions.token_of(p, sessions.open_session(p, settings)[0], settings)
         self.people[username] = {
             "id": p.id, "unit": unit, "token": token, "headers": {"Authorization": f"Bearer {token}"},
             "person": {"id": p.id, "name": p.name, "unit_id": p.unit_id, "unit_name": self.units[unit]["name"],
@@ -308,6 +310,12 @@ def _fresh_account(w: World, until: str, unit: str = "in") -> int:
     return w.account(unit, f"{UNIT_NAMES.get(unit, '甲区教育')}新号{serial()}", until)["id"]
 
 
+def _fresh_person(w: World) -> int:
+    return w.as_("in_admin", "registry", "POST", "/api/people", 201, json={
+        "unit_id": w.units["in"]["id"], "name": "待停用", "username": f"gone{serial()}", "password": PASSWORD,
+        "roles": ["operator"]})["id"]
+
+
 def _fresh_client(w: World) -> int:
     return w.as_("in_admin", "registry", "POST", "/api/clients", 201,
                  json={"name": f"甲区系统{serial()}", "unit_id": w.units["in"]["id"]})["id"]
@@ -338,6 +346,8 @@ API_TARGETS = {
     "hall:groups": lambda w: Req("/api/hall/groups", marker="甲区"),
     "people": lambda w: Req("/api/people", marker="in_operator姓名"),
     "people:unit_id": lambda w: Req(f"/api/people?unit_id={w.units['in']['id']}", marker="in_operator姓名"),
+    "refresh:wrong": lambda w: Req("/api/auth/refresh", json={"refresh": "not-a-refresh-secret"}),
+    "person:disable": lambda w: Req(f"/api/people/{_fresh_person(w)}/active", json={"active": False}),
     "person:new": lambda w: Req("/api/people", json={
         "unit_id": w.units["in"]["id"], "name": "新同事", "username": f"new{serial()}", "password": PASSWORD,
         "roles": ["operator"]}),
@@ -650,9 +660,12 @@ def ask(w: World, row: Row, who: Who, req: Req):
         return w.clients[row.service].open(req.path, method=row.method, headers=who.headers, json=req.json,
                                            data=req.data)
     browser = w.web.test_client()
-    if who.person:
+    if who.person:  # a sign-in session of its own: a page that signs out ends it, not the caller's API session
+        with w.apps["registry"].app_context():
+            person, settings = Person.get_by_id(who.person["id"]), w.apps["registry"].config["GOVMB_SETTINGS"]
+            token = sessions.token_of(person, sessions.open_session(person, settings)[0], settings)
         with browser.session_transaction() as session:
-            session["token"], session["person"] = who.token, who.person
+            signed_in_session(session, token, who.person)
     for method, path, form in req.before:
         browser.open(path, method=method, data=form)
     return browser.open(req.path, method=row.method, data=req.data)

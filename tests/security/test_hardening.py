@@ -27,7 +27,7 @@ from services.registry.people import DEMO_PASSWORD, hash_password
 from tests.conftest import auth, token
 from tests.infra import free_port
 from tests.registry.conftest import PASSWORD, app, application, city, client  # noqa: F401 (fixtures)
-from tests.system import migrated_app, settings_for
+from tests.system import migrated_app, settings_for, signed_in_session
 from web.app import create_app as create_web
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,9 +88,9 @@ def signed_in(web: Flask, unit_id: int = 1, unit_path: str = "/1/"):
     """A browser signed in with every role, so that no view stops a request before it runs."""
     browser = web.test_client()
     with browser.session_transaction() as session:
-        session["token"] = token(unit_id, unit_path, *PERSON_ROLES)
-        session["person"] = {"id": 1, "name": "测试", "unit_id": unit_id, "unit_name": "测试单位",
-                             "roles": list(PERSON_ROLES), "username": "tester"}
+        signed_in_session(session, token(unit_id, unit_path, *PERSON_ROLES), {
+            "id": 1, "name": "测试", "unit_id": unit_id, "unit_name": "测试单位", "roles": list(PERSON_ROLES),
+            "username": "tester"})
     return browser
 
 
@@ -344,6 +344,7 @@ def test_production_refuses_to_start_without_its_keys_and_secrets(service, varia
     for var in ("DATABASE_URL", "AMQP_URL"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("GOVMB_MODE", "production")
+    monkeypatch.setenv("REVOCATION_STORE_URI", "redis://127.0.0.1:6379/0")
     monkeypatch.setenv("DATABASE_URL", "postgresql://db.example/govmb")
     monkeypatch.setenv("AMQP_URL", "amqp://mq.example")
     assert Settings.from_env(service).production
@@ -362,6 +363,7 @@ def test_production_refuses_to_start_without_its_keys_and_secrets(service, varia
 @pytest.mark.parametrize("service", SERVICES)
 def test_production_refuses_sqlite_and_the_in_process_bus_for_every_service(service, monkeypatch, tmp_path):
     monkeypatch.setenv("GOVMB_MODE", "production")
+    monkeypatch.setenv("REVOCATION_STORE_URI", "redis://127.0.0.1:6379/0")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
     monkeypatch.setenv("AMQP_URL", "amqp://mq.example")
     with pytest.raises(ConfigError, match="PostgreSQL"):
@@ -375,6 +377,7 @@ def test_production_refuses_sqlite_and_the_in_process_bus_for_every_service(serv
 def test_the_demo_city_loads_only_in_the_embedded_system_which_refuses_production(monkeypatch):
     from ops.embedded import EmbeddedSystem
     monkeypatch.setenv("GOVMB_MODE", "production")
+    monkeypatch.setenv("REVOCATION_STORE_URI", "redis://127.0.0.1:6379/0")
     monkeypatch.setenv("DATABASE_URL", "postgresql://db.example/govmb")
     monkeypatch.setenv("AMQP_URL", "amqp://mq.example")
     with pytest.raises(ConfigError, match="not for production"):

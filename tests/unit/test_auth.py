@@ -13,7 +13,8 @@ PUBLIC = SECRET.verifying_only()  # a service's: it verifies
 
 
 def who(path="/1/5/", *roles):
-    return Identity(7, "张三", int(path.strip("/").split("/")[-1]), path, frozenset(roles or ("operator",)))
+    return Identity(7, "张三", int(path.strip("/").split("/")[-1]), path, frozenset(roles or ("operator",)),
+                    session="s-1")
 
 
 def test_a_token_carries_person_unit_path_and_roles():
@@ -76,6 +77,14 @@ def test_two_keys_are_valid_at_once_while_one_is_rotated_out():
     assert read_token(issue_token(who(), new, 60), both) == who()
     with pytest.raises(AuthError):  # once the old key is dropped, its tokens are refused
         read_token(issue_token(who(), SECRET, 60), new.verifying_only())
+
+
+def test_a_persons_token_without_a_session_is_refused():
+    sessionless = Identity(7, "张三", 5, "/1/5/", frozenset({"operator"}))  # a person outside any sign-in
+    with pytest.raises(AuthError, match="session"):
+        read_token(issue_token(sessionless, SECRET, 60), PUBLIC)
+    system = Identity(0, "12345热线", 5, "/1/5/", frozenset({"intake"}), client="system:1")
+    assert read_token(issue_token(system, SECRET, 60), PUBLIC) == system  # a system has no session
 
 
 def test_unknown_roles_in_a_token_grant_nothing():

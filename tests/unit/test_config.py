@@ -37,10 +37,12 @@ def test_a_service_database_url_wins_over_the_shared_one(monkeypatch):
     ("WEB_CLIENT_SECRET", "WEB_CLIENT_SECRET"),
     ("DATABASE_URL", "PostgreSQL"),
     ("AMQP_URL", "AMQP_URL"),
+    ("REVOCATION_STORE_URI", "REVOCATION_STORE_URI"),
 ])
 def test_production_mode_refuses_defaults(monkeypatch, unset, problem):
     monkeypatch.delenv("REGISTRY_DATABASE_URL", raising=False)
     monkeypatch.setenv("GOVMB_MODE", "production")
+    monkeypatch.setenv("REVOCATION_STORE_URI", "redis://127.0.0.1:6379/0")
     monkeypatch.setenv("DATABASE_URL", "postgresql://h/db")
     monkeypatch.setenv("AMQP_URL", "amqp://h")
     monkeypatch.delenv(unset)
@@ -50,6 +52,7 @@ def test_production_mode_refuses_defaults(monkeypatch, unset, problem):
 
 def test_production_mode_starts_with_real_settings_and_only_the_registry_signs(monkeypatch):
     monkeypatch.setenv("GOVMB_MODE", "production")
+    monkeypatch.setenv("REVOCATION_STORE_URI", "redis://127.0.0.1:6379/0")
     monkeypatch.setenv("DATABASE_URL", "postgresql://h/db")
     monkeypatch.setenv("AMQP_URL", "amqp://h")
     registry = Settings.from_env("registry")
@@ -65,6 +68,7 @@ def test_the_web_app_in_production_needs_its_own_cookie_secret(monkeypatch, valu
     for var in ("DATABASE_URL", "AMQP_URL"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("GOVMB_MODE", "production")
+    monkeypatch.setenv("REVOCATION_STORE_URI", "redis://127.0.0.1:6379/0")
     assert Settings.from_env("web").production
     if value:
         monkeypatch.setenv("WEB_COOKIE_SECRET", value)

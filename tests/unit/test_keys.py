@@ -7,7 +7,7 @@ from govmb.auth import AuthError, Identity, issue_token, read_token
 from govmb.keys import KeyRing, read_private, read_public, write_private
 from ops.cli import main
 
-WHO = Identity(7, "张三", 5, "/1/5/", frozenset({"operator"}))
+WHO = Identity(7, "张三", 5, "/1/5/", frozenset({"operator"}), session="s-1")
 
 
 def ring(folder: Path, signing: bool = True) -> KeyRing:

@@ -187,7 +187,7 @@ def test_the_scan_finds_the_reads_it_must():
     assert {"GOVMB_MODE", "INQUIRY_DATABASE_URL", "ASSESSMENT_URL", "SWEEP_INTERVAL_SECONDS", "WEB_CONCURRENCY",
             "CLIENT_TOKEN_TTL_SECONDS", "INQUIRY_PORT"} <= names, names
     defaults = {r.name: r.default for r in code_reads()}
-    assert defaults["TOKEN_TTL_SECONDS"] == "28800"  # str(8 * 3600)
+    assert defaults["TOKEN_TTL_SECONDS"] == "300"  # `... or "300"`
     assert defaults["CLIENT_TOKEN_TTL_SECONDS"] == "900"  # `... or "900"`
     assert defaults["REGISTRY_PORT"] == "8001"  # the Procfile's ${REGISTRY_PORT:-8001}
 

@@ -4,10 +4,11 @@ The registry limits sign-in attempts per name and per address. The web app passe
 address of the person at the form, and proves it is the web app with a token of its own that
 the registry gave it (no role: it opens nothing), so that the registry counts each person's
 address, not the web app's."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 
-from web.client import ServiceUnavailable, client
+from web.client import ServiceUnavailable, api, client, get_json
 from web.own_tokens import own_token
+from web.session import login_required
 from web.session import sign_in as keep
 from web.session import sign_out as forget
 from web.views.forms import problem_of
@@ -27,7 +28,9 @@ def sign_in():
         try:
             r = client("registry").call(
                 "POST", "/api/auth/sign-in", own_token("web"),
-                headers={"X-Client-Address": request.remote_addr or ""},
+                headers={"X-Client-Address": request.remote_addr or "",
+                         # a header carries Latin-1 only: anything else in a browser's name is replaced
+                         "X-Client-User-Agent": request.user_agent.string.encode("latin-1", "replace").decode("latin-1")},
                 json={"username": username, "password": request.form.get("password", "")})
         except ServiceUnavailable:
             r = None
@@ -36,7 +39,8 @@ def sign_in():
             body = r.json()
             p = body["person"]
             keep(body["token"], {"id": p["id"], "name": p["name"], "unit_id": p["unit_id"],
-                                 "unit_name": p["unit_name"], "roles": p["roles"], "username": p["username"]})
+                                 "unit_name": p["unit_name"], "roles": p["roles"], "username": p["username"]},
+                 body["refresh"], body["expires_in"])
             return redirect(_safe_next(request.args.get("next")), 303)
         if r is not None:
             errors, message = problem_of(r)
@@ -51,4 +55,31 @@ def sign_in():
 def sign_out():
     forget()
     flash("已退出登录")
+    return redirect(url_for("auth.sign_in"), 303)
+
+
+@bp.get("/me/sessions")
+@login_required()
+def sessions():
+    """One's sign-ins still open: where and with what browser, since when, last used."""
+    try:
+        rows = get_json("registry", "/api/auth/sessions", default=None)
+    except ServiceUnavailable:
+        rows = None
+    return render_template("sessions.html", rows=rows)
+
+
+@bp.post("/me/sessions/end-all")
+@login_required()
+def end_all():
+    """Sign out everywhere: every session of one's own ends, this one too."""
+    try:
+        r = api("registry", "POST", "/api/auth/sessions/end-all")
+    except ServiceUnavailable:
+        r = None
+    if r is None or r.status_code != 200:
+        flash("登记服务暂不可用，未能退出全部登录，请稍后再试")
+        return redirect(url_for("auth.sessions"), 303)
+    session.clear()  # this session ended with the others
+    flash(f"已退出全部登录（{r.json()['ended']} 处），请重新登录")
     return redirect(url_for("auth.sign_in"), 303)

@@ -1,0 +1,96 @@
+"""Sign-in sessions: a person's tokens live minutes (`TOKEN_TTL_SECONDS`, 5 by default) and are
+renewed through the session they name (`sid`), which the web app holds the refresh secret of.
+A session ends when its person signs out (or out everywhere), after `SESSION_IDLE_SECONDS`
+without a renewal, `SESSION_ABSOLUTE_SECONDS` after sign-in, or when its person is disabled.
+An ended session's tokens are revoked at once in every process (govmb.revocation)."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import secrets
+
+from govmb.config import Settings
+from govmb.domain import Unauthenticated
+from govmb.identity import Identity, issue_token
+from govmb.revocation import revocations, session_key
+from services.registry.models import Person, SignInSession, audit, db, now
+from services.registry.people import identity_of
+
+REASONS = {"sign_out": "退出登录", "everywhere": "退出全部登录", "idle": "长时间未操作", "expired": "超过登录时限",
+           "disabled": "账号被停用"}
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def token_of(person: Person, session: SignInSession, settings: Settings) -> str:
+    who = dataclasses.replace(identity_of(person), session=session.sid)
+    return issue_token(who, settings.keys, settings.token_ttl_seconds)
+
+
+def open_session(person: Person, settings: Settings, address: str = "", user_agent: str = "") -> tuple[SignInSession, str]:
+    """A new session for a person who has just given their password, and its refresh secret
+    (given to the web app once; kept only as a hash)."""
+    refresh = secrets.token_urlsafe(32)
+    at = now()
+    session = SignInSession.create(sid=secrets.token_urlsafe(16), person=person, refresh_hash=_hash(refresh),
+                                   address=address[:64], user_agent=user_agent[:200], created_at=at,
+                                   last_seen_at=at, expires_at=at + dt.timedelta(seconds=settings.session_absolute_seconds))
+    return session, refresh
+
+
+def _why_over(session: SignInSession, settings: Settings, at: dt.datetime) -> str | None:
+    if session.ended_at is not None:
+        return session.ended_reason or "sign_out"
+    if at >= session.expires_at:
+        return "expired"
+    if at - session.last_seen_at > dt.timedelta(seconds=settings.session_idle_seconds):
+        return "idle"
+    if not session.person.active:
+        return "disabled"
+    return None
+
+
+def renew(refresh: str, settings: Settings) -> tuple[SignInSession, str]:
+    """A new token for the session whose refresh secret this is, while it lasts; a session found
+    idle or too old is ended here (and said why)."""
+    session = SignInSession.get_or_none(SignInSession.refresh_hash == _hash(refresh or ""))
+    if session is None:
+        raise Unauthenticated("登录已失效，请重新登录")
+    at = now()
+    reason = _why_over(session, settings, at)
+    if reason is not None:
+        if session.ended_at is None:
+            end(session, reason, settings)
+        raise Unauthenticated(f"登录已结束（{REASONS.get(reason, reason)}），请重新登录")
+    SignInSession.update(last_seen_at=at).where(SignInSession.sid == session.sid).execute()
+    return session, token_of(session.person, session, settings)
+
+
+def end(session: SignInSession, reason: str, settings: Settings, who: Identity | None = None) -> bool:
+    """End a session (once) and revoke its tokens everywhere; False if it had ended already."""
+    with db.atomic():
+        ended = (SignInSession.update(ended_at=now(), ended_reason=reason)
+                 .where(SignInSession.sid == session.sid, SignInSession.ended_at.is_null()).execute())
+        if ended and who is not None:
+            audit.record(who, f"session.{reason}", "person", session.person_id, session.person.unit.path,
+                         f"会话：{session.sid[:8]}…；地址：{session.address or '未知'}", session.person.name)
+    revocations(settings.revocation_store_uri).revoke(session_key(session.sid), settings.token_ttl_seconds)
+    return bool(ended)
+
+
+def end_all(person: Person, reason: str, settings: Settings, who: Identity | None = None) -> int:
+    """End every open session of a person (sign out everywhere; disabled): how many."""
+    open_ = list(SignInSession.select().where(SignInSession.person == person, SignInSession.ended_at.is_null()))
+    return sum(end(s, reason, settings, who) for s in open_)
+
+
+def open_of(person_id: int, settings: Settings):
+    """A person's sessions still open (not ended, not over their time), newest first."""
+    at = now()
+    return (SignInSession.select()
+            .where(SignInSession.person == person_id, SignInSession.ended_at.is_null(), SignInSession.expires_at > at,
+                   SignInSession.last_seen_at > at - dt.timedelta(seconds=settings.session_idle_seconds))
+            .order_by(SignInSession.created_at.desc()))
