@@ -56,6 +56,16 @@ def requires(*roles: str):
     return decorate
 
 
+def authenticated(view):
+    """A view for any verified caller, whatever their roles (a person who must change their
+    password holds none): checked before the request's body is read, as `requires` is."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        current_identity()
+        return view(*args, **kwargs)
+    return wrapper
+
+
 def in_sight(query, path_field, who: Identity | None = None):
     """The query narrowed to the caller's unit and the units below it (city-wide roles: all);
     the caller is this request's unless `who` is given."""

@@ -34,6 +34,7 @@ class Settings:
     client_token_ttl_seconds: int = 900  # a client system's token (intake); revoked at once with the system
     session_idle_seconds: int = 1800  # a sign-in session ends after this long without a request
     session_absolute_seconds: int = 8 * 3600  # and this long after sign-in, whatever happens
+    password_max_age_days: int = 90  # a password older than this must be changed at sign-in
     revocation_store_uri: str = "memory://"  # ended sessions and revoked systems, for every process (redis://…)
     relay_batch_size: int = 500
     relay_poll_seconds: float = 0.02
@@ -71,6 +72,7 @@ class Settings:
             session_idle_seconds=_whole("SESSION_IDLE_SECONDS", _env("SESSION_IDLE_SECONDS") or "1800", minimum=60),
             session_absolute_seconds=_whole("SESSION_ABSOLUTE_SECONDS", _env("SESSION_ABSOLUTE_SECONDS") or "28800",
                                             minimum=60),
+            password_max_age_days=_whole("PASSWORD_MAX_AGE_DAYS", _env("PASSWORD_MAX_AGE_DAYS") or "90"),
             revocation_store_uri=_env("REVOCATION_STORE_URI", "memory://"),
             client_token_ttl_seconds=_whole("CLIENT_TOKEN_TTL_SECONDS", _env("CLIENT_TOKEN_TTL_SECONDS") or "900"),
             relay_batch_size=int(_env("RELAY_BATCH_SIZE", "500")),

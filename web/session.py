@@ -44,6 +44,14 @@ def sign_in(token: str, who: dict, refresh: str, expires_in: int) -> None:
     session.permanent = True
 
 
+def renewed(token: str, expires_in: int) -> None:
+    """A new token of the same session (after a password change: with the person's roles)."""
+    session["token"], session["expires"] = token, time.time() + expires_in
+    person = dict(session.get("person") or {})
+    person.pop("must_change", None)
+    session["person"] = person
+
+
 def sign_out() -> None:
     """End the session at the registry (its tokens refused everywhere), then forget it here."""
     from web.client import ServiceUnavailable, client
@@ -69,6 +77,11 @@ def keep_alive() -> None:
         return _ended("refused")
     if request.headers.get("X-Poll") != "1":
         session["seen"] = now
+    if (session.get("person") or {}).get("must_change") and request.endpoint not in OPEN_WHILE_CHANGING:
+        return redirect(url_for("auth.password"))
+
+
+OPEN_WHILE_CHANGING = {"auth.password", "auth.sign_out", "auth.sign_in", "static", "vendor"}
 
 
 def _renewed(now: float) -> bool:

@@ -7,7 +7,16 @@ from flask_limiter.util import get_remote_address
 from flask_smorest import abort
 
 from govmb.audit_api import audit_blueprint
-from govmb.auth import UNIT_STAFF, AuthError, current_identity, in_sight, read_token, requires, visible_or_404
+from govmb.auth import (
+    UNIT_STAFF,
+    AuthError,
+    authenticated,
+    current_identity,
+    in_sight,
+    read_token,
+    requires,
+    visible_or_404,
+)
 from govmb.config import Settings, options
 from govmb.contracts.registry import STATUS_NAMES, AccountStatus
 from govmb.copies_api import within_levels
@@ -17,7 +26,7 @@ from govmb.textsearch import contains
 from services.registry import accounts as life
 from services.registry import clients as client_systems
 from services.registry import hall as public_hall
-from services.registry import people, service, sessions
+from services.registry import passwords, people, service, sessions
 from services.registry.models import Account, AccountPlatform, ClientSystem, Person, SignInSession, Unit, audit
 from services.registry.schemas import (
     AccountDetailSchema,
@@ -34,6 +43,8 @@ from services.registry.schemas import (
     EndedSchema,
     HallGroupsSchema,
     HallQuerySchema,
+    PasswordChangeSchema,
+    PasswordResetSchema,
     PersonQuerySchema,
     PersonSchema,
     RefreshSchema,
@@ -190,7 +201,24 @@ def sign_in(data):
         abort(401, message="用户名或密码不正确")
     session, refresh = sessions.open_session(person, _settings(), _address(), _user_agent())
     return {"token": sessions.token_of(person, session, _settings()), "refresh": refresh, "session": session.sid,
-            "expires_in": _settings().token_ttl_seconds, "person": person}
+            "expires_in": _settings().token_ttl_seconds, "person": person,
+            "password_change": passwords.must_change(person, _settings())}
+
+
+@auth.route("/password", methods=["POST"])
+@authenticated
+@auth.arguments(PasswordChangeSchema)
+@auth.response(200, RenewedSchema)
+def change_password(data):
+    """修改本人密码（须提供当前密码；新密码须符合密码策略，且不能与最近 5 次相同）；本人的其他登录随之结束，
+    返回本会话的新令牌。密码被重置或已过期时，令牌只能用于此操作"""
+    who = current_identity()
+    if who.session is None:
+        abort(403, message="只有人员本人可以修改密码")
+    person = passwords.change_own(Person.get_by_id(who.person_id), data["current_password"], data["new_password"],
+                                  who, _settings())
+    session = SignInSession.get_by_id(who.session)
+    return {"token": sessions.token_of(person, session, _settings()), "expires_in": _settings().token_ttl_seconds}
 
 
 @auth.route("/refresh", methods=["POST"])  # not limited per address: every person's renewals come from the web app's
@@ -289,6 +317,16 @@ def create_person(data):
     unit = _visible_unit(data["unit_id"])
     return people.create_person(unit, data["name"], data["username"], data["password"], data["roles"],
                                 data["rank"], data["title"], current_identity(), _settings().production)
+
+
+@people_bp.route("/<int:person_id>/password", methods=["PUT"])
+@requires("admin")
+@people_bp.arguments(PasswordResetSchema)
+@people_bp.response(200, PersonSchema)
+def reset_password(data, person_id):
+    """重置人员密码（系统管理员）：其所有登录结束，下次登录须先修改密码"""
+    person = visible_or_404(Person, person_id, "人员", lambda p: p.unit.path)
+    return passwords.reset(person, data["password"], current_identity(), _settings())
 
 
 @people_bp.route("/<int:person_id>/active", methods=["PUT"])

@@ -47,6 +47,8 @@ class Person(BaseModel):
     title = peewee.CharField(max_length=50, default="")  # 职务
     active = peewee.BooleanField(default=True)
     created_at = peewee.DateTimeField(default=now)
+    password_changed_at = peewee.DateTimeField(default=now)  # it expires PASSWORD_MAX_AGE_DAYS later
+    must_change_password = peewee.BooleanField(default=False)  # reset by the administrator
 
     @property
     def role_set(self) -> frozenset[str]:
@@ -141,6 +143,16 @@ class ClientSystem(BaseModel):
     revoked_by = peewee.CharField(max_length=50, default="")
     revoked_at = peewee.DateTimeField(null=True)
     last_token_at = peewee.DateTimeField(null=True)
+
+
+class PasswordHistory(BaseModel):
+    """A person's previous passwords (hashes), the last few: a new one may not repeat them."""
+    person = peewee.ForeignKeyField(Person, backref="old_passwords", on_delete="CASCADE")
+    password_hash = peewee.CharField(max_length=255)
+    replaced_at = peewee.DateTimeField(default=now)
+
+    class Meta:
+        table_name = "password_history"
 
 
 class SignInSession(BaseModel):

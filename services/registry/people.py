@@ -45,10 +45,11 @@ def create_person(unit: Unit, name: str, username: str, password: str, roles: li
         errors["roles"] = [f"角色须为 {', '.join(PERSON_ROLES)} 中的一个或多个"]
     if rank not in RANKS:
         errors["rank"] = [f"级别须为 {', '.join(RANKS)} 之一"]
-    if len(password) < 8:
-        errors["password"] = ["密码至少 8 位"]
-    elif password == DEMO_PASSWORD and production:
+    from services.registry.passwords import problems
+    if password == DEMO_PASSWORD and production:
         errors["password"] = ["这是演示数据公开的密码，生产模式下不能使用"]
+    elif found := problems(password, username, name):
+        errors["password"] = found
     if errors:
         raise Invalid(errors)
     with db.atomic():

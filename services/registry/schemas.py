@@ -69,6 +69,8 @@ class SessionSchema(Schema):
     expires_in = fields.Integer(metadata={"description": "令牌有效秒数"})
     session = fields.String(metadata={"description": "会话编号"})
     person = fields.Nested(PersonSchema)
+    password_change = fields.String(allow_none=True, metadata={
+        "description": "reset（被重置）或 expired（已过期）：须先修改密码，令牌只能用于修改密码；null：无须修改"})
 
 
 class RefreshSchema(Schema):
@@ -89,6 +91,19 @@ class SignInSessionSchema(Schema):
     last_seen_at = BeijingDateTime()
     expires_at = BeijingDateTime()
     current = fields.Boolean(metadata={"description": "是否为本次请求所用的会话"})
+
+
+class PasswordChangeSchema(Schema):
+    current_password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200),
+                                     metadata={"description": "当前密码"})
+    new_password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200),
+                                 metadata={"description": "新密码：至少 8 位，含小写字母、大写字母、数字、符号中的至少三种，"
+                                                          "不能太常见，不能包含用户名，不能与最近 5 次相同"})
+
+
+class PasswordResetSchema(Schema):
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200),
+                             metadata={"description": "新密码（人员下次登录时须修改）"})
 
 
 class ActiveSchema(Schema):

@@ -18,7 +18,7 @@ from services.registry.models import Person, SignInSession, audit, db, now
 from services.registry.people import identity_of
 
 REASONS = {"sign_out": "退出登录", "everywhere": "退出全部登录", "idle": "长时间未操作", "expired": "超过登录时限",
-           "disabled": "账号被停用"}
+           "disabled": "账号被停用", "password": "密码已修改或重置"}
 
 
 def _hash(secret: str) -> str:
@@ -26,7 +26,11 @@ def _hash(secret: str) -> str:
 
 
 def token_of(person: Person, session: SignInSession, settings: Settings) -> str:
-    who = dataclasses.replace(identity_of(person), session=session.sid)
+    """A token of the person's session; while their password must be changed (reset, or
+    expired), without any role: it opens nothing but the change of the password."""
+    from services.registry.passwords import must_change
+    roles = frozenset() if must_change(person, settings) else person.role_set
+    who = dataclasses.replace(identity_of(person), session=session.sid, roles=roles)
     return issue_token(who, settings.keys, settings.token_ttl_seconds)
 
 

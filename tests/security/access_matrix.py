@@ -45,6 +45,8 @@ registry   POST   /api/auth/sign-out                                            
 registry   GET    /api/auth/sessions                                                  -                          401   403     200     200     200     200     200     200     200
 registry   POST   /api/auth/sessions/end-all                                          -                          401   403     -       -       -       -       -       -       -
 registry   PUT    /api/people/<int:person_id>/active                                  person:disable             401   403     403     403     403     403     403     403     200
+registry   POST   /api/auth/password                                                  password:wrong             401   403     401     401     401     401     401     401     401
+registry   PUT    /api/people/<int:person_id>/password                                person:reset               401   403     403     403     403     403     403     403     200
 registry   GET    /api/auth/me                                                        -                          401   403     200     200     200     200     200     200     200
 registry   GET    /api/accounts/platforms                                             -                          200   200     200     200     200     200     200     200     200
 registry   GET    /api/accounts                                                       accounts                   401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
@@ -176,6 +178,8 @@ web        GET    /                                                             
 web        GET    /sign-in                                                            -                          200   -       200     200     200     200     200     200     200
 web        POST   /sign-in                                                            sign-in                    303   -       303     303     303     303     303     303     303
 web        POST   /sign-out                                                           -                          303   -       303     303     303     303     303     303     303
+web        GET    /me/password                                                        -                          login -       200     200     200     200     200     200     200
+web        POST   /me/password                                                        -                          login -       422     422     422     422     422     422     422
 web        GET    /me/sessions                                                        -                          login -       200     200     200     200     200     200     200
 web        POST   /me/sessions/end-all                                                -                          login -       -       -       -       -       -       -       -
 web        GET    /hall                                                               hall                       200   -       200     200     200     200     200     200     200

@@ -347,6 +347,9 @@ API_TARGETS = {
     "people": lambda w: Req("/api/people", marker="in_operator姓名"),
     "people:unit_id": lambda w: Req(f"/api/people?unit_id={w.units['in']['id']}", marker="in_operator姓名"),
     "refresh:wrong": lambda w: Req("/api/auth/refresh", json={"refresh": "not-a-refresh-secret"}),
+    "password:wrong": lambda w: Req("/api/auth/password", json={"current_password": "wrong-One-123",
+                                                                "new_password": "Hqz-7rTm-wplk"}),
+    "person:reset": lambda w: Req(f"/api/people/{_fresh_person(w)}/password", json={"password": "Temp-4821-Reset"}),
     "person:disable": lambda w: Req(f"/api/people/{_fresh_person(w)}/active", json={"active": False}),
     "person:new": lambda w: Req("/api/people", json={
         "unit_id": w.units["in"]["id"], "name": "新同事", "username": f"new{serial()}", "password": PASSWORD,
@@ -607,7 +610,7 @@ WEB_TARGETS = {
         "account_id": str(w.accounts["in"]["id"]), "day": str(beijing_today() - dt.timedelta(days=serial())),
         "followers": "1500"}),
     "followers:import": lambda w: Req("/followers/import", data=API_TARGETS["followers:import"](w).data),
-    "audit": lambda w: Req("/audit", marker="甲区发布"),  # an account step in the registry's trail
+    "audit": lambda w: Req("/audit?subject_type=account", marker="甲区发布"),  # an account step in the registry's trail
 }
 
 

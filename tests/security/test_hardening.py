@@ -396,11 +396,11 @@ def test_in_production_the_demo_password_neither_signs_in_nor_is_given_to_anyone
     person = {"unit_id": unit, "name": "操作员", "roles": ["operator"], "rank": "staff", "title": ""}
     r = api.post("/api/people", json={**person, "username": "demo_like", "password": DEMO_PASSWORD}, headers=admin)
     assert r.status_code == 422 and list(r.json["errors"]) == ["password"]
-    assert api.post("/api/people", json={**person, "username": "real", "password": "a-real-password-1"},
+    assert api.post("/api/people", json={**person, "username": "real", "password": "Kept-Pass-7391q"},
                        headers=admin).status_code == 201
     with registry.app_context():  # one who holds it anyway (a copied demo database) cannot sign in
         Person.update(password_hash=hash_password(DEMO_PASSWORD)).where(Person.username == "real").execute()
     assert api.post("/api/auth/sign-in", json={"username": "real", "password": DEMO_PASSWORD}).status_code == 401
     with registry.app_context():
-        Person.update(password_hash=hash_password("a-real-password-1")).where(Person.username == "real").execute()
-    assert api.post("/api/auth/sign-in", json={"username": "real", "password": "a-real-password-1"}).status_code == 200
+        Person.update(password_hash=hash_password("Kept-Pass-7391q")).where(Person.username == "real").execute()
+    assert api.post("/api/auth/sign-in", json={"username": "real", "password": "Kept-Pass-7391q"}).status_code == 200

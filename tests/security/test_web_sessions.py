@@ -111,3 +111,26 @@ def test_the_page_of_ones_sign_ins_and_signing_out_everywhere(web, city):  # noq
     assert sent_to_sign_in(r)
     assert "已退出全部登录（2 处）" in second.get(r.headers["Location"]).get_data(as_text=True)
     assert sent_to_sign_in(first.get("/me/sessions"))
+
+
+def test_a_reset_password_sends_the_person_to_change_it_before_any_page(web, client, city):  # noqa: F811
+    from tests.conftest import auth
+    person = city.people["dept_leader"]
+    assert client.put(f"/api/people/{person.id}/password", headers=auth(1, "/1/", "admin", person=9999),
+                      json={"password": "Temp-4821-Reset"}).status_code == 200
+    browser = web.test_client()
+    r = sign_in_form(browser, "dept_leader", "Temp-4821-Reset", address())
+    assert r.status_code == 303 and r.headers["Location"].endswith("/me/password")
+    assert browser.get("/me/sessions").headers["Location"].endswith("/me/password")  # nothing else opens
+    page = browser.get("/me/password").get_data(as_text=True)
+    assert "已由系统管理员重置" in page
+
+    def post(current, new, confirm):
+        return browser.post("/me/password", data={"csrf_token": csrf_token(browser), "current_password": current,
+                                                  "new_password": new, "confirm": confirm})
+    assert "两次输入的新密码不一致" in post("Temp-4821-Reset", "Own-7391-pass", "Own-7391-pasx").get_data(as_text=True)
+    assert "当前密码不正确" in post("wrong-One-123", "Own-7391-pass", "Own-7391-pass").get_data(as_text=True)
+    weak = post("Temp-4821-Reset", "Password1!", "Password1!")
+    assert weak.status_code == 422 and "太常见" in weak.get_data(as_text=True)
+    done = post("Temp-4821-Reset", "Own-7391-pass", "Own-7391-pass")
+    assert done.status_code == 303 and browser.get("/me/sessions").status_code == 200

@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 
 from web.client import ServiceUnavailable, api, client, get_json
 from web.own_tokens import own_token
-from web.session import login_required
+from web.session import login_required, renewed
 from web.session import sign_in as keep
 from web.session import sign_out as forget
 from web.views.forms import problem_of
@@ -39,8 +39,11 @@ def sign_in():
             body = r.json()
             p = body["person"]
             keep(body["token"], {"id": p["id"], "name": p["name"], "unit_id": p["unit_id"],
-                                 "unit_name": p["unit_name"], "roles": p["roles"], "username": p["username"]},
+                                 "unit_name": p["unit_name"], "roles": p["roles"], "username": p["username"],
+                                 "must_change": body.get("password_change")},
                  body["refresh"], body["expires_in"])
+            if body.get("password_change"):
+                return redirect(url_for("auth.password"), 303)
             return redirect(_safe_next(request.args.get("next")), 303)
         if r is not None:
             errors, message = problem_of(r)
@@ -56,6 +59,40 @@ def sign_out():
     forget()
     flash("已退出登录")
     return redirect(url_for("auth.sign_in"), 303)
+
+
+@bp.route("/me/password", methods=["GET", "POST"])
+@login_required()
+def password():
+    """Change one's password: needed before anything else once it was reset or has expired."""
+    errors, message = {}, None
+    if request.method == "POST":
+        current, new = request.form.get("current_password", ""), request.form.get("new_password", "")
+        if new != request.form.get("confirm", ""):
+            errors["confirm"] = "两次输入的新密码不一致"
+        else:
+            errors, message = _changed(current, new)
+            if not errors and message is None:
+                flash("密码已修改；您在其他地方的登录已结束")
+                return redirect(url_for("home"), 303)
+    return render_template("password.html", errors=errors, message=message,
+                           reason=(session.get("person") or {}).get("must_change")), 422 if errors or message else 200
+
+
+def _changed(current: str, new: str) -> tuple[dict, str | None]:
+    """Ask the registry to change the password; ({}, None) when it did (the session then holds
+    the new token, with the person's roles again)."""
+    try:  # not api(): a 401 here is a wrong current password, not an ended session
+        r = client("registry").call("POST", "/api/auth/password", session.get("token"),
+                                    json={"current_password": current, "new_password": new})
+    except ServiceUnavailable:
+        return {}, "登记服务暂不可用，请稍后再试"
+    if r.status_code == 401:
+        return {"current_password": "当前密码不正确"}, None
+    if r.status_code != 200:
+        return problem_of(r)
+    renewed(r.json()["token"], r.json()["expires_in"])
+    return {}, None
 
 
 @bp.get("/me/sessions")
