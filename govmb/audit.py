@@ -37,6 +37,7 @@ ACTIONS: dict[str, str] = {
     "person.password_change": "修改本人密码", "person.password_reset": "重置人员密码（须在下次登录时修改）",
     "session.sign_out": "退出登录", "session.everywhere": "退出全部登录", "session.disabled": "人员停用：结束登录",
     "session.password": "密码修改或重置：结束其他登录",
+    "security.signin_burst": "安全告警：同一用户名短时间内大量登录失败",
     "client.register": "登记客户端系统", "client.revoke": "撤销客户端系统",
     **{f"draft.{a}": f"稿件：{DRAFT_STEPS[a]}" for a in DRAFT_AUDITED},
     "draft.release": "稿件：全部平台发布完成",
@@ -50,7 +51,7 @@ SUBJECT_TYPES = {"account": "账号", "unit": "单位", "person": "人员", "cli
                  "lexicon": "词库", "lexicon_entry": "词库词语", "transfer": "转办", "inspection": "督查检查",
                  "duty_shift": "值班班次", "training_attendee": "参训记录"}
 # Which service records which families (the page reads each service's trail on its own).
-FAMILIES = {"registry": ("account", "unit", "person", "client", "session"), "publishing": ("draft", "lexicon"),
+FAMILIES = {"registry": ("account", "unit", "person", "client", "session", "security"), "publishing": ("draft", "lexicon"),
             "inquiry": ("transfer",), "assessment": ("inspection", "duty_shift", "training_attendee")}
 
 

@@ -56,12 +56,13 @@ def requires(*roles: str):
     return decorate
 
 
-def authenticated(view):
-    """A view for any verified caller, whatever their roles (a person who must change their
-    password holds none): checked before the request's body is read, as `requires` is."""
+def person_only(view):
+    """A view for a signed-in person, whatever their roles (one who must change their password
+    holds none), never a system: checked before the request's body is read, as `requires` is."""
     @wraps(view)
     def wrapper(*args, **kwargs):
-        current_identity()
+        if current_identity().session is None:
+            raise Forbidden("只有人员本人可以执行此操作")
         return view(*args, **kwargs)
     return wrapper
 

@@ -1,5 +1,7 @@
 """The registry's HTTP API: units, sign-in, people, accounts, the public hall."""
 
+from base64 import b64encode
+
 import peewee
 from flask import current_app, request
 from flask_limiter import Limiter
@@ -10,9 +12,9 @@ from govmb.audit_api import audit_blueprint
 from govmb.auth import (
     UNIT_STAFF,
     AuthError,
-    authenticated,
     current_identity,
     in_sight,
+    person_only,
     read_token,
     requires,
     visible_or_404,
@@ -20,13 +22,14 @@ from govmb.auth import (
 from govmb.config import Settings, options
 from govmb.contracts.registry import STATUS_NAMES, AccountStatus
 from govmb.copies_api import within_levels
+from govmb.domain import Invalid
 from govmb.paging import Blueprint, narrowed, page, sorted_by
 from govmb.platforms import platforms
 from govmb.textsearch import contains
 from services.registry import accounts as life
 from services.registry import clients as client_systems
 from services.registry import hall as public_hall
-from services.registry import passwords, people, service, sessions
+from services.registry import passwords, people, service, sessions, signin_guard
 from services.registry.models import Account, AccountPlatform, ClientSystem, Person, SignInSession, Unit, audit
 from services.registry.schemas import (
     AccountDetailSchema,
@@ -35,6 +38,8 @@ from services.registry.schemas import (
     ActionSchema,
     ActiveSchema,
     ApplicationSchema,
+    CaptchaQuerySchema,
+    CaptchaSchema,
     ClientCreatedSchema,
     ClientInSchema,
     ClientSchema,
@@ -173,10 +178,11 @@ def update_unit(data, unit_id):
 
 # ---------------------------------------------------------------------------- sign-in
 def _key_of(field: str):
-    """A rate limit's key: the name being tried (a user's, a client system's), else the address."""
+    """A rate limit's key: the name being tried (a user's, a client system's) from the caller's
+    address, else the address: a stranger elsewhere cannot spend an official's tries."""
     def key() -> str:
         body = request.get_json(silent=True)
-        return f"{field}:{body.get(field)}" if isinstance(body, dict) else _address()
+        return f"{field}:{body.get(field)}@{_address()}" if isinstance(body, dict) else _address()
     return key
 
 
@@ -195,8 +201,14 @@ def _per_name() -> str:
 @auth.response(200, SessionSchema)
 @auth.doc(security=[])  # open to anyone: documented without the bearer token
 def sign_in(data):
-    """登录：用户名和密码正确时返回令牌（每个用户名每分钟至多 5 次尝试）"""
+    """登录：用户名和密码正确时返回令牌（同一用户名自同一地址每分钟至多 5 次尝试；同一用户名 15 分钟内失败 3 次后，
+    须同时回答验证码：先 GET /api/auth/captcha）"""
+    if signin_guard.needs_captcha(data["username"]) and not signin_guard.solved(data.get("captcha_id"),
+                                                                                data.get("captcha_answer")):
+        signin_guard.record(data["username"], _address(), _user_agent(), False)  # a try all the same
+        raise Invalid("captcha_answer", "请输入图中的验证码（此用户名近期多次登录失败）")
     person = people.authenticate(data["username"], data["password"], _settings().production)
+    signin_guard.record(data["username"], _address(), _user_agent(), person is not None)
     if person is None:
         abort(401, message="用户名或密码不正确")
     session, refresh = sessions.open_session(person, _settings(), _address(), _user_agent())
@@ -206,19 +218,30 @@ def sign_in(data):
 
 
 @auth.route("/password", methods=["POST"])
-@authenticated
+@person_only
 @auth.arguments(PasswordChangeSchema)
 @auth.response(200, RenewedSchema)
 def change_password(data):
     """修改本人密码（须提供当前密码；新密码须符合密码策略，且不能与最近 5 次相同）；本人的其他登录随之结束，
     返回本会话的新令牌。密码被重置或已过期时，令牌只能用于此操作"""
     who = current_identity()
-    if who.session is None:
-        abort(403, message="只有人员本人可以修改密码")
     person = passwords.change_own(Person.get_by_id(who.person_id), data["current_password"], data["new_password"],
                                   who, _settings())
     session = SignInSession.get_by_id(who.session)
     return {"token": sessions.token_of(person, session, _settings()), "expires_in": _settings().token_ttl_seconds}
+
+
+@auth.route("/captcha")
+@limiter.limit(_per_address)
+@auth.arguments(CaptchaQuerySchema, location="query")
+@auth.response(200, CaptchaSchema)
+@auth.doc(security=[])
+def captcha(args):
+    """登录验证码：此用户名近期多次登录失败时 required 为 true，并给出一张验证码图片（PNG，5 分钟内有效，只能用一次）"""
+    if not signin_guard.needs_captcha(args["username"]):
+        return {"required": False}
+    captcha_id, png = signin_guard.new_captcha()
+    return {"required": True, "captcha_id": captcha_id, "image": "data:image/png;base64," + b64encode(png).decode()}
 
 
 @auth.route("/refresh", methods=["POST"])  # not limited per address: every person's renewals come from the web app's
@@ -232,7 +255,7 @@ def refresh(data):
 
 
 @auth.route("/sign-out", methods=["POST"])
-@requires()
+@person_only
 @auth.response(200, EndedSchema)
 def sign_out():
     """退出登录：结束本会话，其令牌在所有服务立即失效"""
@@ -242,7 +265,7 @@ def sign_out():
 
 
 @auth.route("/sessions")
-@requires()
+@person_only
 @auth.response(200, SignInSessionSchema(many=True))
 def my_sessions():
     """本人仍有效的登录会话（地址、浏览器、登录与最近使用时间），最新的在前"""
@@ -254,7 +277,7 @@ def my_sessions():
 
 
 @auth.route("/sessions/end-all", methods=["POST"])
-@requires()
+@person_only
 @auth.response(200, EndedSchema)
 def end_all_sessions():
     """退出全部登录：结束本人的所有会话（包括本会话）"""

@@ -155,6 +155,30 @@ class PasswordHistory(BaseModel):
         table_name = "password_history"
 
 
+class SignInAttempt(BaseModel):
+    """Every sign-in attempt, kept for the security audit and counted by the sign-in guard."""
+    username = peewee.CharField(max_length=50)
+    address = peewee.CharField(max_length=64, default="")
+    user_agent = peewee.CharField(max_length=200, default="")
+    at = peewee.DateTimeField(default=now, index=True)
+    succeeded = peewee.BooleanField()
+
+    class Meta:
+        table_name = "sign_in_attempt"
+        indexes = ((("username", "at"), False),)
+
+
+class Captcha(BaseModel):
+    """A captcha shown at sign-in: the SHA-256 of its answer; used once, alive five minutes."""
+    id = peewee.CharField(max_length=32, primary_key=True)
+    answer_hash = peewee.CharField(max_length=64)
+    expires_at = peewee.DateTimeField(index=True)
+    used_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        table_name = "captcha"
+
+
 class SignInSession(BaseModel):
     """One sign-in, from the password to its end: the web app renews the person's short tokens
     through it (`services/registry/sessions.py`) until it is signed out, idle too long, too old,

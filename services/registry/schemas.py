@@ -40,6 +40,18 @@ class SignInSchema(Schema):
     username = fields.String(required=True, validate=validate.Length(min=1, max=50), metadata={"description": "用户名"})
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200),
                              metadata={"description": "密码"})
+    captcha_id = fields.String(validate=validate.Length(max=32), metadata={"description": "验证码编号（需要时）"})
+    captcha_answer = fields.String(validate=validate.Length(max=10), metadata={"description": "图中的字符（需要时）"})
+
+
+class CaptchaQuerySchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=50), metadata={"description": "用户名"})
+
+
+class CaptchaSchema(Schema):
+    required = fields.Boolean(metadata={"description": "此用户名登录时是否须回答验证码"})
+    captcha_id = fields.String()
+    image = fields.String(metadata={"description": "验证码图片（data:image/png;base64,…）"})
 
 
 class PersonSchema(Schema):

@@ -92,3 +92,11 @@ def test_a_password_older_than_its_age_must_be_changed(client, city):  # noqa: F
     assert client.get("/api/units", headers=bearer(body)).status_code == 403
     assert change(client, body, PASSWORD, "Hqz-7rTm-wplk").status_code == 200
     assert sign_in(client, password="Hqz-7rTm-wplk")["password_change"] is None
+
+
+def test_a_person_who_must_change_their_password_can_still_sign_out(client, city):  # noqa: F811
+    person = city.people["east_operator"]
+    client.put(f"/api/people/{person.id}/password", headers=ADMIN, json={"password": "Temp-4821-Reset"})
+    body = sign_in(client, "east_operator", "Temp-4821-Reset")
+    assert client.get("/api/auth/sessions", headers=bearer(body)).status_code == 200
+    assert client.post("/api/auth/sign-out", headers=bearer(body)).json == {"ended": 1}

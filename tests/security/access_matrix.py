@@ -40,6 +40,7 @@ registry   POST   /api/people                                                   
 registry   POST   /api/auth/sign-in                                                   sign-in                    200   200     200     200     200     200     200     200     200
 registry   POST   /api/auth/token                                                     client-token               200   200     200     200     200     200     200     200     200
 registry   POST   /api/auth/web-tokens                                                -                          401   401     401     401     401     401     401     401     401
+registry   GET    /api/auth/captcha                                                   captcha                    200   200     200     200     200     200     200     200     200
 registry   POST   /api/auth/refresh                                                   refresh:wrong              401   401     401     401     401     401     401     401     401
 registry   POST   /api/auth/sign-out                                                  -                          401   403     -       -       -       -       -       -       -
 registry   GET    /api/auth/sessions                                                  -                          401   403     200     200     200     200     200     200     200

@@ -347,6 +347,7 @@ API_TARGETS = {
     "people": lambda w: Req("/api/people", marker="in_operator姓名"),
     "people:unit_id": lambda w: Req(f"/api/people?unit_id={w.units['in']['id']}", marker="in_operator姓名"),
     "refresh:wrong": lambda w: Req("/api/auth/refresh", json={"refresh": "not-a-refresh-secret"}),
+    "captcha": lambda w: Req("/api/auth/captcha?username=nobody_here"),
     "password:wrong": lambda w: Req("/api/auth/password", json={"current_password": "wrong-One-123",
                                                                 "new_password": "Hqz-7rTm-wplk"}),
     "person:reset": lambda w: Req(f"/api/people/{_fresh_person(w)}/password", json={"password": "Temp-4821-Reset"}),

@@ -20,18 +20,35 @@ def _safe_next(target: str | None) -> str:
     return target if target and target.startswith("/") and not target.startswith("//") else url_for("home")
 
 
+def _as_the_web_app() -> dict:
+    """What the registry is told of the person at the form, beside the web app's own token."""
+    return {"X-Client-Address": request.remote_addr or "",
+            # a header carries Latin-1 only: anything else in a browser's name is replaced
+            "X-Client-User-Agent": request.user_agent.string.encode("latin-1", "replace").decode("latin-1")}
+
+
+def _captcha_for(username: str) -> dict | None:
+    """A captcha to show, if signing in under this name now takes one."""
+    try:
+        r = client("registry").call("GET", "/api/auth/captcha", own_token("web"), headers=_as_the_web_app(),
+                                    params={"username": username})
+    except ServiceUnavailable:
+        return None
+    return r.json() if r.status_code == 200 and r.json().get("required") else None
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
     errors, message, username = {}, None, ""
     if request.method == "POST":
         username = request.form.get("username", "").strip()
+        body = {"username": username, "password": request.form.get("password", "")}
+        for field in ("captcha_id", "captcha_answer"):
+            if request.form.get(field):
+                body[field] = request.form[field][:32]
         try:
-            r = client("registry").call(
-                "POST", "/api/auth/sign-in", own_token("web"),
-                headers={"X-Client-Address": request.remote_addr or "",
-                         # a header carries Latin-1 only: anything else in a browser's name is replaced
-                         "X-Client-User-Agent": request.user_agent.string.encode("latin-1", "replace").decode("latin-1")},
-                json={"username": username, "password": request.form.get("password", "")})
+            r = client("registry").call("POST", "/api/auth/sign-in", own_token("web"), headers=_as_the_web_app(),
+                                        json=body)
         except ServiceUnavailable:
             r = None
             message = "登记服务暂不可用，请稍后再试"
@@ -45,12 +62,14 @@ def sign_in():
             if body.get("password_change"):
                 return redirect(url_for("auth.password"), 303)
             return redirect(_safe_next(request.args.get("next")), 303)
+        captcha = None
         if r is not None:
             errors, message = problem_of(r)
             if r.status_code == 429:
-                message = "尝试次数过多，请一分钟后再试"
-        return render_template("sign_in.html", errors=errors, message=message, username=username), \
-            (r.status_code if r is not None else 503)
+                message = "此用户名自您的地址尝试次数过多，请一分钟后再试"
+            captcha = _captcha_for(username) if username else None
+        return render_template("sign_in.html", errors=errors, message=message, username=username,
+                               captcha=captcha), (r.status_code if r is not None else 503)
     return render_template("sign_in.html", errors=errors, message=message, username=username)
 
 
