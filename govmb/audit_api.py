@@ -13,6 +13,7 @@ from govmb.auth import in_sight, requires, under
 from govmb.domain import Invalid
 from govmb.identity import Identity
 from govmb.paging import PeriodSchema, beijing_midnight
+from govmb.schemas import Integer
 from govmb.timefmt import BeijingDateTime
 
 
@@ -63,10 +64,10 @@ class AuditQuerySchema(PeriodSchema):
     action = fields.String(validate=validate.OneOf(tuple(ACTIONS)), metadata={"description": "操作，如 account.approve"})
     subject_type = fields.String(validate=validate.OneOf(tuple(SUBJECT_TYPES)), metadata={"description": "对象类型"})
     subject_id = fields.String(validate=validate.Length(min=1, max=40), metadata={"description": "对象编号（须同时给出对象类型）"})
-    unit_id = fields.Integer(validate=_ID, metadata={"description": "对象所属单位及其下级单位"})
-    person_id = fields.Integer(validate=validate.Range(min=0, max=2**31 - 1), metadata={"description": "操作人（0：系统）"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    unit_id = Integer(validate=_ID, metadata={"description": "对象所属单位及其下级单位"})
+    person_id = Integer(validate=validate.Range(min=0, max=2**31 - 1), metadata={"description": "操作人（0：系统）"})
+    page = Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
     @validates_schema
     def _consistent(self, data: dict, **_kwargs) -> None:
@@ -75,11 +76,11 @@ class AuditQuerySchema(PeriodSchema):
 
 
 class AuditEntrySchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     at = BeijingDateTime()
-    actor_id = fields.Integer()
+    actor_id = Integer()
     actor_name = fields.String()
-    actor_unit_id = fields.Integer()
+    actor_unit_id = Integer()
     actor_unit_name = fields.String()
     actor_roles = fields.Function(lambda e: [r for r in e.actor_roles.split(",") if r])
     actor_client = fields.String()
@@ -96,7 +97,7 @@ class AuditEntrySchema(Schema):
 
 
 class AuditPageSchema(Schema):
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
+    total = Integer()
+    page = Integer()
+    per_page = Integer()
     items = fields.List(fields.Nested(AuditEntrySchema))

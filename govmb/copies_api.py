@@ -8,18 +8,19 @@ from marshmallow import Schema, fields, validate
 from govmb.auth import current_identity, depth_at_most, in_sight, requires
 from govmb.contracts.registry import KIND_NAMES, STATUS_NAMES
 from govmb.paging import Blueprint, ListQuerySchema, narrowed, page
+from govmb.schemas import Integer
 
 
 class UnitCopySchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     name = fields.String()
     kind = fields.String()
-    parent_id = fields.Integer(allow_none=True)
+    parent_id = Integer(allow_none=True)
     path = fields.String()
-    revision = fields.Integer()
+    revision = Integer()
 
 
-LEVELS = fields.Integer(validate=validate.Range(min=0, max=20),
+LEVELS = Integer(validate=validate.Range(min=0, max=20),
                         metadata={"description": "只列出本人单位（或 unit_id）以下至多这么多层的单位（0：只有它自己）"})
 
 
@@ -60,8 +61,8 @@ def units_blueprint(Unit: type[peewee.Model]) -> Blueprint:
 
 
 class AccountCopySchema(Schema):
-    id = fields.Integer()
-    unit_id = fields.Integer()
+    id = Integer()
+    unit_id = Integer()
     name = fields.String()
     kind = fields.String()
     category = fields.String(allow_none=True)
@@ -69,7 +70,7 @@ class AccountCopySchema(Schema):
     platforms = fields.List(fields.Dict(), attribute="platform_list")
     team = fields.List(fields.Dict(), attribute="team_list",
                        metadata={"description": "工作团队：person_id、name、role（快速审批的审批人取自其中的分管领导）"})
-    revision = fields.Integer()
+    revision = Integer()
 
 
 class AccountCopyQuerySchema(ListQuerySchema):

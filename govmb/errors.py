@@ -118,6 +118,10 @@ def _store_down(exc: StoreUnavailable):
     return response
 
 
+def _too_deep(_exc: RecursionError):  # a body of 100,000 nested [ exhausts the parser's stack
+    return problem(400, "请求的 JSON 嵌套过深")
+
+
 def _overflow(_exc: OverflowError):
     return problem(422, "数值超出范围")
 
@@ -150,7 +154,7 @@ def _unexpected(exc: Exception):
 # most specific class).
 HANDLERS = ((DomainError, _domain), (ContractError, _contract), (peewee.IntegrityError, _integrity),
             (peewee.OperationalError, _database_down), (peewee.InterfaceError, _database_down),
-            (StoreUnavailable, _store_down), (OverflowError, _overflow), (UnicodeError, _unencodable), (Exception, _unexpected))
+            (StoreUnavailable, _store_down), (RecursionError, _too_deep), (OverflowError, _overflow), (UnicodeError, _unencodable), (Exception, _unexpected))
 
 
 def register_error_handlers(app: Flask) -> None:

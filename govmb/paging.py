@@ -17,6 +17,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from govmb import textsearch
 from govmb.auth import current_identity, under
 from govmb.db import is_postgres
+from govmb.schemas import Integer
 from govmb.textsearch import contains, searched
 from govmb.timefmt import BEIJING, stored
 
@@ -124,7 +125,7 @@ class PeriodSchema(Schema):
 class ListQuerySchema(SearchSchema, PeriodSchema):
     """What most lists narrow by: a search, a unit (and the units below it), a date range
     (Beijing days, both ends included). A list adds its own filters and its `sort`."""
-    unit_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "单位"})
+    unit_id = Integer(validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "单位"})
     below = fields.Boolean(load_default=True, metadata={"description": "含下级单位（默认是）"})
 
 

@@ -17,6 +17,7 @@ from govmb.config import Settings, load, options
 from govmb.contracts import SUBSCRIPTIONS
 from govmb.db import open_database
 from govmb.errors import ProblemApi, problem, register_error_handlers
+from govmb.headers import secure_headers
 from govmb.observability import configure_logging, health_blueprint, instrument
 from govmb.tables import MAX_BYTES
 
@@ -199,6 +200,7 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
         info["dead_letters"] = dead_letters
     app.register_blueprint(health_blueprint({"database": database}, info=info, extra_metrics=gauges))
     register_error_handlers(app)
+    secure_headers(app, pages=False, production=settings.production)
     # Before flask-smorest's handler of every HTTP error, whose text would be werkzeug's English.
     app.register_error_handler(413, lambda _exc: problem(
         413, f"请求过大：上传的文件连同表单一次至多 {MAX_BYTES // (1024 * 1024)} MB"))

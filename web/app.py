@@ -23,6 +23,7 @@ from htmx_flask import Htmx
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from govmb.config import SERVICES, Settings, load
+from govmb.headers import secure_headers
 from govmb.observability import configure_logging, health_blueprint, instrument
 from govmb.tables import MAX_BYTES
 from govmb.timefmt import to_beijing
@@ -160,5 +161,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.add_url_rule("/static/vendor/<name>", "vendor", _vendor)
     app.before_request(keep_alive)
     app.after_request(_varies_with_htmx)
+    secure_headers(app, pages=True, production=settings.production)
     _register_error_pages(app)
     return app

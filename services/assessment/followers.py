@@ -13,6 +13,7 @@ from govmb.db import transaction_lock
 from govmb.domain import Invalid, Refused
 from govmb.identity import UNIT_STAFF, Identity, in_sight
 from govmb.messages import in_chinese
+from govmb.schemas import Integer
 from govmb.timefmt import beijing_today, utcnow
 from services.assessment.models import Account, FollowerChange, FollowerCount, db
 
@@ -29,10 +30,10 @@ class RowSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    account_id = fields.Integer(validate=validate.Range(min=1, max=MAX_FOLLOWERS))
+    account_id = Integer(validate=validate.Range(min=1, max=MAX_FOLLOWERS))
     account = fields.String(validate=validate.Length(min=1, max=30))
     day = fields.Date(required=True, error_messages={"invalid": "须为日期，例如 2026-10-01"})
-    followers = fields.Integer(required=True, validate=validate.Range(min=0, max=MAX_FOLLOWERS))
+    followers = Integer(required=True, validate=validate.Range(min=0, max=MAX_FOLLOWERS))
 
     @pre_load
     def _tidy(self, row, **_):

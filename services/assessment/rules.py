@@ -11,6 +11,7 @@ import json
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from govmb.schemas import Integer
 from govmb.timefmt import utcnow
 from services.assessment.models import RuleSetting, db
 
@@ -65,12 +66,12 @@ class RulesSchema(Schema):
     weights = fields.Nested(Weights)
     return_penalty = fields.Float(validate=validate.Range(min=0, max=100))
     original_target = fields.Float(validate=validate.Range(min=0, max=1))
-    dormant_days = fields.Integer(validate=validate.Range(min=1, max=365))
-    unanswered_months = fields.Integer(validate=validate.Range(min=1, max=24))
+    dormant_days = Integer(validate=validate.Range(min=1, max=365))
+    unanswered_months = Integer(validate=validate.Range(min=1, max=24))
     grades = fields.Nested(Grades)
-    commend_top = fields.Integer(validate=validate.Range(min=0, max=100))
-    warn_dormant_days = fields.Integer(validate=validate.Range(min=1, max=365))
-    warn_unanswered_days = fields.Integer(validate=validate.Range(min=1, max=730))
+    commend_top = Integer(validate=validate.Range(min=0, max=100))
+    warn_dormant_days = Integer(validate=validate.Range(min=1, max=365))
+    warn_unanswered_days = Integer(validate=validate.Range(min=1, max=730))
 
 
 def current() -> dict:

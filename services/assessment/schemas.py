@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from govmb.contracts.assessment import TRAINER_KIND_NAMES, TRAINING_KIND_NAMES
 from govmb.paging import ListQuerySchema, sort_field
+from govmb.schemas import Integer
 from govmb.timefmt import BEIJING, BeijingDateTime, to_beijing
 from services.assessment.early_warning import KIND_NAMES as WARNING_KINDS
 from services.assessment.early_warning import LEVELS as WARNING_LEVELS
@@ -19,7 +20,7 @@ class AsofSchema(Schema):
 
 
 class AssessQuerySchema(AsofSchema):
-    unit_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1),
+    unit_id = Integer(validate=validate.Range(min=1, max=2**31 - 1),
                              metadata={"description": "只看该单位及其下级单位（逐级查看）"})
     accounts = fields.Boolean(load_default=True, metadata={"description": "false：不列各账号（总览只要单位）"})
     counts = fields.Boolean(load_default=True, metadata={
@@ -29,40 +30,40 @@ class AssessQuerySchema(AsofSchema):
 
 
 class WarningSummaryQuerySchema(Schema):
-    unit_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1),
+    unit_id = Integer(validate=validate.Range(min=1, max=2**31 - 1),
                              metadata={"description": "只看该单位及其下级单位"})
-    first = fields.Integer(load_default=20, validate=validate.Range(min=0, max=200),
+    first = Integer(load_default=20, validate=validate.Range(min=0, max=200),
                            metadata={"description": "列出最紧急的多少条"})
 
 
 class WarningQuerySchema(Schema):
-    unit_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1),
+    unit_id = Integer(validate=validate.Range(min=1, max=2**31 - 1),
                              metadata={"description": "只看该单位及其下级单位"})
     kind = fields.String(validate=validate.OneOf(WARNING_KINDS), metadata={"description": "预警类别"})
     level = fields.String(validate=validate.OneOf(WARNING_LEVELS), metadata={"description": "预警级别"})
 
 
 class WarningSchema(Schema):
-    account_id = fields.Integer()
+    account_id = Integer()
     account_name = fields.String()
-    unit_id = fields.Integer()
+    unit_id = Integer()
     unit_path = fields.String()
     level = fields.String()
     level_name = fields.String()
     kind = fields.String()
     kind_name = fields.String()
     text = fields.String()
-    days_left = fields.Integer()
+    days_left = Integer()
 
 
 class RecordsQuerySchema(AsofSchema):
     kind = fields.String(required=True, validate=validate.OneOf(RECORD_KINDS))
-    unit_id = fields.Integer(required=True, validate=validate.Range(min=1))
-    account_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    unit_id = Integer(required=True, validate=validate.Range(min=1))
+    account_id = Integer(load_default=None, validate=validate.Range(min=1))
 
 
 class DutyQuerySchema(Schema):
-    account_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    account_id = Integer(required=True, validate=validate.Range(min=1))
     start = fields.Date(required=True, data_key="from")
     end = fields.Date(required=True, data_key="to")
 
@@ -80,8 +81,8 @@ class ArchiveQuerySchema(ListQuerySchema):
 
 
 class ArchiveSchema(Schema):
-    id = fields.Integer()
-    unit_id = fields.Integer()
+    id = Integer()
+    unit_id = Integer()
     unit_name = fields.String()
     month = fields.String()
     sha256 = fields.String()
@@ -97,7 +98,7 @@ class ArchiveSchema(Schema):
 
 
 class ReportQuerySchema(Schema):
-    unit_id = fields.Integer(load_default=None, validate=validate.Range(min=1),
+    unit_id = Integer(load_default=None, validate=validate.Range(min=1),
                              metadata={"description": "只看这个单位及其下级单位"})
     format = fields.String(load_default="json", validate=validate.OneOf(("json", "pdf", "xlsx")))
 
@@ -117,7 +118,7 @@ _DATE = {"invalid": "须为日期，例如 2026-10-01"}
 
 
 class InspectionInSchema(Schema):
-    unit_id = fields.Integer(required=True, validate=_ID, metadata={"description": "被检查单位"})
+    unit_id = Integer(required=True, validate=_ID, metadata={"description": "被检查单位"})
     inspected_on = fields.Date(required=True, error_messages=_DATE, validate=_DAY_RANGE, metadata={"description": "检查日期"})
     checked = fields.String(required=True, validate=validate.Length(min=1, max=5000), metadata={"description": "检查内容"})
     found = fields.String(required=True, validate=validate.Length(min=1, max=5000), metadata={"description": "发现的问题"})
@@ -154,8 +155,8 @@ class InspectionStepSchema(Schema):
 
 
 class InspectionSchema(Schema):
-    id = fields.Integer()
-    unit_id = fields.Integer()
+    id = Integer()
+    unit_id = Integer()
     unit_name = fields.String()
     inspected_on = fields.Date()
     checked = fields.String()
@@ -165,7 +166,7 @@ class InspectionSchema(Schema):
     status = fields.String(metadata={"description": "open（待整改）、reported（待验收）、accepted（通过）、rejected（未通过）"})
     status_name = fields.String()
     overdue = fields.Boolean(metadata={"description": "整改期限已过，整改仍未报告（或被退回）"})
-    days_overdue = fields.Integer()
+    days_overdue = Integer()
     fixed_late = fields.Boolean(metadata={"description": "报告的整改完成日期晚于期限"})
     recorded_by = fields.String()
     recorded_at = BeijingDateTime()
@@ -192,7 +193,7 @@ class TrainerSchema(Schema):
 
 class AttendeeInSchema(Schema):
     person_name = fields.String(required=True, validate=validate.Length(min=1, max=50))
-    unit_id = fields.Integer(required=True, validate=_ID)
+    unit_id = Integer(required=True, validate=_ID)
 
 
 class TrainingInSchema(Schema):
@@ -206,7 +207,7 @@ class TrainingInSchema(Schema):
                            metadata={"description": "学时，0.5 至 100，一位小数", "minimum": 0.5, "maximum": 100})
     place = fields.String(load_default="", validate=validate.Length(max=100))
     trainers = fields.List(fields.Nested(TrainerSchema), load_default=list, validate=validate.Length(max=20))
-    invited_unit_ids = fields.List(fields.Integer(validate=_ID), load_default=list, validate=validate.Length(max=1000))
+    invited_unit_ids = fields.List(Integer(validate=_ID), load_default=list, validate=validate.Length(max=1000))
     attendees = fields.List(fields.Nested(AttendeeInSchema), load_default=list, validate=validate.Length(max=2000))
 
 
@@ -215,7 +216,7 @@ class AttendeesInSchema(Schema):
 
 
 class TrainingSessionSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     kind = fields.String()
     kind_name = fields.String()
     title = fields.String()
@@ -230,27 +231,27 @@ class TrainingSessionSchema(Schema):
 
 
 class TrainingYearSchema(Schema):
-    year = fields.Integer(load_default=None, validate=validate.Range(min=2004, max=2100), metadata={"description": "默认今年"})
-    unit_id = fields.Integer(validate=_ID)
+    year = Integer(load_default=None, validate=validate.Range(min=2004, max=2100), metadata={"description": "默认今年"})
+    unit_id = Integer(validate=_ID)
 
 
 class TrainingRecordSchema(Schema):
-    unit_id = fields.Integer()
+    unit_id = Integer()
     unit_name = fields.String()
-    invited = fields.Integer(metadata={"description": "受邀场次"})
-    sessions = fields.Integer(metadata={"description": "参加场次"})
-    attendees = fields.Integer(metadata={"description": "参训人次"})
+    invited = Integer(metadata={"description": "受邀场次"})
+    sessions = Integer(metadata={"description": "参加场次"})
+    attendees = Integer(metadata={"description": "参训人次"})
     hours = fields.Float(metadata={"description": "人·学时（每人次计该场学时）"})
-    absent = fields.Integer(metadata={"description": "已举行、受邀而无人参加的场次"})
+    absent = Integer(metadata={"description": "已举行、受邀而无人参加的场次"})
 
 
 class TrainingExportSchema(Schema):
-    year = fields.Integer(load_default=None, validate=validate.Range(min=2004, max=2100), metadata={"description": "默认今年"})
+    year = Integer(load_default=None, validate=validate.Range(min=2004, max=2100), metadata={"description": "默认今年"})
     format = fields.String(load_default="csv", validate=validate.OneOf(("csv", "xlsx")))
 
 
 class ShiftInSchema(Schema):
-    account_id = fields.Integer(load_default=None, allow_none=True, validate=_ID,
+    account_id = Integer(load_default=None, allow_none=True, validate=_ID,
                                 metadata={"description": "账号；不填则为本单位值班（覆盖本单位各账号）"})
     starts_at = fields.AwareDateTime(required=True, default_timezone=BEIJING, validate=_TIME_RANGE,
                                      metadata={"description": "不带时区即为北京时间"})
@@ -261,9 +262,9 @@ class ShiftInSchema(Schema):
 
 
 class ShiftSchema(Schema):
-    id = fields.Integer()
-    unit_id = fields.Integer()
-    account_id = fields.Integer(allow_none=True)
+    id = Integer()
+    unit_id = Integer()
+    account_id = Integer(allow_none=True)
     account_name = fields.String()
     starts_at = BeijingDateTime()
     ends_at = BeijingDateTime()
@@ -274,26 +275,26 @@ class ShiftSchema(Schema):
 
 
 class ShiftQuerySchema(Schema):
-    unit_id = fields.Integer(validate=_ID, metadata={"description": "默认本单位"})
-    account_id = fields.Integer(validate=_ID)
+    unit_id = Integer(validate=_ID, metadata={"description": "默认本单位"})
+    account_id = Integer(validate=_ID)
     start = fields.Date(data_key="from", error_messages=_DATE, load_default=None, validate=_DAY_RANGE, metadata={"description": "默认今天（北京时间）"})
-    days = fields.Integer(load_default=7, validate=validate.Range(min=1, max=62), metadata={"description": "自该日零时起的天数"})
+    days = Integer(load_default=7, validate=validate.Range(min=1, max=62), metadata={"description": "自该日零时起的天数"})
 
 
 class RosterUnitSchema(Schema):
-    unit_id = fields.Integer(validate=_ID, metadata={"description": "默认本单位"})
-    days = fields.Integer(load_default=7, validate=validate.Range(min=1, max=31), metadata={"description": "查看空档的天数"})
+    unit_id = Integer(validate=_ID, metadata={"description": "默认本单位"})
+    days = Integer(load_default=7, validate=validate.Range(min=1, max=31), metadata={"description": "查看空档的天数"})
 
 
 class AccountOnDutySchema(Schema):
-    account_id = fields.Integer()
+    account_id = Integer()
     account_name = fields.String()
     shift = fields.Nested(ShiftSchema, allow_none=True)
     covered_by = fields.String(allow_none=True, metadata={"description": "account（账号班次）、unit（本单位班次），空为无人值班"})
 
 
 class OnDutySchema(Schema):
-    unit_id = fields.Integer()
+    unit_id = Integer()
     unit_name = fields.String()
     at = BeijingDateTime()
     unit_shift = fields.Nested(ShiftSchema, allow_none=True)
@@ -301,7 +302,7 @@ class OnDutySchema(Schema):
 
 
 class GapSchema(Schema):
-    account_id = fields.Integer(allow_none=True, metadata={"description": "空：本单位（本单位没有运行中的账号时）"})
+    account_id = Integer(allow_none=True, metadata={"description": "空：本单位（本单位没有运行中的账号时）"})
     account_name = fields.String()
     starts_at = BeijingDateTime()
     ends_at = BeijingDateTime()
@@ -309,24 +310,24 @@ class GapSchema(Schema):
 
 
 class FollowerInSchema(Schema):
-    account_id = fields.Integer(required=True, validate=_ID)
+    account_id = Integer(required=True, validate=_ID)
     day = fields.Date(required=True, error_messages=_DATE, validate=_DAY_RANGE)
-    followers = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=2**31 - 1))
+    followers = Integer(required=True, strict=True, validate=validate.Range(min=0, max=2**31 - 1))
 
 
 class FollowerQuerySchema(ListQuerySchema):
     """The window of days, narrowed by unit, account (or a search in its name) and dates."""
-    account_id = fields.Integer(validate=_ID)
-    days = fields.Integer(load_default=30, validate=validate.Range(min=1, max=366), metadata={"description": "最近的天数"})
+    account_id = Integer(validate=_ID)
+    days = Integer(load_default=30, validate=validate.Range(min=1, max=366), metadata={"description": "最近的天数"})
 
 
 class FollowerSchema(Schema):
-    account_id = fields.Integer()
+    account_id = Integer()
     account_name = fields.String()
     day = fields.Date()
-    followers = fields.Integer()
-    change = fields.Integer(allow_none=True, metadata={"description": "与前一日相比（前一日未录入则为空）"})
+    followers = Integer()
+    change = Integer(allow_none=True, metadata={"description": "与前一日相比（前一日未录入则为空）"})
     replaced = fields.Boolean(metadata={"description": "录入时替换了当日已有的数字"})
-    previous = fields.Integer(allow_none=True)
+    previous = Integer(allow_none=True)
     entered_by = fields.String()
     entered_at = BeijingDateTime()

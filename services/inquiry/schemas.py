@@ -4,12 +4,13 @@ from marshmallow import Schema, fields, validate
 
 from govmb.contracts.inquiry import CATEGORIES, SENTIMENTS, STATUS_NAMES
 from govmb.paging import DAY, ListQuerySchema, sort_field
+from govmb.schemas import Integer
 from govmb.timefmt import BEIJING, BeijingDateTime
 from services.inquiry.workdays import EARLIEST, LAST_YEAR
 
 
 class MessageInSchema(Schema):
-    account_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31))
+    account_id = Integer(required=True, validate=validate.Range(min=1, max=2**31))
     kind = fields.String(required=True, validate=validate.OneOf(("comment", "mention", "private", "forward")))
     citizen_handle = fields.String(required=True, validate=validate.Length(min=1, max=100))
     citizen_contact = fields.String(load_default="", validate=validate.Length(max=100))
@@ -38,7 +39,7 @@ class IntakeBatchSchema(Schema):
 class DeadlineSchema(Schema):
     due_at = BeijingDateTime()
     state = fields.String(metadata={"description": "on_time、late（逾期办理）、open（未到期）、overdue（已逾期未办）"})
-    seconds = fields.Integer(metadata={"description": "正数：逾期秒数；负数：距到期的秒数"})
+    seconds = Integer(metadata={"description": "正数：逾期秒数；负数：距到期的秒数"})
 
 
 class PostLinkSchema(Schema):
@@ -49,7 +50,7 @@ class PostLinkSchema(Schema):
 class ResultPostSchema(Schema):
     status = fields.String(metadata={"description": "requested、refused，或稿件的状态（draft、submitted…released）"})
     status_name = fields.String()
-    draft_id = fields.Integer(allow_none=True)
+    draft_id = Integer(allow_none=True)
     text = fields.String()
     reason = fields.String()
     links = fields.List(fields.Nested(PostLinkSchema), metadata={"description": "已发布的平台与网址"})
@@ -59,9 +60,9 @@ class ResultPostSchema(Schema):
 
 
 class MessageSchema(Schema):
-    id = fields.Integer()
-    account_id = fields.Integer()
-    unit_id = fields.Integer()
+    id = Integer()
+    account_id = Integer()
+    unit_id = Integer()
     platform = fields.String()
     kind = fields.String()
     source = fields.String(metadata={"description": "渠道：staff、import、api（其他系统推送）、hall（政务微博大厅）"})
@@ -94,7 +95,7 @@ class MessageQuerySchema(ListQuerySchema):
     status = fields.String(validate=validate.OneOf(tuple(STATUS_NAMES)))
     overdue = fields.Boolean(load_default=False, metadata={"description": "只看已逾期未办的"})
     due_before = fields.Date(metadata={"description": "当前期限在该日（北京时间）之前（含当日）"}, **DAY)
-    account_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    account_id = Integer(validate=validate.Range(min=1, max=2**31 - 1))
     category = fields.String(validate=validate.OneOf(CATEGORIES))
     sentiment = fields.String(validate=validate.OneOf(SENTIMENTS))
     platform = fields.String(validate=validate.Length(min=1, max=20))
@@ -131,14 +132,14 @@ class EnteredDaySchema(Schema):
 
 
 class CalendarYearSchema(Schema):
-    year = fields.Integer()
+    year = Integer()
     covered_by_package = fields.Boolean(metadata={"description": "chinesecalendar 已收录该年国务院放假安排"})
     notice_complete = fields.Boolean(metadata={"description": "联席会议办公室已录入该年完整的放假安排"})
     provisional = fields.Boolean(metadata={"description": "该年的工作日为暂定（周末加法定节假日推算）"})
     set_by = fields.String(allow_none=True)
     set_at = BeijingDateTime(allow_none=True)
     days = fields.List(fields.Nested(EnteredDaySchema), metadata={"description": "办公室录入的日期"})
-    recomputed = fields.Integer(metadata={"description": "期限随之重算的留言数（仅修改时）"})
+    recomputed = Integer(metadata={"description": "期限随之重算的留言数（仅修改时）"})
 
 
 def valid_year(year: int) -> bool:
@@ -146,7 +147,7 @@ def valid_year(year: int) -> bool:
 
 
 class TransferInSchema(Schema):
-    to_unit_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31))
+    to_unit_id = Integer(required=True, validate=validate.Range(min=1, max=2**31))
     note = fields.String(load_default="", validate=validate.Length(max=1000))
 
 
@@ -156,10 +157,10 @@ class TransferAnswerSchema(Schema):
 
 
 class TransferSchema(Schema):
-    id = fields.Integer()
-    message_id = fields.Integer()
-    from_unit_id = fields.Integer()
-    to_unit_id = fields.Integer()
+    id = Integer()
+    message_id = Integer()
+    from_unit_id = Integer()
+    to_unit_id = Integer()
     status = fields.String()
     note = fields.String()
     reason = fields.String()
@@ -186,7 +187,7 @@ class NoticeQuerySchema(ListQuerySchema):
 
 
 class ImportFormSchema(Schema):
-    account_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31))
+    account_id = Integer(required=True, validate=validate.Range(min=1, max=2**31))
     platform = fields.String(required=True, validate=validate.Length(min=1, max=20))
 
 
@@ -204,7 +205,7 @@ class NoticeInSchema(Schema):
     importance = fields.String(required=True, validate=validate.OneOf(("high", "medium", "low")))
     kind = fields.String(required=True, validate=validate.Length(min=1, max=30))
     content = fields.String(required=True, validate=validate.Length(min=1, max=5000))
-    unit_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31))
+    unit_id = Integer(required=True, validate=validate.Range(min=1, max=2**31))
 
 
 class NoticeReplySchema(Schema):
@@ -212,12 +213,12 @@ class NoticeReplySchema(Schema):
 
 
 class ProblemNoticeSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     title = fields.String()
     importance = fields.String()
     kind = fields.String()
     content = fields.String()
-    unit_id = fields.Integer()
+    unit_id = Integer()
     issued_by = fields.String()
     issued_at = BeijingDateTime()
     status = fields.String()

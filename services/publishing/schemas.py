@@ -3,6 +3,7 @@ from marshmallow import Schema, fields, validate
 
 from govmb.contracts.publishing import INFO_TYPES, STATUS_NAMES
 from govmb.paging import ListQuerySchema, PeriodSchema, SearchSchema, sort_field
+from govmb.schemas import Integer
 from govmb.schemas import StepSchema as BaseStepSchema
 from govmb.timefmt import BEIJING, BeijingDateTime
 
@@ -13,7 +14,7 @@ class MediaSchema(Schema):
 
 
 class DraftInSchema(Schema):
-    account_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31))
+    account_id = Integer(required=True, validate=validate.Range(min=1, max=2**31))
     text = fields.String(required=True, validate=validate.Length(min=1, max=20000))
     media = fields.List(fields.Nested(MediaSchema), load_default=list, validate=validate.Length(max=18))
     info_type = fields.String(required=True, validate=validate.OneOf(INFO_TYPES))
@@ -22,25 +23,25 @@ class DraftInSchema(Schema):
     topic = fields.String(load_default="", validate=validate.Regexp(r"^[^#\s]{0,30}$", error="话题不含 # 和空格，至多 30 字"))
     column = fields.String(load_default="", validate=validate.Regexp(r"^[^#\s]{0,30}$", error="栏目名称不含 # 和空格，至多 30 字"))
     series_title = fields.String(load_default="", validate=validate.Length(max=30))
-    series_no = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=999))
-    series_total = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=999))
+    series_no = Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=999))
+    series_total = Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=999))
     platforms = fields.List(fields.String(validate=validate.Length(max=20)), load_default=list,
                             validate=validate.Length(max=20))
     major = fields.Boolean(load_default=False, metadata={"description": "重大或敏感事项（不能走快速审批）"})
     event_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=BEIJING,
                                     metadata={"description": "突发事件发生时间：须在其后 2 小时内发布（N11）"})
-    corrects_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=2**31))
+    corrects_id = Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=2**31))
     apology = fields.String(load_default="", validate=validate.Length(max=500))
     planned_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=BEIJING,
                                       metadata={"description": "计划发布时间（发布日历）"})
 
 
 class FindingSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     check = fields.String()
     severity = fields.String()
-    start = fields.Integer(allow_none=True)
-    end = fields.Integer(allow_none=True)
+    start = Integer(allow_none=True)
+    end = Integer(allow_none=True)
     excerpt = fields.String()
     message = fields.String()
     acknowledged_by = fields.String()
@@ -61,9 +62,9 @@ class StepSchema(BaseStepSchema):
 
 
 class DraftSchema(Schema):
-    id = fields.Integer()
-    account_id = fields.Integer()
-    unit_id = fields.Integer()
+    id = Integer()
+    account_id = Integer()
+    unit_id = Integer()
     author_name = fields.String()
     text = fields.String()
     info_type = fields.String()
@@ -76,7 +77,7 @@ class DraftSchema(Schema):
     released_at = BeijingDateTime(allow_none=True)
     planned_at = BeijingDateTime(allow_none=True)
     due_at = BeijingDateTime(allow_none=True)
-    answers_message_id = fields.Integer(allow_none=True, metadata={"description": "发布其办理结果的网民留言（X10）"})
+    answers_message_id = Integer(allow_none=True, metadata={"description": "发布其办理结果的网民留言（X10）"})
 
 
 class DraftDetailSchema(DraftSchema):
@@ -84,11 +85,11 @@ class DraftDetailSchema(DraftSchema):
     topic = fields.String()
     column = fields.String()
     series_title = fields.String()
-    series_no = fields.Integer(allow_none=True)
-    series_total = fields.Integer(allow_none=True)
+    series_no = Integer(allow_none=True)
+    series_total = Integer(allow_none=True)
     platforms = fields.List(fields.String(), attribute="platform_list")
     media = fields.List(fields.Dict(), attribute="media_list")
-    corrects_id = fields.Integer(allow_none=True)
+    corrects_id = Integer(allow_none=True)
     apology = fields.String()
     findings = fields.List(fields.Nested(FindingSchema), attribute="finding_rows")
     steps = fields.List(fields.Nested(StepSchema), attribute="step_rows")
@@ -102,7 +103,7 @@ class DraftDetailSchema(DraftSchema):
 class DraftQuerySchema(ListQuerySchema):
     """`from`/`to` on the time written (`released=true`: on the time released), `q` in the text."""
     status = fields.String(validate=validate.OneOf(tuple(STATUS_NAMES)))
-    account_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    account_id = Integer(validate=validate.Range(min=1, max=2**31 - 1))
     info_type = fields.String(validate=validate.OneOf(INFO_TYPES))
     platform = fields.String(validate=validate.Length(min=1, max=20))
     released = fields.Boolean(metadata={"description": "true：只看已发布的信息；false：只看未发布的稿件"})
@@ -124,7 +125,7 @@ class ActionSchema(Schema):
     comment = fields.String(load_default="", validate=validate.Length(max=1000))
     acknowledge = fields.Boolean(load_default=False, metadata={"description": "核稿时确认全部提示"})
     channel = fields.String(validate=validate.OneOf(("phone", "sms")))
-    approver_id = fields.Integer(validate=validate.Range(min=1, max=2**31))
+    approver_id = Integer(validate=validate.Range(min=1, max=2**31))
     approved_at = fields.AwareDateTime(default_timezone=BEIJING)
     platform = fields.String(validate=validate.Length(max=20))
     url = fields.String(validate=validate.Length(max=500))
@@ -137,13 +138,13 @@ class CheckSchema(Schema):
     topic = fields.String(load_default="")
     column = fields.String(load_default="")
     series_title = fields.String(load_default="")
-    series_no = fields.Integer(load_default=None, allow_none=True)
-    series_total = fields.Integer(load_default=None, allow_none=True)
+    series_no = Integer(load_default=None, allow_none=True)
+    series_total = Integer(load_default=None, allow_none=True)
     platforms = fields.List(fields.String(), load_default=list)
 
 
 class LexiconEntrySchema(Schema):
-    id = fields.Integer(dump_only=True)
+    id = Integer(dump_only=True)
     word = fields.String(required=True, validate=validate.Length(min=1, max=100))
     category = fields.String(required=True, validate=validate.OneOf(("sensitive", "classified")))
     severity = fields.String(load_default="warn", validate=validate.OneOf(("block", "warn")))
@@ -161,30 +162,30 @@ class FiguresQuerySchema(Schema):
 
 class DirectiveInSchema(Schema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    lead_draft_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31))
+    lead_draft_id = Integer(required=True, validate=validate.Range(min=1, max=2**31))
     due_at = fields.AwareDateTime(required=True, default_timezone=BEIJING)
-    account_ids = fields.List(fields.Integer(validate=validate.Range(min=1, max=2**31)), load_default=list,
+    account_ids = fields.List(Integer(validate=validate.Range(min=1, max=2**31)), load_default=list,
                               validate=validate.Length(max=5000), metadata={"description": "为空：全部正常运行的账号"})
 
 
 class ForwardSchema(Schema):
-    account_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31))
+    account_id = Integer(required=True, validate=validate.Range(min=1, max=2**31))
     url = fields.String(required=True, validate=validate.Length(max=500))
 
 
 class DirectiveTargetSchema(Schema):
-    account_id = fields.Integer()
+    account_id = Integer()
     account_name = fields.String()
-    unit_id = fields.Integer()
+    unit_id = Integer()
     forwarded_at = BeijingDateTime(allow_none=True)
     url = fields.String()
     state = fields.String(metadata={"description": "on_time 按时转发、late 逾期转发、overdue 逾期未转、pending 待转发"})
 
 
 class DirectiveSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     title = fields.String()
-    lead_draft_id = fields.Integer()
+    lead_draft_id = Integer()
     lead_text = fields.String()
     due_at = BeijingDateTime()
     issued_by = fields.String()
@@ -192,7 +193,7 @@ class DirectiveSchema(Schema):
     counts = fields.Dict(metadata={"description": "各情况的账号数（在您的管辖范围内）"})
     targets = fields.List(fields.Nested(DirectiveTargetSchema), metadata={
         "description": "本单位的账号，及其余账号的前若干个；全部见 GET /api/directives/{id}/targets"})
-    targets_total = fields.Integer(metadata={"description": "须转发的账号数（在您的管辖范围内）"})
+    targets_total = Integer(metadata={"description": "须转发的账号数（在您的管辖范围内）"})
 
 
 class TargetQuerySchema(Schema):
@@ -200,6 +201,6 @@ class TargetQuerySchema(Schema):
 
 
 class CalendarQuerySchema(Schema):
-    unit_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "单位（含下级）"})
-    account_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    unit_id = Integer(validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "单位（含下级）"})
+    account_id = Integer(validate=validate.Range(min=1, max=2**31 - 1))
     month = fields.String(required=True, validate=validate.Regexp(r"^(19[7-9]\d|2\d{3})-(0[1-9]|1[0-2])$", error="月份格式为 YYYY-MM（1970 年以后）"))

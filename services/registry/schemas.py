@@ -1,10 +1,11 @@
 """What the registry's API takes and gives."""
-from marshmallow import Schema, fields, pre_dump, validate
+from marshmallow import Schema, ValidationError, fields, pre_dump, validate, validates_schema
 
 from govmb.auth import PERSON_ROLES
 from govmb.contracts.registry import ACCOUNT_CATEGORIES, ACCOUNT_KINDS, STATUS_NAMES, TEAM_ROLES, UNIT_KINDS
 from govmb.copies_api import LEVELS
 from govmb.paging import ListQuerySchema, sort_field
+from govmb.schemas import Integer
 from govmb.schemas import StepSchema as BaseStepSchema
 from govmb.timefmt import BEIJING, BeijingDateTime
 from services.registry.checks import RANKS
@@ -12,25 +13,30 @@ from services.registry.clients import ROLES as CLIENT_ROLES
 
 
 class UnitSchema(Schema):
-    id = fields.Integer(dump_only=True)
+    id = Integer(dump_only=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=100),
                          metadata={"description": "单位名称"})
     kind = fields.String(required=True, validate=validate.OneOf(UNIT_KINDS),
                          metadata={"description": "单位类别"})
-    parent_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1),
+    parent_id = Integer(load_default=None, allow_none=True, validate=validate.Range(min=1),
                                metadata={"description": "上级单位"})
     path = fields.String(dump_only=True)
-    revision = fields.Integer(dump_only=True)
+    revision = Integer(dump_only=True)
 
 
 class UnitUpdateSchema(Schema):
     name = fields.String(validate=validate.Length(min=1, max=100))
-    parent_id = fields.Integer(allow_none=True, validate=validate.Range(min=1))
+    parent_id = Integer(allow_none=True, validate=validate.Range(min=1))
+
+    @validates_schema
+    def _something(self, data, **_):
+        if not data:  # an empty PATCH changes nothing: say so instead of answering 200
+            raise ValidationError("请至少给出要修改的一项：名称（name）或上级单位（parent_id）", "name")
 
 
 class UnitQuerySchema(ListQuerySchema):
     """`unit_id` narrows to that unit and the units below it; `q` in the name."""
-    parent_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "直属上级单位"})
+    parent_id = Integer(validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "直属上级单位"})
     kind = fields.String(validate=validate.OneOf(UNIT_KINDS))
     levels = LEVELS
 
@@ -55,8 +61,8 @@ class CaptchaSchema(Schema):
 
 
 class PersonSchema(Schema):
-    id = fields.Integer(dump_only=True)
-    unit_id = fields.Integer(required=True)
+    id = Integer(dump_only=True)
+    unit_id = Integer(required=True)
     unit_name = fields.String(dump_only=True, attribute="unit.name")
     name = fields.String(required=True, validate=validate.Length(min=1, max=50))
     username = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_.-]{3,50}$",
@@ -78,7 +84,7 @@ class PersonSchema(Schema):
 class SessionSchema(Schema):
     token = fields.String(metadata={"description": "短期令牌（TOKEN_TTL_SECONDS），凭 refresh 续期"})
     refresh = fields.String(metadata={"description": "续期凭据：只在登录时给出一次，会话结束即失效"})
-    expires_in = fields.Integer(metadata={"description": "令牌有效秒数"})
+    expires_in = Integer(metadata={"description": "令牌有效秒数"})
     session = fields.String(metadata={"description": "会话编号"})
     person = fields.Nested(PersonSchema)
     password_change = fields.String(allow_none=True, metadata={
@@ -92,7 +98,7 @@ class RefreshSchema(Schema):
 
 class RenewedSchema(Schema):
     token = fields.String()
-    expires_in = fields.Integer(metadata={"description": "令牌有效秒数"})
+    expires_in = Integer(metadata={"description": "令牌有效秒数"})
 
 
 class SignInSessionSchema(Schema):
@@ -123,7 +129,7 @@ class ActiveSchema(Schema):
 
 
 class EndedSchema(Schema):
-    ended = fields.Integer(metadata={"description": "结束的会话数"})
+    ended = Integer(metadata={"description": "结束的会话数"})
 
 
 class ClientTokenRequestSchema(Schema):
@@ -135,28 +141,28 @@ class ClientTokenRequestSchema(Schema):
 class WebTokensSchema(Schema):
     web = fields.String(metadata={"description": "网页端自身的令牌：转交登录者的地址，不能打开任何数据"})
     hall = fields.String(metadata={"description": "政务微博大厅的令牌：intake 角色，只能提交留言"})
-    expires_in = fields.Integer(metadata={"description": "有效秒数"})
+    expires_in = Integer(metadata={"description": "有效秒数"})
 
 
 class ClientTokenSchema(Schema):
     token = fields.String()
     token_type = fields.String(metadata={"description": "Bearer"})
-    expires_in = fields.Integer(metadata={"description": "有效秒数"})
+    expires_in = Integer(metadata={"description": "有效秒数"})
     roles = fields.List(fields.String())
 
 
 class ClientInSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=50),
                          metadata={"description": "系统名称，例如“12345 热线”"})
-    unit_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31),
+    unit_id = Integer(required=True, validate=validate.Range(min=1, max=2**31),
                              metadata={"description": "可推送留言的范围：该单位及其下级单位的账号"})
 
 
 class ClientSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     client_id = fields.String()
     name = fields.String()
-    unit_id = fields.Integer()
+    unit_id = Integer()
     unit_name = fields.String(attribute="unit.name")
     roles = fields.Constant(sorted(CLIENT_ROLES))
     active = fields.Function(lambda c: c.revoked_at is None)
@@ -178,7 +184,7 @@ class PersonQuerySchema(ListQuerySchema):
 
 # ---------------------------------------------------------------------------- accounts
 class TeamMemberSchema(Schema):
-    person_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    person_id = Integer(required=True, validate=validate.Range(min=1))
     role = fields.String(required=True, validate=validate.OneOf(TEAM_ROLES))
     name = fields.String(dump_only=True)
 
@@ -198,11 +204,11 @@ class StepSchema(BaseStepSchema):
 
 
 class ApplicationSchema(Schema):
-    unit_id = fields.Integer(validate=validate.Range(min=1), metadata={"description": "默认为本人单位"})
+    unit_id = Integer(validate=validate.Range(min=1), metadata={"description": "默认为本人单位"})
     name = fields.String(required=True, validate=validate.Length(min=1, max=30), metadata={"description": "账号名称"})
     kind = fields.String(required=True, validate=validate.OneOf(ACCOUNT_KINDS))
     category = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(ACCOUNT_CATEGORIES))
-    owner_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    owner_id = Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
     platforms = fields.List(fields.String(validate=validate.Length(max=20)), load_default=list,
                             validate=validate.Length(max=20))  # none chosen: the rules say so beside the field
     positioning = fields.String(load_default="", validate=validate.Length(max=2000))
@@ -215,16 +221,16 @@ class ApplicationSchema(Schema):
 
 
 class AccountSchema(Schema):
-    id = fields.Integer()
-    unit_id = fields.Integer()
+    id = Integer()
+    unit_id = Integer()
     unit_name = fields.String(attribute="unit.name")
     name = fields.String()
     kind = fields.String()
     category = fields.String(allow_none=True)
-    owner_id = fields.Integer(allow_none=True)
+    owner_id = Integer(allow_none=True)
     status = fields.String()
     status_name = fields.String()
-    revision = fields.Integer()
+    revision = Integer()
     applied_at = BeijingDateTime(allow_none=True)
     activated_at = BeijingDateTime(allow_none=True)
     closed_at = BeijingDateTime(allow_none=True)
@@ -284,7 +290,7 @@ class DeviceSchema(Schema):
 
 class SecuritySchema(Schema):
     """No platform password, ever: an unknown field such as `password` is refused."""
-    credential_holder_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    credential_holder_id = Integer(required=True, validate=validate.Range(min=1))
     devices = fields.List(fields.Nested(DeviceSchema), load_default=list, validate=validate.Length(max=20))
     password_changed_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=BEIJING)
     comment = fields.String(load_default="", validate=validate.Length(max=1000))
@@ -298,4 +304,4 @@ class HallGroupsSchema(Schema):
 class HallQuerySchema(HallGroupsSchema):
     key = fields.String(validate=validate.Length(min=1, max=100), metadata={"description": "只看这一组（地区或系统的名称）"})
     q = fields.String(validate=validate.Length(min=1, max=50), metadata={"description": "按账号或单位名称搜索"})
-    account_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "只看这一个账号"})
+    account_id = Integer(validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "只看这一个账号"})

@@ -6,6 +6,7 @@
     root.querySelectorAll("[data-chart]").forEach(function (el) {
       if (el.dataset.drawn) return;
       el.dataset.drawn = "1";
+      if (el.dataset.height) el.style.height = el.dataset.height + "px";  // CSSOM: allowed where a style attribute is not
       var chart = echarts.init(el, null, { renderer: "svg" });
       chart.setOption(JSON.parse(el.dataset.chart));
       window.addEventListener("resize", function () { chart.resize(); });

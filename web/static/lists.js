@@ -25,3 +25,9 @@ document.addEventListener("focusin", function (event) {
   Array.prototype.forEach.call(source.options, function (o) { select.add(new Option(o.text, o.value)); });
   select.dataset.filled = "1";
 });
+
+// A select marked data-autosubmit sends its form when it changes (an onchange attribute would be
+// inline script, which the pages' Content-Security-Policy refuses to run).
+document.addEventListener("change", function (e) {
+  if (e.target.matches && e.target.matches("select[data-autosubmit]") && e.target.form) e.target.form.submit();
+});
