@@ -167,6 +167,7 @@ def environment(city: city_.City, ports: dict[str, int]) -> dict[str, str]:
                 "WEB_CLIENT_SECRET": secrets.token_hex(32),
                 "AMQP_URL": os.environ.get("AMQP_URL", infra.LOCAL_AMQP), "BUS_NAMESPACE": NAMESPACE,
                 "RATELIMIT_STORAGE_URI": _redis_or_memory(), "REVOCATION_STORE_URI": "redis://127.0.0.1:6379/1",
+                "METRICS_TOKEN": secrets.token_hex(32),
                 "PYTHONPATH": str(ROOT),
                 "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}", "WEB_PORT": str(ports["web"])})
     for name in SERVICES:

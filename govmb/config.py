@@ -35,6 +35,7 @@ class Settings:
     session_idle_seconds: int = 1800  # a sign-in session ends after this long without a request
     session_absolute_seconds: int = 8 * 3600  # and this long after sign-in, whatever happens
     password_max_age_days: int = 90  # a password older than this must be changed at sign-in
+    metrics_token: str = ""  # /metrics only for `Authorization: Bearer <it>` (production: required)
     revocation_store_uri: str = "memory://"  # ended sessions and revoked systems, for every process (redis://…)
     relay_batch_size: int = 500
     relay_poll_seconds: float = 0.02
@@ -74,6 +75,7 @@ class Settings:
                                             minimum=60),
             password_max_age_days=_whole("PASSWORD_MAX_AGE_DAYS", _env("PASSWORD_MAX_AGE_DAYS") or "90"),
             revocation_store_uri=_env("REVOCATION_STORE_URI", "memory://"),
+            metrics_token=_env("METRICS_TOKEN", ""),
             client_token_ttl_seconds=_whole("CLIENT_TOKEN_TTL_SECONDS", _env("CLIENT_TOKEN_TTL_SECONDS") or "900"),
             relay_batch_size=int(_env("RELAY_BATCH_SIZE", "500")),
             relay_poll_seconds=float(_env("RELAY_POLL_SECONDS", "0.02")),
@@ -94,6 +96,9 @@ class Settings:
             raise ConfigError("REVOCATION_STORE_URI must be memory:// or redis://host:port/db")
         if not self.production:
             return
+        if len(self.metrics_token) < 32:
+            raise ConfigError("production mode needs METRICS_TOKEN: at least 32 random characters (Prometheus sends "
+                              "it as a bearer token; /metrics is not for anyone)")
         if self.revocation_store_uri.startswith("memory://"):
             raise ConfigError("production mode needs REVOCATION_STORE_URI=redis://…: a sign-out must reach every "
                               "process, not only the one that took it")

@@ -1,6 +1,7 @@
 """Structured logs with the correlation id, Prometheus metrics, and health endpoints."""
 from __future__ import annotations
 
+import hmac
 import logging
 import sys
 import time
@@ -68,9 +69,9 @@ def instrument(app: Flask, service: str) -> None:
 
 
 def health_blueprint(checks: dict[str, Callable[[], object]], info: dict[str, Callable[[], object]] | None = None,
-                     extra_metrics: Callable[[], str] | None = None) -> Blueprint:
+                     extra_metrics: Callable[[], str] | None = None, metrics_token: str = "") -> Blueprint:
     """/healthz (the process answers), /readyz (each check passes; `info` is reported only),
-    /metrics (Prometheus)."""
+    /metrics (Prometheus; with `metrics_token`, only for `Authorization: Bearer <token>`)."""
     bp = Blueprint("health", __name__)
 
     @bp.get("/healthz")
@@ -91,6 +92,9 @@ def health_blueprint(checks: dict[str, Callable[[], object]], info: dict[str, Ca
 
     @bp.get("/metrics")
     def metrics():
+        given = request.headers.get("Authorization", "")
+        if metrics_token and not hmac.compare_digest(given.encode(), f"Bearer {metrics_token}".encode()):
+            return Response("需要 METRICS_TOKEN：Authorization: Bearer <令牌>\n", 401, mimetype="text/plain")
         if options().metrics_dir:  # PROMETHEUS_MULTIPROC_DIR, which prometheus_client reads itself
             registry = CollectorRegistry()
             multiprocess.MultiProcessCollector(registry)

@@ -19,6 +19,7 @@ from govmb.db import open_database
 from govmb.errors import ProblemApi, problem, register_error_handlers
 from govmb.headers import secure_headers
 from govmb.observability import configure_logging, health_blueprint, instrument
+from govmb.revocation import revocations
 from govmb.tables import MAX_BYTES
 
 
@@ -169,6 +170,19 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
         api.register_blueprint(bp)
     spec.init_app(app)
 
+    app.register_blueprint(_health(spec, settings))
+    register_error_handlers(app)
+    secure_headers(app, pages=False, production=settings.production)
+    # Before flask-smorest's handler of every HTTP error, whose text would be werkzeug's English.
+    app.register_error_handler(413, lambda _exc: problem(
+        413, f"请求过大：上传的文件连同表单一次至多 {MAX_BYTES // (1024 * 1024)} MB"))
+    return app
+
+
+def _health(spec: ServiceSpec, settings: Settings):
+    """/healthz, /readyz and /metrics of a service: readiness needs the database (and the
+    revocation store, which every request asks); the broker, the outbox backlog and the dead
+    letters are reported. /metrics answers while the database is away, and says so."""
     def database() -> str:
         with spec.db.connection_context():
             spec.db.execute_sql("SELECT 1")
@@ -179,9 +193,16 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
             return spec.store.backlog()
 
     def gauges() -> str:
-        text = (f"# HELP govmb_outbox_backlog Outbox rows not yet confirmed by the broker\n"
-                f"# TYPE govmb_outbox_backlog gauge\n"
-                f'govmb_outbox_backlog{{service="{spec.name}"}} {backlog()}\n')
+        try:  # the database is away: /metrics still answers, and says so
+            text = (f"# HELP govmb_outbox_backlog Outbox rows not yet confirmed by the broker\n"
+                    f"# TYPE govmb_outbox_backlog gauge\n"
+                    f'govmb_outbox_backlog{{service="{spec.name}"}} {backlog()}\n')
+            up = 1
+        except peewee.DatabaseError:
+            text, up = "", 0
+        text += (f"# HELP govmb_database_up Whether the service's database answered the last scrape\n"
+                 f"# TYPE govmb_database_up gauge\n"
+                 f'govmb_database_up{{service="{spec.name}"}} {up}\n')
         try:
             dead = dead_letters()
         except Exception:  # the broker is away: the gauge is left out, /readyz says why
@@ -198,10 +219,7 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
     info = {"broker": BrokerCheck(settings.amqp_url), "outbox_backlog": backlog}
     if settings.amqp_url and SUBSCRIPTIONS.get(spec.name):
         info["dead_letters"] = dead_letters
-    app.register_blueprint(health_blueprint({"database": database}, info=info, extra_metrics=gauges))
-    register_error_handlers(app)
-    secure_headers(app, pages=False, production=settings.production)
-    # Before flask-smorest's handler of every HTTP error, whose text would be werkzeug's English.
-    app.register_error_handler(413, lambda _exc: problem(
-        413, f"请求过大：上传的文件连同表单一次至多 {MAX_BYTES // (1024 * 1024)} MB"))
-    return app
+    checks = {"database": database}
+    if not settings.revocation_store_uri.startswith("memory://"):  # every request asks it: needed
+        checks["revocation_store"] = lambda: revocations(settings.revocation_store_uri).revoked("readyz")
+    return health_blueprint(checks, info=info, extra_metrics=gauges, metrics_token=settings.metrics_token)

@@ -130,7 +130,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     babel.init_app(app)
     instrument(app, "web")
     app.extensions["govmb_clients"] = {name: ServiceClient(settings.service_urls[name]) for name in SERVICES}
-    app.register_blueprint(health_blueprint({}))
+    app.register_blueprint(health_blueprint({}, metrics_token=settings.metrics_token))
     app.jinja_env.filters["bj"] = beijing
     app.jinja_env.filters["deadline"] = deadline
     app.jinja_env.globals.update(navigation=navigation, person=person, role_names=ROLE_NAMES)

@@ -353,6 +353,7 @@ def test_production_refuses_to_start_without_its_keys_and_secrets(service, varia
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("GOVMB_MODE", "production")
     monkeypatch.setenv("REVOCATION_STORE_URI", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("METRICS_TOKEN", "m" * 40)
     monkeypatch.setenv("DATABASE_URL", "postgresql://db.example/govmb")
     monkeypatch.setenv("AMQP_URL", "amqp://mq.example")
     assert Settings.from_env(service).production
@@ -372,6 +373,7 @@ def test_production_refuses_to_start_without_its_keys_and_secrets(service, varia
 def test_production_refuses_sqlite_and_the_in_process_bus_for_every_service(service, monkeypatch, tmp_path):
     monkeypatch.setenv("GOVMB_MODE", "production")
     monkeypatch.setenv("REVOCATION_STORE_URI", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("METRICS_TOKEN", "m" * 40)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
     monkeypatch.setenv("AMQP_URL", "amqp://mq.example")
     with pytest.raises(ConfigError, match="PostgreSQL"):
@@ -386,6 +388,7 @@ def test_the_demo_city_loads_only_in_the_embedded_system_which_refuses_productio
     from ops.embedded import EmbeddedSystem
     monkeypatch.setenv("GOVMB_MODE", "production")
     monkeypatch.setenv("REVOCATION_STORE_URI", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("METRICS_TOKEN", "m" * 40)
     monkeypatch.setenv("DATABASE_URL", "postgresql://db.example/govmb")
     monkeypatch.setenv("AMQP_URL", "amqp://mq.example")
     with pytest.raises(ConfigError, match="not for production"):

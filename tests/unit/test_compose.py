@@ -19,7 +19,7 @@ from govmb.config import SERVICES, ConfigError, Settings
 from ops.cli import main as cli
 
 ROOT = Path(__file__).resolve().parents[2]
-SECRETS = {"WEB_COOKIE_SECRET": "c" * 64, "WEB_CLIENT_SECRET": "w" * 64}
+SECRETS = {"WEB_COOKIE_SECRET": "c" * 64, "WEB_CLIENT_SECRET": "w" * 64, "METRICS_TOKEN": "m" * 64}
 KEYS = Path(tempfile.mkdtemp(prefix="govmb-compose-keys-"))
 INFRASTRUCTURE = {"rabbitmq", "postgres", "redis"}
 COMPOSE = shutil.which("docker-compose")

@@ -38,11 +38,13 @@ def test_a_service_database_url_wins_over_the_shared_one(monkeypatch):
     ("DATABASE_URL", "PostgreSQL"),
     ("AMQP_URL", "AMQP_URL"),
     ("REVOCATION_STORE_URI", "REVOCATION_STORE_URI"),
+    ("METRICS_TOKEN", "METRICS_TOKEN"),
 ])
 def test_production_mode_refuses_defaults(monkeypatch, unset, problem):
     monkeypatch.delenv("REGISTRY_DATABASE_URL", raising=False)
     monkeypatch.setenv("GOVMB_MODE", "production")
     monkeypatch.setenv("REVOCATION_STORE_URI", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("METRICS_TOKEN", "m" * 40)
     monkeypatch.setenv("DATABASE_URL", "postgresql://h/db")
     monkeypatch.setenv("AMQP_URL", "amqp://h")
     monkeypatch.delenv(unset)
@@ -53,6 +55,7 @@ def test_production_mode_refuses_defaults(monkeypatch, unset, problem):
 def test_production_mode_starts_with_real_settings_and_only_the_registry_signs(monkeypatch):
     monkeypatch.setenv("GOVMB_MODE", "production")
     monkeypatch.setenv("REVOCATION_STORE_URI", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("METRICS_TOKEN", "m" * 40)
     monkeypatch.setenv("DATABASE_URL", "postgresql://h/db")
     monkeypatch.setenv("AMQP_URL", "amqp://h")
     registry = Settings.from_env("registry")
@@ -69,6 +72,7 @@ def test_the_web_app_in_production_needs_its_own_cookie_secret(monkeypatch, valu
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("GOVMB_MODE", "production")
     monkeypatch.setenv("REVOCATION_STORE_URI", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("METRICS_TOKEN", "m" * 40)
     assert Settings.from_env("web").production
     if value:
         monkeypatch.setenv("WEB_COOKIE_SECRET", value)
