@@ -4,6 +4,8 @@ import datetime as dt
 
 from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, Model
 
+from govmb.db import is_postgres
+
 
 def up(migrator, db):
     now = dt.datetime.utcnow()
@@ -25,3 +27,6 @@ def up(migrator, db):
             table_name = "password_history"
 
     db.create_tables([PasswordHistory])
+    if is_postgres(db):  # rows written by SQL alone (a bulk load, a test's fill) get them too
+        db.execute_sql("ALTER TABLE person ALTER COLUMN password_changed_at SET DEFAULT (now() AT TIME ZONE 'utc'), "
+                       "ALTER COLUMN must_change_password SET DEFAULT false")
