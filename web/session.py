@@ -63,7 +63,7 @@ def sign_out() -> None:
     session.clear()
 
 
-def keep_alive() -> None:
+def keep_alive():
     """Before each request: end a session idle or too old, renew its token when it is about to
     end, and count the request as the person's activity unless a page polled (X-Poll)."""
     if not session.get("token") or request.endpoint in ("static", "vendor"):
