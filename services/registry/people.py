@@ -6,8 +6,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from govmb.config import Settings
-from govmb.domain import Invalid
-from govmb.identity import PERSON_ROLES, Identity
+from govmb.domain import Invalid, Refused
+from govmb.identity import CITY_WIDE, PERSON_ROLES, Identity
 from services.registry.checks import RANKS
 from services.registry.models import Person, Unit, audit, db
 
@@ -36,13 +36,17 @@ def rehash_if_needed(stored_hash: str, secret: str) -> str | None:
 
 def create_person(unit: Unit, name: str, username: str, password: str, roles: list[str],
                   rank: str = "staff", title: str = "", who: Identity | None = None, production: bool = False) -> Person:
-    """A new person; `production`: the demo data's published password is refused."""
+    """A new person; `production`: the demo data's published password is refused. Only the
+    administrator grants the city-wide roles; the joint-meeting office grants a unit's staff roles."""
+    _may_grant(roles, who)
     errors = {}
     if Person.select().where(Person.username == username).exists():
         errors["username"] = [f"用户名“{username}”已被使用"]
     unknown = [r for r in roles if r not in PERSON_ROLES]
     if unknown or not roles:
         errors["roles"] = [f"角色须为 {', '.join(PERSON_ROLES)} 中的一个或多个"]
+    elif "admin" in roles and len(set(roles)) > 1:
+        errors["roles"] = ["系统管理员不能兼任其他角色"]
     if rank not in RANKS:
         errors["rank"] = [f"级别须为 {', '.join(RANKS)} 之一"]
     from services.registry.passwords import problems
@@ -58,6 +62,14 @@ def create_person(unit: Unit, name: str, username: str, password: str, roles: li
         audit.record(who, "person.create", "person", person.id, unit.path,  # never the password
                      f"用户名：{username}；单位：{unit.name}；角色：{person.roles}；级别：{rank}", name)
     return person
+
+
+def _may_grant(roles: list[str], who: Identity | None) -> None:
+    """The city-wide roles (the administrator, the joint-meeting office, supervision) are the
+    administrator's to grant (`who` None: the system itself, as at the first administrator)."""
+    if who is not None and not who.has("admin") and set(roles) & CITY_WIDE:
+        raise Refused("联席会议办公室只能授予单位工作人员的角色（操作员、责任处室、分管领导、主要领导）；"
+                      "系统管理员、联席会议办公室、督查角色只能由系统管理员授予")
 
 
 def authenticate(username: str, password: str, production: bool = False) -> Person | None:
