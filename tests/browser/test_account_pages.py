@@ -138,7 +138,7 @@ def test_the_joint_meeting_office_filters_the_whole_city(as_person, site):
     assert "东湖发布" in page.inner_text("#city-table") and "南昌发布" in page.inner_text("#city-table")
     page.select_option("select[name=status]", "filing")
     page.wait_for_load_state("networkidle")
-    page.wait_for_function("!document.querySelector('#city-table').innerText.includes('南昌发布')")
+    page.wait_for_function("() => !document.querySelector('#city-table').innerText.includes('南昌发布')")
     assert "东湖教育体育" in page.inner_text("#city-table")
     assert "status=filing" in page.url
 

@@ -48,7 +48,7 @@ def test_a_message_is_received_replied_fed_back_and_resolved(as_person, site):
     assert "已办结" in page.inner_text("#message h1")
     page.goto(site + "/inbox")
     assert "已办结" in page.inner_text("#inbox")
-    page.wait_for_function("!document.querySelector('#hot').textContent.includes('正在统计')")
+    page.wait_for_function("() => !document.querySelector('#hot').textContent.includes('正在统计')")
     assert page.locator("#hot").count() == 1  # the hot topics came after the list, in its place
 
 

@@ -46,7 +46,7 @@ def first_cells(page, table: str) -> list[str]:
 def settled(page) -> None:
     """Until htmx has finished its requests and swaps: a control used while the last swap settles
     may be the one being replaced, and its change is then lost."""
-    page.wait_for_function("!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
 
 
 def total(page, section: str) -> int:
