@@ -4,6 +4,7 @@ messages. Asked for with the secret the two share (WEB_CLIENT_SECRET) and kept p
 minute before they run out."""
 from __future__ import annotations
 
+import logging
 import threading
 import time
 
@@ -11,6 +12,7 @@ from flask import current_app
 
 from web.client import ServiceUnavailable, client
 
+log = logging.getLogger(__name__)
 _lock = threading.Lock()
 
 
@@ -21,7 +23,8 @@ def own_token(kind: str) -> str:
         if held.get("until", 0.0) <= time.monotonic() or kind not in held:
             secret = current_app.config["GOVMB_SETTINGS"].web_client_secret
             r = client("registry").call("POST", "/api/auth/web-tokens", headers={"X-Web-Client-Secret": secret})
-            if r.status_code != 200:
+            if r.status_code != 200:  # WEB_CLIENT_SECRET differs between the two, most likely
+                log.error("the registry gave the web app no token", extra={"status": r.status_code})
                 raise ServiceUnavailable(f"the registry gave the web app no token ({r.status_code})")
             body = r.json()
             held.update(web=body["web"], hall=body["hall"], until=time.monotonic() + body["expires_in"] - 60)
