@@ -348,8 +348,7 @@ def create_person(data):
 @people_bp.response(200, PersonSchema)
 def reset_password(data, person_id):
     """重置人员密码（系统管理员）：其所有登录结束，下次登录须先修改密码"""
-    person = visible_or_404(Person, person_id, "人员", lambda p: p.unit.path)
-    return passwords.reset(person, data["password"], current_identity(), _settings())
+    return passwords.reset(_person(person_id), data["password"], current_identity(), _settings())
 
 
 @people_bp.route("/<int:person_id>/active", methods=["PUT"])
@@ -358,8 +357,11 @@ def reset_password(data, person_id):
 @people_bp.response(200, PersonSchema)
 def set_person_active(data, person_id):
     """停用人员（active=false：其所有登录会话立即结束、令牌在各服务失效，不能再登录）或重新启用（系统管理员）"""
-    person = visible_or_404(Person, person_id, "人员", lambda p: p.unit.path)
-    return people.set_active(person, data["active"], current_identity(), _settings())
+    return people.set_active(_person(person_id), data["active"], current_identity(), _settings())
+
+
+def _person(person_id: int) -> Person:
+    return visible_or_404(Person, person_id, "人员", lambda p: p.unit.path)
 
 
 # --------------------------------------------------------------------------- accounts

@@ -56,6 +56,7 @@ def record(username: str, address: str, user_agent: str, succeeded: bool) -> Non
 def new_captcha(text: str | None = None) -> tuple[str, bytes]:
     """A captcha's id and its picture (PNG): `text`, else four characters drawn at random."""
     text = text or "".join(secrets.choice(ALPHABET) for _ in range(4))
+    Captcha.delete().where(Captcha.expires_at < now() - CAPTCHA_LIFE).execute()  # the table keeps only the live
     captcha = Captcha.create(id=secrets.token_urlsafe(16), answer_hash=_hash(text), expires_at=now() + CAPTCHA_LIFE)
     return captcha.id, _picture(text)
 

@@ -59,3 +59,12 @@ def test_a_burst_of_failures_under_one_name_is_reported_once(client, city):  # n
         attempt(client, "wrong-Guess-1", f"203.0.113.{100 + i}", username="dept_leader")
     alerts = list(audit.Entry.select().where(audit.Entry.action == "security.signin_burst"))
     assert len(alerts) == 1 and "dept_leader" in alerts[0].detail and "登录失败20次" in alerts[0].detail
+
+
+def test_spent_captchas_do_not_pile_up(app, city):  # noqa: F811
+    with app.app_context():
+        old, _ = signin_guard.new_captcha("K7QA")
+        Captcha.update(expires_at=Captcha.get_by_id(old).expires_at - dt.timedelta(minutes=11)).where(
+            Captcha.id == old).execute()
+        fresh, _ = signin_guard.new_captcha("PXMT")
+        assert [c.id for c in Captcha.select()] == [fresh]
