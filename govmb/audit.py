@@ -6,7 +6,7 @@ and its row commit together or not at all; `record` refuses to run outside a tra
 Nobody edits the trail: no API writes to it, and the database itself refuses UPDATE and
 DELETE on it (a trigger on SQLite and on PostgreSQL, which also refuses TRUNCATE).
 
-The joint-meeting office, supervision and the administrator read it through each service's
+The joint-meeting office, supervision and the audit administrator read it through each service's
 `GET /api/audit`, and on the web app's 审计日志 page. Times are stored in UTC and shown in
 Beijing time. A row never holds a password or a secret: the callers write what was decided
 (the state before and after, the reason of a return), never credentials.
@@ -22,7 +22,10 @@ from govmb.db import is_postgres
 from govmb.identity import Identity
 from govmb.timefmt import utcnow
 
-READERS = ("joint_office", "supervision", "admin")
+READERS = ("joint_office", "supervision", "audit_admin")
+# Rows of these families (sign-ins, sessions, alerts, roles and passwords) the audit
+# administrator alone reads: the business readers see who did the work, not who signed in.
+SECURITY_FAMILIES = ("session", "security", "signin", "role")
 TABLE = "audit_entry"
 DETAIL_LIMIT = 500
 # The actor of a change no person asked for (the demo city's loader, a test's fixture).
@@ -36,7 +39,9 @@ ACTIONS: dict[str, str] = {
     "person.create": "新增人员", "person.disable": "停用人员", "person.enable": "重新启用人员",
     "person.password_change": "修改本人密码", "person.password_reset": "重置人员密码（须在下次登录时修改）",
     "session.sign_out": "退出登录", "session.everywhere": "退出全部登录", "session.disabled": "人员停用：结束登录",
-    "session.password": "密码修改或重置：结束其他登录",
+    "session.password": "密码修改或重置：结束其他登录", "session.roles": "角色收回：结束登录",
+    "session.idle": "长时间未操作：登录结束", "session.expired": "超过登录时限：登录结束",
+    "role.change": "授予或收回角色",
     "security.signin_burst": "安全告警：同一用户名短时间内大量登录失败",
     "client.register": "登记客户端系统", "client.revoke": "撤销客户端系统",
     **{f"draft.{a}": f"稿件：{DRAFT_STEPS[a]}" for a in DRAFT_AUDITED},
@@ -51,7 +56,7 @@ SUBJECT_TYPES = {"account": "账号", "unit": "单位", "person": "人员", "cli
                  "lexicon": "词库", "lexicon_entry": "词库词语", "transfer": "转办", "inspection": "督查检查",
                  "duty_shift": "值班班次", "training_attendee": "参训记录"}
 # Which service records which families (the page reads each service's trail on its own).
-FAMILIES = {"registry": ("account", "unit", "person", "client", "session", "security"), "publishing": ("draft", "lexicon"),
+FAMILIES = {"registry": ("account", "unit", "person", "client", "session", "security", "role", "signin"), "publishing": ("draft", "lexicon"),
             "inquiry": ("transfer",), "assessment": ("inspection", "duty_shift", "training_attendee")}
 
 

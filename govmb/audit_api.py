@@ -1,5 +1,6 @@
 """Reading a service's audit trail (`govmb.audit`): `GET /api/audit`, for the joint-meeting
-office, supervision and the administrator, filtered and paged, in the caller's sight."""
+office, supervision and the audit administrator, filtered and paged, in the caller's sight; the
+security events (`SECURITY_FAMILIES`) for the audit administrator alone."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,19 +9,23 @@ import peewee
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from govmb.audit import ACTIONS, READERS, SUBJECT_TYPES, AuditTrail
-from govmb.auth import in_sight, requires, under
+from govmb.audit import ACTIONS, READERS, SECURITY_FAMILIES, SUBJECT_TYPES, AuditTrail
+from govmb.auth import current_identity, in_sight, requires, under
 from govmb.domain import Invalid
 from govmb.identity import Identity
 from govmb.paging import PeriodSchema, beijing_midnight
 from govmb.schemas import Integer
 from govmb.timefmt import BeijingDateTime
 
+SECURITY_ACTIONS = tuple(a for a in ACTIONS if a.split(".")[0] in SECURITY_FAMILIES)
+
 
 def query(trail: AuditTrail, args: dict, who: Identity | None = None) -> peewee.ModelSelect:
     """The rows the filters of `AuditQuerySchema` select, in the caller's sight, newest first."""
     E = trail.Entry
     rows = in_sight(E.select(), E.unit_path, who)
+    if not (who or current_identity()).has("audit_admin"):
+        rows = rows.where(E.action.not_in(SECURITY_ACTIONS))
     if "action" in args:
         rows = rows.where(E.action == args["action"])
     if "subject_type" in args:
@@ -50,7 +55,7 @@ def audit_blueprint(trail: AuditTrail) -> Blueprint:
     @blp.arguments(AuditQuerySchema, location="query")
     @blp.response(200, AuditPageSchema)
     def list_audit(args):
-        """本服务的审计日志，新的在前（联席会议办公室、督查、系统管理员）：可按操作、对象、单位（含下级）、
+        """本服务的审计日志，新的在前（联席会议办公室、督查、审计管理员；登录、会话、角色与安全告警只有审计管理员可见）：可按操作、对象、单位（含下级）、
         操作人和日期（北京时间，含首尾两天）筛选，分页"""
         rows = query(trail, args)
         return {"total": rows.count(), "page": args["page"], "per_page": args["per_page"],

@@ -9,11 +9,13 @@ from werkzeug.exceptions import Forbidden, Unauthorized
 
 from govmb.domain import NotFound
 from govmb.identity import (  # noqa: F401  (what the web layer imports from here)
+    ADMINISTRATORS,
     CITY_WIDE,
     PERSON_ROLES,
     ROLES,
     SERVICE_ROLES,
     UNIT_STAFF,
+    WORKING_ROLES,
     AuthError,
     Identity,
     depth_at_most,
@@ -44,12 +46,13 @@ def current_identity() -> Identity:
 
 def requires(*roles: str):
     """A view that needs a signed-in caller, and with roles given, one of those roles. Without
-    roles, any person's role: a system's token (intake) passes only where its role is named."""
+    roles, any working role (`WORKING_ROLES`): a system's token (intake), the security and the
+    audit administrator pass only where their role is named."""
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
             who = current_identity()
-            if not who.has(*(roles or PERSON_ROLES)):
+            if not who.has(*(roles or WORKING_ROLES)):
                 raise Forbidden("当前角色无权执行此操作")
             return view(*args, **kwargs)
         return wrapper

@@ -5,7 +5,7 @@ from __future__ import annotations
 import peewee
 from marshmallow import Schema, fields, validate
 
-from govmb.auth import current_identity, depth_at_most, in_sight, requires
+from govmb.auth import PERSON_ROLES, current_identity, depth_at_most, in_sight, requires
 from govmb.contracts.registry import KIND_NAMES, STATUS_NAMES
 from govmb.paging import Blueprint, ListQuerySchema, narrowed, page
 from govmb.schemas import Integer
@@ -44,7 +44,7 @@ def units_blueprint(Unit: type[peewee.Model]) -> Blueprint:
     blp = Blueprint("units", __name__, url_prefix="/api/units", description="本服务保存的单位树副本（由登记服务的事件同步）")
 
     @blp.route("")
-    @requires()
+    @requires(*PERSON_ROLES)  # the unit tree: the security and audit administrators' filters too
     @blp.arguments(UnitCopyQuerySchema, location="query")
     @blp.response(200, UnitCopySchema(many=True))
     @blp.paginate()

@@ -5,7 +5,7 @@ Signed tokens say who the caller is, their unit, the unit's place in the tree, t
 The registry alone issues them (at sign-in, and to systems), signed with its Ed25519 key;
 every service and the web app verify them with the public keys (`govmb.keys`) and answer only
 for the caller's unit and the units below it. Roles with city-wide sight (the
-joint-meeting office, supervision, the system administrator) see all.
+joint-meeting office, supervision, the three administrators) see all.
 
 Other systems hold a token too (a client system registered in the registry, the web app's
 public hall), with a system's role such as `intake`: such a token reaches only the views
@@ -23,12 +23,18 @@ import peewee
 
 from govmb.keys import KeyRing
 
-PERSON_ROLES = ("operator", "responsible_office", "leader", "principal_leader",
-                "joint_office", "supervision", "admin")
+UNIT_STAFF = ("operator", "responsible_office", "leader", "principal_leader")  # who works for a unit
+# 三员分立: the system administrator (units, people, configuration), the security administrator
+# (roles and policies) and the audit administrator (reads the audit trails, changes nothing).
+# Each holds that one role and no other.
+ADMINISTRATORS = ("admin", "security_admin", "audit_admin")
+# Who does the work (a view that names no role is theirs): the security and audit administrators
+# reach only the views that name them, and their own sessions and password.
+WORKING_ROLES = (*UNIT_STAFF, "joint_office", "supervision", "admin")
+PERSON_ROLES = (*WORKING_ROLES, "security_admin", "audit_admin")
 SERVICE_ROLES = ("intake",)  # a system's, never a person's: intake posts citizens' messages, nothing else
 ROLES = PERSON_ROLES + SERVICE_ROLES
-CITY_WIDE = frozenset({"joint_office", "supervision", "admin"})
-UNIT_STAFF = ("operator", "responsible_office", "leader", "principal_leader")  # who works for a unit
+CITY_WIDE = frozenset({"joint_office", "supervision", *ADMINISTRATORS})
 _ISSUER = "govmb-registry"
 _PATH = re.compile(r"/(?:[0-9]+/)*")
 

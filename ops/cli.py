@@ -51,12 +51,14 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--json", action="store_true", help="one JSON object per service")
     d.add_argument("--redrive", choices=SERVICES, help="move this service's dead letters back to its queue")
     d.add_argument("--id", action="append", dest="ids", metavar="MESSAGE_ID", help="only these messages")
-    a = sub.add_parser("create-admin", help="the top unit and its administrator, in an empty registry (password: "
+    a = sub.add_parser("create-admin", help="the top unit and its system administrator, in an empty registry; then "
+                                            "(--role) the first security and audit administrators (password: "
                                             "ADMIN_PASSWORD or the prompt)")
-    a.add_argument("--unit", required=True, help="the top unit's name, e.g. 南昌市")
+    a.add_argument("--role", choices=("admin", "security_admin", "audit_admin"), default="admin")
+    a.add_argument("--unit", help="the top unit's name, e.g. 南昌市 (with --role admin only)")
     a.add_argument("--kind", default="region", help="the top unit's kind (region, prefecture, ...)")
-    a.add_argument("--name", default="系统管理员", help="the administrator's name")
-    a.add_argument("--username", default="admin")
+    a.add_argument("--name", help="the administrator's name (default: the role's title)")
+    a.add_argument("--username", help="default: admin, anquan or shenji")
     keys.add_parser(sub)
     return parser
 
@@ -106,7 +108,13 @@ def token_command(args) -> int:
 
 
 def create_admin(args) -> int:
-    from services.registry.bootstrap import first_admin
+    from services.registry.bootstrap import TITLES, first_admin, first_of
+    if (args.role == "admin") != bool(args.unit):
+        print("--unit 须且只须与 --role admin（首位系统管理员）一起给出", file=sys.stderr)
+        return 2
+    title = TITLES[args.role]
+    name = args.name or title
+    username = args.username or {"admin": "admin", "security_admin": "anquan", "audit_admin": "shenji"}[args.role]
     spec, settings = spec_of("registry"), Settings.from_env("registry")
     ensure_database(spec, settings)
     migrate(spec.db, spec.migrations, "registry")
@@ -119,13 +127,14 @@ def create_admin(args) -> int:
     app = create_service_app(spec, settings)
     with app.test_request_context(), spec.db.connection_context():
         try:
-            person = first_admin(args.unit, args.kind, args.name, args.username, password, settings.production)
+            person = (first_admin(args.unit, args.kind, name, username, password, settings.production)
+                      if args.role == "admin" else first_of(args.role, name, username, password, settings.production))
         except DomainError as exc:
             errors = exc.errors or {}
             said = exc.message or "请检查以下各项"
             print(said, *(f"{k}: {v[0]}" for k, v in errors.items()), sep="\n", file=sys.stderr)
             return 2
-    print(f"已创建 {args.unit} 及其系统管理员 {person.name}（用户名 {person.username}）")
+    print(f"已创建{title} {person.name}（用户名 {person.username}，单位 {person.unit.name}）")
     return 0
 
 

@@ -104,6 +104,31 @@ def _register_error_pages(app: Flask) -> None:
                                    (render_template("error.html", code=code, message=message), code))
 
 
+def _register_pages(app: Flask) -> None:
+    from web.views import (
+        accounts,
+        assessment,
+        audit,
+        auth,
+        city,
+        directives,
+        drafts,
+        filings,
+        followers,
+        hall,
+        inbox,
+        inspections,
+        lexicon,
+        people,
+        roster,
+        status,
+        training,
+    )
+    for module in (auth, accounts, drafts, directives, inbox, lexicon, filings, city, hall, status, assessment,
+                   inspections, training, roster, followers, audit, people):
+        app.register_blueprint(module.bp)
+
+
 def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env("web")
     load()  # the rest of the environment, read and checked as the app starts (govmb.config)
@@ -135,27 +160,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.jinja_env.filters["deadline"] = deadline
     app.jinja_env.globals.update(navigation=navigation, person=person, role_names=ROLE_NAMES)
 
-    from web.views import (
-        accounts,
-        assessment,
-        audit,
-        auth,
-        city,
-        directives,
-        drafts,
-        filings,
-        followers,
-        hall,
-        inbox,
-        inspections,
-        lexicon,
-        roster,
-        status,
-        training,
-    )
-    for module in (auth, accounts, drafts, directives, inbox, lexicon, filings, city, hall, status, assessment,
-                   inspections, training, roster, followers, audit):
-        app.register_blueprint(module.bp)
+    _register_pages(app)
 
     app.add_url_rule("/", "home", _home)
     app.add_url_rule("/static/vendor/<name>", "vendor", _vendor)

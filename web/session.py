@@ -12,11 +12,11 @@ from functools import wraps
 
 from flask import abort, current_app, flash, g, redirect, request, session, url_for
 
-from govmb.auth import CITY_WIDE
+from govmb.auth import CITY_WIDE, UNIT_STAFF, WORKING_ROLES
 
 ROLE_NAMES = {"operator": "微博操作员", "responsible_office": "责任处室", "leader": "分管领导",
               "principal_leader": "主要领导", "joint_office": "联席会议办公室", "supervision": "督查",
-              "admin": "系统管理员"}
+              "admin": "系统管理员", "security_admin": "安全管理员", "audit_admin": "审计管理员"}
 
 
 def person() -> dict | None:
@@ -101,14 +101,13 @@ def _ended(reason: str) -> None:
     flash(ENDINGS[reason])
 
 
-def login_required(*allowed: str):
-    """A page for signed-in people (with `allowed`, only those roles)."""
+def _guarded(allowed: tuple[str, ...] | None):
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
             if not session.get("token"):
                 return redirect(url_for("auth.sign_in", next=request.full_path))
-            if allowed and not roles() & set(allowed):
+            if allowed is not None and not roles() & set(allowed):
                 abort(403)
             g.person = person()
             return view(*args, **kwargs)
@@ -116,29 +115,37 @@ def login_required(*allowed: str):
     return decorate
 
 
+def login_required(*allowed: str):
+    """A page for signed-in people with one of the `allowed` roles (none named: any working role,
+    as the APIs' `requires`: the security and audit administrators reach only their own pages)."""
+    return _guarded(allowed or WORKING_ROLES)
+
+
+def signed_in(view):
+    """A page of one's own (one's password, one's sessions): any signed-in person, whatever their
+    roles (one who must change their password holds none)."""
+    return _guarded(None)(view)
+
+
+_STAFF = set(UNIT_STAFF)
+_OFFICES = {"joint_office", "supervision", "admin"}  # the working roles with city-wide sight
+# The menu: each page and the roles that see it (the security and audit administrators see
+# only their own pages: 三员分立).
+MENU = (
+    ("accounts.index", "本单位账号", _STAFF), ("drafts.index", "稿件", _STAFF),
+    ("filings.index", "待确认备案", {"responsible_office", "leader", "principal_leader", "joint_office"}),
+    ("directives.index", "统一口径", _STAFF | {"joint_office"}),
+    ("inbox.index", "网民留言", set(WORKING_ROLES)), ("assessment.index", "考核", set(WORKING_ROLES)),
+    ("city.index", "全市账号", _OFFICES), ("lexicon.index", "词库", _OFFICES),
+    ("roster.index", "值班表", _STAFF), ("followers.index", "粉丝数", _STAFF),
+    ("inspections.index", "督查检查", _STAFF | _OFFICES), ("training.index", "培训登记", _OFFICES),
+    ("audit.index", "审计日志", {"joint_office", "supervision", "audit_admin"}),
+    ("people.index", "人员与角色", {"admin", "security_admin"}),
+    ("hall.index", "政务微博大厅", None), ("status.index", "系统状态", {"admin"}),
+)
+
+
 def navigation() -> list[tuple[str, str]]:
-    """The menu, by role."""
-    r, items = roles(), []
-    staff = r & {"operator", "responsible_office", "leader", "principal_leader"}
-    if staff:
-        items += [("accounts.index", "本单位账号"), ("drafts.index", "稿件")]
-    if r & {"responsible_office", "leader", "principal_leader", "joint_office"}:
-        items.append(("filings.index", "待确认备案"))
-    if staff or "joint_office" in r:
-        items.append(("directives.index", "统一口径"))
-    if r:  # signed in: a visitor leaves a message in the hall, not here
-        items += [("inbox.index", "网民留言"), ("assessment.index", "考核")]
-    if r & CITY_WIDE:
-        items.append(("city.index", "全市账号"))
-    if r & {"joint_office", "supervision", "admin"}:
-        items.append(("lexicon.index", "词库"))
-    if staff:
-        items += [("roster.index", "值班表"), ("followers.index", "粉丝数")]
-    if staff or r & CITY_WIDE:
-        items.append(("inspections.index", "督查检查"))
-    if r & CITY_WIDE:
-        items += [("training.index", "培训登记"), ("audit.index", "审计日志")]
-    items.append(("hall.index", "政务微博大厅"))
-    if "admin" in r:
-        items.append(("status.index", "系统状态"))
-    return items
+    """The menu, by role (`MENU`; the hall for everyone)."""
+    r = roles()
+    return [(endpoint, label) for endpoint, label, who in MENU if who is None or r & who]

@@ -10,7 +10,9 @@ from flask_smorest import abort
 
 from govmb.audit_api import audit_blueprint
 from govmb.auth import (
+    PERSON_ROLES,
     UNIT_STAFF,
+    WORKING_ROLES,
     AuthError,
     current_identity,
     in_sight,
@@ -54,6 +56,7 @@ from services.registry.schemas import (
     PersonSchema,
     RefreshSchema,
     RenewedSchema,
+    RolesSchema,
     SecuritySchema,
     SessionSchema,
     SignInSchema,
@@ -133,7 +136,7 @@ def _visible_account(account_id: int) -> Account:
 
 # ------------------------------------------------------------------------------ units
 @units.route("")
-@requires()
+@requires(*PERSON_ROLES)  # the unit tree: the security and audit administrators' filters too
 @units.arguments(UnitQuerySchema, location="query")
 @units.response(200, UnitSchema(many=True))
 @units.paginate()
@@ -159,7 +162,7 @@ def create_unit(data):
 
 
 @units.route("/<int:unit_id>")
-@requires()
+@requires(*PERSON_ROLES)  # the unit tree: the security and audit administrators' filters too
 @units.response(200, UnitSchema)
 def get_unit(unit_id):
     return _visible_unit(unit_id)
@@ -308,7 +311,7 @@ def web_tokens():
 
 
 @auth.route("/me")
-@requires()
+@person_only
 @auth.response(200, PersonSchema)
 def me():
     return _me()
@@ -316,14 +319,16 @@ def me():
 
 # ----------------------------------------------------------------------------- people
 @people_bp.route("")
-@requires()
+@requires(*WORKING_ROLES, "security_admin")
 @people_bp.arguments(PersonQuerySchema, location="query")
 @people_bp.response(200, PersonSchema(many=True))
 @people_bp.paginate()
 def list_people(args, pagination_parameters):
-    """本单位及下级单位的在职人员（用于组建工作团队），按单位排列，分页；可按单位（below=false：只看该单位）、
-    角色筛选，按姓名或用户名搜索"""
-    query = in_sight(Person.select(Person, Unit).join(Unit).where(Person.active), Unit.path)
+    """本单位及下级单位的人员（默认只列在职人员，用于组建工作团队；status=disabled：已停用，all：全部），按单位排列，
+    分页；可按单位（below=false：只看该单位）、角色筛选，按姓名或用户名搜索"""
+    query = in_sight(Person.select(Person, Unit).join(Unit), Unit.path)
+    if args["status"] != "all":
+        query = query.where(Person.active == (args["status"] == "active"))
     query = narrowed(query, args, unit_model=Unit, path_field=Unit.path, unit_field=Person.unit,
                      search=(Person.name, Person.username))
     if "role" in args:  # roles are stored comma-separated; a whole role matches, never a part of another
@@ -340,6 +345,23 @@ def create_person(data):
     unit = _visible_unit(data["unit_id"])
     return people.create_person(unit, data["name"], data["username"], data["password"], data["roles"],
                                 data["rank"], data["title"], current_identity(), _settings().production)
+
+
+@people_bp.route("/<int:person_id>")
+@requires(*WORKING_ROLES, "security_admin")
+@people_bp.response(200, PersonSchema)
+def get_person(person_id):
+    return _person(person_id)
+
+
+@people_bp.route("/<int:person_id>/roles", methods=["PUT"])
+@requires("security_admin", "joint_office")
+@people_bp.arguments(RolesSchema)
+@people_bp.response(200, PersonSchema)
+def set_person_roles(data, person_id):
+    """授予或收回人员的角色（三员分立）：安全管理员可授予任何角色；联席会议办公室只能授予或收回单位工作人员的角色；
+    系统管理员、安全管理员、审计管理员各自不能兼任其他角色；收回角色时其所有登录立即结束"""
+    return people.set_roles(_person(person_id), data["roles"], current_identity(), _settings())
 
 
 @people_bp.route("/<int:person_id>/password", methods=["PUT"])

@@ -57,7 +57,9 @@ def _people(units: dict[str, Unit]) -> dict[str, Person]:
         return Person.create(unit=units[unit], name=name, username=username, password_hash=password_hash,
                              roles=roles, rank=rank, title=title)
 
-    people = {"admin": person(CITY, "admin", "系统管理员", "admin"),
+    people = {"admin": person(CITY, "admin", "系统管理员", "admin"),  # 三员: one role each, none held with another
+              "anquan": person(CITY, "anquan", "安全管理员", "security_admin"),
+              "shenji": person(CITY, "shenji", "审计管理员", "audit_admin"),
               "lianxi": person(OFFICE, "lianxi", "赵磊", "joint_office", "section", "联席会议办公室主任"),
               "ducha": person("中共南昌市委办公厅", "ducha", "孙丽", "supervision", "section", "督查专员")}
     for unit, (prefix, names) in STAFFED.items():

@@ -7,7 +7,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from govmb.config import Settings
 from govmb.domain import Invalid, Refused
-from govmb.identity import CITY_WIDE, PERSON_ROLES, Identity
+from govmb.identity import ADMINISTRATORS, PERSON_ROLES, UNIT_STAFF, Identity
 from services.registry.checks import RANKS
 from services.registry.models import Person, Unit, audit, db
 
@@ -36,17 +36,15 @@ def rehash_if_needed(stored_hash: str, secret: str) -> str | None:
 
 def create_person(unit: Unit, name: str, username: str, password: str, roles: list[str],
                   rank: str = "staff", title: str = "", who: Identity | None = None, production: bool = False) -> Person:
-    """A new person; `production`: the demo data's published password is refused. Only the
-    administrator grants the city-wide roles; the joint-meeting office grants a unit's staff roles."""
-    _may_grant(roles, who)
+    """A new person; `production`: the demo data's published password is refused. The roles given
+    are a grant (`may_grant`): a person the system administrator creates has none until the
+    security administrator grants them."""
+    may_grant(roles, frozenset(), who)
     errors = {}
     if Person.select().where(Person.username == username).exists():
         errors["username"] = [f"用户名“{username}”已被使用"]
-    unknown = [r for r in roles if r not in PERSON_ROLES]
-    if unknown or not roles:
-        errors["roles"] = [f"角色须为 {', '.join(PERSON_ROLES)} 中的一个或多个"]
-    elif "admin" in roles and len(set(roles)) > 1:
-        errors["roles"] = ["系统管理员不能兼任其他角色"]
+    if problem := roles_problem(roles):
+        errors["roles"] = [problem]
     if rank not in RANKS:
         errors["rank"] = [f"级别须为 {', '.join(RANKS)} 之一"]
     from services.registry.passwords import problems
@@ -64,12 +62,49 @@ def create_person(unit: Unit, name: str, username: str, password: str, roles: li
     return person
 
 
-def _may_grant(roles: list[str], who: Identity | None) -> None:
-    """The city-wide roles (the administrator, the joint-meeting office, supervision) are the
-    administrator's to grant (`who` None: the system itself, as at the first administrator)."""
-    if who is not None and not who.has("admin") and set(roles) & CITY_WIDE:
-        raise Refused("联席会议办公室只能授予单位工作人员的角色（操作员、责任处室、分管领导、主要领导）；"
-                      "系统管理员、联席会议办公室、督查角色只能由系统管理员授予")
+def roles_problem(roles) -> str | None:
+    """What is wrong with a set of roles, or None: known roles, and 三员分立 (an administrator,
+    whichever of the three, holds that role alone)."""
+    if unknown := [r for r in roles if r not in PERSON_ROLES]:
+        return f"未知的角色：{'、'.join(unknown)}；角色须为 {', '.join(PERSON_ROLES)} 中的一个或多个"
+    if set(roles) & set(ADMINISTRATORS) and len(set(roles)) > 1:
+        return "系统管理员、安全管理员、审计管理员三员分立：担任其一者不能兼任任何其他角色"
+    return None
+
+
+def may_grant(roles, current: frozenset[str], who: Identity | None) -> None:
+    """May `who` give a person `roles` in place of `current`? The security administrator grants
+    every role; the joint-meeting office only a unit's staff roles, to a person who holds no other;
+    nobody else grants any (`who` None: the system itself, as for the first administrators)."""
+    if who is None or who.has("security_admin") or set(roles) == set(current):
+        return
+    staff_only = set(roles) | set(current) <= set(UNIT_STAFF)
+    if who.has("joint_office") and staff_only:
+        return
+    raise Refused("角色只能由安全管理员授予；联席会议办公室只能授予或收回单位工作人员的角色（操作员、责任处室、"
+                  "分管领导、主要领导）" + ("；系统管理员新增人员时不带角色，由安全管理员授权" if who.has("admin") else ""))
+
+
+def set_roles(person: Person, roles: list[str], who: Identity, settings: Settings) -> Person:
+    """Grant or withdraw roles (三员分立: `may_grant`); a role withdrawn ends the person's sessions
+    at once, so that no token keeps it for its last minutes."""
+    from services.registry import sessions
+    if person.id == who.person_id:
+        raise Refused("不能修改自己的角色")
+    if problem := roles_problem(roles):
+        raise Invalid("roles", problem)
+    before = person.role_set
+    may_grant(roles, before, who)
+    after = ",".join(sorted(set(roles)))
+    with db.atomic():
+        changed = Person.update(roles=after).where(Person.id == person.id, Person.roles != after).execute()
+        if changed:
+            audit.record(who, "role.change", "person", person.id, person.unit.path,
+                         f"用户名：{person.username}；角色：{','.join(sorted(before)) or '无'} → {after or '无'}",
+                         person.name)
+    if changed and before - set(roles):
+        sessions.end_all(person, "roles", settings, who)
+    return Person.get_by_id(person.id)
 
 
 def authenticate(username: str, password: str, production: bool = False) -> Person | None:

@@ -68,8 +68,10 @@ class PersonSchema(Schema):
     username = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_.-]{3,50}$",
                                                                       error="用户名为 3 至 50 位字母、数字或 _ . -"))
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=8, max=200))
-    roles = fields.List(fields.String(validate=validate.OneOf(PERSON_ROLES)), required=True,
-                        validate=validate.Length(min=1))
+    roles = fields.List(fields.String(validate=validate.OneOf(PERSON_ROLES)), load_default=list,
+                        validate=validate.Length(max=len(PERSON_ROLES)), metadata={
+                            "description": "角色：安全管理员可授予任何角色，联席会议办公室只能授予单位工作人员的角色；"
+                                           "系统管理员新增人员时不带角色（空列表），由安全管理员授权"})
     rank = fields.String(load_default="staff", validate=validate.OneOf(tuple(RANKS)))
     title = fields.String(load_default="", validate=validate.Length(max=50))
     active = fields.Boolean(dump_only=True, metadata={"description": "停用的人员不能登录"})
@@ -122,6 +124,12 @@ class PasswordChangeSchema(Schema):
 class PasswordResetSchema(Schema):
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200),
                              metadata={"description": "新密码（人员下次登录时须修改）"})
+
+
+class RolesSchema(Schema):
+    roles = fields.List(fields.String(validate=validate.OneOf(PERSON_ROLES)), required=True,
+                        validate=validate.Length(max=len(PERSON_ROLES)),
+                        metadata={"description": "人员此后的全部角色（空列表：收回全部角色）"})
 
 
 class ActiveSchema(Schema):
@@ -180,6 +188,8 @@ class ClientCreatedSchema(ClientSchema):
 class PersonQuerySchema(ListQuerySchema):
     """`unit_id` with `below=false`: that unit's people only; `q` in the name or the sign-in name."""
     role = fields.String(validate=validate.OneOf(PERSON_ROLES))
+    status = fields.String(load_default="active", validate=validate.OneOf(("active", "disabled", "all")),
+                           metadata={"description": "active：在职（默认）；disabled：已停用；all：全部"})
 
 
 # ---------------------------------------------------------------------------- accounts

@@ -18,7 +18,7 @@ from services.registry.models import Person, SignInSession, audit, db, now
 from services.registry.people import identity_of
 
 REASONS = {"sign_out": "退出登录", "everywhere": "退出全部登录", "idle": "长时间未操作", "expired": "超过登录时限",
-           "disabled": "账号被停用", "password": "密码已修改或重置"}
+           "disabled": "账号被停用", "password": "密码已修改或重置", "roles": "角色已收回"}
 
 
 def _hash(secret: str) -> str:
@@ -74,11 +74,12 @@ def renew(refresh: str, settings: Settings) -> tuple[SignInSession, str]:
 
 
 def end(session: SignInSession, reason: str, settings: Settings, who: Identity | None = None) -> bool:
-    """End a session (once) and revoke its tokens everywhere; False if it had ended already."""
+    """End a session (once) and revoke its tokens everywhere; False if it had ended already. The
+    audit trail records each ending, a timeout too (by the system)."""
     with db.atomic():
         ended = (SignInSession.update(ended_at=now(), ended_reason=reason)
                  .where(SignInSession.sid == session.sid, SignInSession.ended_at.is_null()).execute())
-        if ended and who is not None:
+        if ended:
             audit.record(who, f"session.{reason}", "person", session.person_id, session.person.unit.path,
                          f"会话：{session.sid[:8]}…；地址：{session.address or '未知'}", session.person.name)
     revocations(settings.revocation_store_uri).revoke(session_key(session.sid), settings.token_ttl_seconds)

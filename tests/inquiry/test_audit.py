@@ -62,5 +62,6 @@ def test_a_refused_transfer_leaves_no_row(client, app):
 def test_only_the_city_wide_roles_read_inquiry_s_trail(client):
     for refused in (DEPT_STAFF, COUNTY, INTAKE):
         assert client.get("/api/audit", headers=refused).status_code == 403
-    assert client.get("/api/audit", headers=auth(1, "/1/", "admin", person=901)).status_code == 200
+    assert client.get("/api/audit", headers=auth(1, "/1/", "audit_admin", person=901)).status_code == 200
+    assert client.get("/api/audit", headers=auth(1, "/1/", "admin", person=902)).status_code == 403  # 三员分立
     assert client.put("/api/audit", json={}, headers=JOINT).status_code == 405

@@ -58,6 +58,9 @@ def city(app):
         p["west_leader"] = person("west", "west_leader", "leader", "county")
         p["west_operator"] = person("west", "west_operator", "operator")
         p["office"] = person("office", "office", "joint_office", "section")
+        p["admin"] = person("city", "admin", "admin")  # 三员: one role each
+        p["security"] = person("city", "security", "security_admin")
+        p["auditor"] = person("city", "auditor", "audit_admin")
         p = {k: Person.get_by_id(v.id) for k, v in p.items()}
         return City(u, p)
 

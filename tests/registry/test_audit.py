@@ -14,6 +14,7 @@ from tests.registry.test_account_life import act
 
 SUPERVISION = auth(1, "/1/", "supervision", person=900)
 ADMIN = auth(1, "/1/", "admin", person=901)
+AUDITOR = auth(1, "/1/", "audit_admin", person=902)
 
 
 def office_reads(client, city, **params):
@@ -119,8 +120,10 @@ def test_units_people_and_client_systems_are_recorded_without_any_secret(client,
 def test_only_the_city_wide_roles_read_the_trail(client, city, who):
     assert client.get("/api/audit", headers=city.headers(who)).status_code == 403
     assert client.get("/api/audit").status_code == 401
-    for reader in (city.headers("office"), SUPERVISION, ADMIN):
+    for reader in (city.headers("office"), SUPERVISION, AUDITOR):
         assert client.get("/api/audit", headers=reader).status_code == 200
+    for administrator in ("admin", "security_admin"):  # 三员分立: the audit administrator reads the trail
+        assert client.get("/api/audit", headers=auth(1, "/1/", administrator, person=903)).status_code == 403
 
 
 def test_nobody_changes_the_trail_through_the_api(client, city):

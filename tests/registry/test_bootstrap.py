@@ -45,3 +45,20 @@ def test_a_bad_first_administrator_is_refused_naming_the_field_and_leaves_nothin
     assert main(["create-admin", "--unit", "市" * 101]) == 2
     assert "unit: 单位名称至多 100 个字" in capsys.readouterr().err
     assert main(["create-admin", "--unit", "南昌市"]) == 0  # nothing was left behind by the refusals
+
+
+def test_the_first_security_and_audit_administrators_come_after_the_system_administrator_once_each(
+        registry_env, monkeypatch, capsys):
+    monkeypatch.setenv("ADMIN_PASSWORD", "Xk9-first-admin")
+    assert main(["create-admin", "--role", "security_admin"]) == 2  # the registry is empty: no top unit yet
+    assert "请先创建顶层单位及其系统管理员" in capsys.readouterr().err
+    assert main(["create-admin", "--role", "audit_admin", "--unit", "南昌市"]) == 2  # --unit only with the first
+    assert main(["create-admin", "--unit", "南昌市", "--username", "root"]) == 0
+    for role, username in (("security_admin", "anquan"), ("audit_admin", "shenji")):
+        monkeypatch.setenv("ADMIN_PASSWORD", f"Xk9-{role}-first")
+        assert main(["create-admin", "--role", role]) == 0
+        body = sign_in(registry_env, username, f"Xk9-{role}-first").json
+        assert body["person"]["roles"] == [role] and body["person"]["unit_name"] == "南昌市"
+        assert main(["create-admin", "--role", role, "--username", f"{username}2"]) == 2  # once: then granted
+        assert "由安全管理员在系统中授予" in capsys.readouterr().err
+        assert sign_in(registry_env, f"{username}2", f"Xk9-{role}-first").status_code == 401

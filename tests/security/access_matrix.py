@@ -21,248 +21,258 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-COLUMNS = ("anon", "intake", "oper", "resp", "lead", "prin", "joint", "sup", "admin")
+COLUMNS = ("anon", "intake", "oper", "resp", "lead", "prin", "joint", "sup", "admin", "sec", "aud")
 ROLE_OF = {"oper": "operator", "resp": "responsible_office", "lead": "leader", "prin": "principal_leader",
-           "joint": "joint_office", "sup": "supervision", "admin": "admin", "intake": "intake"}
+           "joint": "joint_office", "sup": "supervision", "admin": "admin", "sec": "security_admin",
+           "aud": "audit_admin", "intake": "intake"}
 CLIENTS = {"in": "甲区12345热线", "out": "乙区12345热线"}  # the client systems, by position
 
 TABLE = """
-service    method rule                                                                target                     anon  intake  oper    resp    lead    prin    joint   sup     admin
-# registry: units, people, sign-in, accounts, clients --------------------------------------------------------------------------------------------------------------------------------
-registry   GET    /api/units                                                          units                      401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-registry   GET    /api/units                                                          units:parent_id            401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-registry   POST   /api/units                                                          unit:new                   401   403     403     403     403     403     201     403     201
-registry   GET    /api/units/<int:unit_id>                                            unit                       401   403     200/404 200/404 200/404 200/404 200     200     200
-registry   PATCH  /api/units/<int:unit_id>                                            unit:rename                401   403     403     403     403     403     200     403     200
-registry   GET    /api/people                                                         people                     401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-registry   GET    /api/people                                                         people:unit_id             401   403     200/404 200/404 200/404 200/404 200     200     200
-registry   POST   /api/people                                                         person:new                 401   403     403     403     403     403     201     403     201
-registry   POST   /api/auth/sign-in                                                   sign-in                    200   200     200     200     200     200     200     200     200
-registry   POST   /api/auth/token                                                     client-token               200   200     200     200     200     200     200     200     200
-registry   POST   /api/auth/web-tokens                                                -                          401   401     401     401     401     401     401     401     401
-registry   GET    /api/auth/captcha                                                   captcha                    200   200     200     200     200     200     200     200     200
-registry   POST   /api/auth/refresh                                                   refresh:wrong              401   401     401     401     401     401     401     401     401
-registry   POST   /api/auth/sign-out                                                  -                          401   403     -       -       -       -       -       -       -
-registry   GET    /api/auth/sessions                                                  -                          401   403     200     200     200     200     200     200     200
-registry   POST   /api/auth/sessions/end-all                                          -                          401   403     -       -       -       -       -       -       -
-registry   PUT    /api/people/<int:person_id>/active                                  person:disable             401   403     403     403     403     403     403     403     200
-registry   POST   /api/auth/password                                                  password:wrong             401   403     401     401     401     401     401     401     401
-registry   PUT    /api/people/<int:person_id>/password                                person:reset               401   403     403     403     403     403     403     403     200
-registry   GET    /api/auth/me                                                        -                          401   403     200     200     200     200     200     200     200
-registry   GET    /api/accounts/platforms                                             -                          200   200     200     200     200     200     200     200     200
-registry   GET    /api/accounts                                                       accounts                   401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-registry   GET    /api/accounts                                                       accounts:unit_id           401   403     200/404 200/404 200/404 200/404 200     200     200
-registry   POST   /api/accounts                                                       application                401   403     201/422 201/422 201/422 201/422 403     403     403
-registry   GET    /api/accounts/<int:account_id>                                      account                    401   403     200/404 200/404 200/404 200/404 200     200     200
-registry   POST   /api/accounts/<int:account_id>/actions/<action>                     applied:approve            401   403     403/404 403/404 403/404 200/404 403     403     403
-registry   POST   /api/accounts/<int:account_id>/actions/<action>                     applied:withdraw           401   403     200/404 200/404 200/404 200/404 403     403     403
-registry   POST   /api/accounts/<int:account_id>/actions/<action>                     filing:acknowledge_filing  401   403     403/404 200/404 200/404 200/404 200     403     403
-registry   PUT    /api/accounts/<int:account_id>/team                                 account:team               401   403     200/404 200/404 200/404 200/404 403     403     403
-registry   PUT    /api/accounts/<int:account_id>/security                             account:security           401   403     200/404 200/404 200/404 200/404 403     403     403
-registry   GET    /api/clients                                                        clients                    401   403     403     403     403     403     403     403     200
-registry   POST   /api/clients                                                        client:new                 401   403     403     403     403     403     403     403     201
-registry   GET    /api/clients/<int:client_pk>                                        client                     401   403     403     403     403     403     403     403     200
-registry   POST   /api/clients/<int:client_pk>/revoke                                 client:revoke              401   403     403     403     403     403     403     403     200
-registry   GET    /api/hall                                                           hall                       200   200     200     200     200     200     200     200     200
-registry   GET    /api/hall/groups                                                    hall:groups                200   200     200     200     200     200     200     200     200
-registry   GET    /api/audit                                                          audit                      401   403     403     403     403     403     200     200     200
-registry   GET    /healthz                                                            -                          200   200     200     200     200     200     200     200     200
-registry   GET    /readyz                                                             -                          200   200     200     200     200     200     200     200     200
-registry   GET    /metrics                                                            -                          200   200     200     200     200     200     200     200     200
-registry   GET    /openapi.json                                                       -                          200   200     200     200     200     200     200     200     200
-# publishing: drafts, review, directives, lexicon ------------------------------------------------------------------------------------------------------------------------------------
-publishing GET    /api/units                                                          units                      401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-publishing GET    /api/accounts                                                       accounts                   401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-publishing GET    /api/drafts                                                         drafts                     401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-publishing GET    /api/drafts                                                         drafts:account_id          401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-publishing POST   /api/drafts                                                         draft:new                  401   403     201/422 201/422 201/422 201/422 403     403     403
-publishing GET    /api/drafts/<int:draft_id>                                          draft                      401   403     200/404 200/404 200/404 200/404 200     200     200
-publishing PUT    /api/drafts/<int:draft_id>                                          draft:update               401   403     200/404 200/404 200/404 200/404 403     403     403
-publishing POST   /api/drafts/<int:draft_id>/actions/<action>                         draft:submit               401   403     200/404 200/404 200/404 200/404 403     403     403
-publishing POST   /api/drafts/<int:draft_id>/actions/<action>                         submitted:check            401   403     403/404 200/404 403/404 403/404 403     403     403
-publishing POST   /api/drafts/<int:draft_id>/actions/<action>                         checked:approve            401   403     403/404 403/404 200/404 200/404 403     403     403
-publishing GET    /api/calendar                                                       calendar                   401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-publishing POST   /api/checks                                                         check                      401   403     200     200     200     200     200     200     200
-publishing GET    /api/figures                                                        figures                    401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-publishing GET    /api/directives                                                     directives                 401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-publishing POST   /api/directives                                                     directive:new              401   403     403     403     403     403     201     403     403
-publishing GET    /api/directives/<int:directive_id>                                  directive                  401   403     200/404 200/404 200/404 200/404 200     200     200
-publishing GET    /api/directives/<int:directive_id>                                  directive:shared           401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-publishing POST   /api/directives/<int:directive_id>/forwards                         directive:forward          401   403     200/404 200/404 200/404 200/404 403     403     403
-publishing GET    /api/directives/<int:directive_id>/targets                          directive:targets          401   403     200/404 200/404 200/404 200/404 200     200     200
-publishing GET    /api/directives/<int:directive_id>/targets                          directive:targets:shared   401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-publishing GET    /api/lexicon                                                        lexicon                    401   403     403     403     403     403     200     200     200
-publishing POST   /api/lexicon                                                        lexicon:add                401   403     403     403     403     403     200     403     200
-publishing DELETE /api/lexicon/<int:entry_id>                                         lexicon:remove             401   403     403     403     403     403     204     403     204
-publishing GET    /api/audit                                                          audit                      401   403     403     403     403     403     200     200     200
-publishing GET    /healthz                                                            -                          200   200     200     200     200     200     200     200     200
-publishing GET    /readyz                                                             -                          200   200     200     200     200     200     200     200     200
-publishing GET    /metrics                                                            -                          200   200     200     200     200     200     200     200     200
-publishing GET    /openapi.json                                                       -                          200   200     200     200     200     200     200     200     200
-# inquiry: messages, transfers, notices, calendar ------------------------------------------------------------------------------------------------------------------------------------
-inquiry    GET    /api/units                                                          units                      401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-inquiry    GET    /api/accounts                                                       accounts                   401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-inquiry    GET    /api/messages                                                       messages                   401   403     200/hid 200/hid 200/hid 200/hid 200/hid 200/hid 200/hid
-inquiry    POST   /api/messages                                                       message:new                401   403     201/422 201/422 201/422 201/422 201     403     201
-inquiry    POST   /api/intake/messages                                                intake                     401   201/422 403     403     403     403     403     403     403
-inquiry    POST   /api/intake/messages/batch                                          intake:batch               401   201/422 403     403     403     403     403     403     403
-inquiry    POST   /api/messages/import                                                message:import             401   403     200/422 200/422 200/422 200/422 403     403     403
-inquiry    GET    /api/messages/<int:message_id>                                      message                    401   403     200/404 200/404 200/404 200/404 200/hid 200/hid 200/hid
-inquiry    POST   /api/messages/<int:message_id>/classify                             message:classify           401   403     200/404 200/404 200/404 200/404 403     403     403
-inquiry    POST   /api/messages/<int:message_id>/actions/<action>                     message:reply              401   403     200/404 200/404 200/404 200/404 403     403     403
-inquiry    GET    /api/messages/hot-topics                                            -                          401   403     200     200     200     200     200     200     200
-inquiry    POST   /api/messages/<int:message_id>/transfers                            message:transfer           401   403     403     201/404 201/404 201/404 201     403     403
-inquiry    GET    /api/transfers                                                      transfers                  401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-inquiry    POST   /api/transfers/<int:transfer_id>/answer                             transfer:answer            401   403     200/404 200/404 200/404 200/404 403     403     403
-inquiry    POST   /api/transfers/<int:transfer_id>/reassign                           returned:reassign          401   403     403     201/404 201/404 201/404 201     403     403
-inquiry    GET    /api/transfers/returns                                              returns                    401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-inquiry    GET    /api/notices                                                        notices                    401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-inquiry    POST   /api/notices                                                        notice:new                 401   403     403     201/422 201/422 201/422 201     403     403
-inquiry    POST   /api/notices/<int:notice_id>/reply                                  notice:reply               401   403     200/404 200/404 200/404 200/404 403     403     403
-inquiry    GET    /api/notices/counts                                                 notice-counts              401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-inquiry    POST   /api/calendar-days                                                  calendar-days              401   403     403     403     403     403     200     403     200
-inquiry    GET    /api/calendar-years/<int:year>                                      calendar-year              401   403     200     200     200     200     200     200     200
-inquiry    PUT    /api/calendar-years/<int:year>                                      calendar-year:set          401   403     403     403     403     403     200     403     200
-inquiry    GET    /api/audit                                                          audit                      401   403     403     403     403     403     200     200     200
-inquiry    GET    /healthz                                                            -                          200   200     200     200     200     200     200     200     200
-inquiry    GET    /readyz                                                             -                          200   200     200     200     200     200     200     200     200
-inquiry    GET    /metrics                                                            -                          200   200     200     200     200     200     200     200     200
-inquiry    GET    /openapi.json                                                       -                          200   200     200     200     200     200     200     200     200
-# assessment: figures, archives, reports, inspections, training, roster --------------------------------------------------------------------------------------------------------------
-assessment GET    /api/units                                                          units                      401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-assessment GET    /api/accounts                                                       accounts                   401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-assessment GET    /api/assessment/<period>                                            assessment                 401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-assessment GET    /api/assessment/<period>/records                                    records                    401   403     200/404 200/404 200/404 200/404 200     200     200
-assessment GET    /api/warnings                                                       warnings                   401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-assessment GET    /api/warnings/summary                                               warnings:summary           401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-assessment GET    /api/rules                                                          rules                      401   403     200     200     200     200     200     200     200
-assessment PUT    /api/rules                                                          rules:put                  401   403     403     403     403     403     200     403     200
-assessment GET    /api/duty-log                                                       duty-log                   401   403     200/404 200/404 200/404 200/404 200     200     200
-assessment GET    /api/archives                                                       archives                   401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-assessment POST   /api/archives                                                       archive:file               401   403     403     403     403     403     201     403     201
-assessment GET    /api/archives/<int:archive_id>/pdf                                  archive:pdf                401   403     200/404 200/404 200/404 200/404 200     200     200
-assessment GET    /api/archives/<int:archive_id>/verify                               archive:verify             401   403     200/404 200/404 200/404 200/404 200     200     200
-assessment GET    /api/reports/<quarter>                                              report                     401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-assessment GET    /api/reports/<quarter>                                              report:unit_id             401   403     200/404 200/404 200/404 200/404 200     200     200
-assessment POST   /api/reports/<quarter>/third-party                                  report:third-party         401   403     403     403     403     403     200     403     200
-assessment GET    /api/inspections                                                    inspections                401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-assessment GET    /api/inspections                                                    inspections:unit_id        401   403     200/404 200/404 200/404 200/404 200     200     200
-assessment POST   /api/inspections                                                    inspection:new             401   403     403     403     403     403     201     201     403
-assessment GET    /api/inspections/<int:inspection_id>                                inspection                 401   403     200/404 200/404 200/404 200/404 200     200     200
-assessment POST   /api/inspections/<int:inspection_id>/report                         inspection:report          401   403     200/404 200/404 200/404 200/404 403     403     403
-assessment POST   /api/inspections/<int:inspection_id>/review                         reported:review            401   403     403     403     403     403     200     200     403
-assessment GET    /api/training/sessions                                              trainings                  401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-assessment POST   /api/training/sessions                                              training:new               401   403     403     403     403     403     201     403     403
-assessment GET    /api/training/sessions/<int:session_id>                             training                   401   403     200/404 200/404 200/404 200/404 200     200     200
-assessment GET    /api/training/sessions/<int:session_id>                             training:shared            401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-assessment POST   /api/training/sessions/<int:session_id>/attendees                   training:attend            401   403     403     403     403     403     200     403     403
-assessment DELETE /api/training/sessions/<int:session_id>/attendees/<int:attendee_id> training:unattend          401   403     403     403     403     403     204     403     403
-assessment GET    /api/training/record                                                training:record            401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-assessment GET    /api/training/record                                                training:record:unit_id    401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-assessment GET    /api/training/export                                                training:export            401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-assessment GET    /api/roster/shifts                                                  roster:shifts              401   403     200/404 200/404 200/404 200/404 200     200     200
-assessment POST   /api/roster/shifts                                                  shift:new                  401   403     201/422 201/422 201/422 201/422 403     403     403
-assessment DELETE /api/roster/shifts/<int:shift_id>                                   shift:remove               401   403     204/404 204/404 204/404 204/404 403     403     403
-assessment GET    /api/roster/now                                                     roster:now                 401   403     200/404 200/404 200/404 200/404 200     200     200
-assessment GET    /api/roster/gaps                                                    roster:gaps                401   403     200/404 200/404 200/404 200/404 200     200     200
-assessment GET    /api/followers                                                      followers                  401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-assessment GET    /api/followers                                                      followers:account_id       401   403     200/hid 200/hid 200/hid 200/hid 200     200     200
-assessment POST   /api/followers                                                      followers:enter            401   403     200/422 200/422 200/422 200/422 403     403     403
-assessment POST   /api/followers/import                                               followers:import           401   403     200     200     200     200     403     403     403
-assessment GET    /api/audit                                                          audit                      401   403     403     403     403     403     200     200     200
-assessment GET    /healthz                                                            -                          200   200     200     200     200     200     200     200     200
-assessment GET    /readyz                                                             -                          200   200     200     200     200     200     200     200     200
-assessment GET    /metrics                                                            -                          200   200     200     200     200     200     200     200     200
-assessment GET    /openapi.json                                                       -                          200   200     200     200     200     200     200     200     200
-# web: the pages (a client system has no web session) --------------------------------------------------------------------------------------------------------------------------------
-web        GET    /                                                                   -                          302   -       302     302     302     302     302     302     302
-web        GET    /sign-in                                                            -                          200   -       200     200     200     200     200     200     200
-web        POST   /sign-in                                                            sign-in                    303   -       303     303     303     303     303     303     303
-web        POST   /sign-out                                                           -                          303   -       303     303     303     303     303     303     303
-web        GET    /me/password                                                        -                          login -       200     200     200     200     200     200     200
-web        POST   /me/password                                                        -                          login -       422     422     422     422     422     422     422
-web        GET    /me/sessions                                                        -                          login -       200     200     200     200     200     200     200
-web        POST   /me/sessions/end-all                                                -                          login -       -       -       -       -       -       -       -
-web        GET    /hall                                                               hall                       200   -       200     200     200     200     200     200     200
-web        GET    /hall/message                                                       -                          200   -       200     200     200     200     200     200     200
-web        POST   /hall/message                                                       hall:message               303   -       303     303     303     303     303     303     303
-web        GET    /hall/message/sent                                                  hall:sent                  200   -       200     200     200     200     200     200     200
-web        GET    /static/<path:filename>                                             static                     200   -       200     200     200     200     200     200     200
-web        GET    /static/vendor/<name>                                               vendor                     200   -       200     200     200     200     200     200     200
-web        GET    /healthz                                                            -                          200   -       200     200     200     200     200     200     200
-web        GET    /readyz                                                             -                          200   -       200     200     200     200     200     200     200
-web        GET    /audit                                                              audit                      login -       403     403     403     403     200     200     200
-web        GET    /metrics                                                            -                          200   -       200     200     200     200     200     200     200
-web        GET    /status                                                             -                          login -       403     403     403     403     403     403     200
-web        GET    /status/panel                                                       -                          200   -       200     200     200     200     200     200     200
-web        GET    /accounts                                                           accounts                   login -       200/hid 200/hid 200/hid 200/hid 403     403     403
-web        GET    /accounts/new                                                       -                          login -       200     200     200     200     403     403     403
-web        POST   /accounts/new                                                       application                login -       303/422 303/422 303/422 303/422 403     403     403
-web        GET    /accounts/<int:account_id>                                          account                    login -       200/404 200/404 200/404 200/404 200     200     200
-web        POST   /accounts/<int:account_id>/act/<action>                             applied:withdraw           login -       303/404 303/404 303/404 303/404 403     403     403
-web        GET    /filings                                                            filings                    login -       403     200/hid 200/hid 200/hid 200     403     403
-web        GET    /city                                                               city                       login -       403     403     403     403     200     200     200
-web        GET    /drafts                                                             drafts                     login -       200/hid 200/hid 200/hid 200/hid 403     403     403
-web        GET    /drafts/new                                                         -                          login -       200     200     200     200     403     403     403
-web        POST   /drafts/new                                                         draft:new                  login -       303/422 303/422 303/422 303/422 403     403     403
-web        POST   /drafts/check                                                       check                      login -       200     200     200     200     403     403     403
-web        GET    /drafts/<int:draft_id>                                              draft                      login -       200/404 200/404 200/404 200/404 200     200     200
-web        POST   /drafts/<int:draft_id>/act/<action>                                 draft:submit               login -       303/404 303/404 303/404 303/404 403     403     403
-web        GET    /drafts/<int:draft_id>/edit                                         draft:edit                 login -       200/404 200/404 200/404 200/404 403     403     403
-web        POST   /drafts/<int:draft_id>/edit                                         draft:save                 login -       303/404 303/404 303/404 303/404 403     403     403
-web        GET    /drafts/calendar                                                    calendar                   login -       200/hid 200/hid 200/hid 200/hid 200     200     200
-web        GET    /directives                                                         directives                 login -       200/hid 200/hid 200/hid 200/hid 200     200     200
-web        POST   /directives                                                         directive:new              login -       403     403     403     403     303     403     403
-web        GET    /directives/<int:directive_id>/panel                                directive                  login -       200/404 200/404 200/404 200/404 200     200     200
-web        GET    /directives/<int:directive_id>/panel                                directive:shared           login -       200/hid 200/hid 200/hid 200/hid 200     200     200
-web        POST   /directives/<int:directive_id>/forward                              directive:forward          login -       303/404 303/404 303/404 303/404 403     403     403
-web        GET    /lexicon                                                            lexicon                    login -       403     403     403     403     200     200     200
-web        POST   /lexicon                                                            lexicon:add                login -       403     403     403     403     303     403     303
-web        POST   /lexicon/<int:entry_id>/delete                                      lexicon:remove             login -       403     403     403     403     303     403     303
-web        GET    /inbox                                                              messages                   login -       200/hid 200/hid 200/hid 200/hid 200     200     200
-web        GET    /inbox/hot                                                          -                          login -       200     200     200     200     200     200     200
-web        POST   /inbox                                                              message:new                login -       303/422 303/422 303/422 303/422 403     403     403
-web        POST   /inbox/import                                                       message:import             login -       200/422 200/422 200/422 200/422 403     403     403
-web        GET    /inbox/<int:message_id>                                             message                    login -       200/404 200/404 200/404 200/404 200/hid 200/hid 200/hid
-web        POST   /inbox/<int:message_id>/act/<action>                                message:reply              login -       303/404 303/404 303/404 303/404 403     403     403
-web        POST   /inbox/<int:message_id>/classify                                    message:classify           login -       303/404 303/404 303/404 303/404 403     403     403
-web        POST   /inbox/<int:message_id>/transfer                                    message:transfer           login -       403     303/404 303/404 303/404 303     403     403
-web        GET    /inbox/transfers                                                    transfers                  login -       200/hid 200/hid 200/hid 200/hid 200     200     200
-web        POST   /inbox/transfers/<int:transfer_id>/<verb>                           transfer:answer            login -       303/404 303/404 303/404 303/404 403     403     403
-web        POST   /inbox/transfers/<int:transfer_id>/<verb>                           returned:reassign          login -       403     303/404 303/404 303/404 303     403     403
-web        GET    /inbox/notices                                                      notices                    login -       200/hid 200/hid 200/hid 200/hid 200     200     200
-web        POST   /inbox/notices                                                      notice:new                 login -       403     303/422 303/422 303/422 303     403     403
-web        POST   /inbox/notices/<int:notice_id>/reply                                notice:reply               login -       303/404 303/404 303/404 303/404 403     403     403
-web        GET    /kaohe                                                              assessment                 login -       200/hid 200/hid 200/hid 200/hid 200     200     200
-web        GET    /kaohe/records                                                      records                    login -       200/404 200/404 200/404 200/404 200     200     200
-web        GET    /kaohe/duty                                                         duty                       login -       200/hid 200/hid 200/hid 200/hid 200     200     200
-web        GET    /kaohe/archives                                                     archives                   login -       200/hid 200/hid 200/hid 200/hid 200     200     200
-web        POST   /kaohe/archives                                                     archive:file               login -       403     403     403     403     200     403     200
-web        GET    /kaohe/archives/<int:archive_id>.pdf                                archive:pdf                login -       200/404 200/404 200/404 200/404 200     200     200
-web        GET    /kaohe/archives/<int:archive_id>/verify                             archive:verify             login -       200/404 200/404 200/404 200/404 200     200     200
-web        GET    /kaohe/reports                                                      report                     login -       200/hid 200/hid 200/hid 200/hid 200     200     200
-web        GET    /kaohe/reports/<quarter>.<fmt>                                      report:file                login -       200     200     200     200     200     200     200
-web        POST   /kaohe/reports/<quarter>/third-party                                report:third-party         login -       403     403     403     403     200     403     200
-web        GET    /kaohe/rules                                                        -                          login -       200     200     200     200     200     200     200
-web        POST   /kaohe/rules                                                        rules:post                 login -       403     403     403     403     200     403     200
-web        GET    /inspections                                                        inspections                login -       200/hid 200/hid 200/hid 200/hid 200     200     200
-web        POST   /inspections                                                        inspection:new             login -       403     403     403     403     303     303     403
-web        GET    /inspections/<int:inspection_id>                                    inspection                 login -       200/404 200/404 200/404 200/404 200     200     200
-web        POST   /inspections/<int:inspection_id>/report                             inspection:report          login -       303/404 303/404 303/404 303/404 403     403     403
-web        POST   /inspections/<int:inspection_id>/review                             reported:review            login -       403     403     403     403     303     303     403
-web        GET    /training                                                           trainings                  login -       200/hid 200/hid 200/hid 200/hid 200     200     200
-web        POST   /training                                                           training:new               login -       403     403     403     403     303     403     403
-web        GET    /training/<int:session_id>                                          training                   login -       200/404 200/404 200/404 200/404 200     200     200
-web        GET    /training/<int:session_id>                                          training:shared            login -       200/hid 200/hid 200/hid 200/hid 200     200     200
-web        POST   /training/<int:session_id>/attendees                                training:attend            login -       403     403     403     403     303     403     403
-web        POST   /training/<int:session_id>/attendees/<int:attendee_id>/remove       training:unattend          login -       403     403     403     403     303     403     403
-web        GET    /training/export                                                    training:export            login -       200/hid 200/hid 200/hid 200/hid 200     200     200
-web        GET    /roster                                                             roster                     login -       200/404 200/404 200/404 200/404 200     200     200
-web        POST   /roster                                                             shift:new                  login -       303/422 303/422 303/422 303/422 403     403     403
-web        POST   /roster/<int:shift_id>/remove                                       shift:remove               login -       303/404 303/404 303/404 303/404 403     403     403
-web        GET    /followers                                                          followers                  login -       200/hid 200/hid 200/hid 200/hid 403     403     403
-web        POST   /followers                                                          followers:enter            login -       303/422 303/422 303/422 303/422 403     403     403
-web        POST   /followers/import                                                   followers:import           login -       200     200     200     200     403     403     403
+service    method rule                                                                target                     anon  intake  oper    resp    lead    prin    joint   sup     admin   sec     aud
+# registry: units, people, sign-in, accounts, clients ------------------------------------------------------------------------------------------------------------------------------------------------
+registry   GET    /api/units                                                          units                      401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     200     200
+registry   GET    /api/units                                                          units:parent_id            401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     200     200
+registry   POST   /api/units                                                          unit:new                   401   403     403     403     403     403     201     403     201     403     403
+registry   GET    /api/units/<int:unit_id>                                            unit                       401   403     200/404 200/404 200/404 200/404 200     200     200     200     200
+registry   PATCH  /api/units/<int:unit_id>                                            unit:rename                401   403     403     403     403     403     200     403     200     403     403
+registry   GET    /api/people                                                         people                     401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     200     403
+registry   GET    /api/people                                                         people:unit_id             401   403     200/404 200/404 200/404 200/404 200     200     200     200     403
+registry   POST   /api/people                                                         person:new                 401   403     403     403     403     403     201     403     403     403     403
+registry   POST   /api/people                                                         person:new-bare            401   403     403     403     403     403     201     403     201     403     403
+registry   GET    /api/people/<int:person_id>                                         person                     401   403     200/404 200/404 200/404 200/404 200     200     200     200     403
+registry   PUT    /api/people/<int:person_id>/roles                                   person:roles               401   403     403     403     403     403     200     403     403     200     403
+registry   POST   /api/auth/sign-in                                                   sign-in                    200   200     200     200     200     200     200     200     200     200     200
+registry   POST   /api/auth/token                                                     client-token               200   200     200     200     200     200     200     200     200     200     200
+registry   POST   /api/auth/web-tokens                                                -                          401   401     401     401     401     401     401     401     401     401     401
+registry   GET    /api/auth/captcha                                                   captcha                    200   200     200     200     200     200     200     200     200     200     200
+registry   POST   /api/auth/refresh                                                   refresh:wrong              401   401     401     401     401     401     401     401     401     401     401
+registry   POST   /api/auth/sign-out                                                  -                          401   403     -       -       -       -       -       -       -     -       -
+registry   GET    /api/auth/sessions                                                  -                          401   403     200     200     200     200     200     200     200     200     200
+registry   POST   /api/auth/sessions/end-all                                          -                          401   403     -       -       -       -       -       -       -     -       -
+registry   PUT    /api/people/<int:person_id>/active                                  person:disable             401   403     403     403     403     403     403     403     200     403     403
+registry   POST   /api/auth/password                                                  password:wrong             401   403     401     401     401     401     401     401     401     401     401
+registry   PUT    /api/people/<int:person_id>/password                                person:reset               401   403     403     403     403     403     403     403     200     403     403
+registry   GET    /api/auth/me                                                        -                          401   403     200     200     200     200     200     200     200     200     200
+registry   GET    /api/accounts/platforms                                             -                          200   200     200     200     200     200     200     200     200     200     200
+registry   GET    /api/accounts                                                       accounts                   401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+registry   GET    /api/accounts                                                       accounts:unit_id           401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
+registry   POST   /api/accounts                                                       application                401   403     201/422 201/422 201/422 201/422 403     403     403     403     403
+registry   GET    /api/accounts/<int:account_id>                                      account                    401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
+registry   POST   /api/accounts/<int:account_id>/actions/<action>                     applied:approve            401   403     403/404 403/404 403/404 200/404 403     403     403     403     403
+registry   POST   /api/accounts/<int:account_id>/actions/<action>                     applied:withdraw           401   403     200/404 200/404 200/404 200/404 403     403     403     403     403
+registry   POST   /api/accounts/<int:account_id>/actions/<action>                     filing:acknowledge_filing  401   403     403/404 200/404 200/404 200/404 200     403     403     403     403
+registry   PUT    /api/accounts/<int:account_id>/team                                 account:team               401   403     200/404 200/404 200/404 200/404 403     403     403     403     403
+registry   PUT    /api/accounts/<int:account_id>/security                             account:security           401   403     200/404 200/404 200/404 200/404 403     403     403     403     403
+registry   GET    /api/clients                                                        clients                    401   403     403     403     403     403     403     403     200     403     403
+registry   POST   /api/clients                                                        client:new                 401   403     403     403     403     403     403     403     201     403     403
+registry   GET    /api/clients/<int:client_pk>                                        client                     401   403     403     403     403     403     403     403     200     403     403
+registry   POST   /api/clients/<int:client_pk>/revoke                                 client:revoke              401   403     403     403     403     403     403     403     200     403     403
+registry   GET    /api/hall                                                           hall                       200   200     200     200     200     200     200     200     200     200     200
+registry   GET    /api/hall/groups                                                    hall:groups                200   200     200     200     200     200     200     200     200     200     200
+registry   GET    /api/audit                                                          audit                      401   403     403     403     403     403     200     200     403     403     200
+registry   GET    /healthz                                                            -                          200   200     200     200     200     200     200     200     200     200     200
+registry   GET    /readyz                                                             -                          200   200     200     200     200     200     200     200     200     200     200
+registry   GET    /metrics                                                            -                          200   200     200     200     200     200     200     200     200     200     200
+registry   GET    /openapi.json                                                       -                          200   200     200     200     200     200     200     200     200     200     200
+# publishing: drafts, review, directives, lexicon ----------------------------------------------------------------------------------------------------------------------------------------------------
+publishing GET    /api/units                                                          units                      401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     200     200
+publishing GET    /api/accounts                                                       accounts                   401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+publishing GET    /api/drafts                                                         drafts                     401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+publishing GET    /api/drafts                                                         drafts:account_id          401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+publishing POST   /api/drafts                                                         draft:new                  401   403     201/422 201/422 201/422 201/422 403     403     403     403     403
+publishing GET    /api/drafts/<int:draft_id>                                          draft                      401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
+publishing PUT    /api/drafts/<int:draft_id>                                          draft:update               401   403     200/404 200/404 200/404 200/404 403     403     403     403     403
+publishing POST   /api/drafts/<int:draft_id>/actions/<action>                         draft:submit               401   403     200/404 200/404 200/404 200/404 403     403     403     403     403
+publishing POST   /api/drafts/<int:draft_id>/actions/<action>                         submitted:check            401   403     403/404 200/404 403/404 403/404 403     403     403     403     403
+publishing POST   /api/drafts/<int:draft_id>/actions/<action>                         checked:approve            401   403     403/404 403/404 200/404 200/404 403     403     403     403     403
+publishing GET    /api/calendar                                                       calendar                   401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+publishing POST   /api/checks                                                         check                      401   403     200     200     200     200     200     200     200     403     403
+publishing GET    /api/figures                                                        figures                    401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+publishing GET    /api/directives                                                     directives                 401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+publishing POST   /api/directives                                                     directive:new              401   403     403     403     403     403     201     403     403     403     403
+publishing GET    /api/directives/<int:directive_id>                                  directive                  401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
+publishing GET    /api/directives/<int:directive_id>                                  directive:shared           401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+publishing POST   /api/directives/<int:directive_id>/forwards                         directive:forward          401   403     200/404 200/404 200/404 200/404 403     403     403     403     403
+publishing GET    /api/directives/<int:directive_id>/targets                          directive:targets          401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
+publishing GET    /api/directives/<int:directive_id>/targets                          directive:targets:shared   401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+publishing GET    /api/lexicon                                                        lexicon                    401   403     403     403     403     403     200     200     200     403     403
+publishing POST   /api/lexicon                                                        lexicon:add                401   403     403     403     403     403     200     403     200     403     403
+publishing DELETE /api/lexicon/<int:entry_id>                                         lexicon:remove             401   403     403     403     403     403     204     403     204     403     403
+publishing GET    /api/audit                                                          audit                      401   403     403     403     403     403     200     200     403     403     200
+publishing GET    /healthz                                                            -                          200   200     200     200     200     200     200     200     200     200     200
+publishing GET    /readyz                                                             -                          200   200     200     200     200     200     200     200     200     200     200
+publishing GET    /metrics                                                            -                          200   200     200     200     200     200     200     200     200     200     200
+publishing GET    /openapi.json                                                       -                          200   200     200     200     200     200     200     200     200     200     200
+# inquiry: messages, transfers, notices, calendar ----------------------------------------------------------------------------------------------------------------------------------------------------
+inquiry    GET    /api/units                                                          units                      401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     200     200
+inquiry    GET    /api/accounts                                                       accounts                   401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+inquiry    GET    /api/messages                                                       messages                   401   403     200/hid 200/hid 200/hid 200/hid 200/hid 200/hid 200/hid     403     403
+inquiry    POST   /api/messages                                                       message:new                401   403     201/422 201/422 201/422 201/422 201     403     201     403     403
+inquiry    POST   /api/intake/messages                                                intake                     401   201/422 403     403     403     403     403     403     403     403     403
+inquiry    POST   /api/intake/messages/batch                                          intake:batch               401   201/422 403     403     403     403     403     403     403     403     403
+inquiry    POST   /api/messages/import                                                message:import             401   403     200/422 200/422 200/422 200/422 403     403     403     403     403
+inquiry    GET    /api/messages/<int:message_id>                                      message                    401   403     200/404 200/404 200/404 200/404 200/hid 200/hid 200/hid     403     403
+inquiry    POST   /api/messages/<int:message_id>/classify                             message:classify           401   403     200/404 200/404 200/404 200/404 403     403     403     403     403
+inquiry    POST   /api/messages/<int:message_id>/actions/<action>                     message:reply              401   403     200/404 200/404 200/404 200/404 403     403     403     403     403
+inquiry    GET    /api/messages/hot-topics                                            -                          401   403     200     200     200     200     200     200     200     403     403
+inquiry    POST   /api/messages/<int:message_id>/transfers                            message:transfer           401   403     403     201/404 201/404 201/404 201     403     403     403     403
+inquiry    GET    /api/transfers                                                      transfers                  401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+inquiry    POST   /api/transfers/<int:transfer_id>/answer                             transfer:answer            401   403     200/404 200/404 200/404 200/404 403     403     403     403     403
+inquiry    POST   /api/transfers/<int:transfer_id>/reassign                           returned:reassign          401   403     403     201/404 201/404 201/404 201     403     403     403     403
+inquiry    GET    /api/transfers/returns                                              returns                    401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+inquiry    GET    /api/notices                                                        notices                    401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+inquiry    POST   /api/notices                                                        notice:new                 401   403     403     201/422 201/422 201/422 201     403     403     403     403
+inquiry    POST   /api/notices/<int:notice_id>/reply                                  notice:reply               401   403     200/404 200/404 200/404 200/404 403     403     403     403     403
+inquiry    GET    /api/notices/counts                                                 notice-counts              401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+inquiry    POST   /api/calendar-days                                                  calendar-days              401   403     403     403     403     403     200     403     200     403     403
+inquiry    GET    /api/calendar-years/<int:year>                                      calendar-year              401   403     200     200     200     200     200     200     200     403     403
+inquiry    PUT    /api/calendar-years/<int:year>                                      calendar-year:set          401   403     403     403     403     403     200     403     200     403     403
+inquiry    GET    /api/audit                                                          audit                      401   403     403     403     403     403     200     200     403     403     200
+inquiry    GET    /healthz                                                            -                          200   200     200     200     200     200     200     200     200     200     200
+inquiry    GET    /readyz                                                             -                          200   200     200     200     200     200     200     200     200     200     200
+inquiry    GET    /metrics                                                            -                          200   200     200     200     200     200     200     200     200     200     200
+inquiry    GET    /openapi.json                                                       -                          200   200     200     200     200     200     200     200     200     200     200
+# assessment: figures, archives, reports, inspections, training, roster ------------------------------------------------------------------------------------------------------------------------------
+assessment GET    /api/units                                                          units                      401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     200     200
+assessment GET    /api/accounts                                                       accounts                   401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+assessment GET    /api/assessment/<period>                                            assessment                 401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+assessment GET    /api/assessment/<period>/records                                    records                    401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
+assessment GET    /api/warnings                                                       warnings                   401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+assessment GET    /api/warnings/summary                                               warnings:summary           401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+assessment GET    /api/rules                                                          rules                      401   403     200     200     200     200     200     200     200     403     403
+assessment PUT    /api/rules                                                          rules:put                  401   403     403     403     403     403     200     403     200     403     403
+assessment GET    /api/duty-log                                                       duty-log                   401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
+assessment GET    /api/archives                                                       archives                   401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+assessment POST   /api/archives                                                       archive:file               401   403     403     403     403     403     201     403     201     403     403
+assessment GET    /api/archives/<int:archive_id>/pdf                                  archive:pdf                401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
+assessment GET    /api/archives/<int:archive_id>/verify                               archive:verify             401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
+assessment GET    /api/reports/<quarter>                                              report                     401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+assessment GET    /api/reports/<quarter>                                              report:unit_id             401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
+assessment POST   /api/reports/<quarter>/third-party                                  report:third-party         401   403     403     403     403     403     200     403     200     403     403
+assessment GET    /api/inspections                                                    inspections                401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+assessment GET    /api/inspections                                                    inspections:unit_id        401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
+assessment POST   /api/inspections                                                    inspection:new             401   403     403     403     403     403     201     201     403     403     403
+assessment GET    /api/inspections/<int:inspection_id>                                inspection                 401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
+assessment POST   /api/inspections/<int:inspection_id>/report                         inspection:report          401   403     200/404 200/404 200/404 200/404 403     403     403     403     403
+assessment POST   /api/inspections/<int:inspection_id>/review                         reported:review            401   403     403     403     403     403     200     200     403     403     403
+assessment GET    /api/training/sessions                                              trainings                  401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+assessment POST   /api/training/sessions                                              training:new               401   403     403     403     403     403     201     403     403     403     403
+assessment GET    /api/training/sessions/<int:session_id>                             training                   401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
+assessment GET    /api/training/sessions/<int:session_id>                             training:shared            401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+assessment POST   /api/training/sessions/<int:session_id>/attendees                   training:attend            401   403     403     403     403     403     200     403     403     403     403
+assessment DELETE /api/training/sessions/<int:session_id>/attendees/<int:attendee_id> training:unattend          401   403     403     403     403     403     204     403     403     403     403
+assessment GET    /api/training/record                                                training:record            401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+assessment GET    /api/training/record                                                training:record:unit_id    401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+assessment GET    /api/training/export                                                training:export            401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+assessment GET    /api/roster/shifts                                                  roster:shifts              401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
+assessment POST   /api/roster/shifts                                                  shift:new                  401   403     201/422 201/422 201/422 201/422 403     403     403     403     403
+assessment DELETE /api/roster/shifts/<int:shift_id>                                   shift:remove               401   403     204/404 204/404 204/404 204/404 403     403     403     403     403
+assessment GET    /api/roster/now                                                     roster:now                 401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
+assessment GET    /api/roster/gaps                                                    roster:gaps                401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
+assessment GET    /api/followers                                                      followers                  401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+assessment GET    /api/followers                                                      followers:account_id       401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+assessment POST   /api/followers                                                      followers:enter            401   403     200/422 200/422 200/422 200/422 403     403     403     403     403
+assessment POST   /api/followers/import                                               followers:import           401   403     200     200     200     200     403     403     403     403     403
+assessment GET    /api/audit                                                          audit                      401   403     403     403     403     403     200     200     403     403     200
+assessment GET    /healthz                                                            -                          200   200     200     200     200     200     200     200     200     200     200
+assessment GET    /readyz                                                             -                          200   200     200     200     200     200     200     200     200     200     200
+assessment GET    /metrics                                                            -                          200   200     200     200     200     200     200     200     200     200     200
+assessment GET    /openapi.json                                                       -                          200   200     200     200     200     200     200     200     200     200     200
+# web: the pages (a client system has no web session) ------------------------------------------------------------------------------------------------------------------------------------------------
+web        GET    /                                                                   -                          302   -       302     302     302     302     302     302     302     302     302
+web        GET    /sign-in                                                            -                          200   -       200     200     200     200     200     200     200     200     200
+web        POST   /sign-in                                                            sign-in                    303   -       303     303     303     303     303     303     303     303     303
+web        POST   /sign-out                                                           -                          303   -       303     303     303     303     303     303     303     303     303
+web        GET    /me/password                                                        -                          login -       200     200     200     200     200     200     200     200     200
+web        POST   /me/password                                                        -                          login -       422     422     422     422     422     422     422     422     422
+web        GET    /me/sessions                                                        -                          login -       200     200     200     200     200     200     200     200     200
+web        POST   /me/sessions/end-all                                                -                          login -       -       -       -       -       -       -       -     -       -
+web        GET    /hall                                                               hall                       200   -       200     200     200     200     200     200     200     200     200
+web        GET    /hall/message                                                       -                          200   -       200     200     200     200     200     200     200     200     200
+web        POST   /hall/message                                                       hall:message               303   -       303     303     303     303     303     303     303     303     303
+web        GET    /hall/message/sent                                                  hall:sent                  200   -       200     200     200     200     200     200     200     200     200
+web        GET    /static/<path:filename>                                             static                     200   -       200     200     200     200     200     200     200     200     200
+web        GET    /static/vendor/<name>                                               vendor                     200   -       200     200     200     200     200     200     200     200     200
+web        GET    /healthz                                                            -                          200   -       200     200     200     200     200     200     200     200     200
+web        GET    /readyz                                                             -                          200   -       200     200     200     200     200     200     200     200     200
+web        GET    /audit                                                              audit                      login -       403     403     403     403     200     200     403     403     200
+web        GET    /people                                                             people                     login -       403     403     403     403     403     403     200     200     403
+web        POST   /people                                                             person:new                 login -       403     403     403     403     403     403     303     403     403
+web        GET    /people/<int:person_id>                                             person                     login -       403     403     403     403     403     403     200     200     403
+web        POST   /people/<int:person_id>/roles                                       person:roles               login -       403     403     403     403     403     403     403     303     403
+web        POST   /people/<int:person_id>/active                                      person:disable             login -       403     403     403     403     403     403     303     403     403
+web        POST   /people/<int:person_id>/password                                    person:reset               login -       403     403     403     403     403     403     303     403     403
+web        GET    /metrics                                                            -                          200   -       200     200     200     200     200     200     200     200     200
+web        GET    /status                                                             -                          login -       403     403     403     403     403     403     200     403     403
+web        GET    /status/panel                                                       -                          200   -       200     200     200     200     200     200     200     200     200
+web        GET    /accounts                                                           accounts                   login -       200/hid 200/hid 200/hid 200/hid 403     403     403     403     403
+web        GET    /accounts/new                                                       -                          login -       200     200     200     200     403     403     403     403     403
+web        POST   /accounts/new                                                       application                login -       303/422 303/422 303/422 303/422 403     403     403     403     403
+web        GET    /accounts/<int:account_id>                                          account                    login -       200/404 200/404 200/404 200/404 200     200     200     403     403
+web        POST   /accounts/<int:account_id>/act/<action>                             applied:withdraw           login -       303/404 303/404 303/404 303/404 403     403     403     403     403
+web        GET    /filings                                                            filings                    login -       403     200/hid 200/hid 200/hid 200     403     403     403     403
+web        GET    /city                                                               city                       login -       403     403     403     403     200     200     200     403     403
+web        GET    /drafts                                                             drafts                     login -       200/hid 200/hid 200/hid 200/hid 403     403     403     403     403
+web        GET    /drafts/new                                                         -                          login -       200     200     200     200     403     403     403     403     403
+web        POST   /drafts/new                                                         draft:new                  login -       303/422 303/422 303/422 303/422 403     403     403     403     403
+web        POST   /drafts/check                                                       check                      login -       200     200     200     200     403     403     403     403     403
+web        GET    /drafts/<int:draft_id>                                              draft                      login -       200/404 200/404 200/404 200/404 200     200     200     403     403
+web        POST   /drafts/<int:draft_id>/act/<action>                                 draft:submit               login -       303/404 303/404 303/404 303/404 403     403     403     403     403
+web        GET    /drafts/<int:draft_id>/edit                                         draft:edit                 login -       200/404 200/404 200/404 200/404 403     403     403     403     403
+web        POST   /drafts/<int:draft_id>/edit                                         draft:save                 login -       303/404 303/404 303/404 303/404 403     403     403     403     403
+web        GET    /drafts/calendar                                                    calendar                   login -       200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+web        GET    /directives                                                         directives                 login -       200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+web        POST   /directives                                                         directive:new              login -       403     403     403     403     303     403     403     403     403
+web        GET    /directives/<int:directive_id>/panel                                directive                  login -       200/404 200/404 200/404 200/404 200     200     200     403     403
+web        GET    /directives/<int:directive_id>/panel                                directive:shared           login -       200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+web        POST   /directives/<int:directive_id>/forward                              directive:forward          login -       303/404 303/404 303/404 303/404 403     403     403     403     403
+web        GET    /lexicon                                                            lexicon                    login -       403     403     403     403     200     200     200     403     403
+web        POST   /lexicon                                                            lexicon:add                login -       403     403     403     403     303     403     303     403     403
+web        POST   /lexicon/<int:entry_id>/delete                                      lexicon:remove             login -       403     403     403     403     303     403     303     403     403
+web        GET    /inbox                                                              messages                   login -       200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+web        GET    /inbox/hot                                                          -                          login -       200     200     200     200     200     200     200     403     403
+web        POST   /inbox                                                              message:new                login -       303/422 303/422 303/422 303/422 403     403     403     403     403
+web        POST   /inbox/import                                                       message:import             login -       200/422 200/422 200/422 200/422 403     403     403     403     403
+web        GET    /inbox/<int:message_id>                                             message                    login -       200/404 200/404 200/404 200/404 200/hid 200/hid 200/hid     403     403
+web        POST   /inbox/<int:message_id>/act/<action>                                message:reply              login -       303/404 303/404 303/404 303/404 403     403     403     403     403
+web        POST   /inbox/<int:message_id>/classify                                    message:classify           login -       303/404 303/404 303/404 303/404 403     403     403     403     403
+web        POST   /inbox/<int:message_id>/transfer                                    message:transfer           login -       403     303/404 303/404 303/404 303     403     403     403     403
+web        GET    /inbox/transfers                                                    transfers                  login -       200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+web        POST   /inbox/transfers/<int:transfer_id>/<verb>                           transfer:answer            login -       303/404 303/404 303/404 303/404 403     403     403     403     403
+web        POST   /inbox/transfers/<int:transfer_id>/<verb>                           returned:reassign          login -       403     303/404 303/404 303/404 303     403     403     403     403
+web        GET    /inbox/notices                                                      notices                    login -       200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+web        POST   /inbox/notices                                                      notice:new                 login -       403     303/422 303/422 303/422 303     403     403     403     403
+web        POST   /inbox/notices/<int:notice_id>/reply                                notice:reply               login -       303/404 303/404 303/404 303/404 403     403     403     403     403
+web        GET    /kaohe                                                              assessment                 login -       200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+web        GET    /kaohe/records                                                      records                    login -       200/404 200/404 200/404 200/404 200     200     200     403     403
+web        GET    /kaohe/duty                                                         duty                       login -       200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+web        GET    /kaohe/archives                                                     archives                   login -       200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+web        POST   /kaohe/archives                                                     archive:file               login -       403     403     403     403     200     403     200     403     403
+web        GET    /kaohe/archives/<int:archive_id>.pdf                                archive:pdf                login -       200/404 200/404 200/404 200/404 200     200     200     403     403
+web        GET    /kaohe/archives/<int:archive_id>/verify                             archive:verify             login -       200/404 200/404 200/404 200/404 200     200     200     403     403
+web        GET    /kaohe/reports                                                      report                     login -       200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+web        GET    /kaohe/reports/<quarter>.<fmt>                                      report:file                login -       200     200     200     200     200     200     200     403     403
+web        POST   /kaohe/reports/<quarter>/third-party                                report:third-party         login -       403     403     403     403     200     403     200     403     403
+web        GET    /kaohe/rules                                                        -                          login -       200     200     200     200     200     200     200     403     403
+web        POST   /kaohe/rules                                                        rules:post                 login -       403     403     403     403     200     403     200     403     403
+web        GET    /inspections                                                        inspections                login -       200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+web        POST   /inspections                                                        inspection:new             login -       403     403     403     403     303     303     403     403     403
+web        GET    /inspections/<int:inspection_id>                                    inspection                 login -       200/404 200/404 200/404 200/404 200     200     200     403     403
+web        POST   /inspections/<int:inspection_id>/report                             inspection:report          login -       303/404 303/404 303/404 303/404 403     403     403     403     403
+web        POST   /inspections/<int:inspection_id>/review                             reported:review            login -       403     403     403     403     303     303     403     403     403
+web        GET    /training                                                           trainings                  login -       200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+web        POST   /training                                                           training:new               login -       403     403     403     403     303     403     403     403     403
+web        GET    /training/<int:session_id>                                          training                   login -       200/404 200/404 200/404 200/404 200     200     200     403     403
+web        GET    /training/<int:session_id>                                          training:shared            login -       200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+web        POST   /training/<int:session_id>/attendees                                training:attend            login -       403     403     403     403     303     403     403     403     403
+web        POST   /training/<int:session_id>/attendees/<int:attendee_id>/remove       training:unattend          login -       403     403     403     403     303     403     403     403     403
+web        GET    /training/export                                                    training:export            login -       200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+web        GET    /roster                                                             roster                     login -       200/404 200/404 200/404 200/404 200     200     200     403     403
+web        POST   /roster                                                             shift:new                  login -       303/422 303/422 303/422 303/422 403     403     403     403     403
+web        POST   /roster/<int:shift_id>/remove                                       shift:remove               login -       303/404 303/404 303/404 303/404 403     403     403     403     403
+web        GET    /followers                                                          followers                  login -       200/hid 200/hid 200/hid 200/hid 403     403     403     403     403
+web        POST   /followers                                                          followers:enter            login -       303/422 303/422 303/422 303/422 403     403     403     403     403
+web        POST   /followers/import                                                   followers:import           login -       200     200     200     200     403     403     403     403     403
 """
 
 

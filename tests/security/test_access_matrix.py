@@ -123,8 +123,9 @@ class World:
         self.unit("below", "甲区教育局", "department", "in")
         self.unit("out", "乙区", "district", "city")
         for position in ("in", "out"):
-            for column in COLUMNS[2:]:
-                p = self.person(f"{position}_{ROLE_OF[column]}", position, ROLE_OF[column])
+            for column in COLUMNS[2:]:  # the security and audit administrators work in the top unit
+                unit = "city" if column in ("sec", "aud") else position
+                p = self.person(f"{position}_{ROLE_OF[column]}", unit, ROLE_OF[column])
                 self.callers[(column, position)] = Who(column, position, p["token"], p["person"])
         for unit in ("office", "below"):
             for role in UNIT_STAFF:
@@ -311,7 +312,7 @@ def _fresh_account(w: World, until: str, unit: str = "in") -> int:
 
 
 def _fresh_person(w: World) -> int:
-    return w.as_("in_admin", "registry", "POST", "/api/people", 201, json={
+    return w.as_("office", "registry", "POST", "/api/people", 201, json={
         "unit_id": w.units["in"]["id"], "name": "待停用", "username": f"gone{serial()}", "password": PASSWORD,
         "roles": ["operator"]})["id"]
 
@@ -345,6 +346,7 @@ API_TARGETS = {
     "hall": lambda w: Req("/api/hall", marker="甲区发布"),
     "hall:groups": lambda w: Req("/api/hall/groups", marker="甲区"),
     "people": lambda w: Req("/api/people", marker="in_operator姓名"),
+    "person": lambda w: Req(f"/api/people/{w.people['in_operator']['id']}", marker="in_operator姓名"),
     "people:unit_id": lambda w: Req(f"/api/people?unit_id={w.units['in']['id']}", marker="in_operator姓名"),
     "refresh:wrong": lambda w: Req("/api/auth/refresh", json={"refresh": "not-a-refresh-secret"}),
     "captcha": lambda w: Req("/api/auth/captcha?username=nobody_here"),
@@ -355,6 +357,9 @@ API_TARGETS = {
     "person:new": lambda w: Req("/api/people", json={
         "unit_id": w.units["in"]["id"], "name": "新同事", "username": f"new{serial()}", "password": PASSWORD,
         "roles": ["operator"]}),
+    "person:new-bare": lambda w: Req("/api/people", json={  # no roles: the security administrator grants them
+        "unit_id": w.units["in"]["id"], "name": "新同事", "username": f"new{serial()}", "password": PASSWORD}),
+    "person:roles": lambda w: Req(f"/api/people/{_fresh_person(w)}/roles", json={"roles": ["operator", "leader"]}),
     "units": lambda w: Req("/api/units", marker="甲区"),
     "units:parent_id": lambda w: Req(f"/api/units?parent_id={w.units['in']['id']}", marker="甲区教育局"),
     "unit": lambda w: Req(f"/api/units/{w.units['in']['id']}", marker="甲区"),
@@ -506,6 +511,13 @@ def _hall_message(w: World) -> dict:
 
 WEB_TARGETS = {
     "-": lambda w: None,
+    "people": lambda w: Req("/people?q=below_operator", marker="below_operator姓名"),  # no caller's own name
+    "person": lambda w: Req(f"/people/{w.people['below_operator']['id']}", marker="below_operator姓名"),
+    "person:new": lambda w: Req("/people", data={"unit_id": str(w.units["in"]["id"]), "name": "新同事",
+                                                 "username": f"new{serial()}", "password": PASSWORD}),
+    "person:roles": lambda w: Req(f"/people/{_fresh_person(w)}/roles", data={"roles": ["operator", "leader"]}),
+    "person:disable": lambda w: Req(f"/people/{_fresh_person(w)}/active", data={"active": "no"}),
+    "person:reset": lambda w: Req(f"/people/{_fresh_person(w)}/password", data={"password": "Temp-4821-Reset"}),
     "accounts": lambda w: Req("/accounts", marker="甲区发布"),
     "account": lambda w: Req(f"/accounts/{w.accounts['in']['id']}", marker="甲区发布"),
     "application": lambda w: Req("/accounts/new", data={

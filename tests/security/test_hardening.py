@@ -290,13 +290,13 @@ def test_no_password_or_secret_reaches_a_log_line_a_stored_row_an_event_or_an_an
     web = web_app({"registry": registry}).test_client()
     with captured_logs() as logs:
         unit = city.units["dept"].id
-        answers.append(client.post("/api/people", headers=ADMIN, json={
+        answers.append(client.post("/api/people", headers=ADMIN, json={  # the system administrator: no roles
             "unit_id": unit, "name": "新同事", "username": "xin_tongshi", "password": secrets["new_person"],
-            "roles": ["operator"], "rank": "staff", "title": ""}))
+            "rank": "staff", "title": ""}))
         assert answers[-1].status_code == 201, answers[-1].json
         answers.append(client.post("/api/people", headers=ADMIN, json={  # refused: the name is taken
             "unit_id": unit, "name": "重名", "username": "xin_tongshi", "password": secrets["refused_person"],
-            "roles": ["operator"], "rank": "staff", "title": ""}))
+            "rank": "staff", "title": ""}))
         assert answers[-1].status_code == 422
         answers.append(client.post("/api/auth/sign-in", json={"username": "xin_tongshi", "password": secrets["new_person"]}))
         assert answers[-1].status_code == 200
@@ -404,7 +404,7 @@ def test_in_production_the_demo_password_neither_signs_in_nor_is_given_to_anyone
     api = registry.test_client()
     admin = {"Authorization": f"Bearer {token(1, '/1/', 'admin')}"}
     unit = api.post("/api/units", json={"name": "南昌市", "kind": "region"}, headers=admin).json["id"]
-    person = {"unit_id": unit, "name": "操作员", "roles": ["operator"], "rank": "staff", "title": ""}
+    person = {"unit_id": unit, "name": "操作员", "rank": "staff", "title": ""}  # roles: the security administrator's
     r = api.post("/api/people", json={**person, "username": "demo_like", "password": DEMO_PASSWORD}, headers=admin)
     assert r.status_code == 422 and list(r.json["errors"]) == ["password"]
     assert api.post("/api/people", json={**person, "username": "real", "password": "Kept-Pass-7391q"},

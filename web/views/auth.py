@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 
 from web.client import ServiceUnavailable, api, client, get_json
 from web.own_tokens import own_token
-from web.session import login_required, renewed
+from web.session import renewed, signed_in
 from web.session import sign_in as keep
 from web.session import sign_out as forget
 from web.views.forms import problem_of
@@ -81,7 +81,7 @@ def sign_out():
 
 
 @bp.route("/me/password", methods=["GET", "POST"])
-@login_required()
+@signed_in
 def password():
     """Change one's password: needed before anything else once it was reset or has expired."""
     errors, message = {}, None
@@ -115,7 +115,7 @@ def _changed(current: str, new: str) -> tuple[dict, str | None]:
 
 
 @bp.get("/me/sessions")
-@login_required()
+@signed_in
 def sessions():
     """One's sign-ins still open: where and with what browser, since when, last used."""
     try:
@@ -126,7 +126,7 @@ def sessions():
 
 
 @bp.post("/me/sessions/end-all")
-@login_required()
+@signed_in
 def end_all():
     """Sign out everywhere: every session of one's own ends, this one too."""
     try:

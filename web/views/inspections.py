@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
 
-from govmb.auth import PERSON_ROLES, UNIT_STAFF
+from govmb.auth import UNIT_STAFF, WORKING_ROLES
 from web.client import all_units, api
 from web.listing import Listing, list_page, listing, unit_picker
 from web.session import login_required, person, roles
@@ -42,7 +42,7 @@ def _index_context(values=None, errors=None, message=None) -> dict:
 
 
 @bp.get("")
-@login_required(*PERSON_ROLES)
+@login_required(*WORKING_ROLES)
 def index():
     inspections = _inspections()
     return list_page(inspections, "inspections/_list.html", "inspections/index.html", _form_context,
@@ -74,7 +74,7 @@ def _detail_context(inspection_id: int, errors=None, failed=None, message=None, 
 
 
 @bp.get("/<int:inspection_id>")
-@login_required(*PERSON_ROLES)
+@login_required(*WORKING_ROLES)
 def detail(inspection_id: int):
     return render_template("inspections/detail.html", **_detail_context(inspection_id))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, request, url_for
 
-from govmb.auth import PERSON_ROLES, UNIT_STAFF
+from govmb.auth import UNIT_STAFF, WORKING_ROLES
 from web.client import api, get_json
 from web.listing import list_page, listing, unit_picker
 from web.session import login_required, person, roles
@@ -34,7 +34,7 @@ def _context(unit_id: int | None = None, values=None, errors=None, message=None)
 
 
 @bp.get("")
-@login_required(*PERSON_ROLES)
+@login_required(*WORKING_ROLES)
 def index():
     context = _context()
     return list_page(context["shifts"], "roster/_shifts.html", "roster/index.html", **context)

@@ -7,7 +7,7 @@ import re
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
-from govmb.auth import PERSON_ROLES
+from govmb.auth import WORKING_ROLES
 from govmb.contracts.assessment import TRAINER_KIND_NAMES, TRAINING_KIND_NAMES
 from govmb.timefmt import beijing_today
 from web.client import all_units, api, get_json
@@ -42,7 +42,7 @@ def _index_context(values=None, errors=None, message=None) -> dict:
 
 
 @bp.get("")
-@login_required(*PERSON_ROLES)
+@login_required(*WORKING_ROLES)
 def index():
     return render_template("training/index.html", **_index_context())
 
@@ -80,7 +80,7 @@ def _session_context(session_id: int, errors=None, message=None, values=None) ->
 
 
 @bp.get("/<int:session_id>")
-@login_required(*PERSON_ROLES)
+@login_required(*WORKING_ROLES)
 def session(session_id: int):
     return render_template("training/session.html", **_session_context(session_id))
 
@@ -115,7 +115,7 @@ def remove_attendee(session_id: int, attendee_id: int):
 
 
 @bp.get("/export")
-@login_required(*PERSON_ROLES)
+@login_required(*WORKING_ROLES)
 def export():
     """The register as the service writes it (formulas neutralised there), passed through."""
     fmt = "xlsx" if request.args.get("format") == "xlsx" else "csv"
