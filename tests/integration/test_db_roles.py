@@ -216,3 +216,24 @@ def test_db_roles_hands_an_older_setup_over_to_the_owner_and_sets_the_passwords_
     assert cli(["migrate", "registry"]) == 0  # up to date, and the grants applied again
     record_as_the_service(Settings.from_env("registry"))
     refused(as_app(scratch), "DROP TRIGGER audit_entry_final ON audit_entry")
+
+
+def test_a_restore_by_the_owner_leaves_the_application_role_its_rows_and_the_trail_closed(scratch, tmp_path):
+    """`restore --replace` makes the schema anew as the owner (the dump comes without grants):
+    the application role gets its rows back, and the trail INSERT and SELECT only."""
+    assert cli(["migrate", "registry"]) == 0
+    record_as_the_service(Settings.from_env("registry"))
+    spec_of("registry").db.close_all()
+    assert cli(["backup", "registry", "--to", str(tmp_path / "backups")]) == 0  # as the application role
+    dump = next((tmp_path / "backups").glob("registry-*.dump"))
+    assert cli(["restore", "registry", "--from", str(dump), "--replace"]) == 0
+    assert table_owners(scratch) == {scratch.owner}
+    conn = as_app(scratch)
+    with conn.cursor() as cur:
+        cur.execute("SELECT detail FROM audit_entry")
+        assert cur.fetchall() == [("角色测试",)]
+        cur.execute("UPDATE unit SET name = '恢复后改名'")
+    refused(conn, "DELETE FROM audit_entry")
+    refused(conn, "DROP TRIGGER audit_entry_final ON audit_entry")
+    refused(conn, "CREATE TABLE sneaky (id integer)")
+    conn.close()
