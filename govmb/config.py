@@ -4,7 +4,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from govmb.credentials import default_credential
 from govmb.keys import KeyFileError, KeyRing, local_key, local_secret, read_private, read_public
 
 SERVICES = ("registry", "publishing", "inquiry", "assessment")
@@ -45,6 +47,9 @@ class Settings:
     service_urls: dict[str, str] = field(default_factory=dict)
     data_dir: Path = ROOT / "var"
     trusted_proxies: int = 0  # reverse proxies in front of the web app whose X-Forwarded-For/-Proto count
+    # The database owner's URL, for migrations only (govmb.dbroles); None: migrate with database_url
+    migration_database_url: str | None = None
+    database_variable: str = "DATABASE_URL"  # the variable database_url came from, for messages
 
     @property
     def production(self) -> bool:
@@ -86,6 +91,9 @@ class Settings:
                           for name in SERVICES},
             data_dir=data_dir,
             trusted_proxies=int(_env("TRUSTED_PROXIES", "0")),
+            migration_database_url=_env(f"{service.upper()}_MIGRATION_DATABASE_URL"),
+            database_variable=(f"{service.upper()}_DATABASE_URL" if _env(f"{service.upper()}_DATABASE_URL")
+                               else "DATABASE_URL"),
         )
         settings.check()
         return settings
@@ -108,6 +116,28 @@ class Settings:
             raise ConfigError(f"production mode needs a PostgreSQL DATABASE_URL for {self.service}")
         if not self.amqp_url:
             raise ConfigError("production mode needs AMQP_URL: the in-process transport is for the embedded mode")
+        self._check_credentials()
+
+    def _check_credentials(self) -> None:
+        """Production mode refuses a URL with a default credential, naming its variable (never
+        the password), and a migration URL that is not the service's own PostgreSQL database."""
+        migration_variable = f"{self.service.upper()}_MIGRATION_DATABASE_URL"
+        urls = [(self.database_variable, self.database_url, True), ("AMQP_URL", self.amqp_url, False)]
+        if self.migration_database_url:
+            urls.append((migration_variable, self.migration_database_url, False))
+        for variable, url, app_database in urls:
+            if reason := default_credential(url, app_database):
+                raise ConfigError(f"production mode refuses {variable}: {reason}; give it a role and a random "
+                                  "password of its own (docs/operations.md, Database roles)")
+        if self.migration_database_url and (
+                not self.migration_database_url.startswith("postgres")
+                or urlsplit(self.migration_database_url).path != urlsplit(self.database_url).path):
+            raise ConfigError(f"{migration_variable} must be the owner's URL of the same PostgreSQL database as "
+                              f"{self.database_variable}")
+
+def superuser_url() -> str | None:
+    """The PostgreSQL superuser's URL, for `ops.cli db-roles` alone (no service reads it)."""
+    return _env("POSTGRES_SUPERUSER_URL")
 
 
 def _keys(service: str, mode: str, data_dir: Path) -> KeyRing:

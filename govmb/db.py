@@ -7,7 +7,7 @@ import select
 import threading
 import weakref
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 import peewee
 import psycopg2.extensions
@@ -47,6 +47,9 @@ def open_database(url: str, max_connections: int = 20) -> peewee.Database:
     scheme = urlparse(url).scheme
     if scheme.startswith("postgres"):
         params = parse(url)
+        for part in ("user", "password"):  # playhouse leaves them %-encoded; libpq's own URLs decode them
+            if params.get(part):
+                params[part] = unquote(params[part])
         return PooledPostgres(
             params.pop("database"), max_connections=max_connections, stale_timeout=300,
             timeout=10, **params)

@@ -12,7 +12,7 @@ from govmb.bus.relay import Relay
 from govmb.bus.topology import Topology, build_topology
 from govmb.config import Settings, load
 from govmb.contracts import SUBSCRIPTIONS
-from govmb.db import migrate
+from govmb.dbroles import migrate_service
 from govmb.observability import configure_logging
 from govmb.service import ServiceSpec, ensure_database
 
@@ -93,8 +93,7 @@ def main(spec: ServiceSpec) -> None:
     configure_logging(spec.name)
     if not settings.amqp_url:
         raise SystemExit("the worker process needs AMQP_URL; the embedded mode runs workers in-process (make run)")
-    ensure_database(spec, settings)
-    migrate(spec.db, spec.migrations, spec.name)
+    migrate_service(spec, settings)  # as the owner, given its URL; the application role only checks
     worker = Worker(spec, settings).start()
     stopped = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -26,6 +26,7 @@ import psycopg2
 
 from govmb.config import SERVICES, Settings
 from govmb.contracts import SUBSCRIPTIONS
+from govmb.dbroles import regrant
 from govmb.timefmt import BEIJING
 
 PG_MAGIC = b"PGDMP"  # the first bytes of pg_dump's custom format
@@ -101,8 +102,10 @@ def command(args: argparse.Namespace) -> int:
             for name in backup_order() if args.service == "all" else (args.service,):
                 print(name, backup(name, Settings.from_env(name).database_url, args.to))
         else:
-            url = Settings.from_env(args.service).database_url
+            settings = Settings.from_env(args.service)
+            url = settings.migration_database_url or settings.database_url  # the owner makes the tables
             restore(args.service, url, args.source, args.replace)
+            regrant(settings)  # the dump comes without its grants
             print(args.service, "restored from", args.source, "into", _safe(url))
     except BackupError as exc:
         print(f"{args.command} failed: {exc}", file=sys.stderr)

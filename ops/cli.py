@@ -3,7 +3,8 @@ inquiry` (rebuild a consumer, see ops.replay), `python -m ops.cli token ...`,
 `python -m ops.cli backup all --to DIR` and `python -m ops.cli restore registry --from FILE`
 (ops.backup, docs/operations.md), `python -m ops.cli dead-letters [--redrive SERVICE]`
 (govmb.bus.deadletters), `python -m ops.cli create-admin --unit 南昌市` (the first administrator),
-`python -m ops.cli keys DIR [--rotate | --retire]` (the token keys, ops.keys)."""
+`python -m ops.cli keys DIR [--rotate | --retire]` (the token keys, ops.keys),
+`python -m ops.cli db-roles all` (each service's database owner and application role, ops.dbroles)."""
 from __future__ import annotations
 
 import argparse
@@ -17,10 +18,10 @@ from govmb.bus import deadletters
 from govmb.bus.topology import build_topology
 from govmb.config import SERVICES, Settings
 from govmb.contracts import SUBSCRIPTIONS
-from govmb.db import migrate
+from govmb.dbroles import MigrationRefused, migrate_service
 from govmb.domain import DomainError
 from govmb.service import ServiceSpec, create_service_app, ensure_database
-from ops import backup, keys
+from ops import backup, dbroles, keys
 from ops.replay import replay
 
 
@@ -60,6 +61,7 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--name", help="the administrator's name (default: the role's title)")
     a.add_argument("--username", help="default: admin, anquan or shenji")
     keys.add_parser(sub)
+    dbroles.add_parser(sub)
     return parser
 
 
@@ -67,15 +69,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     command = {"backup": backup.command, "restore": backup.command, "dead-letters": dead_letters,
                "create-admin": create_admin, "migrate": migrate_command, "replay": replay_command,
-               "token": token_command, "keys": keys.command}[args.command]
+               "token": token_command, "keys": keys.command,
+               "db-roles": dbroles.command}[args.command]
     return command(args)
 
 
 def migrate_command(args) -> int:
     for name in SERVICES if args.service == "all" else (args.service,):
-        spec, settings = spec_of(name), Settings.from_env(name)
-        ensure_database(spec, settings)
-        print(name, migrate(spec.db, spec.migrations, name) or "up to date")
+        try:
+            print(name, migrate_service(spec_of(name), Settings.from_env(name)) or "up to date")
+        except MigrationRefused as exc:
+            print(exc, file=sys.stderr)
+            return 2
     return 0
 
 
@@ -116,8 +121,7 @@ def create_admin(args) -> int:
     name = args.name or title
     username = args.username or {"admin": "admin", "security_admin": "anquan", "audit_admin": "shenji"}[args.role]
     spec, settings = spec_of("registry"), Settings.from_env("registry")
-    ensure_database(spec, settings)
-    migrate(spec.db, spec.migrations, "registry")
+    migrate_service(spec, settings)
     password = os.environ.get("ADMIN_PASSWORD")
     if not password:
         password = getpass.getpass("管理员密码：")

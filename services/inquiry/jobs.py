@@ -8,8 +8,7 @@ from __future__ import annotations
 import argparse
 
 from govmb.config import Settings
-from govmb.db import migrate
-from govmb.service import ensure_database
+from govmb.dbroles import migrate_service
 from services.inquiry import topics
 from services.inquiry.sweep import sweep
 
@@ -24,8 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="job", required=True)
     sub.add_parser("sweep", help="report each missed deadline once (the overdue sweep)")
     parser.parse_args(argv)
-    ensure_database(SPEC, Settings.from_env("inquiry"))
-    migrate(SPEC.db, SPEC.migrations, "inquiry")
+    migrate_service(SPEC, Settings.from_env("inquiry"))
     with SPEC.db.connection_context():
         print(f"{sweep()} missed deadlines reported")
     return 0

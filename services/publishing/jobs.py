@@ -9,8 +9,7 @@ import argparse
 import datetime as dt
 
 from govmb.config import Settings
-from govmb.db import migrate
-from govmb.service import ensure_database
+from govmb.dbroles import migrate_service
 from govmb.timefmt import last_month
 from services.publishing import autopublish, figures
 from services.publishing.app import SPEC
@@ -35,8 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     monthly.add_argument("--month", default=None, help="YYYY-MM (default: last month, Beijing time)")
     args = parser.parse_args(argv)
     settings = Settings.from_env("publishing")
-    ensure_database(SPEC, settings)
-    migrate(SPEC.db, SPEC.migrations, "publishing")
+    migrate_service(SPEC, settings)
     with SPEC.db.connection_context():
         month = args.month or last_month()
         print(f"{month}: {figures.report(month)} accounts reported")

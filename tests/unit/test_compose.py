@@ -1,7 +1,9 @@
 """docker-compose.yml, validated by Debian's docker-compose (`make tools` installs it) and read
 back as docker-compose resolves it: every process of the Procfile is a compose service running
 the same thing, each gets the environment its Settings need in production mode, and each can be
-scaled."""
+scaled. No credential has a default: each must be given, the services connect as their
+databases' application roles, and only the one-shot db-setup holds the owners' and the
+superuser's passwords."""
 import json
 import os
 import re
@@ -14,25 +16,30 @@ from unittest import mock
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 
 from govmb.config import SERVICES, ConfigError, Settings
 from ops.cli import main as cli
 
 ROOT = Path(__file__).resolve().parents[2]
-SECRETS = {"WEB_COOKIE_SECRET": "c" * 64, "WEB_CLIENT_SECRET": "w" * 64, "METRICS_TOKEN": "m" * 64}
+SECRETS = {"WEB_COOKIE_SECRET": "c" * 64, "WEB_CLIENT_SECRET": "w" * 64, "METRICS_TOKEN": "m" * 64,
+           "POSTGRES_PASSWORD": "p" * 64, "RABBITMQ_PASSWORD": "r" * 64,
+           **{f"{s.upper()}_DB_{kind}_PASSWORD": f"{s[0]}{kind[0]}" * 32 for s in SERVICES for kind in ("OWNER", "APP")}}
 KEYS = Path(tempfile.mkdtemp(prefix="govmb-compose-keys-"))
 INFRASTRUCTURE = {"rabbitmq", "postgres", "redis"}
+ONE_SHOT = {"db-setup"}  # the roles and the migrations, before every other process of ours
 COMPOSE = shutil.which("docker-compose")
 pytestmark = pytest.mark.skipif(COMPOSE is None, reason="Debian's docker-compose is not installed: run `make tools`")
 
 
-def compose(*args: str, without: str | None = None) -> subprocess.CompletedProcess:
+def compose(*args: str, without: str | None = None, **values: str) -> subprocess.CompletedProcess:
     if not (KEYS / "token-signing.pem").exists():
         assert cli(["keys", str(KEYS)]) == 0
     env = {k: v for k, v in os.environ.items() if k not in (*SECRETS, "GOVMB_KEYS", "TOKEN_SIGNING_KEY_FILE",
                                                             "TOKEN_PUBLIC_KEYS_FILE")}
     env.update({**SECRETS, "GOVMB_KEYS": str(KEYS)})
     env.pop(without, None)
+    env.update(values)
     return subprocess.run([COMPOSE, "-f", str(ROOT / "docker-compose.yml"), *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=60)
 
@@ -87,7 +94,7 @@ def test_only_the_registry_holds_the_signing_key_and_only_the_web_app_its_cookie
     files = {name: s["file"] for name, s in resolved["secrets"].items()}
     assert files == {"token_public": str(KEYS / "token-public.pem"), "token_signing": str(KEYS / "token-signing.pem")}
     for name, service in resolved["services"].items():
-        if name in INFRASTRUCTURE:
+        if name in INFRASTRUCTURE | ONE_SHOT:  # db-setup migrates the registry too, so it reads the registry's settings
             continue
         mounted = {s["source"] if isinstance(s, dict) else s for s in service.get("secrets", [])}
         env, owner = service["environment"], name.removesuffix("-worker")
@@ -100,18 +107,22 @@ def test_only_the_registry_holds_the_signing_key_and_only_the_web_app_its_cookie
 
 def test_every_process_of_the_procfile_is_a_compose_service_running_the_same_thing(config):
     processes = procfile()
-    assert set(config) - INFRASTRUCTURE == set(processes)
+    assert set(config) - INFRASTRUCTURE - ONE_SHOT == set(processes)
     for name, command in processes.items():
         assert runs(config[name]["command"]) == runs(command), name
-        if name in SERVICES:  # an API migrates its database before it serves
-            assert f"ops.cli migrate {name} &&" in config[name]["command"], name
+        # Every database is set up and migrated before any process of ours starts, by db-setup,
+        # the one container with the owners' URLs: the processes' roles could not migrate.
+        assert config[name]["depends_on"]["db-setup"] == {"condition": "service_completed_successfully"}, name
+        assert "ops.cli migrate" not in config[name]["command"], name
+    assert config["db-setup"]["command"] == "sh -c \"python -m ops.cli db-roles all && python -m ops.cli migrate all\""
+    assert config["db-setup"]["restart"] == "no" and set(config["db-setup"]["depends_on"]) == {"postgres"}
 
 
 def test_each_process_has_the_environment_its_settings_need_in_production(config):
     rabbit, postgres = config["rabbitmq"]["environment"], config["postgres"]["environment"]
-    created = set(re.findall(r"CREATE DATABASE (\w+);", (ROOT / "deploy" / "postgres-init.sql").read_text()))
+    owners = {s: urlsplit(config["db-setup"]["environment"][f"{s.upper()}_MIGRATION_DATABASE_URL"]) for s in SERVICES}
     for name, service in config.items():
-        if name in INFRASTRUCTURE:
+        if name in INFRASTRUCTURE | ONE_SHOT:
             continue
         env = service["environment"]
         assert env["GOVMB_MODE"] == "production", name
@@ -127,9 +138,11 @@ def test_each_process_has_the_environment_its_settings_need_in_production(config
         if owner == "web":
             continue
         db, amqp = urlsplit(settings.database_url), urlsplit(settings.amqp_url)
-        assert (db.hostname, db.username, db.password) == ("postgres", postgres["POSTGRES_USER"],
-                                                           postgres["POSTGRES_PASSWORD"]), name
-        assert db.path.lstrip("/") in created, f"{name}: deploy/postgres-init.sql does not create {db.path}"
+        # its database's application role, never the superuser; the database db-setup makes
+        assert (db.hostname, db.username, db.password) == ("postgres", f"{owner}_app",
+                                                           SECRETS[f"{owner.upper()}_DB_APP_PASSWORD"]), name
+        assert db.username != postgres["POSTGRES_USER"] and db.password != postgres["POSTGRES_PASSWORD"], name
+        assert (db.hostname, db.path) == (owners[owner].hostname, owners[owner].path), name
         assert (amqp.hostname, amqp.username, amqp.password) == ("rabbitmq", rabbit["RABBITMQ_DEFAULT_USER"],
                                                                  rabbit["RABBITMQ_DEFAULT_PASS"]), name
         assert {"postgres", "rabbitmq"} <= set(service["depends_on"]), name
@@ -166,3 +179,51 @@ def test_the_procfile_is_valid_for_honcho():
     r = subprocess.run([str(Path(sys.executable).parent / "honcho"), "check"], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "Valid procfile detected" in r.stdout + r.stderr and "inquiry-worker" in r.stdout + r.stderr
+
+
+def test_db_setup_alone_holds_the_owners_and_the_superuser_and_makes_what_the_services_use(config):
+    """db-setup's environment passes every service's production settings with the owner's
+    URL (`ops.cli db-roles` and `migrate` read it); no other container holds an owner's or the
+    superuser's password."""
+    setup = config["db-setup"]["environment"]
+    superuser = urlsplit(setup["POSTGRES_SUPERUSER_URL"])
+    postgres = config["postgres"]["environment"]
+    assert (superuser.hostname, superuser.username, superuser.password) == (
+        "postgres", postgres["POSTGRES_USER"], postgres["POSTGRES_PASSWORD"])
+    mounted = {s: str(KEYS / f"{s.replace('_', '-')}.pem") for s in ("token_public", "token_signing")}
+    for service in SERVICES:
+        settings = settings_in(setup, service, mounted)
+        owner, app = urlsplit(settings.migration_database_url), urlsplit(settings.database_url)
+        assert (owner.username, owner.password) == (f"{service}_owner", SECRETS[f"{service.upper()}_DB_OWNER_PASSWORD"])
+        assert owner.path == app.path and owner.username != app.username, service
+    owner_passwords = {v for k, v in SECRETS.items() if k.endswith("_OWNER_PASSWORD") or k == "POSTGRES_PASSWORD"}
+    for name, service in config.items():
+        if name in ONE_SHOT or name == "postgres":
+            continue
+        held = " ".join(str(v) for v in (service.get("environment") or {}).values())
+        assert not any(p in held for p in owner_passwords), f"{name} holds an owner's or the superuser's password"
+        assert not {"POSTGRES_SUPERUSER_URL", *(f"{s.upper()}_MIGRATION_DATABASE_URL" for s in SERVICES)} & set(
+            service.get("environment") or {}), name
+
+
+def test_no_credential_is_written_in_the_file():
+    """Every password in docker-compose.yml is a variable compose refuses to run without."""
+    text = (ROOT / "docker-compose.yml").read_text()
+    in_urls = re.findall(r"://([^@\n]*)@", text)
+    assert len(in_urls) == 2 + 2 * len(SERVICES), in_urls  # AMQP_URL, the superuser's, an owner's and an app's each
+    assert all(re.fullmatch(r"(\w+|\$\{\w+:-\w+\}):\$\{\w+:\?[^}]+\}", userinfo) for userinfo in in_urls), in_urls
+    for key in ("POSTGRES_PASSWORD", "RABBITMQ_DEFAULT_PASS"):
+        assert re.search(rf"{key}: \$\{{\w+:\?", text), key
+    assert "govmb:govmb" not in text and "guest" not in text
+
+
+@pytest.mark.parametrize("variable,value", [("RABBITMQ_PASSWORD", "guest"), ("INQUIRY_DB_APP_PASSWORD", "govmb"),
+                                            ("REGISTRY_DB_APP_PASSWORD", "registry_app")])
+def test_production_refuses_to_start_with_a_default_credential_given_to_compose(variable, value):
+    resolved = compose("config", **{variable: value})
+    assert resolved.returncode == 0, resolved.stderr  # compose only checks that it is set
+    service = "registry" if variable.startswith("REGISTRY") else "inquiry"
+    env = yaml.safe_load(resolved.stdout)["services"][f"{service}-worker"]["environment"]
+    mounted = {s: str(KEYS / f"{s.replace('_', '-')}.pem") for s in ("token_public", "token_signing")}
+    with pytest.raises(ConfigError, match="AMQP_URL" if variable.startswith("RABBIT") else f"{service.upper()}_DATABASE_URL"):
+        settings_in(env, service, mounted)

@@ -46,7 +46,7 @@ def test_production_mode_refuses_defaults(monkeypatch, unset, problem):
     monkeypatch.setenv("REVOCATION_STORE_URI", "redis://127.0.0.1:6379/0")
     monkeypatch.setenv("METRICS_TOKEN", "m" * 40)
     monkeypatch.setenv("DATABASE_URL", "postgresql://h/db")
-    monkeypatch.setenv("AMQP_URL", "amqp://h")
+    monkeypatch.setenv("AMQP_URL", "amqp://govmb:" + "r" * 32 + "@h")
     monkeypatch.delenv(unset)
     with pytest.raises(ConfigError, match=problem):
         Settings.from_env("registry")
@@ -57,7 +57,7 @@ def test_production_mode_starts_with_real_settings_and_only_the_registry_signs(m
     monkeypatch.setenv("REVOCATION_STORE_URI", "redis://127.0.0.1:6379/0")
     monkeypatch.setenv("METRICS_TOKEN", "m" * 40)
     monkeypatch.setenv("DATABASE_URL", "postgresql://h/db")
-    monkeypatch.setenv("AMQP_URL", "amqp://h")
+    monkeypatch.setenv("AMQP_URL", "amqp://govmb:" + "r" * 32 + "@h")
     registry = Settings.from_env("registry")
     assert registry.production and registry.keys.signing is not None
     for service in ("publishing", "inquiry", "assessment", "web"):
@@ -156,3 +156,61 @@ def test_a_client_token_lifetime_that_is_not_a_positive_whole_number_is_refused(
     monkeypatch.setenv("CLIENT_TOKEN_TTL_SECONDS", "15m")
     with pytest.raises(ConfigError, match="CLIENT_TOKEN_TTL_SECONDS must be a whole number"):
         Settings.from_env("registry")
+
+
+def production(monkeypatch, **env: str) -> None:
+    """The registry's production environment, with `env` on top (a value of "" unsets)."""
+    monkeypatch.setenv("GOVMB_MODE", "production")
+    monkeypatch.setenv("REVOCATION_STORE_URI", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("METRICS_TOKEN", "m" * 40)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("REGISTRY_DATABASE_URL", "postgresql://registry_app:" + "a" * 32 + "@h/govmb_registry")
+    monkeypatch.setenv("AMQP_URL", "amqp://govmb:" + "r" * 32 + "@h")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+
+
+@pytest.mark.parametrize("variable,url", [
+    ("REGISTRY_DATABASE_URL", "postgresql://govmb:govmb@postgres:5432/govmb_registry"),
+    ("REGISTRY_DATABASE_URL", "postgresql://registry_app:postgres@h/govmb_registry"),
+    ("REGISTRY_DATABASE_URL", "postgresql://postgres@h/govmb_registry"),  # the superuser, whatever its password
+    ("REGISTRY_DATABASE_URL", "postgresql://registry_app:@h/govmb_registry"),  # an empty password
+    ("REGISTRY_DATABASE_URL", "postgresql://registry_app:Registry_App@h/govmb_registry"),  # the user's name
+    ("AMQP_URL", "amqp://guest:guest@rabbitmq:5672/%2F"),
+    ("AMQP_URL", "amqp://govmb:govmb@rabbitmq:5672/%2F"),
+    ("AMQP_URL", "amqp://rabbitmq:5672/%2F"),  # no user: pika signs in as guest/guest
+    ("REGISTRY_MIGRATION_DATABASE_URL", "postgresql://registry_owner:changeme@h/govmb_registry"),
+])
+def test_production_mode_refuses_a_default_credential_naming_its_variable(monkeypatch, variable, url):
+    production(monkeypatch, **{variable: url})
+    with pytest.raises(ConfigError, match=f"refuses {variable}:") as refused:
+        Settings.from_env("registry")
+    secret = url.split("://")[1].split("@")[0].partition(":")[2]
+    assert not secret or secret not in str(refused.value)  # the message never repeats a password
+
+
+def test_the_shared_database_url_is_named_when_it_is_the_one_used(monkeypatch):
+    production(monkeypatch, DATABASE_URL="postgresql://govmb:govmb@h/db")
+    monkeypatch.delenv("REGISTRY_DATABASE_URL")
+    with pytest.raises(ConfigError, match="refuses DATABASE_URL:"):
+        Settings.from_env("registry")
+
+
+def test_production_mode_takes_the_roles_urls_and_the_migration_url_of_the_same_database(monkeypatch):
+    owner = "postgresql://registry_owner:" + "o" * 32 + "@h/govmb_registry"
+    production(monkeypatch, REGISTRY_MIGRATION_DATABASE_URL=owner)
+    settings = Settings.from_env("registry")
+    assert settings.migration_database_url == owner and settings.database_variable == "REGISTRY_DATABASE_URL"
+    monkeypatch.setenv("INQUIRY_DATABASE_URL", "postgresql://inquiry_app:" + "i" * 32 + "@h/govmb_inquiry")
+    assert Settings.from_env("inquiry").migration_database_url is None  # each service's own
+    monkeypatch.setenv("REGISTRY_MIGRATION_DATABASE_URL", owner.replace("govmb_registry", "govmb_inquiry"))
+    with pytest.raises(ConfigError, match="REGISTRY_MIGRATION_DATABASE_URL must be the owner's URL of the same"):
+        Settings.from_env("registry")
+
+
+def test_the_embedded_mode_needs_no_roles(monkeypatch, tmp_path):
+    """Credentials are production's concern: the embedded mode and the tests use what they have."""
+    monkeypatch.setenv("GOVMB_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
+    monkeypatch.setenv("REGISTRY_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/x")
+    assert Settings.from_env("registry").amqp_url.startswith("amqp://guest:guest@")
