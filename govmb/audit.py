@@ -25,7 +25,7 @@ from govmb.timefmt import utcnow
 READERS = ("joint_office", "supervision", "audit_admin")
 # Rows of these families (sign-ins, sessions, alerts, roles and passwords) the audit
 # administrator alone reads: the business readers see who did the work, not who signed in.
-SECURITY_FAMILIES = ("session", "security", "signin", "role")
+SECURITY_FAMILIES = ("session", "security", "signin", "role", "mfa")
 TABLE = "audit_entry"
 DETAIL_LIMIT = 500
 # The actor of a change no person asked for (the demo city's loader, a test's fixture).
@@ -41,7 +41,10 @@ ACTIONS: dict[str, str] = {
     "session.sign_out": "退出登录", "session.everywhere": "退出全部登录", "session.disabled": "人员停用：结束登录",
     "session.password": "密码修改或重置：结束其他登录", "session.roles": "角色收回：结束登录",
     "session.idle": "长时间未操作：登录结束", "session.expired": "超过登录时限：登录结束",
-    "role.change": "授予或收回角色",
+    "role.change": "授予或收回角色", "session.second_factor": "两步验证被重置：结束登录",
+    "signin.success": "登录成功", "signin.failure": "登录失败",
+    "mfa.enrol": "启用两步验证", "mfa.codes": "重新生成恢复码", "mfa.disable": "停用本人的两步验证",
+    "mfa.reset": "重置人员的两步验证（安全管理员）",
     "security.signin_burst": "安全告警：同一用户名短时间内大量登录失败",
     "client.register": "登记客户端系统", "client.revoke": "撤销客户端系统",
     **{f"draft.{a}": f"稿件：{DRAFT_STEPS[a]}" for a in DRAFT_AUDITED},
@@ -56,7 +59,7 @@ SUBJECT_TYPES = {"account": "账号", "unit": "单位", "person": "人员", "cli
                  "lexicon": "词库", "lexicon_entry": "词库词语", "transfer": "转办", "inspection": "督查检查",
                  "duty_shift": "值班班次", "training_attendee": "参训记录"}
 # Which service records which families (the page reads each service's trail on its own).
-FAMILIES = {"registry": ("account", "unit", "person", "client", "session", "security", "role", "signin"), "publishing": ("draft", "lexicon"),
+FAMILIES = {"registry": ("account", "unit", "person", "client", "session", "security", "role", "signin", "mfa"), "publishing": ("draft", "lexicon"),
             "inquiry": ("transfer",), "assessment": ("inspection", "duty_shift", "training_attendee")}
 
 

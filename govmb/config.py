@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from govmb.credentials import default_credential
+from govmb.identity import PERSON_ROLES
 from govmb.keys import KeyFileError, KeyRing, local_key, local_secret, read_private, read_public
 
 SERVICES = ("registry", "publishing", "inquiry", "assessment")
@@ -15,6 +16,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 class ConfigError(RuntimeError):
     """The environment describes a configuration the system refuses to run with."""
+
+
+# Who must sign in with a second factor in production (issue 15): the three administrators, the
+# joint-meeting office and supervision; SECOND_FACTOR_ROLES may add others.
+SECOND_FACTOR_REQUIRED = frozenset({"admin", "security_admin", "audit_admin", "joint_office", "supervision"})
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -37,6 +43,8 @@ class Settings:
     session_idle_seconds: int = 1800  # a sign-in session ends after this long without a request
     session_absolute_seconds: int = 8 * 3600  # and this long after sign-in, whatever happens
     password_max_age_days: int = 90  # a password older than this must be changed at sign-in
+    # who signs in with a second factor (TOTP); production: at least the administrators, the office, supervision
+    second_factor_roles: frozenset[str] = SECOND_FACTOR_REQUIRED
     metrics_token: str = ""  # /metrics only for `Authorization: Bearer <it>` (production: required)
     revocation_store_uri: str = "memory://"  # ended sessions and revoked systems, for every process (redis://…)
     relay_batch_size: int = 500
@@ -79,6 +87,7 @@ class Settings:
             session_absolute_seconds=_whole("SESSION_ABSOLUTE_SECONDS", _env("SESSION_ABSOLUTE_SECONDS") or "28800",
                                             minimum=60),
             password_max_age_days=_whole("PASSWORD_MAX_AGE_DAYS", _env("PASSWORD_MAX_AGE_DAYS") or "90"),
+            second_factor_roles=_roles("SECOND_FACTOR_ROLES", _env("SECOND_FACTOR_ROLES"), mode),
             revocation_store_uri=_env("REVOCATION_STORE_URI", "memory://"),
             metrics_token=_env("METRICS_TOKEN", ""),
             client_token_ttl_seconds=_whole("CLIENT_TOKEN_TTL_SECONDS", _env("CLIENT_TOKEN_TTL_SECONDS") or "900"),
@@ -110,6 +119,9 @@ class Settings:
         if self.revocation_store_uri.startswith("memory://"):
             raise ConfigError("production mode needs REVOCATION_STORE_URI=redis://…: a sign-out must reach every "
                               "process, not only the one that took it")
+        if missing := SECOND_FACTOR_REQUIRED - self.second_factor_roles:
+            raise ConfigError(f"production mode needs SECOND_FACTOR_ROLES to hold {', '.join(sorted(missing))}: "
+                              "the administrators, the joint-meeting office and supervision sign in with two factors")
         if self.service not in SERVICES:  # the web app keeps no data and uses no bus
             return
         if self.database_url.startswith("sqlite"):
@@ -134,6 +146,19 @@ class Settings:
                 or urlsplit(self.migration_database_url).path != urlsplit(self.database_url).path):
             raise ConfigError(f"{migration_variable} must be the owner's URL of the same PostgreSQL database as "
                               f"{self.database_variable}")
+
+def _roles(name: str, value: str | None, mode: str) -> frozenset[str]:
+    """A comma-separated list of person roles ("none": no one; unset: SECOND_FACTOR_REQUIRED in
+    production, no one in the embedded demo, whose published sign-ins have no phone to scan with)."""
+    if value is None:
+        return SECOND_FACTOR_REQUIRED if mode == "production" else frozenset()
+    if value.strip() == "none":
+        return frozenset()
+    roles = frozenset(r.strip() for r in value.split(",") if r.strip())
+    if unknown := roles - set(PERSON_ROLES):
+        raise ConfigError(f"{name}: unknown roles {', '.join(sorted(unknown))} (known: {', '.join(PERSON_ROLES)})")
+    return roles
+
 
 def superuser_url() -> str | None:
     """The PostgreSQL superuser's URL, for `ops.cli db-roles` alone (no service reads it)."""

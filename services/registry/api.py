@@ -24,14 +24,14 @@ from govmb.auth import (
 from govmb.config import Settings, options
 from govmb.contracts.registry import STATUS_NAMES, AccountStatus
 from govmb.copies_api import within_levels
-from govmb.domain import Invalid
+from govmb.domain import Invalid, Unauthenticated
 from govmb.paging import Blueprint, narrowed, page, sorted_by
 from govmb.platforms import platforms
 from govmb.textsearch import contains
 from services.registry import accounts as life
 from services.registry import clients as client_systems
 from services.registry import hall as public_hall
-from services.registry import passwords, people, service, sessions, signin_guard
+from services.registry import passwords, people, second_factor, service, sessions, signin_guard
 from services.registry.models import Account, AccountPlatform, ClientSystem, Person, SignInSession, Unit, audit
 from services.registry.schemas import (
     AccountDetailSchema,
@@ -42,21 +42,26 @@ from services.registry.schemas import (
     ApplicationSchema,
     CaptchaQuerySchema,
     CaptchaSchema,
+    ChallengeAnswerSchema,
     ClientCreatedSchema,
     ClientInSchema,
     ClientSchema,
     ClientTokenRequestSchema,
     ClientTokenSchema,
+    CodeSchema,
     EndedSchema,
+    EnrolmentSchema,
     HallGroupsSchema,
     HallQuerySchema,
     PasswordChangeSchema,
     PasswordResetSchema,
     PersonQuerySchema,
     PersonSchema,
+    RecoveryCodesSchema,
     RefreshSchema,
     RenewedSchema,
     RolesSchema,
+    SecondFactorStatusSchema,
     SecuritySchema,
     SessionSchema,
     SignInSchema,
@@ -211,13 +216,91 @@ def sign_in(data):
         signin_guard.record(data["username"], _address(), _user_agent(), False)  # a try all the same
         raise Invalid("captcha_answer", "请输入图中的验证码（此用户名近期多次登录失败）")
     person = people.authenticate(data["username"], data["password"], _settings().production)
-    signin_guard.record(data["username"], _address(), _user_agent(), person is not None)
+    signin_guard.record(data["username"], _address(), _user_agent(), person is not None, person, "密码错误")
     if person is None:
         abort(401, message="用户名或密码不正确")
-    session, refresh = sessions.open_session(person, _settings(), _address(), _user_agent())
-    return {"token": sessions.token_of(person, session, _settings()), "refresh": refresh, "session": session.sid,
-            "expires_in": _settings().token_ttl_seconds, "person": person,
-            "password_change": passwords.must_change(person, _settings())}
+    if second_factor.enrolled(person):  # the password was right: now the code
+        return {"second_factor": "code", "expires_in": int(second_factor.CHALLENGE_LIFE.total_seconds()),
+                "challenge": second_factor.open_challenge(person, _address(), _user_agent())}
+    return _opened(person)
+
+
+def _opened(person: Person, second: str = "") -> dict:
+    """A new session for a person who has proved who they are (`second`: with which second factor)."""
+    session, refresh = sessions.open_session(person, _settings(), _address(), _user_agent(), second)
+    settings = _settings()
+    return {"token": sessions.token_of(person, session, settings), "refresh": refresh, "session": session.sid,
+            "expires_in": settings.token_ttl_seconds, "person": person,
+            "password_change": passwords.must_change(person, settings),
+            "second_factor": "enrol" if second_factor.must_enrol(person, settings) else None}
+
+
+@auth.route("/sign-in/second-factor", methods=["POST"])
+@limiter.limit(_per_address)
+@auth.arguments(ChallengeAnswerSchema)
+@auth.response(200, SessionSchema)
+@auth.doc(security=[])
+def sign_in_second_factor(data):
+    """登录第二步：以第一步给出的 challenge 和验证器应用的 6 位验证码（或一个恢复码）换取会话；验证码错误 5 次或超过
+    5 分钟须重新输入密码"""
+    asked = second_factor.person_of(data["challenge"])
+    try:
+        person, kind = second_factor.answer(data["challenge"], data["code"])
+    except Unauthenticated:
+        if asked is not None:  # a wrong code counts as a failed sign-in under the name (the captcha, the burst)
+            signin_guard.record(asked.username, _address(), _user_agent(), False, asked, "两步验证码错误")
+        raise
+    return _opened(person, "恢复码" if kind == "recovery" else "验证码")
+
+
+@auth.route("/second-factor")
+@person_only
+@auth.response(200, SecondFactorStatusSchema)
+def my_second_factor():
+    """本人的两步验证：是否已启用、角色是否要求、剩余恢复码"""
+    return second_factor.status(_me(), _settings())
+
+
+@auth.route("/second-factor", methods=["POST"])
+@person_only
+@auth.response(201, EnrolmentSchema)
+def start_second_factor():
+    """开始绑定两步验证：生成新密钥，返回二维码（用验证器应用扫描）和密钥文本，只显示这一次；以 confirm 确认后启用"""
+    return second_factor.start(_me())
+
+
+@auth.route("/second-factor/confirm", methods=["POST"])
+@person_only
+@auth.arguments(CodeSchema)
+@auth.response(200, RecoveryCodesSchema)
+def confirm_second_factor(data):
+    """以验证器应用显示的验证码确认绑定：启用两步验证，返回 10 个恢复码（只显示这一次）和本会话的新令牌"""
+    who, person = current_identity(), _me()
+    codes = second_factor.confirm(person, data["code"], who)
+    return {"recovery_codes": codes, **_renewed_token(who, person)}
+
+
+@auth.route("/second-factor/recovery-codes", methods=["POST"])
+@person_only
+@auth.arguments(CodeSchema)
+@auth.response(200, RecoveryCodesSchema)
+def new_recovery_codes(data):
+    """重新生成恢复码（须输入当前验证码）：原有的恢复码全部作废"""
+    return {"recovery_codes": second_factor.new_recovery_codes(_me(), data["code"], current_identity())}
+
+
+@auth.route("/second-factor/off", methods=["POST"])
+@person_only
+@auth.arguments(CodeSchema)
+@auth.response(204)
+def turn_off_second_factor(data):
+    """停用本人的两步验证（须输入当前验证码）；角色要求两步验证时不能停用"""
+    second_factor.turn_off(_me(), data["code"], current_identity(), _settings())
+
+
+def _renewed_token(who, person: Person) -> dict:
+    session = SignInSession.get_by_id(who.session)
+    return {"token": sessions.token_of(person, session, _settings()), "expires_in": _settings().token_ttl_seconds}
 
 
 @auth.route("/password", methods=["POST"])
@@ -230,8 +313,7 @@ def change_password(data):
     who = current_identity()
     person = passwords.change_own(Person.get_by_id(who.person_id), data["current_password"], data["new_password"],
                                   who, _settings())
-    session = SignInSession.get_by_id(who.session)
-    return {"token": sessions.token_of(person, session, _settings()), "expires_in": _settings().token_ttl_seconds}
+    return _renewed_token(who, person)
 
 
 @auth.route("/captcha")
@@ -362,6 +444,22 @@ def set_person_roles(data, person_id):
     """授予或收回人员的角色（三员分立）：安全管理员可授予任何角色；联席会议办公室只能授予或收回单位工作人员的角色；
     系统管理员、安全管理员、审计管理员各自不能兼任其他角色；收回角色时其所有登录立即结束"""
     return people.set_roles(_person(person_id), data["roles"], current_identity(), _settings())
+
+
+@people_bp.route("/<int:person_id>/second-factor")
+@requires("security_admin", "admin")
+@people_bp.response(200, SecondFactorStatusSchema)
+def person_second_factor(person_id):
+    """人员的两步验证状态（安全管理员、系统管理员）"""
+    return second_factor.status(_person(person_id), _settings())
+
+
+@people_bp.route("/<int:person_id>/second-factor", methods=["DELETE"])
+@requires("security_admin")
+@people_bp.response(204)
+def reset_second_factor(person_id):
+    """重置人员的两步验证（安全管理员；手机丢失或更换时）：其所有登录结束，下次登录时（角色要求的）须重新绑定"""
+    second_factor.reset(_person(person_id), current_identity(), _settings())
 
 
 @people_bp.route("/<int:person_id>/password", methods=["PUT"])

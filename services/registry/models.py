@@ -200,3 +200,30 @@ class SignInSession(BaseModel):
 
 
 audit = AuditTrail(db, Unit)  # who approved, filed or changed what (docs/audit.md)
+
+
+class SecondFactor(BaseModel):
+    """A person's TOTP secret (RFC 6238): pending until a first code confirms it; `last_step`
+    is the time step of the last code taken, so no code opens twice."""
+    person = peewee.ForeignKeyField(Person, unique=True, on_delete="CASCADE")
+    secret = peewee.CharField(max_length=255)
+    created_at = peewee.DateTimeField(default=now)
+    confirmed_at = peewee.DateTimeField(null=True)
+    last_step = peewee.BigIntegerField(default=0)
+
+
+class RecoveryCode(BaseModel):
+    """One of a person's one-time recovery codes (for a lost phone), kept as a hash only."""
+    person = peewee.ForeignKeyField(Person, on_delete="CASCADE", index=True)
+    code_hash = peewee.CharField(max_length=64)
+    used_at = peewee.DateTimeField(null=True)
+
+
+class SignInChallenge(BaseModel):
+    """A sign-in whose password was right, waiting for its second factor: a few minutes, a few tries."""
+    secret_hash = peewee.CharField(max_length=64, unique=True)
+    person = peewee.ForeignKeyField(Person, on_delete="CASCADE")
+    address = peewee.CharField(max_length=64, default="")
+    user_agent = peewee.CharField(max_length=200, default="")
+    expires_at = peewee.DateTimeField(index=True)
+    tries = peewee.IntegerField(default=0)

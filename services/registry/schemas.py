@@ -91,6 +91,39 @@ class SessionSchema(Schema):
     person = fields.Nested(PersonSchema)
     password_change = fields.String(allow_none=True, metadata={
         "description": "reset（被重置）或 expired（已过期）：须先修改密码，令牌只能用于修改密码；null：无须修改"})
+    second_factor = fields.String(allow_none=True, metadata={
+        "description": "code：密码正确，须再以 challenge 和验证码调用 /api/auth/sign-in/second-factor（此时没有令牌）；"
+                       "enrol：角色要求两步验证而尚未绑定，令牌只能用于绑定；null：无须"})
+    challenge = fields.String(metadata={"description": "待验证的登录（5 分钟、5 次之内有效）"})
+
+
+class ChallengeAnswerSchema(Schema):
+    challenge = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=100))
+    code = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=20),
+                         metadata={"description": "验证器应用显示的 6 位数字，或一个恢复码"})
+
+
+class CodeSchema(Schema):
+    code = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=20),
+                         metadata={"description": "验证器应用当前显示的 6 位数字"})
+
+
+class SecondFactorStatusSchema(Schema):
+    enrolled = fields.Boolean(metadata={"description": "已启用两步验证"})
+    required = fields.Boolean(metadata={"description": "其角色要求两步验证"})
+    recovery_codes_left = Integer(metadata={"description": "未用的恢复码"})
+
+
+class EnrolmentSchema(Schema):
+    secret = fields.String(metadata={"description": "密钥（无法扫码时手工输入），只显示这一次"})
+    uri = fields.String(metadata={"description": "otpauth:// 地址"})
+    qr = fields.String(metadata={"description": "二维码（SVG）"})
+
+
+class RecoveryCodesSchema(Schema):
+    recovery_codes = fields.List(fields.String(), metadata={"description": "恢复码：只显示这一次，每个只能用一次"})
+    token = fields.String(metadata={"description": "本会话的新令牌（绑定后带上角色）"})
+    expires_in = Integer()
 
 
 class RefreshSchema(Schema):

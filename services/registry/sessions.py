@@ -16,9 +16,11 @@ from govmb.identity import Identity, issue_token
 from govmb.revocation import revocations, session_key
 from services.registry.models import Person, SignInSession, audit, db, now
 from services.registry.people import identity_of
+from services.registry.signin_guard import where
 
 REASONS = {"sign_out": "退出登录", "everywhere": "退出全部登录", "idle": "长时间未操作", "expired": "超过登录时限",
-           "disabled": "账号被停用", "password": "密码已修改或重置", "roles": "角色已收回"}
+           "disabled": "账号被停用", "password": "密码已修改或重置", "roles": "角色已收回",
+           "second_factor": "两步验证被重置"}
 
 
 def _hash(secret: str) -> str:
@@ -27,21 +29,30 @@ def _hash(secret: str) -> str:
 
 def token_of(person: Person, session: SignInSession, settings: Settings) -> str:
     """A token of the person's session; while their password must be changed (reset, or
-    expired), without any role: it opens nothing but the change of the password."""
+    expired), or their roles need a second factor they have not enrolled, without any role: it
+    opens nothing but the change of the password and the enrolment."""
     from services.registry.passwords import must_change
-    roles = frozenset() if must_change(person, settings) else person.role_set
+    from services.registry.second_factor import must_enrol
+    roles = frozenset() if must_change(person, settings) or must_enrol(person, settings) else person.role_set
     who = dataclasses.replace(identity_of(person), session=session.sid, roles=roles)
     return issue_token(who, settings.keys, settings.token_ttl_seconds)
 
 
-def open_session(person: Person, settings: Settings, address: str = "", user_agent: str = "") -> tuple[SignInSession, str]:
-    """A new session for a person who has just given their password, and its refresh secret
-    (given to the web app once; kept only as a hash)."""
+def open_session(person: Person, settings: Settings, address: str = "", user_agent: str = "",
+                 second: str = "") -> tuple[SignInSession, str]:
+    """A new session for a person who has just given their password (`second`: and which second
+    factor), and its refresh secret (given to the web app once; kept only as a hash). The audit
+    trail records the sign-in."""
     refresh = secrets.token_urlsafe(32)
     at = now()
-    session = SignInSession.create(sid=secrets.token_urlsafe(16), person=person, refresh_hash=_hash(refresh),
-                                   address=address[:64], user_agent=user_agent[:200], created_at=at,
-                                   last_seen_at=at, expires_at=at + dt.timedelta(seconds=settings.session_absolute_seconds))
+    with db.atomic():
+        session = SignInSession.create(
+            sid=secrets.token_urlsafe(16), person=person, refresh_hash=_hash(refresh), address=address[:64],
+            user_agent=user_agent[:200], created_at=at, last_seen_at=at,
+            expires_at=at + dt.timedelta(seconds=settings.session_absolute_seconds))
+        audit.record(dataclasses.replace(identity_of(person), session=session.sid), "signin.success", "person",
+                     person.id, person.unit.path, f"会话：{session.sid[:8]}…；{where(address, user_agent)}；"
+                     f"第二因素：{second or '无'}", person.name)
     return session, refresh
 
 

@@ -18,7 +18,7 @@ import secrets
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from services.registry.models import Captcha, SignInAttempt, audit, db, now
+from services.registry.models import Captcha, Person, SignInAttempt, audit, db, now
 
 log = logging.getLogger(__name__)
 FAILURES_FOR_CAPTCHA = 3
@@ -41,11 +41,22 @@ def needs_captcha(username: str) -> bool:
     return failures(username) >= FAILURES_FOR_CAPTCHA
 
 
-def record(username: str, address: str, user_agent: str, succeeded: bool) -> None:
-    """One attempt; a failure that makes a burst is reported, once."""
+def where(address: str, user_agent: str) -> str:
+    """Where a sign-in came from, as the audit trail says it."""
+    return f"地址：{address[:64] or '未知'}；浏览器：{user_agent[:120] or '未知'}"
+
+
+def record(username: str, address: str, user_agent: str, succeeded: bool, person: Person | None = None,
+           why: str = "") -> None:
+    """One attempt (a failure in the audit trail too, `why`, under the person the name is of, if
+    any); a failure that makes a burst is reported, once."""
     with db.atomic():
         SignInAttempt.create(username=username[:50], address=address[:64], user_agent=user_agent[:200],
                              succeeded=succeeded)
+        if not succeeded:
+            audit.record(None, "signin.failure", "person", person.id if person else 0,
+                         person.unit.path if person else "/",
+                         f"用户名：{username[:50]}；{why or '失败'}；{where(address, user_agent)}", username[:50])
         if not succeeded and failures(username, BURST_WINDOW) == BURST:
             audit.record(None, "security.signin_burst", "person", 0, "/",
                          f"用户名“{username[:50]}”{int(BURST_WINDOW.total_seconds() // 60)}分钟内登录失败{BURST}次；"

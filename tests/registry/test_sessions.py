@@ -97,7 +97,7 @@ def test_disabling_a_person_ends_their_sessions_and_keeps_them_out_until_enabled
     assert client.put(f"/api/people/{person.id}/active", json={"active": True}, headers=admin).json["active"] is True
     assert opens(client, inquiry, sign_in(client, "east_operator")) == (200, 200)
     actions = [a for (a,) in audit.Entry.select(audit.Entry.action).where(audit.Entry.subject_id == person.id)
-               .order_by(audit.Entry.id).tuples()]
+               .order_by(audit.Entry.id).tuples() if not a.startswith("signin.")]
     assert actions == ["person.disable", "session.disabled", "person.enable"]
 
 

@@ -64,6 +64,24 @@ def test_production_mode_starts_with_real_settings_and_only_the_registry_signs(m
         assert Settings.from_env(service).keys.signing is None, service
     monkeypatch.delenv("TOKEN_SIGNING_KEY_FILE")  # what the others are given: the public keys only
     assert Settings.from_env("inquiry").keys.public == registry.keys.public
+    assert registry.second_factor_roles == {"admin", "security_admin", "audit_admin", "joint_office", "supervision"}
+
+
+@pytest.mark.parametrize("roles, problem", [
+    ("none", "admin, audit_admin, joint_office, security_admin, supervision"),
+    ("admin,security_admin,audit_admin,joint_office", "supervision"),
+    ("admin,boss", "unknown roles boss"),
+])
+def test_production_mode_needs_the_second_factor_of_the_administrators_the_office_and_supervision(
+        monkeypatch, roles, problem):
+    monkeypatch.setenv("GOVMB_MODE", "production")
+    monkeypatch.setenv("REVOCATION_STORE_URI", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("METRICS_TOKEN", "m" * 40)
+    monkeypatch.setenv("SECOND_FACTOR_ROLES", roles)
+    with pytest.raises(ConfigError, match=re.escape(problem)):
+        Settings.from_env("web")
+    monkeypatch.setenv("SECOND_FACTOR_ROLES", "admin,security_admin,audit_admin,joint_office,supervision,leader")
+    assert "leader" in Settings.from_env("web").second_factor_roles  # more may be asked, never fewer
 
 
 @pytest.mark.parametrize("value", [None, "short"])

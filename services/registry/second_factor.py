@@ -1,0 +1,196 @@
+"""Two-factor sign-in (issue 15): a TOTP code (RFC 6238, pyotp) after the password, required for
+the roles of `SECOND_FACTOR_ROLES` (in production at least the three administrators, the
+joint-meeting office and supervision), optional for everyone else.
+
+Enrolment: the person starts it (a new secret, shown once as a QR code and as text), then
+confirms it with a first code, which turns it on and gives ten recovery codes, shown once and
+kept as hashes. A person who must have a second factor and has none signs in to a session
+without roles (like one whose password must change) until they have enrolled. Sign-in: a right
+password gives a challenge instead of a session; the challenge and a code (or a recovery code)
+give the session. A challenge lives five minutes and takes five tries; a code opens once."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import secrets
+
+import pyotp
+import segno
+
+from govmb.config import Settings
+from govmb.domain import Conflict, Invalid, NotFound, Refused, Unauthenticated
+from govmb.identity import Identity
+from services.registry.models import Person, RecoveryCode, SecondFactor, SignInChallenge, audit, db, now
+
+ISSUER = "政务微博管理平台"
+RECOVERY_CODES = 10
+CHALLENGE_LIFE = dt.timedelta(minutes=5)
+CHALLENGE_TRIES = 5
+_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # a recovery code: nothing that reads as another
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def required(person: Person, settings: Settings) -> bool:
+    return bool(person.role_set & settings.second_factor_roles)
+
+
+def _confirmed(person: Person) -> SecondFactor | None:
+    return SecondFactor.get_or_none(SecondFactor.person == person, SecondFactor.confirmed_at.is_null(False))
+
+
+def enrolled(person: Person) -> bool:
+    return _confirmed(person) is not None
+
+
+def must_enrol(person: Person, settings: Settings) -> bool:
+    """Must the person enrol before their session holds any role?"""
+    return required(person, settings) and not enrolled(person)
+
+
+def status(person: Person, settings: Settings) -> dict:
+    left = RecoveryCode.select().where(RecoveryCode.person == person, RecoveryCode.used_at.is_null()).count()
+    return {"enrolled": enrolled(person), "required": required(person, settings), "recovery_codes_left": left}
+
+
+# ---------------------------------------------------------------------------- enrolment
+def start(person: Person) -> dict:
+    """A new secret for the person to scan (a pending one is replaced); refused while one is on."""
+    if enrolled(person):
+        raise Conflict("已启用两步验证：如需更换手机，请先停用，或请安全管理员重置")
+    secret = pyotp.random_base32()
+    with db.atomic():
+        SecondFactor.delete().where(SecondFactor.person == person).execute()
+        SecondFactor.create(person=person, secret=secret)
+    uri = pyotp.TOTP(secret).provisioning_uri(name=person.username, issuer_name=ISSUER)
+    svg = io.BytesIO()
+    segno.make(uri, error="m").save(svg, kind="svg", scale=5, border=2, xmldecl=False)
+    return {"secret": secret, "uri": uri, "qr": svg.getvalue().decode()}
+
+
+def confirm(person: Person, code: str, who: Identity) -> list[str]:
+    """Turn the pending secret on with a first code: the recovery codes, shown this once."""
+    pending = SecondFactor.get_or_none(SecondFactor.person == person, SecondFactor.confirmed_at.is_null())
+    if pending is None:
+        raise Conflict("没有待确认的两步验证：请先开始绑定" if not enrolled(person) else "已启用两步验证")
+    step = _step_of(pending.secret, code)
+    if step is None:
+        raise Invalid("code", "验证码不正确：请输入验证器应用当前显示的 6 位数字（并确认手机时间准确）")
+    with db.atomic():
+        SecondFactor.update(confirmed_at=now(), last_step=step).where(SecondFactor.id == pending.id).execute()
+        codes = _new_codes(person)
+        audit.record(who, "mfa.enrol", "person", person.id, person.unit.path, f"用户名：{person.username}",
+                     person.name)
+    return codes
+
+
+def _new_codes(person: Person) -> list[str]:
+    codes = ["-".join("".join(secrets.choice(_CODE_ALPHABET) for _ in range(5)) for _ in range(2))
+             for _ in range(RECOVERY_CODES)]
+    RecoveryCode.delete().where(RecoveryCode.person == person).execute()
+    RecoveryCode.insert_many([{"person": person.id, "code_hash": _hash(c)} for c in codes]).execute()
+    return codes
+
+
+def new_recovery_codes(person: Person, code: str, who: Identity) -> list[str]:
+    """Ten new recovery codes (the old ones void), for a current TOTP code."""
+    _take(person, code, recovery=False)
+    with db.atomic():
+        codes = _new_codes(person)
+        audit.record(who, "mfa.codes", "person", person.id, person.unit.path, f"用户名：{person.username}",
+                     person.name)
+    return codes
+
+
+def turn_off(person: Person, code: str, who: Identity, settings: Settings) -> None:
+    """The person turns their own second factor off, with a current code; not if their roles need it."""
+    if required(person, settings):
+        raise Refused("您的角色须使用两步验证，不能停用；更换手机请联系安全管理员重置")
+    _take(person, code, recovery=False)
+    _remove(person, who, "mfa.disable")
+
+
+def reset(person: Person, who: Identity, settings: Settings) -> None:
+    """The security administrator removes a person's second factor (a lost phone): their sessions
+    end; at the next sign-in they enrol again if their roles need it."""
+    from services.registry import sessions
+    if not SecondFactor.select().where(SecondFactor.person == person).exists():
+        raise NotFound("此人员没有绑定两步验证")
+    _remove(person, who, "mfa.reset")
+    sessions.end_all(person, "second_factor", settings, who)
+
+
+def _remove(person: Person, who: Identity, action: str) -> None:
+    with db.atomic():
+        SecondFactor.delete().where(SecondFactor.person == person).execute()
+        RecoveryCode.delete().where(RecoveryCode.person == person).execute()
+        audit.record(who, action, "person", person.id, person.unit.path, f"用户名：{person.username}", person.name)
+
+
+# ---------------------------------------------------------------------------- codes
+def _step_of(secret: str, code: str) -> int | None:
+    """The time step a six-digit code belongs to (this one or the one before or after: clocks
+    drift), or None."""
+    code = (code or "").strip().replace(" ", "")
+    if not (len(code) == 6 and code.isdigit()):
+        return None
+    totp, at = pyotp.TOTP(secret), dt.datetime.now(dt.timezone.utc)
+    for drift in (0, -1, 1):
+        moment = at + dt.timedelta(seconds=drift * totp.interval)
+        if secrets.compare_digest(totp.at(moment), code):
+            return totp.timecode(moment)
+    return None
+
+
+def _take(person: Person, code: str, recovery: bool = True) -> str:
+    """Take a code of the person's: a TOTP code newer than the last one taken ("totp"), else a
+    recovery code not yet used ("recovery"); each opens once. Unauthenticated otherwise."""
+    factor = _confirmed(person)
+    if factor is None:
+        raise Conflict("尚未启用两步验证")
+    step = _step_of(factor.secret, code)
+    if step is not None:  # a compare-and-set: of two requests with one code, one wins
+        if SecondFactor.update(last_step=step).where(SecondFactor.id == factor.id,
+                                                     SecondFactor.last_step < step).execute():
+            return "totp"
+        raise Unauthenticated("此验证码已使用过：请等待验证器显示下一个验证码")
+    if recovery:
+        typed = (code or "").strip().lower()
+        if RecoveryCode.update(used_at=now()).where(RecoveryCode.person == person, RecoveryCode.used_at.is_null(),
+                                                    RecoveryCode.code_hash == _hash(typed)).execute():
+            return "recovery"
+    raise Unauthenticated("验证码不正确")
+
+
+# ---------------------------------------------------------------------------- sign-in
+def open_challenge(person: Person, address: str, user_agent: str) -> str:
+    """A right password of a person with a second factor: the challenge's secret (once)."""
+    secret = secrets.token_urlsafe(24)
+    SignInChallenge.delete().where(SignInChallenge.expires_at < now()).execute()  # the table keeps only the live
+    SignInChallenge.create(secret_hash=_hash(secret), person=person, address=address[:64],
+                           user_agent=user_agent[:200], expires_at=now() + CHALLENGE_LIFE)
+    return secret
+
+
+def person_of(challenge: str) -> Person | None:
+    row = SignInChallenge.get_or_none(SignInChallenge.secret_hash == _hash(challenge or ""))
+    return row.person if row is not None else None
+
+
+def answer(challenge: str, code: str) -> tuple[Person, str]:
+    """The person whose challenge this code answers, and what kind of code it was ("totp",
+    "recovery"); Unauthenticated after too many tries or too late (sign in again)."""
+    row = SignInChallenge.get_or_none(SignInChallenge.secret_hash == _hash(challenge or ""))
+    if row is None or row.expires_at < now():
+        raise Unauthenticated("登录已超时，请重新输入用户名和密码")
+    counted = (SignInChallenge.update(tries=SignInChallenge.tries + 1)
+               .where(SignInChallenge.id == row.id, SignInChallenge.tries < CHALLENGE_TRIES).execute())
+    if not counted:
+        SignInChallenge.delete().where(SignInChallenge.id == row.id).execute()
+        raise Unauthenticated("验证码错误次数过多，请重新输入用户名和密码")
+    kind = _take(row.person, code)
+    SignInChallenge.delete().where(SignInChallenge.id == row.id).execute()
+    return row.person, kind
