@@ -3,7 +3,9 @@ inquiry` (rebuild a consumer, see ops.replay), `python -m ops.cli token ...`,
 `python -m ops.cli backup all --to DIR` and `python -m ops.cli restore registry --from FILE`
 (ops.backup, docs/operations.md), `python -m ops.cli dead-letters [--redrive SERVICE]`
 (govmb.bus.deadletters), `python -m ops.cli create-admin --unit 南昌市` (the first administrator),
-`python -m ops.cli keys DIR [--rotate | --retire]` (the token keys, ops.keys)."""
+`python -m ops.cli keys DIR [--rotate | --retire]` (the token keys, ops.keys),
+`python -m ops.cli data-key FILE [--rotate | --retire]` and `python -m ops.cli reseal` (the keys of
+personal data and backups, ops.datakeys)."""
 from __future__ import annotations
 
 import argparse
@@ -20,7 +22,7 @@ from govmb.contracts import SUBSCRIPTIONS
 from govmb.db import migrate
 from govmb.domain import DomainError
 from govmb.service import ServiceSpec, create_service_app, ensure_database
-from ops import backup, keys
+from ops import backup, datakeys, keys
 from ops.replay import replay
 
 
@@ -58,6 +60,7 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--name", default="系统管理员", help="the administrator's name")
     a.add_argument("--username", default="admin")
     keys.add_parser(sub)
+    datakeys.add_parsers(sub)
     return parser
 
 
@@ -65,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     command = {"backup": backup.command, "restore": backup.command, "dead-letters": dead_letters,
                "create-admin": create_admin, "migrate": migrate_command, "replay": replay_command,
-               "token": token_command, "keys": keys.command}[args.command]
+               "token": token_command, "keys": keys.command,
+               "data-key": datakeys.key_command, "reseal": datakeys.reseal_command}[args.command]
     return command(args)
 
 

@@ -403,6 +403,7 @@ API_TARGETS = {
         "account_id": w.accounts["in"]["id"], "kind": "comment", "citizen_handle": "@批量推送网民", "text": "请修路灯。"}]}),
     "messages": lambda w: Req("/api/messages", marker="@甲区网民"),
     "message": lambda w: Req(f"/api/messages/{w.base_message['id']}", marker="@甲区待分类网民"),
+    "message:contact": lambda w: Req(f"/api/messages/{w.base_message['id']}/contact", marker="@甲区待分类网民"),
     "message:new": lambda w: Req("/api/messages", json={
         "account_id": w.accounts["in"]["id"], "kind": "comment", "citizen_handle": "@录入网民", "text": "请修路灯。"}),
     "message:reply": lambda w: Req(f"/api/messages/{w.message('in', f'@网民{serial()}')['id']}/actions/reply",
@@ -538,6 +539,7 @@ WEB_TARGETS = {
                                              "url": "https://sina.example.cn/forward/1"}),
     "messages": lambda w: Req("/inbox", marker="甲区网民反映"),  # the list shows no handle
     "message": lambda w: Req(f"/inbox/{w.base_message['id']}", marker="@甲区待分类网民"),
+    "message:contact": lambda w: Req(f"/inbox/{w.base_message['id']}/contact", data={}, marker="@甲区待分类网民"),
     "message:new": lambda w: Req("/inbox", data={
         "account_id": str(w.accounts["in"]["id"]), "kind": "comment", "citizen_handle": "@录入网民", "text": "请修路灯。"}),
     "message:import": lambda w: Req("/inbox/import", data={**API_TARGETS["message:import"](w).data}),
