@@ -52,15 +52,16 @@ ACTIONS: dict[str, str] = {
     "lexicon.write": "词库：新增或修改词语", "lexicon.delete": "词库：删除词语",
     "transfer.send": "转办：发出", "transfer.accept": "转办：承办单位接收", "transfer.return": "转办：承办单位退回",
     "transfer.reassign": "转办：对退回作出决定（改派或仍交原单位）",
+    "message.contact_read": "留言：查看网民完整称呼与联系方式",
     "inspection.accept": "督查：整改验收通过", "inspection.reject": "督查：整改验收不通过",
     "duty_shift.delete": "值班表：删除班次", "training_attendee.delete": "培训：删除参训记录",
 }
 SUBJECT_TYPES = {"account": "账号", "unit": "单位", "person": "人员", "client_system": "客户端系统", "draft": "稿件",
-                 "lexicon": "词库", "lexicon_entry": "词库词语", "transfer": "转办", "inspection": "督查检查",
+                 "lexicon": "词库", "lexicon_entry": "词库词语", "transfer": "转办", "message": "留言", "inspection": "督查检查",
                  "duty_shift": "值班班次", "training_attendee": "参训记录"}
 # Which service records which families (the page reads each service's trail on its own).
 FAMILIES = {"registry": ("account", "unit", "person", "client", "session", "security", "role", "signin", "mfa"), "publishing": ("draft", "lexicon"),
-            "inquiry": ("transfer",), "assessment": ("inspection", "duty_shift", "training_attendee")}
+            "inquiry": ("transfer", "message"), "assessment": ("inspection", "duty_shift", "training_attendee")}
 
 
 def actions_of(service: str) -> dict[str, str]:

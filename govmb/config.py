@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from govmb.credentials import default_credential
 from govmb.identity import PERSON_ROLES
 from govmb.keys import KeyFileError, KeyRing, local_key, local_secret, read_private, read_public
+from govmb.personal import DataKeys, local_data_keys, read_data_keys
 
 SERVICES = ("registry", "publishing", "inquiry", "assessment")
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +59,7 @@ class Settings:
     # The database owner's URL, for migrations only (govmb.dbroles); None: migrate with database_url
     migration_database_url: str | None = None
     database_variable: str = "DATABASE_URL"  # the variable database_url came from, for messages
+    personal_keys: DataKeys | None = None  # inquiry's: seal citizens' handles and contacts (govmb.personal)
 
     @property
     def production(self) -> bool:
@@ -69,8 +71,7 @@ class Settings:
         if mode not in ("embedded", "production"):
             raise ConfigError(f"GOVMB_MODE must be 'embedded' or 'production', not {mode!r}")
         data_dir = Path(_env("GOVMB_DATA_DIR", str(ROOT / "var")))
-        db_url = (_env(f"{service.upper()}_DATABASE_URL") or _env("DATABASE_URL")
-                  or f"sqlite:///{data_dir / (service + '.db')}")
+        db_url = database_url(service)
         settings = cls(
             service=service,
             mode=mode,
@@ -103,6 +104,9 @@ class Settings:
             migration_database_url=_env(f"{service.upper()}_MIGRATION_DATABASE_URL"),
             database_variable=(f"{service.upper()}_DATABASE_URL" if _env(f"{service.upper()}_DATABASE_URL")
                                else "DATABASE_URL"),
+            personal_keys=(data_keys("PERSONAL_DATA_KEY_FILE", _env("PERSONAL_DATA_KEY_FILE"), mode, data_dir,
+                                     "personal-data.keys")
+                           if service == "inquiry" else None),
         )
         settings.check()
         return settings
@@ -165,6 +169,14 @@ def superuser_url() -> str | None:
     return _env("POSTGRES_SUPERUSER_URL")
 
 
+def database_url(service: str) -> str:
+    """The service's database: its own URL, else DATABASE_URL, else its SQLite file in the data
+    directory. What a backup needs of a service, without its keys."""
+    data_dir = Path(_env("GOVMB_DATA_DIR", str(ROOT / "var")))
+    return (_env(f"{service.upper()}_DATABASE_URL") or _env("DATABASE_URL")
+            or f"sqlite:///{data_dir / (service + '.db')}")
+
+
 def _keys(service: str, mode: str, data_dir: Path) -> KeyRing:
     """The token keys: the registry signs (TOKEN_SIGNING_KEY_FILE), every process verifies
     (TOKEN_PUBLIC_KEYS_FILE: one public key or, while rotating, two). The embedded mode makes its
@@ -186,6 +198,25 @@ def _keys(service: str, mode: str, data_dir: Path) -> KeyRing:
         raise ConfigError(f"TOKEN_SIGNING_KEY_FILE or TOKEN_PUBLIC_KEYS_FILE: {exc}") from None
     ring = KeyRing.of(signing, public)
     return ring if service == "registry" else ring.verifying_only()  # nobody else signs
+
+
+def data_keys(name: str, path: str | None, mode: str, data_dir: Path, local_name: str) -> DataKeys:
+    """AES keys from the file `path` the variable `name` names (PERSONAL_DATA_KEY_FILE,
+    BACKUP_KEY_FILE); the embedded mode makes its own in the data directory; production refuses
+    to start without."""
+    if path is None and mode == "production":
+        raise ConfigError(f"production mode needs {name}: a key file (python -m ops.cli data-key <file> makes one)")
+    try:
+        return read_data_keys(Path(path)) if path else local_data_keys(data_dir, local_name)
+    except KeyFileError as exc:
+        raise ConfigError(f"{name}: {exc}") from None
+
+
+def backup_keys() -> DataKeys:
+    """The keys backups are sealed with (ops.backup): BACKUP_KEY_FILE, or the embedded mode's own."""
+    mode = _env("GOVMB_MODE", "embedded")
+    return data_keys("BACKUP_KEY_FILE", _env("BACKUP_KEY_FILE"), mode, Path(_env("GOVMB_DATA_DIR", str(ROOT / "var"))),
+                     "backup.keys")
 
 
 def _secret(name: str, value: str | None, mode: str, data_dir: Path) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import select
 import threading
 import weakref
@@ -56,13 +57,24 @@ def open_database(url: str, max_connections: int = 20) -> peewee.Database:
     if scheme == "sqlite":
         path = url[len("sqlite:///"):]
         if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            private_sqlite_file(Path(path))
         # WAL lets the relay read while a request writes; busy_timeout waits out short locks.
         # IMMEDIATE: a transaction takes the write lock at BEGIN, waiting for it, instead of
         # failing at once ("database is locked") when its read snapshot went stale.
         return peewee.SqliteDatabase(path, check_same_thread=False, timeout=30, lock_type="IMMEDIATE", pragmas={
             "journal_mode": "wal", "busy_timeout": 30000, "foreign_keys": 1, "synchronous": "normal"})
     raise ValueError(f"unsupported database URL scheme {scheme!r}: use sqlite:/// or postgresql://")
+
+
+def private_sqlite_file(path: Path) -> None:
+    """A SQLite file for its owner only (0600; a folder made for it 0700): SQLite makes the
+    file's -wal and -shm with the file's own mode. One made before is made private too."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))  # an empty file is an empty database to SQLite
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}.relay.lock")):
+        if name.exists() and name.stat().st_mode & 0o077:
+            os.chmod(name, 0o600)
 
 
 def is_postgres(db: peewee.Database) -> bool:

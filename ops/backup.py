@@ -6,7 +6,10 @@
 PostgreSQL: pg_dump's custom format, one consistent snapshot of one database (the service's
 records, its outbox and its inbox together), restored by pg_restore in one transaction.
 SQLite: the sqlite3 online backup API, a consistent copy even while the service writes.
-A backup holds citizens' handles and contacts: files are written for their owner only.
+A backup holds people's password hashes and the audit trail: every file is sealed with AES-GCM
+under BACKUP_KEY_FILE (ops.sealed_files; the embedded mode's own key in the data directory)
+and written for its owner only; the plain dump lives only in a private temporary folder while
+it is sealed or restored. A backup made before backups were sealed still restores.
 """
 from __future__ import annotations
 
@@ -24,14 +27,16 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import psycopg2
 
-from govmb.config import SERVICES, Settings
+from govmb.config import SERVICES, ConfigError, Settings, backup_keys, database_url
 from govmb.contracts import SUBSCRIPTIONS
 from govmb.dbroles import regrant
+from govmb.personal import DataKeys
 from govmb.timefmt import BEIJING
+from ops.sealed_files import SealedFileError, is_sealed, open_file, seal_file
 
 PG_MAGIC = b"PGDMP"  # the first bytes of pg_dump's custom format
 SQLITE_MAGIC = b"SQLite format 3\x00"
-SUFFIX = {"postgresql": ".dump", "sqlite": ".sqlite"}
+SUFFIX = {"postgresql": ".dump.sealed", "sqlite": ".sqlite.sealed"}
 
 
 class BackupError(RuntimeError):
@@ -61,8 +66,8 @@ def kind_of(url: str) -> str:
     raise BackupError(f"unsupported database URL scheme {scheme!r}: use sqlite:/// or postgresql://")
 
 
-def backup(service: str, url: str, directory: Path) -> Path:
-    """Write one backup file of the service's database into `directory`; its path."""
+def backup(service: str, url: str, directory: Path, keys: DataKeys) -> Path:
+    """Write one sealed backup file of the service's database into `directory`; its path."""
     kind = kind_of(url)
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     stamp = dt.datetime.now(BEIJING).strftime("%Y%m%dT%H%M%S+0800")
@@ -72,42 +77,65 @@ def backup(service: str, url: str, directory: Path) -> Path:
         raise BackupError(f"{target} already exists")
     os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     try:
-        if kind == "postgresql":
-            _dump_postgres(url, partial)
-        else:
-            _copy_sqlite(_sqlite_path(url), partial)
+        with tempfile.TemporaryDirectory(prefix="govmb-backup-") as tmp:  # 0700: the plain dump, briefly
+            plain = Path(tmp) / "plain"
+            if kind == "postgresql":
+                _dump_postgres(url, plain)
+            else:
+                _copy_sqlite(_sqlite_path(url), plain)
+            seal_file(plain, partial, keys)
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
     return target
 
 
-def restore(service: str, url: str, source: Path, replace: bool = False) -> None:
+def restore(service: str, url: str, source: Path, keys: DataKeys | None = None, replace: bool = False) -> None:
     """Load a backup file into the service's database: an empty one, or with `replace` one whose
-    tables are dropped first, in the same transaction as the load."""
-    kind = kind_of(url)
-    found = _file_kind(source)
-    if found != kind:
-        raise BackupError(f"{source} is a {found} backup, but {service}'s database is {kind} ({_safe(url)})")
-    if kind == "postgresql":
-        _restore_postgres(url, source, replace)
-    else:
-        _restore_sqlite(source, _sqlite_path(url), replace)
+    tables are dropped first, in the same transaction as the load. A sealed file is opened into a
+    private temporary folder first; a damaged one, or one of another key, changes nothing."""
+    kind, named = kind_of(url), source
+    with tempfile.TemporaryDirectory(prefix="govmb-restore-") as tmp:
+        if _readable(source) and is_sealed(source):
+            if keys is None:
+                raise BackupError(f"{source} is sealed: BACKUP_KEY_FILE must name the key it was sealed with")
+            plain = Path(tmp) / "plain"
+            try:
+                open_file(source, plain, keys)
+            except SealedFileError as exc:
+                raise BackupError(str(exc)) from None
+            source = plain
+        found = _file_kind(source)
+        if found != kind:
+            raise BackupError(f"{named} is a {found} backup, but {service}'s database is {kind} ({_safe(url)})")
+        if kind == "postgresql":
+            _restore_postgres(url, source, replace)
+        else:
+            _restore_sqlite(source, _sqlite_path(url), replace)
+
+
+def _readable(source: Path) -> bool:
+    try:
+        with open(source, "rb"):
+            return True
+    except OSError as exc:
+        raise BackupError(f"cannot read {source}: {exc.strerror}") from None
 
 
 def command(args: argparse.Namespace) -> int:
     """The `backup` and `restore` subcommands of ops.cli."""
     try:
+        keys = backup_keys()
         if args.command == "backup":
             for name in backup_order() if args.service == "all" else (args.service,):
-                print(name, backup(name, Settings.from_env(name).database_url, args.to))
+                print(name, backup(name, database_url(name), args.to, keys))
         else:
             settings = Settings.from_env(args.service)
             url = settings.migration_database_url or settings.database_url  # the owner makes the tables
-            restore(args.service, url, args.source, args.replace)
+            restore(args.service, url, args.source, keys, args.replace)
             regrant(settings)  # the dump comes without its grants
             print(args.service, "restored from", args.source, "into", _safe(url))
-    except BackupError as exc:
+    except (BackupError, ConfigError) as exc:
         print(f"{args.command} failed: {exc}", file=sys.stderr)
         return 1
     return 0

@@ -4,7 +4,9 @@ inquiry` (rebuild a consumer, see ops.replay), `python -m ops.cli token ...`,
 (ops.backup, docs/operations.md), `python -m ops.cli dead-letters [--redrive SERVICE]`
 (govmb.bus.deadletters), `python -m ops.cli create-admin --unit 南昌市` (the first administrator),
 `python -m ops.cli keys DIR [--rotate | --retire]` (the token keys, ops.keys),
-`python -m ops.cli db-roles all` (each service's database owner and application role, ops.dbroles)."""
+`python -m ops.cli db-roles all` (each service's database owner and application role, ops.dbroles);
+`python -m ops.cli data-key FILE [--rotate | --retire]` and `python -m ops.cli reseal` (the keys of
+personal data and backups, ops.datakeys)."""
 from __future__ import annotations
 
 import argparse
@@ -21,7 +23,7 @@ from govmb.contracts import SUBSCRIPTIONS
 from govmb.dbroles import MigrationRefused, migrate_service
 from govmb.domain import DomainError
 from govmb.service import ServiceSpec, create_service_app, ensure_database
-from ops import backup, dbroles, keys
+from ops import backup, datakeys, dbroles, keys
 from ops.replay import replay
 
 
@@ -62,6 +64,7 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--username", help="default: admin, anquan or shenji")
     keys.add_parser(sub)
     dbroles.add_parser(sub)
+    datakeys.add_parsers(sub)
     return parser
 
 
@@ -70,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     command = {"backup": backup.command, "restore": backup.command, "dead-letters": dead_letters,
                "create-admin": create_admin, "migrate": migrate_command, "replay": replay_command,
                "token": token_command, "keys": keys.command,
-               "db-roles": dbroles.command}[args.command]
+               "db-roles": dbroles.command, "data-key": datakeys.key_command,
+               "reseal": datakeys.reseal_command}[args.command]
     return command(args)
 
 

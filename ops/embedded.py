@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import signal
 import threading
 from dataclasses import replace
@@ -38,6 +39,8 @@ class EmbeddedSystem:
         if any(s.production for s in self.settings.values()):
             raise ConfigError("the embedded system is not for production mode: use the distributed mode")
         first = self.settings["registry"]
+        first.data_dir.mkdir(parents=True, exist_ok=True)
+        os.chmod(first.data_dir, 0o700)  # its databases, their keys: the owner's alone
         self.broker = MemoryBroker(build_topology(first.bus_namespace, first.delivery_limit))
         self.workers: list[Worker] = []
         self.server = None

@@ -49,9 +49,15 @@ def command(args) -> int:
     return 0
 
 
+def rotation_steps(parser, rotate: str, retire: str) -> None:
+    """--rotate and --retire, one or the other, for a key command (this one and ops.datakeys')."""
+    step = parser.add_mutually_exclusive_group()
+    step.add_argument("--rotate", action="store_true", help=rotate)
+    step.add_argument("--retire", action="store_true", help=retire)
+
+
 def add_parser(sub) -> None:
     k = sub.add_parser("keys", help="the token key pair for production, in DIR (--rotate, --retire)")
     k.add_argument("dir", type=Path, metavar="DIR")
-    step = k.add_mutually_exclusive_group()
-    step.add_argument("--rotate", action="store_true", help="a new signing key; the public file keeps the old one too")
-    step.add_argument("--retire", action="store_true", help="the public file with the current key only")
+    rotation_steps(k, "a new signing key; the public file keeps the old one too",
+                   "the public file with the current key only")

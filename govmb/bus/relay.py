@@ -11,6 +11,7 @@ import datetime as dt
 import fcntl
 import logging
 import math
+import os
 import threading
 import time
 from pathlib import Path
@@ -109,7 +110,7 @@ class _single_relay_lock:
     def __enter__(self):
         if self.path is None:
             return self
-        self.fh = open(self.path, "a")
+        self.fh = os.fdopen(os.open(self.path, os.O_CREAT | os.O_APPEND | os.O_WRONLY, 0o600), "a")  # owner only
         while not self.stop.is_set():
             try:
                 fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)

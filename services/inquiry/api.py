@@ -3,19 +3,21 @@ import datetime as dt
 
 from flask_smorest import abort
 
+from govmb import personal
 from govmb.audit_api import audit_blueprint
 from govmb.auth import UNIT_STAFF, current_identity, in_sight, requires, under, visible_or_404
 from govmb.contracts.inquiry import SOURCE_NAMES, STATUS_NAMES, TransferStatus
 from govmb.copies_api import accounts_blueprint, units_blueprint
 from govmb.paging import Blueprint, beijing_midnight, narrowed, page, sorted_by
 from govmb.timefmt import utcnow
-from services.inquiry import handling, imports, results, topics, transfers
+from services.inquiry import citizens, handling, imports, results, topics, transfers
 from services.inquiry import notices as notices_logic
-from services.inquiry.models import Account, Message, ProblemNotice, Transfer, Unit, audit
+from services.inquiry.models import CONTACT, Account, Message, ProblemNotice, Transfer, Unit, audit
 from services.inquiry.schemas import (
     ActionSchema,
     CalendarYearSchema,
     ClassifySchema,
+    ContactSchema,
     ImportFileSchema,
     ImportFormSchema,
     IntakeBatchReceiptSchema,
@@ -50,8 +52,8 @@ def _shown(message: Message, one: bool = True, new: bool = False) -> Message:
     message.deadlines = handling.lateness(message)
     if one:
         message.result_post = None if new else results.view(message)
-    if message.unit_id != current_identity().unit_id:
-        message.citizen_handle = message.citizen_contact = None
+    for name, text in citizens.masked(message).items():  # whole only through GET …/contact, audited
+        setattr(message, name, text)
     return message
 
 
@@ -74,6 +76,9 @@ def list_messages(args, pagination_parameters):
             query = query.where(getattr(Message, name) == args[name])
     if args["overdue"]:
         query = query.where(Message.due_at < utcnow())
+    if "citizen_contact" in args:  # the handling unit's messages from this citizen, by the keyed hash
+        query = query.where(Message.unit_id == current_identity().unit_id, Message.citizen_contact_hash.in_(
+            personal.installed().lookup_hashes(args["citizen_contact"], CONTACT)))
     if "due_before" in args:
         query = query.where(Message.due_at < beijing_midnight(args["due_before"] + dt.timedelta(days=1)))
     query = sorted_by(query, args["sort"], {"due": (Message.due_at,), "received": (Message.received_at,)}, Message.id)
@@ -134,6 +139,15 @@ def import_export(form, files):
 @messages.response(200, MessageSchema)
 def get_message(message_id):
     return _shown(_visible(message_id))
+
+
+@messages.route("/<int:message_id>/contact")
+@requires(*UNIT_STAFF)
+@messages.response(200, ContactSchema)
+def read_contact(message_id):
+    """网民的完整称呼与联系方式：仅承办单位的工作人员，每次查看记入审计日志（列表与详情只显示打码的）"""
+    whole = citizens.read(_visible(message_id), current_identity())
+    return whole, 200, {"Cache-Control": "no-store"}
 
 
 @messages.route("/<int:message_id>/classify", methods=["POST"])

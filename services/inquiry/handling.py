@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import weakref
 
+from govmb import personal
 from govmb.contracts.inquiry import ACTION_NAMES, STATUS_NAMES, MessageStatus
 from govmb.contracts.registry import AccountStatus
 from govmb.db import IdBlocks, Insert, is_postgres, write_together
@@ -16,7 +17,17 @@ from govmb.identity import UNIT_STAFF, Identity
 from govmb.timefmt import iso_utc, stored, utcnow
 from govmb.workflow import Machine, Move, Transition, step
 from services.inquiry import classify, results, workdays
-from services.inquiry.models import Account, CalendarDay, CalendarVersion, CalendarYear, Message, MessageStep, bus, db
+from services.inquiry.models import (
+    CONTACT,
+    Account,
+    CalendarDay,
+    CalendarVersion,
+    CalendarYear,
+    Message,
+    MessageStep,
+    bus,
+    db,
+)
 
 STAFF = UNIT_STAFF
 INTAKE_SOURCES = ("api", "hall")  # posted by a system: only to an account that is running
@@ -149,8 +160,9 @@ def _prepare(data: dict, account: Account | None, who: Identity, source: str) ->
         account_id=account.id, unit_id=account.unit_id, unit_path=account.unit_path,
         platform=data.get("platform", ""), platform_message_id=data.get("platform_message_id") or None,
         kind=data["kind"], source=source, via=who.name if source == "api" else "",
-        citizen_handle=data["citizen_handle"],
-        citizen_contact=data.get("citizen_contact", ""), text=data["text"], category=category,
+        citizen_handle=data["citizen_handle"], citizen_contact=data.get("citizen_contact", ""),  # sealed as written
+        citizen_contact_hash=personal.lookup_hash(data.get("citizen_contact", ""), CONTACT), text=data["text"],
+        category=category,
         sentiment=sentiment, category_confirmed=bool(data.get("category")),
         sentiment_confirmed=bool(data.get("sentiment")), status="received", received_at=received,
         reply_due_at=due["reply_due_at"], feedback_due_at=due["feedback_due_at"],

@@ -4,6 +4,7 @@ import peewee
 from govmb.account_copy import make_account_model
 from govmb.audit import AuditTrail
 from govmb.bus.store import BusStore
+from govmb.personal import SealedField
 from govmb.timefmt import utcnow
 from govmb.unit_copy import make_unit_model
 
@@ -59,6 +60,9 @@ class CalendarYear(BaseModel):
     set_at = peewee.DateTimeField(default=utcnow)
 
 
+HANDLE, CONTACT = "message.citizen_handle", "message.citizen_contact"  # what each sealed value is bound to
+
+
 class Message(BaseModel):
     account_id = peewee.IntegerField(index=True)
     unit_id = peewee.IntegerField(index=True)  # the handling unit
@@ -68,8 +72,10 @@ class Message(BaseModel):
     kind = peewee.CharField(max_length=20)  # comment, mention, private, forward
     source = peewee.CharField(max_length=10)  # staff, import, api, hall (the channel it came by)
     via = peewee.CharField(max_length=50, default="")  # the client system that posted it (source api)
-    citizen_handle = peewee.CharField(max_length=100)  # personal data: only the handling unit sees it
-    citizen_contact = peewee.CharField(max_length=100, default="")
+    # personal data, sealed (govmb.personal): listed masked, read whole by the handling unit alone, audited
+    citizen_handle = SealedField(HANDLE)
+    citizen_contact = SealedField(CONTACT, default="")
+    citizen_contact_hash = peewee.CharField(max_length=40, default="")  # keyed hash: the citizen's other messages
     text = peewee.TextField()
     category = peewee.CharField(max_length=20, null=True)  # suggested until staff confirm it
     sentiment = peewee.CharField(max_length=10, null=True)
@@ -93,7 +99,7 @@ class Message(BaseModel):
 
     class Meta:
         indexes = ((("platform", "platform_message_id"), True), (("due_at", "id"), False),
-                   (("received_at", "id"), False))
+                   (("received_at", "id"), False), (("unit_id", "citizen_contact_hash"), False))
 
 
 class MessageStep(BaseModel):

@@ -68,8 +68,8 @@ class MessageSchema(Schema):
     source = fields.String(metadata={"description": "渠道：staff、import、api（其他系统推送）、hall（政务微博大厅）"})
     source_name = fields.String()
     via = fields.String(metadata={"description": "推送留言的客户端系统"})
-    citizen_handle = fields.String(allow_none=True, metadata={"description": "仅承办单位可见"})
-    citizen_contact = fields.String(allow_none=True, metadata={"description": "仅承办单位可见"})
+    citizen_handle = fields.String(metadata={"description": "打码显示（@东**民）；完整的见 GET /api/messages/{id}/contact"})
+    citizen_contact = fields.String(metadata={"description": "打码显示（138****5678）；完整的仅承办单位可查看"})
     text = fields.String()
     category = fields.String(allow_none=True)
     sentiment = fields.String(allow_none=True)
@@ -90,6 +90,11 @@ class MessageSchema(Schema):
                                 metadata={"description": "办理结果的发布（仅单条留言）：稿件、状态与发布网址"})
 
 
+class ContactSchema(Schema):
+    citizen_handle = fields.String(metadata={"description": "网民的完整称呼或昵称"})
+    citizen_contact = fields.String(metadata={"description": "完整联系方式（可能为空）"})
+
+
 class MessageQuerySchema(ListQuerySchema):
     """The inbox's filters; `from`/`to` on the time received, `q` in the text."""
     status = fields.String(validate=validate.OneOf(tuple(STATUS_NAMES)))
@@ -101,6 +106,8 @@ class MessageQuerySchema(ListQuerySchema):
     platform = fields.String(validate=validate.Length(min=1, max=20))
     kind = fields.String(validate=validate.OneOf(("comment", "mention", "private", "forward")))
     sort = sort_field("due", "received", default="due")
+    citizen_contact = fields.String(validate=validate.Length(min=1, max=100), metadata={
+        "description": "本单位承办的、来自这一联系方式的留言（按密钥散列查找，不存明文）"})
 
 
 class ActionSchema(Schema):

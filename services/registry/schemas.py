@@ -104,7 +104,8 @@ class ChallengeAnswerSchema(Schema):
 
 
 class CodeSchema(Schema):
-    code = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=20),
+    code = fields.String(required=True, load_only=True,
+                         validate=validate.Regexp(r"^\s*[0-9]{6}\s*$", error="验证码为 6 位数字"),
                          metadata={"description": "验证器应用当前显示的 6 位数字"})
 
 

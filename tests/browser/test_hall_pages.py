@@ -57,7 +57,10 @@ def test_a_citizen_leaves_a_message_and_the_unit_finds_it_in_its_inbox(browser, 
     row.locator("a").first.click()
     staff.wait_for_url(re.compile(rf"/inbox/{number}$"))
     assert "政务微博大厅" in staff.inner_text("#channel")
-    assert "@红谷滩市民" in staff.inner_text("#message") and "13700000000" in staff.inner_text("#message")
+    assert "137****0000" in staff.inner_text("#citizen") and "13700000000" not in staff.inner_text("#message")
+    staff.click("#show-contact")
+    staff.wait_for_selector("#citizen-whole")
+    assert "@红谷滩市民" in staff.inner_text("#citizen") and "13700000000" in staff.inner_text("#citizen")
 
 
 def form_token(session: requests.Session, site: str) -> str:

@@ -37,7 +37,10 @@ def test_a_message_is_received_replied_fed_back_and_resolved(as_person, site):
     page = as_person("jy_caozuo")
     enter_message(page, site, "学校门口放学时段交通拥堵，建议安排交警疏导。")
     assert "待回复" in page.inner_text("#message h1")
-    assert "@青山湖居民" in page.inner_text("#message")  # the handling unit sees the citizen
+    assert "@青***民" in page.inner_text("#citizen") and "@青山湖居民" not in page.inner_text("#message")  # masked
+    page.click("#show-contact")  # the handling unit reads it whole, in place (htmx), and the read is audited
+    page.wait_for_selector("#citizen-whole")
+    assert "@青山湖居民" in page.inner_text("#citizen")
     assert page.locator("#deadlines .clock").count() >= 1  # the reply clock runs
     assert re.search(r"\d{4}-\d{2}-\d{2} 24:00", page.inner_text("#deadlines"))  # working days end at 24:00
     assert " 00:00" not in page.inner_text("#deadlines")
@@ -56,7 +59,8 @@ def test_a_transfer_is_returned_with_a_reason_and_reassigned_by_the_office(as_pe
     url = enter_message(as_person("jy_caozuo"), site, "东湖区某小区电梯长期故障无人维修。")
     office = as_person("lianxi")
     office.goto(url)
-    assert "仅承办单位可见" in office.inner_text("#message")  # the office sees the matter, not the citizen
+    assert "@青***民" in office.inner_text("#citizen")  # the office sees the matter, the citizen masked
+    assert office.locator("#show-contact").count() == 0  # and cannot read the citizen whole
     choose_unit(office, "#transfer", "东湖区")
     office.fill("#transfer input[name=note]", "请东湖区核实处理")
     office.click("#transfer button[type=submit]")
@@ -81,7 +85,7 @@ def test_a_transfer_is_returned_with_a_reason_and_reassigned_by_the_office(as_pe
     department.goto(site + "/inbox/transfers")
     department.click("#waiting form:not(.return) button")
     department.goto(url)
-    assert "@青山湖居民" in department.inner_text("#message")  # now the handling unit
+    assert department.locator("#show-contact").count() == 1  # now the handling unit: it may read the citizen whole
 
 
 def test_a_resolved_messages_result_is_published_after_review_and_the_message_links_to_it(as_person, site):

@@ -26,7 +26,9 @@ def test_a_client_system_posts_into_its_subtree_and_the_unit_sees_the_channel(cl
     assert "citizen_handle" not in r.json and "text" not in r.json  # a receipt, not the message
     seen = client.get(f"/api/messages/{r.json['id']}", headers=DEPT_STAFF).json
     assert (seen["source"], seen["source_name"], seen["via"]) == ("api", "其他系统推送", "12345热线")
-    assert seen["citizen_handle"] == "12345来电 王女士" and seen["category"]  # the handling unit; a suggested category
+    assert seen["citizen_handle"] == "1****士" and seen["category"]  # masked in the page; a suggested category
+    whole = client.get(f"/api/messages/{r.json['id']}/contact", headers=DEPT_STAFF).json
+    assert whole["citizen_handle"] == "12345来电 王女士"  # the handling unit reads it whole
     step = MessageStep.get(MessageStep.message == r.json["id"])
     assert (step.actor_id, step.actor_name) == (0, "12345热线")  # a system, not a person
 
@@ -84,7 +86,7 @@ def test_a_batch_is_taken_whole_with_a_receipt_for_each_message_in_order(client)
     receipts = r.json["received"]
     assert [x["feedback_due_at"] for x in receipts] == ["2026-10-11T00:00:00+08:00"] * 3
     stored = {m.id: m for m in Message.select()}
-    assert [stored[x["id"]].citizen_handle for x in receipts] == ["12345来电0", "12345来电1", "12345来电2"]
+    assert [stored[x["id"]].citizen_handle.plain() for x in receipts] == ["12345来电0", "12345来电1", "12345来电2"]
     assert {s.message_id for s in MessageStep.select()} == set(stored) and len(stored) == 3
 
 

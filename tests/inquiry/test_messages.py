@@ -39,10 +39,13 @@ def test_a_message_walks_to_resolution_with_verification_and_every_step_is_repor
 
 def test_only_the_handling_unit_sees_the_citizens_handle_and_contact(client):
     m = message(client).json
-    assert m["citizen_handle"] == "@东湖居民"
+    assert (m["citizen_handle"], m["citizen_contact"]) == ("@东**民", "138****0000")  # masked, even to its unit
+    whole = client.get(f"/api/messages/{m['id']}/contact", headers=DEPT_STAFF).json
+    assert whole == {"citizen_handle": "@东湖居民", "citizen_contact": "13800000000"}
     seen_by_county = client.get(f"/api/messages/{m['id']}", headers=COUNTY).json
-    assert seen_by_county["text"] and seen_by_county["citizen_handle"] is None and seen_by_county["citizen_contact"] is None
-    assert all(x["citizen_handle"] is None for x in client.get("/api/messages", headers=JOINT).json)
+    assert seen_by_county["text"] and seen_by_county["citizen_handle"] == "@东**民"
+    assert client.get(f"/api/messages/{m['id']}/contact", headers=COUNTY).status_code == 403
+    assert all(x["citizen_handle"] == "@东**民" for x in client.get("/api/messages", headers=JOINT).json)
     assert client.get(f"/api/messages/{m['id']}", headers=OTHER).status_code == 404
     assert act(client, m["id"], "reply", COUNTY, text="x").status_code == 403  # the county sees; the unit handles
 

@@ -163,7 +163,7 @@ def test_every_postgresql_database_comes_back_whole_from_its_backup(postgres_ser
         with running_system(monkeypatch, urls) as system:
             answers = fill(system)
         files = backup_all(tmp_path / "backups")
-        assert all(f.suffix == ".dump" for f in files.values())
+        assert all(f.name.endswith(".dump.sealed") and not f.read_bytes().startswith(b"PGDMP") for f in files.values())
         for name in SERVICES:
             source = pg_contents(urls[name])
             fresh = stack.enter_context(infra.fresh_database(postgres_server, prefix=f"govmb_restored_{name}"))
@@ -194,7 +194,8 @@ def test_every_sqlite_database_comes_back_whole_from_its_backup(monkeypatch, tmp
     with running_system(monkeypatch, urls) as system:
         answers = fill(system)
     files = backup_all(tmp_path / "backups")
-    assert all(f.suffix == ".sqlite" for f in files.values())
+    assert all(f.name.endswith(".sqlite.sealed") for f in files.values())
+    assert not any(b"SQLite format 3" in f.read_bytes() or "@市民".encode() in f.read_bytes() for f in files.values())
     for name in SERVICES:
         restored = tmp_path / "restored" / f"{name}.db"
         done = restore(name, files[name], f"sqlite:///{restored}")

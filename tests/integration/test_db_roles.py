@@ -225,7 +225,7 @@ def test_a_restore_by_the_owner_leaves_the_application_role_its_rows_and_the_tra
     record_as_the_service(Settings.from_env("registry"))
     spec_of("registry").db.close_all()
     assert cli(["backup", "registry", "--to", str(tmp_path / "backups")]) == 0  # as the application role
-    dump = next((tmp_path / "backups").glob("registry-*.dump"))
+    dump = next((tmp_path / "backups").glob("registry-*.dump*"))  # sealed: registry-….dump.sealed
     assert cli(["restore", "registry", "--from", str(dump), "--replace"]) == 0
     assert table_owners(scratch) == {scratch.owner}
     conn = as_app(scratch)

@@ -11,7 +11,8 @@ for 乙区. One value is the same answer for both. Anonymous has one cell.
 
   200 201 204      success (a GET with a marked target: the answer shows 甲区's object)
   hid              200, but 甲区's object is not in the answer (out of sight; for a citizen's
-                   message, the handle is shown only to the handling unit)
+                   message, the handle is masked for everyone, and read whole only by the
+                   handling unit through …/contact)
   303              a form post that succeeded (the page redirects)
   302              a redirect; login: the redirect to the sign-in page
   401 403 404 409 422   refused: not signed in, role refused, not in sight, state, body
@@ -53,6 +54,14 @@ registry   PUT    /api/people/<int:person_id>/active                            
 registry   POST   /api/auth/password                                                  password:wrong             401   403     401     401     401     401     401     401     401     401     401
 registry   PUT    /api/people/<int:person_id>/password                                person:reset               401   403     403     403     403     403     403     403     200     403     403
 registry   GET    /api/auth/me                                                        -                          401   403     200     200     200     200     200     200     200     200     200
+registry   POST   /api/auth/sign-in/second-factor                                     challenge:wrong            401   401     401     401     401     401     401     401     401     401     401
+registry   GET    /api/auth/second-factor                                             -                          401   403     200     200     200     200     200     200     200     200     200
+registry   POST   /api/auth/second-factor                                             -                          401   403     201     201     201     201     201     201     201     201     201
+registry   POST   /api/auth/second-factor/confirm                                     mfa:bad-code               401   403     422     422     422     422     422     422     422     422     422
+registry   POST   /api/auth/second-factor/recovery-codes                              mfa:bad-code               401   403     422     422     422     422     422     422     422     422     422
+registry   POST   /api/auth/second-factor/off                                         mfa:bad-code               401   403     422     422     422     422     422     422     422     422     422
+registry   GET    /api/people/<int:person_id>/second-factor                           person:mfa                 401   403     403     403     403     403     403     403     200     200     403
+registry   DELETE /api/people/<int:person_id>/second-factor                           person:mfa-reset           401   403     403     403     403     403     403     403     403     404     403
 registry   GET    /api/accounts/platforms                                             -                          200   200     200     200     200     200     200     200     200     200     200
 registry   GET    /api/accounts                                                       accounts                   401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
 registry   GET    /api/accounts                                                       accounts:unit_id           401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
@@ -106,12 +115,13 @@ publishing GET    /openapi.json                                                 
 # inquiry: messages, transfers, notices, calendar ----------------------------------------------------------------------------------------------------------------------------------------------------
 inquiry    GET    /api/units                                                          units                      401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     200     200
 inquiry    GET    /api/accounts                                                       accounts                   401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
-inquiry    GET    /api/messages                                                       messages                   401   403     200/hid 200/hid 200/hid 200/hid 200/hid 200/hid 200/hid     403     403
+inquiry    GET    /api/messages                                                       messages                   401   403     hid     hid     hid     hid     hid     hid     hid     403     403
 inquiry    POST   /api/messages                                                       message:new                401   403     201/422 201/422 201/422 201/422 201     403     201     403     403
 inquiry    POST   /api/intake/messages                                                intake                     401   201/422 403     403     403     403     403     403     403     403     403
 inquiry    POST   /api/intake/messages/batch                                          intake:batch               401   201/422 403     403     403     403     403     403     403     403     403
 inquiry    POST   /api/messages/import                                                message:import             401   403     200/422 200/422 200/422 200/422 403     403     403     403     403
-inquiry    GET    /api/messages/<int:message_id>                                      message                    401   403     200/404 200/404 200/404 200/404 200/hid 200/hid 200/hid     403     403
+inquiry    GET    /api/messages/<int:message_id>                                      message                    401   403     hid/404 hid/404 hid/404 hid/404 hid     hid     hid     403     403
+inquiry    GET    /api/messages/<int:message_id>/contact                              message:contact            401   403     200/404 200/404 200/404 200/404 403     403     403     403     403
 inquiry    POST   /api/messages/<int:message_id>/classify                             message:classify           401   403     200/404 200/404 200/404 200/404 403     403     403     403     403
 inquiry    POST   /api/messages/<int:message_id>/actions/<action>                     message:reply              401   403     200/404 200/404 200/404 200/404 403     403     403     403     403
 inquiry    GET    /api/messages/hot-topics                                            -                          401   403     200     200     200     200     200     200     200     403     403
@@ -233,7 +243,8 @@ web        GET    /inbox                                                        
 web        GET    /inbox/hot                                                          -                          login -       200     200     200     200     200     200     200     403     403
 web        POST   /inbox                                                              message:new                login -       303/422 303/422 303/422 303/422 403     403     403     403     403
 web        POST   /inbox/import                                                       message:import             login -       200/422 200/422 200/422 200/422 403     403     403     403     403
-web        GET    /inbox/<int:message_id>                                             message                    login -       200/404 200/404 200/404 200/404 200/hid 200/hid 200/hid     403     403
+web        GET    /inbox/<int:message_id>                                             message                    login -       hid/404 hid/404 hid/404 hid/404 hid     hid     hid     403     403
+web        POST   /inbox/<int:message_id>/contact                                     message:contact            login -       200/404 200/404 200/404 200/404 403     403     403     403     403
 web        POST   /inbox/<int:message_id>/act/<action>                                message:reply              login -       303/404 303/404 303/404 303/404 403     403     403     403     403
 web        POST   /inbox/<int:message_id>/classify                                    message:classify           login -       303/404 303/404 303/404 303/404 403     403     403     403     403
 web        POST   /inbox/<int:message_id>/transfer                                    message:transfer           login -       403     303/404 303/404 303/404 303     403     403     403     403

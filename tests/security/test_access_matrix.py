@@ -349,6 +349,11 @@ API_TARGETS = {
     "person": lambda w: Req(f"/api/people/{w.people['in_operator']['id']}", marker="in_operator姓名"),
     "people:unit_id": lambda w: Req(f"/api/people?unit_id={w.units['in']['id']}", marker="in_operator姓名"),
     "refresh:wrong": lambda w: Req("/api/auth/refresh", json={"refresh": "not-a-refresh-secret"}),
+    "challenge:wrong": lambda w: Req("/api/auth/sign-in/second-factor", json={"challenge": "not-a-challenge",
+                                                                            "code": "123456"}),
+    "mfa:bad-code": lambda w: Req("", json={"code": "abc"}),
+    "person:mfa": lambda w: Req(f"/api/people/{w.people['in_operator']['id']}/second-factor"),
+    "person:mfa-reset": lambda w: Req(f"/api/people/{_fresh_person(w)}/second-factor"),
     "captcha": lambda w: Req("/api/auth/captcha?username=nobody_here"),
     "password:wrong": lambda w: Req("/api/auth/password", json={"current_password": "wrong-One-123",
                                                                 "new_password": "Hqz-7rTm-wplk"}),
@@ -408,6 +413,7 @@ API_TARGETS = {
         "account_id": w.accounts["in"]["id"], "kind": "comment", "citizen_handle": "@批量推送网民", "text": "请修路灯。"}]}),
     "messages": lambda w: Req("/api/messages", marker="@甲区网民"),
     "message": lambda w: Req(f"/api/messages/{w.base_message['id']}", marker="@甲区待分类网民"),
+    "message:contact": lambda w: Req(f"/api/messages/{w.base_message['id']}/contact", marker="@甲区待分类网民"),
     "message:new": lambda w: Req("/api/messages", json={
         "account_id": w.accounts["in"]["id"], "kind": "comment", "citizen_handle": "@录入网民", "text": "请修路灯。"}),
     "message:reply": lambda w: Req(f"/api/messages/{w.message('in', f'@网民{serial()}')['id']}/actions/reply",
@@ -550,6 +556,7 @@ WEB_TARGETS = {
                                              "url": "https://sina.example.cn/forward/1"}),
     "messages": lambda w: Req("/inbox", marker="甲区网民反映"),  # the list shows no handle
     "message": lambda w: Req(f"/inbox/{w.base_message['id']}", marker="@甲区待分类网民"),
+    "message:contact": lambda w: Req(f"/inbox/{w.base_message['id']}/contact", data={}, marker="@甲区待分类网民"),
     "message:new": lambda w: Req("/inbox", data={
         "account_id": str(w.accounts["in"]["id"]), "kind": "comment", "citizen_handle": "@录入网民", "text": "请修路灯。"}),
     "message:import": lambda w: Req("/inbox/import", data={**API_TARGETS["message:import"](w).data}),
@@ -709,6 +716,7 @@ def test_each_caller_gets_the_answer_in_the_table(world, row):
         who = world.callers[(column, position)]
         if req is None or any(isinstance(v, tuple) for v in (req.data or {}).values()):
             req = targets[row.target](world) or Req(row.rule)  # an uploaded file is read once
+            req = req if req.path else replace(req, path=row.rule)  # a body for several routes
         r = ask(world, row, who, req)
         got = answer(r, req.marker)
         if got != expected:

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from govmb.config import SERVICES, ConfigError, Settings
+from govmb.config import SERVICES, ConfigError, Settings, database_url
 from ops.cli import main as cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,8 +35,9 @@ pytestmark = pytest.mark.skipif(COMPOSE is None, reason="Debian's docker-compose
 def compose(*args: str, without: str | None = None, **values: str) -> subprocess.CompletedProcess:
     if not (KEYS / "token-signing.pem").exists():
         assert cli(["keys", str(KEYS)]) == 0
+        assert cli(["data-key", str(KEYS / "personal-data.keys")]) == 0
     env = {k: v for k, v in os.environ.items() if k not in (*SECRETS, "GOVMB_KEYS", "TOKEN_SIGNING_KEY_FILE",
-                                                            "TOKEN_PUBLIC_KEYS_FILE")}
+                                                            "TOKEN_PUBLIC_KEYS_FILE", "PERSONAL_DATA_KEY_FILE")}
     env.update({**SECRETS, "GOVMB_KEYS": str(KEYS)})
     env.pop(without, None)
     env.update(values)
@@ -92,7 +93,8 @@ def test_docker_compose_validates_the_file_and_refuses_to_run_without_keys_or_se
 
 def test_only_the_registry_holds_the_signing_key_and_only_the_web_app_its_cookie_secret(resolved):
     files = {name: s["file"] for name, s in resolved["secrets"].items()}
-    assert files == {"token_public": str(KEYS / "token-public.pem"), "token_signing": str(KEYS / "token-signing.pem")}
+    assert files == {"token_public": str(KEYS / "token-public.pem"), "token_signing": str(KEYS / "token-signing.pem"),
+                     "personal_data": str(KEYS / "personal-data.keys")}
     for name, service in resolved["services"].items():
         if name in INFRASTRUCTURE | ONE_SHOT:  # db-setup migrates the registry too, so it reads the registry's settings
             continue
@@ -101,8 +103,10 @@ def test_only_the_registry_holds_the_signing_key_and_only_the_web_app_its_cookie
         assert ("token_signing" in mounted) == (owner == "registry") == ("TOKEN_SIGNING_KEY_FILE" in env), name
         assert ("WEB_COOKIE_SECRET" in env) == (name == "web"), name
         assert ("WEB_CLIENT_SECRET" in env) == (owner in ("registry", "web")), name
+        assert ("personal_data" in mounted) == (owner == "inquiry") == ("PERSONAL_DATA_KEY_FILE" in env), name
         settings = settings_in(env, owner, {s: files[s] for s in mounted})
         assert (settings.keys.signing is not None) == (owner == "registry"), name
+        assert (settings.personal_keys is not None) == (owner == "inquiry"), name
 
 
 def test_every_process_of_the_procfile_is_a_compose_service_running_the_same_thing(config):
@@ -118,7 +122,8 @@ def test_every_process_of_the_procfile_is_a_compose_service_running_the_same_thi
     assert config["db-setup"]["restart"] == "no" and set(config["db-setup"]["depends_on"]) == {"postgres"}
 
 
-def test_each_process_has_the_environment_its_settings_need_in_production(config):
+def test_each_process_has_the_environment_its_settings_need_in_production(config, resolved):
+    files = {name: s["file"] for name, s in resolved["secrets"].items()}
     rabbit, postgres = config["rabbitmq"]["environment"], config["postgres"]["environment"]
     owners = {s: urlsplit(config["db-setup"]["environment"][f"{s.upper()}_MIGRATION_DATABASE_URL"]) for s in SERVICES}
     for name, service in config.items():
@@ -129,7 +134,7 @@ def test_each_process_has_the_environment_its_settings_need_in_production(config
         owner = name.removesuffix("-worker")
         mounted = {s["source"] if isinstance(s, dict) else s for s in service.get("secrets", [])}
         try:
-            settings = settings_in(env, owner, {s: str(KEYS / f"{s.replace('_', '-')}.pem") for s in mounted})  # production mode refuses what it cannot run with
+            settings = settings_in(env, owner, {s: files[s] for s in mounted})  # production refuses what it cannot run with
         except ConfigError as exc:
             pytest.fail(f"{name}: {exc}")
         bind_port = env["BIND"].rsplit(":", 1)[1]
@@ -150,9 +155,9 @@ def test_each_process_has_the_environment_its_settings_need_in_production(config
         assert config[name]["environment"]["RATELIMIT_STORAGE_URI"].startswith("redis://redis:"), name
         assert "redis" in config[name]["depends_on"], name
     # Each container holds every service's database URL: `backup all` runs from any of them.
-    mounted = {s: str(KEYS / f"{s.replace('_', '-')}.pem") for s in ("token_public", "token_signing")}
-    databases = {settings_in(config["registry"]["environment"], s, mounted).database_url for s in SERVICES}
-    assert len(databases) == len(SERVICES)
+    with mock.patch.dict(os.environ, {k: str(v) for k, v in config["registry"]["environment"].items()}, clear=True):
+        databases = {database_url(s) for s in SERVICES}  # what ops.backup reads
+    assert len(databases) == len(SERVICES) and not any(url.startswith("sqlite") for url in databases)
 
 
 def test_every_service_and_worker_can_be_scaled(config):
@@ -190,7 +195,8 @@ def test_db_setup_alone_holds_the_owners_and_the_superuser_and_makes_what_the_se
     postgres = config["postgres"]["environment"]
     assert (superuser.hostname, superuser.username, superuser.password) == (
         "postgres", postgres["POSTGRES_USER"], postgres["POSTGRES_PASSWORD"])
-    mounted = {s: str(KEYS / f"{s.replace('_', '-')}.pem") for s in ("token_public", "token_signing")}
+    mounted = {**{s: str(KEYS / f"{s.replace('_', '-')}.pem") for s in ("token_public", "token_signing")},
+               "personal_data": str(KEYS / "personal-data.keys")}
     for service in SERVICES:
         settings = settings_in(setup, service, mounted)
         owner, app = urlsplit(settings.migration_database_url), urlsplit(settings.database_url)
@@ -224,6 +230,7 @@ def test_production_refuses_to_start_with_a_default_credential_given_to_compose(
     assert resolved.returncode == 0, resolved.stderr  # compose only checks that it is set
     service = "registry" if variable.startswith("REGISTRY") else "inquiry"
     env = yaml.safe_load(resolved.stdout)["services"][f"{service}-worker"]["environment"]
-    mounted = {s: str(KEYS / f"{s.replace('_', '-')}.pem") for s in ("token_public", "token_signing")}
+    mounted = {**{s: str(KEYS / f"{s.replace('_', '-')}.pem") for s in ("token_public", "token_signing")},
+               "personal_data": str(KEYS / "personal-data.keys")}
     with pytest.raises(ConfigError, match="AMQP_URL" if variable.startswith("RABBIT") else f"{service.upper()}_DATABASE_URL"):
         settings_in(env, service, mounted)

@@ -3,7 +3,7 @@ import, a form for each step, category and sentiment to confirm, transfers; and 
 transfers and problem-notice desks of the county and the office."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, make_response, render_template, request, url_for
 
 from govmb.auth import UNIT_STAFF
 from govmb.contracts.inquiry import ACTION_NAMES, CATEGORY_NAMES, STATUS_NAMES
@@ -11,7 +11,7 @@ from govmb.platforms import platforms
 from web.client import all_units, api, get_all, get_json, get_page
 from web.listing import Listing, list_page, listing, unit_picker
 from web.session import login_required, person, roles
-from web.views.forms import as_int, form_again, go, problem_of, step_answer
+from web.views.forms import as_int, form_again, go, is_htmx, problem_of, step_answer
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 STAFF = UNIT_STAFF
@@ -97,7 +97,7 @@ def upload():
     return form_again("inbox/index.html", r.status_code, **_inbox_context(errors=errors, message=message))
 
 
-def _detail(message_id: int, errors=None, failed=None, message=None) -> dict:
+def _detail(message_id: int, errors=None, failed=None, message=None, whole=None) -> dict:
     r = api("inquiry", "GET", f"/api/messages/{message_id}")
     if r.status_code != 200:
         abort(404)
@@ -109,13 +109,33 @@ def _detail(message_id: int, errors=None, failed=None, message=None) -> dict:
             "units": all_units("inquiry"), "errors": errors or {}, "failed": failed, "message": message,
             "action_names": ACTION_NAMES, "categories": CATEGORY_NAMES, "sentiments": SENTIMENT_NAMES,
             "kinds": KIND_NAMES, "state_names": STATE_NAMES, "platform_names": platforms(),
-            "staff": bool(roles() & set(STAFF))}
+            "staff": bool(roles() & set(STAFF)), "whole": whole}
 
 
 @bp.get("/<int:message_id>")
 @login_required(*ANYONE)
 def detail(message_id: int):
     return render_template("inbox/detail.html", **_detail(message_id))
+
+
+@bp.post("/<int:message_id>/contact")
+@login_required(*STAFF)
+def contact(message_id: int):
+    """The citizen's whole handle and contact, for the handling unit (the service checks and
+    audits the read; a POST, so that no link or image elsewhere can make a read happen)."""
+    r = api("inquiry", "GET", f"/api/messages/{message_id}/contact")
+    if r.status_code == 404:
+        abort(404)
+    errors, message = ({}, None) if r.status_code == 200 else problem_of(r)
+    whole = r.json() if r.status_code == 200 else None
+    if is_htmx():
+        response = make_response(render_template("inbox/_citizen.html", whole=whole, errors=errors, message=message,
+                                                 m={"id": message_id}), 200)
+    else:
+        response = make_response(render_template("inbox/detail.html", **_detail(message_id, errors, "contact", message,
+                                                                                whole)), r.status_code)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/<int:message_id>/act/<action>")
