@@ -24,6 +24,9 @@ class ConfigError(RuntimeError):
 SECOND_FACTOR_REQUIRED = frozenset({"admin", "security_admin", "audit_admin", "joint_office", "supervision"})
 
 
+SEALING = ("inquiry", "registry")  # the services that keep personal data sealed (govmb.personal)
+
+
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     return value if value not in (None, "") else default
@@ -59,7 +62,8 @@ class Settings:
     # The database owner's URL, for migrations only (govmb.dbroles); None: migrate with database_url
     migration_database_url: str | None = None
     database_variable: str = "DATABASE_URL"  # the variable database_url came from, for messages
-    personal_keys: DataKeys | None = None  # inquiry's: seal citizens' handles and contacts (govmb.personal)
+    # inquiry's and the registry's: seal citizens' handles and contacts, people's TOTP secrets (govmb.personal)
+    personal_keys: DataKeys | None = None
 
     @property
     def production(self) -> bool:
@@ -106,7 +110,7 @@ class Settings:
                                else "DATABASE_URL"),
             personal_keys=(data_keys("PERSONAL_DATA_KEY_FILE", _env("PERSONAL_DATA_KEY_FILE"), mode, data_dir,
                                      "personal-data.keys")
-                           if service == "inquiry" else None),
+                           if service in SEALING else None),
         )
         settings.check()
         return settings

@@ -17,7 +17,7 @@ def settings_for(service: str, database_url: str, amqp_url: str | None = None, n
     return Settings(service=service, mode="embedded", database_url=database_url, amqp_url=amqp_url,
                     keys=keys_for(service), cookie_secret=ENV["WEB_COOKIE_SECRET"],
                     web_client_secret=ENV["WEB_CLIENT_SECRET"], bus_namespace=namespace, relay_poll_seconds=0.01,
-                    personal_keys=PERSONAL if service == "inquiry" else None)
+                    personal_keys=PERSONAL if service in ("inquiry", "registry") else None)
 
 
 def migrated_app(service: str, settings: Settings):

@@ -121,11 +121,12 @@ def _register_pages(app: Flask) -> None:
         lexicon,
         people,
         roster,
+        second_factor,
         status,
         training,
     )
     for module in (auth, accounts, drafts, directives, inbox, lexicon, filings, city, hall, status, assessment,
-                   inspections, training, roster, followers, audit, people):
+                   inspections, training, roster, followers, audit, people, second_factor):
         app.register_blueprint(module.bp)
 
 

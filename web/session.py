@@ -44,11 +44,12 @@ def sign_in(token: str, who: dict, refresh: str, expires_in: int) -> None:
     session.permanent = True
 
 
-def renewed(token: str, expires_in: int) -> None:
-    """A new token of the same session (after a password change: with the person's roles)."""
+def renewed(token: str, expires_in: int, done: str = "must_change") -> None:
+    """A new token of the same session, after what held its roles back is `done` (the password
+    changed: must_change; the second factor enrolled: must_enrol)."""
     session["token"], session["expires"] = token, time.time() + expires_in
     person = dict(session.get("person") or {})
-    person.pop("must_change", None)
+    person.pop(done, None)
     session["person"] = person
 
 
@@ -77,11 +78,17 @@ def keep_alive():
         return _ended("refused")
     if request.headers.get("X-Poll") != "1":
         session["seen"] = now
-    if (session.get("person") or {}).get("must_change") and request.endpoint not in OPEN_WHILE_CHANGING:
+    who = session.get("person") or {}
+    if who.get("must_change") and request.endpoint not in OPEN_WHILE_CHANGING:
         return redirect(url_for("auth.password"))
+    if who.get("must_enrol") and not who.get("must_change") and request.endpoint not in OPEN_WHILE_ENROLLING:
+        return redirect(url_for("second_factor.index"))
 
 
 OPEN_WHILE_CHANGING = {"auth.password", "auth.sign_out", "auth.sign_in", "static", "vendor"}
+# a person whose roles need a second factor, not yet enrolled: only that, until it is done
+OPEN_WHILE_ENROLLING = {"second_factor.index", "second_factor.start", "second_factor.confirm",
+                        "auth.sign_out", "auth.sign_in", "static", "vendor"}
 
 
 def _renewed(now: float) -> bool:

@@ -7,7 +7,8 @@ confirms it with a first code, which turns it on and gives ten recovery codes, s
 kept as hashes. A person who must have a second factor and has none signs in to a session
 without roles (like one whose password must change) until they have enrolled. Sign-in: a right
 password gives a challenge instead of a session; the challenge and a code (or a recovery code)
-give the session. A challenge lives five minutes and takes five tries; a code opens once."""
+give the session. A challenge lives five minutes and takes five tries; a code opens once. The
+secret is kept sealed with the personal data key (AES-GCM, govmb.personal), never in clear."""
 from __future__ import annotations
 
 import datetime as dt
@@ -18,12 +19,14 @@ import secrets
 import pyotp
 import segno
 
+from govmb import personal
 from govmb.config import Settings
 from govmb.domain import Conflict, Invalid, NotFound, Refused, Unauthenticated
 from govmb.identity import Identity
 from services.registry.models import Person, RecoveryCode, SecondFactor, SignInChallenge, audit, db, now
 
 ISSUER = "政务微博管理平台"
+PURPOSE = "second_factor.secret"  # what the sealed secret is bound to (govmb.personal)
 RECOVERY_CODES = 10
 CHALLENGE_LIFE = dt.timedelta(minutes=5)
 CHALLENGE_TRIES = 5
@@ -64,7 +67,7 @@ def start(person: Person) -> dict:
     secret = pyotp.random_base32()
     with db.atomic():
         SecondFactor.delete().where(SecondFactor.person == person).execute()
-        SecondFactor.create(person=person, secret=secret)
+        SecondFactor.create(person=person, secret=personal.seal(secret, PURPOSE))  # AES-GCM, never in clear
     uri = pyotp.TOTP(secret).provisioning_uri(name=person.username, issuer_name=ISSUER)
     svg = io.BytesIO()
     segno.make(uri, error="m").save(svg, kind="svg", scale=5, border=2, xmldecl=False)
@@ -76,7 +79,7 @@ def confirm(person: Person, code: str, who: Identity) -> list[str]:
     pending = SecondFactor.get_or_none(SecondFactor.person == person, SecondFactor.confirmed_at.is_null())
     if pending is None:
         raise Conflict("没有待确认的两步验证：请先开始绑定" if not enrolled(person) else "已启用两步验证")
-    step = _step_of(pending.secret, code)
+    step = _step_of(personal.open_(pending.secret, PURPOSE), code)
     if step is None:
         raise Invalid("code", "验证码不正确：请输入验证器应用当前显示的 6 位数字（并确认手机时间准确）")
     with db.atomic():
@@ -97,7 +100,7 @@ def _new_codes(person: Person) -> list[str]:
 
 def new_recovery_codes(person: Person, code: str, who: Identity) -> list[str]:
     """Ten new recovery codes (the old ones void), for a current TOTP code."""
-    _take(person, code, recovery=False)
+    _proven(person, code)
     with db.atomic():
         codes = _new_codes(person)
         audit.record(who, "mfa.codes", "person", person.id, person.unit.path, f"用户名：{person.username}",
@@ -109,7 +112,7 @@ def turn_off(person: Person, code: str, who: Identity, settings: Settings) -> No
     """The person turns their own second factor off, with a current code; not if their roles need it."""
     if required(person, settings):
         raise Refused("您的角色须使用两步验证，不能停用；更换手机请联系安全管理员重置")
-    _take(person, code, recovery=False)
+    _proven(person, code)
     _remove(person, who, "mfa.disable")
 
 
@@ -151,7 +154,7 @@ def _take(person: Person, code: str, recovery: bool = True) -> str:
     factor = _confirmed(person)
     if factor is None:
         raise Conflict("尚未启用两步验证")
-    step = _step_of(factor.secret, code)
+    step = _step_of(personal.open_(factor.secret, PURPOSE), code)
     if step is not None:  # a compare-and-set: of two requests with one code, one wins
         if SecondFactor.update(last_step=step).where(SecondFactor.id == factor.id,
                                                      SecondFactor.last_step < step).execute():
@@ -163,6 +166,15 @@ def _take(person: Person, code: str, recovery: bool = True) -> str:
                                                     RecoveryCode.code_hash == _hash(typed)).execute():
             return "recovery"
     raise Unauthenticated("验证码不正确")
+
+
+def _proven(person: Person, code: str) -> None:
+    """A signed-in person proves they still hold the phone: a wrong code is a field's error
+    (422), not an ended session."""
+    try:
+        _take(person, code, recovery=False)
+    except Unauthenticated as exc:
+        raise Invalid("code", exc.message or "验证码不正确") from None
 
 
 # ---------------------------------------------------------------------------- sign-in

@@ -60,6 +60,8 @@ def test_a_required_role_signs_in_to_nothing_but_enrolment_until_it_has_a_second
     started = client.post("/api/auth/second-factor", headers=bearer(body)).json
     assert started["uri"].startswith("otpauth://totp/") and started["secret"] in started["uri"]
     assert started["qr"].lstrip().startswith("<svg")  # drawn here: no outside service sees the secret
+    stored = SecondFactor.get(SecondFactor.person == city.people[username].id).secret
+    assert started["secret"] not in stored and stored.startswith("pd1.")  # sealed at rest (AES-GCM)
     wrong = client.post("/api/auth/second-factor/confirm", headers=bearer(body), json={"code": "000000"})
     assert wrong.status_code == 422 and list(wrong.json["errors"]) == ["code"]
     done = client.post("/api/auth/second-factor/confirm", headers=bearer(body),

@@ -196,6 +196,14 @@ web        POST   /sign-out                                                     
 web        GET    /me/password                                                        -                          login -       200     200     200     200     200     200     200     200     200
 web        POST   /me/password                                                        -                          login -       422     422     422     422     422     422     422     422     422
 web        GET    /me/sessions                                                        -                          login -       200     200     200     200     200     200     200     200     200
+web        GET    /sign-in/code                                                       -                          303   -       303     303     303     303     303     303     303     303     303
+web        POST   /sign-in/code                                                       -                          303   -       303     303     303     303     303     303     303     303     303
+web        GET    /me/second-factor                                                   -                          login -       200     200     200     200     200     200     200     200     200
+web        POST   /me/second-factor/start                                             -                          login -       200     200     200     200     200     200     200     200     200
+web        POST   /me/second-factor/confirm                                           mfa:bad-code               login -       422     422     422     422     422     422     422     422     422
+web        POST   /me/second-factor/recovery-codes                                    mfa:bad-code               login -       422     422     422     422     422     422     422     422     422
+web        POST   /me/second-factor/off                                               mfa:bad-code               login -       422     422     422     422     422     422     422     422     422
+web        POST   /people/<int:person_id>/second-factor/reset                         person:mfa-reset           login -       403     403     403     403     403     403     403     404     403
 web        POST   /me/sessions/end-all                                                -                          login -       -       -       -       -       -       -       -     -       -
 web        GET    /hall                                                               hall                       200   -       200     200     200     200     200     200     200     200     200
 web        GET    /hall/message                                                       -                          200   -       200     200     200     200     200     200     200     200     200

@@ -523,6 +523,8 @@ WEB_TARGETS = {
                                                  "username": f"new{serial()}", "password": PASSWORD}),
     "person:roles": lambda w: Req(f"/people/{_fresh_person(w)}/roles", data={"roles": ["operator", "leader"]}),
     "person:disable": lambda w: Req(f"/people/{_fresh_person(w)}/active", data={"active": "no"}),
+    "person:mfa-reset": lambda w: Req(f"/people/{_fresh_person(w)}/second-factor/reset", data={}),
+    "mfa:bad-code": lambda w: Req("", data={"code": "abc"}),
     "person:reset": lambda w: Req(f"/people/{_fresh_person(w)}/password", data={"password": "Temp-4821-Reset"}),
     "accounts": lambda w: Req("/accounts", marker="甲区发布"),
     "account": lambda w: Req(f"/accounts/{w.accounts['in']['id']}", marker="甲区发布"),

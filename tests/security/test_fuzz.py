@@ -200,6 +200,9 @@ def test_the_openapi_says_which_operations_need_a_token(service, embedded):
     as open (`security: []`, e.g. the public hall) does not."""
     client = embedded[f"/{service}"].test_client()
     spec = client.get("/openapi.json").json
+    if service == "registry":  # the fuzzing before spent this address's sign-in tries: a 429 would say nothing
+        from services.registry.api import limiter
+        limiter.reset()
     wrong = []
     for path, item in spec["paths"].items():
         for method, operation in item.items():

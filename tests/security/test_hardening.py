@@ -342,6 +342,9 @@ def test_no_password_or_secret_reaches_a_log_line_a_stored_row_an_event_or_an_an
 
 
 # ------------------------------------------------------------------------ production
+# URLs production accepts: roles and passwords of their own (no default credential, govmb.credentials)
+PRODUCTION_DB = "postgresql://registry_app:" + "p" * 32 + "@db.example/govmb"
+PRODUCTION_MQ = "amqp://govmb_mq:" + "q" * 32 + "@mq.example"
 NEEDS = {"TOKEN_PUBLIC_KEYS_FILE": [*SERVICES, "web"], "TOKEN_SIGNING_KEY_FILE": ["registry"],
          "WEB_CLIENT_SECRET": ["registry", "web"], "WEB_COOKIE_SECRET": ["web"]}
 
@@ -354,8 +357,8 @@ def test_production_refuses_to_start_without_its_keys_and_secrets(service, varia
     monkeypatch.setenv("GOVMB_MODE", "production")
     monkeypatch.setenv("REVOCATION_STORE_URI", "redis://127.0.0.1:6379/0")
     monkeypatch.setenv("METRICS_TOKEN", "m" * 40)
-    monkeypatch.setenv("DATABASE_URL", "postgresql://db.example/govmb")
-    monkeypatch.setenv("AMQP_URL", "amqp://mq.example")
+    monkeypatch.setenv("DATABASE_URL", PRODUCTION_DB)
+    monkeypatch.setenv("AMQP_URL", PRODUCTION_MQ)
     assert Settings.from_env(service).production
     monkeypatch.delenv(variable)
     if service not in NEEDS[variable]:
@@ -375,10 +378,10 @@ def test_production_refuses_sqlite_and_the_in_process_bus_for_every_service(serv
     monkeypatch.setenv("REVOCATION_STORE_URI", "redis://127.0.0.1:6379/0")
     monkeypatch.setenv("METRICS_TOKEN", "m" * 40)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
-    monkeypatch.setenv("AMQP_URL", "amqp://mq.example")
+    monkeypatch.setenv("AMQP_URL", PRODUCTION_MQ)
     with pytest.raises(ConfigError, match="PostgreSQL"):
         Settings.from_env(service)
-    monkeypatch.setenv("DATABASE_URL", "postgresql://db.example/govmb")
+    monkeypatch.setenv("DATABASE_URL", PRODUCTION_DB)
     monkeypatch.delenv("AMQP_URL")
     with pytest.raises(ConfigError, match="AMQP_URL"):
         Settings.from_env(service)
@@ -389,8 +392,8 @@ def test_the_demo_city_loads_only_in_the_embedded_system_which_refuses_productio
     monkeypatch.setenv("GOVMB_MODE", "production")
     monkeypatch.setenv("REVOCATION_STORE_URI", "redis://127.0.0.1:6379/0")
     monkeypatch.setenv("METRICS_TOKEN", "m" * 40)
-    monkeypatch.setenv("DATABASE_URL", "postgresql://db.example/govmb")
-    monkeypatch.setenv("AMQP_URL", "amqp://mq.example")
+    monkeypatch.setenv("DATABASE_URL", PRODUCTION_DB)
+    monkeypatch.setenv("AMQP_URL", PRODUCTION_MQ)
     with pytest.raises(ConfigError, match="not for production"):
         EmbeddedSystem(port=0)
     callers = {p.relative_to(ROOT).as_posix() for folder in ("govmb", "ops", "services", "web") for p in (ROOT / folder).rglob("*.py")

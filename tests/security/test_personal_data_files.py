@@ -74,13 +74,14 @@ def test_a_backup_made_before_sealing_still_restores(tmp_path):
 
 def test_production_refuses_to_start_inquiry_without_its_personal_data_key(tmp_path):
     from tests.keys import ENV
-    env = {**ENV, "GOVMB_MODE": "production", "DATABASE_URL": "postgresql://x@h/govmb",
-           "AMQP_URL": "amqp://h", "METRICS_TOKEN": "m" * 40, "REVOCATION_STORE_URI": "redis://h:6379/1"}
+    env = {**ENV, "GOVMB_MODE": "production", "DATABASE_URL": "postgresql://inquiry_app:" + "p" * 32 + "@h/govmb",
+           "AMQP_URL": "amqp://govmb_mq:" + "q" * 32 + "@h", "METRICS_TOKEN": "m" * 40,
+           "REVOCATION_STORE_URI": "redis://h:6379/1"}
     env.pop("PERSONAL_DATA_KEY_FILE")
     with mock.patch.dict(os.environ, env, clear=True):
         with pytest.raises(ConfigError, match="PERSONAL_DATA_KEY_FILE"):
             Settings.from_env("inquiry")
-        assert Settings.from_env("publishing").personal_keys is None  # nobody else holds it
+        assert Settings.from_env("publishing").personal_keys is None  # only inquiry and the registry hold it
         os.environ["PERSONAL_DATA_KEY_FILE"] = ENV["PERSONAL_DATA_KEY_FILE"]
         assert Settings.from_env("inquiry").personal_keys is not None
         os.environ["PERSONAL_DATA_KEY_FILE"] = str(tmp_path / "missing.keys")

@@ -52,16 +52,12 @@ def sign_in():
         except ServiceUnavailable:
             r = None
             message = "登记服务暂不可用，请稍后再试"
+        if r is not None and r.status_code == 200 and r.json().get("second_factor") == "code":
+            session["challenge"] = {"secret": r.json()["challenge"], "username": username,
+                                    "next": request.args.get("next")}
+            return redirect(url_for("auth.sign_in_code"), 303)
         if r is not None and r.status_code == 200:
-            body = r.json()
-            p = body["person"]
-            keep(body["token"], {"id": p["id"], "name": p["name"], "unit_id": p["unit_id"],
-                                 "unit_name": p["unit_name"], "roles": p["roles"], "username": p["username"],
-                                 "must_change": body.get("password_change")},
-                 body["refresh"], body["expires_in"])
-            if body.get("password_change"):
-                return redirect(url_for("auth.password"), 303)
-            return redirect(_safe_next(request.args.get("next")), 303)
+            return _signed_in(r.json(), request.args.get("next"))
         captcha = None
         if r is not None:
             errors, message = problem_of(r)
@@ -71,6 +67,52 @@ def sign_in():
         return render_template("sign_in.html", errors=errors, message=message, username=username,
                                captcha=captcha), (r.status_code if r is not None else 503)
     return render_template("sign_in.html", errors=errors, message=message, username=username)
+
+
+def _signed_in(body: dict, next_page: str | None):
+    """Keep the session the registry opened, then on to what the person must do first (change
+    their password, enrol a second factor) or where they were going."""
+    p = body["person"]
+    keep(body["token"], {"id": p["id"], "name": p["name"], "unit_id": p["unit_id"], "unit_name": p["unit_name"],
+                         "roles": p["roles"], "username": p["username"], "must_change": body.get("password_change"),
+                         "must_enrol": body.get("second_factor") == "enrol"},
+         body["refresh"], body["expires_in"])
+    if body.get("password_change"):
+        return redirect(url_for("auth.password"), 303)
+    if body.get("second_factor") == "enrol":
+        flash("您的角色须使用两步验证：请先绑定验证器应用")
+        return redirect(url_for("second_factor.index"), 303)
+    return redirect(_safe_next(next_page), 303)
+
+
+@bp.route("/sign-in/code", methods=["GET", "POST"])
+def sign_in_code():
+    """The second step of a sign-in: the code of the person's authenticator app (or a recovery
+    code), for the challenge the password gave."""
+    pending = session.get("challenge")
+    if not pending:
+        return redirect(url_for("auth.sign_in"), 303)
+    errors, message = {}, None
+    if request.method == "POST":
+        try:
+            r = client("registry").call("POST", "/api/auth/sign-in/second-factor", own_token("web"),
+                                        headers=_as_the_web_app(),
+                                        json={"challenge": pending["secret"], "code": request.form.get("code", "")[:20]})
+        except ServiceUnavailable:
+            r, message = None, "登记服务暂不可用，请稍后再试"
+        if r is not None and r.status_code == 200:
+            return _signed_in(r.json(), pending.get("next"))
+        if r is not None:
+            errors, message = problem_of(r)
+            if r.status_code == 401 and "重新输入" in (message or ""):
+                session.pop("challenge", None)
+                flash(message)
+                return redirect(url_for("auth.sign_in"), 303)
+            if r.status_code == 401:
+                errors, message = {"code": message or "验证码不正确"}, None
+        return render_template("sign_in_code.html", errors=errors, message=message, username=pending["username"]), \
+            (r.status_code if r is not None else 503)
+    return render_template("sign_in_code.html", errors=errors, message=message, username=pending["username"])
 
 
 @bp.post("/sign-out")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, request, url_for
 
 from govmb.auth import PERSON_ROLES
-from web.client import all_units, api
+from web.client import all_units, api, get_json
 from web.listing import Listing, list_page, listing
 from web.session import ROLE_NAMES, login_required, roles
 from web.views.forms import as_int, form_again, given, go, problem_of
@@ -58,7 +58,8 @@ def _person(person_id: int) -> dict:
 def _detail(person_id: int, status: int = 200, failed: str = "", errors=None, message=None):
     p = _person(person_id)
     context = {"p": p, "role_names": ROLE_NAMES, "roles_offered": PERSON_ROLES, "failed": failed,
-               "errors": errors or {}, "message": message, "mine": roles()}
+               "errors": errors or {}, "message": message, "mine": roles(),
+               "second_factor": get_json("registry", f"/api/people/{person_id}/second-factor")}
     return form_again("people/detail.html", status, **context)
 
 
@@ -99,3 +100,10 @@ def set_active(person_id: int):
 def reset_password(person_id: int):
     return _step(person_id, "password", "PUT", f"/api/people/{person_id}/password",
                  {"password": request.form.get("password", "")}, "密码已重置：其下次登录时须修改密码")
+
+
+@bp.post("/<int:person_id>/second-factor/reset")
+@login_required("security_admin")
+def reset_second_factor(person_id: int):
+    return _step(person_id, "second_factor", "DELETE", f"/api/people/{person_id}/second-factor", None,
+                 "两步验证已重置：其下次登录时须重新绑定")
