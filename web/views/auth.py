@@ -79,8 +79,7 @@ def _signed_in(body: dict, next_page: str | None):
          body["refresh"], body["expires_in"])
     if body.get("password_change"):
         return redirect(url_for("auth.password"), 303)
-    if body.get("second_factor") == "enrol":
-        flash("您的角色须使用两步验证：请先绑定验证器应用")
+    if body.get("second_factor") == "enrol":  # the page says why
         return redirect(url_for("second_factor.index"), 303)
     return redirect(_safe_next(next_page), 303)
 
