@@ -17,7 +17,9 @@ pytestmark = pytest.mark.browser
                    "政务微博大厅"]),
     ("lianxi", ["待确认备案", "统一口径", "网民留言", "考核", "全市账号", "词库", "督查检查", "培训登记", "审计日志", "政务微博大厅"]),
     ("ducha", ["网民留言", "考核", "全市账号", "词库", "督查检查", "培训登记", "审计日志", "政务微博大厅"]),
-    ("admin", ["网民留言", "考核", "全市账号", "词库", "督查检查", "培训登记", "审计日志", "政务微博大厅", "系统状态"]),
+    ("admin", ["网民留言", "考核", "全市账号", "词库", "督查检查", "培训登记", "人员与角色", "政务微博大厅", "系统状态"]),
+    ("anquan", ["人员与角色", "政务微博大厅"]),  # 三员分立: the security administrator grants roles
+    ("shenji", ["审计日志", "政务微博大厅"]),  # the audit administrator reads the trails
 ])
 def test_each_role_signs_in_and_sees_its_menu(as_person, username, menu):
     page = as_person(username)
