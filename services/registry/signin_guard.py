@@ -54,6 +54,7 @@ def record(username: str, address: str, user_agent: str, succeeded: bool, person
         SignInAttempt.create(username=username[:50], address=address[:64], user_agent=user_agent[:200],
                              succeeded=succeeded)
         if not succeeded:
+            person = person or Person.get_or_none(Person.username == username[:50])  # whose name was tried
             audit.record(None, "signin.failure", "person", person.id if person else 0,
                          person.unit.path if person else "/",
                          f"用户名：{username[:50]}；{why or '失败'}；{where(address, user_agent)}", username[:50])
