@@ -96,6 +96,28 @@ def link(db: peewee.Database, model: type[peewee.Model], row: dict, keys: DataKe
     return {**row, "prev_hash": prev, "row_hash": row_hash(keys, prev, row)}
 
 
+# -------------------------------------------------------------- a purge's checkpoint
+def _seal_text(through_id: int, through_hash: str, removed: int, older_than: dt.datetime, at: dt.datetime) -> bytes:
+    return "\x00".join(("checkpoint", str(through_id), through_hash, str(removed),
+                        older_than.isoformat(timespec="microseconds"), at.isoformat(timespec="microseconds"))).encode()
+
+
+def seal(keys: DataKeys, through_id: int, through_hash: str, removed: int, older_than: dt.datetime, at: dt.datetime,
+         kid: str | None = None) -> str:
+    kid = kid or keys.current
+    mac = hmac.new(_mac_key(keys.keys[kid]), _seal_text(through_id, through_hash, removed, older_than, at),
+                   hashlib.sha256)
+    return f"{kid}.{mac.hexdigest()}"
+
+
+def checkpoint_holds(keys: DataKeys, checkpoint: peewee.Model) -> bool:
+    kid = checkpoint.seal.partition(".")[0]
+    if kid not in keys.keys:
+        return False
+    return hmac.compare_digest(checkpoint.seal, seal(keys, checkpoint.through_id, checkpoint.through_hash,
+                                                     checkpoint.removed, checkpoint.older_than, checkpoint.at, kid))
+
+
 # -------------------------------------------------------------- the process's key
 # One key file per process, installed when a service's database is bound
 # (govmb.service.ensure_database), before a migration, a request or a job writes a row.
@@ -113,41 +135,3 @@ def installed() -> DataKeys:
         raise ChainKeyError("no audit chain key: set AUDIT_CHAIN_KEY_FILE (docs/operations.md)")
     return _installed[0]
 
-
-# -------------------------------------------------------------- the migration
-def chain_table_v2(db: peewee.Database, page: int = 1000) -> int:
-    """Each service's migration to the chain: the two columns, the checkpoints' table (append-only
-    too), and the rows already there chained in id order, `page` rows at a time, with the
-    trail's refusal of UPDATE lifted for it inside the migration's transaction. Returns the rows
-    chained. Needs the key only when there are rows."""
-    from govmb.audit import CHECKPOINTS, TABLE, final_triggers, make_audit_model, make_checkpoint_model, triggers_off
-    for column in ("prev_hash", "row_hash"):
-        db.execute_sql(f"ALTER TABLE {TABLE} ADD COLUMN {column} VARCHAR(80) NOT NULL DEFAULT ''")
-    db.create_tables([make_checkpoint_model(db)])
-    final_triggers(db, CHECKPOINTS)
-    if not db.execute_sql(f"SELECT 1 FROM {TABLE} LIMIT 1").fetchone():
-        return 0
-    keys, entry = installed(), make_audit_model(db)
-    fields = [entry._meta.fields[name] for name in FIELDS]
-    chained, prev, last_id = 0, GENESIS, 0
-    with db.atomic(), triggers_off(db, "UPDATE"):
-        while rows := list(entry.select(*fields).where(entry.id > last_id).order_by(entry.id).limit(page).dicts()):
-            changes = []
-            for row in rows:
-                this = row_hash(keys, prev, row)
-                changes.append((prev, this, row["id"]))
-                prev = this
-            _update_hashes(db, changes)
-            chained, last_id = chained + len(rows), rows[-1]["id"]
-    return chained
-
-
-def _update_hashes(db: peewee.Database, changes: list[tuple[str, str, int]]) -> None:
-    sql = f"UPDATE audit_entry SET prev_hash = {db.param}, row_hash = {db.param} WHERE id = {db.param}"
-    cursor = db.cursor()
-    with peewee.__exception_wrapper__:
-        if is_postgres(db):
-            import psycopg2.extras
-            psycopg2.extras.execute_batch(cursor, sql, changes, page_size=500)
-        else:
-            cursor.executemany(sql, changes)

@@ -14,14 +14,12 @@ the one way a row ever leaves the trail.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 from dataclasses import dataclass
 
 import peewee
 
 from govmb.audit import make_audit_model, make_checkpoint_model, triggers_off
-from govmb.auditchain import LOCK, _mac_key
+from govmb.auditchain import LOCK, seal
 from govmb.auditverify import Report, verify
 from govmb.config import AUDIT_RETENTION_MINIMUM
 from govmb.db import transaction_lock
@@ -41,27 +39,6 @@ class Purged:
     removed: int
     through_id: int | None  # the last row removed, if any
     older_than: dt.datetime  # naive UTC
-
-
-def _seal_text(through_id: int, through_hash: str, removed: int, older_than: dt.datetime, at: dt.datetime) -> bytes:
-    return "\x00".join(("checkpoint", str(through_id), through_hash, str(removed),
-                        older_than.isoformat(timespec="microseconds"), at.isoformat(timespec="microseconds"))).encode()
-
-
-def seal(keys: DataKeys, through_id: int, through_hash: str, removed: int, older_than: dt.datetime, at: dt.datetime,
-         kid: str | None = None) -> str:
-    kid = kid or keys.current
-    mac = hmac.new(_mac_key(keys.keys[kid]), _seal_text(through_id, through_hash, removed, older_than, at),
-                   hashlib.sha256)
-    return f"{kid}.{mac.hexdigest()}"
-
-
-def checkpoint_holds(keys: DataKeys, checkpoint: peewee.Model) -> bool:
-    kid = checkpoint.seal.partition(".")[0]
-    if kid not in keys.keys:
-        return False
-    return hmac.compare_digest(checkpoint.seal, seal(keys, checkpoint.through_id, checkpoint.through_hash,
-                                                     checkpoint.removed, checkpoint.older_than, checkpoint.at, kid))
 
 
 def purge(db: peewee.Database, keys: DataKeys, days: int, service: str = "", now: dt.datetime | None = None,

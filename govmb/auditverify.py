@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import peewee
 
 from govmb.audit import make_audit_model, make_checkpoint_model
-from govmb.auditchain import FIELDS, GENESIS, holds
+from govmb.auditchain import FIELDS, GENESIS, checkpoint_holds, holds
 from govmb.personal import DataKeys
 
 
@@ -56,7 +56,6 @@ def rows(entry: type[peewee.Model], page: int) -> Iterator[dict]:
 
 def verify(db: peewee.Database, keys: DataKeys, service: str = "", page: int = 1000) -> Report:
     """The chain of the trail in `db`, checked with `keys` (the service's AUDIT_CHAIN_KEY_FILE)."""
-    from govmb.auditpurge import checkpoint_holds
     with db.connection_context():
         checkpoints = make_checkpoint_model(db)
         checkpoint = checkpoints.select().order_by(checkpoints.id.desc()).first()

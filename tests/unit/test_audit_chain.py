@@ -10,7 +10,7 @@ import pytest
 
 from govmb import auditchain
 from govmb.audit import create_audit_table_v1, make_audit_model
-from govmb.auditchain import chain_table_v2
+from govmb.auditmigrate import chain_table_v2
 from govmb.auditpurge import PurgeRefused, purge
 from govmb.auditverify import verify
 from govmb.config import ConfigError, read_options
