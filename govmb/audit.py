@@ -13,8 +13,12 @@ Beijing time. A row never holds a password or a secret: the callers write what w
 """
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import peewee
 
+from govmb import auditchain
 from govmb.context import get_correlation_id
 from govmb.contracts.publishing import ACTION_NAMES as DRAFT_STEPS
 from govmb.contracts.registry import ACTION_NAMES as ACCOUNT_STEPS
@@ -25,8 +29,9 @@ from govmb.timefmt import utcnow
 READERS = ("joint_office", "supervision", "audit_admin")
 # Rows of these families (sign-ins, sessions, alerts, roles and passwords) the audit
 # administrator alone reads: the business readers see who did the work, not who signed in.
-SECURITY_FAMILIES = ("session", "security", "signin", "role", "mfa")
+SECURITY_FAMILIES = ("session", "security", "signin", "role", "mfa", "audit")
 TABLE = "audit_entry"
+CHECKPOINTS = "audit_checkpoint"  # what each purge of the oldest rows left for the chain to go on from
 DETAIL_LIMIT = 500
 # The actor of a change no person asked for (the demo city's loader, a test's fixture).
 SYSTEM = Identity(0, "系统", 0, "/", frozenset())
@@ -55,13 +60,17 @@ ACTIONS: dict[str, str] = {
     "message.contact_read": "留言：查看网民完整称呼与联系方式",
     "inspection.accept": "督查：整改验收通过", "inspection.reject": "督查：整改验收不通过",
     "duty_shift.delete": "值班表：删除班次", "training_attendee.delete": "培训：删除参训记录",
+    "audit.export": "导出审计日志",
+    "training.export": "导出培训登记表", "archive.export": "下载月度归档文件", "report.export": "导出季度报告",
 }
 SUBJECT_TYPES = {"account": "账号", "unit": "单位", "person": "人员", "client_system": "客户端系统", "draft": "稿件",
                  "lexicon": "词库", "lexicon_entry": "词库词语", "transfer": "转办", "message": "留言", "inspection": "督查检查",
-                 "duty_shift": "值班班次", "training_attendee": "参训记录"}
+                 "duty_shift": "值班班次", "training_attendee": "参训记录", "audit": "审计日志",
+                 "training": "培训登记表", "archive": "月度归档", "report": "季度报告"}
 # Which service records which families (the page reads each service's trail on its own).
-FAMILIES = {"registry": ("account", "unit", "person", "client", "session", "security", "role", "signin", "mfa"), "publishing": ("draft", "lexicon"),
-            "inquiry": ("transfer", "message"), "assessment": ("inspection", "duty_shift", "training_attendee")}
+FAMILIES = {"registry": ("account", "unit", "person", "client", "session", "security", "role", "signin", "mfa", "audit"),
+            "publishing": ("draft", "lexicon", "audit"), "inquiry": ("transfer", "message", "audit"),
+            "assessment": ("inspection", "duty_shift", "training_attendee", "training", "archive", "report", "audit")}
 
 
 def actions_of(service: str) -> dict[str, str]:
@@ -69,7 +78,8 @@ def actions_of(service: str) -> dict[str, str]:
     return {a: label for a, label in ACTIONS.items() if a.split(".")[0] in FAMILIES[service]}
 
 
-def make_audit_model(db: peewee.DatabaseProxy) -> type[peewee.Model]:
+def make_audit_model(db: peewee.DatabaseProxy | peewee.Database, chained: bool = True) -> type[peewee.Model]:
+    """The trail's table; `chained` False: as version 1 made it, before the hash chain."""
     class AuditEntry(peewee.Model):
         at = peewee.DateTimeField(default=utcnow, index=True)  # naive UTC
         actor_id = peewee.IntegerField(index=True)  # the person (0: a system)
@@ -92,25 +102,74 @@ def make_audit_model(db: peewee.DatabaseProxy) -> type[peewee.Model]:
             table_name = TABLE
             indexes = ((("subject_type", "subject_id"), False),)
 
+    if chained:  # govmb.auditchain: `<key id>.<HMAC-SHA256 hex>`; the first row's prev_hash is ""
+        AuditEntry._meta.add_field("prev_hash", peewee.CharField(max_length=80, default=""))
+        AuditEntry._meta.add_field("row_hash", peewee.CharField(max_length=80, default=""))
     return AuditEntry
+
+
+def make_checkpoint_model(db: peewee.DatabaseProxy | peewee.Database) -> type[peewee.Model]:
+    """One row per purge of the trail's oldest rows (govmb.auditpurge): the last removed row's id
+    and hash, from which the chain goes on, sealed with the chain's key."""
+    class AuditCheckpoint(peewee.Model):
+        at = peewee.DateTimeField(default=utcnow)  # naive UTC
+        through_id = peewee.IntegerField()  # every row up to this id was removed
+        through_hash = peewee.CharField(max_length=80)  # that row's row_hash: the next row's prev_hash
+        removed = peewee.IntegerField()  # rows removed by this purge
+        older_than = peewee.DateTimeField()  # the cut-off: rows written before it (naive UTC)
+        seal = peewee.CharField(max_length=80)  # HMAC of the fields above (govmb.auditpurge)
+
+        class Meta:
+            database = db
+            table_name = CHECKPOINTS
+
+    return AuditCheckpoint
 
 
 def create_audit_table_v1(db: peewee.Database) -> None:
     """The trail's table as of version 1 and the triggers that make it append-only, for each
     service's migration."""
-    db.create_tables([make_audit_model(db)])
+    db.create_tables([make_audit_model(db, chained=False)])
+    final_triggers(db)
+
+
+def final_triggers(db: peewee.Database, table: str = TABLE) -> None:
+    """The triggers that refuse every UPDATE, DELETE and TRUNCATE of the trail (or of its
+    checkpoints)."""
     if is_postgres(db):
         db.execute_sql(
             "CREATE OR REPLACE FUNCTION audit_entry_is_final() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
             "RAISE EXCEPTION USING MESSAGE = 'audit_entry rows are never changed or deleted: ' || TG_OP; END $$")
-        db.execute_sql(f"CREATE TRIGGER audit_entry_final BEFORE UPDATE OR DELETE ON {TABLE} "
+        db.execute_sql(f"CREATE TRIGGER {table}_final BEFORE UPDATE OR DELETE ON {table} "
                        "FOR EACH ROW EXECUTE FUNCTION audit_entry_is_final()")
-        db.execute_sql(f"CREATE TRIGGER audit_entry_not_truncated BEFORE TRUNCATE ON {TABLE} "
+        db.execute_sql(f"CREATE TRIGGER {table}_not_truncated BEFORE TRUNCATE ON {table} "
                        "FOR EACH STATEMENT EXECUTE FUNCTION audit_entry_is_final()")
     else:
         for op in ("UPDATE", "DELETE"):
-            db.execute_sql(f"CREATE TRIGGER audit_entry_no_{op.lower()} BEFORE {op} ON {TABLE} "
-                           f"BEGIN SELECT RAISE(ABORT, 'audit_entry rows are never changed or deleted: {op}'); END")
+            _sqlite_trigger(db, table, op)
+
+
+def _sqlite_trigger(db: peewee.Database, table: str, op: str) -> None:
+    db.execute_sql(f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
+                   f"BEGIN SELECT RAISE(ABORT, 'audit_entry rows are never changed or deleted: {op}'); END")
+
+
+@contextlib.contextmanager
+def triggers_off(db: peewee.Database, op: str, table: str = TABLE) -> Iterator[None]:
+    """The trail's refusal of `op` (UPDATE or DELETE) lifted for the block, inside the caller's
+    transaction, so that a failure puts it back with the rollback: for the chain's migration and
+    the purge alone, run by the tables' owner (the services' roles may not alter a table)."""
+    if not db.in_transaction():
+        raise RuntimeError("the trail's triggers are lifted inside a transaction only")
+    if is_postgres(db):
+        db.execute_sql(f"ALTER TABLE {table} DISABLE TRIGGER {table}_final")
+    else:
+        db.execute_sql(f"DROP TRIGGER {table}_no_{op.lower()}")
+    yield
+    if is_postgres(db):
+        db.execute_sql(f"ALTER TABLE {table} ENABLE TRIGGER {table}_final")
+    else:
+        _sqlite_trigger(db, table, op)
 
 
 def _unit_of(path: str) -> int | None:
@@ -124,6 +183,7 @@ class AuditTrail:
     def __init__(self, db: peewee.DatabaseProxy, unit_model: type[peewee.Model]):
         self.db, self.Unit = db, unit_model
         self.Entry = make_audit_model(db)
+        self.Checkpoint = make_checkpoint_model(db)
 
     def record(self, who: Identity | None, action: str, subject_type: str, subject_id, unit_path: str,
                detail: str = "", subject_name: str = "") -> None:
@@ -137,10 +197,12 @@ class AuditTrail:
         who = who or SYSTEM
         ids = {who.unit_id, _unit_of(unit_path)} - {None}
         names = {u.id: u.name for u in self.Unit.select(self.Unit.id, self.Unit.name).where(self.Unit.id.in_(list(ids)))}
-        self.Entry.create(
+        row = dict(
             actor_id=who.person_id, actor_name=who.name[:100], actor_unit_id=who.unit_id,
             actor_unit_name=names.get(who.unit_id, "")[:100], actor_roles=",".join(sorted(who.roles)),
-            actor_client=who.client or "", action=action, subject_type=subject_type, subject_id=str(subject_id),
+            actor_client=who.client or "", action=action, subject_type=subject_type, subject_id=str(subject_id)[:40],
             subject_name=(subject_name or "")[:200], unit_path=unit_path or "/",
             unit_name=names.get(_unit_of(unit_path), "")[:100], detail=(detail or "")[:DETAIL_LIMIT],
             correlation_id=get_correlation_id() or "")
+        # Chained last, so that the lock it takes is held for as short a time as the transaction allows.
+        self.Entry.insert(auditchain.link(self.db, self.Entry, row, auditchain.installed())).execute()

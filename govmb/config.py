@@ -64,6 +64,7 @@ class Settings:
     database_variable: str = "DATABASE_URL"  # the variable database_url came from, for messages
     # inquiry's and the registry's: seal citizens' handles and contacts, people's TOTP secrets (govmb.personal)
     personal_keys: DataKeys | None = None
+    audit_keys: DataKeys | None = None  # every service's: the audit trail's hash chain (govmb.auditchain)
 
     @property
     def production(self) -> bool:
@@ -111,6 +112,9 @@ class Settings:
             personal_keys=(data_keys("PERSONAL_DATA_KEY_FILE", _env("PERSONAL_DATA_KEY_FILE"), mode, data_dir,
                                      "personal-data.keys")
                            if service in SEALING else None),
+            audit_keys=(data_keys("AUDIT_CHAIN_KEY_FILE", _env("AUDIT_CHAIN_KEY_FILE"), mode, data_dir,
+                                  "audit-chain.keys")
+                        if service in SERVICES else None),
         )
         settings.check()
         return settings
@@ -255,6 +259,10 @@ class Options:
     failpoints: frozenset[str]  # the fault tests' crash points
     host: str  # the embedded system's address and port
     port: int
+    audit_retention_days: int = 365  # audit rows older than this may be purged (ops.cli audit-purge); at least 180
+
+
+AUDIT_RETENTION_MINIMUM = 180  # 等保 2.0 level 3 keeps the audit records at least six months
 
 
 def _whole(name: str, raw: str | None, minimum: int = 1) -> int:
@@ -336,6 +344,8 @@ def read_options() -> Options:
         failpoints=frozenset(filter(None, (_env("GOVMB_FAILPOINTS") or "").split(","))),
         host=_env("HOST", "127.0.0.1"),
         port=_whole("PORT", _env("PORT", "8000"), minimum=0),  # 0: any free port
+        audit_retention_days=_whole("AUDIT_RETENTION_DAYS", _env("AUDIT_RETENTION_DAYS", "365"),
+                                    minimum=AUDIT_RETENTION_MINIMUM),
     )
 
 

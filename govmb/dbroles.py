@@ -24,6 +24,7 @@ from urllib.parse import unquote, urlsplit
 import peewee
 from playhouse.migrations import Runner
 
+from govmb.audit import CHECKPOINTS as AUDIT_CHECKPOINTS
 from govmb.audit import TABLE as AUDIT_TABLE
 from govmb.config import ConfigError, Settings
 from govmb.db import is_postgres, migrate, open_database
@@ -53,7 +54,7 @@ def user_of(url: str) -> str | None:
     return unquote(user) if user else None
 
 
-def grant_statements(app: str, owner: str, audit_table: bool = True) -> list[str]:
+def grant_statements(app: str, owner: str, audit_table: bool = True, checkpoints: bool = True) -> list[str]:
     """What makes `app` a DML-only role on `owner`'s tables, from whatever it held before."""
     app, owner = role(app), role(owner)
     statements = [
@@ -71,6 +72,8 @@ def grant_statements(app: str, owner: str, audit_table: bool = True) -> list[str
     ]
     if audit_table:
         statements += [f"REVOKE ALL ON {AUDIT_TABLE} FROM {app}", f"GRANT {ON_AUDIT} ON {AUDIT_TABLE} TO {app}"]
+    if checkpoints:  # written by the purge alone, as the owner: the services read them
+        statements += [f"REVOKE ALL ON {AUDIT_CHECKPOINTS} FROM {app}", f"GRANT SELECT ON {AUDIT_CHECKPOINTS} TO {app}"]
     return statements
 
 
@@ -80,7 +83,7 @@ def grant_to_app(db: peewee.Database, app: str, owner: str | None = None) -> Non
     run again: every migration run does."""
     with db.connection_context(), db.atomic():
         owner = owner or db.execute_sql("SELECT current_user").fetchone()[0]
-        for sql in grant_statements(app, owner, db.table_exists(AUDIT_TABLE)):
+        for sql in grant_statements(app, owner, db.table_exists(AUDIT_TABLE), db.table_exists(AUDIT_CHECKPOINTS)):
             db.execute_sql(sql)
     log.info("database grants applied", extra={"role": app, "owner": owner})
 

@@ -10,7 +10,7 @@ import peewee
 import pika
 from flask import Blueprint, Flask, request
 
-from govmb import personal
+from govmb import auditchain, personal
 from govmb.bus.consumer import Handler
 from govmb.bus.store import BusStore
 from govmb.bus.topology import build_topology
@@ -83,6 +83,8 @@ def ensure_database(spec: ServiceSpec, settings: Settings) -> None:
     process the keys its personal data is sealed with (inquiry's), before anything reads it."""
     if settings.personal_keys is not None:
         personal.install(settings.personal_keys)
+    if settings.audit_keys is not None:
+        auditchain.install(settings.audit_keys)
     if _bound_urls.get(spec.name) != settings.database_url:
         if spec.db.obj is not None and not spec.db.is_closed():
             spec.db.close()

@@ -6,7 +6,8 @@ inquiry` (rebuild a consumer, see ops.replay), `python -m ops.cli token ...`,
 `python -m ops.cli keys DIR [--rotate | --retire]` (the token keys, ops.keys),
 `python -m ops.cli db-roles all` (each service's database owner and application role, ops.dbroles);
 `python -m ops.cli data-key FILE [--rotate | --retire]` and `python -m ops.cli reseal` (the keys of
-personal data and backups, ops.datakeys)."""
+personal data and backups, ops.datakeys); `python -m ops.cli audit-verify [SERVICE|all]` and
+`python -m ops.cli audit-purge [SERVICE|all]` (the audit trail's hash chain and retention, ops.audit)."""
 from __future__ import annotations
 
 import argparse
@@ -23,7 +24,7 @@ from govmb.contracts import SUBSCRIPTIONS
 from govmb.dbroles import MigrationRefused, migrate_service
 from govmb.domain import DomainError
 from govmb.service import ServiceSpec, create_service_app, ensure_database
-from ops import backup, datakeys, dbroles, keys
+from ops import audit, backup, datakeys, dbroles, keys
 from ops.replay import replay
 
 
@@ -65,6 +66,7 @@ def parser() -> argparse.ArgumentParser:
     keys.add_parser(sub)
     dbroles.add_parser(sub)
     datakeys.add_parsers(sub)
+    audit.add_parsers(sub)
     return parser
 
 
@@ -74,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
                "create-admin": create_admin, "migrate": migrate_command, "replay": replay_command,
                "token": token_command, "keys": keys.command,
                "db-roles": dbroles.command, "data-key": datakeys.key_command,
-               "reseal": datakeys.reseal_command}[args.command]
+               "reseal": datakeys.reseal_command, "audit-verify": audit.verify_command,
+               "audit-purge": audit.purge_command}[args.command]
     return command(args)
 
 

@@ -27,16 +27,19 @@ else:
     (_dir / "token-public.pem").write_bytes(public_pem(_key.public_key()))
     write_private(_dir / "personal-data.keys", DataKeys.generate().text())
     write_private(_dir / "backup.keys", DataKeys.generate().text())
+    write_private(_dir / "audit-chain.keys", DataKeys.generate().text())
 KEYS = KeyRing.of(_key, [])  # signs: the tests' tokens, as the registry's
 VERIFYING = KEYS.verifying_only()  # what every service but the registry holds
 ENV = {"GOVMB_TEST_KEYS_DIR": str(_dir), "TOKEN_SIGNING_KEY_FILE": str(_dir / "token-signing.pem"),
        "TOKEN_PUBLIC_KEYS_FILE": str(_dir / "token-public.pem"),
        "PERSONAL_DATA_KEY_FILE": str(_dir / "personal-data.keys"), "BACKUP_KEY_FILE": str(_dir / "backup.keys"),
+       "AUDIT_CHAIN_KEY_FILE": str(_dir / "audit-chain.keys"),
        "WEB_COOKIE_SECRET": "test-cookie-secret-" + "c" * 32, "WEB_CLIENT_SECRET": "test-web-client-secret-" + "w" * 32}
 os.environ.update(ENV)
 
 
 PERSONAL = read_data_keys(_dir / "personal-data.keys")  # inquiry's, in every process the tests start
+AUDIT = read_data_keys(_dir / "audit-chain.keys")  # every service's audit chain
 
 
 def keys_for(service: str) -> KeyRing:

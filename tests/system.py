@@ -10,14 +10,15 @@ from govmb.config import SERVICES, Settings
 from govmb.db import migrate
 from govmb.service import create_service_app, ensure_database
 from ops.cli import spec_of
-from tests.keys import ENV, PERSONAL, keys_for
+from tests.keys import AUDIT, ENV, PERSONAL, keys_for
 
 
 def settings_for(service: str, database_url: str, amqp_url: str | None = None, namespace: str = "govmb") -> Settings:
     return Settings(service=service, mode="embedded", database_url=database_url, amqp_url=amqp_url,
                     keys=keys_for(service), cookie_secret=ENV["WEB_COOKIE_SECRET"],
                     web_client_secret=ENV["WEB_CLIENT_SECRET"], bus_namespace=namespace, relay_poll_seconds=0.01,
-                    personal_keys=PERSONAL if service in ("inquiry", "registry") else None)
+                    personal_keys=PERSONAL if service in ("inquiry", "registry") else None,
+                    audit_keys=AUDIT if service in SERVICES else None)
 
 
 def migrated_app(service: str, settings: Settings):

@@ -37,12 +37,13 @@ class ServiceClient:
         self.session = requests.Session()
 
     def call(self, method: str, path: str, token: str | None = None, headers: dict | None = None,
-             **kwargs) -> requests.Response:
+             timeout: float | None = None, **kwargs) -> requests.Response:
         headers = {**(headers or {}), "X-Correlation-ID": get_correlation_id() or ""}
         if token:
             headers["Authorization"] = f"Bearer {token}"
         try:
-            return self.session.request(method, self.base_url + path, headers=headers, timeout=self.timeout, **kwargs)
+            return self.session.request(method, self.base_url + path, headers=headers, timeout=timeout or self.timeout,
+                                        **kwargs)
         except requests.RequestException as exc:
             raise ServiceUnavailable(f"{self.base_url}: {type(exc).__name__}") from exc
 

@@ -98,6 +98,13 @@ def _download(content: bytes, mimetype: str, name: str):
                      download_name=name.lstrip(". ") or "download")
 
 
+def _exported(action: str, subject_type: str, subject_id, unit_path: str, detail: str, name: str = "") -> None:
+    """An export of assessment data in the audit trail (docs/audit.md), before the file goes out:
+    if the row cannot be written, nothing is handed over."""
+    with audit.db.atomic():
+        audit.record(current_identity(), action, subject_type, subject_id, unit_path, detail, name)
+
+
 def _asof(args: dict) -> dt.datetime | None:
     return args["asof"].astimezone(dt.timezone.utc) if args.get("asof") else None
 
@@ -264,8 +271,10 @@ def _archive(archive_id: int) -> Archive:
 @requires()
 @archives.doc(responses={200: {"description": "归档文件（PDF）", "content": {"application/pdf": {}}}})
 def archive_pdf(archive_id):
-    """下载归档文件（PDF）"""
+    """下载归档文件（PDF）；每次下载记入审计日志"""
     found = _archive(archive_id)
+    _exported("archive.export", "archive", found.id, found.unit_path, f"{found.unit_name} {found.month} 月度归档（PDF）",
+              f"{found.unit_name} {found.month}")
     return _download(bytes(found.pdf), "application/pdf", f"{found.unit_name}-{found.month}-月度归档.pdf")
 
 
@@ -284,7 +293,7 @@ def verify_archive(archive_id):
     "application/json": {}, "application/pdf": {},
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}})
 def quarterly_report(args, quarter):
-    """季度报告：各单位的统计和网民反映，附第三方评估；format=pdf 或 xlsx 下载"""
+    """季度报告：各单位的统计和网民反映，附第三方评估；format=pdf 或 xlsx 下载（每次下载记入审计日志）"""
     _quarter(quarter)
     who = current_identity()
     if args["unit_id"]:
@@ -294,6 +303,9 @@ def quarterly_report(args, quarter):
         paths, scope = (None, "全市") if who.sees_all else ([who.unit_path], "本单位及下级单位")
     report = reports.quarterly(quarter, paths)
     title = f"{scope}政务微博季度报告"
+    if args["format"] in ("pdf", "xlsx"):
+        _exported("report.export", "report", quarter, paths[0] if paths else "/",
+                  f"{title}（{args['format'].upper()}）", f"{quarter} {scope}")
     if args["format"] == "pdf":
         return _download(reports.pdf(report, title), "application/pdf", f"{title}-{quarter}.pdf")
     if args["format"] == "xlsx":
@@ -462,8 +474,12 @@ def training_record(args):
 @training_bp.doc(responses={"200": {"description": "培训登记表（CSV 为 UTF-8，带 BOM）", "content": {
     "text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}})
 def export_training(args):
-    """导出一年的培训登记表（每个参训人次一行）；以 = + - @ 开头的文字前加 '，表格软件不会当作公式"""
-    return _download(*training.export(current_identity(), _year(args), args["format"]))
+    """导出一年的培训登记表（每个参训人次一行）；以 = + - @ 开头的文字前加 '，表格软件不会当作公式；每次导出记入审计日志"""
+    who, year = current_identity(), _year(args)
+    content, media, name = training.export(who, year, args["format"])
+    _exported("training.export", "training", year, "/" if who.sees_all else who.unit_path,
+              f"{year} 年培训登记表（{args['format'].upper()}）", f"{year}年")
+    return _download(content, media, name)
 
 
 roster_bp = Blueprint("roster", __name__, url_prefix="/api/roster",

@@ -83,11 +83,11 @@ def test_the_office_reads_the_demo_approvals_and_its_own_change(site):
 
 
 def test_the_page_names_a_bad_filter_and_other_services_trails_open(site):
-    office = web_client(site, "admin")
-    bad = office.get("/audit?service=registry&from=2026-10-02&to=2026-10-01")
+    auditor = web_client(site, "shenji")  # the audit administrator (三员分立: the system administrator reads no trail)
+    bad = auditor.get("/audit?service=registry&from=2026-10-02&to=2026-10-01")
     assert bad.status_code == 422 and "结束日期不能早于开始日期" in bad.get_data(as_text=True)
     for service in ("publishing", "inquiry", "assessment"):
-        assert office.get(f"/audit?service={service}").status_code == 200
+        assert auditor.get(f"/audit?service={service}").status_code == 200
 
 
 @pytest.mark.parametrize("username", ["jy_caozuo", "jy_zhuyao", "dh_zhuyao"])
@@ -98,3 +98,16 @@ def test_a_unit_s_staff_is_refused_the_page_and_the_api(site, username):
     for service in SERVICES:
         r = requests.get(f"{site}/{service}/api/audit", headers={"Authorization": f"Bearer {token}"}, timeout=10)
         assert r.status_code == 403, service
+
+
+def test_the_audit_administrator_exports_the_filtered_rows_from_the_page(site):
+    auditor = web_client(site, "shenji")
+    page = auditor.get("/audit?service=registry&security=true").get_data(as_text=True)
+    assert "只看安全事件" in page and "/audit/export?service=registry&amp;security=true&amp;format=xlsx" in page
+    r = auditor.get("/audit/export?service=registry&security=true&format=xlsx")
+    assert r.status_code == 200 and r.data.startswith(b"PK") and ".xlsx" in r.headers["Content-Disposition"]
+    assert r.headers["Cache-Control"] == "no-store"
+    bad = auditor.get("/audit/export?service=registry&from=2026-10-02&to=2026-10-01")
+    assert bad.status_code == 422 and "结束日期不能早于开始日期" in bad.get_data(as_text=True)
+    office = web_client(site, "lianxi")
+    assert "只看安全事件" not in office.get("/audit?service=registry").get_data(as_text=True)

@@ -237,3 +237,20 @@ def test_a_restore_by_the_owner_leaves_the_application_role_its_rows_and_the_tra
     refused(conn, "DROP TRIGGER audit_entry_final ON audit_entry")
     refused(conn, "CREATE TABLE sneaky (id integer)")
     conn.close()
+
+
+def test_the_application_role_reads_the_chain_but_only_the_owner_purges_it(scratch, monkeypatch, capsys):
+    assert cli(["migrate", "registry"]) == 0
+    record_as_the_service(Settings.from_env("registry"))
+    conn = as_app(scratch)
+    refused(conn, "INSERT INTO audit_checkpoint (at, through_id, through_hash, removed, older_than, seal) "
+                  "VALUES (now(), 1, '', 1, now(), '')")
+    refused(conn, "ALTER TABLE audit_checkpoint DISABLE TRIGGER audit_checkpoint_final")
+    conn.close()
+    assert cli(["audit-verify", "registry"]) == 0  # with the application role's URL: reading is enough
+    assert "registry: 完整，已核验 1 行" in capsys.readouterr().out
+    assert cli(["audit-purge", "registry"]) == 0  # as the owner: nothing is old enough
+    assert "没有超过 365 天的记录可清理" in capsys.readouterr().out
+    monkeypatch.delenv("REGISTRY_MIGRATION_DATABASE_URL")
+    assert cli(["audit-purge", "registry"]) == 1
+    assert "REGISTRY_MIGRATION_DATABASE_URL" in capsys.readouterr().err

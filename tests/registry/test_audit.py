@@ -70,9 +70,9 @@ def test_a_step_whose_row_cannot_be_written_does_not_happen(client, city, monkey
     aid = client.post("/api/accounts", json=application(city), headers=city.headers("dept_operator")).json["id"]
     before = office_reads(client, city)
 
-    def fail(**_row):
+    def fail(*_row, **_fields):
         raise peewee.OperationalError("disk full")
-    monkeypatch.setattr(audit.Entry, "create", fail)
+    monkeypatch.setattr(audit.Entry, "insert", fail)
     assert act(client, city, "dept_principal_leader", aid, "approve").status_code == 503
     monkeypatch.undo()
     assert Account.get_by_id(aid).status == "applied"  # the approval rolled back with its row

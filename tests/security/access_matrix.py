@@ -79,6 +79,7 @@ registry   POST   /api/clients/<int:client_pk>/revoke                           
 registry   GET    /api/hall                                                           hall                       200   200     200     200     200     200     200     200     200     200     200
 registry   GET    /api/hall/groups                                                    hall:groups                200   200     200     200     200     200     200     200     200     200     200
 registry   GET    /api/audit                                                          audit                      401   403     403     403     403     403     200     200     403     403     200
+registry   GET    /api/audit/export                                                   audit:export               401   403     403     403     403     403     200     200     403     403     200
 registry   GET    /healthz                                                            -                          200   200     200     200     200     200     200     200     200     200     200
 registry   GET    /readyz                                                             -                          200   200     200     200     200     200     200     200     200     200     200
 registry   GET    /metrics                                                            -                          200   200     200     200     200     200     200     200     200     200     200
@@ -108,6 +109,7 @@ publishing GET    /api/lexicon                                                  
 publishing POST   /api/lexicon                                                        lexicon:add                401   403     403     403     403     403     200     403     200     403     403
 publishing DELETE /api/lexicon/<int:entry_id>                                         lexicon:remove             401   403     403     403     403     403     204     403     204     403     403
 publishing GET    /api/audit                                                          audit                      401   403     403     403     403     403     200     200     403     403     200
+publishing GET    /api/audit/export                                                   audit:export               401   403     403     403     403     403     200     200     403     403     200
 publishing GET    /healthz                                                            -                          200   200     200     200     200     200     200     200     200     200     200
 publishing GET    /readyz                                                             -                          200   200     200     200     200     200     200     200     200     200     200
 publishing GET    /metrics                                                            -                          200   200     200     200     200     200     200     200     200     200     200
@@ -138,6 +140,7 @@ inquiry    POST   /api/calendar-days                                            
 inquiry    GET    /api/calendar-years/<int:year>                                      calendar-year              401   403     200     200     200     200     200     200     200     403     403
 inquiry    PUT    /api/calendar-years/<int:year>                                      calendar-year:set          401   403     403     403     403     403     200     403     200     403     403
 inquiry    GET    /api/audit                                                          audit                      401   403     403     403     403     403     200     200     403     403     200
+inquiry    GET    /api/audit/export                                                   audit:export               401   403     403     403     403     403     200     200     403     403     200
 inquiry    GET    /healthz                                                            -                          200   200     200     200     200     200     200     200     200     200     200
 inquiry    GET    /readyz                                                             -                          200   200     200     200     200     200     200     200     200     200     200
 inquiry    GET    /metrics                                                            -                          200   200     200     200     200     200     200     200     200     200     200
@@ -184,6 +187,7 @@ assessment GET    /api/followers                                                
 assessment POST   /api/followers                                                      followers:enter            401   403     200/422 200/422 200/422 200/422 403     403     403     403     403
 assessment POST   /api/followers/import                                               followers:import           401   403     200     200     200     200     403     403     403     403     403
 assessment GET    /api/audit                                                          audit                      401   403     403     403     403     403     200     200     403     403     200
+assessment GET    /api/audit/export                                                   audit:export               401   403     403     403     403     403     200     200     403     403     200
 assessment GET    /healthz                                                            -                          200   200     200     200     200     200     200     200     200     200     200
 assessment GET    /readyz                                                             -                          200   200     200     200     200     200     200     200     200     200     200
 assessment GET    /metrics                                                            -                          200   200     200     200     200     200     200     200     200     200     200
@@ -214,6 +218,7 @@ web        GET    /static/vendor/<name>                                         
 web        GET    /healthz                                                            -                          200   -       200     200     200     200     200     200     200     200     200
 web        GET    /readyz                                                             -                          200   -       200     200     200     200     200     200     200     200     200
 web        GET    /audit                                                              audit                      login -       403     403     403     403     200     200     403     403     200
+web        GET    /audit/export                                                       audit:export               login -       403     403     403     403     200     200     403     403     200
 web        GET    /people                                                             people                     login -       403     403     403     403     403     403     200     200     403
 web        POST   /people                                                             person:new                 login -       403     403     403     403     403     403     303     403     403
 web        GET    /people/<int:person_id>                                             person                     login -       403     403     403     403     403     403     200     200     403

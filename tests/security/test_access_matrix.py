@@ -492,6 +492,7 @@ API_TARGETS = {
     "warnings:summary": lambda w: Req("/api/warnings/summary?first=200", marker="甲区发布"),
     # every service
     "audit": lambda w: Req("/api/audit", marker="甲区"),
+    "audit:export": lambda w: Req("/api/audit/export?format=csv", marker="甲区"),
 }
 
 
@@ -633,6 +634,7 @@ WEB_TARGETS = {
         "followers": "1500"}),
     "followers:import": lambda w: Req("/followers/import", data=API_TARGETS["followers:import"](w).data),
     "audit": lambda w: Req("/audit?subject_type=account", marker="甲区发布"),  # an account step in the registry's trail
+    "audit:export": lambda w: Req("/audit/export?subject_type=account&format=csv", marker="甲区发布"),
 }
 
 

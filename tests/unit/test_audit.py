@@ -105,7 +105,9 @@ def test_inconsistent_filters_name_their_field(query, field):
 
 
 def test_every_action_belongs_to_one_service_and_has_a_chinese_label():
+    """Except the export of a trail, which each service records of its own."""
     owners = {a: [s for s, families in FAMILIES.items() if a.split(".")[0] in families] for a in ACTIONS}
-    assert all(len(services) == 1 for services in owners.values()), owners
-    assert sum(len(actions_of(s)) for s in SERVICES) == len(ACTIONS)
+    assert all(len(services) == 1 for a, services in owners.items() if a != "audit.export"), owners
+    assert owners["audit.export"] == list(SERVICES)
+    assert sum(len(actions_of(s)) for s in SERVICES) == len(ACTIONS) + len(SERVICES) - 1
     assert all(any("\u4e00" <= c <= "\u9fff" for c in label) for label in ACTIONS.values())

@@ -36,8 +36,10 @@ def compose(*args: str, without: str | None = None, **values: str) -> subprocess
     if not (KEYS / "token-signing.pem").exists():
         assert cli(["keys", str(KEYS)]) == 0
         assert cli(["data-key", str(KEYS / "personal-data.keys")]) == 0
+        assert cli(["data-key", str(KEYS / "audit-chain.keys")]) == 0
     env = {k: v for k, v in os.environ.items() if k not in (*SECRETS, "GOVMB_KEYS", "TOKEN_SIGNING_KEY_FILE",
-                                                            "TOKEN_PUBLIC_KEYS_FILE", "PERSONAL_DATA_KEY_FILE")}
+                                                            "TOKEN_PUBLIC_KEYS_FILE", "PERSONAL_DATA_KEY_FILE",
+                                                            "AUDIT_CHAIN_KEY_FILE")}
     env.update({**SECRETS, "GOVMB_KEYS": str(KEYS)})
     env.pop(without, None)
     env.update(values)
@@ -94,7 +96,7 @@ def test_docker_compose_validates_the_file_and_refuses_to_run_without_keys_or_se
 def test_only_the_registry_holds_the_signing_key_and_only_the_web_app_its_cookie_secret(resolved):
     files = {name: s["file"] for name, s in resolved["secrets"].items()}
     assert files == {"token_public": str(KEYS / "token-public.pem"), "token_signing": str(KEYS / "token-signing.pem"),
-                     "personal_data": str(KEYS / "personal-data.keys")}
+                     "personal_data": str(KEYS / "personal-data.keys"), "audit_chain": str(KEYS / "audit-chain.keys")}
     for name, service in resolved["services"].items():
         if name in INFRASTRUCTURE | ONE_SHOT:  # db-setup migrates the registry too, so it reads the registry's settings
             continue
@@ -108,6 +110,7 @@ def test_only_the_registry_holds_the_signing_key_and_only_the_web_app_its_cookie
         settings = settings_in(env, owner, {s: files[s] for s in mounted})
         assert (settings.keys.signing is not None) == (owner == "registry"), name
         assert (settings.personal_keys is not None) == sealing, name
+        assert ("audit_chain" in mounted) == (owner != "web") == (settings.audit_keys is not None), name
 
 
 def test_every_process_of_the_procfile_is_a_compose_service_running_the_same_thing(config):
@@ -197,7 +200,7 @@ def test_db_setup_alone_holds_the_owners_and_the_superuser_and_makes_what_the_se
     assert (superuser.hostname, superuser.username, superuser.password) == (
         "postgres", postgres["POSTGRES_USER"], postgres["POSTGRES_PASSWORD"])
     mounted = {**{s: str(KEYS / f"{s.replace('_', '-')}.pem") for s in ("token_public", "token_signing")},
-               "personal_data": str(KEYS / "personal-data.keys")}
+               "personal_data": str(KEYS / "personal-data.keys"), "audit_chain": str(KEYS / "audit-chain.keys")}
     for service in SERVICES:
         settings = settings_in(setup, service, mounted)
         owner, app = urlsplit(settings.migration_database_url), urlsplit(settings.database_url)
@@ -232,6 +235,6 @@ def test_production_refuses_to_start_with_a_default_credential_given_to_compose(
     service = "registry" if variable.startswith("REGISTRY") else "inquiry"
     env = yaml.safe_load(resolved.stdout)["services"][f"{service}-worker"]["environment"]
     mounted = {**{s: str(KEYS / f"{s.replace('_', '-')}.pem") for s in ("token_public", "token_signing")},
-               "personal_data": str(KEYS / "personal-data.keys")}
+               "personal_data": str(KEYS / "personal-data.keys"), "audit_chain": str(KEYS / "audit-chain.keys")}
     with pytest.raises(ConfigError, match="AMQP_URL" if variable.startswith("RABBIT") else f"{service.upper()}_DATABASE_URL"):
         settings_in(env, service, mounted)
