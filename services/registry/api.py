@@ -39,6 +39,7 @@ from services.registry.schemas import (
     AccountSchema,
     ActionSchema,
     ActiveSchema,
+    AlertSchema,
     ApplicationSchema,
     CaptchaQuerySchema,
     CaptchaSchema,
@@ -251,6 +252,15 @@ def sign_in_second_factor(data):
             signin_guard.record(asked.username, _address(), _user_agent(), False, asked, "两步验证码错误")
         raise
     return _opened(person, "恢复码" if kind == "recovery" else "验证码")
+
+
+@auth.route("/alerts")
+@requires("security_admin")
+@auth.response(200, AlertSchema(many=True))
+@auth.paginate()
+def security_alerts(pagination_parameters):
+    """安全告警（安全管理员）：近 7 日同一用户名短时间内大量登录失败的告警，新的在前，分页"""
+    return page(signin_guard.alerts(), pagination_parameters)
 
 
 @auth.route("/second-factor")

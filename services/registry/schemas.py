@@ -97,6 +97,12 @@ class SessionSchema(Schema):
     challenge = fields.String(metadata={"description": "待验证的登录（5 分钟、5 次之内有效）"})
 
 
+class AlertSchema(Schema):
+    at = BeijingDateTime(metadata={"description": "告警时间（北京时间）"})
+    username = fields.String(attribute="subject_name", metadata={"description": "被大量尝试的用户名"})
+    detail = fields.String(metadata={"description": "失败次数、最近一次的地址"})
+
+
 class ChallengeAnswerSchema(Schema):
     challenge = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=100))
     code = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=20),

@@ -65,6 +65,15 @@ def record(username: str, address: str, user_agent: str, succeeded: bool, person
             log.warning("sign-in failures burst", extra={"username": username[:50], "address": address[:64]})
 
 
+def alerts(days: int = 7):
+    """The burst alerts of the last `days` days, newest first: the security administrator's to see
+    (the audit administrator reads them in the trail too)."""
+    E = audit.Entry
+    return (E.select(E.at, E.subject_name, E.detail).where(E.action == "security.signin_burst",
+                                                          E.at > now() - dt.timedelta(days=days))
+            .order_by(E.id.desc()))
+
+
 def new_captcha(text: str | None = None) -> tuple[str, bytes]:
     """A captcha's id and its picture (PNG): `text`, else four characters drawn at random."""
     text = text or "".join(secrets.choice(ALPHABET) for _ in range(4))

@@ -59,6 +59,11 @@ def test_a_burst_of_failures_under_one_name_is_reported_once(client, city):  # n
         attempt(client, "wrong-Guess-1", f"203.0.113.{100 + i}", username="dept_leader")
     alerts = list(audit.Entry.select().where(audit.Entry.action == "security.signin_burst"))
     assert len(alerts) == 1 and "dept_leader" in alerts[0].detail and "登录失败20次" in alerts[0].detail
+    shown = client.get("/api/auth/alerts", headers=city.headers("security"))  # the security administrator is told
+    assert shown.status_code == 200 and [a["username"] for a in shown.json] == ["dept_leader"]
+    assert "登录失败20次" in shown.json[0]["detail"] and shown.json[0]["at"].endswith("+08:00")
+    for other in ("admin", "auditor", "office"):
+        assert client.get("/api/auth/alerts", headers=city.headers(other)).status_code == 403
 
 
 def test_spent_captchas_do_not_pile_up(app, city):  # noqa: F811

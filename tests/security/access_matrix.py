@@ -54,6 +54,7 @@ registry   PUT    /api/people/<int:person_id>/active                            
 registry   POST   /api/auth/password                                                  password:wrong             401   403     401     401     401     401     401     401     401     401     401
 registry   PUT    /api/people/<int:person_id>/password                                person:reset               401   403     403     403     403     403     403     403     200     403     403
 registry   GET    /api/auth/me                                                        -                          401   403     200     200     200     200     200     200     200     200     200
+registry   GET    /api/auth/alerts                                                    -                          401   403     403     403     403     403     403     403     403     200     403
 registry   POST   /api/auth/sign-in/second-factor                                     challenge:wrong            401   401     401     401     401     401     401     401     401     401     401
 registry   GET    /api/auth/second-factor                                             -                          401   403     200     200     200     200     200     200     200     200     200
 registry   POST   /api/auth/second-factor                                             -                          401   403     201     201     201     201     201     201     201     201     201

@@ -29,8 +29,13 @@ def _context(**extra) -> dict:
 @login_required(*MANAGERS)
 def index():
     context = _context()
-    return list_page(context["people"], "people/_list.html", "people/index.html",
-                     more=lambda: {"units": all_units("registry")}, **context)
+    return list_page(context["people"], "people/_list.html", "people/index.html", more=_more, **context)
+
+
+def _more() -> dict:
+    """What only the whole page shows: the unit picker, and the security administrator's alerts."""
+    alerts = get_json("registry", "/api/auth/alerts", default=[]) if "security_admin" in roles() else []
+    return {"units": all_units("registry"), "alerts": alerts[:10]}
 
 
 @bp.post("")
@@ -44,8 +49,7 @@ def create():
         return go(url_for("people.detail", person_id=r.json()["id"]))
     errors, message = problem_of(r)
     return form_again("people/index.html", r.status_code, **_context(
-        errors=errors, message=message or "请检查标出的字段", values={**body, "password": ""}),
-        units=all_units("registry"))
+        errors=errors, message=message or "请检查标出的字段", values={**body, "password": ""}), **_more())
 
 
 def _person(person_id: int) -> dict:
