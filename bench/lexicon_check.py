@@ -11,6 +11,7 @@ import statistics
 import time
 
 from bench.report import write_section
+from govmb.textnorm import normalise
 from services.publishing.checks import Lexicon, check
 
 COMMON = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研质"
@@ -38,6 +39,8 @@ def timed(fn, repeat: int) -> list[float]:
 def main() -> None:
     text, words = draft(10_000)
     lexicon = Lexicon((w, "sensitive", "warn") for w in words)
+    lexicon.scan(text)  # the segmenter loads at the first match (half a second, once per process)
+    norm = timed(lambda: normalise(text), 2000)
     matcher = timed(lambda: lexicon.scan(text), 2000)
     full = timed(lambda: check(text, lexicon, platforms=["sina", "xinhua"]), 2000)
     loop = timed(lambda: [w for w in words if w in text], 50)
@@ -47,7 +50,7 @@ def main() -> None:
     def row(name, xs):
         return f"| {name} | {statistics.median(xs):.3f} ms | {xs[int(len(xs) * 0.99) - 1]:.3f} ms |"
 
-    body = f"""## The lexicon check (issue 4)
+    body = f"""## The lexicon check (issues 4 and 16)
 
 `python -m bench.lexicon_check`, {platform.python_version()}, {lexicon.size:,} lexicon entries of 2–4
 characters, a 2,000-character draft with {len(lexicon.scan(text))} hits; both ways find the
@@ -55,7 +58,8 @@ same words.
 
 | measure | median | p99 |
 |---|---|---|
-{row("Aho-Corasick scan (pyahocorasick), the lexicon part of the checks", matcher)}
+{row("normalising the draft (format characters, separators, NFKC, OpenCC t2s; issue 16)", norm)}
+{row("the lexicon part of the checks: normalising, Aho-Corasick (pyahocorasick), jieba at each match", matcher)}
 {row("all the checks of a submission (lexicon, ID and mobile numbers, form, length, source)", full)}
 {row("baseline: a loop over the 10,000 words (`word in text`)", loop)}
 {row("building the automaton after the office edits the lexicon (once per change, per process)", build)}

@@ -8,7 +8,7 @@ from services.publishing.checks import Lexicon
 from services.publishing.models import LexiconEntry, LexiconVersion, audit, db
 
 _lock = threading.Lock()
-_KINDS = {"sensitive": "敏感", "classified": "涉密", "block": "禁止", "warn": "提示"}
+_KINDS = {"sensitive": "敏感", "classified": "涉密", "allowed": "允许的短语", "block": "禁止", "warn": "提示"}
 _cached: tuple[int, Lexicon] | None = None
 
 
@@ -51,6 +51,8 @@ def add(entries: list[dict], who: Identity | None = None) -> int:
 
 
 def _kind(category: str, severity: str) -> str:
+    if category == "allowed":
+        return _KINDS[category]
     return f"{_KINDS[category]}、{_KINDS['block' if category == 'classified' else severity]}"
 
 

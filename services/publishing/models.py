@@ -26,7 +26,7 @@ class BaseModel(peewee.Model):
 class LexiconEntry(BaseModel):
     """A word the checks look for (sensitive or classified), edited by the joint-meeting office."""
     word = peewee.CharField(max_length=100, unique=True)
-    category = peewee.CharField(max_length=20)  # sensitive, classified
+    category = peewee.CharField(max_length=20)  # sensitive, classified, allowed (a phrase that holds no finding)
     severity = peewee.CharField(max_length=10)  # block, warn
     note = peewee.CharField(max_length=200, default="")
     created_at = peewee.DateTimeField(default=now)

@@ -1,10 +1,11 @@
 """What the publishing API takes and gives."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from govmb.contracts.publishing import INFO_TYPES, STATUS_NAMES
 from govmb.paging import ListQuerySchema, PeriodSchema, SearchSchema, sort_field
 from govmb.schemas import Integer
 from govmb.schemas import StepSchema as BaseStepSchema
+from govmb.textnorm import word as word_as_matched
 from govmb.timefmt import BEIJING, BeijingDateTime
 
 
@@ -116,8 +117,11 @@ class DirectiveQuerySchema(SearchSchema, PeriodSchema):
     sort = sort_field("issued", "due", default="-issued")
 
 
+LEXICON_CATEGORIES = ("sensitive", "classified", "allowed")  # allowed: a phrase that holds no finding (危机密切)
+
+
 class LexiconQuerySchema(SearchSchema):
-    category = fields.String(validate=validate.OneOf(("sensitive", "classified")))
+    category = fields.String(validate=validate.OneOf(LEXICON_CATEGORIES))
     sort = sort_field("word", "added", default="word")
 
 
@@ -143,10 +147,17 @@ class CheckSchema(Schema):
     platforms = fields.List(fields.String(), load_default=list)
 
 
+def _checkable(value: str) -> None:
+    """A word the checks can match: something left once spaces, punctuation and symbols go."""
+    if not word_as_matched(value):
+        raise ValidationError("词语须含文字或数字（空格、标点和符号在比对时都会被忽略）")
+
+
 class LexiconEntrySchema(Schema):
     id = Integer(dump_only=True)
-    word = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    category = fields.String(required=True, validate=validate.OneOf(("sensitive", "classified")))
+    word = fields.String(required=True, validate=[validate.Length(min=1, max=100), _checkable])
+    category = fields.String(required=True, validate=validate.OneOf(LEXICON_CATEGORIES), metadata={
+        "description": "sensitive：敏感；classified：涉密（一律禁止）；allowed：允许的短语（其中的字样不算命中，如“危机密切”）"})
     severity = fields.String(load_default="warn", validate=validate.OneOf(("block", "warn")))
     note = fields.String(load_default="", validate=validate.Length(max=200))
     created_at = BeijingDateTime(dump_only=True, metadata={"description": "加入词库的时间"})

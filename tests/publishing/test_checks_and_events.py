@@ -163,3 +163,25 @@ def test_full_width_digits_and_letters_do_not_slip_past_the_checks(client):
 def test_a_month_out_of_range_is_refused_not_a_500(client, month):
     assert client.get(f"/api/figures?month={month}", headers=OPERATOR).status_code == 422
     assert client.get(f"/api/calendar?month={month}", headers=OPERATOR).status_code == 422
+
+
+def test_the_issues_disguised_draft_is_stopped_at_submission_where_it_was_written(client):
+    """Issue 16's finding: `本文件属机​密…内​部​资​料` went through create, submit, check and
+    approve with no finding."""
+    r = client.post("/api/lexicon", headers=JOINT, json={"entries": [
+        {"word": "机密", "category": "classified"}, {"word": "内部资料", "category": "classified"},
+        {"word": "危机密切", "category": "allowed"}]})
+    assert r.status_code == 200
+    text = "本文件属机\u200b密…内\u200b部\u200b资\u200b料"
+    d = draft(client, text=text).json
+    submitted = act(client, d["id"], "submit", OPERATOR)
+    assert submitted.status_code == 422, submitted.json
+    found = [(f["start"], f["end"], f["severity"]) for f in client.post("/api/checks", json={"text": text},
+                                                                       headers=OPERATOR).json]
+    assert found == [(4, 7, "block"), (8, 15, "block")] and text[4:7] == "机\u200b密"
+    assert client.post("/api/checks", json={"text": "我们危机密切关注舆情"}, headers=OPERATOR).json == []
+
+
+def test_a_lexicon_word_of_nothing_but_punctuation_is_refused_naming_the_field(client):
+    r = client.post("/api/lexicon", headers=JOINT, json={"entries": [{"word": "·—·", "category": "sensitive"}]})
+    assert r.status_code == 422 and "entries" in r.json["errors"]

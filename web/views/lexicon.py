@@ -7,7 +7,7 @@ from web.session import login_required
 from web.views.forms import form_again, go, problem_of
 
 bp = Blueprint("lexicon", __name__, url_prefix="/lexicon")
-CATEGORY_NAMES = {"sensitive": "敏感", "classified": "涉密"}
+CATEGORY_NAMES = {"sensitive": "敏感", "classified": "涉密", "allowed": "允许的短语"}
 
 
 def _entries() -> Listing:

@@ -1,0 +1,77 @@
+"""Text as the checks read it, with the way back to the text as written (issue 16).
+
+A writer who wants a word through disguises it: a zero-width space or a soft hyphen inside it,
+a space, a middle dot or an asterisk between its characters, full-width or traditional forms
+(機密, 內部資料), a line break in the middle. The checks match a *normalised* text and report
+positions in the original:
+
+- format characters (Unicode category Cf: zero-width spaces and joiners, the BOM, the soft
+  hyphen, the word joiner, bidirectional controls) are dropped everywhere;
+- each character is NFKC-folded (full-width digits and letters, compatibility forms) and case
+  folded, then mapped to its simplified form with OpenCC's tables (`t2s`, the maintained
+  conversion data, not a list of our own);
+- `dense` also drops the separators (spaces of every kind, punctuation, symbols, controls such
+  as line breaks), so that 机 · 密 and 机\\n密 read 机密; `spaced` keeps them, for the numbers,
+  whose own patterns say which separators a number may hold.
+
+Every kept character remembers where it came from (`at`), so a finding in the normalised text
+is a span of the text as written, disguise included. One character in, at most one out: a
+character whose folded or simplified form is longer is kept as written, and positions never
+drift.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+DROP, SEPARATOR, KEEP = 0, 1, 2
+_SEPARATING = ("Z", "P", "S", "C")  # separators, punctuation, symbols, controls (Cf is dropped before)
+
+
+@dataclass(frozen=True)
+class Normalised:
+    text: str
+    at: tuple[int, ...]  # the original index of each character of `text`
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of the original text that [start, end) of the normalised text came from."""
+        return self.at[start], self.at[end - 1] + 1
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=65536)
+def _char(c: str) -> tuple[int, str]:
+    """What one character becomes: dropped, a separator, or the character the checks read."""
+    category = unicodedata.category(c)
+    if category == "Cf":
+        return DROP, ""
+    folded = unicodedata.normalize("NFKC", c)
+    folded = folded.casefold() if len(folded) == 1 else c
+    if len(folded) != 1:
+        folded = c
+    if unicodedata.category(folded)[0] in _SEPARATING:
+        return SEPARATOR, folded
+    simple = _t2s().convert(folded) if ord(folded) > 0x2E7F else folded  # CJK and beyond: OpenCC
+    return KEEP, simple if len(simple) == 1 else folded
+
+
+def normalise(text: str, dense: bool = True) -> Normalised:
+    """The text the checks match (`dense`: without separators) and where each character came from."""
+    out, at = [], []
+    for i, c in enumerate(text):
+        kind, n = _char(c)
+        if kind == KEEP or (kind == SEPARATOR and not dense):
+            out.append(n)
+            at.append(i)
+    return Normalised("".join(out), tuple(at))
+
+
+def word(text: str) -> str:
+    """A lexicon word as the checks match it."""
+    return normalise(text).text
