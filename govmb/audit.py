@@ -49,7 +49,7 @@ ACTIONS: dict[str, str] = {
     "role.change": "授予或收回角色", "session.second_factor": "两步验证被重置：结束登录",
     "signin.success": "登录成功", "signin.failure": "登录失败",
     "mfa.enrol": "启用两步验证", "mfa.codes": "重新生成恢复码", "mfa.disable": "停用本人的两步验证",
-    "mfa.reset": "重置人员的两步验证（安全管理员）",
+    "mfa.reset": "重置人员的两步验证（安全管理员）", "mfa.failure": "两步验证码错误（已登录时）",
     "security.signin_burst": "安全告警：同一用户名短时间内大量登录失败",
     "client.register": "登记客户端系统", "client.revoke": "撤销客户端系统",
     **{f"draft.{a}": f"稿件：{DRAFT_STEPS[a]}" for a in DRAFT_AUDITED},

@@ -329,6 +329,8 @@ def read_options() -> Options:
             "FIGURES_INTERVAL_SECONDS": _whole("FIGURES_INTERVAL_SECONDS", _env("FIGURES_INTERVAL_SECONDS", "3600")),
             "PLATFORM_POSTS_INTERVAL_SECONDS": _whole("PLATFORM_POSTS_INTERVAL_SECONDS",
                                                       _env("PLATFORM_POSTS_INTERVAL_SECONDS", "5")),
+            "SESSION_SWEEP_INTERVAL_SECONDS": _whole("SESSION_SWEEP_INTERVAL_SECONDS",
+                                                     _env("SESSION_SWEEP_INTERVAL_SECONDS", "60")),
         },
         platforms=_pairs("GOVMB_PLATFORMS", _env("GOVMB_PLATFORMS")) or dict(NANCHANG),
         platform_adapters=_adapters(_env("GOVMB_PLATFORM_ADAPTERS")),

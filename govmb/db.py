@@ -82,6 +82,29 @@ def is_postgres(db: peewee.Database) -> bool:
     return isinstance(target, peewee.PostgresqlDatabase)
 
 
+def too_privileged(db: peewee.Database, audit_table: str = "audit_entry") -> str | None:
+    """Why the role this process connects as is more than an application's (a superuser; the
+    audit trail's owner, or a role that may change or empty it), or None. Production refuses
+    such a role (least privilege, govmb.dbroles); SQLite has no roles."""
+    if not is_postgres(db):
+        return None
+    with db.connection_context():
+        row = db.execute_sql(
+            "SELECT r.rolsuper, r.rolname, c.oid IS NOT NULL AND pg_get_userbyid(c.relowner) = current_user, "
+            "c.oid IS NOT NULL AND (has_table_privilege(c.oid, 'UPDATE') OR has_table_privilege(c.oid, 'DELETE') "
+            "OR has_table_privilege(c.oid, 'TRUNCATE')) "
+            "FROM pg_roles r LEFT JOIN pg_class c ON c.relname = %s AND c.relkind = 'r' "
+            "AND c.relnamespace = 'public'::regnamespace WHERE r.rolname = current_user", (audit_table,)).fetchone()
+    superuser, name, owner, may_change = row
+    if superuser:
+        return f"its role {name} is a superuser"
+    if owner:
+        return f"its role {name} owns the audit trail (the owner migrates; the services connect as the application role)"
+    if may_change:
+        return f"its role {name} may change or delete the audit trail's rows"
+    return None
+
+
 def _lock_key(name: str) -> int:
     return int.from_bytes(hashlib.sha1(name.encode()).digest()[:8], "big", signed=True)
 

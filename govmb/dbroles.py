@@ -27,7 +27,7 @@ from playhouse.migrations import Runner
 from govmb.audit import CHECKPOINTS as AUDIT_CHECKPOINTS
 from govmb.audit import TABLE as AUDIT_TABLE
 from govmb.config import ConfigError, Settings
-from govmb.db import is_postgres, migrate, open_database
+from govmb.db import is_postgres, migrate, open_database, too_privileged
 from govmb.service import ServiceSpec, ensure_database
 
 log = logging.getLogger(__name__)
@@ -102,19 +102,30 @@ def migrate_service(spec: ServiceSpec, settings: Settings) -> list[str]:
     """Apply the service's pending migrations as whoever may: the owner of
     `<SERVICE>_MIGRATION_DATABASE_URL` when it is set (then the application role's grants),
     else the process's own role where it may create tables. The application role alone
-    migrates nothing: with nothing pending it goes on, else it stops (MigrationRefused)."""
+    migrates nothing: with nothing pending it goes on, else it stops (MigrationRefused). In
+    production the process then refuses to run as more than an application role."""
     ensure_database(spec, settings)
     if settings.migration_database_url:
-        return _migrate_as_owner(spec, settings)
-    if is_postgres(spec.db) and not may_create(spec.db):
+        applied = _migrate_as_owner(spec, settings)
+    elif is_postgres(spec.db) and not may_create(spec.db):
         if waiting := pending(spec.db, spec):
             variable = f"{spec.name.upper()}_MIGRATION_DATABASE_URL"
             raise MigrationRefused(
                 f"{spec.name}: {len(waiting)} migrations wait ({waiting[0]} first) and this process's database role "
                 f"may not create tables: run `python -m ops.cli migrate {spec.name}` with {variable} (the owner's "
                 "URL) first")
-        return []
-    return migrate(spec.db, spec.migrations, spec.name)
+        applied = []
+    else:
+        applied = migrate(spec.db, spec.migrations, spec.name)
+    refuse_privileged(spec, settings)
+    return applied
+
+
+def refuse_privileged(spec: ServiceSpec, settings: Settings) -> None:
+    """Production refuses to run as a role more than an application's (`govmb.db.too_privileged`)."""
+    if settings.production and (reason := too_privileged(spec.db)):
+        raise ConfigError(f"production mode refuses {settings.database_variable}: {reason}; connect as the "
+                          "application role (docs/operations.md, Database roles)")
 
 
 def _migrate_as_owner(spec: ServiceSpec, settings: Settings) -> list[str]:

@@ -8,6 +8,7 @@ from flask import Flask
 
 PAGES_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
              "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+NO_STORE = {"Cache-Control": "no-store"}  # an answer no cache keeps: a secret, a whole personal value
 API_CSP = "default-src 'none'; frame-ancestors 'none'"  # JSON, never a page to render or frame
 COMMON = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin",
           "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,7 @@ from govmb.bus.store import BusStore
 from govmb.bus.topology import build_topology
 from govmb.config import Settings, load, options
 from govmb.contracts import SUBSCRIPTIONS
-from govmb.db import open_database
+from govmb.db import open_database, too_privileged
 from govmb.errors import ProblemApi, problem, register_error_handlers
 from govmb.headers import secure_headers
 from govmb.observability import configure_logging, health_blueprint, instrument
@@ -75,6 +76,7 @@ class ServiceSpec:
         return importlib.import_module(f"{self.package}.handlers").HANDLERS
 
 
+log = logging.getLogger(__name__)
 _bound_urls: dict[str, str] = {}
 
 
@@ -185,6 +187,14 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
     return app
 
 
+def _least_privilege(spec: ServiceSpec) -> str:
+    """Ready only as an application role: a superuser or the trail's owner is logged and refused."""
+    if reason := too_privileged(spec.db):
+        log.error("the database role is more than an application's: not ready", extra={"reason": reason})
+        raise RuntimeError(reason)
+    return "ok"
+
+
 def _health(spec: ServiceSpec, settings: Settings):
     """/healthz, /readyz and /metrics of a service: readiness needs the database (and the
     revocation store, which every request asks); the broker, the outbox backlog and the dead
@@ -226,6 +236,8 @@ def _health(spec: ServiceSpec, settings: Settings):
     if settings.amqp_url and SUBSCRIPTIONS.get(spec.name):
         info["dead_letters"] = dead_letters
     checks = {"database": database}
+    if settings.production:  # least privilege: never ready as a superuser or the trail's owner
+        checks["database_role"] = lambda: _least_privilege(spec)
     if not settings.revocation_store_uri.startswith("memory://"):  # every request asks it: needed
         checks["revocation_store"] = lambda: revocations(settings.revocation_store_uri).revoked("readyz")
     return health_blueprint(checks, info=info, extra_metrics=gauges, metrics_token=settings.metrics_token)

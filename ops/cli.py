@@ -63,6 +63,10 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--kind", default="region", help="the top unit's kind (region, prefecture, ...)")
     a.add_argument("--name", help="the administrator's name (default: the role's title)")
     a.add_argument("--username", help="default: admin, anquan or shenji")
+    p = sub.add_parser("reset-password", help="reset a password the system administrator may not (the three "
+                                              "administrators; password: ADMIN_PASSWORD or the prompt)")
+    p.add_argument("--username", required=True)
+    p.add_argument("--second-factor", action="store_true", help="and remove the person's second factor (a lost phone)")
     keys.add_parser(sub)
     dbroles.add_parser(sub)
     datakeys.add_parsers(sub)
@@ -73,8 +77,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     command = {"backup": backup.command, "restore": backup.command, "dead-letters": dead_letters,
-               "create-admin": create_admin, "migrate": migrate_command, "replay": replay_command,
-               "token": token_command, "keys": keys.command,
+               "create-admin": create_admin, "reset-password": reset_password, "migrate": migrate_command,
+               "replay": replay_command, "token": token_command, "keys": keys.command,
                "db-roles": dbroles.command, "data-key": datakeys.key_command,
                "reseal": datakeys.reseal_command, "audit-verify": audit.verify_command,
                "audit-purge": audit.purge_command}[args.command]
@@ -129,12 +133,9 @@ def create_admin(args) -> int:
     username = args.username or {"admin": "admin", "security_admin": "anquan", "audit_admin": "shenji"}[args.role]
     spec, settings = spec_of("registry"), Settings.from_env("registry")
     migrate_service(spec, settings)
-    password = os.environ.get("ADMIN_PASSWORD")
-    if not password:
-        password = getpass.getpass("管理员密码：")
-        if password != getpass.getpass("再输入一次："):
-            print("两次输入的密码不一致", file=sys.stderr)
-            return 2
+    password = _typed_password("管理员密码：")
+    if password is None:
+        return 2
     app = create_service_app(spec, settings)
     with app.test_request_context(), spec.db.connection_context():
         try:
@@ -146,6 +147,47 @@ def create_admin(args) -> int:
             print(said, *(f"{k}: {v[0]}" for k, v in errors.items()), sep="\n", file=sys.stderr)
             return 2
     print(f"已创建{title} {person.name}（用户名 {person.username}，单位 {person.unit.name}）")
+    return 0
+
+
+def _typed_password(prompt: str) -> str | None:
+    """ADMIN_PASSWORD, else typed twice at the prompt (never on the command line); None if the two differ."""
+    password = os.environ.get("ADMIN_PASSWORD")
+    if not password:
+        password = getpass.getpass(prompt)
+        if password != getpass.getpass("再输入一次："):
+            print("两次输入的密码不一致", file=sys.stderr)
+            return None
+    return password
+
+
+def reset_password(args) -> int:
+    """The operator resets a password the system administrator may not (三员分立: one of the three
+    administrators; one whose roles need a second factor not yet enrolled), and with
+    `--second-factor` the person's second factor too; the holder changes the password at the next
+    sign-in, and the trail records it (by the system)."""
+    from services.registry import passwords, second_factor
+    from services.registry.models import Person
+    spec, settings = spec_of("registry"), Settings.from_env("registry")
+    migrate_service(spec, settings)
+    password = _typed_password(f"{args.username} 的临时密码：")
+    if password is None:
+        return 2
+    app = create_service_app(spec, settings)
+    with app.test_request_context(), spec.db.connection_context():
+        person = Person.get_or_none(Person.username == args.username)
+        if person is None:
+            print(f"没有用户名为 {args.username} 的人员", file=sys.stderr)
+            return 2
+        try:
+            passwords.reset(person, password, None, settings)
+            if args.second_factor and second_factor.enrolled(person):
+                second_factor.reset(person, None, settings)
+        except DomainError as exc:
+            print(exc.message or "; ".join(f"{k}: {v[0]}" for k, v in (exc.errors or {}).items()), file=sys.stderr)
+            return 2
+    print(f"已重置 {person.name}（{person.username}）的密码" + ("和两步验证" if args.second_factor else "")
+          + "：其所有登录已结束，下次登录时须修改密码")
     return 0
 
 

@@ -43,24 +43,43 @@ def key_command(args) -> int:
 
 
 def reseal_command(args) -> int:
-    from govmb.service import ensure_database
-    from ops.cli import spec_of  # the command module imports this one
+    """Seal again with the current key what each service keeps sealed: inquiry's citizens' handles
+    and contacts, the registry's second-factor secrets. 1 if anything does not open."""
     from services.inquiry import sealing
-    try:
-        settings = Settings.from_env("inquiry")
-    except ConfigError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    spec = spec_of("inquiry")
+    from services.registry import second_factor
+    jobs = {"inquiry": (lambda keys: sealing.reseal(_db("inquiry"), keys, page=args.page),
+                        lambda: sealing.key_use(_db("inquiry")), "messages"),
+            "registry": (lambda keys: second_factor.reseal(keys, page=args.page), second_factor.key_use,
+                         "second-factor secrets")}
+    failed = 0
+    for name, (reseal, key_use, what) in jobs.items():
+        try:
+            settings = Settings.from_env(name)
+        except ConfigError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        failed += _resealed(name, settings, reseal, key_use, what)
+    return 1 if failed else 0
+
+
+def _db(name: str):
+    from ops.cli import spec_of  # the command module imports this one
+    return spec_of(name).db
+
+
+def _resealed(name: str, settings: Settings, reseal, key_use, what: str) -> int:
+    from govmb.service import ensure_database
+    from ops.cli import spec_of
+    spec = spec_of(name)
     ensure_database(spec, settings)
     with spec.db.connection_context():
-        done = sealing.reseal(spec.db, settings.personal_keys, page=args.page)
-        use = sealing.key_use(spec.db)
+        done = reseal(settings.personal_keys)
+        use = key_use()
     per_key = ", ".join(f"{kid} {n}" for kid, n in sorted(use.items())) or "none stored"
-    print(f"inquiry: {done['rows']} messages read, {done['resealed']} sealed again with key "
+    print(f"{name}: {done['rows']} {what} read, {done['resealed']} sealed again with key "
           f"{settings.personal_keys.current}; values per key: {per_key}")
     if done["unreadable"]:
-        print(f"{len(done['unreadable'])} messages do not open with any key (left as they are): "
+        print(f"{name}: {len(done['unreadable'])} {what} do not open with any key (left as they are): "
               f"{', '.join(map(str, done['unreadable'][:50]))}", file=sys.stderr)
         return 1
     return 0
@@ -70,5 +89,6 @@ def add_parsers(sub) -> None:
     k = sub.add_parser("data-key", help="an AES key file for personal data or backups (--rotate, --retire)")
     k.add_argument("file", type=Path, metavar="FILE")
     rotation_steps(k, "add a new key, which seals from now on", "keep the current key alone (after reseal)")
-    r = sub.add_parser("reseal", help="seal every message's personal data with the current key (after --rotate)")
+    r = sub.add_parser("reseal", help="seal every message's personal data and every second-factor secret with the "
+                                      "current key (after --rotate)")
     r.add_argument("--page", type=int, default=1000, help="messages per transaction")

@@ -56,6 +56,7 @@ from tests.conftest import auth
 
 ROOT = Path(__file__).resolve().parents[1]
 ADMIN = auth(1, "/1/", "admin")
+OFFICE_GRANTS = auth(1, "/1/", "joint_office", person=2)  # a unit's staff roles are the office's to grant (三员分立)
 DELIVERY_LIMIT = 5
 
 
@@ -331,7 +332,7 @@ class Traffic:
                              ("zhuyao", "principal_leader")):
             person = w(reg, "person.create", "/api/people", {
                 "unit_id": unit["id"], "name": f"试点{suffix}", "username": f"sd{tag}_{suffix}",
-                "password": f"Pressure-{tag}-2026", "roles": [role]}, ADMIN, ok=(201,))
+                "password": f"Pressure-{tag}-2026", "roles": [role]}, OFFICE_GRANTS, ok=(201,))
             staff[suffix] = auth(unit["id"], unit["path"], role, person=person["id"])
             staff[f"{suffix}_id"] = person["id"]
         team = [{"person_id": staff["fenguan_id"], "role": "leader_in_charge"},

@@ -100,6 +100,8 @@ def _renewed(now: float) -> bool:
     if r.status_code != 200:
         return False
     session["token"], session["expires"] = r.json()["token"], now + r.json()["expires_in"]
+    if r.json().get("second_factor") == "enrol":  # a role that needs a second factor, granted since sign-in
+        session["person"] = {**(session.get("person") or {}), "must_enrol": True}
     return True
 
 

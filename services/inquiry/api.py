@@ -8,6 +8,7 @@ from govmb.audit_api import audit_blueprint
 from govmb.auth import UNIT_STAFF, current_identity, in_sight, requires, under, visible_or_404
 from govmb.contracts.inquiry import SOURCE_NAMES, STATUS_NAMES, TransferStatus
 from govmb.copies_api import accounts_blueprint, units_blueprint
+from govmb.headers import NO_STORE
 from govmb.paging import Blueprint, beijing_midnight, narrowed, page, sorted_by
 from govmb.timefmt import utcnow
 from services.inquiry import citizens, handling, imports, results, topics, transfers
@@ -147,7 +148,7 @@ def get_message(message_id):
 def read_contact(message_id):
     """网民的完整称呼与联系方式：仅承办单位的工作人员，每次查看记入审计日志（列表与详情只显示打码的）"""
     whole = citizens.read(_visible(message_id), current_identity())
-    return whole, 200, {"Cache-Control": "no-store"}
+    return whole, 200, NO_STORE
 
 
 @messages.route("/<int:message_id>/classify", methods=["POST"])

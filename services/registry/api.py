@@ -25,6 +25,7 @@ from govmb.config import Settings, options
 from govmb.contracts.registry import STATUS_NAMES, AccountStatus
 from govmb.copies_api import within_levels
 from govmb.domain import Invalid, Unauthenticated
+from govmb.headers import NO_STORE
 from govmb.paging import Blueprint, narrowed, page, sorted_by
 from govmb.platforms import platforms
 from govmb.textsearch import contains
@@ -50,6 +51,7 @@ from services.registry.schemas import (
     ClientTokenRequestSchema,
     ClientTokenSchema,
     CodeSchema,
+    CurrentPasswordSchema,
     EndedSchema,
     EnrolmentSchema,
     HallGroupsSchema,
@@ -271,36 +273,46 @@ def my_second_factor():
     return second_factor.status(_me(), _settings())
 
 
+def _per_person() -> str:
+    return f"person:{current_identity().person_id}"
+
+
 @auth.route("/second-factor", methods=["POST"])
 @person_only
+@limiter.limit(_per_name, key_func=_per_person)
+@auth.arguments(CurrentPasswordSchema)
 @auth.response(201, EnrolmentSchema)
-def start_second_factor():
-    """开始绑定两步验证：生成新密钥，返回二维码（用验证器应用扫描）和密钥文本，只显示这一次；以 confirm 确认后启用"""
-    return second_factor.start(_me())
+def start_second_factor(data):
+    """开始绑定两步验证（须再输入当前密码）：生成新密钥，返回二维码（用验证器应用扫描）和密钥文本，只显示这一次；
+    以 confirm 确认后启用"""
+    return second_factor.start(_me(), data["current_password"]), 201, NO_STORE  # the secret: shown once, kept nowhere
 
 
 @auth.route("/second-factor/confirm", methods=["POST"])
 @person_only
+@limiter.limit(_per_name, key_func=_per_person)
 @auth.arguments(CodeSchema)
 @auth.response(200, RecoveryCodesSchema)
 def confirm_second_factor(data):
     """以验证器应用显示的验证码确认绑定：启用两步验证，返回 10 个恢复码（只显示这一次）和本会话的新令牌"""
     who, person = current_identity(), _me()
     codes = second_factor.confirm(person, data["code"], who)
-    return {"recovery_codes": codes, **_renewed_token(who, person)}
+    return {"recovery_codes": codes, **_renewed_token(who, person)}, 200, NO_STORE
 
 
 @auth.route("/second-factor/recovery-codes", methods=["POST"])
 @person_only
+@limiter.limit(_per_name, key_func=_per_person)
 @auth.arguments(CodeSchema)
 @auth.response(200, RecoveryCodesSchema)
 def new_recovery_codes(data):
     """重新生成恢复码（须输入当前验证码）：原有的恢复码全部作废"""
-    return {"recovery_codes": second_factor.new_recovery_codes(_me(), data["code"], current_identity())}
+    return {"recovery_codes": second_factor.new_recovery_codes(_me(), data["code"], current_identity())}, 200, NO_STORE
 
 
 @auth.route("/second-factor/off", methods=["POST"])
 @person_only
+@limiter.limit(_per_name, key_func=_per_person)
 @auth.arguments(CodeSchema)
 @auth.response(204)
 def turn_off_second_factor(data):
@@ -345,8 +357,9 @@ def captcha(args):
 @auth.doc(security=[])  # the token may have run out: the refresh secret is the credential
 def refresh(data):
     """续期：凭登录时给出的续期凭据换取新的短期令牌；会话已退出、超时（空闲或超过时限）或人员被停用时 401"""
-    _session, token = sessions.renew(data["refresh"], _settings())
-    return {"token": token, "expires_in": _settings().token_ttl_seconds}
+    session, token = sessions.renew(data["refresh"], _settings())
+    enrol = second_factor.must_enrol(session.person, _settings())  # a role granted since that needs one
+    return {"token": token, "expires_in": _settings().token_ttl_seconds, "second_factor": "enrol" if enrol else None}
 
 
 @auth.route("/sign-out", methods=["POST"])

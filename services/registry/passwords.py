@@ -14,8 +14,8 @@ import re
 from zxcvbn import zxcvbn
 
 from govmb.config import Settings
-from govmb.domain import Invalid, Unauthenticated
-from govmb.identity import Identity
+from govmb.domain import Invalid, Refused, Unauthenticated
+from govmb.identity import ADMINISTRATORS, Identity
 from services.registry.models import PasswordHistory, Person, audit, db, now
 from services.registry.people import DEMO_PASSWORD, hash_password, verify_secret
 
@@ -79,16 +79,33 @@ def change_own(person: Person, current: str, new: str, who: Identity, settings: 
     return Person.get_by_id(person.id)
 
 
-def reset(person: Person, new: str, who: Identity, settings: Settings) -> Person:
+def reset(person: Person, new: str, who: Identity | None, settings: Settings) -> Person:
     """The administrator sets a new password, which its holder must change at the next sign-in;
-    every session of theirs ends."""
+    every session of theirs ends. Not of one the reset would hand over (`guard_takeover`);
+    `who` None: the operator's command line (ops.cli reset-password)."""
     from services.registry import sessions
+    if who is not None:
+        guard_takeover(person, settings, "重置密码")
     check(new, person.username, person.name)
+    from services.registry.second_factor import forget_challenges
     with db.atomic():
+        forget_challenges(person)
         _store(person, new, must_change=True)
         audit.record(who, "person.password_reset", "person", person.id, person.unit.path, "", person.name)
     sessions.end_all(person, "password", settings, who)
     return Person.get_by_id(person.id)
+
+
+def guard_takeover(person: Person, settings: Settings, what: str) -> None:
+    """三员分立: the system administrator neither resets the password of nor disables one of the
+    three administrators, nor resets the password of one whose roles need a second factor not yet
+    enrolled: the reset password alone would let them in as that person. The operator does it on
+    the command line (`python -m ops.cli reset-password`), which the trail records too."""
+    from services.registry.second_factor import must_enrol
+    if person.role_set & set(ADMINISTRATORS):
+        raise Refused(f"不能在系统中{what}系统管理员、安全管理员或审计管理员（三员分立）：请由运维人员在服务器上用命令行办理")
+    if what == "重置密码" and must_enrol(person, settings):
+        raise Refused("此人员的角色须使用两步验证而尚未绑定：重置密码后他人即可冒用，须由运维人员在服务器上用命令行办理")
 
 
 def must_change(person: Person, settings: Settings) -> str | None:

@@ -6,7 +6,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from govmb.config import Settings
-from govmb.domain import Invalid, Refused
+from govmb.domain import Conflict, Invalid, Refused
 from govmb.identity import ADMINISTRATORS, PERSON_ROLES, UNIT_STAFF, Identity
 from services.registry.checks import RANKS
 from services.registry.models import Person, Unit, audit, db
@@ -96,8 +96,11 @@ def set_roles(person: Person, roles: list[str], who: Identity, settings: Setting
     before = person.role_set
     may_grant(roles, before, who)
     after = ",".join(sorted(set(roles)))
-    with db.atomic():
-        changed = Person.update(roles=after).where(Person.id == person.id, Person.roles != after).execute()
+    with db.atomic():  # compare-and-set: a grant made meanwhile is not overwritten unseen
+        changed = Person.update(roles=after).where(Person.id == person.id, Person.roles == person.roles,
+                                                   Person.roles != after).execute()
+        if not changed and Person.get_by_id(person.id).roles not in (person.roles, after):
+            raise Conflict("此人员的角色刚被他人修改：请刷新后再保存")
         if changed:
             audit.record(who, "role.change", "person", person.id, person.unit.path,
                          f"用户名：{person.username}；角色：{','.join(sorted(before)) or '无'} → {after or '无'}",
@@ -131,9 +134,15 @@ def set_active(person: Person, active: bool, who: Identity, settings: Settings) 
     """Disable a person (their sessions end and their tokens are refused everywhere at once) or
     enable them again."""
     from services.registry import sessions
+    from services.registry.passwords import guard_takeover
     if person.id == who.person_id and not active:
         raise Invalid("active", "不能停用自己的账号")
+    if not active:
+        guard_takeover(person, settings, "停用")
+    from services.registry.second_factor import forget_challenges
     with db.atomic():
+        if not active:
+            forget_challenges(person)
         changed = Person.update(active=active).where(Person.id == person.id, Person.active != active).execute()
         if changed:
             audit.record(who, "person.enable" if active else "person.disable", "person", person.id, person.unit.path,

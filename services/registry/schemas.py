@@ -115,6 +115,11 @@ class CodeSchema(Schema):
                          metadata={"description": "验证器应用当前显示的 6 位数字"})
 
 
+class CurrentPasswordSchema(Schema):
+    current_password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200),
+                                     metadata={"description": "当前密码（绑定两步验证前再确认一次是本人）"})
+
+
 class SecondFactorStatusSchema(Schema):
     enrolled = fields.Boolean(metadata={"description": "已启用两步验证"})
     required = fields.Boolean(metadata={"description": "其角色要求两步验证"})
@@ -141,6 +146,8 @@ class RefreshSchema(Schema):
 class RenewedSchema(Schema):
     token = fields.String()
     expires_in = Integer(metadata={"description": "令牌有效秒数"})
+    second_factor = fields.String(allow_none=True, metadata={
+        "description": "enrol：其角色（可能刚被授予）要求两步验证而尚未绑定，令牌不带角色，须先绑定"})
 
 
 class SignInSessionSchema(Schema):

@@ -14,8 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import logging
 import secrets
 
+import peewee
 import pyotp
 import segno
 
@@ -24,7 +26,9 @@ from govmb.config import Settings
 from govmb.domain import Conflict, Invalid, NotFound, Refused, Unauthenticated
 from govmb.identity import Identity
 from services.registry.models import Person, RecoveryCode, SecondFactor, SignInChallenge, audit, db, now
+from services.registry.people import identity_of
 
+log = logging.getLogger(__name__)
 ISSUER = "政务微博管理平台"
 PURPOSE = "second_factor.secret"  # what the sealed secret is bound to (govmb.personal)
 RECOVERY_CODES = 10
@@ -60,8 +64,12 @@ def status(person: Person, settings: Settings) -> dict:
 
 
 # ---------------------------------------------------------------------------- enrolment
-def start(person: Person) -> dict:
-    """A new secret for the person to scan (a pending one is replaced); refused while one is on."""
+def start(person: Person, current_password: str) -> dict:
+    """A new secret for the person to scan (a pending one is replaced), for the person's current
+    password (a session left open is not enough to bind another phone); refused while one is on."""
+    from services.registry.people import verify_secret
+    if not verify_secret(person.password_hash, current_password):
+        raise Invalid("current_password", "当前密码不正确")
     if enrolled(person):
         raise Conflict("已启用两步验证：如需更换手机，请先停用，或请安全管理员重置")
     secret = pyotp.random_base32()
@@ -116,7 +124,7 @@ def turn_off(person: Person, code: str, who: Identity, settings: Settings) -> No
     _remove(person, who, "mfa.disable")
 
 
-def reset(person: Person, who: Identity, settings: Settings) -> None:
+def reset(person: Person, who: Identity | None, settings: Settings) -> None:
     """The security administrator removes a person's second factor (a lost phone): their sessions
     end; at the next sign-in they enrol again if their roles need it."""
     from services.registry import sessions
@@ -126,8 +134,9 @@ def reset(person: Person, who: Identity, settings: Settings) -> None:
     sessions.end_all(person, "second_factor", settings, who)
 
 
-def _remove(person: Person, who: Identity, action: str) -> None:
+def _remove(person: Person, who: Identity | None, action: str) -> None:
     with db.atomic():
+        forget_challenges(person)
         SecondFactor.delete().where(SecondFactor.person == person).execute()
         RecoveryCode.delete().where(RecoveryCode.person == person).execute()
         audit.record(who, action, "person", person.id, person.unit.path, f"用户名：{person.username}", person.name)
@@ -148,13 +157,25 @@ def _step_of(secret: str, code: str) -> int | None:
     return None
 
 
+def _secret(factor: SecondFactor) -> str | None:
+    """The factor's secret, or None when no key of this process opens it (a key retired before
+    the secrets were sealed again: the person's recovery codes still open)."""
+    try:
+        return personal.open_(factor.secret, PURPOSE)
+    except personal.PersonalDataError:
+        log.error("a second-factor secret does not open with any personal data key (ops.cli reseal)",
+                  extra={"person_id": factor.person_id})
+        return None
+
+
 def _take(person: Person, code: str, recovery: bool = True) -> str:
     """Take a code of the person's: a TOTP code newer than the last one taken ("totp"), else a
     recovery code not yet used ("recovery"); each opens once. Unauthenticated otherwise."""
     factor = _confirmed(person)
     if factor is None:
         raise Conflict("尚未启用两步验证")
-    step = _step_of(personal.open_(factor.secret, PURPOSE), code)
+    secret = _secret(factor)
+    step = _step_of(secret, code) if secret else None
     if step is not None:  # a compare-and-set: of two requests with one code, one wins
         if SecondFactor.update(last_step=step).where(SecondFactor.id == factor.id,
                                                      SecondFactor.last_step < step).execute():
@@ -165,6 +186,8 @@ def _take(person: Person, code: str, recovery: bool = True) -> str:
         if RecoveryCode.update(used_at=now()).where(RecoveryCode.person == person, RecoveryCode.used_at.is_null(),
                                                     RecoveryCode.code_hash == _hash(typed)).execute():
             return "recovery"
+    if secret is None:
+        raise Conflict("两步验证的密钥无法读取：请用恢复码登录，或请安全管理员重置两步验证")
     raise Unauthenticated("验证码不正确")
 
 
@@ -174,6 +197,9 @@ def _proven(person: Person, code: str) -> None:
     try:
         _take(person, code, recovery=False)
     except Unauthenticated as exc:
+        with db.atomic():  # each wrong code a row: a guesser is seen (and slowed by the route's limit)
+            audit.record(identity_of(person), "mfa.failure", "person", person.id, person.unit.path,
+                         f"用户名：{person.username}；{exc.message}", person.name)
         raise Invalid("code", exc.message or "验证码不正确") from None
 
 
@@ -187,6 +213,12 @@ def open_challenge(person: Person, address: str, user_agent: str) -> str:
     return secret
 
 
+def forget_challenges(person: Person) -> None:
+    """Void the person's sign-ins waiting for a code: they are disabled, their password was reset
+    or their second factor removed, and a password given before must not open a session after."""
+    SignInChallenge.delete().where(SignInChallenge.person == person).execute()
+
+
 def person_of(challenge: str) -> Person | None:
     row = SignInChallenge.get_or_none(SignInChallenge.secret_hash == _hash(challenge or ""))
     return row.person if row is not None else None
@@ -196,7 +228,7 @@ def answer(challenge: str, code: str) -> tuple[Person, str]:
     """The person whose challenge this code answers, and what kind of code it was ("totp",
     "recovery"); Unauthenticated after too many tries or too late (sign in again)."""
     row = SignInChallenge.get_or_none(SignInChallenge.secret_hash == _hash(challenge or ""))
-    if row is None or row.expires_at < now():
+    if row is None or row.expires_at < now() or not row.person.active:
         raise Unauthenticated("登录已超时，请重新输入用户名和密码")
     counted = (SignInChallenge.update(tries=SignInChallenge.tries + 1)
                .where(SignInChallenge.id == row.id, SignInChallenge.tries < CHALLENGE_TRIES).execute())
@@ -206,3 +238,32 @@ def answer(challenge: str, code: str) -> tuple[Person, str]:
     kind = _take(row.person, code)
     SignInChallenge.delete().where(SignInChallenge.id == row.id).execute()
     return row.person, kind
+
+
+# ---------------------------------------------------------------------------- key rotation
+def reseal(keys: personal.DataKeys, page: int = 500) -> dict:
+    """Every secret sealed with the current personal data key (after a rotation, before the old
+    key is retired), a page per transaction: what was read, sealed again, and whose does not open."""
+    last, done = 0, {"rows": 0, "resealed": 0, "unreadable": []}
+    while rows := list(SecondFactor.select().where(SecondFactor.id > last).order_by(SecondFactor.id).limit(page)):
+        with db.atomic():
+            for row in rows:
+                try:
+                    if personal.kid_of(row.secret) != keys.current:
+                        SecondFactor.update(secret=keys.seal(keys.open(row.secret, PURPOSE), PURPOSE)).where(
+                            SecondFactor.id == row.id).execute()
+                        done["resealed"] += 1
+                except personal.PersonalDataError:
+                    done["unreadable"].append(row.person_id)
+        done["rows"] += len(rows)
+        last = rows[-1].id
+    return done
+
+
+def key_use() -> dict[str, int]:
+    """How many secrets each key id has sealed (counted by the database)."""
+    counts: dict[str, int] = {}
+    kid = peewee.fn.substr(SecondFactor.secret, 5, 8)
+    for key, n in SecondFactor.select(kid, peewee.fn.count(SecondFactor.id)).group_by(kid).tuples():
+        counts[key] = counts.get(key, 0) + n
+    return counts

@@ -97,6 +97,19 @@ def end(session: SignInSession, reason: str, settings: Settings, who: Identity |
     return bool(ended)
 
 
+def end_timed_out(settings: Settings, limit: int = 500) -> int:
+    """End the sessions idle or too old that nobody came back to renew (the registry's worker,
+    every SESSION_SWEEP_INTERVAL_SECONDS): each ending is in the trail, a timeout as much as a
+    sign-out. At most `limit` a run; how many."""
+    at = now()
+    stale = (SignInSession.select().where(
+        SignInSession.ended_at.is_null(),
+        (SignInSession.expires_at <= at)
+        | (SignInSession.last_seen_at < at - dt.timedelta(seconds=settings.session_idle_seconds)))
+        .order_by(SignInSession.last_seen_at).limit(limit))
+    return sum(end(s, _why_over(s, settings, at) or "idle", settings) for s in list(stale))
+
+
 def end_all(person: Person, reason: str, settings: Settings, who: Identity | None = None) -> int:
     """End every open session of a person (sign out everywhere; disabled): how many."""
     open_ = list(SignInSession.select().where(SignInSession.person == person, SignInSession.ended_at.is_null()))

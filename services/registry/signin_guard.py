@@ -55,9 +55,11 @@ def record(username: str, address: str, user_agent: str, succeeded: bool, person
                              succeeded=succeeded)
         if not succeeded:
             person = person or Person.get_or_none(Person.username == username[:50])  # whose name was tried
+            # a name that is nobody's may be a password typed in the wrong box: the trail keeps it out
+            name = person.username if person else "（不存在的用户名）"
             audit.record(None, "signin.failure", "person", person.id if person else 0,
                          person.unit.path if person else "/",
-                         f"用户名：{username[:50]}；{why or '失败'}；{where(address, user_agent)}", username[:50])
+                         f"用户名：{name}；{why or '失败'}；{where(address, user_agent)}", name)
         if not succeeded and failures(username, BURST_WINDOW) == BURST:
             audit.record(None, "security.signin_burst", "person", 0, "/",
                          f"用户名“{username[:50]}”{int(BURST_WINDOW.total_seconds() // 60)}分钟内登录失败{BURST}次；"

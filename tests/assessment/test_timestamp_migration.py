@@ -48,7 +48,7 @@ def migrate_with_text_rows(url: str) -> peewee.Database:
             marks = ", ".join([db.param] * len(rows[0]))
             for row in rows:
                 db.execute_sql(f"INSERT INTO {table} ({columns}) VALUES ({marks})", row)
-        assert runner.up() == ["0018_timestamps"]
+        assert runner.up(target="0018_timestamps") == ["0018_timestamps"]
     return db
 
 

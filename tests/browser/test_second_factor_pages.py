@@ -43,6 +43,7 @@ def later(secret: str, steps: int) -> str:
 
 def enrol(page) -> str:
     assert page.url.endswith("/me/second-factor")
+    page.fill("#not-enrolled input[name=current_password]", DEMO_PASSWORD)
     page.click("#not-enrolled button")
     assert page.locator("img.qr").get_attribute("src").startswith("data:image/svg+xml;base64,")
     secret = page.inner_text("#secret").replace(" ", "")

@@ -94,6 +94,8 @@ def test_after_a_rotation_old_rows_open_and_reseal_moves_them_to_the_new_key(app
     key_file.write_bytes(rotated.text())
     monkeypatch.setenv("PERSONAL_DATA_KEY_FILE", str(key_file))
     monkeypatch.setenv("INQUIRY_DATABASE_URL", app.config["GOVMB_SETTINGS"].database_url)
+    monkeypatch.setenv("REGISTRY_DATABASE_URL", f"sqlite:///{tmp_path / 'registry.db'}")  # reseals its secrets too
+    migrated_app("registry", settings_for("registry", f"sqlite:///{tmp_path / 'registry.db'}"))
     with personal.using(rotated):
         new_row = message(client, citizen_contact="13900000000").json
         assert client.get(f"/api/messages/{old_row['id']}/contact", headers=DEPT_STAFF).json["citizen_contact"] \

@@ -254,3 +254,27 @@ def test_the_application_role_reads_the_chain_but_only_the_owner_purges_it(scrat
     monkeypatch.delenv("REGISTRY_MIGRATION_DATABASE_URL")
     assert cli(["audit-purge", "registry"]) == 1
     assert "REGISTRY_MIGRATION_DATABASE_URL" in capsys.readouterr().err
+
+
+def test_production_refuses_to_run_as_the_owner_or_a_superuser_and_is_not_ready(scratch, postgres_server):
+    """The review's finding: an application URL naming the owner or a superuser started normally,
+    and the trail's triggers stayed within its reach."""
+    from dataclasses import replace
+
+    from govmb.config import ConfigError
+    from govmb.dbroles import migrate_service
+    from tests.system import migrated_app, settings_for
+    assert cli(["migrate", "registry"]) == 0
+    spec = spec_of("registry")
+    base = replace(settings_for("registry", scratch.app_url), mode="production", metrics_token="m" * 40)
+    assert migrate_service(spec, base) == []  # the application role: runs
+    for url, said in ((scratch.owner_url, "owns the audit trail"),
+                      (urlsplit(postgres_server)._replace(path=f"/{scratch.database}").geturl(), "superuser")):
+        spec.db.close_all()
+        with pytest.raises(ConfigError, match=said):
+            migrate_service(spec, replace(base, database_url=url))
+        app = migrated_app("registry", replace(settings_for("registry", url), mode="production",
+                                               metrics_token="m" * 40))
+        ready = app.test_client().get("/readyz")
+        assert ready.status_code == 503 and ready.json["checks"]["database_role"].startswith("失败")
+    spec.db.close_all()

@@ -6,6 +6,7 @@ from tests.conftest import auth, wait_for
 
 pytestmark = pytest.mark.integration
 ADMIN = auth(1, "/1/", "admin")
+OFFICE = auth(1, "/1/", "joint_office")  # grants a unit's staff roles (三员分立: not the system administrator)
 COPIES = ("publishing", "inquiry", "assessment")
 
 
@@ -54,7 +55,7 @@ def test_an_account_activated_in_the_registry_appears_in_publishing_and_inquiry(
     for username, unit, role, rank in (("oper", dept, "operator", "staff"), ("office", dept, "responsible_office", "section"),
                                        ("lead", dept, "leader", "section"), ("head", dept, "principal_leader", "section"),
                                        ("district", district, "leader", "county")):
-        r = registry.post("/api/people", headers=ADMIN, json={"unit_id": unit["id"], "name": username, "username": username,
+        r = registry.post("/api/people", headers=OFFICE, json={"unit_id": unit["id"], "name": username, "username": username,
                                                               "password": "pass-word-1", "roles": [role], "rank": rank})
         assert r.status_code == 201, r.json
         people[username] = auth(unit["id"], unit["path"], role, person=r.json["id"])

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from govmb.domain import Conflict
+from services.registry import people
 from services.registry.models import Person
 from tests.registry.conftest import PASSWORD, app, city, client  # noqa: F401 (fixtures)
 from tests.registry.test_sessions import bearer, sign_in
@@ -104,3 +106,14 @@ def test_the_security_and_audit_administrators_reach_only_their_own_work(client,
     assert client.put(f"/api/people/{target}/active", headers=h, json={"active": False}).status_code == 403
     assert client.get("/api/audit", headers=h).status_code == (200 if who == "auditor" else 403)
     assert client.get("/api/people", headers=h).status_code == (200 if who == "security" else 403)
+
+
+def test_a_grant_made_meanwhile_is_not_overwritten_unseen(app, city):  # noqa: F811
+    """The review's finding: the roles read before the update were not those the update replaced.
+    The office's request read east_operator's roles; the security administrator then granted one."""
+    stale = Person.get_by_id(city.people["east_operator"].id)  # what the office's request read
+    Person.update(roles="operator,supervision").where(Person.id == stale.id).execute()  # meanwhile
+    office = people.identity_of(city.people["office"])
+    with pytest.raises(Conflict):
+        people.set_roles(stale, ["operator", "leader"], office, app.config["GOVMB_SETTINGS"])
+    assert roles_of("east_operator") == {"operator", "supervision"}

@@ -128,3 +128,27 @@ def test_a_revoked_client_systems_token_is_refused_at_once(client, inquiry, city
     assert client.post(f"/api/clients/{made['id']}/revoke", headers=admin).status_code == 200
     after = inquiry.post("/api/intake/messages", json=message, headers={"Authorization": f"Bearer {token}"})
     assert after.status_code == 401  # not 15 minutes later: now
+
+
+def test_a_session_left_alone_is_ended_by_the_worker_and_the_trail_says_so(app, client, city):  # noqa: F811
+    """The review's finding: a timeout was in the trail only when someone came back to renew."""
+    import datetime as dt
+
+    from services.registry import sessions
+    from services.registry.models import SignInSession
+    idle = sign_in(client, "east_operator")
+    old = sign_in(client, "west_operator")
+    fresh = sign_in(client, "dept_operator")
+    settings = app.config["GOVMB_SETTINGS"]
+    at = dt.datetime.utcnow()
+    SignInSession.update(last_seen_at=at - dt.timedelta(seconds=settings.session_idle_seconds + 5)).where(
+        SignInSession.sid == idle["session"]).execute()
+    SignInSession.update(expires_at=at - dt.timedelta(seconds=1)).where(SignInSession.sid == old["session"]).execute()
+    with app.app_context():
+        assert sessions.end_timed_out(settings) == 2
+        assert sessions.end_timed_out(settings) == 0  # safe to run again
+    ended = {a: n for a, n in audit.Entry.select(audit.Entry.action, audit.Entry.subject_name)
+             .where(audit.Entry.action.startswith("session.")).tuples()}
+    assert ended == {"session.idle": "east_operator", "session.expired": "west_operator"}
+    assert client.get("/api/auth/me", headers=bearer(idle)).status_code == 401  # revoked at once
+    assert client.get("/api/auth/me", headers=bearer(fresh)).status_code == 200

@@ -57,7 +57,7 @@ registry   GET    /api/auth/me                                                  
 registry   GET    /api/auth/alerts                                                    -                          401   403     403     403     403     403     403     403     403     200     403
 registry   POST   /api/auth/sign-in/second-factor                                     challenge:wrong            401   401     401     401     401     401     401     401     401     401     401
 registry   GET    /api/auth/second-factor                                             -                          401   403     200     200     200     200     200     200     200     200     200
-registry   POST   /api/auth/second-factor                                             -                          401   403     201     201     201     201     201     201     201     201     201
+registry   POST   /api/auth/second-factor                                             mfa:start                  401   403     201     201     201     201     201     201     201     201     201
 registry   POST   /api/auth/second-factor/confirm                                     mfa:bad-code               401   403     422     422     422     422     422     422     422     422     422
 registry   POST   /api/auth/second-factor/recovery-codes                              mfa:bad-code               401   403     422     422     422     422     422     422     422     422     422
 registry   POST   /api/auth/second-factor/off                                         mfa:bad-code               401   403     422     422     422     422     422     422     422     422     422
@@ -204,7 +204,7 @@ web        GET    /me/sessions                                                  
 web        GET    /sign-in/code                                                       -                          303   -       303     303     303     303     303     303     303     303     303
 web        POST   /sign-in/code                                                       -                          303   -       303     303     303     303     303     303     303     303     303
 web        GET    /me/second-factor                                                   -                          login -       200     200     200     200     200     200     200     200     200
-web        POST   /me/second-factor/start                                             -                          login -       200     200     200     200     200     200     200     200     200
+web        POST   /me/second-factor/start                                             mfa:start                  login -       200     200     200     200     200     200     200     200     200
 web        POST   /me/second-factor/confirm                                           mfa:bad-code               login -       422     422     422     422     422     422     422     422     422
 web        POST   /me/second-factor/recovery-codes                                    mfa:bad-code               login -       422     422     422     422     422     422     422     422     422
 web        POST   /me/second-factor/off                                               mfa:bad-code               login -       422     422     422     422     422     422     422     422     422

@@ -30,7 +30,11 @@ def enrolled(web, username="office"):
     assert r.status_code == 303 and r.headers["Location"].endswith("/me/second-factor")
     for page in ("/inbox", "/me/sessions"):  # nothing else until enrolled
         assert browser.get(page).headers["Location"].endswith("/me/second-factor")
-    page = post(browser, "/me/second-factor/start").get_data(as_text=True)
+    refused = post(browser, "/me/second-factor/start", current_password="not-my-password")
+    assert refused.status_code == 422 and 'id="error-current_password"' in refused.get_data(as_text=True)
+    started = post(browser, "/me/second-factor/start", current_password=PASSWORD)
+    assert started.headers["Cache-Control"] == "no-store"  # the secret: in no cache
+    page = started.get_data(as_text=True)
     assert 'src="data:image/svg+xml;base64,' in page  # the QR code, drawn by the registry, no outside service
     secret = re.search(r'<code class="secret" id="secret">([A-Z2-7 ]+)</code>', page).group(1).replace(" ", "")
     wrong = post(browser, "/me/second-factor/confirm", code="000000")
@@ -76,3 +80,14 @@ def test_five_wrong_codes_send_the_person_back_to_the_password(web, city):  # no
     r = post(browser, "/sign-in/code", code="000000")
     assert r.status_code == 303 and r.headers["Location"].endswith("/sign-in")
     assert "重新输入用户名和密码" in browser.get("/sign-in").get_data(as_text=True)
+
+
+def test_a_role_granted_since_sign_in_takes_the_person_to_the_enrolment(web, city, client):  # noqa: F811
+    browser = web.test_client()
+    assert sign_in_form(browser, "east_operator", PASSWORD, address()).status_code == 303
+    assert browser.get("/me/sessions").status_code == 200
+    client.put(f"/api/people/{city.people['east_operator'].id}/roles", headers=city.headers("security"),
+               json={"roles": ["operator", "supervision"]})
+    with browser.session_transaction() as session:
+        session["expires"] = 0  # the token's minutes are up: the next page renews it
+    assert browser.get("/me/sessions").headers["Location"].endswith("/me/second-factor")

@@ -8,6 +8,7 @@ from base64 import b64encode
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from govmb.headers import NO_STORE
 from web.client import ServiceUnavailable, api
 from web.session import renewed, signed_in
 from web.views.forms import problem_of
@@ -24,8 +25,10 @@ def _status() -> dict | None:
 
 
 def _page(status_code: int = 200, **context):
+    """The page; with a secret or recovery codes on it, kept by no cache (NO_STORE)."""
     context.setdefault("errors", {})
-    return render_template("second_factor.html", status=_status(), **context), status_code
+    secret = "enrolling" in context or "codes" in context
+    return render_template("second_factor.html", status=_status(), **context), status_code, NO_STORE if secret else {}
 
 
 def _code() -> dict:
@@ -42,9 +45,11 @@ def index():
 @signed_in
 def start():
     """A new secret to scan: the QR code (SVG, as an image of this page) and the text."""
-    r = api("registry", "POST", "/api/auth/second-factor")
+    r = api("registry", "POST", "/api/auth/second-factor",
+            json={"current_password": request.form.get("current_password", "")[:200]})
     if r.status_code != 201:
-        return _page(r.status_code, message=problem_of(r)[1])
+        errors, message = problem_of(r)
+        return _page(r.status_code, errors=errors, message=message)
     body = r.json()
     qr = "data:image/svg+xml;base64," + b64encode(body["qr"].encode()).decode()
     secret = " ".join(body["secret"][i:i + 4] for i in range(0, len(body["secret"]), 4))

@@ -1,0 +1,22 @@
+"""Scheduled jobs of the registry, each safe to run twice or after a restart; the worker runs
+PERIODIC."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from govmb.config import Settings
+from services.registry import sessions
+
+
+@lru_cache(maxsize=1)
+def _settings() -> Settings:
+    return Settings.from_env("registry")
+
+
+def end_timed_out() -> int:
+    """Sessions idle or too old that no renewal came to end: ended now, each in the trail."""
+    return sessions.end_timed_out(_settings())
+
+
+# (name, the variable of the seconds between runs, job): run by the registry's worker
+PERIODIC = (("session timeouts", "SESSION_SWEEP_INTERVAL_SECONDS", end_timed_out),)
