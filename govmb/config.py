@@ -331,6 +331,7 @@ def read_options() -> Options:
                                                       _env("PLATFORM_POSTS_INTERVAL_SECONDS", "5")),
             "SESSION_SWEEP_INTERVAL_SECONDS": _whole("SESSION_SWEEP_INTERVAL_SECONDS",
                                                      _env("SESSION_SWEEP_INTERVAL_SECONDS", "60")),
+            "SEALING_INTERVAL_SECONDS": _whole("SEALING_INTERVAL_SECONDS", _env("SEALING_INTERVAL_SECONDS", "30")),
         },
         platforms=_pairs("GOVMB_PLATFORMS", _env("GOVMB_PLATFORMS")) or dict(NANCHANG),
         platform_adapters=_adapters(_env("GOVMB_PLATFORM_ADAPTERS")),

@@ -274,7 +274,9 @@ class Sealed:
         self.token, self.purpose = token, purpose
 
     def plain(self) -> str:
-        return open_(self.token, self.purpose)
+        """The text; a value written before sealing began (not sealed yet: the inquiry worker's
+        sealing job, or `ops.cli reseal`, seals it) as it is."""
+        return open_(self.token, self.purpose) if is_sealed(self.token) else self.token
 
     def __repr__(self) -> str:
         return f"<sealed {self.purpose}>"

@@ -7,14 +7,24 @@ from __future__ import annotations
 
 import argparse
 
+from govmb import personal
 from govmb.config import Settings
 from govmb.dbroles import migrate_service
-from services.inquiry import topics
+from services.inquiry import sealing, topics
+from services.inquiry.models import db
 from services.inquiry.sweep import sweep
+
+
+def seal_plain() -> int:
+    """The citizens' handles and contacts written before sealing began, sealed a page at a time."""
+    return sealing.seal_plain(db, personal.installed())
+
 
 PERIODIC = (("overdue sweep", "SWEEP_INTERVAL_SECONDS", sweep),
             # the hot topics of the city and the top units, for the inbox and the duty log (topics.py)
-            ("hot topics", "HOT_TOPICS_INTERVAL_SECONDS", topics.keep))
+            ("hot topics", "HOT_TOPICS_INTERVAL_SECONDS", topics.keep),
+            # the personal data of rows from before sealing (migration 0019), sealed while the service runs
+            ("personal data sealing", "SEALING_INTERVAL_SECONDS", seal_plain))
 
 
 def main(argv: list[str] | None = None) -> int:

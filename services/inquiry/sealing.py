@@ -1,6 +1,7 @@
 """Sealing the messages' personal data again, a page at a time: the plain values of rows
-written before it was sealed (migration 0019), and values sealed with a key that is no longer
-the current one (`python -m ops.cli reseal` after a rotation). A page is a thousand rows by id,
+written before it was sealed (migration 0019; the worker's job `seal_plain`, on the partial
+indexes of the values not yet sealed), and values sealed with a key that is no longer the current
+one (`python -m ops.cli reseal` after a rotation). A page is a thousand rows by id,
 never the whole table; each value is read, opened with its own key, sealed with the current
 one and written back with its contact's lookup hash. Values and keys are never printed."""
 from __future__ import annotations
@@ -77,6 +78,30 @@ def _write(db: peewee.Database, changes: list[tuple]) -> None:
             psycopg2.extras.execute_batch(cursor, UPDATE.format(p="%s"), changes, page_size=500)
         else:
             cursor.executemany(UPDATE.format(p="?"), changes)
+
+
+# the predicate of the partial indexes of migration 0019 (psycopg2 writes the pattern into the text,
+# so PostgreSQL's planner sees the index's own predicate)
+PLAIN = ('SELECT "id", "citizen_handle", "citizen_contact", "citizen_contact_hash" FROM "message" '
+         'WHERE "{c}" NOT LIKE {p} AND "{c}" <> \'\' ORDER BY "id" LIMIT {p}')
+
+
+def seal_plain(db: peewee.Database, keys: DataKeys, page: int = PAGE, pages: int = 20) -> int:
+    """Seal the values written before sealing began (the inquiry worker, every
+    SEALING_INTERVAL_SECONDS): at most `pages` pages a run, each in its own transaction, found by
+    the partial indexes of migration 0019, so a run after the last is one empty index scan. How
+    many rows were sealed."""
+    done = 0
+    for column in ("citizen_handle", "citizen_contact"):
+        for _ in range(pages):
+            rows = db.execute_sql(PLAIN.format(c=column, p=db.param), ("pd1.%", page)).fetchall()
+            changes = [_resealed(keys, row) for row in rows]  # the plain values: nothing to fail to open
+            with db.atomic():
+                _write(db, changes)
+            done += len(changes)
+            if len(rows) < page:
+                break
+    return done
 
 
 def key_use(db: peewee.Database) -> dict[str, int]:

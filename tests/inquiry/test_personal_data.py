@@ -133,7 +133,9 @@ PLAIN_ROW = ('INSERT INTO "message" ("account_id", "unit_id", "unit_path", "plat
              '\'\', {f}, {f}, {f}, \'\', \'\', \'\', 1)')
 
 
-def _migration_seals_plain_rows(url: str, tmp_path: Path) -> None:
+def _migration_then_the_job_seal_plain_rows(url: str, tmp_path: Path) -> None:
+    """0019 changes the schema only (no rewrite, no long lock); the worker's job seals the rows
+    from before, a page a transaction, found by the partial indexes; a run after the last finds none."""
     spec = spec_of("inquiry")
     from govmb.service import ensure_database
     ensure_database(spec, settings_for("inquiry", url))
@@ -142,27 +144,31 @@ def _migration_seals_plain_rows(url: str, tmp_path: Path) -> None:
         false = "false" if "postgres" in url else "0"
         for i in range(5):  # more than one page of two
             spec.db.execute_sql(PLAIN_ROW.format(p=spec.db.param, f=false), (f"@旧居民{i}", f"1380000000{i}" if i else ""))
-        applied = sealing.PAGE
-        try:
-            sealing.PAGE = 2
-            Runner(spec.db, str(MIGRATIONS)).up()
-        finally:
-            sealing.PAGE = applied
-        rows = spec.db.execute_sql('SELECT "citizen_handle", "citizen_contact", "citizen_contact_hash" FROM "message" '
-                                   'ORDER BY "id"').fetchall()
+        Runner(spec.db, str(MIGRATIONS)).up()
+        read = 'SELECT "citizen_handle", "citizen_contact", "citizen_contact_hash" FROM "message" ORDER BY "id"'
+        assert spec.db.execute_sql(read).fetchall()[1][:2] == ("@旧居民1", "13800000001")  # as they were, for now
+        if "postgres" in url:  # the job's query is one the partial index answers (its predicate, as written)
+            spec.db.execute_sql("SET enable_seqscan = off")
+            plan = spec.db.execute_sql("EXPLAIN " + sealing.PLAIN.format(c="citizen_handle", p="%s"), ("pd1.%", 2))
+            assert "message_plain_handle" in " ".join(r[0] for r in plan.fetchall())
+            spec.db.execute_sql("SET enable_seqscan = on")
+        assert sealing.seal_plain(spec.db, PERSONAL, page=2, pages=1) == 4  # a page of each column a run
+        assert sealing.seal_plain(spec.db, PERSONAL, page=2) == 1
+        assert sealing.seal_plain(spec.db, PERSONAL, page=2) == 0  # all sealed: nothing more to find
+        rows = spec.db.execute_sql(read).fetchall()
     assert len(rows) == 5 and all("旧居民" not in h and "1380000000" not in c for h, c, _ in rows)
     assert [PERSONAL.open(h, "message.citizen_handle") for h, _, _ in rows] == [f"@旧居民{i}" for i in range(5)]
     assert rows[0][1] == rows[0][2] == ""  # no contact: nothing to seal or hash
     assert rows[3][2] == PERSONAL.lookup_hash("13800000003", "message.citizen_contact")
 
 
-def test_the_migration_seals_the_rows_already_there_on_sqlite(tmp_path):
-    _migration_seals_plain_rows(f"sqlite:///{tmp_path / 'old.db'}", tmp_path)
+def test_the_rows_already_there_are_sealed_after_the_migration_on_sqlite(tmp_path):
+    _migration_then_the_job_seal_plain_rows(f"sqlite:///{tmp_path / 'old.db'}", tmp_path)
 
 
 @pytest.mark.integration
-def test_the_migration_seals_the_rows_already_there_on_postgresql(pg_url, tmp_path):
-    _migration_seals_plain_rows(pg_url, tmp_path)
+def test_the_rows_already_there_are_sealed_after_the_migration_on_postgresql(pg_url, tmp_path):
+    _migration_then_the_job_seal_plain_rows(pg_url, tmp_path)
     app = migrated_app("inquiry", settings_for("inquiry", pg_url))  # and the service works on it
     with app.app_context():
         apply_account_snapshot(Account)(account(1), None)
@@ -171,3 +177,14 @@ def test_the_migration_seals_the_rows_already_there_on_postgresql(pg_url, tmp_pa
     m = message(client).json
     assert client.get(f"/api/messages/{m['id']}/contact", headers=DEPT_STAFF).json["citizen_contact"] == "13800000000"
     assert client.get("/api/messages", headers=DEPT_STAFF).json[0]["citizen_handle"].startswith("@")
+
+
+def test_a_value_from_before_sealing_reads_as_written_until_the_job_seals_it(app, client):
+    """A row an older release wrote while this one rolled out: plain, shown, then sealed."""
+    m = message(client).json
+    db.execute_sql('UPDATE "message" SET "citizen_contact" = ? WHERE "id" = ?', ("13900000009", m["id"]))
+    whole = client.get(f"/api/messages/{m['id']}/contact", headers=DEPT_STAFF)
+    assert whole.status_code == 200 and whole.json["citizen_contact"] == "13900000009"
+    with app.app_context():
+        assert sealing.seal_plain(db, PERSONAL) == 1
+        assert personal.is_sealed(raw(m["id"])[1])

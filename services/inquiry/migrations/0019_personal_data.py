@@ -1,19 +1,30 @@
 """Citizens' handles and contacts sealed at rest (govmb.personal): the columns become text (a
 sealed value is longer than the 100 characters they held), the contact gets its keyed lookup
-hash with an index per handling unit, and the rows already there are sealed a page at a time
-with the key the service's settings installed (PERSONAL_DATA_KEY_FILE, or the embedded mode's
-own), inside the migration's transaction."""
+hash with an index per handling unit, and the rows written before are found by two partial
+indexes of the values not yet sealed, which the inquiry worker's sealing job walks and seals a
+page at a time while the service runs (`services/inquiry/sealing.py::seal_plain`).
+
+Nothing here rewrites or locks the table for long, whatever its size: varchar to text and a
+column with a constant default change only the catalogue on PostgreSQL, and the indexes are built
+CONCURRENTLY (outside a transaction: `atomic = False`). A value not yet sealed reads as it is."""
 from govmb.db import is_postgres
-from govmb.personal import installed
-from services.inquiry.sealing import reseal
+
+atomic = False
+PLAIN = {"handle": "citizen_handle", "contact": "citizen_contact"}
 
 
 def up(migrator, db):
-    if is_postgres(db):
+    pg = is_postgres(db)
+    if pg:
         db.execute_sql('ALTER TABLE "message" ALTER COLUMN "citizen_handle" TYPE text, '
                        'ALTER COLUMN "citizen_contact" TYPE text')
-    db.execute_sql('ALTER TABLE "message" ADD COLUMN "citizen_contact_hash" VARCHAR(40) NOT NULL DEFAULT \'\'')
-    db.execute_sql('CREATE INDEX IF NOT EXISTS "message_unit_id_citizen_contact_hash" '
+    columns = [c.name for c in db.get_columns("message")]
+    if "citizen_contact_hash" not in columns:
+        db.execute_sql('ALTER TABLE "message" ADD COLUMN "citizen_contact_hash" VARCHAR(40) NOT NULL DEFAULT \'\'')
+    concurrently = "CONCURRENTLY " if pg else ""
+    db.execute_sql(f'CREATE INDEX {concurrently}IF NOT EXISTS "message_unit_id_citizen_contact_hash" '
                    'ON "message" ("unit_id", "citizen_contact_hash")')
-    if db.execute_sql('SELECT 1 FROM "message" LIMIT 1').fetchone():  # an empty table needs no key yet
-        reseal(db, installed(), commit_each=False)
+    sealed = "'pd1.%%'" if pg else "'pd1.%'"  # psycopg2 reads a lone % as a parameter's mark
+    for name, column in PLAIN.items():
+        db.execute_sql(f'CREATE INDEX {concurrently}IF NOT EXISTS "message_plain_{name}" ON "message" ("id") '
+                       f'WHERE "{column}" NOT LIKE {sealed} AND "{column}" <> \'\'')
