@@ -19,6 +19,9 @@ worker_connections = int(os.environ.get("WORKER_CONNECTIONS", str(threads)))
 timeout = 30
 graceful_timeout = 20
 accesslog = "-"
+# The path without its query: a query may hold what the logs must not (a citizen's contact looked
+# up, a name searched for), and the logs outlive the data's own protection.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s" %(L)s'
 preload_app = False
 
 

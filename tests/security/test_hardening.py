@@ -418,3 +418,28 @@ def test_in_production_the_demo_password_neither_signs_in_nor_is_given_to_anyone
     with registry.app_context():
         Person.update(password_hash=hash_password("Kept-Pass-7391q")).where(Person.username == "real").execute()
     assert api.post("/api/auth/sign-in", json={"username": "real", "password": "Kept-Pass-7391q"}).status_code == 200
+
+
+def test_the_access_log_holds_no_query_string(tmp_path):
+    """A query may hold a citizen's contact looked up (GET /api/messages?citizen_contact=…) or a
+    name searched for: gunicorn's access log writes the path without it (the review's finding)."""
+    import datetime as dt
+    import runpy
+
+    from gunicorn.config import Config
+    from gunicorn.glogging import Logger
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    cfg = Config()
+    cfg.set("access_log_format", conf["access_log_format"])
+    query = "citizen_contact=13812345678&q=%E7%8E%8B%E6%98%8E"
+    environ = {"REQUEST_METHOD": "GET", "RAW_URI": f"/api/messages?{query}", "PATH_INFO": "/api/messages",
+               "QUERY_STRING": query, "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "203.0.113.9"}
+
+    class Response:
+        status, response_length, sent, headers = "200 OK", 10, 10, []
+
+    Request = type("Request", (), {"method": "GET", "path": "/api/messages", "query": query,
+                                   "uri": f"/api/messages?{query}", "version": (1, 1), "headers": []})
+
+    line = conf["access_log_format"] % Logger(cfg).atoms(Response(), Request(), environ, dt.timedelta(seconds=0.01))
+    assert "/api/messages" in line and "13812345678" not in line and "citizen_contact" not in line, line
