@@ -60,7 +60,7 @@ same words.
 |---|---|---|
 {row("normalising the draft (format characters, separators, NFKC, OpenCC t2s; issue 16)", norm)}
 {row("the lexicon part of the checks: normalising, Aho-Corasick (pyahocorasick), jieba at each match", matcher)}
-{row("all the checks of a submission (lexicon, ID and mobile numbers, form, length, source)", full)}
+{row("all the checks of a submission (lexicon, personal information, links, form, length, source)", full)}
 {row("baseline: a loop over the 10,000 words (`word in text`)", loop)}
 {row("building the automaton after the office edits the lexicon (once per change, per process)", build)}
 

@@ -260,9 +260,24 @@ class Options:
     host: str  # the embedded system's address and port
     port: int
     audit_retention_days: int = 365  # audit rows older than this may be purged (ops.cli audit-purge); at least 180
+    links: "LinkOptions" = None  # the checks of a draft's links (services/publishing/links.py)
+
+
+@dataclass(frozen=True)
+class LinkOptions:
+    online: bool = False  # ask each link for a live answer (only where the network is allowed)
+    timeout: float = 3.0
+    private: bool = False  # may the check ask a private or loopback address (tests, an intranet)
+    official: tuple[str, ...] = ("gov.cn",)  # the hosts (and their subdomains) that count as the official website
 
 
 AUDIT_RETENTION_MINIMUM = 180  # 等保 2.0 level 3 keeps the audit records at least six months
+
+
+def _yes(name: str, raw: str) -> bool:
+    if raw.lower() not in ("true", "false", "1", "0", "yes", "no"):
+        raise ConfigError(f"{name} must be true or false, not {raw!r}")
+    return raw.lower() in ("true", "1", "yes")
 
 
 def _whole(name: str, raw: str | None, minimum: int = 1) -> int:
@@ -347,6 +362,11 @@ def read_options() -> Options:
         failpoints=frozenset(filter(None, (_env("GOVMB_FAILPOINTS") or "").split(","))),
         host=_env("HOST", "127.0.0.1"),
         port=_whole("PORT", _env("PORT", "8000"), minimum=0),  # 0: any free port
+        links=LinkOptions(online=_yes("CHECK_LINKS_ONLINE", _env("CHECK_LINKS_ONLINE", "false")),
+                          timeout=_whole("LINK_CHECK_TIMEOUT_SECONDS", _env("LINK_CHECK_TIMEOUT_SECONDS", "3")),
+                          private=_yes("LINK_CHECK_PRIVATE", _env("LINK_CHECK_PRIVATE", "false")),
+                          official=tuple(h.strip().lower() for h in _env("OFFICIAL_SITES", "gov.cn").split(",")
+                                         if h.strip())),
         audit_retention_days=_whole("AUDIT_RETENTION_DAYS", _env("AUDIT_RETENTION_DAYS", "365"),
                                     minimum=AUDIT_RETENTION_MINIMUM),
     )

@@ -8,7 +8,9 @@ word's characters hides it, nor a traditional form), positions reported in the t
 A match that jieba's segmentation splits across a word boundary (危机|密切 holds 机密) is at
 most a warning; a match inside one of the office's allowed phrases is none. Personal
 information: mainland ID numbers with a valid check digit (python-stdnum), mobile numbers, each
-read through spaces, hyphens, dots, zero-width characters, full-width digits and +86 / 0086.
+read through spaces, hyphens, dots, zero-width characters, full-width digits and +86 / 0086;
+bank cards, travel documents, landlines, addresses (`pii.py`). Links: well formed, answering
+where the network is allowed, the government website's on a policy post (`links.py`).
 Form (X12): topic and column tags at the start, series numbering. Length per platform. A repost
 without its source.
 """
@@ -19,16 +21,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import ahocorasick
-from stdnum.cn import ric
 
 from govmb.config import options
 from govmb.textnorm import normalise, word
-from services.publishing import segments
+from services.publishing import links, pii, segments
 
 DEFAULT_LIMITS = {"xinhua": 2000, "people": 2000, "tencent": 2000, "sina": 2000, "ncnews": 5000}
-_SEP = r"[ \-.·‐‑‒–—\n\r\t]?"  # at most one separator between two digits (the text is folded: ideographic space is " ")
-_ID = re.compile(rf"(?<![0-9A-Za-z])[0-9](?:{_SEP}[0-9]){{16}}{_SEP}[0-9Xx](?![0-9A-Za-z])")
-_MOBILE = re.compile(rf"(?<![0-9+])(?:(?:\+|00){_SEP}86{_SEP})?1{_SEP}[3-9](?:{_SEP}[0-9]){{9}}(?![0-9])")
 ALLOWED = "allowed"  # a lexicon entry of this category is a phrase that holds no finding (危机密切)
 
 
@@ -60,13 +58,23 @@ class Lexicon:
         if self.size:
             self.automaton.make_automaton()
 
-    def scan(self, text: str) -> list[Hit]:
-        if not self.size:
-            return []
+    def _found(self, text: str):
         n = normalise(text)
         found = [(end - size + 1, end + 1, written, category, severity)
                  for end, (written, category, severity, size) in self.automaton.iter(n.text)]
-        allowed = [(s, e) for s, e, _, category, _ in found if category == ALLOWED]
+        return n, found, [(s, e) for s, e, _, category, _ in found if category == ALLOWED]
+
+    def allowed(self, text: str) -> list[tuple[int, int]]:
+        """The spans of `text` (as written) that the office's allowed phrases cover."""
+        if not self.size:
+            return []
+        n, _, allowed = self._found(text)
+        return [n.span(s, e) for s, e in allowed]
+
+    def scan(self, text: str) -> list[Hit]:
+        if not self.size:
+            return []
+        n, found, allowed = self._found(text)
         hits = []
         for s, e, written, category, severity in found:
             if category == ALLOWED or any(a <= s and e <= b for a, b in allowed):
@@ -94,30 +102,9 @@ def platform_limits() -> dict[str, int]:
     return {**DEFAULT_LIMITS, **options().platform_limits}  # GOVMB_PLATFORM_LIMITS
 
 
-def personal_information(text: str) -> list[Hit]:
-    n = normalise(text, dense=False)  # matched normalised, shown as written
-    hits = []
-    for m in _ID.finditer(n.text):
-        digits = _digits(m.group())
-        if ric.is_valid(digits.upper()):
-            start, end = n.span(m.start(), m.end())
-            hits.append(Hit("id_number", "block", start, end, _mask(digits.upper()),
-                            "含居民身份证号码（个人信息），不得发布"))
-    for m in _MOBILE.finditer(n.text):
-        start, end = n.span(m.start(), m.end())
-        if any(h.start <= start and end <= h.end for h in hits):  # eleven digits of an ID number
-            continue
-        hits.append(Hit("mobile", "warn", start, end, _mask(_digits(m.group())[-11:]),
-                        "含手机号码：如非公开的工作电话，请删除（个人信息）"))
-    return hits
-
-
-def _digits(found: str) -> str:
-    return "".join(c for c in found if c.isalnum())
-
-
-def _mask(number: str) -> str:
-    return number[:3] + "*" * (len(number) - 7) + number[-4:]
+def personal_information(text: str, allowed: list[tuple[int, int]] = ()) -> list[Hit]:
+    """ID, bank card, passport and permit numbers, phones, addresses (`services/publishing/pii.py`)."""
+    return pii.scan(text, allowed)
 
 
 def form_rules(text: str, topic: str, column: str, series_title: str, series_no: int | None,
@@ -157,8 +144,8 @@ def repost_source(original: bool, source: str) -> list[Hit]:
 
 def check(text: str, lexicon: Lexicon, *, original: bool = True, source: str = "", topic: str = "",
           column: str = "", series_title: str = "", series_no: int | None = None, series_total: int | None = None,
-          platforms: list[str] = (), limits: dict[str, int] | None = None) -> list[Hit]:
-    hits = (lexicon.scan(text) + personal_information(text)
+          platforms: list[str] = (), limits: dict[str, int] | None = None, info_type: str = "") -> list[Hit]:
+    hits = (lexicon.scan(text) + personal_information(text, lexicon.allowed(text)) + links.scan(text, info_type)
             + form_rules(text, topic, column, series_title, series_no, series_total)
             + lengths(text, list(platforms), limits or platform_limits()) + repost_source(original, source))
     return sorted(hits, key=lambda h: (h.start if h.start is not None else -1, h.check))

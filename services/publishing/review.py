@@ -105,7 +105,7 @@ def run_checks(draft: Draft) -> list[checks.Hit]:
     return checks.check(draft.text, lexicon.current(), original=draft.original, source=draft.source,
                         topic=draft.topic, column=draft.column, series_title=draft.series_title,
                         series_no=draft.series_no, series_total=draft.series_total,
-                        platforms=json.loads(draft.platforms))
+                        platforms=json.loads(draft.platforms), info_type=draft.info_type)
 
 
 # ---------------------------------------------------------------------- transition
