@@ -145,6 +145,8 @@ class CheckSchema(Schema):
     series_no = Integer(load_default=None, allow_none=True)
     series_total = Integer(load_default=None, allow_none=True)
     platforms = fields.List(fields.String(), load_default=list)
+    info_type = fields.String(load_default="", validate=validate.OneOf(("", *INFO_TYPES)),
+                              metadata={"description": "信息类型：政策、重大决策类须附政府网站原文链接"})
 
 
 def _checkable(value: str) -> None:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from govmb.textnorm import normalise, word
 from services.publishing.checks import Lexicon, check, personal_information
+from tests.publishing.conftest import app, client  # noqa: F401 (fixtures)
 
 LEXICON = Lexicon([("机密", "classified", "block"), ("内部资料", "classified", "block"),
                    ("秘密文件", "classified", "block"), ("绝密", "classified", "block"),
@@ -115,3 +116,18 @@ def test_no_text_breaks_the_checks(text):
 def test_a_long_text_of_every_kind_of_character_is_checked():
     text = "".join(chr(c) for c in range(0x20, 0x20 + 20000) if not 0xD800 <= c <= 0xDFFF)[:20000]
     assert isinstance(check(text, LEXICON, platforms=["sina"]), list)
+
+
+def test_no_text_through_the_api_makes_a_5xx_or_a_wrong_position(client):  # noqa: F811
+    """20,000 characters of every kind, right-to-left overrides and lone combining marks among
+    them, through the check endpoint: 200, every span inside the text, the word found as written."""
+    from tests.publishing.conftest import JOINT, OPERATOR
+    assert client.post("/api/lexicon", json={"entries": [{"word": "机密", "category": "classified"}]},
+                       headers=JOINT).status_code == 200
+    text = ("\u202e机\u200b密\u202c" + "".join(chr(c) for c in range(0x300, 0x300 + 19990)
+                                                if not 0xD800 <= c <= 0xDFFF))[:20000]
+    r = client.post("/api/checks", json={"text": text, "platforms": ["sina"], "info_type": "disclosure"},
+                    headers=OPERATOR)
+    assert r.status_code == 200, r.json
+    assert all(f["start"] is None or 0 <= f["start"] <= f["end"] <= len(text) for f in r.json)
+    assert [text[f["start"]:f["end"]] for f in r.json if f["check"] == "lexicon"] == ["机\u200b密"]
