@@ -6,6 +6,7 @@ import logging
 import os
 import select
 import threading
+import time
 import weakref
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -234,7 +235,11 @@ def migrate(db: peewee.Database, directory: Path, name: str) -> list[str]:
     with db.connection_context():
         if is_postgres(db):
             key = _lock_key(f"govmb-migrate-{name}")
-            db.execute_sql("SELECT pg_advisory_lock(%s)", (key,))
+            # Asked again and again, not waited for in one statement: a migration that builds an
+            # index CONCURRENTLY waits for every open transaction, a blocked pg_advisory_lock too
+            # (a deadlock between the two processes that start at once).
+            while not db.execute_sql("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()[0]:
+                time.sleep(0.5)
             try:
                 applied = Runner(db, str(directory)).up()
             finally:
