@@ -75,3 +75,10 @@ def normalise(text: str, dense: bool = True) -> Normalised:
 def word(text: str) -> str:
     """A lexicon word as the checks match it."""
     return normalise(text).text
+
+
+def punctuated(text: str, start: int, end: int, allowed: str = "") -> bool:
+    """Does text[start:end] hold punctuation, a symbol or a line break (other than the characters
+    of `allowed`)? Spaces and format characters do not count: 王  伟 is a name, 王、伟 two names."""
+    return any(c not in allowed and (unicodedata.category(c)[0] in "PS" or c in "\n\r\t\v\f\u2028\u2029")
+               for c in text[start:end])

@@ -157,8 +157,9 @@ def repost_source(original: bool, source: str) -> list[Hit]:
 
 def check(text: str, lexicon: Lexicon, *, original: bool = True, source: str = "", topic: str = "",
           column: str = "", series_title: str = "", series_no: int | None = None, series_total: int | None = None,
-          platforms: list[str] = (), limits: dict[str, int] | None = None) -> list[Hit]:
-    hits = (lexicon.scan(text) + personal_information(text)
+          platforms: list[str] = (), limits: dict[str, int] | None = None, wording=None) -> list[Hit]:
+    """`wording`: the office's corrections, leaders and the weekday check (`services.publishing.wording`)."""
+    hits = (lexicon.scan(text) + personal_information(text) + (wording.scan(text) if wording is not None else [])
             + form_rules(text, topic, column, series_title, series_no, series_total)
             + lengths(text, list(platforms), limits or platform_limits()) + repost_source(original, source))
     return sorted(hits, key=lambda h: (h.start if h.start is not None else -1, h.check))
