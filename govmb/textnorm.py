@@ -61,8 +61,10 @@ def _char(c: str) -> tuple[int, str]:
     return KEEP, simple if len(simple) == 1 else folded
 
 
+@lru_cache(maxsize=32)
 def normalise(text: str, dense: bool = True) -> Normalised:
-    """The text the checks match (`dense`: without separators) and where each character came from."""
+    """The text the checks match (`dense`: without separators) and where each character came from.
+    Kept for the last few texts: the checks of one draft read it several times (immutable: shared)."""
     out, at = [], []
     for i, c in enumerate(text):
         kind, n = _char(c)
@@ -75,3 +77,10 @@ def normalise(text: str, dense: bool = True) -> Normalised:
 def word(text: str) -> str:
     """A lexicon word as the checks match it."""
     return normalise(text).text
+
+
+def punctuated(text: str, start: int, end: int, allowed: str = "") -> bool:
+    """Does text[start:end] hold punctuation, a symbol or a line break (other than the characters
+    of `allowed`)? Spaces and format characters do not count: 王  伟 is a name, 王、伟 two names."""
+    return any(c not in allowed and (unicodedata.category(c)[0] in "PS" or c in "\n\r\t\v\f\u2028\u2029")
+               for c in text[start:end])

@@ -124,9 +124,10 @@ def _register_pages(app: Flask) -> None:
         second_factor,
         status,
         training,
+        wordlists,
     )
-    for module in (auth, accounts, drafts, directives, inbox, lexicon, filings, city, hall, status, assessment,
-                   inspections, training, roster, followers, audit, people, second_factor):
+    for module in (auth, accounts, drafts, directives, inbox, lexicon, wordlists, filings, city, hall, status,
+                   assessment, inspections, training, roster, followers, audit, people, second_factor):
         app.register_blueprint(module.bp)
 
 

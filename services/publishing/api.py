@@ -1,4 +1,4 @@
-"""The publishing service's HTTP API: drafts and their review, checks, lexicon, figures."""
+"""The publishing service's HTTP API: drafts and their review, checks, lexicon, corrections and leaders, figures."""
 import peewee
 from flask_smorest import abort
 
@@ -8,14 +8,27 @@ from govmb.contracts.publishing import STATUS_NAMES
 from govmb.copies_api import accounts_blueprint, units_blueprint
 from govmb.paging import Blueprint, narrowed, page, sorted_by
 from govmb.textsearch import contains
-from services.publishing import directives, lexicon, review
+from services.publishing import directives, lexicon, review, wordlists
 from services.publishing import figures as monthly
 from services.publishing.checks import check as run_check
-from services.publishing.models import Account, Directive, DirectiveTarget, Draft, LexiconEntry, Unit, audit
+from services.publishing.models import (
+    Account,
+    Correction,
+    Directive,
+    DirectiveTarget,
+    Draft,
+    Leader,
+    LexiconEntry,
+    Unit,
+    audit,
+)
 from services.publishing.schemas import (
     ActionSchema,
     CalendarQuerySchema,
     CheckSchema,
+    CorrectionBatchSchema,
+    CorrectionQuerySchema,
+    CorrectionSchema,
     DirectiveInSchema,
     DirectiveQuerySchema,
     DirectiveSchema,
@@ -27,6 +40,9 @@ from services.publishing.schemas import (
     FiguresQuerySchema,
     FindingSchema,
     ForwardSchema,
+    LeaderBatchSchema,
+    LeaderQuerySchema,
+    LeaderSchema,
     LexiconBatchSchema,
     LexiconEntrySchema,
     LexiconQuerySchema,
@@ -118,8 +134,8 @@ def take_action(data, draft_id, action):
 @checks_bp.arguments(CheckSchema)
 @checks_bp.response(200, FindingSchema(many=True))
 def check_text(data):
-    """不保存，只检查：编辑时实时提示（敏感词、个人信息、格式、长度、来源）"""
-    return [h.__dict__ for h in run_check(data.pop("text"), lexicon.current(), **data)]
+    """不保存，只检查：编辑时实时提示（敏感词、个人信息、错别字与规范表述、领导职务与排名、星期与日期、格式、长度、来源）"""
+    return [h.__dict__ for h in run_check(data.pop("text"), lexicon.current(), wording=wordlists.current(), **data)]
 
 
 @lexicon_bp.route("")
@@ -262,3 +278,78 @@ def month_calendar(args, pagination_parameters):
 
 
 BLUEPRINTS += [directives_bp, calendar_bp, audit_blueprint(audit)]
+
+
+# The office's corrections (错别字与规范表述) and list of leaders (领导名单), issue 16: read by the
+# offices that read the lexicon, written by the joint-meeting office and the administrator, as it is.
+corrections_bp = Blueprint("corrections", __name__, url_prefix="/api/corrections", description="错别字与规范表述")
+leaders_bp = Blueprint("leaders", __name__, url_prefix="/api/leaders", description="领导名单（职务与排名顺序）")
+LIST_READERS, LIST_WRITERS = ("joint_office", "supervision", "admin"), ("joint_office", "admin")
+
+
+@corrections_bp.route("")
+@requires(*LIST_READERS)
+@corrections_bp.arguments(CorrectionQuerySchema, location="query")
+@corrections_bp.response(200, CorrectionSchema(many=True))
+@corrections_bp.paginate()
+def list_corrections(args, pagination_parameters):
+    """错误写法与正确写法，默认按错误写法排序，可按加入时间（added）排序，分页；可按类别筛选、按写法或说明搜索"""
+    query = narrowed(Correction.select(), args,
+                     search=(Correction.wrong, Correction.right, Correction.note, Correction.source))
+    if "kind" in args:
+        query = query.where(Correction.kind == args["kind"])
+    query = sorted_by(query, args["sort"], {"wrong": (Correction.wrong,), "added": (Correction.created_at,)},
+                      Correction.id)
+    return page(query, pagination_parameters)
+
+
+@corrections_bp.route("", methods=["POST"])
+@requires(*LIST_WRITERS)
+@corrections_bp.arguments(CorrectionBatchSchema)
+@corrections_bp.response(200)
+def add_corrections(data):
+    """新增或修改（按错误写法）错别字、不规范表述（联席会议办公室）"""
+    return {"written": wordlists.add_corrections(data["entries"], current_identity()), "version": wordlists.version()}
+
+
+@corrections_bp.route("/<int:entry_id>", methods=["DELETE"])
+@requires(*LIST_WRITERS)
+@corrections_bp.response(204)
+def remove_correction(entry_id):
+    if not wordlists.remove_correction(entry_id, current_identity()):
+        abort(404, message=f"条目 {entry_id} 不存在")
+
+
+@leaders_bp.route("")
+@requires(*LIST_READERS)
+@leaders_bp.arguments(LeaderQuerySchema, location="query")
+@leaders_bp.response(200, LeaderSchema(many=True))
+@leaders_bp.paginate()
+def list_leaders(args, pagination_parameters):
+    """领导名单，默认按排名顺序，可按姓名（name）、加入时间（added）排序，分页；可按是否在任筛选、按姓名、职务或单位搜索"""
+    query = narrowed(Leader.select(), args, search=(Leader.name, Leader.title, Leader.unit_name))
+    if "active" in args:
+        query = query.where(Leader.active == args["active"])
+    query = sorted_by(query, args["sort"], {"rank": (Leader.rank,), "name": (Leader.name,),
+                                            "added": (Leader.created_at,)}, Leader.id)
+    return page(query, pagination_parameters)
+
+
+@leaders_bp.route("", methods=["POST"])
+@requires(*LIST_WRITERS)
+@leaders_bp.arguments(LeaderBatchSchema)
+@leaders_bp.response(200)
+def add_leaders(data):
+    """新增或修改（按姓名与职务）领导（联席会议办公室）"""
+    return {"written": wordlists.add_leaders(data["entries"], current_identity()), "version": wordlists.version()}
+
+
+@leaders_bp.route("/<int:leader_id>", methods=["DELETE"])
+@requires(*LIST_WRITERS)
+@leaders_bp.response(204)
+def remove_leader(leader_id):
+    if not wordlists.remove_leader(leader_id, current_identity()):
+        abort(404, message=f"领导 {leader_id} 不存在")
+
+
+BLUEPRINTS += [corrections_bp, leaders_bp]

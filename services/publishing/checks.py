@@ -144,8 +144,12 @@ def repost_source(original: bool, source: str) -> list[Hit]:
 
 def check(text: str, lexicon: Lexicon, *, original: bool = True, source: str = "", topic: str = "",
           column: str = "", series_title: str = "", series_no: int | None = None, series_total: int | None = None,
-          platforms: list[str] = (), limits: dict[str, int] | None = None, info_type: str = "") -> list[Hit]:
+          platforms: list[str] = (), limits: dict[str, int] | None = None, info_type: str = "",
+          wording=None) -> list[Hit]:
+    """`wording`: the office's corrections, leaders and the weekday check (`services.publishing.wording`);
+    `info_type`: the draft's, for the links (X27)."""
     hits = (lexicon.scan(text) + personal_information(text, lexicon.allowed(text)) + links.scan(text, info_type)
+            + (wording.scan(text) if wording is not None else [])
             + form_rules(text, topic, column, series_title, series_no, series_total)
             + lengths(text, list(platforms), limits or platform_limits()) + repost_source(original, source))
     return sorted(hits, key=lambda h: (h.start if h.start is not None else -1, h.check))

@@ -160,3 +160,38 @@ class DirectiveTarget(BaseModel):
 
     class Meta:
         indexes = ((("directive", "account_id"), True),)
+
+
+class Correction(BaseModel):
+    """A common wrong form and its right form (issue 16): 错别字 (typo, a warning) or a
+    non-standard formulation 规范表述 (formulation, a block); seeded from
+    services/publishing/data/corrections.csv, edited by the joint-meeting office."""
+    wrong = peewee.CharField(max_length=50, unique=True)
+    right = peewee.CharField(max_length=50)
+    kind = peewee.CharField(max_length=20)  # typo, formulation
+    note = peewee.CharField(max_length=200, default="")
+    source = peewee.CharField(max_length=200, default="")
+    created_at = peewee.DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("created_at", "id"), False),)
+
+
+class Leader(BaseModel):
+    """A leader the checks know (领导名单, issue 16), kept by the joint-meeting office: a name
+    with another's title, or leaders named out of their order of precedence, blocks."""
+    name = peewee.CharField(max_length=20)
+    title = peewee.CharField(max_length=100)  # 市委常委、常务副市长: each part is a title of theirs
+    unit_name = peewee.CharField(max_length=100, default="")
+    rank = peewee.IntegerField(index=True)  # order of precedence: 1 first
+    active = peewee.BooleanField(default=True)
+    created_at = peewee.DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("name", "title"), True),)
+
+
+class WordingVersion(BaseModel):
+    """Bumped on every change of the corrections or the leaders: each process rebuilds its matchers."""
+    id = peewee.IntegerField(primary_key=True)
+    version = peewee.IntegerField(default=0)

@@ -18,7 +18,7 @@ from govmb.identity import UNIT_STAFF, Identity
 from govmb.platforms import platforms
 from govmb.timefmt import iso_utc, stored, to_beijing
 from govmb.workflow import Machine, Move, Transition, step
-from services.publishing import autopublish, checks, lexicon, responses
+from services.publishing import autopublish, checks, lexicon, responses, wordlists
 from services.publishing.models import Account, Draft, Finding, Publication, ReviewStep, audit, bus, db
 
 log = logging.getLogger(__name__)
@@ -105,7 +105,8 @@ def run_checks(draft: Draft) -> list[checks.Hit]:
     return checks.check(draft.text, lexicon.current(), original=draft.original, source=draft.source,
                         topic=draft.topic, column=draft.column, series_title=draft.series_title,
                         series_no=draft.series_no, series_total=draft.series_total,
-                        platforms=json.loads(draft.platforms), info_type=draft.info_type)
+                        platforms=json.loads(draft.platforms), info_type=draft.info_type,
+                        wording=wordlists.current())
 
 
 # ---------------------------------------------------------------------- transition

@@ -1,12 +1,14 @@
 """What the publishing API takes and gives."""
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from govmb.contracts.publishing import INFO_TYPES, STATUS_NAMES
 from govmb.paging import ListQuerySchema, PeriodSchema, SearchSchema, sort_field
 from govmb.schemas import Integer
 from govmb.schemas import StepSchema as BaseStepSchema
+from govmb.textnorm import punctuated
 from govmb.textnorm import word as word_as_matched
 from govmb.timefmt import BEIJING, BeijingDateTime
+from services.publishing.precedence import title_parts
 
 
 class MediaSchema(Schema):
@@ -217,3 +219,66 @@ class CalendarQuerySchema(Schema):
     unit_id = Integer(validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "单位（含下级）"})
     account_id = Integer(validate=validate.Range(min=1, max=2**31 - 1))
     month = fields.String(required=True, validate=validate.Regexp(r"^(19[7-9]\d|2\d{3})-(0[1-9]|1[0-2])$", error="月份格式为 YYYY-MM（1970 年以后）"))
+
+
+CORRECTION_KINDS = ("typo", "formulation")
+
+
+def _name(value: str) -> None:
+    """A leader's name: characters the checks can match, no punctuation but the middle dot of
+    a transcribed name (买买提·艾力)."""
+    if not word_as_matched(value) or punctuated(value.replace("·", ""), 0, len(value)):
+        raise ValidationError("请填写姓名（不含标点）")
+
+
+def _title(value: str) -> None:
+    if not title_parts(value):
+        raise ValidationError("请填写职务，如“副市长”，多个职务以“、”分隔")
+
+
+class CorrectionSchema(Schema):
+    id = Integer(dump_only=True)
+    wrong = fields.String(required=True, validate=[validate.Length(min=1, max=50), _checkable],
+                          metadata={"description": "错误写法"})
+    right = fields.String(required=True, validate=[validate.Length(min=1, max=50), _checkable],
+                          metadata={"description": "正确写法"})
+    kind = fields.String(required=True, validate=validate.OneOf(CORRECTION_KINDS), metadata={
+        "description": "typo：错别字（提示）；formulation：不规范表述（禁止）"})
+    note = fields.String(load_default="", validate=validate.Length(max=200))
+    source = fields.String(load_default="", validate=validate.Length(max=200), metadata={"description": "依据"})
+    created_at = BeijingDateTime(dump_only=True)
+
+    @validates_schema
+    def _differs(self, data: dict, **_kwargs) -> None:
+        if word_as_matched(data.get("wrong", "")) == word_as_matched(data.get("right", "")):
+            raise ValidationError("正确写法须与错误写法不同", "right")
+
+
+class CorrectionBatchSchema(Schema):
+    entries = fields.List(fields.Nested(CorrectionSchema), required=True, validate=validate.Length(min=1, max=5000))
+
+
+class CorrectionQuerySchema(SearchSchema):
+    kind = fields.String(validate=validate.OneOf(CORRECTION_KINDS))
+    sort = sort_field("wrong", "added", default="wrong")
+
+
+class LeaderSchema(Schema):
+    id = Integer(dump_only=True)
+    name = fields.String(required=True, validate=[validate.Length(min=1, max=20), _name])
+    title = fields.String(required=True, validate=[validate.Length(min=1, max=100), _title],
+                          metadata={"description": "职务，多个以“、”分隔，如“市委常委、常务副市长”"})
+    unit_name = fields.String(load_default="", validate=validate.Length(max=100))
+    rank = Integer(required=True, validate=validate.Range(min=1, max=9999, error="排名为 1 至 9999 的整数"),
+                   metadata={"description": "排名顺序，1 在最前"})
+    active = fields.Boolean(load_default=True)
+    created_at = BeijingDateTime(dump_only=True)
+
+
+class LeaderBatchSchema(Schema):
+    entries = fields.List(fields.Nested(LeaderSchema), required=True, validate=validate.Length(min=1, max=2000))
+
+
+class LeaderQuerySchema(SearchSchema):
+    active = fields.Boolean()
+    sort = sort_field("rank", "name", "added", default="rank")

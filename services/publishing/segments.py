@@ -63,3 +63,23 @@ def across_words(text: str, start: int, end: int) -> bool:
         at += len(token)
         edges.add(at)
     return not inside_one and start not in edges
+
+
+def cuts_into(text: str, start: int, end: int, at_end: bool = False) -> bool:
+    """Is the first character of [start, end) the last of a word of the sentence (or, with
+    `at_end`, its last character the first of one)? A wrong form or a name found there is
+    characters of other words (东北|朝鲜族 holds 北朝鲜, 按|装箱单 holds 按装), not the form itself.
+    A word that takes more of it (要从严|冶党) does not count: the form is written there, and the
+    segmenter, which knows no wrong form and no name, is only guessing at it."""
+    tokenizer = _segmenter()
+    points = [p for p in ((start, end) if at_end else (start,)) if 0 < p < len(text)
+              and _may_straddle(tokenizer, text, p)]
+    if not points:
+        return False
+    lo, hi = max(0, start - WINDOW), min(len(text), end + WINDOW)
+    at = lo
+    for token in tokenizer.cut(text[lo:hi], HMM=False):
+        if (at < start and at + len(token) == start + 1) or (at_end and at == end - 1 and at + len(token) > end):
+            return True
+        at += len(token)
+    return False

@@ -109,6 +109,12 @@ publishing GET    /api/directives/<int:directive_id>/targets                    
 publishing GET    /api/lexicon                                                        lexicon                    401   403     403     403     403     403     200     200     200     403     403
 publishing POST   /api/lexicon                                                        lexicon:add                401   403     403     403     403     403     200     403     200     403     403
 publishing DELETE /api/lexicon/<int:entry_id>                                         lexicon:remove             401   403     403     403     403     403     204     403     204     403     403
+publishing GET    /api/corrections                                                    corrections                401     403     403     403     403     403     200     200     200     403     403
+publishing POST   /api/corrections                                                    corrections:add            401     403     403     403     403     403     200     403     200     403     403
+publishing DELETE /api/corrections/<int:entry_id>                                     corrections:remove         401     403     403     403     403     403     204     403     204     403     403
+publishing GET    /api/leaders                                                        leaders                    401     403     403     403     403     403     200     200     200     403     403
+publishing POST   /api/leaders                                                        leaders:add                401     403     403     403     403     403     200     403     200     403     403
+publishing DELETE /api/leaders/<int:leader_id>                                        leaders:remove             401     403     403     403     403     403     204     403     204     403     403
 publishing GET    /api/audit                                                          audit                      401   403     403     403     403     403     200     200     403     403     200
 publishing GET    /api/audit/export                                                   audit:export               401   403     403     403     403     403     200     200     403     403     200
 publishing GET    /healthz                                                            -                          200   200     200     200     200     200     200     200     200     200     200
@@ -253,6 +259,12 @@ web        POST   /directives/<int:directive_id>/forward                        
 web        GET    /lexicon                                                            lexicon                    login -       403     403     403     403     200     200     200     403     403
 web        POST   /lexicon                                                            lexicon:add                login -       403     403     403     403     303     403     303     403     403
 web        POST   /lexicon/<int:entry_id>/delete                                      lexicon:remove             login -       403     403     403     403     303     403     303     403     403
+web        GET    /lexicon/corrections                                                corrections                login   -       403     403     403     403     200     200     200     403     403
+web        POST   /lexicon/corrections                                                corrections:add            login   -       403     403     403     403     303     403     303     403     403
+web        POST   /lexicon/corrections/<int:entry_id>/delete                          corrections:remove         login   -       403     403     403     403     303     403     303     403     403
+web        GET    /lexicon/leaders                                                    leaders                    login   -       403     403     403     403     200     200     200     403     403
+web        POST   /lexicon/leaders                                                    leaders:add                login   -       403     403     403     403     303     403     303     403     403
+web        POST   /lexicon/leaders/<int:leader_id>/delete                             leaders:remove             login   -       403     403     403     403     303     403     303     403     403
 web        GET    /inbox                                                              messages                   login -       200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
 web        GET    /inbox/hot                                                          -                          login -       200     200     200     200     200     200     200     403     403
 web        POST   /inbox                                                              message:new                login -       303/422 303/422 303/422 303/422 403     403     403     403     403

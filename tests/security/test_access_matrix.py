@@ -200,6 +200,8 @@ class World:
         with self.apps["assessment"].app_context():  # as the worker files last month's on the 1st
             self.archives = {p: archive.build(self.units[p]["id"], last_month()).id for p in ("in", "out")}
         self.add_word("矩阵敏感词")
+        self.add_correction("矩阵错字")
+        self.add_leader("矩阵领导")
         wait_for(lambda: "甲区发布" in self.call("assessment", "GET", "/api/warnings", admin).get_data(as_text=True),
                  message="assessment's warning of 甲区's long-unanswered message")
 
@@ -232,6 +234,18 @@ class World:
                  json={"entries": [{"word": word, "category": "sensitive", "severity": "warn"}]})
         entries = self.as_("office", "publishing", "GET", "/api/lexicon")
         return next(e["id"] for e in entries if e["word"] == word)
+
+    def add_correction(self, wrong: str) -> int:
+        self.as_("office", "publishing", "POST", "/api/corrections",
+                 json={"entries": [{"wrong": wrong, "right": "矩阵正字", "kind": "typo"}]})
+        entries = self.as_("office", "publishing", "GET", f"/api/corrections?q={wrong}")
+        return next(e["id"] for e in entries if e["wrong"] == wrong)
+
+    def add_leader(self, name: str) -> int:
+        self.as_("office", "publishing", "POST", "/api/leaders",
+                 json={"entries": [{"name": name, "title": "矩阵市副市长", "rank": 50}]})
+        entries = self.as_("office", "publishing", "GET", f"/api/leaders?q={name}")
+        return next(e["id"] for e in entries if e["name"] == name)
 
     def message(self, unit: str, handle: str, by: str | None = None, **fields) -> dict:
         body = {"account_id": self.accounts[unit]["id"], "kind": "comment", "citizen_handle": handle,
@@ -404,6 +418,14 @@ API_TARGETS = {
     "lexicon:add": lambda w: Req("/api/lexicon", json={"entries": [
         {"word": f"矩阵词{serial()}", "category": "sensitive", "severity": "warn"}]}),
     "lexicon:remove": lambda w: Req(f"/api/lexicon/{w.add_word(f'待删词{serial()}')}"),
+    "corrections": lambda w: Req("/api/corrections?q=矩阵错字", marker="矩阵错字"),
+    "corrections:add": lambda w: Req("/api/corrections", json={"entries": [
+        {"wrong": f"矩阵误{serial()}", "right": "矩阵正", "kind": "typo"}]}),
+    "corrections:remove": lambda w: Req(f"/api/corrections/{w.add_correction(f'待删错字{serial()}')}"),
+    "leaders": lambda w: Req("/api/leaders?q=矩阵领导", marker="矩阵领导"),
+    "leaders:add": lambda w: Req("/api/leaders", json={"entries": [
+        {"name": f"矩阵人{serial()}", "title": "副市长", "rank": 60}]}),
+    "leaders:remove": lambda w: Req(f"/api/leaders/{w.add_leader(f'待删人{serial()}')}"),
     # inquiry
     "calendar-days": lambda w: Req("/api/calendar-days", json={"days": [{"day": "2031-05-06", "workday": False}]}),
     "calendar-year": lambda w: Req("/api/calendar-years/2031"),
@@ -592,6 +614,14 @@ WEB_TARGETS = {
     "lexicon:add": lambda w: Req("/lexicon", data={"words": f"矩阵词{serial()}", "category": "sensitive",
                                                    "severity": "warn"}),
     "lexicon:remove": lambda w: Req(f"/lexicon/{w.add_word(f'待删词{serial()}')}/delete", data={}),
+    "corrections": lambda w: Req("/lexicon/corrections?q=矩阵错字", marker="矩阵错字"),
+    "corrections:add": lambda w: Req("/lexicon/corrections", data={"wrong": f"矩阵误{serial()}", "right": "矩阵正",
+                                                                   "kind": "typo"}),
+    "corrections:remove": lambda w: Req(f"/lexicon/corrections/{w.add_correction(f'待删错字{serial()}')}/delete",
+                                        data={}),
+    "leaders": lambda w: Req("/lexicon/leaders?q=矩阵领导", marker="矩阵领导"),
+    "leaders:add": lambda w: Req("/lexicon/leaders", data={"name": f"矩阵人{serial()}", "title": "副市长", "rank": "60"}),
+    "leaders:remove": lambda w: Req(f"/lexicon/leaders/{w.add_leader(f'待删人{serial()}')}/delete", data={}),
     "assessment": lambda w: Req("/kaohe", marker="甲区"),
     "records": lambda w: Req(f"/kaohe/records?period={_today()[:4]}&kind=reply_timeliness"
                              f"&unit_id={w.units['in']['id']}"),

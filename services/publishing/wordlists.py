@@ -1,0 +1,103 @@
+"""The office's corrections (错别字 and 规范表述) and its list of leaders, and each process's
+matchers for them (`wording.Wording`), rebuilt when either list changes (`wording_version`)."""
+from __future__ import annotations
+
+import threading
+
+from govmb.domain import Invalid
+from govmb.identity import Identity
+from govmb.textnorm import word
+from services.publishing.models import Correction, Leader, WordingVersion, audit, db
+from services.publishing.precedence import Leaders
+from services.publishing.wording import KINDS, Corrections, Wording
+
+_lock = threading.Lock()
+_cached: tuple[int, Wording] | None = None
+
+
+def version() -> int:
+    row = WordingVersion.get_or_none(WordingVersion.id == 1)
+    return row.version if row else 0
+
+
+def current() -> Wording:
+    """The matchers for the lists as they stand (one small query to know whether they changed)."""
+    global _cached
+    v = version()
+    with _lock:
+        if _cached is None or _cached[0] != v:
+            corrections = Correction.select(Correction.wrong, Correction.right, Correction.kind).tuples()
+            leaders = (Leader.select(Leader.name, Leader.title, Leader.rank).where(Leader.active).tuples())
+            _cached = (v, Wording(Corrections(corrections), Leaders(leaders)))
+        return _cached[1]
+
+
+def _bump() -> None:
+    (WordingVersion.insert(id=1, version=1)
+     .on_conflict(conflict_target=[WordingVersion.id], update={WordingVersion.version: WordingVersion.version + 1})
+     .execute())
+
+
+def add_corrections(entries: list[dict], who: Identity | None = None) -> int:
+    """Add or update corrections (by their wrong form); the number written."""
+    _refuse_circles(entries)
+    with db.atomic():
+        for e in entries:
+            values = {"right": e["right"].strip(), "kind": e["kind"], "note": e.get("note", "").strip(),
+                      "source": e.get("source", "").strip()}
+            (Correction.insert(wrong=e["wrong"].strip(), **values)
+             .on_conflict(conflict_target=[Correction.wrong],
+                          update={getattr(Correction, k): v for k, v in values.items()})
+             .execute())
+        _bump()
+        audit.record(who, "correction.write", "corrections", version(), "/", f"{len(entries)} 条：" + "、".join(
+            f"{e['wrong'].strip()}→{e['right'].strip()}（{KINDS[e['kind']]}）" for e in entries), "错别字与规范表述")
+    return len(entries)
+
+
+def _refuse_circles(entries: list[dict]) -> None:
+    """A right form that is another entry's wrong form would have the checks send a writer round
+    in a circle (A → B, B → A): refused, naming the entry."""
+    wrong = {word(e["wrong"]): i for i, e in enumerate(entries)}
+    for i, e in enumerate(entries):
+        right = word(e["right"])
+        if right in wrong or Correction.select().where(Correction.wrong == e["right"].strip()).exists():
+            raise Invalid({"entries": {str(i): {"right": [f"“{e['right'].strip()}”本身是一个错误写法"]}}})
+
+
+def remove_correction(entry_id: int, who: Identity | None = None) -> bool:
+    return _remove(Correction, entry_id, who, "correction", lambda e: (
+        e.wrong, f"{e.wrong}→{e.right}（{KINDS.get(e.kind, e.kind)}）"))
+
+
+def add_leaders(entries: list[dict], who: Identity | None = None) -> int:
+    """Add or update leaders (by name and title); the number written."""
+    with db.atomic():
+        for e in entries:
+            values = {"unit_name": e.get("unit_name", "").strip(), "rank": e["rank"], "active": e.get("active", True)}
+            (Leader.insert(name=e["name"].strip(), title=e["title"].strip(), **values)
+             .on_conflict(conflict_target=[Leader.name, Leader.title],
+                          update={getattr(Leader, k): v for k, v in values.items()})
+             .execute())
+        _bump()
+        audit.record(who, "leader.write", "leaders", version(), "/", f"{len(entries)} 位：" + "、".join(
+            f"{e['name'].strip()}（{e['title'].strip()}，第 {e['rank']} 位{'' if e.get('active', True) else '，停用'}）"
+            for e in entries), "领导名单")
+    return len(entries)
+
+
+def remove_leader(leader_id: int, who: Identity | None = None) -> bool:
+    return _remove(Leader, leader_id, who, "leader", lambda e: (e.name, f"{e.title}，{e.unit_name}，第 {e.rank} 位"))
+
+
+def _remove(model, row_id: int, who: Identity | None, subject: str, described) -> bool:
+    """Delete one row of a list and record it (`<subject>.delete`: its name and what it said)."""
+    with db.atomic():
+        row = model.get_or_none(model.id == row_id)
+        if row is None:
+            return False
+        model.delete().where(model.id == row_id).execute()
+        _bump()
+        name, detail = described(row)
+        audit.record(who, f"{subject}.delete", subject, row_id, "/", detail, name)
+    return True
