@@ -1,7 +1,8 @@
 """A draft's links (issue 16; X27): each one well formed; where the network is allowed
-(`CHECK_LINKS_ONLINE`), each answering; and a policy or major-decision post (信息类型 主动公开信息,
-中心工作、重大决策) carrying a link to the government website (`OFFICIAL_SITES`, default any
-*.gov.cn), where its full text is.
+(`CHECK_LINKS_ONLINE`), each answering; and a policy or major-decision post carrying a link to the
+government website (`OFFICIAL_SITES`, default any *.gov.cn), where its full text is: a post of
+信息类型 中心工作、重大决策、重点项目, or a 主动公开信息 post that names a policy document
+(《…办法》, 《…意见》, 《…通知》…).
 
 The online check asks each link once in ten minutes (HEAD, else GET), at most five a draft, each
 within `LINK_CHECK_TIMEOUT_SECONDS`, and never a private, loopback or link-local address unless
@@ -25,7 +26,9 @@ from govmb.textnorm import normalise
 CANDIDATE = re.compile(r"(?:h[a-z]{2,5}:?/{1,3}|h[a-z]{2,5}:|www\.)[^\s<>\"'，。；！？、（）()【】「」《》]+")
 _SCHEME = re.compile(r"^([a-z]+)(:?)(/*)")
 _LABEL = re.compile(r"^(?!-)[a-z0-9\-]{1,63}(?<!-)$")
-POLICY_TYPES = ("disclosure", "central_work")  # 主动公开信息; 中心工作、重大决策、重点项目
+MAJOR = "central_work"  # 中心工作、重大决策、重点项目
+DISCLOSURE = "disclosure"  # 主动公开信息: a policy post when it names a policy document
+POLICY_DOCUMENT = re.compile(r"《[^《》]{2,60}(?:办法|条例|规定|意见|通知|方案|规划|细则|决定|政策|措施|标准|纲要)》")
 ONLINE_MOST = 5
 _answers: dict[str, tuple[float, str | None]] = {}  # url → (when asked, what is wrong or None)
 _lock = threading.Lock()
@@ -128,7 +131,8 @@ def scan(text: str, info_type: str = "") -> list:
         for start, end, url in good[:ONLINE_MOST]:
             if said := dead(url):
                 hits.append(Hit("link", "warn", start, end, url, f"链接无法打开（{said}），请核对"))
-    if info_type in POLICY_TYPES and not any(official(url, settings.official) for _, _, url in good):
+    policy = info_type == MAJOR or (info_type == DISCLOSURE and POLICY_DOCUMENT.search(text))
+    if policy and not any(official(url, settings.official) for _, _, url in good):
         hits.append(Hit("link", "warn", None, None, "",
                         "政策文件和重大决策信息须附政府网站上原文的链接（X27）"))
     return hits

@@ -71,14 +71,16 @@ def test_a_well_formed_link_or_none_is_no_finding(text):
 
 
 def test_a_policy_post_needs_the_government_websites_link(settings):
-    assert [m for _, _, m in link_hits("本市出台新政策。", info_type="disclosure")] == [
+    assert [m for _, _, m in link_hits("本市作出重大决策。", info_type="central_work")] == [
         "政策文件和重大决策信息须附政府网站上原文的链接（X27）"]
-    assert link_hits("本市出台新政策，原文见 https://www.nc.gov.cn/a.html", info_type="central_work") == []
-    assert link_hits("本市出台新政策，原文见 https://www.example.com/a.html", info_type="disclosure") != []
+    assert link_hits("市政府印发《南昌市停车管理办法》。", info_type="disclosure") != []  # names a policy document
+    assert link_hits("秋季学期开学安排发布。", info_type="disclosure") == []  # disclosed, but no policy document
+    assert link_hits("本市作出重大决策，原文见 https://www.nc.gov.cn/a.html", info_type="central_work") == []
+    assert link_hits("《南昌市停车管理办法》原文见 https://www.example.com/a.html", info_type="disclosure") != []
     assert link_hits("周末义务植树。", info_type="participation") == []
     settings(OFFICIAL_SITES="nc.gov.cn,ncnews.com.cn")
-    assert link_hits("原文见 http://www.ncnews.com.cn/a", info_type="disclosure") == []
-    assert link_hits("原文见 http://www.jx.gov.cn/a", info_type="disclosure") != []
+    assert link_hits("原文见 http://www.ncnews.com.cn/a", info_type="central_work") == []
+    assert link_hits("原文见 http://www.jx.gov.cn/a", info_type="central_work") != []
 
 
 def test_where_the_network_is_allowed_a_dead_link_is_warned(settings, site):
