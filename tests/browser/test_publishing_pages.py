@@ -175,3 +175,23 @@ def test_a_correction_is_changed_on_the_page_and_keeps_its_apology(as_person, si
     page.wait_for_url(re.compile(rf"/drafts/{fix['id']}$"))
     text = page.inner_text("#draft")
     assert "周日上午九时" in text and "特此致歉" in text and f"稿件 {wrong['id']}" in text
+
+
+def test_the_office_adds_a_typo_and_the_writer_is_shown_it_where_it_is_written(as_person, site):
+    """Issue 16: the office's corrections on their page, and a draft's findings at once after."""
+    office = as_person("lianxi")
+    office.goto(site + "/lexicon/corrections")
+    office.fill("#add-correction input[name=wrong]", "赣江新区管委员会")
+    office.fill("#add-correction input[name=right]", "赣江新区管委会")
+    office.click("#add-correction button[type=submit]")
+    office.wait_for_load_state("networkidle")
+    office.goto(site + "/lexicon/corrections?q=赣江新区")  # two hundred shipped with the product: found by search
+    office.wait_for_selector("#corrections >> text=赣江新区管委员会")
+    page = as_person("jy_caozuo")
+    open_editor(page, site)
+    choose_account(page, "南昌教育")
+    page.fill("textarea[name=text]", "赣江新区管\u200b委员会召开会议。")
+    page.locator("textarea[name=text]").press("End")
+    page.wait_for_selector("#findings mark.warn")
+    assert page.inner_text("#findings mark.warn").replace("\u200b", "") == "赣江新区管委员会"
+    assert "赣江新区管委会" in page.inner_text("#findings")
