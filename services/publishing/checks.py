@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import ahocorasick
 
 from govmb.config import options
+from govmb.platforms import platforms as platform_names
 from govmb.textnorm import normalise, word
 from services.publishing import links, pii, segments
 
@@ -132,7 +133,9 @@ def form_rules(text: str, topic: str, column: str, series_title: str, series_no:
 
 
 def lengths(text: str, platforms: list[str], limits: dict[str, int]) -> list[Hit]:
-    return [Hit("length", "block", limits[p], len(text), "", f"共 {len(text)} 字，超过{p}的 {limits[p]} 字上限")
+    names = platform_names()
+    return [Hit("length", "block", limits[p], len(text), "",
+                f"共 {len(text)} 字，超过{names.get(p, p)}的 {limits[p]} 字上限")
             for p in platforms if p in limits and len(text) > limits[p]]
 
 

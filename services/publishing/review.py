@@ -51,7 +51,8 @@ def _fields(draft: Draft, data: dict, account: Account) -> None:
     chosen = data.get("platforms") or [p["platform"] for p in account.platform_list]
     known = {p["platform"] for p in account.platform_list}
     if set(chosen) - known or not chosen:
-        errors["platforms"] = f"本账号只在这些平台开通：{'、'.join(sorted(known)) or '（无）'}"
+        names = platforms()
+        errors["platforms"] = f"本账号只在这些平台开通：{'、'.join(names.get(p, p) for p in sorted(known)) or '（无）'}"
     event_at = data.get("event_at")
     if event_at is not None and data.get("info_type") != "emergency":
         errors["info_type"] = "填写了突发事件发生时间，信息类型须为“突发事件及处置”"
@@ -290,7 +291,7 @@ def _publish(draft: Draft, data: dict, who: Identity) -> str:
     if who.client != "system:adapter":
         autopublish.recorded_by_hand(draft.id, platform)
     Publication.create(draft=draft, platform=platform, url=url, recorded_by=who.name)
-    return f"{platform}：{url}"
+    return f"{platforms().get(platform, platform)}：{url}"  # the platform's name, as the pages say it
 
 
 def _all_published(draft: Draft) -> bool:

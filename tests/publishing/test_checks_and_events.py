@@ -41,7 +41,8 @@ def test_length_is_checked_per_platform(client, monkeypatch):
     load()  # read again: the apps read the environment when they started
     d = draft(client, text="东" * 25).json
     r = act(client, d["id"], "submit", OPERATOR)
-    assert r.status_code == 422 and "sina" in r.json["errors"]["text"][0]
+    said = r.json["errors"]["text"][0]
+    assert r.status_code == 422 and "新浪" in said and "sina" not in said  # the platform's name, never its code
 
 
 def test_an_emergency_post_shows_its_clock_and_records_whether_it_was_on_time(client):
@@ -185,3 +186,12 @@ def test_the_issues_disguised_draft_is_stopped_at_submission_where_it_was_writte
 def test_a_lexicon_word_of_nothing_but_punctuation_is_refused_naming_the_field(client):
     r = client.post("/api/lexicon", headers=JOINT, json={"entries": [{"word": "·—·", "category": "sensitive"}]})
     assert r.status_code == 422 and "entries" in r.json["errors"]
+
+
+def test_the_review_record_names_each_platform_not_its_code(client):
+    """Issue 17's finding: `xinhua：https://…` in the review record (and from it, the audit trail)."""
+    d = draft(client).json
+    release(client, d["id"])
+    comments = [s["comment"] for s in client.get(f"/api/drafts/{d['id']}", headers=OPERATOR).json["steps"]
+                if s["action"] == "record_publication"]
+    assert comments and all(c.split("：")[0] in ("新华网", "新浪网", "人民网", "腾讯网", "南昌新闻网") for c in comments)

@@ -66,3 +66,12 @@ def test_the_security_administrator_is_shown_the_burst_alerts(web, city, client)
     page = as_(web, "security").get("/people").get_data(as_text=True)
     assert 'id="security-alerts"' in page and "dept_leader" in page
     assert 'id="security-alerts"' not in as_(web, "admin").get("/people").get_data(as_text=True)
+
+
+def test_every_page_names_its_icon_and_the_icon_is_served(web):  # noqa: F811
+    """Issue 17's finding: no favicon, a 404 on every page (the browser asked /favicon.ico)."""
+    browser = web.test_client()
+    page = browser.get("/sign-in").get_data(as_text=True)
+    assert '<link rel="icon" type="image/svg+xml" href="/static/favicon.svg">' in page
+    icon = browser.get("/static/favicon.svg")
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml" and b"<svg" in icon.data
