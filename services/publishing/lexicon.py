@@ -4,7 +4,7 @@ from __future__ import annotations
 import threading
 
 from govmb.identity import Identity
-from services.publishing.checks import Lexicon
+from govmb.textchecks.lexicon import Lexicon
 from services.publishing.models import LexiconEntry, LexiconVersion, audit, db
 
 _lock = threading.Lock()

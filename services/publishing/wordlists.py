@@ -6,10 +6,11 @@ import threading
 
 from govmb.domain import Invalid
 from govmb.identity import Identity
+from govmb.textchecks.corrections import KINDS, Corrections
+from govmb.textchecks.precedence import Leaders
+from govmb.textchecks.wording import Wording
 from govmb.textnorm import word
 from services.publishing.models import Correction, Leader, WordingVersion, audit, db
-from services.publishing.precedence import Leaders
-from services.publishing.wording import KINDS, Corrections, Wording
 
 _lock = threading.Lock()
 _cached: tuple[int, Wording] | None = None
