@@ -260,7 +260,7 @@ class Options:
     host: str  # the embedded system's address and port
     port: int
     audit_retention_days: int = 365  # audit rows older than this may be purged (ops.cli audit-purge); at least 180
-    links: "LinkOptions" = None  # the checks of a draft's links (services/publishing/links.py)
+    links: "LinkOptions" = None  # the checks of a draft's links (govmb/textchecks/links.py)
 
 
 @dataclass(frozen=True)

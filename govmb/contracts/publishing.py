@@ -122,6 +122,40 @@ class DraftApproved(Schema):
     approved_at = fields.String(required=True)
 
 
+class ListEntry(Schema):
+    """One entry of one of the office's lists, as it now stands or deleted (`deleted`, the other
+    fields as they were). The revision is the list's version when the entry was written (it
+    rises with every change of the list, so a new entry that takes a deleted one's id still
+    comes after it); consumers keep the highest revision they have seen, deletes as tombstones,
+    so a late or repeated message changes nothing."""
+    id = fields.Integer(required=True, validate=validate.Range(min=1))
+    deleted = fields.Boolean(required=True)
+    revision = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+class LexiconEntryChanged(ListEntry):
+    """A word of the lexicon (the checks of every text that leaves, issue 16)."""
+    word = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    category = fields.String(required=True, validate=validate.OneOf(("sensitive", "classified", "allowed")))
+    severity = fields.String(required=True, validate=validate.OneOf(("block", "warn")))
+
+
+class CorrectionChanged(ListEntry):
+    """A correction of the office's list: a wrong form, its right form, typo or formulation."""
+    wrong = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    right = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    kind = fields.String(required=True, validate=validate.OneOf(("typo", "formulation")))
+
+
+class LeaderChanged(ListEntry):
+    """A leader of the office's list: name, title(s), order of precedence, active."""
+    name = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    rank = fields.Integer(required=True)
+    active = fields.Boolean(required=True)
+
+
+
 CONTRACTS = (
     Contract("publishing.post.released", 1, PostReleased, "A reviewed post was released on every target platform."),
     Contract("publishing.account.monthly_figures", 1, MonthlyFigures,
@@ -133,4 +167,11 @@ CONTRACTS = (
              "A draft was approved: the platforms' adapters may publish it (the publishing worker, once each)."),
     Contract("publishing.response.changed", 1, ResponseChanged,
              "The draft publishing a citizen's message's result was made, moved a step, was released, or was refused."),
+    Contract("publishing.lexicon.changed", 1, LexiconEntryChanged,
+             "A word of the office's lexicon was written or deleted; one message per entry."),
+    Contract("publishing.correction.changed", 1, CorrectionChanged,
+             "A correction (错别字, 规范表述) of the office's list was written or deleted; one message per entry."),
+    Contract("publishing.leader.changed", 1, LeaderChanged,
+             "A leader of the office's list was written or deleted; one message per entry."),
 )
+LIST_EVENTS = ("publishing.lexicon.changed", "publishing.correction.changed", "publishing.leader.changed")

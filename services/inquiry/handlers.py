@@ -3,9 +3,11 @@ from govmb.account_copy import account_handlers
 from govmb.unit_copy import apply_unit_changed
 from services.inquiry.models import Account, Unit
 from services.inquiry.results import apply_response
+from services.inquiry.wordlists import HANDLERS as LIST_HANDLERS
 
 HANDLERS = {
     "registry.unit.changed": apply_unit_changed(Unit),
     **account_handlers(Account),
     "publishing.response.changed": apply_response,
+    **LIST_HANDLERS,  # the office's lists, for the checks of what leaves (issue 16)
 }

@@ -16,7 +16,7 @@ from govmb.domain import Conflict, Invalid, Refused
 from govmb.identity import UNIT_STAFF, Identity
 from govmb.timefmt import iso_utc, stored, utcnow
 from govmb.workflow import Machine, Move, Transition, step
-from services.inquiry import classify, results, workdays
+from services.inquiry import classify, results, wordlists, workdays
 from services.inquiry.models import (
     CONTACT,
     Account,
@@ -199,14 +199,22 @@ def _text(move: Move, what: str) -> str:
     return text
 
 
+def _leaving(move: Move, texts: dict[str, str]) -> None:
+    """The shared checks on what this step sends out (issue 16): a `block` refuses it, naming
+    the field (nothing is written); the warnings go back with the answer (`findings`)."""
+    move.row.findings = wordlists.checked(texts)
+
+
 def _reply(move: Move) -> None:
     move.row.reply_text = _text(move, "回复内容")
+    _leaving(move, {"text": move.row.reply_text})
 
 
 def _feedback(move: Move) -> None:
     """Accepted, or verifying when the matter must be checked or studied (10 working days)."""
     message = move.row
     message.feedback_text = _text(move, "受理和办理情况")
+    _leaving(move, {"text": message.feedback_text})
     if move.data.get("needs_verification"):
         due = workdays.deadlines(message.received_at, calendar(), verification=True)
         message.verification_due_at, message.provisional = due["verification_due_at"], due["provisional"]
@@ -217,9 +225,11 @@ def _feedback(move: Move) -> None:
 
 def _resolve(move: Move) -> None:
     text = _text(move, "办理结果")
+    post_text = (move.data.get("post_text") or "").strip() if move.data.get("publish") else ""
+    _leaving(move, {"text": text, "post_text": post_text})
     move.row.result_text = text
     if move.data.get("publish"):  # X10: published on the microblog, after review
-        results.request(move.row, (move.data.get("post_text") or "").strip() or text, move.who, move.at)
+        results.request(move.row, post_text or text, move.who, move.at)
 
 
 TRANSITIONS = (

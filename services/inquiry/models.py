@@ -174,3 +174,45 @@ class ProblemNotice(BaseModel):
     reply = peewee.TextField(default="")
     replied_by = peewee.CharField(max_length=50, default="")
     replied_at = peewee.DateTimeField(null=True)
+
+
+class ListCopy(BaseModel):
+    """An entry of one of the office's lists, kept from publishing's events (issue 16: the checks
+    of the texts that leave the inbox): the highest revision seen, a deleted one as a tombstone
+    (so that a late message of an older revision cannot bring it back)."""
+    id = peewee.IntegerField(primary_key=True)  # publishing's
+    deleted = peewee.BooleanField(default=False)
+    revision = peewee.IntegerField()
+
+
+class LexiconCopy(ListCopy):
+    """A word of the office's lexicon (`publishing.lexicon.changed`)."""
+    word = peewee.CharField(max_length=100)
+    category = peewee.CharField(max_length=20)
+    severity = peewee.CharField(max_length=10)
+
+
+class CorrectionCopy(ListCopy):
+    """A correction of the office's list (`publishing.correction.changed`)."""
+    wrong = peewee.CharField(max_length=50)
+    right = peewee.CharField(max_length=50)
+    kind = peewee.CharField(max_length=20)
+
+
+class LeaderCopy(ListCopy):
+    """A leader of the office's list (`publishing.leader.changed`)."""
+    name = peewee.CharField(max_length=20)
+    title = peewee.CharField(max_length=100)
+    rank = peewee.IntegerField()
+    active = peewee.BooleanField(default=True)
+
+
+class WordListsVersion(BaseModel):
+    """Raised by every change applied to the copies, in its transaction: each process rebuilds
+    its matchers when it has moved."""
+    id = peewee.IntegerField(primary_key=True)
+    version = peewee.BigIntegerField(default=0)
+
+    @classmethod
+    def bump(cls) -> None:
+        cls.update(version=cls.version + 1).where(cls.id == 1).execute()

@@ -12,6 +12,7 @@ from govmb.domain import Invalid, Refused
 from govmb.identity import UNIT_STAFF, Identity, under
 from govmb.timefmt import iso_utc
 from govmb.workflow import Machine, Move, step
+from services.inquiry import wordlists
 from services.inquiry.models import ProblemNotice, Unit, bus, db
 
 ISSUERS = ("joint_office", "leader", "principal_leader", "responsible_office")
@@ -53,6 +54,7 @@ def _reply(move: Move) -> None:
     text = (move.data.get("reply") or "").strip()
     if not text:
         raise Invalid("reply", "请填写答复内容")
+    move.row.findings = wordlists.checked({"reply": text})  # the shared checks (issue 16): a block refuses
     move.row.reply, move.row.replied_by = text, move.who.name
 
 

@@ -4,7 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from govmb.contracts.inquiry import CATEGORIES, SENTIMENTS, STATUS_NAMES
 from govmb.paging import DAY, ListQuerySchema, sort_field
-from govmb.schemas import Integer
+from govmb.schemas import Integer, TextFindingSchema
 from govmb.timefmt import BEIJING, BeijingDateTime
 from services.inquiry.workdays import EARLIEST, LAST_YEAR
 
@@ -88,6 +88,8 @@ class MessageSchema(Schema):
     deadlines = fields.Dict(keys=fields.String(), values=fields.Nested(DeadlineSchema))
     result_post = fields.Nested(ResultPostSchema, allow_none=True,
                                 metadata={"description": "办理结果的发布（仅单条留言）：稿件、状态与发布网址"})
+    findings = fields.List(fields.Nested(TextFindingSchema), metadata={
+        "description": "办理一步的回答：发出的文字中须确认的提示（敏感词、个人信息、错别字等），按字段列出"})
 
 
 class ContactSchema(Schema):
@@ -232,6 +234,8 @@ class ProblemNoticeSchema(Schema):
     reply = fields.String()
     replied_by = fields.String()
     replied_at = BeijingDateTime(allow_none=True)
+    findings = fields.List(fields.Nested(TextFindingSchema), metadata={
+        "description": "答复时：答复内容中须确认的提示"})
 
 
 class ReceiptSchema(MessageSchema):

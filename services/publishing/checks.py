@@ -2,101 +2,27 @@
 text, a severity (`block` stops submission; `warn` needs the reviewer's acknowledgement)
 and a message in Chinese.
 
-Lexicon: Aho-Corasick (pyahocorasick) over the office's words, one pass whatever their
-number, on the text normalised as `govmb.textnorm` says (no zero-width or separator between a
-word's characters hides it, nor a traditional form), positions reported in the text as written.
-A match that jieba's segmentation splits across a word boundary (危机|密切 holds 机密) is at
-most a warning; a match inside one of the office's allowed phrases is none. Personal
-information: mainland ID numbers with a valid check digit (python-stdnum), mobile numbers, each
-read through spaces, hyphens, dots, zero-width characters, full-width digits and +86 / 0086;
-bank cards, travel documents, landlines, addresses (`pii.py`). Links: well formed, answering
-where the network is allowed, the government website's on a policy post (`links.py`).
-Form (X12): topic and column tags at the start, series numbering. Length per platform. A repost
-without its source.
+The checks every text that leaves runs are shared (`govmb.textchecks`, issue 16): the office's
+lexicon, personal information, links, and its corrections, leaders and weekdays. A draft's own
+are here: form (X12: topic and column tags at the start, series numbering), length per platform,
+a repost without its source.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
-
-import ahocorasick
 
 from govmb.config import options
 from govmb.platforms import platforms as platform_names
-from govmb.textnorm import normalise, word
-from services.publishing import links, pii, segments
+from govmb.textchecks.hits import Hit
+from govmb.textchecks.lexicon import ALLOWED, Lexicon
+from govmb.textchecks.outgoing import scan
+from govmb.textchecks.pii import scan as pii_scan
+from govmb.textchecks.wording import Wording
+
+__all__ = ["ALLOWED", "DEFAULT_LIMITS", "Hit", "Lexicon", "check", "form_rules", "lengths", "personal_information",
+           "platform_limits", "repost_source"]
 
 DEFAULT_LIMITS = {"xinhua": 2000, "people": 2000, "tencent": 2000, "sina": 2000, "ncnews": 5000}
-ALLOWED = "allowed"  # a lexicon entry of this category is a phrase that holds no finding (危机密切)
-
-
-@dataclass(frozen=True)
-class Hit:
-    check: str
-    severity: str
-    start: int | None
-    end: int | None
-    excerpt: str
-    message: str
-
-
-class Lexicon:
-    """The office's words in one automaton: a 2,000-character draft against 10,000 words is
-    one pass over the normalised text. Allowed phrases ride in the same automaton."""
-
-    def __init__(self, entries: Iterable[tuple[str, str, str]]):
-        self.automaton = ahocorasick.Automaton()
-        self.size = 0
-        self.words: list[str] = []
-        self._learned = False  # the segmenter knows our words (at the first match that needs it)
-        for written, category, severity in entries:
-            key = word(written or "")
-            if key and key not in self.automaton:
-                self.automaton.add_word(key, (written, category, severity, len(key)))
-                self.size += 1
-                self.words.append(key)
-        if self.size:
-            self.automaton.make_automaton()
-
-    def _found(self, text: str):
-        n = normalise(text)
-        found = [(end - size + 1, end + 1, written, category, severity)
-                 for end, (written, category, severity, size) in self.automaton.iter(n.text)]
-        return n, found, [(s, e) for s, e, _, category, _ in found if category == ALLOWED]
-
-    def allowed(self, text: str) -> list[tuple[int, int]]:
-        """The spans of `text` (as written) that the office's allowed phrases cover."""
-        if not self.size:
-            return []
-        n, _, allowed = self._found(text)
-        return [n.span(s, e) for s, e in allowed]
-
-    def scan(self, text: str) -> list[Hit]:
-        if not self.size:
-            return []
-        n, found, allowed = self._found(text)
-        hits = []
-        for s, e, written, category, severity in found:
-            if category == ALLOWED or any(a <= s and e <= b for a, b in allowed):
-                continue
-            hits.append(self._hit(text, n, s, e, written, category, severity))
-        return hits
-
-    def _across(self, text: str, s: int, e: int) -> bool:
-        if not self._learned:
-            segments.learn(self.words)
-            self._learned = True
-        return segments.across_words(text, s, e)
-
-    def _hit(self, text, n, s: int, e: int, written: str, category: str, severity: str) -> Hit:
-        start, end = n.span(s, e)
-        label = "涉密" if category == "classified" else "敏感"
-        if e - s > 1 and self._across(n.text, s, e):  # 危机|密切: not the word
-            return Hit("lexicon", "warn", start, end, text[start:end],
-                       f"含“{written}”的字样，但跨越词语边界（可能是误报），请审核确认")
-        return Hit("lexicon", "block" if category == "classified" else severity, start, end, text[start:end],
-                   f"含{label}词语“{written}”" + ("，不得发布" if category == "classified" else "，请审核确认"))
 
 
 def platform_limits() -> dict[str, int]:
@@ -104,8 +30,8 @@ def platform_limits() -> dict[str, int]:
 
 
 def personal_information(text: str, allowed: list[tuple[int, int]] = ()) -> list[Hit]:
-    """ID, bank card, passport and permit numbers, phones, addresses (`services/publishing/pii.py`)."""
-    return pii.scan(text, allowed)
+    """ID, bank card, passport and permit numbers, phones, addresses (`govmb/textchecks/pii.py`)."""
+    return pii_scan(text, allowed)
 
 
 def form_rules(text: str, topic: str, column: str, series_title: str, series_no: int | None,
@@ -148,11 +74,10 @@ def repost_source(original: bool, source: str) -> list[Hit]:
 def check(text: str, lexicon: Lexicon, *, original: bool = True, source: str = "", topic: str = "",
           column: str = "", series_title: str = "", series_no: int | None = None, series_total: int | None = None,
           platforms: list[str] = (), limits: dict[str, int] | None = None, info_type: str = "",
-          wording=None) -> list[Hit]:
-    """`wording`: the office's corrections, leaders and the weekday check (`services.publishing.wording`);
-    `info_type`: the draft's, for the links (X27)."""
-    hits = (lexicon.scan(text) + personal_information(text, lexicon.allowed(text)) + links.scan(text, info_type)
-            + (wording.scan(text) if wording is not None else [])
+          wording: Wording | None = None) -> list[Hit]:
+    """The shared checks (`govmb.textchecks.outgoing.scan`: `wording`, the office's corrections,
+    leaders and the weekday check; `info_type`, the draft's, for the links) and a draft's own."""
+    hits = (scan(text, lexicon, wording, info_type)
             + form_rules(text, topic, column, series_title, series_no, series_total)
             + lengths(text, list(platforms), limits or platform_limits()) + repost_source(original, source))
     return sorted(hits, key=lambda h: (h.start if h.start is not None else -1, h.check))

@@ -1,11 +1,13 @@
-"""The office's lexicon, and each process's matcher for it, rebuilt when the lexicon changes."""
+"""The office's lexicon, and each process's matcher for it, rebuilt when the lexicon changes.
+Every entry written or deleted goes out as `publishing.lexicon.changed` in the same transaction,
+its revision the lexicon's version (the copies of the services that check texts leaving them)."""
 from __future__ import annotations
 
 import threading
 
 from govmb.identity import Identity
-from services.publishing.checks import Lexicon
-from services.publishing.models import LexiconEntry, LexiconVersion, audit, db
+from govmb.textchecks.lexicon import Lexicon
+from services.publishing.models import LexiconEntry, LexiconVersion, audit, bus, db
 
 _lock = threading.Lock()
 _KINDS = {"sensitive": "敏感", "classified": "涉密", "allowed": "允许的短语", "block": "禁止", "warn": "提示"}
@@ -34,17 +36,25 @@ def _bump() -> None:
      .execute())
 
 
+def entry_event(entry: LexiconEntry, deleted: bool = False, revision: int | None = None) -> dict:
+    return {"id": entry.id, "word": entry.word, "category": entry.category, "severity": entry.severity,
+            "deleted": deleted, "revision": revision or entry.revision}
+
+
 def add(entries: list[dict], who: Identity | None = None) -> int:
-    """Add or update words; the number written."""
+    """Add or update words; the number written. Each goes out with the lexicon's new version."""
     with db.atomic():
+        _bump()
+        v = version()
         for e in entries:
             (LexiconEntry.insert(word=e["word"].strip(), category=e["category"], severity=e["severity"],
-                                 note=e.get("note", ""))
+                                 note=e.get("note", ""), revision=v)
              .on_conflict(conflict_target=[LexiconEntry.word],
                           update={LexiconEntry.category: e["category"], LexiconEntry.severity: e["severity"],
-                                  LexiconEntry.note: e.get("note", "")})
+                                  LexiconEntry.note: e.get("note", ""), LexiconEntry.revision: v})
              .execute())
-        _bump()
+        for entry in LexiconEntry.select().where(LexiconEntry.revision == v).order_by(LexiconEntry.id):
+            bus.emit("publishing.lexicon.changed", entry_event(entry))
         audit.record(who, "lexicon.write", "lexicon", version(), "/", f"{len(entries)} 个：" + "、".join(
             f"{e['word'].strip()}（{_kind(e['category'], e['severity'])}）" for e in entries), "词库")
     return len(entries)
@@ -63,6 +73,7 @@ def remove(entry_id: int, who: Identity | None = None) -> bool:
             return False
         LexiconEntry.delete().where(LexiconEntry.id == entry_id).execute()
         _bump()
+        bus.emit("publishing.lexicon.changed", entry_event(entry, deleted=True, revision=version()))
         audit.record(who, "lexicon.delete", "lexicon_entry", entry_id, "/",
                      _kind(entry.category, entry.severity) + (f"；{entry.note}" if entry.note else ""), entry.word)
     return True

@@ -30,6 +30,7 @@ class LexiconEntry(BaseModel):
     severity = peewee.CharField(max_length=10)  # block, warn
     note = peewee.CharField(max_length=200, default="")
     created_at = peewee.DateTimeField(default=now)
+    revision = peewee.IntegerField(default=0, index=True)  # the lexicon's version when written (its event's)
 
 
 class LexiconVersion(BaseModel):
@@ -172,6 +173,7 @@ class Correction(BaseModel):
     note = peewee.CharField(max_length=200, default="")
     source = peewee.CharField(max_length=200, default="")
     created_at = peewee.DateTimeField(default=now)
+    revision = peewee.IntegerField(default=0, index=True)  # the lists' version when written (its event's)
 
     class Meta:
         indexes = ((("created_at", "id"), False),)
@@ -186,6 +188,7 @@ class Leader(BaseModel):
     rank = peewee.IntegerField(index=True)  # order of precedence: 1 first
     active = peewee.BooleanField(default=True)
     created_at = peewee.DateTimeField(default=now)
+    revision = peewee.IntegerField(default=0, index=True)  # the lists' version when written (its event's)
 
     class Meta:
         indexes = ((("name", "title"), True),)

@@ -4,8 +4,19 @@ from collections import defaultdict
 from govmb.contracts.publishing import DraftStatus
 from services.publishing.directives import forwarded_event, issued_event
 from services.publishing.figures import figures
-from services.publishing.models import Account, Directive, DirectiveTarget, Draft, MonthlyFigure
+from services.publishing.lexicon import entry_event
+from services.publishing.models import (
+    Account,
+    Correction,
+    Directive,
+    DirectiveTarget,
+    Draft,
+    Leader,
+    LexiconEntry,
+    MonthlyFigure,
+)
 from services.publishing.review import released_event
+from services.publishing.wordlists import correction_event, leader_event
 
 
 def events():
@@ -27,3 +38,15 @@ def events():
         for t in targets[directive.id]:
             if t.forwarded_at is not None:
                 yield "publishing.directive.forwarded", forwarded_event(directive, t)
+    yield from lists()
+
+
+def lists():
+    """The office's lists as they stand, each entry at the revision it was written (a copy that
+    has it changes nothing; a deleted entry's tombstone stays where it is)."""
+    for entry in LexiconEntry.select().order_by(LexiconEntry.id):
+        yield "publishing.lexicon.changed", entry_event(entry)
+    for row in Correction.select().order_by(Correction.id):
+        yield "publishing.correction.changed", correction_event(row)
+    for row in Leader.select().order_by(Leader.id):
+        yield "publishing.leader.changed", leader_event(row)

@@ -5,10 +5,10 @@ from govmb.contracts.publishing import INFO_TYPES, STATUS_NAMES
 from govmb.paging import ListQuerySchema, PeriodSchema, SearchSchema, sort_field
 from govmb.schemas import Integer
 from govmb.schemas import StepSchema as BaseStepSchema
+from govmb.textchecks.precedence import title_parts
 from govmb.textnorm import punctuated
 from govmb.textnorm import word as word_as_matched
 from govmb.timefmt import BEIJING, BeijingDateTime
-from services.publishing.precedence import title_parts
 
 
 class MediaSchema(Schema):

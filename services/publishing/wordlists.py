@@ -1,15 +1,19 @@
 """The office's corrections (错别字 and 规范表述) and its list of leaders, and each process's
-matchers for them (`wording.Wording`), rebuilt when either list changes (`wording_version`)."""
+matchers for them (`wording.Wording`), rebuilt when either list changes (`wording_version`).
+Every entry written or deleted goes out (`publishing.correction.changed`, `publishing.leader.changed`)
+in the same transaction, its revision the lists' version (the copies of the services that check
+texts leaving them)."""
 from __future__ import annotations
 
 import threading
 
 from govmb.domain import Invalid
 from govmb.identity import Identity
+from govmb.textchecks.corrections import KINDS, Corrections
+from govmb.textchecks.precedence import Leaders
+from govmb.textchecks.wording import Wording
 from govmb.textnorm import word
-from services.publishing.models import Correction, Leader, WordingVersion, audit, db
-from services.publishing.precedence import Leaders
-from services.publishing.wording import KINDS, Corrections, Wording
+from services.publishing.models import Correction, Leader, WordingVersion, audit, bus, db
 
 _lock = threading.Lock()
 _cached: tuple[int, Wording] | None = None
@@ -38,18 +42,41 @@ def _bump() -> None:
      .execute())
 
 
+def correction_event(row: Correction, deleted: bool = False, revision: int | None = None) -> dict:
+    return {"id": row.id, "wrong": row.wrong, "right": row.right, "kind": row.kind, "deleted": deleted,
+            "revision": revision or row.revision}
+
+
+def leader_event(row: Leader, deleted: bool = False, revision: int | None = None) -> dict:
+    return {"id": row.id, "name": row.name, "title": row.title, "rank": row.rank, "active": row.active,
+            "deleted": deleted, "revision": revision or row.revision}
+
+
+EVENTS = {Correction: ("publishing.correction.changed", correction_event),
+          Leader: ("publishing.leader.changed", leader_event)}
+
+
+def _written(model, v: int) -> None:
+    """The rows of this change (written at version `v`) go out, each as its event."""
+    event_type, event = EVENTS[model]
+    for row in model.select().where(model.revision == v).order_by(model.id):
+        bus.emit(event_type, event(row))
+
+
 def add_corrections(entries: list[dict], who: Identity | None = None) -> int:
     """Add or update corrections (by their wrong form); the number written."""
     _refuse_circles(entries)
     with db.atomic():
+        _bump()
+        rev = version()
         for e in entries:
             values = {"right": e["right"].strip(), "kind": e["kind"], "note": e.get("note", "").strip(),
-                      "source": e.get("source", "").strip()}
+                      "source": e.get("source", "").strip(), "revision": rev}
             (Correction.insert(wrong=e["wrong"].strip(), **values)
              .on_conflict(conflict_target=[Correction.wrong],
                           update={getattr(Correction, k): v for k, v in values.items()})
              .execute())
-        _bump()
+        _written(Correction, rev)
         audit.record(who, "correction.write", "corrections", version(), "/", f"{len(entries)} 条：" + "、".join(
             f"{e['wrong'].strip()}→{e['right'].strip()}（{KINDS[e['kind']]}）" for e in entries), "错别字与规范表述")
     return len(entries)
@@ -73,13 +100,16 @@ def remove_correction(entry_id: int, who: Identity | None = None) -> bool:
 def add_leaders(entries: list[dict], who: Identity | None = None) -> int:
     """Add or update leaders (by name and title); the number written."""
     with db.atomic():
+        _bump()
+        rev = version()
         for e in entries:
-            values = {"unit_name": e.get("unit_name", "").strip(), "rank": e["rank"], "active": e.get("active", True)}
+            values = {"unit_name": e.get("unit_name", "").strip(), "rank": e["rank"], "active": e.get("active", True),
+                      "revision": rev}
             (Leader.insert(name=e["name"].strip(), title=e["title"].strip(), **values)
              .on_conflict(conflict_target=[Leader.name, Leader.title],
                           update={getattr(Leader, k): v for k, v in values.items()})
              .execute())
-        _bump()
+        _written(Leader, rev)
         audit.record(who, "leader.write", "leaders", version(), "/", f"{len(entries)} 位：" + "、".join(
             f"{e['name'].strip()}（{e['title'].strip()}，第 {e['rank']} 位{'' if e.get('active', True) else '，停用'}）"
             for e in entries), "领导名单")
@@ -98,6 +128,8 @@ def _remove(model, row_id: int, who: Identity | None, subject: str, described) -
             return False
         model.delete().where(model.id == row_id).execute()
         _bump()
+        event_type, event = EVENTS[model]
+        bus.emit(event_type, event(row, deleted=True, revision=version()))
         name, detail = described(row)
         audit.record(who, f"{subject}.delete", subject, row_id, "/", detail, name)
     return True

@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from govmb.config import load
-from services.publishing import links
+from govmb.textchecks import links
 from services.publishing.checks import Lexicon, check
 
 NONE = Lexicon([])

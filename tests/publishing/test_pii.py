@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from stdnum import luhn
 
+from govmb.textchecks.pii import scan
 from services.publishing.checks import Lexicon, check
-from services.publishing.pii import scan
 
 
 def card(prefix: str, length: int) -> str:

@@ -12,9 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from govmb.textchecks.corrections import Corrections
+from govmb.textchecks.precedence import Leaders, fits, title_parts
+from govmb.textchecks.wording import Wording
 from services.publishing.checks import Lexicon, check
-from services.publishing.precedence import Leaders, fits, title_parts
-from services.publishing.wording import Corrections, Wording
 
 DATA = Path(__file__).resolve().parents[2] / "services" / "publishing" / "data" / "corrections.csv"
 ROWS = list(csv.DictReader(DATA.open(encoding="utf-8")))

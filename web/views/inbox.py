@@ -3,7 +3,7 @@ import, a form for each step, category and sentiment to confirm, transfers; and 
 transfers and problem-notice desks of the county and the office."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, make_response, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, render_template, request, url_for
 
 from govmb.auth import UNIT_STAFF
 from govmb.contracts.inquiry import ACTION_NAMES, CATEGORY_NAMES, STATUS_NAMES
@@ -138,6 +138,9 @@ def contact(message_id: int):
     return response
 
 
+FIELD_NAMES = {"text": "回复或办理结果", "post_text": "发布的文字"}  # where a finding of the checks of what leaves is
+
+
 @bp.post("/<int:message_id>/act/<action>")
 @login_required(*STAFF)
 def act(message_id: int, action: str):
@@ -147,9 +150,13 @@ def act(message_id: int, action: str):
     if action == "resolve":  # X10: the result, where fitting, published on the account after review
         body.update(publish=request.form.get("publish") == "yes", post_text=request.form.get("post_text", "").strip())
     r = api("inquiry", "POST", f"/api/messages/{message_id}/actions/{action}", json=body)
+    findings = r.json().get("findings", []) if r.status_code == 200 else []
+    for f in findings if not is_htmx() else ():  # the page after the redirect shows them
+        flash(f"{FIELD_NAMES.get(f['field'], f['field'])}：{f['message']}")
     return step_answer(r, action, ACTION_NAMES[action], "inbox/detail.html", "inbox/_message.html",
                        url_for("inbox.detail", message_id=message_id),
-                       lambda errors, failed, message: _detail(message_id, errors, failed, message))
+                       lambda errors, failed, message: {**_detail(message_id, errors, failed, message),
+                                                        "values": body if failed else {}, "findings": findings})
 
 
 @bp.post("/<int:message_id>/classify")

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from govmb.textchecks.hits import Hit
 from govmb.textnorm import normalise
-from services.publishing.checks import Hit
 
 NAMES = "一二三四五六日"
 _DATE = re.compile(r"(?<![0-9])(?:([0-9]{4})\s*年\s*)?([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*[日号]"

@@ -19,9 +19,9 @@ from collections.abc import Iterable
 
 import ahocorasick
 
+from govmb.textchecks.hits import Hit
+from govmb.textchecks.segments import cuts_into
 from govmb.textnorm import Normalised, punctuated, word
-from services.publishing import segments
-from services.publishing.checks import Hit
 
 # Tails a writer uses for a full title (书记 for 市委书记): found as titles when a title of the list ends so.
 GENERIC = ("书记", "副书记", "市长", "副市长", "区长", "副区长", "县长", "副县长", "州长", "副州长", "省长",
@@ -80,7 +80,7 @@ class Leaders:
             if e <= reach:
                 continue
             start, end = n.span(s, e)
-            if punctuated(text, start, end) or segments.cuts_into(text, start, end, at_end=e - s <= 2):
+            if punctuated(text, start, end) or cuts_into(text, start, end, at_end=e - s <= 2):
                 continue
             kept.append((s, e, key))
             reach = e

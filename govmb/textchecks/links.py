@@ -1,4 +1,4 @@
-"""A draft's links (issue 16; X27): each one well formed; where the network is allowed
+"""A text's links (issue 16; X27): each one well formed; where the network is allowed
 (`CHECK_LINKS_ONLINE`), each answering; and a policy or major-decision post carrying a link to the
 government website (`OFFICIAL_SITES`, default any *.gov.cn), where its full text is: a post of
 信息类型 中心工作、重大决策、重点项目, or a 主动公开信息 post that names a policy document
@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import requests
 
 from govmb.config import options
+from govmb.textchecks.hits import Hit
 from govmb.textnorm import normalise
 
 # what a web link looks like, misspelt too (htps://, http//, https:www…), on the folded text
@@ -118,9 +119,9 @@ def _private(address: str) -> bool:
     return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast
 
 
-def scan(text: str, info_type: str = "") -> list:
-    """The links' findings (checks.Hit each)."""
-    from services.publishing.checks import Hit
+def scan(text: str, info_type: str = "") -> list[Hit]:
+    """The links' findings (a `Hit` each)."""
+    from govmb.textchecks.hits import Hit
     settings, hits, good = options().links, [], []
     for start, end, url in found(text):
         if said := problem(url):

@@ -1,5 +1,5 @@
-"""Personal information in a draft (issue 16): what a post must not carry, found in the text as
-the checks read it (`govmb.textnorm`, separators kept: a number may hold one between two
+"""Personal information in a text that leaves (issue 16): what a post or a reply must not carry,
+found in the text as the checks read it (`govmb.textnorm`, separators kept: a number may hold one between two
 digits) and reported where it is written.
 
 | found | severity |
@@ -22,6 +22,7 @@ import re
 from stdnum import luhn
 from stdnum.cn import ric
 
+from govmb.textchecks.hits import Hit
 from govmb.textnorm import normalise
 
 _S = r"[ \-.·‐‑‒–—\n\r\t]?"  # at most one separator between two digits (the text is folded: ideographic space is " ")
@@ -44,10 +45,9 @@ def mask(number: str) -> str:
     return number[:3] + "*" * (len(number) - 7) + number[-4:]
 
 
-def scan(text: str, allowed: list[tuple[int, int]] = ()) -> list:
-    """The personal information in `text` (checks.Hit each), none that touches an `allowed` span
+def scan(text: str, allowed: list[tuple[int, int]] = ()) -> list[Hit]:
+    """The personal information in `text` (a `Hit` each), none that touches an `allowed` span
     (an allowed number or address, whatever words the pattern took in before it)."""
-    from services.publishing.checks import Hit
     n = normalise(text, dense=False)
     found: list[Hit] = []
 

@@ -1,29 +1,22 @@
-"""What a draft says, beside what it may not say (issue 16, 错别字 and 严重表述错误): the
-office's corrections (common wrong forms → right forms: 错别字 a warning, a non-standard
-political formulation 规范表述 a block), its list of leaders (`precedence`: a name with
-another's title, leaders named out of their order) and the weekday written beside a date
-(`weekdays`). One `Wording` per version of the lists, used by `checks.check`.
+"""The office's corrections (issue 16, 错别字 and 严重表述错误): common wrong forms → right forms,
+a typo (错别字) a warning, a non-standard political formulation (规范表述) a block.
 
-Corrections are one Aho-Corasick automaton over the text normalised as `govmb.textnorm` says,
-positions reported in the text as written. A wrong form found inside a right form (a right
-form that contains it) is none; nor one whose span holds punctuation other than quotes, when the
-form itself holds none (人大常委、主任科员 is not 人大常委主任; “一带一路”战略 is 一带一路战略); nor one
-whose first character is the last of a word of the sentence as jieba segments the text as written
-(东北|朝鲜族 holds 北朝鲜), or, for a formulation or a two-character form, whose last character is
-the first of one (按|装箱单 holds 按装)."""
+One Aho-Corasick automaton over the text normalised as `govmb.textnorm` says, positions reported
+in the text as written. A wrong form found inside a right form (a right form that contains it) is
+none; nor one whose span holds punctuation other than quotes, when the form itself holds none
+(人大常委、主任科员 is not 人大常委主任; “一带一路”战略 is 一带一路战略); nor one whose first character is
+the last of a word of the sentence as jieba segments the text as written (东北|朝鲜族 holds 北朝鲜),
+or, for a formulation or a two-character form, whose last character is the first of one
+(按|装箱单 holds 按装)."""
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 
 import ahocorasick
 
-from govmb.textnorm import Normalised, normalise, punctuated, word
-from govmb.timefmt import beijing_today
-from services.publishing import segments
-from services.publishing.checks import Hit
-from services.publishing.precedence import Leaders
-from services.publishing.weekdays import weekdays
+from govmb.textchecks.hits import Hit
+from govmb.textchecks.segments import cuts_into
+from govmb.textnorm import Normalised, punctuated, word
 
 TYPO, FORMULATION = "typo", "formulation"
 KINDS = {TYPO: "错别字", FORMULATION: "规范表述"}
@@ -72,7 +65,7 @@ def _not_the_form(text: str, start: int, end: int, wrong: str, at_end: bool) -> 
     """Characters of a sentence's other words (two clauses, 东北|朝鲜族), not the wrong form."""
     if punctuated(text, start, end, allowed=QUOTES) and not punctuated(wrong, 0, len(wrong)):
         return True
-    return segments.cuts_into(text, start, end, at_end=at_end)
+    return cuts_into(text, start, end, at_end=at_end)
 
 
 def _hit(text: str, start: int, end: int, wrong: str, right: str, kind: str) -> Hit:
@@ -80,20 +73,3 @@ def _hit(text: str, start: int, end: int, wrong: str, right: str, kind: str) -> 
     if kind == FORMULATION:
         return Hit(FORMULATION, "block", start, end, shown, f"不规范表述“{wrong}”，应为“{right}”")
     return Hit(TYPO, "warn", start, end, shown, f"疑似错别字“{wrong}”，应为“{right}”")
-
-
-class Wording:
-    """The corrections, the leaders and the weekday check, as one version of the lists made
-    them; `today` (Beijing) fixes the year of a date written without one (None: the day of
-    the scan)."""
-
-    def __init__(self, corrections: Corrections | None = None, leaders: Leaders | None = None,
-                 today: dt.date | None = None):
-        self.corrections = corrections or Corrections(())
-        self.leaders = leaders or Leaders(())
-        self.today = today
-
-    def scan(self, text: str) -> list[Hit]:
-        n = normalise(text)
-        return (self.corrections.scan(text, n) + self.leaders.scan(text, n)
-                + weekdays(text, self.today or beijing_today()))
