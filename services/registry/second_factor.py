@@ -16,6 +16,7 @@ import hashlib
 import io
 import logging
 import secrets
+import unicodedata
 
 import peewee
 import pyotp
@@ -146,8 +147,8 @@ def _remove(person: Person, who: Identity | None, action: str) -> None:
 def _step_of(secret: str, code: str) -> int | None:
     """The time step a six-digit code belongs to (this one or the one before or after: clocks
     drift), or None."""
-    code = (code or "").strip().replace(" ", "")
-    if not (len(code) == 6 and code.isdigit()):
+    code = unicodedata.normalize("NFKC", code or "").strip().replace(" ", "")  # full-width digits of an IME too
+    if not (len(code) == 6 and code.isascii() and code.isdigit()):  # "١٢٣٤٥٦" is digits too, and no code
         return None
     totp, at = pyotp.TOTP(secret), dt.datetime.now(dt.timezone.utc)
     for drift in (0, -1, 1):

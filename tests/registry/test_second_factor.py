@@ -77,7 +77,7 @@ def test_with_a_second_factor_the_password_alone_gives_no_session_and_a_code_ope
     assert body["second_factor"] == "code" and "token" not in body and "refresh" not in body
     assert second_step(client, body, "123456").status_code == 401
     typed = code(secret)
-    opened = second_step(client, body, typed)
+    opened = second_step(client, body, typed.translate(str.maketrans("0123456789", "０１２３４５６７８９")))  # IME digits
     assert opened.status_code == 200 and opened.json["token"] and opened.json["second_factor"] is None
     assert client.get("/api/people", headers=bearer(opened.json)).status_code == 200
     assert second_step(client, body, typed).status_code == 401  # the challenge is spent
@@ -98,6 +98,13 @@ def test_a_recovery_code_opens_once(client, city):  # noqa: F811
     assert left.json["recovery_codes_left"] == 9
     details = [d for (d,) in audit.Entry.select(audit.Entry.detail).where(audit.Entry.action == "signin.success").tuples()]
     assert "第二因素：恢复码" in details[-1]
+
+
+@pytest.mark.parametrize("typed", ["١٢٣٤٥٦", "²²²²²²", "１２３４５６", "12345\u0000", "x" * 20])
+def test_any_code_typed_is_a_401_never_a_500(client, city, typed):  # noqa: F811
+    enrol(client, "auditor")
+    r = second_step(client, first_step(client, "auditor"), typed)
+    assert r.status_code in (400, 401), r.get_data(as_text=True)  # 400: a NUL, refused before anything
 
 
 def test_a_challenge_takes_five_tries_and_five_minutes(client, city):  # noqa: F811
