@@ -76,7 +76,7 @@ def holds(keys: DataKeys, stored: str, prev_hash: str, row: dict) -> bool:
     """Does `stored` hash this row after `prev_hash`? (False too for a hash of an unknown key.)"""
     kid = stored.partition(".")[0]
     try:
-        return hmac.compare_digest(stored, row_hash(keys, prev_hash, row, kid))
+        return hmac.compare_digest(stored.encode(), row_hash(keys, prev_hash, row, kid).encode())  # bytes: any forgery
     except (ChainKeyError, PersonalDataError):
         return False
 
@@ -114,8 +114,9 @@ def checkpoint_holds(keys: DataKeys, checkpoint: peewee.Model) -> bool:
     kid = checkpoint.seal.partition(".")[0]
     if kid not in keys.keys:
         return False
-    return hmac.compare_digest(checkpoint.seal, seal(keys, checkpoint.through_id, checkpoint.through_hash,
-                                                     checkpoint.removed, checkpoint.older_than, checkpoint.at, kid))
+    return hmac.compare_digest(checkpoint.seal.encode(), seal(keys, checkpoint.through_id, checkpoint.through_hash,
+                                                              checkpoint.removed, checkpoint.older_than, checkpoint.at,
+                                                              kid).encode())
 
 
 # -------------------------------------------------------------- the process's key

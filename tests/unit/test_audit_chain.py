@@ -130,7 +130,14 @@ def assert_forged_checkpoint_found(trail) -> None:
     assert checked(trail).kind == "checkpoint"
 
 
-CASES = [assert_whole_chain_verifies, assert_changed_row_found, assert_deleted_row_found, assert_inserted_row_found,
+def assert_a_hash_of_any_text_is_found_not_a_crash(trail) -> None:
+    """A forged hash need not be hex: the check compares bytes, and reports the row."""
+    ids = write(trail, 3)
+    forge(trail.db, f"UPDATE audit_entry SET row_hash = '{AUDIT.current}.伪造的哈希' WHERE id = {ids[1]}")
+    assert (checked(trail).kind, checked(trail).broken_at) == ("changed", ids[1])
+
+
+CASES = [assert_a_hash_of_any_text_is_found_not_a_crash, assert_whole_chain_verifies, assert_changed_row_found, assert_deleted_row_found, assert_inserted_row_found,
          assert_chain_rebuilt_without_the_key_fails, assert_forged_checkpoint_found]
 
 
