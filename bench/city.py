@@ -629,9 +629,9 @@ CROSS JOIN LATERAL (SELECT CASE WHEN mod(pg_temp.h(a.id::bigint * 1000 + d.id, 3
 ORDER BY d.id, a.id"""
 
 LEXICON_SQL = """
-INSERT INTO lexicon_entry (word, category, severity, note, created_at)
+INSERT INTO lexicon_entry (word, category, severity, note, created_at, revision)
 SELECT w || CASE WHEN n = 0 THEN '' ELSE n::text END, CASE WHEN mod(n, 2) = 0 THEN 'classified' ELSE 'sensitive' END,
-       CASE WHEN mod(n, 3) = 0 THEN 'block' ELSE 'warn' END, '', %(start)s
+       CASE WHEN mod(n, 3) = 0 THEN 'block' ELSE 'warn' END, '', %(start)s, 1
 FROM unnest(%(words)s::text[]) w, generate_series(0, 19) n;
 INSERT INTO lexicon_version (id, version) VALUES (1, 1) ON CONFLICT (id) DO NOTHING"""
 

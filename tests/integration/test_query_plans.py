@@ -80,8 +80,8 @@ def fill_publishing():
         '', '', '["sina"]', false, CASE WHEN g % 5 = 0 THEN 'draft' ELSE 'released' END, false, 1,
         now() - g * interval '10 minutes', CASE WHEN g % 5 = 0 THEN NULL ELSE now() - g * interval '10 minutes' END, ''
         FROM generate_series(1, {ROWS}) g JOIN account a ON a.id = 1 + g % 6000""")
-    run(f"""INSERT INTO lexicon_entry (word, category, severity, note, created_at) SELECT '词' || g, 'sensitive',
-        'warn', '', now() - (g % 997) * interval '1 hour' FROM generate_series(1, {ROWS}) g""")
+    run(f"""INSERT INTO lexicon_entry (word, category, severity, note, created_at, revision) SELECT '词' || g,
+        'sensitive', 'warn', '', now() - (g % 997) * interval '1 hour', 1 FROM generate_series(1, {ROWS}) g""")
     run(f"""INSERT INTO directive (id, title, lead_draft_id, due_at, issued_by, issued_at) SELECT g, '口径' || g, g,
         now() - g * interval '1 hour' + (g % 7) * interval '1 day', '办公室', now() - g * interval '1 hour'
         FROM generate_series(1, {ROWS}) g""")
