@@ -326,6 +326,14 @@ def issue_notice(data):
     return notices_logic.issue(data, current_identity())
 
 
+@problem_notices.route("/<int:notice_id>")
+@requires()
+@problem_notices.response(200, ProblemNoticeSchema)
+def get_notice(notice_id):
+    """一份通报单：问题、重要程度、类型、下发人和时间、答复（责任单位及其上级、下发单位可见）"""
+    return visible_or_404(ProblemNotice, notice_id, "通报单")
+
+
 @problem_notices.route("/<int:notice_id>/reply", methods=["POST"])
 @requires()
 @problem_notices.arguments(NoticeReplySchema)

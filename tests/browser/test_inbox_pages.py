@@ -143,3 +143,30 @@ def test_the_office_issues_a_problem_notice_and_the_list_names_the_unit(as_perso
     page.click("#notices-list th a.sort >> text=下发时间")
     page.wait_for_url(re.compile(r"/inbox/notices\?sort=issued$"))
     assert page.get_attribute("#notices-list th[aria-sort=ascending] a", "href").endswith("sort=-issued")
+
+
+def test_the_unit_reads_the_notices_problem_and_importance_and_answers_it_on_its_page(as_person, site):
+    """Issue 17's findings: a problem notice never showed its problem text or importance, to the
+    office or to the unit that must answer; /inbox/notices/1 was 404; an empty answer was a 422
+    with no message."""
+    office = as_person("lianxi")
+    wait_for(lambda: office.goto(site + "/inbox/notices") and office.locator(
+        "#issue-notice select[name=unit_id] option", has_text="东湖区教育体育局").count() > 0,
+        timeout=20, interval=0.5, message="inquiry's copy of the units")
+    office.fill("#issue-notice input[name=title]", "校车超载")
+    office.fill("#issue-notice input[name=kind]", "交通安全")
+    office.select_option("#issue-notice select[name=importance]", value="high")
+    office.select_option("#issue-notice select[name=unit_id]", label="东湖区教育体育局")
+    office.fill("#issue-notice textarea[name=content]", "网民反映早上校车超载，请立即核查并答复。")
+    office.click("#issue-notice button[type=submit]")
+    office.click("#notices a >> text=校车超载")
+    assert "网民反映早上校车超载" in office.inner_text("#content") and office.inner_text("#importance") == "重要"
+    unit = as_person("dhjy_hegao")
+    unit.goto(site + "/inbox/notices")
+    unit.click("#notices a >> text=校车超载")
+    assert re.search(r"/inbox/notices/\d+$", unit.url) and "网民反映早上校车超载" in unit.inner_text("#content")
+    unit.click("#reply-form button[type=submit]")  # nothing written
+    assert unit.inner_text("#error-reply") == "请填写答复内容"
+    unit.fill("#reply-form textarea[name=reply]", "已核查，校车已整改，不再超载。")
+    unit.click("#reply-form button[type=submit]")
+    assert "已核查，校车已整改" in unit.inner_text("#reply") and "已答复" in unit.inner_text("#notice h1")

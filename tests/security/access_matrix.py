@@ -141,6 +141,7 @@ inquiry    POST   /api/transfers/<int:transfer_id>/reassign                     
 inquiry    GET    /api/transfers/returns                                              returns                    401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
 inquiry    GET    /api/notices                                                        notices                    401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
 inquiry    POST   /api/notices                                                        notice:new                 401   403     403     201/422 201/422 201/422 201     403     403     403     403
+inquiry    GET    /api/notices/<int:notice_id>                                        notice                     401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
 inquiry    POST   /api/notices/<int:notice_id>/reply                                  notice:reply               401   403     200/404 200/404 200/404 200/404 403     403     403     403     403
 inquiry    GET    /api/notices/counts                                                 notice-counts              401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
 inquiry    POST   /api/calendar-days                                                  calendar-days              401   403     403     403     403     403     200     403     200     403     403
@@ -279,6 +280,7 @@ web        POST   /inbox/transfers/<int:transfer_id>/<verb>                     
 web        POST   /inbox/transfers/<int:transfer_id>/<verb>                           returned:reassign          login -       403     303/404 303/404 303/404 303     403     403     403     403
 web        GET    /inbox/notices                                                      notices                    login -       200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
 web        POST   /inbox/notices                                                      notice:new                 login -       403     303/422 303/422 303/422 303     403     403     403     403
+web        GET    /inbox/notices/<int:notice_id>                                      notice                     login -       200/404 200/404 200/404 200/404 200     200     200     403     403
 web        POST   /inbox/notices/<int:notice_id>/reply                                notice:reply               login -       303/404 303/404 303/404 303/404 403     403     403     403     403
 web        GET    /kaohe                                                              assessment                 login -       200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
 web        GET    /kaohe/records                                                      records                    login -       200/404 200/404 200/404 200/404 200     200     200     403     403

@@ -190,7 +190,7 @@ class World:
         reported = self.inspection("in", reported=True)
         self.as_("office", "assessment", "POST", f"/api/inspections/{reported['id']}/review", json={"accept": True})
         self.base_message = self.message("in", "@甲区待分类网民")
-        self.notice("in_leader", "below", "甲区通报单")
+        self.notices_issued = {"in": self.notice("in_leader", "below", "甲区通报单")["id"]}
         self.returned_transfer()  # 甲区教育局 returns one: 甲区 is named in the returns
         self.lead_draft = self.released_office_draft()
         self.directive = self.issue_directive("甲区统一口径")
@@ -449,6 +449,7 @@ API_TARGETS = {
         "account_id": str(w.accounts["in"]["id"]), "platform": "sina",
         **_csv("平台消息ID,类型,网民,内容,时间", f"m{serial()},评论,@导入网民,路灯不亮,{_today()} 09:00")}),
     "notices": lambda w: Req("/api/notices", marker="甲区通报单"),
+    "notice": lambda w: Req(f"/api/notices/{w.notices_issued['in']}", marker="甲区通报单"),
     "notice:new": lambda w: Req("/api/notices", json={
         "title": "通报", "importance": "low", "kind": "交通", "content": "请核查。", "unit_id": w.units["below"]["id"]}),
     "notice:reply": lambda w: Req(f"/api/notices/{w.notice('office', 'in', '待答复通报')['id']}/reply",
@@ -599,6 +600,7 @@ WEB_TARGETS = {
     "returned:reassign": lambda w: Req(f"/inbox/transfers/{w.returned_transfer()['id']}/reassign",
                                        data={"to_unit_id": str(w.units["below"]["id"]), "note": "仍请办理"}),
     "notices": lambda w: Req("/inbox/notices", marker="甲区通报单"),
+    "notice": lambda w: Req(f"/inbox/notices/{w.notices_issued['in']}", marker="甲区通报单"),
     "notice:new": lambda w: Req("/inbox/notices", data={
         "title": "通报", "importance": "low", "kind": "交通", "content": "请核查。",
         "unit_id": str(w.units["below"]["id"])}),

@@ -285,11 +285,35 @@ def issue_notice():
     return form_again("inbox/notices.html", r.status_code, **_notices_context(body, errors, message))
 
 
+@bp.get("/notices/<int:notice_id>")
+@login_required()
+def notice(notice_id: int):
+    """One notice: the problem, how important, by whom and when; the reply, or its form for the
+    unit that must answer."""
+    return _notice_page(notice_id)
+
+
+def _notice_page(notice_id: int, status: int = 200, errors=None, message=None, reply: str = ""):
+    r = api("inquiry", "GET", f"/api/notices/{notice_id}")
+    if r.status_code != 200:
+        abort(r.status_code if r.status_code in (403, 404) else 502)
+    n = r.json()
+    return form_again("inbox/notice.html", status, n=n, importances=IMPORTANCE_NAMES, statuses=NOTICE_STATUS_NAMES,
+                      unit_name=(get_json("registry", f"/api/units/{n['unit_id']}") or {}).get("name", ""),
+                      can_reply=n["status"] == "issued" and n["unit_id"] == person()["unit_id"]
+                      and bool(set(person()["roles"]) & set(STAFF)),
+                      errors=errors or {}, message=message, reply=reply)
+
+
 @bp.post("/notices/<int:notice_id>/reply")
 @login_required(*STAFF)
 def reply_notice(notice_id: int):
-    r = api("inquiry", "POST", f"/api/notices/{notice_id}/reply", json={"reply": request.form.get("reply", "")})
+    text = request.form.get("reply", "")
+    r = api("inquiry", "POST", f"/api/notices/{notice_id}/reply", json={"reply": text})
     if r.status_code == 200:
-        return go(url_for("inbox.notices"))
+        flash("已答复通报单")
+        return go(url_for("inbox.notice", notice_id=notice_id))
+    if r.status_code == 404:
+        abort(404)
     errors, message = problem_of(r)
-    return form_again("inbox/notices.html", r.status_code, **_notices_context(errors=errors, message=message))
+    return _notice_page(notice_id, r.status_code, errors, message or "请检查标出的字段", text)
