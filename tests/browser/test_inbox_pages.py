@@ -127,16 +127,23 @@ def test_a_resolved_messages_result_is_published_after_review_and_the_message_li
     assert "新浪网" in page.inner_text("#result-post")
 
 
-def test_the_office_issues_a_problem_notice_and_the_list_names_the_unit(as_person, site):
-    page = as_person("lianxi")
+def issue_notice(page, site, title: str, kind: str, content: str, importance: str | None = None) -> None:
+    """The office issues a notice to 东湖区教育体育局 on the notices page."""
     wait_for(lambda: page.goto(site + "/inbox/notices") and page.locator(
         "#issue-notice select[name=unit_id] option", has_text="东湖区教育体育局").count() > 0,
         timeout=20, interval=0.5, message="inquiry's copy of the units")
-    page.fill("#issue-notice input[name=title]", "校门口占道经营")
-    page.fill("#issue-notice input[name=kind]", "市容")
+    page.fill("#issue-notice input[name=title]", title)
+    page.fill("#issue-notice input[name=kind]", kind)
+    if importance:
+        page.select_option("#issue-notice select[name=importance]", value=importance)
     page.select_option("#issue-notice select[name=unit_id]", label="东湖区教育体育局")
-    page.fill("#issue-notice textarea[name=content]", "请核查并答复")
+    page.fill("#issue-notice textarea[name=content]", content)
     page.click("#issue-notice button[type=submit]")
+
+
+def test_the_office_issues_a_problem_notice_and_the_list_names_the_unit(as_person, site):
+    page = as_person("lianxi")
+    issue_notice(page, site, "校门口占道经营", "市容", "请核查并答复")
     row = page.locator("#notices tr", has_text="校门口占道经营")
     assert row.locator("td").nth(1).inner_text() == "东湖区教育体育局" and "待答复" in row.inner_text()
     assert page.get_attribute("#notices-list th[aria-sort=descending] a", "href").endswith("sort=issued")  # newest first
@@ -150,15 +157,7 @@ def test_the_unit_reads_the_notices_problem_and_importance_and_answers_it_on_its
     office or to the unit that must answer; /inbox/notices/1 was 404; an empty answer was a 422
     with no message."""
     office = as_person("lianxi")
-    wait_for(lambda: office.goto(site + "/inbox/notices") and office.locator(
-        "#issue-notice select[name=unit_id] option", has_text="东湖区教育体育局").count() > 0,
-        timeout=20, interval=0.5, message="inquiry's copy of the units")
-    office.fill("#issue-notice input[name=title]", "校车超载")
-    office.fill("#issue-notice input[name=kind]", "交通安全")
-    office.select_option("#issue-notice select[name=importance]", value="high")
-    office.select_option("#issue-notice select[name=unit_id]", label="东湖区教育体育局")
-    office.fill("#issue-notice textarea[name=content]", "网民反映早上校车超载，请立即核查并答复。")
-    office.click("#issue-notice button[type=submit]")
+    issue_notice(office, site, "校车超载", "交通安全", "网民反映早上校车超载，请立即核查并答复。", "high")
     office.click("#notices a >> text=校车超载")
     assert "网民反映早上校车超载" in office.inner_text("#content") and office.inner_text("#importance") == "重要"
     unit = as_person("dhjy_hegao")
