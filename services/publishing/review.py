@@ -269,11 +269,13 @@ def _fast_track(draft: Draft, data: dict) -> dict:
     if data.get("approver_id") not in leaders:
         errors["approver_id"] = f"审批人须为本账号的分管领导：{'、'.join(leaders.values()) or '（团队中无分管领导）'}"
     when = data.get("approved_at")
-    if when is None or not (draft.submitted_at <= stored(when) <= dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)):
-        errors["approved_at"] = "请填写领导同意的时间：在提交审核之后，不晚于现在"
+    submitted = draft.submitted_at.replace(second=0, microsecond=0)  # the page's time holds minutes only
+    if when is None or not (submitted <= stored(when) <= dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)):
+        errors["approved_at"] = "请填写领导同意的时间：在提交审核之后（可与提交在同一分钟），不晚于现在"
     if errors:
         raise Invalid(errors)
-    return {"channel": data["channel"], "approver": leaders[data["approver_id"]], "approved_at": stored(when)}
+    return {"channel": data["channel"], "approver": leaders[data["approver_id"]],
+            "approved_at": max(stored(when), draft.submitted_at)}  # the same minute: never recorded before it
 
 
 def _publish(draft: Draft, data: dict, who: Identity) -> str:

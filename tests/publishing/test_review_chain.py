@@ -98,6 +98,19 @@ def test_the_fast_track_records_who_approved_how_and_when(client):
     assert (step.channel, step.approver) == ("sms", "梁宇") and step.approved_at is not None
 
 
+def test_a_fast_track_approval_may_be_given_in_the_minute_the_draft_was_submitted(client):
+    """Issue 17's finding: the page's time holds minutes, so an approval in the submission's own
+    minute read as before it ("须在提交审核之后")."""
+    d = draft(client).json
+    act(client, d["id"], "submit", OPERATOR)
+    submitted = Draft.get_by_id(d["id"]).submitted_at
+    minute = submitted.replace(second=0, microsecond=0, tzinfo=dt.timezone.utc).isoformat()
+    r = act(client, d["id"], "fast_track", OPERATOR, channel="phone", approver_id=11, approved_at=minute)
+    assert r.status_code == 200 and r.json["status"] == "approved", r.json
+    step = ReviewStep.select().where(ReviewStep.draft == d["id"], ReviewStep.action == "fast_track").get()
+    assert step.approved_at >= submitted  # recorded no earlier than the submission
+
+
 def test_the_account_copy_names_the_team_whose_leaders_the_fast_track_form_offers(client):
     """The draft page lists the approvers from the account's team: without it the form had none to offer."""
     mine = next(a for a in client.get("/api/accounts", headers=OPERATOR).json if a["id"] == 1)
