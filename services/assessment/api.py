@@ -158,11 +158,16 @@ def figure_records(args, period, pagination_parameters):
 
 
 def _records_page(rows: records.Rows, params) -> list[dict]:
-    """One page of the records, setting the pagination's count on `params`."""
+    """One page of the records, setting the pagination's count on `params`, each with its
+    account's name beside its number (one query for the page's accounts)."""
     if rows.shown is None:
         params.item_count = len(rows.query)
-        return rows.query[params.first_item:params.first_item + params.page_size]
-    return [rows.shown(r) for r in page(rows.query, params)]
+        shown = rows.query[params.first_item:params.first_item + params.page_size]
+    else:
+        shown = [rows.shown(r) for r in page(rows.query, params)]
+    ids = {r["account_id"] for r in shown if r.get("account_id")}
+    names = dict(Account.select(Account.id, Account.name).where(Account.id.in_(list(ids))).tuples()) if ids else {}
+    return [{**r, "account_name": names.get(r["account_id"], "")} if "account_id" in r else r for r in shown]
 
 
 @assessment.route("/warnings")

@@ -1,6 +1,7 @@
 """The joint-meeting office opens the city dashboard, follows a figure to its records and
 downloads the quarterly report, in Chromium."""
 import datetime as dt
+import re
 
 import pytest
 
@@ -45,7 +46,9 @@ def activity(site):
                     "id": 900000 + n, "account_id": a["id"], "unit_id": a["unit_id"], "unit_path": units[a["unit_id"]],
                     "category": "query", "sentiment": "negative" if k == 0 else "neutral", "status": "replied",
                     "step": "replied", "received_at": at, "replied_at": at,
-                    "fed_back_at": None, "resolved_at": None, "reply_due_at": (when + dt.timedelta(days=1)).isoformat(),
+                    "fed_back_at": None, "resolved_at": None,  # due at midnight: the page says 24:00 of the day before
+                    "reply_due_at": (when + dt.timedelta(days=2)).replace(hour=0, minute=0, second=0, microsecond=0)
+                    .isoformat(),
                     "feedback_due_at": (when + dt.timedelta(days=4)).isoformat(), "verification_due_at": None,
                     "revision": 1, "kind": "comment"}, None)
     return quarter, accounts
@@ -67,8 +70,11 @@ def test_the_office_opens_the_city_dashboard_and_downloads_the_quarterly_report(
     page.goto(page.url.split("/kaohe")[0] + f"/kaohe/records?period={quarter[:4]}&kind=reply_timeliness"
               f"&unit_id={accounts[0]['unit_id']}")  # a unit with messages: its records' columns
     heads = page.locator("#records th").all_inner_texts()
-    assert heads[:4] == ["留言编号", "账号编号", "收到时间", "回复期限"] and "状态" in heads  # in Chinese, not field names
+    assert heads[:4] == ["留言编号", "账号", "收到时间", "回复期限"] and "状态" in heads  # in Chinese, not field names
     assert "received" not in page.locator("#records").inner_text()
+    first = page.locator("#records tbody tr").first.locator("td").all_inner_texts()
+    assert first[1] in {a["name"] for a in accounts}  # issue 17: the account by its name, not "账号编号 2"
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} 24:00", first[3]), first  # and a midnight deadline as 24:00, as elsewhere
 
     page.goto(page.url.split("/kaohe")[0] + f"/kaohe/reports?quarter={quarter}")
     page.wait_for_selector("#report")

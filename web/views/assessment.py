@@ -25,7 +25,7 @@ OFFICE = {"joint_office", "admin"}
 INDICATOR_ORDER = ("reply_timeliness", "resolution", "quota", "original", "emergency", "forwarding")
 # The records' columns and coded values in Chinese (the API keeps its field names).
 RECORD_COLUMNS = {
-    "message_id": "留言编号", "account_id": "账号编号", "received_at": "收到时间", "reply_due_at": "回复期限",
+    "message_id": "留言编号", "account_id": "账号", "received_at": "收到时间", "reply_due_at": "回复期限",
     "replied_at": "回复时间", "reply_on_time": "按时回复", "feedback_due_at": "反馈期限",
     "verification_due_at": "核实期限", "resolved_at": "办结时间", "status": "状态", "draft_id": "稿件编号",
     "day": "发布日期", "released_at": "发布时间", "original": "原创", "info_type": "信息类别",
@@ -176,7 +176,8 @@ def records():
     if shown.status != 200:
         abort(404 if shown.status == 404 else 400)
     present = shown.items[0] if shown.items else {}
-    keys = [k for k in RECORD_COLUMNS if k in present] + [k for k in present if k not in RECORD_COLUMNS]
+    keys = [k for k in RECORD_COLUMNS if k in present] + [k for k in present if k not in RECORD_COLUMNS
+                                                           and k != "account_name"]  # shown in the account's column
     return list_page(shown, "assessment/_records.html", "assessment/records.html", records=shown,
                      title=RECORD_TITLES.get(kind, kind), period=period, keys=keys, columns=RECORD_COLUMNS,
                      values=RECORD_VALUES)
