@@ -19,7 +19,15 @@ from govmb.db import insert_rows, transaction_lock
 from govmb.timefmt import BEIJING, stored, to_beijing
 from services.assessment import rules as rules_
 from services.assessment.figures import last_posts, months_before
-from services.assessment.models import Account, KeptWarning, MessageFact, MonthlyFigureFact, WarningRun, db
+from services.assessment.models import (
+    Account,
+    KeptWarning,
+    MessageFact,
+    MonthlyFigureFact,
+    PostFact,
+    WarningRun,
+    db,
+)
 
 LEVELS = {"veto": "已触发单项否决", "danger": "即将触发", "attention": "需关注"}
 STALE = dt.timedelta(minutes=10)  # an older run is not used: the job has stopped
@@ -150,10 +158,13 @@ def _quota(accounts: dict, asof: dt.datetime, rules: dict, in_sight):
     figures = {f.account_id: f for f in in_sight(MonthlyFigureFact.select(
         MonthlyFigureFact.account_id, MonthlyFigureFact.quota, MonthlyFigureFact.posts, MonthlyFigureFact.original_share),
         MonthlyFigureFact.unit_path).where(MonthlyFigureFact.month == today.strftime("%Y-%m")).namedtuples()}
+    released = _released_this_month(today, in_sight)
     for a in accounts.values():
         f = figures.get(a.id)
         quota = f.quota if f else rules["quotas"].get(a.category or "", 0)
-        posts = f.posts if f else 0
+        # publishing's figures come hourly; the posts released since count at once (issue 17: the
+        # warning said 0 while the page's table, from the same facts, said 1)
+        posts = max(f.posts if f else 0, released.get(a.id, 0))
         needed = quota - posts
         if needed > 0 and (left < 14 or posts < quota * today.day / days_in_month):
             level = "danger" if left < 14 else "attention"
@@ -162,6 +173,13 @@ def _quota(accounts: dict, asof: dt.datetime, rules: dict, in_sight):
         if f and f.posts >= 5 and f.original_share < rules["original_target"]:
             yield _warning(a, "attention", "original",
                            f"本月原创率{f.original_share:.0%}，低于{rules['original_target']:.0%}")
+
+
+def _released_this_month(today: dt.date, in_sight) -> dict[int, int]:
+    """Each account's posts released since the start of this Beijing month (one grouped query on
+    the facts' Beijing day, which an index holds)."""
+    query = in_sight(PostFact.select(PostFact.account_id, fn.COUNT(PostFact.draft_id)), PostFact.unit_path)
+    return dict(query.where(PostFact.day >= today.replace(day=1).isoformat()).group_by(PostFact.account_id).tuples())
 
 
 KIND_NAMES = {"dormant": "更新频率", "unanswered": "留言回复", "quota": "月度发稿指标", "original": "原创率"}

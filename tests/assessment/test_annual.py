@@ -172,3 +172,11 @@ def test_the_warnings_summary_counts_them_all_and_lists_the_most_urgent(app, cli
         w["unit_id"] == 5 for w in every)
     assert client.get("/api/warnings/summary", query_string={"unit_id": 5}, headers=DEPT).status_code == 404
     assert client.get("/api/warnings/summary", query_string={"first": 500}, headers=OFFICE).status_code == 422
+
+
+def test_the_quota_warning_counts_the_posts_released_since_publishings_figures(app, client):
+    """Issue 17's finding: /kaohe warned "本月已发布0条" while its own table showed 1: the warning
+    read publishing's hourly monthly figures, the table the facts."""
+    post(1, 4, dt.datetime.now(dt.timezone.utc).isoformat())
+    quota = {w["account_id"]: w for w in client.get("/api/warnings", headers=OFFICE).json if w["kind"] == "quota"}
+    assert "本月已发布1条" in quota[1]["text"], quota[1]
