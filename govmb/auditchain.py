@@ -24,12 +24,11 @@ import functools
 import hashlib
 import hmac
 import json
-import threading
 
 import peewee
 
 from govmb.db import is_postgres, transaction_lock
-from govmb.personal import DataKeys, PersonalDataError, derived
+from govmb.personal import DataKeys, KeySlot, PersonalDataError, derived
 from govmb.timefmt import utcnow
 
 LOCK = "audit_entry chain"
@@ -120,19 +119,6 @@ def checkpoint_holds(keys: DataKeys, checkpoint: peewee.Model) -> bool:
 
 
 # -------------------------------------------------------------- the process's key
-# One key file per process, installed when a service's database is bound
-# (govmb.service.ensure_database), before a migration, a request or a job writes a row.
-_installed: list[DataKeys] = []
-_lock = threading.Lock()
-
-
-def install(keys: DataKeys | None) -> None:
-    with _lock:
-        _installed[:] = [keys] if keys else []
-
-
-def installed() -> DataKeys:
-    if not _installed:
-        raise ChainKeyError("no audit chain key: set AUDIT_CHAIN_KEY_FILE (docs/operations.md)")
-    return _installed[0]
+_slot = KeySlot(ChainKeyError("no audit chain key: set AUDIT_CHAIN_KEY_FILE (docs/operations.md)"))
+install, installed = _slot.install, _slot.installed
 

@@ -177,33 +177,39 @@ def local_data_keys(data_dir: Path, name: str) -> DataKeys:
 
 
 # -------------------------------------------------------------- the process's keys
-# One key file per process: the inquiry service's settings install it when its database is bound
-# (govmb.service.ensure_database), before a migration, a request or a job needs it.
-_installed: list[DataKeys] = []
-_lock = threading.Lock()
+class KeySlot:
+    """The one key file a process holds for a purpose (personal data; the audit chain), installed
+    when a service's database is bound (govmb.service.ensure_database), before a migration, a
+    request or a job needs it. `missing`: the error when none is installed."""
+
+    def __init__(self, missing: Exception):
+        self._keys: list[DataKeys] = []
+        self._lock = threading.Lock()
+        self._missing = missing
+
+    def install(self, keys: DataKeys | None) -> None:
+        with self._lock:
+            self._keys[:] = [keys] if keys else []
+
+    def installed(self) -> DataKeys:
+        if not self._keys:
+            raise self._missing
+        return self._keys[0]
+
+    @contextlib.contextmanager
+    def using(self, keys: DataKeys):
+        """These keys for the block (the tests' and the reseal command's), then the ones before."""
+        before = list(self._keys)
+        self.install(keys)
+        try:
+            yield keys
+        finally:
+            with self._lock:
+                self._keys[:] = before
 
 
-def install(keys: DataKeys | None) -> None:
-    with _lock:
-        _installed[:] = [keys] if keys else []
-
-
-def installed() -> DataKeys:
-    if not _installed:
-        raise PersonalDataError("no personal data key: set PERSONAL_DATA_KEY_FILE (docs/operations.md)")
-    return _installed[0]
-
-
-@contextlib.contextmanager
-def using(keys: DataKeys):
-    """These keys for the block (the tests' and the reseal command's), then the ones before."""
-    before = list(_installed)
-    install(keys)
-    try:
-        yield keys
-    finally:
-        with _lock:
-            _installed[:] = before
+_slot = KeySlot(PersonalDataError("no personal data key: set PERSONAL_DATA_KEY_FILE (docs/operations.md)"))
+install, installed, using = _slot.install, _slot.installed, _slot.using
 
 
 def seal(text: str, purpose: str) -> str:
