@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, request, url_for
 
 from govmb.auth import PERSON_ROLES
 from web.client import all_units, api, get_json
-from web.listing import Listing, list_page, listing
+from web.listing import Listing, list_page, listing, unit_picker
 from web.session import ROLE_NAMES, login_required, roles
 from web.views.forms import as_int, form_again, given, go, problem_of
 
@@ -35,7 +35,8 @@ def index():
 def _more() -> dict:
     """What only the whole page shows: the unit picker, and the security administrator's alerts."""
     alerts = get_json("registry", "/api/auth/alerts", default=[]) if "security_admin" in roles() else []
-    return {"units": all_units("registry"), "alerts": alerts[:10]}
+    return {"units": unit_picker("registry"),  # the filter: two levels down, as every list's
+            "form_units": all_units("registry") if "admin" in roles() else [], "alerts": alerts[:10]}
 
 
 @bp.post("")
