@@ -43,7 +43,8 @@ def test_a_message_is_received_replied_fed_back_and_resolved(as_person, site):
     assert "@青山湖居民" in page.inner_text("#citizen")
     assert page.locator("#deadlines .clock").count() >= 1  # the reply clock runs
     assert re.search(r"\d{4}-\d{2}-\d{2} 24:00", page.inner_text("#deadlines"))  # working days end at 24:00
-    assert " 00:00" not in page.inner_text("#deadlines")
+    working_days = [r for r in page.inner_text("#deadlines").splitlines() if "工作日" in r]
+    assert working_days and not [r for r in working_days if " 00:00" in r]  # (a 24-hour one may fall at 00:0x)
     act(page, "reply", text="您好，已收到，将协调交警部门。")
     assert "已回复" in page.inner_text("#message h1")
     act(page, "feedback", text="已受理，交警将于放学时段安排警力。")
