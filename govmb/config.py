@@ -261,6 +261,30 @@ class Options:
     port: int
     audit_retention_days: int = 365  # audit rows older than this may be purged (ops.cli audit-purge); at least 180
     links: "LinkOptions" = None  # the checks of a draft's links (govmb/textchecks/links.py)
+    reminders: "ReminderOptions" = None  # when the services remind people of what is due (govmb/reminders.py)
+    notify: "NotifyOptions" = None  # how the registry delivers notifications (services/registry/delivery.py)
+
+
+@dataclass(frozen=True)
+class ReminderOptions:
+    reply_hours: int = 4  # hours before the 24-hour reply deadline
+    morning_hour: int = 8  # the Beijing hour of the morning of a working-day deadline
+    directive_hours: int = 2  # hours before a directive's forwarding deadline
+    dormant_days: int = 10  # days without a post before an account is warned it will count as dormant
+    fix_days: int = 1  # days before an inspection's fix deadline
+    shift_hours: int = 12  # hours before a duty shift starts
+
+
+@dataclass(frozen=True)
+class NotifyOptions:
+    smtp_host: str | None = None  # no host: no e-mail channel
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    smtp_from: str = "govmb@localhost"
+    smtp_starttls: bool = False
+    webhook_hosts: tuple[str, ...] = ()  # hosts besides the IM platforms' own a robot may be on (政务微信)
+    web_url: str = "http://127.0.0.1:8000"  # the pages' address, for the links in e-mails and robots
 
 
 @dataclass(frozen=True)
@@ -347,6 +371,9 @@ def read_options() -> Options:
             "SESSION_SWEEP_INTERVAL_SECONDS": _whole("SESSION_SWEEP_INTERVAL_SECONDS",
                                                      _env("SESSION_SWEEP_INTERVAL_SECONDS", "60")),
             "SEALING_INTERVAL_SECONDS": _whole("SEALING_INTERVAL_SECONDS", _env("SEALING_INTERVAL_SECONDS", "30")),
+            "REMINDERS_INTERVAL_SECONDS": _whole("REMINDERS_INTERVAL_SECONDS",
+                                                 _env("REMINDERS_INTERVAL_SECONDS", "60")),
+            "DELIVERY_INTERVAL_SECONDS": _whole("DELIVERY_INTERVAL_SECONDS", _env("DELIVERY_INTERVAL_SECONDS", "10")),
         },
         platforms=_pairs("GOVMB_PLATFORMS", _env("GOVMB_PLATFORMS")) or dict(NANCHANG),
         platform_adapters=_adapters(_env("GOVMB_PLATFORM_ADAPTERS")),
@@ -369,7 +396,32 @@ def read_options() -> Options:
                                          if h.strip())),
         audit_retention_days=_whole("AUDIT_RETENTION_DAYS", _env("AUDIT_RETENTION_DAYS", "365"),
                                     minimum=AUDIT_RETENTION_MINIMUM),
+        reminders=_reminder_options(),
+        notify=_notify_options(),
     )
+
+
+def _reminder_options() -> "ReminderOptions":
+    return ReminderOptions(
+        reply_hours=_whole("REMIND_REPLY_HOURS", _env("REMIND_REPLY_HOURS", "4")),
+        morning_hour=_whole("REMIND_MORNING_HOUR", _env("REMIND_MORNING_HOUR", "8"), minimum=0),
+        directive_hours=_whole("REMIND_DIRECTIVE_HOURS", _env("REMIND_DIRECTIVE_HOURS", "2")),
+        dormant_days=_whole("REMIND_DORMANT_DAYS", _env("REMIND_DORMANT_DAYS", "10")),
+        fix_days=_whole("REMIND_FIX_DAYS", _env("REMIND_FIX_DAYS", "1"), minimum=0),
+        shift_hours=_whole("REMIND_SHIFT_HOURS", _env("REMIND_SHIFT_HOURS", "12")))
+
+
+def _notify_options() -> "NotifyOptions":
+    password_file = _env("SMTP_PASSWORD_FILE")
+    return NotifyOptions(
+        smtp_host=_env("SMTP_HOST") or None,
+        smtp_port=_whole("SMTP_PORT", _env("SMTP_PORT", "25")),
+        smtp_username=_env("SMTP_USERNAME") or None,
+        smtp_password=Path(password_file).read_text().strip() if password_file else None,
+        smtp_from=_env("SMTP_FROM", "govmb@localhost"),
+        smtp_starttls=_yes("SMTP_STARTTLS", _env("SMTP_STARTTLS", "false")),
+        webhook_hosts=tuple(h.strip().lower() for h in (_env("WEBHOOK_HOSTS") or "").split(",") if h.strip()),
+        web_url=(_env("WEB_PUBLIC_URL", "http://127.0.0.1:8000")).rstrip("/"))
 
 
 # Nanchang's five platforms of 南昌发布厅: the default of GOVMB_PLATFORMS

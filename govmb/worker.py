@@ -74,8 +74,9 @@ class Worker:
 
 def run_periodically(spec: ServiceSpec, name: str, interval: float, job, stop: threading.Event,
                      first_delay: float = 30.0) -> None:
-    """A named job, again and again until stopped; a failure is logged and the next run comes."""
-    if stop.wait(first_delay):
+    """A named job, again and again until stopped, first after the shorter of `first_delay` and its
+    interval (the service settles first); a failure is logged and the next run comes."""
+    if stop.wait(min(first_delay, interval)):
         return
     while True:
         try:

@@ -119,6 +119,7 @@ def _register_pages(app: Flask) -> None:
         inbox,
         inspections,
         lexicon,
+        notifications,
         people,
         roster,
         second_factor,
@@ -127,7 +128,8 @@ def _register_pages(app: Flask) -> None:
         wordlists,
     )
     for module in (auth, accounts, drafts, directives, inbox, lexicon, wordlists, filings, city, hall, status,
-                   assessment, inspections, training, roster, followers, audit, people, second_factor):
+                   assessment, inspections, training, roster, followers, audit, people, second_factor,
+                   notifications):
         app.register_blueprint(module.bp)
 
 

@@ -85,10 +85,11 @@ def keep_alive():
         return redirect(url_for("second_factor.index"))
 
 
-OPEN_WHILE_CHANGING = {"auth.password", "auth.sign_out", "auth.sign_in", "static", "vendor"}
+OPEN_WHILE_CHANGING = {"auth.password", "auth.sign_out", "auth.sign_in", "static", "vendor",
+                       "notifications.bell"}  # the top bar's poll: it answers nothing then
 # a person whose roles need a second factor, not yet enrolled: only that, until it is done
 OPEN_WHILE_ENROLLING = {"second_factor.index", "second_factor.start", "second_factor.confirm",
-                        "auth.sign_out", "auth.sign_in", "static", "vendor"}
+                        "auth.sign_out", "auth.sign_in", "static", "vendor", "notifications.bell"}
 
 
 def _renewed(now: float) -> bool:

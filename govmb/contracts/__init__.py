@@ -10,17 +10,19 @@ from functools import lru_cache
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError
 
-from govmb.contracts import inquiry, publishing, registry
+from govmb.contracts import inquiry, publishing, registry, reminders
 from govmb.contracts.base import Contract, ContractError, NewerVersion
 
 __all__ = ["CATALOGUE", "SUBSCRIPTIONS", "Contract", "ContractError", "NewerVersion",
            "contract", "validate_outgoing", "load_incoming", "consumers_of"]
 
 
-CATALOGUE: dict[str, Contract] = {c.event_type: c for c in (*registry.CONTRACTS, *publishing.CONTRACTS, *inquiry.CONTRACTS)}
+CATALOGUE: dict[str, Contract] = {c.event_type: c for c in (*registry.CONTRACTS, *publishing.CONTRACTS, *inquiry.CONTRACTS,
+                                                           *reminders.CONTRACTS)}
 
 # Which service consumes which event types: this is the bus topology (queue bindings).
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
+    "registry": tuple(c.event_type for c in reminders.CONTRACTS),  # the people to remind: notifications
     "publishing": ("registry.unit.changed", *registry.ACCOUNT_EVENTS, "inquiry.message.publication_requested",
                    "publishing.draft.approved"),
     "inquiry": ("registry.unit.changed", *registry.ACCOUNT_EVENTS, "publishing.response.changed",

@@ -10,7 +10,7 @@ import argparse
 from govmb import personal
 from govmb.config import Settings
 from govmb.dbroles import migrate_service
-from services.inquiry import sealing, topics
+from services.inquiry import reminders, sealing, topics
 from services.inquiry.models import db
 from services.inquiry.sweep import sweep
 
@@ -24,7 +24,9 @@ PERIODIC = (("overdue sweep", "SWEEP_INTERVAL_SECONDS", sweep),
             # the hot topics of the city and the top units, for the inbox and the duty log (topics.py)
             ("hot topics", "HOT_TOPICS_INTERVAL_SECONDS", topics.keep),
             # the personal data of rows from before sealing (migration 0019), sealed while the service runs
-            ("personal data sealing", "SEALING_INTERVAL_SECONDS", seal_plain))
+            ("personal data sealing", "SEALING_INTERVAL_SECONDS", seal_plain),
+            # reminders before a deadline passes, each once (reminders.py; the registry delivers them)
+            ("reminders", "REMINDERS_INTERVAL_SECONDS", reminders.send_due))
 
 
 def main(argv: list[str] | None = None) -> int:

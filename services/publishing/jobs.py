@@ -11,7 +11,7 @@ import datetime as dt
 from govmb.config import Settings
 from govmb.dbroles import migrate_service
 from govmb.timefmt import last_month
-from services.publishing import autopublish, figures
+from services.publishing import autopublish, figures, reminders
 from services.publishing.app import SPEC
 
 
@@ -24,7 +24,9 @@ def report_recent() -> int:
 # (name, seconds between runs, job): run by the publishing worker
 PERIODIC = (("monthly figures", "FIGURES_INTERVAL_SECONDS", report_recent),
             # what the platforms' adapters send, each post once (autopublish.py)
-            ("platform posts", "PLATFORM_POSTS_INTERVAL_SECONDS", autopublish.send_pending))
+            ("platform posts", "PLATFORM_POSTS_INTERVAL_SECONDS", autopublish.send_pending),
+            # reminders before a deadline passes, each once (reminders.py; the registry delivers them)
+            ("reminders", "REMINDERS_INTERVAL_SECONDS", reminders.send_due))
 
 
 def main(argv: list[str] | None = None) -> int:

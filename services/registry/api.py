@@ -32,7 +32,7 @@ from govmb.textsearch import contains
 from services.registry import accounts as life
 from services.registry import clients as client_systems
 from services.registry import hall as public_hall
-from services.registry import passwords, people, second_factor, service, sessions, signin_guard
+from services.registry import notifications, passwords, people, second_factor, service, sessions, signin_guard
 from services.registry.models import Account, AccountPlatform, ClientSystem, Person, SignInSession, Unit, audit
 from services.registry.schemas import (
     AccountDetailSchema,
@@ -56,10 +56,14 @@ from services.registry.schemas import (
     EnrolmentSchema,
     HallGroupsSchema,
     HallQuerySchema,
+    NotificationQuerySchema,
+    NotificationSchema,
     PasswordChangeSchema,
     PasswordResetSchema,
     PersonQuerySchema,
     PersonSchema,
+    PreferencesSchema,
+    ReadAllSchema,
     RecoveryCodesSchema,
     RefreshSchema,
     RenewedSchema,
@@ -73,6 +77,7 @@ from services.registry.schemas import (
     UnitQuerySchema,
     UnitSchema,
     UnitUpdateSchema,
+    UnreadSchema,
     WebTokensSchema,
 )
 
@@ -665,4 +670,66 @@ def hall_groups(args):
     return public_hall.groups(args["group"])
 
 
-BLUEPRINTS = [units, auth, people_bp, accounts, public, clients_bp, audit_blueprint(audit)]
+# ------------------------------------------------------------------------------ notifications
+notify = Blueprint("notifications", __name__, url_prefix="/api/notifications",
+                   description="本人的通知：截止前的提醒（铃铛），及邮件、群机器人的通知设置")
+
+
+@notify.route("")
+@person_only
+@notify.arguments(NotificationQuerySchema, location="query")
+@notify.response(200, NotificationSchema(many=True))
+@notify.paginate()
+def my_notifications(args, pagination_parameters):
+    """本人的通知，新的在前，分页；unread=true 只看未读"""
+    return page(notifications.of(_me(), args["unread"]), pagination_parameters)
+
+
+@notify.route("/unread")
+@person_only
+@notify.response(200, UnreadSchema)
+def my_unread():
+    """本人的未读通知数（铃铛上的数字）"""
+    return {"unread": notifications.unread(_me())}
+
+
+@notify.route("/<int:notification_id>/read", methods=["POST"])
+@person_only
+@notify.response(200, NotificationSchema)
+def read_notification(notification_id):
+    """把本人的一条通知标为已读，返回它（其 link 为处理页面）"""
+    return notifications.read(_me(), notification_id)
+
+
+@notify.route("/read-all", methods=["POST"])
+@person_only
+@notify.response(200, ReadAllSchema)
+def read_all_notifications():
+    """把本人的通知全部标为已读"""
+    return {"read": notifications.read_all(_me())}
+
+
+def _email_ready() -> bool:
+    return bool(options().notify and options().notify.smtp_host)
+
+
+@notify.route("/preferences")
+@person_only
+@notify.response(200, PreferencesSchema)
+def my_preferences():
+    """本人的通知设置：邮件、群机器人（企业微信/政务微信、钉钉、飞书）、免打扰时段；邮箱遮盖，机器人地址不再显示"""
+    return notifications.preferences(_me(), _email_ready()), 200, NO_STORE
+
+
+@notify.route("/preferences", methods=["PUT"])
+@person_only
+@notify.arguments(PreferencesSchema)
+@notify.response(200, PreferencesSchema)
+def set_my_preferences(data):
+    """更改本人的通知设置：未给出的项不变；群机器人地址只能是企业微信、钉钉、飞书的官方地址（或运维列入
+    WEBHOOK_HOSTS 的政务微信地址），须 https"""
+    hosts = options().notify.webhook_hosts if options().notify else ()
+    return notifications.set_preferences(_me(), data, _email_ready(), hosts), 200, NO_STORE
+
+
+BLUEPRINTS = [units, auth, people_bp, accounts, public, clients_bp, notify, audit_blueprint(audit)]

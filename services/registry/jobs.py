@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from govmb.config import Settings
-from services.registry import sessions
+from services.registry import delivery, sessions
 
 
 @lru_cache(maxsize=1)
@@ -19,4 +19,6 @@ def end_timed_out() -> int:
 
 
 # (name, the variable of the seconds between runs, job): run by the registry's worker
-PERIODIC = (("session timeouts", "SESSION_SWEEP_INTERVAL_SECONDS", end_timed_out),)
+PERIODIC = (("session timeouts", "SESSION_SWEEP_INTERVAL_SECONDS", end_timed_out),
+            # the notifications' e-mails and IM robots, each sent once (delivery.py)
+            ("notification deliveries", "DELIVERY_INTERVAL_SECONDS", delivery.deliver_due))

@@ -227,3 +227,53 @@ class SignInChallenge(BaseModel):
     user_agent = peewee.CharField(max_length=200, default="")
     expires_at = peewee.DateTimeField(index=True)
     tries = peewee.IntegerField(default=0)
+
+
+class Notification(BaseModel):
+    """One thing a person is told (issue 17): a reminder a service announced, for each person it
+    names, once (`key`: the reminder's); read in the product (the bell) and delivered by the
+    channels the person chose (Delivery)."""
+    person = peewee.ForeignKeyField(Person, on_delete="CASCADE")
+    key = peewee.CharField(max_length=120)
+    kind = peewee.CharField(max_length=20)
+    title = peewee.CharField(max_length=200)
+    link_kind = peewee.CharField(max_length=20)
+    link_id = peewee.IntegerField(null=True)
+    due_at = peewee.DateTimeField(null=True)
+    urgent = peewee.BooleanField(default=False)
+    created_at = peewee.DateTimeField(default=now)
+    read_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("person", "key"), True), (("person", "id"), False))
+
+
+class Delivery(BaseModel):
+    """A notification's delivery by e-mail or by an IM robot: claimed before it is sent
+    (pending → sending → sent, or back to pending with a later `not_before`, or failed)."""
+    notification = peewee.ForeignKeyField(Notification, on_delete="CASCADE")
+    channel = peewee.CharField(max_length=10)  # email, webhook
+    state = peewee.CharField(max_length=10, default="pending")
+    not_before = peewee.DateTimeField()  # quiet hours and retries put it later
+    attempts = peewee.IntegerField(default=0)
+    claimed_at = peewee.DateTimeField(null=True)
+    sent_at = peewee.DateTimeField(null=True)
+    error = peewee.CharField(max_length=200, default="")
+
+    class Meta:
+        indexes = ((("notification", "channel"), True), (("state", "not_before"), False))
+
+
+class NotifyPreference(BaseModel):
+    """How a person wants to be told: e-mail and an IM robot (企业微信/政务微信, 钉钉, 飞书), each
+    on or off, and quiet hours (Beijing) when only urgent ones are sent. The address and the
+    robot's URL and secret are sealed with the personal data key (govmb.personal)."""
+    person = peewee.ForeignKeyField(Person, unique=True, on_delete="CASCADE")
+    email_on = peewee.BooleanField(default=False)
+    email = peewee.TextField(default="")  # sealed
+    webhook_on = peewee.BooleanField(default=False)
+    webhook_kind = peewee.CharField(max_length=10, default="")  # wecom, dingtalk, feishu
+    webhook = peewee.TextField(default="")  # sealed JSON {url, secret}
+    quiet_from = peewee.CharField(max_length=5, default="22:00")
+    quiet_to = peewee.CharField(max_length=5, default="07:00")
+    updated_at = peewee.DateTimeField(default=now)

@@ -3,6 +3,7 @@ from marshmallow import Schema, ValidationError, fields, pre_dump, validate, val
 
 from govmb.auth import PERSON_ROLES
 from govmb.contracts.registry import ACCOUNT_CATEGORIES, ACCOUNT_KINDS, STATUS_NAMES, TEAM_ROLES, UNIT_KINDS
+from govmb.contracts.reminders import link_path
 from govmb.copies_api import LEVELS
 from govmb.paging import ListQuerySchema, sort_field
 from govmb.schemas import Integer
@@ -10,6 +11,7 @@ from govmb.schemas import StepSchema as BaseStepSchema
 from govmb.timefmt import BEIJING, BeijingDateTime
 from services.registry.checks import RANKS
 from services.registry.clients import ROLES as CLIENT_ROLES
+from services.registry.webhooks import KINDS as WEBHOOK_KINDS
 
 
 class UnitSchema(Schema):
@@ -362,3 +364,48 @@ class HallQuerySchema(HallGroupsSchema):
     key = fields.String(validate=validate.Length(min=1, max=100), metadata={"description": "只看这一组（地区或系统的名称）"})
     q = fields.String(validate=validate.Length(min=1, max=50), metadata={"description": "按账号或单位名称搜索"})
     account_id = Integer(validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "只看这一个账号"})
+
+
+# ------------------------------------------------------------------------------ notifications
+class NotificationSchema(Schema):
+    id = Integer()
+    kind = fields.String(metadata={"description": "类别（govmb.contracts.reminders.KINDS）"})
+    title = fields.String()
+    link_kind = fields.String(metadata={"description": "所涉事项：message、directive、account、inspection、roster"})
+    link_id = Integer(allow_none=True)
+    link = fields.Function(lambda n: link_path(n.link_kind, n.link_id), metadata={"description": "处理页面的路径"})
+    due_at = BeijingDateTime(allow_none=True, metadata={"description": "截止时间"})
+    urgent = fields.Boolean(metadata={"description": "紧急（免打扰时段也发送）"})
+    created_at = BeijingDateTime()
+    read_at = BeijingDateTime(allow_none=True)
+
+
+class NotificationQuerySchema(Schema):
+    unread = fields.Boolean(load_default=False, metadata={"description": "只看未读"})
+
+
+class UnreadSchema(Schema):
+    unread = Integer(metadata={"description": "未读通知数"})
+
+
+class ReadAllSchema(Schema):
+    read = Integer(metadata={"description": "标为已读的通知数"})
+
+
+_CLOCK = {"validate": validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="请填写 24 小时制时间，例如 22:00")}
+
+
+class PreferencesSchema(Schema):
+    email_on = fields.Boolean(metadata={"description": "以邮件通知"})
+    email = fields.String(validate=validate.Length(max=254), metadata={"description": "邮箱（读出时遮盖；空串删除）"})
+    email_available = fields.Boolean(dump_only=True, metadata={"description": "本系统已配置邮件服务器"})
+    webhook_on = fields.Boolean(metadata={"description": "以群机器人通知"})
+    webhook_kind = fields.String(validate=validate.OneOf(tuple(WEBHOOK_KINDS)),
+                                 metadata={"description": "群机器人类型：wecom（企业微信/政务微信）、dingtalk、feishu"})
+    webhook_url = fields.String(load_only=True, validate=validate.Length(max=500),
+                                metadata={"description": "群机器人地址（只写，保存后不再显示；空串删除）"})
+    webhook_secret = fields.String(load_only=True, validate=validate.Length(max=200),
+                                   metadata={"description": "加签密钥（钉钉、飞书；只写）"})
+    webhook_set = fields.Boolean(dump_only=True, metadata={"description": "已填写群机器人地址"})
+    quiet_from = fields.String(**_CLOCK, metadata={"description": "免打扰开始（北京时间）"})
+    quiet_to = fields.String(**_CLOCK, metadata={"description": "免打扰结束（北京时间）；与开始相同即不设免打扰"})

@@ -61,6 +61,12 @@ registry   POST   /api/auth/second-factor                                       
 registry   POST   /api/auth/second-factor/confirm                                     mfa:bad-code               401   403     422     422     422     422     422     422     422     422     422
 registry   POST   /api/auth/second-factor/recovery-codes                              mfa:bad-code               401   403     422     422     422     422     422     422     422     422     422
 registry   POST   /api/auth/second-factor/off                                         mfa:bad-code               401   403     422     422     422     422     422     422     422     422     422
+registry   GET    /api/notifications                                                  -                          401   403     200     200     200     200     200     200     200     200     200
+registry   GET    /api/notifications/unread                                           -                          401   403     200     200     200     200     200     200     200     200     200
+registry   POST   /api/notifications/<int:notification_id>/read                       notif:missing              401   403     404     404     404     404     404     404     404     404     404
+registry   POST   /api/notifications/read-all                                         -                          401   403     200     200     200     200     200     200     200     200     200
+registry   GET    /api/notifications/preferences                                      -                          401   403     200     200     200     200     200     200     200     200     200
+registry   PUT    /api/notifications/preferences                                      notif:bad                  401   403     422     422     422     422     422     422     422     422     422
 registry   GET    /api/people/<int:person_id>/second-factor                           person:mfa                 401   403     403     403     403     403     403     403     200     200     403
 registry   DELETE /api/people/<int:person_id>/second-factor                           person:mfa-reset           401   403     403     403     403     403     403     403     403     404     403
 registry   GET    /api/accounts/platforms                                             -                          200   200     200     200     200     200     200     200     200     200     200
@@ -210,6 +216,12 @@ web        POST   /me/password                                                  
 web        GET    /me/sessions                                                        -                          login -       200     200     200     200     200     200     200     200     200
 web        GET    /sign-in/code                                                       -                          303   -       303     303     303     303     303     303     303     303     303
 web        POST   /sign-in/code                                                       -                          303   -       303     303     303     303     303     303     303     303     303
+web        GET    /notifications                                                      -                          login -       200     200     200     200     200     200     200     200     200
+web        GET    /notifications/bell                                                 -                          login -       200     200     200     200     200     200     200     200     200
+web        POST   /notifications/<int:notification_id>/open                           w:notif-missing            login -       404     404     404     404     404     404     404     404     404
+web        POST   /notifications/read-all                                             -                          login -       303     303     303     303     303     303     303     303     303
+web        GET    /notifications/settings                                             -                          login -       200     200     200     200     200     200     200     200     200
+web        POST   /notifications/settings                                             w:notif-bad                login -       422     422     422     422     422     422     422     422     422
 web        GET    /me/second-factor                                                   -                          login -       200     200     200     200     200     200     200     200     200
 web        POST   /me/second-factor/start                                             mfa:start                  login -       200     200     200     200     200     200     200     200     200
 web        POST   /me/second-factor/confirm                                           mfa:bad-code               login -       422     422     422     422     422     422     422     422     422

@@ -368,6 +368,8 @@ API_TARGETS = {
     "mfa:bad-code": lambda w: Req("", json={"code": "abc"}),
     "mfa:start": lambda w: Req("", json={"current_password": PASSWORD}),
     "person:mfa": lambda w: Req(f"/api/people/{w.people['in_operator']['id']}/second-factor"),
+    "notif:missing": lambda w: Req("/api/notifications/999999/read"),
+    "notif:bad": lambda w: Req("/api/notifications/preferences", json={"quiet_from": "25:00"}),
     "person:mfa-reset": lambda w: Req(f"/api/people/{_fresh_person(w)}/second-factor"),
     "captcha": lambda w: Req("/api/auth/captcha?username=nobody_here"),
     "password:wrong": lambda w: Req("/api/auth/password", json={"current_password": "wrong-One-123",
@@ -542,6 +544,8 @@ def _hall_message(w: World) -> dict:
 
 WEB_TARGETS = {
     "-": lambda w: None,
+    "w:notif-missing": lambda w: Req("/notifications/999999/open", data={}),
+    "w:notif-bad": lambda w: Req("/notifications/settings", data={"quiet_from": "25:00", "quiet_to": "07:00"}),
     "people": lambda w: Req("/people?q=below_operator", marker="below_operator姓名"),  # no caller's own name
     "person": lambda w: Req(f"/people/{w.people['below_operator']['id']}", marker="below_operator姓名"),
     "person:new": lambda w: Req("/people", data={"unit_id": str(w.units["in"]["id"]), "name": "新同事",

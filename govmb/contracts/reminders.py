@@ -1,0 +1,40 @@
+"""The reminder events: a service that owns a deadline says, once, that someone should be
+reminded of it (govmb/reminders.py); the registry, which knows the people, turns it into
+notifications and delivers them (services/registry/notifications.py)."""
+from marshmallow import Schema, fields, validate
+
+from govmb.contracts.base import Contract
+from govmb.identity import ROLES
+
+# What a reminder is about; the pages name each and link it to its page (web/views/notifications.py).
+KINDS = ("reply_due", "feedback_due", "verification_due", "directive_due", "dormant", "fix_due", "shift")
+KIND_NAMES = {"reply_due": "24小时回复", "feedback_due": "反馈受理情况", "verification_due": "核实办结",
+              "directive_due": "统一发布指令", "dormant": "账号长期未更新", "fix_due": "督查整改", "shift": "值班"}
+LINK_KINDS = ("message", "directive", "account", "inspection", "roster")
+
+
+class ReminderDue(Schema):
+    key = fields.String(required=True, validate=validate.Length(1, 120))  # once per key, city-wide
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    unit_id = fields.Integer(required=True)
+    roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), required=True,
+                        validate=validate.Length(min=1))  # who in the unit is reminded
+    person_name = fields.String(load_default="", validate=validate.Length(max=50))  # one of them by name (a shift)
+    title = fields.String(required=True, validate=validate.Length(1, 200))
+    due_at = fields.String(load_default=None, allow_none=True)  # ISO UTC
+    link_kind = fields.String(required=True, validate=validate.OneOf(LINK_KINDS))
+    link_id = fields.Integer(load_default=None, allow_none=True)
+    urgent = fields.Boolean(load_default=False)  # an emergency: delivered in quiet hours too
+
+
+CONTRACTS = tuple(Contract(f"{service}.reminder.due", 1, ReminderDue,
+                           f"A deadline of the {service} service is near: remind the people it names (once per key).")
+                  for service in ("inquiry", "publishing", "assessment"))
+
+# Where the pages show what a reminder is about: the bell's links and the e-mails' and robots'.
+LINK_PATHS = {"message": "/inbox/{id}", "directive": "/directives", "account": "/accounts/{id}",
+              "inspection": "/inspections/{id}", "roster": "/roster"}
+
+
+def link_path(link_kind: str, link_id: int | None) -> str:
+    return LINK_PATHS.get(link_kind, "/").format(id=link_id or "")

@@ -1,0 +1,7 @@
+"""The reminders said (issue 17): one row per dormancy, fix date and shift, claimed before its event
+goes out (govmb/reminders.py)."""
+from govmb.reminders import create_sent_table_v1
+
+
+def up(migrator, db):
+    create_sent_table_v1(db)

@@ -1,0 +1,172 @@
+"""Notifications (issue 17): what a reminder event becomes for the people it names, the bell's
+list, and each person's preferences.
+
+A `<service>.reminder.due` event (govmb/reminders.py) names a unit and roles (or a person of the
+unit by name, a shift); each active person of the unit with one of those roles gets one
+Notification per reminder key (unique: a redelivered event adds nothing), and one Delivery per
+channel they turned on: at once, or at the end of their quiet hours unless it is urgent. The
+deliveries go out from the registry's worker (delivery.py)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import peewee
+
+from govmb import personal
+from govmb.domain import Invalid, NotFound
+from govmb.timefmt import BEIJING, utcnow
+from services.registry import webhooks
+from services.registry.models import Delivery, Notification, NotifyPreference, Person, db
+
+EMAIL, WEBHOOK = "notify.email", "notify.webhook"  # what each sealed value is bound to (govmb.personal)
+EMAIL_FORM = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}$")
+CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+# --------------------------------------------------------------------------- from the events
+def recipients(unit_id: int, roles: list[str], person_name: str = "") -> list[Person]:
+    """The unit's active people with one of `roles` (a unit's people are few: its own rows), or
+    the one of them named `person_name` when there is one."""
+    people = [p for p in Person.select().where(Person.unit == unit_id, Person.active == True)  # noqa: E712
+              if p.role_set & set(roles)]
+    named = [p for p in people if person_name and p.name == person_name]
+    return named or people
+
+
+def receive(payload: dict) -> int:
+    """A reminder event: its notifications and deliveries, once per person and key."""
+    made = 0
+    for person in recipients(payload["unit_id"], payload["roles"], payload.get("person_name", "")):
+        insert = Notification.insert(
+            person=person.id, key=payload["key"], kind=payload["kind"], title=payload["title"][:200],
+            link_kind=payload["link_kind"], link_id=payload.get("link_id"), urgent=payload.get("urgent", False),
+            due_at=_naive(payload.get("due_at"))).on_conflict_ignore()
+        if db.execute(insert).rowcount != 1:  # told already (the event came twice)
+            continue
+        notification = Notification.get(Notification.person == person.id, Notification.key == payload["key"])
+        _queue(notification, preference_of(person))
+        made += 1
+    return made
+
+
+def _naive(iso: str | None) -> dt.datetime | None:
+    if not iso:
+        return None
+    return dt.datetime.fromisoformat(iso).astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _queue(notification: Notification, pref: NotifyPreference) -> None:
+    at = utcnow() if notification.urgent else after_quiet(pref, utcnow())
+    for channel, on in (("email", pref.email_on and pref.email), ("webhook", pref.webhook_on and pref.webhook)):
+        if on:
+            Delivery.create(notification=notification, channel=channel, not_before=at)
+
+
+def after_quiet(pref: NotifyPreference, at: dt.datetime) -> dt.datetime:
+    """`at` (naive UTC), or the end of the person's quiet hours (Beijing) if it falls in them."""
+    if pref.quiet_from == pref.quiet_to:  # no quiet hours
+        return at
+    local = at.replace(tzinfo=dt.timezone.utc).astimezone(BEIJING)
+    start, end = (dt.time.fromisoformat(t) for t in (pref.quiet_from, pref.quiet_to))
+    now = local.time()
+    inside = (start <= now < end) if start < end else (now >= start or now < end)
+    if not inside:
+        return at
+    day = local.date() + dt.timedelta(days=1) if (start > end and now >= start) else local.date()
+    wake = dt.datetime.combine(day, end, BEIJING)
+    return wake.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+# --------------------------------------------------------------------------- the bell
+def of(person: Person, unread_only: bool = False) -> peewee.ModelSelect:
+    """The person's notifications, newest first (paged by the caller)."""
+    query = Notification.select().where(Notification.person == person.id)
+    if unread_only:
+        query = query.where(Notification.read_at.is_null())
+    return query.order_by(Notification.id.desc())
+
+
+def unread(person: Person) -> int:
+    return of(person, unread_only=True).count()
+
+
+def read(person: Person, notification_id: int) -> Notification:
+    found = Notification.get_or_none(Notification.id == notification_id, Notification.person == person.id)
+    if found is None:
+        raise NotFound("没有这条通知")
+    if found.read_at is None:
+        Notification.update(read_at=utcnow()).where(Notification.id == found.id,
+                                                     Notification.read_at.is_null()).execute()
+        found.read_at = utcnow()
+    return found
+
+
+def read_all(person: Person) -> int:
+    return (Notification.update(read_at=utcnow())
+            .where(Notification.person == person.id, Notification.read_at.is_null()).execute())
+
+
+# --------------------------------------------------------------------------- preferences
+def preference_of(person: Person) -> NotifyPreference:
+    return NotifyPreference.get_or_none(NotifyPreference.person == person.id) or NotifyPreference(person=person)
+
+
+def preferences(person: Person, email_ready: bool) -> dict:
+    """What the person chose; the address masked, the robot's URL never shown again."""
+    pref = preference_of(person)
+    return {"email_on": pref.email_on, "email": personal.mask_contact(email_of(pref)) if pref.email else "",
+            "email_available": email_ready, "webhook_on": pref.webhook_on, "webhook_kind": pref.webhook_kind,
+            "webhook_set": bool(pref.webhook), "quiet_from": pref.quiet_from, "quiet_to": pref.quiet_to}
+
+
+def email_of(pref: NotifyPreference) -> str:
+    return personal.open_(pref.email, EMAIL) if pref.email else ""
+
+
+def webhook_of(pref: NotifyPreference) -> dict:
+    return json.loads(personal.open_(pref.webhook, WEBHOOK)) if pref.webhook else {}
+
+
+def set_preferences(person: Person, data: dict, email_ready: bool, extra_hosts: tuple[str, ...]) -> dict:
+    """Change what the person chose; a field left out keeps its value; an empty address or URL
+    removes it. Everything is checked before anything changes."""
+    pref = preference_of(person)
+    _check(pref, data, email_ready, extra_hosts)
+    if "email" in data:
+        pref.email = personal.seal(data["email"].strip(), EMAIL) if data["email"].strip() else ""
+    if "webhook_url" in data:
+        hook = {"url": data["webhook_url"].strip(), "secret": data.get("webhook_secret", "").strip()}
+        pref.webhook = personal.seal(json.dumps(hook), WEBHOOK) if hook["url"] else ""
+    for name in ("email_on", "webhook_on", "webhook_kind", "quiet_from", "quiet_to"):
+        if name in data:
+            setattr(pref, name, data[name])
+    pref.email_on = pref.email_on and bool(pref.email)
+    pref.webhook_on = pref.webhook_on and bool(pref.webhook)
+    pref.updated_at = utcnow()
+    pref.save(force_insert=pref.id is None)
+    return preferences(person, email_ready)
+
+
+def _check(pref: NotifyPreference, data: dict, email_ready: bool, extra_hosts: tuple[str, ...]) -> None:
+    errors: dict[str, str] = {}
+    email = data.get("email", "").strip()
+    if email and not EMAIL_FORM.match(email):
+        errors["email"] = "邮箱地址格式不正确（例如 zhangsan@nc.gov.cn）"
+    if data.get("email_on") and not email_ready:
+        errors["email_on"] = "本系统未配置邮件服务器，暂不能以邮件通知"
+    elif data.get("email_on") and not (email or (pref.email and "email" not in data)):
+        errors["email_on"] = "请先填写邮箱地址"
+    url, kind = data.get("webhook_url", "").strip(), data.get("webhook_kind", pref.webhook_kind)
+    if url:
+        problem = webhooks.check_url(url, kind, extra_hosts)
+        if problem:
+            errors["webhook_url"] = problem
+    if data.get("webhook_on") and not (url or (pref.webhook and "webhook_url" not in data)):
+        errors["webhook_on"] = "请先填写群机器人地址"
+    for name in ("quiet_from", "quiet_to"):
+        if name in data and not CLOCK.match(data[name]):
+            errors[name] = "请填写 24 小时制时间，例如 22:00"
+    if errors:
+        raise Invalid(errors)
