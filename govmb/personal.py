@@ -318,3 +318,39 @@ class SealedField(peewee.TextField):
 
     def python_value(self, value):
         return Sealed(value, self.purpose) if value else value
+
+
+def reseal_rows(model: type[peewee.Model], columns: dict[str, str], keys: DataKeys, page: int = 500) -> dict:
+    """Every value of `columns` (name → purpose) of `model` sealed with the current key (after a
+    rotation, before the old key is retired), a page of rows per transaction: the rows read, the
+    values sealed again, and the ids of the rows whose values do not open."""
+    last, done = 0, {"rows": 0, "resealed": 0, "unreadable": []}
+    while rows := list(model.select().where(model.id > last).order_by(model.id).limit(page)):
+        with model._meta.database.atomic():
+            for row in rows:
+                changes = {}
+                try:
+                    for name, purpose in columns.items():
+                        token = getattr(row, name)
+                        if token and kid_of(token) != keys.current:
+                            changes[name] = keys.seal(keys.open(token, purpose), purpose)
+                except PersonalDataError:
+                    done["unreadable"].append(row.id)
+                    continue
+                if changes:
+                    model.update(**changes).where(model.id == row.id).execute()
+                    done["resealed"] += len(changes)
+        done["rows"] += len(rows)
+        last = rows[-1].id
+    return done
+
+
+def keys_in_use(model: type[peewee.Model], columns: tuple[str, ...]) -> dict[str, int]:
+    """How many values of `columns` each key id has sealed (counted by the database)."""
+    counts: dict[str, int] = {}
+    for name in columns:
+        column = getattr(model, name)
+        kid = peewee.fn.substr(column, 5, 8)
+        for key, n in model.select(kid, peewee.fn.count(model.id)).where(column != "").group_by(kid).tuples():
+            counts[key] = counts.get(key, 0) + n
+    return counts

@@ -15,6 +15,7 @@ import logging
 import smtplib
 from email.message import EmailMessage
 
+from govmb import personal
 from govmb.config import NotifyOptions, options
 from govmb.contracts.reminders import KIND_NAMES, link_path
 from govmb.timefmt import to_beijing, utcnow
@@ -60,6 +61,8 @@ def _deliver(delivery_id: int) -> int:
             return _finish(delivery, "skipped", "通知方式已关闭")
     except (webhooks.WebhookError, smtplib.SMTPException, OSError) as exc:
         return _failed(delivery, exc)
+    except personal.PersonalDataError:  # sealed with a retired key: the person must enter it again
+        return _finish(delivery, "failed", "通知地址无法读取（请重新填写通知设置）")
     return _finish(delivery, "sent", "")
 
 

@@ -116,7 +116,11 @@ def preference_of(person: Person) -> NotifyPreference:
 def preferences(person: Person, email_ready: bool) -> dict:
     """What the person chose; the address masked, the robot's URL never shown again."""
     pref = preference_of(person)
-    return {"email_on": pref.email_on, "email": personal.mask_contact(email_of(pref)) if pref.email else "",
+    try:
+        shown = personal.mask_contact(email_of(pref)) if pref.email else ""
+    except personal.PersonalDataError:  # sealed with a key since retired (ops.cli reseal was skipped)
+        shown = "（无法读取，请重新填写）"
+    return {"email_on": pref.email_on, "email": shown,
             "email_available": email_ready, "webhook_on": pref.webhook_on, "webhook_kind": pref.webhook_kind,
             "webhook_set": bool(pref.webhook), "quiet_from": pref.quiet_from, "quiet_to": pref.quiet_to}
 
@@ -170,3 +174,13 @@ def _check(pref: NotifyPreference, data: dict, email_ready: bool, extra_hosts: t
             errors[name] = "请填写 24 小时制时间，例如 22:00"
     if errors:
         raise Invalid(errors)
+
+
+# --------------------------------------------------------------------------- key rotation
+def reseal(keys: personal.DataKeys, page: int = 500) -> dict:
+    """The addresses and robots sealed again with the current personal data key (ops.cli reseal)."""
+    return personal.reseal_rows(NotifyPreference, {"email": EMAIL, "webhook": WEBHOOK}, keys, page)
+
+
+def key_use() -> dict[str, int]:
+    return personal.keys_in_use(NotifyPreference, ("email", "webhook"))

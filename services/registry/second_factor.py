@@ -18,7 +18,6 @@ import logging
 import secrets
 import unicodedata
 
-import peewee
 import pyotp
 import segno
 
@@ -244,27 +243,10 @@ def answer(challenge: str, code: str) -> tuple[Person, str]:
 # ---------------------------------------------------------------------------- key rotation
 def reseal(keys: personal.DataKeys, page: int = 500) -> dict:
     """Every secret sealed with the current personal data key (after a rotation, before the old
-    key is retired), a page per transaction: what was read, sealed again, and whose does not open."""
-    last, done = 0, {"rows": 0, "resealed": 0, "unreadable": []}
-    while rows := list(SecondFactor.select().where(SecondFactor.id > last).order_by(SecondFactor.id).limit(page)):
-        with db.atomic():
-            for row in rows:
-                try:
-                    if personal.kid_of(row.secret) != keys.current:
-                        SecondFactor.update(secret=keys.seal(keys.open(row.secret, PURPOSE), PURPOSE)).where(
-                            SecondFactor.id == row.id).execute()
-                        done["resealed"] += 1
-                except personal.PersonalDataError:
-                    done["unreadable"].append(row.person_id)
-        done["rows"] += len(rows)
-        last = rows[-1].id
-    return done
+    key is retired): what was read, sealed again, and whose does not open."""
+    return personal.reseal_rows(SecondFactor, {"secret": PURPOSE}, keys, page)
 
 
 def key_use() -> dict[str, int]:
     """How many secrets each key id has sealed (counted by the database)."""
-    counts: dict[str, int] = {}
-    kid = peewee.fn.substr(SecondFactor.secret, 5, 8)
-    for key, n in SecondFactor.select(kid, peewee.fn.count(SecondFactor.id)).group_by(kid).tuples():
-        counts[key] = counts.get(key, 0) + n
-    return counts
+    return personal.keys_in_use(SecondFactor, ("secret",))

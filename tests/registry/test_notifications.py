@@ -203,3 +203,26 @@ def test_a_delivery_left_sending_by_a_dead_worker_is_sent_after_its_lease(app, c
             assert delivery.deliver_due() == 0 and robot.received == []  # within the lease: maybe on its way
             Delivery.update(claimed_at=utcnow() - delivery.LEASE - dt.timedelta(seconds=1)).execute()
             assert delivery.deliver_due() == 1 and len(robot.received) == 1
+
+
+def test_a_key_rotation_reseals_the_addresses_and_robots(app, city, client, tmp_path, monkeypatch):  # noqa: F811
+    from govmb import personal
+    from ops.cli import main as cli
+    from tests.keys import PERSONAL
+    from tests.system import migrated_app, settings_for
+    choose(app, city, email="caozuo@nc.gov.cn", webhook_kind="feishu", webhook_url="https://open.feishu.cn/open-apis/bot/v2/hook/x")
+    rotated = PERSONAL.rotated()
+    (tmp_path / "rotated.keys").write_bytes(rotated.text())
+    monkeypatch.setenv("PERSONAL_DATA_KEY_FILE", str(tmp_path / "rotated.keys"))
+    monkeypatch.setenv("REGISTRY_DATABASE_URL", app.config["GOVMB_SETTINGS"].database_url)
+    monkeypatch.setenv("INQUIRY_DATABASE_URL", f"sqlite:///{tmp_path / 'inquiry.db'}")
+    migrated_app("inquiry", settings_for("inquiry", f"sqlite:///{tmp_path / 'inquiry.db'}"))
+    with personal.using(rotated.retired()):  # not resealed yet: shown as unreadable, never a 500
+        r = client.get("/api/notifications/preferences", headers=city.headers("dept_operator"))
+        assert r.status_code == 200 and "无法读取" in r.json["email"]
+    with personal.using(rotated):
+        assert cli(["reseal", "--page", "1"]) == 0
+        row = NotifyPreference.get()
+        assert {personal.kid_of(row.email), personal.kid_of(row.webhook)} == {rotated.current}
+    with personal.using(rotated.retired()):
+        assert notifications.email_of(NotifyPreference.get()) == "caozuo@nc.gov.cn"

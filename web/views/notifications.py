@@ -21,7 +21,7 @@ ROBOTS = {"wecom": "企业微信 / 政务微信", "dingtalk": "钉钉", "feishu"
 @signed_in
 def index():
     shown = listing("registry", "/api/notifications", "notifications.index", "notification-list", ("unread",))
-    return list_page(shown, "notifications/_list.html", "notifications/index.html", shown=shown, kinds=KIND_NAMES)
+    return list_page(shown, "notifications/_list.html", "notifications/index.html", notes=shown, kinds=KIND_NAMES)
 
 
 @bp.get("/bell")
