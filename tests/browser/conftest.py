@@ -34,22 +34,28 @@ def browser():
         b.close()
 
 
+def signed_in_page(browser, site: str, username: str, width: int = 1280):
+    """A page of a new browser context, signed in as a demo person (close its context after)."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(site + "/sign-in")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "/sign-in" not in page.url, page.content()[:500]
+    return page
+
+
 @pytest.fixture
 def as_person(browser, site):
     """A signed-in page for a demo person: as_person("jy_caozuo")."""
     contexts = []
 
     def open_as(username: str):
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        page.goto(site + "/sign-in")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", DEMO_PASSWORD)
-        page.click("form button[type=submit]")
-        page.wait_for_load_state("networkidle")
-        assert "/sign-in" not in page.url, page.content()[:500]
+        page = signed_in_page(browser, site, username)
+        contexts.append(page.context)
         return page
 
     yield open_as

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from ops.embedded import EmbeddedSystem
-from services.registry.people import DEMO_PASSWORD
+from tests.browser.conftest import signed_in_page
 from tests.browser.test_inbox_pages import enter_message
 from tests.conftest import wait_for
 from tests.receivers import RobotServer, SmtpServer
@@ -43,16 +43,9 @@ def system(tmp_path_factory, receivers):
     mp.undo()
 
 
-def signed_in(browser, site, username, width=1280):
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
-    page = context.new_page()
+def signed_in(browser, site, username):
+    page = signed_in_page(browser, site, username)
     page.set_default_timeout(15_000)
-    page.goto(site + "/sign-in")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    assert "/sign-in" not in page.url
     return page
 
 
