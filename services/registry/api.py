@@ -29,10 +29,11 @@ from govmb.headers import NO_STORE
 from govmb.paging import Blueprint, narrowed, page, sorted_by
 from govmb.platforms import platforms
 from govmb.textsearch import contains
+from govmb.todo_api import todo_blueprint
 from services.registry import accounts as life
 from services.registry import clients as client_systems
 from services.registry import hall as public_hall
-from services.registry import passwords, people, second_factor, service, sessions, signin_guard
+from services.registry import passwords, people, second_factor, service, sessions, signin_guard, todo
 from services.registry.models import Account, AccountPlatform, ClientSystem, Person, SignInSession, Unit, audit
 from services.registry.schemas import (
     AccountDetailSchema,
@@ -665,4 +666,6 @@ def hall_groups(args):
     return public_hall.groups(args["group"])
 
 
-BLUEPRINTS = [units, auth, people_bp, accounts, public, clients_bp, audit_blueprint(audit)]
+BLUEPRINTS = [units, auth, people_bp, accounts, public, clients_bp, audit_blueprint(audit),
+              todo_blueprint(todo.waiting, "applications（开设申请待主要领导审批）、filings（下级账号待确认备案）、"
+                             "closings（关闭申请待审批）、applications_returned（退回的开设申请）")]
