@@ -154,6 +154,14 @@ MENU = (
 )
 
 
+TODO_ROLES = frozenset({*UNIT_STAFF, "joint_office", "supervision"})  # whose first page is 工作台 (web/views/todo.py)
+
+
+def todo_shown() -> bool:
+    """Does the person work on things that wait (the top bar's 待办, the home page)?"""
+    return bool(roles() & TODO_ROLES)
+
+
 def navigation() -> list[tuple[str, str]]:
     """The menu, by role (`MENU`; the hall for everyone)."""
     r = roles()
