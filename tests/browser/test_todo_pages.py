@@ -152,6 +152,9 @@ def test_supervision_sees_the_reported_fix_to_accept(as_person, site, waiting):
     assert count == 1 and "已报告整改：发布审核记录不全" in text
     assert "fixes" not in kinds(page)  # the units' to fix, not supervision's
     assert badge(page) == summary_total(page)
+    with page.expect_request(lambda r: r.url.endswith("/todo/badge")) as polled:
+        page.reload()
+    assert polled.value.headers.get("x-poll") == "1"  # a poll: not the person's activity (web/session.py)
     page.click("#todo-fixes_to_review tbody a")
     page.wait_for_load_state("networkidle")
     assert page.url.endswith(f"/inspections/{waiting['fixes'][2]}")
