@@ -39,3 +39,27 @@ class Integer(fields.Integer):
                 (isinstance(value, str) and not self._WHOLE.fullmatch(value)):
             raise self.make_error("invalid")
         return super()._deserialize(value, attr, data, **kwargs)
+
+
+class TodoItemSchema(Schema):
+    """One waiting item (`govmb.todo`): what it is, its deadline, its unit; its page's id."""
+    id = fields.Integer()
+    title = fields.String()
+    due_at = BeijingDateTime(allow_none=True, metadata={"description": "期限（北京时间）；无期限的为空"})
+    since = BeijingDateTime(allow_none=True, metadata={"description": "自何时等待（提交、申请、下发的时间）"})
+    unit_id = fields.Integer(allow_none=True)
+    unit_name = fields.String()
+    status = fields.String(allow_none=True)
+    detail = fields.String(allow_none=True, metadata={"description": "补充说明（如值班时段、转办说明）"})
+
+
+class TodoGroupSchema(Schema):
+    """One kind of work waiting for the caller (`govmb.todo`): how many, how urgent, the most urgent few."""
+    kind = fields.String(metadata={"description": "待办类别，如 applications、drafts_to_check、messages"})
+    label = fields.String(metadata={"description": "类别名称（中文）"})
+    count = fields.Integer(metadata={"description": "总数（一条计数查询）"})
+    overdue = fields.Integer(metadata={"description": "已逾期"})
+    due_soon = fields.Integer(metadata={"description": "4 小时内到期（以日期为期限的：今天到期）"})
+    due_today = fields.Integer(metadata={"description": "今天（北京时间）内到期，未逾期"})
+    earliest_due = BeijingDateTime(allow_none=True, metadata={"description": "最早的期限"})
+    items = fields.List(fields.Nested(TodoItemSchema), metadata={"description": "最紧急的至多 5 项"})

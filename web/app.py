@@ -28,7 +28,7 @@ from govmb.observability import configure_logging, health_blueprint, instrument
 from govmb.tables import MAX_BYTES
 from govmb.timefmt import to_beijing
 from web.client import ServiceClient, ServiceUnavailable, SessionEnded
-from web.session import ENDINGS, ROLE_NAMES, keep_alive, navigation, person
+from web.session import ENDINGS, ROLE_NAMES, keep_alive, navigation, person, todo_shown
 
 # Front-end packages installed by `make setup` from the npm registry, never committed.
 VENDOR = {"htmx.min.js": Path(__file__).parent / "node_modules/htmx.org/dist",
@@ -61,8 +61,12 @@ def deadline(value: str | None) -> str:
 
 
 def _home():
+    """The hall for the public; 工作台 (what waits) for those who do the work; the administrators'
+    own first page for them."""
     if not person():
         return redirect(url_for("hall.index"))
+    if todo_shown():
+        return redirect(url_for("todo.index"))
     return redirect(url_for(navigation()[0][0]))
 
 
@@ -124,12 +128,17 @@ def _register_pages(app: Flask) -> None:
         roster,
         second_factor,
         status,
+        todo,
         training,
         wordlists,
     )
     for module in (auth, accounts, drafts, directives, inbox, lexicon, wordlists, filings, city, hall, status,
+<<<<<<< HEAD
                    assessment, inspections, training, roster, followers, audit, people, second_factor,
                    notifications):
+=======
+                   assessment, inspections, training, roster, followers, audit, people, second_factor, todo):
+>>>>>>> h-todo
         app.register_blueprint(module.bp)
 
 
@@ -162,7 +171,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(health_blueprint({}, metrics_token=settings.metrics_token))
     app.jinja_env.filters["bj"] = beijing
     app.jinja_env.filters["deadline"] = deadline
-    app.jinja_env.globals.update(navigation=navigation, person=person, role_names=ROLE_NAMES)
+    app.jinja_env.globals.update(navigation=navigation, person=person, role_names=ROLE_NAMES, todo_shown=todo_shown)
 
     _register_pages(app)
 

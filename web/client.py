@@ -59,11 +59,26 @@ def get_together(*calls: tuple[str, str, dict]) -> list[requests.Response]:
     """GETs (service, path, params) as the signed-in person, side by side: each waits on the
     network, not on this process, so a page that needs a slow summary and a list waits for the
     slower, not for both. The answers in order; a service that does not answer raises, as api()."""
+    return [_as_person(f.result()) for f in _submitted(calls)]
+
+
+def _submitted(calls) -> list:
     token = session.get("token")
-    futures = [_calls.submit(contextvars.copy_context().run, client(service).call, "GET", path, token,
-                             params={k: v for k, v in params.items() if v is not None})
-               for service, path, params in calls]  # the copied context carries the correlation id
-    return [_as_person(f.result()) for f in futures]
+    return [_calls.submit(contextvars.copy_context().run, client(service).call, "GET", path, token,
+                          params={k: v for k, v in params.items() if v is not None})
+            for service, path, params in calls]  # the copied context carries the correlation id
+
+
+def get_each(*calls: tuple[str, str, dict]) -> list[requests.Response | None]:
+    """As get_together, but a service that does not answer gives None in its place: a page made
+    of several services' parts shows the others."""
+    answers = []
+    for future in _submitted(calls):
+        try:
+            answers.append(_as_person(future.result()))
+        except ServiceUnavailable:
+            answers.append(None)
+    return answers
 
 
 def api(service: str, method: str, path: str, **kwargs) -> requests.Response:

@@ -155,6 +155,16 @@ MENU = (
 )
 
 
+TODO_ROLES = frozenset({*UNIT_STAFF, "joint_office", "supervision"})  # whose first page is 工作台 (web/views/todo.py)
+
+
+def todo_shown() -> bool:
+    """Does the person work on things that wait (the top bar's 待办, the home page)? Not while a
+    new password or a second factor is owed: nothing else opens until then."""
+    who = person() or {}
+    return bool(roles() & TODO_ROLES) and not who.get("must_change") and not who.get("must_enrol")
+
+
 def navigation() -> list[tuple[str, str]]:
     """The menu, by role (`MENU`; the hall for everyone)."""
     r = roles()

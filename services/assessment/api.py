@@ -15,6 +15,7 @@ from govmb.auth import UNIT_STAFF, current_identity, in_sight, requires, under, 
 from govmb.copies_api import accounts_blueprint, units_blueprint
 from govmb.paging import Blueprint, narrowed, page, sorted_by
 from govmb.timefmt import beijing_today, stored, utcnow
+from govmb.todo_api import todo_blueprint
 from services.assessment import (
     annual,
     archive,
@@ -24,6 +25,7 @@ from services.assessment import (
     records,
     reports,
     roster,
+    todo,
     training,
 )
 from services.assessment import rules as rules_
@@ -578,4 +580,5 @@ def import_followers(files):
 
 
 BLUEPRINTS = [units_blueprint(Unit), accounts_blueprint(Account, Unit), assessment, archives, quarterly,
-              inspections_bp, training_bp, roster_bp, followers_bp, audit_blueprint(audit)]
+              inspections_bp, training_bp, roster_bp, followers_bp, audit_blueprint(audit), todo_blueprint(
+                  todo.waiting, "fixes（督查整改待完成，按整改期限）、fixes_to_review（整改报告待验收）、shifts（今日值班）")]

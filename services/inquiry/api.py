@@ -11,7 +11,8 @@ from govmb.copies_api import accounts_blueprint, units_blueprint
 from govmb.headers import NO_STORE
 from govmb.paging import Blueprint, beijing_midnight, narrowed, page, sorted_by
 from govmb.timefmt import utcnow
-from services.inquiry import citizens, handling, imports, results, topics, transfers
+from govmb.todo_api import todo_blueprint
+from services.inquiry import citizens, handling, imports, results, todo, topics, transfers
 from services.inquiry import notices as notices_logic
 from services.inquiry.models import CONTACT, Account, Message, ProblemNotice, Transfer, Unit, audit
 from services.inquiry.schemas import (
@@ -354,4 +355,7 @@ def notice_counts():
 
 
 BLUEPRINTS = [units_blueprint(Unit), accounts_blueprint(Account, Unit), messages, intake, notices, years, transfers_bp,
-              problem_notices, audit_blueprint(audit)]
+              problem_notices, audit_blueprint(audit), todo_blueprint(
+                  todo.waiting, "messages（网民留言待办理，按期限）、transfers（转办待接收）、notices（问题通报单待答复）、"
+                                "verifying（核实研究中）、transfers_returned（退回的转办待决定）、intake（来信待分派）、"
+                                "messages_overdue（全市逾期未办）")]

@@ -8,7 +8,8 @@ from govmb.contracts.publishing import STATUS_NAMES
 from govmb.copies_api import accounts_blueprint, units_blueprint
 from govmb.paging import Blueprint, narrowed, page, sorted_by
 from govmb.textsearch import contains
-from services.publishing import directives, lexicon, review, wordlists
+from govmb.todo_api import todo_blueprint
+from services.publishing import directives, lexicon, review, todo, wordlists
 from services.publishing import figures as monthly
 from services.publishing.checks import check as run_check
 from services.publishing.models import (
@@ -352,4 +353,6 @@ def remove_leader(leader_id):
         abort(404, message=f"领导 {leader_id} 不存在")
 
 
-BLUEPRINTS += [corrections_bp, leaders_bp]
+BLUEPRINTS += [corrections_bp, leaders_bp, todo_blueprint(
+    todo.waiting, "emergencies（突发事件信息待发布）、directives（统一口径待转发）、drafts_to_check（待核稿）、"
+                  "drafts_to_approve（待审批）、drafts_returned（退回本人修改的稿件）")]

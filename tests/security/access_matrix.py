@@ -87,6 +87,7 @@ registry   GET    /api/hall                                                     
 registry   GET    /api/hall/groups                                                    hall:groups                200   200     200     200     200     200     200     200     200     200     200
 registry   GET    /api/audit                                                          audit                      401   403     403     403     403     403     200     200     403     403     200
 registry   GET    /api/audit/export                                                   audit:export               401   403     403     403     403     403     200     200     403     403     200
+registry   GET    /api/todo                                                           -                          401   403     200     200     200     200     200     200     200     403     403
 registry   GET    /healthz                                                            -                          200   200     200     200     200     200     200     200     200     200     200
 registry   GET    /readyz                                                             -                          200   200     200     200     200     200     200     200     200     200     200
 registry   GET    /metrics                                                            -                          200   200     200     200     200     200     200     200     200     200     200
@@ -123,6 +124,7 @@ publishing POST   /api/leaders                                                  
 publishing DELETE /api/leaders/<int:leader_id>                                        leaders:remove             401     403     403     403     403     403     204     403     204     403     403
 publishing GET    /api/audit                                                          audit                      401   403     403     403     403     403     200     200     403     403     200
 publishing GET    /api/audit/export                                                   audit:export               401   403     403     403     403     403     200     200     403     403     200
+publishing GET    /api/todo                                                           -                          401   403     200     200     200     200     200     200     200     403     403
 publishing GET    /healthz                                                            -                          200   200     200     200     200     200     200     200     200     200     200
 publishing GET    /readyz                                                             -                          200   200     200     200     200     200     200     200     200     200     200
 publishing GET    /metrics                                                            -                          200   200     200     200     200     200     200     200     200     200     200
@@ -155,6 +157,7 @@ inquiry    GET    /api/calendar-years/<int:year>                                
 inquiry    PUT    /api/calendar-years/<int:year>                                      calendar-year:set          401   403     403     403     403     403     200     403     200     403     403
 inquiry    GET    /api/audit                                                          audit                      401   403     403     403     403     403     200     200     403     403     200
 inquiry    GET    /api/audit/export                                                   audit:export               401   403     403     403     403     403     200     200     403     403     200
+inquiry    GET    /api/todo                                                           todo                       401   403     200/hid 200/hid hid     hid     200     200     hid     403     403
 inquiry    GET    /healthz                                                            -                          200   200     200     200     200     200     200     200     200     200     200
 inquiry    GET    /readyz                                                             -                          200   200     200     200     200     200     200     200     200     200     200
 inquiry    GET    /metrics                                                            -                          200   200     200     200     200     200     200     200     200     200     200
@@ -202,6 +205,7 @@ assessment POST   /api/followers                                                
 assessment POST   /api/followers/import                                               followers:import           401   403     200     200     200     200     403     403     403     403     403
 assessment GET    /api/audit                                                          audit                      401   403     403     403     403     403     200     200     403     403     200
 assessment GET    /api/audit/export                                                   audit:export               401   403     403     403     403     403     200     200     403     403     200
+assessment GET    /api/todo                                                           -                          401   403     200     200     200     200     200     200     200     403     403
 assessment GET    /healthz                                                            -                          200   200     200     200     200     200     200     200     200     200     200
 assessment GET    /readyz                                                             -                          200   200     200     200     200     200     200     200     200     200     200
 assessment GET    /metrics                                                            -                          200   200     200     200     200     200     200     200     200     200     200
@@ -247,6 +251,8 @@ web        POST   /people/<int:person_id>/active                                
 web        POST   /people/<int:person_id>/password                                    person:reset               login -       403     403     403     403     403     403     303     403     403
 web        GET    /metrics                                                            -                          200   -       200     200     200     200     200     200     200     200     200
 web        GET    /status                                                             -                          login -       403     403     403     403     403     403     200     403     403
+web        GET    /todo                                                               todo                       login -       200/hid 200/hid hid     hid     200     200     hid     403     403
+web        GET    /todo/badge                                                         -                          login -       200     200     200     200     200     200     200     403     403
 web        GET    /status/panel                                                       -                          200   -       200     200     200     200     200     200     200     200     200
 web        GET    /accounts                                                           accounts                   login -       200/hid 200/hid 200/hid 200/hid 403     403     403     403     403
 web        GET    /accounts/new                                                       -                          login -       200     200     200     200     403     403     403     403     403

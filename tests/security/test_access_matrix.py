@@ -438,6 +438,8 @@ API_TARGETS = {
         "account_id": w.accounts["in"]["id"], "kind": "comment", "citizen_handle": "@批量推送网民", "text": "请修路灯。"}]}),
     "messages": lambda w: Req("/api/messages", marker="@甲区网民"),
     "message": lambda w: Req(f"/api/messages/{w.base_message['id']}", marker="@甲区待分类网民"),
+    # 待办: 甲区's long-unanswered message waits for 甲区's handlers and the city's offices, no one else
+    "todo": lambda w: Req("/api/todo", marker="甲区网民反映"),
     "message:contact": lambda w: Req(f"/api/messages/{w.base_message['id']}/contact", marker="@甲区待分类网民"),
     "message:new": lambda w: Req("/api/messages", json={
         "account_id": w.accounts["in"]["id"], "kind": "comment", "citizen_handle": "@录入网民", "text": "请修路灯。"}),
@@ -588,6 +590,7 @@ WEB_TARGETS = {
                                              "url": "https://sina.example.cn/forward/1"}),
     "messages": lambda w: Req("/inbox", marker="甲区网民反映"),  # the list shows no handle
     "message": lambda w: Req(f"/inbox/{w.base_message['id']}", marker="@甲区待分类网民"),
+    "todo": lambda w: Req("/todo", marker="甲区网民反映"),
     "message:contact": lambda w: Req(f"/inbox/{w.base_message['id']}/contact", data={}, marker="@甲区待分类网民"),
     "message:new": lambda w: Req("/inbox", data={
         "account_id": str(w.accounts["in"]["id"]), "kind": "comment", "citizen_handle": "@录入网民", "text": "请修路灯。"}),

@@ -1,0 +1,58 @@
+"""What waits in assessment (待办, `govmb.todo`): the fixes an inspection requires of the unit by
+their deadline (整改), the fixes reported for supervision to accept, and today's duty shifts of
+the unit (X20.3's roster: who is on duty now and later today). Each kind one indexed count (0021)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from govmb.identity import UNIT_STAFF, Identity
+from govmb.timefmt import to_beijing, utcnow
+from govmb.todo import Kind, Marks, end_of, todo
+from services.assessment.inspections import INSPECTORS, OWED
+from services.assessment.models import DutyShift, Inspection, Unit
+
+TITLE = 40
+
+
+def _owed(who: Identity):
+    return Inspection.select(Inspection.id, Inspection.found, Inspection.unit_id, Inspection.fix_by,
+                             Inspection.status, Inspection.recorded_at).where(
+        Inspection.unit_id == who.unit_id, Inspection.status.in_(OWED))
+
+
+def _reported(_who: Identity):
+    return Inspection.select(Inspection.id, Inspection.found, Inspection.unit_id, Inspection.fix_by,
+                             Inspection.status, Inspection.reported_at).where(Inspection.status == "reported")
+
+
+def _inspection(i: Inspection) -> dict:
+    return {"id": i.id, "title": i.found[:TITLE], "due_at": end_of(i.fix_by) if i.status in OWED else None,
+            "since": i.reported_at if i.status == "reported" else i.recorded_at, "unit_id": i.unit_id,
+            "status": i.status}
+
+
+def _shifts(who: Identity):
+    """The unit's shifts on now or later today (Beijing)."""
+    now = utcnow()
+    return DutyShift.select().where(DutyShift.unit_id == who.unit_id, DutyShift.ends_at > now,
+                                    DutyShift.starts_at < Marks.at(now).day_end)
+
+
+def _shift(s: DutyShift) -> dict:
+    hours = f"{to_beijing(s.starts_at):%H:%M}–{to_beijing(s.ends_at):%m-%d %H:%M}"
+    return {"id": s.id, "title": s.person_name, "due_at": None, "since": s.starts_at, "unit_id": s.unit_id,
+            "detail": f"{hours}，电话 {s.phone}"}
+
+
+KINDS = (
+    Kind("fixes", "督查整改待完成", UNIT_STAFF, _owed, _inspection, due=Inspection.fix_by, dates=True,
+         order=(Inspection.id,)),
+    Kind("fixes_to_review", "整改报告待验收", INSPECTORS, _reported, _inspection,
+         order=(Inspection.reported_at, Inspection.id)),
+    Kind("shifts", "今日值班", UNIT_STAFF, _shifts, _shift, order=(DutyShift.starts_at, DutyShift.id)),
+)
+
+
+def waiting(who: Identity, now: dt.datetime | None = None) -> list[dict]:
+    """Assessment's groups of work waiting for `who`."""
+    return todo(KINDS, who, Unit, now)

@@ -1,0 +1,70 @@
+"""What waits in publishing (待办, `govmb.todo`): drafts for the responsible office to check
+(核稿) and for the leaders to approve, drafts returned to the one who wrote them, unified
+messaging (统一口径) the unit's accounts must forward before its deadline, and emergencies whose
+two hours run (N11). The joint-meeting office sees the directives not yet forwarded and the open
+emergencies of the whole city. Each kind is one indexed count (migration 0015)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from govmb.contracts.publishing import DraftStatus
+from govmb.identity import UNIT_STAFF, Identity
+from govmb.todo import Kind, todo
+from services.publishing.models import Account, Directive, DirectiveTarget, Draft, Unit
+
+S = DraftStatus
+OPEN = (S.DRAFT, S.SUBMITTED, S.CHECKED, S.APPROVED, S.RETURNED)  # an emergency not yet out
+TITLE = 40  # the characters of a draft's text that name it
+
+
+def _drafts(status: str, mine: bool = False):
+    """The unit's drafts in `status` (`mine`: those the caller wrote)."""
+    def query(who: Identity):
+        rows = Draft.select(Draft.id, Draft.text, Draft.unit_id, Draft.status, Draft.due_at, Draft.submitted_at,
+                            Draft.created_at).where(Draft.status == status, Draft.unit_id == who.unit_id)
+        return rows.where(Draft.author_id == who.person_id) if mine else rows
+    return query
+
+
+def _emergencies(who: Identity):
+    rows = Draft.select(Draft.id, Draft.text, Draft.unit_id, Draft.status, Draft.due_at, Draft.submitted_at,
+                        Draft.created_at).where(Draft.info_type == "emergency", Draft.status.in_(OPEN))
+    return rows if who.has("joint_office") else rows.where(Draft.unit_id == who.unit_id)
+
+
+def _draft(d: Draft) -> dict:
+    return {"id": d.id, "title": d.text[:TITLE], "due_at": d.due_at, "since": d.submitted_at or d.created_at,
+            "unit_id": d.unit_id, "status": d.status}
+
+
+def _targets(who: Identity):
+    """Accounts that have not forwarded a directive yet: the unit's own (the office: the city's)."""
+    rows = (DirectiveTarget.select(DirectiveTarget.id, DirectiveTarget.unit_id, DirectiveTarget.account_id,
+                                   Directive.id, Directive.title, Directive.due_at, Directive.issued_at)
+            .join(Directive).where(DirectiveTarget.forwarded_at.is_null()))
+    return rows if who.has("joint_office") else rows.where(DirectiveTarget.unit_id == who.unit_id)
+
+
+def _target(t: DirectiveTarget) -> dict:
+    account = Account.get_or_none(Account.id == t.account_id)
+    return {"id": t.directive.id, "title": t.directive.title, "due_at": t.directive.due_at,
+            "since": t.directive.issued_at, "unit_id": t.unit_id, "detail": account.name if account else ""}
+
+
+KINDS = (
+    Kind("emergencies", "突发事件信息待发布（2 小时内）", (*UNIT_STAFF, "joint_office"), _emergencies, _draft,
+         due=Draft.due_at, order=(Draft.id,)),
+    Kind("directives", "统一口径待转发", ("operator", "responsible_office", "joint_office"), _targets, _target,
+         due=Directive.due_at, order=(DirectiveTarget.id,)),
+    Kind("drafts_to_check", "稿件待核稿", ("responsible_office",), _drafts(S.SUBMITTED), _draft,
+         due=Draft.due_at, order=(Draft.submitted_at, Draft.id)),
+    Kind("drafts_to_approve", "稿件待审批", ("leader", "principal_leader"), _drafts(S.CHECKED), _draft,
+         due=Draft.due_at, order=(Draft.submitted_at, Draft.id)),
+    Kind("drafts_returned", "退回修改的稿件", UNIT_STAFF, _drafts(S.RETURNED, mine=True), _draft,
+         due=Draft.due_at, order=(Draft.id,)),
+)
+
+
+def waiting(who: Identity, now: dt.datetime | None = None) -> list[dict]:
+    """Publishing's groups of work waiting for `who`."""
+    return todo(KINDS, who, Unit, now)
