@@ -133,12 +133,8 @@ def _register_pages(app: Flask) -> None:
         wordlists,
     )
     for module in (auth, accounts, drafts, directives, inbox, lexicon, wordlists, filings, city, hall, status,
-<<<<<<< HEAD
                    assessment, inspections, training, roster, followers, audit, people, second_factor,
-                   notifications):
-=======
-                   assessment, inspections, training, roster, followers, audit, people, second_factor, todo):
->>>>>>> h-todo
+                   notifications, todo):
         app.register_blueprint(module.bp)
 
 

@@ -2,7 +2,7 @@
 (核稿) and for the leaders to approve, drafts returned to the one who wrote them, unified
 messaging (统一口径) the unit's accounts must forward before its deadline, and emergencies whose
 two hours run (N11). The joint-meeting office sees the directives not yet forwarded and the open
-emergencies of the whole city. Each kind is one indexed count (migration 0015)."""
+emergencies of the whole city. Each kind is one indexed count (migration 0016)."""
 from __future__ import annotations
 
 import datetime as dt

@@ -33,11 +33,7 @@ from govmb.todo_api import todo_blueprint
 from services.registry import accounts as life
 from services.registry import clients as client_systems
 from services.registry import hall as public_hall
-<<<<<<< HEAD
-from services.registry import notifications, passwords, people, second_factor, service, sessions, signin_guard
-=======
-from services.registry import passwords, people, second_factor, service, sessions, signin_guard, todo
->>>>>>> h-todo
+from services.registry import notifications, passwords, people, second_factor, service, sessions, signin_guard, todo
 from services.registry.models import Account, AccountPlatform, ClientSystem, Person, SignInSession, Unit, audit
 from services.registry.schemas import (
     AccountDetailSchema,
@@ -675,7 +671,6 @@ def hall_groups(args):
     return public_hall.groups(args["group"])
 
 
-<<<<<<< HEAD
 # ------------------------------------------------------------------------------ notifications
 notify = Blueprint("notifications", __name__, url_prefix="/api/notifications",
                    description="本人的通知：截止前的提醒（铃铛），及邮件、群机器人的通知设置")
@@ -738,9 +733,6 @@ def set_my_preferences(data):
     return notifications.set_preferences(_me(), data, _email_ready(), hosts), 200, NO_STORE
 
 
-BLUEPRINTS = [units, auth, people_bp, accounts, public, clients_bp, notify, audit_blueprint(audit)]
-=======
-BLUEPRINTS = [units, auth, people_bp, accounts, public, clients_bp, audit_blueprint(audit),
+BLUEPRINTS = [units, auth, people_bp, accounts, public, clients_bp, notify, audit_blueprint(audit),
               todo_blueprint(todo.waiting, "applications（开设申请待主要领导审批）、filings（下级账号待确认备案）、"
                              "closings（关闭申请待审批）、applications_returned（退回的开设申请）")]
->>>>>>> h-todo
