@@ -34,7 +34,7 @@ from web.session import ENDINGS, ROLE_NAMES, keep_alive, menu_groups, navigation
 _MODULES = Path(__file__).parent / "node_modules"
 VENDOR = {"htmx.min.js": _MODULES / "htmx.org/dist", "echarts.min.js": _MODULES / "echarts/dist",
           "bootstrap.min.css": _MODULES / "bootstrap/dist/css", "bootstrap.bundle.min.js": _MODULES / "bootstrap/dist/js",
-          "tom-select.base.min.js": _MODULES / "tom-select/dist/js",
+          "tom-select.complete.min.js": _MODULES / "tom-select/dist/js",
           "tom-select.bootstrap5.min.css": _MODULES / "tom-select/dist/css"}
 
 csrf = CSRFProtect()

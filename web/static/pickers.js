@@ -10,19 +10,23 @@
   function enhance(select) {
     if (select.tomselect || typeof TomSelect === "undefined") return;
     Array.prototype.forEach.call(select.options, label);
-    new TomSelect(select, {
-      allowEmptyOption: true, maxOptions: null, labelField: "name", searchField: ["name", "parent"],
-      sortField: [{field: "$order"}], controlInput: "<input>",
+    var picker = new TomSelect(select, {
+      allowEmptyOption: true, placeholder: "输入名称搜索", maxOptions: null, labelField: "name", searchField: ["name", "parent"],
+      sortField: [{field: "$order"}, {field: "$score"}],  // the tree's order, also while searching
+      plugins: ["dropdown_input"],  // the search box opens inside the list, under the chosen unit
       render: {
         option: function (data, escape) {
           var level = Math.min(parseInt(data.level || "0", 10) || 0, 3);
-          var parent = this.inputValue() && data.parent ? '<span class="parent">' + escape(data.parent) + "</span>" : "";
+          var parent = data.parent ? '<span class="parent">' + escape(data.parent) + "</span>" : "";  // shown while searching (site.css)
           return '<div class="level-' + level + '">' + escape(data.name || data.text) + parent + "</div>";
         },
         item: function (data, escape) { return "<div>" + escape(data.name || data.text) + "</div>"; },
         no_results: function () { return '<div class="no-results">没有这个单位</div>'; }
       }
     });
+    // The search box's own change (on leaving it) is no choice: kept from the filter bar, which sends
+    // the list's form on every change, before the picker has set the unit.
+    picker.control_input.addEventListener("change", function (event) { event.stopPropagation(); });
   }
 
   function enhanceAll(root) {
