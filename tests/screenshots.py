@@ -45,6 +45,7 @@ def form(text: dict[str, str] | None = None, choose: dict[str, str] | None = Non
     (each keyed by its CSS selector)."""
     def before(page) -> None:
         for selector, label in (choose or {}).items():
+            page.focus(selector)  # a select with data-options takes its options when first focused (lists.js)
             page.select_option(selector, label=label)
         for selector, value in (text or {}).items():
             page.fill(selector, value)
