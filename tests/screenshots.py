@@ -6,8 +6,9 @@ makes through the services' APIs, signed in as the demo people, what the pages n
 they are not empty (posts in review and released, citizens' messages at every step, a
 transfer and a return, problem notices, a unified-messaging directive, inspections, a
 training session, the duty roster, followers), then signs in as each role in headless
-Chromium and saves every shot of SHOTS at 1280 pixels wide, cropped to the part that
-matters and reduced to a small palette. tests/unit/test_guides.py checks that the guides
+Chromium and saves every shot of SHOTS at 1366 pixels wide (a shot with PHONE among its
+`widths` also at 390, as <name>-390.png), cropped to the part that matters and reduced to a
+small palette. tests/unit/test_guides.py checks that the guides
 and SHOTS stay in step. Not part of the test suite: it refreshes the docs."""
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ from typing import Callable
 import requests
 
 IMAGES = Path(__file__).resolve().parents[1] / "docs" / "guides" / "img"
-WIDTH, MAX_HEIGHT = 1280, 800
+WIDTH, PHONE, MAX_HEIGHT = 1366, 390, 800
+BOTH = (WIDTH, PHONE)  # a shot's widths: the desktop's and a phone's
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 PLATFORMS = ("xinhua", "people", "tencent", "sina", "ncnews")
 
@@ -43,6 +45,7 @@ def form(text: dict[str, str] | None = None, choose: dict[str, str] | None = Non
     (each keyed by its CSS selector)."""
     def before(page) -> None:
         for selector, label in (choose or {}).items():
+            page.focus(selector)  # a select with data-options takes its options when first focused (lists.js)
             page.select_option(selector, label=label)
         for selector, value in (text or {}).items():
             page.fill(selector, value)
@@ -99,24 +102,38 @@ class Shot:
     page: str  # the path; {placeholders} name what build_city made
     before: Callable | None = None  # what to do on the page before the picture (nothing is sent)
     part: str = "main"  # CSS selector(s) of what to keep, full width; the menu too when it fits in 800 pixels
+    widths: tuple[int, ...] = (WIDTH,)  # BOTH: also as a phone shows it
+
+    def files(self) -> dict[int, str]:
+        """The picture's name at each width: <name>.png at the desktop's, <name>-390.png at a phone's."""
+        return {w: self.name if w == WIDTH else f"{self.name}-{w}" for w in self.widths}
 
 
 ACCOUNT_STEPS = "#account h1, #account .actions"
 SHOTS: tuple[Shot, ...] = (
+    # each role's home page, "/" after signing in (each role's guide; the administrators' for admin)
+    Shot("operator-home", "jy_caozuo", "/", widths=BOTH),
+    Shot("office-home", "jy_hegao", "/", widths=BOTH),
+    Shot("leader-home", "jy_fenguan", "/", widths=BOTH),
+    Shot("district-home", "dh_zhuyao", "/", widths=BOTH),
+    Shot("joint-home", "lianxi", "/", widths=BOTH),
+    Shot("supervision-home", "ducha", "/", widths=BOTH),
+    Shot("admin-home", "admin", "/", widths=BOTH),
+    Shot("admin-people", "admin", "/people", widths=BOTH),
     # the public and signing in (README.md)
     Shot("sign-in", None, "/sign-in"),
-    Shot("hall", None, "/hall"),
+    Shot("hall", None, "/hall", widths=BOTH),
     Shot("hall-message", None, "/hall/message", HALL_MESSAGE),
     # 微博操作员 (operator.md)
-    Shot("operator-accounts", "jy_caozuo", "/accounts"),
+    Shot("operator-accounts", "jy_caozuo", "/accounts", widths=BOTH),
     Shot("operator-apply", "jy_caozuo", "/accounts/new", APPLICATION),
     Shot("operator-register-platform", "dh_caozuo", "/accounts/{filed_account}", PLATFORM, ACCOUNT_STEPS),
     Shot("operator-editor", "jy_caozuo", "/drafts/new", type_with_findings, "#editor"),
-    Shot("operator-drafts", "jy_caozuo", "/drafts"),
+    Shot("operator-drafts", "jy_caozuo", "/drafts", widths=BOTH),
     Shot("operator-emergency", "jy_caozuo", "/drafts/{emergency}", part="#draft"),
     Shot("operator-fast-track", "jy_caozuo", "/drafts/{fast}", FAST_TRACK, "#draft"),
     Shot("operator-record-publication", "jy_caozuo", "/drafts/{approved}", part="#draft"),
-    Shot("operator-inbox", "jy_caozuo", "/inbox", ENTRY),
+    Shot("operator-inbox", "jy_caozuo", "/inbox", ENTRY, widths=BOTH),
     Shot("operator-message", "jy_caozuo", "/inbox/{fresh_message}", REPLY, "#message"),
     Shot("operator-resolve", "jy_caozuo", "/inbox/{fed_back_message}", RESOLVE, "#message"),
     Shot("operator-directive", "jy_caozuo", "/directives", FORWARD),
@@ -144,14 +161,14 @@ SHOTS: tuple[Shot, ...] = (
     Shot("joint-returned", "lianxi", "/inbox/transfers", REASSIGN),
     Shot("joint-notices", "lianxi", "/inbox/notices", NOTICE),
     Shot("joint-lexicon", "lianxi", "/lexicon", part="main h1, #add-words, #words tbody tr:nth-child(-n+4)"),
-    Shot("joint-assessment", "lianxi", "/kaohe"),
+    Shot("joint-assessment", "lianxi", "/kaohe", widths=BOTH),
     Shot("joint-training", "lianxi", "/training"),
     Shot("joint-archives", "lianxi", "/kaohe/archives"),
-    Shot("joint-audit", "lianxi", "/audit?service=publishing", part="#audit"),
+    Shot("joint-audit", "lianxi", "/audit?service=publishing", part="#audit", widths=BOTH),
     # 督查 (supervision.md)
     Shot("supervision-inspections", "ducha", "/inspections", INSPECTION),
     Shot("supervision-review", "ducha", "/inspections/{inspection_reported}", REVIEW),
-    Shot("supervision-records", "ducha", "/kaohe/records?period={year}&kind=reply_timeliness&unit_id={jy_unit}"),
+    Shot("supervision-records", "ducha", "/kaohe/records?period={year}&kind=reply_timeliness&unit_id={jy_unit}", widths=BOTH),
     Shot("supervision-reports", "ducha", "/kaohe/reports"),
 )
 
@@ -329,12 +346,13 @@ def take(page, shot: Shot, base: str, ids: dict) -> bytes:
     if bottom <= MAX_HEIGHT or (bottom - top > MAX_HEIGHT and top < 200):
         top = 0  # the menu says whose page it is: kept when the part fits below it, or is cut anyway
     bottom = min(bottom, top + MAX_HEIGHT, page.evaluate("document.documentElement.scrollHeight"))
-    return page.screenshot(clip={"x": 0, "y": top, "width": WIDTH, "height": bottom - top}, full_page=True)
+    width = page.viewport_size["width"]
+    return page.screenshot(clip={"x": 0, "y": top, "width": width, "height": bottom - top}, full_page=True)
 
 
-def sign_in(browser, base: str, user: str | None):
+def sign_in(browser, base: str, user: str | None, width: int = WIDTH):
     from services.registry.people import DEMO_PASSWORD
-    context = browser.new_context(viewport={"width": WIDTH, "height": MAX_HEIGHT}, locale="zh-CN",
+    context = browser.new_context(viewport={"width": width, "height": MAX_HEIGHT}, locale="zh-CN",
                                   timezone_id="Asia/Shanghai")
     page = context.new_page()
     page.set_default_timeout(20_000)
@@ -373,10 +391,11 @@ def main(names: list[str]) -> None:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
                 pages = {}
                 for shot in shots:
-                    if shot.user not in pages:
-                        pages[shot.user] = sign_in(browser, base, shot.user)
-                    save(take(pages[shot.user][1], shot, base, ids), IMAGES / f"{shot.name}.png")
-                    print(f"{shot.name}.png", flush=True)
+                    for width, file in shot.files().items():
+                        if (shot.user, width) not in pages:  # one sign-in a person and width
+                            pages[shot.user, width] = sign_in(browser, base, shot.user, width)
+                        save(take(pages[shot.user, width][1], shot, base, ids), IMAGES / f"{file}.png")
+                        print(f"{file}.png", flush=True)
                 for context, _page in pages.values():
                     context.close()
                 browser.close()

@@ -28,11 +28,14 @@ from govmb.observability import configure_logging, health_blueprint, instrument
 from govmb.tables import MAX_BYTES
 from govmb.timefmt import to_beijing
 from web.client import ServiceClient, ServiceUnavailable, SessionEnded
-from web.session import ENDINGS, ROLE_NAMES, keep_alive, navigation, person, todo_shown
+from web.session import ENDINGS, ROLE_NAMES, keep_alive, menu_groups, navigation, person, todo_shown
 
 # Front-end packages installed by `make setup` from the npm registry, never committed.
-VENDOR = {"htmx.min.js": Path(__file__).parent / "node_modules/htmx.org/dist",
-          "echarts.min.js": Path(__file__).parent / "node_modules/echarts/dist"}
+_MODULES = Path(__file__).parent / "node_modules"
+VENDOR = {"htmx.min.js": _MODULES / "htmx.org/dist", "echarts.min.js": _MODULES / "echarts/dist",
+          "bootstrap.min.css": _MODULES / "bootstrap/dist/css", "bootstrap.bundle.min.js": _MODULES / "bootstrap/dist/js",
+          "tom-select.complete.min.js": _MODULES / "tom-select/dist/js",
+          "tom-select.bootstrap5.min.css": _MODULES / "tom-select/dist/css"}
 
 csrf = CSRFProtect()
 htmx = Htmx()
@@ -167,7 +170,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(health_blueprint({}, metrics_token=settings.metrics_token))
     app.jinja_env.filters["bj"] = beijing
     app.jinja_env.filters["deadline"] = deadline
-    app.jinja_env.globals.update(navigation=navigation, person=person, role_names=ROLE_NAMES, todo_shown=todo_shown)
+    app.jinja_env.globals.update(navigation=navigation, menu_groups=menu_groups, person=person, role_names=ROLE_NAMES,
+                                 todo_shown=todo_shown)
 
     _register_pages(app)
 

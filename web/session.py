@@ -165,7 +165,27 @@ def todo_shown() -> bool:
     return bool(roles() & TODO_ROLES) and not who.get("must_change") and not who.get("must_enrol")
 
 
+# The top bar groups the menu by work; a group offering one page is that page's own link, and a page
+# of no group (the hall) stands alone at the end.
+MENU_GROUPS = (
+    ("账号", ("accounts.index", "filings.index", "city.index", "followers.index")),
+    ("发布", ("drafts.index", "directives.index", "roster.index", "lexicon.index")),
+    ("群众留言", ("inbox.index",)),
+    ("考核与督查", ("assessment.index", "inspections.index", "training.index")),
+    ("系统", ("people.index", "audit.index", "status.index")),
+)
+
+
 def navigation() -> list[tuple[str, str]]:
     """The menu, by role (`MENU`; the hall for everyone)."""
     r = roles()
     return [(endpoint, label) for endpoint, label, who in MENU if who is None or r & who]
+
+
+def menu_groups() -> list[tuple[str | None, list[tuple[str, str]]]]:
+    """The person's menu (`navigation`) in the groups of `MENU_GROUPS`, empty groups left out; the
+    pages of no group follow, each as a group of its own without a name."""
+    pages = dict(navigation())
+    grouped = [(name, [(e, pages[e]) for e in endpoints if e in pages]) for name, endpoints in MENU_GROUPS]
+    placed = {e for _, endpoints in MENU_GROUPS for e in endpoints}
+    return [g for g in grouped if g[1]] + [(None, [(e, label)]) for e, label in pages.items() if e not in placed]

@@ -60,7 +60,7 @@ def test_there_is_a_guide_for_every_role_and_the_index_names_each():
 
 @pytest.mark.parametrize("name", sorted(guides()))
 def test_every_picture_a_guide_shows_exists_and_is_a_declared_shot(name):
-    declared = {s.name for s in SHOTS}
+    declared = {f for s in SHOTS for f in s.files().values()}
     pictures = PICTURE.findall(guides()[name])
     for alt, target in pictures:
         assert alt.strip(), f"{name}: a picture without a caption ({target})"
@@ -71,7 +71,7 @@ def test_every_picture_a_guide_shows_exists_and_is_a_declared_shot(name):
 
 def test_every_declared_shot_is_shown_by_a_guide_and_every_image_is_declared():
     shown = {Path(target).stem for text in guides().values() for _alt, target in PICTURE.findall(text)}
-    declared = [s.name for s in SHOTS]
+    declared = [f for s in SHOTS for f in s.files().values()]
     assert len(declared) == len(set(declared)), "two shots with the same name"
     assert sorted(set(declared) - shown) == [], "shots no guide shows"
     on_disk = {p.stem for p in IMAGES.glob("*.png")}
