@@ -253,7 +253,7 @@ def list_transfers(args, pagination_parameters):
             query = query.where(Transfer.from_unit_id == who.unit_id)
     query = sorted_by(query, args["sort"], {"sent": (Transfer.sent_at,), "answered": (Transfer.answered_at,)},
                       Transfer.id)
-    return page(query, pagination_parameters)
+    return transfers.with_messages(list(page(query, pagination_parameters)))
 
 
 def _visible_transfer(transfer_id: int) -> Transfer:

@@ -157,7 +157,8 @@ def valid_year(year: int) -> bool:
 
 class TransferInSchema(Schema):
     to_unit_id = Integer(required=True, validate=validate.Range(min=1, max=2**31))
-    note = fields.String(load_default="", validate=validate.Length(max=1000))
+    note = fields.String(load_default="", validate=validate.Length(max=1000), metadata={
+        "description": "必填：转办说明（请承办单位办理什么），或改派的决定"})
 
 
 class TransferAnswerSchema(Schema):
@@ -177,6 +178,9 @@ class TransferSchema(Schema):
     sent_at = BeijingDateTime()
     answered_by = fields.String()
     answered_at = BeijingDateTime(allow_none=True)
+    message_text = fields.String(metadata={"description": "转办的留言内容（列表中）"})
+    message_due_at = BeijingDateTime(allow_none=True, metadata={"description": "留言当前的办理期限（已办结为空）"})
+    message_status = fields.String(metadata={"description": "留言的状态"})
 
 
 class TransferQuerySchema(ListQuerySchema):

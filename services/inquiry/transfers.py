@@ -34,6 +34,7 @@ def send(message: Message, to_unit_id: int, note: str, who: Identity, audited: b
     False: the caller writes the audit row of its own decision instead)."""
     if not who.has(*ROUTERS) or not who.may_see(message.unit_path):
         raise Refused("转办须由联席会议办公室或上级单位办理")
+    note = _note(note, "请填写转办说明：请承办单位办理什么、注意什么")
     target = _target(to_unit_id, who)
     with db.atomic():
         message = locked(Message, message.id)  # one transfer at a time
@@ -55,6 +56,14 @@ def send(message: Message, to_unit_id: int, note: str, who: Identity, audited: b
             audit.record(who, "transfer.send", "transfer", t.id, target.path,
                          _route(t.previous_unit_id, target.id, note), f"留言 {message.id}")
     return t
+
+
+def _note(note: str | None, missing: str) -> str:
+    """What the sender asks of the unit (issue 17: an empty one left the unit guessing)."""
+    note = (note or "").strip()
+    if not note:
+        raise Invalid("note", missing)
+    return note
 
 
 def _target(to_unit_id: int, who: Identity) -> Unit:
@@ -88,6 +97,7 @@ def _returned(move: Move) -> None:
 def _reassign(move: Move) -> None:
     """The sender decides: the message goes to another unit, or stays where it is."""
     _target(move.data["to_unit_id"], move.who)  # a bad target changes nothing
+    _note(move.data.get("note"), "请写明决定：改派的理由和对承办单位的要求")
 
 
 S = TransferStatus
@@ -112,7 +122,7 @@ def _finish(move: Move) -> None:
         to_unit_id, note = move.data["to_unit_id"], (move.data.get("note") or "").strip()
         message = Message.get_by_id(t.message_id)
         if message.unit_id == to_unit_id:  # the office decides it stays where it is
-            path, detail = message.unit_path, f"仍交{_name(to_unit_id)}办理" + (f"；{note}" if note else "")
+            path, detail = message.unit_path, f"仍交{_name(to_unit_id)}办理；{note}"
         else:
             sent = send(message, to_unit_id, note, move.who, audited=False)
             path = sent.to_unit_path
@@ -146,6 +156,18 @@ def _name(unit_id: int) -> str:
 def _route(from_unit_id: int, to_unit_id: int, note: str) -> str:
     """What an audit row says of a transfer: from which unit to which, and the note or reason."""
     return f"{_name(from_unit_id)} → {_name(to_unit_id)}" + (f"；{note}" if note else "")
+
+
+def with_messages(rows: list[Transfer]) -> list[Transfer]:
+    """Each transfer of a page with its message's text and open deadline (one query by the
+    messages' ids): what the receiving unit is asked to handle, and by when (issue 17)."""
+    messages = {m.id: m for m in Message.select(Message.id, Message.text, Message.due_at, Message.status)
+                .where(Message.id.in_({t.message_id for t in rows}))} if rows else {}
+    for t in rows:
+        m = messages.get(t.message_id)
+        t.message_text, t.message_due_at = (m.text, m.due_at) if m else ("", None)
+        t.message_status = m.status if m else ""
+    return rows
 
 
 def returns_by_unit(path: str | None = None) -> list[dict]:
