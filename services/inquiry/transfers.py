@@ -13,7 +13,7 @@ from govmb.domain import Conflict, Invalid, Refused
 from govmb.identity import UNIT_STAFF, Identity, under
 from govmb.timefmt import iso_utc
 from govmb.workflow import Machine, Move, step
-from services.inquiry.handling import publish
+from services.inquiry.handling import publish, record_step
 from services.inquiry.models import Message, Transfer, Unit, audit, bus, db
 
 ROUTERS = ("joint_office", "leader", "principal_leader", "responsible_office")
@@ -51,6 +51,7 @@ def send(message: Message, to_unit_id: int, note: str, who: Identity, audited: b
         message.revision += 1
         message.save(only=[Message.unit_id, Message.unit_path, Message.revision])
         publish(message, "transferred")
+        record_step(message, "transfer", who, _route(t.previous_unit_id, target.id, note))
         _event(t)
         if audited:
             audit.record(who, "transfer.send", "transfer", t.id, target.path,
@@ -77,6 +78,7 @@ def _target(to_unit_id: int, who: Identity) -> Unit:
 
 def _answered(move: Move) -> None:
     move.row.answered_by, move.row.reason = move.who.name, (move.data.get("reason") or "").strip()
+    record_step(move.row.message, "transfer_accept", move.who, _route(move.row.from_unit_id, move.row.to_unit_id, ""))
 
 
 def _returned(move: Move) -> None:
@@ -92,6 +94,7 @@ def _returned(move: Move) -> None:
     message.save(only=[Message.unit_id, Message.unit_path, Message.revision])
     publish(message, "transfer_returned")
     move.detail = _route(t.previous_unit_id, t.to_unit_id, f"退回理由：{reason}")
+    record_step(message, "transfer_return", move.who, move.detail)
 
 
 def _reassign(move: Move) -> None:
@@ -123,6 +126,7 @@ def _finish(move: Move) -> None:
         message = Message.get_by_id(t.message_id)
         if message.unit_id == to_unit_id:  # the office decides it stays where it is
             path, detail = message.unit_path, f"仍交{_name(to_unit_id)}办理；{note}"
+            record_step(message, "reassign", move.who, detail)
         else:
             sent = send(message, to_unit_id, note, move.who, audited=False)
             path = sent.to_unit_path
