@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from govmb.auth import Identity, issue_token
 from govmb.timefmt import BEIJING
-from services.registry.people import DEMO_PASSWORD
+from tests.browser.conftest import embedded, sign_in
 from tests.browser.test_account_pages import act
 from tests.conftest import auth, wait_for
 from tests.keys import KEYS
@@ -26,18 +26,8 @@ FILLERS = {"反映", "处理", "多次", "所在", "无人"}
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The embedded system, with a length limit on 人民网 (bug 4's length message)."""
-    from ops.embedded import EmbeddedSystem
-    mp = pytest.MonkeyPatch()
-    mp.setenv("GOVMB_DATA_DIR", str(tmp_path_factory.mktemp("site")))
-    mp.setenv("GOVMB_PLATFORM_LIMITS", "people:60")
-    for var in ("AMQP_URL", "DATABASE_URL", "GOVMB_MODE"):
-        mp.delenv(var, raising=False)
-    system = EmbeddedSystem(port=0).start()
-    yield f"http://127.0.0.1:{system.port}"
-    system.stop()
-    mp.undo()
-    from govmb.config import load
-    load()
+    with embedded(tmp_path_factory, GOVMB_PLATFORM_LIMITS="people:60") as url:
+        yield url
 
 
 class City:
@@ -104,17 +94,7 @@ def pages(browser, site):
 
     def page_of(username: str):
         if username not in opened:
-            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-            contexts.append(context)
-            page = context.new_page()
-            page.set_default_timeout(10_000)
-            page.goto(site + "/sign-in")
-            page.fill("input[name=username]", username)
-            page.fill("input[name=password]", DEMO_PASSWORD)
-            page.click("form button[type=submit]")
-            page.wait_for_load_state("networkidle")
-            assert "/sign-in" not in page.url, page.content()[:500]
-            opened[username] = page
+            opened[username] = sign_in(browser, site, username, contexts)
         return opened[username]
 
     yield page_of
