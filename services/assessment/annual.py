@@ -70,7 +70,7 @@ def assessed_accounts(period: Period, within: str = "") -> peewee.ModelSelect:
                     Account.unit_path)
 
 
-ROW_COLUMNS = (Account.id, Account.name, Account.unit_id, Account.unit_path, Account.category)
+ROW_COLUMNS = (Account.id, Account.name, Account.unit_id, Account.unit_path, Account.category, Account.status)
 
 
 def counted(c: Counts) -> dict:
@@ -170,7 +170,7 @@ def _account_rows(assessed: peewee.ModelSelect, per_account: dict, vetoed: dict,
         items = vetoed[a.id][2] if a.id in vetoed else []
         r, points, total = score(c, rules)
         rows.append({"account_id": a.id, "name": a.name, "unit_id": a.unit_id, "unit_path": a.unit_path,
-                     "category": a.category, "counts": counted(c), "rates": r, "points": points,
+                     "category": a.category, "status": a.status, "counts": counted(c), "rates": r, "points": points,
                      "score": total, "vetoes": items, "grade": grade(total, bool(items), rules)})
     return rows
 

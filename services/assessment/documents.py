@@ -12,6 +12,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Font
 
 from govmb.config import options
 from govmb.tables import xlsx_cell
@@ -121,8 +122,9 @@ class Document(FPDF):
 
 
 def workbook(sheets: Sequence[dict]) -> bytes:
-    """An XLSX with one sheet per {title, headers, rows, chart: (title, label column, value column)};
-    text cells as govmb.tables writes them (formulas neutralised, control characters dropped)."""
+    """An XLSX with one sheet per {title, headers, rows, chart: (title, label column, value column),
+    formats: {column: number format}, total: a last row (bold, left out of the chart)}; text
+    cells as govmb.tables writes them (formulas neutralised, control characters dropped)."""
     wb = Workbook()
     wb.remove(wb.active)
     for sheet in sheets:
@@ -130,6 +132,13 @@ def workbook(sheets: Sequence[dict]) -> bytes:
         ws.append(list(sheet["headers"]))
         for row in sheet["rows"]:
             ws.append([xlsx_cell(v) for v in row])
+        if sheet.get("total"):
+            ws.append([xlsx_cell(v) for v in sheet["total"]])
+            for cell in ws[ws.max_row]:
+                cell.font = Font(bold=True)
+        for column, number_format in (sheet.get("formats") or {}).items():  # a rate: 0.0% of its fraction
+            for (cell,) in ws.iter_rows(min_row=2, min_col=column, max_col=column):
+                cell.number_format = number_format
         for i, _ in enumerate(sheet["headers"], 1):
             ws.column_dimensions[ws.cell(1, i).column_letter].width = 16
         chart_spec = sheet.get("chart")

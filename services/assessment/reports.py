@@ -85,11 +85,17 @@ def pdf(report: dict, title: str) -> bytes:
     return doc.bytes()
 
 
+RATES = ("original_share", "negative_share", "reply_timeliness", "resolution")
+
+
 def xlsx(report: dict) -> bytes:
+    """The report as a sheet: the rates as fractions shown as percentages (0.0%), a total row
+    after the units (the counts summed, each rate over the totals, the mean score)."""
     headers = [h for _, h in COLUMNS]
-    rows = [[r["unit"], r["posts"], r["original_share"], r["messages"], r["negative_share"], r["reply_timeliness"],
-             r["resolution"], r["returns"], r["notices"], r["score"], r["third_party"]] for r in report["rows"]]
-    return workbook([{"title": report["label"], "headers": headers, "rows": rows, "chart": ("考核得分", 1, 10)}])
+    rows = [[r[k] for k, _ in COLUMNS] for r in report["rows"]]
+    formats = {i: "0.0%" for i, (k, _) in enumerate(COLUMNS, 1) if k in RATES}
+    return workbook([{"title": report["label"], "headers": headers, "rows": rows, "formats": formats,
+                      "total": [report["total"][k] for k, _ in COLUMNS], "chart": ("考核得分", 1, 10)}])
 
 
 def import_third_party(quarter: str, filename: str, data: bytes, who: Identity) -> dict:

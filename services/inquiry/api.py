@@ -48,12 +48,16 @@ notices = Blueprint("calendar", __name__, url_prefix="/api/calendar-days", descr
 
 def _shown(message: Message, one: bool = True, new: bool = False) -> Message:
     """Status name and deadlines; the citizen's handle and contact only for the handling unit;
-    for one message (not a list), its result post (none yet for a message just received)."""
+    for one message (not a list), its result post (none yet for a message just received), its
+    handling history and who replied, fed back and resolved."""
     message.status_name = STATUS_NAMES[message.status]
     message.source_name = SOURCE_NAMES.get(message.source, message.source)
     message.deadlines = handling.lateness(message)
     if one:
         message.result_post = None if new else results.view(message)
+        message.history, message.history_total = ([], 1) if new else handling.history(message)
+        for name, by in handling.answered_by(message.history).items():
+            setattr(message, name, by)
     for name, text in citizens.masked(message).items():  # whole only through GET …/contact, audited
         setattr(message, name, text)
     return message
@@ -254,7 +258,7 @@ def list_transfers(args, pagination_parameters):
             query = query.where(Transfer.from_unit_id == who.unit_id)
     query = sorted_by(query, args["sort"], {"sent": (Transfer.sent_at,), "answered": (Transfer.answered_at,)},
                       Transfer.id)
-    return page(query, pagination_parameters)
+    return transfers.with_messages(list(page(query, pagination_parameters)))
 
 
 def _visible_transfer(transfer_id: int) -> Transfer:

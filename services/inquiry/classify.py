@@ -15,6 +15,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from services.inquiry.models import Message
 
@@ -137,7 +138,17 @@ def analyse(text: str) -> list[str]:
     return _tokens(text)
 
 
-STOPWORDS = set("的 了 是 在 我 有 和 就 不 人 都 一 一个 上 也 很 到 说 要 去 你 会 着 没有 看 好 自己 这 请 吗 呢 啊 吧 我们 你们 他们 什么 怎么 为什么 已经 还是 现在 可以 没 这个 那个 问题 希望 能 给 被 让 对 从 把 与 及 等".split())
+STOPWORDS_FILE = Path(__file__).resolve().parent / "data" / "stopwords.txt"
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    """The words that make no topic (虚词 and the set phrases every complaint uses: 反映、处理、多次、
+    所在、无人…), from services/inquiry/data/stopwords.txt: a keyword, a hot topic, never one of them."""
+    words = set()
+    for line in STOPWORDS_FILE.read_text(encoding="utf-8").splitlines():
+        words.update(line.split("#", 1)[0].split())
+    return frozenset(words)
 
 
 def keywords(text: str) -> list[str]:
@@ -145,4 +156,4 @@ def keywords(text: str) -> list[str]:
 
 
 def keywords_from(tokens: list[str]) -> list[str]:
-    return [t for t in tokens if len(t) >= 2 and t not in STOPWORDS and not t.isdigit()]
+    return [t for t in tokens if len(t) >= 2 and t not in stopwords() and not t.isdigit()]

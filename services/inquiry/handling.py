@@ -25,6 +25,8 @@ from services.inquiry.models import (
     CalendarYear,
     Message,
     MessageStep,
+    MissedDeadline,
+    Unit,
     bus,
     db,
 )
@@ -76,11 +78,16 @@ def message_event(message: Message, step: str) -> dict:
 
 def _step(message: Message, action: str, from_status: str | None, who: Identity, comment: str = "") -> dict:
     return {"message": message.id, "action": action, "from_status": from_status, "to_status": message.status,
-            "actor_id": who.person_id, "actor_name": who.name, "comment": comment}
+            "actor_id": who.person_id, "actor_name": who.name, "actor_unit_id": who.unit_id, "comment": comment}
 
 
 def _record(message: Message, action: str, from_status: str | None, who: Identity, comment: str = "") -> None:
     MessageStep.create(**_step(message, action, from_status, who, comment))
+
+
+def record_step(message: Message, action: str, who: Identity, comment: str = "") -> None:
+    """A step that does not move the message's status (a transfer, its answer, a decision)."""
+    _record(message, action, message.status, who, comment)
 
 
 def receive(data: dict, who: Identity, source: str) -> Message:
@@ -374,3 +381,40 @@ def lateness(message: Message, now: dt.datetime | None = None) -> dict:
         state = ("late" if late_by > 0 else "on_time") if done else ("overdue" if late_by > 0 else "open")
         out[name] = {"due_at": due, "state": state, "seconds": late_by}
     return out
+
+
+HISTORY = 100  # the latest steps a message's page shows; a message has a handful, a disputed one dozens
+STEP_NAMES = {"receive": "收到留言", "classify": "确认类别", "reply": "回复网民", "feedback": "反馈受理情况",
+              "resolve": "办结", "transfer": "转办", "transfer_accept": "承办单位接收转办",
+              "transfer_return": "承办单位退回转办", "reassign": "对退回作出决定", "missed": "逾期未办"}
+DEADLINE_NAMES = {"reply": "24 小时内回复", "feedback": "3 个工作日内反馈受理情况", "verification": "10 个工作日内核实研究"}
+
+
+def history(message: Message, limit: int = HISTORY) -> tuple[list[dict], int]:
+    """The message's handling history, oldest first: its latest `limit` steps (who, for which
+    unit, when, what they wrote) with the deadlines it missed; and how many steps it has in all.
+    Two queries on the steps' and the missed deadlines' message index, one for the units' names."""
+    steps = list(MessageStep.select().where(MessageStep.message == message.id)
+                 .order_by(MessageStep.id.desc()).limit(limit))[::-1]
+    total = len(steps) if len(steps) < limit else MessageStep.select().where(MessageStep.message == message.id).count()
+    units = {u.id: u.name for u in Unit.select(Unit.id, Unit.name).where(
+        Unit.id.in_({s.actor_unit_id for s in steps if s.actor_unit_id}))} if steps else {}
+    rows = [{"at": s.at, "action": s.action, "action_name": STEP_NAMES.get(s.action, s.action),
+             "unit_name": units.get(s.actor_unit_id, ""), "actor_name": s.actor_name, "comment": s.comment,
+             "status": s.to_status, "status_name": STATUS_NAMES.get(s.to_status, s.to_status)} for s in steps]
+    since = steps[0].at if steps and total > len(steps) else None
+    missed = MissedDeadline.select().where(MissedDeadline.message == message.id)
+    rows += [{"at": m.due_at, "action": "missed", "action_name": STEP_NAMES["missed"], "unit_name": "",
+              "actor_name": "", "comment": DEADLINE_NAMES.get(m.deadline, m.deadline), "status": "",
+              "status_name": ""} for m in missed if since is None or m.due_at >= since]
+    return sorted(rows, key=lambda r: r["at"]), total
+
+
+def answered_by(rows: list[dict]) -> dict[str, str]:
+    """Who replied, fed back and resolved (with their unit), from the history's steps."""
+    out = {}
+    for r in rows:
+        if r["action"] in STEP_OF:
+            out[f"{STEP_OF[r['action']]}_by"] = f"{r['unit_name']} {r['actor_name']}".strip()
+    return {"replied_by": out.get("replied_by", ""), "fed_back_by": out.get("fed_back_by", ""),
+            "resolved_by": out.get("resolved_by", "")}

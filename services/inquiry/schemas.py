@@ -59,6 +59,18 @@ class ResultPostSchema(Schema):
     asked_at = BeijingDateTime()
 
 
+class HistoryStepSchema(Schema):
+    at = BeijingDateTime()
+    action = fields.String(metadata={"description": "receive、classify、reply、feedback、resolve、transfer、"
+                                                    "transfer_accept、transfer_return、reassign、missed（逾期未办）"})
+    action_name = fields.String()
+    unit_name = fields.String(metadata={"description": "办理人所在单位"})
+    actor_name = fields.String()
+    comment = fields.String(metadata={"description": "所写的内容（前 200 字）、转办说明、退回理由或逾期的期限"})
+    status = fields.String()
+    status_name = fields.String(metadata={"description": "这一步之后留言的状态"})
+
+
 class MessageSchema(Schema):
     id = Integer()
     account_id = Integer()
@@ -86,6 +98,15 @@ class MessageSchema(Schema):
     fed_back_at = BeijingDateTime(allow_none=True)
     resolved_at = BeijingDateTime(allow_none=True)
     deadlines = fields.Dict(keys=fields.String(), values=fields.Nested(DeadlineSchema))
+    reply_text = fields.String(metadata={"description": "给网民的回复"})
+    feedback_text = fields.String(metadata={"description": "反馈网民的受理和办理情况"})
+    result_text = fields.String(metadata={"description": "办理结果"})
+    replied_by = fields.String(metadata={"description": "回复的单位和人员（仅单条留言）"})
+    fed_back_by = fields.String(metadata={"description": "反馈的单位和人员（仅单条留言）"})
+    resolved_by = fields.String(metadata={"description": "办结的单位和人员（仅单条留言）"})
+    history = fields.List(fields.Nested(HistoryStepSchema), metadata={
+        "description": "办理记录（仅单条留言）：最近 100 步，按时间先后，含逾期未办的期限"})
+    history_total = Integer(metadata={"description": "办理记录的总步数"})
     result_post = fields.Nested(ResultPostSchema, allow_none=True,
                                 metadata={"description": "办理结果的发布（仅单条留言）：稿件、状态与发布网址"})
     findings = fields.List(fields.Nested(TextFindingSchema), metadata={
@@ -157,7 +178,8 @@ def valid_year(year: int) -> bool:
 
 class TransferInSchema(Schema):
     to_unit_id = Integer(required=True, validate=validate.Range(min=1, max=2**31))
-    note = fields.String(load_default="", validate=validate.Length(max=1000))
+    note = fields.String(load_default="", validate=validate.Length(max=1000), metadata={
+        "description": "必填：转办说明（请承办单位办理什么），或改派的决定"})
 
 
 class TransferAnswerSchema(Schema):
@@ -177,6 +199,9 @@ class TransferSchema(Schema):
     sent_at = BeijingDateTime()
     answered_by = fields.String()
     answered_at = BeijingDateTime(allow_none=True)
+    message_text = fields.String(metadata={"description": "转办的留言内容（列表中）"})
+    message_due_at = BeijingDateTime(allow_none=True, metadata={"description": "留言当前的办理期限（已办结为空）"})
+    message_status = fields.String(metadata={"description": "留言的状态"})
 
 
 class TransferQuerySchema(ListQuerySchema):

@@ -10,7 +10,7 @@ import peewee
 
 from govmb.identity import depth_at_most, under
 from govmb.timefmt import utcnow
-from services.inquiry.classify import keywords
+from services.inquiry.classify import keywords, stopwords
 from services.inquiry.models import KeptTopics, Message, Unit
 
 KEPT_LEVELS = 2  # the city and the units right below it: the views a week's count is heavy for
@@ -51,9 +51,10 @@ def count(path: str | None, now: dt.datetime | None = None, top: int = 10) -> di
     if path:
         query = query.where(under(Message.unit_path, path))
     day, week, before = Counter(), Counter(), Counter()
+    filler = stopwords()  # also for the keywords kept at intake before a word joined the list
     last_day, last_week = now - dt.timedelta(days=1), now - dt.timedelta(days=7)
     for words, text, received_at in query.tuples():
-        words = set(words.split() if words else keywords(text))
+        words = set(words.split() if words else keywords(text)) - filler
         if received_at >= last_day:
             day.update(words)
         else:

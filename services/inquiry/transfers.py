@@ -13,7 +13,7 @@ from govmb.domain import Conflict, Invalid, Refused
 from govmb.identity import UNIT_STAFF, Identity, under
 from govmb.timefmt import iso_utc
 from govmb.workflow import Machine, Move, step
-from services.inquiry.handling import publish
+from services.inquiry.handling import publish, record_step
 from services.inquiry.models import Message, Transfer, Unit, audit, bus, db
 
 ROUTERS = ("joint_office", "leader", "principal_leader", "responsible_office")
@@ -34,6 +34,7 @@ def send(message: Message, to_unit_id: int, note: str, who: Identity, audited: b
     False: the caller writes the audit row of its own decision instead)."""
     if not who.has(*ROUTERS) or not who.may_see(message.unit_path):
         raise Refused("转办须由联席会议办公室或上级单位办理")
+    note = _note(note, "请填写转办说明：请承办单位办理什么、注意什么")
     target = _target(to_unit_id, who)
     with db.atomic():
         message = locked(Message, message.id)  # one transfer at a time
@@ -50,11 +51,20 @@ def send(message: Message, to_unit_id: int, note: str, who: Identity, audited: b
         message.revision += 1
         message.save(only=[Message.unit_id, Message.unit_path, Message.revision])
         publish(message, "transferred")
+        record_step(message, "transfer", who, _route(t.previous_unit_id, target.id, note))
         _event(t)
         if audited:
             audit.record(who, "transfer.send", "transfer", t.id, target.path,
                          _route(t.previous_unit_id, target.id, note), f"留言 {message.id}")
     return t
+
+
+def _note(note: str | None, missing: str) -> str:
+    """What the sender asks of the unit (issue 17: an empty one left the unit guessing)."""
+    note = (note or "").strip()
+    if not note:
+        raise Invalid("note", missing)
+    return note
 
 
 def _target(to_unit_id: int, who: Identity) -> Unit:
@@ -68,6 +78,7 @@ def _target(to_unit_id: int, who: Identity) -> Unit:
 
 def _answered(move: Move) -> None:
     move.row.answered_by, move.row.reason = move.who.name, (move.data.get("reason") or "").strip()
+    record_step(move.row.message, "transfer_accept", move.who, _route(move.row.from_unit_id, move.row.to_unit_id, ""))
 
 
 def _returned(move: Move) -> None:
@@ -83,11 +94,13 @@ def _returned(move: Move) -> None:
     message.save(only=[Message.unit_id, Message.unit_path, Message.revision])
     publish(message, "transfer_returned")
     move.detail = _route(t.previous_unit_id, t.to_unit_id, f"退回理由：{reason}")
+    record_step(message, "transfer_return", move.who, move.detail)
 
 
 def _reassign(move: Move) -> None:
     """The sender decides: the message goes to another unit, or stays where it is."""
     _target(move.data["to_unit_id"], move.who)  # a bad target changes nothing
+    _note(move.data.get("note"), "请写明决定：改派的理由和对承办单位的要求")
 
 
 S = TransferStatus
@@ -112,7 +125,8 @@ def _finish(move: Move) -> None:
         to_unit_id, note = move.data["to_unit_id"], (move.data.get("note") or "").strip()
         message = Message.get_by_id(t.message_id)
         if message.unit_id == to_unit_id:  # the office decides it stays where it is
-            path, detail = message.unit_path, f"仍交{_name(to_unit_id)}办理" + (f"；{note}" if note else "")
+            path, detail = message.unit_path, f"仍交{_name(to_unit_id)}办理；{note}"
+            record_step(message, "reassign", move.who, detail)
         else:
             sent = send(message, to_unit_id, note, move.who, audited=False)
             path = sent.to_unit_path
@@ -146,6 +160,18 @@ def _name(unit_id: int) -> str:
 def _route(from_unit_id: int, to_unit_id: int, note: str) -> str:
     """What an audit row says of a transfer: from which unit to which, and the note or reason."""
     return f"{_name(from_unit_id)} → {_name(to_unit_id)}" + (f"；{note}" if note else "")
+
+
+def with_messages(rows: list[Transfer]) -> list[Transfer]:
+    """Each transfer of a page with its message's text and open deadline (one query by the
+    messages' ids): what the receiving unit is asked to handle, and by when (issue 17)."""
+    messages = {m.id: m for m in Message.select(Message.id, Message.text, Message.due_at, Message.status)
+                .where(Message.id.in_({t.message_id for t in rows}))} if rows else {}
+    for t in rows:
+        m = messages.get(t.message_id)
+        t.message_text, t.message_due_at = (m.text, m.due_at) if m else ("", None)
+        t.message_status = m.status if m else ""
+    return rows
 
 
 def returns_by_unit(path: str | None = None) -> list[dict]:

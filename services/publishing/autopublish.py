@@ -20,7 +20,7 @@ from govmb.domain import Conflict, DomainError
 from govmb.identity import Identity
 from govmb.timefmt import utcnow
 from services.publishing.adapters import ManualAdapter, adapter_for
-from services.publishing.models import Account, Draft, PlatformPost, Publication, db
+from services.publishing.models import Account, Draft, PlatformPost, Publication, db, outgoing_text
 
 log = logging.getLogger(__name__)
 BATCH = 100  # rows claimed a run; the rest wait for the next
@@ -77,7 +77,7 @@ def _send(post: PlatformPost) -> int:
         return _failed(post, "已由工作人员登记发布", status="cancelled")  # recorded by hand meanwhile: not sent
     handles = {p["platform"]: p["handle"] for p in Account.get_by_id(draft.account_id).platform_list}
     try:
-        url = adapter_for(post.platform).publish(post.platform, draft.text, json.loads(draft.media),
+        url = adapter_for(post.platform).publish(post.platform, outgoing_text(draft), json.loads(draft.media),
                                                  handles.get(post.platform, ""))
     except Exception as exc:  # the platform failed: a person publishes by hand
         log.exception("adapter failed", extra={"draft": draft.id, "platform": post.platform})

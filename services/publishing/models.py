@@ -62,7 +62,9 @@ class Draft(BaseModel):
     due_at = peewee.DateTimeField(null=True)
     corrects = peewee.ForeignKeyField("self", null=True, backref="corrections", on_delete="RESTRICT")
     answers_message_id = peewee.IntegerField(null=True, unique=True)  # the citizen's message whose result it publishes (X10)
-    apology = peewee.TextField(default="")
+    apology = peewee.TextField(default="")  # a correction's apology, published after its text
+    corrected_by_id = peewee.IntegerField(null=True)  # the correction released for this post (更正)
+    corrected_at = peewee.DateTimeField(null=True)
     status = peewee.CharField(max_length=20, index=True)
     fast_track = peewee.BooleanField(default=False)
     revision = peewee.IntegerField(default=1)
@@ -74,6 +76,13 @@ class Draft(BaseModel):
 
     class Meta:
         indexes = ((("released_at", "id"), False),)
+
+
+def outgoing_text(draft: Draft) -> str:
+    """What goes out on the platforms: the text, and a correction's apology after it (X20.6: a
+    wrong post is corrected publicly, with an apology) unless the text already holds it."""
+    apology = (draft.apology or "").strip()
+    return draft.text if not apology or apology in draft.text else f"{draft.text}\n{apology}"
 
 
 class Finding(BaseModel):

@@ -19,7 +19,17 @@ from govmb.platforms import platforms
 from govmb.timefmt import iso_utc, stored, to_beijing
 from govmb.workflow import Machine, Move, Transition, step
 from services.publishing import autopublish, checks, lexicon, responses, wordlists
-from services.publishing.models import Account, Draft, Finding, Publication, ReviewStep, audit, bus, db
+from services.publishing.models import (
+    Account,
+    Draft,
+    Finding,
+    Publication,
+    ReviewStep,
+    audit,
+    bus,
+    db,
+    outgoing_text,
+)
 
 log = logging.getLogger(__name__)
 STAFF = UNIT_STAFF
@@ -59,11 +69,7 @@ def _fields(draft: Draft, data: dict, account: Account) -> None:
     if event_at is not None and stored(event_at) > dt.datetime.now(dt.timezone.utc).replace(tzinfo=None):
         errors["event_at"] = "事件发生时间不能晚于现在"
     if data.get("corrects_id"):
-        original = Draft.get_or_none(Draft.id == data["corrects_id"])
-        if original is None or original.account_id != account.id or original.status != S.RELEASED:
-            errors["corrects_id"] = "更正的须是本账号已发布的信息"
-        if not (data.get("apology") or "").strip():
-            errors["apology"] = "更正须公开致歉（X20.6）"
+        errors.update(_correction_problems(draft, data, account))
     if errors:
         raise Invalid(errors)
     for field in ("text", "info_type", "original", "source", "topic", "series_title", "series_no", "series_total",
@@ -76,6 +82,34 @@ def _fields(draft: Draft, data: dict, account: Account) -> None:
     draft.planned_at = stored(data["planned_at"]) if data.get("planned_at") else None
     draft.due_at = draft.event_at + EMERGENCY_LIMIT if draft.event_at else None
     draft.corrects = data.get("corrects_id")
+
+
+CORRECTION_WORD = "更正"
+
+
+def _correction_problems(draft: Draft, data: dict, account: Account) -> dict[str, str]:
+    """A correction (更正, X20.6): of a post of this account that was released, one at a time
+    (another still in review is named), its text saying 更正, its apology written."""
+    errors = {}
+    original = Draft.get_or_none(Draft.id == data["corrects_id"])
+    if original is None or original.account_id != account.id or original.status != S.RELEASED:
+        errors["corrects_id"] = "更正的须是本账号已发布的信息"
+    else:
+        pending = (Draft.select(Draft.id).where(Draft.corrects == original.id, Draft.id != (draft.id or 0),
+                                                Draft.status.not_in((S.RELEASED, S.WITHDRAWN))).first())
+        if pending is not None:
+            errors["corrects_id"] = f"该信息已有更正稿件在办理中（稿件 {pending.id}），请在那里修改"
+    if CORRECTION_WORD not in (data.get("text") or ""):
+        errors["text"] = "更正信息的正文须写明“更正”，并说明原信息有误之处和正确的内容"
+    if not (data.get("apology") or "").strip():
+        errors["apology"] = "更正须公开致歉（X20.6）：请填写致歉说明，随正文一并发布"
+    return errors
+
+
+def _mark_corrected(correction: Draft, at: dt.datetime) -> None:
+    """The correction is out: the original post is marked corrected by it (both kept)."""
+    (Draft.update(corrected_by_id=correction.id, corrected_at=at, revision=Draft.revision + 1)
+     .where(Draft.id == correction.corrects_id).execute())
 
 
 def create(data: dict, who: Identity) -> Draft:
@@ -151,6 +185,8 @@ def _record_publication(move: Move) -> None:
     if _all_published(move.row):
         move.row.status, move.row.released_at = S.RELEASED.value, move.at
         move.event = "publishing.post.released"
+        if move.row.corrects_id:
+            _mark_corrected(move.row, move.at)
 
 
 TRANSITIONS = (
@@ -323,6 +359,11 @@ def detail(draft: Draft, who: Identity) -> Draft:
     draft.publication_rows = list(draft.publications.order_by(Publication.platform))
     draft.platform_posts = autopublish.state_of(draft.id)
     draft.actions = MACHINE.available(draft, who)
+    draft.correction_rows = [{"id": c.id, "status": c.status, "status_name": STATUS_NAMES[c.status],
+                              "released_at": c.released_at}
+                             for c in Draft.select(Draft.id, Draft.status, Draft.released_at)
+                             .where(Draft.corrects == draft.id).order_by(Draft.id).limit(20)]  # a handful at most
+    draft.outgoing = outgoing_text(draft)
     draft.emergency = None
     if draft.due_at:
         end = draft.released_at or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)

@@ -81,6 +81,16 @@ class DraftSchema(Schema):
     planned_at = BeijingDateTime(allow_none=True)
     due_at = BeijingDateTime(allow_none=True)
     answers_message_id = Integer(allow_none=True, metadata={"description": "发布其办理结果的网民留言（X10）"})
+    corrects_id = Integer(allow_none=True, metadata={"description": "更正稿件：所更正的已发布信息"})
+    corrected_by_id = Integer(allow_none=True, metadata={"description": "已更正：更正它的已发布稿件"})
+    corrected_at = BeijingDateTime(allow_none=True)
+
+
+class CorrectionRefSchema(Schema):
+    id = Integer()
+    status = fields.String()
+    status_name = fields.String()
+    released_at = BeijingDateTime(allow_none=True)
 
 
 class DraftDetailSchema(DraftSchema):
@@ -92,8 +102,10 @@ class DraftDetailSchema(DraftSchema):
     series_total = Integer(allow_none=True)
     platforms = fields.List(fields.String(), attribute="platform_list")
     media = fields.List(fields.Dict(), attribute="media_list")
-    corrects_id = Integer(allow_none=True)
     apology = fields.String()
+    corrections = fields.List(fields.Nested(CorrectionRefSchema), attribute="correction_rows", metadata={
+        "description": "更正这条信息的稿件（办理中的和已发布的）"})
+    outgoing = fields.String(metadata={"description": "发布到平台的文字：正文，更正稿件另附致歉说明"})
     findings = fields.List(fields.Nested(FindingSchema), attribute="finding_rows")
     steps = fields.List(fields.Nested(StepSchema), attribute="step_rows")
     publications = fields.List(fields.Nested(PublicationSchema), attribute="publication_rows")

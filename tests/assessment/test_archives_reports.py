@@ -91,6 +91,19 @@ def test_the_quarterly_report_in_json_pdf_and_xlsx(june, client):
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     assert sheet["A1"].value == "单位" and {sheet["A2"].value, sheet["A3"].value} == set(rows)
     assert len(sheet._charts) == 1
+    # issue 17, bug 11: the rates as percentages (the fraction kept, shown 0.0%), and a total row
+    headers = [c.value for c in sheet[1]]
+    negative = headers.index("负面占比") + 1
+    by_unit = {sheet.cell(r, 1).value: r for r in range(2, sheet.max_row + 1)}
+    cell = sheet.cell(by_unit["东湖区民政局"], negative)
+    assert cell.value == 0.5 and cell.number_format == "0.0%"
+    total = by_unit["合计"]
+    assert total == sheet.max_row and sheet.cell(total, 1).font.b
+    assert sheet.cell(total, headers.index("发布条数") + 1).value == report.json["total"]["posts"] == 2
+    messages = sum(r["messages"] for r in rows.values())
+    negatives = sum(r["messages"] * (r["negative_share"] or 0) for r in rows.values())
+    assert sheet.cell(total, negative).value == pytest.approx(negatives / messages)  # over the totals
+    assert sheet.cell(total, negative).number_format == "0.0%"
     assert client.get("/api/reports/2026-Q5", headers=OFFICE).status_code == 422
     assert client.get("/api/reports/2026-Q2?unit_id=5", headers=DEPT).status_code == 404
 

@@ -1,9 +1,11 @@
 """Browser tests: the real pages of the embedded system in headless Chromium (Debian's
 package, installed by `make test`), driven by Playwright."""
+import contextlib
 import shutil
 
 import pytest
 
+from govmb.config import load
 from ops.embedded import EmbeddedSystem
 from services.registry.people import DEMO_PASSWORD
 
@@ -12,17 +14,30 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
         "--disable-component-update", "--disable-sync"]
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """The embedded system with its demo city, for one test module."""
+@contextlib.contextmanager
+def embedded(tmp_path_factory, **env: str):
+    """The embedded system with its demo city and these environment variables; its address."""
     mp = pytest.MonkeyPatch()
     mp.setenv("GOVMB_DATA_DIR", str(tmp_path_factory.mktemp("site")))
+    for name, value in env.items():
+        mp.setenv(name, value)
     for var in ("AMQP_URL", "DATABASE_URL", "GOVMB_MODE"):
         mp.delenv(var, raising=False)
     system = EmbeddedSystem(port=0).start()
-    yield f"http://127.0.0.1:{system.port}"
-    system.stop()
-    mp.undo()
+    try:
+        yield f"http://127.0.0.1:{system.port}"
+    finally:
+        system.stop()
+        mp.undo()
+        if env:
+            load()  # the next module's system reads the environment as it was
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The embedded system with its demo city, for one test module."""
+    with embedded(tmp_path_factory) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +49,11 @@ def browser():
         b.close()
 
 
-def signed_in_page(browser, site: str, username: str, width: int = 1280):
-    """A page of a new browser context, signed in as a demo person (close its context after)."""
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+def sign_in(browser, site: str, username: str, contexts: list):
+    """A page of a new browser context (added to `contexts`, for the caller to close) signed in as
+    the demo person."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    contexts.append(context)
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.goto(site + "/sign-in")
@@ -52,12 +69,6 @@ def signed_in_page(browser, site: str, username: str, width: int = 1280):
 def as_person(browser, site):
     """A signed-in page for a demo person: as_person("jy_caozuo")."""
     contexts = []
-
-    def open_as(username: str):
-        page = signed_in_page(browser, site, username)
-        contexts.append(page.context)
-        return page
-
-    yield open_as
+    yield lambda username: sign_in(browser, site, username, contexts)
     for c in contexts:
         c.close()

@@ -79,6 +79,10 @@ def test_a_transfer_is_returned_with_a_reason_and_reassigned_by_the_office(as_pe
     assert "应由区住建部门办理" in office.inner_text("#returned")
     assert "东湖区" in office.inner_text("#returns")
     choose_unit(office, "#returned", "东湖区教育体育局")
+    office.click("#returned button")  # no decision written: said beside the field (issue 17), nothing sent
+    assert "请写明决定" in office.inner_text("#error-note")
+    choose_unit(office, "#returned", "东湖区教育体育局")
+    office.fill("#returned input[name=note]", "校园周边管理属区教育体育局职责，请其办理")
     office.click("#returned button")
     office.wait_for_url(re.compile(r"/inbox/transfers$"))
 

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from ops.embedded import EmbeddedSystem
-from tests.browser.conftest import signed_in_page
+from tests.browser.conftest import sign_in
 from tests.browser.test_inbox_pages import enter_message
 from tests.conftest import wait_for
 from tests.receivers import RobotServer, SmtpServer
@@ -44,7 +44,7 @@ def system(tmp_path_factory, receivers):
 
 
 def signed_in(browser, site, username):
-    page = signed_in_page(browser, site, username)
+    page = sign_in(browser, site, username, [])  # the test closes its context
     page.set_default_timeout(15_000)
     return page
 

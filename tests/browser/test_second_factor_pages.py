@@ -7,8 +7,8 @@ import datetime as dt
 import pyotp
 import pytest
 
-from ops.embedded import EmbeddedSystem
 from services.registry.people import DEMO_PASSWORD
+from tests.browser.conftest import embedded
 
 REQUIRED = "admin,security_admin,audit_admin,joint_office,supervision"
 
@@ -16,15 +16,8 @@ REQUIRED = "admin,security_admin,audit_admin,joint_office,supervision"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The embedded demo asking the second factor of the roles production asks it of."""
-    mp = pytest.MonkeyPatch()
-    mp.setenv("GOVMB_DATA_DIR", str(tmp_path_factory.mktemp("site")))
-    mp.setenv("SECOND_FACTOR_ROLES", REQUIRED)
-    for var in ("AMQP_URL", "DATABASE_URL", "GOVMB_MODE"):
-        mp.delenv(var, raising=False)
-    system = EmbeddedSystem(port=0).start()
-    yield f"http://127.0.0.1:{system.port}"
-    system.stop()
-    mp.undo()
+    with embedded(tmp_path_factory, SECOND_FACTOR_ROLES=REQUIRED) as url:
+        yield url
 
 
 def password_step(browser, site, username):

@@ -40,10 +40,14 @@ def test_the_office_may_leave_a_returned_message_where_it_is(client, app):
     make_units(app)
     t = transfer(client, message(client).json["id"], 5).json
     answer(client, t["id"], OTHER, False, "不属本单位职责")
-    r = client.post(f"/api/transfers/{t['id']}/reassign", json={"to_unit_id": 4, "note": ""}, headers=JOINT)
+    empty = client.post(f"/api/transfers/{t['id']}/reassign", json={"to_unit_id": 4, "note": " "}, headers=JOINT)
+    assert empty.status_code == 422 and "note" in empty.json["errors"]  # issue 17: a decision says what it is
+    r = client.post(f"/api/transfers/{t['id']}/reassign", json={"to_unit_id": 4, "note": "职责清楚，请原单位办理"},
+                    headers=JOINT)
     assert r.status_code == 201
     decided = trail(client)[0]
-    assert (decided["action"], decided["detail"], decided["unit_path"]) == ("transfer.reassign", "仍交单位4办理", "/1/3/4/")
+    assert (decided["action"], decided["detail"], decided["unit_path"]) == (
+        "transfer.reassign", "仍交单位4办理；职责清楚，请原单位办理", "/1/3/4/")
     assert len(trail(client)) == 3
 
 

@@ -58,6 +58,22 @@ def test_hot_topics_count_the_words_segmented_once_at_intake(client):
     assert [w["word"] for w in hot["day"]] == ["停水"] and hot["day"][0]["count"] == 2
 
 
+def test_hot_topics_are_content_words_not_the_fillers_every_complaint_uses(client):
+    """Issue 17, bug 10: 反映、处理、多次、所在、无人 were hot topics; the stop-word list (a data
+    file) leaves them out at intake and when counting the keywords kept before it."""
+    from services.inquiry import classify
+    assert {"反映", "处理", "多次", "所在", "无人"} <= classify.stopwords()
+    now = dt.datetime.now(dt.timezone.utc)
+    ids = [message(client, text="多次反映所在小区垃圾无人处理，垃圾站臭气熏天", sentiment="negative",
+                   received_at=(now - dt.timedelta(hours=h)).isoformat()).json["id"] for h in (1, 2, 3)]
+    with client.application.app_context():
+        kept = set(Message.get_by_id(ids[0]).keywords.split())
+        assert "垃圾" in kept and not kept & {"反映", "处理", "多次", "所在", "无人"}
+        Message.update(keywords="反映 处理 垃圾").where(Message.id == ids[1]).execute()  # kept before the list
+    words = [w["word"] for w in client.get("/api/messages/hot-topics", headers=DEPT_STAFF).json["day"]]
+    assert words[0] == "垃圾" and not set(words) & {"反映", "处理", "多次", "所在", "无人"}
+
+
 def test_the_scorer_suggests_what_the_fitted_pipeline_predicts(client):
     """Suggestions are scored from the pipeline's weights without scikit-learn's per-call
     set-up; on seeds, confirmed texts, mixed texts and unknown words they agree with it."""

@@ -77,3 +77,19 @@ def test_a_county_routes_only_what_it_can_see(client, app):
     m = message(client).json
     assert transfer(client, m["id"], 5, COUNTY).status_code == 422  # 西湖区 is outside the county's tree
     assert transfer(client, m["id"], 4, OTHER_LEADER).status_code == 404  # nor may another district touch it
+
+
+def test_a_transfer_needs_its_note_and_the_receiving_unit_sees_the_text_and_the_deadline(client, app):
+    """Issue 17, bug 8: an empty note was taken, and the receiving unit saw no text, no deadline."""
+    make_units(app)
+    m = message(client, received_at="2026-09-30T10:00:00+08:00").json
+    for note in ("", "   "):
+        r = transfer(client, m["id"], 5, note=note)
+        assert r.status_code == 422 and "转办说明" in r.json["errors"]["note"][0]
+    assert client.get("/api/transfers", headers=JOINT).json == []  # nothing written
+    assert Message.get_by_id(m["id"]).unit_id == 4
+    t = transfer(client, m["id"], 5).json
+    waiting = client.get("/api/transfers?waiting=true", headers=OTHER).json
+    assert [x["id"] for x in waiting] == [t["id"]]
+    assert waiting[0]["message_text"] == m["text"] and waiting[0]["note"] == "请核实处理"
+    assert waiting[0]["message_due_at"] == m["reply_due_at"]  # the deadline the message waits on

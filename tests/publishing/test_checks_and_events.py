@@ -74,6 +74,29 @@ def test_a_correction_links_to_the_wrong_post_and_carries_the_apology(client):
     assert draft(client, corrects_id=fixed["id"], apology="x", text="y").status_code == 422  # not yet released
 
 
+def test_a_released_correction_marks_the_original_and_both_are_kept(client):
+    """Issue 17, bug 9: 更正 through the same review chain; the original marked corrected once the
+    correction is out; the apology published with its text; one correction in review at a time."""
+    wrong = release(client, draft(client, text="植树活动周六举行。").json["id"])
+    r = draft(client, corrects_id=wrong["id"], apology="特此致歉。", text="植树活动改在周日。")
+    assert r.status_code == 422 and "更正" in r.json["errors"]["text"][0]  # the wording says what it is
+    fix = draft(client, corrects_id=wrong["id"], apology="此前信息有误，特此致歉。", text="【更正】植树活动改在周日。").json
+    assert fix["outgoing"] == "【更正】植树活动改在周日。\n此前信息有误，特此致歉。"
+    again = draft(client, corrects_id=wrong["id"], apology="致歉。", text="更正：改在周日。")
+    assert again.status_code == 422 and f"稿件 {fix['id']}" in again.json["errors"]["corrects_id"][0]
+    shown = client.get(f"/api/drafts/{wrong['id']}", headers=OPERATOR).json
+    assert shown["corrected_by_id"] is None and [c["id"] for c in shown["corrections"]] == [fix["id"]]
+    done = release(client, fix["id"])  # submit, check, approve, published on every platform
+    assert done["status"] == "released" and done["corrects_id"] == wrong["id"]
+    original = client.get(f"/api/drafts/{wrong['id']}", headers=OPERATOR).json
+    assert original["status"] == "released" and original["text"] == "植树活动周六举行。"  # kept as it was
+    assert original["corrected_by_id"] == fix["id"] and original["corrected_at"].endswith("+08:00")
+    listed = {d["id"]: d for d in client.get("/api/drafts?released=true", headers=OPERATOR).json}
+    assert listed[wrong["id"]]["corrected_by_id"] == fix["id"] and listed[fix["id"]]["corrects_id"] == wrong["id"]
+    released = [e.body for e in bus.Outbox.select() if e.event_type == "publishing.post.released"]
+    assert f'"correction_of":{wrong["id"]}' in released[-1]
+
+
 def test_the_office_edits_the_lexicon_and_checks_follow_at_once(client):
     r = client.post("/api/lexicon", json={"entries": [{"word": "集会", "category": "sensitive"}]}, headers=OPERATOR)
     assert r.status_code == 403

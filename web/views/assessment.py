@@ -152,6 +152,9 @@ def index():
                            office=bool(roles() & OFFICE), indicator_order=INDICATOR_ORDER, top=TOP)
 
 
+OPEN = ("active", "closing_requested", "closing_approved", "superior_informed", "notice_posted")  # held to a quota
+
+
 def _progress_calls(today: dt.date) -> tuple:
     """This month's posts against the quota, for the accounts of the person's own unit: the calls."""
     return (("assessment", f"/api/assessment/{today:%Y-%m}", {"unit_id": person()["unit_id"], "recent": "true"}),
@@ -161,7 +164,9 @@ def _progress_calls(today: dt.date) -> tuple:
 def _progress(month, rules) -> list[dict]:
     month = month.json() if month.status_code == 200 else {"accounts": []}
     quotas = (rules.json() if rules.status_code == 200 else {}).get("quotas", {})
-    own = [a for a in month["accounts"] if a["unit_id"] == person()["unit_id"]]
+    # the accounts that must post this month: not one closed (assessed for the days it was open,
+    # but no longer held to a quota); one not yet opened is not assessed at all
+    own = [a for a in month["accounts"] if a["unit_id"] == person()["unit_id"] and a.get("status") in OPEN]
     return [{**a, "quota": quotas.get(a["category"] or "", 0)} for a in own]
 
 

@@ -55,6 +55,7 @@ def media_of(lines: str) -> list[dict]:
 def _body(form) -> dict:
     body = {k: form.get(k, "").strip() for k in TEXT_FIELDS}
     body["account_id"] = as_int(form.get("account_id"))
+    body["corrects_id"] = as_int(form.get("corrects_id"))
     body["original"] = form.get("original") != "no"
     body["major"] = form.get("major") == "yes"
     body["platforms"] = form.getlist("platforms")
@@ -118,16 +119,29 @@ def _typed(form, body: dict) -> dict:
 @bp.route("/new", methods=["GET", "POST"])
 @login_required(*STAFF)
 def new():
+    corrected = _corrected(as_int(request.values.get("corrects")) or as_int(request.form.get("corrects_id")))
     if request.method == "GET":
-        return render_template("drafts/new.html", **_editor({"original": True, "info_type": "disclosure"}, {}, None))
+        values = {"original": True, "info_type": "disclosure"}
+        if corrected:  # 更正: a new post of the same account, through the same review chain
+            values = {"original": True, "info_type": corrected["info_type"], "account_id": corrected["account_id"],
+                      "platforms": corrected["platforms"], "corrects_id": corrected["id"], "text": "【更正】"}
+        return render_template("drafts/new.html", **_editor(values, {}, None), corrected=corrected)
     body = _body(request.form)
     r = api("publishing", "POST", "/api/drafts", json=body)
     if r.status_code == 201:
-        flash("草稿已保存")
+        flash("更正稿件已保存，请提交审核" if body["corrects_id"] else "草稿已保存")
         return go(url_for("drafts.detail", draft_id=r.json()["id"]))
     errors, message = problem_of(r)
     return form_again("drafts/_editor.html" if is_htmx() else "drafts/new.html", r.status_code,
-                      **_editor(_typed(request.form, body), errors, message))
+                      **_editor(_typed(request.form, body), errors, message), corrected=corrected)
+
+
+def _corrected(draft_id: int | None) -> dict | None:
+    """The released post a new draft corrects (更正), if the writer may see it."""
+    if not draft_id:
+        return None
+    r = api("publishing", "GET", f"/api/drafts/{draft_id}")
+    return r.json() if r.status_code == 200 and r.json()["status"] == "released" else None
 
 
 @bp.route("/<int:draft_id>/edit", methods=["GET", "POST"])
@@ -177,8 +191,11 @@ def _detail(draft_id: int, errors: dict | None = None, failed: str | None = None
     accounts = {a["id"]: a for a in get_all("publishing", "/api/accounts")}
     account = accounts.get(d["account_id"], {"name": str(d["account_id"]), "platforms": []})
     me = person()
-    can_edit = d["status"] in EDITABLE and bool(set(me["roles"]) & set(STAFF)) and me["unit_id"] == d["unit_id"]
-    return {"d": d, "account": account, "can_edit": can_edit, "pieces": highlight(d["text"], d["findings"]),
+    writer = bool(set(me["roles"]) & set(STAFF)) and me["unit_id"] == d["unit_id"]
+    can_edit = d["status"] in EDITABLE and writer
+    open_correction = any(c["status"] not in ("released", "withdrawn") for c in d.get("corrections", []))
+    can_correct = writer and d["status"] == "released" and not open_correction and account.get("status") == "active"
+    return {"d": d, "account": account, "can_edit": can_edit, "can_correct": can_correct, "pieces": highlight(d["text"], d["findings"]),
             "errors": errors or {},
             "failed": failed, "message": message, "action_names": ACTION_NAMES, "info_types": INFO_TYPE_NAMES,
             "platform_names": platforms(), "recorded": {p["platform"] for p in d["publications"]}}

@@ -172,12 +172,13 @@ def classify(message_id: int):
 @bp.post("/<int:message_id>/transfer")
 @login_required(*ROUTERS)
 def transfer(message_id: int):
-    r = api("inquiry", "POST", f"/api/messages/{message_id}/transfers",
-            json={"to_unit_id": as_int(request.form.get("to_unit_id")) or 0, "note": request.form.get("note", "").strip()})
+    body = {"to_unit_id": as_int(request.form.get("to_unit_id")) or 0, "note": request.form.get("note", "").strip()}
+    r = api("inquiry", "POST", f"/api/messages/{message_id}/transfers", json=body)
     if r.status_code == 201:
         return go(url_for("inbox.transfers"))
     errors, message = problem_of(r)
-    return form_again("inbox/detail.html", r.status_code, **_detail(message_id, errors, "transfer", message))
+    return form_again("inbox/detail.html", r.status_code, **_detail(message_id, errors, "transfer", message),
+                      values=body)
 
 
 TRANSFER_STATUS_NAMES = {"pending": "待答复", "accepted": "已接收", "returned": "被退回", "reassigned": "已改派"}
