@@ -109,7 +109,7 @@ class MessageStep(BaseModel):
     to_status = peewee.CharField(max_length=20)
     actor_id = peewee.IntegerField()
     actor_name = peewee.CharField(max_length=50)
-    actor_unit_id = peewee.IntegerField(null=True)  # the unit the person acted for (none on steps before 0022)
+    actor_unit_id = peewee.IntegerField(null=True)  # the unit the person acted for (none on steps before 0024)
     comment = peewee.TextField(default="")
     at = peewee.DateTimeField(default=utcnow)
 
