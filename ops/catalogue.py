@@ -12,6 +12,7 @@ message without a translation (or fuzzy) counts as missing (tests/unit/test_cata
 from __future__ import annotations
 
 import ast
+import copy
 import datetime as dt
 import sys
 from dataclasses import dataclass
@@ -114,7 +115,7 @@ def write(domain: Domain, locale: str, template: Catalog) -> None:
     message as itself; another keeps its translations (new messages untranslated, gone ones dropped)."""
     catalog = read(domain, locale) or Catalog(locale=locale, project="govmb", domain="messages",
                                                creation_date=DATE, revision_date=DATE, fuzzy=False)
-    catalog.update(template, no_fuzzy_matching=True)
+    catalog.update(copy.deepcopy(template), no_fuzzy_matching=True)  # update shares the template's messages
     catalog.obsolete.clear()
     catalog.creation_date = catalog.revision_date = DATE
     catalog.fuzzy = False

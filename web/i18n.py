@@ -63,7 +63,7 @@ class _Html:
         if self.mode == "text":
             return True
         if self.attr == "value":
-            return self.tag == "button" or (self.tag == "input" and self.attrs.get("type") in BUTTONS)
+            return self.tag == "input" and self.attrs.get("type") in BUTTONS  # a <button>'s value is sent, not shown
         return self.attr in VISIBLE
 
     def _flush(self, translatable: bool) -> None:
