@@ -73,13 +73,18 @@ def available() -> list[str]:
     return sorted(found.by_locale) if found else [DEFAULT_LOCALE]
 
 
+def request_locale() -> str | None:
+    """The language of the request being answered (None outside one, or in an app without catalogues)."""
+    if catalogues() is None or not has_request_context():
+        return None
+    return str(get_locale())
+
+
 def lookup(text: str, record: bool = True) -> str:
     """The text in the request's language (itself outside a request, or when it is not catalogued;
     `record`: a catalogued text of the code, whose absence the tests look for)."""
-    found = catalogues()
-    if found is None or not has_request_context():
-        return text
-    return found.lookup(str(text), str(get_locale()), record)
+    locale = request_locale()
+    return text if locale is None else catalogues().lookup(str(text), locale, record)
 
 
 class CatalogueDomain(Domain):
