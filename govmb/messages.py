@@ -36,6 +36,12 @@ class Catalogued(str):
         return translate(str(self)).format(*args, **kwargs)
 
 
+def said(text: str, **values) -> str:
+    """A catalogued message with values in it, in the request's language:
+    `said("已提交：{name}", name=…)` (an f-string could not be looked up)."""
+    return Catalogued(text).format(**values)
+
+
 class RangeMessage(Catalogued):
     """marshmallow's Range builds its messages at construction from an operator word ("greater
     than"); here the operators are keys (see `_OPERATORS`) and each pair picks a whole sentence."""
