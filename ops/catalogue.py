@@ -6,6 +6,7 @@ domain's messages and the libraries' stock messages among them).
     python -m ops.catalogue update   # (make catalogue) every catalogue in step with the code
     python -m ops.catalogue check    # what is missing or left over in each, exit 1 if anything
     python -m ops.catalogue add ug   # a new locale: its catalogue, every message to translate
+    python -m ops.catalogue fstrings # the Chinese f-strings, which no catalogue can hold (to rewrite with `said`)
 
 The source language is zh_Hans: its catalogue says each message as itself. Another locale's
 message without a translation (or fuzzy) counts as missing (tests/unit/test_catalogues.py)."""
@@ -75,6 +76,21 @@ def extract_python(fileobj, keywords, comment_tags, options):
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip \
                 and CJK.search(node.value):
             yield node.lineno, None, node.value, []
+
+
+def fstrings(domain: Domain) -> list[str]:
+    """Where the domain's Python writes Chinese in an f-string: shown in Chinese in every locale
+    until rewritten as `said("…{n}…", n=…)` (govmb.messages)."""
+    found = []
+    for source in domain.sources:
+        for path in sorted((ROOT / source.directory).rglob("*.py")):
+            if {"node_modules", "migrations"} & set(path.parts) or path.name == "demo.py":
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.JoinedStr) and any(
+                        isinstance(v, ast.Constant) and CJK.search(v.value) for v in node.values):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    return found
 
 
 def extracted(domain: Domain) -> Catalog:
@@ -149,6 +165,9 @@ def main(argv: list[str]) -> int:
     command = argv[0] if argv else "check"
     failed = False
     for domain in DOMAINS:
+        if command == "fstrings":
+            print("\n".join(fstrings(domain)))
+            continue
         template = extracted(domain)
         if command == "add":
             write(domain, argv[1], template)

@@ -136,3 +136,9 @@ def test_every_error_page_of_the_web_app_is_in_chinese():
         assert not english_of(reader.texts, set()), (code, english_of(reader.texts, set()))
         assert shared.CJK.search(text.split(str(code), 1)[-1]), (code, text)
     assert "页面不存在" in client.get("/no-such-page").get_data(as_text=True)
+
+
+def test_the_web_app_writes_no_chinese_in_an_f_string():
+    # an f-string cannot be looked up: the web app's messages with values use govmb.messages.said
+    web = next(d for d in DOMAINS if d.name == "web")
+    assert not catalogue.fstrings(web), "rewrite these with said('…{n}…', n=…): " + ", ".join(catalogue.fstrings(web))
