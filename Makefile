@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup fonts browser tools run test test-fast docs screenshots bench bench-country clean
+.PHONY: setup fonts browser tools run test test-fast docs catalogue screenshots bench bench-country clean
 
 setup: $(VENV)/.installed web/node_modules/.installed fonts
 
@@ -39,6 +39,9 @@ test-fast: setup  ## the domain, unit and service tests on SQLite: no servers, t
 
 docs: setup  ## docs/architecture.md, generated from the event catalogue and the models (a test fails when it drifts)
 	$(BIN)/python -m ops.architecture
+
+catalogue: setup  ## web/translations and govmb/translations in step with the code (docs/i18n.md; tests/i18n fail when they drift)
+	$(BIN)/python -m ops.catalogue update
 
 screenshots: setup browser  ## docs/guides/img: the user guides' pictures of the real pages, in headless Chromium (tests/unit/test_guides.py keeps guides and pictures in step)
 	$(BIN)/python -m tests.screenshots

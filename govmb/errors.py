@@ -12,25 +12,49 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from govmb.context import get_correlation_id
 from govmb.contracts import ContractError
 from govmb.domain import DomainError
-from govmb.messages import in_chinese
+from govmb.messages import N_, translate, translated
 from govmb.revocation import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
-TITLES = {400: "请求有误", 401: "需要登录", 403: "无权访问", 404: "未找到", 405: "方法不允许",
-          409: "状态冲突", 413: "请求过大", 415: "不支持的内容类型", 422: "输入有误", 429: "请求过于频繁",
-          500: "服务器内部错误", 503: "服务暂不可用"}
+TITLES = {400: N_("请求有误"), 401: N_("需要登录"), 403: N_("无权访问"), 404: N_("未找到"), 405: N_("方法不允许"),
+          406: N_("无法提供所要的格式"), 408: N_("请求超时"), 409: N_("状态冲突"), 410: N_("已不存在"),
+          411: N_("缺少请求长度"), 412: N_("前提条件不满足"), 413: N_("请求过大"), 414: N_("网址过长"),
+          415: N_("不支持的内容类型"), 416: N_("请求的范围无效"), 422: N_("输入有误"), 428: N_("缺少前提条件"),
+          429: N_("请求过于频繁"), 431: N_("请求头过大"), 500: N_("服务器内部错误"), 501: N_("尚不支持此操作"),
+          502: N_("上游服务出错"), 503: N_("服务暂不可用"), 504: N_("上游服务超时")}
+
+# What werkzeug says of each error in English, in the product's words (its own text, when an
+# `abort` gave one, is kept).
+DESCRIPTIONS = {
+    400: N_("请求无法处理：请检查填写的内容后重试"), 401: N_("请先登录"), 403: N_("您无权进行此操作"),
+    404: N_("所找的内容不存在，或不在您的管辖范围内"), 405: N_("不支持此操作方式"),
+    406: N_("无法以所要的格式答复"), 408: N_("等待请求超时，请重试"), 409: N_("与当前状态冲突，请刷新后重试"),
+    410: N_("所找的内容已不存在"), 411: N_("请求缺少长度"), 412: N_("前提条件不满足，请刷新后重试"),
+    413: N_("请求过大"), 414: N_("网址过长"), 415: N_("不支持此内容类型：请以 JSON 或表单提交"),
+    416: N_("请求的范围无效"), 422: N_("输入有误：请按提示修改"), 428: N_("缺少前提条件"),
+    429: N_("请求过于频繁，请稍后再试"), 431: N_("请求头过大"), 500: N_("服务器内部错误，已记录，请稍后重试"),
+    501: N_("尚不支持此操作"), 502: N_("上游服务出错，请稍后重试"), 503: N_("服务暂不可用，请稍后重试"),
+    504: N_("上游服务超时，请稍后重试"),
+}
+
+
+def description(error: HTTPException) -> str:
+    """The error's description in the product's words: werkzeug's stock English by its code."""
+    if error.description == type(error).description or not error.description:
+        return DESCRIPTIONS.get(error.code or 500, DESCRIPTIONS[500])
+    return error.description
 
 
 PROBLEM_JSON = "application/problem+json"
 
 
 def problem(status: int, detail: str | None = None, errors: dict | None = None):
-    body = {"type": "about:blank", "title": TITLES.get(status, "错误"), "status": status}
+    body = {"type": "about:blank", "title": translate(TITLES.get(status, N_("错误"))), "status": status}
     if detail:
-        body["detail"] = detail
+        body["detail"] = translated(detail)
     if errors:
-        body["errors"] = errors
+        body["errors"] = translated(errors)
     if get_correlation_id():
         body["correlation_id"] = get_correlation_id()
     response = jsonify(body)
@@ -71,8 +95,7 @@ class ProblemApi(Api):
             errors = {}
             for by_field in messages.values():
                 errors.update(by_field if isinstance(by_field, dict) else {"_schema": by_field})
-        errors = in_chinese(errors) if errors else errors
-        detail = data.get("message") or ("请检查标出的字段" if errors else error.description)
+        detail = data.get("message") or (N_("请检查标出的字段") if errors else description(error))
         response = problem(error.code or 500, detail, errors)
         # the exception's own headers (a 405's Allow, which RFC 9110 requires), but not its text/html type
         response.headers.update({k: v for k, v in error.get_headers() if k.lower() != "content-type"})
@@ -145,7 +168,7 @@ def _no_nul():
 
 def _unexpected(exc: Exception):
     if isinstance(exc, HTTPException):
-        return problem(exc.code or 500, exc.description)
+        return problem(exc.code or 500, description(exc))
     log.exception("unhandled error")
     return problem(InternalServerError.code, "服务器内部错误，已记录，请稍后重试")
 

@@ -11,7 +11,7 @@ import peewee
 import pika
 from flask import Blueprint, Flask, request
 
-from govmb import auditchain, personal
+from govmb import auditchain, i18n, personal
 from govmb.bus.consumer import Handler
 from govmb.bus.store import BusStore
 from govmb.bus.topology import build_topology
@@ -172,6 +172,7 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
         API_SPEC_OPTIONS=SPEC_OPTIONS,
     )
     bind_to_requests(app, spec.db)
+    i18n.init_app(app, i18n.GOVMB_CATALOGUES)  # the language of the caller's Accept-Language, if catalogued
     instrument(app, spec.name)
     api = ProblemApi(app)
     for bp in spec.blueprints():

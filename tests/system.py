@@ -4,12 +4,16 @@ from __future__ import annotations
 import sqlite3
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 from govmb.config import SERVICES, Settings
 from govmb.db import migrate
 from govmb.service import create_service_app, ensure_database
 from ops.cli import spec_of
+from ops.embedded import EmbeddedSystem
 from tests.keys import AUDIT, ENV, PERSONAL, keys_for
 
 
@@ -59,3 +63,17 @@ def signed_in_session(session, token: str, person: dict, refresh: str = "", expi
     session.update(token=token, person=person, refresh=refresh, expires=now + expires_in, seen=now,
                    until=now + 8 * 3600)
     session.permanent = True
+
+
+@contextmanager
+def demo_system(data_dir: Path):
+    """The embedded system with the demo city, on a port of its own, its data in `data_dir`."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("GOVMB_DATA_DIR", str(data_dir))
+        for var in ("AMQP_URL", "DATABASE_URL", "GOVMB_MODE"):
+            env.delenv(var, raising=False)
+        system = EmbeddedSystem(port=0).start()
+        try:
+            yield system
+        finally:
+            system.stop()

@@ -17,16 +17,20 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import Babel, format_datetime
+from flask_babel import format_datetime
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from htmx_flask import Htmx
+from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from govmb.config import SERVICES, Settings, load
+from govmb.errors import description
 from govmb.headers import secure_headers
+from govmb.messages import N_, Catalogued
 from govmb.observability import configure_logging, health_blueprint, instrument
 from govmb.tables import MAX_BYTES
 from govmb.timefmt import to_beijing
+from web import i18n
 from web.client import ServiceClient, ServiceUnavailable, SessionEnded
 from web.session import ENDINGS, ROLE_NAMES, keep_alive, menu_groups, navigation, person, todo_shown
 
@@ -39,7 +43,7 @@ VENDOR = {"htmx.min.js": _MODULES / "htmx.org/dist", "echarts.min.js": _MODULES 
 
 csrf = CSRFProtect()
 htmx = Htmx()
-babel = Babel()
+TRANSLATIONS = Path(__file__).parent / "translations"
 
 
 def beijing(value: str | dt.datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
@@ -97,18 +101,29 @@ def _session_ended(_exc):
     return redirect(target, 303)
 
 
+def _error_page(code: int, message: str):
+    return render_template("error.html", code=code, message=message), code
+
+
+def _http_error(error: HTTPException):
+    """Any other 4xx/5xx werkzeug raises (400, 401, 409, 410, 415, 422, 429, 500…): its own text
+    when a view gave one, the product's words for werkzeug's stock English otherwise."""
+    return _error_page(error.code or 500, description(error))
+
+
 def _register_error_pages(app: Flask) -> None:
-    """Errors as pages in the product's look, each saying what happened in Chinese."""
-    app.register_error_handler(CSRFError, lambda _e: (render_template(
-        "error.html", code=400, message="表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试"), 400))
-    app.register_error_handler(ServiceUnavailable, lambda _e: (render_template(
-        "error.html", code=503, message="后台服务暂不可用，请稍后重试"), 503))
+    """Errors as pages in the product's look, each saying what happened in the person's language."""
+    app.register_error_handler(CSRFError, lambda _e: _error_page(
+        400, N_("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")))
+    app.register_error_handler(ServiceUnavailable, lambda _e: _error_page(503, N_("后台服务暂不可用，请稍后重试")))
     app.register_error_handler(SessionEnded, _session_ended)
-    for code, message in ((403, "您的角色无权打开此页面"), (404, "页面不存在，或不在您的管辖范围内"),
-                          (405, "不支持此操作方式"),
-                          (413, f"上传的文件过大：一次至多 {MAX_BYTES // (1024 * 1024)} MB")):
-        app.register_error_handler(code, lambda _e, code=code, message=message:
-                                   (render_template("error.html", code=code, message=message), code))
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(InternalServerError, lambda _e: _error_page(500, description(InternalServerError())))
+    for code, message in ((403, N_("您的角色无权打开此页面")), (404, N_("页面不存在，或不在您的管辖范围内")),
+                          (405, N_("不支持此操作方式"))):
+        app.register_error_handler(code, lambda _e, code=code, message=message: _error_page(code, message))
+    app.register_error_handler(413, lambda _e: _error_page(413, Catalogued(N_("上传的文件过大：一次至多 {mb} MB")).format(
+        mb=MAX_BYTES // (1024 * 1024))))
 
 
 def _register_pages(app: Flask) -> None:
@@ -154,7 +169,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.production,  # production is served over HTTPS only
         PERMANENT_SESSION_LIFETIME=dt.timedelta(seconds=settings.session_absolute_seconds),
-        BABEL_DEFAULT_LOCALE="zh_Hans_CN",
+        BABEL_DEFAULT_LOCALE=i18n.DEFAULT_LOCALE,
         BABEL_DEFAULT_TIMEZONE="Asia/Shanghai",
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
         MAX_CONTENT_LENGTH=MAX_BYTES,  # an upload is refused here, before it is read and forwarded
@@ -164,7 +179,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     csrf.init_app(app)
     htmx.init_app(app)
-    babel.init_app(app)
+    i18n.init_app(app, TRANSLATIONS)
     instrument(app, "web")
     app.extensions["govmb_clients"] = {name: ServiceClient(settings.service_urls[name]) for name in SERVICES}
     app.register_blueprint(health_blueprint({}, metrics_token=settings.metrics_token))

@@ -10,6 +10,7 @@ import requests
 from flask import current_app, session
 
 from govmb.context import get_correlation_id
+from govmb.i18n import request_locale
 from govmb.unit_copy import tree_order
 
 ALL_PAGE = 500  # the services' largest page
@@ -39,6 +40,8 @@ class ServiceClient:
     def call(self, method: str, path: str, token: str | None = None, headers: dict | None = None,
              timeout: float | None = None, **kwargs) -> requests.Response:
         headers = {**(headers or {}), "X-Correlation-ID": get_correlation_id() or ""}
+        if locale := request_locale():  # the services answer their messages in the person's language
+            headers["Accept-Language"] = locale.replace("_", "-")
         if token:
             headers["Authorization"] = f"Bearer {token}"
         try:

@@ -12,7 +12,7 @@ from govmb import tables
 from govmb.db import transaction_lock
 from govmb.domain import Invalid, Refused
 from govmb.identity import UNIT_STAFF, Identity, in_sight
-from govmb.messages import in_chinese
+from govmb.messages import translated
 from govmb.schemas import Integer
 from govmb.timefmt import beijing_today, utcnow
 from services.assessment.models import Account, FollowerChange, FollowerCount, db
@@ -160,7 +160,7 @@ def import_file(filename: str, data: bytes, who: Identity) -> dict:
         try:
             row = RowSchema().load(raw)
         except ValidationError as exc:
-            errors.append({"row": number, "errors": in_chinese({k: v[0] for k, v in exc.messages.items()})})
+            errors.append({"row": number, "errors": translated({k: v[0] for k, v in exc.messages.items()})})
             continue
         account, problems = _account_of(row, by_id, by_name)
         if problem := _day_error(row["day"]):

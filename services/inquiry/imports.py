@@ -16,7 +16,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, vali
 
 from govmb.domain import DomainError
 from govmb.identity import Identity
-from govmb.messages import in_chinese
+from govmb.messages import translated
 from govmb.tables import TableError, read_titled_records
 from govmb.timefmt import BEIJING
 from services.inquiry import handling
@@ -97,7 +97,7 @@ def _loaded(rows, labels) -> tuple[list, list]:
         try:
             loaded = RowSchema().load(raw)
         except ValidationError as exc:
-            errors.append({"row": number, "errors": {**in_chinese({k: v[0] for k, v in exc.messages.items()}), **rounded}})
+            errors.append({"row": number, "errors": {**translated({k: v[0] for k, v in exc.messages.items()}), **rounded}})
             continue
         if rounded:
             errors.append({"row": number, "errors": rounded})

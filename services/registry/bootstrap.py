@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from govmb.db import transaction_lock
 from govmb.domain import Conflict, Invalid
-from govmb.messages import in_chinese
+from govmb.messages import translated
 from services.registry import people, service
 from services.registry.models import Person, Unit, db
 from services.registry.people import ADMINISTRATORS
@@ -18,7 +18,7 @@ TITLES = {"admin": "系统管理员", "security_admin": "安全管理员", "audi
 
 
 def _checked(name: str, username: str, password: str, role: str) -> dict:
-    return in_chinese(PersonSchema().validate({"unit_id": 1, "name": name, "username": username,
+    return translated(PersonSchema().validate({"unit_id": 1, "name": name, "username": username,
                                                "password": password, "roles": [role]}))  # the API's own rules
 
 

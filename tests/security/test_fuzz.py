@@ -32,13 +32,13 @@ from schemathesis.specs.openapi.checks import (
 from govmb.auth import CITY_WIDE, UNIT_STAFF
 from govmb.config import SERVICES
 from govmb.timefmt import beijing_today, last_month
-from ops.embedded import EmbeddedSystem
 from services.inquiry.handling import MACHINE as MESSAGE_MACHINE
 from services.publishing.review import MACHINE as DRAFT_MACHINE
 from services.registry.accounts import MACHINE as ACCOUNT_MACHINE
 from services.registry.models import Person, db
 from tests.conftest import auth, wait_for
 from tests.inquiry.conftest import system_auth
+from tests.system import demo_system
 
 
 @schemathesis.check
@@ -71,13 +71,8 @@ SMALL_IDS = st.integers(1, 60)
 @pytest.fixture(scope="module")
 def embedded(tmp_path_factory):
     """The embedded system with the demo city; every service's app by its mount path."""
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("GOVMB_DATA_DIR", str(tmp_path_factory.mktemp("fuzz")))
-        for var in ("AMQP_URL", "DATABASE_URL", "GOVMB_MODE"):
-            env.delenv(var, raising=False)
-        system = EmbeddedSystem(port=0).start()
+    with demo_system(tmp_path_factory.mktemp("fuzz")) as system:
         yield system.server.app.mounts
-        system.stop()
 
 
 @pytest.fixture(scope="module")

@@ -12,10 +12,10 @@ def test_a_valid_payload_passes_unchanged():
 
 
 @pytest.mark.parametrize("field,value,problem", [
-    ("kind", "village", "Must be one of"),
-    ("path", "1/3", "does not match"),
-    ("revision", 0, "greater than or equal to 1"),
-    ("name", "", "Length must be between"),
+    ("kind", "village", "须为以下之一"),  # marshmallow's messages, in the catalogued Chinese (govmb.messages)
+    ("path", "1/3", "格式不正确"),
+    ("revision", 0, "不能小于 1"),
+    ("name", "", "长度须在 1 至 100 之间"),
 ])
 def test_a_broken_payload_is_refused_naming_the_field(field, value, problem):
     with pytest.raises(ContractError) as exc:

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, render_template, request, url_for
 
 from govmb.auth import UNIT_STAFF
 from govmb.contracts.registry import ACTION_NAMES, CATEGORY_NAMES, KIND_NAMES, STATUS_NAMES, TEAM_ROLE_NAMES
+from govmb.messages import said
 from web.client import api, get_all, get_json
 from web.listing import Listing, list_page, listing, unit_picker
 from web.session import login_required, person
@@ -70,7 +71,7 @@ def new():
     body = _application(request.form)
     r = api("registry", "POST", "/api/accounts", json=body)
     if r.status_code == 201:
-        flash(f"已提交：{body['name']}")
+        flash(said("已提交：{name}", name=body["name"]))
         return go(url_for("accounts.detail", account_id=r.json()["id"]))
     errors, message = problem_of(r)
     values = {**body, "operators": [str(m["person_id"]) for m in body["team"] if m["role"] == "operator"],

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, abort, render_template, request
 from govmb.contracts.inquiry import KIND_NAMES
 from govmb.contracts.inquiry import STATUS_NAMES as MESSAGE_STATUS_NAMES
 from govmb.contracts.publishing import INFO_TYPE_NAMES
+from govmb.messages import said
 from govmb.timefmt import beijing_today
 from web.client import api, get_all, get_json, get_page, get_together
 from web.listing import list_page, listing, paged, unit_picker, wants_fragment
@@ -245,7 +246,7 @@ def archives(errors=None, message=None, status=200):
 def file_month():
     r = api("assessment", "POST", "/api/archives", json={"month": request.form.get("month", "")})
     if r.status_code == 201:
-        return archives(message=f"已归档 {r.json()['filed']} 个单位（已归档的不重复、不覆盖）")
+        return archives(message=said("已归档 {n} 个单位（已归档的不重复、不覆盖）", n=r.json()["filed"]))
     errors, message = problem_of(r)
     return archives(errors=errors, message=message, status=200 if is_htmx() else 422)
 

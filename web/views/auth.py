@@ -6,6 +6,7 @@ the registry gave it (no role: it opens nothing), so that the registry counts ea
 address, not the web app's."""
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 
+from govmb.messages import said
 from web.client import ServiceUnavailable, api, client, get_json
 from web.own_tokens import own_token
 from web.session import renewed, signed_in
@@ -178,5 +179,5 @@ def end_all():
         flash("登记服务暂不可用，未能退出全部登录，请稍后再试")
         return redirect(url_for("auth.sessions"), 303)
     session.clear()  # this session ended with the others
-    flash(f"已退出全部登录（{r.json()['ended']} 处），请重新登录")
+    flash(said("已退出全部登录（{n} 处），请重新登录", n=r.json()["ended"]))
     return redirect(url_for("auth.sign_in"), 303)

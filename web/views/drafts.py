@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, render_template, request, url_for
 
 from govmb.auth import UNIT_STAFF
 from govmb.contracts.publishing import ACTION_NAMES, INFO_TYPE_NAMES, STATUS_NAMES
+from govmb.messages import said
 from govmb.platforms import platforms
 from govmb.timefmt import to_beijing
 from web.client import api, get_all, get_page
@@ -153,7 +154,7 @@ def edit(draft_id: int):
         abort(404 if r.status_code in (403, 404) else 502)
     d = r.json()
     if d["status"] not in EDITABLE:
-        flash(f"“{d['status_name']}”的稿件不能修改")
+        flash(said("“{status}”的稿件不能修改", status=d["status_name"]))
         return go(url_for("drafts.detail", draft_id=draft_id))
     if request.method == "GET":
         values = {**d, "event_at_input": local_input((d.get("emergency") or {}).get("event_at")),

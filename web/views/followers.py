@@ -8,6 +8,7 @@ import datetime as dt
 from flask import Blueprint, render_template, request, url_for
 
 from govmb.auth import UNIT_STAFF
+from govmb.messages import said
 from govmb.timefmt import beijing_today
 from web.client import api, get_all
 from web.listing import Listing, list_page, listing, unit_picker
@@ -60,7 +61,7 @@ def enter():
     r = api("assessment", "POST", "/api/followers", json=given(body))
     if r.status_code == 200:
         saved = r.json()
-        note = f"已替换 {saved['day']} 的粉丝数（原为 {saved['previous']}）" if saved["replaced"] else None
+        note = said("已替换 {day} 的粉丝数（原为 {previous}）", day=saved["day"], previous=saved["previous"]) if saved["replaced"] else None
         if note:
             return render_template("roster/followers.html", **_context(message=note))
         return go(url_for("followers.index"))

@@ -5,6 +5,8 @@ import re
 
 from flask import abort, flash, make_response, redirect, render_template, request
 
+from govmb.messages import said
+
 
 def as_int(value: str | None) -> int | None:
     """A form's whole number, or None ("²".isdigit() is true, yet no number)."""
@@ -31,7 +33,7 @@ def _first_message(value, where: str = "") -> str:
         return _first_message(value[0], where)
     if isinstance(value, dict) and value:
         key, inner = next(iter(value.items()))
-        return _first_message(inner, where + (f"第 {int(key) + 1} 项：" if str(key).isdigit() else ""))
+        return _first_message(inner, where + (said("第 {n} 项：", n=int(key) + 1) if str(key).isdigit() else ""))
     return where + str(value)
 
 
@@ -68,7 +70,7 @@ def step_answer(response, action: str, label: str, page: str, partial: str, deta
     if response.status_code == 404:
         abort(404)
     if response.status_code == 200:
-        done = f"已办理：{label}"
+        done = said("已办理：{label}", label=label)
         if not is_htmx():
             flash(done)
             return go(detail_url)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, request, url_for
 
 from govmb.auth import PERSON_ROLES
+from govmb.messages import said
 from web.client import all_units, api, get_json
 from web.listing import Listing, list_page, listing, unit_picker
 from web.session import ROLE_NAMES, login_required, roles
@@ -46,7 +47,7 @@ def create():
                   "username": request.form.get("username", "").strip(), "password": request.form.get("password", "")})
     r = api("registry", "POST", "/api/people", json=body)
     if r.status_code == 201:
-        flash(f"已新增人员 {r.json()['name']}：请安全管理员为其授予角色")
+        flash(said("已新增人员 {name}：请安全管理员为其授予角色", name=r.json()["name"]))
         return go(url_for("people.detail", person_id=r.json()["id"]))
     errors, message = problem_of(r)
     return form_again("people/index.html", r.status_code, **_context(

@@ -1,6 +1,7 @@
 """The state of every service, for the system administrator."""
 from flask import Blueprint, render_template
 
+from govmb.messages import said
 from web.client import ServiceUnavailable, client
 from web.session import login_required
 
@@ -16,7 +17,7 @@ def service_rows() -> list[dict]:
             r = client(name).get("/readyz")
             rows.append({"name": label, "ok": r.status_code == 200, "checks": r.json().get("checks", {})})
         except (ServiceUnavailable, ValueError) as exc:
-            rows.append({"name": label, "ok": False, "checks": {"连接": f"失败：{type(exc).__name__}"}})
+            rows.append({"name": label, "ok": False, "checks": {"连接": said("失败：{kind}", kind=type(exc).__name__)}})
     return rows
 
 

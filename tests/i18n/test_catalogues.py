@@ -1,0 +1,144 @@
+"""The catalogues hold every text of the code (the templates' Chinese as web.i18n marks it, the
+Chinese strings of the Python), and adding a locale is adding a catalogue: its texts reach the
+pages, the services' answers and marshmallow's messages in the person's language."""
+from __future__ import annotations
+
+import pytest
+from flask import Flask, abort, render_template_string, request, session
+from marshmallow import Schema, fields, validate
+
+from govmb import i18n as shared
+from govmb.errors import problem
+from ops import catalogue
+from ops.catalogue import DOMAINS, Domain, Source, differences, locales, write
+from tests.i18n.test_pages import Reader, english_of
+from web import i18n
+from web.app import create_app
+
+
+@pytest.mark.parametrize("domain", DOMAINS, ids=lambda d: d.name)
+def test_every_catalogue_holds_every_text_of_the_code(domain):
+    template = catalogue.extracted(domain)
+    assert len(template) > 500
+    for locale in locales(domain):
+        missing, left = differences(domain, locale, template)
+        assert not missing and not left, (
+            f"{domain.name}/{locale}: {len(missing)} texts missing ({missing[:10]}), {len(left)} left over "
+            f"({left[:10]}): run `make catalogue` (python -m ops.catalogue update) and translate what it adds")
+
+
+def small_domain(tmp_path, page: str) -> Domain:
+    (tmp_path / "src/templates").mkdir(parents=True)
+    (tmp_path / "src/templates/page.html").write_text(page, encoding="utf-8")
+    (tmp_path / "src/labels.py").write_text('"""说明文字不算。"""\nLABELS = {"a": "账号"}\nX = f"第{1}页"\n', encoding="utf-8")
+    methods = (("templates/**.html", catalogue.JINJA), ("**.py", catalogue.PYTHON))
+    return Domain("t", tmp_path / "translations", (Source(str(tmp_path / "src"), methods),))
+
+
+PAGE = """{% extends "base.html" %}<h1>账号列表</h1><p>共 {{ n }} 条，<a href="#" title="查看详情">下一页</a></p>
+<input placeholder="请输入名称"><input type="submit" value="提交"><button name="go" value="保存">存</button>
+<option value="已发布">{{ "正常" if ok else "不可用" }}</option>{% if s == "草稿" %}{{ _("已有 %(n)s 条", n=n) }}{% endif %}
+<!-- 注释 --><script>var a = "脚本";</script><textarea>原文</textarea>"""
+
+
+def test_the_extension_marks_the_texts_a_person_reads(tmp_path):
+    found = {m.id for m in catalogue.extracted(small_domain(tmp_path, PAGE)) if m.id}
+    assert found == {"账号列表", "共", "条，", "查看详情", "下一页", "请输入名称", "提交", "存", "正常", "不可用",
+                     "已有 %(n)s 条", "账号"}
+
+
+def test_a_text_added_to_a_template_is_missing_until_the_catalogue_is_updated(tmp_path):
+    domain = small_domain(tmp_path, PAGE)
+    write(domain, "zh_Hans", catalogue.extracted(domain))
+    assert differences(domain, "zh_Hans") == ([], [])
+    (tmp_path / "src/templates/page.html").write_text(PAGE + "<p>新加的说明</p>", encoding="utf-8")
+    assert differences(domain, "zh_Hans") == (["新加的说明"], [])
+    write(domain, "ug", catalogue.extracted(domain))  # a new locale: every text waits for its translation
+    missing, _ = differences(domain, "ug")
+    assert "新加的说明" in missing and "账号列表" in missing
+
+
+@pytest.fixture
+def two_locales(tmp_path):
+    """A catalogue directory with zh_Hans and a second locale (Uyghur, as issue 21 will add)
+    translating a few texts."""
+    domain = small_domain(tmp_path, PAGE + "<p>长度不能超过 {max}</p><p>输入有误</p>")
+    template = catalogue.extracted(domain)
+    for locale in ("zh_Hans", "ug"):
+        write(domain, locale, template)
+    path = catalogue.po_path(domain, "ug")
+    text = path.read_text(encoding="utf-8")
+    for zh, ug in (("账号列表", "ھېسابات تىزىملىكى"), ("账号", "ھېسابات"), ("长度不能超过 {max}", "ئۇزۇنلۇقى {max} دىن ئاشمىسۇن"),
+                   ("输入有误", "كىرگۈزۈش خاتا")):
+        text = text.replace(f'msgid "{zh}"\nmsgstr ""', f'msgid "{zh}"\nmsgstr "{ug}"')
+    path.write_text(text, encoding="utf-8")
+    return domain.translations
+
+
+def test_adding_a_locale_is_adding_a_catalogue_pages(two_locales):
+    app = Flask(__name__)
+    app.secret_key = "test"
+    i18n.init_app(app, two_locales)
+
+    @app.route("/")
+    def page():
+        if "as" in request.args:
+            session["locale"] = request.args["as"]
+        return render_template_string("<h1>账号列表</h1>{{ label }}<p>{{ _('账号') }}</p>", label="账号")
+
+    client = app.test_client()
+    assert client.get("/").get_data(as_text=True) == "<h1>账号列表</h1>账号<p>账号</p>"
+    ug = client.get("/", headers={"Accept-Language": "ug"}).get_data(as_text=True)
+    assert ug == "<h1>ھېسابات تىزىملىكى</h1>ھېسابات<p>ھېسابات</p>"  # the template, a Python string, _()
+    client.get("/?as=ug")  # the person's choice, kept in the session, wins over the browser's
+    assert "ھېسابات" in client.get("/", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    client.get("/?as=fr")  # a locale without a catalogue is not offered
+    assert "账号列表" in client.get("/").get_data(as_text=True)
+
+
+def test_adding_a_locale_is_adding_a_catalogue_api_errors(two_locales):
+    app = Flask(__name__)
+    shared.init_app(app, two_locales)
+
+    class Named(Schema):
+        name = fields.String(validate=validate.Length(max=5))
+
+    @app.route("/")
+    def answer():
+        return problem(422, None, Named().validate({"name": "长长长长长长"}))
+
+    body = app.test_client().get("/", headers={"Accept-Language": "ug"}).get_json()
+    assert body["title"] == "كىرگۈزۈش خاتا"
+    assert body["errors"] == {"name": ["ئۇزۇنلۇقى 5 دىن ئاشمىسۇن"]}  # translated, then the limit filled in
+    body = app.test_client().get("/").get_json()
+    assert body["title"] == "输入有误" and body["errors"] == {"name": ["长度不能超过 5"]}
+
+
+CODES = (400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 429, 500, 502, 503)
+
+
+def test_every_error_page_of_the_web_app_is_in_chinese():
+    app = create_app()
+
+    @app.route("/test-error/<int:code>")
+    def fail(code):
+        if code == 500:
+            raise RuntimeError("boom")
+        abort(code)
+
+    client = app.test_client()
+    for code in CODES:
+        r = client.get(f"/test-error/{code}")
+        assert r.status_code == code
+        reader = Reader()
+        reader.feed(r.get_data(as_text=True))
+        text = " ".join(reader.texts)
+        assert not english_of(reader.texts, set()), (code, english_of(reader.texts, set()))
+        assert shared.CJK.search(text.split(str(code), 1)[-1]), (code, text)
+    assert "页面不存在" in client.get("/no-such-page").get_data(as_text=True)
+
+
+def test_the_web_app_writes_no_chinese_in_an_f_string():
+    # an f-string cannot be looked up: the web app's messages with values use govmb.messages.said
+    web = next(d for d in DOMAINS if d.name == "web")
+    assert not catalogue.fstrings(web), "rewrite these with said('…{n}…', n=…): " + ", ".join(catalogue.fstrings(web))
