@@ -120,10 +120,13 @@ SHOTS: tuple[Shot, ...] = (
     Shot("supervision-home", "ducha", "/", widths=BOTH),
     Shot("admin-home", "admin", "/", widths=BOTH),
     Shot("admin-people", "admin", "/people", widths=BOTH),
+    # the bell's list and the notification settings (README.md)
+    Shot("notifications", "jy_caozuo", "/notifications", widths=BOTH),
+    Shot("notification-settings", "jy_caozuo", "/notifications/settings"),
     # the public and signing in (README.md)
     Shot("sign-in", None, "/sign-in"),
     Shot("hall", None, "/hall", widths=BOTH),
-    Shot("hall-message", None, "/hall/message", HALL_MESSAGE),
+    Shot("hall-message", None, "/hall/message?find=南昌教育", HALL_MESSAGE),
     # 微博操作员 (operator.md)
     Shot("operator-accounts", "jy_caozuo", "/accounts", widths=BOTH),
     Shot("operator-apply", "jy_caozuo", "/accounts/new", APPLICATION),
@@ -380,6 +383,8 @@ def main(names: list[str]) -> None:
     with tempfile.TemporaryDirectory() as data:
         os.environ["GOVMB_DATA_DIR"] = data
         os.environ["SIGNIN_LIMIT_PER_ADDRESS"] = "1000/minute"  # every sign-in comes from this host
+        # the bell with something in it: every new message's reply reminded at once (notifications.py)
+        os.environ.update(REMIND_REPLY_HOURS="25", REMINDERS_INTERVAL_SECONDS="2")
         for var in ("AMQP_URL", "DATABASE_URL", "GOVMB_MODE"):
             os.environ.pop(var, None)
         system = EmbeddedSystem(port=0).start()

@@ -400,8 +400,8 @@ class PreferencesSchema(Schema):
     email = fields.String(validate=validate.Length(max=254), metadata={"description": "邮箱（读出时遮盖；空串删除）"})
     email_available = fields.Boolean(dump_only=True, metadata={"description": "本系统已配置邮件服务器"})
     webhook_on = fields.Boolean(metadata={"description": "以群机器人通知"})
-    webhook_kind = fields.String(validate=validate.OneOf(tuple(WEBHOOK_KINDS)),
-                                 metadata={"description": "群机器人类型：wecom（企业微信/政务微信）、dingtalk、feishu"})
+    webhook_kind = fields.String(validate=validate.OneOf(("", *WEBHOOK_KINDS)),
+                                 metadata={"description": "群机器人类型：wecom（企业微信/政务微信）、dingtalk、feishu；空串：未选"})
     webhook_url = fields.String(load_only=True, validate=validate.Length(max=500),
                                 metadata={"description": "群机器人地址（只写，保存后不再显示；空串删除）"})
     webhook_secret = fields.String(load_only=True, validate=validate.Length(max=200),
