@@ -270,6 +270,7 @@ class ReminderOptions:
     reply_hours: int = 4  # hours before the 24-hour reply deadline
     morning_hour: int = 8  # the Beijing hour of the morning of a working-day deadline
     directive_hours: int = 2  # hours before a directive's forwarding deadline
+    emergency_minutes: int = 60  # minutes before an emergency post's 2-hour deadline, to its reviewers (urgent)
     dormant_days: int = 10  # days without a post before an account is warned it will count as dormant
     fix_days: int = 1  # days before an inspection's fix deadline
     shift_hours: int = 12  # hours before a duty shift starts
@@ -282,9 +283,12 @@ class NotifyOptions:
     smtp_username: str | None = None
     smtp_password: str | None = field(default=None, repr=False)
     smtp_from: str = "govmb@localhost"
+    smtp_ssl: bool = False  # TLS from the start (port 465)
     smtp_starttls: bool = False
+    email_domains: tuple[str, ...] = ()  # the domains people's addresses may be on (none: any)
     webhook_hosts: tuple[str, ...] = ()  # hosts besides the IM platforms' own a robot may be on (政务微信)
     web_url: str = "http://127.0.0.1:8000"  # the pages' address, for the links in e-mails and robots
+    retention_days: int = 90  # read notifications kept this long
 
 
 @dataclass(frozen=True)
@@ -374,6 +378,8 @@ def read_options() -> Options:
             "REMINDERS_INTERVAL_SECONDS": _whole("REMINDERS_INTERVAL_SECONDS",
                                                  _env("REMINDERS_INTERVAL_SECONDS", "60")),
             "DELIVERY_INTERVAL_SECONDS": _whole("DELIVERY_INTERVAL_SECONDS", _env("DELIVERY_INTERVAL_SECONDS", "10")),
+            "NOTIFICATION_PURGE_INTERVAL_SECONDS": _whole("NOTIFICATION_PURGE_INTERVAL_SECONDS",
+                                                          _env("NOTIFICATION_PURGE_INTERVAL_SECONDS", "3600")),
         },
         platforms=_pairs("GOVMB_PLATFORMS", _env("GOVMB_PLATFORMS")) or dict(NANCHANG),
         platform_adapters=_adapters(_env("GOVMB_PLATFORM_ADAPTERS")),
@@ -403,25 +409,41 @@ def read_options() -> Options:
 
 def _reminder_options() -> "ReminderOptions":
     return ReminderOptions(
-        reply_hours=_whole("REMIND_REPLY_HOURS", _env("REMIND_REPLY_HOURS", "4")),
-        morning_hour=_whole("REMIND_MORNING_HOUR", _env("REMIND_MORNING_HOUR", "8"), minimum=0),
-        directive_hours=_whole("REMIND_DIRECTIVE_HOURS", _env("REMIND_DIRECTIVE_HOURS", "2")),
-        dormant_days=_whole("REMIND_DORMANT_DAYS", _env("REMIND_DORMANT_DAYS", "10")),
-        fix_days=_whole("REMIND_FIX_DAYS", _env("REMIND_FIX_DAYS", "1"), minimum=0),
-        shift_hours=_whole("REMIND_SHIFT_HOURS", _env("REMIND_SHIFT_HOURS", "12")))
+        reply_hours=_within("REMIND_REPLY_HOURS", _env("REMIND_REPLY_HOURS", "4"), 1, 23),
+        morning_hour=_within("REMIND_MORNING_HOUR", _env("REMIND_MORNING_HOUR", "8"), 0, 23),
+        directive_hours=_within("REMIND_DIRECTIVE_HOURS", _env("REMIND_DIRECTIVE_HOURS", "2"), 1, 72),
+        emergency_minutes=_within("REMIND_EMERGENCY_MINUTES", _env("REMIND_EMERGENCY_MINUTES", "60"), 5, 119),
+        dormant_days=_within("REMIND_DORMANT_DAYS", _env("REMIND_DORMANT_DAYS", "10"), 1, 365),
+        fix_days=_within("REMIND_FIX_DAYS", _env("REMIND_FIX_DAYS", "1"), 0, 30),
+        shift_hours=_within("REMIND_SHIFT_HOURS", _env("REMIND_SHIFT_HOURS", "12"), 1, 72))
+
+
+def _within(name: str, raw: str | None, low: int, high: int) -> int:
+    value = _whole(name, raw, minimum=low)
+    if value > high:
+        raise ConfigError(f"{name} must be at most {high}, not {value}")
+    return value
 
 
 def _notify_options() -> "NotifyOptions":
-    password_file = _env("SMTP_PASSWORD_FILE")
+    password_file, username = _env("SMTP_PASSWORD_FILE"), _env("SMTP_USERNAME") or None
+    smtp_ssl, starttls = _yes("SMTP_SSL", _env("SMTP_SSL", "false")), _yes("SMTP_STARTTLS", _env("SMTP_STARTTLS", "false"))
+    if username and not (smtp_ssl or starttls):
+        raise ConfigError("SMTP_USERNAME needs SMTP_SSL=true or SMTP_STARTTLS=true: the password never goes in clear")
+    web_url = _env("WEB_PUBLIC_URL")
+    if web_url is None and _env("GOVMB_MODE", "embedded") == "production":
+        raise ConfigError("production mode needs WEB_PUBLIC_URL: the pages' address the e-mails and robots link to")
     return NotifyOptions(
         smtp_host=_env("SMTP_HOST") or None,
-        smtp_port=_whole("SMTP_PORT", _env("SMTP_PORT", "25")),
-        smtp_username=_env("SMTP_USERNAME") or None,
+        smtp_port=_whole("SMTP_PORT", _env("SMTP_PORT", "465" if smtp_ssl else "25")),
+        smtp_username=username,
         smtp_password=Path(password_file).read_text().strip() if password_file else None,
         smtp_from=_env("SMTP_FROM", "govmb@localhost"),
-        smtp_starttls=_yes("SMTP_STARTTLS", _env("SMTP_STARTTLS", "false")),
+        smtp_ssl=smtp_ssl, smtp_starttls=starttls,
+        email_domains=tuple(d.strip().lower() for d in (_env("NOTIFY_EMAIL_DOMAINS") or "").split(",") if d.strip()),
         webhook_hosts=tuple(h.strip().lower() for h in (_env("WEBHOOK_HOSTS") or "").split(",") if h.strip()),
-        web_url=(_env("WEB_PUBLIC_URL", "http://127.0.0.1:8000")).rstrip("/"))
+        web_url=(web_url or "http://127.0.0.1:8000").rstrip("/"),
+        retention_days=_within("NOTIFICATION_RETENTION_DAYS", _env("NOTIFICATION_RETENTION_DAYS", "90"), 7, 3650))
 
 
 # Nanchang's five platforms of 南昌发布厅: the default of GOVMB_PLATFORMS

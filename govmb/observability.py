@@ -42,6 +42,8 @@ def configure_logging(service: str, level: str | None = None) -> None:
     root.addHandler(handler)
     root.setLevel(level or options().log_level)
     logging.getLogger("pika").setLevel(logging.WARNING)
+    # urllib3 logs each request line, query string and all: a group robot's key is in it
+    logging.getLogger("urllib3").setLevel(logging.WARNING)
 
 
 def instrument(app: Flask, service: str) -> None:

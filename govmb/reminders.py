@@ -8,7 +8,11 @@ same transaction as the event's outbox row, so a second run, a restart or anothe
 it claimed and says nothing. The registry, which knows the people, makes the notifications and
 delivers them (services/registry/notifications.py, delivery.py).
 
-The queries skip what was already said in SQL (`unsent`), so a run reads only what is new."""
+Each query reads a narrow window of an index (what falls due in the next hours, the accounts
+whose last post is a week either side of the threshold) and skips in SQL what was already said
+(`unsent`, by the claims' unique index). A claim row older than KEEP_DAYS is deleted: every
+deadline it was about has passed by then (a dormant account still silent is reminded again,
+once, then)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -50,7 +54,7 @@ def sent_model(db: peewee.Database) -> type[peewee.Model]:
         class Meta:
             database = db
             table_name = "reminder_sent"
-            indexes = ((("kind", "subject_id", "stage"), True),)
+            indexes = ((("kind", "subject_id", "stage"), True), (("sent_at",), False))
     return ReminderSent
 
 
@@ -66,7 +70,7 @@ def create_sent_table_v1(db: peewee.Database) -> None:
         class Meta:
             database = db
             table_name = "reminder_sent"
-            indexes = ((("kind", "subject_id", "stage"), True),)
+            indexes = ((("kind", "subject_id", "stage"), True), (("sent_at",), False))
     db.create_tables([ReminderSent])
 
 
@@ -77,8 +81,18 @@ def unsent(sent: type[peewee.Model], kind: str, subject, stage="") -> peewee.Exp
         (sent.kind == kind) & (sent.subject_id == subject) & (sent.stage == stage)))
 
 
+def as_text(column) -> peewee.Node:
+    """A column as text, for a stage taken from a row (`unsent`): the same '4' on both databases."""
+    return peewee.Cast(column, "TEXT")
+
+
+KEEP_DAYS = 60
+
+
 def send(db: peewee.Database, bus, sent: type[peewee.Model], service: str, reminders: Iterable[Reminder]) -> int:
-    """Claim and announce each reminder, once: the claim and the event in one transaction."""
+    """Claim and announce each reminder, once: the claim and the event in one transaction. Then
+    the claims older than KEEP_DAYS go."""
+    sent.delete().where(sent.sent_at < utcnow() - dt.timedelta(days=KEEP_DAYS)).execute()
     said = 0
     for r in reminders:
         with db.atomic():

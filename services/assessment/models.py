@@ -47,7 +47,7 @@ class LastPost(BaseModel):
     """Each account's last post (its Beijing day), kept by the post events: the dormant-account
     veto reads it instead of the largest day among every post."""
     account_id = peewee.IntegerField(primary_key=True)
-    day = peewee.CharField(max_length=10)
+    day = peewee.CharField(max_length=10, index=True)  # the dormancy reminder's range (migration 0020)
 
     class Meta:
         table_name = "last_post"

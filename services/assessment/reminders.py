@@ -1,7 +1,8 @@
 """Reminders of what assessment keeps the dates of (issue 17), each once (govmb/reminders.py):
 
 - an active account REMIND_DORMANT_DAYS days without a post (before the national norms' 14 days
-  make it a dormant account, 僵尸号), again after each new post and new silence;
+  make it a dormant account, 僵尸号), again after each new post and new silence; the query reads
+  the week of last-post days up to the threshold (an index of last_post.day), not every account;
 - an inspection's fix deadline REMIND_FIX_DAYS days before it, while the fix is not reported;
 - a duty shift REMIND_SHIFT_HOURS before it starts, to the person on duty (by name in the unit)."""
 from __future__ import annotations
@@ -11,6 +12,7 @@ import datetime as dt
 import peewee
 
 from govmb import reminders
+from govmb.messages import said
 from govmb.reminders import Reminder
 from govmb.timefmt import beijing_today, utcnow
 from services.assessment.models import Account, DutyShift, Inspection, LastPost, bus, db
@@ -20,18 +22,23 @@ ReminderSent = reminders.sent_model(db)
 
 def dormant() -> list[Reminder]:
     days = reminders.settings().dormant_days
-    cutoff = beijing_today() - dt.timedelta(days=days)
+    cutoff, week = beijing_today() - dt.timedelta(days=days), dt.timedelta(days=CATCH_UP_DAYS)
     last = peewee.fn.COALESCE(LastPost.day, "")
+    activated = utcnow() - dt.timedelta(days=days)
     quiet = (Account.select(Account.id, Account.unit_id, Account.name, last.alias("last_day"))
              .join(LastPost, peewee.JOIN.LEFT_OUTER, on=(LastPost.account_id == Account.id))
              .where(Account.status == "active",
-                    (LastPost.day <= str(cutoff)) | (LastPost.day.is_null()
-                                                     & (Account.activated_at <= utcnow() - dt.timedelta(days=days))),
+                    LastPost.day.between(str(cutoff - week), str(cutoff))
+                    | (LastPost.day.is_null() & Account.activated_at.between(activated - week, activated)),
                     reminders.unsent(ReminderSent, "dormant", Account.id, last))
              .order_by(Account.id).limit(reminders.BATCH))
     return [Reminder("dormant", a.id, a.unit_id, ("operator", "responsible_office"),
-                     f"账号“{a.name}”已 {days} 天以上未发布信息（{a.last_day or '开通以来'}），满 14 天将计为长期未更新",
+                     said("账号“{name}”已 {days} 天以上未发布信息（{since}），满 14 天将计为长期未更新", name=a.name,
+                          days=days, since=a.last_day or said("开通以来")),
                      "account", a.id, stage=a.last_day) for a in quiet]
+
+
+CATCH_UP_DAYS = 7  # a silence that crossed the threshold while the worker was down is still reminded
 
 
 def fixes() -> list[Reminder]:
@@ -42,7 +49,8 @@ def fixes() -> list[Reminder]:
                    reminders.unsent(ReminderSent, "fix_due", Inspection.id))
             .order_by(Inspection.fix_by).limit(reminders.BATCH))
     return [Reminder("fix_due", i.id, i.unit_id, ("operator", "responsible_office"),
-                     f"督查整改须在 {i.fix_by} 前完成：{i.required[:40]}", "inspection", i.id) for i in near]
+                     said("督查整改须在 {date} 前完成：{required}", date=i.fix_by, required=i.required[:40]),
+                     "inspection", i.id) for i in near]
 
 
 def shifts() -> list[Reminder]:
@@ -51,7 +59,8 @@ def shifts() -> list[Reminder]:
             .where(DutyShift.starts_at > now, DutyShift.starts_at <= now + dt.timedelta(hours=reminders.settings().shift_hours),
                    reminders.unsent(ReminderSent, "shift", DutyShift.id))
             .order_by(DutyShift.starts_at).limit(reminders.BATCH))
-    return [Reminder("shift", s.id, s.unit_id, ("operator",), f"{s.person_name} 的值班即将开始", "roster", None,
+    return [Reminder("shift", s.id, s.unit_id, ("operator",), said("{name} 的值班即将开始", name=s.person_name),
+                     "roster", None,
                      s.starts_at, person_name=s.person_name) for s in soon]
 
 

@@ -98,7 +98,7 @@ class Message(BaseModel):
     revision = peewee.IntegerField(default=1)
 
     class Meta:
-        indexes = ((("platform", "platform_message_id"), True), (("due_at", "id"), False),
+        indexes = ((("platform", "platform_message_id"), True), (("due_at", "id"), False), (("status", "due_at"), False),
                    (("received_at", "id"), False), (("unit_id", "citizen_contact_hash"), False))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from govmb.config import Settings
-from services.registry import delivery, sessions
+from services.registry import delivery, notifications, sessions
 
 
 @lru_cache(maxsize=1)
@@ -18,7 +18,13 @@ def end_timed_out() -> int:
     return sessions.end_timed_out(_settings())
 
 
+def purge_notifications() -> int:
+    return notifications.purge(delivery.settings().retention_days)
+
+
 # (name, the variable of the seconds between runs, job): run by the registry's worker
 PERIODIC = (("session timeouts", "SESSION_SWEEP_INTERVAL_SECONDS", end_timed_out),
             # the notifications' e-mails and IM robots, each sent once (delivery.py)
-            ("notification deliveries", "DELIVERY_INTERVAL_SECONDS", delivery.deliver_due))
+            ("notification deliveries", "DELIVERY_INTERVAL_SECONDS", delivery.deliver_due),
+            # read notifications older than NOTIFICATION_RETENTION_DAYS, and any older than a year
+            ("notification retention", "NOTIFICATION_PURGE_INTERVAL_SECONDS", purge_notifications))

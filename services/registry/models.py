@@ -244,15 +244,20 @@ class Notification(BaseModel):
     created_at = peewee.DateTimeField(default=now)
     read_at = peewee.DateTimeField(null=True)
 
-    class Meta:
-        indexes = ((("person", "key"), True), (("person", "id"), False))
+    class Meta:  # and, in the migration, (person, id) WHERE read_at IS NULL: the bell's count
+        indexes = ((("person", "key"), True), (("person", "id"), False), (("read_at",), False),
+                   (("created_at",), False))
 
 
 class Delivery(BaseModel):
     """A notification's delivery by e-mail or by an IM robot: claimed before it is sent
-    (pending → sending → sent, or back to pending with a later `not_before`, or failed)."""
+    (pending → sending → sent, or back to pending with a later `not_before`, or failed). One per
+    channel, address and reminder: the people of a unit who share a group robot (or an address)
+    get one message there, not one each (`target`: a keyed hash of the address)."""
     notification = peewee.ForeignKeyField(Notification, on_delete="CASCADE")
     channel = peewee.CharField(max_length=10)  # email, webhook
+    target = peewee.CharField(max_length=80)  # govmb.personal.lookup_hash of the address
+    key = peewee.CharField(max_length=120)  # the reminder's
     state = peewee.CharField(max_length=10, default="pending")
     not_before = peewee.DateTimeField()  # quiet hours and retries put it later
     attempts = peewee.IntegerField(default=0)
@@ -261,7 +266,8 @@ class Delivery(BaseModel):
     error = peewee.CharField(max_length=200, default="")
 
     class Meta:
-        indexes = ((("notification", "channel"), True), (("state", "not_before"), False))
+        indexes = ((("channel", "target", "key"), True), (("notification", "channel"), False),
+                   (("state", "not_before"), False))
 
 
 class NotifyPreference(BaseModel):

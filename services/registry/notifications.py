@@ -10,35 +10,42 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import re
+from email.errors import HeaderParseError
+from email.headerregistry import Address
 
 import peewee
 
 from govmb import personal
+from govmb.config import options
 from govmb.domain import Invalid, NotFound
+from govmb.messages import N_, said
 from govmb.timefmt import BEIJING, utcnow
 from services.registry import webhooks
 from services.registry.models import Delivery, Notification, NotifyPreference, Person, db
 
+log = logging.getLogger(__name__)
 EMAIL, WEBHOOK = "notify.email", "notify.webhook"  # what each sealed value is bound to (govmb.personal)
-EMAIL_FORM = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}$")
+EMAIL_FORM = re.compile(r"^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}$")
 CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
 # --------------------------------------------------------------------------- from the events
 def recipients(unit_id: int, roles: list[str], person_name: str = "") -> list[Person]:
-    """The unit's active people with one of `roles` (a unit's people are few: its own rows), or
-    the one of them named `person_name` when there is one."""
-    people = [p for p in Person.select().where(Person.unit == unit_id, Person.active == True)  # noqa: E712
-              if p.role_set & set(roles)]
+    """The unit's active person named `person_name` (a shift: whatever their role), else the
+    unit's active people with one of `roles` (a unit's people are few: its own rows)."""
+    people = list(Person.select().where(Person.unit == unit_id, Person.active == True))  # noqa: E712
     named = [p for p in people if person_name and p.name == person_name]
-    return named or people
+    return named or [p for p in people if p.role_set & set(roles)]
 
 
 def receive(payload: dict) -> int:
     """A reminder event: its notifications and deliveries, once per person and key."""
-    made = 0
-    for person in recipients(payload["unit_id"], payload["roles"], payload.get("person_name", "")):
+    made, people = 0, recipients(payload["unit_id"], payload["roles"], payload.get("person_name", ""))
+    if not people:  # said to nobody: visible in the log, not lost without a trace
+        log.warning("a reminder names nobody", extra={"key": payload["key"], "unit": payload["unit_id"]})
+    for person in people:
         insert = Notification.insert(
             person=person.id, key=payload["key"], kind=payload["kind"], title=payload["title"][:200],
             link_kind=payload["link_kind"], link_id=payload.get("link_id"), urgent=payload.get("urgent", False),
@@ -58,14 +65,25 @@ def _naive(iso: str | None) -> dt.datetime | None:
 
 
 def _queue(notification: Notification, pref: NotifyPreference) -> None:
-    at = utcnow() if notification.urgent else after_quiet(pref, utcnow())
-    for channel, on in (("email", pref.email_on and pref.email), ("webhook", pref.webhook_on and pref.webhook)):
+    """A delivery for each channel the person turned on, unless the same address already has one
+    for this reminder (colleagues who share a group robot: one message in the group)."""
+    at = utcnow() if notification.urgent else after_quiet(pref, utcnow(), notification.due_at)
+    channels = (("email", email_ready() and pref.email_on and pref.email, lambda: email_of(pref).lower()),
+                ("webhook", pref.webhook_on and pref.webhook, lambda: webhook_of(pref)["url"]))
+    for channel, on, address in channels:
         if on:
-            Delivery.create(notification=notification, channel=channel, not_before=at)
+            target = personal.lookup_hash(address(), f"notify.{channel}")
+            db.execute(Delivery.insert(notification=notification, channel=channel, target=target,
+                                       key=notification.key, not_before=at).on_conflict_ignore())
 
 
-def after_quiet(pref: NotifyPreference, at: dt.datetime) -> dt.datetime:
-    """`at` (naive UTC), or the end of the person's quiet hours (Beijing) if it falls in them."""
+def email_ready() -> bool:
+    return bool(options().notify and options().notify.smtp_host)
+
+
+def after_quiet(pref: NotifyPreference, at: dt.datetime, due: dt.datetime | None = None) -> dt.datetime:
+    """`at` (naive UTC), or the end of the person's quiet hours (Beijing) if it falls in them —
+    unless the deadline (`due`) would pass before they end: then `at`, a reminder late is no use."""
     if pref.quiet_from == pref.quiet_to:  # no quiet hours
         return at
     local = at.replace(tzinfo=dt.timezone.utc).astimezone(BEIJING)
@@ -75,8 +93,8 @@ def after_quiet(pref: NotifyPreference, at: dt.datetime) -> dt.datetime:
     if not inside:
         return at
     day = local.date() + dt.timedelta(days=1) if (start > end and now >= start) else local.date()
-    wake = dt.datetime.combine(day, end, BEIJING)
-    return wake.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    wake = dt.datetime.combine(day, end, BEIJING).astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return at if due is not None and wake >= due else wake
 
 
 # --------------------------------------------------------------------------- the bell
@@ -88,8 +106,12 @@ def of(person: Person, unread_only: bool = False) -> peewee.ModelSelect:
     return query.order_by(Notification.id.desc())
 
 
+BELL_CAP = 100  # the bell shows 99+ beyond this: no need to count further
+
+
 def unread(person: Person) -> int:
-    return of(person, unread_only=True).count()
+    """The person's unread notifications, counted up to BELL_CAP (the partial index of the unread)."""
+    return of(person, unread_only=True).limit(BELL_CAP).count()
 
 
 def read(person: Person, notification_id: int) -> Notification:
@@ -122,7 +144,17 @@ def preferences(person: Person, email_ready: bool) -> dict:
         shown = "（无法读取，请重新填写）"
     return {"email_on": pref.email_on, "email": shown,
             "email_available": email_ready, "webhook_on": pref.webhook_on, "webhook_kind": pref.webhook_kind,
-            "webhook_set": bool(pref.webhook), "quiet_from": pref.quiet_from, "quiet_to": pref.quiet_to}
+            "webhook_set": bool(pref.webhook), "quiet_from": pref.quiet_from, "quiet_to": pref.quiet_to,
+            "last_failure": last_failure(person)}
+
+
+def last_failure(person: Person) -> dict | None:
+    """The person's latest delivery that failed for good (a wrong robot key, a refused address):
+    shown on 通知设置 so that it does not fail unseen."""
+    failed = (Delivery.select(Delivery.channel, Delivery.error, Delivery.claimed_at).join(Notification)
+              .where(Notification.person == person.id, Delivery.state == "failed")
+              .order_by(Delivery.id.desc()).first())
+    return {"channel": failed.channel, "error": failed.error, "at": failed.claimed_at} if failed else None
 
 
 def email_of(pref: NotifyPreference) -> str:
@@ -156,13 +188,15 @@ def set_preferences(person: Person, data: dict, email_ready: bool, extra_hosts: 
 def _check(pref: NotifyPreference, data: dict, email_ready: bool, extra_hosts: tuple[str, ...]) -> None:
     errors: dict[str, str] = {}
     email = data.get("email", "").strip()
-    if email and not EMAIL_FORM.match(email):
-        errors["email"] = "邮箱地址格式不正确（例如 zhangsan@nc.gov.cn）"
+    if email and (problem := email_problem(email)):
+        errors["email"] = problem
     if data.get("email_on") and not email_ready:
         errors["email_on"] = "本系统未配置邮件服务器，暂不能以邮件通知"
     elif data.get("email_on") and not (email or (pref.email and "email" not in data)):
         errors["email_on"] = "请先填写邮箱地址"
     url, kind = data.get("webhook_url", "").strip(), data.get("webhook_kind", pref.webhook_kind)
+    if not url and "webhook_url" not in data and pref.webhook and kind != pref.webhook_kind:
+        url = webhook_of(pref)["url"]  # the kind alone changed: the kept address must suit it too
     if url:
         problem = webhooks.check_url(url, kind, extra_hosts)
         if problem:
@@ -174,6 +208,35 @@ def _check(pref: NotifyPreference, data: dict, email_ready: bool, extra_hosts: t
             errors[name] = "请填写 24 小时制时间，例如 22:00"
     if errors:
         raise Invalid(errors)
+
+
+def email_problem(email: str) -> str | None:
+    """What is wrong with an address the e-mails would go to: one plain address (no name, no
+    second address: `a,b@…` is refused), on a domain NOTIFY_EMAIL_DOMAINS allows when it is set."""
+    try:
+        parsed = Address(addr_spec=email)
+    except (ValueError, IndexError, HeaderParseError):
+        parsed = None
+    if parsed is None or not EMAIL_FORM.match(email) or parsed.addr_spec != email:
+        return N_("邮箱地址格式不正确（例如 zhangsan@nc.gov.cn）")
+    domains = options().notify.email_domains if options().notify else ()
+    domain = parsed.domain.lower()
+    if domains and not any(domain == d or domain.endswith("." + d) for d in domains):
+        return said("只能填写以下域名的邮箱：{domains}", domains="、".join(domains))
+    return None
+
+
+# --------------------------------------------------------------------------- retention
+def purge(days: int) -> int:
+    """Notifications read more than `days` ago, and any older than a year, with their deliveries."""
+    now, gone = utcnow(), 0
+    for old in (Notification.read_at < now - dt.timedelta(days=days),
+                Notification.created_at < now - dt.timedelta(days=365)):  # each on its own index
+        while ids := [n.id for n in Notification.select(Notification.id).where(old).limit(1000)]:
+            with db.atomic():
+                Delivery.delete().where(Delivery.notification.in_(ids)).execute()
+                gone += Notification.delete().where(Notification.id.in_(ids)).execute()
+    return gone
 
 
 # --------------------------------------------------------------------------- key rotation

@@ -392,6 +392,12 @@ class ReadAllSchema(Schema):
     read = Integer(metadata={"description": "标为已读的通知数"})
 
 
+class DeliveryFailureSchema(Schema):
+    channel = fields.String(metadata={"description": "email 或 webhook"})
+    error = fields.String(metadata={"description": "失败原因"})
+    at = BeijingDateTime(allow_none=True)
+
+
 _CLOCK = {"validate": validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="请填写 24 小时制时间，例如 22:00")}
 
 
@@ -409,3 +415,5 @@ class PreferencesSchema(Schema):
     webhook_set = fields.Boolean(dump_only=True, metadata={"description": "已填写群机器人地址"})
     quiet_from = fields.String(**_CLOCK, metadata={"description": "免打扰开始（北京时间）"})
     quiet_to = fields.String(**_CLOCK, metadata={"description": "免打扰结束（北京时间）；与开始相同即不设免打扰"})
+    last_failure = fields.Nested(DeliveryFailureSchema, dump_only=True, allow_none=True,
+                                 metadata={"description": "最近一次发送失败（地址有误、机器人拒收等），没有则为空"})

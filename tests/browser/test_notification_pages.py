@@ -54,7 +54,7 @@ def mails_about(smtp, message_id):
 
 
 def robot_posts_about(robot, message_id):
-    return [r for r in robot.received if f"留言 {message_id} " in r[2]["markdown"]["content"]]
+    return [r for r in robot.received if f"留言 {message_id} " in r[2]["text"]["content"]]
 
 
 def test_a_reminder_reaches_the_bell_the_mail_and_the_robot_once_even_after_a_restart(browser, system, receivers):

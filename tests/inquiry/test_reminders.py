@@ -24,7 +24,7 @@ from services.publishing.models import Account as PublishingAccount
 from services.publishing.models import bus as publishing_bus
 from tests.assessment.conftest import seeded_app
 from tests.inquiry.conftest import app, client, message  # noqa: F401 (fixtures)
-from tests.publishing.conftest import JOINT, OPERATOR, account, draft
+from tests.publishing.conftest import JOINT, OPERATOR, account, act, draft
 from tests.publishing.test_checks_and_events import release
 from tests.system import migrated_app, settings_for
 
@@ -49,7 +49,19 @@ def test_the_24_hour_reply_is_reminded_once_hours_before_it_passes(app, client, 
         said = reminders_in(inquiry_bus)
     assert len(said) == 1 and said[0]["kind"] == "reply_due" and said[0]["link_id"] == first["id"]
     assert said[0]["unit_id"] == 4 and set(said[0]["roles"]) == {"operator", "responsible_office"}
-    assert said[0]["key"] == f"inquiry:reply_due:{first['id']}:" and "路灯" in said[0]["title"]
+    assert said[0]["key"] == f"inquiry:reply_due:{first['id']}:4"
+    assert said[0]["title"] == f"留言 {first['id']} 须在 24 小时内回复网民"  # never the citizen's words: they leave
+
+
+def test_a_transferred_message_is_reminded_to_the_unit_that_has_it_now(app, client, monkeypatch):  # noqa: F811
+    first = message(client).json
+    options(monkeypatch, reply_hours=25)
+    with app.app_context():
+        assert inquiry_reminders.send_due() == 1
+        Message.update(unit_id=5, unit_path="/1/5/").where(Message.id == first["id"]).execute()  # transferred
+        assert inquiry_reminders.send_due() == 1 and inquiry_reminders.send_due() == 0
+        said = reminders_in(inquiry_bus)
+    assert [s["unit_id"] for s in said] == [4, 5]
 
 
 def test_a_replied_message_is_reminded_of_its_feedback_on_the_deadlines_morning(app, client, monkeypatch):  # noqa: F811
@@ -108,3 +120,20 @@ def test_a_directive_near_its_deadline_reminds_the_units_not_yet_forwarded(tmp_p
         assert publishing_reminders.send_due() == 0
         said = reminders_in(publishing_bus)
     assert said[0]["unit_id"] == 5 and said[0]["kind"] == "directive_due" and "转发权威发布" in said[0]["title"]
+    assert "还有 1 个账号未转发" in said[0]["title"] and said[0]["key"].endswith(":5")  # one a unit
+
+
+def test_an_emergency_post_waiting_in_review_reminds_its_reviewers_urgently(tmp_path):
+    papp = migrated_app("publishing", settings_for("publishing", f"sqlite:///{tmp_path / 'p.db'}"))
+    with papp.app_context():
+        apply_account_snapshot(PublishingAccount)(account(1), None)
+    pclient = papp.test_client()
+    event = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=90)).isoformat()  # 30 minutes left
+    created = draft(pclient, info_type="emergency", event_at=event, text="今天上午某路段发生交通事故，交警已到场处置。")
+    assert created.status_code == 201, created.json
+    assert act(pclient, created.json["id"], "submit", OPERATOR).status_code == 200
+    with papp.app_context():
+        assert publishing_reminders.send_due() == 1 and publishing_reminders.send_due() == 0
+        said = reminders_in(publishing_bus)
+    assert said[0]["kind"] == "emergency_due" and said[0]["urgent"] and said[0]["roles"] == ["responsible_office"]
+    assert said[0]["link_kind"] == "draft" and said[0]["link_id"] == created.json["id"]

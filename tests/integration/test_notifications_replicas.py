@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from govmb.account_copy import apply_account_snapshot
-from govmb.config import ReminderOptions
+from govmb.config import NotifyOptions, ReminderOptions
 from govmb.timefmt import utcnow
 from services.inquiry import reminders as inquiry_reminders
 from services.inquiry.models import Account as InquiryAccount
@@ -76,15 +76,16 @@ def _registry_city(pg_url, robot_host):
     return app, dept
 
 
-def test_two_replicas_of_the_delivery_job_send_each_delivery_once(pg_url):
+def test_two_replicas_of_the_delivery_job_send_each_delivery_once(pg_url, monkeypatch):
     with RobotServer() as robot:
         app, dept = _registry_city(pg_url, robot.host)
         with app.app_context(), registry_db.atomic():
             for n in range(40):
                 notifications.receive(reminder(dept.id, n))
+        monkeypatch.setattr(delivery, "settings", lambda: NotifyOptions(webhook_hosts=(robot.host,)))
         sent = together(registry_db, delivery.deliver_due, replicas=3)
         assert sum(sent) == 40, sent
-        titles = [body["markdown"]["content"] for _, _, body in robot.received]
+        titles = [body["text"]["content"] for _, _, body in robot.received]
         assert len(titles) == 40 and len(set(titles)) == 40  # each once, none twice
         with registry_db.connection_context():
             assert {d.state for d in Delivery.select()} == {"sent"} and delivery.deliver_due() == 0

@@ -23,6 +23,7 @@ from ops.cli import main as cli
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRETS = {"WEB_COOKIE_SECRET": "c" * 64, "WEB_CLIENT_SECRET": "w" * 64, "METRICS_TOKEN": "m" * 64,
+           "WEB_PUBLIC_URL": "https://wb.example.gov.cn",  # not a secret, but nothing runs without it either
            "POSTGRES_PASSWORD": "p" * 64, "RABBITMQ_PASSWORD": "r" * 64,
            **{f"{s.upper()}_DB_{kind}_PASSWORD": f"{s[0]}{kind[0]}" * 32 for s in SERVICES for kind in ("OWNER", "APP")}}
 KEYS = Path(tempfile.mkdtemp(prefix="govmb-compose-keys-"))

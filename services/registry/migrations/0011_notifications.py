@@ -26,11 +26,14 @@ def up(migrator, db):
         class Meta:
             database = db
             table_name = "notification"
-            indexes = ((("person", "key"), True), (("person", "id"), False))
+            indexes = ((("person", "key"), True), (("person", "id"), False), (("read_at",), False),
+                   (("created_at",), False))
 
     class Delivery(Model):
         notification = ForeignKeyField(Notification, on_delete="CASCADE")
         channel = CharField(max_length=10)
+        target = CharField(max_length=80)
+        key = CharField(max_length=120)
         state = CharField(max_length=10, default="pending")
         not_before = DateTimeField()
         attempts = IntegerField(default=0)
@@ -41,7 +44,8 @@ def up(migrator, db):
         class Meta:
             database = db
             table_name = "delivery"
-            indexes = ((("notification", "channel"), True), (("state", "not_before"), False))
+            indexes = ((("channel", "target", "key"), True), (("notification", "channel"), False),
+                       (("state", "not_before"), False))
 
     class NotifyPreference(Model):
         person = ForeignKeyField(Person, unique=True, on_delete="CASCADE")
@@ -59,3 +63,5 @@ def up(migrator, db):
             table_name = "notify_preference"
 
     db.create_tables([Notification, Delivery, NotifyPreference])
+    # the bell's count: the person's unread ones alone (both databases take a partial index)
+    db.execute_sql("CREATE INDEX notification_unread ON notification (person_id, id) WHERE read_at IS NULL")
