@@ -11,6 +11,7 @@ import datetime as dt
 import peewee
 
 from govmb import reminders
+from govmb.messages import said
 from govmb.reminders import Reminder
 from govmb.timefmt import beijing_today, utcnow
 from services.assessment.models import Account, DutyShift, Inspection, LastPost, bus, db
@@ -30,7 +31,8 @@ def dormant() -> list[Reminder]:
                     reminders.unsent(ReminderSent, "dormant", Account.id, last))
              .order_by(Account.id).limit(reminders.BATCH))
     return [Reminder("dormant", a.id, a.unit_id, ("operator", "responsible_office"),
-                     f"账号“{a.name}”已 {days} 天以上未发布信息（{a.last_day or '开通以来'}），满 14 天将计为长期未更新",
+                     said("账号“{name}”已 {days} 天以上未发布信息（{since}），满 14 天将计为长期未更新", name=a.name, days=days,
+                          since=a.last_day or said("开通以来")),
                      "account", a.id, stage=a.last_day) for a in quiet]
 
 
@@ -42,7 +44,7 @@ def fixes() -> list[Reminder]:
                    reminders.unsent(ReminderSent, "fix_due", Inspection.id))
             .order_by(Inspection.fix_by).limit(reminders.BATCH))
     return [Reminder("fix_due", i.id, i.unit_id, ("operator", "responsible_office"),
-                     f"督查整改须在 {i.fix_by} 前完成：{i.required[:40]}", "inspection", i.id) for i in near]
+                     said("督查整改须在 {fix_by} 前完成：{required}", fix_by=i.fix_by, required=i.required[:40]), "inspection", i.id) for i in near]
 
 
 def shifts() -> list[Reminder]:
@@ -51,7 +53,7 @@ def shifts() -> list[Reminder]:
             .where(DutyShift.starts_at > now, DutyShift.starts_at <= now + dt.timedelta(hours=reminders.settings().shift_hours),
                    reminders.unsent(ReminderSent, "shift", DutyShift.id))
             .order_by(DutyShift.starts_at).limit(reminders.BATCH))
-    return [Reminder("shift", s.id, s.unit_id, ("operator",), f"{s.person_name} 的值班即将开始", "roster", None,
+    return [Reminder("shift", s.id, s.unit_id, ("operator",), said("{name} 的值班即将开始", name=s.person_name), "roster", None,
                      s.starts_at, person_name=s.person_name) for s in soon]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from govmb import reminders
+from govmb.messages import said
 from govmb.reminders import Reminder
 from services.publishing.models import Directive, DirectiveTarget, Draft, bus, db
 
@@ -21,7 +22,7 @@ def due() -> list[Reminder]:
                            reminders.unsent(ReminderSent, "directive_due", DirectiveTarget.id))
                     .order_by(Directive.due_at).limit(reminders.BATCH))
     return [Reminder("directive_due", t.id, t.unit_id, ("operator",),
-                     f"统一发布指令“{t.directive.title}”须在截止前转发", "directive", t.directive_id,
+                     said("统一发布指令“{title}”须在截止前转发", title=t.directive.title), "directive", t.directive_id,
                      t.directive.due_at, urgent=t.directive.lead_draft.event_at is not None)
             for t in open_targets]
 

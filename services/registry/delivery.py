@@ -18,6 +18,7 @@ from email.message import EmailMessage
 from govmb import personal
 from govmb.config import NotifyOptions, options
 from govmb.contracts.reminders import KIND_NAMES, link_path
+from govmb.messages import said
 from govmb.timefmt import to_beijing, utcnow
 from services.registry import notifications, webhooks
 from services.registry.models import Delivery, Notification
@@ -74,7 +75,7 @@ def _finish(delivery: Delivery, state: str, error: str) -> int:
 
 def _failed(delivery: Delivery, exc: Exception) -> int:
     retry = getattr(exc, "retry", not isinstance(exc, smtplib.SMTPRecipientsRefused))
-    reason = str(exc) if isinstance(exc, webhooks.WebhookError) else f"邮件服务器：{type(exc).__name__}"
+    reason = str(exc) if isinstance(exc, webhooks.WebhookError) else said("邮件服务器：{kind}", kind=type(exc).__name__)
     log.warning("delivery failed", extra={"delivery": delivery.id, "channel": delivery.channel, "reason": reason})
     if retry and delivery.attempts + 1 < MAX_ATTEMPTS:
         later = utcnow() + dt.timedelta(minutes=2 ** delivery.attempts)
@@ -85,11 +86,11 @@ def _failed(delivery: Delivery, exc: Exception) -> int:
 
 def text_of(n: Notification) -> tuple[str, str]:
     """The title and the text of a notification, as the e-mail and the robots say it."""
-    lines = [f"类别：{KIND_NAMES.get(n.kind, n.kind)}"]
+    lines = [said("类别：{kind}", kind=KIND_NAMES.get(n.kind, n.kind))]
     if n.due_at:
-        lines.append(f"截止：{to_beijing(n.due_at):%Y-%m-%d %H:%M}（北京时间）")
-    lines.append(f"处理：{settings().web_url}{link_path(n.link_kind, n.link_id)}")
-    return f"【政务微博】{n.title}", "\n".join(lines)
+        lines.append(said("截止：{due:%Y-%m-%d %H:%M}（北京时间）", due=to_beijing(n.due_at)))
+    lines.append(said("处理：{url}", url=settings().web_url + link_path(n.link_kind, n.link_id)))
+    return said("【政务微博】{title}", title=n.title), "\n".join(lines)
 
 
 def send_email(delivery: Delivery, address: str, s: NotifyOptions) -> None:

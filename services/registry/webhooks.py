@@ -24,6 +24,8 @@ from urllib.parse import quote_plus, urlsplit
 
 import requests
 
+from govmb.messages import said
+
 KINDS = {"wecom": "企业微信/政务微信", "dingtalk": "钉钉", "feishu": "飞书"}
 HOSTS = {"wecom": ("qyapi.weixin.qq.com",), "dingtalk": ("oapi.dingtalk.com",),
          "feishu": ("open.feishu.cn", "open.larksuite.com")}
@@ -53,7 +55,7 @@ def check_url(url: str, kind: str, extra_hosts: tuple[str, ...]) -> str | None:
     if parts.scheme != "https":
         return "群机器人地址须以 https:// 开头"
     if host not in HOSTS[kind]:
-        return f"{KINDS[kind]}群机器人地址须在 {'、'.join(HOSTS[kind])} 上（其他地址须由运维列入 WEBHOOK_HOSTS）"
+        return said("{kind}群机器人地址须在 {hosts} 上（其他地址须由运维列入 WEBHOOK_HOSTS）", kind=KINDS[kind], hosts='、'.join(HOSTS[kind]))
     return None
 
 
@@ -84,17 +86,17 @@ def send(kind: str, url: str, secret: str, title: str, text: str) -> None:
     try:
         answer = requests.post(url, json=payload, timeout=TIMEOUT, allow_redirects=False)
     except requests.RequestException as exc:
-        raise WebhookError(f"无法连接群机器人：{type(exc).__name__}") from None
+        raise WebhookError(said("无法连接群机器人：{kind}", kind=type(exc).__name__)) from None
     if answer.status_code == 429 or answer.status_code >= 500:
-        raise WebhookError(f"群机器人暂不可用（HTTP {answer.status_code}）")
+        raise WebhookError(said("群机器人暂不可用（HTTP {status}）", status=answer.status_code))
     try:
         result = answer.json()
     except ValueError:
-        raise WebhookError(f"群机器人的回答无法识别（HTTP {answer.status_code}）", retry=False) from None
+        raise WebhookError(said("群机器人的回答无法识别（HTTP {status}）", status=answer.status_code), retry=False) from None
     code = result.get("errcode", result.get("code", result.get("StatusCode", -1)))
     if code != 0:
         message = str(result.get("errmsg", result.get("msg", "")))[:100]
-        raise WebhookError(f"群机器人拒绝了消息（{code}：{message}）", retry=code in RATE_LIMITED)
+        raise WebhookError(said("群机器人拒绝了消息（{code}：{message}）", code=code, message=message), retry=code in RATE_LIMITED)
 
 
 RATE_LIMITED = {45009, 130101, 11232, 9499}  # 企业微信, 钉钉, 飞书: too many messages; later
