@@ -88,12 +88,12 @@ def dead(url: str) -> str | None:
         cached = _answers.get(url)
     if cached and time.monotonic() - cached[0] < 600:
         return cached[1]
-    said = _ask(url)
+    answer = _ask(url)
     with _lock:
         if len(_answers) > 10_000:
             _answers.clear()
-        _answers[url] = (time.monotonic(), said)
-    return said
+        _answers[url] = (time.monotonic(), answer)
+    return answer
 
 
 def _ask(url: str) -> str | None:
@@ -125,8 +125,8 @@ def scan(text: str, info_type: str = "") -> list[Hit]:
     from govmb.textchecks.hits import Hit
     settings, hits, good = options().links, [], []
     for start, end, url in found(text):
-        if said := problem(url):
-            hits.append(Hit("link", "warn", start, end, url, said))
+        if wrong := problem(url):
+            hits.append(Hit("link", "warn", start, end, url, wrong))
         else:
             good.append((start, end, url))
     if settings.online:
