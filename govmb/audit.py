@@ -24,6 +24,7 @@ from govmb.contracts.publishing import ACTION_NAMES as DRAFT_STEPS
 from govmb.contracts.registry import ACTION_NAMES as ACCOUNT_STEPS
 from govmb.db import is_postgres
 from govmb.identity import Identity
+from govmb.messages import said
 from govmb.timefmt import utcnow
 
 READERS = ("joint_office", "supervision", "audit_admin")
@@ -39,7 +40,7 @@ SYSTEM = Identity(0, "系统", 0, "/", frozenset())
 # Every action the trail records, by family, with the label the page shows.
 DRAFT_AUDITED = ("check", "approve", "return", "fast_track", "withdraw")
 ACTIONS: dict[str, str] = {
-    **{f"account.{a}": f"账号：{name}" for a, name in ACCOUNT_STEPS.items()},
+    **{f"account.{a}": said("账号：{name}", name=name) for a, name in ACCOUNT_STEPS.items()},
     "unit.create": "新建单位", "unit.update": "修改单位（改名或调整上级）",
     "person.create": "新增人员", "person.disable": "停用人员", "person.enable": "重新启用人员",
     "person.password_change": "修改本人密码", "person.password_reset": "重置人员密码（须在下次登录时修改）",
@@ -52,7 +53,7 @@ ACTIONS: dict[str, str] = {
     "mfa.reset": "重置人员的两步验证（安全管理员）", "mfa.failure": "两步验证码错误（已登录时）",
     "security.signin_burst": "安全告警：同一用户名短时间内大量登录失败",
     "client.register": "登记客户端系统", "client.revoke": "撤销客户端系统",
-    **{f"draft.{a}": f"稿件：{DRAFT_STEPS[a]}" for a in DRAFT_AUDITED},
+    **{f"draft.{a}": said("稿件：{step}", step=DRAFT_STEPS[a]) for a in DRAFT_AUDITED},
     "draft.release": "稿件：全部平台发布完成",
     "lexicon.write": "词库：新增或修改词语", "lexicon.delete": "词库：删除词语",
     "correction.write": "错别字与规范表述：新增或修改", "correction.delete": "错别字与规范表述：删除条目",

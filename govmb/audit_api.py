@@ -18,6 +18,7 @@ from govmb.audit import ACTIONS, READERS, SECURITY_FAMILIES, SUBJECT_TYPES, Audi
 from govmb.auth import current_identity, in_sight, requires, under
 from govmb.domain import Invalid
 from govmb.identity import Identity
+from govmb.messages import N_, said
 from govmb.paging import PeriodSchema, beijing_midnight
 from govmb.schemas import Integer
 from govmb.timefmt import BeijingDateTime, beijing_today, to_beijing
@@ -49,7 +50,7 @@ def query(trail: AuditTrail, args: dict, who: Identity | None = None) -> peewee.
     if "unit_id" in args:
         unit = trail.Unit.get_or_none(trail.Unit.id == args["unit_id"])
         if unit is None:
-            raise Invalid("unit_id", f"单位 {args['unit_id']} 不存在")
+            raise Invalid("unit_id", said("单位 {unit_id} 不存在", unit_id=args['unit_id']))
         rows = rows.where(under(E.unit_path, unit.path))
     if args.get("start"):
         rows = rows.where(E.at >= beijing_midnight(args["start"]))
@@ -93,15 +94,16 @@ def export(trail: AuditTrail, args: dict):
     total = rows.count()
     lines = [_line(e) for e in rows.limit(EXPORT_CAP).iterator()]
     if total > EXPORT_CAP:
-        lines.append([f"仅导出最新的 {EXPORT_CAP} 行，筛选结果共 {total} 行：请缩小日期范围分次导出"])
+        lines.append([said("仅导出最新的 {cap} 行，筛选结果共 {total} 行：请缩小日期范围分次导出", cap=EXPORT_CAP, total=total)])
     service, fmt = current_app.name, args["format"]
     content = (tables.xlsx_bytes(EXPORT_HEADER, lines, "审计日志") if fmt == "xlsx"
                else tables.csv_bytes(EXPORT_HEADER, lines))
     asked = "；".join(f"{k}={v}" for k, v in sorted(args.items()) if k != "format") or "无"
     with trail.db.atomic():
         trail.record(current_identity(), "audit.export", "audit", service, "/",
-                     f"导出 {min(total, EXPORT_CAP)} 行（共 {total} 行，{fmt.upper()}）；筛选：{asked}", "审计日志")
-    name = f"审计日志-{service}-{beijing_today():%Y%m%d}.{fmt}"
+                     N_("导出 {n} 行（共 {total} 行，{fmt}）；筛选：{asked}").format(
+                         n=min(total, EXPORT_CAP), total=total, fmt=fmt.upper(), asked=asked), "审计日志")
+    name = said("审计日志-{service}-{day:%Y%m%d}.{fmt}", service=service, day=beijing_today(), fmt=fmt)
     return send_file(io.BytesIO(content), mimetype=XLSX if fmt == "xlsx" else "text/csv; charset=utf-8",
                      as_attachment=True, download_name=name)
 

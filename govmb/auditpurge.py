@@ -23,6 +23,7 @@ from govmb.auditchain import LOCK, seal
 from govmb.auditverify import Report, verify
 from govmb.config import AUDIT_RETENTION_MINIMUM
 from govmb.db import transaction_lock
+from govmb.messages import said
 from govmb.personal import DataKeys
 from govmb.timefmt import utcnow
 
@@ -46,11 +47,11 @@ def purge(db: peewee.Database, keys: DataKeys, days: int, service: str = "", now
     """Remove the rows of the trail in `db` older than `days` from the start of its chain, as its
     owner (see the module's notes); refuse fewer than 180 days and a broken chain."""
     if days < AUDIT_RETENTION_MINIMUM:
-        raise PurgeRefused(f"审计日志至少保存 {AUDIT_RETENTION_MINIMUM} 天，不能按 {days} 天清理")
+        raise PurgeRefused(said("审计日志至少保存 {minimum} 天，不能按 {days} 天清理", minimum=AUDIT_RETENTION_MINIMUM, days=days))
     older_than = (now or utcnow()) - dt.timedelta(days=days)
     checked: Report = verify(db, keys, service)
     if not checked.whole:
-        raise PurgeRefused(f"链已断裂，未清理任何记录：{checked.text()}")
+        raise PurgeRefused(said("链已断裂，未清理任何记录：{report}", report=checked.text()))
     removed, through = 0, None
     with db.connection_context():
         while (done := _purge_batch(db, keys, older_than, batch)) is not None:

@@ -21,6 +21,7 @@ import peewee
 
 from govmb.audit import make_audit_model, make_checkpoint_model
 from govmb.auditchain import FIELDS, GENESIS, checkpoint_holds, holds
+from govmb.messages import said
 from govmb.personal import DataKeys
 
 
@@ -40,9 +41,10 @@ class Report:
 
     def text(self) -> str:
         if self.whole:
-            head = f"，末行 #{self.head_id} {self.head_hash}" if self.head_id else ""
-            return f"{self.service}: 完整，已核验 {self.checked} 行{head}"
-        return f"{self.service}: 断裂（{self.kind}），第 #{self.broken_at} 行：{self.problem}；此前已核验 {self.checked} 行"
+            head = said("，末行 #{row} {hash}", row=self.head_id, hash=self.head_hash) if self.head_id else ""
+            return said("{service}: 完整，已核验 {checked} 行{head}", service=self.service, checked=self.checked, head=head)
+        return said("{service}: 断裂（{kind}），第 #{row} 行：{problem}；此前已核验 {checked} 行", service=self.service,
+                    kind=self.kind, row=self.broken_at, problem=self.problem, checked=self.checked)
 
 
 def rows(entry: type[peewee.Model], page: int) -> Iterator[dict]:
@@ -83,7 +85,7 @@ def _broken(keys: DataKeys, row: dict, following: dict | None, before: dict | No
             expected: str) -> tuple[str, str] | None:
     """What is wrong with `row`'s link, if anything: (kind, what)."""
     if row["id"] <= start_id:
-        return "inserted", f"清理检查点之前（#{start_id} 及以前）的行本应已清除：此行是后来插入的"
+        return "inserted", said("清理检查点之前（#{row} 及以前）的行本应已清除：此行是后来插入的", row=start_id)
     if not holds(keys, row["row_hash"], row["prev_hash"], row):
         if following is not None and following["prev_hash"] == expected:
             return "inserted", "此行的校验值与内容不符，下一行又接在上一行之后：此行是插入的"
@@ -92,5 +94,5 @@ def _broken(keys: DataKeys, row: dict, following: dict | None, before: dict | No
         return "changed", "此行的内容与写入时的校验值不符：写入后被修改"
     if row["prev_hash"] != expected:
         after = f"#{before['id']}" if before else ("清理检查点" if start_id else "日志开头")
-        return "deleted", f"此行没有接在 {after} 之后：其间的行被删除"
+        return "deleted", said("此行没有接在 {after} 之后：其间的行被删除", after=after)
     return None

@@ -24,6 +24,7 @@ from govmb.identity import (  # noqa: F401  (what the web layer imports from her
     under,
 )
 from govmb.identity import in_sight as sight
+from govmb.messages import said
 from govmb.revocation import revocations
 
 
@@ -81,5 +82,5 @@ def visible_or_404(model, row_id: int, what: str, path_of=lambda row: row.unit_p
     for a row that does not exist and one out of sight (nothing leaks either way)."""
     row = model.get_or_none(model.id == row_id)
     if row is None or not current_identity().may_see(path_of(row)):
-        raise NotFound(f"{what} {row_id} 不存在或不在您的管辖范围内")
+        raise NotFound(said("{what} {id} 不存在或不在您的管辖范围内", what=what, id=row_id))
     return row

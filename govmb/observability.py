@@ -13,6 +13,7 @@ from pythonjsonlogger.json import JsonFormatter
 
 from govmb.config import options
 from govmb.context import accept_correlation_id, get_correlation_id, reset_correlation_id, set_correlation_id
+from govmb.messages import said
 
 REQUESTS = Counter("govmb_http_requests_total", "HTTP requests", ["service", "method", "endpoint", "status"])
 LATENCY = Histogram("govmb_http_request_seconds", "HTTP request latency", ["service", "endpoint"])
@@ -88,7 +89,7 @@ def health_blueprint(checks: dict[str, Callable[[], object]], info: dict[str, Ca
                 value = check()
                 results[name] = "ok" if value is None or value is True else value  # not `in`: 1 == True
             except Exception as exc:  # each failing dependency is reported, not raised
-                results[name] = f"失败：{type(exc).__name__}"
+                results[name] = said("失败：{kind}", kind=type(exc).__name__)
                 ok = ok and name not in checks
         return jsonify(status="ok" if ok else "unavailable", service=current_app.name, checks=results), (200 if ok else 503)
 

@@ -17,6 +17,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from govmb import textsearch
 from govmb.auth import current_identity, under
 from govmb.db import is_postgres
+from govmb.messages import said
 from govmb.schemas import Integer
 from govmb.textsearch import contains, searched
 from govmb.timefmt import BEIJING, stored
@@ -59,7 +60,7 @@ def page(query: peewee.ModelSelect, params, cap: int | None = None) -> list:
     """One page of an ordered query, setting the pagination's count on `params` (exact up to
     `cap` rows, else `cap` with params.capped). The query must end its order on a unique key."""
     if params.first_item > MAX_OFFSET:
-        abort(422, errors={"page": [f"页码过大：请用筛选或搜索缩小范围（至多第 {MAX_OFFSET // params.page_size + 1} 页）"]})
+        abort(422, errors={"page": [said("页码过大：请用筛选或搜索缩小范围（至多第 {last} 页）", last=MAX_OFFSET // params.page_size + 1)]})
     search = flask.g.get("govmb_search") if flask.has_app_context() else None  # textsearch.searched
     cap = cap or (SEARCH_COUNT_CAP if search else COUNT_CAP)
     with _bounded(query.model._meta.database, search):
@@ -141,7 +142,7 @@ def narrowed(query: peewee.ModelSelect, args: dict, *, unit_model=None, path_fie
     if "unit_id" in args:
         unit = unit_model.get_or_none(unit_model.id == args["unit_id"])
         if unit is None or not current_identity().may_see(unit.path):
-            abort(404, message=f"单位 {args['unit_id']} 不存在或不在您的管辖范围内")  # as for the unit itself
+            abort(404, message=said("单位 {unit_id} 不存在或不在您的管辖范围内", unit_id=args['unit_id']))  # as for the unit itself
         below = args.get("below", True) or unit_field is None
         query = query.where(under(path_field, unit.path) if below else unit_field == unit.id)
     whole_days = isinstance(at, peewee.DateField)  # a Beijing date already, not a moment

@@ -20,6 +20,7 @@ from govmb.contracts import SUBSCRIPTIONS
 from govmb.db import open_database, too_privileged
 from govmb.errors import ProblemApi, problem, register_error_handlers
 from govmb.headers import secure_headers
+from govmb.messages import said
 from govmb.observability import configure_logging, health_blueprint, instrument
 from govmb.revocation import revocations
 from govmb.tables import MAX_BYTES
@@ -184,7 +185,7 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
     secure_headers(app, pages=False, production=settings.production)
     # Before flask-smorest's handler of every HTTP error, whose text would be werkzeug's English.
     app.register_error_handler(413, lambda _exc: problem(
-        413, f"请求过大：上传的文件连同表单一次至多 {MAX_BYTES // (1024 * 1024)} MB"))
+        413, said("请求过大：上传的文件连同表单一次至多 {mb} MB", mb=MAX_BYTES // (1024 * 1024))))
     return app
 
 

@@ -22,6 +22,8 @@ from collections.abc import Iterable, Sequence
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from govmb.messages import said
+
 MAX_BYTES = 2 * 1024 * 1024
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # an XLSX's parts unzipped; 2 MB of real messages unpack to about 12
 MAX_ROWS = 20_000
@@ -38,7 +40,7 @@ def read_table(filename: str, data: bytes, max_rows: int = MAX_ROWS, max_bytes: 
     """Every row of the file, the header first. CSV cells are strings; XLSX cells are what
     the sheet holds (numbers, datetimes, strings, None)."""
     if len(data) > max_bytes:
-        raise TableError(f"文件过大：至多 {max_bytes // (1024 * 1024)} MB")
+        raise TableError(said("文件过大：至多 {mb} MB", mb=max_bytes // (1024 * 1024)))
     name = (filename or "").lower()
     if name.endswith(".xlsx"):
         table = _read_xlsx(data, max_rows)
@@ -49,7 +51,7 @@ def read_table(filename: str, data: bytes, max_rows: int = MAX_ROWS, max_bytes: 
     if not table or not any(c not in (None, "") for c in table[0]):
         raise TableError("文件是空的，或缺少表头")
     if len(table) - 1 > max_rows:
-        raise TableError(f"一次至多导入 {max_rows} 行")
+        raise TableError(said("一次至多导入 {n} 行", n=max_rows))
     if any(isinstance(c, str) and "\x00" in c for row in table for c in row):
         raise TableError("文件中含有不允许的空字符（NUL）")
     return table
@@ -61,12 +63,13 @@ def _unpacked_size(data: bytes) -> int:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return sum(part.file_size for part in archive.infolist())
     except (zipfile.BadZipFile, ValueError, EOFError) as exc:
-        raise TableError(f"无法读取 XLSX 文件：{type(exc).__name__}") from exc
+        raise TableError(said("无法读取 XLSX 文件：{kind}", kind=type(exc).__name__)) from exc
 
 
 def _read_xlsx(data: bytes, max_rows: int) -> list[list]:
     if _unpacked_size(data) > MAX_UNPACKED_BYTES:
-        raise TableError(f"XLSX 文件解压后过大（至多 {MAX_UNPACKED_BYTES // (1024 * 1024)} MB），请删去多余内容或改用 CSV")
+        raise TableError(said("XLSX 文件解压后过大（至多 {mb} MB），请删去多余内容或改用 CSV",
+                              mb=MAX_UNPACKED_BYTES // (1024 * 1024)))
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
@@ -81,7 +84,7 @@ def _read_xlsx(data: bytes, max_rows: int) -> list[list]:
         finally:
             book.close()
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise TableError(f"无法读取 XLSX 文件：{type(exc).__name__}") from exc
+        raise TableError(said("无法读取 XLSX 文件：{kind}", kind=type(exc).__name__)) from exc
     return table
 
 
@@ -103,7 +106,7 @@ def _read_csv(data: bytes, max_rows: int) -> list[list]:
             if len(table) > max_rows + 1:
                 break
     except csv.Error as exc:
-        raise TableError(f"CSV 格式有误：{exc}") from exc
+        raise TableError(said("CSV 格式有误：{error}", error=exc)) from exc
     return table
 
 
@@ -131,7 +134,7 @@ def read_titled_records(filename: str, data: bytes, headers: dict[str, str],
     missing = ["或".join(titles.get(f, f) for f in ((need,) if isinstance(need, str) else need))
                for need in required if not set((need,) if isinstance(need, str) else need) & set(header)]
     if missing:
-        raise TableError(f"缺少这些列：{'、'.join(missing)}")
+        raise TableError(said("缺少这些列：{columns}", columns='、'.join(missing)))
     records = [(number, {k: v for k, v in zip(header, row) if k})
                for number, row in enumerate(table[1:], start=2) if any(c not in (None, "") for c in row)]
     return {field: label for field, label in zip(header, labels) if field}, records

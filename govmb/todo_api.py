@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from govmb.auth import current_identity, requires
 from govmb.headers import NO_STORE
 from govmb.identity import Identity
+from govmb.messages import said
 from govmb.schemas import TodoGroupSchema
 
 
@@ -19,9 +20,9 @@ def todo_blueprint(waiting: Callable[[Identity], list[dict]], kinds: str) -> Blu
     @blp.route("")
     @requires()
     @blp.response(200, TodoGroupSchema(many=True))
-    @blp.doc(description="等待当前登录人（按其单位与角色）办理的事项，按类别分组：每组的总数、已逾期数、"
+    @blp.doc(description=said("等待当前登录人（按其单位与角色）办理的事项，按类别分组：每组的总数、已逾期数、"
                          "4 小时内到期数、今天到期数、最早期限，以及最紧急的至多 5 项。只含本人角色办理的类别；"
-                         f"本服务的类别：{kinds}")
+                         "本服务的类别：{kinds}", kinds=kinds))
     def my_todo():
         """我的待办"""
         return waiting(current_identity()), 200, NO_STORE

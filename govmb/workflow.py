@@ -26,6 +26,7 @@ import peewee
 from govmb.db import locked
 from govmb.domain import Conflict, NotFound, Refused
 from govmb.identity import Identity
+from govmb.messages import said
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ class Machine:
 
     def transition(self, action: str) -> Transition:
         if action not in self.transitions:
-            raise NotFound(f"没有名为 {action} 的操作")
+            raise NotFound(said("没有名为 {action} 的操作", action=action))
         return self.transitions[action]
 
     def may(self, row: peewee.Model, who: Identity, t: Transition) -> bool:

@@ -23,6 +23,7 @@ import pika
 
 from govmb.bus.amqp import declare_topology, parameters
 from govmb.bus.topology import Topology
+from govmb.messages import said
 
 DEATH_HEADERS = ("x-death", "x-first-death-exchange", "x-first-death-queue", "x-first-death-reason",
                  "x-last-death-exchange", "x-last-death-queue", "x-last-death-reason", "x-delivery-count")
@@ -143,12 +144,14 @@ def with_errors(report: QueueReport, failures) -> QueueReport:
 
 
 def render(report: QueueReport) -> str:
-    lines = [f"{report.service}: {report.waiting} 条待处理，死信队列 {report.queue} 中 {report.dead} 条"]
+    lines = [said("{service}: {waiting} 条待处理，死信队列 {queue} 中 {dead} 条", service=report.service,
+                       waiting=report.waiting, queue=report.queue, dead=report.dead)]
     for letter in report.letters:
-        lines.append(f"  {letter.message_id}  {letter.event_type}  来自 {letter.producer}  原因：{letter.reason}")
+        lines.append(said("  {id}  {type}  来自 {producer}  原因：{reason}", id=letter.message_id, type=letter.event_type,
+                          producer=letter.producer, reason=letter.reason))
         if letter.error:
-            lines.append(f"    最后的错误：{letter.error.splitlines()[0][:300]}")
-        lines.append(f"    内容：{letter.body[:200]}")
+            lines.append(said("    最后的错误：{error}", error=letter.error.splitlines()[0][:300]))
+        lines.append(said("    内容：{body}", body=letter.body[:200]))
     return "\n".join(lines)
 
 

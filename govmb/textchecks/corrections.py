@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 import ahocorasick
 
+from govmb.messages import said
 from govmb.textchecks.hits import Hit
 from govmb.textchecks.segments import cuts_into
 from govmb.textnorm import Normalised, punctuated, word
@@ -71,5 +72,5 @@ def _not_the_form(text: str, start: int, end: int, wrong: str, at_end: bool) -> 
 def _hit(text: str, start: int, end: int, wrong: str, right: str, kind: str) -> Hit:
     shown = text[start:end]
     if kind == FORMULATION:
-        return Hit(FORMULATION, "block", start, end, shown, f"不规范表述“{wrong}”，应为“{right}”")
-    return Hit(TYPO, "warn", start, end, shown, f"疑似错别字“{wrong}”，应为“{right}”")
+        return Hit(FORMULATION, "block", start, end, shown, said("不规范表述“{wrong}”，应为“{right}”", wrong=wrong, right=right))
+    return Hit(TYPO, "warn", start, end, shown, said("疑似错别字“{wrong}”，应为“{right}”", wrong=wrong, right=right))

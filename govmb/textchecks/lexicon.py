@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 import ahocorasick
 
+from govmb.messages import said
 from govmb.textchecks.hits import Hit
 from govmb.textchecks.segments import across_words, learn
 from govmb.textnorm import normalise, word
@@ -70,6 +71,7 @@ class Lexicon:
         label = "涉密" if category == "classified" else "敏感"
         if e - s > 1 and self._across(n.text, s, e):  # 危机|密切: not the word
             return Hit("lexicon", "warn", start, end, text[start:end],
-                       f"含“{written}”的字样，但跨越词语边界（可能是误报），请审核确认")
+                       said("含“{written}”的字样，但跨越词语边界（可能是误报），请审核确认", written=written))
         return Hit("lexicon", "block" if category == "classified" else severity, start, end, text[start:end],
-                   f"含{label}词语“{written}”" + ("，不得发布" if category == "classified" else "，请审核确认"))
+                   (said("含{label}词语“{written}”，不得发布", label=label, written=written) if category == "classified"
+                    else said("含{label}词语“{written}”，请审核确认", label=label, written=written)))

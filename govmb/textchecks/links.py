@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import requests
 
 from govmb.config import options
+from govmb.messages import said
 from govmb.textchecks.hits import Hit
 from govmb.textnorm import normalise
 
@@ -54,7 +55,7 @@ def problem(url: str) -> str | None:
         return "链接缺少 http:// 或 https://"
     scheme, colon, slashes = _SCHEME.match(url.lower()).groups()
     if scheme not in ("http", "https"):
-        return f"链接的协议“{scheme}”有误（应为 http 或 https）"
+        return said("链接的协议“{scheme}”有误（应为 http 或 https）", scheme=scheme)
     if not colon or slashes != "//":
         return "链接的“://”有误"
     host = (urlsplit(url).hostname or "").rstrip(".")
@@ -64,7 +65,7 @@ def problem(url: str) -> str | None:
         return None
     labels = host.encode("idna").decode().split(".") if not host.isascii() else host.split(".")
     if len(labels) < 2 or not all(_LABEL.match(label) for label in labels) or not re.match(r"^(xn--)?[a-z]{2,}", labels[-1]):
-        return f"链接的网站地址“{host}”有误"
+        return said("链接的网站地址“{host}”有误", host=host)
     return None
 
 
@@ -87,12 +88,12 @@ def dead(url: str) -> str | None:
         cached = _answers.get(url)
     if cached and time.monotonic() - cached[0] < 600:
         return cached[1]
-    said = _ask(url)
+    answer = _ask(url)
     with _lock:
         if len(_answers) > 10_000:
             _answers.clear()
-        _answers[url] = (time.monotonic(), said)
-    return said
+        _answers[url] = (time.monotonic(), answer)
+    return answer
 
 
 def _ask(url: str) -> str | None:
@@ -124,14 +125,14 @@ def scan(text: str, info_type: str = "") -> list[Hit]:
     from govmb.textchecks.hits import Hit
     settings, hits, good = options().links, [], []
     for start, end, url in found(text):
-        if said := problem(url):
-            hits.append(Hit("link", "warn", start, end, url, said))
+        if wrong := problem(url):
+            hits.append(Hit("link", "warn", start, end, url, wrong))
         else:
             good.append((start, end, url))
     if settings.online:
         for start, end, url in good[:ONLINE_MOST]:
-            if said := dead(url):
-                hits.append(Hit("link", "warn", start, end, url, f"链接无法打开（{said}），请核对"))
+            if why := dead(url):
+                hits.append(Hit("link", "warn", start, end, url, said("链接无法打开（{why}），请核对", why=why)))
     policy = info_type == MAJOR or (info_type == DISCLOSURE and POLICY_DOCUMENT.search(text))
     if policy and not any(official(url, settings.official) for _, _, url in good):
         hits.append(Hit("link", "warn", None, None, "",

@@ -9,6 +9,7 @@ findings come back to be shown beside their field."""
 from __future__ import annotations
 
 from govmb.domain import Invalid
+from govmb.messages import said
 from govmb.textchecks.hits import Hit
 from govmb.textchecks.lexicon import Lexicon
 from govmb.textchecks.links import scan as links_in
@@ -27,7 +28,7 @@ def placed(hit: Hit) -> str:
     """The finding's message with where it is, as a person counts (第 3 至 4 字)."""
     if hit.start is None or hit.end is None or hit.end <= hit.start:
         return hit.message
-    return f"{hit.message}（第 {hit.start + 1} 至 {hit.end} 字）"
+    return said("{message}（第 {start} 至 {end} 字）", message=hit.message, start=hit.start + 1, end=hit.end)
 
 
 def finding(field: str, hit: Hit) -> dict:
@@ -50,5 +51,5 @@ def vet(texts: dict[str, str], lexicon: Lexicon, wording: Wording | None = None)
                 warnings.append(finding(field, hit))
     if blocks:
         count = sum(len(v) for v in blocks.values())
-        raise Invalid(blocks, summary=f"有 {count} 处必须修改后才能发出")
+        raise Invalid(blocks, summary=said("有 {count} 处必须修改后才能发出", count=count))
     return warnings

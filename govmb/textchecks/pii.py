@@ -22,6 +22,7 @@ import re
 from stdnum import luhn
 from stdnum.cn import ric
 
+from govmb.messages import said
 from govmb.textchecks.hits import Hit
 from govmb.textnorm import normalise
 
@@ -76,16 +77,16 @@ def _phones(n, add) -> None:
             digits = _digits(m.group())
             shown = mask(digits[-11:] if check == "mobile" else digits)
             if PERSON.search(n.text[max(0, m.start() - 12):m.start()]):  # 王先生 138…: a person's own number
-                add(check, "block", m, shown, f"含个人姓名和{what}（个人信息），不得发布")
+                add(check, "block", m, shown, said("含个人姓名和{what}（个人信息），不得发布", what=what))
             else:
-                add(check, "warn", m, shown, f"含{what}：如非公开的工作电话，请删除（个人信息）")
+                add(check, "warn", m, shown, said("含{what}：如非公开的工作电话，请删除（个人信息）", what=what))
 
 
 def _travel(n, add) -> None:
     for m in TRAVEL.finditer(n.text):
         named = TRAVEL_WORDS.search(n.text[max(0, m.start() - 14):m.start()])
         if named:
-            add("travel_document", "block", m, mask(m.group()), f"含{named.group(1)}号码（个人信息），不得发布")
+            add("travel_document", "block", m, mask(m.group()), said("含{what}号码（个人信息），不得发布", what=named.group(1)))
         elif not m.group()[0].isdigit():  # a letter and eight digits, no word: perhaps a passport
             add("travel_document", "warn", m, mask(m.group()), "疑似护照或通行证号码：如是，请删除（个人信息）")
 

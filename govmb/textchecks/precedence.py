@@ -19,6 +19,7 @@ from collections.abc import Iterable
 
 import ahocorasick
 
+from govmb.messages import said
 from govmb.textchecks.hits import Hit
 from govmb.textchecks.segments import cuts_into
 from govmb.textnorm import Normalised, punctuated, word
@@ -115,7 +116,7 @@ class Leaders:
         start, end = n.span(*at)
         name, titles = self.shown[key]
         return Hit("leader_title", "block", start, end, text[start:end],
-                   f"领导职务有误：{name}的职务为{'、'.join(titles)}，文中写作“{title}”")
+                   said("领导职务有误：{name}的职务为{titles}，文中写作“{title}”", name=name, titles='、'.join(titles), title=title))
 
     def _order(self, text: str, n: Normalised, named: list[tuple[int, int, str]]) -> list[Hit]:
         stops = [m.start() for m in _SENTENCE.finditer(text)]
@@ -131,7 +132,8 @@ class Leaders:
                 if before and self.rank[before[2]] > self.rank[key]:
                     start, end = n.span(s, e)
                     hits.append(Hit("leader_order", "block", start, end, text[start:end],
-                                    f"领导排名顺序有误：{self.shown[key][0]}应排在{self.shown[before[2]][0]}之前"))
+                                    said("领导排名顺序有误：{name}应排在{before}之前", name=self.shown[key][0],
+                                         before=self.shown[before[2]][0])))
                     break
         return hits
 

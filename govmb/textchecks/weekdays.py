@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from govmb.messages import said
 from govmb.textchecks.hits import Hit
 from govmb.textnorm import normalise
 
@@ -29,7 +30,8 @@ def weekdays(text: str, today: dt.date) -> list[Hit]:
         start, end = n.span(m.start(), m.end())
         if not _exists(year, month, day):
             hits.append(Hit("weekday", "warn", start, end, text[start:end],
-                            f"日期有误：{f'{year}年' if year else ''}{month}月{day}日不存在"))
+                            said("日期有误：{year}年{month}月{day}日不存在", year=year, month=month, day=day) if year
+                            else said("日期有误：{month}月{day}日不存在", month=month, day=day)))
         elif m.group(5):
             hits.extend(_weekday(text, start, end, year, month, day, m.group(4, 5), today))
     return hits
@@ -56,9 +58,10 @@ def _weekday(text: str, start: int, end: int, year: int | None, month: int, day:
         date = dt.date(year, month, day)
     if NAMES[date.weekday()] == wrote:
         return []
-    said = f"{date.year}年{month}月{day}日" if year else f"按{date.year}年计，{month}月{day}日"
+    values = {"year": date.year, "month": month, "day": day, "weekday": NAMES[date.weekday()], "wrote": word + wrote}
     return [Hit("weekday", "warn", start, end, text[start:end],
-                f"星期与日期不符：{said}是星期{NAMES[date.weekday()]}，文中写作“{word}{wrote}”")]
+                said("星期与日期不符：{year}年{month}月{day}日是星期{weekday}，文中写作“{wrote}”", **values) if year
+                else said("星期与日期不符：按{year}年计，{month}月{day}日是星期{weekday}，文中写作“{wrote}”", **values))]
 
 
 def _date(year: int, month: int, day: int) -> dt.date | None:

@@ -12,6 +12,7 @@ from peewee import fn
 
 from govmb.contracts.registry import AccountStatus
 from govmb.identity import under
+from govmb.messages import said
 from govmb.systems import system_of
 from govmb.timefmt import BEIJING
 from services.assessment import kept
@@ -100,7 +101,7 @@ def vetoes(w: Window, rules: dict, assessed: peewee.ModelSelect) -> dict[int, tu
     for account_id, unit_id, name, last in dormant:
         idle = (dt.date.fromisoformat(w.asof_day) - dt.date.fromisoformat(last)).days if last else None
         out[account_id] = (unit_id, name, [{"item": "dormant", "name": VETO_NAMES["dormant"],
-                                            "detail": f"最近一次发布为{last}，已{idle}天未更新" if last else "从未发布"}])
+                                            "detail": said("最近一次发布为{last}，已{idle}天未更新", last=last, idle=idle) if last else "从未发布"}])
     unanswered = (MessageFact.select(MessageFact.account_id, Account.unit_id, Account.name, fn.COUNT(MessageFact.id))
                   .join(Account, on=(Account.id == MessageFact.account_id))
                   .where(MessageFact.replied_at.is_null(), MessageFact.received_at < w.unanswered_before,
@@ -109,7 +110,7 @@ def vetoes(w: Window, rules: dict, assessed: peewee.ModelSelect) -> dict[int, tu
     for account_id, unit_id, name, n in unanswered:
         out.setdefault(account_id, (unit_id, name, []))[2].append(
             {"item": "unanswered", "name": VETO_NAMES["unanswered"],
-             "detail": f"{n}条留言超过{rules['unanswered_months']}个月未回复"})
+             "detail": said("{n}条留言超过{months}个月未回复", n=n, months=rules['unanswered_months'])})
     return out
 
 
@@ -148,7 +149,7 @@ def assess(period: Period, asof: dt.datetime | None = None, within: str = "", re
         row["grade_name"] = GRADE_NAMES[row["grade"]]
     named = [{"unit_id": u["unit_id"], "name": u["name"],
               "reason": "；".join(v["name"] + "（" + v["account_name"] + "）" for v in u["vetoes"])
-              or f"综合得分{u['score']}分，低于合格线{rules['grades']['pass']:g}分"}
+              or said("综合得分{score}分，低于合格线{mark:g}分", score=u['score'], mark=rules['grades']['pass'])}
              for u in unit_rows if u["grade"] == "fail"]
     commended = [{"unit_id": u["unit_id"], "name": u["name"], "score": u["score"]}
                  for u in unit_rows if u["grade"] == "excellent"][:rules["commend_top"]]
@@ -189,7 +190,7 @@ def _unit_rows(unit_ids: list[int], per_unit: dict, vetoed: dict, within: str, r
         c = per_unit.get(unit_id, Counts())
         r, points, total = score(c, rules)
         items = vetoed_units.get(unit_id, [])
-        rows.append({"unit_id": unit_id, "name": unit.name if unit else f"单位{unit_id}",
+        rows.append({"unit_id": unit_id, "name": unit.name if unit else said("单位{id}", id=unit_id),
                      "path": unit.path if unit else "", "system": system_of(unit) if unit else "其他",
                      "counts": counted(c), "rates": r, "points": points,
                      "penalty": round(rules["return_penalty"] * c.returns, 2), "score": total,

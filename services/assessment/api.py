@@ -13,6 +13,7 @@ from flask_smorest import abort
 from govmb.audit_api import audit_blueprint
 from govmb.auth import UNIT_STAFF, current_identity, in_sight, requires, under, visible_or_404
 from govmb.copies_api import accounts_blueprint, units_blueprint
+from govmb.messages import N_, said
 from govmb.paging import Blueprint, narrowed, page, sorted_by
 from govmb.timefmt import beijing_today, stored, utcnow
 from govmb.todo_api import todo_blueprint
@@ -114,7 +115,7 @@ def _asof(args: dict) -> dt.datetime | None:
 def _unit_in_sight(unit_id: int) -> Unit:
     unit = Unit.get_or_none(Unit.id == unit_id)
     if unit is None or not current_identity().may_see(unit.path):
-        abort(404, message=f"单位 {unit_id} 不存在或不在您的管辖范围内")
+        abort(404, message=said("单位 {id} 不存在或不在您的管辖范围内", id=unit_id))
     return unit
 
 
@@ -280,9 +281,10 @@ def _archive(archive_id: int) -> Archive:
 def archive_pdf(archive_id):
     """下载归档文件（PDF）；每次下载记入审计日志"""
     found = _archive(archive_id)
-    _exported("archive.export", "archive", found.id, found.unit_path, f"{found.unit_name} {found.month} 月度归档（PDF）",
+    _exported("archive.export", "archive", found.id, found.unit_path, N_("{unit} {month} 月度归档（PDF）").format(
+                  unit=found.unit_name, month=found.month),
               f"{found.unit_name} {found.month}")
-    return _download(bytes(found.pdf), "application/pdf", f"{found.unit_name}-{found.month}-月度归档.pdf")
+    return _download(bytes(found.pdf), "application/pdf", said("{unit}-{month}-月度归档.pdf", unit=found.unit_name, month=found.month))
 
 
 @archives.route("/<int:archive_id>/verify")
@@ -309,7 +311,7 @@ def quarterly_report(args, quarter):
     else:
         paths, scope = (None, "全市") if who.sees_all else ([who.unit_path], "本单位及下级单位")
     report = reports.quarterly(quarter, paths)
-    title = f"{scope}政务微博季度报告"
+    title = said("{scope}政务微博季度报告", scope=scope)
     if args["format"] in ("pdf", "xlsx"):
         _exported("report.export", "report", quarter, paths[0] if paths else "/",
                   f"{title}（{args['format'].upper()}）", f"{quarter} {scope}")
@@ -485,7 +487,8 @@ def export_training(args):
     who, year = current_identity(), _year(args)
     content, media, name = training.export(who, year, args["format"])
     _exported("training.export", "training", year, "/" if who.sees_all else who.unit_path,
-              f"{year} 年培训登记表（{args['format'].upper()}）", f"{year}年")
+              N_("{year} 年培训登记表（{fmt}）").format(year=year, fmt=args['format'].upper()),
+              N_("{year}年").format(year=year))
     return _download(content, media, name)
 
 

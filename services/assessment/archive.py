@@ -13,6 +13,7 @@ import peewee
 
 from govmb.contracts.inquiry import CATEGORY_NAMES, KIND_NAMES, SENTIMENTS
 from govmb.contracts.publishing import ACTION_NAMES, INFO_TYPE_NAMES
+from govmb.messages import N_
 from govmb.timefmt import beijing_iso, beijing_today, last_month, to_beijing
 from services.assessment.annual import assessed_accounts
 from services.assessment.documents import Document
@@ -43,7 +44,7 @@ def contents(unit_id: int, month: str) -> dict:
     categories = Counter(m.category or "unclassified" for m in messages)
     return {
         "month": month, "label": period.label, "accounts": accounts,
-        "posts": [{"draft_id": p.draft_id, "account": accounts.get(p.account_id, f"账号{p.account_id}"),
+        "posts": [{"draft_id": p.draft_id, "account": accounts.get(p.account_id, N_("账号{id}").format(id=p.account_id)),
                    "released_at": beijing_iso(p.released_at), "info_type": p.info_type, "original": p.original,
                    "fast_track": p.fast_track, "text": p.text, "reviews": json.loads(p.reviews)} for p in posts],
         "messages": len(messages),
@@ -57,10 +58,12 @@ def contents(unit_id: int, month: str) -> dict:
 
 
 def render(unit_name: str, data: dict, previous_chain: str) -> bytes:
-    doc = Document(f"{unit_name}政务微博工作月度归档", f"{data['label']}　（依据《管理规定》第二十条第四项）")
-    doc.paragraph(f"账号：{'、'.join(data['accounts'].values()) or '无'}。本月发布信息 {len(data['posts'])} 条，"
-                  f"收到网民留言 {data['messages']} 条（已办结 {data['resolved']} 条），"
-                  f"收到问题通报单 {len(data['notices'])} 份。")
+    doc = Document(N_("{unit}政务微博工作月度归档").format(unit=unit_name), N_("{label}　（依据《管理规定》第二十条第四项）").format(label=data['label']))
+    doc.paragraph(N_("账号：{accounts}。本月发布信息 {posts} 条，"
+                           "收到网民留言 {messages} 条（已办结 {resolved} 条），"
+                           "收到问题通报单 {notices} 份。").format(accounts='、'.join(data['accounts'].values()) or "无",
+                           posts=len(data['posts']), messages=data['messages'], resolved=data['resolved'],
+                           notices=len(data['notices'])))
     doc.heading("一、发布信息及审批记录")
     rows = []
     for p in data["posts"]:
@@ -82,7 +85,7 @@ def render(unit_name: str, data: dict, previous_chain: str) -> bytes:
              [(n["notice_id"], n["kind"], {"high": "高", "medium": "中", "low": "低"}.get(n["importance"], ""),
                _when(n["issued_at"]), _when(n["replied_at"]) or "未回复") for n in data["notices"]]
              or [("—", "本月无问题通报", "", "", "")], widths=(18, 50, 20, 40, 40))
-    doc.paragraph(f"上一份归档的链值：{previous_chain}", size=7)
+    doc.paragraph(N_("上一份归档的链值：{chain}").format(chain=previous_chain), size=7)
     return doc.bytes()
 
 
@@ -100,7 +103,7 @@ def build(unit_id: int, month: str) -> Archive | None:
     if Archive.select().where(Archive.unit_id == unit_id, Archive.month == month).exists():
         return None
     unit = Unit.get_or_none(Unit.id == unit_id)
-    name = unit.name if unit else f"单位{unit_id}"
+    name = unit.name if unit else N_("单位{id}").format(id=unit_id)
     data = contents(unit_id, month)
     previous = _previous(unit_id, month)
     previous_chain = previous.chain if previous else GENESIS

@@ -15,6 +15,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 
 from govmb.config import options
+from govmb.messages import said
 from govmb.tables import xlsx_cell
 from govmb.timefmt import to_beijing, utcnow
 
@@ -74,7 +75,8 @@ class Document(FPDF):
     def footer(self):
         self.set_y(-12)
         self.set_font("cjk", size=8)
-        self.cell(0, 6, f"{self.doc_title}　第 {self.page_no()} 页　生成于 {self.made_at}（北京时间）", align="C")
+        self.cell(0, 6, said("{title}　第 {page} 页　生成于 {made_at}（北京时间）", title=self.doc_title,
+                                   page=self.page_no(), made_at=self.made_at), align="C")
 
     def heading(self, text: str) -> None:
         self.ln(2)

@@ -9,6 +9,7 @@ from collections import defaultdict
 from peewee import fn
 
 from govmb.contracts.inquiry import CATEGORY_NAMES
+from govmb.messages import said
 from govmb.timefmt import beijing_day, stored
 from services.assessment.figures import beijing_midnight, sum_if
 from services.assessment.models import FollowerCount, MessageFact, NoticeFact, PostFact
@@ -24,7 +25,7 @@ def duty_log(account, first: dt.date, last: dt.date) -> dict:
     if last < first:
         raise ValueError("结束日期不能早于开始日期")
     if (last - first).days >= MAX_DAYS:
-        raise ValueError(f"一次最多查看 {MAX_DAYS} 天")
+        raise ValueError(said("一次最多查看 {days} 天", days=MAX_DAYS))
     a, b = first.isoformat(), last.isoformat()
     days = [(first + dt.timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
     rows = {d: {"day": d, "posts": 0, "original": 0, "replies": 0, "comments": 0, "forwards": 0, "mentions": 0,

@@ -16,6 +16,7 @@ from peewee import fn
 
 from govmb.contracts.registry import AccountStatus
 from govmb.db import insert_rows, transaction_lock
+from govmb.messages import said
 from govmb.timefmt import BEIJING, stored, to_beijing
 from services.assessment import rules as rules_
 from services.assessment.figures import last_posts, months_before
@@ -124,11 +125,11 @@ def _dormant(accounts: dict, asof: dt.datetime, rules: dict):
         last = last_post.get(a.id)
         idle = (today - dt.date.fromisoformat(last)).days if last else (today - since.astimezone(BEIJING).date()).days
         if idle > rules["dormant_days"]:
-            yield _warning(a, "veto", "dormant", f"已{idle}天未更新，超过{rules['dormant_days']}天")
+            yield _warning(a, "veto", "dormant", said("已{idle}天未更新，超过{days}天", idle=idle, days=rules['dormant_days']))
         elif idle >= rules["warn_dormant_days"]:
             left = rules["dormant_days"] - idle
             yield _warning(a, "danger", "dormant",
-                           f"已{idle}天未更新，{left}天内不发布将触发“两周内未更新”单项否决", days_left=left)
+                           said("已{idle}天未更新，{left}天内不发布将触发“两周内未更新”单项否决", idle=idle, left=left), days_left=left)
 
 
 def _unanswered(accounts: dict, asof: dt.datetime, rules: dict, in_sight):
@@ -143,11 +144,12 @@ def _unanswered(accounts: dict, asof: dt.datetime, rules: dict, in_sight):
             continue
         if oldest < veto_cutoff:
             yield _warning(accounts[account_id], "veto", "unanswered",
-                           f"{n}条留言未回复，最早一条已超过{rules['unanswered_months']}个月")
+                           said("{n}条留言未回复，最早一条已超过{months}个月", n=n, months=rules['unanswered_months']))
         else:
             left = (oldest - veto_cutoff).days
             yield _warning(accounts[account_id], "danger", "unanswered",
-                           f"{n}条留言未回复，最早一条{left}天后将超过{rules['unanswered_months']}个月", days_left=left)
+                           said("{n}条留言未回复，最早一条{left}天后将超过{months}个月", n=n, left=left,
+                                months=rules['unanswered_months']), days_left=left)
 
 
 def _quota(accounts: dict, asof: dt.datetime, rules: dict, in_sight):
@@ -168,11 +170,11 @@ def _quota(accounts: dict, asof: dt.datetime, rules: dict, in_sight):
         needed = quota - posts
         if needed > 0 and (left < 14 or posts < quota * today.day / days_in_month):
             level = "danger" if left < 14 else "attention"
-            yield _warning(a, level, "quota", f"本月已发布{posts}条，距月度指标{quota}条还差{needed}条，"
-                                              f"本月还剩{left}天", days_left=left)
+            yield _warning(a, level, "quota", said("本月已发布{posts}条，距月度指标{quota}条还差{needed}条，本月还剩{left}天",
+                                                   posts=posts, quota=quota, needed=needed, left=left), days_left=left)
         if f and f.posts >= 5 and f.original_share < rules["original_target"]:
             yield _warning(a, "attention", "original",
-                           f"本月原创率{f.original_share:.0%}，低于{rules['original_target']:.0%}")
+                           said("本月原创率{share:.0%}，低于{target:.0%}", share=f.original_share, target=rules['original_target']))
 
 
 def _released_this_month(today: dt.date, in_sight) -> dict[int, int]:

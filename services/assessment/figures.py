@@ -19,6 +19,7 @@ import peewee
 from peewee import fn
 
 from govmb.identity import under
+from govmb.messages import said
 from govmb.timefmt import BEIJING, stored
 from services.assessment.models import (
     Account,
@@ -45,17 +46,17 @@ class Period:
         """`2026` (a year), `2026-Q3` (a quarter) or `2026-10` (a month); ValueError otherwise."""
         if m := re.fullmatch(r"(\d{4})", text):
             year = int(m[1])
-            return cls(dt.date(year, 1, 1), dt.date(year, 12, 31), f"{year}年")
+            return cls(dt.date(year, 1, 1), dt.date(year, 12, 31), said("{year}年", year=year))
         if m := re.fullmatch(r"(\d{4})-Q([1-4])", text):
             year, q = int(m[1]), int(m[2])
             last = 3 * q
             return cls(dt.date(year, last - 2, 1), dt.date(year, last, calendar.monthrange(year, last)[1]),
-                       f"{year}年第{'一二三四'[q - 1]}季度")
+                       said("{year}年第{q}季度", year=year, q='一二三四'[q - 1]))
         if m := re.fullmatch(r"(\d{4})-(\d{2})", text):
             year, month = int(m[1]), int(m[2])
             if 1 <= month <= 12:
                 return cls(dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1]),
-                           f"{year}年{month}月")
+                           said("{year}年{month}月", year=year, month=month))
         raise ValueError(text)
 
     @property

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from govmb.domain import Invalid, Refused
 from govmb.identity import UNIT_STAFF, Identity
+from govmb.messages import N_, said
 from govmb.timefmt import beijing_today
 from govmb.workflow import Machine, Move, step
 from services.assessment.models import Inspection, InspectionStep, Unit, audit, db
@@ -32,7 +33,7 @@ def record(data: dict, who: Identity) -> Inspection:
         raise Refused("检查由督查部门或联席会议办公室记录")
     unit = Unit.get_or_none(Unit.id == data["unit_id"])
     if unit is None:
-        raise Invalid("unit_id", f"单位 {data['unit_id']} 不存在")
+        raise Invalid("unit_id", said("单位 {id} 不存在", id=data['unit_id']))
     if data["inspected_on"] > beijing_today():
         raise Invalid("inspected_on", "检查日期不能晚于今天")
     if data["fix_by"] < data["inspected_on"]:
@@ -78,7 +79,8 @@ def _record(move: Move) -> None:
     _step(inspection, move.action, move.who, move.comment, move.extra.get("fixed_on"))
     if move.action in ("accept", "reject"):
         audit.record(move.who, f"inspection.{move.action}", "inspection", inspection.id, inspection.unit_path,
-                     f"整改期限 {inspection.fix_by}" + (f"；意见：{move.comment}" if move.comment else ""),
+                     (N_("整改期限 {fix_by}；意见：{comment}") if move.comment else N_("整改期限 {fix_by}")).format(
+                         fix_by=inspection.fix_by, comment=move.comment),
                      inspection.found[:40])
 
 

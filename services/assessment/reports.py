@@ -5,6 +5,7 @@ from __future__ import annotations
 from statistics import mean
 
 from govmb.identity import Identity
+from govmb.messages import said
 from govmb.tables import TableError, read_records
 from govmb.timefmt import utcnow
 from services.assessment import annual
@@ -68,11 +69,14 @@ def _cells(row: dict) -> list:
 
 
 def pdf(report: dict, title: str) -> bytes:
-    doc = Document(title, f"{report['label']}　数据截至 {report['asof'][:16].replace('T', ' ')}（北京时间）")
+    doc = Document(title, said("{label}　数据截至 {asof}（北京时间）", label=report['label'],
+                                asof=report['asof'][:16].replace('T', ' ')))
     t = report["total"]
-    doc.paragraph(f"本季度共发布信息 {t['posts']} 条，原创率 {_pct(t['original_share'])}；收到网民留言 {t['messages']} 条，"
-                  f"负面占比 {_pct(t['negative_share'])}，回复及时率 {_pct(t['reply_timeliness'])}，"
-                  f"问题解决率 {_pct(t['resolution'])}；转办退回 {t['returns']} 次。")
+    doc.paragraph(said("本季度共发布信息 {posts} 条，原创率 {original}；收到网民留言 {messages} 条，"
+                       "负面占比 {negative}，回复及时率 {timely}，问题解决率 {resolution}；转办退回 {returns} 次。",
+                       posts=t['posts'], original=_pct(t['original_share']), messages=t['messages'],
+                       negative=_pct(t['negative_share']), timely=_pct(t['reply_timeliness']),
+                       resolution=_pct(t['resolution']), returns=t['returns']))
     doc.heading("一、各单位情况")
     doc.grid([h for _, h in COLUMNS], [_cells(r) for r in report["rows"]] + [_cells(t)],
              widths=(28, 14, 14, 14, 14, 16, 16, 12, 20, 14, 18))

@@ -10,6 +10,7 @@ import datetime as dt
 from govmb.db import transaction_lock
 from govmb.domain import Invalid, NotFound, Refused
 from govmb.identity import UNIT_STAFF, Identity
+from govmb.messages import N_, said
 from govmb.timefmt import stored, to_beijing, utcnow
 from services.assessment.models import Account, DutyShift, Unit, audit, db
 
@@ -52,7 +53,8 @@ def add(data: dict, who: Identity) -> DutyShift:
         clash = (DutyShift.select().where(_same_roster(who.unit_id, account_id), DutyShift.starts_at < ends,
                                           DutyShift.ends_at > starts).order_by(DutyShift.starts_at).first())
         if clash is not None:
-            raise Invalid("starts_at", f"与已有班次重叠：{clash.person_name} {_bj(clash.starts_at)} 至 {_bj(clash.ends_at)}")
+            raise Invalid("starts_at", said("与已有班次重叠：{name} {starts} 至 {ends}", name=clash.person_name,
+                                                   starts=_bj(clash.starts_at), ends=_bj(clash.ends_at)))
         shift = DutyShift.create(unit_id=who.unit_id, unit_path=who.unit_path, account_id=account_id, starts_at=starts,
                                  ends_at=ends, person_name=data["person_name"].strip(), phone=data["phone"].strip(),
                                  entered_by=who.name)
@@ -66,15 +68,16 @@ def remove(shift: DutyShift, who: Identity) -> None:
     with db.atomic():
         if DutyShift.delete().where(DutyShift.id == shift.id).execute():  # not if a second request removed it first
             audit.record(who, "duty_shift.delete", "duty_shift", shift.id, shift.unit_path,
-                         f"{_bj(shift.starts_at)} 至 {_bj(shift.ends_at)}"
-                         + (f"；账号 {shift.account_id}" if shift.account_id else "；全单位"), shift.person_name)
+                         (N_("{starts} 至 {ends}；账号 {account}") if shift.account_id else N_("{starts} 至 {ends}；全单位")).format(
+                             starts=_bj(shift.starts_at), ends=_bj(shift.ends_at), account=shift.account_id),
+                         shift.person_name)
 
 
 def unit_in_sight(unit_id: int | None, who: Identity) -> Unit:
     """The unit asked about (the caller's own by default), or 404 if it is out of sight."""
     unit = Unit.get_or_none(Unit.id == (unit_id or who.unit_id))
     if unit is None or not who.may_see(unit.path):
-        raise NotFound(f"单位 {unit_id or who.unit_id} 不存在或不在您的管辖范围内")
+        raise NotFound(said("单位 {id} 不存在或不在您的管辖范围内", id=unit_id or who.unit_id))
     return unit
 
 

@@ -11,6 +11,7 @@ import json
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from govmb.messages import said
 from govmb.schemas import Integer
 from govmb.timefmt import utcnow
 from services.assessment.models import RuleSetting, db
@@ -47,7 +48,7 @@ class Weights(Schema.from_dict({k: fields.Float(required=True, validate=validate
     @validates_schema
     def _hundred(self, data, **_):
         if abs(sum(data.values()) - 100) > 1e-6:
-            raise ValidationError(f"各项权重之和应为 100，现为 {sum(data.values()):g}", "weights")
+            raise ValidationError(said("各项权重之和应为 100，现为 {sum:g}", sum=sum(data.values())), "weights")
 
 
 class Grades(Schema):

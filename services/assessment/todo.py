@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from govmb.identity import UNIT_STAFF, Identity
+from govmb.messages import said
 from govmb.timefmt import to_beijing, utcnow
 from govmb.todo import Kind, Marks, end_of, todo
 from services.assessment.inspections import INSPECTORS, OWED
@@ -41,7 +42,7 @@ def _shifts(who: Identity):
 def _shift(s: DutyShift) -> dict:
     hours = f"{to_beijing(s.starts_at):%H:%M}–{to_beijing(s.ends_at):%m-%d %H:%M}"
     return {"id": s.id, "title": s.person_name, "due_at": None, "since": s.starts_at, "unit_id": s.unit_id,
-            "detail": f"{hours}，电话 {s.phone}"}
+            "detail": said("{hours}，电话 {phone}", hours=hours, phone=s.phone)}
 
 
 KINDS = (

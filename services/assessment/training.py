@@ -13,6 +13,7 @@ from govmb import tables
 from govmb.contracts.assessment import TRAINER_KIND_NAMES, TRAINING_KIND_NAMES
 from govmb.domain import Invalid, NotFound, Refused
 from govmb.identity import Identity, in_sight, under
+from govmb.messages import N_, said
 from govmb.timefmt import beijing_today
 from govmb.unit_copy import tree_order
 from services.assessment.models import (
@@ -35,7 +36,7 @@ def _invited_units(ids: list[int]) -> dict[int, Unit]:
     found = {u.id: u for u in Unit.select().where(Unit.id.in_(ids))}
     for unit_id in ids:
         if unit_id not in found:
-            raise Invalid("invited_unit_ids", f"单位 {unit_id} 不存在")
+            raise Invalid("invited_unit_ids", said("单位 {id} 不存在", id=unit_id))
     return found
 
 
@@ -52,7 +53,7 @@ def _check_attendees(session_held_on: dt.date, attendees: list[dict], existing: 
             raise Invalid("attendees", {i: {"unit_id": ["单位不存在"]}})
         key = (a["unit_id"], a["person_name"].strip())
         if key in seen:
-            raise Invalid("attendees", {i: {"person_name": [f"{key[1]} 已登记参加本次培训"]}})
+            raise Invalid("attendees", {i: {"person_name": [said("{name} 已登记参加本次培训", name=key[1])]}})
         seen.add(key)
         units[a["unit_id"]] = found[a["unit_id"]]
     return units
@@ -102,9 +103,10 @@ def remove_attendee(session: TrainingSession, attendee_id: int, who: Identity) -
         attendee = TrainingAttendee.get_or_none(TrainingAttendee.id == attendee_id, TrainingAttendee.session == session)
         removed = attendee and TrainingAttendee.delete().where(TrainingAttendee.id == attendee_id).execute()
         if not removed:
-            raise NotFound(f"本次培训没有参训记录 {attendee_id}")
+            raise NotFound(said("本次培训没有参训记录 {id}", id=attendee_id))
         audit.record(who, "training_attendee.delete", "training_attendee", attendee_id, attendee.unit_path,
-                     f"培训：{session.held_on} {session.title}（登记人 {attendee.recorded_by}）", attendee.person_name)
+                     N_("培训：{held_on} {title}（登记人 {by}）").format(
+                             held_on=session.held_on, title=session.title, by=attendee.recorded_by), attendee.person_name)
 
 
 def _year(year: int):
@@ -132,7 +134,7 @@ def sessions(who: Identity, year: int) -> list[TrainingSession]:
 def visible(session_id: int, who: Identity) -> TrainingSession:
     session = _in_sight(TrainingSession.select().where(TrainingSession.id == session_id), who).first()
     if session is None:
-        raise NotFound(f"培训 {session_id} 不存在或与本单位无关")
+        raise NotFound(said("培训 {id} 不存在或与本单位无关", id=session_id))
     return session
 
 
@@ -212,6 +214,6 @@ def export(who: Identity, year: int, fmt: str) -> tuple[bytes, str, str]:
     """(content, media type, file name) of the year's register as CSV or XLSX."""
     rows = export_rows(who, year)
     if fmt == "xlsx":
-        return (tables.xlsx_bytes(EXPORT_HEADER, rows, f"{year}年培训登记"),
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"培训登记-{year}.xlsx")
-    return tables.csv_bytes(EXPORT_HEADER, rows), "text/csv; charset=utf-8", f"培训登记-{year}.csv"
+        return (tables.xlsx_bytes(EXPORT_HEADER, rows, said("{year}年培训登记", year=year)),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", said("培训登记-{year}.xlsx", year=year))
+    return tables.csv_bytes(EXPORT_HEADER, rows), "text/csv; charset=utf-8", said("培训登记-{year}.csv", year=year)

@@ -9,6 +9,7 @@ from govmb.auth import UNIT_STAFF, current_identity, in_sight, requires, under, 
 from govmb.contracts.inquiry import SOURCE_NAMES, STATUS_NAMES, TransferStatus
 from govmb.copies_api import accounts_blueprint, units_blueprint
 from govmb.headers import NO_STORE
+from govmb.messages import said
 from govmb.paging import Blueprint, beijing_midnight, narrowed, page, sorted_by
 from govmb.timefmt import utcnow
 from govmb.todo_api import todo_blueprint
@@ -265,7 +266,7 @@ def _visible_transfer(transfer_id: int) -> Transfer:
     t = Transfer.get_or_none(Transfer.id == transfer_id)
     who = current_identity()
     if t is None or not (who.may_see(t.to_unit_path) or who.may_see(t.from_unit_path)):
-        abort(404, message=f"转办 {transfer_id} 不存在或与本单位无关")
+        abort(404, message=said("转办 {id} 不存在或与本单位无关", id=transfer_id))
     return t
 
 

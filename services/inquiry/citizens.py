@@ -9,6 +9,7 @@ import logging
 from govmb import personal
 from govmb.domain import Conflict, Refused
 from govmb.identity import UNIT_STAFF, Identity
+from govmb.messages import said
 from services.inquiry.models import Message, audit, db
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ def read(message: Message, who: Identity) -> dict[str, str]:
     whole = {name: _plain(message, name) for name in ("citizen_handle", "citizen_contact")}
     broken = [name for name, text in whole.items() if text is None]
     if broken:
-        raise Conflict(errors={name: [f"{LABELS[name]}无法解密（密钥不符或数据被改动），已记录，请联系系统管理员"]
+        raise Conflict(errors={name: [said("{label}无法解密（密钥不符或数据被改动），已记录，请联系系统管理员", label=LABELS[name])]
                                for name in broken})
     with db.atomic():
         audit.record(who, "message.contact_read", "message", message.id, message.unit_path,

@@ -14,6 +14,7 @@ from govmb.contracts.registry import AccountStatus
 from govmb.db import IdBlocks, Insert, is_postgres, write_together
 from govmb.domain import Conflict, Invalid, Refused
 from govmb.identity import UNIT_STAFF, Identity
+from govmb.messages import said
 from govmb.timefmt import iso_utc, stored, utcnow
 from govmb.workflow import Machine, Move, Transition, step
 from services.inquiry import classify, results, wordlists, workdays
@@ -149,7 +150,7 @@ def _prepare(data: dict, account: Account | None, who: Identity, source: str) ->
     if account is None or not who.may_see(account.unit_path):
         return None, {"account_id": ["账号不存在或不在您的管辖范围内"]}
     if source in INTAKE_SOURCES and account.status != AccountStatus.ACTIVE:
-        return None, {"account_id": [f"账号“{account.name}”未在正常运行，不能接收留言"]}
+        return None, {"account_id": [said("账号“{name}”未在正常运行，不能接收留言", name=account.name)]}
     received = data.get("received_at")
     received = stored(received) if received else utcnow()
     if received > utcnow() + dt.timedelta(minutes=5):
@@ -199,7 +200,7 @@ def _store(messages: list[Message], who: Identity) -> None:
 def _text(move: Move, what: str) -> str:
     text = (move.data.get("text") or "").strip()
     if not text:
-        raise Invalid("text", f"请填写{what}")
+        raise Invalid("text", said("请填写{what}", what=what))
     if move.data.get("publish") and move.action != "resolve":
         raise Invalid("publish", "办结时才能申请把办理结果发布到微博")
     move.comment = text[:200]
@@ -249,8 +250,8 @@ STEP_OF = {"reply": "replied", "feedback": "fed_back", "resolve": "resolved"}  #
 
 
 def _conflict(message: Message, t: Transition) -> str:
-    return (f"当前为“{STATUS_NAMES[message.status]}”，不能{ACTION_NAMES[t.action]}"
-            f"（须为“{'、'.join(STATUS_NAMES[s] for s in sorted(t.sources))}”）")
+    return (said("当前为“{status}”，不能{action}（须为“{sources}”）", status=STATUS_NAMES[message.status],
+                     action=ACTION_NAMES[t.action], sources='、'.join(STATUS_NAMES[s] for s in sorted(t.sources))))
 
 
 def _settle(move: Move) -> None:

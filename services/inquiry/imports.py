@@ -16,7 +16,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, vali
 
 from govmb.domain import DomainError
 from govmb.identity import Identity
-from govmb.messages import translated
+from govmb.messages import said, translated
 from govmb.tables import TableError, read_titled_records
 from govmb.timefmt import BEIJING
 from services.inquiry import handling
@@ -73,8 +73,9 @@ def numbers_as_text(row: dict, labels: dict[str, str]) -> tuple[dict, dict[str, 
     for key in TEXT_FIELDS:
         value, label = row.get(key), labels.get(key, key)
         if isinstance(value, str) and key == "platform_message_id" and SCIENTIFIC.match(value.strip()):
-            problems[key] = (f"“{label}”列的“{value.strip()}”是科学计数法：Excel 已把这个数字舍入，原来的 ID 无法还原；"
-                             f"请在 Excel 中把“{label}”列设为“文本”格式，重新填入或导出后再导入")
+            problems[key] = (said("“{label}”列的“{value}”是科学计数法：Excel 已把这个数字舍入，原来的 ID 无法还原；"
+                                      "请在 Excel 中把“{label}”列设为“文本”格式，重新填入或导出后再导入",
+                                      label=label, value=value.strip()))
             continue
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             continue
@@ -83,8 +84,9 @@ def numbers_as_text(row: dict, labels: dict[str, str]) -> tuple[dict, dict[str, 
             continue
         digits = str(abs(int(value)))
         if len(digits) > EXCEL_DIGITS:
-            problems[key] = (f"“{label}”列的 {digits} 是以数字存储的 {len(digits)} 位数：Excel 只保留 15 位有效数字，"
-                             f"多出的位已被舍入，原来的 ID 无法还原；请把“{label}”列设为“文本”格式，重新填入后再导入")
+            problems[key] = (said("“{label}”列的 {digits} 是以数字存储的 {n} 位数：Excel 只保留 15 位有效数字，"
+                                      "多出的位已被舍入，原来的 ID 无法还原；请把“{label}”列设为“文本”格式，重新填入后再导入",
+                                      label=label, digits=digits, n=len(digits)))
         out[key] = str(int(value))
     return out, problems
 

@@ -11,6 +11,7 @@ from govmb.contracts.inquiry import MessageStatus, TransferStatus
 from govmb.db import locked
 from govmb.domain import Conflict, Invalid, Refused
 from govmb.identity import UNIT_STAFF, Identity, under
+from govmb.messages import N_
 from govmb.timefmt import iso_utc
 from govmb.workflow import Machine, Move, step
 from services.inquiry.handling import publish, record_step
@@ -55,7 +56,7 @@ def send(message: Message, to_unit_id: int, note: str, who: Identity, audited: b
         _event(t)
         if audited:
             audit.record(who, "transfer.send", "transfer", t.id, target.path,
-                         _route(t.previous_unit_id, target.id, note), f"留言 {message.id}")
+                         _route(t.previous_unit_id, target.id, note), N_("留言 {id}").format(id=message.id))
     return t
 
 
@@ -93,7 +94,7 @@ def _returned(move: Move) -> None:
     message.revision += 1
     message.save(only=[Message.unit_id, Message.unit_path, Message.revision])
     publish(message, "transfer_returned")
-    move.detail = _route(t.previous_unit_id, t.to_unit_id, f"退回理由：{reason}")
+    move.detail = _route(t.previous_unit_id, t.to_unit_id, N_("退回理由：{reason}").format(reason=reason))
     record_step(message, "transfer_return", move.who, move.detail)
 
 
@@ -125,13 +126,13 @@ def _finish(move: Move) -> None:
         to_unit_id, note = move.data["to_unit_id"], (move.data.get("note") or "").strip()
         message = Message.get_by_id(t.message_id)
         if message.unit_id == to_unit_id:  # the office decides it stays where it is
-            path, detail = message.unit_path, f"仍交{_name(to_unit_id)}办理；{note}"
+            path, detail = message.unit_path, N_("仍交{unit}办理；{note}").format(unit=_name(to_unit_id), note=note)
             record_step(message, "reassign", move.who, detail)
         else:
             sent = send(message, to_unit_id, note, move.who, audited=False)
             path = sent.to_unit_path
-            detail = f"改派（新转办 {sent.id}）：" + _route(sent.previous_unit_id, to_unit_id, note)
-    audit.record(move.who, f"transfer.{move.action}", "transfer", t.id, path, detail, f"留言 {t.message_id}")
+            detail = N_("改派（新转办 {id}）：").format(id=sent.id) + _route(sent.previous_unit_id, to_unit_id, note)
+    audit.record(move.who, f"transfer.{move.action}", "transfer", t.id, path, detail, N_("留言 {id}").format(id=t.message_id))
 
 
 MACHINE = Machine("transfer", Transfer, TransferStatus, TRANSITIONS,
@@ -154,7 +155,7 @@ def reassign(transfer: Transfer, to_unit_id: int, note: str, who: Identity) -> T
 
 def _name(unit_id: int) -> str:
     unit = Unit.get_or_none(Unit.id == unit_id)
-    return unit.name if unit else f"单位 {unit_id}"
+    return unit.name if unit else N_("单位 {id}").format(id=unit_id)
 
 
 def _route(from_unit_id: int, to_unit_id: int, note: str) -> str:

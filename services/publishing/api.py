@@ -6,6 +6,7 @@ from govmb.audit_api import audit_blueprint
 from govmb.auth import current_identity, in_sight, requires, under, visible_or_404
 from govmb.contracts.publishing import STATUS_NAMES
 from govmb.copies_api import accounts_blueprint, units_blueprint
+from govmb.messages import said
 from govmb.paging import Blueprint, narrowed, page, sorted_by
 from govmb.textsearch import contains
 from govmb.todo_api import todo_blueprint
@@ -168,7 +169,7 @@ def add_lexicon(data):
 @lexicon_bp.response(204)
 def remove_lexicon(entry_id):
     if not lexicon.remove(entry_id, current_identity()):
-        abort(404, message=f"词语 {entry_id} 不存在")
+        abort(404, message=said("词语 {id} 不存在", id=entry_id))
 
 
 @figures_bp.route("")
@@ -191,7 +192,7 @@ calendar_bp = Blueprint("calendar", __name__, url_prefix="/api/calendar", descri
 def _visible_directive(directive_id: int) -> Directive:
     directive = Directive.get_or_none(Directive.id == directive_id)
     if directive is None or not directives.visible(directive, current_identity()):
-        abort(404, message=f"统一口径 {directive_id} 不存在或与本单位无关")
+        abort(404, message=said("统一口径 {id} 不存在或与本单位无关", id=directive_id))
     return directive
 
 
@@ -318,7 +319,7 @@ def add_corrections(data):
 @corrections_bp.response(204)
 def remove_correction(entry_id):
     if not wordlists.remove_correction(entry_id, current_identity()):
-        abort(404, message=f"条目 {entry_id} 不存在")
+        abort(404, message=said("条目 {id} 不存在", id=entry_id))
 
 
 @leaders_bp.route("")
@@ -350,7 +351,7 @@ def add_leaders(data):
 @leaders_bp.response(204)
 def remove_leader(leader_id):
     if not wordlists.remove_leader(leader_id, current_identity()):
-        abort(404, message=f"领导 {leader_id} 不存在")
+        abort(404, message=said("领导 {id} 不存在", id=leader_id))
 
 
 BLUEPRINTS += [corrections_bp, leaders_bp, todo_blueprint(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from govmb.config import options
+from govmb.messages import said
 from govmb.platforms import platforms as platform_names
 from govmb.textchecks.hits import Hit
 from govmb.textchecks.lexicon import ALLOWED, Lexicon
@@ -40,18 +41,18 @@ def form_rules(text: str, topic: str, column: str, series_title: str, series_no:
     【标题+序号】; a regular column starts with #栏目名称#."""
     hits = []
     if topic and not text.startswith(f"#{topic}#"):
-        hits.append(Hit("form", "block", 0, 0, "", f"分条发布须以同一话题“#{topic}#”开头"))
+        hits.append(Hit("form", "block", 0, 0, "", said("分条发布须以同一话题“#{topic}#”开头", topic=topic)))
     if column and not text.startswith(f"#{column}#"):
-        hits.append(Hit("form", "block", 0, 0, "", f"固定栏目须以“#{column}#”开头"))
+        hits.append(Hit("form", "block", 0, 0, "", said("固定栏目须以“#{column}#”开头", column=column)))
     if series_title:
         m = re.match(r"^【" + re.escape(series_title) + r"\s*(\d+)(?:\s*/\s*(\d+))?】", text)
         if not m:
-            hits.append(Hit("form", "block", 0, 0, "", f"系列信息须以“【{series_title}{series_no or 1}】”开头"))
+            hits.append(Hit("form", "block", 0, 0, "", said("系列信息须以“【{title}{no}】”开头", title=series_title, no=series_no or 1)))
         elif series_no is not None and int(m.group(1)) != series_no:
             hits.append(Hit("form", "block", m.start(1), m.end(1), m.group(1),
-                            f"序号为 {m.group(1)}，与本条序号 {series_no} 不一致"))
+                            said("序号为 {written}，与本条序号 {no} 不一致", written=m.group(1), no=series_no)))
         if series_no is not None and series_total is not None and series_no > series_total:
-            hits.append(Hit("form", "block", None, None, "", f"序号 {series_no} 大于总条数 {series_total}"))
+            hits.append(Hit("form", "block", None, None, "", said("序号 {no} 大于总条数 {total}", no=series_no, total=series_total)))
     if not topic and not column and re.match(r"^#[^#\s]{1,30}#", text):
         hits.append(Hit("form", "warn", 0, text.index("#", 1) + 1, text[: text.index("#", 1) + 1],
                         "以话题标签开头：如为分条发布或固定栏目，请填写话题或栏目名称"))
@@ -61,7 +62,7 @@ def form_rules(text: str, topic: str, column: str, series_title: str, series_no:
 def lengths(text: str, platforms: list[str], limits: dict[str, int]) -> list[Hit]:
     names = platform_names()
     return [Hit("length", "block", limits[p], len(text), "",
-                f"共 {len(text)} 字，超过{names.get(p, p)}的 {limits[p]} 字上限")
+                said("共 {n} 字，超过{platform}的 {limit} 字上限", n=len(text), platform=names.get(p, p), limit=limits[p]))
             for p in platforms if p in limits and len(text) > limits[p]]
 
 

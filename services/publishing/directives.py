@@ -11,6 +11,7 @@ from govmb.contracts.publishing import DraftStatus
 from govmb.contracts.registry import AccountStatus
 from govmb.domain import Conflict, Invalid, Refused
 from govmb.identity import Identity, in_sight, under
+from govmb.messages import said
 from govmb.timefmt import iso_utc, stored
 from services.publishing.models import Account, Directive, DirectiveTarget, Draft, bus, db, now
 from services.publishing.review import STAFF
@@ -29,7 +30,7 @@ def issue(data: dict, who: Identity) -> Directive:
         query = query.where(Account.id.in_(data["account_ids"]))
         missing = set(data["account_ids"]) - {a.id for a in query}
         if missing:
-            errors["account_ids"] = f"这些账号不存在或未开通：{'、'.join(map(str, sorted(missing)))}"
+            errors["account_ids"] = said("这些账号不存在或未开通：{ids}", ids='、'.join(map(str, sorted(missing))))
     targets = [a for a in query if lead is None or a.id != lead.account_id]
     if not targets and "account_ids" not in errors:
         errors["account_ids"] = "没有需要转发的账号"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 
 from govmb.identity import Identity
+from govmb.messages import N_
 from govmb.textchecks.lexicon import Lexicon
 from services.publishing.models import LexiconEntry, LexiconVersion, audit, bus, db
 
@@ -55,7 +56,7 @@ def add(entries: list[dict], who: Identity | None = None) -> int:
              .execute())
         for entry in LexiconEntry.select().where(LexiconEntry.revision == v).order_by(LexiconEntry.id):
             bus.emit("publishing.lexicon.changed", entry_event(entry))
-        audit.record(who, "lexicon.write", "lexicon", version(), "/", f"{len(entries)} 个：" + "、".join(
+        audit.record(who, "lexicon.write", "lexicon", version(), "/", N_("{n} 个：").format(n=len(entries)) + "、".join(
             f"{e['word'].strip()}（{_kind(e['category'], e['severity'])}）" for e in entries), "词库")
     return len(entries)
 

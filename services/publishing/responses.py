@@ -10,6 +10,7 @@ import json
 
 from govmb.bus.message import Delivery
 from govmb.contracts.registry import AccountStatus
+from govmb.messages import N_
 from govmb.timefmt import iso_utc
 from services.publishing.models import Account, Draft, Publication, ReviewStep, bus
 
@@ -30,7 +31,7 @@ def draft_from_message(payload: dict, _delivery: Delivery | None) -> None:
                          platforms=json.dumps([p["platform"] for p in account.platform_list]),
                          answers_message_id=payload["message_id"])
     ReviewStep.create(draft=draft, action="write", from_status=None, to_status="draft", actor_id=payload["asked_by_id"],
-                      actor_name=payload["asked_by"], comment=f"网民留言 {payload['message_id']} 的办理结果，申请在本账号发布")
+                      actor_name=payload["asked_by"], comment=N_("网民留言 {id} 的办理结果，申请在本账号发布").format(id=payload['message_id']))
     report(draft)
 
 

@@ -15,6 +15,7 @@ from govmb.contracts.registry import AccountStatus
 from govmb.db import locked
 from govmb.domain import Conflict, Invalid, Refused
 from govmb.identity import UNIT_STAFF, Identity
+from govmb.messages import N_, said
 from govmb.platforms import platforms
 from govmb.timefmt import iso_utc, stored, to_beijing
 from govmb.workflow import Machine, Move, Transition, step
@@ -50,7 +51,7 @@ def _account_for(account_id: int, who: Identity) -> Account:
     if account is None or not who.may_see(account.unit_path):
         raise Invalid("account_id", "账号不存在或不在您的管辖范围内")
     if account.status != AccountStatus.ACTIVE:
-        raise Invalid("account_id", f"账号“{account.name}”未开通运行，不能发布")
+        raise Invalid("account_id", said("账号“{name}”未开通运行，不能发布", name=account.name))
     if account.unit_id != who.unit_id:
         raise Invalid("account_id", "只能为本单位的账号撰写")
     return account
@@ -62,7 +63,7 @@ def _fields(draft: Draft, data: dict, account: Account) -> None:
     known = {p["platform"] for p in account.platform_list}
     if set(chosen) - known or not chosen:
         names = platforms()
-        errors["platforms"] = f"本账号只在这些平台开通：{'、'.join(names.get(p, p) for p in sorted(known)) or '（无）'}"
+        errors["platforms"] = said("本账号只在这些平台开通：{platforms}", platforms='、'.join(names.get(p, p) for p in sorted(known)) or '（无）')
     event_at = data.get("event_at")
     if event_at is not None and data.get("info_type") != "emergency":
         errors["info_type"] = "填写了突发事件发生时间，信息类型须为“突发事件及处置”"
@@ -98,7 +99,7 @@ def _correction_problems(draft: Draft, data: dict, account: Account) -> dict[str
         pending = (Draft.select(Draft.id).where(Draft.corrects == original.id, Draft.id != (draft.id or 0),
                                                 Draft.status.not_in((S.RELEASED, S.WITHDRAWN))).first())
         if pending is not None:
-            errors["corrects_id"] = f"该信息已有更正稿件在办理中（稿件 {pending.id}），请在那里修改"
+            errors["corrects_id"] = said("该信息已有更正稿件在办理中（稿件 {id}），请在那里修改", id=pending.id)
     if CORRECTION_WORD not in (data.get("text") or ""):
         errors["text"] = "更正信息的正文须写明“更正”，并说明原信息有误之处和正确的内容"
     if not (data.get("apology") or "").strip():
@@ -128,7 +129,7 @@ def update(draft: Draft, data: dict, who: Identity) -> Draft:
     with db.atomic():
         draft = locked(Draft, draft.id)
         if draft.status not in (S.DRAFT, S.RETURNED):
-            raise Conflict(f"“{STATUS_NAMES[draft.status]}”的稿件不能修改")
+            raise Conflict(said("“{status}”的稿件不能修改", status=STATUS_NAMES[draft.status]))
         _fields(draft, {**data, "account_id": draft.account_id}, account)
         draft.revision += 1
         draft.save()
@@ -158,7 +159,7 @@ def _check(move: Move) -> None:
     _still_clean(draft)
     pending = list(draft.findings.where(Finding.severity == "warn", Finding.acknowledged_at.is_null()))
     if pending and not move.data.get("acknowledge"):
-        raise Conflict(f"还有 {len(pending)} 条提示未确认：" + "；".join(f.message for f in pending[:5]))
+        raise Conflict(said("还有 {n} 条提示未确认：{hints}", n=len(pending), hints="；".join(f.message for f in pending[:5])))
     for f in pending:
         f.acknowledged_by, f.acknowledged_at = move.who.name, move.at
         f.save()
@@ -208,8 +209,8 @@ WHO = {name: "本单位" + "、".join(ROLE_LABELS[r] for r in roles) for name, r
 
 
 def _conflict(draft: Draft, t: Transition) -> str:
-    return (f"稿件当前为“{STATUS_NAMES[draft.status]}”，不能{ACTION_NAMES[t.action]}"
-            f"（须为“{'、'.join(STATUS_NAMES[s] for s in sorted(t.sources))}”）")
+    return (said("稿件当前为“{status}”，不能{action}（须为“{sources}”）", status=STATUS_NAMES[draft.status],
+                     action=ACTION_NAMES[t.action], sources='、'.join(STATUS_NAMES[s] for s in sorted(t.sources))))
 
 
 def _record_move(move: Move) -> None:
@@ -235,7 +236,7 @@ def _emit(move: Move) -> None:
 
 
 MACHINE = Machine("draft", Draft, DraftStatus, TRANSITIONS, guards=GUARDS,
-                  refused=lambda t: f"“{ACTION_NAMES[t.action]}”须由{WHO[t.who]}办理", conflict=_conflict,
+                  refused=lambda t: said("“{action}”须由{who}办理", action=ACTION_NAMES[t.action], who=WHO[t.who]), conflict=_conflict,
                   record=_record_move, emit=_emit, who_names=WHO)
 
 
@@ -249,8 +250,9 @@ def _audit(draft: Draft, action: str, who: Identity, from_status: str, note: str
     """The audit row of an approval, a return, a release or a withdrawal (docs/audit.md)."""
     parts = [f"{STATUS_NAMES[from_status]} → {STATUS_NAMES[draft.status]}", note]
     if extra:  # the fast track: who approved, how and when
-        parts.append(f"{extra['approver']}经{'电话' if extra['channel'] == 'phone' else '短信'}同意于"
-                     f"{to_beijing(extra['approved_at']):%Y-%m-%d %H:%M}")
+        parts.append((N_("{approver}经电话同意于{at:%Y-%m-%d %H:%M}") if extra['channel'] == 'phone'
+                      else N_("{approver}经短信同意于{at:%Y-%m-%d %H:%M}")).format(
+                         approver=extra['approver'], at=to_beijing(extra['approved_at'])))
     audit.record(who, action, "draft", draft.id, draft.unit_path, "；".join(p for p in parts if p), draft.text[:40])
 
 
@@ -268,7 +270,7 @@ def submit(draft: Draft, who: Identity, data: dict) -> Draft:
     if blocking and MACHINE.may(draft, who, MACHINE.transition("submit")) and draft.status in (S.DRAFT, S.RETURNED):
         with db.atomic():
             _save_findings(draft.id, hits)
-        raise Invalid("text", [h.message for h in blocking], summary=f"有 {len(blocking)} 处必须修改后才能提交")
+        raise Invalid("text", [h.message for h in blocking], summary=said("有 {n} 处必须修改后才能提交", n=len(blocking)))
     return transition(draft, "submit", who, data)
 
 
@@ -303,7 +305,7 @@ def _fast_track(draft: Draft, data: dict) -> dict:
     account = Account.get_by_id(draft.account_id)
     leaders = {m["person_id"]: m["name"] for m in account.team_list if m["role"] == "leader_in_charge"}
     if data.get("approver_id") not in leaders:
-        errors["approver_id"] = f"审批人须为本账号的分管领导：{'、'.join(leaders.values()) or '（团队中无分管领导）'}"
+        errors["approver_id"] = said("审批人须为本账号的分管领导：{leaders}", leaders='、'.join(leaders.values()) or '（团队中无分管领导）')
     when = data.get("approved_at")
     submitted = draft.submitted_at.replace(second=0, microsecond=0)  # the page's time holds minutes only
     if when is None or not (submitted <= stored(when) <= dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)):

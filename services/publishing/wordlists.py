@@ -9,6 +9,7 @@ import threading
 
 from govmb.domain import Invalid
 from govmb.identity import Identity
+from govmb.messages import N_, said
 from govmb.textchecks.corrections import KINDS, Corrections
 from govmb.textchecks.precedence import Leaders
 from govmb.textchecks.wording import Wording
@@ -77,7 +78,7 @@ def add_corrections(entries: list[dict], who: Identity | None = None) -> int:
                           update={getattr(Correction, k): v for k, v in values.items()})
              .execute())
         _written(Correction, rev)
-        audit.record(who, "correction.write", "corrections", version(), "/", f"{len(entries)} 条：" + "、".join(
+        audit.record(who, "correction.write", "corrections", version(), "/", N_("{n} 条：").format(n=len(entries)) + "、".join(
             f"{e['wrong'].strip()}→{e['right'].strip()}（{KINDS[e['kind']]}）" for e in entries), "错别字与规范表述")
     return len(entries)
 
@@ -89,7 +90,7 @@ def _refuse_circles(entries: list[dict]) -> None:
     for i, e in enumerate(entries):
         right = word(e["right"])
         if right in wrong or Correction.select().where(Correction.wrong == e["right"].strip()).exists():
-            raise Invalid({"entries": {str(i): {"right": [f"“{e['right'].strip()}”本身是一个错误写法"]}}})
+            raise Invalid({"entries": {str(i): {"right": [said("“{right}”本身是一个错误写法", right=e['right'].strip())]}}})
 
 
 def remove_correction(entry_id: int, who: Identity | None = None) -> bool:
@@ -110,14 +111,14 @@ def add_leaders(entries: list[dict], who: Identity | None = None) -> int:
                           update={getattr(Leader, k): v for k, v in values.items()})
              .execute())
         _written(Leader, rev)
-        audit.record(who, "leader.write", "leaders", version(), "/", f"{len(entries)} 位：" + "、".join(
-            f"{e['name'].strip()}（{e['title'].strip()}，第 {e['rank']} 位{'' if e.get('active', True) else '，停用'}）"
-            for e in entries), "领导名单")
+        audit.record(who, "leader.write", "leaders", version(), "/", N_("{n} 位：").format(n=len(entries)) + "、".join(
+            (N_("{name}（{title}，第 {rank} 位）") if e.get('active', True) else N_("{name}（{title}，第 {rank} 位，停用）"))
+            .format(name=e['name'].strip(), title=e['title'].strip(), rank=e['rank']) for e in entries), "领导名单")
     return len(entries)
 
 
 def remove_leader(leader_id: int, who: Identity | None = None) -> bool:
-    return _remove(Leader, leader_id, who, "leader", lambda e: (e.name, f"{e.title}，{e.unit_name}，第 {e.rank} 位"))
+    return _remove(Leader, leader_id, who, "leader", lambda e: (e.name, N_("{title}，{unit}，第 {rank} 位").format(title=e.title, unit=e.unit_name, rank=e.rank)))
 
 
 def _remove(model, row_id: int, who: Identity | None, subject: str, described) -> bool:

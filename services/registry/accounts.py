@@ -15,6 +15,7 @@ import json
 from govmb.contracts.registry import ACTION_NAMES, STATUS_NAMES, AccountStatus
 from govmb.domain import Conflict, Invalid, Refused
 from govmb.identity import UNIT_STAFF, Identity
+from govmb.messages import N_, said
 from govmb.platforms import platforms
 from govmb.timefmt import iso_utc, stored
 from govmb.workflow import Machine, Move, Transition, step
@@ -63,9 +64,9 @@ def _record(account: Account, action: str, from_status: str | None, who: Identit
     AccountStep.create(account=account, action=action, from_status=from_status, to_status=account.status,
                        actor=actor, actor_name=actor.name, actor_unit=actor.unit.name, comment=comment, detail=detail)
     before, after = STATUS_NAMES.get(from_status, "新建"), STATUS_NAMES[account.status]
-    change = f"{before} → {after}" if before != after else f"状态：{after}"
+    change = f"{before} → {after}" if before != after else N_("状态：{after}").format(after=after)
     audit.record(identity_of(actor), f"account.{action}", "account", account.id, account.unit.path,
-                 "；".join(x for x in (change, comment and f"意见：{comment}", detail) if x), account.name)
+                 "；".join(x for x in (change, comment and N_("意见：{comment}").format(comment=comment), detail) if x), account.name)
 
 
 # ----------------------------------------------------------------------------- apply
@@ -78,7 +79,7 @@ def _application_problems(data: dict, unit: Unit, owner: Person | None, codes: l
         errors["owner_id"] = problem
     unknown = [c for c in codes if c not in platforms()]
     if not codes or unknown:
-        errors["platforms"] = f"请从已批准的平台中选择：{'、'.join(platforms().values())}"
+        errors["platforms"] = said("请从已批准的平台中选择：{platforms}", platforms='、'.join(platforms().values()))
     if kind == "private":
         if problem := checks.private_profile_problem(data.get("profile", ""), owner):
             errors["profile"] = problem
@@ -95,15 +96,15 @@ def _work_plan_problems(data: dict, unit: Unit, codes: list[str], errors: dict[s
         errors["category"] = "请选择账号类别：民生类或政策理论类（决定每月发布量要求）"
     for field, label in (("positioning", "功能定位"), ("rules", "规章制度"), ("mechanism", "工作机制")):
         if not (data.get(field) or "").strip():
-            errors[field] = f"工作方案须写明{label}"
+            errors[field] = said("工作方案须写明{label}", label=label)
     if problem := checks.team_problem(data.get("team") or [], unit):
         errors["team"] = problem
     if data["kind"] == "institutional" and not errors.get("platforms"):
         taken = checks.platform_conflicts(unit, codes)
         if taken and not (data.get("exception_reason") or "").strip():
             names = "、".join(platforms()[c] for c in taken)
-            errors["platforms"] = (f"本单位在{names}已有机构微博（原则上一个单位一个平台一个账号）；"
-                                   "确需另开，请填写例外理由，由上级单位审批")
+            errors["platforms"] = said("本单位在{names}已有机构微博（原则上一个单位一个平台一个账号）；"
+                                       "确需另开，请填写例外理由，由上级单位审批", names=names)
     return errors
 
 
@@ -152,7 +153,7 @@ def _resubmit(move: Move) -> None:
 def _acknowledge_filing(move: Move) -> None:
     if move.row.exception_reason:
         move.row.exception_approved = True
-        move.detail = f"同意例外开设：{move.row.exception_reason}"
+        move.detail = N_("同意例外开设：{reason}").format(reason=move.row.exception_reason)
 
 
 def _register_platform(move: Move) -> None:
@@ -162,7 +163,7 @@ def _register_platform(move: Move) -> None:
 def _activate(move: Move) -> None:
     missing = _platform_names(move.row, lambda p: not p.registered_at)
     if missing:
-        raise Conflict(f"还有平台未登记账号：{'、'.join(missing)}；全部登记后才能开通")
+        raise Conflict(said("还有平台未登记账号：{platforms}；全部登记后才能开通", platforms='、'.join(missing)))
 
 
 def _request_close(move: Move) -> None:
@@ -174,7 +175,7 @@ def _request_close(move: Move) -> None:
 
 def _inform_superior(move: Move) -> None:
     parent = move.row.unit.parent
-    move.detail = f"已抄告 {parent.name if parent else '上级单位'}"
+    move.detail = N_("已抄告 {unit}").format(unit=parent.name if parent else '上级单位')
 
 
 def _post_notice(move: Move) -> None:
@@ -191,7 +192,7 @@ def _deregister_platform(move: Move) -> None:
 def _close(move: Move) -> None:
     left = _platform_names(move.row, lambda p: not p.deregistered_at)
     if left:
-        raise Conflict(f"还有平台未注销：{'、'.join(left)}；全部注销后才能关闭")
+        raise Conflict(said("还有平台未注销：{platforms}；全部注销后才能关闭", platforms='、'.join(left)))
 
 
 TRANSITIONS = (
@@ -224,8 +225,8 @@ GUARDS = {
 
 
 def _conflict(account: Account, t: Transition) -> str:
-    return (f"账号当前状态为“{STATUS_NAMES[account.status]}”，不能{ACTION_NAMES[t.action]}"
-            f"（须在“{'、'.join(STATUS_NAMES[s] for s in sorted(t.sources))}”时进行）")
+    return (said("账号当前状态为“{status}”，不能{action}（须在“{sources}”时进行）", status=STATUS_NAMES[account.status],
+                     action=ACTION_NAMES[t.action], sources='、'.join(STATUS_NAMES[s] for s in sorted(t.sources))))
 
 
 def _record_move(move: Move) -> None:
@@ -233,7 +234,7 @@ def _record_move(move: Move) -> None:
 
 
 MACHINE = Machine("account", Account, AccountStatus, TRANSITIONS, guards=GUARDS,
-                  refused=lambda t: f"“{ACTION_NAMES[t.action]}”须由{WHO[t.who]}办理", conflict=_conflict,
+                  refused=lambda t: said("“{action}”须由{who}办理", action=ACTION_NAMES[t.action], who=WHO[t.who]), conflict=_conflict,
                   record=_record_move, emit=lambda move: publish(move.row, move.event), event=CHANGED,
                   who_names=WHO)
 
@@ -250,7 +251,7 @@ def _platform_names(account: Account, which) -> list[str]:
 
 def _check_staff(account: Account, who: Identity, action: str) -> None:
     if not GUARDS["staff"](account, who):
-        raise Refused(f"“{ACTION_NAMES[action]}”须由{WHO['staff']}办理")
+        raise Refused(said("“{action}”须由{who}办理", action=ACTION_NAMES[action], who=WHO['staff']))
 
 
 def _revise(account: Account, data: dict) -> None:
@@ -272,7 +273,7 @@ def _platform_row(account: Account, data: dict) -> AccountPlatform:
     code = data.get("platform")
     row = AccountPlatform.get_or_none(AccountPlatform.account == account, AccountPlatform.platform == code)
     if row is None:
-        raise Invalid("platform", f"本账号未申请在“{code}”开设")
+        raise Invalid("platform", said("本账号未申请在“{code}”开设", code=code))
     return row
 
 
@@ -294,10 +295,10 @@ def _register(account: Account, data: dict) -> str:
 def _deregister(account: Account, data: dict) -> str:
     row = _platform_row(account, data)
     if row.deregistered_at:
-        raise Conflict(f"{platforms().get(row.platform, row.platform)} 已注销")
+        raise Conflict(said("{platform} 已注销", platform=platforms().get(row.platform, row.platform)))
     row.deregistered_at = now()
     row.save()
-    return f"{platforms().get(row.platform, row.platform)} 已注销"
+    return N_("{platform} 已注销").format(platform=platforms().get(row.platform, row.platform))
 
 
 # --------------------------------------------------------------- team and security
@@ -339,7 +340,7 @@ def update_security(account: Account, who: Identity, data: dict) -> SecurityReco
         record.updated_at = now()
         record.save()
         _record(account, "update_security", account.status, who, data.get("comment", ""),
-                f"保管人：{holder.name}；设备 {len(data.get('devices') or [])} 台")
+                N_("保管人：{holder}；设备 {n} 台").format(holder=holder.name, n=len(data.get('devices') or [])))
     return record
 
 

@@ -26,6 +26,7 @@ from govmb.contracts.registry import STATUS_NAMES, AccountStatus
 from govmb.copies_api import within_levels
 from govmb.domain import Invalid, Unauthenticated
 from govmb.headers import NO_STORE
+from govmb.messages import said
 from govmb.paging import Blueprint, narrowed, page, sorted_by
 from govmb.platforms import platforms
 from govmb.textsearch import contains
@@ -130,7 +131,7 @@ def _visible_unit(unit_id: int, field: str | None = None) -> Unit:
     """The unit, if the caller sees it; else 404, or 422 on `field` when the id came in a body."""
     unit = Unit.get_or_none(Unit.id == unit_id)
     if unit is None or not current_identity().may_see(unit.path):
-        problem = f"单位 {unit_id} 不存在或不在您的管辖范围内"
+        problem = said("单位 {id} 不存在或不在您的管辖范围内", id=unit_id)
         if field:
             abort(422, errors={field: [problem]})
         abort(404, message=problem)
@@ -608,7 +609,7 @@ def update_security(data, account_id):
 def _client(client_pk: int) -> ClientSystem:
     client = ClientSystem.get_or_none(ClientSystem.id == client_pk)
     if client is None:
-        abort(404, message=f"客户端系统 {client_pk} 不存在")
+        abort(404, message=said("客户端系统 {id} 不存在", id=client_pk))
     return client
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from govmb.db import transaction_lock
 from govmb.domain import Conflict, Invalid
-from govmb.messages import translated
+from govmb.messages import said, translated
 from services.registry import people, service
 from services.registry.models import Person, Unit, db
 from services.registry.people import ADMINISTRATORS
@@ -54,6 +54,6 @@ def first_of(role: str, name: str, username: str, password: str, production: boo
             raise Conflict("登记库还是空的：请先创建顶层单位及其系统管理员（不带 --role）")
         holders = Person.select().where(Person.active, (Person.roles == role))
         if holders.exists():
-            raise Conflict(f"已有{TITLES[role]}：此后的{TITLES[role]}由安全管理员在系统中授予")
+            raise Conflict(said("已有{title}：此后的{title}由安全管理员在系统中授予", title=TITLES[role]))
         return people.create_person(top, name, username, password, [role], "staff", TITLES[role],
                                     production=production)

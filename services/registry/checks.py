@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from govmb.messages import said
 from services.registry.models import Account, AccountPlatform, Person, Unit
 
 RANKS = {"staff": "科员及以下", "section": "乡科级", "county": "县处级", "bureau": "厅局级", "province": "省部级"}
@@ -62,7 +63,7 @@ def name_problem(name: str, unit: Unit) -> str | None:
             forms |= name_forms(u, parent_name)
     if not any(f in name for f in forms):
         examples = "、".join(sorted(forms, key=len)[:3])
-        return f"账号名称须与单位或地区名称明确关联，例如包含“{examples}”"
+        return said("账号名称须与单位或地区名称明确关联，例如包含“{examples}”", examples=examples)
     return None
 
 
@@ -79,7 +80,7 @@ def platform_conflicts(unit: Unit, platform_codes: list[str], except_id: int | N
 def team_problem(team: list[dict], unit: Unit) -> str | None:
     """N6: 3 to 5 named people: a leader in charge, a responsible office, at least one operator."""
     if not 3 <= len(team) <= 5:
-        return f"工作团队须为 3 至 5 人，现为 {len(team)} 人"
+        return said("工作团队须为 3 至 5 人，现为 {n} 人", n=len(team))
     ids = [m["person_id"] for m in team]
     if len(set(ids)) != len(ids):
         return "同一人不能在团队中出现两次"
@@ -87,14 +88,14 @@ def team_problem(team: list[dict], unit: Unit) -> str | None:
     missing = [label for role, label in (("leader_in_charge", "分管领导"), ("responsible_office", "责任处室人员"),
                                          ("operator", "微博操作员")) if role not in roles]
     if missing:
-        return f"工作团队缺少：{'、'.join(missing)}"
+        return said("工作团队缺少：{missing}", missing='、'.join(missing))
     people = {p.id: p for p in Person.select().join(Unit).where(Person.id.in_(ids))}
     for pid in ids:
         person = people.get(pid)
         if person is None or not person.active:
-            return f"人员 {pid} 不存在或已停用"
+            return said("人员 {id} 不存在或已停用", id=pid)
         if not person.unit.path.startswith(unit.path):  # out of the caller's sight: not named
-            return f"人员 {pid} 不属于本单位或其下级单位"
+            return said("人员 {id} 不属于本单位或其下级单位", id=pid)
     return None
 
 
@@ -105,9 +106,9 @@ def owner_problem(kind: str, owner: Person | None, unit: Unit) -> str | None:
     if owner is None:
         return "公务人员、领导公务和私人微博须指明本人"
     if not owner.unit.path.startswith(unit.path):  # out of the caller's sight: not named
-        return f"人员 {owner.id} 不属于本单位或其下级单位"
+        return said("人员 {id} 不属于本单位或其下级单位", id=owner.id)
     if kind == "leader" and owner.rank not in LEADER_RANKS:
-        return f"领导公务微博仅限县处级及以上领导干部开设，{owner.name} 为{RANKS.get(owner.rank, owner.rank)}"
+        return said("领导公务微博仅限县处级及以上领导干部开设，{name} 为{rank}", name=owner.name, rank=RANKS.get(owner.rank, owner.rank))
     return None
 
 
@@ -120,5 +121,5 @@ def private_profile_problem(profile: str, owner: Person | None) -> str | None:
         if owner.title and owner.title in profile:
             found.add(owner.title)
     if found:
-        return f"私人微博的简介不得标注职务、单位或职责，请删去：{'、'.join(sorted(found))}"
+        return said("私人微博的简介不得标注职务、单位或职责，请删去：{found}", found='、'.join(sorted(found)))
     return None

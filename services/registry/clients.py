@@ -12,6 +12,7 @@ import secrets
 from govmb.config import Settings
 from govmb.domain import Conflict, Invalid, Unauthenticated
 from govmb.identity import Identity, issue_token
+from govmb.messages import N_
 from govmb.revocation import client_key, revocations
 from services.registry.models import ClientSystem, Unit, audit, db, now
 from services.registry.people import hash_password, rehash_if_needed, verify_secret
@@ -35,7 +36,7 @@ def register(unit: Unit, name: str, who: Identity) -> tuple[ClientSystem, str]:
         client = ClientSystem.create(client_id=f"cs-{secrets.token_hex(8)}", name=name, unit=unit,
                                      secret_hash=hash_password(secret), created_by=who.name)
         audit.record(who, "client.register", "client_system", client.id, unit.path,  # never the secret
-                     f"客户端标识：{client.client_id}；范围：{unit.name}及其下级单位", name)
+                     N_("客户端标识：{client}；范围：{unit}及其下级单位").format(client=client.client_id, unit=unit.name), name)
     return client, secret
 
 
@@ -47,7 +48,7 @@ def revoke(client: ClientSystem, who: Identity, settings: Settings) -> ClientSys
         if not claimed:
             raise Conflict("该客户端系统已撤销")
         audit.record(who, "client.revoke", "client_system", client.id, client.unit.path,
-                     f"客户端标识：{client.client_id}", client.name)
+                     N_("客户端标识：{client}").format(client=client.client_id), client.name)
     revocations(settings.revocation_store_uri).revoke(client_key(identity_of(client).client),
                                                       settings.client_token_ttl_seconds)
     return ClientSystem.get_by_id(client.id)

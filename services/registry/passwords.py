@@ -16,6 +16,7 @@ from zxcvbn import zxcvbn
 from govmb.config import Settings
 from govmb.domain import Invalid, Refused, Unauthenticated
 from govmb.identity import ADMINISTRATORS, Identity
+from govmb.messages import said
 from services.registry.models import PasswordHistory, Person, audit, db, now
 from services.registry.people import DEMO_PASSWORD, hash_password, verify_secret
 
@@ -27,7 +28,7 @@ _KINDS = (re.compile(r"[a-z]"), re.compile(r"[A-Z]"), re.compile(r"[0-9]"), re.c
 def problems(password: str, username: str = "", name: str = "") -> list[str]:
     """What is wrong with a new password, in Chinese (nothing: it may be used)."""
     if len(password) < MIN_LENGTH:
-        return [f"密码至少 {MIN_LENGTH} 位"]
+        return [said("密码至少 {n} 位", n=MIN_LENGTH)]
     if len(password) > 200:
         return ["密码至多 200 位"]
     out = []
@@ -69,7 +70,7 @@ def change_own(person: Person, current: str, new: str, who: Identity, settings: 
         raise Unauthenticated("当前密码不正确")
     check(new, person.username, person.name, "new_password")
     if _reused(person, new):
-        raise Invalid("new_password", f"不能与最近 {REMEMBERED} 次用过的密码相同")
+        raise Invalid("new_password", said("不能与最近 {n} 次用过的密码相同", n=REMEMBERED))
     with db.atomic():
         _store(person, new, must_change=False)
         audit.record(who, "person.password_change", "person", person.id, person.unit.path, "", person.name)
@@ -103,7 +104,7 @@ def guard_takeover(person: Person, settings: Settings, what: str) -> None:
     the command line (`python -m ops.cli reset-password`), which the trail records too."""
     from services.registry.second_factor import must_enrol
     if person.role_set & set(ADMINISTRATORS):
-        raise Refused(f"不能在系统中{what}系统管理员、安全管理员或审计管理员（三员分立）：请由运维人员在服务器上用命令行办理")
+        raise Refused(said("不能在系统中{what}系统管理员、安全管理员或审计管理员（三员分立）：请由运维人员在服务器上用命令行办理", what=what))
     if what == "重置密码" and must_enrol(person, settings):
         raise Refused("此人员的角色须使用两步验证而尚未绑定：重置密码后他人即可冒用，须由运维人员在服务器上用命令行办理")
 

@@ -8,6 +8,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from govmb.config import Settings
 from govmb.domain import Conflict, Invalid, Refused
 from govmb.identity import ADMINISTRATORS, PERSON_ROLES, UNIT_STAFF, Identity
+from govmb.messages import N_, said
 from services.registry.checks import RANKS
 from services.registry.models import Person, Unit, audit, db
 
@@ -42,11 +43,11 @@ def create_person(unit: Unit, name: str, username: str, password: str, roles: li
     may_grant(roles, frozenset(), who)
     errors = {}
     if Person.select().where(Person.username == username).exists():
-        errors["username"] = [f"用户名“{username}”已被使用"]
+        errors["username"] = [said("用户名“{username}”已被使用", username=username)]
     if problem := roles_problem(roles):
         errors["roles"] = [problem]
     if rank not in RANKS:
-        errors["rank"] = [f"级别须为 {', '.join(RANKS)} 之一"]
+        errors["rank"] = [said("级别须为 {ranks} 之一", ranks=', '.join(RANKS))]
     from services.registry.passwords import problems
     if password == DEMO_PASSWORD and production:
         errors["password"] = ["这是演示数据公开的密码，生产模式下不能使用"]
@@ -58,7 +59,8 @@ def create_person(unit: Unit, name: str, username: str, password: str, roles: li
         person = Person.create(unit=unit, name=name, username=username, password_hash=hash_password(password),
                                roles=",".join(sorted(set(roles))), rank=rank, title=title)
         audit.record(who, "person.create", "person", person.id, unit.path,  # never the password
-                     f"用户名：{username}；单位：{unit.name}；角色：{person.roles}；级别：{rank}", name)
+                     N_("用户名：{username}；单位：{unit}；角色：{roles}；级别：{rank}").format(
+                         username=username, unit=unit.name, roles=person.roles, rank=rank), name)
     return person
 
 
@@ -66,7 +68,7 @@ def roles_problem(roles) -> str | None:
     """What is wrong with a set of roles, or None: known roles, and 三员分立 (an administrator,
     whichever of the three, holds that role alone)."""
     if unknown := [r for r in roles if r not in PERSON_ROLES]:
-        return f"未知的角色：{'、'.join(unknown)}；角色须为 {', '.join(PERSON_ROLES)} 中的一个或多个"
+        return said("未知的角色：{unknown}；角色须为 {roles} 中的一个或多个", unknown='、'.join(unknown), roles=', '.join(PERSON_ROLES))
     if set(roles) & set(ADMINISTRATORS) and len(set(roles)) > 1:
         return "系统管理员、安全管理员、审计管理员三员分立：担任其一者不能兼任任何其他角色"
     return None
@@ -103,7 +105,8 @@ def set_roles(person: Person, roles: list[str], who: Identity, settings: Setting
             raise Conflict("此人员的角色刚被他人修改：请刷新后再保存")
         if changed:
             audit.record(who, "role.change", "person", person.id, person.unit.path,
-                         f"用户名：{person.username}；角色：{','.join(sorted(before)) or '无'} → {after or '无'}",
+                         N_("用户名：{username}；角色：{before} → {after}").format(
+                             username=person.username, before=','.join(sorted(before)) or '无', after=after or '无'),
                          person.name)
     if changed and before - set(roles):
         sessions.end_all(person, "roles", settings, who)
@@ -146,7 +149,7 @@ def set_active(person: Person, active: bool, who: Identity, settings: Settings) 
         changed = Person.update(active=active).where(Person.id == person.id, Person.active != active).execute()
         if changed:
             audit.record(who, "person.enable" if active else "person.disable", "person", person.id, person.unit.path,
-                         f"用户名：{person.username}", person.name)
+                         N_("用户名：{username}").format(username=person.username), person.name)
     if not active:
         sessions.end_all(person, "disabled", settings, who)
     return Person.get_by_id(person.id)

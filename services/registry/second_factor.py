@@ -25,6 +25,7 @@ from govmb import personal
 from govmb.config import Settings
 from govmb.domain import Conflict, Invalid, NotFound, Refused, Unauthenticated
 from govmb.identity import Identity
+from govmb.messages import N_
 from services.registry.models import Person, RecoveryCode, SecondFactor, SignInChallenge, audit, db, now
 from services.registry.people import identity_of
 
@@ -93,7 +94,7 @@ def confirm(person: Person, code: str, who: Identity) -> list[str]:
     with db.atomic():
         SecondFactor.update(confirmed_at=now(), last_step=step).where(SecondFactor.id == pending.id).execute()
         codes = _new_codes(person)
-        audit.record(who, "mfa.enrol", "person", person.id, person.unit.path, f"用户名：{person.username}",
+        audit.record(who, "mfa.enrol", "person", person.id, person.unit.path, N_("用户名：{username}").format(username=person.username),
                      person.name)
     return codes
 
@@ -111,7 +112,7 @@ def new_recovery_codes(person: Person, code: str, who: Identity) -> list[str]:
     _proven(person, code)
     with db.atomic():
         codes = _new_codes(person)
-        audit.record(who, "mfa.codes", "person", person.id, person.unit.path, f"用户名：{person.username}",
+        audit.record(who, "mfa.codes", "person", person.id, person.unit.path, N_("用户名：{username}").format(username=person.username),
                      person.name)
     return codes
 
@@ -139,7 +140,7 @@ def _remove(person: Person, who: Identity | None, action: str) -> None:
         forget_challenges(person)
         SecondFactor.delete().where(SecondFactor.person == person).execute()
         RecoveryCode.delete().where(RecoveryCode.person == person).execute()
-        audit.record(who, action, "person", person.id, person.unit.path, f"用户名：{person.username}", person.name)
+        audit.record(who, action, "person", person.id, person.unit.path, N_("用户名：{username}").format(username=person.username), person.name)
 
 
 # ---------------------------------------------------------------------------- codes
@@ -199,7 +200,7 @@ def _proven(person: Person, code: str) -> None:
     except Unauthenticated as exc:
         with db.atomic():  # each wrong code a row: a guesser is seen (and slowed by the route's limit)
             audit.record(identity_of(person), "mfa.failure", "person", person.id, person.unit.path,
-                         f"用户名：{person.username}；{exc.message}", person.name)
+                         N_("用户名：{username}；{why}").format(username=person.username, why=exc.message), person.name)
         raise Invalid("code", exc.message or "验证码不正确") from None
 
 

@@ -5,6 +5,7 @@ from govmb.contracts.registry import UNIT_KINDS
 from govmb.db import is_postgres
 from govmb.domain import Invalid
 from govmb.identity import Identity, under
+from govmb.messages import N_, said
 from services.registry.accounts import publish
 from services.registry.models import Account, Unit, audit, bus, db, now
 
@@ -25,7 +26,7 @@ def _parent_or_invalid(parent_id: int | None) -> Unit | None:
         return None
     parent = Unit.get_or_none(Unit.id == parent_id)
     if parent is None:
-        raise Invalid("parent_id", f"上级单位 {parent_id} 不存在")
+        raise Invalid("parent_id", said("上级单位 {id} 不存在", id=parent_id))
     return parent
 
 
@@ -42,18 +43,18 @@ def create_unit(name: str, kind: str, parent_id: int | None, who: Identity | Non
     if not name:
         raise Invalid("name", "单位名称不能为空")
     if kind not in UNIT_KINDS:
-        raise Invalid("kind", f"单位类别须为 {', '.join(UNIT_KINDS)} 之一")
+        raise Invalid("kind", said("单位类别须为 {kinds} 之一", kinds=', '.join(UNIT_KINDS)))
     with db.atomic():
         _lock_tree()
         parent = _parent_or_invalid(parent_id)
         if _name_taken(name, parent):
-            raise Invalid("name", f"同一上级单位下已有名为“{name}”的单位")
+            raise Invalid("name", said("同一上级单位下已有名为“{name}”的单位", name=name))
         unit = Unit.create(name=name, kind=kind, parent=parent, path="/")
         unit.path = f"{parent.path if parent else '/'}{unit.id}/"
         unit.save()
         bus.emit("registry.unit.changed", unit.snapshot())
         audit.record(who, "unit.create", "unit", unit.id, unit.path,
-                     f"上级单位：{parent.name if parent else '无'}", unit.name)
+                     N_("上级单位：{parent}").format(parent=parent.name if parent else '无'), unit.name)
     return unit
 
 
@@ -70,7 +71,7 @@ def update_unit(unit: Unit, name: str | None = None, parent_id: int | None = Non
         if not new_name:
             raise Invalid("name", "单位名称不能为空")
         if _name_taken(new_name, new_parent, except_id=unit.id):
-            raise Invalid("name", f"同一上级单位下已有名为“{new_name}”的单位")
+            raise Invalid("name", said("同一上级单位下已有名为“{name}”的单位", name=new_name))
         old_path, old_name, old_parent = unit.path, unit.name, unit.parent
         new_path = f"{new_parent.path if new_parent else '/'}{unit.id}/"
         unit.name, unit.parent, unit.path = new_name, new_parent, new_path
@@ -94,9 +95,10 @@ def update_unit(unit: Unit, name: str | None = None, parent_id: int | None = Non
 
 
 def _changes(old_name: str, new_name: str, old_parent: Unit | None, new_parent: Unit | None) -> str:
-    changes = [f"名称：{old_name} → {new_name}"] if old_name != new_name else []
+    changes = [N_("名称：{old} → {new}").format(old=old_name, new=new_name)] if old_name != new_name else []
     if (old_parent and old_parent.id) != (new_parent and new_parent.id):
-        changes.append(f"上级单位：{old_parent.name if old_parent else '无'} → {new_parent.name if new_parent else '无'}")
+        changes.append(N_("上级单位：{old} → {new}").format(old=old_parent.name if old_parent else '无',
+                                                    new=new_parent.name if new_parent else '无'))
     return "；".join(changes) or "未改变"
 
 

@@ -13,6 +13,7 @@ import secrets
 from govmb.config import Settings
 from govmb.domain import Unauthenticated
 from govmb.identity import Identity, issue_token
+from govmb.messages import N_, said
 from govmb.revocation import revocations, session_key
 from services.registry.models import Person, SignInSession, audit, db, now
 from services.registry.people import identity_of
@@ -51,8 +52,8 @@ def open_session(person: Person, settings: Settings, address: str = "", user_age
             user_agent=user_agent[:200], created_at=at, last_seen_at=at,
             expires_at=at + dt.timedelta(seconds=settings.session_absolute_seconds))
         audit.record(dataclasses.replace(identity_of(person), session=session.sid), "signin.success", "person",
-                     person.id, person.unit.path, f"会话：{session.sid[:8]}…；{where(address, user_agent)}；"
-                     f"第二因素：{second or '无'}", person.name)
+                     person.id, person.unit.path, N_("会话：{sid}…；{where}；第二因素：{second}").format(
+                         sid=session.sid[:8], where=where(address, user_agent), second=second or '无'), person.name)
     return session, refresh
 
 
@@ -79,7 +80,7 @@ def renew(refresh: str, settings: Settings) -> tuple[SignInSession, str]:
     if reason is not None:
         if session.ended_at is None:
             end(session, reason, settings)
-        raise Unauthenticated(f"登录已结束（{REASONS.get(reason, reason)}），请重新登录")
+        raise Unauthenticated(said("登录已结束（{reason}），请重新登录", reason=REASONS.get(reason, reason)))
     SignInSession.update(last_seen_at=at).where(SignInSession.sid == session.sid).execute()
     return session, token_of(session.person, session, settings)
 
@@ -92,7 +93,7 @@ def end(session: SignInSession, reason: str, settings: Settings, who: Identity |
                  .where(SignInSession.sid == session.sid, SignInSession.ended_at.is_null()).execute())
         if ended:
             audit.record(who, f"session.{reason}", "person", session.person_id, session.person.unit.path,
-                         f"会话：{session.sid[:8]}…；地址：{session.address or '未知'}", session.person.name)
+                         N_("会话：{sid}…；地址：{address}").format(sid=session.sid[:8], address=session.address or '未知'), session.person.name)
     revocations(settings.revocation_store_uri).revoke(session_key(session.sid), settings.token_ttl_seconds)
     return bool(ended)
 

@@ -18,6 +18,7 @@ import secrets
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from govmb.messages import N_
 from services.registry.models import Captcha, Person, SignInAttempt, audit, db, now
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ def needs_captcha(username: str) -> bool:
 
 def where(address: str, user_agent: str) -> str:
     """Where a sign-in came from, as the audit trail says it."""
-    return f"地址：{address[:64] or '未知'}；浏览器：{user_agent[:120] or '未知'}"
+    return N_("地址：{address}；浏览器：{browser}").format(address=address[:64] or '未知', browser=user_agent[:120] or '未知')
 
 
 def record(username: str, address: str, user_agent: str, succeeded: bool, person: Person | None = None,
@@ -59,11 +60,12 @@ def record(username: str, address: str, user_agent: str, succeeded: bool, person
             name = person.username if person else "（不存在的用户名）"
             audit.record(None, "signin.failure", "person", person.id if person else 0,
                          person.unit.path if person else "/",
-                         f"用户名：{name}；{why or '失败'}；{where(address, user_agent)}", name)
+                         N_("用户名：{name}；{why}；{where}").format(name=name, why=why or '失败', where=where(address, user_agent)), name)
         if not succeeded and failures(username, BURST_WINDOW) == BURST:
             audit.record(None, "security.signin_burst", "person", 0, "/",
-                         f"用户名“{username[:50]}”{int(BURST_WINDOW.total_seconds() // 60)}分钟内登录失败{BURST}次；"
-                         f"最近一次来自 {address[:64] or '未知地址'}", username[:50])
+                         N_("用户名“{name}”{minutes}分钟内登录失败{n}次；最近一次来自 {address}").format(
+                             name=username[:50], minutes=int(BURST_WINDOW.total_seconds() // 60), n=BURST,
+                             address=address[:64] or '未知地址'), username[:50])
             log.warning("sign-in failures burst", extra={"username": username[:50], "address": address[:64]})
 
 

@@ -3,6 +3,8 @@ Chinese strings of the Python), and adding a locale is adding a catalogue: its t
 pages, the services' answers and marshmallow's messages in the person's language."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from flask import Flask, abort, render_template_string, request, session
 from marshmallow import Schema, fields, validate
@@ -138,7 +140,81 @@ def test_every_error_page_of_the_web_app_is_in_chinese():
     assert "页面不存在" in client.get("/no-such-page").get_data(as_text=True)
 
 
-def test_the_web_app_writes_no_chinese_in_an_f_string():
-    # an f-string cannot be looked up: the web app's messages with values use govmb.messages.said
-    web = next(d for d in DOMAINS if d.name == "web")
-    assert not catalogue.fstrings(web), "rewrite these with said('…{n}…', n=…): " + ", ".join(catalogue.fstrings(web))
+@pytest.mark.parametrize("domain", DOMAINS, ids=lambda d: d.name)
+def test_no_chinese_is_written_in_an_f_string(domain):
+    # an f-string cannot be looked up: a message with values is govmb.messages.said("…{n}…", n=…) (or, stored in
+    # the source language, N_("…{n}…").format(n=…)); web/ is the web app's domain, govmb/ and services/ the services'
+    assert {source.directory for source in domain.sources} <= {"web", "govmb", "services"}
+    found = catalogue.fstrings(domain)
+    assert not found, "rewrite these with said('…{n}…', n=…): " + ", ".join(found)
+
+
+def test_a_chinese_f_string_is_found(tmp_path, monkeypatch):
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src/job.py").write_text('A = f"第{1}页"\nB = f"page {1}"\nC = said("第{n}页", n=1)\n', encoding="utf-8")
+    monkeypatch.setattr(catalogue, "ROOT", tmp_path)
+    assert catalogue.fstrings(Domain("t", tmp_path / "translations", (Source("src", ()),))) == ["src/job.py:1"]
+
+
+@pytest.fixture
+def worker_locales(tmp_path):
+    """zh_Hans and a second locale translating a reminder's title and an e-mail's lines, as the
+    worker jobs write them (services/*/reminders.py, services/registry/delivery.py)."""
+    (tmp_path / "src").mkdir()
+    texts = {"{name} 的值班即将开始": "{name} نۆۋەتچىلىكى باشلىنىدۇ", "【政务微博】{title}": "【ھۆكۈمەت مىكرو بىلوگى】{title}",
+             "类别：{kind}": "تۈرى：{kind}"}
+    (tmp_path / "src/texts.py").write_text("\n".join(f"T{i} = {zh!r}" for i, zh in enumerate(texts)), encoding="utf-8")
+    domain = Domain("t", tmp_path / "translations", (Source(str(tmp_path / "src"), (("**.py", catalogue.PYTHON),)),))
+    for locale in ("zh_Hans", "ug"):
+        write(domain, locale, catalogue.extracted(domain))
+    path = catalogue.po_path(domain, "ug")
+    text = path.read_text(encoding="utf-8")
+    for zh, ug in texts.items():
+        text = text.replace(f'msgid "{zh}"\nmsgstr ""', f'msgid "{zh}"\nmsgstr "{ug}"')
+    path.write_text(text, encoding="utf-8")
+    return domain.translations
+
+
+def test_said_outside_a_request_is_the_default_locale(worker_locales):
+    # a worker job (reminders, deliveries) has no request: its messages are said in zh_Hans, whatever
+    # locales the service has; in a request, the caller's language
+    from govmb.messages import said
+    from services.registry.delivery import text_of
+
+    notification = SimpleNamespace(kind="shift", title="王五 的值班即将开始", due_at=None, link_kind="roster", link_id=None)
+    assert said("{name} 的值班即将开始", name="王五") == "王五 的值班即将开始"  # no app at all
+    app = Flask(__name__)
+    shared.init_app(app, worker_locales)
+    with app.app_context():  # a job run in the service's app: no request, no language asked for
+        assert said("{name} 的值班即将开始", name="王五") == "王五 的值班即将开始"
+        assert text_of(notification) == ("【政务微博】王五 的值班即将开始", "类别：值班\n处理：http://127.0.0.1:8000/roster")
+    with app.test_request_context("/", headers={"Accept-Language": "ug"}):
+        assert said("{name} 的值班即将开始", name="王五") == "王五 نۆۋەتچىلىكى باشلىنىدۇ"
+        assert text_of(notification)[0] == "【ھۆكۈمەت مىكرو بىلوگى】王五 的值班即将开始"
+    with app.test_request_context("/"):
+        assert said("{name} 的值班即将开始", name="王五") == "王五 的值班即将开始"
+
+
+def test_a_reminder_title_is_said_in_the_default_locale(worker_locales, monkeypatch):
+    # the assessment worker's reminder of a shift, built with said, outside a request
+    import datetime as dt
+
+    from services.assessment import reminders
+
+    starts = dt.datetime(2026, 11, 2, 1, 0)
+    shift = SimpleNamespace(id=7, unit_id=3, person_name="王五", starts_at=starts)
+
+    class Query:
+        def __getattr__(self, name):
+            return lambda *a, **k: self
+
+        def __iter__(self):
+            return iter([shift])
+
+    monkeypatch.setattr(reminders.DutyShift, "select", lambda *a: Query())
+    monkeypatch.setattr(reminders.reminders, "unsent", lambda *a: True)
+    app = Flask(__name__)
+    shared.init_app(app, worker_locales)
+    with app.app_context():
+        [reminder] = reminders.shifts()
+    assert reminder.title == "王五 的值班即将开始" and reminder.person_name == "王五"
