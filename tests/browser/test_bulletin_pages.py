@@ -2,7 +2,6 @@
 quarter and an emptied title refused beside their fields), edits it, issues it and downloads the
 PDF; a unit reads the issued one; the office downloads the annual 政务新媒体工作年度报表."""
 import io
-import os
 import re
 
 import pytest
@@ -14,23 +13,12 @@ from govmb.timefmt import to_beijing, utcnow
 pytestmark = pytest.mark.browser
 
 
-def _shot(page, name: str) -> None:
-    """Screenshots for a look by eye (H18_SHOTS=<folder>), at a desktop's and a phone's width."""
-    folder = os.environ.get("H18_SHOTS")
-    if folder:
-        for width in (1366, 390):
-            page.set_viewport_size({"width": width, "height": 900})
-            page.screenshot(path=f"{folder}/{name}-{width}.png", full_page=True)
-        page.set_viewport_size({"width": 1280, "height": 900})
-
-
 def test_supervision_drafts_edits_and_issues_a_bulletin_and_a_unit_reads_it(as_person, site):
     number = f"洪政新办〔{to_beijing(utcnow()).year}〕12号"
     sup = as_person("ducha")
     sup.goto(site + "/")
     assert "通报与年度报表" in sup.locator("header nav a").all_inner_texts()
     sup.goto(site + "/bulletins")
-    _shot(sup, "bulletins")
     sup.fill("#draft input[name=quarter]", "2099-Q1")
     sup.click("#draft button[type=submit]")
     assert "只能为已经开始的季度起草通报" in sup.inner_text("#draft .field-error")
@@ -44,7 +32,6 @@ def test_supervision_drafts_edits_and_issues_a_bulletin_and_a_unit_reads_it(as_p
     detail = sup.url
     assert sup.inner_text("#number").endswith(number)
     assert "一、总体情况" in sup.input_value("#edit textarea[name=body]")
-    _shot(sup, "bulletin-draft")
 
     sup.fill("#edit input[name=title]", "")
     sup.click("#edit button[type=submit]")
@@ -58,7 +45,6 @@ def test_supervision_drafts_edits_and_issues_a_bulletin_and_a_unit_reads_it(as_p
     sup.wait_for_url(detail)
     assert "已印发" in sup.inner_text("h1") and sup.locator("#edit").count() == 0
     assert "特此通报。" in sup.inner_text("#official")
-    _shot(sup, "bulletin-issued")
     with sup.expect_download() as pdf:
         sup.click("#bulletin-pdf")
     text = "".join(p.extract_text() for p in PdfReader(pdf.value.path()).pages).replace("\n", "")
@@ -77,7 +63,6 @@ def test_the_office_downloads_the_annual_form(as_person, site):
     rows = {r.split("\t")[1]: r.split("\t")[2] for r in office.locator("#annual tbody tr").all_inner_texts()}
     assert int(rows["政务微博账号总数（个）"]) > 0 and int(rows["发布信息总数（条）"]) >= 0
     assert rows["征集调查期数（期）"] == "本平台不记录"
-    _shot(office, "annual")
     with office.expect_download() as xlsx:
         office.click("#annual-xlsx")
     sheet = load_workbook(io.BytesIO(open(xlsx.value.path(), "rb").read())).active
