@@ -173,6 +173,7 @@ SHOTS: tuple[Shot, ...] = (
     Shot("supervision-review", "ducha", "/inspections/{inspection_reported}", REVIEW),
     Shot("supervision-records", "ducha", "/kaohe/records?period={year}&kind=reply_timeliness&unit_id={jy_unit}", widths=BOTH),
     Shot("supervision-reports", "ducha", "/kaohe/reports"),
+    Shot("supervision-bulletins", "ducha", "/bulletins"),
 )
 
 

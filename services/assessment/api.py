@@ -19,7 +19,9 @@ from govmb.timefmt import beijing_today, stored, utcnow
 from govmb.todo_api import todo_blueprint
 from services.assessment import (
     annual,
+    annual_report,
     archive,
+    bulletins,
     early_warning,
     followers,
     inspections,
@@ -33,12 +35,16 @@ from services.assessment import rules as rules_
 from services.assessment.duty import duty_log
 from services.assessment.early_warning import early_warnings
 from services.assessment.figures import Period, beijing_midnight, default_asof
-from services.assessment.models import Account, Archive, DutyShift, FollowerCount, Inspection, Unit, audit
+from services.assessment.models import Account, Archive, Bulletin, DutyShift, FollowerCount, Inspection, Unit, audit
 from services.assessment.schemas import (
+    AnnualReportQuerySchema,
     ArchiveQuerySchema,
     ArchiveSchema,
     AssessQuerySchema,
     AttendeesInSchema,
+    BulletinDraftSchema,
+    BulletinEditSchema,
+    BulletinQuerySchema,
     DutyQuerySchema,
     FixReportSchema,
     FixReviewSchema,
@@ -582,6 +588,120 @@ def import_followers(files):
     return followers.import_file(upload.filename or "", upload.read(), current_identity())
 
 
+# --- supervisors' documents: the quarterly 检查情况通报, the annual 年度报表 ---
+
+bulletins_bp = Blueprint("bulletins", __name__, url_prefix="/api/bulletins",
+                         description="检查情况通报（公文）：按季度起草、修改、印发为 PDF（印发后不可更改）")
+
+
+def _bulletin(bulletin_id: int) -> Bulletin:
+    found = bulletins.visible(Bulletin.select().where(Bulletin.id == bulletin_id), current_identity()).first()
+    if found is None:
+        abort(404, message=said("通报 {id} 不存在", id=bulletin_id))
+    return found
+
+
+@bulletins_bp.route("")
+@requires()
+@bulletins_bp.arguments(BulletinQuerySchema, location="query")
+@bulletins_bp.response(200)
+@bulletins_bp.paginate()
+def list_bulletins(args, pagination_parameters):
+    """检查情况通报：督查、联席会议办公室看全部（含草稿），其他人看已印发的；默认文号新的在前，可按文号（number）、
+    季度（quarter）排序，分页；可按状态、文号年份筛选，按标题搜索"""
+    who = current_identity()
+    query = bulletins.visible(Bulletin.select(*bulletins.LISTED), who)
+    if "status" in args:
+        query = query.where(Bulletin.status == args["status"])
+    if "year" in args:
+        query = query.where(Bulletin.year == args["year"])
+    if args.get("q", "").strip():
+        query = query.where(Bulletin.title.contains(args["q"].strip()))
+    query = sorted_by(query, args["sort"], {"number": (Bulletin.year, Bulletin.prefix, Bulletin.serial),
+                                            "quarter": (Bulletin.quarter,)}, Bulletin.id)
+    return [bulletins.listed(b) for b in page(query, pagination_parameters)]
+
+
+@bulletins_bp.route("", methods=["POST"])
+@requires(*bulletins.DRAFTERS)
+@bulletins_bp.arguments(BulletinDraftSchema)
+@bulletins_bp.response(201)
+def draft_bulletin(data):
+    """起草一份季度检查情况通报：正文和附件（各单位检查和考核情况）按该季度的督查检查、整改和考核得分生成；
+    文号默认取该代字本年的下一个顺序号（督查、联席会议办公室）"""
+    who = current_identity()
+    return bulletins.shown(bulletins.draft(data, who), who)
+
+
+@bulletins_bp.route("/<int:bulletin_id>")
+@requires()
+@bulletins_bp.response(200)
+def get_bulletin(bulletin_id):
+    """一份通报（不含 PDF）"""
+    return bulletins.shown(_bulletin(bulletin_id), current_identity())
+
+
+@bulletins_bp.route("/<int:bulletin_id>", methods=["PATCH"])
+@requires(*bulletins.DRAFTERS)
+@bulletins_bp.arguments(BulletinEditSchema)
+@bulletins_bp.response(200)
+def edit_bulletin(data, bulletin_id):
+    """修改草稿：发文机关标志、文号、标题、主送机关、正文、落款、成文日期（只改提交的项；已印发的不能改）"""
+    who = current_identity()
+    return bulletins.shown(bulletins.edit(_bulletin(bulletin_id), data, who), who)
+
+
+@bulletins_bp.route("/<int:bulletin_id>/issue", methods=["POST"])
+@requires(*bulletins.DRAFTERS)
+@bulletins_bp.response(200)
+def issue_bulletin(bulletin_id):
+    """印发：定稿并生成 PDF（此后不可更改），记入审计日志"""
+    who = current_identity()
+    return bulletins.shown(bulletins.issue(_bulletin(bulletin_id), who), who)
+
+
+@bulletins_bp.route("/<int:bulletin_id>/pdf")
+@requires()
+@bulletins_bp.doc(responses={200: {"description": "已印发的通报（PDF）", "content": {"application/pdf": {}}}})
+def bulletin_pdf(bulletin_id):
+    """下载已印发的通报（PDF）；草稿的预览由督查、联席会议办公室下载（标明为草稿的文号不变）；每次下载记入审计日志"""
+    found = _bulletin(bulletin_id)
+    content = bytes(found.pdf) if found.status == "issued" else bulletins.render(found)
+    number = bulletins.number(found)
+    _exported("bulletin.export", "bulletin", found.id, "/", said("{number}（PDF）", number=number), found.title)
+    return _download(content, "application/pdf", f"{number}-{found.title}.pdf")
+
+
+@quarterly.route("/annual/<int:year>")
+@requires()
+@quarterly.arguments(AnnualReportQuerySchema, location="query")
+@quarterly.doc(responses={200: {"description": "政务新媒体工作年度报表（JSON、PDF 或 XLSX）", "content": {
+    "application/json": {}, "application/pdf": {},
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}})
+def annual_form(args, year):
+    """政务新媒体工作年度报表（国务院办公厅模板）：全市（或本单位及下级单位、所选单位）一年的账号、发布、留言办理、
+    督查检查、考核和培训情况；format=pdf 或 xlsx 下载（每次下载记入审计日志）"""
+    if not 2004 <= year <= beijing_today().year:
+        abort(422, errors={"year": [said("年份须在 2004 年至 {last} 年之间", last=beijing_today().year)]})
+    who = current_identity()
+    if args["unit_id"]:
+        unit = _unit_in_sight(args["unit_id"])
+        within, scope = unit.path, unit.name
+    else:
+        within, scope = ("", "") if who.sees_all else (who.unit_path, _unit_in_sight(who.unit_id).name)
+    form = annual_report.figures(year, within, scope)
+    if args["format"] in ("pdf", "xlsx"):
+        _exported("annual_report.export", "annual_report", year, within or "/",
+                  said("{title}（{scope}，{format}）", title=form["title"], scope=form["scope"],
+                       format=args["format"].upper()), f"{year} {form['scope']}")
+    if args["format"] == "pdf":
+        return _download(annual_report.pdf(form), "application/pdf", f"{form['title']}-{form['scope']}.pdf")
+    if args["format"] == "xlsx":
+        return _download(annual_report.xlsx(form), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                         f"{form['title']}-{form['scope']}.xlsx")
+    return form
+
+
 BLUEPRINTS = [units_blueprint(Unit), accounts_blueprint(Account, Unit), assessment, archives, quarterly,
-              inspections_bp, training_bp, roster_bp, followers_bp, audit_blueprint(audit), todo_blueprint(
+              inspections_bp, training_bp, roster_bp, followers_bp, bulletins_bp, audit_blueprint(audit), todo_blueprint(
                   todo.waiting, "fixes（督查整改待完成，按整改期限）、fixes_to_review（整改报告待验收）、shifts（今日值班）")]

@@ -317,7 +317,7 @@ class Inspection(BaseModel):
     unit must fix it; then the unit's report of the fix and supervision's acceptance."""
     unit_id = peewee.IntegerField(index=True)
     unit_path = peewee.CharField(max_length=255, index=True)
-    inspected_on = peewee.DateField()
+    inspected_on = peewee.DateField(index=True)  # the quarter's inspections (通报, 年度报表)
     checked = peewee.TextField()
     found = peewee.TextField()
     required = peewee.TextField()
@@ -439,3 +439,36 @@ class FollowerChange(BaseModel):
 
     class Meta:
         table_name = "follower_change"
+
+
+# --- supervisors' documents ---
+
+
+class Bulletin(BaseModel):
+    """A quarterly 检查情况通报 in 公文 form (GB/T 9704): drafted from the quarter's inspections and
+    figures, edited while a draft, then issued: frozen, its PDF written once with its SHA-256.
+    Its number (发文字号, `prefix`〔`year`〕`serial`号) is unique: a draft holds its number."""
+    quarter = peewee.CharField(max_length=7)  # 2026-Q3: the quarter it reports on
+    status = peewee.CharField(max_length=10, default="draft")  # draft, issued
+    issuer = peewee.CharField(max_length=60)  # 发文机关标志
+    prefix = peewee.CharField(max_length=20)  # 发文机关代字, e.g. 洪政新办
+    year = peewee.IntegerField()  # the number's year
+    serial = peewee.IntegerField()  # the number's 顺序号
+    title = peewee.CharField(max_length=200)
+    addressees = peewee.CharField(max_length=300)  # 主送机关
+    body = peewee.TextField()
+    signer = peewee.CharField(max_length=60)  # 落款
+    dated = peewee.DateField()  # 成文日期
+    attachment = peewee.TextField()  # JSON {title, headers, rows}: the per-unit figures as drafted
+    drafted_by = peewee.CharField(max_length=50)
+    drafted_at = peewee.DateTimeField(default=utcnow)
+    updated_by = peewee.CharField(max_length=50, default="")
+    updated_at = peewee.DateTimeField(default=utcnow)
+    issued_by = peewee.CharField(max_length=50, default="")
+    issued_at = peewee.DateTimeField(null=True)
+    pdf = peewee.BlobField(null=True)
+    sha256 = peewee.CharField(max_length=64, default="")
+
+    class Meta:
+        table_name = "bulletin"
+        indexes = ((("prefix", "year", "serial"), True), (("status", "year", "serial"), False))

@@ -5,7 +5,7 @@ import json
 from marshmallow import Schema, fields, validate
 
 from govmb.contracts.assessment import TRAINER_KIND_NAMES, TRAINING_KIND_NAMES
-from govmb.paging import ListQuerySchema, sort_field
+from govmb.paging import ListQuerySchema, SearchSchema, sort_field
 from govmb.schemas import Integer
 from govmb.timefmt import BEIJING, BeijingDateTime, to_beijing
 from services.assessment.early_warning import KIND_NAMES as WARNING_KINDS
@@ -331,3 +331,43 @@ class FollowerSchema(Schema):
     previous = Integer(allow_none=True)
     entered_by = fields.String()
     entered_at = BeijingDateTime()
+
+
+# --- supervisors' documents: the quarterly 检查情况通报, the annual 年度报表 ---
+
+_QUARTER = validate.Regexp(r"^\d{4}-Q[1-4]$", error="季度应形如 2026-Q3")
+_TEXT = {"issuer": 60, "prefix": 20, "title": 200, "addressees": 300, "signer": 60}
+
+
+class BulletinEditSchema(Schema):
+    """The fields of a draft 通报; each may be left out (unchanged)."""
+    issuer = fields.String(validate=validate.Length(max=_TEXT["issuer"]), metadata={"description": "发文机关标志"})
+    prefix = fields.String(validate=validate.Length(max=_TEXT["prefix"]), metadata={"description": "发文机关代字，如 洪政微办"})
+    year = Integer(validate=validate.Range(min=2000, max=2100), metadata={"description": "文号的年份"})
+    serial = Integer(validate=validate.Range(min=1, max=9999), metadata={"description": "文号的顺序号（同一代字同一年内唯一）"})
+    title = fields.String(validate=validate.Length(max=_TEXT["title"]), metadata={"description": "标题"})
+    addressees = fields.String(validate=validate.Length(max=_TEXT["addressees"]), metadata={"description": "主送机关"})
+    body = fields.String(validate=validate.Length(max=20000), metadata={"description": "正文，每行一段"})
+    signer = fields.String(validate=validate.Length(max=_TEXT["signer"]), metadata={"description": "落款"})
+    dated = fields.Date(metadata={"description": "成文日期"})
+
+
+class BulletinDraftSchema(Schema):
+    quarter = fields.String(required=True, validate=_QUARTER, metadata={"description": "通报的季度，如 2026-Q3"})
+    issuer = BulletinEditSchema._declared_fields["issuer"]
+    prefix = BulletinEditSchema._declared_fields["prefix"]
+    year = BulletinEditSchema._declared_fields["year"]
+    serial = BulletinEditSchema._declared_fields["serial"]
+    addressees = BulletinEditSchema._declared_fields["addressees"]
+    signer = BulletinEditSchema._declared_fields["signer"]
+
+
+class BulletinQuerySchema(SearchSchema):
+    """`q` in the title."""
+    status = fields.String(validate=validate.OneOf(("draft", "issued")))
+    year = Integer(validate=validate.Range(min=2000, max=2100), metadata={"description": "文号的年份"})
+    sort = sort_field("number", "quarter", default="-number")
+
+
+class AnnualReportQuerySchema(ReportQuerySchema):
+    pass

@@ -280,6 +280,11 @@ class World:
                          json={"text": "已全部回复", "fixed_on": str(today)})
         return i
 
+    def bulletin(self, issued: bool = False) -> dict:
+        """A new 检查情况通报 of this quarter, drafted by the office (and issued)."""
+        b = self.as_("office", "assessment", "POST", "/api/bulletins", 201, json={"quarter": _quarter()})
+        return self.as_("office", "assessment", "POST", f"/api/bulletins/{b['id']}/issue") if issued else b
+
     def attendee(self, unit: str) -> int:
         """A new attendee of `unit`'s training session; its id."""
         name = f"学员{serial()}"
@@ -492,6 +497,15 @@ API_TARGETS = {
                                        json={"text": "已整改", "fixed_on": _today()}),
     "reported:review": lambda w: Req(f"/api/inspections/{w.inspection('in', reported=True)['id']}/review",
                                      json={"accept": True}),
+    "bulletins": lambda w: Req("/api/bulletins"),
+    "bulletin:new": lambda w: Req("/api/bulletins", json={"quarter": _quarter()}),
+    "bulletin": lambda w: Req(f"/api/bulletins/{w.bulletin(issued=True)['id']}"),
+    "bulletin:draft": lambda w: Req(f"/api/bulletins/{w.bulletin()['id']}"),
+    "bulletin:edit": lambda w: Req(f"/api/bulletins/{w.bulletin()['id']}", json={"title": "改过的通报标题"}),
+    "bulletin:issue": lambda w: Req(f"/api/bulletins/{w.bulletin()['id']}/issue"),
+    "bulletin:pdf": lambda w: Req(f"/api/bulletins/{w.bulletin(issued=True)['id']}/pdf"),
+    "annual": lambda w: Req(f"/api/reports/annual/{beijing_today().year}"),
+    "annual:unit_id": lambda w: Req(f"/api/reports/annual/{beijing_today().year}?unit_id={w.units['in']['id']}"),
     "report": lambda w: Req(f"/api/reports/{_quarter()}", marker="甲区"),
     "report:unit_id": lambda w: Req(f"/api/reports/{_quarter()}?unit_id={w.units['in']['id']}", marker="甲区"),
     "report:third-party": lambda w: Req(f"/api/reports/{_quarter()}/third-party", data=_csv(
@@ -522,6 +536,12 @@ API_TARGETS = {
     "audit": lambda w: Req("/api/audit", marker="甲区"),
     "audit:export": lambda w: Req("/api/audit/export?format=csv", marker="甲区"),
 }
+
+
+def _bulletin_form(b: dict) -> Req:
+    """The edit form of a draft 通报, every field filled as the page fills it."""
+    fields = ("issuer", "prefix", "year", "serial", "title", "addressees", "body", "signer", "dated")
+    return Req(f"/bulletins/{b['id']}", data={**{k: str(b[k]) for k in fields}, "title": "改过的通报标题"})
 
 
 def _quarter() -> str:
@@ -639,6 +659,14 @@ WEB_TARGETS = {
     "archive:file": lambda w: Req("/kaohe/archives", data={"month": last_month()}),
     "archive:pdf": lambda w: Req(f"/kaohe/archives/{w.archives['in']}.pdf"),
     "archive:verify": lambda w: Req(f"/kaohe/archives/{w.archives['in']}/verify"),
+    "bulletins": lambda w: Req("/bulletins"),
+    "bulletin:new": lambda w: Req("/bulletins", data={"quarter": _quarter()}),
+    "bulletin": lambda w: Req(f"/bulletins/{w.bulletin(issued=True)['id']}"),
+    "bulletin:edit": lambda w: _bulletin_form(w.bulletin()),
+    "bulletin:issue": lambda w: Req(f"/bulletins/{w.bulletin()['id']}/issue", data={}),
+    "bulletin:pdf": lambda w: Req(f"/bulletins/{w.bulletin(issued=True)['id']}.pdf"),
+    "annual": lambda w: Req(f"/bulletins/annual?year={beijing_today().year}"),
+    "annual:file": lambda w: Req(f"/bulletins/annual/{beijing_today().year}.xlsx"),
     "report": lambda w: Req(f"/kaohe/reports?quarter={_quarter()}", marker="甲区"),
     "report:file": lambda w: Req(f"/kaohe/reports/{_quarter()}.xlsx"),
     "report:third-party": lambda w: Req(f"/kaohe/reports/{_quarter()}/third-party",
