@@ -335,7 +335,7 @@ class FollowerSchema(Schema):
 
 # --- supervisors' documents: the quarterly 检查情况通报, the annual 年度报表 ---
 
-_QUARTER = validate.Regexp(r"^\d{4}-Q[1-4]$", error="季度应形如 2026-Q3")
+_QUARTER = validate.Regexp(r"^(20[0-9][0-9]|2100)-Q[1-4]$", error="季度应形如 2026-Q3（2000 至 2100 年）")
 _TEXT = {"issuer": 60, "prefix": 20, "title": 200, "addressees": 300, "signer": 60}
 
 

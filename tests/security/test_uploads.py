@@ -219,10 +219,11 @@ def hostile(client):  # noqa: F811
 
 EXPORTS = {"assessment GET /api/training/export": ["/api/training/export?format=csv", "/api/training/export?format=xlsx"],
            "assessment GET /api/reports/{quarter}": ["/api/reports/2026-Q2?format=xlsx"],
+           "assessment GET /api/reports/annual/{year}": ["/api/reports/annual/2026?format=xlsx&unit_id=4"],
            "assessment GET /api/audit/export": ["/api/audit/export?format=csv", "/api/audit/export?format=xlsx"],
            # the same code as assessment's (govmb/audit_api.py), asked there
            **{f"{s} GET /api/audit/export": [] for s in ("registry", "publishing", "inquiry")}}
-SHOWN_AT_LEAST = {"reports": 2, "audit": 1}  # how many hostile values each export holds (the rest: all)
+SHOWN_AT_LEAST = {"annual": 1, "reports": 2, "audit": 1}  # how many hostile values each export holds (the rest: all)
 
 
 def test_every_spreadsheet_export_neutralises_formulas(hostile, client, tmp_path):  # noqa: F811
@@ -260,10 +261,17 @@ def test_no_download_name_holds_a_path_or_breaks_the_header(client, hostile, tmp
                                    "parent_id": 3, "path": "/1/3/4/", "revision": 3})
     assert client.post("/api/archives", json={"month": "2026-06"}, headers=OFFICE).status_code == 201
     archive = next(a for a in client.get("/api/archives?month=2026-06", headers=OFFICE).json if a["unit_id"] == 4)
+    bulletin = client.post("/api/bulletins", json={"quarter": "2026-Q2", "issuer": '..／..／etc\n"督查室"'},
+                           headers=OFFICE)
+    assert bulletin.status_code == 201, bulletin.json
+    assert client.post(f"/api/bulletins/{bulletin.json['id']}/issue", headers=OFFICE).status_code == 200
     downloads = {"assessment GET /api/archives/{archive_id}/pdf": [f"/api/archives/{archive['id']}/pdf"],
                  "assessment GET /api/reports/{quarter}": ["/api/reports/2026-Q2?format=pdf&unit_id=4",
                                                            "/api/reports/2026-Q2?format=xlsx&unit_id=4"],
                  "assessment GET /api/training/export": ["/api/training/export?format=csv"],
+                 "assessment GET /api/reports/annual/{year}": ["/api/reports/annual/2026?format=pdf&unit_id=4",
+                                                               "/api/reports/annual/2026?format=xlsx&unit_id=4"],
+                 "assessment GET /api/bulletins/{bulletin_id}/pdf": [f"/api/bulletins/{bulletin.json['id']}/pdf"],
                  "assessment GET /api/audit/export": ["/api/audit/export?format=csv"],
                  **{f"{s} GET /api/audit/export": [] for s in ("registry", "publishing", "inquiry")}}  # as above
     found = {f"{s} {op}" for s, ops in documented(tmp_path, client, gives_a_file).items() for op in ops}
