@@ -7,9 +7,11 @@ from govmb.contracts.base import Contract
 from govmb.identity import ROLES
 
 # What a reminder is about; the pages name each and link it to its page (web/views/notifications.py).
-KINDS = ("reply_due", "feedback_due", "verification_due", "directive_due", "dormant", "fix_due", "shift")
+KINDS = ("reply_due", "feedback_due", "verification_due", "directive_due", "dormant", "fix_due", "shift",
+         "fix_overdue", "fix_escalated")
 KIND_NAMES = {"reply_due": "24小时回复", "feedback_due": "反馈受理情况", "verification_due": "核实办结",
-              "directive_due": "统一发布指令", "dormant": "账号长期未更新", "fix_due": "督查整改", "shift": "值班"}
+              "directive_due": "统一发布指令", "dormant": "账号长期未更新", "fix_due": "督查整改", "shift": "值班",
+              "fix_overdue": "督查整改逾期", "fix_escalated": "督查整改逾期上报"}
 LINK_KINDS = ("message", "directive", "account", "inspection", "roster")
 
 
