@@ -14,7 +14,7 @@ from services.assessment import reminders
 from services.assessment.inspections import indicators
 from services.assessment.models import Inspection, InspectionAccount, Unit, bus
 from tests.assessment.conftest import COUNTY, DEPT, OFFICE, OTHER, post
-from tests.assessment.test_inspections import SUPERVISION, days, inspect
+from tests.assessment.test_inspections import days, inspect
 
 ASOF = quote("2027-01-01T00:00:00+08:00")
 
