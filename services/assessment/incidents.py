@@ -60,7 +60,7 @@ def record(data: dict, who: Identity) -> SecurityIncident:
             kind=data["kind"], description=data["description"].strip(), found_at=stored(data["found_at"]),
             handled_at=_stored(data.get("handled_at")), reported_at=_stored(data.get("reported_at")),
             reported_to=data.get("reported_to") or "", measures=(data.get("measures") or "").strip(),
-            recorded_by=who.name, recorder_unit_id=who.unit_id, updated_by=who.name)
+            recorded_by=who.name, recorder_unit_id=who.unit_id)
         audit.record(who, "incident.record", "security_incident", incident.id, incident.unit_path,
                      KIND_NAMES[incident.kind], account.name)
     return incident
