@@ -46,6 +46,8 @@ def test_a_unit_records_an_incident_and_the_office_sees_the_veto(as_person, site
 
 def test_supervision_records_a_finding_that_counts_and_the_coverage_page(as_person, site):
     page = as_person("ducha")
+    page.goto(site + "/inspections/coverage?quarter=2026-Q5")
+    assert "季度应形如" in page.locator("#error-quarter").inner_text()
     page.goto(site + "/inspections/coverage")
     summary = page.locator("#coverage-summary").inner_text()
     assert "覆盖率" in summary
