@@ -140,6 +140,7 @@ def _register_pages(app: Flask) -> None:
         followers,
         hall,
         inbox,
+        incidents,
         inspections,
         lexicon,
         notifications,
@@ -152,7 +153,7 @@ def _register_pages(app: Flask) -> None:
         wordlists,
     )
     for module in (auth, accounts, drafts, directives, inbox, lexicon, wordlists, filings, city, hall, status,
-                   assessment, inspections, training, roster, followers, audit, people, second_factor,
+                   assessment, inspections, incidents, training, roster, followers, audit, people, second_factor,
                    notifications, todo, bulletins):
         app.register_blueprint(module.bp)
 

@@ -148,7 +148,8 @@ MENU = (
     ("inbox.index", "网民留言", set(WORKING_ROLES)), ("assessment.index", "考核", set(WORKING_ROLES)),
     ("city.index", "全市账号", _OFFICES), ("lexicon.index", "词库", _OFFICES),
     ("roster.index", "值班表", _STAFF), ("followers.index", "粉丝数", _STAFF),
-    ("inspections.index", "督查检查", _STAFF | _OFFICES), ("training.index", "培训登记", _OFFICES),
+    ("inspections.index", "督查检查", _STAFF | _OFFICES), ("incidents.index", "安全事件", _STAFF | _OFFICES),
+    ("inspections.coverage", "检查覆盖率", _STAFF | _OFFICES), ("training.index", "培训登记", _OFFICES),
     ("bulletins.index", "通报与年度报表", set(WORKING_ROLES)),
     ("audit.index", "审计日志", {"joint_office", "supervision", "audit_admin"}),
     ("people.index", "人员与角色", {"admin", "security_admin"}),
@@ -172,7 +173,8 @@ MENU_GROUPS = (
     ("账号", ("accounts.index", "filings.index", "city.index", "followers.index")),
     ("发布", ("drafts.index", "directives.index", "roster.index", "lexicon.index")),
     ("群众留言", ("inbox.index",)),
-    ("考核与督查", ("assessment.index", "inspections.index", "training.index", "bulletins.index")),
+    ("考核与督查", ("assessment.index", "inspections.index", "inspections.coverage", "incidents.index",
+               "training.index", "bulletins.index")),
     ("系统", ("people.index", "audit.index", "status.index")),
 )
 

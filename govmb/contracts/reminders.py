@@ -8,10 +8,10 @@ from govmb.identity import ROLES
 
 # What a reminder is about; the pages name each and link it to its page (web/views/notifications.py).
 KINDS = ("reply_due", "feedback_due", "verification_due", "directive_due", "emergency_due", "dormant", "fix_due",
-         "shift")
+         "shift", "fix_overdue", "fix_escalated")
 KIND_NAMES = {"reply_due": "24小时回复", "feedback_due": "反馈受理情况", "verification_due": "核实办结",
               "directive_due": "统一发布指令", "emergency_due": "突发事件2小时发布", "dormant": "账号长期未更新",
-              "fix_due": "督查整改", "shift": "值班"}
+              "fix_due": "督查整改", "shift": "值班", "fix_overdue": "督查整改逾期", "fix_escalated": "督查整改逾期上报"}
 LINK_KINDS = ("message", "directive", "draft", "account", "inspection", "roster")
 
 

@@ -12,18 +12,26 @@ from peewee import fn
 
 from govmb.contracts.registry import AccountStatus
 from govmb.identity import under
-from govmb.messages import said
+from govmb.messages import said, translate
 from govmb.systems import system_of
-from govmb.timefmt import BEIJING
-from services.assessment import kept
+from govmb.timefmt import BEIJING, to_beijing
+from services.assessment import incidents, inspections, kept
 from services.assessment import recent as recent_
 from services.assessment import rules as rules_
 from services.assessment.figures import Counts, Period, Window, default_asof
 from services.assessment.kept import count
-from services.assessment.models import Account, FigureMonth, MessageFact, PostFact, Unit
+from services.assessment.models import (
+    Account,
+    FigureMonth,
+    Inspection,
+    MessageFact,
+    PostFact,
+    SecurityIncident,
+    Unit,
+)
 
 GRADE_NAMES = {"excellent": "优秀", "good": "良好", "pass": "合格", "fail": "不合格"}
-VETO_NAMES = {"dormant": "两周内未更新", "unanswered": "网民有效留言超过3个月未回复"}
+VETO_NAMES = {"dormant": "两周内未更新", "unanswered": "网民有效留言超过3个月未回复", "incident": incidents.VETO_NAME}
 
 
 def _ratio(done: int, due: int) -> float | None:
@@ -111,7 +119,22 @@ def vetoes(w: Window, rules: dict, assessed: peewee.ModelSelect) -> dict[int, tu
         out.setdefault(account_id, (unit_id, name, []))[2].append(
             {"item": "unanswered", "name": VETO_NAMES["unanswered"],
              "detail": said("{n}条留言超过{months}个月未回复", n=n, months=rules['unanswered_months'])})
+    _incident_vetoes(w, assessed, out)
     return out
+
+
+def _incident_vetoes(w: Window, assessed: peewee.ModelSelect, out: dict) -> None:
+    """G19.3: an account with a security incident found in the period (up to the check) fails it."""
+    found = (w.narrow(incidents.in_window(w.start, w.end, w.now), SecurityIncident.unit_path)
+             .select(SecurityIncident.id, SecurityIncident.account_id, SecurityIncident.unit_id,
+                     SecurityIncident.account_name, SecurityIncident.kind, SecurityIncident.found_at)
+             .where(SecurityIncident.account_id.in_(assessed.select(Account.id)))
+             .order_by(SecurityIncident.found_at, SecurityIncident.id))
+    for i in found:
+        out.setdefault(i.account_id, (i.unit_id, i.account_name, []))[2].append(
+            {"item": "incident", "name": VETO_NAMES["incident"], "incident_id": i.id,
+             "detail": said("{day}发现：{kind}", day=to_beijing(i.found_at).date().isoformat(),
+                            kind=translate(incidents.KIND_NAMES[i.kind]))})
 
 
 def assess(period: Period, asof: dt.datetime | None = None, within: str = "", recent: bool = False,
@@ -135,14 +158,15 @@ def assess(period: Period, asof: dt.datetime | None = None, within: str = "", re
         figures = count(period, asof, rules["unanswered_months"], within, units_only=not accounts, state=False)
     per_unit = figures.by_unit()
     assessed = assessed_accounts(period, within)
-    vetoed = vetoes(Window.of(period, asof, rules["unanswered_months"], within), rules, assessed)
+    window = Window.of(period, asof, rules["unanswered_months"], within)
+    vetoed = vetoes(window, rules, assessed)
     if accounts:
         account_rows = _account_rows(assessed, figures.by_account(), vetoed, rules)
         unit_ids = sorted({a["unit_id"] for a in account_rows})
     else:
         account_rows = []
         unit_ids = [u for (u,) in assessed.select(Account.unit_id).distinct().order_by(Account.unit_id).tuples()]
-    unit_rows = _unit_rows(unit_ids, per_unit, vetoed, within, rules)
+    unit_rows = _unit_rows(unit_ids, per_unit, vetoed, within, rules, inspections.deductions(window))
     unit_rows.sort(key=lambda u: (bool(u["vetoes"]), -u["score"], u["name"]))
     for rank, row in enumerate(unit_rows, 1):
         row["rank"] = rank
@@ -176,8 +200,10 @@ def _account_rows(assessed: peewee.ModelSelect, per_account: dict, vetoed: dict,
     return rows
 
 
-def _unit_rows(unit_ids: list[int], per_unit: dict, vetoed: dict, within: str, rules: dict) -> list[dict]:
-    """A row per unit with its counts, rates, points, score, the vetoes of its accounts and its grade."""
+def _unit_rows(unit_ids: list[int], per_unit: dict, vetoed: dict, within: str, rules: dict,
+               deducted: dict[int, tuple[float, int]]) -> list[dict]:
+    """A row per unit with its counts, rates, points, score, the vetoes of its accounts and its grade;
+    the score less the deductions of the period's inspections (19号, `inspections.deductions`)."""
     vetoed_units: dict[int, list[dict]] = {}
     for account_id, (unit_id, name, items) in vetoed.items():
         vetoed_units.setdefault(unit_id, []).extend({**v, "account_id": account_id, "account_name": name}
@@ -189,11 +215,14 @@ def _unit_rows(unit_ids: list[int], per_unit: dict, vetoed: dict, within: str, r
         unit = units.get(unit_id)
         c = per_unit.get(unit_id, Counts())
         r, points, total = score(c, rules)
+        deduction, findings = deducted.get(unit_id, (0.0, 0))
+        total = round(max(0.0, total - deduction), 1)
         items = vetoed_units.get(unit_id, [])
         rows.append({"unit_id": unit_id, "name": unit.name if unit else said("单位{id}", id=unit_id),
                      "path": unit.path if unit else "", "system": system_of(unit) if unit else "其他",
                      "counts": counted(c), "rates": r, "points": points,
-                     "penalty": round(rules["return_penalty"] * c.returns, 2), "score": total,
+                     "penalty": round(rules["return_penalty"] * c.returns, 2),
+                     "inspection_deduction": round(deduction, 2), "inspection_findings": findings, "score": total,
                      "vetoes": items, "grade": grade(total, bool(items), rules)})
     return rows
 
@@ -213,6 +242,10 @@ def settled_key(period: Period, within: str, accounts: bool, rules: dict) -> tup
     months = FigureMonth.select(fn.COUNT(FigureMonth.month), fn.SUM(FigureMonth.version)).tuples().get()
     units = Unit.select(fn.COUNT(Unit.id), fn.MAX(Unit.updated_at)).tuples().get()
     copies = Account.select(fn.COUNT(Account.id), fn.MAX(Account.updated_at)).tuples().get()
+    # the deductions and the incidents (recorded, completed) move a settled period's score and vetoes
+    checks = Inspection.select(fn.COUNT(Inspection.id), fn.MAX(Inspection.id)).tuples().get()
+    found = SecurityIncident.select(fn.COUNT(SecurityIncident.id), fn.MAX(SecurityIncident.updated_at)).tuples().get()
     database = Unit._meta.database
     where = getattr(database, "obj", database).database  # the database's name or file: one process, one database, but tests
-    return (where, period.label, within, accounts, json.dumps(rules, sort_keys=True), months, units, copies)
+    return (where, period.label, within, accounts, json.dumps(rules, sort_keys=True), months, units, copies,
+            checks, found)

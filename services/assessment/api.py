@@ -22,8 +22,10 @@ from services.assessment import (
     annual_report,
     archive,
     bulletins,
+    coverage,
     early_warning,
     followers,
+    incidents,
     inspections,
     records,
     reports,
@@ -35,7 +37,17 @@ from services.assessment import rules as rules_
 from services.assessment.duty import duty_log
 from services.assessment.early_warning import early_warnings
 from services.assessment.figures import Period, beijing_midnight, default_asof
-from services.assessment.models import Account, Archive, Bulletin, DutyShift, FollowerCount, Inspection, Unit, audit
+from services.assessment.models import (
+    Account,
+    Archive,
+    Bulletin,
+    DutyShift,
+    FollowerCount,
+    Inspection,
+    SecurityIncident,
+    Unit,
+    audit,
+)
 from services.assessment.schemas import (
     AnnualReportQuerySchema,
     ArchiveQuerySchema,
@@ -45,6 +57,9 @@ from services.assessment.schemas import (
     BulletinDraftSchema,
     BulletinEditSchema,
     BulletinQuerySchema,
+    CoverageQuerySchema,
+    CoverageSchema,
+    CoverageUnitSchema,
     DutyQuerySchema,
     FixReportSchema,
     FixReviewSchema,
@@ -53,6 +68,11 @@ from services.assessment.schemas import (
     FollowerSchema,
     GapSchema,
     ImportFileSchema,
+    IncidentInSchema,
+    IncidentQuerySchema,
+    IncidentSchema,
+    IncidentUpdateSchema,
+    IndicatorTableSchema,
     InspectionInSchema,
     InspectionQuerySchema,
     InspectionSchema,
@@ -69,6 +89,7 @@ from services.assessment.schemas import (
     TrainingRecordSchema,
     TrainingSessionSchema,
     TrainingYearSchema,
+    UncheckedAccountSchema,
     WarningQuerySchema,
     WarningSchema,
     WarningSummaryQuerySchema,
@@ -419,6 +440,115 @@ def review_fix(data, inspection_id):
     return inspections.shown(inspection, with_steps=True)
 
 
+@inspections_bp.route("/indicators")
+@requires()
+@inspections_bp.response(200, IndicatorTableSchema)
+def inspection_indicators():
+    """国办秘函〔2019〕19号的扣分指标及各自的标准扣分（数据文件注明来源）：记录检查时为每条问题选择"""
+    table = inspections.indicator_table()
+    return {**table, "indicators": list(table["indicators"].values())}
+
+
+def _coverage_quarter(args: dict) -> Period:
+    if args.get("quarter"):
+        return Period.parse(args["quarter"])
+    today = beijing_today()
+    return Period.parse(f"{today.year}-Q{(today.month - 1) // 3 + 1}")
+
+
+def _coverage_sight(args: dict):
+    """The caller's units, or the unit asked for and those below it."""
+    if "unit_id" in args:
+        path = _unit_in_sight(args["unit_id"]).path
+        return lambda query, field: in_sight(query, field).where(under(field, path))
+    return in_sight
+
+
+@inspections_bp.route("/coverage")
+@requires()
+@inspections_bp.arguments(CoverageQuerySchema, location="query")
+@inspections_bp.response(200, CoverageSchema)
+def inspection_coverage(args):
+    """季度检查覆盖率（19号：每个正常运行的账号每季度至少检查一次）：应检查、已检查、未检查的账号数和覆盖率"""
+    return coverage.summary(_coverage_quarter(args), _coverage_sight(args))
+
+
+@inspections_bp.route("/coverage/units")
+@requires()
+@inspections_bp.arguments(CoverageQuerySchema, location="query")
+@inspections_bp.response(200, CoverageUnitSchema(many=True))
+@inspections_bp.paginate()
+def inspection_coverage_units(args, pagination_parameters):
+    """各单位本季度的检查覆盖率，覆盖率低的在前，分页"""
+    rows = page(coverage.by_unit(_coverage_quarter(args), _coverage_sight(args)), pagination_parameters)
+    names = inspections.unit_names(r.unit_id for r in rows)
+    return [coverage.unit_row(r, names) for r in rows]
+
+
+@inspections_bp.route("/coverage/unchecked")
+@requires()
+@inspections_bp.arguments(CoverageQuerySchema, location="query")
+@inspections_bp.response(200, UncheckedAccountSchema(many=True))
+@inspections_bp.paginate()
+def inspection_coverage_unchecked(args, pagination_parameters):
+    """本季度尚未被任何检查登记的账号，按单位，分页"""
+    rows = page(coverage.unchecked(_coverage_quarter(args), _coverage_sight(args)), pagination_parameters)
+    names = inspections.unit_names(r.unit_id for r in rows)
+    return [{"id": r.id, "name": r.name, "unit_id": r.unit_id, "unit_name": names.get(r.unit_id, "")} for r in rows]
+
+
+incidents_bp = Blueprint("incidents", __name__, url_prefix="/api/incidents",
+                         description="安全事件登记（X24；19号单项否决 G19.3）：账号被盗用、泄密、严重表述错误等")
+
+
+@incidents_bp.route("")
+@requires()
+@incidents_bp.arguments(IncidentQuerySchema, location="query")
+@incidents_bp.response(200, IncidentSchema(many=True))
+@incidents_bp.paginate()
+def list_incidents(args, pagination_parameters):
+    """本单位及下级单位的安全事件（联席会议办公室、督查：全市），新发现的在前，分页；可按类型、单位、
+    发现日期筛选，按账号名称搜索；open=true 只看尚未处置或尚未报告的"""
+    query = narrowed(in_sight(SecurityIncident.select(), SecurityIncident.unit_path), args, unit_model=Unit,
+                     path_field=SecurityIncident.unit_path, unit_field=SecurityIncident.unit_id,
+                     at=SecurityIncident.found_at, search=SecurityIncident.account_name)
+    if "kind" in args:
+        query = query.where(SecurityIncident.kind == args["kind"])
+    if args["open"]:
+        query = query.where(SecurityIncident.handled_at.is_null() | SecurityIncident.reported_at.is_null())
+    rows = page(query.order_by(SecurityIncident.found_at.desc(), SecurityIncident.id.desc()), pagination_parameters)
+    names = incidents.unit_names(r.unit_id for r in rows)
+    return [incidents.shown(r, names) for r in rows]
+
+
+@incidents_bp.route("", methods=["POST"])
+@requires(*UNIT_STAFF, *incidents.OFFICE)
+@incidents_bp.arguments(IncidentInSchema)
+@incidents_bp.response(201, IncidentSchema)
+def record_incident(data):
+    """登记一起安全事件：账号、类型、经过、发现时间，以及（已有的）处置时间、报告时间和对象、采取的措施
+    （账号所属单位或联席会议办公室）"""
+    return incidents.shown(incidents.record(data, current_identity()))
+
+
+@incidents_bp.route("/<int:incident_id>")
+@requires()
+@incidents_bp.response(200, IncidentSchema)
+def get_incident(incident_id):
+    """一起安全事件"""
+    return incidents.shown(visible_or_404(SecurityIncident, incident_id, "安全事件"))
+
+
+@incidents_bp.route("/<int:incident_id>", methods=["PATCH"])
+@requires(*UNIT_STAFF, *incidents.OFFICE)
+@incidents_bp.arguments(IncidentUpdateSchema)
+@incidents_bp.response(200, IncidentSchema)
+def update_incident(data, incident_id):
+    """补充处置时间、报告时间和对象、采取的措施（类型、账号和发现时间不可改：单项否决以此为据）"""
+    incident = visible_or_404(SecurityIncident, incident_id, "安全事件")
+    return incidents.shown(incidents.update(incident, data, current_identity()))
+
+
 training_bp = Blueprint("training", __name__, url_prefix="/api/training",
                         description="培训登记（N21、X29、X30）：授课培训、经验交流座谈会、参训人员、各单位年度情况")
 
@@ -703,5 +833,6 @@ def annual_form(args, year):
 
 
 BLUEPRINTS = [units_blueprint(Unit), accounts_blueprint(Account, Unit), assessment, archives, quarterly,
-              inspections_bp, training_bp, roster_bp, followers_bp, bulletins_bp, audit_blueprint(audit), todo_blueprint(
-                  todo.waiting, "fixes（督查整改待完成，按整改期限）、fixes_to_review（整改报告待验收）、shifts（今日值班）")]
+              inspections_bp, incidents_bp, training_bp, roster_bp, followers_bp, bulletins_bp, audit_blueprint(audit),
+              todo_blueprint(todo.waiting, "fixes（督查整改待完成，按整改期限）、fixes_to_review（整改报告待验收）、"
+                             "fixes_overdue（督查整改逾期，上报联席会议办公室）、shifts（今日值班）")]

@@ -1,5 +1,6 @@
 """Early warnings: accounts heading for a single veto or a missed quota while there is still
-time to act (before the two weeks run out, before the month ends).
+time to act (before the two weeks run out, before the month ends), and those a security incident
+of this year already vetoes (G19.3), with what is still to do about it (handle, report).
 
 Judging them means reading every account in sight with its last post and its month's figures
 (150,000 at a country's size), so a periodic job finds them for the whole city (`refresh`,
@@ -16,8 +17,9 @@ from peewee import fn
 
 from govmb.contracts.registry import AccountStatus
 from govmb.db import insert_rows, transaction_lock
-from govmb.messages import said
+from govmb.messages import N_, said, translate
 from govmb.timefmt import BEIJING, stored, to_beijing
+from services.assessment import incidents
 from services.assessment import rules as rules_
 from services.assessment.figures import last_posts, months_before
 from services.assessment.models import (
@@ -26,6 +28,7 @@ from services.assessment.models import (
     MessageFact,
     MonthlyFigureFact,
     PostFact,
+    SecurityIncident,
     WarningRun,
     db,
 )
@@ -111,7 +114,7 @@ def early_warnings(asof: dt.datetime, rules: dict, in_sight=lambda q, _field: q)
     if not accounts:
         return []
     out = [*_dormant(accounts, asof, rules), *_unanswered(accounts, asof, rules, in_sight),
-           *_quota(accounts, asof, rules, in_sight)]
+           *_quota(accounts, asof, rules, in_sight), *_incidents(accounts, asof, in_sight)]
     order = {"veto": 0, "danger": 1, "attention": 2}
     out.sort(key=lambda w: (order[w["level"]], w.get("days_left", 99), w["unit_path"], w["account_id"]))
     return out
@@ -184,7 +187,24 @@ def _released_this_month(today: dt.date, in_sight) -> dict[int, int]:
     return dict(query.where(PostFact.day >= today.replace(day=1).isoformat()).group_by(PostFact.account_id).tuples())
 
 
-KIND_NAMES = {"dormant": "更新频率", "unanswered": "留言回复", "quota": "月度发稿指标", "original": "原创率"}
+KIND_NAMES = {"dormant": "更新频率", "unanswered": "留言回复", "quota": "月度发稿指标", "original": "原创率",
+              "incident": "安全事件"}
+
+
+def _incidents(accounts: dict, asof: dt.datetime, in_sight):
+    """G19.3: each incident found this Beijing year vetoes the year's assessment; the warning says
+    what is still owed (handling it, reporting it)."""
+    year = asof.astimezone(BEIJING).year
+    start = stored(dt.datetime(year, 1, 1, tzinfo=BEIJING))
+    end = stored(dt.datetime(year + 1, 1, 1, tzinfo=BEIJING))
+    found = in_sight(incidents.in_window(start, end, stored(asof)), SecurityIncident.unit_path)
+    for i in found.order_by(SecurityIncident.found_at):
+        if i.account_id not in accounts:
+            continue
+        owed = [translate(t) for t, done in ((N_("尚未处置"), i.handled_at), (N_("尚未报告"), i.reported_at)) if not done]
+        text = said("{day}发现{kind}，本年度考核单项否决", day=to_beijing(i.found_at).date().isoformat(),
+                    kind=translate(incidents.KIND_NAMES[i.kind]))
+        yield _warning(accounts[i.account_id], "veto", "incident", "；".join([text, *owed])[:200])
 
 
 def _warning(account, level: str, kind: str, text: str, days_left: int | None = None) -> dict:

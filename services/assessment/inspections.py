@@ -7,14 +7,33 @@ core (`govmb.workflow`, `MACHINE`)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from enum import StrEnum
+from functools import cache
+from pathlib import Path
+
+from peewee import fn
 
 from govmb.domain import Invalid, Refused
 from govmb.identity import UNIT_STAFF, Identity
 from govmb.messages import N_, said
 from govmb.timefmt import beijing_today
 from govmb.workflow import Machine, Move, step
-from services.assessment.models import Inspection, InspectionStep, Unit, audit, db
+from services.assessment.models import Account, Inspection, InspectionAccount, InspectionStep, Unit, audit, db
+
+INDICATORS_FILE = Path(__file__).parent / "data" / "indicators_19.json"
+MAX_ACCOUNTS = 200  # accounts named by one inspection
+
+
+@cache
+def indicator_table() -> dict:
+    """国办秘函〔2019〕19号's deduction indicators (the data file names its source): code → row."""
+    data = json.loads(INDICATORS_FILE.read_text(encoding="utf-8"))
+    return {"source": data["source"], "note": data["note"], "indicators": {i["code"]: i for i in data["indicators"]}}
+
+
+def indicators() -> dict[str, dict]:
+    return indicator_table()["indicators"]
 
 INSPECTORS = ("supervision", "joint_office")
 STATUS_NAMES = {"open": "待整改", "reported": "已报告整改，待验收", "accepted": "整改通过", "rejected": "整改未通过，待重新整改"}
@@ -38,12 +57,57 @@ def record(data: dict, who: Identity) -> Inspection:
         raise Invalid("inspected_on", "检查日期不能晚于今天")
     if data["fix_by"] < data["inspected_on"]:
         raise Invalid("fix_by", "整改期限不能早于检查日期")
+    indicator, deduction = _deduction(data)
+    accounts = _checked_accounts(data.get("account_ids") or [], unit)
     with db.atomic():
         inspection = Inspection.create(unit_id=unit.id, unit_path=unit.path, inspected_on=data["inspected_on"],
                                        checked=data["checked"].strip(), found=data["found"].strip(),
-                                       required=data["required"].strip(), fix_by=data["fix_by"], recorded_by=who.name)
+                                       required=data["required"].strip(), fix_by=data["fix_by"], recorded_by=who.name,
+                                       indicator=indicator, deduction=deduction, inspector_id=who.person_id,
+                                       inspector_unit_id=who.unit_id)
+        if accounts:
+            InspectionAccount.insert_many([{"inspection": inspection.id, "account_id": a.id, "unit_id": a.unit_id,
+                                            "inspected_on": data["inspected_on"]} for a in accounts]).execute()
         _step(inspection, "record", who)
     return inspection
+
+
+def _deduction(data: dict) -> tuple[str, float]:
+    """The finding's 19号 indicator and its deduction: the indicator's standard one unless the
+    inspector sets another, between 0 and the indicator's most."""
+    code = data.get("indicator") or ""
+    if not code:
+        if data.get("deduction"):
+            raise Invalid("indicator", N_("扣分须对应一项检查指标"))
+        return "", 0.0
+    row = indicators().get(code)
+    if row is None:
+        raise Invalid("indicator", said("没有检查指标 {code}", code=code))
+    deduction = row["deduction"] if data.get("deduction") is None else data["deduction"]
+    if not 0 <= deduction <= row["max"]:
+        raise Invalid("deduction", said("该指标每条问题扣分在 0 至 {max} 分之间", max=row["max"]))
+    return code, float(deduction)
+
+
+def _checked_accounts(ids: list[int], unit: Unit) -> list:
+    """The accounts the inspection checked: the inspected unit's or its subordinates'."""
+    if len(ids) > MAX_ACCOUNTS:
+        raise Invalid("account_ids", said("一次检查最多登记 {n} 个账号", n=MAX_ACCOUNTS))
+    found = list(Account.select(Account.id, Account.unit_id, Account.unit_path).where(Account.id.in_(list(set(ids)))))
+    wrong = sorted(set(ids) - {a.id for a in found if a.unit_path.startswith(unit.path)})
+    if wrong:
+        raise Invalid("account_ids", said("账号 {ids} 不存在或不属于被检查单位", ids="、".join(map(str, wrong))))
+    return found
+
+
+def deductions(w) -> dict[int, tuple[float, int]]:
+    """Each unit's deductions (19号) of the inspections of a window's days (`figures.Window`), and
+    how many findings: one grouped query on (unit_id, inspected_on)."""
+    first, last = dt.date.fromisoformat(w.first_day), dt.date.fromisoformat(w.last_day)
+    query = w.narrow(Inspection.select(Inspection.unit_id, fn.SUM(Inspection.deduction), fn.COUNT(Inspection.id))
+                     .where(Inspection.inspected_on.between(first, last), Inspection.deduction > 0),
+                     Inspection.unit_path)
+    return {unit_id: (float(total or 0), n) for unit_id, total, n in query.group_by(Inspection.unit_id).tuples()}
 
 
 class InspectionStatus(StrEnum):
@@ -127,7 +191,11 @@ def shown(inspection: Inspection, today: dt.date | None = None, names: dict[int,
     inspection.overdue = owed and today > inspection.fix_by
     inspection.days_overdue = (today - inspection.fix_by).days if inspection.overdue else 0
     inspection.fixed_late = bool(inspection.fixed_on and inspection.fixed_on > inspection.fix_by)
+    row = indicators().get(inspection.indicator)
+    inspection.indicator_name = f"{row['group']}·{row['name']}" if row else ""
     if with_steps:
+        inspection.account_ids = [a for (a,) in inspection.accounts.select(InspectionAccount.account_id)
+                                  .order_by(InspectionAccount.account_id).tuples()]
         inspection.history = list(inspection.steps.order_by(InspectionStep.id))
         for step in inspection.history:
             step.action_name = ACTION_NAMES[step.action]

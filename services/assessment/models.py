@@ -332,6 +332,12 @@ class Inspection(BaseModel):
     review_comment = peewee.TextField(default="")  # the latest review
     reviewed_by = peewee.CharField(max_length=50, default="")
     reviewed_at = peewee.DateTimeField(null=True)
+    # 国办秘函〔2019〕19号: the indicator the finding falls under and the points it costs the unit
+    # (services/assessment/data/indicators_19.json); "" and 0 for inspections recorded before
+    indicator = peewee.CharField(max_length=30, default="")
+    deduction = peewee.FloatField(default=0)
+    inspector_id = peewee.IntegerField(null=True)  # the person of supervision (or the office) who recorded it
+    inspector_unit_id = peewee.IntegerField(null=True)  # and their unit: the overdue warning reaches them
 
     class Meta:
         table_name = "inspection"
@@ -349,6 +355,45 @@ class InspectionStep(BaseModel):
 
     class Meta:
         table_name = "inspection_step"
+
+
+class InspectionAccount(BaseModel):
+    """An account an inspection checked: the quarterly coverage (19号: every active account
+    checked at least once a quarter) counts these by the day inspected."""
+    inspection = peewee.ForeignKeyField(Inspection, backref="accounts", on_delete="CASCADE")
+    account_id = peewee.IntegerField()
+    unit_id = peewee.IntegerField()
+    inspected_on = peewee.DateField()
+
+    class Meta:
+        table_name = "inspection_account"
+        indexes = ((("inspection", "account_id"), True), (("account_id", "inspected_on"), False),
+                   (("inspected_on",), False))
+
+
+class SecurityIncident(BaseModel):
+    """A security incident of an account (X24; 国办秘函〔2019〕19号's third single veto, G19.3):
+    hijacked, a leak of secrets, a serious misstatement, other; when it was found, handled and
+    reported (to the superior, to the office) and what was done."""
+    account_id = peewee.IntegerField(index=True)
+    account_name = peewee.CharField(max_length=100)
+    unit_id = peewee.IntegerField(index=True)
+    unit_path = peewee.CharField(max_length=255, index=True)
+    kind = peewee.CharField(max_length=20)  # hijacked, leak, misstatement, other
+    description = peewee.TextField()
+    found_at = peewee.DateTimeField(index=True)  # naive UTC
+    handled_at = peewee.DateTimeField(null=True)
+    reported_at = peewee.DateTimeField(null=True)
+    reported_to = peewee.CharField(max_length=20, default="")  # superior, office, both
+    measures = peewee.TextField(default="")  # what was done
+    recorded_by = peewee.CharField(max_length=50)
+    recorder_unit_id = peewee.IntegerField()
+    recorded_at = peewee.DateTimeField(default=utcnow)
+    updated_by = peewee.CharField(max_length=50, default="")
+    updated_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "security_incident"
 
 
 class TrainingSession(BaseModel):

@@ -6,18 +6,22 @@ import json
 from typing import Callable, NamedTuple
 
 from govmb.timefmt import beijing_iso
+from services.assessment import incidents as incidents_
+from services.assessment import inspections as inspections_
 from services.assessment.figures import Period, Window, due_directives
 from services.assessment.models import (
     Account,
     ForwardFact,
+    Inspection,
     MessageFact,
     MonthlyFigureFact,
     PostFact,
+    SecurityIncident,
     TransferFact,
 )
 
 RECORD_KINDS = ("reply_timeliness", "resolution", "quota", "original", "emergency", "forwarding", "returns",
-                "unanswered")
+                "unanswered", "inspections", "incidents")
 
 
 class Rows(NamedTuple):
@@ -110,5 +114,31 @@ def _returns(_kind: str, w: Window, unit_id: int, _account_id: int | None) -> Ro
                            "reason": t.reason, "at": beijing_iso(t.at)})
 
 
+def _inspections(_kind: str, w: Window, unit_id: int, _account_id: int | None) -> Rows:
+    """The findings whose deductions (19号) the unit's score loses in the period."""
+    first, last = dt.date.fromisoformat(w.first_day), dt.date.fromisoformat(w.last_day)
+    q = Inspection.select().where(Inspection.unit_id == unit_id, Inspection.inspected_on.between(first, last),
+                                  Inspection.deduction > 0)
+    table = inspections_.indicators()
+    return Rows(q.order_by(Inspection.inspected_on, Inspection.id),
+                lambda i: {"inspection_id": i.id, "inspected_on": i.inspected_on.isoformat(), "indicator": i.indicator,
+                           "indicator_name": table[i.indicator]["name"] if i.indicator in table else "",
+                           "deduction": i.deduction, "found": i.found, "status": i.status,
+                           "recorded_by": i.recorded_by})
+
+
+def _incidents(_kind: str, w: Window, unit_id: int, account_id: int | None) -> Rows:
+    """The security incidents found in the period: each vetoes (G19.3)."""
+    q = incidents_.in_window(w.start, w.end, w.now).where(SecurityIncident.unit_id == unit_id)
+    if account_id:
+        q = q.where(SecurityIncident.account_id == account_id)
+    return Rows(q.order_by(SecurityIncident.found_at, SecurityIncident.id),
+                lambda i: {"incident_id": i.id, "account_id": i.account_id, "kind": i.kind,
+                           "kind_name": incidents_.KIND_NAMES[i.kind], "found_at": beijing_iso(i.found_at),
+                           "handled_at": beijing_iso(i.handled_at), "reported_at": beijing_iso(i.reported_at),
+                           "description": i.description[:200]})
+
+
 _BY_KIND = ((("reply_timeliness", "resolution", "unanswered"), _messages), (("original", "emergency"), _posts),
-            (("quota",), _quotas), (("forwarding",), _forwards), (("returns",), _returns))
+            (("quota",), _quotas), (("forwarding",), _forwards), (("returns",), _returns),
+            (("inspections",), _inspections), (("incidents",), _incidents))

@@ -4,7 +4,11 @@
   make it a dormant account, 僵尸号), again after each new post and new silence; the query reads
   the week of last-post days up to the threshold (an index of last_post.day), not every account;
 - an inspection's fix deadline REMIND_FIX_DAYS days before it, while the fix is not reported;
-- a duty shift REMIND_SHIFT_HOURS before it starts, to the person on duty (by name in the unit)."""
+- a duty shift REMIND_SHIFT_HOURS before it starts, to the person on duty (by name in the unit);
+- an inspection's fix past its deadline (issue 18, 19号): a warning to the unit and to the inspector
+  (the person of supervision or the office who recorded it, by name in their unit), and the
+  escalation to the joint-meeting office (its people in each office unit at the top of the tree),
+  which also finds it among its to-do (`todo`, `fixes_overdue`)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -15,7 +19,8 @@ from govmb import reminders
 from govmb.messages import said
 from govmb.reminders import Reminder
 from govmb.timefmt import beijing_today, utcnow
-from services.assessment.models import Account, DutyShift, Inspection, LastPost, bus, db
+from services.assessment.inspections import INSPECTORS, OWED
+from services.assessment.models import Account, DutyShift, Inspection, LastPost, Unit, bus, db
 
 ReminderSent = reminders.sent_model(db)
 
@@ -64,5 +69,41 @@ def shifts() -> list[Reminder]:
                      s.starts_at, person_name=s.person_name) for s in soon]
 
 
+def _overdue(kind: str, stage: str) -> peewee.ModelSelect:
+    """The fixes owed past their deadline whose `kind` reminder at `stage` is not said yet."""
+    return (Inspection.select(Inspection.id, Inspection.unit_id, Inspection.unit_path, Inspection.fix_by,
+                              Inspection.found, Inspection.recorded_by, Inspection.inspector_unit_id)
+            .where(Inspection.status.in_(OWED), Inspection.fix_by < beijing_today(),
+                   reminders.unsent(ReminderSent, kind, Inspection.id, stage))
+            .order_by(Inspection.fix_by, Inspection.id).limit(reminders.BATCH))
+
+
+def _offices() -> list[int]:
+    """The joint-meeting office's units: the offices at the top of the tree (only its people with
+    the joint_office role are told)."""
+    tops = Unit.select(Unit.id).where(Unit.parent_id.is_null())
+    return [u for (u,) in Unit.select(Unit.id).where(Unit.kind == "office", Unit.parent_id.in_(tops)).tuples()]
+
+
+def overdue_fixes() -> list[Reminder]:
+    """Each overdue fix: the unit's warning, the inspector's, and the escalation to the office."""
+    out = [Reminder("fix_overdue", i.id, i.unit_id, ("operator", "responsible_office", "leader"),
+                    said("督查整改已逾期（期限 {day}）：{found}", day=i.fix_by, found=i.found[:40]),
+                    "inspection", i.id, stage="unit") for i in _overdue("fix_overdue", "unit")]
+    late = list(_overdue("fix_overdue", "inspector").where(Inspection.inspector_unit_id.is_null(False)))
+    names = dict(Unit.select(Unit.id, Unit.name).where(Unit.id.in_(list({i.unit_id for i in late}))).tuples())
+    for i in late:
+        out.append(Reminder("fix_overdue", i.id, i.inspector_unit_id, INSPECTORS,
+                            said("您记录的检查整改已逾期（{unit}，期限 {day}）", unit=names.get(i.unit_id, ""), day=i.fix_by),
+                            "inspection", i.id, stage="inspector", person_name=i.recorded_by))
+    offices = _offices()
+    for office in offices:
+        for i in _overdue("fix_escalated", f"office{office}"):
+            out.append(Reminder("fix_escalated", i.id, office, ("joint_office",),
+                                said("督查整改逾期上报：期限 {day}，{found}", day=i.fix_by, found=i.found[:40]),
+                                "inspection", i.id, stage=f"office{office}"))
+    return out
+
+
 def send_due() -> int:
-    return reminders.send(db, bus, ReminderSent, "assessment", dormant() + fixes() + shifts())
+    return reminders.send(db, bus, ReminderSent, "assessment", dormant() + fixes() + shifts() + overdue_fixes())

@@ -10,6 +10,8 @@ from govmb.schemas import Integer
 from govmb.timefmt import BEIJING, BeijingDateTime, to_beijing
 from services.assessment.early_warning import KIND_NAMES as WARNING_KINDS
 from services.assessment.early_warning import LEVELS as WARNING_LEVELS
+from services.assessment.incidents import KIND_NAMES as INCIDENT_KINDS
+from services.assessment.incidents import REPORTED_TO_NAMES as INCIDENT_REPORTED_TO
 from services.assessment.inspections import STATUS_NAMES as INSPECTION_STATUS_NAMES
 from services.assessment.records import RECORD_KINDS
 
@@ -124,6 +126,12 @@ class InspectionInSchema(Schema):
     found = fields.String(required=True, validate=validate.Length(min=1, max=5000), metadata={"description": "发现的问题"})
     required = fields.String(required=True, validate=validate.Length(min=1, max=5000), metadata={"description": "整改要求"})
     fix_by = fields.Date(required=True, error_messages=_DATE, validate=_DAY_RANGE, metadata={"description": "整改期限（含当日）"})
+    indicator = fields.String(load_default="", validate=validate.Length(max=30), metadata={
+        "description": "问题对应的19号检查指标（GET /api/inspections/indicators 的 code）；不填则不扣分"})
+    deduction = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=0, max=100), metadata={
+        "description": "扣分；不填取该指标的标准扣分，可在 0 至该指标上限之间"})
+    account_ids = fields.List(Integer(validate=_ID), load_default=list, metadata={
+        "description": "本次检查的账号（被检查单位及其下级单位的）：计入季度检查覆盖率"})
 
 
 class InspectionQuerySchema(ListQuerySchema):
@@ -177,6 +185,10 @@ class InspectionSchema(Schema):
     review_comment = fields.String()
     reviewed_by = fields.String()
     reviewed_at = BeijingDateTime(allow_none=True)
+    indicator = fields.String(metadata={"description": "19号检查指标；空：不扣分"})
+    indicator_name = fields.String()
+    deduction = fields.Float(metadata={"description": "本条问题在考核中扣除的分数"})
+    account_ids = fields.List(Integer(), metadata={"description": "本次检查的账号（详情中）"})
     history = fields.List(fields.Nested(InspectionStepSchema), metadata={"description": "仅在单条查询时给出"})
 
 
@@ -371,3 +383,108 @@ class BulletinQuerySchema(SearchSchema):
 
 class AnnualReportQuerySchema(ReportQuerySchema):
     pass
+
+
+class IndicatorSchema(Schema):
+    code = fields.String()
+    group = fields.String()
+    name = fields.String()
+    basis = fields.String()
+    deduction = fields.Float(metadata={"description": "标准扣分"})
+    max = fields.Float(metadata={"description": "每条问题最多扣分"})
+
+
+class IndicatorTableSchema(Schema):
+    source = fields.String()
+    note = fields.String()
+    indicators = fields.List(fields.Nested(IndicatorSchema))
+
+
+class CoverageQuerySchema(Schema):
+    quarter = fields.String(load_default=None, validate=validate.Regexp(r"^\d{4}-Q[1-4]$", error="季度应形如 2026-Q3"),
+                            metadata={"description": "季度，形如 2026-Q3；默认本季度"})
+    unit_id = Integer(validate=_ID, metadata={"description": "只看该单位及其下级单位"})
+
+
+class CoverageSchema(Schema):
+    quarter = fields.String()
+    start = fields.String()
+    end = fields.String()
+    accounts = Integer(metadata={"description": "本季度应检查的账号数（正常运行的政务账号）"})
+    checked = Integer(metadata={"description": "本季度已被检查的账号数"})
+    unchecked = Integer()
+    rate = fields.Float(allow_none=True, metadata={"description": "检查覆盖率（0–1）；没有应检查账号时为空"})
+
+
+class CoverageUnitSchema(Schema):
+    unit_id = Integer()
+    unit_name = fields.String()
+    accounts = Integer()
+    checked = Integer()
+    unchecked = Integer()
+    rate = fields.Float(allow_none=True)
+
+
+class UncheckedAccountSchema(Schema):
+    id = Integer()
+    name = fields.String()
+    unit_id = Integer()
+    unit_name = fields.String()
+
+
+# --- security incidents (X24, G19.3) ---
+
+_INCIDENT_TIME = {"description": "不带时区即为北京时间"}
+
+
+class IncidentInSchema(Schema):
+    account_id = Integer(required=True, validate=_ID, metadata={"description": "发生事件的账号"})
+    kind = fields.String(required=True, validate=validate.OneOf(tuple(INCIDENT_KINDS)),
+                         metadata={"description": "hijacked（账号被盗用或冒用）、leak（泄露秘密）、misstatement（严重表述错误）、other"})
+    description = fields.String(required=True, validate=validate.Length(min=1, max=5000), metadata={"description": "经过"})
+    found_at = fields.AwareDateTime(required=True, default_timezone=BEIJING, validate=_TIME_RANGE, metadata=_INCIDENT_TIME)
+    handled_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=BEIJING, validate=_TIME_RANGE,
+                                      metadata=_INCIDENT_TIME)
+    reported_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=BEIJING,
+                                       validate=_TIME_RANGE, metadata=_INCIDENT_TIME)
+    reported_to = fields.String(load_default="", validate=validate.OneOf(("", *INCIDENT_REPORTED_TO)),
+                                metadata={"description": "superior（上级单位）、office（联席会议办公室）、both"})
+    measures = fields.String(load_default="", validate=validate.Length(max=5000), metadata={"description": "采取的措施"})
+
+
+class IncidentUpdateSchema(Schema):
+    """What the unit adds as it handles and reports the incident; a field left out stays."""
+    handled_at = fields.AwareDateTime(allow_none=True, default_timezone=BEIJING, validate=_TIME_RANGE)
+    reported_at = fields.AwareDateTime(allow_none=True, default_timezone=BEIJING, validate=_TIME_RANGE)
+    reported_to = fields.String(validate=validate.OneOf(("", *INCIDENT_REPORTED_TO)))
+    measures = fields.String(validate=validate.Length(max=5000))
+    description = fields.String(validate=validate.Length(min=1, max=5000))
+
+
+class IncidentQuerySchema(ListQuerySchema):
+    """`unit_id` narrows to that unit and those below; `from`/`to` on the day found; `q` in the account's name."""
+    kind = fields.String(validate=validate.OneOf(tuple(INCIDENT_KINDS)))
+    open = fields.Boolean(load_default=False, metadata={"description": "只看尚未处置或尚未报告的"})
+
+
+class IncidentSchema(Schema):
+    id = Integer()
+    account_id = Integer()
+    account_name = fields.String()
+    unit_id = Integer()
+    unit_name = fields.String()
+    kind = fields.String()
+    kind_name = fields.String()
+    description = fields.String()
+    found_at = BeijingDateTime()
+    handled_at = BeijingDateTime(allow_none=True)
+    reported_at = BeijingDateTime(allow_none=True)
+    reported_to = fields.String()
+    reported_to_name = fields.String()
+    handled = fields.Boolean()
+    reported = fields.Boolean()
+    measures = fields.String()
+    recorded_by = fields.String()
+    recorded_at = BeijingDateTime()
+    updated_by = fields.String()
+    updated_at = BeijingDateTime()

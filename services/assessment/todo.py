@@ -1,13 +1,14 @@
 """What waits in assessment (待办, `govmb.todo`): the fixes an inspection requires of the unit by
 their deadline (整改), the fixes reported for supervision to accept, and today's duty shifts of
-the unit (X20.3's roster: who is on duty now and later today). Each kind one indexed count (0021)."""
+the unit (X20.3's roster: who is on duty now and later today), and for the joint-meeting office the
+fixes past their deadline city-wide (the escalation, 19号). Each kind one indexed count (0021, 0022)."""
 from __future__ import annotations
 
 import datetime as dt
 
 from govmb.identity import UNIT_STAFF, Identity
 from govmb.messages import said
-from govmb.timefmt import to_beijing, utcnow
+from govmb.timefmt import beijing_today, to_beijing, utcnow
 from govmb.todo import Kind, Marks, end_of, todo
 from services.assessment.inspections import INSPECTORS, OWED
 from services.assessment.models import DutyShift, Inspection, Unit
@@ -24,6 +25,13 @@ def _owed(who: Identity):
 def _reported(_who: Identity):
     return Inspection.select(Inspection.id, Inspection.found, Inspection.unit_id, Inspection.fix_by,
                              Inspection.status, Inspection.reported_at).where(Inspection.status == "reported")
+
+
+def _overdue(_who: Identity):
+    """The fixes past their deadline, city-wide: escalated to the joint-meeting office (19号)."""
+    return Inspection.select(Inspection.id, Inspection.found, Inspection.unit_id, Inspection.fix_by,
+                             Inspection.status, Inspection.recorded_at).where(
+        Inspection.status.in_(OWED), Inspection.fix_by < beijing_today())
 
 
 def _inspection(i: Inspection) -> dict:
@@ -50,6 +58,8 @@ KINDS = (
          order=(Inspection.id,)),
     Kind("fixes_to_review", "整改报告待验收", INSPECTORS, _reported, _inspection,
          order=(Inspection.reported_at, Inspection.id)),
+    Kind("fixes_overdue", "督查整改逾期（上报）", ("joint_office",), _overdue, _inspection, due=Inspection.fix_by,
+         dates=True, order=(Inspection.id,)),
     Kind("shifts", "今日值班", UNIT_STAFF, _shifts, _shift, order=(DutyShift.starts_at, DutyShift.id)),
 )
 

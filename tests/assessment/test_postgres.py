@@ -11,6 +11,15 @@ from tests.assessment.test_annual import (  # noqa: F401  (collected here again,
     test_each_unit_sees_itself_and_below_the_office_sees_all,
     year,
 )
+from tests.assessment.test_incidents import (  # noqa: F401
+    test_an_incident_in_the_period_is_the_third_single_veto,
+    test_the_forecaster_names_this_years_incident_and_what_is_owed,
+)
+from tests.assessment.test_inspections_count import (  # noqa: F401
+    test_an_overdue_fix_warns_the_unit_and_the_inspector_and_is_escalated_to_the_office,
+    test_the_deductions_of_the_periods_findings_come_off_the_units_score,
+    test_the_quarterly_coverage_counts_the_accounts_checked_per_unit_and_city_wide,
+)
 from tests.assessment.test_kept import (  # noqa: F401
     counted,
     test_a_countys_figures_are_the_citys_for_its_units,

@@ -194,6 +194,15 @@ assessment POST   /api/bulletins/<int:bulletin_id>/issue                        
 assessment GET    /api/bulletins/<int:bulletin_id>/pdf                                bulletin:pdf               401   403     200     200     200     200     200     200     200     403     403
 assessment GET    /api/reports/annual/<int:year>                                      annual                     401   403     200     200     200     200     200     200     200     403     403
 assessment GET    /api/reports/annual/<int:year>                                      annual:unit_id             401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
+assessment GET    /api/inspections/indicators                                         -                          401   403     200     200     200     200     200     200     200     403     403
+assessment GET    /api/inspections/coverage                                           -                          401   403     200     200     200     200     200     200     200     403     403
+assessment GET    /api/inspections/coverage                                           coverage:unit_id           401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
+assessment GET    /api/inspections/coverage/units                                     coverage:units             401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+assessment GET    /api/inspections/coverage/unchecked                                 coverage:unchecked         401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+assessment GET    /api/incidents                                                      incidents                  401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+assessment POST   /api/incidents                                                      incident:new               401   403     201/422 201/422 201/422 201/422 201     403     403     403     403
+assessment GET    /api/incidents/<int:incident_id>                                    incident                   401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
+assessment PATCH  /api/incidents/<int:incident_id>                                    incident:update            401   403     200/404 200/404 200/404 200/404 200     403     403     403     403
 assessment GET    /api/training/sessions                                              trainings                  401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
 assessment POST   /api/training/sessions                                              training:new               401   403     403     403     403     403     201     403     403     403     403
 assessment GET    /api/training/sessions/<int:session_id>                             training                   401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
@@ -334,6 +343,11 @@ web        POST   /bulletins/<int:bulletin_id>/issue                            
 web        GET    /bulletins/<int:bulletin_id>.pdf                                    bulletin:pdf               login -       200     200     200     200     200     200     200     403     403
 web        GET    /bulletins/annual                                                   annual                     login -       200     200     200     200     200     200     200     403     403
 web        GET    /bulletins/annual/<int:year>.<fmt>                                  annual:file                login -       200     200     200     200     200     200     200     403     403
+web        GET    /inspections/coverage                                               coverage:web               login -       200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+web        GET    /incidents                                                          incidents                  login -       200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+web        POST   /incidents                                                          incident:new               login -       303/422 303/422 303/422 303/422 303     403     403     403     403
+web        GET    /incidents/<int:incident_id>                                        incident                   login -       200/404 200/404 200/404 200/404 200     200     200     403     403
+web        POST   /incidents/<int:incident_id>                                        incident:update            login -       303/404 303/404 303/404 303/404 303     403     403     403     403
 web        GET    /training                                                           trainings                  login -       200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
 web        POST   /training                                                           training:new               login -       403     403     403     403     303     403     403     403     403
 web        GET    /training/<int:session_id>                                          training                   login -       200/404 200/404 200/404 200/404 200     200     200     403     403

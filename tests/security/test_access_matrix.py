@@ -167,7 +167,7 @@ class World:
             wait_for(lambda: sum(a["status"] == "active"
                                  for a in self.call(service, "GET", "/api/accounts", admin).get_json()) == 3,
                      message=f"{service}'s copy of the accounts")
-        self.inspections, self.trainings = {}, {}
+        self.inspections, self.trainings, self.incidents = {}, {}, {}
         for position in ("in", "out"):
             # publishing: a draft (and one planned for today, for the calendar)
             self.draft(position, f"{UNIT_NAMES[position]}草稿：本周开展义务植树活动。")
@@ -181,6 +181,7 @@ class World:
             self.as_(f"{position}_operator", "assessment", "POST", "/api/followers",
                      json={"account_id": self.accounts[position]["id"], "day": str(beijing_today()), "followers": 1200})
             self.inspections[position] = self.inspection(position)["id"]
+            self.incidents[position] = self.incident(position)["id"]
             self.shift(position, f"{UNIT_NAMES[position]}值班员")
             self.trainings[position] = self.training(f"{UNIT_NAMES[position]}培训",
                                                      {position: f"{UNIT_NAMES[position]}学员"})
@@ -284,6 +285,11 @@ class World:
         """A new 检查情况通报 of this quarter, drafted by the office (and issued)."""
         b = self.as_("office", "assessment", "POST", "/api/bulletins", 201, json={"quarter": _quarter()})
         return self.as_("office", "assessment", "POST", f"/api/bulletins/{b['id']}/issue") if issued else b
+
+    def incident(self, unit: str) -> dict:
+        return self.as_(f"{unit}_operator", "assessment", "POST", "/api/incidents", 201, json={
+            "account_id": self.accounts[unit]["id"], "kind": "misstatement", "found_at": f"{beijing_today()}T00:00:00",
+            "description": f"{UNIT_NAMES[unit]}安全事件经过"})
 
     def attendee(self, unit: str) -> int:
         """A new attendee of `unit`'s training session; its id."""
@@ -506,6 +512,15 @@ API_TARGETS = {
     "bulletin:pdf": lambda w: Req(f"/api/bulletins/{w.bulletin(issued=True)['id']}/pdf"),
     "annual": lambda w: Req(f"/api/reports/annual/{beijing_today().year}"),
     "annual:unit_id": lambda w: Req(f"/api/reports/annual/{beijing_today().year}?unit_id={w.units['in']['id']}"),
+    "coverage:unit_id": lambda w: Req(f"/api/inspections/coverage?unit_id={w.units['in']['id']}"),
+    "coverage:units": lambda w: Req("/api/inspections/coverage/units", marker="甲区"),
+    "coverage:unchecked": lambda w: Req("/api/inspections/coverage/unchecked", marker="甲区发布"),
+    "incidents": lambda w: Req("/api/incidents", marker="甲区安全事件经过"),
+    "incident": lambda w: Req(f"/api/incidents/{w.incidents['in']}", marker="甲区安全事件经过"),
+    "incident:new": lambda w: Req("/api/incidents", json={
+        "account_id": w.accounts["in"]["id"], "kind": "other", "found_at": f"{_today()}T00:00:00",
+        "description": "新登记的安全事件"}),
+    "incident:update": lambda w: Req(f"/api/incidents/{w.incidents['in']}", json={"measures": "已处置"}),
     "report": lambda w: Req(f"/api/reports/{_quarter()}", marker="甲区"),
     "report:unit_id": lambda w: Req(f"/api/reports/{_quarter()}?unit_id={w.units['in']['id']}", marker="甲区"),
     "report:third-party": lambda w: Req(f"/api/reports/{_quarter()}/third-party", data=_csv(
@@ -684,6 +699,13 @@ WEB_TARGETS = {
                                        data={"text": "已整改", "fixed_on": _today()}),
     "reported:review": lambda w: Req(f"/inspections/{w.inspection('in', reported=True)['id']}/review",
                                      data={"accept": "yes"}),
+    "coverage:web": lambda w: Req("/inspections/coverage", marker="甲区"),
+    "incidents": lambda w: Req("/incidents", marker="甲区发布"),
+    "incident": lambda w: Req(f"/incidents/{w.incidents['in']}", marker="甲区安全事件经过"),
+    "incident:new": lambda w: Req("/incidents", data={
+        "account_id": str(w.accounts["in"]["id"]), "kind": "other", "found_at": f"{_today()}T00:00",
+        "description": "新登记的安全事件"}),
+    "incident:update": lambda w: Req(f"/incidents/{w.incidents['in']}", data={"measures": "已处置"}),
     "trainings": lambda w: Req("/training", marker="甲区培训"),
     "training": lambda w: Req(f"/training/{w.trainings['in']['id']}", marker="甲区培训"),
     "training:shared": lambda w: Req(f"/training/{w.trainings['shared']['id']}", marker="甲区共同学员"),

@@ -33,13 +33,18 @@ RECORD_COLUMNS = {
     "emergency_event_at": "突发事件发生时间", "emergency_on_time": "2小时内发布", "month": "月份", "posts": "发稿数",
     "quota": "月度指标", "quota_met": "达标", "original_share": "原创占比", "directive_id": "统一口径编号",
     "title": "标题", "due_at": "转发期限", "forwarded_at": "转发时间", "on_time": "按时转发", "transfer_id": "转办编号",
-    "reason": "退回理由", "at": "时间"}
+    "reason": "退回理由", "at": "时间", "inspection_id": "检查编号", "inspected_on": "检查日期",
+    "indicator_name": "检查指标（19号）", "deduction": "扣分", "found": "发现的问题", "recorded_by": "检查人",
+    "incident_id": "安全事件编号", "kind_name": "类型", "found_at": "发现时间", "handled_at": "处置时间",
+    "reported_at": "报告时间", "description": "经过"}
+RECORD_HIDDEN = ("account_name", "indicator", "kind")  # the account's name is in its column; the codes have their names
 RECORD_VALUES = {"status": {**MESSAGE_STATUS_NAMES, "returned": "被退回", "reassigned": "已改派"},
                  "info_type": INFO_TYPE_NAMES}
 
 RECORD_TITLES = {"reply_timeliness": "回复及时率", "resolution": "问题解决率", "quota": "月度发稿指标",
                  "original": "原创率", "emergency": "突发事件2小时发布", "forwarding": "统一口径转发",
-                 "returns": "转办退回", "unanswered": "超过3个月未回复的留言"}
+                 "returns": "转办退回", "unanswered": "超过3个月未回复的留言",
+                 "inspections": "督查检查扣分（国办秘函〔2019〕19号）", "incidents": "安全事件（单项否决）"}
 
 
 def _quarter_of(day: dt.date) -> str:
@@ -183,7 +188,7 @@ def records():
         abort(404 if shown.status == 404 else 400)
     present = shown.items[0] if shown.items else {}
     keys = [k for k in RECORD_COLUMNS if k in present] + [k for k in present if k not in RECORD_COLUMNS
-                                                           and k != "account_name"]  # shown in the account's column
+                                                           and k not in RECORD_HIDDEN]
     return list_page(shown, "assessment/_records.html", "assessment/records.html", records=shown,
                      title=RECORD_TITLES.get(kind, kind), period=period, keys=keys, columns=RECORD_COLUMNS,
                      values=RECORD_VALUES)

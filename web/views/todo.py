@@ -35,6 +35,7 @@ LINKS = {
     "notices": ("inbox.notices", {"status": "issued"}, "inbox.notice"),
     "fixes": ("inspections.index", {}, "inspections.detail"),
     "fixes_to_review": ("inspections.index", {"status": "reported"}, "inspections.detail"),
+    "fixes_overdue": ("inspections.index", {"overdue": "true"}, "inspections.detail"),
     "shifts": ("roster.index", {}, None),
 }
 
