@@ -134,6 +134,7 @@ def _register_pages(app: Flask) -> None:
         auth,
         city,
         directives,
+        dormant,
         drafts,
         filings,
         followers,
@@ -151,7 +152,7 @@ def _register_pages(app: Flask) -> None:
         wordlists,
     )
     for module in (auth, accounts, drafts, directives, inbox, lexicon, wordlists, filings, city, hall, status,
-                   assessment, inspections, training, roster, followers, audit, people, second_factor,
+                   assessment, inspections, dormant, training, roster, followers, audit, people, second_factor,
                    notifications, todo):
         app.register_blueprint(module.bp)
 

@@ -148,7 +148,9 @@ MENU = (
     ("inbox.index", "网民留言", set(WORKING_ROLES)), ("assessment.index", "考核", set(WORKING_ROLES)),
     ("city.index", "全市账号", _OFFICES), ("lexicon.index", "词库", _OFFICES),
     ("roster.index", "值班表", _STAFF), ("followers.index", "粉丝数", _STAFF),
-    ("inspections.index", "督查检查", _STAFF | _OFFICES), ("training.index", "培训登记", _OFFICES),
+    ("inspections.index", "督查检查", _STAFF | _OFFICES),
+    ("dormant.index", "僵尸号", {"joint_office", "supervision"}), ("dormant.orders", "僵尸号整改", _STAFF),
+    ("training.index", "培训登记", _OFFICES),
     ("audit.index", "审计日志", {"joint_office", "supervision", "audit_admin"}),
     ("people.index", "人员与角色", {"admin", "security_admin"}),
     ("hall.index", "政务微博大厅", None), ("status.index", "系统状态", {"admin"}),
@@ -171,7 +173,7 @@ MENU_GROUPS = (
     ("账号", ("accounts.index", "filings.index", "city.index", "followers.index")),
     ("发布", ("drafts.index", "directives.index", "roster.index", "lexicon.index")),
     ("群众留言", ("inbox.index",)),
-    ("考核与督查", ("assessment.index", "inspections.index", "training.index")),
+    ("考核与督查", ("assessment.index", "inspections.index", "dormant.index", "dormant.orders", "training.index")),
     ("系统", ("people.index", "audit.index", "status.index")),
 )
 

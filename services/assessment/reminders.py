@@ -3,7 +3,9 @@
 - an active account REMIND_DORMANT_DAYS days without a post (before the national norms' 14 days
   make it a dormant account, 僵尸号), again after each new post and new silence;
 - an inspection's fix deadline REMIND_FIX_DAYS days before it, while the fix is not reported;
-- a duty shift REMIND_SHIFT_HOURS before it starts, to the person on duty (by name in the unit)."""
+- a duty shift REMIND_SHIFT_HOURS before it starts, to the person on duty (by name in the unit);
+- a dormant account's rectification order (僵尸号整改通知) REMIND_FIX_DAYS days before its
+  deadline, while the unit owes its answer (again after a rejected answer)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,9 +13,10 @@ import datetime as dt
 import peewee
 
 from govmb import reminders
+from govmb.messages import said
 from govmb.reminders import Reminder
 from govmb.timefmt import beijing_today, utcnow
-from services.assessment.models import Account, DutyShift, Inspection, LastPost, bus, db
+from services.assessment.models import Account, DormancyOrder, DutyShift, Inspection, LastPost, bus, db
 
 ReminderSent = reminders.sent_model(db)
 
@@ -55,5 +58,20 @@ def shifts() -> list[Reminder]:
                      s.starts_at, person_name=s.person_name) for s in soon]
 
 
+def dormancy_orders() -> list[Reminder]:
+    today = beijing_today()
+    stage = peewee.fn.COALESCE(DormancyOrder.reviewed_at.cast("TEXT"), "")  # reminded again after a rejection
+    near = (DormancyOrder.select(DormancyOrder.id, DormancyOrder.unit_id, DormancyOrder.deadline,
+                                 DormancyOrder.account_name, DormancyOrder.reviewed_at)
+            .where(DormancyOrder.status.in_(("issued", "rejected")), DormancyOrder.deadline >= today,
+                   DormancyOrder.deadline <= today + dt.timedelta(days=reminders.settings().fix_days),
+                   reminders.unsent(ReminderSent, "dormancy_due", DormancyOrder.id, stage))
+            .order_by(DormancyOrder.deadline).limit(reminders.BATCH))
+    return [Reminder("dormancy_due", o.id, o.unit_id, ("operator", "responsible_office", "principal_leader"),
+                     said("僵尸号整改通知须在 {deadline} 前答复：账号“{name}”", deadline=o.deadline, name=o.account_name),
+                     "dormancy_order", o.id, stage=str(o.reviewed_at or "")) for o in near]
+
+
 def send_due() -> int:
-    return reminders.send(db, bus, ReminderSent, "assessment", dormant() + fixes() + shifts())
+    return reminders.send(db, bus, ReminderSent, "assessment",
+                          dormant() + fixes() + shifts() + dormancy_orders())

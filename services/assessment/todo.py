@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 from govmb.identity import UNIT_STAFF, Identity
-from govmb.timefmt import to_beijing, utcnow
+from govmb.timefmt import beijing_today, to_beijing, utcnow
 from govmb.todo import Kind, Marks, end_of, todo
+from services.assessment import dormancy
 from services.assessment.inspections import INSPECTORS, OWED
-from services.assessment.models import DutyShift, Inspection, Unit
+from services.assessment.models import DormancyOrder, DutyShift, Inspection, Unit
 
 TITLE = 40
 
@@ -44,12 +45,44 @@ def _shift(s: DutyShift) -> dict:
             "detail": f"{hours}，电话 {s.phone}"}
 
 
+ORDER_COLUMNS = (DormancyOrder.id, DormancyOrder.account_name, DormancyOrder.unit_id, DormancyOrder.deadline,
+                 DormancyOrder.status, DormancyOrder.issued_at, DormancyOrder.answered_at)
+
+
+def _orders_owed(who: Identity):
+    return DormancyOrder.select(*ORDER_COLUMNS).where(DormancyOrder.unit_id == who.unit_id,
+                                                      DormancyOrder.status.in_(dormancy.OWED))
+
+
+def _answers(_who: Identity):
+    return DormancyOrder.select(*ORDER_COLUMNS).where(DormancyOrder.status == "answered")
+
+
+def _orders_due(_who: Identity):
+    """Orders whose deadline has passed while the unit still owes an answer: accept a late
+    answer, or order the account closed."""
+    return DormancyOrder.select(*ORDER_COLUMNS).where(DormancyOrder.status.in_(dormancy.OWED),
+                                                      DormancyOrder.deadline < beijing_today())
+
+
+def _order(o: DormancyOrder) -> dict:
+    return {"id": o.id, "title": o.account_name, "due_at": end_of(o.deadline) if o.status != "answered" else None,
+            "since": o.answered_at if o.status == "answered" else o.issued_at, "unit_id": o.unit_id,
+            "status": o.status}
+
+
 KINDS = (
     Kind("fixes", "督查整改待完成", UNIT_STAFF, _owed, _inspection, due=Inspection.fix_by, dates=True,
          order=(Inspection.id,)),
     Kind("fixes_to_review", "整改报告待验收", INSPECTORS, _reported, _inspection,
          order=(Inspection.reported_at, Inspection.id)),
     Kind("shifts", "今日值班", UNIT_STAFF, _shifts, _shift, order=(DutyShift.starts_at, DutyShift.id)),
+    Kind("dormancy_orders", "僵尸号整改通知待答复", UNIT_STAFF, _orders_owed, _order, due=DormancyOrder.deadline,
+         dates=True, order=(DormancyOrder.id,)),
+    Kind("dormancy_answers", "僵尸号整改答复待审核", dormancy.ISSUERS, _answers, _order,
+         order=(DormancyOrder.answered_at, DormancyOrder.id)),
+    Kind("dormancy_due", "僵尸号整改逾期待处理", dormancy.ISSUERS, _orders_due, _order, due=DormancyOrder.deadline,
+         dates=True, order=(DormancyOrder.id,)),
 )
 
 
