@@ -142,7 +142,7 @@ def shown(rows: list, limits: Limits) -> list[dict]:
                     "kinds": kinds, "kind_names": [KIND_NAMES[k] for k in kinds], "found": _found(days, waiting.get(r.id, 0), r.last_day, limits),
                     "open_order": None if order is None else {"id": order.id, "status": order.status,
                                                               "status_name": STATUS_NAMES[order.status],
-                                                              "deadline": order.deadline}})
+                                                              "deadline": order.deadline.isoformat()}})
     return out
 
 

@@ -102,7 +102,7 @@ def test_an_order_is_issued_answered_rejected_answered_again_and_accepted(client
     assert o["deadline"] == day(7) and o["issued_by"] == "测试用户" and [h["action"] for h in o["history"]] == ["issue"]
     assert issue(client).status_code == 409  # one open order an account
     row = next(a for a in dormant(client) if a["account_id"] == 2)
-    assert row["open_order"]["id"] == o["id"] and row["open_order"]["status"] == "issued"
+    assert row["open_order"] == {"id": o["id"], "status": "issued", "status_name": "待单位答复", "deadline": day(7)}
 
     assert step(client, o["id"], "answer", OTHER, text="x").status_code == 404  # another unit does not see it
     assert step(client, o["id"], "answer", OFFICE, text="x").status_code == 403
