@@ -63,6 +63,8 @@ ACTIONS: dict[str, str] = {
     "message.contact_read": "留言：查看网民完整称呼与联系方式",
     "inspection.accept": "督查：整改验收通过", "inspection.reject": "督查：整改验收不通过",
     "incident.record": "安全事件：登记", "incident.update": "安全事件：补充处置和报告情况",
+    "dormancy.issue": "僵尸号：下发整改通知", "dormancy.accept": "僵尸号：整改通过", "dormancy.reject": "僵尸号：整改未通过",
+    "dormancy.order_closure": "僵尸号：责令关闭",
     "duty_shift.delete": "值班表：删除班次", "training_attendee.delete": "培训：删除参训记录",
     "audit.export": "导出审计日志",
     "training.export": "导出培训登记表", "archive.export": "下载月度归档文件", "report.export": "导出季度报告",
@@ -73,14 +75,15 @@ SUBJECT_TYPES = {"account": "账号", "unit": "单位", "person": "人员", "cli
                  "lexicon": "词库", "lexicon_entry": "词库词语",
                  "corrections": "错别字与规范表述", "correction": "错别字与规范表述条目", "leaders": "领导名单",
                  "leader": "领导名单中的领导", "transfer": "转办", "message": "留言", "inspection": "督查检查",
+                 "dormancy_order": "僵尸号整改通知",
                  "duty_shift": "值班班次", "training_attendee": "参训记录", "audit": "审计日志",
                  "training": "培训登记表", "archive": "月度归档", "report": "季度报告",
                  "bulletin": "检查情况通报", "annual_report": "政务新媒体工作年度报表", "security_incident": "安全事件"}
 # Which service records which families (the page reads each service's trail on its own).
 FAMILIES = {"registry": ("account", "unit", "person", "client", "session", "security", "role", "signin", "mfa", "audit"),
             "publishing": ("draft", "lexicon", "correction", "leader", "audit"), "inquiry": ("transfer", "message", "audit"),
-            "assessment": ("inspection", "incident", "duty_shift", "training_attendee", "training", "archive", "report",
-                           "bulletin", "annual_report", "audit")}
+            "assessment": ("inspection", "incident", "dormancy", "duty_shift", "training_attendee", "training", "archive",
+                           "report", "bulletin", "annual_report", "audit")}
 
 
 def actions_of(service: str) -> dict[str, str]:

@@ -124,7 +124,9 @@ MACHINES = (("An account (registry)", "services.registry.accounts", "govmb.contr
             ("A citizen's message (inquiry)", "services.inquiry.handling", "govmb.contracts.inquiry"),
             ("A transfer (inquiry)", "services.inquiry.transfers", "govmb.contracts.inquiry"),
             ("A problem notice (inquiry)", "services.inquiry.notices", "services.inquiry.notices"),
-            ("An inspection (assessment)", "services.assessment.inspections", "services.assessment.inspections"))
+            ("An inspection (assessment)", "services.assessment.inspections", "services.assessment.inspections"),
+            ("A dormant account's rectification order (assessment)", "services.assessment.dormancy",
+             "services.assessment.dormancy"))
 
 
 def machines_section() -> list[str]:

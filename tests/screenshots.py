@@ -90,6 +90,7 @@ INSPECTION = form({"#record input[name=inspected_on]": day(), "#record textarea[
                    "#record textarea[name=required]": "补充值班安排，重新报备", "#record input[name=fix_by]": day(15)},
                   {"#record select[name=unit_id]": "东湖区教育体育局"})
 REVIEW = form({"#review textarea[name=comment]": "请补充每日发布计划的文件"})
+DORMANCY_ANSWER = form({"#answer textarea[name=text]": "已逐条回复超期留言，指定专人每日查看留言"})
 HALL_MESSAGE = form({"input[name=citizen_handle]": "@青山湖居民", "textarea[name=text]": "孩子所在学校午休没有地方休息，希望能开放教室。"},
                     {"select[name=account_id]": "南昌教育（南昌市教育局）"})
 
@@ -171,6 +172,8 @@ SHOTS: tuple[Shot, ...] = (
     # 督查 (supervision.md)
     Shot("supervision-inspections", "ducha", "/inspections", INSPECTION),
     Shot("supervision-review", "ducha", "/inspections/{inspection_reported}", REVIEW),
+    Shot("joint-dormant", "lianxi", "/dormant"),
+    Shot("operator-dormancy-order", "jy_caozuo", "/dormant/orders/{dormancy_order}", DORMANCY_ANSWER, "#order"),
     Shot("supervision-records", "ducha", "/kaohe/records?period={year}&kind=reply_timeliness&unit_id={jy_unit}", widths=BOTH),
     Shot("supervision-reports", "ducha", "/kaohe/reports"),
     Shot("supervision-bulletins", "ducha", "/bulletins"),
@@ -300,6 +303,13 @@ def build_city(api: Api) -> dict:
     api("dh_caozuo", "POST", f"/assessment/api/inspections/{inspection_reported}/report",
         json={"text": "已明确每日发布计划，由值班操作员每天至少发布 1 条", "fixed_on": str(today)})
 
+    # 僵尸号: 南昌教育 left a message unanswered 100 days; the office orders it put right within a week
+    message("jy", jy, "@青云谱居民", "学校门口的减速带坏了三个月，一直没人回复。", ago(days=100))
+    wait_for(lambda: api("lianxi", "GET", f"/assessment/api/dormancy/accounts?account_id={jy['id']}"), timeout=60,
+             interval=0.5, message="assessment to find 南昌教育 dormant")
+    dormancy_order = api("lianxi", "POST", "/assessment/api/dormancy/orders", 201, json={
+        "account_id": jy["id"], "reason": "一周内逐条回复超期留言，建立留言回复台账", "deadline": str(today + dt.timedelta(days=7))})["id"]
+
     api("lianxi", "POST", "/assessment/api/training/sessions", 201, json={
         "kind": "course", "title": "政务微博运营与舆情应对培训", "held_on": str(today - dt.timedelta(days=7)), "hours": "3",
         "place": "市政府新闻办会议室",
@@ -321,6 +331,7 @@ def build_city(api: Api) -> dict:
     return {"approved": approved, "checked": checked, "submitted": submitted, "fast": fast, "emergency": emergency,
             "fresh_message": fresh, "fed_back_message": fed_back, "transfer_message": transfer_message,
             "inspection_open": inspection_open, "inspection_reported": inspection_reported,
+            "dormancy_order": dormancy_order,
             "applied_account": registry["南昌教育招生考试"]["id"], "filed_account": registry["东湖青年"]["id"],
             "filing_account": registry["东湖教育体育"]["id"], "closing_account": registry["东湖文明"]["id"],
             "jy_unit": units["南昌市教育局"], "dhjy_unit": units["东湖区教育体育局"], "year": today.year}

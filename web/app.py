@@ -135,6 +135,7 @@ def _register_pages(app: Flask) -> None:
         bulletins,
         city,
         directives,
+        dormant,
         drafts,
         filings,
         followers,
@@ -153,8 +154,8 @@ def _register_pages(app: Flask) -> None:
         wordlists,
     )
     for module in (auth, accounts, drafts, directives, inbox, lexicon, wordlists, filings, city, hall, status,
-                   assessment, inspections, incidents, training, roster, followers, audit, people, second_factor,
-                   notifications, todo, bulletins):
+                   assessment, inspections, incidents, dormant, training, roster, followers, audit, people,
+                   second_factor, notifications, todo, bulletins):
         app.register_blueprint(module.bp)
 
 

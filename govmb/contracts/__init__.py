@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError
 
-from govmb.contracts import inquiry, publishing, registry, reminders
+from govmb.contracts import assessment, inquiry, publishing, registry, reminders
 from govmb.contracts.base import Contract, ContractError, NewerVersion
 
 __all__ = ["CATALOGUE", "SUBSCRIPTIONS", "Contract", "ContractError", "NewerVersion",
@@ -18,11 +18,12 @@ __all__ = ["CATALOGUE", "SUBSCRIPTIONS", "Contract", "ContractError", "NewerVers
 
 
 CATALOGUE: dict[str, Contract] = {c.event_type: c for c in (*registry.CONTRACTS, *publishing.CONTRACTS, *inquiry.CONTRACTS,
-                                                           *reminders.CONTRACTS)}
+                                                           *reminders.CONTRACTS, *assessment.CONTRACTS)}
 
 # Which service consumes which event types: this is the bus topology (queue bindings).
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
-    "registry": tuple(c.event_type for c in reminders.CONTRACTS),  # the people to remind: notifications
+    "registry": (*(c.event_type for c in reminders.CONTRACTS),  # the people to remind: notifications
+                 assessment.CLOSURE_ORDERED),  # a dormant account ordered closed: its closing request
     "publishing": ("registry.unit.changed", *registry.ACCOUNT_EVENTS, "inquiry.message.publication_requested",
                    "publishing.draft.approved"),
     "inquiry": ("registry.unit.changed", *registry.ACCOUNT_EVENTS, "publishing.response.changed",

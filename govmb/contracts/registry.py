@@ -53,7 +53,7 @@ ACTION_NAMES = {
     "apply": "提交开设申请", "declare": "申报私人微博", "approve": "主要领导批准", "return": "主要领导退回",
     "resubmit": "修改后重新提交", "withdraw": "撤回申请", "acknowledge_filing": "上级单位确认备案",
     "return_filing": "上级单位退回备案", "register_platform": "登记平台账号", "activate": "开通运行",
-    "request_close": "申请关闭", "approve_close": "主要领导批准关闭", "reject_close": "主要领导不同意关闭",
+    "request_close": "申请关闭", "order_close": "责令关闭（僵尸号整改逾期）", "approve_close": "主要领导批准关闭", "reject_close": "主要领导不同意关闭",
     "inform_superior": "抄告上级单位", "post_notice": "发布关闭公告", "deregister_platform": "平台注销",
     "close": "完成关闭", "change_team": "调整工作团队", "update_security": "更新安全登记",
 }

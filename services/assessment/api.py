@@ -14,7 +14,7 @@ from govmb.audit_api import audit_blueprint
 from govmb.auth import UNIT_STAFF, current_identity, in_sight, requires, under, visible_or_404
 from govmb.copies_api import accounts_blueprint, units_blueprint
 from govmb.messages import N_, said
-from govmb.paging import Blueprint, narrowed, page, sorted_by
+from govmb.paging import Blueprint, ListQuerySchema, narrowed, page, sorted_by
 from govmb.timefmt import beijing_today, stored, utcnow
 from govmb.todo_api import todo_blueprint
 from services.assessment import (
@@ -23,6 +23,7 @@ from services.assessment import (
     archive,
     bulletins,
     coverage,
+    dormancy,
     early_warning,
     followers,
     incidents,
@@ -41,6 +42,7 @@ from services.assessment.models import (
     Account,
     Archive,
     Bulletin,
+    DormancyOrder,
     DutyShift,
     FollowerCount,
     Inspection,
@@ -60,6 +62,15 @@ from services.assessment.schemas import (
     CoverageQuerySchema,
     CoverageSchema,
     CoverageUnitSchema,
+    DormancyAnswerSchema,
+    DormancyClosureSchema,
+    DormancyCountSchema,
+    DormancyOrderInSchema,
+    DormancyOrderQuerySchema,
+    DormancyOrderSchema,
+    DormancyReviewSchema,
+    DormantQuerySchema,
+    DormantSchema,
     DutyQuerySchema,
     FixReportSchema,
     FixReviewSchema,
@@ -832,7 +843,126 @@ def annual_form(args, year):
     return form
 
 
+dormancy_bp = Blueprint("dormancy", __name__, url_prefix="/api/dormancy",
+                        description="僵尸号（G123.4）：长期未更新或留言长期未回复的账号，整改通知、单位答复、审核、"
+                                    "到期仍为僵尸号的责令关闭（登记中心据此开启关闭流程），各单位的统计")
+
+
+@dormancy_bp.route("/accounts")
+@requires()
+@dormancy_bp.arguments(DormantQuerySchema, location="query")
+@dormancy_bp.response(200, DormantSchema(many=True))
+@dormancy_bp.paginate()
+def list_dormant(args, pagination_parameters):
+    """本单位及下级单位（联席会议办公室、督查：全市）运行中的僵尸号：超过规定天数（考核规则 dormant_days，默认14天）
+    未发布，或有超过规定月数（unanswered_months，默认3个月）未回复的网民留言；默认未更新天数多的在前（sort=days
+    少的在前，name 按账号名称），分页；可按单位（含下级）、类别筛选，按账号名称搜索"""
+    limits = dormancy.Limits.now()
+    query = narrowed(in_sight(dormancy.dormant(limits, args.get("kind")), Account.unit_path), args, unit_model=Unit,
+                     path_field=Account.unit_path, unit_field=Account.unit_id, search=Account.name)
+    if "account_id" in args:
+        query = query.where(Account.id == args["account_id"])
+    sort = {"days": "-since", "-days": "since"}.get(args["sort"], args["sort"])  # more days silent: an earlier day
+    query = sorted_by(query, sort, {"since": (dormancy.SINCE,), "name": (Account.name,)}, Account.id)
+    return dormancy.shown(page(query, pagination_parameters), limits)
+
+
+def _order_in_sight(order_id: int) -> DormancyOrder:
+    return visible_or_404(DormancyOrder, order_id, "整改通知")
+
+
+def _shown_order(order: DormancyOrder) -> DormancyOrder:
+    return dormancy.shown_order(order, current_identity(), with_steps=True)
+
+
+@dormancy_bp.route("/orders")
+@requires()
+@dormancy_bp.arguments(DormancyOrderQuerySchema, location="query")
+@dormancy_bp.response(200, DormancyOrderSchema(many=True))
+@dormancy_bp.paginate()
+def list_orders(args, pagination_parameters):
+    """整改通知：本单位及下级单位的（联席会议办公室、督查：全市），默认新下发的在前（sort=deadline 按期限），分页；
+    可按状态、单位（含下级）、账号、期限（from/to）筛选，只看期限已过尚未办结的（past_deadline），按账号名称搜索"""
+    today = beijing_today()
+    query = narrowed(in_sight(DormancyOrder.select(), DormancyOrder.unit_path), args, unit_model=Unit,
+                     path_field=DormancyOrder.unit_path, unit_field=DormancyOrder.unit_id, at=DormancyOrder.deadline,
+                     search=DormancyOrder.account_name)
+    for key, condition in (("status", lambda: DormancyOrder.status == args["status"]),
+                           ("account_id", lambda: DormancyOrder.account_id == args["account_id"])):
+        if key in args:
+            query = query.where(condition())
+    if args["past_deadline"]:
+        query = query.where(DormancyOrder.status.in_(dormancy.OPEN), DormancyOrder.deadline < today)
+    query = sorted_by(query, args["sort"], {"deadline": (DormancyOrder.deadline,), "issued": (DormancyOrder.id,)},
+                      DormancyOrder.id)
+    rows = page(query, pagination_parameters)
+    names = inspections.unit_names(r.unit_id for r in rows)
+    return [dormancy.shown_order(r, today=today, names=names) for r in rows]
+
+
+@dormancy_bp.route("/orders", methods=["POST"])
+@requires(*dormancy.ISSUERS)
+@dormancy_bp.arguments(DormancyOrderInSchema)
+@dormancy_bp.response(201, DormancyOrderSchema)
+def issue_order(data):
+    """向僵尸号所属单位下发整改通知：整改要求、期限（联席会议办公室、督查；一个账号同时只有一份未办结的）"""
+    return _shown_order(dormancy.issue(data, current_identity()))
+
+
+@dormancy_bp.route("/orders/<int:order_id>")
+@requires()
+@dormancy_bp.response(200, DormancyOrderSchema)
+def get_order(order_id):
+    """一份整改通知及其每一步（下发、答复、审核、责令关闭），和本人现在可办理的步骤"""
+    return _shown_order(_order_in_sight(order_id))
+
+
+@dormancy_bp.route("/orders/<int:order_id>/answer", methods=["POST"])
+@requires(*UNIT_STAFF)
+@dormancy_bp.arguments(DormancyAnswerSchema)
+@dormancy_bp.response(200, DormancyOrderSchema)
+def answer_order(data, order_id):
+    """账号所属单位答复整改情况（未通过后可再次答复）；第一次答复是否在期限内计入统计"""
+    return _shown_order(dormancy.take(_order_in_sight(order_id), "answer", data, current_identity()))
+
+
+@dormancy_bp.route("/orders/<int:order_id>/review", methods=["POST"])
+@requires(*dormancy.ISSUERS)
+@dormancy_bp.arguments(DormancyReviewSchema)
+@dormancy_bp.response(200, DormancyOrderSchema)
+def review_order(data, order_id):
+    """审核单位的答复：整改通过，或写明意见不通过（单位再次答复）"""
+    action = "accept" if data["accept"] else "reject"
+    return _shown_order(dormancy.take(_order_in_sight(order_id), action, data, current_identity()))
+
+
+@dormancy_bp.route("/orders/<int:order_id>/closure", methods=["POST"])
+@requires(*dormancy.ISSUERS)
+@dormancy_bp.arguments(DormancyClosureSchema)
+@dormancy_bp.response(200, DormancyOrderSchema)
+def order_closure(data, order_id):
+    """责令关闭：整改期限已过、账号仍为僵尸号时；登记中心据此开启该账号的关闭流程（记为由本人责令）"""
+    return _shown_order(dormancy.take(_order_in_sight(order_id), "order_closure", data, current_identity()))
+
+
+@dormancy_bp.route("/counts")
+@requires()
+@dormancy_bp.arguments(ListQuerySchema, location="query")
+@dormancy_bp.response(200, DormancyCountSchema(many=True))
+@dormancy_bp.paginate()
+def order_counts(args, pagination_parameters):
+    """各单位的整改通知统计：收到多少、按期答复多少、逾期答复多少、被责令关闭多少、未办结多少，按单位分页；
+    可按单位（含下级）、整改期限（from/to）筛选"""
+    query = narrowed(in_sight(DormancyOrder.select(), DormancyOrder.unit_path), args, unit_model=Unit,
+                     path_field=DormancyOrder.unit_path, unit_field=DormancyOrder.unit_id, at=DormancyOrder.deadline)
+    grouped = dormancy.counts(query).order_by(DormancyOrder.unit_id)
+    return dormancy.shown_counts(page(grouped, pagination_parameters))
+
+
 BLUEPRINTS = [units_blueprint(Unit), accounts_blueprint(Account, Unit), assessment, archives, quarterly,
-              inspections_bp, incidents_bp, training_bp, roster_bp, followers_bp, bulletins_bp, audit_blueprint(audit),
+              inspections_bp, incidents_bp, dormancy_bp, training_bp, roster_bp, followers_bp, bulletins_bp,
+              audit_blueprint(audit),
               todo_blueprint(todo.waiting, "fixes（督查整改待完成，按整改期限）、fixes_to_review（整改报告待验收）、"
-                             "fixes_overdue（督查整改逾期，上报联席会议办公室）、shifts（今日值班）")]
+                             "fixes_overdue（督查整改逾期，上报联席会议办公室）、shifts（今日值班）、"
+                             "dormancy_orders（僵尸号整改通知待答复，按期限）、dormancy_answers（僵尸号整改答复待审核）、"
+                             "dormancy_due（僵尸号整改期限已过待处理）")]

@@ -517,3 +517,50 @@ class Bulletin(BaseModel):
     class Meta:
         table_name = "bulletin"
         indexes = ((("prefix", "year", "serial"), True), (("status", "year", "serial"), False))
+
+
+# --- dormant accounts (僵尸号) ---
+
+
+class DormancyOrder(BaseModel):
+    """A rectification order (整改通知) to a dormant account's unit (services/assessment/dormancy.py):
+    why the account counts as dormant when it was issued, the office's reason and deadline; the
+    unit's answer, the office's review; a closure order (责令关闭) when it is still dormant after
+    the deadline."""
+    account_id = peewee.IntegerField(index=True)
+    account_name = peewee.CharField(max_length=30)
+    unit_id = peewee.IntegerField()
+    unit_path = peewee.CharField(max_length=255, index=True)
+    kinds = peewee.CharField(max_length=30)  # comma-separated: silent, unanswered
+    found = peewee.CharField(max_length=200)  # what the list showed when the order was issued
+    reason = peewee.TextField()
+    deadline = peewee.DateField()
+    status = peewee.CharField(max_length=20, default="issued")
+    issued_by = peewee.CharField(max_length=50)
+    issued_by_id = peewee.IntegerField()
+    issued_at = peewee.DateTimeField(default=utcnow)
+    answer = peewee.TextField(default="")  # the latest answer
+    answered_by = peewee.CharField(max_length=50, default="")
+    answered_at = peewee.DateTimeField(null=True)
+    answered_on_time = peewee.BooleanField(null=True)  # the first answer, by the deadline's day
+    review_comment = peewee.TextField(default="")
+    reviewed_by = peewee.CharField(max_length=50, default="")
+    reviewed_at = peewee.DateTimeField(null=True)
+    closure_ordered_at = peewee.DateTimeField(null=True)
+    closure_ordered_by = peewee.CharField(max_length=50, default="")
+
+    class Meta:
+        table_name = "dormancy_order"
+
+
+class DormancyStep(BaseModel):
+    """Every step of a rectification order, kept: a rejected answer stays on record."""
+    order = peewee.ForeignKeyField(DormancyOrder, backref="steps", on_delete="CASCADE")
+    action = peewee.CharField(max_length=20)  # issue, answer, accept, reject, order_closure
+    text = peewee.TextField(default="")
+    actor_id = peewee.IntegerField()
+    actor_name = peewee.CharField(max_length=50)
+    at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "dormancy_step"

@@ -8,7 +8,9 @@
 - an inspection's fix past its deadline (issue 18, 19号): a warning to the unit and to the inspector
   (the person of supervision or the office who recorded it, by name in their unit), and the
   escalation to the joint-meeting office (its people in each office unit at the top of the tree),
-  which also finds it among its to-do (`todo`, `fixes_overdue`)."""
+  which also finds it among its to-do (`todo`, `fixes_overdue`);
+- a dormant account's rectification order (僵尸号整改通知) REMIND_FIX_DAYS days before its
+  deadline, while the unit owes its answer (again after a rejected answer)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -20,7 +22,7 @@ from govmb.messages import said
 from govmb.reminders import Reminder
 from govmb.timefmt import beijing_today, utcnow
 from services.assessment.inspections import INSPECTORS, OWED
-from services.assessment.models import Account, DutyShift, Inspection, LastPost, Unit, bus, db
+from services.assessment.models import Account, DormancyOrder, DutyShift, Inspection, LastPost, Unit, bus, db
 
 ReminderSent = reminders.sent_model(db)
 
@@ -105,5 +107,20 @@ def overdue_fixes() -> list[Reminder]:
     return out
 
 
+def dormancy_orders() -> list[Reminder]:
+    today = beijing_today()
+    stage = peewee.fn.COALESCE(DormancyOrder.reviewed_at.cast("TEXT"), "")  # reminded again after a rejection
+    near = (DormancyOrder.select(DormancyOrder.id, DormancyOrder.unit_id, DormancyOrder.deadline,
+                                 DormancyOrder.account_name, DormancyOrder.reviewed_at)
+            .where(DormancyOrder.status.in_(("issued", "rejected")), DormancyOrder.deadline >= today,
+                   DormancyOrder.deadline <= today + dt.timedelta(days=reminders.settings().fix_days),
+                   reminders.unsent(ReminderSent, "dormancy_due", DormancyOrder.id, stage))
+            .order_by(DormancyOrder.deadline).limit(reminders.BATCH))
+    return [Reminder("dormancy_due", o.id, o.unit_id, ("operator", "responsible_office", "principal_leader"),
+                     said("僵尸号整改通知须在 {deadline} 前答复：账号“{name}”", deadline=o.deadline, name=o.account_name),
+                     "dormancy_order", o.id, stage=str(o.reviewed_at or "")) for o in near]
+
+
 def send_due() -> int:
-    return reminders.send(db, bus, ReminderSent, "assessment", dormant() + fixes() + shifts() + overdue_fixes())
+    return reminders.send(db, bus, ReminderSent, "assessment",
+                          dormant() + fixes() + shifts() + overdue_fixes() + dormancy_orders())

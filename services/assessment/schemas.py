@@ -8,6 +8,8 @@ from govmb.contracts.assessment import TRAINER_KIND_NAMES, TRAINING_KIND_NAMES
 from govmb.paging import ListQuerySchema, SearchSchema, sort_field
 from govmb.schemas import Integer
 from govmb.timefmt import BEIJING, BeijingDateTime, to_beijing
+from services.assessment.dormancy import KIND_NAMES as DORMANCY_KINDS
+from services.assessment.dormancy import STATUS_NAMES as DORMANCY_STATUS_NAMES
 from services.assessment.early_warning import KIND_NAMES as WARNING_KINDS
 from services.assessment.early_warning import LEVELS as WARNING_LEVELS
 from services.assessment.incidents import KIND_NAMES as INCIDENT_KINDS
@@ -488,3 +490,106 @@ class IncidentSchema(Schema):
     recorded_at = BeijingDateTime()
     updated_by = fields.String()
     updated_at = BeijingDateTime()
+
+
+# --- dormant accounts (僵尸号) ---
+
+
+class DormantQuerySchema(ListQuerySchema):
+    """`unit_id` narrows to that unit (and below it); `q` in the account's name."""
+    kind = fields.String(validate=validate.OneOf(tuple(DORMANCY_KINDS)),
+                         metadata={"description": "silent（长期未更新）、unanswered（留言长期未回复）；不填：两者之一"})
+    account_id = Integer(validate=_ID, metadata={"description": "只看这个账号（是否为僵尸号）"})
+    # days: days silent, most first with -days (the default); name: the account's name
+    sort = sort_field("days", "name", default="-days")
+
+
+class DormantSchema(Schema):
+    account_id = Integer()
+    account_name = fields.String()
+    unit_id = Integer()
+    unit_name = fields.String()
+    last_post_day = fields.String(allow_none=True, metadata={"description": "最近一次发布的日期（北京时间），从未发布为空"})
+    days_silent = Integer(metadata={"description": "距最近一次发布（从未发布：开通）的天数"})
+    unanswered = Integer(metadata={"description": "超过规定月数未回复的留言条数"})
+    kinds = fields.List(fields.String())
+    kind_names = fields.List(fields.String())
+    found = fields.String()
+    open_order = fields.Dict(allow_none=True, metadata={"description": "未办结的整改通知：id、status、status_name、deadline"})
+
+
+class DormancyOrderInSchema(Schema):
+    account_id = Integer(required=True, validate=_ID, metadata={"description": "僵尸号账号"})
+    reason = fields.String(required=True, validate=validate.Length(max=2000), metadata={"description": "整改要求与理由"})
+    deadline = fields.Date(required=True, error_messages=_DATE, validate=_DAY_RANGE, metadata={"description": "整改期限（含当日）"})
+
+
+class DormancyAnswerSchema(Schema):
+    text = fields.String(required=True, validate=validate.Length(max=5000), metadata={"description": "整改情况"})
+
+
+class DormancyReviewSchema(Schema):
+    accept = fields.Boolean(required=True, metadata={"description": "true：整改通过；false：不通过（须写明意见）"})
+    comment = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class DormancyClosureSchema(Schema):
+    comment = fields.String(load_default="", validate=validate.Length(max=2000),
+                            metadata={"description": "责令关闭的理由（不填：整改通知的要求）"})
+
+
+class DormancyOrderQuerySchema(ListQuerySchema):
+    """`unit_id` narrows to that unit (and below it); `from`/`to` on the deadline; `q` in the account's name."""
+    status = fields.String(validate=validate.OneOf(tuple(DORMANCY_STATUS_NAMES)))
+    past_deadline = fields.Boolean(load_default=False, metadata={"description": "只看期限已过、尚未办结的"})
+    account_id = Integer(validate=_ID)
+    sort = sort_field("deadline", "issued", default="-issued")
+
+
+class DormancyStepSchema(Schema):
+    action = fields.String()
+    action_name = fields.String()
+    text = fields.String()
+    actor_name = fields.String()
+    at = BeijingDateTime()
+
+
+class DormancyOrderSchema(Schema):
+    id = Integer()
+    account_id = Integer()
+    account_name = fields.String()
+    unit_id = Integer()
+    unit_name = fields.String()
+    kinds = fields.String()
+    kind_names = fields.List(fields.String())
+    found = fields.String()
+    reason = fields.String()
+    deadline = fields.Date()
+    status = fields.String(metadata={"description": "issued（待答复）、answered（待审核）、accepted（整改通过）、"
+                                                    "rejected（未通过，待重新答复）、closure_ordered（已责令关闭）"})
+    status_name = fields.String()
+    overdue = fields.Boolean(metadata={"description": "期限已过，单位仍未答复（或答复未通过）"})
+    past_deadline = fields.Boolean(metadata={"description": "期限已过，尚未办结（可责令关闭）"})
+    issued_by = fields.String()
+    issued_at = BeijingDateTime()
+    answer = fields.String()
+    answered_by = fields.String()
+    answered_at = BeijingDateTime(allow_none=True)
+    answered_on_time = fields.Boolean(allow_none=True)
+    review_comment = fields.String()
+    reviewed_by = fields.String()
+    reviewed_at = BeijingDateTime(allow_none=True)
+    closure_ordered_at = BeijingDateTime(allow_none=True)
+    closure_ordered_by = fields.String()
+    history = fields.List(fields.Nested(DormancyStepSchema), metadata={"description": "仅在单条查询时给出"})
+    actions = fields.List(fields.String(), metadata={"description": "本人现在可办理的步骤（仅在单条查询时给出）"})
+
+
+class DormancyCountSchema(Schema):
+    unit_id = Integer()
+    unit_name = fields.String()
+    issued = Integer(metadata={"description": "收到的整改通知"})
+    answered_on_time = Integer(metadata={"description": "按期答复的"})
+    answered_late = Integer(metadata={"description": "逾期答复的"})
+    closures = Integer(metadata={"description": "被责令关闭的"})
+    open = Integer(metadata={"description": "尚未办结的"})

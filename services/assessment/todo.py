@@ -10,8 +10,9 @@ from govmb.identity import UNIT_STAFF, Identity
 from govmb.messages import said
 from govmb.timefmt import beijing_today, to_beijing, utcnow
 from govmb.todo import Kind, Marks, end_of, todo
+from services.assessment import dormancy
 from services.assessment.inspections import INSPECTORS, OWED
-from services.assessment.models import DutyShift, Inspection, Unit
+from services.assessment.models import DormancyOrder, DutyShift, Inspection, Unit
 
 TITLE = 40
 
@@ -53,6 +54,32 @@ def _shift(s: DutyShift) -> dict:
             "detail": said("{hours}，电话 {phone}", hours=hours, phone=s.phone)}
 
 
+ORDER_COLUMNS = (DormancyOrder.id, DormancyOrder.account_name, DormancyOrder.unit_id, DormancyOrder.deadline,
+                 DormancyOrder.status, DormancyOrder.issued_at, DormancyOrder.answered_at)
+
+
+def _orders_owed(who: Identity):
+    return DormancyOrder.select(*ORDER_COLUMNS).where(DormancyOrder.unit_id == who.unit_id,
+                                                      DormancyOrder.status.in_(dormancy.OWED))
+
+
+def _answers(_who: Identity):
+    return DormancyOrder.select(*ORDER_COLUMNS).where(DormancyOrder.status == "answered")
+
+
+def _orders_due(_who: Identity):
+    """Orders whose deadline has passed while the unit still owes an answer: accept a late
+    answer, or order the account closed."""
+    return DormancyOrder.select(*ORDER_COLUMNS).where(DormancyOrder.status.in_(dormancy.OWED),
+                                                      DormancyOrder.deadline < beijing_today())
+
+
+def _order(o: DormancyOrder) -> dict:
+    return {"id": o.id, "title": o.account_name, "due_at": end_of(o.deadline) if o.status != "answered" else None,
+            "since": o.answered_at if o.status == "answered" else o.issued_at, "unit_id": o.unit_id,
+            "status": o.status}
+
+
 KINDS = (
     Kind("fixes", "督查整改待完成", UNIT_STAFF, _owed, _inspection, due=Inspection.fix_by, dates=True,
          order=(Inspection.id,)),
@@ -61,6 +88,12 @@ KINDS = (
     Kind("fixes_overdue", "督查整改逾期（上报）", ("joint_office",), _overdue, _inspection, due=Inspection.fix_by,
          dates=True, order=(Inspection.id,)),
     Kind("shifts", "今日值班", UNIT_STAFF, _shifts, _shift, order=(DutyShift.starts_at, DutyShift.id)),
+    Kind("dormancy_orders", "僵尸号整改通知待答复", UNIT_STAFF, _orders_owed, _order, due=DormancyOrder.deadline,
+         dates=True, order=(DormancyOrder.id,)),
+    Kind("dormancy_answers", "僵尸号整改答复待审核", dormancy.ISSUERS, _answers, _order,
+         order=(DormancyOrder.answered_at, DormancyOrder.id)),
+    Kind("dormancy_due", "僵尸号整改逾期待处理", dormancy.ISSUERS, _orders_due, _order, due=DormancyOrder.deadline,
+         dates=True, order=(DormancyOrder.id,)),
 )
 
 

@@ -173,6 +173,24 @@ def _request_close(move: Move) -> None:
     move.row.close_reason = reason
 
 
+def _order_close(move: Move) -> None:
+    """A closure order (责令关闭) of a dormant account, from assessment's event: the closing request
+    is opened in the office's name; the principal leader and the rest of the steps follow."""
+    move.row.close_reason = said("责令关闭（整改通知 {order}）：{reason}", order=move.data["order_id"],
+                                 reason=move.data["reason"])[:2000]
+    move.detail = said("整改通知 {order} 到期仍为僵尸号", order=move.data["order_id"])
+
+
+def _reject_close(move: Move) -> None:
+    """The principal leader may disagree with the unit's own request, not with an order to close."""
+    _reason_required(move)
+    last = (AccountStep.select(AccountStep.action).where(AccountStep.account == move.row,
+                                                          AccountStep.action.in_(("request_close", "order_close")))
+            .order_by(AccountStep.id.desc()).first())
+    if last is not None and last.action == "order_close":
+        raise Conflict("该账号是被责令关闭的，主要领导不能不同意关闭，请批准后继续办理关闭")
+
+
 def _inform_superior(move: Move) -> None:
     parent = move.row.unit.parent
     move.detail = N_("已抄告 {unit}").format(unit=parent.name if parent else '上级单位')
@@ -207,7 +225,9 @@ TRANSITIONS = (
     step("request_close", {S.ACTIVE}, S.CLOSING_REQUESTED, "staff", stamp="closing_requested_at",
          effect=_request_close),
     step("approve_close", {S.CLOSING_REQUESTED}, S.CLOSING_APPROVED, "principal", stamp="closing_approved_at"),
-    step("reject_close", {S.CLOSING_REQUESTED}, S.ACTIVE, "principal", effect=_reason_required),
+    step("order_close", {S.ACTIVE}, S.CLOSING_REQUESTED, "office", stamp="closing_requested_at",
+         effect=_order_close),
+    step("reject_close", {S.CLOSING_REQUESTED}, S.ACTIVE, "principal", effect=_reject_close),
     step("inform_superior", {S.CLOSING_APPROVED}, S.SUPERIOR_INFORMED, "staff", stamp="superior_informed_at",
          effect=_inform_superior),
     step("post_notice", {S.SUPERIOR_INFORMED}, S.NOTICE_POSTED, "staff", stamp="notice_posted_at",
@@ -215,10 +235,12 @@ TRANSITIONS = (
     step("deregister_platform", {S.NOTICE_POSTED}, None, "staff", effect=_deregister_platform),
     step("close", {S.NOTICE_POSTED}, S.CLOSED, "staff", stamp="closed_at", effect=_close, event=CLOSED),
 )
-WHO = {"principal": "本单位主要领导", "staff": "本单位工作人员", "superior": "上级单位或联席会议办公室"}
+WHO = {"principal": "本单位主要领导", "staff": "本单位工作人员", "superior": "上级单位或联席会议办公室",
+       "office": "联席会议办公室或督查部门（僵尸号责令关闭）"}
 GUARDS = {
     "principal": lambda account, who: account.unit_id == who.unit_id and who.has("principal_leader"),
     "staff": lambda account, who: account.unit_id == who.unit_id and who.has(*STAFF),
+    "office": lambda _account, who: who.has("joint_office", "supervision"),
     "superior": lambda account, who: who.has("joint_office") or (account.unit.parent_id == who.unit_id
                                                                   and who.has(*SUPERIOR_ROLES)),
 }

@@ -200,6 +200,7 @@ class World:
         self.trainings["shared"] = self.training("两区培训", {"in": "甲区共同学员", "out": "乙区共同学员"})
         with self.apps["assessment"].app_context():  # as the worker files last month's on the 1st
             self.archives = {p: archive.build(self.units[p]["id"], last_month()).id for p in ("in", "out")}
+        self.dormancies = {"in": self.dormancy_order()}
         self.add_word("矩阵敏感词")
         self.add_correction("矩阵错字")
         self.add_leader("矩阵领导")
@@ -290,6 +291,29 @@ class World:
         return self.as_(f"{unit}_operator", "assessment", "POST", "/api/incidents", 201, json={
             "account_id": self.accounts[unit]["id"], "kind": "misstatement", "found_at": f"{beijing_today()}T00:00:00",
             "description": f"{UNIT_NAMES[unit]}安全事件经过"})
+
+    def dormancy_settled(self) -> None:
+        """甲区's account (dormant: a citizen's message unanswered for 100 days) with no open
+        rectification order: the one it has is answered and accepted."""
+        account = self.accounts["in"]["id"]
+        [row] = self.as_("office", "assessment", "GET", f"/api/dormancy/accounts?account_id={account}")
+        order = row["open_order"]
+        if order and order["status"] in ("issued", "rejected"):
+            self.as_("in_operator", "assessment", "POST", f"/api/dormancy/orders/{order['id']}/answer",
+                     json={"text": "已回复全部留言"})
+        if order:
+            self.as_("office", "assessment", "POST", f"/api/dormancy/orders/{order['id']}/review", json={"accept": True})
+
+    def dormancy_order(self, answered: bool = False) -> int:
+        """A fresh rectification order to 甲区 for its dormant account (answered, if asked); its id."""
+        self.dormancy_settled()
+        o = self.as_("office", "assessment", "POST", "/api/dormancy/orders", 201, json={
+            "account_id": self.accounts["in"]["id"], "reason": "甲区整改要求：逐条回复留言",
+            "deadline": str(beijing_today() + dt.timedelta(days=7))})
+        if answered:
+            self.as_("in_operator", "assessment", "POST", f"/api/dormancy/orders/{o['id']}/answer",
+                     json={"text": "已回复"})
+        return o["id"]
 
     def attendee(self, unit: str) -> int:
         """A new attendee of `unit`'s training session; its id."""
@@ -492,6 +516,17 @@ API_TARGETS = {
         "account_id": w.accounts["in"]["id"], "day": _today(), "followers": 1300}),
     "followers:import": lambda w: Req("/api/followers/import", data=_csv(
         "账号ID,日期,粉丝数", f"{w.accounts['in']['id']},{_today()},1400")),
+    "dormant": lambda w: Req("/api/dormancy/accounts", marker="甲区发布"),
+    "dormant:unit_id": lambda w: Req(f"/api/dormancy/accounts?unit_id={w.units['in']['id']}", marker="甲区发布"),
+    "dormancies": lambda w: Req("/api/dormancy/orders", marker="甲区整改要求"),
+    "dormancy": lambda w: Req(f"/api/dormancy/orders/{w.dormancies['in']}", marker="甲区整改要求"),
+    "dormancy:counts": lambda w: Req("/api/dormancy/counts", marker="甲区"),
+    "dormancy:new": lambda w: (w.dormancy_settled(), Req("/api/dormancy/orders", json={
+        "account_id": w.accounts["in"]["id"], "reason": "整改", "deadline": str(beijing_today() + dt.timedelta(days=3))}))[1],
+    "dormancy:answer": lambda w: Req(f"/api/dormancy/orders/{w.dormancy_order()}/answer", json={"text": "已整改"}),
+    "dormancy:review": lambda w: Req(f"/api/dormancy/orders/{w.dormancy_order(answered=True)}/review",
+                                     json={"accept": True}),
+    "dormancy:closure": lambda w: Req(f"/api/dormancy/orders/{w.dormancy_order()}/closure", json={}),
     "inspections": lambda w: Req("/api/inspections", marker="甲区发现的问题"),
     "inspections:unit_id": lambda w: Req(f"/api/inspections?unit_id={w.units['in']['id']}",
                                          marker="甲区发现的问题"),
@@ -690,6 +725,16 @@ WEB_TARGETS = {
         "weight_reply_timeliness": "25", "weight_resolution": "20", "weight_quota": "20", "weight_original": "10",
         "weight_emergency": "10", "weight_forwarding": "15", "return_penalty": "2", "dormant_days": "14",
         "unanswered_months": "3", "commend_top": "3"}),
+    "dormant": lambda w: Req("/dormant", marker="甲区发布"),
+    "dormancies": lambda w: Req("/dormant/orders", marker="甲区发布"),
+    "dormancy": lambda w: Req(f"/dormant/orders/{w.dormancies['in']}", marker="甲区整改要求"),
+    "dormancy:counts": lambda w: Req("/dormant/counts", marker="甲区"),
+    "dormancy:form": lambda w: Req(f"/dormant/orders/new?account_id={w.accounts['in']['id']}"),
+    "dormancy:new": lambda w: (w.dormancy_settled(), Req("/dormant/orders", data={
+        "account_id": str(w.accounts["in"]["id"]), "reason": "整改", "deadline": str(beijing_today() + dt.timedelta(days=3))}))[1],
+    "dormancy:answer": lambda w: Req(f"/dormant/orders/{w.dormancy_order()}/answer", data={"text": "已整改"}),
+    "dormancy:review": lambda w: Req(f"/dormant/orders/{w.dormancy_order(answered=True)}/review", data={"accept": "yes"}),
+    "dormancy:closure": lambda w: Req(f"/dormant/orders/{w.dormancy_order()}/closure", data={}),
     "inspections": lambda w: Req("/inspections", marker="甲区发现的问题"),
     "inspection": lambda w: Req(f"/inspections/{w.inspections['in']}", marker="甲区发现的问题"),
     "inspection:new": lambda w: Req("/inspections", data={

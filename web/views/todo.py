@@ -37,6 +37,9 @@ LINKS = {
     "fixes_to_review": ("inspections.index", {"status": "reported"}, "inspections.detail"),
     "fixes_overdue": ("inspections.index", {"overdue": "true"}, "inspections.detail"),
     "shifts": ("roster.index", {}, None),
+    "dormancy_orders": ("dormant.orders", {}, "dormant.detail"),
+    "dormancy_answers": ("dormant.orders", {"status": "answered"}, "dormant.detail"),
+    "dormancy_due": ("dormant.orders", {"past_deadline": "true"}, "dormant.detail"),
 }
 
 
@@ -55,7 +58,7 @@ def _linked(group: dict) -> dict:
 
 
 _ID = {"accounts.detail": "account_id", "drafts.detail": "draft_id", "inbox.detail": "message_id",
-       "inbox.notice": "notice_id", "inspections.detail": "inspection_id"}
+       "inbox.notice": "notice_id", "inspections.detail": "inspection_id", "dormant.detail": "order_id"}
 
 
 def gathered() -> tuple[list[dict], list[str]]:
