@@ -273,6 +273,7 @@ class ReminderOptions:
     dormant_days: int = 10  # days without a post before an account is warned it will count as dormant
     fix_days: int = 1  # days before an inspection's fix deadline
     shift_hours: int = 12  # hours before a duty shift starts
+    account_password_days: int = 90  # X24: an account's platform password older than this is to be changed
 
 
 @dataclass(frozen=True)
@@ -408,7 +409,8 @@ def _reminder_options() -> "ReminderOptions":
         directive_hours=_whole("REMIND_DIRECTIVE_HOURS", _env("REMIND_DIRECTIVE_HOURS", "2")),
         dormant_days=_whole("REMIND_DORMANT_DAYS", _env("REMIND_DORMANT_DAYS", "10")),
         fix_days=_whole("REMIND_FIX_DAYS", _env("REMIND_FIX_DAYS", "1"), minimum=0),
-        shift_hours=_whole("REMIND_SHIFT_HOURS", _env("REMIND_SHIFT_HOURS", "12")))
+        shift_hours=_whole("REMIND_SHIFT_HOURS", _env("REMIND_SHIFT_HOURS", "12")),
+        account_password_days=_whole("REMIND_ACCOUNT_PASSWORD_DAYS", _env("REMIND_ACCOUNT_PASSWORD_DAYS", "90")))
 
 
 def _notify_options() -> "NotifyOptions":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from govmb.config import Settings
-from services.registry import delivery, sessions
+from services.registry import account_security, delivery, sessions
 
 
 @lru_cache(maxsize=1)
@@ -21,4 +21,6 @@ def end_timed_out() -> int:
 # (name, the variable of the seconds between runs, job): run by the registry's worker
 PERIODIC = (("session timeouts", "SESSION_SWEEP_INTERVAL_SECONDS", end_timed_out),
             # the notifications' e-mails and IM robots, each sent once (delivery.py)
-            ("notification deliveries", "DELIVERY_INTERVAL_SECONDS", delivery.deliver_due))
+            ("notification deliveries", "DELIVERY_INTERVAL_SECONDS", delivery.deliver_due),
+            # X24: accounts' platform passwords older than REMIND_ACCOUNT_PASSWORD_DAYS (account_security.py)
+            ("account password reminders", "REMINDERS_INTERVAL_SECONDS", account_security.remind))
