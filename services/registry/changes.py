@@ -97,7 +97,10 @@ def _platform_problem(account: Account, rows: list[dict]) -> str | None:
         return "同一平台只能填写一次"
     if any(not p["handle"] or not p["url"].startswith(("http://", "https://")) for p in rows):
         return "每个平台都须填写账号名和主页网址（http:// 或 https:// 开头）"
-    if account.kind == "institutional" and (taken := checks.platform_conflicts(account.unit, codes, account.id)):
+    live = {p.platform for p in account.platforms if p.deregistered_at is None}
+    added = [c for c in codes if c not in live]  # the platforms it has keep their standing (an exception granted)
+    if account.kind == "institutional" and added and (taken := checks.platform_conflicts(account.unit, added,
+                                                                                         account.id)):
         return said("本单位在{names}已有机构微博（一个单位一个平台一个账号）：另开须提交开设申请",
                     names="、".join(names[c] for c in taken))
     return None
