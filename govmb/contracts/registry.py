@@ -63,6 +63,8 @@ ACTION_NAMES = {
 }
 CHANGE_STATUS_NAMES = {"applied": "变更待主要领导审批", "filing": "变更报上级备案中", "filed": "变更已备案",
                        "returned": "主要领导退回变更", "filing_returned": "上级退回变更备案", "withdrawn": "变更已撤回"}
+CHANGE_ACTION_NAMES = {k.removeprefix("change_"): v for k, v in ACTION_NAMES.items()
+                       if k.startswith("change_") and k != "change_team"}  # the change machine's own steps
 CHANGE_FIELD_NAMES = {"name": "账号名称", "platforms": "平台", "team": "工作团队", "owner_id": "本人",
                       "managing_unit_id": "管理部门", "positioning": "功能定位", "rules": "规章制度",
                       "mechanism": "工作机制"}

@@ -219,7 +219,7 @@ TRANSITIONS = (
     step("deregister_platform", {S.NOTICE_POSTED}, None, "staff", effect=_deregister_platform),
     step("close", {S.NOTICE_POSTED}, S.CLOSED, "staff", stamp="closed_at", effect=_close, event=CLOSED),
 )
-WHO = {"principal": "本单位主要领导", "staff": "本单位工作人员", "superior": "上级单位或联席会议办公室"}
+WHO = {"principal": "本单位主要领导", "staff": "本单位或其管理部门的工作人员", "superior": "上级单位或联席会议办公室"}
 GUARDS = {
     "principal": lambda account, who: account.unit_id == who.unit_id and who.has("principal_leader"),
     "staff": lambda account, who: works_on(account, who),

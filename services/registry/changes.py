@@ -267,7 +267,7 @@ def _conflict(change: AccountChange, t: Transition) -> str:
                 action=ACTION_NAMES[f"change_{t.action}"])
 
 
-MACHINE = Machine("account change", AccountChange, ChangeStatus, TRANSITIONS,
+MACHINE = Machine("change", AccountChange, ChangeStatus, TRANSITIONS,
                   guards={k: _of_account(g) for k, g in GUARDS.items()},
                   refused=lambda t: said("“{action}”须由{who}办理", action=ACTION_NAMES[f"change_{t.action}"],
                                          who=WHO[t.who]),
