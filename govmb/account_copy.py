@@ -65,7 +65,9 @@ def account_copy_times_v2(db: peewee.Database) -> None:
 
 def apply_account_snapshot(Account: type[peewee.Model]):
     def handle(snapshot: dict, _delivery: Delivery) -> None:
-        row = dict(snapshot)
+        # what the copy keeps (a field added to the contract later, such as the managing unit, is
+        # kept only once the copy has a column for it)
+        row = {k: v for k, v in snapshot.items() if k in Account._meta.fields}
         row["platforms"] = json.dumps(row["platforms"], ensure_ascii=False)
         row["team"] = json.dumps(row["team"], ensure_ascii=False)
         row["activated_at"], row["closed_at"] = utc(row["activated_at"]), utc(row["closed_at"])

@@ -274,6 +274,7 @@ class ReminderOptions:
     dormant_days: int = 10  # days without a post before an account is warned it will count as dormant
     fix_days: int = 1  # days before an inspection's fix deadline
     shift_hours: int = 12  # hours before a duty shift starts
+    account_password_days: int = 90  # X24: an account's platform password older than this is to be changed
 
 
 @dataclass(frozen=True)
@@ -415,7 +416,8 @@ def _reminder_options() -> "ReminderOptions":
         emergency_minutes=_within("REMIND_EMERGENCY_MINUTES", _env("REMIND_EMERGENCY_MINUTES", "60"), 5, 119),
         dormant_days=_within("REMIND_DORMANT_DAYS", _env("REMIND_DORMANT_DAYS", "10"), 1, 365),
         fix_days=_within("REMIND_FIX_DAYS", _env("REMIND_FIX_DAYS", "1"), 0, 30),
-        shift_hours=_within("REMIND_SHIFT_HOURS", _env("REMIND_SHIFT_HOURS", "12"), 1, 72))
+        shift_hours=_within("REMIND_SHIFT_HOURS", _env("REMIND_SHIFT_HOURS", "12"), 1, 72),
+        account_password_days=_within("REMIND_ACCOUNT_PASSWORD_DAYS", _env("REMIND_ACCOUNT_PASSWORD_DAYS", "90"), 1, 3650))
 
 
 def _within(name: str, raw: str | None, low: int, high: int) -> int:

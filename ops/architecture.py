@@ -120,6 +120,7 @@ def service_section(name: str) -> list[str]:
 
 # The state machines of the workflow core (govmb.workflow): (title, module, its names' module)
 MACHINES = (("An account (registry)", "services.registry.accounts", "govmb.contracts.registry"),
+            ("An account's change filing, 变更备案 (registry)", "services.registry.changes", "govmb.contracts.registry"),
             ("A draft (publishing)", "services.publishing.review", "govmb.contracts.publishing"),
             ("A citizen's message (inquiry)", "services.inquiry.handling", "govmb.contracts.inquiry"),
             ("A transfer (inquiry)", "services.inquiry.transfers", "govmb.contracts.inquiry"),

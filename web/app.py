@@ -128,6 +128,7 @@ def _register_error_pages(app: Flask) -> None:
 
 def _register_pages(app: Flask) -> None:
     from web.views import (
+        account_work,
         accounts,
         assessment,
         audit,
@@ -155,7 +156,7 @@ def _register_pages(app: Flask) -> None:
     )
     for module in (auth, accounts, drafts, directives, inbox, lexicon, wordlists, filings, city, hall, status,
                    assessment, inspections, incidents, dormant, training, roster, followers, audit, people,
-                   second_factor, notifications, todo, bulletins):
+                   second_factor, notifications, todo, bulletins, account_work):
         app.register_blueprint(module.bp)
 
 

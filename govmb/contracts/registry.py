@@ -56,7 +56,18 @@ ACTION_NAMES = {
     "request_close": "申请关闭", "order_close": "责令关闭（僵尸号整改逾期）", "approve_close": "主要领导批准关闭", "reject_close": "主要领导不同意关闭",
     "inform_superior": "抄告上级单位", "post_notice": "发布关闭公告", "deregister_platform": "平台注销",
     "close": "完成关闭", "change_team": "调整工作团队", "update_security": "更新安全登记",
+    # change filings (变更备案): services/registry/changes.py
+    "change_apply": "申请变更备案", "change_approve": "主要领导批准变更", "change_return": "主要领导退回变更",
+    "change_file": "上级单位确认变更备案", "change_return_filing": "上级单位退回变更备案",
+    "change_withdraw": "撤回变更申请",
 }
+CHANGE_STATUS_NAMES = {"applied": "变更待主要领导审批", "filing": "变更报上级备案中", "filed": "变更已备案",
+                       "returned": "主要领导退回变更", "filing_returned": "上级退回变更备案", "withdrawn": "变更已撤回"}
+CHANGE_ACTION_NAMES = {k.removeprefix("change_"): v for k, v in ACTION_NAMES.items()
+                       if k.startswith("change_") and k != "change_team"}  # the change machine's own steps
+CHANGE_FIELD_NAMES = {"name": "账号名称", "platforms": "平台", "team": "工作团队", "owner_id": "本人",
+                      "managing_unit_id": "管理部门", "positioning": "功能定位", "rules": "规章制度",
+                      "mechanism": "工作机制"}
 KIND_NAMES = {"institutional": "机构微博", "official": "公务人员微博", "leader": "领导公务微博", "private": "私人微博"}
 CATEGORY_NAMES = {"livelihood": "民生类", "policy": "政策理论类"}
 TEAM_ROLE_NAMES = {"leader_in_charge": "分管领导", "responsible_office": "责任处室", "operator": "微博操作员"}
@@ -89,6 +100,10 @@ class AccountSnapshot(Schema):
     activated_at = fields.String(required=True, allow_none=True)
     closed_at = fields.String(required=True, allow_none=True)
     revision = fields.Integer(required=True, validate=validate.Range(min=1))
+    # X6 (issue 18): the managing unit (管理部门) when not the certified unit; older messages lack it
+    managing_unit_id = fields.Integer(load_default=None, allow_none=True)
+    managing_unit_path = fields.String(load_default=None, allow_none=True,
+                                       validate=validate.Regexp(r"^/(\d+/)+$"))
 
 
 CONTRACTS = (

@@ -19,7 +19,7 @@ from govmb.messages import N_, said
 from govmb.platforms import platforms
 from govmb.timefmt import iso_utc, stored
 from govmb.workflow import Machine, Move, Transition, step
-from services.registry import checks
+from services.registry import account_security, checks
 from services.registry.models import (
     Account,
     AccountPlatform,
@@ -50,7 +50,8 @@ def snapshot(account: Account) -> dict:
         "team": [{"person_id": m.person_id, "name": m.person.name, "role": m.role}
                  for m in account.team.join(Person).order_by(TeamMember.id)],
         "activated_at": iso_utc(account.activated_at), "closed_at": iso_utc(account.closed_at),
-        "revision": account.revision,
+        "revision": account.revision, "managing_unit_id": account.managing_unit_id,
+        "managing_unit_path": account.managing_unit.path if account.managing_unit_id else None,
     }
 
 
@@ -97,7 +98,10 @@ def _work_plan_problems(data: dict, unit: Unit, codes: list[str], errors: dict[s
     for field, label in (("positioning", "功能定位"), ("rules", "规章制度"), ("mechanism", "工作机制")):
         if not (data.get(field) or "").strip():
             errors[field] = said("工作方案须写明{label}", label=label)
-    if problem := checks.team_problem(data.get("team") or [], unit):
+    if problem := checks.managing_problem(data.get("managing_unit_id"), unit):
+        errors["managing_unit_id"] = problem
+    managing = Unit.get_or_none(Unit.id == data.get("managing_unit_id")) if "managing_unit_id" not in errors else None
+    if problem := checks.team_problem(data.get("team") or [], unit, managing):
         errors["team"] = problem
     if data["kind"] == "institutional" and not errors.get("platforms"):
         taken = checks.platform_conflicts(unit, codes)
@@ -125,7 +129,8 @@ def apply(actor: Person, data: dict) -> Account:
     with db.atomic():
         status = "declared" if kind == "private" else "applied"
         account = Account.create(
-            unit=unit, name=data["name"], kind=kind, category=None if kind == "private" else data["category"],
+            unit=unit, managing_unit=data.get("managing_unit_id") if kind != "private" else None,
+            name=data["name"], kind=kind, category=None if kind == "private" else data["category"],
             owner=owner, profile=data.get("profile", ""), positioning=data.get("positioning", ""),
             rules=data.get("rules", ""), mechanism=data.get("mechanism", ""),
             exception_reason=(data.get("exception_reason") or "").strip(), status=status, created_by=actor,
@@ -235,15 +240,28 @@ TRANSITIONS = (
     step("deregister_platform", {S.NOTICE_POSTED}, None, "staff", effect=_deregister_platform),
     step("close", {S.NOTICE_POSTED}, S.CLOSED, "staff", stamp="closed_at", effect=_close, event=CLOSED),
 )
-WHO = {"principal": "本单位主要领导", "staff": "本单位工作人员", "superior": "上级单位或联席会议办公室",
+WHO = {"principal": "本单位主要领导", "staff": "本单位或其管理部门的工作人员", "superior": "上级单位或联席会议办公室",
        "office": "联席会议办公室或督查部门（僵尸号责令关闭）"}
 GUARDS = {
     "principal": lambda account, who: account.unit_id == who.unit_id and who.has("principal_leader"),
-    "staff": lambda account, who: account.unit_id == who.unit_id and who.has(*STAFF),
+    "staff": lambda account, who: works_on(account, who),
     "office": lambda _account, who: who.has("joint_office", "supervision"),
     "superior": lambda account, who: who.has("joint_office") or (account.unit.parent_id == who.unit_id
                                                                   and who.has(*SUPERIOR_ROLES)),
 }
+
+
+def works_on(account: Account, who: Identity) -> bool:
+    """The staff of the certified unit, or of its managing unit (X6): they run the account (its
+    platforms, team, security record, change and closing applications); approvals stay with the
+    certified unit's principal leader, filings with its superior."""
+    return who.has(*STAFF) and who.unit_id in (account.unit_id, account.managing_unit_id)
+
+
+def sees(account: Account, who: Identity) -> bool:
+    """May `who` see the account: its unit's sight, or its managing unit's (X6)."""
+    return who.may_see(account.unit.path) or (account.managing_unit_id is not None
+                                              and who.may_see(account.managing_unit.path))
 
 
 def _conflict(account: Account, t: Transition) -> str:
@@ -328,7 +346,7 @@ def change_team(account: Account, who: Identity, team: list[dict], comment: str 
     _check_staff(account, who, "change_team")
     if account.kind == "private" or account.status in (S.CLOSED, S.WITHDRAWN):
         raise Conflict("私人微博和已关闭的账号没有工作团队")
-    if problem := checks.team_problem(team, account.unit):
+    if problem := checks.team_problem(team, account.unit, account.managing_unit):
         raise Invalid("team", problem)
     with db.atomic():
         TeamMember.delete().where(TeamMember.account == account).execute()
@@ -346,7 +364,7 @@ def update_security(account: Account, who: Identity, data: dict) -> SecurityReco
     _check_staff(account, who, "update_security")
     holder = Person.get_or_none(Person.id == data["credential_holder_id"])
     errors = {}
-    if holder is None or not holder.unit.path.startswith(account.unit.path):
+    if holder is None or not checks.within(holder, account.unit, account.managing_unit):
         errors["credential_holder_id"] = "密码保管人须为本单位人员"
     changed = data.get("password_changed_at")
     if changed and changed.replace(tzinfo=None) > dt.datetime.now(dt.timezone.utc).replace(tzinfo=None):
@@ -357,8 +375,9 @@ def update_security(account: Account, who: Identity, data: dict) -> SecurityReco
         record = SecurityRecord.get_or_none(SecurityRecord.account == account) or SecurityRecord(account=account)
         record.credential_holder = holder
         record.devices = json.dumps(data.get("devices") or [], ensure_ascii=False)
-        if changed:
+        if changed and stored(changed) != record.password_changed_at:
             record.password_changed_at = stored(changed)
+            record.password_reminded_at = None  # a new password: its own reminder in 90 days
         record.updated_at = now()
         record.save()
         _record(account, "update_security", account.status, who, data.get("comment", ""),
@@ -380,7 +399,11 @@ def detail(account: Account, who: Identity) -> Account:
                          for s in account.steps.order_by(AccountStep.id)]
     record = SecurityRecord.get_or_none(SecurityRecord.account == account)
     account.security_view = None if record is None else {
-        "credential_holder": record.credential_holder.name, "devices": json.loads(record.devices),
-        "password_changed_at": iso_utc(record.password_changed_at)}
+        "credential_holder": record.credential_holder.name, "credential_holder_id": record.credential_holder_id,
+        "devices": json.loads(record.devices), "password_changed_at": iso_utc(record.password_changed_at),
+        "updated_at": iso_utc(record.updated_at),
+        "password_due": account.status == S.ACTIVE and account_security.is_due(record.password_changed_at)}
     account.available_actions = MACHINE.available(account, who)
+    account.managing_unit_name = account.managing_unit.name if account.managing_unit_id else None
+    account.may_work = works_on(account, who)  # the pages' links: the team, the security record, a change
     return account

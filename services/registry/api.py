@@ -24,18 +24,40 @@ from govmb.auth import (
 from govmb.config import Settings, options
 from govmb.contracts.registry import STATUS_NAMES, AccountStatus
 from govmb.copies_api import within_levels
-from govmb.domain import Invalid, Unauthenticated
+from govmb.domain import Invalid, NotFound, Unauthenticated
 from govmb.headers import NO_STORE
+from govmb.identity import under
 from govmb.messages import said
 from govmb.paging import Blueprint, narrowed, page, sorted_by
 from govmb.platforms import platforms
 from govmb.textsearch import contains
 from govmb.todo_api import todo_blueprint
+from services.registry import (
+    account_security,
+    changes,
+    notifications,
+    passwords,
+    people,
+    second_factor,
+    service,
+    sessions,
+    signin_guard,
+    todo,
+)
 from services.registry import accounts as life
 from services.registry import clients as client_systems
 from services.registry import hall as public_hall
-from services.registry import notifications, passwords, people, second_factor, service, sessions, signin_guard, todo
-from services.registry.models import Account, AccountPlatform, ClientSystem, Person, SignInSession, Unit, audit
+from services.registry.models import (
+    Account,
+    AccountChange,
+    AccountPlatform,
+    ClientSystem,
+    Person,
+    SecurityRecord,
+    SignInSession,
+    Unit,
+    audit,
+)
 from services.registry.schemas import (
     AccountDetailSchema,
     AccountQuerySchema,
@@ -47,6 +69,9 @@ from services.registry.schemas import (
     CaptchaQuerySchema,
     CaptchaSchema,
     ChallengeAnswerSchema,
+    ChangeActionSchema,
+    ChangeInSchema,
+    ChangeSchema,
     ClientCreatedSchema,
     ClientInSchema,
     ClientSchema,
@@ -146,7 +171,20 @@ def _me() -> Person:
 
 
 def _visible_account(account_id: int) -> Account:
-    return visible_or_404(Account, account_id, "账号", lambda account: account.unit.path)
+    """The account, if the caller sees its unit or its managing unit (X6); else 404."""
+    account = Account.get_or_none(Account.id == account_id)
+    if account is None or not life.sees(account, current_identity()):
+        raise NotFound(said("账号 {id} 不存在或不在您的管辖范围内", id=account_id))
+    return account
+
+
+def _detail(account: Account, who) -> Account:
+    """The account as its page shows it, with its pending change filing beside the current values."""
+    account = life.detail(account, who)
+    change = changes.pending(account)
+    account.pending_change = changes.shown(change, who) if change else None
+    account.may_change = account.may_work and account.status == AccountStatus.ACTIVE and change is None
+    return account
 
 
 # ------------------------------------------------------------------------------ units
@@ -532,7 +570,10 @@ def list_accounts(args, pagination_parameters):
     """本单位及下级单位的账号，分页；可按单位（含下级）、状态、类型、类别、平台、申请日期筛选，按名称搜索，
     按单位、名称或开通时间排序；awaiting=filing：待本单位确认备案的直属下级单位账号"""
     who = current_identity()
-    query = in_sight(Account.select(Account, Unit).join(Unit), Unit.path)
+    query = Account.select(Account, Unit).join(Unit, on=(Account.unit == Unit.id))
+    if not who.sees_all:  # its unit in sight, or its managing unit (X6)
+        managed = Unit.select(Unit.id).where(under(Unit.path, who.unit_path))
+        query = query.where(under(Unit.path, who.unit_path) | Account.managing_unit.in_(managed))
     query = narrowed(query, args, unit_model=Unit, path_field=Unit.path, unit_field=Account.unit,
                      at=Account.applied_at, search=Account.name)
     if args.get("awaiting") == "filing":
@@ -542,6 +583,12 @@ def list_accounts(args, pagination_parameters):
     for name in ("status", "kind", "category"):
         if name in args:
             query = query.where(getattr(Account, name) == args[name])
+    if "change" in args:
+        query = query.where(Account.id.in_(AccountChange.select(AccountChange.account).where(
+            AccountChange.status == args["change"])))
+    if "password" in args:
+        query = query.where(Account.id.in_(SecurityRecord.select(SecurityRecord.account).join(Account).where(
+            account_security.due())))
     if "platform" in args:
         query = query.where(Account.id.in_(AccountPlatform.select(AccountPlatform.account).where(
             AccountPlatform.platform == args["platform"], AccountPlatform.deregistered_at.is_null())))
@@ -559,7 +606,7 @@ def list_accounts(args, pagination_parameters):
 @accounts.response(201, AccountDetailSchema)
 def apply(data):
     """提交开设申请（附工作方案与工作团队），或申报私人微博"""
-    return life.detail(life.apply(_me(), data), current_identity())
+    return _detail(life.apply(_me(), data), current_identity())
 
 
 @accounts.route("/<int:account_id>")
@@ -567,7 +614,7 @@ def apply(data):
 @accounts.response(200, AccountDetailSchema)
 def get_account(account_id):
     """账号详情：平台、团队、安全登记、每一步记录，以及当前登录人可办理的操作"""
-    return life.detail(_visible_account(account_id), current_identity())
+    return _detail(_visible_account(account_id), current_identity())
 
 
 @accounts.route("/<int:account_id>/actions/<action>", methods=["POST"])
@@ -579,7 +626,7 @@ def take_action(data, account_id, action):
     activate、request_close、approve_close、reject_close、inform_superior、post_notice、deregister_platform、close"""
     account, who = _visible_account(account_id), current_identity()
     _me()  # the person still exists and is active (a token outlives a deactivation)
-    return life.detail(life.transition(account, action, who, data), who)
+    return _detail(life.transition(account, action, who, data), who)
 
 
 @accounts.route("/<int:account_id>/team", methods=["PUT"])
@@ -590,7 +637,7 @@ def change_team(data, account_id):
     """调整工作团队（3 至 5 人：分管领导、责任处室、操作员）"""
     account, who = _visible_account(account_id), current_identity()
     _me()
-    return life.detail(life.change_team(account, who, data["members"], data["comment"]), who)
+    return _detail(life.change_team(account, who, data["members"], data["comment"]), who)
 
 
 @accounts.route("/<int:account_id>/security", methods=["PUT"])
@@ -602,7 +649,46 @@ def update_security(data, account_id):
     account, who = _visible_account(account_id), current_identity()
     _me()
     life.update_security(account, who, data)
-    return life.detail(account, who)
+    return _detail(account, who)
+
+
+@accounts.route("/<int:account_id>/changes")
+@requires()
+@accounts.response(200, ChangeSchema(many=True))
+@accounts.paginate()
+def list_changes(account_id, pagination_parameters):
+    """账号的变更备案，新的在前，分页：每一次改变了什么（原内容与新内容）、谁申请、谁批准、谁备案、何时；
+    已备案的依次为第 1、2…次变更（账号的各个版本）"""
+    account, who = _visible_account(account_id), current_identity()
+    return [changes.shown(c, who) for c in page(changes.history(account), pagination_parameters)]
+
+
+@accounts.route("/<int:account_id>/changes", methods=["POST"])
+@requires(*UNIT_STAFF)
+@accounts.arguments(ChangeInSchema)
+@accounts.response(201, ChangeSchema)
+def apply_change(data, account_id):
+    """申请变更备案（国办发〔2018〕123号）：正常运行账号的名称、平台、工作团队、本人、管理部门或工作方案的变更，
+    由运行账号的单位工作人员申请，报主要领导审批、上级单位备案；备案前账号按现有内容运行。只给出要改的项；
+    与现有内容相同的项不算变更，至少须改变一项，须写明理由"""
+    account, who = _visible_account(account_id), current_identity()
+    _me()
+    return changes.shown(changes.apply_change(account, who, data), who)
+
+
+@accounts.route("/<int:account_id>/changes/<int:change_id>/actions/<action>", methods=["POST"])
+@requires()
+@accounts.arguments(ChangeActionSchema)
+@accounts.response(200, ChangeSchema)
+def take_change_action(data, account_id, change_id, action):
+    """办理变更备案的一步：approve（主要领导批准）、return（主要领导退回，须写理由）、file（上级单位确认备案：
+    变更生效，发出账号变更事件）、return_filing（上级单位退回，须写理由）、withdraw（申请单位撤回）"""
+    account, who = _visible_account(account_id), current_identity()
+    change = AccountChange.get_or_none(AccountChange.id == change_id, AccountChange.account == account)
+    if change is None:
+        abort(404, message=said("账号 {id} 没有变更申请 {change}", id=account_id, change=change_id))
+    _me()
+    return changes.shown(changes.transition(change, action, who, data), who)
 
 
 # ---------------------------------------------------------------------- client systems

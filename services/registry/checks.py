@@ -77,8 +77,9 @@ def platform_conflicts(unit: Unit, platform_codes: list[str], except_id: int | N
     return sorted({p.platform for p in query})
 
 
-def team_problem(team: list[dict], unit: Unit) -> str | None:
-    """N6: 3 to 5 named people: a leader in charge, a responsible office, at least one operator."""
+def team_problem(team: list[dict], unit: Unit, managing: Unit | None = None) -> str | None:
+    """N6: 3 to 5 named people: a leader in charge, a responsible office, at least one operator;
+    of the unit (or its managing unit, X6) or the units below."""
     if not 3 <= len(team) <= 5:
         return said("工作团队须为 3 至 5 人，现为 {n} 人", n=len(team))
     ids = [m["person_id"] for m in team]
@@ -94,8 +95,30 @@ def team_problem(team: list[dict], unit: Unit) -> str | None:
         person = people.get(pid)
         if person is None or not person.active:
             return said("人员 {id} 不存在或已停用", id=pid)
-        if not person.unit.path.startswith(unit.path):  # out of the caller's sight: not named
+        if not within(person, unit, managing):  # out of the caller's sight: not named
             return said("人员 {id} 不属于本单位或其下级单位", id=pid)
+    return None
+
+
+def within(person: Person, unit: Unit, managing: Unit | None = None) -> bool:
+    """Is the person of the unit or of its managing unit (X6), or of a unit below?"""
+    return person.unit.path.startswith(unit.path) or (managing is not None
+                                                      and person.unit.path.startswith(managing.path))
+
+
+def managing_problem(managing_id: int | None, unit: Unit) -> str | None:
+    """X6: a managing unit other than the certified unit, under the same superior (so the superior
+    that files the account sees both)."""
+    if managing_id is None:
+        return None
+    managing = Unit.get_or_none(Unit.id == managing_id)
+    if managing is None:
+        return "单位不存在"
+    if managing.id == unit.id:
+        return "管理部门与主管单位相同时不必填写"
+    scope = unit.parent.path if unit.parent_id else unit.path
+    if not managing.path.startswith(scope):
+        return "管理部门须为主管单位的上级单位所辖的单位"
     return None
 
 

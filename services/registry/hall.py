@@ -30,7 +30,7 @@ def unit_groups(group: str) -> dict[int, str]:
 
 
 def _listed():
-    return Account.select(Account, Unit).join(Unit).where(Account.status == AccountStatus.ACTIVE, Account.kind != "private")
+    return Account.select(Account, Unit).join(Unit, on=(Account.unit == Unit.id)).where(Account.status == AccountStatus.ACTIVE, Account.kind != "private")
 
 
 def groups(group: str) -> list[dict]:
@@ -64,6 +64,9 @@ def shown(rows: list, group: str) -> list[dict]:
                                             AccountPlatform.deregistered_at.is_null()):
         linked[p.account_id].append({"platform": p.platform, "platform_name": names.get(p.platform, p.platform),
                                      "handle": p.handle, "url": p.url})
+    managing = {u.id: u.name for u in Unit.select(Unit.id, Unit.name).where(
+        Unit.id.in_([a.managing_unit_id for a in rows if a.managing_unit_id] or [0]))}  # X6: who runs it
     return [{"id": a.id, "name": a.name, "kind": a.kind, "category": a.category, "unit": a.unit.name,
+             "managing_unit": managing.get(a.managing_unit_id),
              "group": of_unit.get(a.unit_id, "其他"), "platforms": sorted(linked[a.id], key=lambda r: r["platform"])}
             for a in rows]

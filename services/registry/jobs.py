@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from govmb.config import Settings
-from services.registry import delivery, notifications, sessions
+from services.registry import account_security, delivery, notifications, sessions
 
 
 @lru_cache(maxsize=1)
@@ -27,4 +27,6 @@ PERIODIC = (("session timeouts", "SESSION_SWEEP_INTERVAL_SECONDS", end_timed_out
             # the notifications' e-mails and IM robots, each sent once (delivery.py)
             ("notification deliveries", "DELIVERY_INTERVAL_SECONDS", delivery.deliver_due),
             # read notifications older than NOTIFICATION_RETENTION_DAYS, and any older than a year
-            ("notification retention", "NOTIFICATION_PURGE_INTERVAL_SECONDS", purge_notifications))
+            ("notification retention", "NOTIFICATION_PURGE_INTERVAL_SECONDS", purge_notifications),
+            # X24: accounts' platform passwords older than REMIND_ACCOUNT_PASSWORD_DAYS (account_security.py)
+            ("account password reminders", "REMINDERS_INTERVAL_SECONDS", account_security.remind))

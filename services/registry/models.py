@@ -57,7 +57,10 @@ class Person(BaseModel):
 
 class Account(BaseModel):
     """A government microblog account and where it stands in its life."""
-    unit = peewee.ForeignKeyField(Unit, backref="accounts", on_delete="RESTRICT")
+    unit = peewee.ForeignKeyField(Unit, backref="accounts", on_delete="RESTRICT")  # 主管部门: certified in its name
+    # X6 管理部门: the unit that runs it day to day when not the certified unit (a unit under the same
+    # superior); its staff work on the account as the certified unit's staff do (docs/registry.md)
+    managing_unit = peewee.ForeignKeyField(Unit, null=True, backref="managed_accounts", on_delete="RESTRICT")
     name = peewee.CharField(max_length=30)
     kind = peewee.CharField(max_length=20)  # institutional, official, leader, private
     category = peewee.CharField(max_length=20, null=True)  # livelihood, policy (N11)
@@ -112,8 +115,36 @@ class SecurityRecord(BaseModel):
     account = peewee.ForeignKeyField(Account, backref="security", unique=True, on_delete="CASCADE")
     credential_holder = peewee.ForeignKeyField(Person, backref="+", on_delete="RESTRICT")
     devices = peewee.TextField(default="[]")  # JSON list of {"name", "kind"}
-    password_changed_at = peewee.DateTimeField(null=True)
+    password_changed_at = peewee.DateTimeField(null=True, index=True)  # the 90-day reminder's query
+    password_reminded_at = peewee.DateTimeField(null=True)  # told it is due (cleared when it changes)
     updated_at = peewee.DateTimeField(default=now)
+
+
+class AccountChange(BaseModel):
+    """A change filing (变更备案, 国办发〔2018〕123号) of an active account: what it would change
+    (`proposed`, only the fields that differ) and what they were (`before`), moved by its own
+    machine (services/registry/changes.py): applied → (principal leader) filing → (superior) filed,
+    or returned at either step, or withdrawn. The account keeps running on its current values
+    until the change is filed; a filed change is one version in the account's history."""
+    account = peewee.ForeignKeyField(Account, backref="changes", on_delete="CASCADE")
+    status = peewee.CharField(max_length=20)
+    proposed = peewee.TextField()  # JSON {field: new value}
+    before = peewee.TextField()  # JSON {field: value when applied}
+    reason = peewee.TextField()  # why the change
+    version = peewee.IntegerField(null=True)  # its number among the account's filed changes
+    applied_by = peewee.ForeignKeyField(Person, backref="+", on_delete="RESTRICT")
+    applied_at = peewee.DateTimeField(default=now)
+    approved_at = peewee.DateTimeField(null=True)
+    approved_by = peewee.CharField(max_length=50, default="")  # the names, as the registry had them then
+    filed_at = peewee.DateTimeField(null=True)
+    filed_by = peewee.CharField(max_length=100, default="")  # "unit name" of the superior that filed it
+    returned_at = peewee.DateTimeField(null=True)
+    returned_by = peewee.CharField(max_length=100, default="")
+    return_reason = peewee.TextField(default="")
+    withdrawn_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("account", "status"), False), (("status", "account"), False))
 
 
 class AccountStep(BaseModel):

@@ -42,17 +42,25 @@ def recipients(unit_id: int, roles: list[str], person_name: str = "") -> list[Pe
 
 def receive(payload: dict) -> int:
     """A reminder event: its notifications and deliveries, once per person and key."""
-    made, people = 0, recipients(payload["unit_id"], payload["roles"], payload.get("person_name", ""))
+    people = recipients(payload["unit_id"], payload["roles"], payload.get("person_name", ""))
     if not people:  # said to nobody: visible in the log, not lost without a trace
         log.warning("a reminder names nobody", extra={"key": payload["key"], "unit": payload["unit_id"]})
+    return tell(people, payload)
+
+
+def tell(people: list[Person], what: dict) -> int:
+    """A notification for each of `people`, once per person and `what["key"]` (a second call adds
+    nothing), with its deliveries; how many were new. The reminder events' way in, and the
+    registry's own reminders' (account_security.py)."""
+    made = 0
     for person in people:
         insert = Notification.insert(
-            person=person.id, key=payload["key"], kind=payload["kind"], title=payload["title"][:200],
-            link_kind=payload["link_kind"], link_id=payload.get("link_id"), urgent=payload.get("urgent", False),
-            due_at=_naive(payload.get("due_at"))).on_conflict_ignore()
+            person=person.id, key=what["key"], kind=what["kind"], title=what["title"][:200],
+            link_kind=what["link_kind"], link_id=what.get("link_id"), urgent=what.get("urgent", False),
+            due_at=_naive(what.get("due_at"))).on_conflict_ignore()
         if db.execute(insert).rowcount != 1:  # told already (the event came twice)
             continue
-        notification = Notification.get(Notification.person == person.id, Notification.key == payload["key"])
+        notification = Notification.get(Notification.person == person.id, Notification.key == what["key"])
         _queue(notification, preference_of(person))
         made += 1
     return made

@@ -277,6 +277,8 @@ class ApplicationSchema(Schema):
     profile = fields.String(load_default="", validate=validate.Length(max=500))
     exception_reason = fields.String(load_default="", validate=validate.Length(max=1000))
     comment = fields.String(load_default="", validate=validate.Length(max=1000))
+    managing_unit_id = Integer(load_default=None, allow_none=True, validate=validate.Range(min=1),
+                               metadata={"description": "管理部门（X6）：与主管单位不同时填写，须为同一上级单位所辖"})
 
 
 class AccountSchema(Schema):
@@ -287,6 +289,7 @@ class AccountSchema(Schema):
     kind = fields.String()
     category = fields.String(allow_none=True)
     owner_id = Integer(allow_none=True)
+    managing_unit_id = Integer(allow_none=True)
     status = fields.String()
     status_name = fields.String()
     revision = Integer()
@@ -310,6 +313,66 @@ class AccountDetailSchema(AccountSchema):
     security = fields.Dict(allow_none=True, attribute="security_view")
     actions = fields.List(fields.String(), attribute="available_actions",
                           metadata={"description": "当前登录人现在可以办理的操作"})
+    managing_unit_name = fields.String(allow_none=True)
+    may_work = fields.Boolean(metadata={"description": "当前登录人是否为运行本账号的单位（主管单位或管理部门）工作人员"})
+    may_change = fields.Boolean(metadata={"description": "当前登录人现在能否申请变更备案"})
+    pending_change = fields.Nested(lambda: ChangeSchema(), allow_none=True,
+                                   metadata={"description": "待办理的变更备案（账号仍按现有内容运行）"})
+
+
+class ChangeDiffSchema(Schema):
+    field = fields.String()
+    label = fields.String()
+    before = fields.String(allow_none=True)
+    after = fields.String(allow_none=True)
+
+
+class ChangeSchema(Schema):
+    id = Integer()
+    account_id = Integer()
+    status = fields.String()
+    status_name = fields.String()
+    version = Integer(allow_none=True, metadata={"description": "已备案的第几次变更"})
+    reason = fields.String()
+    diff = fields.List(fields.Nested(ChangeDiffSchema), metadata={"description": "改变的各项：原内容与新内容"})
+    proposed = fields.Dict(attribute="proposed_values")
+    applied_by = fields.String(attribute="applied_by_name")
+    applied_at = BeijingDateTime()
+    approved_by = fields.String()
+    approved_at = BeijingDateTime(allow_none=True)
+    filed_by = fields.String()
+    filed_at = BeijingDateTime(allow_none=True)
+    returned_by = fields.String()
+    returned_at = BeijingDateTime(allow_none=True)
+    return_reason = fields.String()
+    withdrawn_at = BeijingDateTime(allow_none=True)
+    actions = fields.List(fields.String(), attribute="available_actions")
+
+
+class ChangePlatformSchema(Schema):
+    platform = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    handle = fields.String(load_default="", validate=validate.Length(max=100))
+    url = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class ChangeInSchema(Schema):
+    """A change filing: only the fields given are compared with the account's current values."""
+    reason = fields.String(load_default="", validate=validate.Length(max=2000), metadata={"description": "变更理由"})
+    name = fields.String(validate=validate.Length(min=1, max=30))
+    positioning = fields.String(validate=validate.Length(max=2000))
+    rules = fields.String(validate=validate.Length(max=5000))
+    mechanism = fields.String(validate=validate.Length(max=5000))
+    owner_id = Integer(allow_none=True, validate=validate.Range(min=1))
+    managing_unit_id = Integer(allow_none=True, validate=validate.Range(min=1),
+                               metadata={"description": "null：改回由主管单位自行管理"})
+    platforms = fields.List(fields.Nested(ChangePlatformSchema), validate=validate.Length(max=20),
+                            metadata={"description": "变更后的全部平台（含账号名与网址）"})
+    team = fields.List(fields.Nested(TeamMemberSchema), validate=validate.Length(max=10),
+                       metadata={"description": "变更后的全部团队成员"})
+
+
+class ChangeActionSchema(Schema):
+    comment = fields.String(load_default="", validate=validate.Length(max=1000))
 
 
 class AccountQuerySchema(ListQuerySchema):
@@ -321,6 +384,10 @@ class AccountQuerySchema(ListQuerySchema):
     sort = sort_field("unit", "name", "activated", default="unit")
     awaiting = fields.String(validate=validate.OneOf(("filing",)),
                              metadata={"description": "filing：待本单位确认备案的下级单位账号"})
+    change = fields.String(validate=validate.OneOf(("applied", "filing")),
+                           metadata={"description": "有待办理变更备案的账号：applied 待主要领导审批，filing 报上级备案中"})
+    password = fields.String(validate=validate.OneOf(("due",)),
+                             metadata={"description": "due：平台密码超过规定天数未修改的正常运行账号"})
 
 
 class ActionSchema(Schema):

@@ -103,8 +103,10 @@ def _changes(old_name: str, new_name: str, old_parent: Unit | None, new_parent: 
 
 
 def _republish_accounts(path: str) -> None:
-    """Accounts carry their unit's path: after a move, every account below it is sent again."""
-    for account in Account.select().join(Unit).where(under(Unit.path, path)):
+    """Accounts carry their unit's path (and their managing unit's, X6): after a move, every account
+    of a unit below it, or managed by one, is sent again."""
+    moved = Unit.select(Unit.id).where(under(Unit.path, path))
+    for account in Account.select().where(Account.unit.in_(moved) | Account.managing_unit.in_(moved)):
         account.revision += 1
         account.save(only=[Account.revision])
         publish(account)

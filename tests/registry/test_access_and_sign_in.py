@@ -54,9 +54,11 @@ def test_the_security_record_refuses_a_password_and_keeps_the_rest(client, city)
     assert r.status_code == 422 and "password_changed_at" in r.json["errors"]
     r = client.put(f"/api/accounts/{aid}/security", json=body, headers=city.headers("dept_operator"))
     assert r.status_code == 200
-    assert r.json["security"] == {"credential_holder": "dept_responsible_office",
-                                  "devices": [{"name": "办公室iPad", "kind": "tablet"}],
-                                  "password_changed_at": "2026-11-01T01:00:00+00:00"}
+    shown = r.json["security"]
+    assert {k: shown[k] for k in ("credential_holder", "devices", "password_changed_at")} == {
+        "credential_holder": "dept_responsible_office", "devices": [{"name": "办公室iPad", "kind": "tablet"}],
+        "password_changed_at": "2026-11-01T01:00:00+00:00"}
+    assert shown["credential_holder_id"] == city.people["dept_responsible_office"].id
 
 
 def test_the_public_hall_needs_no_sign_in_and_shows_only_active_accounts(client, city):

@@ -79,6 +79,11 @@ registry   POST   /api/accounts/<int:account_id>/actions/<action>               
 registry   POST   /api/accounts/<int:account_id>/actions/<action>                     filing:acknowledge_filing  401   403     403/404 200/404 200/404 200/404 200     403     403     403     403
 registry   PUT    /api/accounts/<int:account_id>/team                                 account:team               401   403     200/404 200/404 200/404 200/404 403     403     403     403     403
 registry   PUT    /api/accounts/<int:account_id>/security                             account:security           401   403     200/404 200/404 200/404 200/404 403     403     403     403     403
+registry   GET    /api/accounts/<int:account_id>/changes                              account:changes            401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
+registry   POST   /api/accounts/<int:account_id>/changes                              active:change              401   403     201/404 201/404 201/404 201/404 403     403     403     403     403
+registry   POST   /api/accounts/<int:account_id>/changes/<int:change_id>/actions/<action> change:approve         401   403     403/404 403/404 403/404 200/404 403     403     403     403     403
+registry   POST   /api/accounts/<int:account_id>/changes/<int:change_id>/actions/<action> change:withdraw        401   403     200/404 200/404 200/404 200/404 403     403     403     403     403
+registry   POST   /api/accounts/<int:account_id>/changes/<int:change_id>/actions/<action> change:file            401   403     403/404 200/404 200/404 200/404 200     403     403     403     403
 registry   GET    /api/clients                                                        clients                    401   403     403     403     403     403     403     403     200     403     403
 registry   POST   /api/clients                                                        client:new                 401   403     403     403     403     403     403     403     201     403     403
 registry   GET    /api/clients/<int:client_pk>                                        client                     401   403     403     403     403     403     403     403     200     403     403
@@ -286,6 +291,13 @@ web        GET    /accounts/new                                                 
 web        POST   /accounts/new                                                       application                login -       303/422 303/422 303/422 303/422 403     403     403     403     403
 web        GET    /accounts/<int:account_id>                                          account                    login -       200/404 200/404 200/404 200/404 200     200     200     403     403
 web        POST   /accounts/<int:account_id>/act/<action>                             applied:withdraw           login -       303/404 303/404 303/404 303/404 403     403     403     403     403
+web        POST   /accounts/<int:account_id>/changes/<int:change_id>/act/<action>     w:change:withdraw          login -       303/404 303/404 303/404 303/404 403     403     403     403     403
+web        GET    /accounts/<int:account_id>/change                                   w:change-page             login -       200/404 200/404 200/404 200/404 403     403     403     403     403
+web        POST   /accounts/<int:account_id>/change                                   w:change                   login -       303/404 303/404 303/404 303/404 403     403     403     403     403
+web        GET    /accounts/<int:account_id>/team                                     w:team-page               login -       200/404 200/404 200/404 200/404 403     403     403     403     403
+web        POST   /accounts/<int:account_id>/team                                     w:team                     login -       303/404 303/404 303/404 303/404 403     403     403     403     403
+web        GET    /accounts/<int:account_id>/security                                 w:security-page           login -       200/404 200/404 200/404 200/404 403     403     403     403     403
+web        POST   /accounts/<int:account_id>/security                                 w:security                 login -       303/404 303/404 303/404 303/404 403     403     403     403     403
 web        GET    /filings                                                            filings                    login -       403     200/hid 200/hid 200/hid 200     403     403     403     403
 web        GET    /city                                                               city                       login -       403     403     403     403     200     200     200     403     403
 web        GET    /drafts                                                             drafts                     login -       200/hid 200/hid 200/hid 200/hid 403     403     403     403     403

@@ -360,6 +360,34 @@ def _fresh_account(w: World, until: str, unit: str = "in") -> int:
     return w.account(unit, f"{UNIT_NAMES.get(unit, '甲区教育')}新号{serial()}", until)["id"]
 
 
+def _fresh_change(w: World, until: str = "applied", unit: str = "in") -> tuple[int, int]:
+    """A change filing (变更备案) of a fresh active account of `unit`: applied, or approved (filing)."""
+    aid = _fresh_account(w, "active", unit)
+    change = w.as_(f"{unit}_operator", "registry", "POST", f"/api/accounts/{aid}/changes", 201,
+                   json={"positioning": f"新的功能定位{serial()}", "reason": "访问矩阵测试"})
+    if until == "filing":
+        w.as_(f"{unit}_principal_leader", "registry", "POST", f"/api/accounts/{aid}/changes/{change['id']}/actions/approve",
+              json={})
+    return aid, change["id"]
+
+
+def _change_path(w: World, action: str, until: str = "applied", unit: str = "in", web: bool = False) -> str:
+    aid, cid = _fresh_change(w, until, unit)
+    return f"/accounts/{aid}/changes/{cid}/act/{action}" if web else f"/api/accounts/{aid}/changes/{cid}/actions/{action}"
+
+
+def _change_form(w: World) -> Req:
+    """The change form of a fresh active account, as the page fills it, with a new positioning."""
+    a = w.account("in", f"甲区教育新号{serial()}")
+    team = {"leader_in_charge": str(w.people["in_leader"]["id"]),
+            "responsible_office": str(w.people["in_responsible_office"]["id"]),
+            "operators": str(w.people["in_operator"]["id"])}
+    return Req(f"/accounts/{a['id']}/change", data={
+        "name": a["name"], "positioning": "新的功能定位", "rules": "先审后发", "mechanism": "三审三校，24小时值班",
+        "platforms": PLATFORMS, **{f"handle_{p}": a["name"] for p in PLATFORMS},
+        **{f"url_{p}": f"https://{p}.example.cn/{a['id']}" for p in PLATFORMS}, **team, "reason": "访问矩阵测试"})
+
+
 def _fresh_person(w: World) -> int:
     return w.as_("office", "registry", "POST", "/api/people", 201, json={
         "unit_id": w.units["in"]["id"], "name": "待停用", "username": f"gone{serial()}", "password": PASSWORD,
@@ -386,6 +414,12 @@ API_TARGETS = {
         "credential_holder_id": w.people["in_operator"]["id"], "devices": [{"name": "值班手机", "kind": "phone"}]}),
     "account:team": lambda w: Req(f"/api/accounts/{w.accounts['in']['id']}/team", json={"members": [
         {"person_id": w.people[f"in_{role}"]["id"], "role": as_} for role, as_ in TEAM_ROLES]}),
+    "account:changes": lambda w: Req(f"/api/accounts/{w.accounts['in']['id']}/changes"),
+    "active:change": lambda w: Req(f"/api/accounts/{_fresh_account(w, 'active')}/changes", json={
+        "positioning": f"新的功能定位{serial()}", "reason": "访问矩阵测试"}),
+    "change:approve": lambda w: Req(_change_path(w, "approve"), json={}),
+    "change:withdraw": lambda w: Req(_change_path(w, "withdraw"), json={}),
+    "change:file": lambda w: Req(_change_path(w, "file", "filing", "below"), json={}),
     "sign-in": lambda w: Req("/api/auth/sign-in", json={"username": "in_operator", "password": PASSWORD}),
     "client-token": lambda w: Req("/api/auth/token", json=dict(zip(("client_id", "client_secret"), w.secrets["in"]))),
     "clients": lambda w: Req("/api/clients", marker=CLIENTS["in"]),
@@ -636,6 +670,16 @@ WEB_TARGETS = {
         "responsible_office": str(w.people["in_responsible_office"]["id"]),
         "operators": str(w.people["in_operator"]["id"])}, marker="in_leader姓名"),
     "applied:withdraw": lambda w: Req(f"/accounts/{_fresh_account(w, 'applied')}/act/withdraw", data={}),
+    "w:change": _change_form,
+    **{f"w:{page}-page": (lambda page: lambda w: Req(f"/accounts/{w.accounts['in']['id']}/{page}", marker="甲区发布"))(page)
+       for page in ("change", "team", "security")},
+    "w:change:withdraw": lambda w: Req(_change_path(w, "withdraw", web=True), data={}),
+    "w:team": lambda w: Req(f"/accounts/{w.accounts['in']['id']}/team", data={
+        "leader_in_charge": str(w.people["in_leader"]["id"]),
+        "responsible_office": str(w.people["in_responsible_office"]["id"]), "operators": str(w.people["in_operator"]["id"])}),
+    "w:security": lambda w: Req(f"/accounts/{w.accounts['in']['id']}/security", data={
+        "credential_holder_id": str(w.people["in_operator"]["id"]), "device_name_0": "值班手机", "device_kind_0": "phone",
+        "password_changed_on": "2026-01-05"}),
     "city": lambda w: Req("/city", marker="甲区发布"),
     "filings": lambda w: Req("/filings", marker="甲区教育发布"),
     "drafts": lambda w: Req("/drafts", marker="甲区草稿"),
@@ -769,7 +813,7 @@ WEB_TARGETS = {
         "account_id": str(w.accounts["in"]["id"]), "day": str(beijing_today() - dt.timedelta(days=serial())),
         "followers": "1500"}),
     "followers:import": lambda w: Req("/followers/import", data=API_TARGETS["followers:import"](w).data),
-    "audit": lambda w: Req("/audit?subject_type=account", marker="甲区发布"),  # an account step in the registry's trail
+    "audit": lambda w: Req(f"/audit?subject_type=account&subject_id={w.accounts['in']['id']}", marker="甲区发布"),  # an account step in the registry's trail (its own: fresh accounts come and go)
     "audit:export": lambda w: Req("/audit/export?subject_type=account&format=csv", marker="甲区发布"),
 }
 

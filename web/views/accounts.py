@@ -4,10 +4,17 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, render_template, request, url_for
 
 from govmb.auth import UNIT_STAFF
-from govmb.contracts.registry import ACTION_NAMES, CATEGORY_NAMES, KIND_NAMES, STATUS_NAMES, TEAM_ROLE_NAMES
+from govmb.contracts.registry import (
+    ACTION_NAMES,
+    CATEGORY_NAMES,
+    CHANGE_STATUS_NAMES,
+    KIND_NAMES,
+    STATUS_NAMES,
+    TEAM_ROLE_NAMES,
+)
 from govmb.messages import said
 from web.client import api, get_all, get_json
-from web.listing import Listing, list_page, listing, unit_picker
+from web.listing import Listing, list_page, listing, unit_picker, wants_fragment
 from web.session import login_required, person
 from web.views.forms import as_int, form_again, go, is_htmx, problem_of, step_answer
 
@@ -18,7 +25,8 @@ ACTION_FIELDS = ("comment", "platform", "handle", "url", "reason", "notice_url",
                  "mechanism", "exception_reason")
 
 
-ACCOUNT_FILTERS = ("status", "kind", "category", "platform", "unit_id")
+ACCOUNT_FILTERS = ("status", "kind", "category", "platform", "unit_id", "change", "password")
+CHANGE_ACTIONS = ("approve", "return", "file", "return_filing", "withdraw")
 
 
 def account_listing(endpoint: str, target: str, **params) -> Listing:
@@ -31,6 +39,7 @@ def account_list_context(accounts: Listing, table_id: str) -> dict:
     """What accounts/_list.html shows the list with (`table_id`: the table's id on that page)."""
     platforms = get_json("registry", "/api/accounts/platforms", [])
     return {"accounts": accounts, "table_id": table_id, "statuses": STATUS_NAMES, "kinds": KIND_NAMES,
+            "changes": {"applied": CHANGE_STATUS_NAMES["applied"], "filing": CHANGE_STATUS_NAMES["filing"]},
             "categories": CATEGORY_NAMES, "platforms": {p["code"]: p["name"] for p in platforms},
             "units": unit_picker("registry")}
 
@@ -47,8 +56,21 @@ def _form_context(values: dict, errors: dict, message: str | None) -> dict:
     people = get_all("registry", "/api/people")
     return {"values": values, "errors": errors, "message": message, "kinds": KIND_NAMES,
             "categories": CATEGORY_NAMES, "roles": TEAM_ROLE_NAMES,
-            "platforms": get_json("registry", "/api/accounts/platforms", []),
+            "platforms": get_json("registry", "/api/accounts/platforms", []), "units": unit_picker("registry"),
             "people": [p for p in people if p["unit_id"] == me["unit_id"]] or people}
+
+
+def _team(form) -> list[dict]:
+    """The team a form names: its leader in charge, its responsible office and its operators."""
+    team = [{"person_id": as_int(form.get(role)), "role": role} for role in ("leader_in_charge", "responsible_office")
+            if as_int(form.get(role))]
+    return team + [{"person_id": as_int(pid), "role": "operator"} for pid in form.getlist("operators") if as_int(pid)]
+
+
+def _team_values(team: list[dict]) -> dict:
+    """A team as the team fields show it again."""
+    return {"operators": [str(m["person_id"]) for m in team if m["role"] == "operator"],
+            **{m["role"]: str(m["person_id"]) for m in team if m["role"] != "operator"}}
 
 
 def _application(form) -> dict:
@@ -56,10 +78,8 @@ def _application(form) -> dict:
     body["category"] = body["category"] or None
     body["platforms"] = form.getlist("platforms")
     body["owner_id"] = as_int(form.get("owner_id"))
-    team = [{"person_id": as_int(form.get(role)), "role": role} for role in ("leader_in_charge", "responsible_office")
-            if as_int(form.get(role))]
-    team += [{"person_id": as_int(pid), "role": "operator"} for pid in form.getlist("operators") if as_int(pid)]
-    body["team"] = [] if body["kind"] == "private" else team
+    body["managing_unit_id"] = None if body["kind"] == "private" else as_int(form.get("managing_unit_id"))
+    body["team"] = [] if body["kind"] == "private" else _team(form)
     return body
 
 
@@ -74,8 +94,7 @@ def new():
         flash(said("已提交：{name}", name=body["name"]))
         return go(url_for("accounts.detail", account_id=r.json()["id"]))
     errors, message = problem_of(r)
-    values = {**body, "operators": [str(m["person_id"]) for m in body["team"] if m["role"] == "operator"],
-              **{m["role"]: str(m["person_id"]) for m in body["team"] if m["role"] != "operator"}}
+    values = {**body, **_team_values(body["team"])}
     template = "accounts/_form.html" if is_htmx() else "accounts/new.html"
     return form_again(template, r.status_code, **_form_context(values, errors, message))
 
@@ -87,15 +106,20 @@ def _detail_context(account_id: int, errors: dict | None = None, failed: str | N
         abort(404)
     if r.status_code != 200:
         abort(r.status_code if 400 <= r.status_code < 500 else 502)
+    history = listing("registry", f"/api/accounts/{account_id}/changes", "accounts.detail", "changes-list", (),
+                      fixed={"account_id": account_id}, size=10)
     return {"account": r.json(), "errors": errors or {}, "failed": failed, "message": message,
             "action_names": ACTION_NAMES, "kinds": KIND_NAMES, "categories": CATEGORY_NAMES,
-            "roles": TEAM_ROLE_NAMES}
+            "roles": TEAM_ROLE_NAMES, "history": history}
 
 
 @bp.get("/<int:account_id>")
 @login_required()
 def detail(account_id: int):
-    return render_template("accounts/detail.html", **_detail_context(account_id))
+    context = _detail_context(account_id)
+    if wants_fragment("changes-list"):
+        return render_template("accounts/_changes.html", **context)
+    return render_template("accounts/detail.html", **context)
 
 
 @bp.post("/<int:account_id>/act/<action>")
@@ -107,4 +131,19 @@ def act(account_id: int, action: str):
     r = api("registry", "POST", f"/api/accounts/{account_id}/actions/{action}", json=body)
     return step_answer(r, action, ACTION_NAMES[action], "accounts/detail.html", "accounts/_detail.html",
                        url_for("accounts.detail", account_id=account_id),
+                       lambda errors, failed, message: _detail_context(account_id, errors, failed, message))
+
+
+@bp.post("/<int:account_id>/changes/<int:change_id>/act/<action>")
+@login_required()
+def change_act(account_id: int, change_id: int, action: str):
+    """One step of a change filing (approve, return, file, return_filing, withdraw) from the account's page."""
+    if action not in CHANGE_ACTIONS:
+        abort(404)
+    body = {"comment": request.form.get("comment", "").strip()}
+    r = api("registry", "POST", f"/api/accounts/{account_id}/changes/{change_id}/actions/{action}", json=body)
+    if r.status_code == 201:
+        r.status_code = 200
+    return step_answer(r, f"change_{action}", ACTION_NAMES[f"change_{action}"], "accounts/detail.html",
+                       "accounts/_detail.html", url_for("accounts.detail", account_id=account_id),
                        lambda errors, failed, message: _detail_context(account_id, errors, failed, message))

@@ -21,6 +21,9 @@ LINKS = {
     "filings": ("filings.index", {}, "accounts.detail"),
     "closings": ("accounts.index", {"status": "closing_requested"}, "accounts.detail"),
     "applications_returned": ("accounts.index", {"status": "returned"}, "accounts.detail"),
+    "changes": ("accounts.index", {"change": "applied"}, "accounts.detail"),
+    "change_filings": ("filings.index", {"change": "filing"}, "accounts.detail"),
+    "passwords_due": ("accounts.index", {"password": "due", "status": "active"}, "account_work.security"),
     "emergencies": ("drafts.index", {"info_type": "emergency"}, "drafts.detail"),
     "directives": ("directives.index", {}, None),
     "drafts_to_check": ("drafts.index", {"status": "submitted"}, "drafts.detail"),
@@ -57,8 +60,9 @@ def _linked(group: dict) -> dict:
     return group
 
 
-_ID = {"accounts.detail": "account_id", "drafts.detail": "draft_id", "inbox.detail": "message_id",
-       "inbox.notice": "notice_id", "inspections.detail": "inspection_id", "dormant.detail": "order_id"}
+_ID = {"accounts.detail": "account_id", "account_work.security": "account_id", "drafts.detail": "draft_id",
+       "inbox.detail": "message_id", "inbox.notice": "notice_id", "inspections.detail": "inspection_id",
+       "dormant.detail": "order_id"}
 
 
 def gathered() -> tuple[list[dict], list[str]]:
