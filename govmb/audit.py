@@ -64,17 +64,21 @@ ACTIONS: dict[str, str] = {
     "duty_shift.delete": "值班表：删除班次", "training_attendee.delete": "培训：删除参训记录",
     "audit.export": "导出审计日志",
     "training.export": "导出培训登记表", "archive.export": "下载月度归档文件", "report.export": "导出季度报告",
+    "narrative.submit": "季度简报、专报：报送", "narrative.download": "季度简报、专报：下载附件",
+    "narrative.compile": "下载汇编的季度工作报告",
 }
 SUBJECT_TYPES = {"account": "账号", "unit": "单位", "person": "人员", "client_system": "客户端系统", "draft": "稿件",
                  "lexicon": "词库", "lexicon_entry": "词库词语",
                  "corrections": "错别字与规范表述", "correction": "错别字与规范表述条目", "leaders": "领导名单",
                  "leader": "领导名单中的领导", "transfer": "转办", "message": "留言", "inspection": "督查检查",
                  "duty_shift": "值班班次", "training_attendee": "参训记录", "audit": "审计日志",
-                 "training": "培训登记表", "archive": "月度归档", "report": "季度报告"}
+                 "training": "培训登记表", "archive": "月度归档", "report": "季度报告",
+                 "narrative_report": "季度简报、专报"}
 # Which service records which families (the page reads each service's trail on its own).
 FAMILIES = {"registry": ("account", "unit", "person", "client", "session", "security", "role", "signin", "mfa", "audit"),
             "publishing": ("draft", "lexicon", "correction", "leader", "audit"), "inquiry": ("transfer", "message", "audit"),
-            "assessment": ("inspection", "duty_shift", "training_attendee", "training", "archive", "report", "audit")}
+            "assessment": ("inspection", "duty_shift", "training_attendee", "training", "archive", "report", "narrative",
+                           "audit")}
 
 
 def actions_of(service: str) -> dict[str, str]:

@@ -141,6 +141,7 @@ def _register_pages(app: Flask) -> None:
         inbox,
         inspections,
         lexicon,
+        narratives,
         notifications,
         people,
         roster,
@@ -152,7 +153,7 @@ def _register_pages(app: Flask) -> None:
     )
     for module in (auth, accounts, drafts, directives, inbox, lexicon, wordlists, filings, city, hall, status,
                    assessment, inspections, training, roster, followers, audit, people, second_factor,
-                   notifications, todo):
+                   notifications, todo, narratives):
         app.register_blueprint(module.bp)
 
 

@@ -149,6 +149,7 @@ MENU = (
     ("city.index", "全市账号", _OFFICES), ("lexicon.index", "词库", _OFFICES),
     ("roster.index", "值班表", _STAFF), ("followers.index", "粉丝数", _STAFF),
     ("inspections.index", "督查检查", _STAFF | _OFFICES), ("training.index", "培训登记", _OFFICES),
+    ("narratives.index", "季度简报", set(WORKING_ROLES)),
     ("audit.index", "审计日志", {"joint_office", "supervision", "audit_admin"}),
     ("people.index", "人员与角色", {"admin", "security_admin"}),
     ("hall.index", "政务微博大厅", None), ("status.index", "系统状态", {"admin"}),
@@ -171,7 +172,7 @@ MENU_GROUPS = (
     ("账号", ("accounts.index", "filings.index", "city.index", "followers.index")),
     ("发布", ("drafts.index", "directives.index", "roster.index", "lexicon.index")),
     ("群众留言", ("inbox.index",)),
-    ("考核与督查", ("assessment.index", "inspections.index", "training.index")),
+    ("考核与督查", ("assessment.index", "inspections.index", "training.index", "narratives.index")),
     ("系统", ("people.index", "audit.index", "status.index")),
 )
 

@@ -7,10 +7,11 @@ from govmb.contracts.base import Contract
 from govmb.identity import ROLES
 
 # What a reminder is about; the pages name each and link it to its page (web/views/notifications.py).
-KINDS = ("reply_due", "feedback_due", "verification_due", "directive_due", "dormant", "fix_due", "shift")
+KINDS = ("reply_due", "feedback_due", "verification_due", "directive_due", "dormant", "fix_due", "shift", "report_due")
 KIND_NAMES = {"reply_due": "24小时回复", "feedback_due": "反馈受理情况", "verification_due": "核实办结",
-              "directive_due": "统一发布指令", "dormant": "账号长期未更新", "fix_due": "督查整改", "shift": "值班"}
-LINK_KINDS = ("message", "directive", "account", "inspection", "roster")
+              "directive_due": "统一发布指令", "dormant": "账号长期未更新", "fix_due": "督查整改", "shift": "值班",
+              "report_due": "季度简报报送"}
+LINK_KINDS = ("message", "directive", "account", "inspection", "roster", "narratives")
 
 
 class ReminderDue(Schema):
@@ -33,7 +34,7 @@ CONTRACTS = tuple(Contract(f"{service}.reminder.due", 1, ReminderDue,
 
 # Where the pages show what a reminder is about: the bell's links and the e-mails' and robots'.
 LINK_PATHS = {"message": "/inbox/{id}", "directive": "/directives", "account": "/accounts/{id}",
-              "inspection": "/inspections/{id}", "roster": "/roster"}
+              "inspection": "/inspections/{id}", "roster": "/roster", "narratives": "/narratives"}
 
 
 def link_path(link_kind: str, link_id: int | None) -> str:

@@ -3,7 +3,9 @@
 - an active account REMIND_DORMANT_DAYS days without a post (before the national norms' 14 days
   make it a dormant account, 僵尸号), again after each new post and new silence;
 - an inspection's fix deadline REMIND_FIX_DAYS days before it, while the fix is not reported;
-- a duty shift REMIND_SHIFT_HOURS before it starts, to the person on duty (by name in the unit)."""
+- a duty shift REMIND_SHIFT_HOURS before it starts, to the person on duty (by name in the unit);
+- a unit's quarterly 简报 or 专报 (N17, N18) `narratives.REMIND_DAYS` days before its deadline, while
+  the unit has not submitted it (once per unit and quarter)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,9 +13,11 @@ import datetime as dt
 import peewee
 
 from govmb import reminders
+from govmb.messages import said
 from govmb.reminders import Reminder
 from govmb.timefmt import beijing_today, utcnow
-from services.assessment.models import Account, DutyShift, Inspection, LastPost, bus, db
+from services.assessment import narratives
+from services.assessment.models import Account, DutyShift, Inspection, LastPost, NarrativeReport, Unit, bus, db
 
 ReminderSent = reminders.sent_model(db)
 
@@ -55,5 +59,25 @@ def shifts() -> list[Reminder]:
                      s.starts_at, person_name=s.person_name) for s in soon]
 
 
+def narrative_reports(today: dt.date | None = None) -> list[Reminder]:
+    """The units that report and have not yet reported the last quarter, within the days before its deadline."""
+    today = today or beijing_today()
+    quarter = narratives.previous_quarter(today)
+    due = narratives.deadline(quarter)
+    if not due - dt.timedelta(days=narratives.REMIND_DAYS) <= today <= due:
+        return []
+    owing = (Unit.select(Unit.id)
+             .join(NarrativeReport, peewee.JOIN.LEFT_OUTER,
+                   on=((NarrativeReport.unit_id == Unit.id) & (NarrativeReport.quarter == quarter)))
+             .where(Unit.id.in_(narratives.reporting_units()), NarrativeReport.id.is_null(),
+                    reminders.unsent(ReminderSent, "report_due", Unit.id, quarter))
+             .order_by(Unit.id).limit(reminders.BATCH))
+    label = narratives.Period.parse(quarter).label
+    return [Reminder("report_due", u.id, u.id, ("operator", "responsible_office"),
+                     said("{label}的简报或专报须在 {due} 前报送", label=label, due=due), "narratives", None,
+                     narratives.end_of(due), stage=quarter) for u in owing]
+
+
 def send_due() -> int:
-    return reminders.send(db, bus, ReminderSent, "assessment", dormant() + fixes() + shifts())
+    return reminders.send(db, bus, ReminderSent, "assessment",
+                          dormant() + fixes() + shifts() + narrative_reports())

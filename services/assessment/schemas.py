@@ -331,3 +331,69 @@ class FollowerSchema(Schema):
     previous = Integer(allow_none=True)
     entered_by = fields.String()
     entered_at = BeijingDateTime()
+
+
+# --- units' narrative reports (N17, N18) ---
+
+_QUARTER = validate.Regexp(r"^\d{4}-Q[1-4]$", error="季度应形如 2026-Q3")
+
+
+class NarrativeInSchema(Schema):
+    """A form (multipart: the files beside it)."""
+    quarter = fields.String(required=True, validate=_QUARTER)
+    kind = fields.String(required=True, validate=validate.OneOf(("brief", "special")),
+                         metadata={"description": "brief（简报）或 special（专报）"})
+    title = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    text = fields.String(required=True, validate=validate.Length(min=1, max=20000))
+
+
+class NarrativeFilesSchema(Schema):
+    files = fields.List(fields.Raw(metadata={"type": "string", "format": "binary"}), load_default=list,
+                        metadata={"description": "附件：至多 5 个，每个至多 2 MB（PDF、Word、Excel、WPS、OFD、文本、图片）"})
+
+
+class NarrativeQuerySchema(ListQuerySchema):
+    quarter = fields.String(load_default=None, validate=_QUARTER)
+
+
+class NarrativeSchema(Schema):
+    id = Integer()
+    unit_id = Integer()
+    unit_name = fields.String()
+    quarter = fields.String()
+    kind = fields.String()
+    kind_name = fields.String()
+    title = fields.String()
+    submitted_by = fields.String()
+    submitted_at = BeijingDateTime()
+    late = fields.Boolean(metadata={"description": "晚于报送期限"})
+    deadline = fields.Date()
+    text = fields.String()
+    figures_asof = fields.String(allow_none=True, metadata={"description": "所附数据的统计时间"})
+    figures = fields.List(fields.Dict(), metadata={"description": "本单位本季度的数据（报送时自动附上）"})
+    attachments = fields.List(fields.Dict())
+
+
+class NarrativeUnitsQuerySchema(ListQuerySchema):
+    quarter = fields.String(required=True, validate=_QUARTER)
+    submitted = fields.Boolean(load_default=None, metadata={"description": "true：只看已报送的；false：只看未报送的"})
+
+
+class NarrativeUnitSchema(Schema):
+    unit_id = Integer()
+    unit_name = fields.String()
+    submitted = fields.Boolean()
+    report_id = Integer(allow_none=True)
+    kind_name = fields.String()
+    title = fields.String()
+    submitted_by = fields.String()
+    submitted_at = BeijingDateTime(allow_none=True)
+    late = fields.Boolean()
+
+
+class QuarterSchema(Schema):
+    quarter = fields.String(required=True, validate=_QUARTER)
+
+
+class CompiledQuerySchema(QuarterSchema):
+    format = fields.String(load_default="json", validate=validate.OneOf(("json", "pdf")))

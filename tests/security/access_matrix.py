@@ -185,6 +185,13 @@ assessment POST   /api/inspections                                              
 assessment GET    /api/inspections/<int:inspection_id>                                inspection                 401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
 assessment POST   /api/inspections/<int:inspection_id>/report                         inspection:report          401   403     200/404 200/404 200/404 200/404 403     403     403     403     403
 assessment POST   /api/inspections/<int:inspection_id>/review                         reported:review            401   403     403     403     403     403     200     200     403     403     403
+assessment GET    /api/narratives                                                     narratives                 401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+assessment POST   /api/narratives                                                     narrative:new              401   403     201     201     201     201     403     403     403     403     403
+assessment GET    /api/narratives/<int:report_id>                                     narrative                  401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
+assessment GET    /api/narratives/<int:report_id>/attachments/<int:attachment_id>     narrative:attachment       401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
+assessment GET    /api/narratives/units                                               narratives:units           401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+assessment GET    /api/narratives/summary                                             narratives:summary         401   403     200     200     200     200     200     200     200     403     403
+assessment GET    /api/narratives/compiled                                            narratives:compiled        401   403     200     200     200     200     200     200     200     403     403
 assessment GET    /api/training/sessions                                              trainings                  401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
 assessment POST   /api/training/sessions                                              training:new               401   403     403     403     403     403     201     403     403     403     403
 assessment GET    /api/training/sessions/<int:session_id>                             training                   401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
@@ -317,6 +324,11 @@ web        POST   /inspections                                                  
 web        GET    /inspections/<int:inspection_id>                                    inspection                 login -       200/404 200/404 200/404 200/404 200     200     200     403     403
 web        POST   /inspections/<int:inspection_id>/report                             inspection:report          login -       303/404 303/404 303/404 303/404 403     403     403     403     403
 web        POST   /inspections/<int:inspection_id>/review                             reported:review            login -       403     403     403     403     303     303     403     403     403
+web        GET    /narratives                                                         narratives                 login -       200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+web        POST   /narratives                                                         narrative:new              login -       303     303     303     303     403     403     403     403     403
+web        GET    /narratives/<int:report_id>                                         narrative                  login -       200/404 200/404 200/404 200/404 200     200     200     403     403
+web        GET    /narratives/<int:report_id>/attachments/<int:attachment_id>         narrative:attachment       login -       200/404 200/404 200/404 200/404 200     200     200     403     403
+web        GET    /narratives/compiled                                                narratives:compiled        login -       200     200     200     200     200     200     200     403     403
 web        GET    /training                                                           trainings                  login -       200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
 web        POST   /training                                                           training:new               login -       403     403     403     403     303     403     403     403     403
 web        GET    /training/<int:session_id>                                          training                   login -       200/404 200/404 200/404 200/404 200     200     200     403     403

@@ -36,6 +36,7 @@ LINKS = {
     "fixes": ("inspections.index", {}, "inspections.detail"),
     "fixes_to_review": ("inspections.index", {"status": "reported"}, "inspections.detail"),
     "shifts": ("roster.index", {}, None),
+    "narrative_report": ("narratives.index", {}, None),
 }
 
 
