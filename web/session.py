@@ -148,7 +148,7 @@ MENU = (
     ("inbox.index", "网民留言", set(WORKING_ROLES)), ("assessment.index", "考核", set(WORKING_ROLES)),
     ("city.index", "全市账号", _OFFICES), ("lexicon.index", "词库", _OFFICES),
     ("roster.index", "值班表", _STAFF), ("followers.index", "粉丝数", _STAFF),
-    ("inspections.index", "督查检查", _STAFF | _OFFICES), ("training.index", "培训登记", _OFFICES),
+    ("inspections.index", "督查检查", _STAFF | _OFFICES), ("training.index", "培训登记", _STAFF | _OFFICES),
     ("narratives.index", "季度简报", set(WORKING_ROLES)),
     ("audit.index", "审计日志", {"joint_office", "supervision", "audit_admin"}),
     ("people.index", "人员与角色", {"admin", "security_admin"}),

@@ -453,7 +453,8 @@ def list_training(args):
 @training_bp.arguments(TrainingInSchema)
 @training_bp.response(201, TrainingSessionSchema)
 def record_training(data):
-    """登记一次授课培训或经验交流座谈会，及授课人、邀请单位、参训人员（联席会议办公室）"""
+    """登记一次授课培训或经验交流座谈会，及授课人、邀请单位、参训人员：联席会议办公室登记的为全市培训；
+    单位工作人员登记的为本单位自行组织的培训（邀请单位、参训人员限本单位及下级单位）"""
     who = current_identity()
     return training.shown_one(training.create(data, who), who)
 
@@ -471,7 +472,7 @@ def get_training(session_id):
 @training_bp.arguments(AttendeesInSchema)
 @training_bp.response(200, TrainingSessionSchema)
 def add_attendees(data, session_id):
-    """登记参训人员（全部登记或全部不登记；同一人同一场只登记一次）"""
+    """登记参训人员（全部登记或全部不登记；同一人同一场只登记一次）；由组织培训的单位登记"""
     who = current_identity()
     return training.shown_one(training.add_attendees(training.visible(session_id, who), data["attendees"], who), who)
 

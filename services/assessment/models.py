@@ -360,6 +360,9 @@ class TrainingSession(BaseModel):
     place = peewee.CharField(max_length=100, default="")
     recorded_by = peewee.CharField(max_length=50)
     recorded_at = peewee.DateTimeField(default=utcnow)
+    # a unit's own training (N21): the organising unit; None for the joint-meeting office's
+    organiser_unit_id = peewee.IntegerField(null=True, index=True)
+    organiser_path = peewee.CharField(max_length=255, null=True, index=True)
 
     class Meta:
         table_name = "training_session"

@@ -226,6 +226,9 @@ class TrainingSessionSchema(Schema):
     trainers = fields.List(fields.Dict(), attribute="trainer_list")
     invited = fields.List(fields.Dict(), metadata={"description": "邀请单位（本单位及下级单位）"})
     attendees = fields.List(fields.Dict(), attribute="attendee_list", metadata={"description": "参训人员（本单位及下级单位）"})
+    own = fields.Boolean(metadata={"description": "单位自行组织的培训"})
+    organiser_unit_id = Integer(allow_none=True, metadata={"description": "组织单位；联席会议办公室组织的为空"})
+    organiser_name = fields.String()
     recorded_by = fields.String()
     recorded_at = BeijingDateTime()
 
@@ -243,6 +246,9 @@ class TrainingRecordSchema(Schema):
     attendees = Integer(metadata={"description": "参训人次"})
     hours = fields.Float(metadata={"description": "人·学时（每人次计该场学时）"})
     absent = Integer(metadata={"description": "已举行、受邀而无人参加的场次"})
+    own_sessions = Integer(metadata={"description": "本单位自行组织的场次"})
+    own_attendees = Integer(metadata={"description": "本单位人员参加本单位自行组织培训的人次"})
+    own_hours = fields.Float(metadata={"description": "其中自行组织培训的人·学时"})
 
 
 class TrainingExportSchema(Schema):
