@@ -144,6 +144,7 @@ def _register_pages(app: Flask) -> None:
         narratives,
         notifications,
         people,
+        reading,
         roster,
         second_factor,
         status,
@@ -153,7 +154,7 @@ def _register_pages(app: Flask) -> None:
     )
     for module in (auth, accounts, drafts, directives, inbox, lexicon, wordlists, filings, city, hall, status,
                    assessment, inspections, training, roster, followers, audit, people, second_factor,
-                   notifications, todo, narratives):
+                   notifications, todo, narratives, reading):
         app.register_blueprint(module.bp)
 
 

@@ -150,6 +150,7 @@ MENU = (
     ("roster.index", "值班表", _STAFF), ("followers.index", "粉丝数", _STAFF),
     ("inspections.index", "督查检查", _STAFF | _OFFICES), ("training.index", "培训登记", _STAFF | _OFFICES),
     ("narratives.index", "季度简报", set(WORKING_ROLES)),
+    ("reading.index", "每日阅读", set(WORKING_ROLES)),
     ("audit.index", "审计日志", {"joint_office", "supervision", "audit_admin"}),
     ("people.index", "人员与角色", {"admin", "security_admin"}),
     ("hall.index", "政务微博大厅", None), ("status.index", "系统状态", {"admin"}),
@@ -172,7 +173,7 @@ MENU_GROUPS = (
     ("账号", ("accounts.index", "filings.index", "city.index", "followers.index")),
     ("发布", ("drafts.index", "directives.index", "roster.index", "lexicon.index")),
     ("群众留言", ("inbox.index",)),
-    ("考核与督查", ("assessment.index", "inspections.index", "training.index", "narratives.index")),
+    ("考核与督查", ("assessment.index", "inspections.index", "training.index", "narratives.index", "reading.index")),
     ("系统", ("people.index", "audit.index", "status.index")),
 )
 

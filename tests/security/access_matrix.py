@@ -93,6 +93,10 @@ registry   GET    /readyz                                                       
 registry   GET    /metrics                                                            -                          200   200     200     200     200     200     200     200     200     200     200
 registry   GET    /openapi.json                                                       -                          200   200     200     200     200     200     200     200     200     200     200
 # publishing: drafts, review, directives, lexicon ----------------------------------------------------------------------------------------------------------------------------------------------------
+publishing GET    /api/reading                                                        reading:marks              401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+publishing POST   /api/reading                                                        reading:mark               401   403     403     403     403     200/409 403     403     403     403     403
+publishing GET    /api/reading/rates                                                  reading:rates              401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+publishing GET    /api/reading/today                                                  -                          401   403     200     200     200     200     403     403     403     403     403
 publishing GET    /api/units                                                          units                      401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     200     200
 publishing GET    /api/accounts                                                       accounts                   401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
 publishing GET    /api/drafts                                                         drafts                     401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
@@ -329,6 +333,8 @@ web        POST   /narratives                                                   
 web        GET    /narratives/<int:report_id>                                         narrative                  login -       200/404 200/404 200/404 200/404 200     200     200     403     403
 web        GET    /narratives/<int:report_id>/attachments/<int:attachment_id>         narrative:attachment       login -       200/404 200/404 200/404 200/404 200     200     200     403     403
 web        GET    /narratives/compiled                                                narratives:compiled        login -       200     200     200     200     200     200     200     403     403
+web        GET    /reading                                                            reading:marks              login -       200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+web        POST   /reading/mark                                                       reading:mark               login -       403     403     403     303     403     403     403     403     403
 web        GET    /training                                                           trainings                  login -       200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
 web        POST   /training                                                           training:new               login -       303     303     303     303     303     403     403     403     403
 web        GET    /training/<int:session_id>                                          training                   login -       200/404 200/404 200/404 200/404 200     200     200     403     403

@@ -194,6 +194,8 @@ class World:
         self.notices_issued = {"in": self.notice("in_leader", "below", "甲区通报单")["id"]}
         self.returned_transfer()  # 甲区教育局 returns one: 甲区 is named in the returns
         self.lead_draft = self.released_office_draft()
+        self.released_post("in", "甲区今日博文。")  # 甲区's principal leader reads it (X18)
+        self.as_("in_principal_leader", "publishing", "POST", "/api/reading", 201, json={})
         self.directive = self.issue_directive("甲区统一口径")
         # shared by both subtrees: each sees the object, and only its own part of it
         self.shared_directive = self.issue_directive("两区统一口径", ("in", "out"))
@@ -225,6 +227,11 @@ class World:
     def released_office_draft(self) -> dict:
         d = self.draft("office", "矩阵市统一发布：今冬供暖按时开始。", status="approved")
         return self.as_("office_operator", "publishing", "POST", f"/api/drafts/{d['id']}/actions/record_publication",
+                        json={"platform": PLATFORMS[0], "url": f"https://sina.example.cn/post/{d['id']}"})
+
+    def released_post(self, unit: str, text: str) -> dict:
+        d = self.draft(unit, text, status="approved")
+        return self.as_(f"{unit}_operator", "publishing", "POST", f"/api/drafts/{d['id']}/actions/record_publication",
                         json={"platform": PLATFORMS[0], "url": f"https://sina.example.cn/post/{d['id']}"})
 
     def issue_directive(self, title: str, units: tuple[str, ...] = ("in",)) -> dict:
@@ -528,6 +535,9 @@ API_TARGETS = {
     "narratives:units": lambda w: Req(f"/api/narratives/units?quarter={w.narrative['quarter']}", marker="甲区"),
     "narratives:summary": lambda w: Req(f"/api/narratives/summary?quarter={w.narrative['quarter']}"),
     "narratives:compiled": lambda w: Req(f"/api/narratives/compiled?quarter={w.narrative['quarter']}&format=pdf"),
+    "reading:marks": lambda w: Req("/api/reading", marker="in_principal_leader姓名"),
+    "reading:mark": lambda w: Req("/api/reading", json={}),
+    "reading:rates": lambda w: Req("/api/reading/rates", marker="甲区"),
     "warnings": lambda w: Req("/api/warnings", marker="甲区发布"),
     "warnings:summary": lambda w: Req("/api/warnings/summary?first=200", marker="甲区发布"),
     # every service
@@ -641,6 +651,8 @@ WEB_TARGETS = {
     "hall:message": lambda w: Req("/hall/message", data=_hall_message(w)),
     "hall:sent": lambda w: Req("/hall/message/sent", before=(("POST", "/hall/message", _hall_message(w)),)),
     "sign-in": lambda w: Req("/sign-in", data={"username": "in_operator", "password": PASSWORD}),
+    "reading:marks": lambda w: Req("/reading", marker="in_principal_leader姓名"),
+    "reading:mark": lambda w: Req("/reading/mark", data={}),
     "narratives": lambda w: Req(f"/narratives?quarter={w.narrative['quarter']}", marker="甲区季度简报"),
     "narrative": lambda w: Req(f"/narratives/{w.narrative['id']}", marker="甲区季度简报"),
     "narrative:attachment": lambda w: Req(

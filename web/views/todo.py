@@ -37,6 +37,7 @@ LINKS = {
     "fixes_to_review": ("inspections.index", {"status": "reported"}, "inspections.detail"),
     "shifts": ("roster.index", {}, None),
     "narrative_report": ("narratives.index", {}, None),
+    "posts_to_read": ("drafts.index", {}, None),
 }
 
 
