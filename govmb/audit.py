@@ -70,6 +70,8 @@ ACTIONS: dict[str, str] = {
     "training.export": "导出培训登记表", "archive.export": "下载月度归档文件", "report.export": "导出季度报告",
     "bulletin.draft": "检查情况通报：起草", "bulletin.issue": "检查情况通报：印发（定稿，生成 PDF）",
     "bulletin.export": "下载检查情况通报", "annual_report.export": "导出政务新媒体工作年度报表",
+    "narrative.submit": "季度简报、专报：报送", "narrative.download": "季度简报、专报：下载附件",
+    "narrative.compile": "下载汇编的季度工作报告",
 }
 SUBJECT_TYPES = {"account": "账号", "unit": "单位", "person": "人员", "client_system": "客户端系统", "draft": "稿件",
                  "lexicon": "词库", "lexicon_entry": "词库词语",
@@ -78,12 +80,14 @@ SUBJECT_TYPES = {"account": "账号", "unit": "单位", "person": "人员", "cli
                  "dormancy_order": "僵尸号整改通知",
                  "duty_shift": "值班班次", "training_attendee": "参训记录", "audit": "审计日志",
                  "training": "培训登记表", "archive": "月度归档", "report": "季度报告",
-                 "bulletin": "检查情况通报", "annual_report": "政务新媒体工作年度报表", "security_incident": "安全事件"}
+                 "bulletin": "检查情况通报", "annual_report": "政务新媒体工作年度报表", "security_incident": "安全事件",
+                 "narrative_report": "季度简报、专报"}
 # Which service records which families (the page reads each service's trail on its own).
 FAMILIES = {"registry": ("account", "unit", "person", "client", "session", "security", "role", "signin", "mfa", "audit"),
             "publishing": ("draft", "lexicon", "correction", "leader", "audit"), "inquiry": ("transfer", "message", "audit"),
             "assessment": ("inspection", "incident", "dormancy", "duty_shift", "training_attendee", "training", "archive",
-                           "report", "bulletin", "annual_report", "audit")}
+                           "report", "narrative", "bulletin", "annual_report",
+                           "audit")}
 
 
 def actions_of(service: str) -> dict[str, str]:

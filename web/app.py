@@ -145,8 +145,10 @@ def _register_pages(app: Flask) -> None:
         incidents,
         inspections,
         lexicon,
+        narratives,
         notifications,
         people,
+        reading,
         roster,
         second_factor,
         status,
@@ -156,7 +158,7 @@ def _register_pages(app: Flask) -> None:
     )
     for module in (auth, accounts, drafts, directives, inbox, lexicon, wordlists, filings, city, hall, status,
                    assessment, inspections, incidents, dormant, training, roster, followers, audit, people,
-                   second_factor, notifications, todo, bulletins, account_work):
+                   second_factor, notifications, todo, bulletins, account_work, narratives, reading):
         app.register_blueprint(module.bp)
 
 

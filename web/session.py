@@ -151,7 +151,8 @@ MENU = (
     ("inspections.index", "督查检查", _STAFF | _OFFICES), ("incidents.index", "安全事件", _STAFF | _OFFICES),
     ("inspections.coverage", "检查覆盖率", _STAFF | _OFFICES),
     ("dormant.index", "僵尸号", {"joint_office", "supervision"}), ("dormant.orders", "僵尸号整改", _STAFF),
-    ("training.index", "培训登记", _OFFICES), ("bulletins.index", "通报与年度报表", set(WORKING_ROLES)),
+    ("training.index", "培训登记", _STAFF | _OFFICES), ("bulletins.index", "通报与年度报表", set(WORKING_ROLES)),
+    ("narratives.index", "季度简报", set(WORKING_ROLES)), ("reading.index", "每日阅读", set(WORKING_ROLES)),
     ("audit.index", "审计日志", {"joint_office", "supervision", "audit_admin"}),
     ("people.index", "人员与角色", {"admin", "security_admin"}),
     ("hall.index", "政务微博大厅", None), ("status.index", "系统状态", {"admin"}),
@@ -175,7 +176,7 @@ MENU_GROUPS = (
     ("发布", ("drafts.index", "directives.index", "roster.index", "lexicon.index")),
     ("群众留言", ("inbox.index",)),
     ("考核与督查", ("assessment.index", "inspections.index", "inspections.coverage", "incidents.index", "dormant.index",
-               "dormant.orders", "training.index", "bulletins.index")),
+               "dormant.orders", "training.index", "narratives.index", "reading.index", "bulletins.index")),
     ("系统", ("people.index", "audit.index", "status.index")),
 )
 

@@ -28,6 +28,7 @@ from services.assessment import (
     followers,
     incidents,
     inspections,
+    narratives,
     records,
     reports,
     roster,
@@ -46,6 +47,7 @@ from services.assessment.models import (
     DutyShift,
     FollowerCount,
     Inspection,
+    NarrativeReport,
     SecurityIncident,
     Unit,
     audit,
@@ -59,6 +61,7 @@ from services.assessment.schemas import (
     BulletinDraftSchema,
     BulletinEditSchema,
     BulletinQuerySchema,
+    CompiledQuerySchema,
     CoverageQuerySchema,
     CoverageSchema,
     CoverageUnitSchema,
@@ -88,7 +91,14 @@ from services.assessment.schemas import (
     InspectionQuerySchema,
     InspectionSchema,
     MonthSchema,
+    NarrativeFilesSchema,
+    NarrativeInSchema,
+    NarrativeQuerySchema,
+    NarrativeSchema,
+    NarrativeUnitSchema,
+    NarrativeUnitsQuerySchema,
     OnDutySchema,
+    QuarterSchema,
     RecordsQuerySchema,
     ReportQuerySchema,
     RosterUnitSchema,
@@ -583,7 +593,8 @@ def list_training(args):
 @training_bp.arguments(TrainingInSchema)
 @training_bp.response(201, TrainingSessionSchema)
 def record_training(data):
-    """登记一次授课培训或经验交流座谈会，及授课人、邀请单位、参训人员（联席会议办公室）"""
+    """登记一次授课培训或经验交流座谈会，及授课人、邀请单位、参训人员：联席会议办公室登记的为全市培训；
+    单位工作人员登记的为本单位自行组织的培训（邀请单位、参训人员限本单位及下级单位）"""
     who = current_identity()
     return training.shown_one(training.create(data, who), who)
 
@@ -601,7 +612,7 @@ def get_training(session_id):
 @training_bp.arguments(AttendeesInSchema)
 @training_bp.response(200, TrainingSessionSchema)
 def add_attendees(data, session_id):
-    """登记参训人员（全部登记或全部不登记；同一人同一场只登记一次）"""
+    """登记参训人员（全部登记或全部不登记；同一人同一场只登记一次）；由组织培训的单位登记"""
     who = current_identity()
     return training.shown_one(training.add_attendees(training.visible(session_id, who), data["attendees"], who), who)
 
@@ -959,10 +970,102 @@ def order_counts(args, pagination_parameters):
     return dormancy.shown_counts(page(grouped, pagination_parameters))
 
 
+narratives_bp = Blueprint("narratives", __name__, url_prefix="/api/narratives",
+                          description="各单位季度简报、专报（N17、N18）：报送、附件、报送情况、汇编全市报告")
+
+
+@narratives_bp.route("")
+@requires()
+@narratives_bp.arguments(NarrativeQuerySchema, location="query")
+@narratives_bp.response(200, NarrativeSchema(many=True))
+@narratives_bp.paginate()
+def list_narratives(args, pagination_parameters):
+    """本单位及下级单位报送的简报、专报（联席会议办公室、督查：全市），新的季度在前，分页；可按季度、单位（含下级）
+    筛选，按标题搜索"""
+    query = narrowed(narratives.listing(current_identity(), args["quarter"], None), args, unit_model=Unit,
+                     path_field=NarrativeReport.unit_path, unit_field=NarrativeReport.unit_id,
+                     search=NarrativeReport.title)
+    return [narratives.shown(r) for r in page(query, pagination_parameters)]
+
+
+@narratives_bp.route("", methods=["POST"])
+@requires(*UNIT_STAFF)
+@narratives_bp.arguments(NarrativeInSchema, location="form")
+@narratives_bp.arguments(NarrativeFilesSchema, location="files")
+@narratives_bp.response(201, NarrativeSchema)
+def submit_narrative(data, files):
+    """报送本单位一个季度的简报或专报（multipart：标题、正文、附件），本单位本季度的数据自动附上；每季度一份，
+    报送后不再修改"""
+    uploads = [(f.filename or "", f.read(narratives.MAX_FILE_BYTES + 1)) for f in files["files"]]
+    return narratives.shown(narratives.submit(data, uploads, current_identity()), with_text=True)
+
+
+@narratives_bp.route("/<int:report_id>")
+@requires()
+@narratives_bp.response(200, NarrativeSchema)
+def get_narrative(report_id):
+    """一份简报或专报：正文、所附数据、附件"""
+    return narratives.shown(narratives.visible(report_id, current_identity()), with_text=True)
+
+
+@narratives_bp.route("/<int:report_id>/attachments/<int:attachment_id>")
+@requires()
+@narratives_bp.doc(responses={200: {"description": "附件", "content": {"application/octet-stream": {}}}})
+def narrative_attachment(report_id, attachment_id):
+    """下载报告的一个附件（每次下载记入审计日志）"""
+    report = narratives.visible(report_id, current_identity())
+    found = narratives.attachment(report, attachment_id)
+    _exported("narrative.download", "narrative_report", report.id, report.unit_path,
+              said("{unit} {quarter} {title}：{name}", unit=report.unit_name, quarter=report.quarter,
+                   title=report.title, name=found.name), found.name)
+    return _download(bytes(found.content), found.media_type, found.name)
+
+
+@narratives_bp.route("/units")
+@requires()
+@narratives_bp.arguments(NarrativeUnitsQuerySchema, location="query")
+@narratives_bp.response(200, NarrativeUnitSchema(many=True))
+@narratives_bp.paginate()
+def narrative_units(args, pagination_parameters):
+    """一个季度各单位（有运行中账号的单位）的报送情况，按单位顺序，分页；submitted=false 只看未报送的；
+    可按单位（含下级）筛选，按单位名称搜索"""
+    query = narrowed(narratives.units(current_identity(), args["quarter"], args["submitted"]), args, unit_model=Unit,
+                     path_field=Unit.path, unit_field=Unit.id, search=Unit.name)
+    return [narratives.unit_row(r, args["quarter"]) for r in page(query, pagination_parameters)]
+
+
+@narratives_bp.route("/summary")
+@requires()
+@narratives_bp.arguments(QuarterSchema, location="query")
+@narratives_bp.response(200)
+def narrative_summary(args):
+    """一个季度的报送概况：应报、已报、未报、逾期报送的单位数，报送期限"""
+    return narratives.summary(current_identity(), args["quarter"])
+
+
+@narratives_bp.route("/compiled")
+@requires()
+@narratives_bp.arguments(CompiledQuerySchema, location="query")
+@narratives_bp.doc(responses={200: {"description": "汇编的季度工作报告（PDF）或报送概况（JSON）", "content": {
+    "application/json": {}, "application/pdf": {}}}})
+def compiled_report(args):
+    """汇编全市（或本单位及下级单位）的季度工作报告供领导阅示：全市数据，再按单位顺序收录各单位的简报、专报，
+    最后列出未报送的单位；format=pdf 下载（每次下载记入审计日志）"""
+    who, quarter = current_identity(), args["quarter"]
+    own = None if who.sees_all else Unit.get_or_none(Unit.id == who.unit_id)
+    scope, paths = ("全市", None) if who.sees_all else (own.name if own else "本单位", [who.unit_path])
+    if args["format"] != "pdf":
+        return {**narratives.summary(who, quarter), "scope": scope}
+    _exported("narrative.compile", "narrative_report", quarter, paths[0] if paths else "/",
+              said("{scope} {quarter} 季度工作报告（PDF）", scope=scope, quarter=quarter), f"{quarter} {scope}")
+    return _download(narratives.compiled_pdf(who, quarter, scope, paths), "application/pdf",
+                     said("{scope}政务微博季度工作报告-{quarter}.pdf", scope=scope, quarter=quarter))
+
+
 BLUEPRINTS = [units_blueprint(Unit), accounts_blueprint(Account, Unit), assessment, archives, quarterly,
-              inspections_bp, incidents_bp, dormancy_bp, training_bp, roster_bp, followers_bp, bulletins_bp,
+              inspections_bp, incidents_bp, dormancy_bp, training_bp, roster_bp, followers_bp, bulletins_bp, narratives_bp,
               audit_blueprint(audit),
               todo_blueprint(todo.waiting, "fixes（督查整改待完成，按整改期限）、fixes_to_review（整改报告待验收）、"
                              "fixes_overdue（督查整改逾期，上报联席会议办公室）、shifts（今日值班）、"
                              "dormancy_orders（僵尸号整改通知待答复，按期限）、dormancy_answers（僵尸号整改答复待审核）、"
-                             "dormancy_due（僵尸号整改期限已过待处理）")]
+                             "dormancy_due（僵尸号整改期限已过待处理）、narrative_report（季度简报、专报待报送）")]

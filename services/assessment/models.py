@@ -405,6 +405,9 @@ class TrainingSession(BaseModel):
     place = peewee.CharField(max_length=100, default="")
     recorded_by = peewee.CharField(max_length=50)
     recorded_at = peewee.DateTimeField(default=utcnow)
+    # a unit's own training (N21): the organising unit; None for the joint-meeting office's
+    organiser_unit_id = peewee.IntegerField(null=True, index=True)
+    organiser_path = peewee.CharField(max_length=255, null=True, index=True)
 
     class Meta:
         table_name = "training_session"
@@ -564,3 +567,38 @@ class DormancyStep(BaseModel):
 
     class Meta:
         table_name = "dormancy_step"
+
+
+# --- units' narrative reports (N17, N18) ---
+
+
+class NarrativeReport(BaseModel):
+    """A unit's quarterly 简报 or 专报 (N17, N18): its text, and its figures for the quarter as
+    they stood when it was submitted (JSON), so that the report says what the unit saw."""
+    unit_id = peewee.IntegerField()
+    unit_path = peewee.CharField(max_length=255, index=True)
+    unit_name = peewee.CharField(max_length=100)
+    quarter = peewee.CharField(max_length=7, index=True)  # 2026-Q3
+    kind = peewee.CharField(max_length=10)  # brief (简报), special (专报)
+    title = peewee.CharField(max_length=100)
+    text = peewee.TextField()
+    figures = peewee.TextField(default="{}")  # JSON: the unit's row of the quarterly report
+    submitted_by = peewee.CharField(max_length=50)
+    submitted_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "narrative_report"
+        indexes = ((("unit_id", "quarter"), True),)
+
+
+class ReportAttachment(BaseModel):
+    """A file attached to a narrative report, kept in the database (no file store in the
+    product): at most `narratives.MAX_FILES` of at most `govmb.tables.MAX_BYTES` each."""
+    report = peewee.ForeignKeyField(NarrativeReport, backref="attachments", on_delete="CASCADE")
+    name = peewee.CharField(max_length=120)
+    media_type = peewee.CharField(max_length=100)
+    size = peewee.IntegerField()
+    content = peewee.BlobField()
+
+    class Meta:
+        table_name = "report_attachment"

@@ -10,7 +10,9 @@
   escalation to the joint-meeting office (its people in each office unit at the top of the tree),
   which also finds it among its to-do (`todo`, `fixes_overdue`);
 - a dormant account's rectification order (僵尸号整改通知) REMIND_FIX_DAYS days before its
-  deadline, while the unit owes its answer (again after a rejected answer)."""
+  deadline, while the unit owes its answer (again after a rejected answer);
+- a unit's quarterly 简报 or 专报 (N17, N18) `narratives.REMIND_DAYS` days before its deadline, while
+  the unit has not submitted it (once per unit and quarter)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -21,8 +23,19 @@ from govmb import reminders
 from govmb.messages import said
 from govmb.reminders import Reminder
 from govmb.timefmt import beijing_today, utcnow
+from services.assessment import narratives
 from services.assessment.inspections import INSPECTORS, OWED
-from services.assessment.models import Account, DormancyOrder, DutyShift, Inspection, LastPost, Unit, bus, db
+from services.assessment.models import (
+    Account,
+    DormancyOrder,
+    DutyShift,
+    Inspection,
+    LastPost,
+    NarrativeReport,
+    Unit,
+    bus,
+    db,
+)
 
 ReminderSent = reminders.sent_model(db)
 
@@ -121,6 +134,25 @@ def dormancy_orders() -> list[Reminder]:
                      "dormancy_order", o.id, stage=str(o.reviewed_at or "")) for o in near]
 
 
+def narrative_reports(today: dt.date | None = None) -> list[Reminder]:
+    """The units that report and have not yet reported the last quarter, within the days before its deadline."""
+    today = today or beijing_today()
+    quarter = narratives.previous_quarter(today)
+    due = narratives.deadline(quarter)
+    if not due - dt.timedelta(days=narratives.REMIND_DAYS) <= today <= due:
+        return []
+    owing = (Unit.select(Unit.id)
+             .join(NarrativeReport, peewee.JOIN.LEFT_OUTER,
+                   on=((NarrativeReport.unit_id == Unit.id) & (NarrativeReport.quarter == quarter)))
+             .where(Unit.id.in_(narratives.reporting_units()), NarrativeReport.id.is_null(),
+                    reminders.unsent(ReminderSent, "report_due", Unit.id, quarter))
+             .order_by(Unit.id).limit(reminders.BATCH))
+    label = narratives.Period.parse(quarter).label
+    return [Reminder("report_due", u.id, u.id, ("operator", "responsible_office"),
+                     said("{label}的简报或专报须在 {due} 前报送", label=label, due=due), "narratives", None,
+                     narratives.end_of(due), stage=quarter) for u in owing]
+
+
 def send_due() -> int:
     return reminders.send(db, bus, ReminderSent, "assessment",
-                          dormant() + fixes() + shifts() + overdue_fixes() + dormancy_orders())
+                          dormant() + fixes() + shifts() + overdue_fixes() + dormancy_orders() + narrative_reports())

@@ -60,12 +60,18 @@ def quarterly(quarter: str, unit_paths: list[str] | None = None) -> dict:
             "commended": [n for n in result["commended"] if any(r["unit_id"] == n["unit_id"] for r in rows)]}
 
 
-def _cells(row: dict) -> list:
+def cells(row: dict) -> list:
     shown = dict(row)
     for k in ("original_share", "negative_share", "reply_timeliness", "resolution"):
         shown[k] = _pct(row[k])
     shown["third_party"] = "—" if row["third_party"] is None else row["third_party"]
     return [shown[k] for k, _ in COLUMNS]
+
+
+def units_table(doc: Document, report: dict) -> None:
+    """The units' figures and their total, as a table of the document."""
+    doc.grid([h for _, h in COLUMNS], [cells(r) for r in report["rows"]] + [cells(report["total"])],
+             widths=(28, 14, 14, 14, 14, 16, 16, 12, 20, 14, 18))
 
 
 def pdf(report: dict, title: str) -> bytes:
@@ -78,8 +84,7 @@ def pdf(report: dict, title: str) -> bytes:
                        negative=_pct(t['negative_share']), timely=_pct(t['reply_timeliness']),
                        resolution=_pct(t['resolution']), returns=t['returns']))
     doc.heading("一、各单位情况")
-    doc.grid([h for _, h in COLUMNS], [_cells(r) for r in report["rows"]] + [_cells(t)],
-             widths=(28, 14, 14, 14, 14, 16, 16, 12, 20, 14, 18))
+    units_table(doc, report)
     ranked = sorted(report["rows"], key=lambda r: -r["score"])
     doc.bars("二、考核得分", [r["unit"] for r in ranked], [r["score"] for r in ranked], "分", limit=100)
     doc.bars("三、发布条数", [r["unit"] for r in ranked], [r["posts"] for r in ranked], "条")

@@ -240,6 +240,9 @@ class TrainingSessionSchema(Schema):
     trainers = fields.List(fields.Dict(), attribute="trainer_list")
     invited = fields.List(fields.Dict(), metadata={"description": "邀请单位（本单位及下级单位）"})
     attendees = fields.List(fields.Dict(), attribute="attendee_list", metadata={"description": "参训人员（本单位及下级单位）"})
+    own = fields.Boolean(metadata={"description": "单位自行组织的培训"})
+    organiser_unit_id = Integer(allow_none=True, metadata={"description": "组织单位；联席会议办公室组织的为空"})
+    organiser_name = fields.String()
     recorded_by = fields.String()
     recorded_at = BeijingDateTime()
 
@@ -257,6 +260,9 @@ class TrainingRecordSchema(Schema):
     attendees = Integer(metadata={"description": "参训人次"})
     hours = fields.Float(metadata={"description": "人·学时（每人次计该场学时）"})
     absent = Integer(metadata={"description": "已举行、受邀而无人参加的场次"})
+    own_sessions = Integer(metadata={"description": "本单位自行组织的场次"})
+    own_attendees = Integer(metadata={"description": "本单位人员参加本单位自行组织培训的人次"})
+    own_hours = fields.Float(metadata={"description": "其中自行组织培训的人·学时"})
 
 
 class TrainingExportSchema(Schema):
@@ -593,3 +599,68 @@ class DormancyCountSchema(Schema):
     answered_late = Integer(metadata={"description": "逾期答复的"})
     closures = Integer(metadata={"description": "被责令关闭的"})
     open = Integer(metadata={"description": "尚未办结的"})
+
+
+# --- units' narrative reports (N17, N18) ---
+
+
+
+class NarrativeInSchema(Schema):
+    """A form (multipart: the files beside it)."""
+    quarter = fields.String(required=True, validate=_QUARTER)
+    kind = fields.String(required=True, validate=validate.OneOf(("brief", "special")),
+                         metadata={"description": "brief（简报）或 special（专报）"})
+    title = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    text = fields.String(required=True, validate=validate.Length(min=1, max=20000))
+
+
+class NarrativeFilesSchema(Schema):
+    files = fields.List(fields.Raw(metadata={"type": "string", "format": "binary"}), load_default=list,
+                        metadata={"description": "附件：至多 5 个，每个至多 2 MB（PDF、Word、Excel、WPS、OFD、文本、图片）"})
+
+
+class NarrativeQuerySchema(ListQuerySchema):
+    quarter = fields.String(load_default=None, validate=_QUARTER)
+
+
+class NarrativeSchema(Schema):
+    id = Integer()
+    unit_id = Integer()
+    unit_name = fields.String()
+    quarter = fields.String()
+    kind = fields.String()
+    kind_name = fields.String()
+    title = fields.String()
+    submitted_by = fields.String()
+    submitted_at = BeijingDateTime()
+    late = fields.Boolean(metadata={"description": "晚于报送期限"})
+    deadline = fields.Date()
+    text = fields.String()
+    figures_asof = fields.String(allow_none=True, metadata={"description": "所附数据的统计时间"})
+    figures = fields.List(fields.Dict(), metadata={"description": "本单位本季度的数据（报送时自动附上）"})
+    attachments = fields.List(fields.Dict())
+
+
+class NarrativeUnitsQuerySchema(ListQuerySchema):
+    quarter = fields.String(required=True, validate=_QUARTER)
+    submitted = fields.Boolean(load_default=None, metadata={"description": "true：只看已报送的；false：只看未报送的"})
+
+
+class NarrativeUnitSchema(Schema):
+    unit_id = Integer()
+    unit_name = fields.String()
+    submitted = fields.Boolean()
+    report_id = Integer(allow_none=True)
+    kind_name = fields.String()
+    title = fields.String()
+    submitted_by = fields.String()
+    submitted_at = BeijingDateTime(allow_none=True)
+    late = fields.Boolean()
+
+
+class QuarterSchema(Schema):
+    quarter = fields.String(required=True, validate=_QUARTER)
+
+
+class CompiledQuerySchema(QuarterSchema):
+    format = fields.String(load_default="json", validate=validate.OneOf(("json", "pdf")))

@@ -1,18 +1,21 @@
 """What waits in assessment (待办, `govmb.todo`): the fixes an inspection requires of the unit by
 their deadline (整改), the fixes reported for supervision to accept, and today's duty shifts of
 the unit (X20.3's roster: who is on duty now and later today), and for the joint-meeting office the
-fixes past their deadline city-wide (the escalation, 19号). Each kind one indexed count (0021, 0022)."""
+fixes past their deadline city-wide (the escalation, 19号); the last quarter's 简报 or 专报 the
+unit has not yet submitted (N17, N18). Each kind one indexed count (0021, 0023, 0024, 0025)."""
 from __future__ import annotations
 
 import datetime as dt
+
+from peewee import fn
 
 from govmb.identity import UNIT_STAFF, Identity
 from govmb.messages import said
 from govmb.timefmt import beijing_today, to_beijing, utcnow
 from govmb.todo import Kind, Marks, end_of, todo
-from services.assessment import dormancy
+from services.assessment import dormancy, narratives
 from services.assessment.inspections import INSPECTORS, OWED
-from services.assessment.models import DormancyOrder, DutyShift, Inspection, Unit
+from services.assessment.models import DormancyOrder, DutyShift, Inspection, NarrativeReport, Unit
 
 TITLE = 40
 
@@ -80,6 +83,21 @@ def _order(o: DormancyOrder) -> dict:
             "status": o.status}
 
 
+def _report_owed(who: Identity):
+    """The caller's unit, if it reports and has not reported the last quarter."""
+    quarter = narratives.previous_quarter(Marks.at().as_dates().now)
+    sent = NarrativeReport.select(NarrativeReport.id).where(NarrativeReport.unit_id == who.unit_id,
+                                                             NarrativeReport.quarter == quarter)
+    return Unit.select(Unit.id, Unit.name).where(Unit.id == who.unit_id, Unit.id.in_(narratives.reporting_units()),
+                                                 ~fn.EXISTS(sent))
+
+
+def _report(unit: Unit) -> dict:
+    quarter = narratives.previous_quarter(Marks.at().as_dates().now)
+    return {"id": unit.id, "title": narratives.Period.parse(quarter).label, "unit_id": unit.id,
+            "due_at": end_of(narratives.deadline(quarter)), "since": None}
+
+
 KINDS = (
     Kind("fixes", "督查整改待完成", UNIT_STAFF, _owed, _inspection, due=Inspection.fix_by, dates=True,
          order=(Inspection.id,)),
@@ -94,6 +112,7 @@ KINDS = (
          order=(DormancyOrder.answered_at, DormancyOrder.id)),
     Kind("dormancy_due", "僵尸号整改逾期待处理", dormancy.ISSUERS, _orders_due, _order, due=DormancyOrder.deadline,
          dates=True, order=(DormancyOrder.id,)),
+    Kind("narrative_report", "季度简报、专报待报送", UNIT_STAFF, _report_owed, _report, order=(Unit.id,)),
 )
 
 

@@ -2,7 +2,12 @@
 (授课培训: experts from the platforms, leaders, scholars, site managers, opinion leaders) and
 each experience-exchange meeting (经验交流座谈会), the units invited and who attended; each
 unit's year is counted from it (sessions, attendances, hours), and the register is exported
-for a spreadsheet."""
+for a spreadsheet.
+
+A unit may organise training itself (N21: 有条件的单位可自行组织培训): its staff register it the
+same way, for their own unit and the units below it (the units it invites, the people who
+attended); it is marked as the unit's own (`organiser_unit_id`), counted in the units' years
+beside the office's, and the unit's own sessions and attendances are shown apart too."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,7 +17,7 @@ from decimal import Decimal
 from govmb import tables
 from govmb.contracts.assessment import TRAINER_KIND_NAMES, TRAINING_KIND_NAMES
 from govmb.domain import Invalid, NotFound, Refused
-from govmb.identity import Identity, in_sight, under
+from govmb.identity import UNIT_STAFF, Identity, in_sight, under
 from govmb.messages import N_, said
 from govmb.timefmt import beijing_today
 from govmb.unit_copy import tree_order
@@ -26,27 +31,34 @@ from services.assessment.models import (
     db,
 )
 
-RECORDERS = ("joint_office",)
+RECORDERS = ("joint_office", *UNIT_STAFF)  # the office, or a unit's staff for the unit's own training
+OFFICE = ("joint_office",)
 
 
-def _invited_units(ids: list[int]) -> dict[int, Unit]:
-    """The units invited, or a 422 naming the first unknown one."""
+def _invited_units(ids: list[int], who: Identity) -> dict[int, Unit]:
+    """The units invited, or a 422 naming the first unknown one (or one out of a unit's sight)."""
     if len(set(ids)) != len(ids):
         raise Invalid("invited_unit_ids", "邀请单位有重复")
-    found = {u.id: u for u in Unit.select().where(Unit.id.in_(ids))}
+    found = {u.id: u for u in _units(who).where(Unit.id.in_(ids))}
     for unit_id in ids:
         if unit_id not in found:
-            raise Invalid("invited_unit_ids", said("单位 {id} 不存在", id=unit_id))
+            raise Invalid("invited_unit_ids", said("单位 {id} 不存在或不是本单位及下级单位", id=unit_id))
     return found
 
 
-def _check_attendees(session_held_on: dt.date, attendees: list[dict], existing: set[tuple[int, str]]) -> dict[int, Unit]:
+def _units(who: Identity):
+    """The units a session may name: every unit for the office's, the unit's own tree for a unit's."""
+    return Unit.select() if who.has(*OFFICE) else Unit.select().where(under(Unit.path, who.unit_path))
+
+
+def _check_attendees(session_held_on: dt.date, attendees: list[dict], existing: set[tuple[int, str]],
+                     who: Identity) -> dict[int, Unit]:
     """Attendees may be recorded once the session has been held, each person once per session."""
     if attendees and session_held_on > beijing_today():
         raise Invalid("attendees", "培训尚未举行，不能登记参训人员")
     units = {}
     ids = [a["unit_id"] for a in attendees]
-    found = {u.id: u for u in Unit.select().where(Unit.id.in_(list(set(ids))))}
+    found = {u.id: u for u in _units(who).where(Unit.id.in_(list(set(ids))))}
     seen = set(existing)
     for i, a in enumerate(attendees):
         if a["unit_id"] not in found:
@@ -67,15 +79,19 @@ def _insert_attendees(session: TrainingSession, attendees: list[dict], units: di
 
 
 def create(data: dict, who: Identity) -> TrainingSession:
+    """The office's session, or (any other recorder) the unit's own."""
     if not who.has(*RECORDERS):
-        raise Refused("培训由联席会议办公室登记")
+        raise Refused("培训由联席会议办公室或本单位工作人员登记")
     if data["kind"] == "course" and not data["trainers"]:
         raise Invalid("trainers", "授课培训须填写授课人")
-    invited = _invited_units(data["invited_unit_ids"])
-    attendee_units = _check_attendees(data["held_on"], data["attendees"], set())
+    invited = _invited_units(data["invited_unit_ids"], who)
+    attendee_units = _check_attendees(data["held_on"], data["attendees"], set(), who)
+    own = not who.has(*OFFICE)
     with db.atomic():
         session = TrainingSession.create(kind=data["kind"], title=data["title"].strip(), held_on=data["held_on"],
-                                         hours=data["hours"], place=data["place"].strip(), recorded_by=who.name)
+                                         hours=data["hours"], place=data["place"].strip(), recorded_by=who.name,
+                                         organiser_unit_id=who.unit_id if own else None,
+                                         organiser_path=who.unit_path if own else None)
         for t in data["trainers"]:
             TrainingTrainer.create(session=session, name=t["name"].strip(), kind=t["kind"],
                                    affiliation=t["affiliation"].strip())
@@ -85,20 +101,26 @@ def create(data: dict, who: Identity) -> TrainingSession:
     return session
 
 
+def _may_record(session: TrainingSession, who: Identity) -> None:
+    """The office records the attendees of its sessions, a unit's staff those of the unit's own."""
+    mine = who.has(*OFFICE) if session.organiser_unit_id is None else (
+        who.has(*UNIT_STAFF) and session.organiser_unit_id == who.unit_id)
+    if not mine:
+        raise Refused("参训人员由组织培训的单位登记（联席会议办公室组织的，由联席会议办公室登记）")
+
+
 def add_attendees(session: TrainingSession, attendees: list[dict], who: Identity) -> TrainingSession:
     """Attendees added all together or not at all."""
-    if not who.has(*RECORDERS):
-        raise Refused("参训人员由联席会议办公室登记")
+    _may_record(session, who)
     with db.atomic():
         existing = {(a.unit_id, a.person_name) for a in session.attendees}
-        units = _check_attendees(session.held_on, attendees, existing)
+        units = _check_attendees(session.held_on, attendees, existing, who)
         _insert_attendees(session, attendees, units, who)
     return session
 
 
 def remove_attendee(session: TrainingSession, attendee_id: int, who: Identity) -> None:
-    if not who.has(*RECORDERS):
-        raise Refused("参训人员由联席会议办公室登记")
+    _may_record(session, who)
     with db.atomic():
         attendee = TrainingAttendee.get_or_none(TrainingAttendee.id == attendee_id, TrainingAttendee.session == session)
         removed = attendee and TrainingAttendee.delete().where(TrainingAttendee.id == attendee_id).execute()
@@ -122,7 +144,8 @@ def _in_sight(query, who: Identity):
         under(TrainingInvitation.unit_path, who.unit_path))
     attended = TrainingAttendee.select(TrainingAttendee.session).where(
         under(TrainingAttendee.unit_path, who.unit_path))
-    return query.where(TrainingSession.id.in_(invited) | TrainingSession.id.in_(attended))
+    return query.where(TrainingSession.id.in_(invited) | TrainingSession.id.in_(attended)
+                       | under(TrainingSession.organiser_path, who.unit_path))
 
 
 def sessions(who: Identity, year: int) -> list[TrainingSession]:
@@ -152,9 +175,12 @@ def shown(listed: list[TrainingSession], who: Identity) -> list[TrainingSession]
                       TrainingAttendee.unit_path, who).order_by(TrainingAttendee.unit_id, TrainingAttendee.id):
         attendees[a.session_id].append(a)
     unit_ids = {x.unit_id for rows in (*invited.values(), *attendees.values()) for x in rows}
+    unit_ids |= {s.organiser_unit_id for s in listed if s.organiser_unit_id}
     names = {u.id: u.name for u in Unit.select(Unit.id, Unit.name).where(Unit.id.in_(list(unit_ids)))}
     for s in listed:
         s.kind_name = TRAINING_KIND_NAMES[s.kind]
+        s.own = s.organiser_unit_id is not None
+        s.organiser_name = names.get(s.organiser_unit_id, "") if s.own else "联席会议办公室"
         s.trainer_list = [{"name": t.name, "kind": t.kind, "kind_name": TRAINER_KIND_NAMES[t.kind],
                            "affiliation": t.affiliation} for t in trainers[s.id]]
         s.invited = [{"unit_id": i.unit_id, "unit_name": names.get(i.unit_id, "")} for i in invited[s.id]]
@@ -170,19 +196,28 @@ def shown_one(session: TrainingSession, who: Identity) -> TrainingSession:
 def record(who: Identity, year: int, unit_id: int | None = None) -> list[dict]:
     """Each unit's year, for every unit in the caller's sight (a unit with no training shows
     zeros): sessions invited to, sessions attended, attendances (人次), hours (人·学时: each
-    attendance counts the session's hours), and invitations no one attended."""
+    attendance counts the session's hours), and invitations no one attended; the office's and
+    the units' own training together, and apart the unit's own: the sessions it organised, and
+    its attendances and hours at them (`own_*`)."""
     units = in_sight(Unit.select(), Unit.path, who)
     if unit_id is not None:
         units = units.where(Unit.id == unit_id)
     rows = {u.id: {"unit_id": u.id, "unit_name": u.name, "invited": 0, "sessions": 0, "attendees": 0,
-                   "hours": Decimal("0"), "absent": 0} for u in sorted(units, key=lambda u: tree_order(u.path))}
+                   "hours": Decimal("0"), "absent": 0, "own_sessions": 0, "own_attendees": 0,
+                   "own_hours": Decimal("0")} for u in sorted(units, key=lambda u: tree_order(u.path))}
     of_year = {s.id: s for s in TrainingSession.select().where(_year(year))}
+    for s in of_year.values():
+        if s.organiser_unit_id in rows:
+            rows[s.organiser_unit_id]["own_sessions"] += 1
     attended: dict[int, set[int]] = defaultdict(set)
     for a in TrainingAttendee.select().where(TrainingAttendee.session.in_(list(of_year)),
                                              TrainingAttendee.unit_id.in_(list(rows))):
-        row = rows[a.unit_id]
+        row, session = rows[a.unit_id], of_year[a.session_id]
         row["attendees"] += 1
-        row["hours"] += of_year[a.session_id].hours
+        row["hours"] += session.hours
+        if session.organiser_unit_id == a.unit_id:
+            row["own_attendees"] += 1
+            row["own_hours"] += session.hours
         attended[a.unit_id].add(a.session_id)
     for unit, session_ids in attended.items():
         rows[unit]["sessions"] = len(session_ids)

@@ -1,16 +1,19 @@
 """The publishing service's HTTP API: drafts and their review, checks, lexicon, corrections and leaders, figures."""
+import datetime as dt
+
 import peewee
 from flask_smorest import abort
 
 from govmb.audit_api import audit_blueprint
-from govmb.auth import current_identity, in_sight, requires, under, visible_or_404
+from govmb.auth import UNIT_STAFF, current_identity, in_sight, requires, under, visible_or_404
 from govmb.contracts.publishing import STATUS_NAMES
 from govmb.copies_api import accounts_blueprint, units_blueprint
 from govmb.messages import said
 from govmb.paging import Blueprint, narrowed, page, sorted_by
 from govmb.textsearch import contains
+from govmb.timefmt import beijing_today
 from govmb.todo_api import todo_blueprint
-from services.publishing import directives, lexicon, review, todo, wordlists
+from services.publishing import directives, lexicon, reading, review, todo, wordlists
 from services.publishing import figures as monthly
 from services.publishing.checks import check as run_check
 from services.publishing.models import (
@@ -21,6 +24,7 @@ from services.publishing.models import (
     Draft,
     Leader,
     LexiconEntry,
+    ReadingMark,
     Unit,
     audit,
 )
@@ -48,6 +52,12 @@ from services.publishing.schemas import (
     LexiconBatchSchema,
     LexiconEntrySchema,
     LexiconQuerySchema,
+    ReadingInSchema,
+    ReadingMarkSchema,
+    ReadingQuerySchema,
+    ReadingRateSchema,
+    ReadingSpanSchema,
+    ReadingTodaySchema,
     TargetQuerySchema,
 )
 
@@ -354,6 +364,70 @@ def remove_leader(leader_id):
         abort(404, message=said("领导 {id} 不存在", id=leader_id))
 
 
-BLUEPRINTS += [corrections_bp, leaders_bp, todo_blueprint(
+reading_bp = Blueprint("reading", __name__, url_prefix="/api/reading",
+                       description="每日阅读（X18）：主要负责人标记本单位当天的博文已阅；各单位的阅读情况与阅读率")
+
+
+def _span(args: dict) -> tuple:
+    """The days asked (`from`/`to`), the last 7 days by default."""
+    end = args.get("end") or beijing_today()
+    return args.get("start") or end - dt.timedelta(days=6), end
+
+
+@reading_bp.route("/today")
+@requires(*UNIT_STAFF)
+@reading_bp.response(200, ReadingTodaySchema)
+def reading_today():
+    """本单位今天发布的博文条数，以及当前登录人（主要负责人）是否已标记已阅"""
+    return reading.today(current_identity())
+
+
+@reading_bp.route("", methods=["POST"])
+@requires(reading.READER)
+@reading_bp.arguments(ReadingInSchema)
+@reading_bp.response(201, ReadingMarkSchema)
+def mark_read(data):
+    """主要负责人标记本单位今天的博文已阅（每人每天一次；再次标记不改变原记录，回答 200）"""
+    found, new = reading.mark(current_identity(), data["day"])
+    return _mark_row(found, {found.unit_id: _unit_name(found.unit_id)}), 201 if new else 200
+
+
+def _unit_name(unit_id: int) -> str:
+    unit = Unit.get_or_none(Unit.id == unit_id)
+    return unit.name if unit else ""
+
+
+def _mark_row(m, names: dict) -> dict:
+    return {"id": m.id, "unit_id": m.unit_id, "unit_name": names.get(m.unit_id, ""), "day": m.day,
+            "person_name": m.person_name, "posts": m.posts, "marked_at": m.marked_at}
+
+
+@reading_bp.route("")
+@requires()
+@reading_bp.arguments(ReadingQuerySchema, location="query")
+@reading_bp.response(200, ReadingMarkSchema(many=True))
+@reading_bp.paginate()
+def list_marks(args, pagination_parameters):
+    """谁在读：本单位及下级单位（联席会议办公室、督查：全市）主要负责人的每日已阅记录，按日期新的在前，分页；
+    默认最近 7 天，一次至多 31 天；可按单位（含下级）筛选"""
+    start, end = _span(args)
+    query = narrowed(reading.marks(current_identity(), start, end), {k: v for k, v in args.items()
+                                                                      if k not in ("start", "end")},
+                     unit_model=Unit, path_field=ReadingMark.unit_path, unit_field=ReadingMark.unit_id)
+    rows = page(query, pagination_parameters)
+    names = dict(Unit.select(Unit.id, Unit.name).where(Unit.id.in_({r.unit_id for r in rows})).tuples())
+    return [_mark_row(r, names) for r in rows]
+
+
+@reading_bp.route("/rates")
+@requires()
+@reading_bp.arguments(ReadingSpanSchema, location="query")
+@reading_bp.response(200, ReadingRateSchema(many=True))
+def reading_rates(args):
+    """各单位的阅读率：期间内有发布的天数中，主要负责人标记已阅的天数所占比例，低的在前；默认最近 7 天，至多 31 天"""
+    return reading.rates(current_identity(), *_span(args))
+
+
+BLUEPRINTS += [corrections_bp, leaders_bp, reading_bp, todo_blueprint(
     todo.waiting, "emergencies（突发事件信息待发布）、directives（统一口径待转发）、drafts_to_check（待核稿）、"
-                  "drafts_to_approve（待审批）、drafts_returned（退回本人修改的稿件）")]
+                  "drafts_to_approve（待审批）、drafts_returned（退回本人修改的稿件）、posts_to_read（今日博文待阅）")]

@@ -207,3 +207,19 @@ class WordingVersion(BaseModel):
     """Bumped on every change of the corrections or the leaders: each process rebuilds its matchers."""
     id = peewee.IntegerField(primary_key=True)
     version = peewee.IntegerField(default=0)
+
+
+class ReadingMark(BaseModel):
+    """The principal leader's mark that they read the unit's posts of a Beijing day (X18: 主要领导
+    每日阅读本单位博文): one per leader, unit and day, with how many posts the day had then."""
+    unit_id = peewee.IntegerField()
+    unit_path = peewee.CharField(max_length=255, index=True)
+    day = peewee.DateField(index=True)
+    person_id = peewee.IntegerField()
+    person_name = peewee.CharField(max_length=50)
+    posts = peewee.IntegerField()
+    marked_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "reading_mark"
+        indexes = ((("unit_id", "day", "person_id"), True),)

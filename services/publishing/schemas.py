@@ -294,3 +294,43 @@ class LeaderBatchSchema(Schema):
 class LeaderQuerySchema(SearchSchema):
     active = fields.Boolean()
     sort = sort_field("rank", "name", "added", default="rank")
+
+
+# --- daily reading (X18) ---
+
+class ReadingInSchema(Schema):
+    day = fields.Date(load_default=None, metadata={"description": "只能是今天（北京时间）；省略即今天"})
+
+
+class ReadingTodaySchema(Schema):
+    day = fields.Date()
+    posts = Integer(metadata={"description": "本单位今天发布的博文条数"})
+    reader = fields.Boolean(metadata={"description": "当前登录人是主要负责人，可标记已阅"})
+    marked = fields.Boolean()
+    marked_at = BeijingDateTime(allow_none=True)
+
+
+class ReadingMarkSchema(Schema):
+    id = Integer()
+    unit_id = Integer()
+    unit_name = fields.String()
+    day = fields.Date()
+    person_name = fields.String()
+    posts = Integer(metadata={"description": "标记时当天已发布的博文条数"})
+    marked_at = BeijingDateTime()
+
+
+class ReadingSpanSchema(PeriodSchema):
+    """`from`/`to` (Beijing days, at most 31 together); the last 7 days by default."""
+
+
+class ReadingQuerySchema(ListQuerySchema):
+    """The marks: `from`/`to` (the last 7 days by default), a unit (and below it)."""
+
+
+class ReadingRateSchema(Schema):
+    unit_id = Integer()
+    unit_name = fields.String()
+    days_posted = Integer(metadata={"description": "有发布的天数"})
+    days_read = Integer(metadata={"description": "其中主要负责人标记已阅的天数"})
+    rate = fields.Float(metadata={"description": "阅读率"})

@@ -1,7 +1,8 @@
 """What waits in publishing (待办, `govmb.todo`): drafts for the responsible office to check
 (核稿) and for the leaders to approve, drafts returned to the one who wrote them, unified
 messaging (统一口径) the unit's accounts must forward before its deadline, and emergencies whose
-two hours run (N11). The joint-meeting office sees the directives not yet forwarded and the open
+two hours run (N11), and the unit's posts of today its principal leader has not yet marked read
+(X18). The joint-meeting office sees the directives not yet forwarded and the open
 emergencies of the whole city. Each kind is one indexed count (migration 0016)."""
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import datetime as dt
 
 from govmb.contracts.publishing import DraftStatus
 from govmb.identity import UNIT_STAFF, Identity
-from govmb.todo import Kind, todo
+from govmb.timefmt import beijing_today
+from govmb.todo import Kind, end_of, todo
+from services.publishing import reading
 from services.publishing.models import Account, Directive, DirectiveTarget, Draft, Unit
 
 S = DraftStatus
@@ -51,6 +54,11 @@ def _target(t: DirectiveTarget) -> dict:
             "since": t.directive.issued_at, "unit_id": t.unit_id, "detail": account.name if account else ""}
 
 
+def _to_read(unit: Unit) -> dict:
+    return {"id": unit.id, "title": "今日本单位博文", "due_at": end_of(beijing_today()), "since": None,
+            "unit_id": unit.id}
+
+
 KINDS = (
     Kind("emergencies", "突发事件信息待发布（2 小时内）", (*UNIT_STAFF, "joint_office"), _emergencies, _draft,
          due=Draft.due_at, order=(Draft.id,)),
@@ -62,6 +70,7 @@ KINDS = (
          due=Draft.due_at, order=(Draft.submitted_at, Draft.id)),
     Kind("drafts_returned", "退回修改的稿件", UNIT_STAFF, _drafts(S.RETURNED, mine=True), _draft,
          due=Draft.due_at, order=(Draft.id,)),
+    Kind("posts_to_read", "今日博文待阅", (reading.READER,), reading.unread_today, _to_read, order=(Unit.id,)),
 )
 
 

@@ -48,9 +48,11 @@ def test_the_office_records_a_course_with_trainers_invitations_and_attendees(cli
     assert client.get(f"/api/training/sessions/{s['id']}", headers=SUPERVISION).json["title"] == COURSE["title"]
 
 
-def test_only_the_office_records(client):
-    for headers in (DEPT, COUNTY, SUPERVISION, auth(4, "/1/3/4/", "principal_leader", person=14)):
-        assert record(client, headers=headers).status_code == 403
+def test_only_the_office_records_the_citys_training(client):
+    assert record(client, headers=SUPERVISION).status_code == 403
+    for headers in (DEPT, COUNTY):  # a unit records its own only: unit 5 is not below it
+        r = record(client, headers=headers)
+        assert r.status_code == 422 and "invited_unit_ids" in r.json["errors"], r.json
     s = record(client).json
     more = {"attendees": [{"person_name": "梁宇", "unit_id": 4}]}
     assert client.post(f"/api/training/sessions/{s['id']}/attendees", json=more, headers=DEPT).status_code == 403
@@ -64,9 +66,11 @@ def test_each_units_year_counts_sessions_attendances_and_hours(client):
     rows = {r["unit_id"]: r for r in client.get(f"/api/training/record?year={YEAR}", headers=OFFICE).json}
     assert sorted(rows) == [1, 2, 3, 4, 5]  # every unit, those without training too
     assert rows[4] == {"unit_id": 4, "unit_name": "东湖区民政局", "invited": 2, "sessions": 2, "attendees": 3,
-                       "hours": 7.5, "absent": 0}  # 2 × 3 h + 1 × 1.5 h
+                       "hours": 7.5, "absent": 0, "own_sessions": 0, "own_attendees": 0,
+                       "own_hours": 0}  # 2 × 3 h + 1 × 1.5 h
     assert rows[5] == {"unit_id": 5, "unit_name": "市交通运输局", "invited": 1, "sessions": 1, "attendees": 1,
-                       "hours": 1.5, "absent": 1}  # invited to the course, sent nobody; came to the exchange uninvited
+                       "hours": 1.5, "absent": 1, "own_sessions": 0, "own_attendees": 0,
+                       "own_hours": 0}  # invited to the course, sent nobody; came to the exchange uninvited
     assert (rows[3]["sessions"], rows[3]["attendees"], rows[3]["hours"]) == (0, 0, 0)
     assert [r["unit_id"] for r in client.get("/api/training/record", headers=DEPT).json] == [4]
     assert [r["unit_id"] for r in client.get("/api/training/record", headers=COUNTY).json] == [3, 4]
@@ -196,3 +200,45 @@ def test_the_openapi_gives_the_hours_bounds_as_numbers(client):
     spec = client.get("/openapi.json").json
     hours = spec["components"]["schemas"]["TrainingIn"]["properties"]["hours"]
     assert (hours["minimum"], hours["maximum"]) == (0.5, 100)
+
+
+OWN = {"kind": "course", "title": "东湖区政务微博业务培训", "held_on": None, "hours": 2, "place": "区政府会议室",
+       "trainers": [{"name": "邓强", "kind": "practitioner", "affiliation": "东湖区委宣传部"}],
+       "invited_unit_ids": [4], "attendees": [{"person_name": "马丽", "unit_id": 4},
+                                              {"person_name": "周敏", "unit_id": 3}]}
+
+
+def test_a_unit_registers_training_it_organises_itself_counted_as_its_own(client):
+    record(client)  # the office's course: 马丽 and 罗斌 of unit 4
+    r = record(client, OWN, headers=COUNTY)
+    assert r.status_code == 201, r.json
+    own = r.json
+    assert (own["own"], own["organiser_unit_id"], own["organiser_name"]) == (True, 3, "东湖区")
+    assert [a["person_name"] for a in own["attendees"]] == ["周敏", "马丽"]
+    more = {"attendees": [{"person_name": "宋佳", "unit_id": 3}]}
+    assert client.post(f"/api/training/sessions/{own['id']}/attendees", json=more, headers=COUNTY).status_code == 200
+    assert client.post(f"/api/training/sessions/{own['id']}/attendees", json=more, headers=OFFICE).status_code == 403
+    office_session = TrainingSession.get(TrainingSession.organiser_unit_id.is_null()).id
+    assert client.post(f"/api/training/sessions/{office_session}/attendees", json=more,
+                       headers=COUNTY).status_code == 403  # the office's session: the office records
+    rows = {r["unit_id"]: r for r in client.get(f"/api/training/record?year={YEAR}", headers=OFFICE).json}
+    assert (rows[3]["sessions"], rows[3]["attendees"], rows[3]["hours"]) == (1, 2, 4.0)
+    assert (rows[3]["own_sessions"], rows[3]["own_attendees"], rows[3]["own_hours"]) == (1, 2, 4.0)
+    assert (rows[4]["sessions"], rows[4]["attendees"], rows[4]["hours"]) == (2, 3, 8.0)  # 2 × 3 h + 1 × 2 h
+    assert (rows[4]["own_sessions"], rows[4]["own_attendees"], rows[4]["own_hours"]) == (0, 0, 0.0)
+    assert [s["title"] for s in client.get("/api/training/sessions", headers=COUNTY).json
+            if s["own"]] == ["东湖区政务微博业务培训"]
+    assert all(not s["own"] for s in client.get("/api/training/sessions", headers=OTHER).json)
+    assert client.get(f"/api/training/sessions/{own['id']}", headers=OTHER).status_code == 404
+
+
+def test_a_units_own_training_names_only_its_units_and_bad_input_changes_nothing(client):
+    before = TrainingSession.select().count()
+    for body, field in (({**OWN, "invited_unit_ids": [5]}, "invited_unit_ids"),
+                        ({**OWN, "attendees": [{"person_name": "周婷", "unit_id": 5}]}, "attendees"),
+                        ({**OWN, "trainers": []}, "trainers"), ({**OWN, "hours": 0}, "hours"),
+                        ({**OWN, "title": ""}, "title")):
+        r = record(client, body, headers=COUNTY)
+        assert r.status_code == 422 and field in r.json["errors"], (field, r.json)
+    assert TrainingSession.select().count() == before and TrainingAttendee.select().count() == 0
+    assert record(client, OWN, headers=SUPERVISION).status_code == 403

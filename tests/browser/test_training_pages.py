@@ -62,11 +62,11 @@ def test_the_office_records_a_course_with_attendees_and_sees_it_in_a_units_yearl
     office.goto(f"{site}/training?year={today.year}")
     assert "政务微博运营与舆情应对专题培训" in office.inner_text("#sessions")
     rows = record_rows(office)
-    # invited, attended sessions, attendances, person-hours, invited but absent
-    assert rows["南昌市教育局"] == ["1", "1", "2", "6.0", "0"]
-    assert rows["东湖区教育体育局"] == ["0", "1", "1", "3.0", "0"]
-    assert rows["东湖区"] == ["1", "0", "0", "0.0", "1"]
-    assert rows["南昌市公安局"] == ["0", "0", "0", "0.0", "0"]
+    # invited, attended sessions, attendances, person-hours, invited but absent; own sessions, attendances, hours
+    assert rows["南昌市教育局"] == ["1", "1", "2", "6.0", "0", "0", "0", "0.0"]
+    assert rows["东湖区教育体育局"] == ["0", "1", "1", "3.0", "0", "0", "0", "0.0"]
+    assert rows["东湖区"] == ["1", "0", "0", "0.0", "1", "0", "0", "0.0"]
+    assert rows["南昌市公安局"] == ["0", "0", "0", "0.0", "0", "0", "0", "0.0"]
 
     with office.expect_download() as download:
         office.click("#export-csv")
@@ -76,7 +76,38 @@ def test_the_office_records_a_course_with_attendees_and_sees_it_in_a_units_yearl
     unit = as_person("jy_zhuyao")
     unit.goto(f"{site}/training?year={today.year}")
     assert list(record_rows(unit)) == ["南昌市教育局"]
-    assert record_rows(unit)["南昌市教育局"] == ["1", "1", "2", "6.0", "0"]
+    assert record_rows(unit)["南昌市教育局"] == ["1", "1", "2", "6.0", "0", "0", "0", "0.0"]
     unit.click("#sessions a")
     assert "马丽" not in unit.inner_text("#attendees")  # another district's people are not its to see
     assert unit.locator("#add-attendees").count() == 0
+
+
+def test_a_unit_registers_the_training_it_organises_itself(as_person, site):
+    operator = as_person("jy_caozuo")
+    operator.goto(site + "/training")
+    assert "培训登记" in operator.locator("header nav a").all_inner_texts()
+    today = to_beijing(utcnow()).date()
+    form = "#record-session"
+    assert "登记本单位自行组织的培训" in operator.inner_text("h2 >> nth=1")
+    operator.select_option(f"{form} select[name=kind]", "exchange")
+    operator.fill(f"{form} input[name=title]", "教育系统政务微博写作交流会")
+    operator.fill(f"{form} input[name=held_on]", today.isoformat())
+    operator.fill(f"{form} input[name=hours]", "0")
+    operator.click(f"{form} button[type=submit]")
+    assert operator.locator(f"{form} .field-error").count() == 1  # the hours, beside the field
+    assert "教育系统政务微博写作交流会" not in operator.inner_text("#sessions")
+    operator.fill(f"{form} input[name=hours]", "2")
+    operator.fill(f"{form} textarea[name=attendee_names]", "赵敏、钱亮")
+    operator.click(f"{form} button[type=submit]")
+    operator.wait_for_url(re.compile(r"/training/\d+$"))
+    assert "自行组织" in operator.inner_text("#organiser") and "南昌市教育局" in operator.inner_text("#organiser")
+    operator.fill("#add-attendees textarea[name=names]", "孙丽")
+    operator.click("#add-attendees button[type=submit]")
+    operator.wait_for_load_state()
+    assert "孙丽" in operator.inner_text("#attendees")
+    operator.goto(f"{site}/training?year={today.year}")
+    assert record_rows(operator)["南昌市教育局"][5:] == ["1", "3", "6.0"]
+    office = as_person("lianxi")
+    office.goto(f"{site}/training?year={today.year}")
+    row = office.locator("#sessions tr[data-own=yes]", has_text="教育系统政务微博写作交流会")
+    assert "南昌市教育局" in row.inner_text()

@@ -82,6 +82,7 @@ def assessment(tmp_path):
 
 def test_a_quiet_account_an_inspections_fix_and_a_shift_are_each_reminded_once(assessment, monkeypatch):
     today = beijing_today()
+    monkeypatch.setattr(assessment_reminders, "narrative_reports", lambda: [])  # near a quarter's deadline (own test)
     with assessment.app_context():
         LastPost.create(account_id=1, day=str(today - dt.timedelta(days=11)))  # quiet for 11 days
         LastPost.create(account_id=2, day=str(today - dt.timedelta(days=2)))

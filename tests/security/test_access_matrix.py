@@ -23,6 +23,7 @@ from govmb.config import SERVICES, Settings
 from govmb.timefmt import beijing_today, last_month
 from ops.embedded import EmbeddedSystem
 from services.assessment import archive
+from services.assessment.narratives import previous_quarter
 from services.registry import people, sessions
 from services.registry.models import Person
 from tests.conftest import auth, wait_for
@@ -194,10 +195,15 @@ class World:
         self.notices_issued = {"in": self.notice("in_leader", "below", "甲区通报单")["id"]}
         self.returned_transfer()  # 甲区教育局 returns one: 甲区 is named in the returns
         self.lead_draft = self.released_office_draft()
+        self.released_post("in", "甲区今日博文。")  # 甲区's principal leader reads it (X18)
+        self.as_("in_principal_leader", "publishing", "POST", "/api/reading", 201, json={})
         self.directive = self.issue_directive("甲区统一口径")
         # shared by both subtrees: each sees the object, and only its own part of it
         self.shared_directive = self.issue_directive("两区统一口径", ("in", "out"))
         self.trainings["shared"] = self.training("两区培训", {"in": "甲区共同学员", "out": "乙区共同学员"})
+        self.narrative = self.as_("in_operator", "assessment", "POST", "/api/narratives", 201,
+                                  data=_narrative(previous_quarter(beijing_today())),
+                                  content_type="multipart/form-data")
         with self.apps["assessment"].app_context():  # as the worker files last month's on the 1st
             self.archives = {p: archive.build(self.units[p]["id"], last_month()).id for p in ("in", "out")}
         self.dormancies = {"in": self.dormancy_order()}
@@ -223,6 +229,11 @@ class World:
     def released_office_draft(self) -> dict:
         d = self.draft("office", "矩阵市统一发布：今冬供暖按时开始。", status="approved")
         return self.as_("office_operator", "publishing", "POST", f"/api/drafts/{d['id']}/actions/record_publication",
+                        json={"platform": PLATFORMS[0], "url": f"https://sina.example.cn/post/{d['id']}"})
+
+    def released_post(self, unit: str, text: str) -> dict:
+        d = self.draft(unit, text, status="approved")
+        return self.as_(f"{unit}_operator", "publishing", "POST", f"/api/drafts/{d['id']}/actions/record_publication",
                         json={"platform": PLATFORMS[0], "url": f"https://sina.example.cn/post/{d['id']}"})
 
     def issue_directive(self, title: str, units: tuple[str, ...] = ("in",)) -> dict:
@@ -614,6 +625,17 @@ API_TARGETS = {
         "attendees": [{"person_name": f"学员{serial()}", "unit_id": w.units["in"]["id"]}]}),
     "training:unattend": lambda w: Req(
         f"/api/training/sessions/{w.trainings['in']['id']}/attendees/{w.attendee('in')}"),
+    "narratives": lambda w: Req("/api/narratives", marker="甲区季度简报"),
+    "narrative": lambda w: Req(f"/api/narratives/{w.narrative['id']}", marker="甲区季度简报"),
+    "narrative:attachment": lambda w: Req(
+        f"/api/narratives/{w.narrative['id']}/attachments/{w.narrative['attachments'][0]['id']}"),
+    "narrative:new": lambda w: Req("/api/narratives", data=_narrative(_old_quarter())),
+    "narratives:units": lambda w: Req(f"/api/narratives/units?quarter={w.narrative['quarter']}", marker="甲区"),
+    "narratives:summary": lambda w: Req(f"/api/narratives/summary?quarter={w.narrative['quarter']}"),
+    "narratives:compiled": lambda w: Req(f"/api/narratives/compiled?quarter={w.narrative['quarter']}&format=pdf"),
+    "reading:marks": lambda w: Req("/api/reading", marker="in_principal_leader姓名"),
+    "reading:mark": lambda w: Req("/api/reading", json={}),
+    "reading:rates": lambda w: Req("/api/reading/rates", marker="甲区"),
     "warnings": lambda w: Req("/api/warnings", marker="甲区发布"),
     "warnings:summary": lambda w: Req("/api/warnings/summary?first=200", marker="甲区发布"),
     # every service
@@ -631,6 +653,22 @@ def _bulletin_form(b: dict) -> Req:
 def _quarter() -> str:
     today = beijing_today()
     return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+
+
+def _narrative(quarter: str) -> dict:
+    """A unit's quarterly report as a form, with one file."""
+    return {"quarter": quarter, "kind": "brief", "title": "甲区季度简报", "text": "本季度政务微博工作情况。",
+            "files": (io.BytesIO(b"%PDF-1.4 matrix"), "甲区附件.pdf")}
+
+
+_quarters = itertools.count()
+
+
+def _old_quarter() -> str:
+    """A past quarter no unit has reported yet (one report a quarter): each call another, from 2004
+    on (80 of them before 2024; the rows ask for 16)."""
+    n = next(_quarters)
+    return f"{2004 + n // 4}-Q{n % 4 + 1}"
 
 
 def _shift_body(w: World) -> dict:
@@ -731,6 +769,15 @@ WEB_TARGETS = {
     "hall:message": lambda w: Req("/hall/message", data=_hall_message(w)),
     "hall:sent": lambda w: Req("/hall/message/sent", before=(("POST", "/hall/message", _hall_message(w)),)),
     "sign-in": lambda w: Req("/sign-in", data={"username": "in_operator", "password": PASSWORD}),
+    "reading:marks": lambda w: Req("/reading", marker="in_principal_leader姓名"),
+    "reading:mark": lambda w: Req("/reading/mark", data={}),
+    "narratives": lambda w: Req(f"/narratives?quarter={w.narrative['quarter']}", marker="甲区季度简报"),
+    "narrative": lambda w: Req(f"/narratives/{w.narrative['id']}", marker="甲区季度简报"),
+    "narrative:attachment": lambda w: Req(
+        f"/narratives/{w.narrative['id']}/attachments/{w.narrative['attachments'][0]['id']}"),
+    "narrative:new": lambda w: Req("/narratives", data={
+        k: v for k, v in _narrative(_old_quarter()).items() if k != "files"}),
+    "narratives:compiled": lambda w: Req(f"/narratives/compiled?quarter={w.narrative['quarter']}"),
     "static": lambda w: Req("/static/site.css"),
     "vendor": lambda w: Req("/static/vendor/htmx.min.js"),
     "lexicon": lambda w: Req("/lexicon", marker="矩阵敏感词"),

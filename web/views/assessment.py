@@ -17,7 +17,7 @@ from govmb.timefmt import beijing_today
 from web.client import api, get_all, get_json, get_page, get_together
 from web.listing import list_page, listing, paged, unit_picker, wants_fragment
 from web.session import login_required, person, roles, sees_all
-from web.views.forms import as_int, form_again, is_htmx, problem_of
+from web.views.forms import as_int, form_again, is_htmx, passed_file, problem_of
 
 bp = Blueprint("assessment", __name__, url_prefix="/kaohe")  # not /assessment: the embedded mode mounts that service there
 
@@ -272,10 +272,7 @@ def verify(archive_id: int):
 
 
 def _download(r) -> Response:
-    if r.status_code != 200:
-        abort(404 if r.status_code == 404 else 400)
-    return Response(r.content, mimetype=r.headers.get("Content-Type"),
-                    headers={"Content-Disposition": r.headers.get("Content-Disposition", "attachment")})
+    return passed_file(r)
 
 
 @bp.get("/reports")

@@ -11,9 +11,9 @@ from govmb.contracts.publishing import ACTION_NAMES, INFO_TYPE_NAMES, STATUS_NAM
 from govmb.messages import said
 from govmb.platforms import platforms
 from govmb.timefmt import to_beijing
-from web.client import api, get_all, get_page
+from web.client import api, get_all, get_json, get_page
 from web.listing import Listing, list_page, listing, unit_picker
-from web.session import login_required, person
+from web.session import login_required, person, roles
 from web.views.forms import as_int, form_again, go, is_htmx, problem_of, step_answer
 
 bp = Blueprint("drafts", __name__, url_prefix="/drafts")
@@ -89,7 +89,8 @@ def _queue() -> dict:
     """What waits for me, newest first, as before; the list below holds it whole (范围：等待我办理的)."""
     got = get_page("publishing", "/api/drafts", queue="true", page_size=QUEUE_SHOWN)
     rows, meta = got or ([], {})
-    return {"queue": rows, "queue_total": meta.get("total", len(rows))}
+    today = get_json("publishing", "/api/reading/today") if "principal_leader" in roles() else None
+    return {"queue": rows, "queue_total": meta.get("total", len(rows)), "reading": today}
 
 
 @bp.get("")

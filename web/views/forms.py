@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from flask import abort, flash, make_response, redirect, render_template, request
+from flask import Response, abort, flash, make_response, redirect, render_template, request
 
 from govmb.messages import said
 
@@ -77,3 +77,11 @@ def step_answer(response, action: str, label: str, page: str, partial: str, deta
         return render_template(partial, **context(None, None, done))
     errors, message = problem_of(response)
     return form_again(partial if is_htmx() else page, response.status_code, **context(errors, action, message))
+
+
+def passed_file(response) -> Response:
+    """A file as a service sends it (its name made safe there), or 404 when the service refuses."""
+    if response.status_code != 200:
+        abort(404 if response.status_code == 404 else 400)
+    return Response(response.content, mimetype=response.headers.get("Content-Type", "application/octet-stream"),
+                    headers={"Content-Disposition": response.headers.get("Content-Disposition", "attachment")})

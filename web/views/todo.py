@@ -43,6 +43,8 @@ LINKS = {
     "dormancy_orders": ("dormant.orders", {}, "dormant.detail"),
     "dormancy_answers": ("dormant.orders", {"status": "answered"}, "dormant.detail"),
     "dormancy_due": ("dormant.orders", {"past_deadline": "true"}, "dormant.detail"),
+    "narrative_report": ("narratives.index", {}, None),
+    "posts_to_read": ("drafts.index", {}, None),
 }
 
 

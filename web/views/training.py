@@ -1,21 +1,23 @@
 """培训登记 pages (N21, X29, X30): the office records courses and exchange meetings with their
-trainers, invited units and attendees; everyone sees each unit's year within their sight and
-downloads the register as CSV or XLSX."""
+trainers, invited units and attendees, and a unit's staff the training the unit organises
+itself (for its own units); everyone sees each unit's year within their sight, the unit's own
+training apart, and downloads the register as CSV or XLSX."""
 from __future__ import annotations
 
 import re
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
-from govmb.auth import WORKING_ROLES
+from govmb.auth import UNIT_STAFF, WORKING_ROLES
 from govmb.contracts.assessment import TRAINER_KIND_NAMES, TRAINING_KIND_NAMES
 from govmb.timefmt import beijing_today
 from web.client import all_units, api, get_json
-from web.session import login_required, roles
+from web.session import login_required, person, roles
 from web.views.forms import as_int, form_again, given, go, problem_of
 
 bp = Blueprint("training", __name__, url_prefix="/training")
-RECORDERS = ("joint_office",)
+OFFICE = ("joint_office",)
+RECORDERS = (*OFFICE, *UNIT_STAFF)  # a unit's staff record the unit's own training
 TRAINER_ROWS = 3
 NAME_SEPARATORS = re.compile(r"[\s、，,;；]+")
 
@@ -37,6 +39,7 @@ def _index_context(values=None, errors=None, message=None) -> dict:
             "sessions": get_json("assessment", "/api/training/sessions", [], year=year),
             "record": get_json("assessment", "/api/training/record", [], year=year),
             "units": all_units("assessment") if recorder else [], "can_record": recorder,
+            "own_only": not roles() & set(OFFICE),
             "kinds": TRAINING_KIND_NAMES, "trainer_kinds": TRAINER_KIND_NAMES, "trainer_rows": TRAINER_ROWS,
             "values": values or {}, "errors": errors or {}, "message": message}
 
@@ -74,8 +77,11 @@ def _session_context(session_id: int, errors=None, message=None, values=None) ->
     r = api("assessment", "GET", f"/api/training/sessions/{session_id}")
     if r.status_code != 200:
         abort(404)
-    recorder = bool(roles() & set(RECORDERS))
-    return {"s": r.json(), "can_record": recorder, "units": all_units("assessment") if recorder else [],
+    s = r.json()
+    # who records a session's attendees: the office its own, the organising unit's staff the unit's
+    recorder = bool(roles() & set(OFFICE)) if not s.get("own") else (
+        bool(roles() & set(UNIT_STAFF)) and s.get("organiser_unit_id") == (person() or {}).get("unit_id"))
+    return {"s": s, "can_record": recorder, "units": all_units("assessment") if recorder else [],
             "errors": errors or {}, "message": message, "values": values or {}}
 
 
