@@ -410,7 +410,7 @@ def read_options() -> Options:
 
 def _reminder_options() -> "ReminderOptions":
     return ReminderOptions(
-        reply_hours=_within("REMIND_REPLY_HOURS", _env("REMIND_REPLY_HOURS", "4"), 1, 23),
+        reply_hours=_within("REMIND_REPLY_HOURS", _env("REMIND_REPLY_HOURS", "4"), 1, 24),
         morning_hour=_within("REMIND_MORNING_HOUR", _env("REMIND_MORNING_HOUR", "8"), 0, 23),
         directive_hours=_within("REMIND_DIRECTIVE_HOURS", _env("REMIND_DIRECTIVE_HOURS", "2"), 1, 72),
         emergency_minutes=_within("REMIND_EMERGENCY_MINUTES", _env("REMIND_EMERGENCY_MINUTES", "60"), 5, 119),

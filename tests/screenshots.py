@@ -396,7 +396,7 @@ def main(names: list[str]) -> None:
         os.environ["GOVMB_DATA_DIR"] = data
         os.environ["SIGNIN_LIMIT_PER_ADDRESS"] = "1000/minute"  # every sign-in comes from this host
         # the bell with something in it: every new message's reply reminded at once (notifications.py)
-        os.environ.update(REMIND_REPLY_HOURS="25", REMINDERS_INTERVAL_SECONDS="2")
+        os.environ.update(REMIND_REPLY_HOURS="24", REMINDERS_INTERVAL_SECONDS="2")
         for var in ("AMQP_URL", "DATABASE_URL", "GOVMB_MODE"):
             os.environ.pop(var, None)
         system = EmbeddedSystem(port=0).start()

@@ -176,7 +176,8 @@ MENU_GROUPS = (
     ("发布", ("drafts.index", "directives.index", "roster.index", "lexicon.index")),
     ("群众留言", ("inbox.index",)),
     ("考核与督查", ("assessment.index", "inspections.index", "inspections.coverage", "incidents.index", "dormant.index",
-               "dormant.orders", "training.index", "narratives.index", "reading.index", "bulletins.index")),
+               "dormant.orders", "bulletins.index")),
+    ("报送与培训", ("narratives.index", "reading.index", "training.index")),
     ("系统", ("people.index", "audit.index", "status.index")),
 )
 
