@@ -83,8 +83,33 @@ def _check_files(files: list[tuple[str, bytes]]) -> list[tuple[str, str, bytes]]
         if len(content) > MAX_FILE_BYTES:  # read up to one byte more than the limit (api.py)
             raise Invalid("files", said("“{name}”过大：每个附件至多 {mb} MB", name=base,
                                         mb=MAX_FILE_BYTES // (1024 * 1024)))
+        if not is_what_it_says(PurePath(base).suffix.lower(), content):
+            raise Invalid("files", said("“{name}”的内容与其类型不符（例如改了扩展名的程序），不能作为附件", name=base))
         checked.append((base, media, content))
     return checked
+
+
+# What each kind of file begins with: a file named .pdf that is a program is refused, since the
+# office downloads and opens what units attach.
+_OLE, _ZIP = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"PK\x03\x04"
+SIGNATURES = {".pdf": (b"%PDF-",), ".doc": (_OLE,), ".xls": (_OLE,), ".wps": (_OLE,), ".docx": (_ZIP,),
+              ".xlsx": (_ZIP,), ".ofd": (_ZIP,), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
+              ".png": (b"\x89PNG\r\n\x1a\n",)}
+
+
+def is_what_it_says(suffix: str, content: bytes) -> bool:
+    """Does the content begin as files of its suffix do (a text: no NUL, UTF-8 or GB 18030)?"""
+    if suffix == ".txt":
+        if b"\x00" in content[:4096]:
+            return False
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                content.decode(encoding)
+                return True
+            except UnicodeDecodeError:
+                continue
+        return False
+    return content.startswith(SIGNATURES.get(suffix, (b"\x00\x00NEVER",)))
 
 
 def figures_of(quarter: str, unit: Unit) -> dict:

@@ -409,8 +409,7 @@ class IndicatorTableSchema(Schema):
 
 
 class CoverageQuerySchema(Schema):
-    quarter = fields.String(load_default=None, validate=validate.Regexp(r"^\d{4}-Q[1-4]$", error="季度应形如 2026-Q3"),
-                            metadata={"description": "季度，形如 2026-Q3；默认本季度"})
+    quarter = fields.String(load_default=None, validate=_QUARTER, metadata={"description": "季度，形如 2026-Q3；默认本季度"})
     unit_id = Integer(validate=_ID, metadata={"description": "只看该单位及其下级单位"})
 
 

@@ -386,6 +386,7 @@ def reading_today():
 @requires(reading.READER)
 @reading_bp.arguments(ReadingInSchema)
 @reading_bp.response(201, ReadingMarkSchema)
+@reading_bp.alt_response(200, schema=ReadingMarkSchema, description="今天已标记过：原记录")
 def mark_read(data):
     """主要负责人标记本单位今天的博文已阅（每人每天一次；再次标记不改变原记录，回答 200）"""
     found, new = reading.mark(current_identity(), data["day"])

@@ -20,6 +20,7 @@ from flask.testing import FlaskClient
 from openpyxl import Workbook, load_workbook
 
 from govmb.tables import FORMULA_STARTS, MAX_BYTES
+from govmb.timefmt import beijing_today
 from tests.assessment.conftest import DEPT, OFFICE, app, client, feed, post  # noqa: F401 (fixtures)
 from tests.assessment.test_training import day
 from tests.inquiry.conftest import DEPT_STAFF, inquiry_app
@@ -80,8 +81,35 @@ def uploads(client, tmp_path) -> dict[str, Upload]:  # noqa: F811
              "assessment POST /api/reports/{quarter}/third-party": Upload(client, "/api/reports/2026-Q2/third-party",
                                                                           OFFICE, {}),
              "assessment POST /api/followers/import": Upload(client, "/api/followers/import", DEPT, {})}
-    assert found == set(every), "an import endpoint without its checks here"
+    assert found == set(every) | ATTACHMENTS, "an import endpoint without its checks here"
     return every
+
+
+def previous_quarter() -> str:
+    from services.assessment.narratives import previous_quarter as quarter_before
+    return quarter_before(beijing_today())
+
+
+ATTACHMENTS = {"assessment POST /api/narratives"}  # documents, not tables: test_a_reports_attachments_are_checked
+
+
+def test_a_reports_attachments_are_checked(client, tmp_path):  # noqa: F811
+    """A unit's 简报's files (services/assessment/narratives.py): over the limit a 413 in Chinese; a
+    program renamed .pdf, or any file whose content is not its type, refused by the field; no name
+    reaches the file system."""
+    from services.assessment import narratives
+    from tests.assessment.test_narratives import submit
+    over = submit(client, files=[("大文件.pdf", b"%PDF-" + b"x" * MAX_BYTES)])
+    assert over.status_code == 413 and "过大" in over.json["detail"]
+    exe = b"MZ\x90\x00\x03\x00\x00\x00" + bytes(200)
+    for name, content in (("简报.pdf", exe), ("简报.docx", exe), ("照片.png", b"%PDF-1.4"), ("说明.txt", b"a\x00b" * 10)):
+        message = refused(submit(client, files=[(name, content)]), "files")
+        assert name in message, message
+    target = tmp_path / f"{uuid.uuid4().hex}.pdf"
+    r = submit(client, files=[("../" * 12 + str(target).lstrip("/"), b"%PDF-1.4 ok")])
+    assert r.status_code == 201, r.json
+    assert r.json["attachments"][0]["name"] == target.name and not target.exists()
+    assert narratives.is_what_it_says(".pdf", b"%PDF-1.7") and not narratives.is_what_it_says(".pdf", exe)
 
 
 def workbook(*rows) -> bytes:
@@ -272,6 +300,8 @@ def test_no_download_name_holds_a_path_or_breaks_the_header(client, hostile, tmp
                  "assessment GET /api/reports/annual/{year}": ["/api/reports/annual/2026?format=pdf&unit_id=4",
                                                                "/api/reports/annual/2026?format=xlsx&unit_id=4"],
                  "assessment GET /api/bulletins/{bulletin_id}/pdf": [f"/api/bulletins/{bulletin.json['id']}/pdf"],
+                 "assessment GET /api/narratives/compiled": [f"/api/narratives/compiled?quarter={previous_quarter()}"
+                                                             "&format=pdf&unit_id=4"],
                  "assessment GET /api/audit/export": ["/api/audit/export?format=csv"],
                  **{f"{s} GET /api/audit/export": [] for s in ("registry", "publishing", "inquiry")}}  # as above
     found = {f"{s} {op}" for s, ops in documented(tmp_path, client, gives_a_file).items() for op in ops}

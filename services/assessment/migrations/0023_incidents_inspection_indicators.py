@@ -3,6 +3,7 @@
 (an overdue fix warns them), the accounts each inspection checked (the quarterly coverage)."""
 from peewee import CharField, DateField, DateTimeField, FloatField, ForeignKeyField, IntegerField, Model, TextField
 
+from govmb.db import is_postgres
 from govmb.textsearch import prefix_index
 
 
@@ -13,6 +14,10 @@ def up(migrator, db):
         migrator.add_column("inspection", "inspector_id", IntegerField(null=True)),
         migrator.add_column("inspection", "inspector_unit_id", IntegerField(null=True)),
     )
+    if is_postgres(db):  # the defaults kept by the database too: a process of the release before, still
+        # running while this one rolls out, inserts inspections without the new columns
+        db.execute_sql("ALTER TABLE inspection ALTER COLUMN indicator SET DEFAULT '', "
+                       "ALTER COLUMN deduction SET DEFAULT 0")
 
     class Inspection(Model):
         class Meta:
