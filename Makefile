@@ -31,7 +31,10 @@ run: setup  ## the whole system, embedded: SQLite, in-process bus, demo city, ht
 
 test: setup browser tools  ## every test: lint, unit, integration (RabbitMQ and PostgreSQL), fault tests, browser
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	# what needs no shared server, two processes, each test file whole in one (its browser tests' system started once)
+	$(BIN)/python -m pytest -m "not integration and not slow" -n 2 --dist loadfile
+	# the real RabbitMQ and PostgreSQL, the private brokers and the fault run: one at a time
+	$(BIN)/python -m pytest -m "integration or slow"
 
 test-fast: setup  ## the domain, unit and service tests on SQLite: no servers, two processes, about a minute (CI runs `make test`)
 	$(BIN)/python -m pytest tests/unit tests/registry tests/publishing tests/inquiry tests/assessment \
