@@ -44,6 +44,18 @@ def test_on_a_phone_the_menu_opens_from_the_menu_button(as_person):
     assert overflow(page) <= 0
 
 
+@pytest.mark.parametrize("username", ["lianxi", "ducha"])
+def test_at_1366_the_top_bar_is_one_row_for_the_roles_with_the_longest_menu(as_person, username):
+    """Issue 17's finding: the joint-meeting office's menu wrapped onto two rows at 1366 px."""
+    page = as_person(username)
+    page.set_viewport_size({"width": 1366, "height": 800})
+    page.reload()
+    page.wait_for_selector("a.bell")  # the bell and the 待办 badge in, as they come after the page
+    tops = page.eval_on_selector_all("header .navbar-nav > *, header .who > *",
+                                     "els => els.filter(e => e.offsetParent).map(e => e.getBoundingClientRect().top)")
+    assert tops and max(tops) - min(tops) < 20, tops  # every item of the bar on the one row
+
+
 @pytest.mark.parametrize("username", sorted(HEAVY))
 def test_the_heaviest_pages_never_scroll_sideways(as_person, site, username):
     page = as_person(username)
