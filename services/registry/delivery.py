@@ -120,7 +120,7 @@ def _failed(delivery: Delivery, exc: Exception, mine) -> int:
     retry = getattr(exc, "retry", not isinstance(exc, PERMANENT))
     reason = str(exc) if isinstance(exc, webhooks.WebhookError) else said("邮件服务器：{error}", error=type(exc).__name__)
     log.warning("delivery failed", extra={"delivery": delivery.id, "channel": delivery.channel, "reason": reason})
-    attempts = delivery.attempts + 1  # the claim counted this try
+    attempts = delivery.attempts  # read after the claim, which counted this try
     if retry and attempts < MAX_ATTEMPTS:
         pref = notifications.preference_of(delivery.notification.person)
         later = utcnow() + dt.timedelta(minutes=2 ** (attempts - 1))

@@ -310,3 +310,21 @@ def test_the_bell_counts_up_to_its_cap(app, city, client):  # noqa: F811
         receive(app, reminder(city, key=f"inquiry:reply_due:{n}:", link_id=n))
     assert client.get("/api/notifications/unread", headers=city.headers("dept_operator")).json == {
         "unread": notifications.BELL_CAP}
+
+
+def test_a_busy_robot_is_tried_eight_times_waiting_one_minute_then_twice_as_long(app, city, robot):  # noqa: F811
+    choose(app, city, webhook_kind="wecom", webhook_on=True, hosts=(robot.host,),
+           webhook_url=f"http://{robot.host}/cgi-bin/webhook/send?key=k1", quiet_from="00:00", quiet_to="00:00")
+    receive(app, reminder(city))
+    robot.error = 45009
+    waits = []
+    with app.app_context():
+        while Delivery.get().state == "pending":
+            before = utcnow()
+            delivery.deliver_due()
+            row = Delivery.get()
+            if row.state == "pending":
+                waits.append(round((row.not_before - before).total_seconds() / 60))
+                Delivery.update(not_before=utcnow()).execute()
+    assert len(robot.received) == delivery.MAX_ATTEMPTS == 8 and Delivery.get().state == "failed"
+    assert waits == [1, 2, 4, 8, 16, 32, 64]
