@@ -72,25 +72,27 @@ def _counts(query: peewee.ModelSelect, due: peewee.Field | None, marks: Marks) -
             "earliest_due": earliest}
 
 
-def group(kind: Kind, who: Identity, marks: Marks, Unit: type[peewee.Model] | None = None) -> dict:
-    """One kind's count, urgency and most urgent items, for `who` (with their units' names from
-    `Unit`, the service's unit table or copy)."""
+def group(kind: Kind, who: Identity, marks: Marks, Unit: type[peewee.Model] | None = None,
+          with_items: bool = True) -> dict:
+    """One kind's count, urgency and (unless `with_items` is false: the top bar's badge) most urgent
+    items, for `who` (with their units' names from `Unit`, the service's unit table or copy)."""
     query = kind.query(who)
     at = marks.as_dates() if kind.dates else marks
     counts = _counts(query, kind.due, at)
     if kind.dates and counts["earliest_due"] is not None:
         counts["earliest_due"] = end_of(counts["earliest_due"])
     order = (kind.due.asc(), *kind.order) if kind.due is not None else kind.order
-    rows = list(query.order_by(*order).limit(SHOWN)) if counts["count"] else []
+    rows = list(query.order_by(*order).limit(SHOWN)) if counts["count"] and with_items else []
     items = [kind.item(r) for r in rows]
     return {"kind": kind.kind, "label": kind.label, **counts, "items": named(items, Unit) if Unit else items}
 
 
 def todo(kinds: Iterable[Kind], who: Identity, Unit: type[peewee.Model] | None = None,
-         now: dt.datetime | None = None) -> list[dict]:
-    """Every kind that waits on one of `who`'s roles, counted (empty ones too: the page hides them)."""
+         now: dt.datetime | None = None, items: bool = True) -> list[dict]:
+    """Every kind that waits on one of `who`'s roles, counted (empty ones too: the page hides them);
+    without `items`, the counts alone (no item queries: what the badge polls every minute)."""
     marks = Marks.at(now)
-    return [group(k, who, marks, Unit) for k in kinds if k.for_(who)]
+    return [group(k, who, marks, Unit, items) for k in kinds if k.for_(who)]
 
 
 def end_of(day: dt.date) -> dt.datetime:

@@ -116,6 +116,6 @@ KINDS = (
 )
 
 
-def waiting(who: Identity, now: dt.datetime | None = None) -> list[dict]:
+def waiting(who: Identity, now: dt.datetime | None = None, items: bool = True) -> list[dict]:
     """Assessment's groups of work waiting for `who`."""
-    return todo(KINDS, who, Unit, now)
+    return todo(KINDS, who, Unit, now, items)

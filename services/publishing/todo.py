@@ -10,7 +10,7 @@ import datetime as dt
 
 from govmb.contracts.publishing import DraftStatus
 from govmb.identity import UNIT_STAFF, Identity
-from govmb.timefmt import beijing_today
+from govmb.timefmt import beijing_today, utcnow
 from govmb.todo import Kind, end_of, todo
 from services.publishing import reading
 from services.publishing.models import Account, Directive, DirectiveTarget, Draft, Unit
@@ -40,11 +40,16 @@ def _draft(d: Draft) -> dict:
             "unit_id": d.unit_id, "status": d.status}
 
 
+STALE = dt.timedelta(days=7)  # a directive a week past its deadline waits on nobody any more (its page keeps it)
+
+
 def _targets(who: Identity):
-    """Accounts that have not forwarded a directive yet: the unit's own (the office: the city's)."""
+    """Accounts that have not forwarded a directive yet, of the directives not yet a week past their
+    deadline (without that bound the count grew with every directive ever missed): the unit's own
+    (the office: the city's)."""
     rows = (DirectiveTarget.select(DirectiveTarget.id, DirectiveTarget.unit_id, DirectiveTarget.account_id,
                                    Directive.id, Directive.title, Directive.due_at, Directive.issued_at)
-            .join(Directive).where(DirectiveTarget.forwarded_at.is_null()))
+            .join(Directive).where(DirectiveTarget.forwarded_at.is_null(), Directive.due_at > utcnow() - STALE))
     return rows if who.has("joint_office") else rows.where(DirectiveTarget.unit_id == who.unit_id)
 
 
@@ -74,6 +79,6 @@ KINDS = (
 )
 
 
-def waiting(who: Identity, now: dt.datetime | None = None) -> list[dict]:
+def waiting(who: Identity, now: dt.datetime | None = None, items: bool = True) -> list[dict]:
     """Publishing's groups of work waiting for `who`."""
-    return todo(KINDS, who, Unit, now)
+    return todo(KINDS, who, Unit, now, items)

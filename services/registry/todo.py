@@ -82,6 +82,6 @@ KINDS = (
 )
 
 
-def waiting(who: Identity, now: dt.datetime | None = None) -> list[dict]:
+def waiting(who: Identity, now: dt.datetime | None = None, items: bool = True) -> list[dict]:
     """The registry's groups of work waiting for `who`."""
-    return todo(KINDS, who, Unit, now)
+    return todo(KINDS, who, Unit, now, items)

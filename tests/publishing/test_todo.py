@@ -3,10 +3,11 @@ leaders, returned to their writer; directives to forward before their deadline; 
 within their two hours; each only for the roles that act on it and the unit that holds it."""
 import datetime as dt
 
+from govmb.timefmt import utcnow
 from services.publishing.models import Directive, Draft
 from tests.conftest import auth
 from tests.publishing.conftest import JOINT, LEADER, OFFICE, OPERATOR, OTHER_LEADER, OTHER_PATH, OTHER_UNIT, act, draft
-from tests.publishing.test_directives import lead_post
+from tests.publishing.test_directives import SOON, lead_post
 
 OTHER_OFFICE = auth(OTHER_UNIT, OTHER_PATH, "responsible_office", person=22)
 NOW = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
@@ -68,5 +69,20 @@ def test_a_directive_waits_for_each_unit_until_it_forwards(client):
                     headers=OPERATOR)
     assert r.status_code == 200
     assert todo(client, OPERATOR)["directives"]["count"] == 0
-    Directive.update(due_at=dt.datetime(2020, 1, 1)).execute()
+    Directive.update(due_at=utcnow() - dt.timedelta(days=1)).execute()  # missed yesterday: still waiting
     assert todo(client, JOINT)["directives"]["overdue"] == 1
+
+
+def test_a_directive_a_week_past_its_deadline_waits_on_nobody_and_the_badge_asks_counts_only(client):
+    """The review's finding: the office's count grew with every directive ever missed; and the top
+    bar's badge, polled every minute, read the items too."""
+    lead = lead_post(client)
+    made = client.post("/api/directives", json={"title": "转发权威发布", "lead_draft_id": lead["id"], "due_at": SOON},
+                       headers=JOINT)
+    assert made.status_code == 201
+    counted = {g["kind"]: g for g in client.get("/api/todo", headers=JOINT).json}
+    assert counted["directives"]["count"] == 2 and counted["directives"]["items"]
+    bare = {g["kind"]: g for g in client.get("/api/todo?items=false", headers=JOINT).json}
+    assert bare["directives"]["count"] == 2 and bare["directives"]["items"] == []
+    Directive.update(due_at=utcnow() - dt.timedelta(days=8)).execute()
+    assert {g["kind"]: g["count"] for g in client.get("/api/todo", headers=JOINT).json}["directives"] == 0

@@ -67,9 +67,10 @@ _ID = {"accounts.detail": "account_id", "account_work.security": "account_id", "
        "dormant.detail": "order_id"}
 
 
-def gathered() -> tuple[list[dict], list[str]]:
-    """Every service's groups with something waiting, most urgent first; the services that did not answer."""
-    answers = get_each(*((name, "/api/todo", {}) for name in SERVICES))
+def gathered(items: bool = True) -> tuple[list[dict], list[str]]:
+    """Every service's groups with something waiting, most urgent first; the services that did not
+    answer. Without `items`, the counts alone (the badge)."""
+    answers = get_each(*((name, "/api/todo", {} if items else {"items": "false"}) for name in SERVICES))
     groups, missing = [], []
     for name, r in zip(SERVICES, answers):
         if r is None or r.status_code != 200:
@@ -94,8 +95,8 @@ def index():
 @bp.get("/badge")
 @login_required()
 def badge():
-    """The top bar's count (htmx polls it every minute with X-Poll)."""
-    groups, missing = gathered()
+    """The top bar's count (htmx polls it every minute with X-Poll): counts only, no items."""
+    groups, missing = gathered(items=False)
     return render_template("_todo_badge.html", polled=True, total=total(groups),
                            overdue=sum(g["overdue"] for g in groups if g["kind"] not in INFORMATION),
                            missing=missing)
