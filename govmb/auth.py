@@ -7,6 +7,7 @@ from functools import wraps
 from flask import current_app, g, request
 from werkzeug.exceptions import Forbidden, Unauthorized
 
+from govmb.account_copy import sees_row
 from govmb.domain import NotFound
 from govmb.identity import (  # noqa: F401  (what the web layer imports from here)
     ADMINISTRATORS,
@@ -77,10 +78,16 @@ def in_sight(query, path_field, who: Identity | None = None):
     return sight(query, path_field, who or current_identity())
 
 
-def visible_or_404(model, row_id: int, what: str, path_of=lambda row: row.unit_path):
+def account_row_or_404(model, row_id: int, what: str, Account):
+    """The row (a draft, a message …) of an account with this id if the caller may see it: its
+    unit is in sight, or its account's managing unit is (X6); otherwise the same 404 as below."""
+    return visible_or_404(model, row_id, what, seen=lambda row, who: sees_row(Account, row, who))
+
+
+def visible_or_404(model, row_id: int, what: str, path_of=lambda row: row.unit_path, seen=None):
     """The row with this id if the caller may see its unit, otherwise a 404 that says the same
     for a row that does not exist and one out of sight (nothing leaks either way)."""
-    row = model.get_or_none(model.id == row_id)
-    if row is None or not current_identity().may_see(path_of(row)):
+    row, who = model.get_or_none(model.id == row_id), current_identity()
+    if row is None or not (seen(row, who) if seen else who.may_see(path_of(row))):
         raise NotFound(said("{what} {id} 不存在或不在您的管辖范围内", what=what, id=row_id))
     return row

@@ -5,6 +5,7 @@ from __future__ import annotations
 import peewee
 from marshmallow import Schema, fields, validate
 
+from govmb.account_copy import accounts_in_sight
 from govmb.auth import PERSON_ROLES, current_identity, depth_at_most, in_sight, requires
 from govmb.contracts.registry import KIND_NAMES, STATUS_NAMES
 from govmb.paging import Blueprint, ListQuerySchema, narrowed, page
@@ -63,6 +64,7 @@ def units_blueprint(Unit: type[peewee.Model]) -> Blueprint:
 class AccountCopySchema(Schema):
     id = Integer()
     unit_id = Integer()
+    managing_unit_id = Integer(allow_none=True, metadata={"description": "管理部门（X6），与主管单位不同时"})
     name = fields.String()
     kind = fields.String()
     category = fields.String(allow_none=True)
@@ -91,7 +93,7 @@ def accounts_blueprint(Account: type[peewee.Model], unit_model: type[peewee.Mode
     def list_accounts(args, pagination_parameters):
         """本人单位及下级单位的账号（联席会议办公室可见全部），分页；可按单位（含下级）、状态、类型筛选，
         按名称搜索；levels：只列出单位在本人单位（或 unit_id）以下至多这么多层的账号"""
-        query = narrowed(in_sight(Account.select(), Account.unit_path), args, unit_model=unit_model,
+        query = narrowed(accounts_in_sight(Account, current_identity()), args, unit_model=unit_model,
                          path_field=Account.unit_path, unit_field=Account.unit_id, search=Account.name)
         query = within_levels(query, unit_model, args, Account.unit_path)
         for name in ("status", "kind"):

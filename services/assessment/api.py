@@ -10,8 +10,9 @@ import peewee
 from flask import send_file
 from flask_smorest import abort
 
+from govmb.account_copy import account_rows_in_sight, runs_row
 from govmb.audit_api import audit_blueprint
-from govmb.auth import UNIT_STAFF, current_identity, in_sight, requires, under, visible_or_404
+from govmb.auth import UNIT_STAFF, account_row_or_404, current_identity, in_sight, requires, under, visible_or_404
 from govmb.copies_api import accounts_blueprint, units_blueprint
 from govmb.messages import N_, said
 from govmb.paging import Blueprint, ListQuerySchema, narrowed, page, sorted_by
@@ -530,7 +531,7 @@ incidents_bp = Blueprint("incidents", __name__, url_prefix="/api/incidents",
 def list_incidents(args, pagination_parameters):
     """本单位及下级单位的安全事件（联席会议办公室、督查：全市），新发现的在前，分页；可按类型、单位、
     发现日期筛选，按账号名称搜索；open=true 只看尚未处置或尚未报告的"""
-    query = narrowed(in_sight(SecurityIncident.select(), SecurityIncident.unit_path), args, unit_model=Unit,
+    query = narrowed(account_rows_in_sight(SecurityIncident.select(), SecurityIncident, Account, current_identity()), args, unit_model=Unit,
                      path_field=SecurityIncident.unit_path, unit_field=SecurityIncident.unit_id,
                      at=SecurityIncident.found_at, search=SecurityIncident.account_name)
     if "kind" in args:
@@ -557,7 +558,7 @@ def record_incident(data):
 @incidents_bp.response(200, IncidentSchema)
 def get_incident(incident_id):
     """一起安全事件"""
-    return incidents.shown(visible_or_404(SecurityIncident, incident_id, "安全事件"))
+    return _incident_shown(account_row_or_404(SecurityIncident, incident_id, "安全事件", Account))
 
 
 @incidents_bp.route("/<int:incident_id>", methods=["PATCH"])
@@ -566,8 +567,13 @@ def get_incident(incident_id):
 @incidents_bp.response(200, IncidentSchema)
 def update_incident(data, incident_id):
     """补充处置时间、报告时间和对象、采取的措施（类型、账号和发现时间不可改：单项否决以此为据）"""
-    incident = visible_or_404(SecurityIncident, incident_id, "安全事件")
-    return incidents.shown(incidents.update(incident, data, current_identity()))
+    incident = account_row_or_404(SecurityIncident, incident_id, "安全事件", Account)
+    return _incident_shown(incidents.update(incident, data, current_identity()))
+
+
+def _incident_shown(incident: SecurityIncident) -> SecurityIncident:
+    incident.runs = runs_row(Account, incident, current_identity())
+    return incidents.shown(incident)
 
 
 training_bp = Blueprint("training", __name__, url_prefix="/api/training",
@@ -879,7 +885,7 @@ def list_dormant(args, pagination_parameters):
 
 
 def _order_in_sight(order_id: int) -> DormancyOrder:
-    return visible_or_404(DormancyOrder, order_id, "整改通知")
+    return account_row_or_404(DormancyOrder, order_id, "整改通知", Account)
 
 
 def _shown_order(order: DormancyOrder) -> DormancyOrder:
@@ -895,7 +901,7 @@ def list_orders(args, pagination_parameters):
     """整改通知：本单位及下级单位的（联席会议办公室、督查：全市），默认新下发的在前（sort=deadline 按期限），分页；
     可按状态、单位（含下级）、账号、期限（from/to）筛选，只看期限已过尚未办结的（past_deadline），按账号名称搜索"""
     today = beijing_today()
-    query = narrowed(in_sight(DormancyOrder.select(), DormancyOrder.unit_path), args, unit_model=Unit,
+    query = narrowed(account_rows_in_sight(DormancyOrder.select(), DormancyOrder, Account, current_identity()), args, unit_model=Unit,
                      path_field=DormancyOrder.unit_path, unit_field=DormancyOrder.unit_id, at=DormancyOrder.deadline,
                      search=DormancyOrder.account_name)
     for key, condition in (("status", lambda: DormancyOrder.status == args["status"]),
@@ -964,7 +970,7 @@ def order_closure(data, order_id):
 def order_counts(args, pagination_parameters):
     """各单位的整改通知统计：收到多少、按期答复多少、逾期答复多少、被责令关闭多少、未办结多少，按单位分页；
     可按单位（含下级）、整改期限（from/to）筛选"""
-    query = narrowed(in_sight(DormancyOrder.select(), DormancyOrder.unit_path), args, unit_model=Unit,
+    query = narrowed(account_rows_in_sight(DormancyOrder.select(), DormancyOrder, Account, current_identity()), args, unit_model=Unit,
                      path_field=DormancyOrder.unit_path, unit_field=DormancyOrder.unit_id, at=DormancyOrder.deadline)
     grouped = dormancy.counts(query).order_by(DormancyOrder.unit_id)
     return dormancy.shown_counts(page(grouped, pagination_parameters))

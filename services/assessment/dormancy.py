@@ -23,6 +23,7 @@ from enum import StrEnum
 import peewee
 from peewee import SQL, fn
 
+from govmb.account_copy import runs_row
 from govmb.contracts.assessment import CLOSURE_ORDERED
 from govmb.db import transaction_lock
 from govmb.domain import Conflict, Invalid, Refused
@@ -254,7 +255,7 @@ MACHINE = Machine("dormancy_order", DormancyOrder, OrderStatus, (
     step("order_closure", {S.ISSUED, S.ANSWERED, S.REJECTED}, S.CLOSURE_ORDERED, "office",
          stamp="closure_ordered_at", effect=_order_closure, event=CLOSURE_ORDERED,
          note="发出 assessment.account.closure_ordered，登记中心据此开启关闭流程")),
-    guards={"unit": lambda o, who: o.unit_id == who.unit_id and who.has(*UNIT_STAFF),
+    guards={"unit": lambda o, who: who.has(*UNIT_STAFF) and runs_row(Account, o, who),
             "office": lambda _o, who: who.has(*ISSUERS)},
     refused=lambda t: REFUSED[t.who], conflict=lambda _o, t: CONFLICT[t.action], record=_record, emit=_emit,
     who_names=WHO)

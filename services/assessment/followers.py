@@ -9,9 +9,10 @@ import datetime as dt
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 
 from govmb import tables
+from govmb.account_copy import accounts_in_sight, accounts_run_by
 from govmb.db import transaction_lock
 from govmb.domain import Invalid, Refused
-from govmb.identity import UNIT_STAFF, Identity, in_sight
+from govmb.identity import UNIT_STAFF, Identity
 from govmb.messages import translated
 from govmb.schemas import Integer
 from govmb.timefmt import beijing_today, utcnow
@@ -84,7 +85,7 @@ def _problem(account) -> str | None:
 
 def own_account(account_id: int, who: Identity):
     """The caller's unit's account that has gone live, or a 422 naming account_id."""
-    account = Account.get_or_none(Account.id == account_id, Account.unit_id == who.unit_id)
+    account = accounts_run_by(Account, who.unit_id).where(Account.id == account_id).first()
     if problem := _problem(account):
         raise Invalid("account_id", problem)
     return account
@@ -150,7 +151,7 @@ def import_file(filename: str, data: bytes, who: Identity) -> dict:
         records = tables.read_records(filename, data, HEADERS, required=(("account_id", "account"), "day", "followers"))
     except tables.TableError as exc:
         raise Invalid("file", str(exc))
-    accounts = list(Account.select().where(Account.unit_id == who.unit_id))
+    accounts = list(accounts_run_by(Account, who.unit_id))
     by_id = {a.id: a for a in accounts}
     by_name: dict[str, list] = {}
     for a in accounts:
@@ -188,7 +189,7 @@ def history(who: Identity, start: dt.date, end: dt.date, account_id: int | None 
     query = (FollowerCount.select(FollowerCount, Account.name.alias("account_name"))
              .join(Account, on=(Account.id == FollowerCount.account_id))
              .where(FollowerCount.day.between(start, end)))
-    query = narrow(in_sight(query, Account.unit_path, who))
+    query = narrow(accounts_in_sight(Account, who, query))
     if account_id is not None:
         query = query.where(FollowerCount.account_id == account_id)
     return query.order_by(FollowerCount.day.desc(), FollowerCount.account_id.desc()).objects()

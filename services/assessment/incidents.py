@@ -10,6 +10,7 @@ import datetime as dt
 
 import peewee
 
+from govmb.account_copy import runs_account, sees_account
 from govmb.domain import Invalid, Refused
 from govmb.identity import UNIT_STAFF, Identity
 from govmb.messages import N_, said
@@ -28,8 +29,10 @@ def _stored(value: dt.datetime | None) -> dt.datetime | None:
     return None if value is None else stored(value)
 
 
-def _may_record(account_unit_id: int, unit_path: str, who: Identity) -> bool:
-    return who.has(*OFFICE) and who.may_see(unit_path) or (who.has(*UNIT_STAFF) and who.unit_id == account_unit_id)
+def _may_record(account, who: Identity) -> bool:
+    """The office over the account's unit, or the staff of the unit that runs it (its own, or its
+    managing unit, X6)."""
+    return who.has(*OFFICE) and who.may_see(account.unit_path) or (who.has(*UNIT_STAFF) and runs_account(account, who))
 
 
 def _times(data: dict, found_at: dt.datetime) -> None:
@@ -49,9 +52,9 @@ def _times(data: dict, found_at: dt.datetime) -> None:
 
 def record(data: dict, who: Identity) -> SecurityIncident:
     account = Account.get_or_none(Account.id == data["account_id"])
-    if account is None or not who.may_see(account.unit_path):
+    if not sees_account(account, who):
         raise Invalid("account_id", said("账号 {id} 不存在或不在您的管辖范围内", id=data["account_id"]))
-    if not _may_record(account.unit_id, account.unit_path, who):
+    if not _may_record(account, who):
         raise Refused(N_("安全事件由账号所属单位或联席会议办公室登记"))
     _times(data, data["found_at"])
     with db.atomic():
@@ -69,7 +72,8 @@ def record(data: dict, who: Identity) -> SecurityIncident:
 def update(incident: SecurityIncident, data: dict, who: Identity) -> SecurityIncident:
     """The unit (or the office) completes the record: handled, reported, what was done. The kind,
     the account and the time found stay as recorded: the veto rests on them."""
-    if not _may_record(incident.unit_id, incident.unit_path, who):
+    account = Account.get_or_none(Account.id == incident.account_id)
+    if account is None or not _may_record(account, who):
         raise Refused(N_("安全事件由账号所属单位或联席会议办公室登记"))
     found_at = incident.found_at.replace(tzinfo=dt.timezone.utc)
     _times({"reported_to": incident.reported_to, **data}, found_at)

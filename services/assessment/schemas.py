@@ -477,6 +477,7 @@ class IncidentQuerySchema(ListQuerySchema):
 class IncidentSchema(Schema):
     id = Integer()
     account_id = Integer()
+    runs = fields.Boolean(metadata={"description": "本人单位是否办理这个账号的事：主管单位，或在主管单位名下时的管理部门（X6）"})
     account_name = fields.String()
     unit_id = Integer()
     unit_name = fields.String()

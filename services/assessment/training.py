@@ -230,7 +230,7 @@ def record(who: Identity, year: int, unit_id: int | None = None) -> list[dict]:
     return list(rows.values())
 
 
-EXPORT_HEADER = ("日期", "类型", "名称", "学时", "地点", "授课人", "邀请单位", "参训人员", "参训单位")
+EXPORT_HEADER = ("日期", "类型", "名称", "主办单位", "学时", "地点", "授课人", "邀请单位", "参训人员", "参训单位")
 
 
 def export_rows(who: Identity, year: int) -> list[list]:
@@ -240,7 +240,7 @@ def export_rows(who: Identity, year: int) -> list[list]:
         trainers = "；".join(f"{t['name']}（{t['kind_name']}{'，' + t['affiliation'] if t['affiliation'] else ''}）"
                             for t in s.trainer_list)
         invited = "、".join(i["unit_name"] for i in s.invited)
-        head = [s.held_on, s.kind_name, s.title, float(s.hours), s.place, trainers, invited]
+        head = [s.held_on, s.kind_name, s.title, s.organiser_name, float(s.hours), s.place, trainers, invited]
         rows += [[*head, a["person_name"], a["unit_name"]] for a in s.attendee_list] or [[*head, "", ""]]
     return rows
 

@@ -4,8 +4,9 @@ import datetime as dt
 from flask_smorest import abort
 
 from govmb import personal
+from govmb.account_copy import account_rows_in_sight, run_by_unit, runs_row
 from govmb.audit_api import audit_blueprint
-from govmb.auth import UNIT_STAFF, current_identity, in_sight, requires, under, visible_or_404
+from govmb.auth import UNIT_STAFF, account_row_or_404, current_identity, requires, under, visible_or_404
 from govmb.contracts.inquiry import SOURCE_NAMES, STATUS_NAMES, TransferStatus
 from govmb.copies_api import accounts_blueprint, units_blueprint
 from govmb.headers import NO_STORE
@@ -55,6 +56,7 @@ def _shown(message: Message, one: bool = True, new: bool = False) -> Message:
     message.source_name = SOURCE_NAMES.get(message.source, message.source)
     message.deadlines = handling.lateness(message)
     if one:
+        message.runs = runs_row(Account, message, current_identity())
         message.result_post = None if new else results.view(message)
         message.history, message.history_total = ([], 1) if new else handling.history(message)
         for name, by in handling.answered_by(message.history).items():
@@ -65,7 +67,7 @@ def _shown(message: Message, one: bool = True, new: bool = False) -> Message:
 
 
 def _visible(message_id: int) -> Message:
-    return visible_or_404(Message, message_id, "留言")
+    return account_row_or_404(Message, message_id, "留言", Account)
 
 
 @messages.route("")
@@ -76,7 +78,9 @@ def _visible(message_id: int) -> Message:
 def list_messages(args, pagination_parameters):
     """本单位及下级单位的留言，默认按最近的期限排序（已办结的在后），分页；可按单位（含下级）、账号、状态、
     类别、情感、平台、收到日期、期限筛选，按内容搜索；overdue=true：只看已逾期未办的"""
-    query = narrowed(in_sight(Message.select(), Message.unit_path), args, unit_model=Unit, path_field=Message.unit_path,
+    who = current_identity()
+    query = narrowed(account_rows_in_sight(Message.select(), Message, Account, who), args, unit_model=Unit,
+                     path_field=Message.unit_path,
                      unit_field=Message.unit_id, at=Message.received_at, search=Message.text, indexed=True)
     for name in ("status", "account_id", "category", "sentiment", "platform", "kind"):
         if name in args:
@@ -84,7 +88,7 @@ def list_messages(args, pagination_parameters):
     if args["overdue"]:
         query = query.where(Message.due_at < utcnow())
     if "citizen_contact" in args:  # the handling unit's messages from this citizen, by the keyed hash
-        query = query.where(Message.unit_id == current_identity().unit_id, Message.citizen_contact_hash.in_(
+        query = query.where(run_by_unit(Message, Account, who.unit_id), Message.citizen_contact_hash.in_(
             personal.installed().lookup_hashes(args["citizen_contact"], CONTACT)))
     if "due_before" in args:
         query = query.where(Message.due_at < beijing_midnight(args["due_before"] + dt.timedelta(days=1)))

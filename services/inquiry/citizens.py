@@ -7,10 +7,11 @@ from __future__ import annotations
 import logging
 
 from govmb import personal
+from govmb.account_copy import runs_row
 from govmb.domain import Conflict, Refused
 from govmb.identity import UNIT_STAFF, Identity
 from govmb.messages import said
-from services.inquiry.models import Message, audit, db
+from services.inquiry.models import Account, Message, audit, db
 
 log = logging.getLogger(__name__)
 UNREADABLE = "（无法解密）"
@@ -35,7 +36,7 @@ def masked(message: Message) -> dict[str, str]:
 
 
 def may_read(message: Message, who: Identity) -> bool:
-    return message.unit_id == who.unit_id and who.has(*UNIT_STAFF)
+    return who.has(*UNIT_STAFF) and runs_row(Account, message, who)
 
 
 def read(message: Message, who: Identity) -> dict[str, str]:

@@ -9,6 +9,7 @@ import datetime as dt
 import weakref
 
 from govmb import personal
+from govmb.account_copy import runs_row, sees_account
 from govmb.contracts.inquiry import ACTION_NAMES, STATUS_NAMES, MessageStatus
 from govmb.contracts.registry import AccountStatus
 from govmb.db import IdBlocks, Insert, is_postgres, write_together
@@ -147,7 +148,7 @@ def _already_in(keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
 def _prepare(data: dict, account: Account | None, who: Identity, source: str) -> tuple[Message | None, dict]:
     """The message to store (its deadlines, its suggested category and sentiment), or what is
     wrong with it, field by field."""
-    if account is None or not who.may_see(account.unit_path):
+    if not sees_account(account, who):
         return None, {"account_id": ["账号不存在或不在您的管辖范围内"]}
     if source in INTAKE_SOURCES and account.status != AccountStatus.ACTIVE:
         return None, {"account_id": [said("账号“{name}”未在正常运行，不能接收留言", name=account.name)]}
@@ -259,7 +260,7 @@ def _settle(move: Move) -> None:
 
 
 MACHINE = Machine("message", Message, MessageStatus, TRANSITIONS,
-                  guards={"staff": lambda message, who: message.unit_id == who.unit_id and who.has(*STAFF)},
+                  guards={"staff": lambda message, who: who.has(*STAFF) and runs_row(Account, message, who)},
                   refused=lambda t: "须由承办单位的工作人员办理", conflict=_conflict, settle=_settle,
                   record=lambda move: _record(move.row, move.action, move.before.value, move.who, move.comment),
                   emit=lambda move: publish(move.row, STEP_OF[move.action]),
@@ -273,7 +274,7 @@ def transition(message: Message, action: str, who: Identity, data: dict) -> Mess
 
 def confirm(message: Message, who: Identity, category: str, sentiment: str) -> Message:
     """Staff confirm or correct the suggested category and sentiment; the classifier learns."""
-    if message.unit_id != who.unit_id or not who.has(*STAFF):
+    if not who.has(*STAFF) or not runs_row(Account, message, who):
         raise Refused("须由承办单位的工作人员确认")
     with db.atomic():
         message.category, message.sentiment = category, sentiment

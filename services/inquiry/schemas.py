@@ -75,6 +75,7 @@ class MessageSchema(Schema):
     id = Integer()
     account_id = Integer()
     unit_id = Integer()
+    runs = fields.Boolean(metadata={"description": "本人单位是否办理这个账号的事：主管单位，或在主管单位名下时的管理部门（X6）"})
     platform = fields.String()
     kind = fields.String()
     source = fields.String(metadata={"description": "渠道：staff、import、api（其他系统推送）、hall（政务微博大厅）"})

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from govmb.account_copy import run_by_unit
 from govmb.contracts.inquiry import MessageStatus, TransferStatus
 from govmb.identity import UNIT_STAFF, Identity
 from govmb.timefmt import utcnow
 from govmb.todo import Kind, todo
-from services.inquiry.models import Message, ProblemNotice, Transfer, Unit
+from services.inquiry.models import Account, Message, ProblemNotice, Transfer, Unit
 from services.inquiry.notices import NoticeStatus
 from services.inquiry.transfers import ROUTERS
 
@@ -23,12 +24,12 @@ _COLUMNS = (Message.id, Message.text, Message.unit_id, Message.status, Message.d
 
 def _messages(*statuses: str):
     return lambda who: Message.select(*_COLUMNS).where(
-        Message.unit_id == who.unit_id, Message.status.in_(statuses), Message.due_at.is_null(False))
+        run_by_unit(Message, Account, who.unit_id), Message.status.in_(statuses), Message.due_at.is_null(False))
 
 
 def _intake(who: Identity):
     """What reached the office itself from the hall or another system, not yet answered or passed on."""
-    return Message.select(*_COLUMNS).where(Message.unit_id == who.unit_id, Message.status == M.RECEIVED,
+    return Message.select(*_COLUMNS).where(run_by_unit(Message, Account, who.unit_id), Message.status == M.RECEIVED,
                                            Message.source.in_(("hall", "api")))
 
 

@@ -4,8 +4,9 @@ import datetime as dt
 import peewee
 from flask_smorest import abort
 
+from govmb.account_copy import account_rows_in_sight, accounts_in_sight, run_by_unit
 from govmb.audit_api import audit_blueprint
-from govmb.auth import UNIT_STAFF, current_identity, in_sight, requires, under, visible_or_404
+from govmb.auth import UNIT_STAFF, account_row_or_404, current_identity, requires, under
 from govmb.contracts.publishing import STATUS_NAMES
 from govmb.copies_api import accounts_blueprint, units_blueprint
 from govmb.messages import said
@@ -69,8 +70,13 @@ QUEUE = {"responsible_office": ("submitted",), "leader": ("checked",), "principa
          "operator": ("draft", "returned", "approved")}
 
 
+def drafts_in_sight(who):
+    """The drafts of the units under the caller's and of the accounts managed from them (X6)."""
+    return account_rows_in_sight(Draft.select(), Draft, Account, who)
+
+
 def _visible_draft(draft_id: int) -> Draft:
-    return visible_or_404(Draft, draft_id, "稿件")
+    return account_row_or_404(Draft, draft_id, "稿件", Account)
 
 
 @drafts.route("")
@@ -83,11 +89,12 @@ def list_drafts(args, pagination_parameters):
     可按单位（含下级）、账号、状态、信息类别、平台、日期筛选，按正文搜索"""
     who = current_identity()
     at = Draft.released_at if args.get("released") else Draft.created_at
-    query = narrowed(in_sight(Draft.select(), Draft.unit_path), args, unit_model=Unit, path_field=Draft.unit_path,
+    query = narrowed(drafts_in_sight(who), args, unit_model=Unit, path_field=Draft.unit_path,
                      unit_field=Draft.unit_id, at=at, search=Draft.text, indexed=True)
     if args.get("queue"):
         statuses = {s for role in who.roles for s in QUEUE.get(role, ())}
-        query = query.where(Draft.unit_id == who.unit_id, Draft.status.in_(statuses or {"-"}))
+        query = query.where(run_by_unit(Draft, Account, who.unit_id),
+                            Draft.status.in_(statuses or {"-"}))
     for name in ("status", "account_id", "info_type"):
         if name in args:
             query = query.where(getattr(Draft, name) == args[name])
@@ -188,7 +195,7 @@ def remove_lexicon(entry_id):
 @figures_bp.response(200)
 def month_figures(args):
     """各账号某月的发布量、原创数与原创率，对照定额（民生类 20、政策理论类 10，原创率 60%）"""
-    accounts = list(in_sight(Account.select().where(Account.kind != "private"), Account.unit_path))
+    accounts = list(accounts_in_sight(Account, current_identity()).where(Account.kind != "private"))
     return monthly.figures(args["month"], accounts)
 
 
@@ -279,7 +286,7 @@ def record_forward(data, directive_id):
 def month_calendar(args, pagination_parameters):
     """某月计划发布和已发布的稿件（北京时间），按时间排列，分页；可按单位（含下级）、账号筛选"""
     start, end = monthly.month_bounds(args["month"])
-    query = narrowed(in_sight(Draft.select(), Draft.unit_path), args, unit_model=Unit, path_field=Draft.unit_path).where(
+    query = narrowed(drafts_in_sight(current_identity()), args, unit_model=Unit, path_field=Draft.unit_path).where(
         ((Draft.planned_at >= start) & (Draft.planned_at < end)) | ((Draft.released_at >= start) & (Draft.released_at < end)))
     if "account_id" in args:
         query = query.where(Draft.account_id == args["account_id"])

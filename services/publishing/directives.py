@@ -7,6 +7,7 @@ import datetime as dt
 
 from peewee import Case, fn
 
+from govmb.account_copy import runs_row
 from govmb.contracts.publishing import DraftStatus
 from govmb.contracts.registry import AccountStatus
 from govmb.domain import Conflict, Invalid, Refused
@@ -59,8 +60,8 @@ def forward(directive: Directive, account_id: int, url: str, who: Identity) -> D
     target = DirectiveTarget.get_or_none(DirectiveTarget.directive == directive, DirectiveTarget.account_id == account_id)
     if target is None:
         raise Invalid("account_id", "该账号不在本次统一口径的转发范围内")
-    if target.unit_id != who.unit_id or not who.has(*STAFF):
-        raise Refused("只能由账号所在单位的工作人员登记转发")
+    if not who.has(*STAFF) or not runs_row(Account, target, who):
+        raise Refused("只能由账号所在单位（或其管理部门）的工作人员登记转发")
     if not url.strip().startswith(("http://", "https://")):
         raise Invalid("url", "请填写转发后的网址（http:// 或 https:// 开头）")
     with db.atomic():

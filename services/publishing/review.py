@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import logging
 
+from govmb.account_copy import runs_account, runs_row, sees_account
 from govmb.audit import DRAFT_AUDITED
 from govmb.contracts.publishing import ACTION_NAMES, STATUS_NAMES, DraftStatus
 from govmb.contracts.registry import AccountStatus
@@ -48,12 +49,12 @@ def _record(draft: Draft, action: str, from_status: str | None, who: Identity, c
 # ------------------------------------------------------------------------- writing
 def _account_for(account_id: int, who: Identity) -> Account:
     account = Account.get_or_none(Account.id == account_id)
-    if account is None or not who.may_see(account.unit_path):
+    if not sees_account(account, who):
         raise Invalid("account_id", "账号不存在或不在您的管辖范围内")
     if account.status != AccountStatus.ACTIVE:
         raise Invalid("account_id", said("账号“{name}”未开通运行，不能发布", name=account.name))
-    if account.unit_id != who.unit_id:
-        raise Invalid("account_id", "只能为本单位的账号撰写")
+    if not runs_account(account, who):
+        raise Invalid("account_id", "只能为本单位（或本单位管理）的账号撰写")
     return account
 
 
@@ -203,9 +204,14 @@ TRANSITIONS = (
 ROLES = {"staff": STAFF, "responsible_office": ("responsible_office",), "leaders": ("leader", "principal_leader"),
          "reviewers": REVIEWERS}
 ROLE_LABELS = {"operator": "微博操作员", "responsible_office": "责任处室", "leader": "分管领导", "principal_leader": "主要领导"}
-GUARDS = {name: (lambda roles: lambda draft, who: draft.unit_id == who.unit_id and who.has(*roles))(roles)
+GUARDS = {name: (lambda roles: lambda draft, who: who.has(*roles) and runs_draft(draft, who))(roles)
           for name, roles in ROLES.items()}
 WHO = {name: "本单位" + "、".join(ROLE_LABELS[r] for r in roles) for name, roles in ROLES.items()}
+
+
+def runs_draft(draft: Draft, who: Identity) -> bool:
+    """Is the draft's account run by the caller's unit: its own, or as its managing unit (X6)?"""
+    return runs_row(Account, draft, who)
 
 
 def _conflict(draft: Draft, t: Transition) -> str:
@@ -361,6 +367,7 @@ def detail(draft: Draft, who: Identity) -> Draft:
     draft.publication_rows = list(draft.publications.order_by(Publication.platform))
     draft.platform_posts = autopublish.state_of(draft.id)
     draft.actions = MACHINE.available(draft, who)
+    draft.runs = runs_row(Account, draft, who)
     draft.correction_rows = [{"id": c.id, "status": c.status, "status_name": STATUS_NAMES[c.status],
                               "released_at": c.released_at}
                              for c in Draft.select(Draft.id, Draft.status, Draft.released_at)

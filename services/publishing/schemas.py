@@ -103,6 +103,7 @@ class DraftDetailSchema(DraftSchema):
     platforms = fields.List(fields.String(), attribute="platform_list")
     media = fields.List(fields.Dict(), attribute="media_list")
     apology = fields.String()
+    runs = fields.Boolean(metadata={"description": "本人单位是否办理这个账号的事：主管单位，或在主管单位名下时的管理部门（X6）"})
     corrections = fields.List(fields.Nested(CorrectionRefSchema), attribute="correction_rows", metadata={
         "description": "更正这条信息的稿件（办理中的和已发布的）"})
     outgoing = fields.String(metadata={"description": "发布到平台的文字：正文，更正稿件另附致歉说明"})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from govmb.account_copy import run_by_unit
 from govmb.contracts.publishing import DraftStatus
 from govmb.identity import UNIT_STAFF, Identity
 from govmb.timefmt import beijing_today, utcnow
@@ -24,7 +25,8 @@ def _drafts(status: str, mine: bool = False):
     """The unit's drafts in `status` (`mine`: those the caller wrote)."""
     def query(who: Identity):
         rows = Draft.select(Draft.id, Draft.text, Draft.unit_id, Draft.status, Draft.due_at, Draft.submitted_at,
-                            Draft.created_at).where(Draft.status == status, Draft.unit_id == who.unit_id)
+                            Draft.created_at).where(Draft.status == status,
+                                                    run_by_unit(Draft, Account, who.unit_id))
         return rows.where(Draft.author_id == who.person_id) if mine else rows
     return query
 
@@ -32,7 +34,7 @@ def _drafts(status: str, mine: bool = False):
 def _emergencies(who: Identity):
     rows = Draft.select(Draft.id, Draft.text, Draft.unit_id, Draft.status, Draft.due_at, Draft.submitted_at,
                         Draft.created_at).where(Draft.info_type == "emergency", Draft.status.in_(OPEN))
-    return rows if who.has("joint_office") else rows.where(Draft.unit_id == who.unit_id)
+    return rows if who.has("joint_office") else rows.where(run_by_unit(Draft, Account, who.unit_id))
 
 
 def _draft(d: Draft) -> dict:
@@ -50,7 +52,8 @@ def _targets(who: Identity):
     rows = (DirectiveTarget.select(DirectiveTarget.id, DirectiveTarget.unit_id, DirectiveTarget.account_id,
                                    Directive.id, Directive.title, Directive.due_at, Directive.issued_at)
             .join(Directive).where(DirectiveTarget.forwarded_at.is_null(), Directive.due_at > utcnow() - STALE))
-    return rows if who.has("joint_office") else rows.where(DirectiveTarget.unit_id == who.unit_id)
+    return rows if who.has("joint_office") else rows.where(
+        run_by_unit(DirectiveTarget, Account, who.unit_id))
 
 
 def _target(t: DirectiveTarget) -> dict:

@@ -162,11 +162,11 @@ def test_the_csv_export_neutralises_formulas(client):
     assert "attachment" in r.headers["Content-Disposition"] and ".csv" in r.headers["Content-Disposition"]
     assert r.data.startswith("\ufeff".encode())  # Excel needs the mark to read Chinese
     rows = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))
-    assert rows[0] == ["日期", "类型", "名称", "学时", "地点", "授课人", "邀请单位", "参训人员", "参训单位"]
-    assert [r_[7] for r_ in rows[1:]] == ["'@SUM(1+1)", "马丽", "'-2+3"]  # by unit, then order of entry
-    assert rows[1][2] == "'=HYPERLINK(\"http://evil.example\",\"点我\")" and rows[1][4] == "'+86 会议室"
-    assert rows[1][3] == "3.0" and rows[1][0] == day()
-    assert "陈晓（平台技术专家，新浪网）" in rows[1][5]
+    assert rows[0] == ["日期", "类型", "名称", "主办单位", "学时", "地点", "授课人", "邀请单位", "参训人员", "参训单位"]
+    assert [r_[8] for r_ in rows[1:]] == ["'@SUM(1+1)", "马丽", "'-2+3"]  # by unit, then order of entry
+    assert rows[1][2] == "'=HYPERLINK(\"http://evil.example\",\"点我\")" and rows[1][5] == "'+86 会议室"
+    assert rows[1][4] == "3.0" and rows[1][0] == day() and rows[1][3] == "联席会议办公室"
+    assert "陈晓（平台技术专家，新浪网）" in rows[1][6]
     assert not any(cell[:1] in "=+-@" and cell for row in rows for cell in row)
 
 
@@ -182,15 +182,15 @@ def test_the_xlsx_export_neutralises_formulas_and_keeps_numbers_and_dates(client
     assert not any(c.data_type == "f" for c in cells)  # no formula anywhere
     title = rows[0][2]
     assert title.value.startswith("'=HYPERLINK") and title.data_type == "s"
-    assert rows[0][3].data_type == "n" and rows[0][3].value == 3  # hours stay a number
+    assert rows[0][4].data_type == "n" and rows[0][4].value == 3  # hours stay a number
     assert isinstance(rows[0][0].value, dt.datetime) and rows[0][0].value.date().isoformat() == day()
-    assert [row[7].value for row in rows] == ["'@SUM(1+1)", "马丽", "'-2+3", None]
+    assert [row[8].value for row in rows] == ["'@SUM(1+1)", "马丽", "'-2+3", None]
 
 
 def test_a_unit_exports_only_what_it_sees(client):
     record(client, **NASTY)
     rows = list(csv.reader(io.StringIO(client.get("/api/training/export", headers=OTHER).data.decode("utf-8-sig"))))
-    assert [r[7] for r in rows[1:]] == ["'-2+3"]
+    assert [r[8] for r in rows[1:]] == ["'-2+3"]
     assert client.get("/api/training/export?format=pdf", headers=OFFICE).status_code == 422
 
 
@@ -230,6 +230,9 @@ def test_a_unit_registers_training_it_organises_itself_counted_as_its_own(client
             if s["own"]] == ["东湖区政务微博业务培训"]
     assert all(not s["own"] for s in client.get("/api/training/sessions", headers=OTHER).json)
     assert client.get(f"/api/training/sessions/{own['id']}", headers=OTHER).status_code == 404
+    export = list(csv.reader(io.StringIO(client.get(f"/api/training/export?year={YEAR}&format=csv",
+                                                    headers=OFFICE).data.decode("utf-8-sig"))))
+    assert {(r[2], r[3]) for r in export[1:]} == {("东湖区政务微博业务培训", "东湖区"), (COURSE["title"], "联席会议办公室")}
 
 
 def test_a_units_own_training_names_only_its_units_and_bad_input_changes_nothing(client):

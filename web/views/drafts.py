@@ -193,7 +193,7 @@ def _detail(draft_id: int, errors: dict | None = None, failed: str | None = None
     accounts = {a["id"]: a for a in get_all("publishing", "/api/accounts")}
     account = accounts.get(d["account_id"], {"name": str(d["account_id"]), "platforms": []})
     me = person()
-    writer = bool(set(me["roles"]) & set(STAFF)) and me["unit_id"] == d["unit_id"]
+    writer = bool(set(me["roles"]) & set(STAFF)) and d["runs"]  # its unit's, or its managing unit's (X6)
     can_edit = d["status"] in EDITABLE and writer
     open_correction = any(c["status"] not in ("released", "withdrawn") for c in d.get("corrections", []))
     can_correct = writer and d["status"] == "released" and not open_correction and account.get("status") == "active"

@@ -103,7 +103,7 @@ def _detail(message_id: int, errors=None, failed=None, message=None, whole=None)
         abort(404)
     m = r.json()
     actions = {"received": ["reply"], "replied": ["feedback"], "accepted": ["resolve"], "verifying": ["resolve"]}
-    mine = m["unit_id"] == person()["unit_id"] and bool(roles() & set(STAFF))
+    mine = m["runs"] and bool(roles() & set(STAFF))  # the handling unit, or the account's managing unit (X6)
     return {"m": m, "actions": actions.get(m["status"], []) if mine else [], "mine": mine,
             "can_route": bool(roles() & set(ROUTERS)) and m["status"] != "resolved",
             "units": all_units("inquiry"), "errors": errors or {}, "failed": failed, "message": message,

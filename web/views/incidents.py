@@ -80,7 +80,7 @@ def _detail_context(incident_id: int, errors=None, message=None, values=None) ->
     if r.status_code != 200:
         abort(404)
     i = r.json()
-    mine = i["unit_id"] == person()["unit_id"] and bool(roles() & set(UNIT_STAFF))
+    mine = i["runs"] and bool(roles() & set(UNIT_STAFF))  # the account's unit, or its managing unit (X6)
     return {"i": i, "can_update": mine or "joint_office" in roles(), "reported_to": REPORTED_TO_NAMES,
             "errors": errors or {}, "message": message, "values": values or {}}
 

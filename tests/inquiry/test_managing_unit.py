@@ -1,0 +1,34 @@
+"""The managing unit (管理部门, X6) in inquiry: its staff see and handle the messages to the account
+it manages while they are with the account's own unit, and nothing else."""
+from govmb.account_copy import apply_account_snapshot
+from services.inquiry.models import Account, Message
+from tests.conftest import auth
+from tests.inquiry.conftest import DEPT_STAFF, OTHER, message
+from tests.publishing.conftest import account
+
+CENTRE = auth(6, "/1/3/6/", "operator", person=61)  # 东湖区融媒体中心, managing account 1 of unit 4
+
+
+def act(client, mid, action, headers, **body):
+    return client.post(f"/api/messages/{mid}/actions/{action}", json=body, headers=headers)
+
+
+def test_the_managing_units_staff_handle_the_accounts_messages(app, client):
+    with app.app_context():
+        apply_account_snapshot(Account)({**account(1), "managing_unit_id": 6, "managing_unit_path": "/1/3/6/",
+                                         "revision": 2}, None)
+    mine = message(client, headers=CENTRE).json  # entered by the managing unit for the account
+    theirs = message(client, account_id=3, headers=OTHER).json
+    assert mine["unit_id"] == 4
+    assert [m["id"] for m in client.get("/api/messages", headers=CENTRE).json] == [mine["id"]]
+    assert client.get(f"/api/messages/{theirs['id']}", headers=CENTRE).status_code == 404
+    assert client.get(f"/api/messages/{mine['id']}", headers=CENTRE).json["runs"] is True  # the page's buttons
+    assert act(client, mine["id"], "reply", CENTRE, text="您好，已安排维修。").json["status"] == "replied"
+    assert client.get(f"/api/messages/{mine['id']}/contact", headers=CENTRE).json["citizen_contact"] == "13800000000"
+    assert message(client, account_id=3, headers=CENTRE).status_code == 422  # not an account it manages
+    # transferred to another unit, the message is that unit's: the managing unit neither sees nor handles it
+    other = message(client, headers=DEPT_STAFF).json
+    with app.app_context():  # as an accepted transfer leaves it (tests/inquiry/test_transfers.py)
+        Message.update(unit_id=5, unit_path="/1/5/").where(Message.id == other["id"]).execute()
+    assert client.get(f"/api/messages/{other['id']}", headers=CENTRE).status_code == 404
+    assert act(client, other["id"], "reply", CENTRE, text="x").status_code == 404
