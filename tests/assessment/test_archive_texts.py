@@ -10,7 +10,6 @@ from govmb.contracts import load_incoming
 from services.assessment import archive
 from services.assessment.handlers import HANDLERS
 from services.assessment.models import Archive, MessageText, NoticeText
-from services.inquiry.models import ProblemNotice
 from services.inquiry.models import bus as inquiry_bus
 from tests.assessment.conftest import DEPT, OFFICE, feed, post
 from tests.assessment.test_archives_reports import REVIEWS, text_of
