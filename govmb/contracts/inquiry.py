@@ -37,13 +37,17 @@ KINDS = ("comment", "mention", "private", "forward")
 KIND_NAMES = {"comment": "评论", "mention": "@提及", "private": "私信", "forward": "转发"}
 
 
-class MessageSnapshot(Schema):
-    """A citizen's message as it now stands (no handle, no contact: those stay with the unit)."""
+class MessageWhere(Schema):
+    """Which message, where it is handled and its category: the start of each message's event."""
     id = fields.Integer(required=True)
     account_id = fields.Integer(required=True)
     unit_id = fields.Integer(required=True)
     unit_path = fields.String(required=True)
     category = fields.String(required=True, allow_none=True, validate=validate.OneOf(CATEGORIES))
+
+
+class MessageSnapshot(MessageWhere):
+    """A citizen's message as it now stands (no handle, no contact: those stay with the unit)."""
     sentiment = fields.String(required=True, allow_none=True, validate=validate.OneOf(SENTIMENTS))
     status = fields.String(required=True, validate=validate.OneOf(tuple(STATUS_NAMES)))
     step = fields.String(required=True)  # the step that made this revision: received, replied, fed_back, resolved…
@@ -108,17 +112,12 @@ ARCHIVE_TEXT = 2000  # the most of one text filed in the monthly archive (X20.4)
 ARCHIVE_ANSWER = 1000  # …and of one answer to it
 
 
-class MessageText(Schema):
+class MessageText(MessageWhere):
     """What the monthly archive (X20.4) files of a citizen's message: its text and the answer,
     masked before they leave inquiry (phone, ID and card numbers, house numbers, @handles:
     `govmb.textchecks.pii.masked`), the handle and contact masked (138****5678, @东**民), each
     text cut to a bound. A separate event from `inquiry.message.changed`, which stays free of
     texts; sent with it, at the same revision."""
-    id = fields.Integer(required=True)
-    unit_id = fields.Integer(required=True)
-    unit_path = fields.String(required=True)
-    account_id = fields.Integer(required=True)
-    category = fields.String(required=True, allow_none=True, validate=validate.OneOf(CATEGORIES))
     kind = fields.String(required=True, allow_none=True, validate=validate.OneOf(KINDS))
     received_at = fields.String(required=True)
     handle = fields.String(required=True)  # masked
