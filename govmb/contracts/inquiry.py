@@ -37,13 +37,17 @@ KINDS = ("comment", "mention", "private", "forward")
 KIND_NAMES = {"comment": "评论", "mention": "@提及", "private": "私信", "forward": "转发"}
 
 
-class MessageSnapshot(Schema):
-    """A citizen's message as it now stands (no handle, no contact: those stay with the unit)."""
+class MessageWhere(Schema):
+    """Which message, where it is handled and its category: the start of each message's event."""
     id = fields.Integer(required=True)
     account_id = fields.Integer(required=True)
     unit_id = fields.Integer(required=True)
     unit_path = fields.String(required=True)
     category = fields.String(required=True, allow_none=True, validate=validate.OneOf(CATEGORIES))
+
+
+class MessageSnapshot(MessageWhere):
+    """A citizen's message as it now stands (no handle, no contact: those stay with the unit)."""
     sentiment = fields.String(required=True, allow_none=True, validate=validate.OneOf(SENTIMENTS))
     status = fields.String(required=True, validate=validate.OneOf(tuple(STATUS_NAMES)))
     step = fields.String(required=True)  # the step that made this revision: received, replied, fed_back, resolved…
@@ -104,6 +108,40 @@ class PublicationRequested(Schema):
     asked_at = fields.String(required=True)
 
 
+ARCHIVE_TEXT = 2000  # the most of one text filed in the monthly archive (X20.4): a unit-month stays bounded
+ARCHIVE_ANSWER = 1000  # …and of one answer to it
+
+
+class MessageText(MessageWhere):
+    """What the monthly archive (X20.4) files of a citizen's message: its text and the answer,
+    masked before they leave inquiry (phone, ID and card numbers, house numbers, @handles:
+    `govmb.textchecks.pii.masked`), the handle and contact masked (138****5678, @东**民), each
+    text cut to a bound. A separate event from `inquiry.message.changed`, which stays free of
+    texts; sent with it, at the same revision."""
+    kind = fields.String(required=True, allow_none=True, validate=validate.OneOf(KINDS))
+    received_at = fields.String(required=True)
+    handle = fields.String(required=True)  # masked
+    contact = fields.String(required=True)  # masked
+    text = fields.String(required=True, validate=validate.Length(max=ARCHIVE_TEXT))
+    answer = fields.String(required=True, validate=validate.Length(max=ARCHIVE_ANSWER))  # the reply, the feedback, the result
+    status = fields.String(required=True, validate=validate.OneOf(tuple(STATUS_NAMES)))
+    revision = fields.Integer(required=True)
+
+
+class NoticeText(Schema):
+    """What the monthly archive files of a problem notice: its title and text and the department's
+    answer (who answered), each cut to a bound."""
+    notice_id = fields.Integer(required=True)
+    unit_id = fields.Integer(required=True)
+    unit_path = fields.String(required=True)
+    title = fields.String(required=True)
+    content = fields.String(required=True, validate=validate.Length(max=ARCHIVE_TEXT))
+    issued_by = fields.String(required=True)
+    reply = fields.String(required=True, validate=validate.Length(max=ARCHIVE_ANSWER))
+    replied_by = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(("issued", "replied")))
+
+
 CONTRACTS = (
     Contract("inquiry.message.changed", 1, MessageSnapshot,
              "A citizen's message was received or moved a step (replied, fed back, resolved…)."),
@@ -113,4 +151,8 @@ CONTRACTS = (
     Contract("inquiry.notice.changed", 1, NoticeChanged, "A problem notice was issued to a department, or replied to."),
     Contract("inquiry.message.publication_requested", 1, PublicationRequested,
              "A resolved message's result is to be published on its account (a draft for review, never released by itself)."),
+    Contract("inquiry.message.archive_text", 1, MessageText,
+             "A citizen's message's text and answer for the monthly archive, masked (sent with each message.changed)."),
+    Contract("inquiry.notice.archive_text", 1, NoticeText,
+             "A problem notice's text and answer for the monthly archive (sent with each notice.changed)."),
 )

@@ -87,6 +87,21 @@ class Document(FPDF):
         self.set_font("cjk", size=size)
         self.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
 
+    def contents_page(self) -> None:
+        """A page for the table of contents, filled in when the document is done (fpdf2's
+        placeholder): each `section` with its page, linked to it."""
+        self.add_page()
+        self.insert_toc_placeholder(_contents, pages=1)
+
+    def section(self, text: str, level: int = 0) -> None:
+        """A heading that enters the table of contents and the PDF's outline."""
+        self.set_font("cjk", size=13 if level == 0 else 11)
+        if self.will_page_break(20):  # not a heading alone at the foot of a page
+            self.add_page()
+        self.start_section(text, level=level)
+        self.ln(2)
+        self.multi_cell(0, 8, text, new_x="LMARGIN", new_y="NEXT")
+
     def grid(self, headers: Sequence[str], rows: Sequence[Sequence], widths: Sequence[int] | None = None) -> None:
         """A table; long cells wrap, the header repeats on a new page."""
         self.set_font("cjk", size=8.5)
@@ -121,6 +136,19 @@ class Document(FPDF):
 
     def bytes(self) -> bytes:
         return bytes(self.output())
+
+
+def _contents(pdf: Document, outline) -> None:
+    pdf.set_xy(pdf.l_margin, pdf.t_margin)
+    pdf.set_font("cjk", size=14)
+    pdf.multi_cell(0, 10, "目录", align="C", new_x="LMARGIN", new_y="NEXT")
+    for entry in outline:
+        pdf.set_font("cjk", size=11 if entry.level == 0 else 10)
+        indent = 8 * entry.level
+        link = pdf.add_link(page=entry.page_number)
+        pdf.set_x(pdf.l_margin + indent)
+        pdf.cell(pdf.epw - indent - 16, 7, entry.name, link=link)
+        pdf.cell(16, 7, str(entry.page_number), align="R", link=link, new_x="LMARGIN", new_y="NEXT")
 
 
 RED = (204, 0, 0)  # the 版头's red: the issuer's mark and the separator line

@@ -14,9 +14,11 @@ from services.assessment.models import (
     ForwardFact,
     LastPost,
     MessageFact,
+    MessageText,
     MissedDeadlineFact,
     MonthlyFigureFact,
     NoticeFact,
+    NoticeText,
     PostFact,
     TransferFact,
     Unit,
@@ -36,6 +38,7 @@ def post_released(payload: dict, _delivery) -> None:
     row["released_at"], row["emergency_event_at"] = utc(row["released_at"]), utc(row["emergency_event_at"])
     row["day"] = beijing_day(row["released_at"])
     row["reviews"] = json.dumps(payload.get("reviews", []), ensure_ascii=False)
+    row["platforms"] = json.dumps(payload.get("platforms", []), ensure_ascii=False)
     if PostFact.insert(**row).on_conflict_ignore().execute():  # a post is released once; a repeat changes nothing
         kept.changed(row["day"][:7])
         (LastPost.insert(account_id=row["account_id"], day=row["day"])
@@ -120,6 +123,32 @@ def notice_changed(payload: dict, _delivery) -> None:
      .execute())
 
 
+def message_text(payload: dict, _delivery) -> None:
+    """A message's masked texts for the archive: replaced only by a higher revision, so a
+    re-delivered or late event changes nothing."""
+    row = {k: v for k, v in payload.items() if k in MessageText._meta.fields}
+    row.update(received_at=utc(payload["received_at"]), category=payload["category"] or "",
+               kind=payload["kind"] or "")
+    excluded = peewee.EXCLUDED
+    (MessageText.insert(**row)
+     .on_conflict(conflict_target=[MessageText.id], update={getattr(MessageText, k): getattr(excluded, k)
+                                                            for k in row if k != "id"},
+                  where=(MessageText.revision < excluded.revision))
+     .execute())
+
+
+def notice_text(payload: dict, _delivery) -> None:
+    """A notice's text, then its answer: an answer is never undone by a late `issued` (as notice_changed)."""
+    row = {k: v for k, v in payload.items() if k in NoticeText._meta.fields}
+    excluded = peewee.EXCLUDED
+    (NoticeText.insert(**row)
+     .on_conflict(conflict_target=[NoticeText.notice_id],
+                  update={NoticeText.status: excluded.status, NoticeText.reply: excluded.reply,
+                          NoticeText.replied_by: excluded.replied_by},
+                  where=((excluded.status == "replied") & (NoticeText.status != "replied")))
+     .execute())
+
+
 HANDLERS = {
     "registry.unit.changed": apply_unit_changed(Unit),
     **account_handlers(Account),
@@ -131,4 +160,6 @@ HANDLERS = {
     "inquiry.message.overdue": message_overdue,
     "inquiry.transfer.changed": transfer_changed,
     "inquiry.notice.changed": notice_changed,
+    "inquiry.message.archive_text": message_text,
+    "inquiry.notice.archive_text": notice_text,
 }

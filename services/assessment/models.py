@@ -38,9 +38,11 @@ class PostFact(BaseModel):
     day = peewee.CharField(max_length=10, index=True)  # Beijing date of release: what periods count by
     text = peewee.TextField(default="")
     reviews = peewee.TextField(default="[]")  # JSON list of the review steps, for the monthly archive
+    platforms = peewee.TextField(default="[]")  # JSON list of the platforms it went out on, for the archive
 
     class Meta:
         table_name = "post_fact"
+        indexes = ((("unit_id", "released_at", "draft_id"), False),)  # the archive's pages of a unit-month
 
 
 class LastPost(BaseModel):
@@ -263,6 +265,43 @@ class NoticeFact(BaseModel):
 
     class Meta:
         table_name = "notice_fact"
+
+
+class MessageText(BaseModel):
+    """A citizen's message's text and answer for the monthly archive (X20.4), masked by inquiry
+    before it left (`inquiry.message.archive_text`), each text bounded; the highest revision kept."""
+    id = peewee.IntegerField(primary_key=True)  # inquiry's message id
+    unit_id = peewee.IntegerField()
+    unit_path = peewee.CharField(max_length=255)
+    account_id = peewee.IntegerField()
+    category = peewee.CharField(max_length=20, default="")  # "": not classified
+    kind = peewee.CharField(max_length=20, default="")
+    received_at = peewee.DateTimeField()
+    handle = peewee.CharField(max_length=100, default="")  # masked
+    contact = peewee.CharField(max_length=100, default="")  # masked
+    text = peewee.TextField()
+    answer = peewee.TextField(default="")
+    status = peewee.CharField(max_length=20)
+    revision = peewee.IntegerField()
+
+    class Meta:
+        table_name = "message_text"
+        indexes = ((("unit_id", "category", "received_at", "id"), False),)  # a unit-month's pages, by category
+
+
+class NoticeText(BaseModel):
+    """A problem notice's text and its answer for the monthly archive (`inquiry.notice.archive_text`)."""
+    notice_id = peewee.IntegerField(primary_key=True)
+    unit_id = peewee.IntegerField()
+    title = peewee.CharField(max_length=100)
+    content = peewee.TextField()
+    issued_by = peewee.CharField(max_length=50, default="")
+    reply = peewee.TextField(default="")
+    replied_by = peewee.CharField(max_length=50, default="")
+    status = peewee.CharField(max_length=10)
+
+    class Meta:
+        table_name = "notice_text"
 
 
 class Archive(BaseModel):

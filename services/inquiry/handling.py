@@ -19,6 +19,7 @@ from govmb.messages import said
 from govmb.timefmt import iso_utc, stored, utcnow
 from govmb.workflow import Machine, Move, Transition, step
 from services.inquiry import classify, results, wordlists, workdays
+from services.inquiry.archived import message_text
 from services.inquiry.models import (
     CONTACT,
     Account,
@@ -65,6 +66,7 @@ def calendar(stamp: int | None = None) -> workdays.WorkCalendar:
 
 def publish(message: Message, step: str) -> None:
     bus.emit("inquiry.message.changed", message_event(message, step))
+    bus.emit("inquiry.message.archive_text", message_text(message))  # the masked texts, for the archive (X20.4)
 
 
 def message_event(message: Message, step: str) -> dict:
@@ -194,7 +196,8 @@ def _store(messages: list[Message], who: Identity) -> None:
     for message in messages:
         message.id = MESSAGE_IDS.take()
         statements += [Insert(Message, message.__data__), Insert(MessageStep, _step(message, "receive", None, who)),
-                       bus.event_insert("inquiry.message.changed", message_event(message, "received"))[0]]
+                       bus.event_insert("inquiry.message.changed", message_event(message, "received"))[0],
+                       bus.event_insert("inquiry.message.archive_text", message_text(message))[0]]
     write_together(db, statements)
 
 

@@ -13,6 +13,7 @@ from govmb.identity import UNIT_STAFF, Identity, under
 from govmb.timefmt import iso_utc
 from govmb.workflow import Machine, Move, step
 from services.inquiry import wordlists
+from services.inquiry.archived import notice_text
 from services.inquiry.models import ProblemNotice, Unit, bus, db
 
 ISSUERS = ("joint_office", "leader", "principal_leader", "responsible_office")
@@ -25,6 +26,7 @@ def notice_event(n: ProblemNotice) -> dict:
 
 def _event(n: ProblemNotice) -> None:
     bus.emit("inquiry.notice.changed", notice_event(n))
+    bus.emit("inquiry.notice.archive_text", notice_text(n))  # its text and answer, for the archive (X20.4)
 
 
 def issue(data: dict, who: Identity) -> ProblemNotice:

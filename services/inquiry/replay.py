@@ -1,5 +1,6 @@
 """Inquiry's state as events, for rebuilding a consumer (see ops.replay)."""
 from govmb.timefmt import iso_utc
+from services.inquiry.archived import message_text, notice_text
 from services.inquiry.handling import message_event
 from services.inquiry.models import Message, MissedDeadline, ProblemNotice, Transfer
 from services.inquiry.notices import notice_event
@@ -9,6 +10,7 @@ from services.inquiry.transfers import transfer_event
 def events():
     for message in Message.select().order_by(Message.id):
         yield "inquiry.message.changed", message_event(message, "replayed")
+        yield "inquiry.message.archive_text", message_text(message)
     for missed in MissedDeadline.select(MissedDeadline, Message).join(Message).order_by(MissedDeadline.id):
         yield "inquiry.message.overdue", {"message_id": missed.message.id, "unit_id": missed.message.unit_id,
                                           "unit_path": missed.message.unit_path, "deadline": missed.deadline,
@@ -17,3 +19,4 @@ def events():
         yield "inquiry.transfer.changed", transfer_event(transfer)
     for notice in ProblemNotice.select().order_by(ProblemNotice.id):
         yield "inquiry.notice.changed", notice_event(notice)
+        yield "inquiry.notice.archive_text", notice_text(notice)

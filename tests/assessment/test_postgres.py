@@ -11,6 +11,12 @@ from tests.assessment.test_annual import (  # noqa: F401  (collected here again,
     test_each_unit_sees_itself_and_below_the_office_sees_all,
     year,
 )
+from tests.assessment.test_archive_texts import (  # noqa: F401
+    citizens,
+    test_a_big_month_is_read_and_drawn_in_bounded_pages,
+    test_a_late_event_does_not_take_an_answer_back,
+    test_the_archive_files_the_texts_masked_with_contents_and_answers,
+)
 from tests.assessment.test_incidents import (  # noqa: F401
     test_an_incident_in_the_period_is_the_third_single_veto,
     test_the_forecaster_names_this_years_incident_and_what_is_owed,
