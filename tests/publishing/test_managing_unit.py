@@ -69,7 +69,7 @@ def test_the_upgrade_lets_a_replay_of_the_same_revision_fill_the_managing_unit(t
         db.execute_sql("INSERT INTO account (id, unit_id, unit_path, name, kind, status, platforms, team, revision, "
                        "updated_at) VALUES (1, 4, '/1/3/4/', '账号1', 'institutional', 'active', '[]', '[]', 5, "
                        "'2026-01-01 00:00:00')")
-        assert runner.up() == ["0019_account_copy_managing_unit"]
+        assert "0019_account_copy_managing_unit" in runner.up()
 
         class Copy(peewee.Model):  # the copy as the migrated service reads it
             class Meta:
