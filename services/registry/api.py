@@ -819,6 +819,14 @@ def add_register_entry(data):
     return follows.shown_entry(follows.write_entry(current_identity(), data))
 
 
+@register_bp.route("/<int:entry_id>")
+@requires()
+@register_bp.response(200, RegisterEntrySchema)
+def get_register_entry(entry_id):
+    """名录中的一个条目"""
+    return follows.shown_entry(_entry(entry_id))
+
+
 @register_bp.route("/<int:entry_id>", methods=["PUT"])
 @requires("joint_office")
 @register_bp.arguments(RegisterEntryInSchema)
