@@ -210,6 +210,22 @@ def test_the_city_list_shows_accounts_with_unexplained_follows(client, city, acc
     assert client.get("/api/accounts", query_string={"follows": "all"}, headers=city.headers("office")).status_code == 422
 
 
+def test_the_unit_has_a_to_do_until_its_unrelated_follows_are_explained(client, city, accounts):
+    aid, _ = accounts
+    gossip = follow(client, city, aid, handle="娱乐八卦").json
+
+    def waiting(who):
+        groups = client.get("/api/todo", headers=city.headers(who)).json
+        return {g["kind"]: g for g in groups}.get("follows_unexplained")
+
+    group = waiting("dept_operator")
+    assert group["count"] == 1 and group["items"][0]["id"] == aid and group["items"][0]["title"] == "东湖教育"
+    assert waiting("west_operator")["count"] == 0 and waiting("office") is None
+    client.put(f"/api/accounts/{aid}/follows/{gossip['id']}/reason", json={"reason": "监测网络舆情"},
+               headers=city.headers("dept_operator"))
+    assert waiting("dept_operator")["count"] == 0
+
+
 def test_a_recheck_follows_accounts_that_went_live_since(client, city, accounts, app):
     aid, _ = accounts
     early = follow(client, city, aid, handle="东湖发布").json

@@ -24,6 +24,7 @@ LINKS = {
     "changes": ("accounts.index", {"change": "applied"}, "accounts.detail"),
     "change_filings": ("filings.index", {"change": "filing"}, "accounts.detail"),
     "passwords_due": ("accounts.index", {"password": "due", "status": "active"}, "account_work.security"),
+    "follows_unexplained": ("accounts.index", {"follows": "unexplained"}, "follows.account"),
     "emergencies": ("drafts.index", {"info_type": "emergency"}, "drafts.detail"),
     "directives": ("directives.index", {}, None),
     "drafts_to_check": ("drafts.index", {"status": "submitted"}, "drafts.detail"),
