@@ -84,16 +84,28 @@ def _count(account_id: int, delta: int) -> None:
         Account.update(unexplained_follows=Account.unexplained_follows + delta).where(Account.id == account_id).execute()
 
 
+def _guarded(follow: FollowedAccount, **changes) -> bool:
+    """Write `changes` to the follow only if it is still as it was read (its kind and reason), and
+    move its account's count by the difference: two requests changing one follow at once (a
+    register edit and a reason) each count only what they changed, never twice."""
+    was = unexplained(follow)
+    written = (FollowedAccount.update(**changes, updated_at=now())
+               .where(FollowedAccount.id == follow.id, FollowedAccount.kind == follow.kind,
+                      FollowedAccount.reason == follow.reason).execute())
+    if written != 1:
+        return False
+    for name, value in changes.items():
+        setattr(follow, name, value)
+    _count(follow.account_id, unexplained(follow) - was)
+    return True
+
+
 def _rejudge(follow: FollowedAccount) -> bool:
     """Judge a follow again, its account's count kept; whether its kind changed."""
-    was = unexplained(follow)
     kind, matched = judge(follow.platform, follow.handle, follow.url)
     if (kind, matched) == (follow.kind, follow.matched):
         return False
-    follow.kind, follow.matched, follow.updated_at = kind, matched, now()
-    follow.save()
-    _count(follow.account_id, unexplained(follow) - was)
-    return True
+    return _guarded(follow, kind=kind, matched=matched)
 
 
 def recheck(account: Account, who: Identity) -> int:
@@ -160,9 +172,9 @@ def _put(account: Account, who: Identity, data: dict) -> tuple[FollowedAccount, 
     judged again; its reason kept); (the follow, added?). Inside the caller's transaction."""
     follow = FollowedAccount.get_or_none(FollowedAccount.account == account, FollowedAccount.platform == data["platform"],
                                          FollowedAccount.handle == data["handle"])
-    if follow is not None:
+    if follow is not None:  # its name and address only: a reason given meanwhile is not overwritten
         follow.name, follow.url = data.get("name") or follow.name, data.get("url") or follow.url
-        follow.save()
+        FollowedAccount.update(name=follow.name, url=follow.url).where(FollowedAccount.id == follow.id).execute()
         _rejudge(follow)
         return follow, False
     kind, matched = judge(data["platform"], data["handle"], data.get("url", ""))
@@ -184,7 +196,11 @@ def record(account: Account, who: Identity, data: dict) -> FollowedAccount:
         if FollowedAccount.get_or_none(FollowedAccount.account == account, FollowedAccount.platform == data["platform"],
                                        FollowedAccount.handle == data["handle"]):
             raise Invalid("handle", "该账号已在关注名单中")
-        follow, _ = _put(account, who, data)
+        try:
+            with db.atomic():
+                follow, _ = _put(account, who, data)
+        except peewee.IntegrityError:  # the same follow recorded at the same moment by someone else
+            raise Invalid("handle", "该账号已在关注名单中") from None
         _audit(account, who, "follow.record", _describe(follow))
     return follow
 
@@ -198,10 +214,8 @@ def give_reason(account: Account, follow: FollowedAccount, who: Identity, reason
     if len(reason) < 4:
         raise Invalid("reason", "请写明关注的理由（至少 4 个字）")
     with db.atomic():
-        was = unexplained(follow)
-        follow.reason, follow.reason_by, follow.reason_at, follow.updated_at = reason, who.name, now(), now()
-        follow.save()
-        _count(account.id, unexplained(follow) - was)
+        if not _guarded(follow, reason=reason, reason_by=who.name, reason_at=now()):
+            raise Conflict("该关注刚被他人改动，请刷新后再说明")
         _audit(account, who, "follow.reason", N_("{follow}；理由：{reason}").format(follow=_describe(follow), reason=reason))
     return follow
 
@@ -209,13 +223,16 @@ def give_reason(account: Account, follow: FollowedAccount, who: Identity, reason
 def remove(account: Account, follow: FollowedAccount, who: Identity) -> None:
     _may_work(account, who)
     with db.atomic():
+        deleted = (FollowedAccount.delete().where(FollowedAccount.id == follow.id, FollowedAccount.kind == follow.kind,
+                                                  FollowedAccount.reason == follow.reason).execute())
+        if deleted != 1:  # changed or removed since it was read: its count is not ours to move
+            raise Conflict("该关注刚被他人改动或已移除，请刷新后再试")
         _count(account.id, -unexplained(follow))
-        follow.delete_instance()
         _audit(account, who, "follow.remove", _describe(follow))
 
 
 def listed(account: Account, kind: str | None = None, unexplained_only: bool = False) -> peewee.ModelSelect:
-    """The account's follows, unexplained unrelated ones first, then newest first; a query to page."""
+    """The account's follows, newest first (of one kind, or the unexplained ones alone); a query to page."""
     query = FollowedAccount.select().where(FollowedAccount.account == account)
     if kind:
         query = query.where(FollowedAccount.kind == kind)
@@ -288,7 +305,11 @@ def import_file(account: Account, who: Identity, filename: str, data: bytes) -> 
     added = updated = 0
     with db.atomic():
         for row in good:
-            _, new = _put(account, who, row)
+            try:
+                with db.atomic():
+                    _, new = _put(account, who, row)
+            except peewee.IntegrityError:  # added by someone else meanwhile: update it
+                _, new = _put(account, who, row)
             added, updated = added + new, updated + (not new)
         _audit(account, who, "follow.import", N_("新增 {added} 个，更新 {updated} 个，错误 {errors} 行").format(
             added=added, updated=updated, errors=len(errors)))

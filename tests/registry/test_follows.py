@@ -250,3 +250,25 @@ def test_a_recheck_follows_accounts_that_went_live_since(client, city, accounts,
     assert r.status_code == 200 and r.json == {"changed": 1}
     with app.app_context():
         assert FollowedAccount.get_by_id(early["id"]).kind == "government" and count(aid) == 0 == counted(aid)
+
+
+def test_a_follow_changed_meanwhile_is_not_counted_twice(client, city, accounts, app):
+    """Two people at once: one explains a follow while another removes it (from the list read
+    before): the removal is refused, and the kept count stays what the rows say."""
+    from govmb.domain import Conflict
+    from services.registry import follows
+    from services.registry.people import identity_of
+    aid, _ = accounts
+    gossip = follow(client, city, aid, handle="娱乐八卦").json
+    with app.app_context():
+        stale = FollowedAccount.get_by_id(gossip["id"])
+    client.put(f"/api/accounts/{aid}/follows/{gossip['id']}/reason", json={"reason": "监测网络舆情"},
+               headers=city.headers("dept_operator"))
+    with app.app_context():
+        who = identity_of(city.people["dept_operator"])
+        with pytest.raises(Conflict):
+            follows.remove(Account.get_by_id(aid), stale, who)
+        with pytest.raises(Conflict):
+            follows.give_reason(Account.get_by_id(aid), stale, who, "另一个理由写在这里")
+        assert count(aid) == 0 == counted(aid)
+        assert FollowedAccount.get_by_id(gossip["id"]).reason == "监测网络舆情"
