@@ -928,6 +928,9 @@ def world(tmp_path_factory):
         mp.delenv(var, raising=False)
     for var in ("SIGNIN_LIMIT_PER_USER", "SIGNIN_LIMIT_PER_ADDRESS", "HALL_MESSAGE_LIMIT_PER_ADDRESS"):
         mp.setenv(var, "10000/minute")  # the matrix signs in and posts to the hall far more than a person would
+    # the callers' tokens are made once, when the city is built: they must outlive the whole table (a
+    # person's 5 minutes ran out before its last rows on a busy machine, each later row answering 401)
+    mp.setenv("TOKEN_TTL_SECONDS", "7200")
     # Argon2 is slow on purpose; its cost is not what the matrix is about (a hash keeps its own parameters)
     mp.setattr(people, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     system = EmbeddedSystem(port=0).start(demo=False)
