@@ -53,6 +53,9 @@ ACTIONS: dict[str, str] = {
     "mfa.reset": "重置人员的两步验证（安全管理员）", "mfa.failure": "两步验证码错误（已登录时）",
     "security.signin_burst": "安全告警：同一用户名短时间内大量登录失败",
     "client.register": "登记客户端系统", "client.revoke": "撤销客户端系统",
+    "follow.record": "关注名单：登记关注", "follow.import": "关注名单：导入", "follow.remove": "关注名单：移除关注",
+    "follow.reason": "关注名单：说明与工作无关的关注的理由",
+    "follow_register.write": "媒体与专家名录：新增或修改", "follow_register.delete": "媒体与专家名录：删除",
     **{f"draft.{a}": said("稿件：{step}", step=DRAFT_STEPS[a]) for a in DRAFT_AUDITED},
     "draft.release": "稿件：全部平台发布完成",
     "lexicon.write": "词库：新增或修改词语", "lexicon.delete": "词库：删除词语",
@@ -81,9 +84,10 @@ SUBJECT_TYPES = {"account": "账号", "unit": "单位", "person": "人员", "cli
                  "duty_shift": "值班班次", "training_attendee": "参训记录", "audit": "审计日志",
                  "training": "培训登记表", "archive": "月度归档", "report": "季度报告",
                  "bulletin": "检查情况通报", "annual_report": "政务新媒体工作年度报表", "security_incident": "安全事件",
-                 "narrative_report": "季度简报、专报"}
+                 "narrative_report": "季度简报、专报", "follow_register_entry": "媒体与专家名录条目"}
 # Which service records which families (the page reads each service's trail on its own).
-FAMILIES = {"registry": ("account", "unit", "person", "client", "session", "security", "role", "signin", "mfa", "audit"),
+FAMILIES = {"registry": ("account", "unit", "person", "client", "session", "security", "role", "signin", "mfa", "audit",
+                         "follow", "follow_register"),
             "publishing": ("draft", "lexicon", "correction", "leader", "audit"), "inquiry": ("transfer", "message", "audit"),
             "assessment": ("inspection", "incident", "dormancy", "duty_shift", "training_attendee", "training", "archive",
                            "report", "narrative", "bulletin", "annual_report",

@@ -146,7 +146,8 @@ MENU = (
     ("filings.index", "待确认备案", {"responsible_office", "leader", "principal_leader", "joint_office"}),
     ("directives.index", "统一口径", _STAFF | {"joint_office"}),
     ("inbox.index", "网民留言", set(WORKING_ROLES)), ("assessment.index", "考核", set(WORKING_ROLES)),
-    ("city.index", "全市账号", _OFFICES), ("lexicon.index", "词库", _OFFICES),
+    ("city.index", "全市账号", _OFFICES), ("follows.city", "关注名单", {"joint_office", "supervision"}),
+    ("lexicon.index", "词库", _OFFICES),
     ("roster.index", "值班表", _STAFF), ("followers.index", "粉丝数", _STAFF),
     ("inspections.index", "督查检查", _STAFF | _OFFICES), ("incidents.index", "安全事件", _STAFF | _OFFICES),
     ("inspections.coverage", "检查覆盖率", _STAFF | _OFFICES),
@@ -172,7 +173,7 @@ def todo_shown() -> bool:
 # The top bar groups the menu by work; a group offering one page is that page's own link, and a page
 # of no group (the hall) stands alone at the end.
 MENU_GROUPS = (
-    ("账号", ("accounts.index", "filings.index", "city.index", "followers.index")),
+    ("账号", ("accounts.index", "filings.index", "city.index", "follows.city", "followers.index")),
     ("发布", ("drafts.index", "directives.index", "roster.index", "lexicon.index")),
     ("群众留言", ("inbox.index",)),
     ("考核与督查", ("assessment.index", "inspections.index", "inspections.coverage", "incidents.index", "dormant.index",

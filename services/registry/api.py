@@ -35,6 +35,7 @@ from govmb.todo_api import todo_blueprint
 from services.registry import (
     account_security,
     changes,
+    follows,
     notifications,
     passwords,
     people,
@@ -52,6 +53,8 @@ from services.registry.models import (
     AccountChange,
     AccountPlatform,
     ClientSystem,
+    FollowedAccount,
+    FollowRegisterEntry,
     Person,
     SecurityRecord,
     SignInSession,
@@ -81,8 +84,12 @@ from services.registry.schemas import (
     CurrentPasswordSchema,
     EndedSchema,
     EnrolmentSchema,
+    FollowInSchema,
+    FollowQuerySchema,
+    FollowSchema,
     HallGroupsSchema,
     HallQuerySchema,
+    ImportFileSchema,
     NotificationQuerySchema,
     NotificationSchema,
     PasswordChangeSchema,
@@ -91,8 +98,12 @@ from services.registry.schemas import (
     PersonSchema,
     PreferencesSchema,
     ReadAllSchema,
+    ReasonSchema,
     RecoveryCodesSchema,
     RefreshSchema,
+    RegisterEntryInSchema,
+    RegisterEntrySchema,
+    RegisterQuerySchema,
     RenewedSchema,
     RolesSchema,
     SecondFactorStatusSchema,
@@ -589,11 +600,14 @@ def list_accounts(args, pagination_parameters):
     if "password" in args:
         query = query.where(Account.id.in_(SecurityRecord.select(SecurityRecord.account).join(Account).where(
             account_security.due())))
+    if "follows" in args:
+        query = query.where(Account.unexplained_follows > 0)
     if "platform" in args:
         query = query.where(Account.id.in_(AccountPlatform.select(AccountPlatform.account).where(
             AccountPlatform.platform == args["platform"], AccountPlatform.deregistered_at.is_null())))
     query = sorted_by(query, args["sort"], {"unit": (Account.unit,), "name": (Account.name,),
-                                            "activated": (Account.activated_at,)}, Account.id)
+                                            "activated": (Account.activated_at,),
+                                            "follows": (Account.unexplained_follows,)}, Account.id)
     rows = page(query, pagination_parameters)
     for a in rows:
         a.status_name = STATUS_NAMES.get(a.status, a.status)
@@ -689,6 +703,147 @@ def take_change_action(data, account_id, change_id, action):
         abort(404, message=said("账号 {id} 没有变更申请 {change}", id=account_id, change=change_id))
     _me()
     return changes.shown(changes.transition(change, action, who, data), who)
+
+
+# ------------------------------------------------------------------------ follow lists (X22)
+def _follow(account: Account, follow_id: int) -> FollowedAccount:
+    follow = FollowedAccount.get_or_none(FollowedAccount.id == follow_id, FollowedAccount.account == account)
+    if follow is None:
+        raise NotFound(said("账号 {id} 的关注名单中没有 {follow}", id=account.id, follow=follow_id))
+    return follow
+
+
+@accounts.route("/<int:account_id>/follows")
+@requires()
+@accounts.arguments(FollowQuerySchema, location="query")
+@accounts.response(200, FollowSchema(many=True))
+@accounts.paginate()
+def list_follows(args, account_id, pagination_parameters):
+    """账号的关注名单（X22），新登记的在前，分页；每个关注的判定：政务账号（本市正常运行的账号）、主流媒体或
+    行业专家（联席会议办公室的名录）、与工作无关（须说明理由或移除）；可按判定筛选"""
+    account = _visible_account(account_id)
+    query = follows.listed(account, args.get("kind"), args.get("unexplained", False))
+    return [follows.shown(f) for f in page(query, pagination_parameters)]
+
+
+@accounts.route("/<int:account_id>/follows", methods=["POST"])
+@requires(*UNIT_STAFF)
+@accounts.arguments(FollowInSchema)
+@accounts.response(201, FollowSchema)
+def record_follow(data, account_id):
+    """登记一个关注：平台（该账号开设的平台）、账号名、名称、网址；系统随即判定是否与工作相关"""
+    account = _visible_account(account_id)
+    _me()
+    return follows.shown(follows.record(account, current_identity(), data))
+
+
+@accounts.route("/<int:account_id>/follows/import", methods=["POST"])
+@requires(*UNIT_STAFF)
+@accounts.arguments(ImportFileSchema, location="files")
+@accounts.response(200)
+def import_follows(files, account_id):
+    """导入关注名单（CSV 或 XLSX；表头：平台、账号、名称、网址）：同一平台同一账号名已在名单中的更新，
+    不重复；正确的行保存，错误的行按行号报告"""
+    account = _visible_account(account_id)
+    _me()
+    upload = files["file"]
+    return follows.import_file(account, current_identity(), upload.filename or "", upload.read())
+
+
+@accounts.route("/<int:account_id>/follows/check", methods=["POST"])
+@requires(*UNIT_STAFF)
+@accounts.response(200)
+def recheck_follows(account_id):
+    """按本市现有账号和名录重新判定整个关注名单；返回判定改变的个数"""
+    account = _visible_account(account_id)
+    _me()
+    return {"changed": follows.recheck(account, current_identity())}
+
+
+@accounts.route("/<int:account_id>/follows/<int:follow_id>/reason", methods=["PUT"])
+@requires(*UNIT_STAFF)
+@accounts.arguments(ReasonSchema)
+@accounts.response(200, FollowSchema)
+def give_follow_reason(data, account_id, follow_id):
+    """说明保留一个与工作无关的关注的理由（记下说明人和时间）"""
+    account = _visible_account(account_id)
+    _me()
+    return follows.shown(follows.give_reason(account, _follow(account, follow_id), current_identity(), data["reason"]))
+
+
+@accounts.route("/<int:account_id>/follows/<int:follow_id>", methods=["DELETE"])
+@requires(*UNIT_STAFF)
+@accounts.response(204)
+def remove_follow(account_id, follow_id):
+    """从关注名单中移除（在平台上取消关注后）"""
+    account = _visible_account(account_id)
+    _me()
+    follows.remove(account, _follow(account, follow_id), current_identity())
+
+
+register_bp = Blueprint("follow_register", __name__, url_prefix="/api/follow-register",
+                        description="媒体与专家名录（X22）：联席会议办公室维护，关注名单据此判定主流媒体、行业专家")
+
+
+def _entry(entry_id: int) -> FollowRegisterEntry:
+    entry = FollowRegisterEntry.get_or_none(FollowRegisterEntry.id == entry_id)
+    if entry is None:
+        raise NotFound(said("名录中没有条目 {id}", id=entry_id))
+    return entry
+
+
+@register_bp.route("")
+@requires()
+@register_bp.arguments(RegisterQuerySchema, location="query")
+@register_bp.response(200, RegisterEntrySchema(many=True))
+@register_bp.paginate()
+def list_register(args, pagination_parameters):
+    """名录，按平台和账号名排序，分页；可按类别、平台筛选，按名称或账号名搜索"""
+    query = FollowRegisterEntry.select()
+    for name in ("kind", "platform"):
+        if name in args:
+            query = query.where(getattr(FollowRegisterEntry, name) == args[name])
+    if args.get("q", "").strip():
+        query = query.where(contains(FollowRegisterEntry.name, args["q"]) | contains(FollowRegisterEntry.handle, args["q"]))
+    query = query.order_by(FollowRegisterEntry.platform, FollowRegisterEntry.handle, FollowRegisterEntry.id)
+    return [follows.shown_entry(e) for e in page(query, pagination_parameters)]
+
+
+@register_bp.route("", methods=["POST"])
+@requires("joint_office")
+@register_bp.arguments(RegisterEntryInSchema)
+@register_bp.response(201, RegisterEntrySchema)
+def add_register_entry(data):
+    """名录新增一个主流媒体或行业专家；与之相符的关注随即改判"""
+    _me()
+    return follows.shown_entry(follows.write_entry(current_identity(), data))
+
+
+@register_bp.route("/<int:entry_id>")
+@requires()
+@register_bp.response(200, RegisterEntrySchema)
+def get_register_entry(entry_id):
+    """名录中的一个条目"""
+    return follows.shown_entry(_entry(entry_id))
+
+
+@register_bp.route("/<int:entry_id>", methods=["PUT"])
+@requires("joint_office")
+@register_bp.arguments(RegisterEntryInSchema)
+@register_bp.response(200, RegisterEntrySchema)
+def change_register_entry(data, entry_id):
+    """修改名录中的一个条目；原来和现在与之相符的关注随即改判"""
+    _me()
+    return follows.shown_entry(follows.write_entry(current_identity(), data, _entry(entry_id)))
+
+
+@register_bp.route("/<int:entry_id>", methods=["DELETE"])
+@requires("joint_office")
+@register_bp.response(204)
+def delete_register_entry(entry_id):
+    """删除名录中的一个条目；与之相符的关注随即改判"""
+    _me()
+    follows.delete_entry(current_identity(), _entry(entry_id))
 
 
 # ---------------------------------------------------------------------- client systems
@@ -820,6 +975,6 @@ def set_my_preferences(data):
     return notifications.set_preferences(_me(), data, _email_ready(), hosts), 200, NO_STORE
 
 
-BLUEPRINTS = [units, auth, people_bp, accounts, public, clients_bp, notify, audit_blueprint(audit),
+BLUEPRINTS = [units, auth, people_bp, accounts, public, clients_bp, notify, register_bp, audit_blueprint(audit),
               todo_blueprint(todo.waiting, "applications（开设申请待主要领导审批）、filings（下级账号待确认备案）、"
                              "closings（关闭申请待审批）、applications_returned（退回的开设申请）")]

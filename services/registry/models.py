@@ -86,6 +86,9 @@ class Account(BaseModel):
     superior_informed_at = peewee.DateTimeField(null=True)
     notice_posted_at = peewee.DateTimeField(null=True)
     closed_at = peewee.DateTimeField(null=True)
+    # X22: its follows judged unrelated to its work and given no reason (services/registry/follows.py
+    # keeps it up to date on every change: the city's list of accounts to explain reads it)
+    unexplained_follows = peewee.IntegerField(default=0, index=True)
 
 
 class AccountPlatform(BaseModel):
@@ -314,3 +317,44 @@ class NotifyPreference(BaseModel):
     quiet_from = peewee.CharField(max_length=5, default="22:00")
     quiet_to = peewee.CharField(max_length=5, default="07:00")
     updated_at = peewee.DateTimeField(default=now)
+
+
+class FollowedAccount(BaseModel):
+    """X22: an account one of ours follows on a platform (recorded or imported by its staff), with
+    what the registry judges it to be (`kind`: government, media, expert, unrelated) and, for an
+    unrelated one, the reason the unit keeps it. `handle` is kept normalised (services/registry/follows.py)."""
+    account = peewee.ForeignKeyField(Account, backref="follows", on_delete="CASCADE")
+    platform = peewee.CharField(max_length=20)
+    handle = peewee.CharField(max_length=100)
+    name = peewee.CharField(max_length=100, default="")
+    url = peewee.CharField(max_length=500, default="")
+    kind = peewee.CharField(max_length=20)
+    matched = peewee.CharField(max_length=100, default="")  # what it matched: the account's or the register's name
+    reason = peewee.TextField(default="")
+    reason_by = peewee.CharField(max_length=50, default="")
+    reason_at = peewee.DateTimeField(null=True)
+    created_by = peewee.CharField(max_length=50)
+    created_at = peewee.DateTimeField(default=now)
+    updated_at = peewee.DateTimeField(default=now)
+
+    class Meta:
+        table_name = "followed_account"
+        indexes = ((("account", "platform", "handle"), True), (("platform", "handle"), False),
+                   (("account", "kind", "id"), False))
+
+
+class FollowRegisterEntry(BaseModel):
+    """X22: the joint-meeting office's city-wide register of mainstream media and field experts,
+    by platform and handle: a follow that matches one is related to the work."""
+    platform = peewee.CharField(max_length=20)
+    handle = peewee.CharField(max_length=100)
+    name = peewee.CharField(max_length=100)
+    kind = peewee.CharField(max_length=10)  # media, expert
+    url = peewee.CharField(max_length=500, default="")
+    note = peewee.CharField(max_length=200, default="")
+    updated_by = peewee.CharField(max_length=50)
+    updated_at = peewee.DateTimeField(default=now)
+
+    class Meta:
+        table_name = "follow_register_entry"
+        indexes = ((("platform", "handle"), True), (("kind", "id"), False))

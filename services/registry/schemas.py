@@ -296,6 +296,7 @@ class AccountSchema(Schema):
     applied_at = BeijingDateTime(allow_none=True)
     activated_at = BeijingDateTime(allow_none=True)
     closed_at = BeijingDateTime(allow_none=True)
+    unexplained_follows = Integer(metadata={"description": "关注名单中与工作无关且未说明理由的关注数（X22）"})
 
 
 class AccountDetailSchema(AccountSchema):
@@ -381,13 +382,15 @@ class AccountQuerySchema(ListQuerySchema):
     kind = fields.String(validate=validate.OneOf(ACCOUNT_KINDS))
     category = fields.String(validate=validate.OneOf(ACCOUNT_CATEGORIES))
     platform = fields.String(validate=validate.Length(min=1, max=20))
-    sort = sort_field("unit", "name", "activated", default="unit")
+    sort = sort_field("unit", "name", "activated", "follows", default="unit")
     awaiting = fields.String(validate=validate.OneOf(("filing",)),
                              metadata={"description": "filing：待本单位确认备案的下级单位账号"})
     change = fields.String(validate=validate.OneOf(("applied", "filing")),
                            metadata={"description": "有待办理变更备案的账号：applied 待主要领导审批，filing 报上级备案中"})
     password = fields.String(validate=validate.OneOf(("due",)),
                              metadata={"description": "due：平台密码超过规定天数未修改的正常运行账号"})
+    follows = fields.String(validate=validate.OneOf(("unexplained",)),
+                            metadata={"description": "unexplained：关注名单中有与工作无关且未说明理由的关注的账号（X22），多的在前"})
 
 
 class ActionSchema(Schema):
@@ -484,3 +487,78 @@ class PreferencesSchema(Schema):
     quiet_to = fields.String(**_CLOCK, metadata={"description": "免打扰结束（北京时间）；与开始相同即不设免打扰"})
     last_failure = fields.Nested(DeliveryFailureSchema, dump_only=True, allow_none=True,
                                  metadata={"description": "最近一次发送失败（地址有误、机器人拒收等），没有则为空"})
+
+
+# ------------------------------------------------------------------------- follow lists (X22)
+_HANDLE = {"validate": validate.Length(min=1, max=100), "metadata": {"description": "账号名（平台上的用户名或昵称）"}}
+_URL = {"load_default": "", "validate": validate.Length(max=500), "metadata": {"description": "主页网址，http(s)://"}}
+
+
+class FollowInSchema(Schema):
+    platform = fields.String(required=True, validate=validate.Length(min=1, max=20),
+                             metadata={"description": "平台（须为该账号开设的平台）"})
+    handle = fields.String(required=True, **_HANDLE)
+    name = fields.String(load_default="", validate=validate.Length(max=100), metadata={"description": "名称"})
+    url = fields.String(**_URL)
+
+
+class FollowSchema(Schema):
+    id = Integer()
+    account_id = Integer()
+    platform = fields.String()
+    platform_name = fields.String()
+    handle = fields.String()
+    name = fields.String()
+    url = fields.String()
+    kind = fields.String(metadata={"description": "判定：government 政务账号、media 主流媒体、expert 行业专家、unrelated 与工作无关"})
+    kind_name = fields.String()
+    matched = fields.String(metadata={"description": "与之相符的本市账号或名录条目的名称"})
+    reason = fields.String()
+    reason_by = fields.String()
+    reason_at = BeijingDateTime(allow_none=True)
+    unexplained = fields.Boolean(metadata={"description": "与工作无关且未说明理由"})
+    created_by = fields.String()
+    created_at = BeijingDateTime()
+
+
+class FollowQuerySchema(Schema):
+    kind = fields.String(validate=validate.OneOf(("government", "media", "expert", "unrelated")))
+    unexplained = fields.Boolean(metadata={"description": "只看与工作无关且未说明理由的关注"})
+
+
+class ReasonSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(max=500), metadata={"description": "保留该关注的理由"})
+
+
+class ImportFileSchema(Schema):
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class RegisterEntryInSchema(Schema):
+    platform = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    handle = fields.String(required=True, **_HANDLE)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100), metadata={"description": "媒体或专家的名称"})
+    kind = fields.String(required=True, validate=validate.OneOf(("media", "expert")),
+                         metadata={"description": "media 主流媒体、expert 行业专家"})
+    url = fields.String(**_URL)
+    note = fields.String(load_default="", validate=validate.Length(max=200), metadata={"description": "备注（领域、单位）"})
+
+
+class RegisterEntrySchema(Schema):
+    id = Integer()
+    platform = fields.String()
+    platform_name = fields.String()
+    handle = fields.String()
+    name = fields.String()
+    kind = fields.String()
+    kind_name = fields.String()
+    url = fields.String()
+    note = fields.String()
+    updated_by = fields.String()
+    updated_at = BeijingDateTime()
+
+
+class RegisterQuerySchema(Schema):
+    q = fields.String(validate=validate.Length(min=1, max=50), metadata={"description": "名称或账号名包含"})
+    kind = fields.String(validate=validate.OneOf(("media", "expert")))
+    platform = fields.String(validate=validate.Length(min=1, max=20))

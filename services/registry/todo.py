@@ -1,7 +1,8 @@
 """What waits in the registry (待办, `govmb.todo`): applications for the principal leader of the
 applying unit to approve, filings for the superior unit (or the joint-meeting office) to
 acknowledge, closings to approve, applications returned to the unit's staff; change filings
-(变更备案) to approve and to file; accounts whose platform password is due (X24). Each is one
+(变更备案) to approve and to file; accounts whose platform password is due (X24); accounts with
+unrelated follows not yet explained (X22, the kept count `Account.unexplained_follows`). Each is one
 indexed count: (status, unit) for the unit's own, (status) joined to the unit's parent for filings."""
 from __future__ import annotations
 
@@ -62,6 +63,12 @@ def _passwords(who: Identity):
             .where(account_security.due(), (Account.unit == who.unit_id) | (Account.managing_unit == who.unit_id)))
 
 
+def _follows(who: Identity):
+    """X22: accounts the unit runs (certified or managing) with unrelated follows not yet explained."""
+    return (Account.select(Account.id, Account.name, Account.unit, Account.status, Account.activated_at)
+            .where(Account.unexplained_follows > 0, (Account.unit == who.unit_id) | (Account.managing_unit == who.unit_id)))
+
+
 KINDS = (
     Kind("applications", "开设申请待审批", ("principal_leader",), _own(S.APPLIED), _item("applied_at"),
          order=(Account.applied_at, Account.id)),
@@ -79,6 +86,7 @@ KINDS = (
          lambda r: {"id": r.account.id, "title": r.account.name, "due_at": None, "since": r.password_changed_at,
                     "unit_id": r.account.unit_id, "status": r.account.status},
          order=(SecurityRecord.password_changed_at, SecurityRecord.id)),
+    Kind("follows_unexplained", "关注名单待说明", UNIT_STAFF, _follows, _item("activated_at"), order=(Account.id,)),
 )
 
 

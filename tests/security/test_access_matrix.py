@@ -410,6 +410,26 @@ def _fresh_client(w: World) -> int:
                  json={"name": f"甲区系统{serial()}", "unit_id": w.units["in"]["id"]})["id"]
 
 
+def _fresh_follow(w: World, unit: str = "in") -> tuple[int, int]:
+    """A fresh unrelated follow of `unit`'s account: (account id, follow id)."""
+    aid = w.accounts[unit]["id"]
+    return aid, w.as_(f"{unit}_operator", "registry", "POST", f"/api/accounts/{aid}/follows", 201,
+                      json={"platform": "sina", "handle": f"矩阵关注{serial()}"})["id"]
+
+
+def _follow_path(w: World, tail: str = "", web: bool = False) -> str:
+    aid, fid = _fresh_follow(w)
+    return f"{'' if web else '/api'}/accounts/{aid}/follows/{fid}{tail}"
+
+
+def _register_entry(w: World) -> dict:
+    return {"platform": "sina", "handle": f"矩阵媒体{serial()}", "name": "矩阵日报", "kind": "media"}
+
+
+def _fresh_entry(w: World) -> int:
+    return w.as_("office", "registry", "POST", "/api/follow-register", 201, json=_register_entry(w))["id"]
+
+
 API_TARGETS = {
     "-": lambda w: None,  # the rule as it is
     # registry
@@ -426,6 +446,19 @@ API_TARGETS = {
     "account:team": lambda w: Req(f"/api/accounts/{w.accounts['in']['id']}/team", json={"members": [
         {"person_id": w.people[f"in_{role}"]["id"], "role": as_} for role, as_ in TEAM_ROLES]}),
     "account:changes": lambda w: Req(f"/api/accounts/{w.accounts['in']['id']}/changes"),
+    "follows": lambda w: Req(f"/api/accounts/{w.accounts['in']['id']}/follows"),
+    "follow:new": lambda w: Req(f"/api/accounts/{w.accounts['in']['id']}/follows",
+                                json={"platform": "sina", "handle": f"矩阵关注{serial()}"}),
+    "follow:import": lambda w: Req(f"/api/accounts/{w.accounts['in']['id']}/follows/import",
+                                   data=_csv("平台,账号", f"sina,矩阵导入{serial()}")),
+    "follow:check": lambda w: Req(f"/api/accounts/{w.accounts['in']['id']}/follows/check"),
+    "follow:reason": lambda w: Req(_follow_path(w, "/reason"), json={"reason": "访问矩阵测试的理由"}),
+    "follow:remove": lambda w: Req(_follow_path(w)),
+    "register": lambda w: Req("/api/follow-register"),
+    "register:entry": lambda w: Req(f"/api/follow-register/{_fresh_entry(w)}"),
+    "register:new": lambda w: Req("/api/follow-register", json=_register_entry(w)),
+    "register:change": lambda w: Req(f"/api/follow-register/{_fresh_entry(w)}", json=_register_entry(w)),
+    "register:delete": lambda w: Req(f"/api/follow-register/{_fresh_entry(w)}"),
     "active:change": lambda w: Req(f"/api/accounts/{_fresh_account(w, 'active')}/changes", json={
         "positioning": f"新的功能定位{serial()}", "reason": "访问矩阵测试"}),
     "change:approve": lambda w: Req(_change_path(w, "approve"), json={}),
@@ -855,6 +888,18 @@ WEB_TARGETS = {
     "roster": lambda w: Req(f"/roster?unit_id={w.units['in']['id']}", marker="甲区发布"),
     "shift:new": lambda w: Req("/roster", data=_shift_form(w)),
     "shift:remove": lambda w: Req(f"/roster/{w.shift('in', '待删值班员')['id']}/remove", data={}),
+    "w:follows": lambda w: Req(f"/accounts/{w.accounts['in']['id']}/follows"),
+    "w:follow:new": lambda w: Req(f"/accounts/{w.accounts['in']['id']}/follows",
+                                  data={"platform": "sina", "handle": f"矩阵关注{serial()}"}),
+    "w:follow:import": lambda w: Req(f"/accounts/{w.accounts['in']['id']}/follows/import",
+                                     data=API_TARGETS["follow:import"](w).data),
+    "w:follow:check": lambda w: Req(f"/accounts/{w.accounts['in']['id']}/follows/check", data={}),
+    "w:follow:reason": lambda w: Req(_follow_path(w, "/reason", web=True), data={"reason": "访问矩阵测试的理由"}),
+    "w:follow:remove": lambda w: Req(_follow_path(w, "/remove", web=True), data={}),
+    "w:follow-accounts": lambda w: Req("/follows"),
+    "w:register": lambda w: Req("/follows/register"),
+    "w:register:new": lambda w: Req("/follows/register", data=_register_entry(w)),
+    "w:register:delete": lambda w: Req(f"/follows/register/{_fresh_entry(w)}/remove", data={}),
     "followers": lambda w: Req("/followers", marker="甲区发布"),
     "followers:enter": lambda w: Req("/followers", data={
         "account_id": str(w.accounts["in"]["id"]), "day": str(beijing_today() - dt.timedelta(days=serial())),
@@ -883,6 +928,9 @@ def world(tmp_path_factory):
         mp.delenv(var, raising=False)
     for var in ("SIGNIN_LIMIT_PER_USER", "SIGNIN_LIMIT_PER_ADDRESS", "HALL_MESSAGE_LIMIT_PER_ADDRESS"):
         mp.setenv(var, "10000/minute")  # the matrix signs in and posts to the hall far more than a person would
+    # the callers' tokens are made once, when the city is built: they must outlive the whole table (a
+    # person's 5 minutes ran out before its last rows on a busy machine, each later row answering 401)
+    mp.setenv("TOKEN_TTL_SECONDS", "7200")
     # Argon2 is slow on purpose; its cost is not what the matrix is about (a hash keeps its own parameters)
     mp.setattr(people, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     system = EmbeddedSystem(port=0).start(demo=False)

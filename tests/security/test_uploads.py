@@ -80,9 +80,25 @@ def uploads(client, tmp_path) -> dict[str, Upload]:  # noqa: F811
                                                          {"account_id": "1", "platform": "sina"}),
              "assessment POST /api/reports/{quarter}/third-party": Upload(client, "/api/reports/2026-Q2/third-party",
                                                                           OFFICE, {}),
-             "assessment POST /api/followers/import": Upload(client, "/api/followers/import", DEPT, {})}
+             "assessment POST /api/followers/import": Upload(client, "/api/followers/import", DEPT, {}),
+             "registry POST /api/accounts/{account_id}/follows/import": registry_follows(tmp_path)}
     assert found == set(every) | ATTACHMENTS, "an import endpoint without its checks here"
     return every
+
+
+def registry_follows(tmp_path) -> Upload:
+    """A follow-list import (X22) of a running account, by an operator of its unit."""
+    from services.registry import service
+    from services.registry.models import Account, AccountPlatform, Person
+    from tests.conftest import auth
+    registry = migrated_app("registry", settings_for("registry", f"sqlite:///{tmp_path / 'registry-uploads.db'}"))
+    with registry.app_context():
+        unit = service.create_unit("上传区", "district", None)
+        person = Person.create(unit=unit, name="上传员", username="uploader", password_hash="x", roles="operator")
+        account = Account.create(unit=unit, name="上传发布", kind="institutional", status="active", created_by=person)
+        AccountPlatform.create(account=account, platform="sina", handle="上传发布")
+        headers = auth(unit.id, unit.path, "operator", person=person.id)
+    return Upload(registry.test_client(), f"/api/accounts/{account.id}/follows/import", headers, {})
 
 
 def previous_quarter() -> str:

@@ -71,3 +71,10 @@ def test_groups_come_overdue_first_then_due_soon_then_today_then_the_rest(browse
     assert "共 7 项等待您办理" in page  # the shifts are shown, not counted
     badge = browser.get("/todo/badge", headers={"X-Poll": "1"}).get_data(as_text=True)
     assert 'todo-count late' in badge and ">7<" in badge
+
+
+def test_every_item_page_of_a_group_knows_its_id_argument():
+    """An item's link is built with the id argument of its page: a group whose item page is not
+    in `_ID` answered 500 as soon as it had an item (the follow lists' 关注名单待说明 once did)."""
+    item_pages = {item for _, _, item in todo_view.LINKS.values() if item}
+    assert item_pages <= set(todo_view._ID), item_pages - set(todo_view._ID)

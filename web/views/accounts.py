@@ -25,7 +25,7 @@ ACTION_FIELDS = ("comment", "platform", "handle", "url", "reason", "notice_url",
                  "mechanism", "exception_reason")
 
 
-ACCOUNT_FILTERS = ("status", "kind", "category", "platform", "unit_id", "change", "password")
+ACCOUNT_FILTERS = ("status", "kind", "category", "platform", "unit_id", "change", "password", "follows")
 CHANGE_ACTIONS = ("approve", "return", "file", "return_filing", "withdraw")
 
 

@@ -24,6 +24,7 @@ LINKS = {
     "changes": ("accounts.index", {"change": "applied"}, "accounts.detail"),
     "change_filings": ("filings.index", {"change": "filing"}, "accounts.detail"),
     "passwords_due": ("accounts.index", {"password": "due", "status": "active"}, "account_work.security"),
+    "follows_unexplained": ("accounts.index", {"follows": "unexplained"}, "follows.account"),
     "emergencies": ("drafts.index", {"info_type": "emergency"}, "drafts.detail"),
     "directives": ("directives.index", {}, None),
     "drafts_to_check": ("drafts.index", {"status": "submitted"}, "drafts.detail"),
@@ -64,7 +65,7 @@ def _linked(group: dict) -> dict:
 
 _ID = {"accounts.detail": "account_id", "account_work.security": "account_id", "drafts.detail": "draft_id",
        "inbox.detail": "message_id", "inbox.notice": "notice_id", "inspections.detail": "inspection_id",
-       "dormant.detail": "order_id"}
+       "dormant.detail": "order_id", "follows.account": "account_id"}
 
 
 def gathered(items: bool = True) -> tuple[list[dict], list[str]]:
