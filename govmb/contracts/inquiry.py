@@ -104,6 +104,21 @@ class PublicationRequested(Schema):
     asked_at = fields.String(required=True)
 
 
+RATINGS = ("satisfied", "basically", "unsatisfied")  # N19: 满意、基本满意、不满意
+RATING_NAMES = {"satisfied": "满意", "basically": "基本满意", "unsatisfied": "不满意"}
+
+
+class MessageRated(Schema):
+    """The citizen rated how a resolved message was handled (N19), once: it counts for the unit
+    that handled it (no text, no citizen: only the rating)."""
+    message_id = fields.Integer(required=True)
+    account_id = fields.Integer(required=True)
+    unit_id = fields.Integer(required=True)  # the handling unit when it was rated
+    unit_path = fields.String(required=True)
+    rating = fields.String(required=True, validate=validate.OneOf(RATINGS))
+    rated_at = fields.String(required=True)
+
+
 CONTRACTS = (
     Contract("inquiry.message.changed", 1, MessageSnapshot,
              "A citizen's message was received or moved a step (replied, fed back, resolved…)."),
@@ -113,4 +128,6 @@ CONTRACTS = (
     Contract("inquiry.notice.changed", 1, NoticeChanged, "A problem notice was issued to a department, or replied to."),
     Contract("inquiry.message.publication_requested", 1, PublicationRequested,
              "A resolved message's result is to be published on its account (a draft for review, never released by itself)."),
+    Contract("inquiry.message.rated", 1, MessageRated,
+             "The citizen rated a resolved message (满意、基本满意、不满意, N19), once: the unit's satisfaction rate."),
 )

@@ -881,7 +881,8 @@ def world(tmp_path_factory):
     mp.setenv("GOVMB_DATA_DIR", str(tmp_path_factory.mktemp("matrix")))
     for var in ("AMQP_URL", "DATABASE_URL", "GOVMB_MODE"):
         mp.delenv(var, raising=False)
-    for var in ("SIGNIN_LIMIT_PER_USER", "SIGNIN_LIMIT_PER_ADDRESS", "HALL_MESSAGE_LIMIT_PER_ADDRESS"):
+    for var in ("SIGNIN_LIMIT_PER_USER", "SIGNIN_LIMIT_PER_ADDRESS", "HALL_MESSAGE_LIMIT_PER_ADDRESS",
+                "HALL_QUERY_LIMIT_PER_ADDRESS"):
         mp.setenv(var, "10000/minute")  # the matrix signs in and posts to the hall far more than a person would
     # Argon2 is slow on purpose; its cost is not what the matrix is about (a hash keeps its own parameters)
     mp.setattr(people, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
