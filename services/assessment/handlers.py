@@ -18,6 +18,7 @@ from services.assessment.models import (
     MonthlyFigureFact,
     NoticeFact,
     PostFact,
+    RatingFact,
     TransferFact,
     Unit,
 )
@@ -120,6 +121,14 @@ def notice_changed(payload: dict, _delivery) -> None:
      .execute())
 
 
+def message_rated(payload: dict, _delivery) -> None:
+    """A citizen's rating (N19): given once, so the first one kept is the one; a repeat changes nothing."""
+    rated_at = utc(payload["rated_at"])
+    row = {**payload, "rated_at": rated_at, "rated_day": beijing_day(rated_at)}
+    if RatingFact.insert(**row).on_conflict_ignore().execute():
+        kept.changed(row["rated_day"][:7])
+
+
 HANDLERS = {
     "registry.unit.changed": apply_unit_changed(Unit),
     **account_handlers(Account),
@@ -131,4 +140,5 @@ HANDLERS = {
     "inquiry.message.overdue": message_overdue,
     "inquiry.transfer.changed": transfer_changed,
     "inquiry.notice.changed": notice_changed,
+    "inquiry.message.rated": message_rated,
 }
