@@ -65,6 +65,7 @@ class Req:
     data: dict | None = None
     marker: str | None = None
     before: tuple = ()  # (method, path, form) posted first by the same browser (web pages only)
+    headers: dict | None = None  # sent beside the caller's own (the query code of issue 19)
 
 
 class World:
@@ -514,6 +515,11 @@ API_TARGETS = {
     "calendar-year:set": lambda w: Req("/api/calendar-years/2031", json={"notice_complete": False}),
     "intake": lambda w: Req("/api/intake/messages", json={
         "account_id": w.accounts["in"]["id"], "kind": "comment", "citizen_handle": "@推送网民", "text": "请修路灯。"}),
+    "public:request": lambda w: _public(w),
+    "public:wrong": lambda w: _public(w, "AAAA-BBBB-CCCC"),
+    "public:rating": lambda w: Req(f"/api/public/requests/{_receipt(w)['receipt_number']}/rating",
+                                   json={"code": _receipt(w)["query_code"], "rating": "satisfied"}),
+    "intake:own": lambda w: Req(f"/api/intake/messages/{_receipt(w)['id']}"),
     "intake:batch": lambda w: Req("/api/intake/messages/batch", json={"messages": [{
         "account_id": w.accounts["in"]["id"], "kind": "comment", "citizen_handle": "@批量推送网民", "text": "请修路灯。"}]}),
     "messages": lambda w: Req("/api/messages", marker="@甲区网民"),
@@ -682,6 +688,24 @@ def _local(when: dt.datetime) -> str:
     return when.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%dT%H:%M")
 
 
+def _receipt(w: World) -> dict:
+    """A message 甲区's client system posted, with its receipt number and query code (issue 19)."""
+    if not getattr(w, "receipt", None):
+        w.receipt = w.call("inquiry", "POST", "/api/intake/messages", w.callers[("intake", "in")].headers, 201, json={
+            "account_id": w.accounts["in"]["id"], "kind": "private", "citizen_handle": "@查询网民",
+            "text": "公园路灯不亮。"}).get_json()
+    return w.receipt
+
+
+def _public(w: World, code: str | None = None, tail: str = "") -> Req:
+    r = _receipt(w)
+    return Req(f"/api/public/requests/{r['receipt_number']}{tail}", headers={"X-Query-Code": code or r["query_code"]})
+
+
+def _hall_query(w: World) -> dict:
+    return {"number": _receipt(w)["receipt_number"], "code": _receipt(w)["query_code"], "rating": "satisfied"}
+
+
 def _hall_message(w: World) -> dict:
     return {"account_id": str(w.accounts["in"]["id"]), "citizen_handle": "大厅网民", "text": "公园厕所需要维修。"}
 
@@ -768,6 +792,8 @@ WEB_TARGETS = {
     "hall": lambda w: Req("/hall", marker="甲区发布"),
     "hall:message": lambda w: Req("/hall/message", data=_hall_message(w)),
     "hall:sent": lambda w: Req("/hall/message/sent", before=(("POST", "/hall/message", _hall_message(w)),)),
+    "hall:query": lambda w: Req("/hall/query", data=_hall_query(w), marker=_receipt(w)["receipt_number"]),
+    "hall:rate": lambda w: Req("/hall/query/rating", data=_hall_query(w)),
     "sign-in": lambda w: Req("/sign-in", data={"username": "in_operator", "password": PASSWORD}),
     "reading:marks": lambda w: Req("/reading", marker="in_principal_leader姓名"),
     "reading:mark": lambda w: Req("/reading/mark", data={}),
@@ -912,8 +938,8 @@ def ask(w: World, row: Row, who: Who, req: Req):
     """The response to `req` as `who` asked it: of the row's service, or of a page in a browser
     of its own, signed in as the web app's sign-in leaves the session."""
     if row.service != "web":
-        return w.clients[row.service].open(req.path, method=row.method, headers=who.headers, json=req.json,
-                                           data=req.data)
+        return w.clients[row.service].open(req.path, method=row.method, headers={**who.headers, **(req.headers or {})},
+                                           json=req.json, data=req.data)
     browser = w.web.test_client()
     if who.person:  # a sign-in session of its own: a page that signs out ends it, not the caller's API session
         with w.apps["registry"].app_context():
