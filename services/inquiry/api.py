@@ -64,6 +64,7 @@ def _shown(message: Message, one: bool = True, new: bool = False) -> Message:
     message.deadlines = handling.lateness(message)
     if one:
         message.result_post = None if new else results.view(message)
+        message.citizen_rating = None if new else ratings.view(message)
         message.history, message.history_total = ([], 1) if new else handling.history(message)
         for name, by in handling.answered_by(message.history).items():
             setattr(message, name, by)

@@ -33,9 +33,21 @@ def rate(message: Message, rating: str, comment: str = "") -> Rating:
                 raise peewee.IntegrityError("rated")
             rated = Rating.create(message=message.id, rating=rating, comment=comment, unit_id=message.unit_id,
                                   rated_at=utcnow())
-            bus.emit("inquiry.message.rated", {
-                "message_id": message.id, "account_id": message.account_id, "unit_id": message.unit_id,
-                "unit_path": message.unit_path, "rating": rating, "rated_at": iso_utc(rated.rated_at)})
+            bus.emit("inquiry.message.rated", rated_event(rated, message))
     except peewee.IntegrityError:  # rated before, or at the same moment by another request (the unique index)
         raise Conflict("这条留言已经评价过，每条留言只能评价一次") from None
     return rated
+
+
+def rated_event(rating: Rating, message: Message) -> dict:
+    """`inquiry.message.rated`: the rating for the unit that handled the message (not the comment)."""
+    return {"message_id": message.id, "account_id": message.account_id, "unit_id": rating.unit_id,
+            "unit_path": message.unit_path, "rating": rating.rating, "rated_at": iso_utc(rating.rated_at)}
+
+
+def view(message: Message) -> dict | None:
+    """The rating as the handling unit's page shows it (with the comment), if the citizen gave one."""
+    row = Rating.get_or_none(Rating.message == message.id)
+    if row is None:
+        return None
+    return {"rating": row.rating, "rating_name": RATING_NAMES[row.rating], "comment": row.comment, "rated_at": row.rated_at}

@@ -1,8 +1,9 @@
 """Inquiry's state as events, for rebuilding a consumer (see ops.replay)."""
 from govmb.timefmt import iso_utc
 from services.inquiry.handling import message_event
-from services.inquiry.models import Message, MissedDeadline, ProblemNotice, Transfer
+from services.inquiry.models import Message, MissedDeadline, ProblemNotice, Rating, Transfer
 from services.inquiry.notices import notice_event
+from services.inquiry.ratings import rated_event
 from services.inquiry.transfers import transfer_event
 
 
@@ -17,3 +18,5 @@ def events():
         yield "inquiry.transfer.changed", transfer_event(transfer)
     for notice in ProblemNotice.select().order_by(ProblemNotice.id):
         yield "inquiry.notice.changed", notice_event(notice)
+    for rating in Rating.select(Rating, Message).join(Message).order_by(Rating.id):
+        yield "inquiry.message.rated", rated_event(rating, rating.message)

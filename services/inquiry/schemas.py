@@ -59,6 +59,13 @@ class ResultPostSchema(Schema):
     asked_at = BeijingDateTime()
 
 
+class CitizenRatingSchema(Schema):
+    rating = fields.String(metadata={"description": "satisfied 满意、basically 基本满意、unsatisfied 不满意"})
+    rating_name = fields.String()
+    comment = fields.String(metadata={"description": "网民的意见（可能为空）"})
+    rated_at = BeijingDateTime()
+
+
 class HistoryStepSchema(Schema):
     at = BeijingDateTime()
     action = fields.String(metadata={"description": "receive、classify、reply、feedback、resolve、transfer、"
@@ -109,6 +116,8 @@ class MessageSchema(Schema):
     history_total = Integer(metadata={"description": "办理记录的总步数"})
     result_post = fields.Nested(ResultPostSchema, allow_none=True,
                                 metadata={"description": "办理结果的发布（仅单条留言）：稿件、状态与发布网址"})
+    citizen_rating = fields.Nested(CitizenRatingSchema, allow_none=True,
+                                   metadata={"description": "网民办结后的评价（N19，仅单条留言）"})
     findings = fields.List(fields.Nested(TextFindingSchema), metadata={
         "description": "办理一步的回答：发出的文字中须确认的提示（敏感词、个人信息、错别字等），按字段列出"})
 

@@ -71,3 +71,5 @@ def test_a_citizen_queries_the_message_and_rates_it_once_resolved(browser, site,
     citizen.screenshot(path=str(tmp_path / "query-390.png"), full_page=True)
     assert citizen.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than a phone
     citizen.context.close()
+    staff.goto(site + f"/inbox/{message_id}")
+    assert "基本满意" in staff.inner_text("#citizen-rating") and "提前告知施工时间" in staff.inner_text("#citizen-rating")

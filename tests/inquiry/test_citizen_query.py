@@ -8,7 +8,7 @@ import json
 import pytest
 
 from govmb.config import load
-from services.inquiry import receipts
+from services.inquiry import receipts, replay
 from services.inquiry.models import Rating, Receipt, ResultPost, Unit
 from services.inquiry.models import bus as inquiry_bus
 from tests.inquiry.conftest import DEPT_STAFF, HALL, INTAKE, inquiry_app, system_auth
@@ -110,6 +110,8 @@ def test_a_rating_once_and_only_after_resolution_reported_to_the_assessment(clie
     assert r.json["rating"]["rating_name"] == "基本满意" and r.json["may_rate"] is False
     again = client.post(url, json={"code": code, "rating": "satisfied"})
     assert again.status_code == 409 and "一次" in again.json["detail"]
+    seen = client.get(f"/api/messages/{receipt['id']}", headers=DEPT_STAFF).json["citizen_rating"]
+    assert (seen["rating_name"], seen["comment"]) == ("基本满意", "修得还算及时")  # the handling unit reads it
     with app.app_context():
         assert Rating.get().rating == "basically"
         [event] = [json.loads(e.body) for e in inquiry_bus.Outbox.select()
@@ -172,3 +174,14 @@ def test_receipt_numbers_parse():
     assert receipts.normal_number("20261206000042") == "20261206-000042"
     assert receipts.normal_number(" 20261206-000042 ") == "20261206-000042"
     assert receipts.normal_number("2026-12-06") is None
+
+
+def test_a_replay_sends_the_ratings_again(client, app):
+    receipt = leave(client)
+    resolve(client, receipt["id"])
+    client.post(f"/api/public/requests/{receipt['receipt_number']}/rating",
+                json={"code": receipt["query_code"], "rating": "unsatisfied"})
+    with app.app_context():
+        sent = [json.loads(e.body) for e in inquiry_bus.Outbox.select() if e.event_type == "inquiry.message.rated"]
+        again = [payload for kind, payload in replay.events() if kind == "inquiry.message.rated"]
+    assert again == sent and again[0]["rating"] == "unsatisfied"  # an emptied assessment is filled again

@@ -161,6 +161,15 @@ def _inquiry(method: str, path: str, **kwargs):
                                   **kwargs)
 
 
+def _path(values: dict, tail: str = "") -> str:
+    return f"/api/public/requests/{quote(values['number'], safe='')}{tail}"
+
+
+def _read(values: dict):
+    """inquiry's answer to the number and code (ServiceUnavailable when it does not answer)."""
+    return _inquiry("GET", _path(values), headers={"X-Query-Code": values["code"]})
+
+
 def _missing(values: dict) -> dict:
     errors = {}
     if not values["number"]:
@@ -179,12 +188,13 @@ def query_form():
 @limiter.limit(_per_address_query)
 def query():
     values = _query_values()
-    if errors := _missing(values):
-        return _query_page(values, errors=errors, status=422)
+    errors = _missing(values)
     try:
-        r = _inquiry("GET", f"/api/public/requests/{quote(values['number'], safe='')}", headers={"X-Query-Code": values["code"]})
+        r = None if errors else _read(values)
     except ServiceUnavailable:
         return _query_page(values, message="暂时无法查询，请稍后再试", status=503)
+    if r is None:
+        return _query_page(values, errors=errors, status=422)
     if r.status_code == 200:
         return _query_page(values, r.json())
     if r.status_code in (404, 422):
@@ -201,8 +211,7 @@ def rate():
     if values["rating"] not in RATINGS:
         return _query_again(values, {"rating": "请选择满意、基本满意或不满意"})
     try:
-        r = _inquiry("POST", f"/api/public/requests/{quote(values['number'], safe='')}/rating",
-                     json={"code": values["code"], "rating": values["rating"], "comment": values["comment"]})
+        r = _inquiry("POST", _path(values, "/rating"), json={"code": values["code"], "rating": values["rating"], "comment": values["comment"]})
     except ServiceUnavailable:
         return _query_page(values, message="暂时无法提交评价，请稍后再试", status=503)
     if r.status_code == 201:
@@ -218,7 +227,7 @@ def rate():
 def _query_again(values: dict, errors: dict, message: str | None = None, status: int = 422):
     """The message shown again with what was wrong beside the rating form."""
     try:
-        r = _inquiry("GET", f"/api/public/requests/{quote(values['number'], safe='')}", headers={"X-Query-Code": values["code"]})
+        r = _read(values)
     except ServiceUnavailable:
         r = None
     found = r.json() if r is not None and r.status_code == 200 else None
