@@ -839,8 +839,8 @@ WEB_TARGETS = {
     "report:third-party": lambda w: Req(f"/kaohe/reports/{_quarter()}/third-party",
                                         data=API_TARGETS["report:third-party"](w).data),
     "rules:post": lambda w: Req("/kaohe/rules", data={
-        "weight_reply_timeliness": "25", "weight_resolution": "20", "weight_quota": "20", "weight_original": "10",
-        "weight_emergency": "10", "weight_forwarding": "15", "return_penalty": "2", "dormant_days": "14",
+        "weight_reply_timeliness": "25", "weight_resolution": "15", "weight_quota": "20", "weight_original": "10",
+        "weight_emergency": "10", "weight_forwarding": "15", "weight_satisfaction": "5", "return_penalty": "2", "dormant_days": "14",
         "unanswered_months": "3", "commend_top": "3"}),
     "dormant": lambda w: Req("/dormant", marker="甲区发布"),
     "dormancies": lambda w: Req("/dormant/orders", marker="甲区发布"),

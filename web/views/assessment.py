@@ -318,7 +318,7 @@ def rules():
                                indicator_order=INDICATOR_ORDER)
     if not roles() & OFFICE:
         abort(403)
-    weights = {k: request.form.get(f"weight_{k}", "") for k in INDICATOR_ORDER}
+    weights = {k: request.form[f"weight_{k}"] for k in INDICATOR_ORDER if f"weight_{k}" in request.form}  # left out: the API's default
     body = {"weights": weights, "return_penalty": request.form.get("return_penalty", ""),
             "dormant_days": request.form.get("dormant_days", ""),
             "unanswered_months": request.form.get("unanswered_months", ""),
@@ -328,5 +328,5 @@ def rules():
         return render_template("assessment/rules.html", rules=r.json(), errors={}, office=True, saved=True,
                                indicator_order=INDICATOR_ORDER)
     errors, message = problem_of(r)
-    return form_again("assessment/rules.html", 422, rules={**current, **{"weights": weights}}, errors=errors,
+    return form_again("assessment/rules.html", 422, rules={**current, "weights": {**current.get("weights", {}), **weights}}, errors=errors,
                       message=message, office=True, indicator_order=INDICATOR_ORDER)
