@@ -254,6 +254,7 @@ class Options:
     signin_limit_per_address: str
     signin_limit_per_user: str
     hall_message_limit_per_address: str
+    hall_query_limit_per_address: str
     log_level: str
     metrics_dir: str | None  # prometheus_client's multiprocess directory, under gunicorn
     failpoints: frozenset[str]  # the fault tests' crash points
@@ -391,6 +392,8 @@ def read_options() -> Options:
         signin_limit_per_user=_rate("SIGNIN_LIMIT_PER_USER", _env("SIGNIN_LIMIT_PER_USER", "5/minute")),
         hall_message_limit_per_address=_rate("HALL_MESSAGE_LIMIT_PER_ADDRESS",
                                              _env("HALL_MESSAGE_LIMIT_PER_ADDRESS", "5/minute;50/day")),
+        hall_query_limit_per_address=_rate("HALL_QUERY_LIMIT_PER_ADDRESS",
+                                           _env("HALL_QUERY_LIMIT_PER_ADDRESS", "10/minute;100/day")),
         log_level=_level(_env("LOG_LEVEL", "INFO")),
         metrics_dir=_env("PROMETHEUS_MULTIPROC_DIR"),
         failpoints=frozenset(filter(None, (_env("GOVMB_FAILPOINTS") or "").split(","))),

@@ -32,7 +32,8 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
                    "publishing.post.released", "publishing.account.monthly_figures",
                    "publishing.directive.issued", "publishing.directive.forwarded",
                    "inquiry.message.changed", "inquiry.message.overdue", "inquiry.transfer.changed",
-                   "inquiry.notice.changed", "inquiry.message.archive_text", "inquiry.notice.archive_text"),
+                   "inquiry.notice.changed", "inquiry.message.archive_text", "inquiry.notice.archive_text",
+                   "inquiry.message.rated"),
 }
 
 

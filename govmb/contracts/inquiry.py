@@ -140,6 +140,19 @@ class NoticeText(Schema):
     reply = fields.String(required=True, validate=validate.Length(max=ARCHIVE_ANSWER))
     replied_by = fields.String(required=True)
     status = fields.String(required=True, validate=validate.OneOf(("issued", "replied")))
+RATINGS = ("satisfied", "basically", "unsatisfied")  # N19: 满意、基本满意、不满意
+RATING_NAMES = {"satisfied": "满意", "basically": "基本满意", "unsatisfied": "不满意"}
+
+
+class MessageRated(Schema):
+    """The citizen rated how a resolved message was handled (N19), once: it counts for the unit
+    that handled it (no text, no citizen: only the rating)."""
+    message_id = fields.Integer(required=True)
+    account_id = fields.Integer(required=True)
+    unit_id = fields.Integer(required=True)  # the handling unit when it was rated
+    unit_path = fields.String(required=True)
+    rating = fields.String(required=True, validate=validate.OneOf(RATINGS))
+    rated_at = fields.String(required=True)
 
 
 CONTRACTS = (
@@ -155,4 +168,6 @@ CONTRACTS = (
              "A citizen's message's text and answer for the monthly archive, masked (sent with each message.changed)."),
     Contract("inquiry.notice.archive_text", 1, NoticeText,
              "A problem notice's text and answer for the monthly archive (sent with each notice.changed)."),
+    Contract("inquiry.message.rated", 1, MessageRated,
+             "The citizen rated a resolved message (满意、基本满意、不满意, N19), once: the unit's satisfaction rate."),
 )

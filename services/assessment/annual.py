@@ -48,6 +48,7 @@ def rates(c: Counts, rules: dict) -> dict[str, float | None]:
         "original": None if share is None else min(1.0, share / rules["original_target"]),
         "emergency": _ratio(c.emergencies_on_time, c.emergencies),
         "forwarding": _ratio(c.forwards_on_time, c.forwards_asked),
+        "satisfaction": _ratio(c.ratings_satisfied + c.ratings_basically, c.ratings),  # N19: 满意 and 基本满意
     }
 
 

@@ -30,6 +30,7 @@ from services.assessment.models import (
     MonthlyFigureFact,
     NoticeFact,
     PostFact,
+    RatingFact,
     TransferFact,
 )
 
@@ -137,6 +138,9 @@ class Counts:
     returns: int = 0  # transfers the unit returned (N15)
     notices_issued: int = 0
     notices_replied: int = 0
+    ratings: int = 0  # citizens' ratings of resolved messages given in the period (N19)
+    ratings_satisfied: int = 0  # 满意
+    ratings_basically: int = 0  # 基本满意
     unanswered_long: int = 0  # valid messages unanswered longer than the veto's months (as of the check)
     last_post_day: str | None = None  # the last post on or before the check
 
@@ -227,6 +231,7 @@ def count_window(cells, w: Window, units_only: bool = False) -> None:
             cells[unit_id, account_id or None].months_quota_met += met or 0
 
     _count_messages(cells, w, units_only)
+    _count_ratings(cells, w, units_only)
 
     directives = list(due_directives(w))
     home = directive_units(directives, w.within)
@@ -284,6 +289,19 @@ def _count_messages(cells, w: Window, units_only: bool = False) -> None:
         for name, n in zip(("messages", "negative", "positive", "reply_due", "replied_on_time", "resolution_due",
                             "resolved"), numbers):
             setattr(c, name, getattr(c, name) + (n or 0))
+
+
+def _count_ratings(cells, w: Window, units_only: bool = False) -> None:
+    """The citizens' ratings given in the window's days, for the unit that handled each message."""
+    ratings = (RatingFact.select(RatingFact.unit_id, cell_account(RatingFact, units_only), fn.COUNT(RatingFact.message_id),
+                                 sum_if(RatingFact.rating == "satisfied"), sum_if(RatingFact.rating == "basically"))
+               .where(RatingFact.rated_day.between(w.first_day, w.last_day)))
+    ratings = w.narrow(ratings, RatingFact.unit_path).group_by(*cell_group(RatingFact, units_only)).tuples()
+    for unit_id, account_id, n, satisfied, basically in ratings:
+        c = cells[unit_id, account_id or None]
+        c.ratings += n
+        c.ratings_satisfied += satisfied or 0
+        c.ratings_basically += basically or 0
 
 
 def count_state(cells, w: Window, home: dict[int, int]) -> None:

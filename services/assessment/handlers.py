@@ -20,6 +20,7 @@ from services.assessment.models import (
     NoticeFact,
     NoticeText,
     PostFact,
+    RatingFact,
     TransferFact,
     Unit,
 )
@@ -147,6 +148,12 @@ def notice_text(payload: dict, _delivery) -> None:
                           NoticeText.replied_by: excluded.replied_by},
                   where=((excluded.status == "replied") & (NoticeText.status != "replied")))
      .execute())
+def message_rated(payload: dict, _delivery) -> None:
+    """A citizen's rating (N19): given once, so the first one kept is the one; a repeat changes nothing."""
+    rated_at = utc(payload["rated_at"])
+    row = {**payload, "rated_at": rated_at, "rated_day": beijing_day(rated_at)}
+    if RatingFact.insert(**row).on_conflict_ignore().execute():
+        kept.changed(row["rated_day"][:7])
 
 
 HANDLERS = {
@@ -162,4 +169,5 @@ HANDLERS = {
     "inquiry.notice.changed": notice_changed,
     "inquiry.message.archive_text": message_text,
     "inquiry.notice.archive_text": notice_text,
+    "inquiry.message.rated": message_rated,
 }

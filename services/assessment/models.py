@@ -76,6 +76,9 @@ class CellCounts(BaseModel):
     returns = peewee.IntegerField(default=0)
     notices_issued = peewee.IntegerField(default=0)
     notices_replied = peewee.IntegerField(default=0)
+    ratings = peewee.IntegerField(default=0)  # citizens' ratings (N19), by the day they rated
+    ratings_satisfied = peewee.IntegerField(default=0)
+    ratings_basically = peewee.IntegerField(default=0)
 
 
 
@@ -225,6 +228,21 @@ class MessageFact(BaseModel):
 
     class Meta:
         table_name = "message_fact"
+
+
+class RatingFact(BaseModel):
+    """A citizen's rating of a resolved message (`inquiry.message.rated`, N19): once per message,
+    for the unit that handled it; counted by the Beijing day it was given."""
+    message_id = peewee.IntegerField(primary_key=True)
+    account_id = peewee.IntegerField(index=True)
+    unit_id = peewee.IntegerField(index=True)
+    unit_path = peewee.CharField(max_length=255, index=True)
+    rating = peewee.CharField(max_length=20)  # satisfied, basically, unsatisfied
+    rated_at = peewee.DateTimeField()
+    rated_day = peewee.CharField(max_length=10, index=True)
+
+    class Meta:
+        table_name = "rating_fact"
 
 
 class MissedDeadlineFact(BaseModel):

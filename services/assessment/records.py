@@ -5,6 +5,7 @@ import datetime as dt
 import json
 from typing import Callable, NamedTuple
 
+from govmb.contracts.inquiry import RATING_NAMES
 from govmb.timefmt import beijing_iso
 from services.assessment import incidents as incidents_
 from services.assessment import inspections as inspections_
@@ -16,12 +17,13 @@ from services.assessment.models import (
     MessageFact,
     MonthlyFigureFact,
     PostFact,
+    RatingFact,
     SecurityIncident,
     TransferFact,
 )
 
 RECORD_KINDS = ("reply_timeliness", "resolution", "quota", "original", "emergency", "forwarding", "returns",
-                "unanswered", "inspections", "incidents")
+                "unanswered", "inspections", "incidents", "satisfaction")
 
 
 class Rows(NamedTuple):
@@ -139,6 +141,16 @@ def _incidents(_kind: str, w: Window, unit_id: int, account_id: int | None) -> R
                            "description": i.description[:200]})
 
 
+def _ratings(_kind: str, w: Window, unit_id: int, account_id: int | None) -> Rows:
+    """The citizens' ratings given in the period of the messages the unit handled (N19)."""
+    q = RatingFact.select().where(RatingFact.unit_id == unit_id, RatingFact.rated_day.between(w.first_day, w.last_day))
+    if account_id:
+        q = q.where(RatingFact.account_id == account_id)
+    return Rows(q.order_by(RatingFact.rated_at, RatingFact.message_id),
+                lambda r: {"message_id": r.message_id, "account_id": r.account_id, "rating": r.rating,
+                           "rating_name": RATING_NAMES[r.rating], "rated_at": beijing_iso(r.rated_at)})
+
+
 _BY_KIND = ((("reply_timeliness", "resolution", "unanswered"), _messages), (("original", "emergency"), _posts),
             (("quota",), _quotas), (("forwarding",), _forwards), (("returns",), _returns),
-            (("inspections",), _inspections), (("incidents",), _incidents))
+            (("inspections",), _inspections), (("incidents",), _incidents), (("satisfaction",), _ratings))

@@ -23,11 +23,15 @@ INDICATORS = {
     "original": "原创率",
     "emergency": "突发事件2小时内发布率",
     "forwarding": "统一口径按时转发率",
+    "satisfaction": "网民满意率",
 }
 
 DEFAULTS = {
-    "weights": {"reply_timeliness": 25, "resolution": 20, "quota": 20, "original": 10, "emergency": 10,
-                "forwarding": 15},
+    # satisfaction (issue 19, N19: units that leave citizens unsatisfied are named): 5 points taken
+    # from the resolution rate, which it judges the quality of; with no rating yet it scores full
+    # marks, so a unit's total moves by 5 × (1 − its resolution rate) at most.
+    "weights": {"reply_timeliness": 25, "resolution": 15, "quota": 20, "original": 10, "emergency": 10,
+                "forwarding": 15, "satisfaction": 5},
     # N11's posts a month by category: publishing counts against its own copy (figures.QUOTA) and
     # reports the quota with each month; this one only fills a month not reported yet, so it is
     # not among the settings the office edits.
@@ -43,7 +47,11 @@ DEFAULTS = {
 }
 
 
-class Weights(Schema.from_dict({k: fields.Float(required=True, validate=validate.Range(min=0, max=100))
+OPTIONAL = {"satisfaction": 0}  # weights a client written before the indicator may leave out (then none)
+
+
+class Weights(Schema.from_dict({k: fields.Float(validate=validate.Range(min=0, max=100),
+                                              **({"load_default": OPTIONAL[k]} if k in OPTIONAL else {"required": True}))
                                  for k in INDICATORS})):
     @validates_schema
     def _hundred(self, data, **_):
@@ -76,10 +84,12 @@ class RulesSchema(Schema):
 
 
 def current() -> dict:
-    """The rules in force: the defaults, overridden by what the office saved."""
+    """The rules in force: the defaults, overridden by what the office saved. Weights saved before
+    an indicator existed give it none: their totals stay as they were."""
     rules = json.loads(json.dumps(DEFAULTS))
     for row in RuleSetting.select():
         rules[row.key] = json.loads(row.value)
+    rules["weights"] = {k: rules["weights"].get(k, 0) for k in INDICATORS}
     return rules
 
 

@@ -1,22 +1,27 @@
 """The inquiry service's HTTP API: citizens' messages and their deadlines."""
 import datetime as dt
 
+from flask import current_app, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_smorest import abort
 
 from govmb import personal
 from govmb.account_copy import account_rows_in_sight, run_by_unit, runs_row
 from govmb.audit_api import audit_blueprint
 from govmb.auth import UNIT_STAFF, account_row_or_404, current_identity, requires, under, visible_or_404
+from govmb.config import options
 from govmb.contracts.inquiry import SOURCE_NAMES, STATUS_NAMES, TransferStatus
 from govmb.copies_api import accounts_blueprint, units_blueprint
 from govmb.headers import NO_STORE
+from govmb.identity import AuthError, read_token
 from govmb.messages import said
 from govmb.paging import Blueprint, beijing_midnight, narrowed, page, sorted_by
 from govmb.timefmt import utcnow
 from govmb.todo_api import todo_blueprint
-from services.inquiry import citizens, handling, imports, results, todo, topics, transfers
+from services.inquiry import citizens, handling, imports, ratings, receipts, results, todo, topics, transfers
 from services.inquiry import notices as notices_logic
-from services.inquiry.models import CONTACT, Account, Message, ProblemNotice, Transfer, Unit, audit
+from services.inquiry.models import CONTACT, Account, Message, ProblemNotice, Transfer, Unit, audit, db
 from services.inquiry.schemas import (
     ActionSchema,
     CalendarYearSchema,
@@ -36,6 +41,9 @@ from services.inquiry.schemas import (
     NoticeReplySchema,
     NoticeSchema,
     ProblemNoticeSchema,
+    PublicRequestSchema,
+    QueryCodeSchema,
+    RatingInSchema,
     ReceiptSchema,
     TransferAnswerSchema,
     TransferInSchema,
@@ -58,6 +66,7 @@ def _shown(message: Message, one: bool = True, new: bool = False) -> Message:
     if one:
         message.runs = runs_row(Account, message, current_identity())
         message.result_post = None if new else results.view(message)
+        message.citizen_rating = None if new else ratings.view(message)
         message.history, message.history_total = ([], 1) if new else handling.history(message)
         for name, by in handling.answered_by(message.history).items():
             setattr(message, name, by)
@@ -114,9 +123,19 @@ intake = Blueprint("intake", __name__, url_prefix="/api/intake",
 @intake.arguments(IntakeSchema())  # an instance, made once
 @intake.response(201, ReceiptSchema)
 def intake_message(data):
-    """推送一条网民留言，只限令牌范围内正常运行的账号；返回留言编号与回复、反馈期限（北京时间）"""
+    """推送一条网民留言，只限令牌范围内正常运行的账号；返回留言编号与回复、反馈期限（北京时间），
+    以及网民凭以查询的留言编号（receipt_number）和查询码（query_code，只返回这一次）"""
     who = current_identity()
-    return _shown(handling.receive(data, who, "hall" if who.client == "hall" else "api"), new=True)
+    with db.atomic():  # the message and its receipt together
+        message = handling.receive(data, who, "hall" if who.client == "hall" else "api")
+        receipt = receipts.issue(message, who.client or "")
+    return _receipted(message, receipt)
+
+
+def _receipted(message: Message, receipt: dict) -> Message:
+    shown = _shown(message, new=True)
+    shown.receipt_number, shown.query_code = receipt["receipt_number"], receipt["query_code"]
+    return shown
 
 
 @intake.route("/messages/batch", methods=["POST"])
@@ -126,8 +145,10 @@ def intake_message(data):
 def intake_batch(data):
     """一次推送多条网民留言（至多 500 条）：全部正确才一并收下，任何一条有误则一条也不收，错误按序号（从 0 起）列出"""
     who = current_identity()
-    received = handling.receive_many(data["messages"], who, "hall" if who.client == "hall" else "api")
-    return {"received": [_shown(m, new=True) for m in received]}
+    with db.atomic():
+        received = handling.receive_many(data["messages"], who, "hall" if who.client == "hall" else "api")
+        issued = [receipts.issue(m, who.client or "") for m in received]
+    return {"received": [_receipted(m, r) for m, r in zip(received, issued)]}
 
 
 @messages.route("/import", methods=["POST"])
@@ -363,8 +384,71 @@ def notice_counts():
     return notices_logic.counts(None if who.sees_all else who.unit_path)
 
 
+# ------------------------------------------------------------------ what the citizen sees (issue 19)
+def _hall_calls() -> bool:
+    """Does the web app's public hall call (its own token)? Then the citizen's address it passes
+    on (X-Client-Address) is the one counted: else every citizen would count as the web app."""
+    header = request.headers.get("Authorization", "")
+    try:
+        return header.startswith("Bearer ") and read_token(header[7:], current_app.config["GOVMB_SETTINGS"].keys).client == "hall"
+    except AuthError:
+        return False
+
+
+def _address() -> str:
+    claimed = request.headers.get("X-Client-Address")
+    return claimed[:64] if claimed and _hall_calls() else get_remote_address()
+
+
+limiter = Limiter(key_func=_address, storage_uri=options().ratelimit_storage_uri, headers_enabled=True)
+
+
+def init_app(app) -> None:
+    limiter.init_app(app)
+
+
+def _per_address() -> str:
+    return options().hall_query_limit_per_address
+
+
+public = Blueprint("public_requests", __name__, url_prefix="/api/public/requests",
+                   description="网民凭留言编号和查询码查询办理情况、评价（无需登录，按地址限频；参照 Open311 GET /requests/{id}）")
+
+
+@public.route("/<string:number>")
+@limiter.limit(_per_address)
+@public.arguments(QueryCodeSchema, location="headers")
+@public.response(200, PublicRequestSchema)
+@public.doc(security=[])
+def public_request(args, number):
+    """凭留言编号和查询码（请求头 X-Query-Code）查询一条留言：状态、承办单位、期限、已答复的内容、已发布的办理结果、
+    评价；不含任何个人信息。编号或查询码不对时一律答复 404 且措辞相同"""
+    message = receipts.opened(number, args["code"])
+    return receipts.public_view(message, receipts.normal_number(number)), 200, NO_STORE
+
+
+@public.route("/<string:number>/rating", methods=["POST"])
+@limiter.limit(_per_address)
+@public.arguments(RatingInSchema)
+@public.response(201, PublicRequestSchema)
+@public.doc(security=[])
+def rate_request(data, number):
+    """网民评价已办结的留言（满意、基本满意、不满意，可附意见），每条只能评价一次；计入承办单位的满意率"""
+    message = receipts.opened(number, data["code"])
+    ratings.rate(message, data["rating"], data["comment"])
+    return receipts.public_view(message, receipts.normal_number(number)), 201, NO_STORE
+
+
+@intake.route("/messages/<int:message_id>")
+@requires("intake")
+@intake.response(200, PublicRequestSchema)
+def client_request(message_id):
+    """客户端系统查询本系统推送的一条留言（无需查询码）：与网民凭查询码看到的相同，不含个人信息"""
+    return receipts.public_view(receipts.of_client(message_id, current_identity().client or "")), 200, NO_STORE
+
+
 BLUEPRINTS = [units_blueprint(Unit), accounts_blueprint(Account, Unit), messages, intake, notices, years, transfers_bp,
-              problem_notices, audit_blueprint(audit), todo_blueprint(
+              problem_notices, public, audit_blueprint(audit), todo_blueprint(
                   todo.waiting, "messages（网民留言待办理，按期限）、transfers（转办待接收）、notices（问题通报单待答复）、"
                                 "verifying（核实研究中）、transfers_returned（退回的转办待决定）、intake（来信待分派）、"
                                 "messages_overdue（全市逾期未办）")]

@@ -217,3 +217,29 @@ class WordListsVersion(BaseModel):
     @classmethod
     def bump(cls) -> None:
         cls.update(version=cls.version + 1).where(cls.id == 1).execute()
+
+
+class Receipt(BaseModel):
+    """What a citizen holds of a message left through the hall or a client system (issue 19):
+    a receipt number anyone may read aloud (the Beijing day and a sequence: 20261206-000042)
+    and a query code shown once, kept only as a keyed hash (`receipts`)."""
+    message = peewee.ForeignKeyField(Message, backref="receipts", unique=True, on_delete="CASCADE")
+    number = peewee.CharField(max_length=20, unique=True)
+    code_hash = peewee.CharField(max_length=60)
+    client = peewee.CharField(max_length=50, index=True)  # "hall" or "system:<id>": who posted it
+    issued_at = peewee.DateTimeField(default=utcnow)
+
+
+class ReceiptDay(BaseModel):
+    """The last receipt number of a Beijing day: raised in the transaction that issues one."""
+    day = peewee.CharField(max_length=8, primary_key=True)  # YYYYMMDD
+    last = peewee.IntegerField(default=0)
+
+
+class Rating(BaseModel):
+    """The citizen's rating of a resolved message (N19): one per message, never changed."""
+    message = peewee.ForeignKeyField(Message, backref="ratings", unique=True, on_delete="CASCADE")
+    rating = peewee.CharField(max_length=20)  # satisfied, basically, unsatisfied
+    comment = peewee.TextField(default="")
+    unit_id = peewee.IntegerField(index=True)  # the unit that handled it when it was rated
+    rated_at = peewee.DateTimeField(default=utcnow)

@@ -2,8 +2,9 @@
 from govmb.timefmt import iso_utc
 from services.inquiry.archived import message_text, notice_text
 from services.inquiry.handling import message_event
-from services.inquiry.models import Message, MissedDeadline, ProblemNotice, Transfer
+from services.inquiry.models import Message, MissedDeadline, ProblemNotice, Rating, Transfer
 from services.inquiry.notices import notice_event
+from services.inquiry.ratings import rated_event
 from services.inquiry.transfers import transfer_event
 
 
@@ -20,3 +21,5 @@ def events():
     for notice in ProblemNotice.select().order_by(ProblemNotice.id):
         yield "inquiry.notice.changed", notice_event(notice)
         yield "inquiry.notice.archive_text", notice_text(notice)
+    for rating in Rating.select(Rating, Message).join(Message).order_by(Rating.id):
+        yield "inquiry.message.rated", rated_event(rating, rating.message)

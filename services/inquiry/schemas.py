@@ -2,7 +2,7 @@
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
-from govmb.contracts.inquiry import CATEGORIES, SENTIMENTS, STATUS_NAMES
+from govmb.contracts.inquiry import CATEGORIES, RATINGS, SENTIMENTS, STATUS_NAMES
 from govmb.paging import DAY, ListQuerySchema, sort_field
 from govmb.schemas import Integer, TextFindingSchema
 from govmb.timefmt import BEIJING, BeijingDateTime
@@ -59,6 +59,13 @@ class ResultPostSchema(Schema):
     asked_at = BeijingDateTime()
 
 
+class CitizenRatingSchema(Schema):
+    rating = fields.String(metadata={"description": "satisfied 满意、basically 基本满意、unsatisfied 不满意"})
+    rating_name = fields.String()
+    comment = fields.String(metadata={"description": "网民的意见（可能为空）"})
+    rated_at = BeijingDateTime()
+
+
 class HistoryStepSchema(Schema):
     at = BeijingDateTime()
     action = fields.String(metadata={"description": "receive、classify、reply、feedback、resolve、transfer、"
@@ -110,6 +117,8 @@ class MessageSchema(Schema):
     history_total = Integer(metadata={"description": "办理记录的总步数"})
     result_post = fields.Nested(ResultPostSchema, allow_none=True,
                                 metadata={"description": "办理结果的发布（仅单条留言）：稿件、状态与发布网址"})
+    citizen_rating = fields.Nested(CitizenRatingSchema, allow_none=True,
+                                   metadata={"description": "网民办结后的评价（N19，仅单条留言）"})
     findings = fields.List(fields.Nested(TextFindingSchema), metadata={
         "description": "办理一步的回答：发出的文字中须确认的提示（敏感词、个人信息、错别字等），按字段列出"})
 
@@ -266,12 +275,70 @@ class ProblemNoticeSchema(Schema):
 
 class ReceiptSchema(MessageSchema):
     """What a posting system gets back: the message's number and its deadlines (not its text,
-    nor the citizen)."""
+    nor the citizen), and the citizen's receipt number and query code (issue 19)."""
+    receipt_number = fields.String(metadata={"description": "留言编号（北京日期-当日序号），可告诉网民，凭它和查询码查询"})
+    query_code = fields.String(metadata={"description": "查询码，只在此返回一次（系统只保存其密钥散列），请转告网民"})
 
     class Meta:
         fields = ("id", "account_id", "source", "source_name", "status", "status_name", "received_at", "reply_due_at",
-                  "feedback_due_at", "provisional")
+                  "feedback_due_at", "provisional", "receipt_number", "query_code")
 
 
 class IntakeBatchReceiptSchema(Schema):
     received = fields.List(fields.Nested(ReceiptSchema), metadata={"description": "与推送的顺序相同"})
+
+
+# ------------------------------------------------------------------ what the citizen sees (issue 19)
+class QueryCodeSchema(Schema):
+    """The query code, in a header: never in a URL (nor, then, in an access log)."""
+    code = fields.String(required=True, data_key="X-Query-Code", validate=validate.Length(min=1, max=40),
+                         metadata={"description": "受理时给出的查询码（如 K7QF-M2XP-9HTA，大小写与连字符不论）"})
+
+
+class RatingInSchema(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=40), metadata={"description": "查询码"})
+    rating = fields.String(required=True, validate=validate.OneOf(RATINGS, error="请选择满意、基本满意或不满意"),
+                           metadata={"description": "satisfied 满意、basically 基本满意、unsatisfied 不满意"})
+    comment = fields.String(load_default="", validate=validate.Length(max=500), metadata={"description": "意见（可不填）"})
+
+
+class PublicDeadlineSchema(DeadlineSchema):
+    name = fields.String(metadata={"description": "reply、feedback、verification"})
+    name_text = fields.String()
+
+
+class PublicAnswerSchema(Schema):
+    kind = fields.String(metadata={"description": "reply 回复、feedback 受理和办理情况、result 办理结果"})
+    kind_name = fields.String()
+    text = fields.String(metadata={"description": "其中的个人信息（电话、证件号、门牌地址等）以＊遮盖"})
+    at = BeijingDateTime()
+
+
+class PublicPostSchema(Schema):
+    released_at = BeijingDateTime()
+    links = fields.List(fields.Nested(PostLinkSchema))
+
+
+class PublicRatingSchema(Schema):
+    rating = fields.String()
+    rating_name = fields.String()
+    rated_at = BeijingDateTime()
+
+
+class PublicRequestSchema(Schema):
+    """A message as the citizen, or the system that posted it, reads it: nothing personal (no
+    handle, contact, text of the message, staff names), nothing of another message."""
+    receipt_number = fields.String(allow_none=True)
+    id = Integer()
+    status = fields.String()
+    status_name = fields.String()
+    unit_name = fields.String(metadata={"description": "承办单位"})
+    account_name = fields.String()
+    received_at = BeijingDateTime()
+    resolved_at = BeijingDateTime(allow_none=True)
+    provisional = fields.Boolean()
+    deadlines = fields.List(fields.Nested(PublicDeadlineSchema))
+    answers = fields.List(fields.Nested(PublicAnswerSchema), metadata={"description": "已答复网民的内容，按先后"})
+    result_post = fields.Nested(PublicPostSchema, allow_none=True, metadata={"description": "已发布的办理结果微博"})
+    rating = fields.Nested(PublicRatingSchema, allow_none=True)
+    may_rate = fields.Boolean(metadata={"description": "已办结且尚未评价"})

@@ -58,12 +58,13 @@ def test_each_figure_rate_and_score_as_counted_by_hand(year, client):
     assert (c["messages"], c["reply_due"], c["replied_on_time"], c["resolution_due"], c["resolved"]) == (3, 2, 1, 2, 1)
     assert c["negative"] == 1
     assert u4["rates"] == {"reply_timeliness": 0.5, "resolution": 0.5, "quota": 0.5, "original": 1.0,
-                           "emergency": 0.5, "forwarding": 1.0}
-    # 25×0.5 + 20×0.5 + 20×0.5 + 10×1 + 10×0.5 + 15×1
-    assert u4["score"] == 62.5
+                           "emergency": 0.5, "forwarding": 1.0, "satisfaction": None}
+    # 25×0.5 + 15×0.5 + 20×0.5 + 10×1 + 10×0.5 + 15×1 + 5 (no rating yet: full marks; issue 19 took the
+    # 5 points of satisfaction from the resolution rate's 20, so this total rose by 5 × (1 − 0.5))
+    assert u4["score"] == 65.0
     assert u5["counts"]["returns"] == 1 and u5["penalty"] == 2.0
-    # 25×0.5 + 20×0.5 + 20 (no month to count) + 10 + 10 (no emergency) + 15×0 − 2
-    assert u5["score"] == 60.5
+    # 25×0.5 + 15×0.5 + 20 (no month to count) + 10 + 10 (no emergency) + 15×0 + 5 (no rating) − 2
+    assert u5["score"] == 63.0
     assert [v["item"] for v in u4["vetoes"]] == ["dormant"] and u4["vetoes"][0]["account_id"] == 2
     assert [v["item"] for v in u5["vetoes"]] == ["unanswered"]
     assert (u4["grade"], u4["rank"], u5["rank"]) == ("fail", 1, 2)
@@ -79,7 +80,7 @@ def test_a_unit_without_a_veto_is_graded_by_its_score_and_commended(year, client
     assert r.status_code == 200, r.text
     result, units = units_of(client)
     assert units[4]["grade_name"] == "优秀" and result["commended"] == [{"unit_id": 4, "name": "东湖区民政局",
-                                                                       "score": 62.5}]
+                                                                       "score": 65.0}]
 
 
 def test_the_office_edits_weights_and_bad_rules_change_nothing(year, client):
@@ -89,7 +90,8 @@ def test_the_office_edits_weights_and_bad_rules_change_nothing(year, client):
     assert bad.status_code == 422 and "weights" in bad.json["errors"]
     assert client.put("/api/rules", json={"dormant_days": 0}, headers=OFFICE).json["errors"]["dormant_days"]
     assert client.put("/api/rules", json={"return_penalty": 5}, headers=DEPT).status_code == 403
-    assert units_of(client)[1][4]["score"] == 62.5  # unchanged
+    assert units_of(client)[1][4]["score"] == 65.0  # unchanged
+    # weights as a client written before issue 19 sends them: satisfaction left out weighs nothing
     weights = {"reply_timeliness": 50, "resolution": 10, "quota": 10, "original": 10, "emergency": 10, "forwarding": 10}
     assert client.put("/api/rules", json={"weights": weights, "dormant_days": 40}, headers=OFFICE).status_code == 200
     _, units = units_of(client)

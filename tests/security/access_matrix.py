@@ -156,6 +156,10 @@ inquiry    GET    /api/messages                                                 
 inquiry    POST   /api/messages                                                       message:new                401   403     201/422 201/422 201/422 201/422 201     403     201     403     403
 inquiry    POST   /api/intake/messages                                                intake                     401   201/422 403     403     403     403     403     403     403     403     403
 inquiry    POST   /api/intake/messages/batch                                          intake:batch               401   201/422 403     403     403     403     403     403     403     403     403
+inquiry    GET    /api/intake/messages/<int:message_id>                               intake:own                 401   200/404 403     403     403     403     403     403     403     403     403
+inquiry    GET    /api/public/requests/<string:number>                                public:request             200   200     200     200     200     200     200     200     200     200     200
+inquiry    GET    /api/public/requests/<string:number>                                public:wrong               404   404     404     404     404     404     404     404     404     404     404
+inquiry    POST   /api/public/requests/<string:number>/rating                         public:rating              409   409     409     409     409     409     409     409     409     409     409
 inquiry    POST   /api/messages/import                                                message:import             401   403     200/422 200/422 200/422 200/422 403     403     403     403     403
 inquiry    GET    /api/messages/<int:message_id>                                      message                    401   403     hid/404 hid/404 hid/404 hid/404 hid     hid     hid     403     403
 inquiry    GET    /api/messages/<int:message_id>/contact                              message:contact            401   403     200/404 200/404 200/404 200/404 403     403     403     403     403
@@ -291,6 +295,9 @@ web        GET    /hall                                                         
 web        GET    /hall/message                                                       -                          200   -       200     200     200     200     200     200     200     200     200
 web        POST   /hall/message                                                       hall:message               303   -       303     303     303     303     303     303     303     303     303
 web        GET    /hall/message/sent                                                  hall:sent                  200   -       200     200     200     200     200     200     200     200     200
+web        GET    /hall/query                                                         -                          200   -       200     200     200     200     200     200     200     200     200
+web        POST   /hall/query                                                         hall:query                 200   -       200     200     200     200     200     200     200     200     200
+web        POST   /hall/query/rating                                                  hall:rate                  409   -       409     409     409     409     409     409     409     409     409
 web        GET    /static/<path:filename>                                             static                     200   -       200     200     200     200     200     200     200     200     200
 web        GET    /static/vendor/<name>                                               vendor                     200   -       200     200     200     200     200     200     200     200     200
 web        GET    /healthz                                                            -                          200   -       200     200     200     200     200     200     200     200     200

@@ -65,6 +65,7 @@ class Req:
     data: dict | None = None
     marker: str | None = None
     before: tuple = ()  # (method, path, form) posted first by the same browser (web pages only)
+    headers: dict | None = None  # sent beside the caller's own (the query code of issue 19)
 
 
 class World:
@@ -547,6 +548,11 @@ API_TARGETS = {
     "calendar-year:set": lambda w: Req("/api/calendar-years/2031", json={"notice_complete": False}),
     "intake": lambda w: Req("/api/intake/messages", json={
         "account_id": w.accounts["in"]["id"], "kind": "comment", "citizen_handle": "@推送网民", "text": "请修路灯。"}),
+    "public:request": lambda w: _public(w),
+    "public:wrong": lambda w: _public(w, "AAAA-BBBB-CCCC"),
+    "public:rating": lambda w: Req(f"/api/public/requests/{_receipt(w)['receipt_number']}/rating",
+                                   json={"code": _receipt(w)["query_code"], "rating": "satisfied"}),
+    "intake:own": lambda w: Req(f"/api/intake/messages/{_receipt(w)['id']}"),
     "intake:batch": lambda w: Req("/api/intake/messages/batch", json={"messages": [{
         "account_id": w.accounts["in"]["id"], "kind": "comment", "citizen_handle": "@批量推送网民", "text": "请修路灯。"}]}),
     "messages": lambda w: Req("/api/messages", marker="@甲区网民"),
@@ -715,6 +721,24 @@ def _local(when: dt.datetime) -> str:
     return when.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%dT%H:%M")
 
 
+def _receipt(w: World) -> dict:
+    """A message 甲区's client system posted, with its receipt number and query code (issue 19)."""
+    if not getattr(w, "receipt", None):
+        w.receipt = w.call("inquiry", "POST", "/api/intake/messages", w.callers[("intake", "in")].headers, 201, json={
+            "account_id": w.accounts["in"]["id"], "kind": "private", "citizen_handle": "@查询网民",
+            "text": "公园路灯不亮。"}).get_json()
+    return w.receipt
+
+
+def _public(w: World, code: str | None = None, tail: str = "") -> Req:
+    r = _receipt(w)
+    return Req(f"/api/public/requests/{r['receipt_number']}{tail}", headers={"X-Query-Code": code or r["query_code"]})
+
+
+def _hall_query(w: World) -> dict:
+    return {"number": _receipt(w)["receipt_number"], "code": _receipt(w)["query_code"], "rating": "satisfied"}
+
+
 def _hall_message(w: World) -> dict:
     return {"account_id": str(w.accounts["in"]["id"]), "citizen_handle": "大厅网民", "text": "公园厕所需要维修。"}
 
@@ -801,6 +825,8 @@ WEB_TARGETS = {
     "hall": lambda w: Req("/hall", marker="甲区发布"),
     "hall:message": lambda w: Req("/hall/message", data=_hall_message(w)),
     "hall:sent": lambda w: Req("/hall/message/sent", before=(("POST", "/hall/message", _hall_message(w)),)),
+    "hall:query": lambda w: Req("/hall/query", data=_hall_query(w), marker=_receipt(w)["receipt_number"]),
+    "hall:rate": lambda w: Req("/hall/query/rating", data=_hall_query(w)),
     "sign-in": lambda w: Req("/sign-in", data={"username": "in_operator", "password": PASSWORD}),
     "reading:marks": lambda w: Req("/reading", marker="in_principal_leader姓名"),
     "reading:mark": lambda w: Req("/reading/mark", data={}),
@@ -846,8 +872,8 @@ WEB_TARGETS = {
     "report:third-party": lambda w: Req(f"/kaohe/reports/{_quarter()}/third-party",
                                         data=API_TARGETS["report:third-party"](w).data),
     "rules:post": lambda w: Req("/kaohe/rules", data={
-        "weight_reply_timeliness": "25", "weight_resolution": "20", "weight_quota": "20", "weight_original": "10",
-        "weight_emergency": "10", "weight_forwarding": "15", "return_penalty": "2", "dormant_days": "14",
+        "weight_reply_timeliness": "25", "weight_resolution": "15", "weight_quota": "20", "weight_original": "10",
+        "weight_emergency": "10", "weight_forwarding": "15", "weight_satisfaction": "5", "return_penalty": "2", "dormant_days": "14",
         "unanswered_months": "3", "commend_top": "3"}),
     "dormant": lambda w: Req("/dormant", marker="甲区发布"),
     "dormancies": lambda w: Req("/dormant/orders", marker="甲区发布"),
@@ -926,7 +952,8 @@ def world(tmp_path_factory):
     mp.setenv("GOVMB_DATA_DIR", str(tmp_path_factory.mktemp("matrix")))
     for var in ("AMQP_URL", "DATABASE_URL", "GOVMB_MODE"):
         mp.delenv(var, raising=False)
-    for var in ("SIGNIN_LIMIT_PER_USER", "SIGNIN_LIMIT_PER_ADDRESS", "HALL_MESSAGE_LIMIT_PER_ADDRESS"):
+    for var in ("SIGNIN_LIMIT_PER_USER", "SIGNIN_LIMIT_PER_ADDRESS", "HALL_MESSAGE_LIMIT_PER_ADDRESS",
+                "HALL_QUERY_LIMIT_PER_ADDRESS"):
         mp.setenv(var, "10000/minute")  # the matrix signs in and posts to the hall far more than a person would
     # the callers' tokens are made once, when the city is built: they must outlive the whole table (a
     # person's 5 minutes ran out before its last rows on a busy machine, each later row answering 401)
@@ -959,8 +986,8 @@ def ask(w: World, row: Row, who: Who, req: Req):
     """The response to `req` as `who` asked it: of the row's service, or of a page in a browser
     of its own, signed in as the web app's sign-in leaves the session."""
     if row.service != "web":
-        return w.clients[row.service].open(req.path, method=row.method, headers=who.headers, json=req.json,
-                                           data=req.data)
+        return w.clients[row.service].open(req.path, method=row.method, headers={**who.headers, **(req.headers or {})},
+                                           json=req.json, data=req.data)
     browser = w.web.test_client()
     if who.person:  # a sign-in session of its own: a page that signs out ends it, not the caller's API session
         with w.apps["registry"].app_context():

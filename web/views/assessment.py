@@ -23,7 +23,7 @@ bp = Blueprint("assessment", __name__, url_prefix="/kaohe")  # not /assessment: 
 
 OFFICE = {"joint_office", "admin"}
 # The indicators in the order of the regulations (a JSON object's keys come back sorted).
-INDICATOR_ORDER = ("reply_timeliness", "resolution", "quota", "original", "emergency", "forwarding")
+INDICATOR_ORDER = ("reply_timeliness", "resolution", "quota", "original", "emergency", "forwarding", "satisfaction")
 # The records' columns and coded values in Chinese (the API keeps its field names).
 RECORD_COLUMNS = {
     "message_id": "留言编号", "account_id": "账号", "received_at": "收到时间", "reply_due_at": "回复期限",
@@ -36,15 +36,16 @@ RECORD_COLUMNS = {
     "reason": "退回理由", "at": "时间", "inspection_id": "检查编号", "inspected_on": "检查日期",
     "indicator_name": "检查指标（19号）", "deduction": "扣分", "found": "发现的问题", "recorded_by": "检查人",
     "incident_id": "安全事件编号", "kind_name": "类型", "found_at": "发现时间", "handled_at": "处置时间",
-    "reported_at": "报告时间", "description": "经过"}
-RECORD_HIDDEN = ("account_name", "indicator", "kind")  # the account's name is in its column; the codes have their names
+    "reported_at": "报告时间", "description": "经过", "rating_name": "网民评价", "rated_at": "评价时间"}
+RECORD_HIDDEN = ("account_name", "indicator", "kind", "rating")  # the account's name is in its column; the codes have their names
 RECORD_VALUES = {"status": {**MESSAGE_STATUS_NAMES, "returned": "被退回", "reassigned": "已改派"},
                  "info_type": INFO_TYPE_NAMES}
 
 RECORD_TITLES = {"reply_timeliness": "回复及时率", "resolution": "问题解决率", "quota": "月度发稿指标",
                  "original": "原创率", "emergency": "突发事件2小时发布", "forwarding": "统一口径转发",
                  "returns": "转办退回", "unanswered": "超过3个月未回复的留言",
-                 "inspections": "督查检查扣分（国办秘函〔2019〕19号）", "incidents": "安全事件（单项否决）"}
+                 "inspections": "督查检查扣分（国办秘函〔2019〕19号）", "incidents": "安全事件（单项否决）",
+                 "satisfaction": "网民满意率（满意与基本满意占评价数）"}
 
 
 def _quarter_of(day: dt.date) -> str:
@@ -317,7 +318,7 @@ def rules():
                                indicator_order=INDICATOR_ORDER)
     if not roles() & OFFICE:
         abort(403)
-    weights = {k: request.form.get(f"weight_{k}", "") for k in INDICATOR_ORDER}
+    weights = {k: request.form[f"weight_{k}"] for k in INDICATOR_ORDER if f"weight_{k}" in request.form}  # left out: the API's default
     body = {"weights": weights, "return_penalty": request.form.get("return_penalty", ""),
             "dormant_days": request.form.get("dormant_days", ""),
             "unanswered_months": request.form.get("unanswered_months", ""),
@@ -327,5 +328,5 @@ def rules():
         return render_template("assessment/rules.html", rules=r.json(), errors={}, office=True, saved=True,
                                indicator_order=INDICATOR_ORDER)
     errors, message = problem_of(r)
-    return form_again("assessment/rules.html", 422, rules={**current, **{"weights": weights}}, errors=errors,
+    return form_again("assessment/rules.html", 422, rules={**current, "weights": {**current.get("weights", {}), **weights}}, errors=errors,
                       message=message, office=True, indicator_order=INDICATOR_ORDER)

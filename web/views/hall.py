@@ -3,8 +3,15 @@
 No person is signed in: the web app posts the message to inquiry with the hall's token, which
 the registry issues to the web app (`web.own_tokens`): the intake role only and the whole tree
 as its scope (it may post messages, nothing else). The form is protected
-against CSRF like every form, and limited per address (`HALL_MESSAGE_LIMIT_PER_ADDRESS`)."""
+against CSRF like every form, and limited per address (`HALL_MESSAGE_LIMIT_PER_ADDRESS`).
+
+Issue 19: the message's receipt number and query code are shown once on the page after it; with
+both, /hall/query reads how the message is handled (nothing personal) and, once resolved, takes
+the citizen's rating; limited per address (`HALL_QUERY_LIMIT_PER_ADDRESS`), here and in inquiry,
+which counts the citizen's address the web app passes on."""
 from __future__ import annotations
+
+from urllib.parse import quote
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_limiter import Limiter
@@ -107,7 +114,8 @@ def leave_message():
         return _form(values, message="留言暂时无法提交，请稍后再试", status=503)
     if r.status_code == 201:
         receipt = r.json()
-        session["hall_receipt"] = {**{k: receipt[k] for k in ("id", "reply_due_at", "feedback_due_at", "provisional")},
+        session["hall_receipt"] = {**{k: receipt[k] for k in ("id", "reply_due_at", "feedback_due_at", "provisional",
+                                                              "receipt_number", "query_code")},
                                    "account": accounts[values["account_id"]]["name"]}
         return redirect(url_for("hall.message_sent"), 303)
     if r.status_code == 422:
@@ -121,9 +129,113 @@ def message_sent():
     receipt = session.get("hall_receipt")
     if not receipt:
         return redirect(url_for("hall.message_form"))
-    return render_template("hall_sent.html", receipt=receipt)  # deadlines at 24:00 of their day: the `deadline` filter
+    if receipt.get("query_code"):  # shown once: a reload, or the next person at a shared computer, sees it no more
+        session["hall_receipt"] = {k: v for k, v in receipt.items() if k != "query_code"}
+    return render_template("hall_sent.html", receipt=receipt), 200, {"Cache-Control": "no-store"}
+
+
+def _per_address_query() -> str:
+    return options().hall_query_limit_per_address
+
+
+def _query_page(values: dict, found: dict | None = None, errors: dict | None = None, message: str | None = None,
+                notice: str | None = None, status: int = 200):
+    return (render_template("hall_query.html", values=values, found=found, errors=errors or {}, message=message,
+                            notice=notice, ratings=RATINGS),
+            status, {"Cache-Control": "no-store"})
+
+
+RATINGS = {"satisfied": "满意", "basically": "基本满意", "unsatisfied": "不满意"}
+
+
+def _query_values() -> dict:
+    form = request.form
+    return {"number": form.get("number", "").strip()[:30], "code": form.get("code", "").strip()[:40],
+            "rating": form.get("rating", ""), "comment": form.get("comment", "").strip()}
+
+
+def _inquiry(method: str, path: str, **kwargs):
+    """Call inquiry's public query with the hall's token and the citizen's address (their limit)."""
+    return client("inquiry").call(method, path, own_token("hall"),
+                                  headers={"X-Client-Address": request.remote_addr or "", **kwargs.pop("headers", {})},
+                                  **kwargs)
+
+
+def _path(values: dict, tail: str = "") -> str:
+    return f"/api/public/requests/{quote(values['number'], safe='')}{tail}"
+
+
+def _read(values: dict):
+    """inquiry's answer to the number and code (ServiceUnavailable when it does not answer)."""
+    return _inquiry("GET", _path(values), headers={"X-Query-Code": values["code"]})
+
+
+def _missing(values: dict) -> dict:
+    errors = {}
+    if not values["number"]:
+        errors["number"] = "请填写留言编号"
+    if not values["code"]:
+        errors["code"] = "请填写查询码"
+    return errors
+
+
+@bp.get("/query")
+def query_form():
+    return _query_page({"number": request.args.get("number", "").strip()[:30], "code": ""})
+
+
+@bp.post("/query")
+@limiter.limit(_per_address_query)
+def query():
+    values = _query_values()
+    errors = _missing(values)
+    try:
+        r = None if errors else _read(values)
+    except ServiceUnavailable:
+        return _query_page(values, message="暂时无法查询，请稍后再试", status=503)
+    if r is None:
+        return _query_page(values, errors=errors, status=422)
+    if r.status_code == 200:
+        return _query_page(values, r.json())
+    if r.status_code in (404, 422):
+        return _query_page(values, message="留言编号或查询码不正确，请核对后再试", status=r.status_code)
+    return _query_page(values, message="暂时无法查询，请稍后再试", status=429 if r.status_code == 429 else 503)
+
+
+@bp.post("/query/rating")
+@limiter.limit(_per_address_query)
+def rate():
+    values = _query_values()
+    if errors := _missing(values):
+        return _query_page(values, errors=errors, status=422)
+    if values["rating"] not in RATINGS:
+        return _query_again(values, {"rating": "请选择满意、基本满意或不满意"})
+    try:
+        r = _inquiry("POST", _path(values, "/rating"), json={"code": values["code"], "rating": values["rating"], "comment": values["comment"]})
+    except ServiceUnavailable:
+        return _query_page(values, message="暂时无法提交评价，请稍后再试", status=503)
+    if r.status_code == 201:
+        return _query_page(values, r.json(), notice="感谢您的评价")
+    if r.status_code == 404:
+        return _query_page(values, message="留言编号或查询码不正确，请核对后再试", status=404)
+    if r.status_code in (409, 422):
+        errors, message = problem_of(r)
+        return _query_again(values, errors, message, r.status_code)
+    return _query_page(values, message="暂时无法提交评价，请稍后再试", status=429 if r.status_code == 429 else 503)
+
+
+def _query_again(values: dict, errors: dict, message: str | None = None, status: int = 422):
+    """The message shown again with what was wrong beside the rating form."""
+    try:
+        r = _read(values)
+    except ServiceUnavailable:
+        r = None
+    found = r.json() if r is not None and r.status_code == 200 else None
+    return _query_page(values, found, errors=errors, message=message, status=status)
 
 
 @bp.errorhandler(429)
 def _too_often(_exc):
+    if request.endpoint in ("hall.query", "hall.rate"):
+        return _query_page(_query_values(), message="查询过于频繁，请稍后再试", status=429)
     return _form(_values(), message="留言过于频繁，请稍后再试", status=429)
