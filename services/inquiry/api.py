@@ -13,7 +13,7 @@ from govmb.messages import said
 from govmb.paging import Blueprint, beijing_midnight, narrowed, page, sorted_by
 from govmb.timefmt import utcnow
 from govmb.todo_api import todo_blueprint
-from services.inquiry import citizens, handling, imports, results, todo, topics, transfers
+from services.inquiry import citizens, emergency_api, handling, imports, results, todo, topics, transfers
 from services.inquiry import notices as notices_logic
 from services.inquiry.models import CONTACT, Account, Message, ProblemNotice, Transfer, Unit, audit
 from services.inquiry.schemas import (
@@ -364,3 +364,4 @@ BLUEPRINTS = [units_blueprint(Unit), accounts_blueprint(Account, Unit), messages
                   todo.waiting, "messages（网民留言待办理，按期限）、transfers（转办待接收）、notices（问题通报单待答复）、"
                                 "verifying（核实研究中）、transfers_returned（退回的转办待决定）、intake（来信待分派）、"
                                 "messages_overdue（全市逾期未办）")]
+BLUEPRINTS += [emergency_api.bp]  # the citizens' messages about an emergency (X20.6)

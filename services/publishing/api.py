@@ -13,7 +13,7 @@ from govmb.paging import Blueprint, narrowed, page, sorted_by
 from govmb.textsearch import contains
 from govmb.timefmt import beijing_today
 from govmb.todo_api import todo_blueprint
-from services.publishing import directives, lexicon, reading, review, todo, wordlists
+from services.publishing import directives, emergency_api, lexicon, reading, review, todo, wordlists
 from services.publishing import figures as monthly
 from services.publishing.checks import check as run_check
 from services.publishing.models import (
@@ -429,6 +429,8 @@ def reading_rates(args):
     return reading.rates(current_identity(), *_span(args))
 
 
+BLUEPRINTS += emergency_api.BLUEPRINTS  # emergencies by type (X20.6): their own module
 BLUEPRINTS += [corrections_bp, leaders_bp, reading_bp, todo_blueprint(
-    todo.waiting, "emergencies（突发事件信息待发布）、directives（统一口径待转发）、drafts_to_check（待核稿）、"
+    todo.waiting, "emergencies（突发事件信息待发布）、emergency_first（突发事件待发布首条信息）、"
+                  "emergency_followup（突发事件待发布后续信息）、directives（统一口径待转发）、drafts_to_check（待核稿）、"
                   "drafts_to_approve（待审批）、drafts_returned（退回本人修改的稿件）、posts_to_read（今日博文待阅）")]

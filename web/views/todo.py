@@ -26,6 +26,8 @@ LINKS = {
     "passwords_due": ("accounts.index", {"password": "due", "status": "active"}, "account_work.security"),
     "emergencies": ("drafts.index", {"info_type": "emergency"}, "drafts.detail"),
     "directives": ("directives.index", {}, None),
+    "emergency_first": ("emergencies.index", {"status": "open"}, "emergencies.detail"),
+    "emergency_followup": ("emergencies.index", {"status": "open"}, "emergencies.detail"),
     "drafts_to_check": ("drafts.index", {"status": "submitted"}, "drafts.detail"),
     "drafts_to_approve": ("drafts.index", {"status": "checked"}, "drafts.detail"),
     "drafts_returned": ("drafts.index", {"status": "returned"}, "drafts.detail"),
