@@ -217,3 +217,6 @@ class WordListsVersion(BaseModel):
     @classmethod
     def bump(cls) -> None:
         cls.update(version=cls.version + 1).where(cls.id == 1).execute()
+
+
+from services.inquiry import emergencies  # noqa: E402,F401  the emergencies' copy and links (X20.6), with the rest
