@@ -64,13 +64,16 @@ def _ancestors(unit_path: str) -> list[str]:
     return ["/" + "/".join(parts[:n]) + "/" for n in range(1, len(parts) + 1)]
 
 
-def linkable(who: Identity):
-    """Open events in the caller's sight: of their unit, below it, or above it (city-wide roles: all)."""
+def linkable(who: Identity, search: str | None = None):
+    """Open events in the caller's sight: of their unit, below it, or above it (city-wide roles: all),
+    the newest first; `search`: in the title."""
     query = EmergencyCopy.select().where(EmergencyCopy.status == "open")
-    if who.sees_all:
-        return query
-    return query.where(under(EmergencyCopy.unit_path, who.unit_path) |
-                       EmergencyCopy.unit_path.in_(_ancestors(who.unit_path)))
+    if not who.sees_all:
+        query = query.where(under(EmergencyCopy.unit_path, who.unit_path) |
+                            EmergencyCopy.unit_path.in_(_ancestors(who.unit_path)))
+    if search:
+        query = query.where(EmergencyCopy.title.contains(search))
+    return query.order_by(EmergencyCopy.occurred_at.desc(), EmergencyCopy.id.desc())
 
 
 def link(message: Message, emergency_id: int | None, who: Identity) -> MessageEmergency | None:
