@@ -173,3 +173,11 @@ def test_a_clock_near_its_end_reminds_the_unit_once_and_waits_in_the_to_do(clien
     assert todo["emergency_first"]["count"] == 1 and todo["emergency_first"]["items"][0]["id"] == e["id"]
     assert {g["kind"]: g for g in client.get("/api/todo", headers=JOINT).json}["emergency_first"]["count"] == 1
     assert {g["kind"]: g for g in client.get("/api/todo", headers=OTHER_LEADER).json}["emergency_first"]["count"] == 0
+
+
+def test_a_replay_tells_each_event_as_it_stands(client):
+    from services.publishing import replay
+    e = declare(client).json
+    client.post(f"/api/emergencies/{e['id']}/close", json={"summary": "处置完毕。"}, headers=OPERATOR)
+    told = [x for kind, x in replay.events() if kind == "publishing.emergency.changed"]
+    assert [(x["emergency_id"], x["status"], x["revision"]) for x in told] == [(e["id"], "closed", 2)]
