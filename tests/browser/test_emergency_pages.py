@@ -60,6 +60,9 @@ def test_an_operator_declares_an_event_and_follows_its_clocks_posts_and_messages
         page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)  # to look at
     page.set_viewport_size({"width": 1280, "height": 900})
 
+    page.goto(site + "/todo")  # the first clock waits in the to-do, and leads to the event
+    page.click(f"a[href='/emergencies/{event_id}']")
+    page.wait_for_url(re.compile(rf"/emergencies/{event_id}$"))
     page.click("#steps li[data-step='0'] button")
     page.wait_for_load_state("networkidle")
     assert page.locator("#steps li[data-step='0']").get_attribute("data-done") == "yes"
@@ -80,6 +83,7 @@ def test_an_operator_declares_an_event_and_follows_its_clocks_posts_and_messages
     page.click("#emergency-link button[type=submit]")
     page.wait_for_selector("#emergency-link a")
     assert "某中学食物中毒" in page.inner_text("#emergency-link")
+    page.screenshot(path=str(tmp_path / "message-link.png"), full_page=True)
 
     def first_done():
         page.goto(site + f"/emergencies/{event_id}")
@@ -98,6 +102,9 @@ def test_an_operator_declares_an_event_and_follows_its_clocks_posts_and_messages
     assert "已结束" in page.inner_text("h1") and "康复出院" in page.inner_text("#summary")
     page.goto(site + "/emergencies?status=closed")
     assert "某中学食物中毒" in page.inner_text("#events")
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(tmp_path / f"list-{width}.png"), full_page=True)
 
 
 def test_the_office_saves_a_new_version_of_a_procedure(as_person, site, tmp_path):

@@ -66,7 +66,7 @@ def _linked(group: dict) -> dict:
 
 _ID = {"accounts.detail": "account_id", "account_work.security": "account_id", "drafts.detail": "draft_id",
        "inbox.detail": "message_id", "inbox.notice": "notice_id", "inspections.detail": "inspection_id",
-       "dormant.detail": "order_id"}
+       "dormant.detail": "order_id", "emergencies.detail": "emergency_id"}
 
 
 def gathered(items: bool = True) -> tuple[list[dict], list[str]]:
