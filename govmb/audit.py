@@ -60,6 +60,8 @@ ACTIONS: dict[str, str] = {
     "draft.release": "稿件：全部平台发布完成",
     "lexicon.write": "词库：新增或修改词语", "lexicon.delete": "词库：删除词语",
     "correction.write": "错别字与规范表述：新增或修改", "correction.delete": "错别字与规范表述：删除条目",
+    "emergency.procedure": "突发事件：保存处置流程（新版本）", "emergency.declare": "突发事件：宣布",
+    "emergency.close": "突发事件：结束并总结",
     "leader.write": "领导名单：新增或修改", "leader.delete": "领导名单：删除领导",
     "transfer.send": "转办：发出", "transfer.accept": "转办：承办单位接收", "transfer.return": "转办：承办单位退回",
     "transfer.reassign": "转办：对退回作出决定（改派或仍交原单位）",
@@ -84,11 +86,13 @@ SUBJECT_TYPES = {"account": "账号", "unit": "单位", "person": "人员", "cli
                  "duty_shift": "值班班次", "training_attendee": "参训记录", "audit": "审计日志",
                  "training": "培训登记表", "archive": "月度归档", "report": "季度报告",
                  "bulletin": "检查情况通报", "annual_report": "政务新媒体工作年度报表", "security_incident": "安全事件",
+                 "emergency_procedure": "突发事件处置流程", "emergency": "突发事件",
                  "narrative_report": "季度简报、专报", "follow_register_entry": "媒体与专家名录条目"}
 # Which service records which families (the page reads each service's trail on its own).
 FAMILIES = {"registry": ("account", "unit", "person", "client", "session", "security", "role", "signin", "mfa", "audit",
                          "follow", "follow_register"),
-            "publishing": ("draft", "lexicon", "correction", "leader", "audit"), "inquiry": ("transfer", "message", "audit"),
+            "publishing": ("draft", "lexicon", "correction", "leader", "emergency", "audit"),
+            "inquiry": ("transfer", "message", "audit"),
             "assessment": ("inspection", "incident", "dormancy", "duty_shift", "training_attendee", "training", "archive",
                            "report", "narrative", "bulletin", "annual_report",
                            "audit")}

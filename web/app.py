@@ -138,6 +138,7 @@ def _register_pages(app: Flask) -> None:
         directives,
         dormant,
         drafts,
+        emergencies,
         filings,
         followers,
         follows,
@@ -159,7 +160,8 @@ def _register_pages(app: Flask) -> None:
     )
     for module in (auth, accounts, drafts, directives, inbox, lexicon, wordlists, filings, city, hall, status,
                    assessment, inspections, incidents, dormant, training, roster, followers, audit, people,
-                   second_factor, notifications, todo, bulletins, account_work, narratives, reading, follows):
+                   second_factor, notifications, todo, bulletins, account_work, narratives, reading, follows,
+                   emergencies):
         app.register_blueprint(module.bp)
 
 

@@ -25,9 +25,9 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "registry": (*(c.event_type for c in reminders.CONTRACTS),  # the people to remind: notifications
                  assessment.CLOSURE_ORDERED),  # a dormant account ordered closed: its closing request
     "publishing": ("registry.unit.changed", *registry.ACCOUNT_EVENTS, "inquiry.message.publication_requested",
-                   "publishing.draft.approved"),
+                   "publishing.draft.approved", "publishing.post.released"),
     "inquiry": ("registry.unit.changed", *registry.ACCOUNT_EVENTS, "publishing.response.changed",
-                *publishing.LIST_EVENTS),
+                *publishing.LIST_EVENTS, "publishing.emergency.changed"),
     "assessment": ("registry.unit.changed", *registry.ACCOUNT_EVENTS,
                    "publishing.post.released", "publishing.account.monthly_figures",
                    "publishing.directive.issued", "publishing.directive.forwarded",

@@ -155,6 +155,19 @@ class LeaderChanged(ListEntry):
     active = fields.Boolean(required=True)
 
 
+class EmergencyChanged(Schema):
+    """An emergency was declared or closed (X20.6): inquiry keeps a copy, so that staff can link
+    the citizens' messages about it. Consumers keep the highest revision (1 open, 2 closed)."""
+    emergency_id = fields.Integer(required=True)
+    kind = fields.String(required=True, validate=validate.Length(min=1, max=30))
+    kind_name = fields.String(required=True, validate=validate.Length(min=1, max=30))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    occurred_at = fields.String(required=True)
+    unit_id = fields.Integer(required=True)
+    unit_path = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(("open", "closed")))
+    revision = fields.Integer(required=True, validate=validate.Range(min=1))
+
 
 CONTRACTS = (
     Contract("publishing.post.released", 1, PostReleased, "A reviewed post was released on every target platform."),
@@ -171,6 +184,8 @@ CONTRACTS = (
              "A word of the office's lexicon was written or deleted; one message per entry."),
     Contract("publishing.correction.changed", 1, CorrectionChanged,
              "A correction (错别字, 规范表述) of the office's list was written or deleted; one message per entry."),
+    Contract("publishing.emergency.changed", 1, EmergencyChanged,
+             "An emergency (突发事件) was declared or closed; inquiry keeps a copy to link citizens' messages to it."),
     Contract("publishing.leader.changed", 1, LeaderChanged,
              "A leader of the office's list was written or deleted; one message per entry."),
 )

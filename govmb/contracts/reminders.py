@@ -7,15 +7,16 @@ from govmb.contracts.base import Contract
 from govmb.identity import ROLES
 
 # What a reminder is about; the pages name each and link it to its page (web/views/notifications.py).
-KINDS = ("reply_due", "feedback_due", "verification_due", "directive_due", "emergency_due", "dormant", "fix_due",
+KINDS = ("reply_due", "feedback_due", "verification_due", "directive_due", "emergency_due", "emergency_clock", "dormant", "fix_due",
          "shift", "fix_overdue", "fix_escalated", "dormancy_due",
          "report_due", "password_age")  # password_age: the registry's own (services/registry/account_security.py), no event
 KIND_NAMES = {"reply_due": "24小时回复", "feedback_due": "反馈受理情况", "verification_due": "核实办结",
-              "directive_due": "统一发布指令", "emergency_due": "突发事件2小时发布", "dormant": "账号长期未更新",
+              "directive_due": "统一发布指令", "emergency_due": "突发事件2小时发布", "emergency_clock": "突发事件发布时限",
+              "dormant": "账号长期未更新",
               "fix_due": "督查整改", "shift": "值班", "fix_overdue": "督查整改逾期", "fix_escalated": "督查整改逾期上报",
               "dormancy_due": "僵尸号整改通知", "password_age": "平台密码到期",
               "report_due": "季度简报、专报待报送"}
-LINK_KINDS = ("message", "directive", "draft", "account", "inspection", "roster", "dormancy_order", "account_security", "narratives")
+LINK_KINDS = ("message", "directive", "draft", "account", "inspection", "roster", "dormancy_order", "account_security", "narratives", "emergency")
 
 
 class ReminderDue(Schema):
@@ -40,7 +41,7 @@ CONTRACTS = tuple(Contract(f"{service}.reminder.due", 1, ReminderDue,
 LINK_PATHS = {"message": "/inbox/{id}", "directive": "/directives", "draft": "/drafts/{id}", "account": "/accounts/{id}",
               "inspection": "/inspections/{id}", "roster": "/roster", "dormancy_order": "/dormant/orders/{id}",
               "account_security": "/accounts/{id}/security",
-              "narratives": "/narratives"}
+              "narratives": "/narratives", "emergency": "/emergencies/{id}"}
 
 
 def link_path(link_kind: str, link_id: int | None) -> str:

@@ -16,17 +16,23 @@ from govmb.copies_api import accounts_blueprint, units_blueprint
 from govmb.headers import NO_STORE
 from govmb.identity import AuthError, read_token
 from govmb.messages import said
-from govmb.paging import Blueprint, beijing_midnight, narrowed, page, sorted_by
+from govmb.paging import Blueprint, SearchSchema, beijing_midnight, narrowed, page, sorted_by
 from govmb.timefmt import utcnow
 from govmb.todo_api import todo_blueprint
 from services.inquiry import citizens, handling, imports, ratings, receipts, results, todo, topics, transfers
+from services.inquiry import emergencies as emergency_links
 from services.inquiry import notices as notices_logic
+from services.inquiry.emergencies import EmergencyCopy
 from services.inquiry.models import CONTACT, Account, Message, ProblemNotice, Transfer, Unit, audit, db
 from services.inquiry.schemas import (
     ActionSchema,
     CalendarYearSchema,
     ClassifySchema,
     ContactSchema,
+    EmergencyCopySchema,
+    EmergencyLinkedSchema,
+    EmergencyLinkSchema,
+    EventMessageSchema,
     ImportFileSchema,
     ImportFormSchema,
     IntakeBatchReceiptSchema,
@@ -452,3 +458,56 @@ BLUEPRINTS = [units_blueprint(Unit), accounts_blueprint(Account, Unit), messages
                   todo.waiting, "messages（网民留言待办理，按期限）、transfers（转办待接收）、notices（问题通报单待答复）、"
                                 "verifying（核实研究中）、transfers_returned（退回的转办待决定）、intake（来信待分派）、"
                                 "messages_overdue（全市逾期未办）")]
+
+
+# ------------------------------------------------------------------------- emergencies (X20.6)
+emergencies_bp = Blueprint("inquiry_emergencies", __name__, url_prefix="/api", description="突发事件与相关网民留言")
+EXCERPT = 120  # characters of a message's text the event's page shows
+
+
+@emergencies_bp.route("/emergencies")
+@requires()
+@emergencies_bp.arguments(SearchSchema, location="query")
+@emergencies_bp.response(200, EmergencyCopySchema(many=True))
+@emergencies_bp.paginate()
+def open_emergencies(args, pagination_parameters):
+    """可关联留言的突发事件：本单位、下级单位和上级单位尚未结束的（联席会议办公室、督查：全市），新发生的在前，分页"""
+    return page(emergency_links.linkable(current_identity(), args.get("q")), pagination_parameters)
+
+
+@emergencies_bp.route("/emergencies/<int:emergency_id>/messages")
+@requires()
+@emergencies_bp.response(200, EventMessageSchema(many=True))
+@emergencies_bp.paginate()
+def event_messages(emergency_id, pagination_parameters):
+    """与该突发事件关联的网民留言（您管辖范围内的；不含网民称呼和联系方式），新收到的在前，分页"""
+    if EmergencyCopy.get_or_none(EmergencyCopy.id == emergency_id) is None:
+        abort(404, message="突发事件不存在")
+    rows = page(emergency_links.messages_of(emergency_id, current_identity()), pagination_parameters)
+    return [{"id": m.id, "unit_id": m.unit_id, "text": m.text[:EXCERPT], "category": m.category,
+             "sentiment": m.sentiment, "status": m.status, "status_name": STATUS_NAMES.get(m.status, m.status),
+             "received_at": m.received_at, "linked_by": m.messageemergency.linked_by,
+             "linked_at": m.messageemergency.linked_at} for m in rows]
+
+
+@emergencies_bp.route("/messages/<int:message_id>/emergency")
+@requires()
+@emergencies_bp.response(200, EmergencyLinkedSchema)
+def message_emergency(message_id):
+    """留言关联的突发事件（未关联：emergency 为 null）"""
+    message = _visible(message_id)
+    return {"message_id": message.id, "emergency": emergency_links.linked_to(message.id)}
+
+
+@emergencies_bp.route("/messages/<int:message_id>/emergency", methods=["PUT"])
+@requires(*emergency_links.LINKERS)
+@emergencies_bp.arguments(EmergencyLinkSchema)
+@emergencies_bp.response(200, EmergencyLinkedSchema)
+def link_message(data, message_id):
+    """把留言关联到一起尚未结束的突发事件（emergency_id 为 null：取消关联）"""
+    message = _visible(message_id)
+    emergency_links.link(message, data["emergency_id"], current_identity())
+    return {"message_id": message.id, "emergency": emergency_links.linked_to(message.id)}
+
+
+BLUEPRINTS += [emergencies_bp]  # the citizens' messages about an emergency (X20.6)

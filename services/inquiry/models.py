@@ -243,3 +243,6 @@ class Rating(BaseModel):
     comment = peewee.TextField(default="")
     unit_id = peewee.IntegerField(index=True)  # the unit that handled it when it was rated
     rated_at = peewee.DateTimeField(default=utcnow)
+
+
+from services.inquiry import emergencies  # noqa: E402,F401  the emergencies' copy and links (X20.6), with the rest

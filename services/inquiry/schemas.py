@@ -342,3 +342,36 @@ class PublicRequestSchema(Schema):
     result_post = fields.Nested(PublicPostSchema, allow_none=True, metadata={"description": "已发布的办理结果微博"})
     rating = fields.Nested(PublicRatingSchema, allow_none=True)
     may_rate = fields.Boolean(metadata={"description": "已办结且尚未评价"})
+
+
+# ------------------------------------------------------------------------- emergencies (X20.6)
+class EmergencyCopySchema(Schema):
+    id = Integer()
+    kind_name = fields.String()
+    title = fields.String()
+    occurred_at = BeijingDateTime()
+    unit_id = Integer()
+    status = fields.String()
+
+
+class EmergencyLinkSchema(Schema):
+    emergency_id = Integer(required=True, allow_none=True, validate=validate.Range(min=1, max=2**31 - 1),
+                           metadata={"description": "null：取消关联"})
+
+
+class EmergencyLinkedSchema(Schema):
+    message_id = Integer()
+    emergency = fields.Nested(EmergencyCopySchema, allow_none=True)
+
+
+class EventMessageSchema(Schema):
+    id = Integer()
+    unit_id = Integer()
+    text = fields.String(metadata={"description": "留言内容（前 120 字）"})
+    category = fields.String(allow_none=True)
+    sentiment = fields.String(allow_none=True)
+    status = fields.String()
+    status_name = fields.String()
+    received_at = BeijingDateTime()
+    linked_by = fields.String()
+    linked_at = BeijingDateTime()

@@ -1,5 +1,7 @@
-"""The publishing service's HTTP API: drafts and their review, checks, lexicon, corrections and leaders, figures."""
+"""The publishing service's HTTP API: drafts and their review, checks, lexicon, corrections and leaders, figures,
+emergencies by type."""
 import datetime as dt
+import json
 
 import peewee
 from flask_smorest import abort
@@ -15,8 +17,10 @@ from govmb.textsearch import contains
 from govmb.timefmt import beijing_today
 from govmb.todo_api import todo_blueprint
 from services.publishing import directives, lexicon, reading, review, todo, wordlists
+from services.publishing import emergencies as em
 from services.publishing import figures as monthly
 from services.publishing.checks import check as run_check
+from services.publishing.emergency_models import Emergency, EmergencyPost, EmergencyTick, Procedure, ProcedureVersion
 from services.publishing.models import (
     Account,
     Correction,
@@ -44,6 +48,12 @@ from services.publishing.schemas import (
     DraftInSchema,
     DraftQuerySchema,
     DraftSchema,
+    EmergencyCloseSchema,
+    EmergencyDeclareSchema,
+    EmergencyDetailSchema,
+    EmergencyQuerySchema,
+    EmergencySchema,
+    EmergencyTickSchema,
     FiguresQuerySchema,
     FindingSchema,
     ForwardSchema,
@@ -53,6 +63,10 @@ from services.publishing.schemas import (
     LexiconBatchSchema,
     LexiconEntrySchema,
     LexiconQuerySchema,
+    NewProcedureSchema,
+    ProcedureInSchema,
+    ProcedureSchema,
+    ProcedureVersionSchema,
     ReadingInSchema,
     ReadingMarkSchema,
     ReadingQuerySchema,
@@ -437,5 +451,174 @@ def reading_rates(args):
 
 
 BLUEPRINTS += [corrections_bp, leaders_bp, reading_bp, todo_blueprint(
-    todo.waiting, "emergencies（突发事件信息待发布）、directives（统一口径待转发）、drafts_to_check（待核稿）、"
+    todo.waiting, "emergencies（突发事件信息待发布）、emergency_first（突发事件待发布首条信息）、"
+                  "emergency_followup（突发事件待发布后续信息）、directives（统一口径待转发）、drafts_to_check（待核稿）、"
                   "drafts_to_approve（待审批）、drafts_returned（退回本人修改的稿件）、posts_to_read（今日博文待阅）")]
+
+
+# ------------------------------------------------------------------------- emergencies (X20.6, N11)
+procedures_bp = Blueprint("emergency_procedures", __name__, url_prefix="/api/emergency-procedures",
+                          description="突发事件分类处置流程（联席会议办公室制定）")
+emergencies_bp = Blueprint("emergencies", __name__, url_prefix="/api/emergencies",
+                           description="突发事件：发布时限、处置步骤、相关稿件")
+
+
+# ------------------------------------------------------------------------- procedures
+def _procedure(procedure_id: int) -> Procedure:
+    p = Procedure.get_or_none(Procedure.id == procedure_id)
+    if p is None:
+        abort(404, message=said("事件类型 {id} 不存在", id=procedure_id))
+    return p
+
+
+@procedures_bp.route("")
+@requires()
+@procedures_bp.response(200, ProcedureSchema(many=True))
+@procedures_bp.paginate()
+def list_procedures(pagination_parameters):
+    """各类突发事件的处置流程：步骤、渠道、时限、口径（按代码排序，分页）"""
+    return [em.procedure_row(p) for p in page(Procedure.select().order_by(Procedure.id), pagination_parameters)]
+
+
+@procedures_bp.route("", methods=["POST"])
+@requires(*em.EDITORS)
+@procedures_bp.arguments(NewProcedureSchema)
+@procedures_bp.response(201, ProcedureSchema)
+def add_procedure(data):
+    """新增一类事件及其处置流程（联席会议办公室）"""
+    return em.procedure_row(em.save_procedure(data, current_identity()))
+
+
+@procedures_bp.route("/<int:procedure_id>")
+@requires()
+@procedures_bp.response(200, ProcedureSchema)
+def get_procedure(procedure_id):
+    """一类事件的处置流程（当前版本）"""
+    return em.procedure_row(_procedure(procedure_id))
+
+
+@procedures_bp.route("/<int:procedure_id>", methods=["PUT"])
+@requires(*em.EDITORS)
+@procedures_bp.arguments(ProcedureInSchema)
+@procedures_bp.response(200, ProcedureSchema)
+def update_procedure(data, procedure_id):
+    """修改处置流程：保存为新的版本，旧版本保留（已宣布的事件按宣布时的版本）"""
+    return em.procedure_row(em.save_procedure(data, current_identity(), _procedure(procedure_id)))
+
+
+@procedures_bp.route("/<int:procedure_id>/versions")
+@requires()
+@procedures_bp.response(200, ProcedureVersionSchema(many=True))
+@procedures_bp.paginate()
+def list_versions(procedure_id, pagination_parameters):
+    """处置流程的历次版本，新的在前，分页"""
+    query = (ProcedureVersion.select().where(ProcedureVersion.procedure == _procedure(procedure_id))
+             .order_by(ProcedureVersion.version.desc()))
+    return [{"version": v.version, "content": json.loads(v.content), "saved_by": v.saved_by,
+             "saved_at": v.saved_at} for v in page(query, pagination_parameters)]
+
+
+# ------------------------------------------------------------------------- events
+def _visible_emergency(emergency_id: int) -> Emergency:
+    e = em.visible(current_identity()).where(Emergency.id == emergency_id).first()
+    if e is None:
+        abort(404, message=said("突发事件 {id} 不存在或不在您的管辖范围内", id=emergency_id))
+    return e
+
+
+def _emergency_row(e: Emergency, names: dict) -> dict:
+    return {"id": e.id, "kind": e.procedure.code, "kind_name": e.procedure.name, "procedure_id": e.procedure_id,
+            "procedure_version": e.procedure_version, "title": e.title, "occurred_at": e.occurred_at,
+            "unit_id": e.unit_id, "unit_name": names.get(e.unit_id, ""), "status": e.status,
+            "declared_by": e.declared_by, "declared_at": e.declared_at, "summary": e.summary,
+            "closed_by": e.closed_by, "closed_at": e.closed_at, "clocks": em.clocks(e)}
+
+
+def _emergency_unit_names(unit_ids) -> dict:
+    ids = set(unit_ids)
+    return dict(Unit.select(Unit.id, Unit.name).where(Unit.id.in_(ids)).tuples()) if ids else {}
+
+
+POSTS_SHOWN = 50
+
+
+def _emergency_detail(e: Emergency) -> dict:
+    content = em.version_content(e)
+    ticks = {t.step: t for t in EmergencyTick.select().where(EmergencyTick.emergency == e)}
+    posts = (Draft.select(Draft.id, Draft.text, Draft.status, Draft.account_id, Draft.released_at)
+             .join(EmergencyPost, on=(EmergencyPost.draft_id == Draft.id)).where(EmergencyPost.emergency == e))
+    steps = [{"no": n, "text": text, "done_by": ticks[n].done_by if n in ticks else None,
+              "done_at": ticks[n].done_at if n in ticks else None} for n, text in enumerate(content["steps"])]
+    return {**_emergency_row(e, _emergency_unit_names([e.unit_id])), "steps": steps, "channels": content["channels"], "line": content["line"],
+            "posts": list(posts.order_by(Draft.id.desc()).limit(POSTS_SHOWN)), "posts_total": posts.count()}
+
+
+@emergencies_bp.route("")
+@requires()
+@emergencies_bp.arguments(EmergencyQuerySchema, location="query")
+@emergencies_bp.response(200, EmergencySchema(many=True))
+@emergencies_bp.paginate()
+def list_emergencies(args, pagination_parameters):
+    """本单位及下级单位（联席会议办公室、督查：全市）的突发事件，新发生的在前，分页；可按状态（open、closed）、
+    事件类型、单位、发生日期筛选，按标题搜索"""
+    query = narrowed(em.visible(current_identity()).join(Procedure), args, unit_model=Unit,
+                     path_field=Emergency.unit_path, unit_field=Emergency.unit_id, at=Emergency.occurred_at,
+                     search=Emergency.title)
+    if "status" in args:
+        query = query.where(Emergency.status == args["status"])
+    if "procedure_id" in args:
+        query = query.where(Emergency.procedure == args["procedure_id"])
+    rows = page(sorted_by(query, args["sort"], {"occurred": (Emergency.occurred_at,)}, Emergency.id),
+                pagination_parameters)
+    names = _emergency_unit_names(r.unit_id for r in rows)
+    return [_emergency_row(e, names) for e in rows]
+
+
+@emergencies_bp.route("", methods=["POST"])
+@requires(*em.DECLARERS)
+@emergencies_bp.arguments(EmergencyDeclareSchema)
+@emergencies_bp.response(201, EmergencyDetailSchema)
+def declare_emergency(data):
+    """宣布突发事件：按该类事件的处置流程开始计时（首条发布、权威发布、后续发布）"""
+    return _emergency_detail(em.declare(data, current_identity()))
+
+
+@emergencies_bp.route("/<int:emergency_id>")
+@requires()
+@emergencies_bp.response(200, EmergencyDetailSchema)
+def get_emergency(emergency_id):
+    """一个事件：各时限（到期时间、按时/逾期/计时中）、处置步骤、口径、为它撰写的稿件"""
+    return _emergency_detail(_visible_emergency(emergency_id))
+
+
+@emergencies_bp.route("/<int:emergency_id>/steps", methods=["POST"])
+@requires(*em.DECLARERS)
+@emergencies_bp.arguments(EmergencyTickSchema)
+@emergencies_bp.response(200, EmergencyDetailSchema)
+def tick_emergency_step(data, emergency_id):
+    """勾选（done=false：取消）处置流程的一步"""
+    e = _visible_emergency(emergency_id)
+    em.tick(e, data["step"], data["done"], current_identity())
+    return _emergency_detail(e)
+
+
+@emergencies_bp.route("/<int:emergency_id>/drafts", methods=["POST"])
+@requires(*review.STAFF)
+@emergencies_bp.arguments(DraftInSchema)
+@emergencies_bp.response(201, DraftDetailSchema)
+def write_emergency_draft(data, emergency_id):
+    """为本事件撰写稿件：信息类型为“突发事件及处置”，事件发生时间即本事件的；发布后停止相应时限"""
+    who = current_identity()
+    return review.detail(em.write_draft(_visible_emergency(emergency_id), data, who), who)
+
+
+@emergencies_bp.route("/<int:emergency_id>/close", methods=["POST"])
+@requires(*em.DECLARERS)
+@emergencies_bp.arguments(EmergencyCloseSchema)
+@emergencies_bp.response(200, EmergencyDetailSchema)
+def close_emergency(data, emergency_id):
+    """结束事件并填写处置总结"""
+    return _emergency_detail(em.close(_visible_emergency(emergency_id), data["summary"], current_identity()))
+
+
+BLUEPRINTS += [procedures_bp, emergencies_bp]

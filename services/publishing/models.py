@@ -223,3 +223,6 @@ class ReadingMark(BaseModel):
     class Meta:
         table_name = "reading_mark"
         indexes = ((("unit_id", "day", "person_id"), True),)
+
+
+from services.publishing import emergency_models  # noqa: E402,F401  the emergencies' tables (X20.6), with the rest

@@ -53,4 +53,5 @@ def emergencies() -> list[Reminder]:
 
 
 def send_due() -> int:
-    return reminders.send(db, bus, ReminderSent, "publishing", directives() + emergencies())
+    from services.publishing.emergency_work import clock_reminders  # it reads ReminderSent from here
+    return reminders.send(db, bus, ReminderSent, "publishing", directives() + emergencies() + clock_reminders())

@@ -335,3 +335,113 @@ class ReadingRateSchema(Schema):
     days_posted = Integer(metadata={"description": "有发布的天数"})
     days_read = Integer(metadata={"description": "其中主要负责人标记已阅的天数"})
     rate = fields.Float(metadata={"description": "阅读率"})
+
+
+# ------------------------------------------------------------------------- emergencies (X20.6, N11)
+MINUTES = validate.Range(min=10, max=7 * 24 * 60, error="时限须在 10 分钟到 7 天之间（以分钟计）")
+
+
+class ProcedureInSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=30))
+    steps = fields.List(fields.String(validate=validate.Length(min=1, max=200)), required=True,
+                        validate=validate.Length(min=1, max=30, error="处置步骤须有 1 到 30 步"))
+    channels = fields.List(fields.String(validate=validate.Length(min=1, max=50)), required=True,
+                           validate=validate.Length(min=1, max=10, error="发布渠道须有 1 到 10 个"))
+    first_minutes = Integer(load_default=120, validate=MINUTES, metadata={"description": "首条发布时限（N11：120 分钟）"})
+    national_minutes = Integer(load_default=300, validate=MINUTES, metadata={"description": "权威发布时限（5 小时）"})
+    followup_minutes = Integer(load_default=1440, validate=MINUTES, metadata={"description": "后续发布时限（24 小时）"})
+    line = fields.String(load_default="", validate=validate.Length(max=2000), metadata={"description": "口径"})
+
+
+class NewProcedureSchema(ProcedureInSchema):
+    code = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{1,29}$",
+                                                                  error="代码为 2 到 30 位小写字母、数字或下划线"))
+
+
+class ProcedureSchema(NewProcedureSchema):
+    id = Integer()
+    version = Integer()
+    updated_by = fields.String()
+    updated_at = BeijingDateTime()
+
+
+class ProcedureVersionSchema(Schema):
+    version = Integer()
+    content = fields.Dict()
+    saved_by = fields.String()
+    saved_at = BeijingDateTime()
+
+
+class EmergencyDeclareSchema(Schema):
+    procedure_id = Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    occurred_at = fields.AwareDateTime(required=True, default_timezone=BEIJING,
+                                       metadata={"description": "事件发生时间（无时区的按北京时间）"})
+    unit_id = Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=2**31 - 1),
+                      metadata={"description": "事发单位（默认本单位）"})
+
+
+class EmergencyQuerySchema(ListQuerySchema):
+    status = fields.String(validate=validate.OneOf(("open", "closed")))
+    procedure_id = Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    sort = sort_field("occurred", default="-occurred")
+
+
+class EmergencyClockSchema(Schema):
+    key = fields.String()
+    name = fields.String()
+    due_at = BeijingDateTime()
+    done_at = BeijingDateTime(allow_none=True)
+    state = fields.String(metadata={"description": "on_time、late、overdue、open"})
+    state_name = fields.String()
+
+
+class EmergencySchema(Schema):
+    id = Integer()
+    kind = fields.String()
+    kind_name = fields.String()
+    procedure_id = Integer()
+    procedure_version = Integer()
+    title = fields.String()
+    occurred_at = BeijingDateTime()
+    unit_id = Integer()
+    unit_name = fields.String()
+    status = fields.String()
+    declared_by = fields.String()
+    declared_at = BeijingDateTime()
+    summary = fields.String()
+    closed_by = fields.String()
+    closed_at = BeijingDateTime(allow_none=True)
+    clocks = fields.List(fields.Nested(EmergencyClockSchema))
+
+
+class EmergencyStepSchema(Schema):
+    no = Integer()
+    text = fields.String()
+    done_by = fields.String(allow_none=True)
+    done_at = BeijingDateTime(allow_none=True)
+
+
+class EmergencyPostSchema(Schema):
+    id = Integer()
+    text = fields.String()
+    status = fields.String()
+    account_id = Integer()
+    released_at = BeijingDateTime(allow_none=True)
+
+
+class EmergencyDetailSchema(EmergencySchema):
+    steps = fields.List(fields.Nested(EmergencyStepSchema))
+    channels = fields.List(fields.String())
+    line = fields.String()
+    posts = fields.List(fields.Nested(EmergencyPostSchema), metadata={"description": "为本事件撰写的稿件（至多 50 条，新的在前）"})
+    posts_total = Integer()
+
+
+class EmergencyTickSchema(Schema):
+    step = Integer(required=True, validate=validate.Range(min=0, max=29))
+    done = fields.Boolean(load_default=True)
+
+
+class EmergencyCloseSchema(Schema):
+    summary = fields.String(required=True, validate=validate.Length(min=1, max=5000))

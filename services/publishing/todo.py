@@ -13,7 +13,7 @@ from govmb.contracts.publishing import DraftStatus
 from govmb.identity import UNIT_STAFF, Identity
 from govmb.timefmt import beijing_today, utcnow
 from govmb.todo import Kind, end_of, todo
-from services.publishing import reading
+from services.publishing import emergency_work, reading
 from services.publishing.models import Account, Directive, DirectiveTarget, Draft, Unit
 
 S = DraftStatus
@@ -78,6 +78,7 @@ KINDS = (
          due=Draft.due_at, order=(Draft.submitted_at, Draft.id)),
     Kind("drafts_returned", "退回修改的稿件", UNIT_STAFF, _drafts(S.RETURNED, mine=True), _draft,
          due=Draft.due_at, order=(Draft.id,)),
+    *emergency_work.kinds(),  # the clocks of declared emergencies (X20.6)
     Kind("posts_to_read", "今日博文待阅", (reading.READER,), reading.unread_today, _to_read, order=(Unit.id,)),
 )
 

@@ -201,6 +201,7 @@ class World:
         self.directive = self.issue_directive("甲区统一口径")
         # shared by both subtrees: each sees the object, and only its own part of it
         self.shared_directive = self.issue_directive("两区统一口径", ("in", "out"))
+        self.emergency_setup()
         self.trainings["shared"] = self.training("两区培训", {"in": "甲区共同学员", "out": "乙区共同学员"})
         self.narrative = self.as_("in_operator", "assessment", "POST", "/api/narratives", 201,
                                   data=_narrative(previous_quarter(beijing_today())),
@@ -242,6 +243,23 @@ class World:
         return self.as_("office", "publishing", "POST", "/api/directives", 201, json={
             "title": title, "lead_draft_id": self.lead_draft["id"], "due_at": due,
             "account_ids": [self.accounts[u]["id"] for u in units]})
+
+    def declare_emergency(self, title: str) -> dict:
+        """An emergency of 甲区, declared by its operator ten minutes after it happened."""
+        kinds = self.as_("office", "publishing", "GET", "/api/emergency-procedures")
+        occurred = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=10)).isoformat()
+        return self.as_("in_operator", "publishing", "POST", "/api/emergencies", 201, json={
+            "procedure_id": kinds[0]["id"], "title": title, "occurred_at": occurred})
+
+    def emergency_setup(self) -> None:
+        """甲区's emergency, inquiry's copy of it, and a citizen's message of 甲区 linked to it."""
+        self.emergency = self.declare_emergency("甲区突发事件")
+        self.procedure = self.as_("office", "publishing", "GET", "/api/emergency-procedures")[0]
+        self.emergency_message = self.message("in", "@甲区事件网民", text="甲区事件留言：积水很深。")
+        wait_for(lambda: self.call("inquiry", "GET", "/api/emergencies", self.people["in_operator"]["headers"])
+                 .get_json(), message="inquiry's copy of the emergency")
+        self.as_("in_operator", "inquiry", "PUT", f"/api/messages/{self.emergency_message['id']}/emergency",
+                 json={"emergency_id": self.emergency["id"]})
 
     def add_word(self, word: str) -> int:
         self.as_("office", "publishing", "POST", "/api/lexicon",
@@ -516,6 +534,27 @@ API_TARGETS = {
     "directive:forward": lambda w: Req(f"/api/directives/{w.issue_directive(f'口径{serial()}')['id']}/forwards",
                                        json={"account_id": w.accounts["in"]["id"],
                                              "url": "https://sina.example.cn/forward/1"}),
+    "emergency:procedures": lambda w: Req("/api/emergency-procedures"),
+    "emergency:procedure": lambda w: Req(f"/api/emergency-procedures/{w.procedure['id']}"),
+    "emergency:procedure:versions": lambda w: Req(f"/api/emergency-procedures/{w.procedure['id']}/versions"),
+    "emergency:procedure:new": lambda w: Req("/api/emergency-procedures", json={
+        "code": f"kind_{serial()}", "name": f"矩阵事件类型{serial()}", "steps": ["核实"], "channels": ["政务微博"]}),
+    "emergency:procedure:save": lambda w: Req(f"/api/emergency-procedures/{w.procedure['id']}", json={
+        "name": w.procedure["name"], "steps": w.procedure["steps"], "channels": w.procedure["channels"]}),
+    "emergencies": lambda w: Req("/api/emergencies", marker="甲区突发事件"),
+    "emergency": lambda w: Req(f"/api/emergencies/{w.emergency['id']}", marker="甲区突发事件"),
+    "emergency:new": lambda w: Req("/api/emergencies", json={
+        "procedure_id": w.procedure["id"], "title": f"矩阵事件{serial()}",
+        "occurred_at": (dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5)).isoformat()}),
+    "emergency:tick": lambda w: Req(f"/api/emergencies/{w.emergency['id']}/steps", json={"step": 0}),
+    "emergency:draft": lambda w: Req(f"/api/emergencies/{w.emergency['id']}/drafts", json={
+        "account_id": w.accounts["in"]["id"], "text": "甲区突发事件通报。", "info_type": "emergency"}),
+    "emergency:close": lambda w: Req(f"/api/emergencies/{w.declare_emergency(f'甲区事件{serial()}')['id']}/close",
+                                     json={"summary": "处置完毕。"}),
+    "emergency:messages": lambda w: Req(f"/api/emergencies/{w.emergency['id']}/messages", marker="甲区事件留言"),
+    "message:emergency": lambda w: Req(f"/api/messages/{w.emergency_message['id']}/emergency", marker="甲区突发事件"),
+    "message:emergency:link": lambda w: Req(f"/api/messages/{w.emergency_message['id']}/emergency",
+                                            json={"emergency_id": w.emergency["id"]}),
     "drafts": lambda w: Req("/api/drafts", marker="甲区草稿"),
     "drafts:account_id": lambda w: Req(f"/api/drafts?account_id={w.accounts['in']['id']}", marker="甲区草稿"),
     "draft": lambda w: Req(f"/api/drafts/{w.base_draft['id']}", marker="甲区待修改"),
@@ -797,6 +836,24 @@ WEB_TARGETS = {
     "directive:forward": lambda w: Req(f"/directives/{w.issue_directive(f'口径{serial()}')['id']}/forward",
                                        data={"account_id": str(w.accounts["in"]["id"]),
                                              "url": "https://sina.example.cn/forward/1"}),
+    "emergencies": lambda w: Req("/emergencies", marker="甲区突发事件"),
+    "emergency": lambda w: Req(f"/emergencies/{w.emergency['id']}", marker="甲区突发事件"),
+    "emergency:new": lambda w: Req("/emergencies", data={
+        "procedure_id": str(w.procedure["id"]), "title": f"矩阵事件{serial()}",
+        "occurred_at": _local(dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5))}),
+    "emergency:tick": lambda w: Req(f"/emergencies/{w.emergency['id']}/steps", data={"step": "0", "done": "true"}),
+    "emergency:draft": lambda w: Req(f"/emergencies/{w.emergency['id']}/drafts", data={
+        "account_id": str(w.accounts["in"]["id"]), "text": "甲区突发事件通报。"}),
+    "emergency:close": lambda w: Req(f"/emergencies/{w.declare_emergency(f'甲区事件{serial()}')['id']}/close",
+                                     data={"summary": "处置完毕。"}),
+    "emergency:procedures": lambda w: Req("/emergencies/procedures"),
+    "emergency:procedure:save": lambda w: Req("/emergencies/procedures", data={
+        "id": str(w.procedure["id"]), "name": w.procedure["name"], "steps": "\n".join(w.procedure["steps"]),
+        "channels": "\n".join(w.procedure["channels"]), "first_minutes": "120", "national_minutes": "300",
+        "followup_minutes": "1440", "line": w.procedure["line"]}),
+    "message:emergency": lambda w: Req(f"/emergencies/messages/{w.emergency_message['id']}", marker="甲区突发事件"),
+    "message:emergency:link": lambda w: Req(f"/emergencies/messages/{w.emergency_message['id']}",
+                                            data={"emergency_id": str(w.emergency["id"])}),
     "messages": lambda w: Req("/inbox", marker="甲区网民反映"),  # the list shows no handle
     "message": lambda w: Req(f"/inbox/{w.base_message['id']}", marker="@甲区待分类网民"),
     "todo": lambda w: Req("/todo", marker="甲区网民反映"),

@@ -27,6 +27,8 @@ LINKS = {
     "follows_unexplained": ("accounts.index", {"follows": "unexplained"}, "follows.account"),
     "emergencies": ("drafts.index", {"info_type": "emergency"}, "drafts.detail"),
     "directives": ("directives.index", {}, None),
+    "emergency_first": ("emergencies.index", {"status": "open"}, "emergencies.detail"),
+    "emergency_followup": ("emergencies.index", {"status": "open"}, "emergencies.detail"),
     "drafts_to_check": ("drafts.index", {"status": "submitted"}, "drafts.detail"),
     "drafts_to_approve": ("drafts.index", {"status": "checked"}, "drafts.detail"),
     "drafts_returned": ("drafts.index", {"status": "returned"}, "drafts.detail"),
@@ -65,7 +67,8 @@ def _linked(group: dict) -> dict:
 
 _ID = {"accounts.detail": "account_id", "account_work.security": "account_id", "drafts.detail": "draft_id",
        "inbox.detail": "message_id", "inbox.notice": "notice_id", "inspections.detail": "inspection_id",
-       "dormant.detail": "order_id", "follows.account": "account_id"}
+       "dormant.detail": "order_id", "follows.account": "account_id",
+       "emergencies.detail": "emergency_id"}
 
 
 def gathered(items: bool = True) -> tuple[list[dict], list[str]]:
