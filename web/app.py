@@ -142,6 +142,7 @@ def _register_pages(app: Flask) -> None:
         followers,
         hall,
         inbox,
+        inbox_marks,
         incidents,
         inspections,
         lexicon,
@@ -156,7 +157,7 @@ def _register_pages(app: Flask) -> None:
         training,
         wordlists,
     )
-    for module in (auth, accounts, drafts, directives, inbox, lexicon, wordlists, filings, city, hall, status,
+    for module in (auth, accounts, drafts, directives, inbox, inbox_marks, lexicon, wordlists, filings, city, hall, status,
                    assessment, inspections, incidents, dormant, training, roster, followers, audit, people,
                    second_factor, notifications, todo, bulletins, account_work, narratives, reading):
         app.register_blueprint(module.bp)

@@ -198,7 +198,7 @@ def take_action(data, message_id, action):
     return _shown(replies.take(_visible(message_id), action, current_identity(), data))
 
 
-@messages.route("/<int:message_id>/review/<any(approve, return):decision>", methods=["POST"])
+@messages.route("/<int:message_id>/review/<any(approve,return):decision>", methods=["POST"])
 @requires("responsible_office", "leader", "principal_leader")
 @messages.arguments(ReviewDecisionSchema)
 @messages.response(200, MessageSchema)
