@@ -319,7 +319,7 @@ class ReviewDecisionSchema(Schema):
 
 class SensitiveSchema(Schema):
     sensitive = fields.Boolean(required=True)
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    reason = fields.String(load_default="", validate=validate.Length(max=500), metadata={"description": "理由（必填）"})
 
 
 class InvalidSchema(Schema):
@@ -327,7 +327,7 @@ class InvalidSchema(Schema):
                          validate=validate.OneOf(("spam", "advertising", "abuse", "nothing")),
                          metadata={"description": "spam（垃圾信息）、advertising（广告）、abuse（辱骂攻击）、"
                                                   "nothing（无实质诉求）；null：撤销无效标记"})
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    reason = fields.String(load_default="", validate=validate.Length(max=500), metadata={"description": "理由（必填）"})
 
 
 class MergeSchema(Schema):
