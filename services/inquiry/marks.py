@@ -64,6 +64,14 @@ def refuse_if_marked(message: Message) -> None:
         raise Conflict(said("该留言已并入留言 {id}，随主留言一并办理", id=marks.duplicate_of))
 
 
+def refuse_transfer(message: Message) -> None:
+    """An invalid or merged message, or a main with duplicates, stays with its unit: a transfer
+    would leave the marks (or the duplicates) with the unit it left."""
+    refuse_if_marked(message)
+    if MessageMarks.select().where(MessageMarks.duplicate_of == message.id).exists():
+        raise Conflict("已有重复留言并入该留言，不能转办")
+
+
 def set_sensitive(message: Message, who: Identity, sensitive: bool, reason: str) -> MessageMarks:
     """Mark (or unmark) the message sensitive: its replies and feedback then go through review."""
     _staff(message, who)
@@ -113,8 +121,7 @@ def _may_invalidate(message: Message, marks: MessageMarks) -> None:
         raise Conflict("已办结的留言不能标为无效")
     if marks.duplicate_of:
         raise Conflict("已并入其他留言的留言不能标为无效")
-    if PendingReply.select().where(PendingReply.message == message.id, PendingReply.status == "pending").exists():
-        raise Conflict("该留言有待审核的回复，请先处理")
+    _no_reply_waiting(message)
 
 
 def merge(duplicate: Message, main_id: int, who: Identity, reason: str) -> Message:
@@ -152,7 +159,11 @@ def _may_merge(duplicate: Message, main: Message) -> None:
         raise Conflict("已办结的留言不能并入其他留言")
     if MessageMarks.select().where(MessageMarks.duplicate_of == duplicate.id).exists():
         raise Conflict("已有其他留言并入该留言，不能再并入别的留言")
-    if PendingReply.select().where(PendingReply.message == duplicate.id, PendingReply.status == "pending").exists():
+    _no_reply_waiting(duplicate)
+
+
+def _no_reply_waiting(message: Message) -> None:
+    if PendingReply.select().where(PendingReply.message == message.id, PendingReply.status == "pending").exists():
         raise Conflict("该留言有待审核的回复，请先处理")
 
 

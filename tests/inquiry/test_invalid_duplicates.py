@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from services.inquiry import replay
 from services.inquiry.models import Message, MissedDeadline, bus
 from services.inquiry.sweep import sweep
 from tests.conftest import audit_trail, auth
@@ -56,6 +57,9 @@ def test_an_invalid_message_is_marked_with_a_reason_and_leaves_the_work(app, inq
         sweep()
     assert stored(app, lambda: MissedDeadline.select().where(MissedDeadline.message == mid).count()) == 0
     assert "message.mark_invalid" in {a["action"] for a in audit_trail(inquiry, JOINT)}
+    with app.app_context():  # a consumer rebuilt from inquiry's state (ops.replay) leaves it out too
+        replayed = {p["id"]: p["invalid"] for t, p in replay.events() if t == "inquiry.message.changed"}
+    assert replayed == {mid: True}
 
 
 def test_supervision_reads_the_invalid_messages_in_a_paged_filtered_list(app, inquiry):
@@ -131,3 +135,7 @@ def test_a_merge_stays_within_the_unit(app, inquiry):
     assert merge(inquiry, mine, also).status_code == 200
     assert merge(inquiry, also, mine).status_code == 422  # the main is itself a duplicate
     assert invalid(inquiry, mine, **SPAM).status_code == 409  # a duplicate is not marked invalid
+    # neither the duplicate nor its main is transferred away from the unit that merged them
+    for mid in (mine, also):
+        r = inquiry.post(f"/api/messages/{mid}/transfers", json={"to_unit_id": 5, "note": "请办理"}, headers=JOINT)
+        assert r.status_code == 409, r.json
