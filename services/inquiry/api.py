@@ -15,7 +15,17 @@ from govmb.timefmt import utcnow
 from govmb.todo_api import todo_blueprint
 from services.inquiry import citizens, handling, imports, marks, replies, results, todo, topics, transfers
 from services.inquiry import notices as notices_logic
-from services.inquiry.models import CONTACT, Account, Message, MessageMarks, ProblemNotice, Transfer, Unit, audit
+from services.inquiry.models import (
+    CONTACT,
+    Account,
+    Message,
+    MessageMarks,
+    PendingReply,
+    ProblemNotice,
+    Transfer,
+    Unit,
+    audit,
+)
 from services.inquiry.schemas import (
     ActionSchema,
     CalendarYearSchema,
@@ -92,6 +102,9 @@ def list_messages(args, pagination_parameters):
             query = query.where(getattr(Message, name) == args[name])
     if args["overdue"]:
         query = query.where(Message.due_at < utcnow())
+    if args["review_waiting"]:  # the replies held for review (0025's index on the open ones by unit)
+        query = query.where(Message.id.in_(PendingReply.select(PendingReply.message).where(
+            PendingReply.status == "pending")))
     if "citizen_contact" in args:  # the handling unit's messages from this citizen, by the keyed hash
         query = query.where(Message.unit_id == current_identity().unit_id, Message.citizen_contact_hash.in_(
             personal.installed().lookup_hashes(args["citizen_contact"], CONTACT)))

@@ -126,6 +126,7 @@ class MessageQuerySchema(ListQuerySchema):
     """The inbox's filters; `from`/`to` on the time received, `q` in the text."""
     status = fields.String(validate=validate.OneOf(tuple(STATUS_NAMES)))
     overdue = fields.Boolean(load_default=False, metadata={"description": "只看已逾期未办的"})
+    review_waiting = fields.Boolean(load_default=False, metadata={"description": "只看回复待审核的（N6、X21）"})
     due_before = fields.Date(metadata={"description": "当前期限在该日（北京时间）之前（含当日）"}, **DAY)
     account_id = Integer(validate=validate.Range(min=1, max=2**31 - 1))
     category = fields.String(validate=validate.OneOf(CATEGORIES))

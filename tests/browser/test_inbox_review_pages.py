@@ -48,6 +48,8 @@ def test_a_reply_on_a_sensitive_message_goes_through_the_office_and_the_leader(a
     assert operator.locator("#action-reply").count() == 0 and operator.locator("#review-approve").count() == 0
 
     office = as_person("jy_hegao")
+    office.goto(site + "/inbox?review_waiting=true")  # the tab 回复待审核 (and the to-do's link)
+    assert office.locator("#inbox-list tbody tr", has_text="学校食堂饭菜质量差").count() == 1
     office.goto(url)
     office.fill("#review-approve textarea[name=text]", "您好，已收到，教育局正会同市场监管部门核查。")
     review(office, "approve")

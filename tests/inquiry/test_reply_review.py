@@ -145,3 +145,5 @@ def test_the_list_says_which_replies_wait(app, inquiry):
     step(inquiry, waiting, "reply", text=FLAGGED)
     rows = {m["id"]: m for m in inquiry.get("/api/messages", headers=DEPT_STAFF).json}
     assert rows[waiting]["review_waiting"] and not rows[plain]["review_waiting"]
+    held = inquiry.get("/api/messages", query_string={"review_waiting": "true"}, headers=DEPT_STAFF).json
+    assert [m["id"] for m in held] == [waiting]

@@ -28,7 +28,8 @@ def _get(path: str, default=None, **params):
     return get_json("inquiry", path, default, **params)
 
 
-MESSAGE_FILTERS = ("status", "category", "sentiment", "kind", "platform", "unit_id", "from", "to", "due_before", "overdue")
+MESSAGE_FILTERS = ("status", "category", "sentiment", "kind", "platform", "unit_id", "from", "to", "due_before", "overdue",
+                   "review_waiting")
 
 
 def _messages() -> Listing:
