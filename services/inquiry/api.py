@@ -75,9 +75,9 @@ def _shown(message: Message, one: bool = True, new: bool = False) -> Message:
         message.history, message.history_total = ([], 1) if new else handling.history(message)
         for name, by in handling.answered_by(message.history).items():
             setattr(message, name, by)
-        message.review = None if new else replies.view(message)
+        message.review = None if new else replies.view(message)  # a message just received has neither
         message.review_waiting = message.review is not None
-        message.marks = marks.view(message)
+        message.marks = marks.NONE if new else marks.view(message)
     for name, text in citizens.masked(message).items():  # whole only through GET …/contact, audited
         setattr(message, name, text)
     return message

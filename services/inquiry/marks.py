@@ -195,14 +195,18 @@ def carry(main: Message, who: Identity) -> None:
         follow(duplicate, main, who)
 
 
+NONE = {"sensitive": False, "sensitive_reason": "", "invalid_kind": None, "invalid_name": "", "invalid_reason": "",
+        "invalid_by": "", "invalid_at": None, "duplicate_of": None, "duplicates": []}  # a message without marks
+
+
 def view(message: Message) -> dict:
     """The marks one message's page shows, and the messages merged into it (at most 50 listed)."""
     marks = of(message.id)
     merged = [m for (m,) in MessageMarks.select(MessageMarks.message).where(MessageMarks.duplicate_of == message.id)
               .order_by(MessageMarks.message).limit(50).tuples()]
-    return {"sensitive": bool(marks and marks.sensitive), "sensitive_reason": marks.sensitive_reason if marks else "",
-            "invalid_kind": marks.invalid_kind if marks else None,
-            "invalid_name": INVALID_KINDS.get(marks.invalid_kind, "") if marks and marks.invalid_kind else "",
-            "invalid_reason": marks.invalid_reason if marks else "", "invalid_by": marks.invalid_by if marks else "",
-            "invalid_at": marks.invalid_at if marks else None,
-            "duplicate_of": marks.duplicate_of if marks else None, "duplicates": merged}
+    if marks is None:
+        return {**NONE, "duplicates": merged}
+    return {"sensitive": marks.sensitive, "sensitive_reason": marks.sensitive_reason, "invalid_kind": marks.invalid_kind,
+            "invalid_name": INVALID_KINDS.get(marks.invalid_kind or "", ""), "invalid_reason": marks.invalid_reason,
+            "invalid_by": marks.invalid_by, "invalid_at": marks.invalid_at, "duplicate_of": marks.duplicate_of,
+            "duplicates": merged}
