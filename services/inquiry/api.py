@@ -211,13 +211,15 @@ def take_action(data, message_id, action):
     return _shown(replies.take(_visible(message_id), action, current_identity(), data))
 
 
-@messages.route("/<int:message_id>/review/<any(approve,return):decision>", methods=["POST"])
+@messages.route("/<int:message_id>/review/<decision>", methods=["POST"])
 @requires("responsible_office", "leader", "principal_leader")
 @messages.arguments(ReviewDecisionSchema)
 @messages.response(200, MessageSchema)
 def review_reply(data, message_id, decision):
     """审核待发的回复或反馈（N6、X21）：责任处室核稿（approve 后转领导），分管领导或主要领导审批（approve 即发出，
     回复时间为审批时间）；text：修改后的文字；return：退回，须填 reason"""
+    if decision not in ("approve", "return"):
+        abort(404, message="没有这种审核决定：approve（通过）或 return（退回）")
     return _shown(replies.decide(_visible(message_id), current_identity(), decision, data["text"], data["reason"]))
 
 

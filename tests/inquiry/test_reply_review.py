@@ -63,6 +63,7 @@ def test_a_flagged_reply_goes_through_the_office_and_the_leader_and_is_sent_at_a
     assert decide(inquiry, mid, "approve", DEPT_STAFF).status_code == 403
     assert decide(inquiry, mid, "approve", LEADER).status_code == 403
     assert decide(inquiry, mid, "approve", OTHER_LEADER).status_code == 404
+    assert decide(inquiry, mid, "maybe", OFFICE).status_code == 404
     # the office checks it, editing the text; a blocked word in the edit is refused, nothing written
     assert decide(inquiry, mid, "approve", OFFICE, text=CLASSIFIED).status_code == 422
     edited = "您好，请拨打 12345 热线联系我们。"

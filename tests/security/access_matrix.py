@@ -150,7 +150,7 @@ inquiry    GET    /api/messages/<int:message_id>                                
 inquiry    GET    /api/messages/<int:message_id>/contact                              message:contact            401   403     200/404 200/404 200/404 200/404 403     403     403     403     403
 inquiry    POST   /api/messages/<int:message_id>/classify                             message:classify           401   403     200/404 200/404 200/404 200/404 403     403     403     403     403
 inquiry    POST   /api/messages/<int:message_id>/actions/<action>                     message:reply              401   403     200/404 200/404 200/404 200/404 403     403     403     403     403
-inquiry    POST   /api/messages/<int:message_id>/review/<any(approve,return):decision> message:review      401   403     403     200/404 403/404 403/404 403     403     403     403     403
+inquiry    POST   /api/messages/<int:message_id>/review/<decision>                     message:review      401   403     403     200/404 403/404 403/404 403     403     403     403     403
 inquiry    POST   /api/messages/<int:message_id>/sensitive                            message:sensitive          401   403     200/404 200/404 200/404 200/404 403     403     403     403     403
 inquiry    POST   /api/messages/<int:message_id>/invalid                              message:invalid            401   403     200/404 200/404 200/404 200/404 403     403     403     403     403
 inquiry    POST   /api/messages/<int:message_id>/merge                                message:merge              401   403     200/404 200/404 200/404 200/404 403     403     403     403     403
