@@ -144,6 +144,7 @@ def _register_pages(app: Flask) -> None:
         follows,
         hall,
         inbox,
+        inbox_marks,
         incidents,
         inspections,
         lexicon,
@@ -158,7 +159,7 @@ def _register_pages(app: Flask) -> None:
         training,
         wordlists,
     )
-    for module in (auth, accounts, drafts, directives, inbox, lexicon, wordlists, filings, city, hall, status,
+    for module in (auth, accounts, drafts, directives, inbox, inbox_marks, lexicon, wordlists, filings, city, hall, status,
                    assessment, inspections, incidents, dormant, training, roster, followers, audit, people,
                    second_factor, notifications, todo, bulletins, account_work, narratives, reading, follows,
                    emergencies):

@@ -146,7 +146,8 @@ MENU = (
     ("filings.index", "待确认备案", {"responsible_office", "leader", "principal_leader", "joint_office"}),
     ("directives.index", "统一口径", _STAFF | {"joint_office"}),
     ("emergencies.index", "突发事件", _STAFF | _OFFICES),
-    ("inbox.index", "网民留言", set(WORKING_ROLES)), ("assessment.index", "考核", set(WORKING_ROLES)),
+    ("inbox.index", "网民留言", set(WORKING_ROLES)), ("inbox_marks.invalid_list", "无效留言", set(WORKING_ROLES)),
+    ("assessment.index", "考核", set(WORKING_ROLES)),
     ("city.index", "全市账号", _OFFICES), ("follows.city", "关注名单", {"joint_office", "supervision"}),
     ("lexicon.index", "词库", _OFFICES),
     ("roster.index", "值班表", _STAFF), ("followers.index", "粉丝数", _STAFF),
@@ -176,7 +177,7 @@ def todo_shown() -> bool:
 MENU_GROUPS = (
     ("账号", ("accounts.index", "filings.index", "city.index", "follows.city", "followers.index")),
     ("发布", ("drafts.index", "directives.index", "emergencies.index", "roster.index", "lexicon.index")),
-    ("群众留言", ("inbox.index",)),
+    ("群众留言", ("inbox.index", "inbox_marks.invalid_list")),
     ("考核与督查", ("assessment.index", "inspections.index", "inspections.coverage", "incidents.index", "dormant.index",
                "dormant.orders", "bulletins.index")),
     ("报送与培训", ("narratives.index", "reading.index", "training.index")),

@@ -60,6 +60,7 @@ class MessageSnapshot(MessageWhere):
     verification_due_at = fields.String(required=True, allow_none=True)
     revision = fields.Integer(required=True)
     kind = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(KINDS))  # added within version 1
+    invalid = fields.Boolean(load_default=False)  # marked invalid (G19.2, issue 19): out of the veto and the rates
 
 
 class DeadlineMissed(Schema):

@@ -12,6 +12,7 @@ from services.assessment.models import (
     Account,
     DirectiveFact,
     ForwardFact,
+    InvalidMessageFact,
     LastPost,
     MessageFact,
     MessageText,
@@ -71,8 +72,32 @@ def directive_forwarded(payload: dict, _delivery) -> None:
     kept.changed(kept.month_of(directive.due_at) if directive else None)  # none yet: its own event marks the month
 
 
+def _set_aside(payload: dict, invalid: bool) -> bool:
+    """An invalid message (G19.2) leaves the facts, kept as a tombstone by revision; True when
+    this event has nothing more to write (it says invalid, or it is older than the mark)."""
+    revision, month = payload["revision"], beijing_day(utc(payload["received_at"]))[:7]
+    if invalid:
+        (InvalidMessageFact.insert(id=payload["id"], revision=revision)
+         .on_conflict(conflict_target=[InvalidMessageFact.id], update={InvalidMessageFact.revision: revision},
+                      where=(InvalidMessageFact.revision < peewee.EXCLUDED.revision))
+         .execute())
+        MessageFact.delete().where(MessageFact.id == payload["id"], MessageFact.revision < revision).execute()
+        kept.changed(month)
+        return True
+    marked = InvalidMessageFact.select(InvalidMessageFact.revision).where(InvalidMessageFact.id == payload["id"]).scalar()
+    if marked is None:
+        return False
+    if marked >= revision:
+        return True  # from before the mark, come late: the message stays out
+    InvalidMessageFact.delete().where(InvalidMessageFact.id == payload["id"],
+                                      InvalidMessageFact.revision < revision).execute()
+    return False
+
+
 def message_changed(payload: dict, _delivery) -> None:
-    payload = {**payload, **{k: utc(payload[k]) for k in TIMES}}
+    if _set_aside(payload, payload.get("invalid", False)):
+        return
+    payload = {**{k: v for k, v in payload.items() if k != "invalid"}, **{k: utc(payload[k]) for k in TIMES}}
     payload.update(received_day=beijing_day(payload["received_at"]), replied_day=beijing_day(payload["replied_at"]),
                    reply_on_time=on_time(payload["replied_at"], payload["reply_due_at"]),
                    feedback_on_time=on_time(payload["fed_back_at"], payload["feedback_due_at"]))

@@ -245,6 +245,18 @@ class RatingFact(BaseModel):
         table_name = "rating_fact"
 
 
+class InvalidMessageFact(BaseModel):
+    """A message inquiry reports invalid (G19.2, issue 19: spam, advertising, abuse, nothing to
+    answer), at the revision that said so: its `MessageFact` is gone (out of the three-month
+    veto, the rates and the counts), and an older event that comes late cannot bring it back.
+    A higher revision that says valid again (the mark taken back) removes this row."""
+    id = peewee.IntegerField(primary_key=True)  # the message's
+    revision = peewee.IntegerField()
+
+    class Meta:
+        table_name = "invalid_message_fact"
+
+
 class MissedDeadlineFact(BaseModel):
     message_id = peewee.IntegerField()
     deadline = peewee.CharField(max_length=20)

@@ -9,7 +9,7 @@ from flask_smorest import abort
 from govmb import personal
 from govmb.account_copy import account_rows_in_sight, run_by_unit, runs_row
 from govmb.audit_api import audit_blueprint
-from govmb.auth import UNIT_STAFF, account_row_or_404, current_identity, requires, under, visible_or_404
+from govmb.auth import UNIT_STAFF, account_row_or_404, current_identity, in_sight, requires, under, visible_or_404
 from govmb.config import options
 from govmb.contracts.inquiry import SOURCE_NAMES, STATUS_NAMES, TransferStatus
 from govmb.copies_api import accounts_blueprint, units_blueprint
@@ -19,11 +19,34 @@ from govmb.messages import said
 from govmb.paging import Blueprint, SearchSchema, beijing_midnight, narrowed, page, sorted_by
 from govmb.timefmt import utcnow
 from govmb.todo_api import todo_blueprint
-from services.inquiry import citizens, handling, imports, ratings, receipts, results, todo, topics, transfers
+from services.inquiry import (
+    citizens,
+    handling,
+    imports,
+    marks,
+    ratings,
+    receipts,
+    replies,
+    results,
+    todo,
+    topics,
+    transfers,
+)
 from services.inquiry import emergencies as emergency_links
 from services.inquiry import notices as notices_logic
 from services.inquiry.emergencies import EmergencyCopy
-from services.inquiry.models import CONTACT, Account, Message, ProblemNotice, Transfer, Unit, audit, db
+from services.inquiry.models import (
+    CONTACT,
+    Account,
+    Message,
+    MessageMarks,
+    PendingReply,
+    ProblemNotice,
+    Transfer,
+    Unit,
+    audit,
+    db,
+)
 from services.inquiry.schemas import (
     ActionSchema,
     CalendarYearSchema,
@@ -38,6 +61,10 @@ from services.inquiry.schemas import (
     IntakeBatchReceiptSchema,
     IntakeBatchSchema,
     IntakeSchema,
+    InvalidMessageSchema,
+    InvalidQuerySchema,
+    InvalidSchema,
+    MergeSchema,
     MessageInSchema,
     MessageQuerySchema,
     MessageSchema,
@@ -51,6 +78,8 @@ from services.inquiry.schemas import (
     QueryCodeSchema,
     RatingInSchema,
     ReceiptSchema,
+    ReviewDecisionSchema,
+    SensitiveSchema,
     TransferAnswerSchema,
     TransferInSchema,
     TransferQuerySchema,
@@ -76,6 +105,9 @@ def _shown(message: Message, one: bool = True, new: bool = False) -> Message:
         message.history, message.history_total = ([], 1) if new else handling.history(message)
         for name, by in handling.answered_by(message.history).items():
             setattr(message, name, by)
+        message.review = None if new else replies.view(message)  # a message just received has neither
+        message.review_waiting = message.review is not None
+        message.marks = marks.NONE if new else marks.view(message)
     for name, text in citizens.masked(message).items():  # whole only through GET …/contact, audited
         setattr(message, name, text)
     return message
@@ -102,13 +134,20 @@ def list_messages(args, pagination_parameters):
             query = query.where(getattr(Message, name) == args[name])
     if args["overdue"]:
         query = query.where(Message.due_at < utcnow())
+    if args["review_waiting"]:  # the replies held for review (0025's index on the open ones by unit)
+        query = query.where(Message.id.in_(PendingReply.select(PendingReply.message).where(
+            PendingReply.status == "pending")))
     if "citizen_contact" in args:  # the handling unit's messages from this citizen, by the keyed hash
         query = query.where(run_by_unit(Message, Account, who.unit_id), Message.citizen_contact_hash.in_(
             personal.installed().lookup_hashes(args["citizen_contact"], CONTACT)))
     if "due_before" in args:
         query = query.where(Message.due_at < beijing_midnight(args["due_before"] + dt.timedelta(days=1)))
     query = sorted_by(query, args["sort"], {"due": (Message.due_at,), "received": (Message.received_at,)}, Message.id)
-    return [_shown(m, one=False) for m in page(query, pagination_parameters)]
+    rows = [_shown(m, one=False) for m in page(query, pagination_parameters)]
+    waiting = replies.waiting_ids([m.id for m in rows])
+    for m in rows:
+        m.review_waiting = m.id in waiting
+    return rows
 
 
 @messages.route("", methods=["POST"])
@@ -213,7 +252,76 @@ def hot_topics():
 def take_action(data, message_id, action):
     """办理一步：reply（回复）、feedback（反馈受理情况；needs_verification 时转入核实）、resolve（办结；
     publish 时申请把办理结果发布到本账号，生成稿件经审核后发布）"""
-    return _shown(handling.transition(_visible(message_id), action, current_identity(), data))
+    return _shown(replies.take(_visible(message_id), action, current_identity(), data))
+
+
+@messages.route("/<int:message_id>/review/<decision>", methods=["POST"])
+@requires("responsible_office", "leader", "principal_leader")
+@messages.arguments(ReviewDecisionSchema)
+@messages.response(200, MessageSchema)
+def review_reply(data, message_id, decision):
+    """审核待发的回复或反馈（N6、X21）：责任处室核稿（approve 后转领导），分管领导或主要领导审批（approve 即发出，
+    回复时间为审批时间）；text：修改后的文字；return：退回，须填 reason"""
+    if decision not in ("approve", "return"):
+        abort(404, message="没有这种审核决定：approve（通过）或 return（退回）")
+    return _shown(replies.decide(_visible(message_id), current_identity(), decision, data["text"], data["reason"]))
+
+
+@messages.route("/<int:message_id>/sensitive", methods=["POST"])
+@requires(*UNIT_STAFF)
+@messages.arguments(SensitiveSchema)
+@messages.response(200, MessageSchema)
+def mark_sensitive(data, message_id):
+    """标为敏感（或撤销），须填理由：敏感留言的回复与反馈须经责任处室核稿、领导审批后发出"""
+    message = _visible(message_id)
+    marks.set_sensitive(message, current_identity(), data["sensitive"], data["reason"])
+    return _shown(message)
+
+
+@messages.route("/<int:message_id>/invalid", methods=["POST"])
+@requires(*UNIT_STAFF)
+@messages.arguments(InvalidSchema)
+@messages.response(200, MessageSchema)
+def mark_invalid(data, message_id):
+    """标为无效留言（垃圾信息、广告、辱骂攻击、无实质诉求），须填理由；kind 为 null 时撤销。无效留言不再办理，
+    不计入“超过 3 个月未回复”的单项否决与回复及时率"""
+    marks.set_invalid(_visible(message_id), current_identity(), data["kind"], data["reason"])
+    return _shown(_visible(message_id))
+
+
+@messages.route("/<int:message_id>/merge", methods=["POST"])
+@requires(*UNIT_STAFF)
+@messages.arguments(MergeSchema)
+@messages.response(200, MessageSchema)
+def merge_duplicate(data, message_id):
+    """把重复留言并入同一承办单位的主留言：随即带上主留言已有的答复，此后随主留言一并回复、反馈、办结"""
+    marks.merge(_visible(message_id), data["main_id"], current_identity(), data["reason"])
+    return _shown(_visible(message_id))
+
+
+invalid_bp = Blueprint("invalid_messages", __name__, url_prefix="/api/invalid-messages",
+                       description="无效留言：本单位及下级单位，督查与联席会议办公室为全市")
+
+
+@invalid_bp.route("")
+@requires()
+@invalid_bp.arguments(InvalidQuerySchema, location="query")
+@invalid_bp.response(200, InvalidMessageSchema(many=True))
+@invalid_bp.paginate()
+def list_invalid(args, pagination_parameters):
+    """标为无效的留言，新标的在前，分页；可按类型、单位（含下级）、标记日期筛选，按留言内容搜索"""
+    query = (in_sight(MessageMarks.select(MessageMarks, Message), MessageMarks.unit_path).join(Message)
+             .where(MessageMarks.invalid_kind.is_null(False)))
+    query = narrowed(query, args, unit_model=Unit, path_field=MessageMarks.unit_path, unit_field=MessageMarks.unit_id,
+                     at=MessageMarks.invalid_at, search=Message.text, indexed=True)
+    if "kind" in args:
+        query = query.where(MessageMarks.invalid_kind == args["kind"])
+    rows = list(page(query.order_by(MessageMarks.invalid_at.desc(), MessageMarks.message.desc()), pagination_parameters))
+    names = dict(Unit.select(Unit.id, Unit.name).where(Unit.id.in_({r.unit_id for r in rows})).tuples()) if rows else {}
+    return [{"id": r.message.id, "unit_id": r.unit_id, "unit_name": names.get(r.unit_id, ""),
+             "account_id": r.message.account_id, "text": r.message.text, "received_at": r.message.received_at,
+             "invalid_kind": r.invalid_kind, "invalid_name": marks.INVALID_KINDS[r.invalid_kind],
+             "invalid_reason": r.invalid_reason, "invalid_by": r.invalid_by, "invalid_at": r.invalid_at} for r in rows]
 
 
 @notices.route("", methods=["POST"])
@@ -454,8 +562,8 @@ def client_request(message_id):
 
 
 BLUEPRINTS = [units_blueprint(Unit), accounts_blueprint(Account, Unit), messages, intake, notices, years, transfers_bp,
-              problem_notices, public, audit_blueprint(audit), todo_blueprint(
-                  todo.waiting, "messages（网民留言待办理，按期限）、transfers（转办待接收）、notices（问题通报单待答复）、"
+              problem_notices, public, invalid_bp, audit_blueprint(audit), todo_blueprint(
+                  todo.waiting, "replies_check（回复待核稿）、replies_approve（回复待审批）、messages（网民留言待办理，按期限）、transfers（转办待接收）、notices（问题通报单待答复）、"
                                 "verifying（核实研究中）、transfers_returned（退回的转办待决定）、intake（来信待分派）、"
                                 "messages_overdue（全市逾期未办）")]
 

@@ -27,6 +27,7 @@ from services.inquiry.models import (
     CalendarVersion,
     CalendarYear,
     Message,
+    MessageMarks,
     MessageStep,
     MissedDeadline,
     Unit,
@@ -65,7 +66,10 @@ def calendar(stamp: int | None = None) -> workdays.WorkCalendar:
 
 
 def publish(message: Message, step: str) -> None:
-    bus.emit("inquiry.message.changed", message_event(message, step))
+    """The message's event; `invalid` read from its marks (issue 19: the assessment leaves an
+    invalid message out of the veto and the rates), one lookup by its key."""
+    invalid = MessageMarks.select(MessageMarks.invalid_kind).where(MessageMarks.message == message.id).scalar()
+    bus.emit("inquiry.message.changed", {**message_event(message, step), "invalid": bool(invalid)})
     bus.emit("inquiry.message.archive_text", message_text(message))  # the masked texts, for the archive (X20.4)
 
 
@@ -358,7 +362,7 @@ def _recompute_open_deadlines() -> int:
         if any(getattr(m, k) != v for k, v in changes.items()):
             for k, v in changes.items():
                 setattr(m, k, v)
-            m.due_at = next_due(m)
+            m.due_at = next_due(m) if m.due_at is not None else None  # none: invalid or merged (marks), it stays so
             m.revision += 1
             m.save(only=[getattr(Message, k) for k in changes] + [Message.due_at, Message.revision])
             publish(m, "deadlines_recomputed")
@@ -391,7 +395,11 @@ def lateness(message: Message, now: dt.datetime | None = None) -> dict:
 HISTORY = 100  # the latest steps a message's page shows; a message has a handful, a disputed one dozens
 STEP_NAMES = {"receive": "收到留言", "classify": "确认类别", "reply": "回复网民", "feedback": "反馈受理情况",
               "resolve": "办结", "transfer": "转办", "transfer_accept": "承办单位接收转办",
-              "transfer_return": "承办单位退回转办", "reassign": "对退回作出决定", "missed": "逾期未办"}
+              "transfer_return": "承办单位退回转办", "reassign": "对退回作出决定", "missed": "逾期未办",
+              "review_submit": "回复送审", "review_check": "责任处室核稿通过", "review_approve": "领导审批通过，已发出",
+              "review_return": "回复被退回", "mark_sensitive": "标为敏感", "unmark_sensitive": "撤销敏感标记",
+              "mark_invalid": "标为无效留言", "unmark_invalid": "撤销无效标记", "merge": "并入主留言",
+              "merge_main": "重复留言并入"}
 DEADLINE_NAMES = {"reply": "24 小时内回复", "feedback": "3 个工作日内反馈受理情况", "verification": "10 个工作日内核实研究"}
 
 

@@ -246,3 +246,52 @@ class Rating(BaseModel):
 
 
 from services.inquiry import emergencies  # noqa: E402,F401  the emergencies' copy and links (X20.6), with the rest
+
+
+class MessageMarks(BaseModel):
+    """What staff say of a message beyond its handling (issue 19, separate from `Message` so that
+    its columns stay the intake's): marked sensitive (its replies go through review, N6/X21),
+    marked invalid (G19.2: spam, advertising, abuse, nothing to answer: out of the veto and the
+    rates), or merged into a main message of the same matter (it follows the main's steps).
+    One row per message that has any mark; each change also a step of its history."""
+    message = peewee.ForeignKeyField(Message, primary_key=True, backref="marks", on_delete="CASCADE")
+    unit_id = peewee.IntegerField()
+    unit_path = peewee.CharField(max_length=255)
+    sensitive = peewee.BooleanField(default=False)
+    sensitive_reason = peewee.TextField(default="")
+    invalid_kind = peewee.CharField(max_length=20, null=True)  # spam, advertising, abuse, nothing; none: valid
+    invalid_reason = peewee.TextField(default="")
+    invalid_by = peewee.CharField(max_length=50, default="")
+    invalid_at = peewee.DateTimeField(null=True)
+    duplicate_of = peewee.IntegerField(null=True, index=True)  # the main message's id
+    merged_by = peewee.CharField(max_length=50, default="")
+    merged_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("invalid_kind", "invalid_at"), False), (("unit_path", "invalid_at"), False))
+
+
+class PendingReply(BaseModel):
+    """A reply or feedback held for review (N6, X21): flagged by the checks or on a message marked
+    sensitive, it goes to the responsible office (核稿, stage `office`) then the leader (审批,
+    stage `leader`); approved, it is sent (the message's step, at the approval time); returned,
+    it is closed with the reason and staff write again. One open row per message at most."""
+    message = peewee.ForeignKeyField(Message, backref="pending_replies", on_delete="CASCADE")
+    unit_id = peewee.IntegerField()
+    action = peewee.CharField(max_length=20)  # reply, feedback
+    text = peewee.TextField()
+    needs_verification = peewee.BooleanField(default=False)
+    why = peewee.TextField(default="")  # what sent it to review: the findings, or the message marked sensitive
+    stage = peewee.CharField(max_length=10)  # office, leader; done once closed
+    status = peewee.CharField(max_length=10, default="pending")  # pending, approved, returned
+    submitted_by_id = peewee.IntegerField()
+    submitted_by = peewee.CharField(max_length=50)
+    submitted_at = peewee.DateTimeField(default=utcnow)
+    checked_by = peewee.CharField(max_length=50, default="")  # the office's reviewer
+    checked_at = peewee.DateTimeField(null=True)
+    closed_by = peewee.CharField(max_length=50, default="")
+    closed_at = peewee.DateTimeField(null=True)
+    reason = peewee.TextField(default="")  # why it was returned
+
+    class Meta:
+        indexes = ((("unit_id", "status", "stage"), False), (("message", "status"), False))

@@ -119,6 +119,10 @@ class MessageSchema(Schema):
                                 metadata={"description": "办理结果的发布（仅单条留言）：稿件、状态与发布网址"})
     citizen_rating = fields.Nested(CitizenRatingSchema, allow_none=True,
                                    metadata={"description": "网民办结后的评价（N19，仅单条留言）"})
+    review = fields.Nested("ReviewSchema", allow_none=True, metadata={
+        "description": "待审核的回复或反馈（仅单条留言）：送审原因、审核阶段与文字"})
+    review_waiting = fields.Boolean(metadata={"description": "有回复待审核（回复待审核）"})
+    marks = fields.Nested("MarksSchema", metadata={"description": "敏感、无效与并入的标记（仅单条留言）"})
     findings = fields.List(fields.Nested(TextFindingSchema), metadata={
         "description": "办理一步的回答：发出的文字中须确认的提示（敏感词、个人信息、错别字等），按字段列出"})
 
@@ -132,6 +136,7 @@ class MessageQuerySchema(ListQuerySchema):
     """The inbox's filters; `from`/`to` on the time received, `q` in the text."""
     status = fields.String(validate=validate.OneOf(tuple(STATUS_NAMES)))
     overdue = fields.Boolean(load_default=False, metadata={"description": "只看已逾期未办的"})
+    review_waiting = fields.Boolean(load_default=False, metadata={"description": "只看回复待审核的（N6、X21）"})
     due_before = fields.Date(metadata={"description": "当前期限在该日（北京时间）之前（含当日）"}, **DAY)
     account_id = Integer(validate=validate.Range(min=1, max=2**31 - 1))
     category = fields.String(validate=validate.OneOf(CATEGORIES))
@@ -269,6 +274,10 @@ class ProblemNoticeSchema(Schema):
     reply = fields.String()
     replied_by = fields.String()
     replied_at = BeijingDateTime(allow_none=True)
+    review = fields.Nested("ReviewSchema", allow_none=True, metadata={
+        "description": "待审核的回复或反馈（仅单条留言）：送审原因、审核阶段与文字"})
+    review_waiting = fields.Boolean(metadata={"description": "有回复待审核（回复待审核）"})
+    marks = fields.Nested("MarksSchema", metadata={"description": "敏感、无效与并入的标记（仅单条留言）"})
     findings = fields.List(fields.Nested(TextFindingSchema), metadata={
         "description": "答复时：答复内容中须确认的提示"})
 
@@ -375,3 +384,73 @@ class EventMessageSchema(Schema):
     received_at = BeijingDateTime()
     linked_by = fields.String()
     linked_at = BeijingDateTime()
+
+
+class ReviewSchema(Schema):
+    """A reply or feedback held for review (N6, X21)."""
+    id = Integer()
+    action = fields.String(metadata={"description": "reply（回复）或 feedback（反馈受理情况）"})
+    text = fields.String()
+    why = fields.String(metadata={"description": "送审的原因：检查的提示，或留言已标为敏感"})
+    stage = fields.String(metadata={"description": "office（待责任处室核稿）、leader（待领导审批）"})
+    stage_name = fields.String()
+    needs_verification = fields.Boolean()
+    submitted_by = fields.String()
+    submitted_at = BeijingDateTime()
+    checked_by = fields.String()
+    checked_at = BeijingDateTime(allow_none=True)
+
+
+class MarksSchema(Schema):
+    sensitive = fields.Boolean()
+    sensitive_reason = fields.String()
+    invalid_kind = fields.String(allow_none=True, metadata={"description": "spam、advertising、abuse、nothing；空：有效"})
+    invalid_name = fields.String()
+    invalid_reason = fields.String()
+    invalid_by = fields.String()
+    invalid_at = BeijingDateTime(allow_none=True)
+    duplicate_of = Integer(allow_none=True, metadata={"description": "并入的主留言"})
+    duplicates = fields.List(Integer(), metadata={"description": "并入本留言的重复留言（至多列出 50 条）"})
+
+
+class ReviewDecisionSchema(Schema):
+    text = fields.String(load_default="", validate=validate.Length(max=5000),
+                         metadata={"description": "审核时修改后的文字；不填则不改"})
+    reason = fields.String(load_default="", validate=validate.Length(max=500), metadata={"description": "退回的理由"})
+
+
+class SensitiveSchema(Schema):
+    sensitive = fields.Boolean(required=True)
+    reason = fields.String(load_default="", validate=validate.Length(max=500), metadata={"description": "理由（必填）"})
+
+
+class InvalidSchema(Schema):
+    kind = fields.String(required=True, allow_none=True,
+                         validate=validate.OneOf(("spam", "advertising", "abuse", "nothing")),
+                         metadata={"description": "spam（垃圾信息）、advertising（广告）、abuse（辱骂攻击）、"
+                                                  "nothing（无实质诉求）；null：撤销无效标记"})
+    reason = fields.String(load_default="", validate=validate.Length(max=500), metadata={"description": "理由（必填）"})
+
+
+class MergeSchema(Schema):
+    main_id = Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    reason = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class InvalidQuerySchema(ListQuerySchema):
+    """The invalid messages' filters; `start`/`end` on the time marked, `q` in the text."""
+    kind = fields.String(validate=validate.OneOf(("spam", "advertising", "abuse", "nothing")))
+
+
+class InvalidMessageSchema(Schema):
+    id = Integer()
+    unit_id = Integer()
+    unit_name = fields.String()
+    account_id = Integer()
+    text = fields.String()
+    received_at = BeijingDateTime()
+    invalid_kind = fields.String()
+    invalid_name = fields.String()
+    invalid_reason = fields.String()
+    invalid_by = fields.String()
+    invalid_at = BeijingDateTime()

@@ -7,7 +7,9 @@ row, and only the claimant reports it.
 from __future__ import annotations
 
 from govmb.timefmt import iso_utc, utcnow
-from services.inquiry.models import Message, MissedDeadline, bus, db
+from services.inquiry.models import Message, MessageMarks, MissedDeadline, bus, db
+
+INVALID = MessageMarks.select(MessageMarks.message).where(MessageMarks.invalid_kind.is_null(False))  # G19.2: not judged
 
 
 def sweep() -> int:
@@ -19,7 +21,8 @@ def sweep() -> int:
         # open and past due, or done after it (late work done before the sweep came by counts too)
         missed = (Message.select().where(due.is_null(False), (done.is_null() & (due < now)) | (done > due))
                   .where(~Message.id.in_(MissedDeadline.select(MissedDeadline.message)
-                                         .where(MissedDeadline.deadline == name))))
+                                         .where(MissedDeadline.deadline == name)),
+                         ~Message.id.in_(INVALID)))
         for message in missed:
             due_at = getattr(message, f"{name}_due_at")
             with db.atomic():

@@ -12,7 +12,7 @@ from govmb.contracts.inquiry import MessageStatus, TransferStatus
 from govmb.identity import UNIT_STAFF, Identity
 from govmb.timefmt import utcnow
 from govmb.todo import Kind, todo
-from services.inquiry.models import Account, Message, ProblemNotice, Transfer, Unit
+from services.inquiry.models import Account, Message, PendingReply, ProblemNotice, Transfer, Unit
 from services.inquiry.notices import NoticeStatus
 from services.inquiry.transfers import ROUTERS
 
@@ -72,7 +72,25 @@ def _notice(n: ProblemNotice) -> dict:
             "status": n.status, "detail": {"high": "重要", "medium": "一般", "low": "较低"}.get(n.importance, "")}
 
 
+def _reviews(stage: str):
+    """Replies held for review (N6, X21) at `stage`, in the caller's unit (0025's index)."""
+    return lambda who: (PendingReply.select(PendingReply.id, PendingReply.unit_id, PendingReply.why,
+                                            PendingReply.submitted_at, PendingReply.stage, Message.id, Message.text,
+                                            Message.due_at)
+                        .join(Message).where(PendingReply.unit_id == who.unit_id, PendingReply.status == "pending",
+                                             PendingReply.stage == stage))
+
+
+def _review(p: PendingReply) -> dict:
+    return {"id": p.message.id, "title": p.message.text[:TITLE], "due_at": p.message.due_at, "since": p.submitted_at,
+            "unit_id": p.unit_id, "status": p.stage, "detail": p.why[:TITLE]}
+
+
 KINDS = (
+    Kind("replies_check", "回复待核稿", ("responsible_office",), _reviews("office"), _review, due=Message.due_at,
+         order=(PendingReply.id,)),
+    Kind("replies_approve", "回复待审批", ("leader", "principal_leader"), _reviews("leader"), _review,
+         due=Message.due_at, order=(PendingReply.id,)),
     Kind("messages", "网民留言待办理", HANDLERS, _messages(M.RECEIVED, M.REPLIED), _message, due=Message.due_at,
          order=(Message.id,)),
     Kind("transfers", "转办待接收", UNIT_STAFF, _incoming, _transfer, due=Message.due_at, order=(Transfer.id,)),

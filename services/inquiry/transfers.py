@@ -14,6 +14,7 @@ from govmb.identity import UNIT_STAFF, Identity, under
 from govmb.messages import N_
 from govmb.timefmt import iso_utc
 from govmb.workflow import Machine, Move, step
+from services.inquiry import marks
 from services.inquiry.handling import publish, record_step
 from services.inquiry.models import Message, Transfer, Unit, audit, bus, db
 
@@ -43,6 +44,7 @@ def send(message: Message, to_unit_id: int, note: str, who: Identity, audited: b
             raise Invalid("to_unit_id", "留言已在该单位办理")
         if message.status == MessageStatus.RESOLVED:
             raise Conflict("已办结的留言不能转办")
+        marks.refuse_transfer(message)
         if Transfer.select().where(Transfer.message == message, Transfer.status == S.PENDING).exists():
             raise Conflict("该留言有尚未答复的转办")
         t = Transfer.create(message=message, from_unit_id=who.unit_id, from_unit_path=who.unit_path,

@@ -75,9 +75,10 @@ def test_each_text_a_message_sends_out_is_refused_for_a_classified_word_or_an_id
 
 
 def test_a_warning_comes_back_with_the_answer_beside_its_field(inquiry):
+    """A reply the checks flag is held for review (issue 19, tests/inquiry/test_reply_review.py)."""
     mid = waiting_for(inquiry, "reply")
     r = step(inquiry, mid, "reply", text="您好，请拨打 138 1234 5678 联系。")
-    assert r.status_code == 200 and r.json["status"] == "replied"
+    assert r.status_code == 200 and r.json["status"] == "received" and r.json["review_waiting"]
     [found] = r.json["findings"]
     assert (found["field"], found["check"], found["severity"], found["start"], found["end"]) == (
         "text", "mobile", "warn", 7, 20)

@@ -180,6 +180,11 @@ inquiry    GET    /api/messages/<int:message_id>                                
 inquiry    GET    /api/messages/<int:message_id>/contact                              message:contact            401   403     200/404 200/404 200/404 200/404 403     403     403     403     403
 inquiry    POST   /api/messages/<int:message_id>/classify                             message:classify           401   403     200/404 200/404 200/404 200/404 403     403     403     403     403
 inquiry    POST   /api/messages/<int:message_id>/actions/<action>                     message:reply              401   403     200/404 200/404 200/404 200/404 403     403     403     403     403
+inquiry    POST   /api/messages/<int:message_id>/review/<decision>                     message:review      401   403     403     200/404 403/404 403/404 403     403     403     403     403
+inquiry    POST   /api/messages/<int:message_id>/sensitive                            message:sensitive          401   403     200/404 200/404 200/404 200/404 403     403     403     403     403
+inquiry    POST   /api/messages/<int:message_id>/invalid                              message:invalid            401   403     200/404 200/404 200/404 200/404 403     403     403     403     403
+inquiry    POST   /api/messages/<int:message_id>/merge                                message:merge              401   403     200/404 200/404 200/404 200/404 403     403     403     403     403
+inquiry    GET    /api/invalid-messages                                               invalid-messages           401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
 inquiry    GET    /api/messages/hot-topics                                            -                          401   403     200     200     200     200     200     200     200     403     403
 inquiry    POST   /api/messages/<int:message_id>/transfers                            message:transfer           401   403     403     201/404 201/404 201/404 201     403     403     403     403
 inquiry    GET    /api/transfers                                                      transfers                  401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
@@ -396,6 +401,11 @@ web        POST   /inbox/<int:message_id>/contact                               
 web        POST   /inbox/<int:message_id>/act/<action>                                message:reply              login -       303/404 303/404 303/404 303/404 403     403     403     403     403
 web        POST   /inbox/<int:message_id>/classify                                    message:classify           login -       303/404 303/404 303/404 303/404 403     403     403     403     403
 web        POST   /inbox/<int:message_id>/transfer                                    message:transfer           login -       403     303/404 303/404 303/404 303     403     403     403     403
+web        POST   /inbox/<int:message_id>/review/<decision>                           message:review             login -       403     303/404 403/404 403/404 403     403     403     403     403
+web        POST   /inbox/<int:message_id>/sensitive                                   message:sensitive          login -       303/404 303/404 303/404 303/404 403     403     403     403     403
+web        POST   /inbox/<int:message_id>/invalid                                     message:invalid            login -       303/404 303/404 303/404 303/404 403     403     403     403     403
+web        POST   /inbox/<int:message_id>/merge                                       message:merge              login -       303/404 303/404 303/404 303/404 403     403     403     403     403
+web        GET    /inbox/invalid                                                      invalid-messages           login -       200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
 web        GET    /inbox/transfers                                                    transfers                  login -       200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
 web        POST   /inbox/transfers/<int:transfer_id>/<verb>                           transfer:answer            login -       303/404 303/404 303/404 303/404 403     403     403     403     403
 web        POST   /inbox/transfers/<int:transfer_id>/<verb>                           returned:reassign          login -       403     303/404 303/404 303/404 303     403     403     403     403

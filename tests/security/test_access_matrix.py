@@ -179,6 +179,7 @@ class World:
             self.message(position, f"@{UNIT_NAMES[position]}网民", text=f"{UNIT_NAMES[position]}网民反映：路灯不亮。",
                          received_at=(dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=100)).isoformat())
             self.transfer_from_office(position, f"{UNIT_NAMES[position]}转办单")
+            self.invalid_message(position)  # G19.2: in the list supervision reads
             # assessment: followers, an inspection, a shift, a training session, an archive
             self.as_(f"{position}_operator", "assessment", "POST", "/api/followers",
                      json={"account_id": self.accounts[position]["id"], "day": str(beijing_today()), "followers": 1200})
@@ -283,6 +284,19 @@ class World:
         body = {"account_id": self.accounts[unit]["id"], "kind": "comment", "citizen_handle": handle,
                 "citizen_contact": "13800000000", "text": "小区门口路灯坏了一个月，请尽快维修。", **fields}
         return self.as_(by or f"{unit}_operator", "inquiry", "POST", "/api/messages", 201, json=body)
+
+    def invalid_message(self, unit: str) -> dict:
+        m = self.message(unit, f"@网民{serial()}", text=f"{UNIT_NAMES[unit]}无效留言：推销广告。")
+        return self.as_(f"{unit}_operator", "inquiry", "POST", f"/api/messages/{m['id']}/invalid",
+                        json={"kind": "advertising", "reason": "广告"})
+
+    def held_reply(self) -> dict:
+        """甲区's message marked sensitive, its reply waiting for the responsible office (N6, X21)."""
+        m = self.message("in", f"@网民{serial()}")
+        self.as_("in_operator", "inquiry", "POST", f"/api/messages/{m['id']}/sensitive",
+                 json={"sensitive": True, "reason": "涉及信访"})
+        return self.as_("in_operator", "inquiry", "POST", f"/api/messages/{m['id']}/actions/reply",
+                        json={"text": "已转交城管部门，三日内修复。"})
 
     def transfer_from_office(self, to: str, note: str) -> dict:
         m = self.message("office", f"@网民{serial()}", by="office")
@@ -605,6 +619,14 @@ API_TARGETS = {
                                    json={"text": "已转交城管部门，三日内修复。"}),
     "message:classify": lambda w: Req(f"/api/messages/{w.base_message['id']}/classify",
                                       json={"category": "complaint", "sentiment": "negative"}),
+    "message:review": lambda w: Req(f"/api/messages/{w.held_reply()['id']}/review/return", json={"reason": "请改写"}),
+    "message:sensitive": lambda w: Req(f"/api/messages/{w.message('in', f'@网民{serial()}')['id']}/sensitive",
+                                       json={"sensitive": True, "reason": "涉及信访"}),
+    "message:invalid": lambda w: Req(f"/api/messages/{w.message('in', f'@网民{serial()}')['id']}/invalid",
+                                     json={"kind": "spam", "reason": "垃圾信息"}),
+    "message:merge": lambda w: Req(f"/api/messages/{w.message('in', f'@网民{serial()}')['id']}/merge",
+                                   json={"main_id": w.message("in", f"@网民{serial()}")["id"]}),
+    "invalid-messages": lambda w: Req("/api/invalid-messages", marker="甲区无效留言"),
     "message:transfer": lambda w: Req(f"/api/messages/{w.message('in', f'@网民{serial()}')['id']}/transfers",
                                       json={"to_unit_id": w.units["below"]["id"], "note": "请办理"}),
     "message:import": lambda w: Req("/api/messages/import", data={
@@ -865,6 +887,14 @@ WEB_TARGETS = {
                                    data={"text": "已转交城管部门，三日内修复。"}),
     "message:classify": lambda w: Req(f"/inbox/{w.base_message['id']}/classify",
                                       data={"category": "complaint", "sentiment": "negative"}),
+    "message:review": lambda w: Req(f"/inbox/{w.held_reply()['id']}/review/return", data={"reason": "请改写"}),
+    "message:sensitive": lambda w: Req(f"/inbox/{w.message('in', f'@网民{serial()}')['id']}/sensitive",
+                                       data={"sensitive": "yes", "reason": "涉及信访"}),
+    "message:invalid": lambda w: Req(f"/inbox/{w.message('in', f'@网民{serial()}')['id']}/invalid",
+                                     data={"kind": "spam", "reason": "垃圾信息"}),
+    "message:merge": lambda w: Req(f"/inbox/{w.message('in', f'@网民{serial()}')['id']}/merge",
+                                   data={"main_id": str(w.message("in", f"@网民{serial()}")["id"])}),
+    "invalid-messages": lambda w: Req("/inbox/invalid", marker="甲区无效留言"),
     "message:transfer": lambda w: Req(f"/inbox/{w.message('in', f'@网民{serial()}')['id']}/transfer",
                                       data={"to_unit_id": str(w.units["below"]["id"]), "note": "请办理"}),
     "transfers": lambda w: Req("/inbox/transfers", marker="甲区转办单"),

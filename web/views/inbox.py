@@ -28,7 +28,8 @@ def _get(path: str, default=None, **params):
     return get_json("inquiry", path, default, **params)
 
 
-MESSAGE_FILTERS = ("status", "category", "sentiment", "kind", "platform", "unit_id", "from", "to", "due_before", "overdue")
+MESSAGE_FILTERS = ("status", "category", "sentiment", "kind", "platform", "unit_id", "from", "to", "due_before", "overdue",
+                   "review_waiting")
 
 
 def _messages() -> Listing:
@@ -97,6 +98,10 @@ def upload():
     return form_again("inbox/index.html", r.status_code, **_inbox_context(errors=errors, message=message))
 
 
+REVIEW_STAGES = {"office": ("responsible_office",), "leader": ("leader", "principal_leader")}  # N6: 核稿, 审批
+INVALID_KINDS = {"spam": "垃圾信息", "advertising": "广告", "abuse": "辱骂攻击", "nothing": "无实质诉求"}
+
+
 def _detail(message_id: int, errors=None, failed=None, message=None, whole=None) -> dict:
     r = api("inquiry", "GET", f"/api/messages/{message_id}")
     if r.status_code != 200:
@@ -104,7 +109,11 @@ def _detail(message_id: int, errors=None, failed=None, message=None, whole=None)
     m = r.json()
     actions = {"received": ["reply"], "replied": ["feedback"], "accepted": ["resolve"], "verifying": ["resolve"]}
     mine = m["runs"] and bool(roles() & set(STAFF))  # the handling unit, or the account's managing unit (X6)
-    return {"m": m, "actions": actions.get(m["status"], []) if mine else [], "mine": mine,
+    marks, review = m.get("marks") or {}, m.get("review")
+    held = bool(review or marks.get("invalid_kind") or marks.get("duplicate_of"))  # no step of its own now
+    reviewer = bool(review) and m["runs"] and bool(roles() & set(REVIEW_STAGES[review["stage"]]))
+    return {"m": m, "actions": actions.get(m["status"], []) if mine and not held else [], "mine": mine,
+            "marks": marks, "can_review": reviewer, "invalid_kinds": INVALID_KINDS,
             "can_route": bool(roles() & set(ROUTERS)) and m["status"] != "resolved",
             "units": all_units("inquiry"), "errors": errors or {}, "failed": failed, "message": message,
             "action_names": ACTION_NAMES, "categories": CATEGORY_NAMES, "sentiments": SENTIMENT_NAMES,

@@ -33,6 +33,8 @@ LINKS = {
     "drafts_to_approve": ("drafts.index", {"status": "checked"}, "drafts.detail"),
     "drafts_returned": ("drafts.index", {"status": "returned"}, "drafts.detail"),
     "messages": ("inbox.index", {"sort": "due"}, "inbox.detail"),
+    "replies_check": ("inbox.index", {"review_waiting": "true", "sort": "due"}, "inbox.detail"),  # held replies (N6)
+    "replies_approve": ("inbox.index", {"review_waiting": "true", "sort": "due"}, "inbox.detail"),
     "verifying": ("inbox.index", {"status": "verifying", "sort": "due"}, "inbox.detail"),
     "intake": ("inbox.index", {"status": "received", "sort": "due"}, "inbox.detail"),
     "messages_overdue": ("inbox.index", {"overdue": "true", "sort": "due"}, "inbox.detail"),
