@@ -26,6 +26,7 @@ LINKS = {
     "passwords_due": ("accounts.index", {"password": "due", "status": "active"}, "account_work.security"),
     "emergencies": ("drafts.index", {"info_type": "emergency"}, "drafts.detail"),
     "directives": ("directives.index", {}, None),
+    "drafts_to_proofread": ("drafts.index", {"status": "proofreading"}, "drafts.detail"),
     "drafts_to_check": ("drafts.index", {"status": "submitted"}, "drafts.detail"),
     "drafts_to_approve": ("drafts.index", {"status": "checked"}, "drafts.detail"),
     "drafts_returned": ("drafts.index", {"status": "returned"}, "drafts.detail"),
