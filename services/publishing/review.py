@@ -59,9 +59,12 @@ def _account_for(account_id: int, who: Identity) -> Account:
 
 def _fields(draft: Draft, data: dict, account: Account) -> None:
     errors = {}
-    chosen = data.get("platforms") or [p["platform"] for p in account.platform_list]
+    chosen = data.get("platforms")
+    chosen = [p["platform"] for p in account.platform_list] if chosen is None else chosen
     known = {p["platform"] for p in account.platform_list}
-    if set(chosen) - known or not chosen:
+    if not chosen and known:
+        errors["platforms"] = "请至少选择一个平台（N7：默认在本账号全部平台同时发布）"
+    elif set(chosen) - known or not chosen:
         names = platforms()
         errors["platforms"] = said("本账号只在这些平台开通：{platforms}", platforms='、'.join(names.get(p, p) for p in sorted(known)) or '（无）')
     omitted, missing = _omissions(known - set(chosen), data.get("omitted_reasons") or {})

@@ -28,8 +28,9 @@ class DraftInSchema(Schema):
     series_title = fields.String(load_default="", validate=validate.Length(max=30))
     series_no = Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=999))
     series_total = Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=999))
-    platforms = fields.List(fields.String(validate=validate.Length(max=20)), load_default=list,
-                            validate=validate.Length(max=20))
+    platforms = fields.List(fields.String(validate=validate.Length(max=20)), load_default=None, allow_none=True,
+                            validate=validate.Length(max=20), metadata={
+        "description": "目标平台；省略即本账号全部平台（N7），空列表不可"})
     omitted_reasons = fields.Dict(keys=fields.String(validate=validate.Length(max=20)),
                                   values=fields.String(validate=validate.Length(max=500)), load_default=dict,
                                   validate=validate.Length(max=20), metadata={

@@ -57,3 +57,9 @@ def test_the_draft_cannot_be_published_on_a_platform_left_out(client):
         assert act(client, d["id"], step, who, acknowledge=True).status_code == 200
     r = act(client, d["id"], "record_publication", OPERATOR, platform="xinhua", url="https://xinhua.example.cn/1")
     assert r.status_code == 422 and "platform" in r.json["errors"]
+
+
+def test_an_empty_choice_is_refused_and_none_means_every_platform(client):
+    r = draft(client, platforms=[])
+    assert r.status_code == 422 and "至少选择一个平台" in r.json["errors"]["platforms"][0]
+    assert draft(client, platforms=None).json["platforms"] == ["sina", "xinhua"]
