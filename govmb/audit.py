@@ -38,7 +38,7 @@ DETAIL_LIMIT = 500
 SYSTEM = Identity(0, "系统", 0, "/", frozenset())
 
 # Every action the trail records, by family, with the label the page shows.
-DRAFT_AUDITED = ("check", "approve", "return", "fast_track", "withdraw")
+DRAFT_AUDITED = ("proofread", "check", "approve", "return", "fast_track", "withdraw")
 ACTIONS: dict[str, str] = {
     **{f"account.{a}": said("账号：{name}", name=name) for a, name in ACCOUNT_STEPS.items()},
     "unit.create": "新建单位", "unit.update": "修改单位（改名或调整上级）",
@@ -58,6 +58,8 @@ ACTIONS: dict[str, str] = {
     "follow_register.write": "媒体与专家名录：新增或修改", "follow_register.delete": "媒体与专家名录：删除",
     **{f"draft.{a}": said("稿件：{step}", step=DRAFT_STEPS[a]) for a in DRAFT_AUDITED},
     "draft.release": "稿件：全部平台发布完成",
+    "proofreading.set": "校对环节：开启或关闭（三审三校）",
+    "forward.record": "转发：登记转发上级或相关账号的信息", "directive.issue": "统一口径：下发",
     "lexicon.write": "词库：新增或修改词语", "lexicon.delete": "词库：删除词语",
     "correction.write": "错别字与规范表述：新增或修改", "correction.delete": "错别字与规范表述：删除条目",
     "emergency.procedure": "突发事件：保存处置流程（新版本）", "emergency.declare": "突发事件：宣布",
@@ -84,6 +86,7 @@ ACTIONS: dict[str, str] = {
     "narrative.compile": "下载汇编的季度工作报告",
 }
 SUBJECT_TYPES = {"account": "账号", "unit": "单位", "person": "人员", "client_system": "客户端系统", "draft": "稿件",
+                 "proofreading": "校对环节设置", "forward": "转发记录", "directive": "统一口径",
                  "lexicon": "词库", "lexicon_entry": "词库词语",
                  "corrections": "错别字与规范表述", "correction": "错别字与规范表述条目", "leaders": "领导名单",
                  "leader": "领导名单中的领导", "transfer": "转办", "message": "留言", "inspection": "督查检查",
@@ -96,7 +99,8 @@ SUBJECT_TYPES = {"account": "账号", "unit": "单位", "person": "人员", "cli
 # Which service records which families (the page reads each service's trail on its own).
 FAMILIES = {"registry": ("account", "unit", "person", "client", "session", "security", "role", "signin", "mfa", "audit",
                          "follow", "follow_register"),
-            "publishing": ("draft", "lexicon", "correction", "leader", "emergency", "audit"),
+            "publishing": ("draft", "proofreading", "forward", "directive", "lexicon", "correction", "leader",
+                           "emergency", "audit"),
             "inquiry": ("transfer", "message", "audit"),
             "assessment": ("inspection", "incident", "dormancy", "duty_shift", "training_attendee", "training", "archive",
                            "report", "narrative", "bulletin", "annual_report",

@@ -142,6 +142,7 @@ def _register_pages(app: Flask) -> None:
         filings,
         followers,
         follows,
+        forwards,
         hall,
         inbox,
         inbox_marks,
@@ -162,7 +163,7 @@ def _register_pages(app: Flask) -> None:
     for module in (auth, accounts, drafts, directives, inbox, inbox_marks, lexicon, wordlists, filings, city, hall, status,
                    assessment, inspections, incidents, dormant, training, roster, followers, audit, people,
                    second_factor, notifications, todo, bulletins, account_work, narratives, reading, follows,
-                   emergencies):
+                   emergencies, forwards):
         app.register_blueprint(module.bp)
 
 

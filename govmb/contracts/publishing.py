@@ -15,6 +15,7 @@ INFO_TYPE_NAMES = {"disclosure": "主动公开信息", "central_work": "中心�
 class DraftStatus(StrEnum):
     """A draft's states (services/publishing/review.py: the machine that moves them)."""
     DRAFT = "draft"
+    PROOFREADING = "proofreading"  # 三审三校: proof-read (校对) before 核稿, where the unit or the city has it on
     SUBMITTED = "submitted"
     CHECKED = "checked"
     APPROVED = "approved"
@@ -23,9 +24,9 @@ class DraftStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-STATUS_NAMES = {"draft": "草稿", "submitted": "待核稿", "checked": "待审批", "approved": "已审批，待发布",
+STATUS_NAMES = {"draft": "草稿", "proofreading": "待校对", "submitted": "待核稿", "checked": "待审批", "approved": "已审批，待发布",
                 "released": "已发布", "returned": "已退回修改", "withdrawn": "已撤回"}
-ACTION_NAMES = {"submit": "提交审核", "check": "核稿通过", "approve": "审批通过", "return": "退回修改",
+ACTION_NAMES = {"submit": "提交审核", "proofread": "校对通过", "check": "核稿通过", "approve": "审批通过", "return": "退回修改",
                 "fast_track": "快速审批（电话/短信）", "record_publication": "登记发布", "withdraw": "撤回"}
 
 

@@ -16,7 +16,7 @@ from govmb.paging import Blueprint, narrowed, page, sorted_by
 from govmb.textsearch import contains
 from govmb.timefmt import beijing_today
 from govmb.todo_api import todo_blueprint
-from services.publishing import directives, lexicon, reading, review, todo, wordlists
+from services.publishing import directives, forwards, lexicon, proofreading, reading, review, todo, wordlists
 from services.publishing import emergencies as em
 from services.publishing import figures as monthly
 from services.publishing.checks import check as run_check
@@ -27,6 +27,8 @@ from services.publishing.models import (
     Directive,
     DirectiveTarget,
     Draft,
+    Forward,
+    ForwardCount,
     Leader,
     LexiconEntry,
     ReadingMark,
@@ -56,6 +58,11 @@ from services.publishing.schemas import (
     EmergencyTickSchema,
     FiguresQuerySchema,
     FindingSchema,
+    ForwardCountQuerySchema,
+    ForwardCountSchema,
+    ForwardInSchema,
+    ForwardOutSchema,
+    ForwardQuerySchema,
     ForwardSchema,
     LeaderBatchSchema,
     LeaderQuerySchema,
@@ -67,6 +74,8 @@ from services.publishing.schemas import (
     ProcedureInSchema,
     ProcedureSchema,
     ProcedureVersionSchema,
+    ProofreadingInSchema,
+    ProofreadingSchema,
     ReadingInSchema,
     ReadingMarkSchema,
     ReadingQuerySchema,
@@ -80,8 +89,8 @@ drafts = Blueprint("drafts", __name__, url_prefix="/api/drafts", description="�
 checks_bp = Blueprint("checks", __name__, url_prefix="/api/checks", description="发布前自动检查")
 lexicon_bp = Blueprint("lexicon", __name__, url_prefix="/api/lexicon", description="敏感词、涉密词词库")
 figures_bp = Blueprint("figures", __name__, url_prefix="/api/figures", description="各账号月度发布量与原创率")
-QUEUE = {"responsible_office": ("submitted",), "leader": ("checked",), "principal_leader": ("checked",),
-         "operator": ("draft", "returned", "approved")}
+QUEUE = {"responsible_office": ("proofreading", "submitted"), "leader": ("checked",), "principal_leader": ("checked",),
+         "operator": ("draft", "proofreading", "returned", "approved")}
 
 
 def drafts_in_sight(who):
@@ -245,11 +254,11 @@ def list_directives(args, pagination_parameters):
 
 
 @directives_bp.route("", methods=["POST"])
-@requires("joint_office")
+@requires(*directives.ISSUERS)
 @directives_bp.arguments(DirectiveInSchema)
 @directives_bp.response(201, DirectiveSchema)
 def issue_directive(data):
-    """下发统一口径：选定牵头账号已发布的信息、须转发的账号（默认全部）和时限"""
+    """下发统一口径（联席会议办公室，或督查就重大事件的口径）：选定牵头账号已发布的信息、须转发的账号（默认全部）和时限"""
     who = current_identity()
     return directives.compliance(directives.issue(data, who), who)
 
@@ -452,8 +461,9 @@ def reading_rates(args):
 
 BLUEPRINTS += [corrections_bp, leaders_bp, reading_bp, todo_blueprint(
     todo.waiting, "emergencies（突发事件信息待发布）、emergency_first（突发事件待发布首条信息）、"
-                  "emergency_followup（突发事件待发布后续信息）、directives（统一口径待转发）、drafts_to_check（待核稿）、"
-                  "drafts_to_approve（待审批）、drafts_returned（退回本人修改的稿件）、posts_to_read（今日博文待阅）")]
+                  "emergency_followup（突发事件待发布后续信息）、directives（统一口径待转发）、drafts_to_proofread（待校对）、"
+                  "drafts_to_check（待核稿）、drafts_to_approve（待审批）、drafts_returned（退回本人修改的稿件）、"
+                  "posts_to_read（今日博文待阅）")]
 
 
 # ------------------------------------------------------------------------- emergencies (X20.6, N11)
@@ -622,3 +632,80 @@ def close_emergency(data, emergency_id):
 
 
 BLUEPRINTS += [procedures_bp, emergencies_bp]
+
+
+
+proofreading_bp = Blueprint("proofreading", __name__, url_prefix="/api/proofreading",
+                            description="三审三校：核稿前的校对环节（全市默认或本单位开启）")
+
+
+@proofreading_bp.route("")
+@requires(*UNIT_STAFF, "joint_office", "admin")
+@proofreading_bp.response(200, ProofreadingSchema)
+def proofreading_state():
+    """全市默认与本单位是否开启校对环节，本单位的稿件提交后是否先校对"""
+    return proofreading.state(current_identity())
+
+
+@proofreading_bp.route("/city", methods=["PUT"])
+@requires(*proofreading.CITY_SETTERS)
+@proofreading_bp.arguments(ProofreadingInSchema)
+@proofreading_bp.response(200, ProofreadingSchema)
+def set_city_proofreading(data):
+    """联席会议办公室开启或关闭全市默认的校对环节"""
+    return proofreading.set_city(data["enabled"], current_identity())
+
+
+@proofreading_bp.route("/unit", methods=["PUT"])
+@requires(*proofreading.SETTERS)
+@proofreading_bp.arguments(ProofreadingInSchema)
+@proofreading_bp.response(200, ProofreadingSchema)
+def set_unit_proofreading(data):
+    """主要领导或责任处室为本单位开启校对环节（全市已开启时不能关闭）"""
+    return proofreading.set_unit(data["enabled"], current_identity())
+
+
+forwards_bp = Blueprint("forwards", __name__, url_prefix="/api/forwards",
+                        description="转发上级和相关账号的信息（统一口径以外，X14、N22）")
+
+
+@forwards_bp.route("")
+@requires()
+@forwards_bp.arguments(ForwardQuerySchema, location="query")
+@forwards_bp.response(200, ForwardOutSchema(many=True))
+@forwards_bp.paginate()
+def list_forwards(args, pagination_parameters):
+    """本单位及下级单位（联席会议办公室、督查：全市）的转发记录，新的在前，分页；可按单位（含下级）、账号、平台、
+    转发日期筛选，按被转发账号搜索"""
+    query = narrowed(forwards.listed(current_identity()), args, unit_model=Unit, path_field=Forward.unit_path,
+                     unit_field=Forward.unit_id, at=Forward.forwarded_at, search=Forward.source_account)
+    for name in ("account_id", "platform"):
+        if name in args:
+            query = query.where(getattr(Forward, name) == args[name])
+    query = sorted_by(query, args["sort"], {"forwarded": (Forward.forwarded_at,)}, Forward.id)
+    return forwards.named(page(query, pagination_parameters))
+
+
+@forwards_bp.route("", methods=["POST"])
+@requires(*UNIT_STAFF)
+@forwards_bp.arguments(ForwardInSchema)
+@forwards_bp.response(201, ForwardOutSchema)
+def record_forward_outside(data):
+    """登记本单位账号转发上级或相关账号的信息（统一口径以外）：账号、平台、被转发账号与原网址、转发后的网址、时间"""
+    return forwards.named([forwards.record(data, current_identity())])[0]
+
+
+@forwards_bp.route("/counts")
+@requires()
+@forwards_bp.arguments(ForwardCountQuerySchema, location="query")
+@forwards_bp.response(200, ForwardCountSchema(many=True))
+@forwards_bp.paginate()
+def forward_counts(args, pagination_parameters):
+    """某月各账号的转发条数（登记时即时累计），多的在前，分页；可按单位（含下级）筛选"""
+    query = narrowed(forwards.counts(current_identity(), args["month"]), args, unit_model=Unit,
+                     path_field=ForwardCount.unit_path)
+    return forwards.named(page(query.order_by(ForwardCount.forwards.desc(), ForwardCount.account_id),
+                               pagination_parameters))
+
+
+BLUEPRINTS += [proofreading_bp, forwards_bp]

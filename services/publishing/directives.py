@@ -1,4 +1,5 @@
-"""Unified messaging (统一口径, N12, N22): the joint-meeting office picks a released post of a
+"""Unified messaging (统一口径, N12, N22): the joint-meeting office (or supervision, which drafts
+the line for a major event, N22) picks a released post of a
 lead account and the accounts that must forward it, with a deadline; each account's forward
 is recorded; who is late is visible at every moment."""
 from __future__ import annotations
@@ -13,9 +14,11 @@ from govmb.contracts.registry import AccountStatus
 from govmb.domain import Conflict, Invalid, Refused
 from govmb.identity import Identity, in_sight, under
 from govmb.messages import said
-from govmb.timefmt import iso_utc, stored
-from services.publishing.models import Account, Directive, DirectiveTarget, Draft, bus, db, now
+from govmb.timefmt import iso_utc, stored, to_beijing
+from services.publishing.models import Account, Directive, DirectiveTarget, Draft, audit, bus, db, now
 from services.publishing.review import STAFF
+
+ISSUERS = ("joint_office", "supervision")  # N12: the office; N22: supervision sets the line for a major event
 
 
 def issue(data: dict, who: Identity) -> Directive:
@@ -42,6 +45,8 @@ def issue(data: dict, who: Identity) -> Directive:
         DirectiveTarget.insert_many([{"directive": directive.id, "account_id": a.id, "unit_id": a.unit_id,
                                       "unit_path": a.unit_path} for a in targets]).execute()
         bus.emit("publishing.directive.issued", issued_event(directive, [a.id for a in targets]))
+        audit.record(who, "directive.issue", "directive", directive.id, "/",
+                     said("转发 {n} 个账号，时限 {due:%Y-%m-%d %H:%M}", n=len(targets), due=to_beijing(due)), directive.title)
     return directive
 
 

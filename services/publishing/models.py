@@ -56,6 +56,7 @@ class Draft(BaseModel):
     series_total = peewee.IntegerField(null=True)
     column = peewee.CharField(max_length=50, default="")  # #栏目名称#
     platforms = peewee.TextField(default="[]")  # JSON list of platform codes
+    omitted = peewee.TextField(default="{}")  # N7: JSON {platform code: the writer's reason for leaving it out}
     major = peewee.BooleanField(default=False)  # major or sensitive matter: never the fast track
     planned_at = peewee.DateTimeField(null=True, index=True)  # when it is meant to go out (the calendar)
     event_at = peewee.DateTimeField(null=True)  # an emergency's event time (N11: out within 2 hours)
@@ -223,6 +224,51 @@ class ReadingMark(BaseModel):
     class Meta:
         table_name = "reading_mark"
         indexes = ((("unit_id", "day", "person_id"), True),)
+
+
+class ProofreadingSetting(BaseModel):
+    """三审三校 (国办发〔2018〕123号): whether a unit's drafts are proof-read (校对) before 核稿.
+    unit_id 0 is the city-wide default the joint-meeting office sets; a unit's own row can switch
+    it on for itself (never off while the city has it on)."""
+    unit_id = peewee.IntegerField(unique=True)
+    unit_path = peewee.CharField(max_length=255, default="")
+    enabled = peewee.BooleanField(default=False)
+    set_by = peewee.CharField(max_length=50, default="")
+    set_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "proofreading_setting"
+
+
+class Forward(BaseModel):
+    """A forward (转发, X14, N22) of a superior or related account's post made outside a directive:
+    which of our accounts forwarded whose post, where, when and on which platform."""
+    account_id = peewee.IntegerField()
+    unit_id = peewee.IntegerField(index=True)
+    unit_path = peewee.CharField(max_length=255, index=True)
+    platform = peewee.CharField(max_length=20)
+    source_account = peewee.CharField(max_length=100)
+    source_url = peewee.CharField(max_length=500)
+    url = peewee.CharField(max_length=500)
+    forwarded_at = peewee.DateTimeField()
+    recorded_by = peewee.CharField(max_length=50)
+    recorded_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("account_id", "url"), True), (("forwarded_at", "id"), False), (("account_id", "forwarded_at"), False))
+
+
+class ForwardCount(BaseModel):
+    """How many forwards an account made in a Beijing month, kept up to date as each is recorded."""
+    account_id = peewee.IntegerField()
+    unit_id = peewee.IntegerField()
+    unit_path = peewee.CharField(max_length=255, index=True)
+    month = peewee.CharField(max_length=7, index=True)
+    forwards = peewee.IntegerField(default=0)
+
+    class Meta:
+        table_name = "forward_count"
+        indexes = ((("account_id", "month"), True),)
 
 
 from services.publishing import emergency_models  # noqa: E402,F401  the emergencies' tables (X20.6), with the rest

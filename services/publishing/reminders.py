@@ -4,7 +4,7 @@
   forwarded, REMIND_DIRECTIVE_HOURS before it — one reminder a unit, naming how many of its
   accounts are still to forward; urgent when the directive's post is an emergency's;
 - an emergency post's 2-hour deadline (N11, X20.6) while it waits in review: its reviewers
-  (the responsible office while it waits to be checked, the leaders while it waits for
+  (the proof-readers while it waits to be proof-read, the responsible office while it waits to be checked, the leaders while it waits for
   approval), REMIND_EMERGENCY_MINUTES before it; always urgent (delivered in quiet hours)."""
 from __future__ import annotations
 
@@ -13,12 +13,14 @@ import datetime as dt
 import peewee
 
 from govmb import reminders
-from govmb.messages import said
+from govmb.messages import N_, said, translate
 from govmb.reminders import Reminder
 from services.publishing.models import Directive, DirectiveTarget, Draft, bus, db
 
 ReminderSent = reminders.sent_model(db)
-REVIEWERS = {"submitted": ("responsible_office",), "checked": ("leader", "principal_leader")}
+REVIEWERS = {"proofreading": ("operator", "responsible_office"), "submitted": ("responsible_office",),
+             "checked": ("leader", "principal_leader")}
+STEPS = {"proofreading": N_("校对"), "submitted": N_("核稿"), "checked": N_("审批")}
 
 
 def directives() -> list[Reminder]:
@@ -48,7 +50,7 @@ def emergencies() -> list[Reminder]:
                .order_by(Draft.due_at).limit(reminders.BATCH))
     return [Reminder("emergency_due", d.id, d.unit_id, REVIEWERS[d.status],
                      said("突发事件信息（稿件 {id}）须在事件发生后 2 小时内发布，正等待{step}", id=d.id,
-                          step=said("核稿") if d.status == "submitted" else said("审批")),
+                          step=translate(STEPS[d.status])),
                      "draft", d.id, d.due_at, stage=d.status, urgent=True) for d in waiting]
 
 

@@ -20,7 +20,7 @@ from govmb.messages import N_, said
 from govmb.platforms import platforms
 from govmb.timefmt import iso_utc, stored, to_beijing
 from govmb.workflow import Machine, Move, Transition, step
-from services.publishing import autopublish, checks, lexicon, responses, wordlists
+from services.publishing import autopublish, checks, lexicon, proofreading, responses, wordlists
 from services.publishing.models import (
     Account,
     Draft,
@@ -60,11 +60,17 @@ def _account_for(account_id: int, who: Identity) -> Account:
 
 def _fields(draft: Draft, data: dict, account: Account) -> None:
     errors = {}
-    chosen = data.get("platforms") or [p["platform"] for p in account.platform_list]
+    chosen = data.get("platforms")
+    chosen = [p["platform"] for p in account.platform_list] if chosen is None else chosen
     known = {p["platform"] for p in account.platform_list}
-    if set(chosen) - known or not chosen:
+    if not chosen and known:
+        errors["platforms"] = "请至少选择一个平台（N7：默认在本账号全部平台同时发布）"
+    elif set(chosen) - known or not chosen:
         names = platforms()
         errors["platforms"] = said("本账号只在这些平台开通：{platforms}", platforms='、'.join(names.get(p, p) for p in sorted(known)) or '（无）')
+    omitted, missing = _omissions(known - set(chosen), data.get("omitted_reasons") or {})
+    if missing and "platforms" not in errors:
+        errors["omitted_reasons"] = missing
     event_at = data.get("event_at")
     if event_at is not None and data.get("info_type") != "emergency":
         errors["info_type"] = "填写了突发事件发生时间，信息类型须为“突发事件及处置”"
@@ -80,10 +86,34 @@ def _fields(draft: Draft, data: dict, account: Account) -> None:
             setattr(draft, field, data[field])
     draft.media = json.dumps(data.get("media") or [], ensure_ascii=False)
     draft.platforms = json.dumps(list(dict.fromkeys(chosen)))
+    draft.omitted = json.dumps(omitted, ensure_ascii=False)
     draft.event_at = stored(event_at) if event_at else None
     draft.planned_at = stored(data["planned_at"]) if data.get("planned_at") else None
     draft.due_at = draft.event_at + EMERGENCY_LIMIT if draft.event_at else None
     draft.corrects = data.get("corrects_id")
+
+
+REASON_LIMIT = 200
+
+
+def _omissions(left_out: set[str], reasons: dict) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """N7 (同时在五个平台发布…保证微博信息的统一和完整性): each of the account's platforms left out
+    needs the writer's reason; (the reasons by platform, the messages of those missing one)."""
+    names, omitted, missing = platforms(), {}, {}
+    for code in sorted(left_out):
+        reason = str(reasons.get(code) or "").strip()
+        if not reason or len(reason) > REASON_LIMIT:
+            missing[code] = [said("不在“{platform}”发布，须写明理由（至多 {n} 字）", platform=names.get(code, code),
+                                  n=REASON_LIMIT)]
+        omitted[code] = reason
+    return omitted, missing
+
+
+def omission_note(draft: Draft) -> str:
+    """What the record says of the platforms left out: each with its reason."""
+    names = platforms()
+    return "；".join(said("不在{platform}发布：{reason}", platform=names.get(code, code), reason=reason)
+                    for code, reason in json.loads(draft.omitted or "{}").items())
 
 
 CORRECTION_WORD = "更正"
@@ -152,6 +182,18 @@ def _submit(move: Move) -> None:
     if any(h.severity == "block" for h in hits):  # the lexicon grew since `submit` looked
         raise Conflict("稿件现有必须修改的问题：" + "；".join(h.message for h in hits if h.severity == "block"))
     _save_findings(move.row.id, hits)
+    note = omission_note(move.row)  # the reviewers and the record see what was left out, and why (N7)
+    move.comment = "；".join(p for p in (move.comment, note) if p)
+
+
+def _proofread(move: Move) -> None:
+    _still_clean(move.row)
+
+
+def _settle(move: Move) -> None:
+    """A submission waits for proof-reading first where the unit or the city has it on (三审三校)."""
+    if move.action == "submit" and proofreading.required(move.row.unit_id):
+        move.row.status = S.PROOFREADING.value
 
 
 def _check(move: Move) -> None:
@@ -174,6 +216,8 @@ def _approve(move: Move) -> None:
 def _return(move: Move) -> None:
     if not move.comment:
         raise Invalid("comment", "退回时须写明修改意见")
+    if len(move.comment) > REASON_LIMIT * 5:
+        raise Invalid("comment", "修改意见至多 1000 字")
 
 
 def _fast_tracked(move: Move) -> None:
@@ -193,20 +237,26 @@ def _record_publication(move: Move) -> None:
 
 TRANSITIONS = (
     step("submit", {S.DRAFT, S.RETURNED}, S.SUBMITTED, "staff", stamp="submitted_at", effect=_submit),
+    step("proofread", {S.PROOFREADING}, S.SUBMITTED, "proofreaders", effect=_proofread),
     step("check", {S.SUBMITTED}, S.CHECKED, "responsible_office", stamp="checked_at", effect=_check),
     step("approve", {S.CHECKED}, S.APPROVED, "leaders", stamp="approved_at", effect=_approve),
-    step("return", {S.SUBMITTED, S.CHECKED}, S.RETURNED, "reviewers", effect=_return),
-    step("fast_track", {S.SUBMITTED}, S.APPROVED, "staff", stamp="approved_at", effect=_fast_tracked),
+    step("return", {S.PROOFREADING, S.SUBMITTED, S.CHECKED}, S.RETURNED, "returners", effect=_return),
+    step("fast_track", {S.PROOFREADING, S.SUBMITTED}, S.APPROVED, "staff", stamp="approved_at", effect=_fast_tracked),
     step("record_publication", {S.APPROVED}, None, "staff", effect=_record_publication,
          note="每个平台都登记后：已发布"),
-    step("withdraw", {S.DRAFT, S.RETURNED, S.SUBMITTED}, S.WITHDRAWN, "staff"),
+    step("withdraw", {S.DRAFT, S.RETURNED, S.PROOFREADING, S.SUBMITTED}, S.WITHDRAWN, "staff"),
 )
 ROLES = {"staff": STAFF, "responsible_office": ("responsible_office",), "leaders": ("leader", "principal_leader"),
          "reviewers": REVIEWERS}
 ROLE_LABELS = {"operator": "微博操作员", "responsible_office": "责任处室", "leader": "分管领导", "principal_leader": "主要领导"}
 GUARDS = {name: (lambda roles: lambda draft, who: who.has(*roles) and runs_draft(draft, who))(roles)
           for name, roles in ROLES.items()}
+GUARDS["proofreaders"] = proofreading.may_proofread
+GUARDS["returners"] = lambda draft, who: (GUARDS["reviewers"](draft, who) or (
+    draft.status == S.PROOFREADING and proofreading.may_proofread(draft, who)))
 WHO = {name: "本单位" + "、".join(ROLE_LABELS[r] for r in roles) for name, roles in ROLES.items()}
+WHO["proofreaders"] = "本单位微博操作员、责任处室（撰稿人以外）"
+WHO["returners"] = WHO["reviewers"] + "（待校对时：校对人）"
 
 
 def runs_draft(draft: Draft, who: Identity) -> bool:
@@ -243,7 +293,7 @@ def _emit(move: Move) -> None:
 
 MACHINE = Machine("draft", Draft, DraftStatus, TRANSITIONS, guards=GUARDS,
                   refused=lambda t: said("“{action}”须由{who}办理", action=ACTION_NAMES[t.action], who=WHO[t.who]), conflict=_conflict,
-                  record=_record_move, emit=_emit, who_names=WHO)
+                  record=_record_move, emit=_emit, who_names=WHO, settle=_settle)
 
 
 def transition(draft: Draft, action: str, who: Identity, data: dict) -> Draft:
@@ -360,6 +410,9 @@ def released_event(draft: Draft) -> dict:
 def detail(draft: Draft, who: Identity) -> Draft:
     draft.status_name = STATUS_NAMES[draft.status]
     draft.platform_list = json.loads(draft.platforms)
+    names = platforms()
+    draft.omitted_list = [{"platform": code, "platform_name": names.get(code, code), "reason": reason}
+                          for code, reason in json.loads(draft.omitted or "{}").items()]
     draft.media_list = json.loads(draft.media)
     draft.finding_rows = list(draft.findings.order_by(Finding.start))
     draft.step_rows = [{**s.__data__, "action_name": ACTION_NAMES.get(s.action, "撰写")}

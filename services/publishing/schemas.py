@@ -28,8 +28,13 @@ class DraftInSchema(Schema):
     series_title = fields.String(load_default="", validate=validate.Length(max=30))
     series_no = Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=999))
     series_total = Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=999))
-    platforms = fields.List(fields.String(validate=validate.Length(max=20)), load_default=list,
-                            validate=validate.Length(max=20))
+    platforms = fields.List(fields.String(validate=validate.Length(max=20)), load_default=None, allow_none=True,
+                            validate=validate.Length(max=20), metadata={
+        "description": "目标平台；省略即本账号全部平台（N7），空列表不可"})
+    omitted_reasons = fields.Dict(keys=fields.String(validate=validate.Length(max=20)),
+                                  values=fields.String(validate=validate.Length(max=500)), load_default=dict,
+                                  validate=validate.Length(max=20), metadata={
+        "description": "N7：不在账号的某个平台发布时，按平台代码写明理由（每个未选平台必填）"})
     major = fields.Boolean(load_default=False, metadata={"description": "重大或敏感事项（不能走快速审批）"})
     event_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=BEIJING,
                                     metadata={"description": "突发事件发生时间：须在其后 2 小时内发布（N11）"})
@@ -101,6 +106,8 @@ class DraftDetailSchema(DraftSchema):
     series_no = Integer(allow_none=True)
     series_total = Integer(allow_none=True)
     platforms = fields.List(fields.String(), attribute="platform_list")
+    omitted = fields.List(fields.Dict(), attribute="omitted_list", metadata={
+        "description": "不在其发布的本账号平台与撰稿人写明的理由（N7）：platform、platform_name、reason"})
     media = fields.List(fields.Dict(), attribute="media_list")
     apology = fields.String()
     runs = fields.Boolean(metadata={"description": "本人单位是否办理这个账号的事：主管单位，或在主管单位名下时的管理部门（X6）"})
@@ -445,3 +452,63 @@ class EmergencyTickSchema(Schema):
 
 class EmergencyCloseSchema(Schema):
     summary = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+class ProofreadingSchema(Schema):
+    """三审三校: whether drafts are proof-read (校对) before 核稿."""
+    city = fields.Boolean(metadata={"description": "全市默认开启（联席会议办公室设置）"})
+    unit_id = Integer()
+    unit = fields.Boolean(metadata={"description": "本单位自行开启"})
+    effective = fields.Boolean(metadata={"description": "本单位的稿件提交后先校对"})
+    may_set_unit = fields.Boolean()
+    may_set_city = fields.Boolean()
+
+
+class ProofreadingInSchema(Schema):
+    enabled = fields.Boolean(required=True)
+
+
+_URL = {"required": True, "schemes": {"http", "https"}, "validate": validate.Length(max=500)}
+
+
+class ForwardInSchema(Schema):
+    """A forward of a superior or related account's post, made outside a directive (X14, N22)."""
+    account_id = Integer(required=True, validate=validate.Range(min=1, max=2**31))
+    platform = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    source_account = fields.String(required=True, validate=validate.Length(min=1, max=100),
+                                   metadata={"description": "被转发的上级或相关账号"})
+    source_url = fields.Url(metadata={"description": "原信息的网址"}, **_URL)
+    url = fields.Url(metadata={"description": "本账号转发后的网址"}, **_URL)
+    forwarded_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=BEIJING,
+                                        metadata={"description": "转发时间；省略即现在"})
+
+
+class ForwardOutSchema(Schema):
+    id = Integer()
+    account_id = Integer()
+    account_name = fields.String()
+    unit_id = Integer()
+    platform = fields.String()
+    source_account = fields.String()
+    source_url = fields.String()
+    url = fields.String()
+    forwarded_at = BeijingDateTime()
+    recorded_by = fields.String()
+    recorded_at = BeijingDateTime()
+
+
+class ForwardQuerySchema(ListQuerySchema):
+    """`from`/`to` on the time forwarded, `q` in the source account's name."""
+    account_id = Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    platform = fields.String(validate=validate.Length(min=1, max=20))
+    sort = sort_field("forwarded", default="-forwarded")
+
+
+class ForwardCountQuerySchema(FiguresQuerySchema):
+    unit_id = Integer(validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "单位（含下级）"})
+
+
+class ForwardCountSchema(Schema):
+    account_id = Integer()
+    account_name = fields.String()
+    unit_id = Integer()
+    month = fields.String()
+    forwards = Integer()

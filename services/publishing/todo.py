@@ -1,4 +1,5 @@
-"""What waits in publishing (待办, `govmb.todo`): drafts for the responsible office to check
+"""What waits in publishing (待办, `govmb.todo`): drafts to proof-read (校对, by unit staff other
+than their writer, where 三审三校's proof-reading is on), drafts for the responsible office to check
 (核稿) and for the leaders to approve, drafts returned to the one who wrote them, unified
 messaging (统一口径) the unit's accounts must forward before its deadline, and emergencies whose
 two hours run (N11), and the unit's posts of today its principal leader has not yet marked read
@@ -17,7 +18,7 @@ from services.publishing import emergency_work, reading
 from services.publishing.models import Account, Directive, DirectiveTarget, Draft, Unit
 
 S = DraftStatus
-OPEN = (S.DRAFT, S.SUBMITTED, S.CHECKED, S.APPROVED, S.RETURNED)  # an emergency not yet out
+OPEN = (S.DRAFT, S.PROOFREADING, S.SUBMITTED, S.CHECKED, S.APPROVED, S.RETURNED)  # an emergency not yet out
 TITLE = 40  # the characters of a draft's text that name it
 
 
@@ -29,6 +30,11 @@ def _drafts(status: str, mine: bool = False):
                                                     run_by_unit(Draft, Account, who.unit_id))
         return rows.where(Draft.author_id == who.person_id) if mine else rows
     return query
+
+
+def _to_proofread(who: Identity):
+    """The unit's drafts waiting for proof-reading, but those the caller wrote (another proof-reads them)."""
+    return _drafts(S.PROOFREADING)(who).where(Draft.author_id != who.person_id)
 
 
 def _emergencies(who: Identity):
@@ -72,6 +78,8 @@ KINDS = (
          due=Draft.due_at, order=(Draft.id,)),
     Kind("directives", "统一口径待转发", ("operator", "responsible_office", "joint_office"), _targets, _target,
          due=Directive.due_at, order=(DirectiveTarget.id,)),
+    Kind("drafts_to_proofread", "稿件待校对", ("operator", "responsible_office"), _to_proofread, _draft,
+         due=Draft.due_at, order=(Draft.submitted_at, Draft.id)),
     Kind("drafts_to_check", "稿件待核稿", ("responsible_office",), _drafts(S.SUBMITTED), _draft,
          due=Draft.due_at, order=(Draft.submitted_at, Draft.id)),
     Kind("drafts_to_approve", "稿件待审批", ("leader", "principal_leader"), _drafts(S.CHECKED), _draft,

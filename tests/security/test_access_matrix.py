@@ -463,8 +463,24 @@ def _fresh_entry(w: World) -> int:
     return w.as_("office", "registry", "POST", "/api/follow-register", 201, json=_register_entry(w))["id"]
 
 
+def _forwarded(w: World) -> World:
+    """甲区's forward of a superior account's post (X14), recorded once for the rows that read it."""
+    if not getattr(w, "forward", None):
+        w.forward = w.as_("in_operator", "publishing", "POST", "/api/forwards", 201, json=_forward_body(w))
+    return w
+
+
+def _forward_body(w: World) -> dict:
+    return {"account_id": w.accounts["in"]["id"], "platform": PLATFORMS[0], "source_account": "甲区转发源",
+            "source_url": "https://sina.example.cn/city/1", "url": f"https://sina.example.cn/in/{serial()}"}
+
+
 API_TARGETS = {
     "-": lambda w: None,  # the rule as it is
+    "proofreading:off": lambda w: Req("", json={"enabled": False}),  # on would send every later draft to 校对
+    "forwards": lambda w: Req("/api/forwards", marker=_forwarded(w).forward["source_account"]),
+    "forward:new": lambda w: Req("/api/forwards", json=_forward_body(w)),
+    "forwards:counts": lambda w: Req(f"/api/forwards/counts?month={_today()[:7]}", marker=_forwarded(w).accounts["in"]["name"]),
     # registry
     "accounts": lambda w: Req("/api/accounts", marker="甲区发布"),
     "accounts:unit_id": lambda w: Req(f"/api/accounts?unit_id={w.units['in']['id']}", marker="甲区发布"),
@@ -806,6 +822,10 @@ def _hall_message(w: World) -> dict:
 
 WEB_TARGETS = {
     "-": lambda w: None,
+    "proofreading:off": lambda w: Req("/drafts/proofreading", data={"scope": "unit", "enabled": "no"}),
+    "forwards": lambda w: Req("/forwards", marker=_forwarded(w).forward["source_account"]),
+    "forward:new": lambda w: Req("/forwards", data={k: str(v) for k, v in _forward_body(w).items()}),
+    "forwards:counts": lambda w: Req(f"/forwards/counts?month={_today()[:7]}", marker=_forwarded(w).accounts["in"]["name"]),
     "w:notif-missing": lambda w: Req("/notifications/999999/open", data={}),
     "w:notif-bad": lambda w: Req("/notifications/settings", data={"quiet_from": "25:00", "quiet_to": "07:00"}),
     "people": lambda w: Req("/people?q=below_operator", marker="below_operator姓名"),  # no caller's own name
@@ -849,7 +869,8 @@ WEB_TARGETS = {
         "text": "甲区改过的稿件。", "info_type": "disclosure", "platforms": PLATFORMS}),
     "calendar": lambda w: Req("/drafts/calendar", marker="甲区计划稿"),
     "check": lambda w: Req("/drafts/check", data={"text": "今日发布防汛提示。"}),
-    "directives": lambda w: Req("/directives", marker="甲区统一口径"),
+    # searched: the directives the matrix issues (the office's and supervision's) push it off the first page
+    "directives": lambda w: Req("/directives?q=统一口径", marker="甲区统一口径"),
     "directive": lambda w: Req(f"/directives/{w.directive['id']}/panel", marker="甲区统一口径"),
     "directive:shared": lambda w: Req(f"/directives/{w.shared_directive['id']}/panel", marker="甲区发布"),
     "directive:new": lambda w: Req("/directives", data={

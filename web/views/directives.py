@@ -14,6 +14,7 @@ ALLOWED = ("operator", "responsible_office", "leader", "principal_leader", "join
 DIRECTIVE_PAGE = 10  # each directive's table polls every 10 s: ten to a page, not fifty
 LEAD_LEVELS = 0  # the office's own level: the city's units right below the city, and the city itself
 LEAD_SHOWN = 20  # the lead post's choices: the most recently released, narrowed by account and text
+ISSUERS = ("joint_office", "supervision")  # N22: supervision sets the line for a major event too
 
 
 def _directives() -> Listing:
@@ -35,8 +36,8 @@ def _lead_choices() -> dict:
 
 
 def _issue_context(values=None, errors=None, message=None) -> dict:
-    """The issue form (the office only): the accounts to choose the lead from and the posts of it."""
-    if "joint_office" not in roles():
+    """The issue form (the office and supervision): the accounts to choose the lead from and the posts of it."""
+    if not set(ISSUERS) & set(roles()):
         return {"can_issue": False, "values": values or {}, "errors": errors or {}, "message": message}
     # the lead is a city-level account (the city's, a department's, a district's own), not any of thousands
     accounts = get_all("publishing", "/api/accounts", status="active", levels=LEAD_LEVELS)
@@ -52,7 +53,7 @@ def _context(values=None, errors=None, message=None) -> dict:
 @login_required(*ALLOWED)
 def index():
     if wants_fragment("lead-options"):
-        if "joint_office" not in roles():
+        if not set(ISSUERS) & set(roles()):
             abort(403)
         return render_template("_lead_options.html", **_issue_context())
     directives = _directives()
@@ -61,7 +62,7 @@ def index():
 
 
 @bp.post("")
-@login_required("joint_office")
+@login_required(*ISSUERS)
 def issue():
     form = request.form
     body = {"title": form.get("title", "").strip(), "due_at": beijing_input(form.get("due_at", "")),

@@ -59,7 +59,10 @@ def _body(form) -> dict:
     body["corrects_id"] = as_int(form.get("corrects_id"))
     body["original"] = form.get("original") != "no"
     body["major"] = form.get("major") == "yes"
-    body["platforms"] = form.getlist("platforms")
+    body["platforms"] = form.getlist("platforms") if form.get("platform_choice") else None  # None: every platform
+    body["omitted_reasons"] = {key.removeprefix("omit_reason_"): value.strip() for key, value in form.items()
+                               if key.startswith("omit_reason_") and value.strip()
+                               and key.removeprefix("omit_reason_") not in (body["platforms"] or ())}
     body["media"] = media_of(form.get("media", ""))
     for field in ("series_no", "series_total"):
         body[field] = as_int(form.get(field))
@@ -108,9 +111,40 @@ def local_input(value: str | None) -> str:
     return to_beijing(dt.datetime.fromisoformat(value)).strftime("%Y-%m-%dT%H:%M") if value else ""
 
 
+def _choice(account: dict | None, values: dict) -> dict:
+    """The platform choice (N7) for the account: its platforms, those chosen (all by default), the
+    reasons given for those left out."""
+    codes = [p["platform"] for p in (account or {}).get("platforms", [])]
+    chosen = codes if values.get("platforms") is None else values["platforms"]
+    reasons = values.get("omitted_reasons") or {o["platform"]: o["reason"] for o in values.get("omitted") or []}
+    return {"account_platforms": codes, "chosen": chosen, "reasons": reasons, "platform_names": platforms()}
+
+
 def _editor(values: dict, errors: dict, message: str | None, draft: dict | None = None) -> dict:
-    return {"values": values, "errors": errors, "message": message, "accounts": _my_accounts(),
-            "info_types": INFO_TYPE_NAMES, "platform_names": platforms(), "draft": draft}
+    accounts = _my_accounts()
+    wanted = (draft or {}).get("account_id") or values.get("account_id")
+    account = next((a for a in accounts if a["id"] == wanted), accounts[0] if accounts else None)
+    return {"values": values, "errors": errors, "message": message, "accounts": accounts,
+            "info_types": INFO_TYPE_NAMES, "draft": draft, **_choice(account, values)}
+
+
+def _problems(r) -> tuple[dict, str | None]:
+    """The service's problems, each platform's missing reason beside its own box."""
+    errors, message = problem_of(r)
+    nested = (r.json().get("errors") or {}).get("omitted_reasons") if r.headers.get("content-type", "").endswith(
+        "json") else None
+    if isinstance(nested, dict):
+        errors.update({f"omitted_reasons.{code}": m[0] if isinstance(m, list) else str(m) for code, m in nested.items()})
+    return errors, message
+
+
+@bp.get("/platforms")
+@login_required(*STAFF)
+def platform_choice():
+    """The platform choice of the account picked in the editor (an htmx partial)."""
+    account_id = as_int(request.args.get("account_id"))
+    account = next((a for a in _my_accounts() if a["id"] == account_id), None)
+    return render_template("drafts/_platforms.html", errors={}, **_choice(account, {}))
 
 
 def _typed(form, body: dict) -> dict:
@@ -126,14 +160,15 @@ def new():
         values = {"original": True, "info_type": "disclosure"}
         if corrected:  # 更正: a new post of the same account, through the same review chain
             values = {"original": True, "info_type": corrected["info_type"], "account_id": corrected["account_id"],
-                      "platforms": corrected["platforms"], "corrects_id": corrected["id"], "text": "【更正】"}
+                      "platforms": corrected["platforms"], "omitted": corrected.get("omitted"),
+                      "corrects_id": corrected["id"], "text": "【更正】"}
         return render_template("drafts/new.html", **_editor(values, {}, None), corrected=corrected)
     body = _body(request.form)
     r = api("publishing", "POST", "/api/drafts", json=body)
     if r.status_code == 201:
         flash("更正稿件已保存，请提交审核" if body["corrects_id"] else "草稿已保存")
         return go(url_for("drafts.detail", draft_id=r.json()["id"]))
-    errors, message = problem_of(r)
+    errors, message = _problems(r)
     return form_again("drafts/_editor.html" if is_htmx() else "drafts/new.html", r.status_code,
                       **_editor(_typed(request.form, body), errors, message), corrected=corrected)
 
@@ -168,7 +203,7 @@ def edit(draft_id: int):
     if r.status_code == 200:
         flash("稿件已修改")
         return go(url_for("drafts.detail", draft_id=draft_id))
-    errors, message = problem_of(r)
+    errors, message = _problems(r)
     return form_again("drafts/_editor.html" if is_htmx() else "drafts/edit.html", r.status_code,
                       **_editor(_typed(request.form, body), errors, message, d))
 
@@ -179,7 +214,8 @@ def check():
     """The findings for the text being typed (an htmx partial); nothing is saved."""
     body = _body(request.form)
     payload = {k: body[k] for k in ("text", "original", "source", "topic", "column", "series_title", "series_no",
-                                    "series_total", "platforms")}
+                                    "series_total")}
+    payload["platforms"] = body["platforms"] or []
     r = api("publishing", "POST", "/api/checks", json=payload)
     findings = r.json() if r.status_code == 200 else []
     return render_template("drafts/_findings.html", findings=findings, pieces=highlight(body["text"], findings))
@@ -243,3 +279,24 @@ def calendar():
         days.setdefault((d["released_at"] or d["planned_at"] or "")[:10], []).append(d)
     return list_page(shown, "drafts/_calendar.html", "drafts/calendar.html", lambda: {"units": unit_picker("publishing")},
                      month=month, days=sorted(days.items()), calendar=shown)
+
+
+PROOFREADING_SETTERS = ("principal_leader", "responsible_office", "joint_office")
+
+
+@bp.route("/proofreading", methods=["GET", "POST"])
+@login_required(*PROOFREADING_SETTERS)
+def proofreading():
+    """三审三校: the proof-reading step switched on or off, city-wide (the office) or for the unit."""
+    errors, message, status = {}, None, 200
+    if request.method == "POST":
+        scope = "city" if request.form.get("scope") == "city" else "unit"
+        r = api("publishing", "PUT", f"/api/proofreading/{scope}", json={"enabled": request.form.get("enabled") == "yes"})
+        if r.status_code == 200:
+            flash("校对环节设置已保存")
+            return go(url_for("drafts.proofreading"))
+        (errors, message), status = problem_of(r), r.status_code
+    r = api("publishing", "GET", "/api/proofreading")
+    if r.status_code != 200:
+        abort(502)
+    return render_template("drafts/proofreading.html", state=r.json(), errors=errors, message=message), status

@@ -29,6 +29,7 @@ LINKS = {
     "directives": ("directives.index", {}, None),
     "emergency_first": ("emergencies.index", {"status": "open"}, "emergencies.detail"),
     "emergency_followup": ("emergencies.index", {"status": "open"}, "emergencies.detail"),
+    "drafts_to_proofread": ("drafts.index", {"status": "proofreading"}, "drafts.detail"),
     "drafts_to_check": ("drafts.index", {"status": "submitted"}, "drafts.detail"),
     "drafts_to_approve": ("drafts.index", {"status": "checked"}, "drafts.detail"),
     "drafts_returned": ("drafts.index", {"status": "returned"}, "drafts.detail"),
