@@ -55,6 +55,21 @@ def test_a_month_is_filed_once_per_unit_as_a_printable_document(june, client):
     assert client.post("/api/archives", json={"month": "2099-01"}, headers=OFFICE).status_code == 422
 
 
+def test_the_monthly_job_files_last_month_once_for_every_unit_with_an_account(app, client):
+    """The worker's job (`jobs.PERIODIC`, every ARCHIVE_INTERVAL_SECONDS): last Beijing month,
+    filed once per unit; run again (a restart, a second replica) it files nothing more."""
+    from govmb.timefmt import last_month
+    from services.assessment.archive import build_due
+    from services.assessment.jobs import PERIODIC
+    assert any(job is build_due for _name, _setting, job in PERIODIC)
+    with app.app_context():
+        assert build_due() == 2  # units 4 and 5 have accounts open last month
+        assert build_due() == 0
+        assert {(a.unit_id, a.month) for a in Archive.select()} == {(4, last_month()), (5, last_month())}
+    listed = client.get("/api/archives", headers=DEPT).json
+    assert [(a["unit_name"], a["month"]) for a in listed] == [("东湖区民政局", last_month())]
+
+
 def test_a_changed_or_replaced_archive_shows(june, client):
     client.post("/api/archives", json={"month": "2026-06"}, headers=OFFICE)
     client.post("/api/archives", json={"month": "2026-07"}, headers=OFFICE)

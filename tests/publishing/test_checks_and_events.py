@@ -218,3 +218,16 @@ def test_the_review_record_names_each_platform_not_its_code(client):
     comments = [s["comment"] for s in client.get(f"/api/drafts/{d['id']}", headers=OPERATOR).json["steps"]
                 if s["action"] == "record_publication"]
     assert comments and all(c.split("：")[0] in ("新华网", "新浪网", "人民网", "腾讯网", "南昌新闻网") for c in comments)
+
+
+@pytest.mark.parametrize("info_type", ["gossip", "", None])
+def test_an_unknown_information_type_is_refused_naming_the_field(client, info_type):
+    """X11, N8: a draft is of one of the eight information types, or it is not written."""
+    r = draft(client, info_type=info_type)
+    assert r.status_code == 422 and "info_type" in r.json["errors"]
+    assert Draft.select().count() == 0
+    kept = draft(client).json  # an existing draft cannot be changed to one either
+    r = client.put(f"/api/drafts/{kept['id']}", json={"account_id": 1, "text": kept["text"], "info_type": "gossip"},
+                   headers=OPERATOR)
+    assert r.status_code == 422 and "info_type" in r.json["errors"]
+    assert Draft.get_by_id(kept["id"]).info_type == "participation"

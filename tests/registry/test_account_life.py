@@ -70,6 +70,19 @@ def test_activation_waits_for_every_platform_and_closing_for_every_deregistratio
     act(client, city, "dept_operator", aid, "register_platform", platform="sina", handle="东湖教育", url="https://weibo.com/x")
     r = act(client, city, "dept_operator", aid, "activate")
     assert r.status_code == 409 and "腾讯网" in r.json["detail"]
+    act(client, city, "dept_operator", aid, "register_platform", platform="tencent", handle="东湖教育", url="https://t.qq.com/x")
+    for who, action, body in (("dept_operator", "activate", {}), ("dept_operator", "request_close", {"reason": "职能调整"}),
+                              ("dept_principal_leader", "approve_close", {}), ("dept_operator", "inform_superior", {}),
+                              ("dept_operator", "post_notice", {"notice_url": "https://weibo.com/x/notice"}),
+                              ("dept_operator", "deregister_platform", {"platform": "sina"})):
+        assert act(client, city, who, aid, action, **body).status_code == 200, action
+    steps = AccountStep.select().where(AccountStep.account == aid).count()
+    r = act(client, city, "dept_operator", aid, "close")  # 腾讯网 still registered: not closed (X25)
+    assert r.status_code == 409 and "腾讯网" in r.json["detail"]
+    assert Account.get_by_id(aid).status == "notice_posted" and AccountStep.select().where(
+        AccountStep.account == aid).count() == steps
+    act(client, city, "dept_operator", aid, "deregister_platform", platform="tencent")
+    assert act(client, city, "dept_operator", aid, "close").json["status"] == "closed"
 
 
 def test_a_return_needs_a_reason_and_a_resubmission_goes_back_to_the_principal(client, city, applied):

@@ -49,6 +49,24 @@ def test_a_leader_account_needs_county_rank(client, city):
     assert r.status_code == 201, r.json
 
 
+def test_an_official_account_names_its_official_and_walks_the_institutional_path(client, city):
+    """公务人员微博 (X7, X15): the official is named, of the unit or below, any rank; then the same
+    approval and filing as an institutional account."""
+    r = apply(client, city, kind="official", name="东湖教育马丽")
+    assert r.status_code == 422 and "本人" in r.json["errors"]["owner_id"][0]
+    r = apply(client, city, kind="official", name="东湖教育马丽", owner_id=city.people["west_operator"].id)
+    assert r.status_code == 422 and "不属于本单位" in r.json["errors"]["owner_id"][0]
+    assert Account.select().count() == 0
+    r = apply(client, city, kind="official", name="东湖教育马丽", owner_id=city.people["dept_operator"].id)
+    assert r.status_code == 201, r.json
+    assert (r.json["status"], r.json["kind"]) == ("applied", "official")  # not merely declared, as a private one
+    aid = r.json["id"]
+    assert client.post(f"/api/accounts/{aid}/actions/approve", json={},
+                       headers=city.headers("dept_principal_leader")).json["status"] == "filing"
+    assert client.post(f"/api/accounts/{aid}/actions/acknowledge_filing", json={},
+                       headers=city.headers("east_leader")).json["status"] == "filed"
+
+
 @pytest.mark.parametrize("profile,word", [("东湖区教育体育局办公室主任", "主任"), ("分管宣传工作", "分管"),
                                           ("就职于东湖区教育体育局", "东湖区教育体育局")])
 def test_a_private_account_profile_names_no_unit_post_or_duty(client, city, profile, word):
