@@ -58,6 +58,7 @@ ACTIONS: dict[str, str] = {
     "lexicon.write": "词库：新增或修改词语", "lexicon.delete": "词库：删除词语",
     "correction.write": "错别字与规范表述：新增或修改", "correction.delete": "错别字与规范表述：删除条目",
     "leader.write": "领导名单：新增或修改", "leader.delete": "领导名单：删除领导",
+    "portal_feed.add": "门户网站源：登记", "portal_feed.stop": "门户网站源：停用", "portal_feed.resume": "门户网站源：恢复读取",
     "transfer.send": "转办：发出", "transfer.accept": "转办：承办单位接收", "transfer.return": "转办：承办单位退回",
     "transfer.reassign": "转办：对退回作出决定（改派或仍交原单位）",
     "message.contact_read": "留言：查看网民完整称呼与联系方式",
@@ -76,7 +77,7 @@ ACTIONS: dict[str, str] = {
 SUBJECT_TYPES = {"account": "账号", "unit": "单位", "person": "人员", "client_system": "客户端系统", "draft": "稿件",
                  "lexicon": "词库", "lexicon_entry": "词库词语",
                  "corrections": "错别字与规范表述", "correction": "错别字与规范表述条目", "leaders": "领导名单",
-                 "leader": "领导名单中的领导", "transfer": "转办", "message": "留言", "inspection": "督查检查",
+                 "leader": "领导名单中的领导", "portal_feed": "门户网站源", "transfer": "转办", "message": "留言", "inspection": "督查检查",
                  "dormancy_order": "僵尸号整改通知",
                  "duty_shift": "值班班次", "training_attendee": "参训记录", "audit": "审计日志",
                  "training": "培训登记表", "archive": "月度归档", "report": "季度报告",
@@ -84,7 +85,7 @@ SUBJECT_TYPES = {"account": "账号", "unit": "单位", "person": "人员", "cli
                  "narrative_report": "季度简报、专报"}
 # Which service records which families (the page reads each service's trail on its own).
 FAMILIES = {"registry": ("account", "unit", "person", "client", "session", "security", "role", "signin", "mfa", "audit"),
-            "publishing": ("draft", "lexicon", "correction", "leader", "audit"), "inquiry": ("transfer", "message", "audit"),
+            "publishing": ("draft", "lexicon", "correction", "leader", "portal_feed", "audit"), "inquiry": ("transfer", "message", "audit"),
             "assessment": ("inspection", "incident", "dormancy", "duty_shift", "training_attendee", "training", "archive",
                            "report", "narrative", "bulletin", "annual_report",
                            "audit")}

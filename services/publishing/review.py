@@ -19,7 +19,7 @@ from govmb.messages import N_, said
 from govmb.platforms import platforms
 from govmb.timefmt import iso_utc, stored, to_beijing
 from govmb.workflow import Machine, Move, Transition, step
-from services.publishing import autopublish, checks, lexicon, responses, wordlists
+from services.publishing import autopublish, checks, lexicon, portal, responses, wordlists
 from services.publishing.models import (
     Account,
     Draft,
@@ -142,7 +142,8 @@ def run_checks(draft: Draft) -> list[checks.Hit]:
                         topic=draft.topic, column=draft.column, series_title=draft.series_title,
                         series_no=draft.series_no, series_total=draft.series_total,
                         platforms=json.loads(draft.platforms), info_type=draft.info_type,
-                        wording=wordlists.current())
+                        wording=wordlists.current(), official_hosts=portal.portal_hosts(draft.account_id),
+                        more_links=tuple(m.get("url", "") for m in json.loads(draft.media) if m.get("kind") == "link"))
 
 
 # ---------------------------------------------------------------------- transition
