@@ -148,6 +148,7 @@ def _register_pages(app: Flask) -> None:
         narratives,
         notifications,
         people,
+        portal,
         reading,
         roster,
         second_factor,
@@ -158,7 +159,7 @@ def _register_pages(app: Flask) -> None:
     )
     for module in (auth, accounts, drafts, directives, inbox, lexicon, wordlists, filings, city, hall, status,
                    assessment, inspections, incidents, dormant, training, roster, followers, audit, people,
-                   second_factor, notifications, todo, bulletins, account_work, narratives, reading):
+                   second_factor, notifications, todo, bulletins, account_work, narratives, reading, portal):
         app.register_blueprint(module.bp)
 
 

@@ -144,7 +144,7 @@ _OFFICES = {"joint_office", "supervision", "admin"}  # the working roles with ci
 MENU = (
     ("accounts.index", "本单位账号", _STAFF), ("drafts.index", "稿件", _STAFF),
     ("filings.index", "待确认备案", {"responsible_office", "leader", "principal_leader", "joint_office"}),
-    ("directives.index", "统一口径", _STAFF | {"joint_office"}),
+    ("directives.index", "统一口径", _STAFF | {"joint_office"}), ("portal.index", "门户网站源", _STAFF | {"joint_office"}),
     ("inbox.index", "网民留言", set(WORKING_ROLES)), ("assessment.index", "考核", set(WORKING_ROLES)),
     ("city.index", "全市账号", _OFFICES), ("lexicon.index", "词库", _OFFICES),
     ("roster.index", "值班表", _STAFF), ("followers.index", "粉丝数", _STAFF),
@@ -173,7 +173,7 @@ def todo_shown() -> bool:
 # of no group (the hall) stands alone at the end.
 MENU_GROUPS = (
     ("账号", ("accounts.index", "filings.index", "city.index", "followers.index")),
-    ("发布", ("drafts.index", "directives.index", "roster.index", "lexicon.index")),
+    ("发布", ("drafts.index", "directives.index", "portal.index", "roster.index", "lexicon.index")),
     ("群众留言", ("inbox.index",)),
     ("考核与督查", ("assessment.index", "inspections.index", "inspections.coverage", "incidents.index", "dormant.index",
                "dormant.orders", "bulletins.index")),
