@@ -35,6 +35,7 @@ from govmb.contracts.registry import AccountStatus
 from govmb.domain import Invalid, Refused
 from govmb.identity import UNIT_STAFF, Identity
 from govmb.messages import N_, said
+from services.publishing import review
 from services.publishing.models import Account, Draft, PortalEntry, PortalFeed, ReviewStep, audit, db, now
 
 log = logging.getLogger(__name__)
@@ -75,26 +76,9 @@ def allowed(url: str) -> str | None:
     return said("网站“{host}”不在允许读取的门户网站之列（须由运维列入 PORTAL_FEED_HOSTS）", host=host)
 
 
-def portal_hosts(account_id: int) -> tuple[str, ...]:
-    """The hosts of the account's portal feeds: their links count as the official website's (X27)."""
-    urls = PortalFeed.select(PortalFeed.url).where(PortalFeed.account_id == account_id).limit(20).tuples()
-    return tuple(t[1] for (url,) in urls if (t := outbound.target(url)))
-
-
 # ------------------------------------------------------------------------------ registering
-def _account(account_id: int, who: Identity) -> Account:
-    account = Account.get_or_none(Account.id == account_id)
-    if account is None or not who.may_see(account.unit_path):
-        raise Invalid("account_id", "账号不存在或不在您的管辖范围内")
-    if account.status != AccountStatus.ACTIVE:
-        raise Invalid("account_id", said("账号“{name}”未开通运行", name=account.name))
-    if not who.sees_all and account.unit_id != who.unit_id:
-        raise Invalid("account_id", "只能为本单位的账号登记网站源")
-    return account
-
-
 def register(data: dict, who: Identity) -> PortalFeed:
-    account = _account(data["account_id"], who)
+    account = review.account_for(data["account_id"], who, office_too=True)
     url = data["url"].strip()
     if problem := allowed(url):
         raise Invalid("url", problem)
