@@ -180,7 +180,7 @@ def parse(document: bytes, base: str) -> list[Item]:
         root = fromstring(document, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException:
         raise FeedError("网站源含不允许的 DTD、实体或外部引用，已拒绝") from None
-    except ParseError as exc:
+    except (ParseError, LookupError, ValueError) as exc:  # LookupError: an encoding Python does not know
         raise FeedError(said("网站源不是有效的 XML：{error}", error=str(exc)[:100])) from None
     if root.tag == f"{ATOM}feed":
         items = [_atom_item(e, base) for e in root.findall(f"{ATOM}entry")[:MOST_ENTRIES]]

@@ -189,7 +189,7 @@ DTD_ONLY = '<?xml version="1.0"?><!DOCTYPE rss SYSTEM "http://127.0.0.1:1/evil.d
 @pytest.mark.parametrize("body,said", [
     (BILLION_LAUGHS, "DTD、实体或外部引用"), (XXE, "DTD、实体或外部引用"), (DTD_ONLY, "DTD、实体或外部引用"),
     ("<rss><channel><item>", "不是有效的 XML"), ("<html><body>portal</body></html>", "既不是 Atom 也不是 RSS"),
-    ("", "不是有效的 XML"),
+    ("", "不是有效的 XML"), ('<?xml version="1.0" encoding="bogus"?><rss/>', "不是有效的 XML"),
 ])
 def test_hostile_or_broken_xml_fails_the_read_safely_and_says_why(app, client, site, body, said):
     feed = register(client, site.serve("/feed.xml", body)).get_json()
