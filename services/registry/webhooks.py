@@ -17,10 +17,10 @@ directive's title), and markdown would let it pass a link off as the product's.
 A robot's address is only ever one of these platforms' hosts over HTTPS on port 443, or a host
 the ops team lists in WEBHOOK_HOSTS (政务微信 on a private network; `host:port` for another
 port): the registry never posts anywhere a person types (no server-side request forgery). The
-address is checked by `govmb.outbound` (read with the parser `requests` itself uses, so what is checked is where it goes; it
-may hold no user name, backslash, space or other character a parser could read two ways); it is
-checked again just before each post (a host since struck from WEBHOOK_HOSTS gets nothing), and
-no redirect is followed."""
+address is checked by `govmb.outbound`: read with the parser `requests` itself uses, so what is
+checked is where it goes, it may hold no user name, backslash, space or other character a parser
+could read two ways. It is checked again just before each post (a host since struck from
+WEBHOOK_HOSTS gets nothing), and no redirect is followed."""
 from __future__ import annotations
 
 import base64
