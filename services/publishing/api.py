@@ -452,7 +452,8 @@ FEED_CACHE_SECONDS = 300
 
 @post_feed_bp.route("/posts")
 @post_feed_bp.arguments(PostFeedQuerySchema, location="query")
-@post_feed_bp.doc(responses={"200": {"description": "Atom (RFC 4287)", "content": {"application/atom+xml": {}}}})
+@post_feed_bp.doc(security=[],  # open to anyone: documented without the bearer token
+                  responses={"200": {"description": "Atom (RFC 4287)", "content": {"application/atom+xml": {}}}})
 def post_feed(args):
     """已发布信息的 Atom 源（无须登录，供政府网站显示）：全市、某单位（含下级）或某账号，新的在前，每页 50 条，
     以 next 链接翻页；支持 ETag / Last-Modified 条件请求"""
