@@ -264,6 +264,7 @@ class Options:
     links: "LinkOptions" = None  # the checks of a draft's links (govmb/textchecks/links.py)
     reminders: "ReminderOptions" = None  # when the services remind people of what is due (govmb/reminders.py)
     notify: "NotifyOptions" = None  # how the registry delivers notifications (services/registry/delivery.py)
+    portal: "PortalOptions" = None  # the government portals' feeds pulled in as drafts (services/publishing/portal.py)
 
 
 @dataclass(frozen=True)
@@ -299,6 +300,13 @@ class LinkOptions:
     timeout: float = 3.0
     private: bool = False  # may the check ask a private or loopback address (tests, an intranet)
     official: tuple[str, ...] = ("gov.cn",)  # the hosts (and their subdomains) that count as the official website
+
+
+@dataclass(frozen=True)
+class PortalOptions:
+    hosts: tuple[str, ...] = ()  # host, host:port, .domain (its subdomains), http://host:port (plain HTTP allowed)
+    timeout: int = 10  # seconds to connect, and to wait for each read
+    max_bytes: int = 2_000_000  # a feed larger than this is refused
 
 
 AUDIT_RETENTION_MINIMUM = 180  # 等保 2.0 level 3 keeps the audit records at least six months
@@ -380,6 +388,8 @@ def read_options() -> Options:
             "REMINDERS_INTERVAL_SECONDS": _whole("REMINDERS_INTERVAL_SECONDS",
                                                  _env("REMINDERS_INTERVAL_SECONDS", "60")),
             "DELIVERY_INTERVAL_SECONDS": _whole("DELIVERY_INTERVAL_SECONDS", _env("DELIVERY_INTERVAL_SECONDS", "10")),
+            "PORTAL_FEEDS_INTERVAL_SECONDS": _whole("PORTAL_FEEDS_INTERVAL_SECONDS",
+                                                    _env("PORTAL_FEEDS_INTERVAL_SECONDS", "900")),
             "NOTIFICATION_PURGE_INTERVAL_SECONDS": _whole("NOTIFICATION_PURGE_INTERVAL_SECONDS",
                                                           _env("NOTIFICATION_PURGE_INTERVAL_SECONDS", "3600")),
         },
@@ -408,6 +418,10 @@ def read_options() -> Options:
                                     minimum=AUDIT_RETENTION_MINIMUM),
         reminders=_reminder_options(),
         notify=_notify_options(),
+        portal=PortalOptions(
+            hosts=tuple(h.strip().lower() for h in (_env("PORTAL_FEED_HOSTS") or "").split(",") if h.strip()),
+            timeout=_within("PORTAL_FEED_TIMEOUT_SECONDS", _env("PORTAL_FEED_TIMEOUT_SECONDS", "10"), 1, 120),
+            max_bytes=_within("PORTAL_FEED_MAX_BYTES", _env("PORTAL_FEED_MAX_BYTES", "2000000"), 10_000, 50_000_000)),
     )
 
 

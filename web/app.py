@@ -152,6 +152,7 @@ def _register_pages(app: Flask) -> None:
         narratives,
         notifications,
         people,
+        portal,
         reading,
         roster,
         second_factor,
@@ -163,7 +164,7 @@ def _register_pages(app: Flask) -> None:
     for module in (auth, accounts, drafts, directives, inbox, inbox_marks, lexicon, wordlists, filings, city, hall, status,
                    assessment, inspections, incidents, dormant, training, roster, followers, audit, people,
                    second_factor, notifications, todo, bulletins, account_work, narratives, reading, follows,
-                   emergencies, forwards):
+                   emergencies, forwards, portal):
         app.register_blueprint(module.bp)
 
 

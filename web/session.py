@@ -145,7 +145,7 @@ MENU = (
     ("accounts.index", "本单位账号", _STAFF), ("drafts.index", "稿件", _STAFF),
     ("filings.index", "待确认备案", {"responsible_office", "leader", "principal_leader", "joint_office"}),
     ("directives.index", "统一口径", _STAFF | {"joint_office", "supervision"}),
-    ("forwards.index", "转发记录", _STAFF | _OFFICES),
+    ("portal.index", "门户网站源", _STAFF | {"joint_office"}), ("forwards.index", "转发记录", _STAFF | _OFFICES),
     ("drafts.proofreading", "校对环节", {"principal_leader", "responsible_office", "joint_office"}),
     ("emergencies.index", "突发事件", _STAFF | _OFFICES),
     ("inbox.index", "网民留言", set(WORKING_ROLES)), ("inbox_marks.invalid_list", "无效留言", set(WORKING_ROLES)),
@@ -178,7 +178,7 @@ def todo_shown() -> bool:
 # of no group (the hall) stands alone at the end.
 MENU_GROUPS = (
     ("账号", ("accounts.index", "filings.index", "city.index", "follows.city", "followers.index")),
-    ("发布", ("drafts.index", "directives.index", "forwards.index", "emergencies.index", "drafts.proofreading",
+    ("发布", ("drafts.index", "directives.index", "portal.index", "forwards.index", "emergencies.index", "drafts.proofreading",
             "roster.index", "lexicon.index")),
     ("群众留言", ("inbox.index", "inbox_marks.invalid_list")),
     ("考核与督查", ("assessment.index", "inspections.index", "inspections.coverage", "incidents.index", "dormant.index",

@@ -120,8 +120,10 @@ def _private(address: str) -> bool:
     return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast
 
 
-def scan(text: str, info_type: str = "") -> list[Hit]:
-    """The links' findings (a `Hit` each)."""
+def scan(text: str, info_type: str = "", official_hosts: tuple[str, ...] = (), more_links: tuple[str, ...] = ()) -> list[Hit]:
+    """The links' findings (a `Hit` each). `official_hosts`: more hosts whose link is the official
+    website's (the account's portal feeds'); `more_links`: the post's links outside its text (its
+    media), which may carry the website's link too."""
     from govmb.textchecks.hits import Hit
     settings, hits, good = options().links, [], []
     for start, end, url in found(text):
@@ -134,7 +136,8 @@ def scan(text: str, info_type: str = "") -> list[Hit]:
             if why := dead(url):
                 hits.append(Hit("link", "warn", start, end, url, said("链接无法打开（{why}），请核对", why=why)))
     policy = info_type == MAJOR or (info_type == DISCLOSURE and POLICY_DOCUMENT.search(text))
-    if policy and not any(official(url, settings.official) for _, _, url in good):
+    sites = settings.official + tuple(official_hosts)
+    if policy and not any(official(url, sites) for url in [u for _, _, u in good] + list(more_links)):
         hits.append(Hit("link", "warn", None, None, "",
                         "政策文件和重大决策信息须附政府网站上原文的链接（X27）"))
     return hits

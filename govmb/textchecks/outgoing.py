@@ -17,9 +17,12 @@ from govmb.textchecks.pii import scan as personal_information
 from govmb.textchecks.wording import Wording
 
 
-def scan(text: str, lexicon: Lexicon, wording: Wording | None = None, info_type: str = "") -> list[Hit]:
-    """Every finding of the shared checks in `text`; `info_type`: a post's, for its links (X27)."""
-    hits = (lexicon.scan(text) + personal_information(text, lexicon.allowed(text)) + links_in(text, info_type)
+def scan(text: str, lexicon: Lexicon, wording: Wording | None = None, info_type: str = "",
+         official_hosts: tuple[str, ...] = (), more_links: tuple[str, ...] = ()) -> list[Hit]:
+    """Every finding of the shared checks in `text`; `info_type`, `official_hosts`, `more_links`: a
+    post's, for its links (X27, `govmb.textchecks.links.scan`)."""
+    hits = (lexicon.scan(text) + personal_information(text, lexicon.allowed(text))
+            + links_in(text, info_type, official_hosts, more_links)
             + (wording.scan(text) if wording is not None else []))
     return sorted(hits, key=lambda h: (h.start if h.start is not None else -1, h.check))
 

@@ -4,19 +4,31 @@ import datetime as dt
 import json
 
 import peewee
+from flask import Response, request
 from flask_smorest import abort
 
 from govmb.account_copy import account_rows_in_sight, accounts_in_sight, run_by_unit
 from govmb.audit_api import audit_blueprint
-from govmb.auth import UNIT_STAFF, account_row_or_404, current_identity, requires, under
-from govmb.contracts.publishing import STATUS_NAMES
+from govmb.auth import UNIT_STAFF, account_row_or_404, current_identity, in_sight, requires, under, visible_or_404
+from govmb.contracts.publishing import INFO_TYPE_NAMES, STATUS_NAMES
 from govmb.copies_api import accounts_blueprint, units_blueprint
 from govmb.messages import said
 from govmb.paging import Blueprint, narrowed, page, sorted_by
 from govmb.textsearch import contains
 from govmb.timefmt import beijing_today
 from govmb.todo_api import todo_blueprint
-from services.publishing import directives, forwards, lexicon, proofreading, reading, review, todo, wordlists
+from services.publishing import (
+    directives,
+    feeds,
+    forwards,
+    lexicon,
+    portal,
+    proofreading,
+    reading,
+    review,
+    todo,
+    wordlists,
+)
 from services.publishing import emergencies as em
 from services.publishing import figures as monthly
 from services.publishing.checks import check as run_check
@@ -31,6 +43,8 @@ from services.publishing.models import (
     ForwardCount,
     Leader,
     LexiconEntry,
+    PortalEntry,
+    PortalFeed,
     ReadingMark,
     Unit,
     audit,
@@ -71,6 +85,12 @@ from services.publishing.schemas import (
     LexiconEntrySchema,
     LexiconQuerySchema,
     NewProcedureSchema,
+    PortalActiveSchema,
+    PortalEntrySchema,
+    PortalFeedInSchema,
+    PortalFeedQuerySchema,
+    PortalFeedSchema,
+    PostFeedQuerySchema,
     ProcedureInSchema,
     ProcedureSchema,
     ProcedureVersionSchema,
@@ -709,3 +729,108 @@ def forward_counts(args, pagination_parameters):
 
 
 BLUEPRINTS += [proofreading_bp, forwards_bp]
+
+
+# ------------------------------------------------------------------------------ the website (X27, X28)
+post_feed_bp = Blueprint("post_feed", __name__, url_prefix="/api/feeds", description="已发布信息的 Atom 源（公开）")
+portal_bp = Blueprint("portal_feeds", __name__, url_prefix="/api/portal-feeds",
+                      description="门户网站源：网站内容转为草稿（X28）")
+FEED_CACHE_SECONDS = 300
+
+
+@post_feed_bp.route("/posts")
+@post_feed_bp.arguments(PostFeedQuerySchema, location="query")
+@post_feed_bp.doc(security=[],  # open to anyone: documented without the bearer token
+                  responses={"200": {"description": "Atom (RFC 4287)", "content": {"application/atom+xml": {}}}})
+def post_feed(args):
+    """已发布信息的 Atom 源（无须登录，供政府网站显示）：全市、某单位（含下级）或某账号，新的在前，每页 50 条，
+    以 next 链接翻页；支持 ETag / Last-Modified 条件请求"""
+    got = feeds.answer(args.get("unit_id"), args.get("account_id"), args.get("before"))  # NotFound: 404
+    fresh = request.if_none_match.contains_weak(got["etag"].removeprefix("W/").strip('"')) if request.if_none_match \
+        else (request.if_modified_since is not None
+              and got["updated"].replace(microsecond=0, tzinfo=dt.timezone.utc) <= request.if_modified_since)
+    response = Response(b"" if fresh else got["body"], 304 if fresh else 200,
+                        content_type="application/atom+xml; charset=utf-8")
+    response.headers.update({"ETag": got["etag"], "Last-Modified": got["last_modified"],
+                             "Cache-Control": f"public, max-age={FEED_CACHE_SECONDS}"})
+    return response
+
+
+def _feed_row(feed: PortalFeed, who, names: dict[int, str]) -> PortalFeed:
+    feed.account_name = names.get(feed.account_id, "")
+    feed.info_type_name = INFO_TYPE_NAMES.get(feed.info_type, feed.info_type)
+    feed.may_change = portal.may_change(feed, who)
+    return feed
+
+
+def _feed_rows(rows: list[PortalFeed]) -> list[PortalFeed]:
+    who = current_identity()
+    names = dict(Account.select(Account.id, Account.name).where(Account.id.in_({f.account_id for f in rows})).tuples())
+    return [_feed_row(f, who, names) for f in rows]
+
+
+@portal_bp.route("")
+@requires()
+@portal_bp.arguments(PortalFeedQuerySchema, location="query")
+@portal_bp.response(200, PortalFeedSchema(many=True))
+@portal_bp.paginate()
+def list_portal_feeds(args, pagination_parameters):
+    """本单位及下级单位账号登记的门户网站源，默认新登记的在前，可按上次读取时间（read）排序，分页；
+    可按单位（含下级）、账号、是否启用、上次是否失败筛选，按名称或网址搜索"""
+    query = narrowed(in_sight(PortalFeed.select(), PortalFeed.unit_path), args, unit_model=Unit,
+                     path_field=PortalFeed.unit_path, unit_field=PortalFeed.unit_id, at=PortalFeed.created_at,
+                     search=(PortalFeed.title, PortalFeed.url))
+    for name in ("account_id", "active"):
+        if name in args:
+            query = query.where(getattr(PortalFeed, name) == args[name])
+    if "failing" in args:
+        query = query.where((PortalFeed.error != "") if args["failing"] else (PortalFeed.error == ""))
+    query = sorted_by(query, args["sort"], {"added": (PortalFeed.created_at,), "read": (PortalFeed.read_at,)},
+                      PortalFeed.id)
+    return _feed_rows(page(query, pagination_parameters))
+
+
+@portal_bp.route("", methods=["POST"])
+@requires(*portal.WRITERS)
+@portal_bp.arguments(PortalFeedInSchema)
+@portal_bp.response(201, PortalFeedSchema)
+def add_portal_feed(data):
+    """登记门户网站源（本单位人员为本单位账号；联席会议办公室为任一账号）：须为 PORTAL_FEED_HOSTS 所列网站的
+    https 网址；工作进程定时读取，新条目转为该账号的草稿，照常审核"""
+    return _feed_rows([portal.register(data, current_identity())])[0]
+
+
+def _visible_feed(feed_id: int) -> PortalFeed:
+    return visible_or_404(PortalFeed, feed_id, "网站源")
+
+
+@portal_bp.route("/<int:feed_id>")
+@requires()
+@portal_bp.response(200, PortalFeedSchema)
+def get_portal_feed(feed_id):
+    """网站源：上次读取时间、失败原因、已转为草稿的条数"""
+    return _feed_rows([_visible_feed(feed_id)])[0]
+
+
+@portal_bp.route("/<int:feed_id>/active", methods=["PUT"])
+@requires(*portal.WRITERS)
+@portal_bp.arguments(PortalActiveSchema)
+@portal_bp.response(200, PortalFeedSchema)
+def set_portal_feed_active(data, feed_id):
+    """停用或恢复读取网站源"""
+    return _feed_rows([portal.set_active(_visible_feed(feed_id), data["active"], current_identity())])[0]
+
+
+@portal_bp.route("/<int:feed_id>/entries")
+@requires()
+@portal_bp.response(200, PortalEntrySchema(many=True))
+@portal_bp.paginate()
+def list_portal_entries(feed_id, pagination_parameters):
+    """网站源中已读到的条目及其转成的草稿，新的在前，分页"""
+    feed = _visible_feed(feed_id)
+    query = PortalEntry.select().where(PortalEntry.feed == feed.id).order_by(PortalEntry.seen_at.desc(),
+                                                                             PortalEntry.id.desc())
+    return page(query, pagination_parameters)
+
+
+BLUEPRINTS += [post_feed_bp, portal_bp]

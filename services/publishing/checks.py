@@ -75,10 +75,12 @@ def repost_source(original: bool, source: str) -> list[Hit]:
 def check(text: str, lexicon: Lexicon, *, original: bool = True, source: str = "", topic: str = "",
           column: str = "", series_title: str = "", series_no: int | None = None, series_total: int | None = None,
           platforms: list[str] = (), limits: dict[str, int] | None = None, info_type: str = "",
-          wording: Wording | None = None) -> list[Hit]:
+          wording: Wording | None = None, official_hosts: tuple[str, ...] = (),
+          more_links: tuple[str, ...] = ()) -> list[Hit]:
     """The shared checks (`govmb.textchecks.outgoing.scan`: `wording`, the office's corrections,
-    leaders and the weekday check; `info_type`, the draft's, for the links) and a draft's own."""
-    hits = (scan(text, lexicon, wording, info_type)
+    leaders and the weekday check; `info_type`, the draft's, for the links, with the hosts of its
+    account's portal feeds and its media's links) and a draft's own."""
+    hits = (scan(text, lexicon, wording, info_type, official_hosts, more_links)
             + form_rules(text, topic, column, series_title, series_no, series_total)
             + lengths(text, list(platforms), limits or platform_limits()) + repost_source(original, source))
     return sorted(hits, key=lambda h: (h.start if h.start is not None else -1, h.check))

@@ -11,7 +11,7 @@ import datetime as dt
 from govmb.config import Settings
 from govmb.dbroles import migrate_service
 from govmb.timefmt import last_month
-from services.publishing import autopublish, figures, reminders
+from services.publishing import autopublish, figures, portal, reminders
 from services.publishing.app import SPEC
 
 
@@ -26,7 +26,9 @@ PERIODIC = (("monthly figures", "FIGURES_INTERVAL_SECONDS", report_recent),
             # what the platforms' adapters send, each post once (autopublish.py)
             ("platform posts", "PLATFORM_POSTS_INTERVAL_SECONDS", autopublish.send_pending),
             # reminders before a deadline passes, each once (reminders.py; the registry delivers them)
-            ("reminders", "REMINDERS_INTERVAL_SECONDS", reminders.send_due))
+            ("reminders", "REMINDERS_INTERVAL_SECONDS", reminders.send_due),
+            # the government portals' feeds: each new entry a draft (portal.py)
+            ("portal feeds", "PORTAL_FEEDS_INTERVAL_SECONDS", portal.read_all))
 
 
 def main(argv: list[str] | None = None) -> int:

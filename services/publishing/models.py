@@ -271,4 +271,48 @@ class ForwardCount(BaseModel):
         indexes = ((("account_id", "month"), True),)
 
 
+
+
+class PortalFeed(BaseModel):
+    """A government portal's Atom or RSS feed (X28: 网站内容推送到微博), registered for an account:
+    the worker reads it (services/publishing/portal.py) and each new entry becomes a draft."""
+    account_id = peewee.IntegerField(index=True)
+    unit_id = peewee.IntegerField()
+    unit_path = peewee.CharField(max_length=255, index=True)
+    url = peewee.CharField(max_length=500)
+    title = peewee.CharField(max_length=100)  # the portal's name: the drafts' source
+    info_type = peewee.CharField(max_length=20, default="disclosure")  # the drafts' information type
+    import_existing = peewee.BooleanField(default=False)  # the first read drafts what the feed holds already
+    active = peewee.BooleanField(default=True)
+    created_by = peewee.CharField(max_length=50)
+    created_at = peewee.DateTimeField(default=now)
+    claimed_until = peewee.DateTimeField(null=True)  # a worker reads it until then (one at a time)
+    read_at = peewee.DateTimeField(null=True)  # the last read, good or not
+    ok_at = peewee.DateTimeField(null=True)  # the last good read
+    error = peewee.CharField(max_length=300, default="")  # what went wrong at the last read ("" when it went well)
+    failures = peewee.IntegerField(default=0)  # reads gone wrong in a row
+    etag = peewee.CharField(max_length=200, default="")  # the portal's, asked back (If-None-Match)
+    last_modified = peewee.CharField(max_length=100, default="")  # the portal's, asked back (If-Modified-Since)
+    drafted = peewee.IntegerField(default=0)  # drafts made from it so far
+
+    class Meta:
+        table_name = "portal_feed"
+        indexes = ((("account_id", "url"), True), (("active", "read_at"), False))
+
+
+class PortalEntry(BaseModel):
+    """An entry of a portal feed, seen once (by its id, else its link): it made a draft, or was
+    there when the feed was registered (no draft)."""
+    feed = peewee.ForeignKeyField(PortalFeed, backref="entries", on_delete="CASCADE")
+    key = peewee.CharField(max_length=64)  # sha256 of the entry's id (or link)
+    link = peewee.CharField(max_length=500, default="")
+    title = peewee.CharField(max_length=200, default="")
+    draft_id = peewee.IntegerField(null=True, index=True)
+    seen_at = peewee.DateTimeField(default=now)
+
+    class Meta:
+        table_name = "portal_entry"
+        indexes = ((("feed", "key"), True), (("feed", "seen_at"), False))
+
+
 from services.publishing import emergency_models  # noqa: E402,F401  the emergencies' tables (X20.6), with the rest

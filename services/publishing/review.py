@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import logging
 
+from govmb import outbound
 from govmb.account_copy import runs_account, runs_row, sees_account
 from govmb.audit import DRAFT_AUDITED
 from govmb.contracts.publishing import ACTION_NAMES, STATUS_NAMES, DraftStatus
@@ -25,6 +26,7 @@ from services.publishing.models import (
     Account,
     Draft,
     Finding,
+    PortalFeed,
     Publication,
     ReviewStep,
     audit,
@@ -47,15 +49,24 @@ def _record(draft: Draft, action: str, from_status: str | None, who: Identity, c
 
 
 # ------------------------------------------------------------------------- writing
-def _account_for(account_id: int, who: Identity) -> Account:
+def account_for(account_id: int, who: Identity, office_too: bool = False) -> Account:
+    """The active account of the caller's unit that `account_id` names (`office_too`: or any, for
+    the joint-meeting office), else Invalid on `account_id`."""
     account = Account.get_or_none(Account.id == account_id)
     if not sees_account(account, who):
         raise Invalid("account_id", "账号不存在或不在您的管辖范围内")
     if account.status != AccountStatus.ACTIVE:
         raise Invalid("account_id", said("账号“{name}”未开通运行，不能发布", name=account.name))
-    if not runs_account(account, who):
+    if not runs_account(account, who) and not (office_too and who.sees_all and who.has("joint_office")):
         raise Invalid("account_id", "只能为本单位（或本单位管理）的账号撰写")
     return account
+
+
+def portal_hosts(account_id: int) -> tuple[str, ...]:
+    """The hosts of the account's portal feeds (portal.py): their links count as the official
+    website's (X27)."""
+    urls = PortalFeed.select(PortalFeed.url).where(PortalFeed.account_id == account_id).limit(20).tuples()
+    return tuple(t[1] for (url,) in urls if (t := outbound.target(url)))
 
 
 def _fields(draft: Draft, data: dict, account: Account) -> None:
@@ -145,7 +156,7 @@ def _mark_corrected(correction: Draft, at: dt.datetime) -> None:
 
 
 def create(data: dict, who: Identity) -> Draft:
-    account = _account_for(data["account_id"], who)
+    account = account_for(data["account_id"], who)
     draft = Draft(account_id=account.id, unit_id=account.unit_id, unit_path=account.unit_path,
                   author_id=who.person_id, author_name=who.name, status="draft")
     _fields(draft, data, account)
@@ -156,7 +167,7 @@ def create(data: dict, who: Identity) -> Draft:
 
 
 def update(draft: Draft, data: dict, who: Identity) -> Draft:
-    account = _account_for(draft.account_id, who)
+    account = account_for(draft.account_id, who)
     with db.atomic():
         draft = locked(Draft, draft.id)
         if draft.status not in (S.DRAFT, S.RETURNED):
@@ -173,7 +184,8 @@ def run_checks(draft: Draft) -> list[checks.Hit]:
                         topic=draft.topic, column=draft.column, series_title=draft.series_title,
                         series_no=draft.series_no, series_total=draft.series_total,
                         platforms=json.loads(draft.platforms), info_type=draft.info_type,
-                        wording=wordlists.current())
+                        wording=wordlists.current(), official_hosts=portal_hosts(draft.account_id),
+                        more_links=tuple(m.get("url", "") for m in json.loads(draft.media) if m.get("kind") == "link"))
 
 
 # ---------------------------------------------------------------------- transition

@@ -512,3 +512,69 @@ class ForwardCountSchema(Schema):
     unit_id = Integer()
     month = fields.String()
     forwards = Integer()
+
+
+# ------------------------------------------------------------------------------ the website (X27, X28)
+class PostFeedQuerySchema(Schema):
+    """A public feed: the city's, a unit's (with the units below it) or an account's."""
+    unit_id = Integer(validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "单位（含下级）"})
+    account_id = Integer(validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "账号"})
+    before = fields.String(validate=validate.Regexp(r"^\d{8}T\d{12}-\d{1,12}$", error="翻页位置无效"),
+                           metadata={"description": "翻页：上一页 next 链接给出的位置"})
+
+    @validates_schema
+    def _one(self, data: dict, **_kwargs) -> None:
+        if data.get("unit_id") and data.get("account_id"):
+            raise ValidationError("单位和账号只能选一个", "account_id")
+
+
+class PortalFeedInSchema(Schema):
+    account_id = Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    url = fields.String(required=True, validate=validate.Length(min=8, max=500),
+                        metadata={"description": "门户网站的 Atom 或 RSS 2.0 网址（https）"})
+    title = fields.String(required=True, validate=validate.Length(min=1, max=100),
+                          metadata={"description": "网站名称：导入稿件的来源"})
+    info_type = fields.String(load_default="disclosure", validate=validate.OneOf(INFO_TYPES))
+    import_existing = fields.Boolean(load_default=False, metadata={
+        "description": "首次读取时把网站源已有的条目也转为草稿（默认只转之后新增的）"})
+
+
+class PortalFeedQuerySchema(ListQuerySchema):
+    """`q` in the name or address; `unit_id` (and below), `account_id`, `active`, `failing`."""
+    account_id = Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    active = fields.Boolean()
+    failing = fields.Boolean(metadata={"description": "只看上次读取失败的"})
+    sort = sort_field("added", "read", default="-added")
+
+
+class PortalFeedSchema(Schema):
+    id = Integer()
+    account_id = Integer()
+    account_name = fields.String()
+    unit_id = Integer()
+    url = fields.String()
+    title = fields.String()
+    info_type = fields.String()
+    info_type_name = fields.String()
+    import_existing = fields.Boolean()
+    active = fields.Boolean()
+    created_by = fields.String()
+    created_at = BeijingDateTime()
+    read_at = BeijingDateTime(allow_none=True)
+    ok_at = BeijingDateTime(allow_none=True)
+    error = fields.String(metadata={"description": "上次读取失败的原因（成功时为空）"})
+    failures = Integer(metadata={"description": "连续失败次数"})
+    drafted = Integer(metadata={"description": "已转为草稿的条数"})
+    may_change = fields.Boolean()
+
+
+class PortalActiveSchema(Schema):
+    active = fields.Boolean(required=True)
+
+
+class PortalEntrySchema(Schema):
+    id = Integer()
+    title = fields.String()
+    link = fields.String()
+    draft_id = Integer(allow_none=True)
+    seen_at = BeijingDateTime()

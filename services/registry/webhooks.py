@@ -17,23 +17,21 @@ directive's title), and markdown would let it pass a link off as the product's.
 A robot's address is only ever one of these platforms' hosts over HTTPS on port 443, or a host
 the ops team lists in WEBHOOK_HOSTS (政务微信 on a private network; `host:port` for another
 port): the registry never posts anywhere a person types (no server-side request forgery). The
-address is read with the parser `requests` itself uses, so what is checked is where it goes; it
-may hold no user name, backslash, space or other character a parser could read two ways; it is
-checked again just before each post (a host since struck from WEBHOOK_HOSTS gets nothing), and
-no redirect is followed."""
+address is checked by `govmb.outbound`: read with the parser `requests` itself uses, so what is
+checked is where it goes, it may hold no user name, backslash, space or other character a parser
+could read two ways. It is checked again just before each post (a host since struck from
+WEBHOOK_HOSTS gets nothing), and no redirect is followed."""
 from __future__ import annotations
 
 import base64
 import hashlib
 import hmac
-import re
 import time
 from urllib.parse import quote_plus
 
 import requests
-from urllib3.exceptions import LocationParseError
-from urllib3.util import parse_url
 
+from govmb import outbound
 from govmb.messages import N_, said, translated
 
 KINDS = {"wecom": "企业微信/政务微信", "dingtalk": "钉钉", "feishu": "飞书"}
@@ -54,11 +52,11 @@ def check_url(url: str, kind: str, extra_hosts: tuple[str, ...]) -> str | None:
     """What is wrong with a robot's address (a message for the person), or None."""
     if kind not in KINDS:
         return N_("请先选择群机器人类型")
-    target = _target(url)
+    target = outbound.target(url)
     if target is None:
         return N_("群机器人地址格式不正确（不能含用户名、反斜杠、空格或非 ASCII 字符）")
     scheme, host, port = target
-    if _listed(host, port, scheme, extra_hosts):
+    if outbound.listed(host, port, scheme, extra_hosts):
         return None
     if scheme != "https" or port != 443:
         return N_("群机器人地址须以 https:// 开头，不带端口")
@@ -66,30 +64,6 @@ def check_url(url: str, kind: str, extra_hosts: tuple[str, ...]) -> str | None:
         return said("{kind}群机器人地址须在 {hosts} 上（其他地址须由运维列入 WEBHOOK_HOSTS）",
                     kind=KINDS[kind], hosts="、".join(HOSTS[kind]))
     return None
-
-
-AMBIGUOUS = re.compile(r"[\\\s@%]")  # in the authority: what parsers read in different ways
-
-
-def _target(url: str) -> tuple[str, str, int] | None:
-    """(scheme, host, port) where `requests` would send the address, or None when it holds
-    anything parsers disagree on."""
-    if not url.isascii() or any(c in url for c in "\\ \t\r\n"):
-        return None
-    try:
-        parts = parse_url(requests.Request("POST", url).prepare().url)
-    except (requests.RequestException, ValueError, LocationParseError):
-        return None
-    authority = url.split("://", 1)[-1].split("/", 1)[0].split("?", 1)[0]
-    if parts.scheme not in ("http", "https") or not parts.host or parts.auth or AMBIGUOUS.search(authority):
-        return None
-    return parts.scheme, parts.host.lower(), parts.port or (443 if parts.scheme == "https" else 80)
-
-
-def _listed(host: str, port: int, scheme: str, extra_hosts: tuple[str, ...]) -> bool:
-    """Is the address on a host WEBHOOK_HOSTS lists: `host` on the scheme's own port, or `host:port`."""
-    default = 443 if scheme == "https" else 80
-    return f"{host}:{port}" in extra_hosts or (port == default and host in extra_hosts)
 
 
 def body(kind: str, title: str, text: str, secret: str = "") -> tuple[dict, dict]:

@@ -20,9 +20,10 @@ from web.i18n import BUTTONS, VISIBLE
 # The English a Chinese interface writes as it is: names of formats and protocols (what a person
 # picks or types: "导出 XLSX", "网址 https://"), and the codes a technical role reads on the status
 # and security pages. Keep it short: anything else is a text to translate.
+# Atom and RSS name the feed formats a portal offers and reads (X28).
 # Sizes are written KB/MB/GB in Chinese too. "Excel" is how Chinese users name the spreadsheet they import; "SHA" names an archive's SHA-256 digest.
 ALLOWED = {"API", "PDF", "XLSX", "CSV", "URL", "QR", "HTTP", "HTTPS", "IP", "UTC", "JSON", "ID", "UTF", "GBK",
-           "ISO", "TOTP", "CSRF", "SHA", "EXCEL", "KB", "MB", "GB"}
+           "ISO", "TOTP", "CSRF", "SHA", "EXCEL", "KB", "MB", "GB", "ATOM", "RSS"}
 PEOPLE = ("admin", "anquan", "shenji", "lianxi", "ducha", "jy_zhuyao", "jy_caozuo", "jy_hegao")
 PAGES_A_PERSON = 120
 SKIP = re.compile(r"/(static|healthz|readyz|metrics|sign-out|sign_out|logout)\b|export|download|\.(xlsx|csv|pdf|zip)\b"

@@ -161,6 +161,12 @@ publishing POST   /api/leaders                                                  
 publishing DELETE /api/leaders/<int:leader_id>                                        leaders:remove             401     403     403     403     403     403     204     403     204     403     403
 publishing GET    /api/audit                                                          audit                      401   403     403     403     403     403     200     200     403     403     200
 publishing GET    /api/audit/export                                                   audit:export               401   403     403     403     403     403     200     200     403     403     200
+publishing GET    /api/feeds/posts                                                    -                          200   200     200     200     200     200     200     200     200     200     200
+publishing GET    /api/portal-feeds                                                   portal-feeds               401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+publishing POST   /api/portal-feeds                                                   portal-feed:new            401   403     201/422 201/422 201/422 201/422 201     403     403     403     403
+publishing GET    /api/portal-feeds/<int:feed_id>                                     portal-feed                401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
+publishing PUT    /api/portal-feeds/<int:feed_id>/active                              portal-feed:stop           401   403     200/404 200/404 200/404 200/404 200     403     403     403     403
+publishing GET    /api/portal-feeds/<int:feed_id>/entries                             portal-feed:entries        401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
 publishing GET    /api/todo                                                           -                          401   403     200     200     200     200     200     200     200     403     403
 publishing GET    /healthz                                                            -                          200   200     200     200     200     200     200     200     200     200     200
 publishing GET    /readyz                                                             -                          200   200     200     200     200     200     200     200     200     200     200
@@ -324,6 +330,11 @@ web        GET    /hall/message/sent                                            
 web        GET    /hall/query                                                         -                          200   -       200     200     200     200     200     200     200     200     200
 web        POST   /hall/query                                                         hall:query                 200   -       200     200     200     200     200     200     200     200     200
 web        POST   /hall/query/rating                                                  hall:rate                  409   -       409     409     409     409     409     409     409     409     409
+web        GET    /hall/posts.atom                                                    -                          200   -       200     200     200     200     200     200     200     200     200
+web        GET    /portal-feeds                                                       portal-feeds               login -       200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
+web        POST   /portal-feeds                                                       portal-feed:new            login -       303/422 303/422 303/422 303/422 303     403     403     403     403
+web        GET    /portal-feeds/<int:feed_id>                                         portal-feed                login -       200/404 200/404 200/404 200/404 200     200     200     403     403
+web        POST   /portal-feeds/<int:feed_id>/active                                  portal-feed:stop           login -       303/404 303/404 303/404 303/404 303     403     403     403     403
 web        GET    /static/<path:filename>                                             static                     200   -       200     200     200     200     200     200     200     200     200
 web        GET    /static/vendor/<name>                                               vendor                     200   -       200     200     200     200     200     200     200     200     200
 web        GET    /healthz                                                            -                          200   -       200     200     200     200     200     200     200     200     200

@@ -189,6 +189,7 @@ class World:
             self.trainings[position] = self.training(f"{UNIT_NAMES[position]}培训",
                                                      {position: f"{UNIT_NAMES[position]}学员"})
         self.base_draft = self.draft("in", "甲区待修改的草稿。")
+        self.portal_feed = self.feed("甲区门户")
         # steps each service's audit trail records, for 甲区
         self.draft("in", "甲区已审批的稿件。", status="approved")
         reported = self.inspection("in", reported=True)
@@ -228,6 +229,11 @@ class World:
             d = self.as_(f"{unit}_{by}", "publishing", "POST", f"/api/drafts/{d['id']}/actions/{step}", json=body)
         assert d["status"] == status, d
         return d
+
+    def feed(self, title: str) -> dict:
+        """A portal feed of 甲区's account (on the host the matrix allows: PORTAL_FEED_HOSTS)."""
+        return self.as_("in_operator", "publishing", "POST", "/api/portal-feeds", 201, json={
+            "account_id": self.accounts["in"]["id"], "url": f"https://www.nc.gov.cn/feed{serial()}.xml", "title": title})
 
     def released_office_draft(self) -> dict:
         d = self.draft("office", "矩阵市统一发布：今冬供暖按时开始。", status="approved")
@@ -586,6 +592,12 @@ API_TARGETS = {
     "message:emergency:link": lambda w: Req(f"/api/messages/{w.emergency_message['id']}/emergency",
                                             json={"emergency_id": w.emergency["id"]}),
     "drafts": lambda w: Req("/api/drafts", marker="甲区草稿"),
+    "portal-feeds": lambda w: Req("/api/portal-feeds", marker="甲区门户"),
+    "portal-feed:new": lambda w: Req("/api/portal-feeds", json={"account_id": w.accounts["in"]["id"], "title": "甲区新门户",
+                                                               "url": f"https://www.nc.gov.cn/new{serial()}.xml"}),
+    "portal-feed": lambda w: Req(f"/api/portal-feeds/{w.portal_feed['id']}", marker="甲区门户"),
+    "portal-feed:stop": lambda w: Req(f"/api/portal-feeds/{w.feed('甲区门户')['id']}/active", json={"active": False}),
+    "portal-feed:entries": lambda w: Req(f"/api/portal-feeds/{w.portal_feed['id']}/entries"),
     "drafts:account_id": lambda w: Req(f"/api/drafts?account_id={w.accounts['in']['id']}", marker="甲区草稿"),
     "draft": lambda w: Req(f"/api/drafts/{w.base_draft['id']}", marker="甲区待修改"),
     "draft:new": lambda w: Req("/api/drafts", json={"account_id": w.accounts["in"]["id"], "text": "甲区新稿件。",
@@ -859,6 +871,12 @@ WEB_TARGETS = {
     "city": lambda w: Req("/city", marker="甲区发布"),
     "filings": lambda w: Req("/filings", marker="甲区教育发布"),
     "drafts": lambda w: Req("/drafts", marker="甲区草稿"),
+    "portal-feeds": lambda w: Req("/portal-feeds", marker="甲区门户"),
+    "portal-feed:new": lambda w: Req("/portal-feeds", data={"account_id": str(w.accounts["in"]["id"]), "title": "甲区新门户",
+                                                           "url": f"https://www.nc.gov.cn/web{serial()}.xml",
+                                                           "info_type": "disclosure"}),
+    "portal-feed": lambda w: Req(f"/portal-feeds/{w.portal_feed['id']}", marker="甲区门户"),
+    "portal-feed:stop": lambda w: Req(f"/portal-feeds/{w.feed('甲区门户')['id']}/active", data={"active": "false"}),
     "draft": lambda w: Req(f"/drafts/{w.base_draft['id']}", marker="甲区待修改"),
     "draft:new": lambda w: Req("/drafts/new", data={
         "account_id": str(w.accounts["in"]["id"]), "text": "甲区新稿件。", "info_type": "disclosure",
@@ -1066,6 +1084,7 @@ def world(tmp_path_factory):
     # the callers' tokens are made once, when the city is built: they must outlive the whole table (a
     # person's 5 minutes ran out before its last rows on a busy machine, each later row answering 401)
     mp.setenv("TOKEN_TTL_SECONDS", "7200")
+    mp.setenv("PORTAL_FEED_HOSTS", "www.nc.gov.cn")  # the portal feeds' rows register feeds there (never read)
     # Argon2 is slow on purpose; its cost is not what the matrix is about (a hash keeps its own parameters)
     mp.setattr(people, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     system = EmbeddedSystem(port=0).start(demo=False)

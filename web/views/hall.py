@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, redirect, render_template, request, session, url_for
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -239,3 +239,22 @@ def _too_often(_exc):
     if request.endpoint in ("hall.query", "hall.rate"):
         return _query_page(_query_values(), message="查询过于频繁，请稍后再试", status=429)
     return _form(_values(), message="留言过于频繁，请稍后再试", status=429)
+
+
+FEED_HEADERS = ("Content-Type", "ETag", "Last-Modified", "Cache-Control")
+
+
+@bp.get("/posts.atom")
+def posts_feed():
+    """The public Atom feed of released posts (X27, X28), as publishing writes it: the city's, or a
+    unit's (`unit_id`) or an account's (`account_id`); the conditional headers passed both ways."""
+    params = {k: request.args[k] for k in ("unit_id", "account_id", "before") if request.args.get(k)}
+    asked = {h: request.headers[h] for h in ("If-None-Match", "If-Modified-Since") if request.headers.get(h)}
+    try:
+        r = client("publishing").call("GET", "/api/feeds/posts", headers=asked, params=params)
+    except ServiceUnavailable:
+        return Response("信息源暂时无法加载，请稍后再试", 503, content_type="text/plain; charset=utf-8")
+    if r.status_code not in (200, 304):
+        return Response("信息源不存在或参数有误", 404 if r.status_code == 404 else 422,
+                        content_type="text/plain; charset=utf-8")
+    return Response(r.content, r.status_code, headers={h: r.headers[h] for h in FEED_HEADERS if h in r.headers})
