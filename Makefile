@@ -49,7 +49,7 @@ catalogue: setup  ## web/translations and govmb/translations in step with the co
 screenshots: setup browser  ## docs/guides/img: the user guides' pictures of the real pages, in headless Chromium (tests/unit/test_guides.py keeps guides and pictures in step)
 	$(BIN)/python -m tests.screenshots
 
-bench: setup  ## every benchmark (bus, lexicon check, inquiry intake, annual assessment, token check, audit chain, pages); writes docs/benchmarks.md
+bench: setup  ## every benchmark (bus, lexicon check, inquiry intake, annual assessment, token check, audit chain, managed accounts' lists, pages); writes docs/benchmarks.md
 	command -v wrk >/dev/null || (apt-get update -q && apt-get install -y -q wrk)  # the intake benchmark's load generator
 	$(BIN)/python -m bench.bus_throughput
 	$(BIN)/python -m bench.lexicon_check
@@ -57,6 +57,7 @@ bench: setup  ## every benchmark (bus, lexicon check, inquiry intake, annual ass
 	$(BIN)/python -m bench.assessment_year
 	$(BIN)/python -m bench.token_check
 	$(BIN)/python -m bench.audit_chain
+	$(BIN)/python -m bench.managed_sight
 	$(BIN)/python -m bench.pages
 
 bench-country: setup  ## the annual assessment at a country's size (150,000 accounts, 175 M facts): 51 GB and 46 min to generate once, then kept
