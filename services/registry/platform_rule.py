@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from govmb.domain import Invalid, Refused
+from govmb.domain import Refused
 from govmb.identity import Identity
 from govmb.messages import said
 from govmb.platforms import platforms
@@ -71,8 +71,8 @@ def omissions(kind: str, codes: list[str], reasons: dict | None) -> tuple[dict[s
         if reason:
             kept[code] = reason
         elif strict:
-            errors[code] = [said("未在“{platform}”开通，须写明理由（N7：南昌发布厅各平台同时开通；至多 {n} 字）",
-                                 platform=names[code], n=REASON_LIMIT)]
+            errors[code] = [said("未在“{platform}”开通，须写明理由（至多 {n} 字）", platform=names[code],
+                                 n=REASON_LIMIT)]
     return kept, errors
 
 
