@@ -55,6 +55,7 @@ ACTIONS: dict[str, str] = {
     "client.register": "登记客户端系统", "client.revoke": "撤销客户端系统",
     "follow.record": "关注名单：登记关注", "follow.import": "关注名单：导入", "follow.remove": "关注名单：移除关注",
     "follow.reason": "关注名单：说明与工作无关的关注的理由",
+    "platform_rule.set": "平台开通规则：开启或关闭“须在全部平台开通”（N7）",
     "follow_register.write": "媒体与专家名录：新增或修改", "follow_register.delete": "媒体与专家名录：删除",
     **{f"draft.{a}": said("稿件：{step}", step=DRAFT_STEPS[a]) for a in DRAFT_AUDITED},
     "draft.release": "稿件：全部平台发布完成",
@@ -96,10 +97,11 @@ SUBJECT_TYPES = {"account": "账号", "unit": "单位", "person": "人员", "cli
                  "training": "培训登记表", "archive": "月度归档", "report": "季度报告",
                  "bulletin": "检查情况通报", "annual_report": "政务新媒体工作年度报表", "security_incident": "安全事件",
                  "emergency_procedure": "突发事件处置流程", "emergency": "突发事件",
-                 "narrative_report": "季度简报、专报", "follow_register_entry": "媒体与专家名录条目"}
+                 "narrative_report": "季度简报、专报", "follow_register_entry": "媒体与专家名录条目",
+                 "platform_rule": "平台开通规则"}
 # Which service records which families (the page reads each service's trail on its own).
 FAMILIES = {"registry": ("account", "unit", "person", "client", "session", "security", "role", "signin", "mfa", "audit",
-                         "follow", "follow_register"),
+                         "follow", "follow_register", "platform_rule"),
             "publishing": ("draft", "proofreading", "forward", "directive", "lexicon", "correction", "leader",
                            "emergency", "portal_feed", "audit"),
             "inquiry": ("transfer", "message", "audit"),

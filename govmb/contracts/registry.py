@@ -67,7 +67,7 @@ CHANGE_ACTION_NAMES = {k.removeprefix("change_"): v for k, v in ACTION_NAMES.ite
                        if k.startswith("change_") and k != "change_team"}  # the change machine's own steps
 CHANGE_FIELD_NAMES = {"name": "账号名称", "platforms": "平台", "team": "工作团队", "owner_id": "本人",
                       "managing_unit_id": "管理部门", "positioning": "功能定位", "rules": "规章制度",
-                      "mechanism": "工作机制"}
+                      "mechanism": "工作机制", "omitted_reasons": "未开通平台的理由"}
 KIND_NAMES = {"institutional": "机构微博", "official": "公务人员微博", "leader": "领导公务微博", "private": "私人微博"}
 CATEGORY_NAMES = {"livelihood": "民生类", "policy": "政策理论类"}
 TEAM_ROLE_NAMES = {"leader_in_charge": "分管领导", "responsible_office": "责任处室", "operator": "微博操作员"}

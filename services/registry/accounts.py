@@ -19,7 +19,7 @@ from govmb.messages import N_, said
 from govmb.platforms import platforms
 from govmb.timefmt import iso_utc, stored
 from govmb.workflow import Machine, Move, Transition, step
-from services.registry import account_security, checks
+from services.registry import account_security, checks, platform_rule
 from services.registry.models import (
     Account,
     AccountPlatform,
@@ -109,6 +109,10 @@ def _work_plan_problems(data: dict, unit: Unit, codes: list[str], errors: dict[s
             names = "、".join(platforms()[c] for c in taken)
             errors["platforms"] = said("本单位在{names}已有机构微博（原则上一个单位一个平台一个账号）；"
                                        "确需另开，请填写例外理由，由上级单位审批", names=names)
+    if not errors.get("platforms"):
+        _, missing = platform_rule.omissions(data["kind"], codes, data.get("omitted_reasons"))
+        if missing:
+            errors["omitted_reasons"] = missing
     return errors
 
 
@@ -126,6 +130,7 @@ def apply(actor: Person, data: dict) -> Account:
     if errors:
         raise Invalid(errors)
 
+    omitted = {} if kind == "private" else platform_rule.omissions(kind, codes, data.get("omitted_reasons"))[0]
     with db.atomic():
         status = "declared" if kind == "private" else "applied"
         account = Account.create(
@@ -134,7 +139,7 @@ def apply(actor: Person, data: dict) -> Account:
             owner=owner, profile=data.get("profile", ""), positioning=data.get("positioning", ""),
             rules=data.get("rules", ""), mechanism=data.get("mechanism", ""),
             exception_reason=(data.get("exception_reason") or "").strip(), status=status, created_by=actor,
-            applied_at=now())
+            applied_at=now(), omitted_reasons=json.dumps(omitted, ensure_ascii=False))
         for code in dict.fromkeys(codes):
             AccountPlatform.create(account=account, platform=code)
         for member in data.get("team") or []:
@@ -302,11 +307,16 @@ def _revise(account: Account, data: dict) -> None:
     for field in ("positioning", "rules", "mechanism"):
         if field in data and not (data[field] or "").strip():
             errors[field] = "工作方案的这一项不能为空"
+    reasons = {**platform_rule.kept(account), **(data.get("omitted_reasons") or {})}
+    omitted, missing = platform_rule.omissions(account.kind, [p.platform for p in account.platforms], reasons)
+    if missing:
+        errors["omitted_reasons"] = missing
     if errors:
         raise Invalid(errors)
     for field in ("name", "positioning", "rules", "mechanism", "exception_reason"):
         if field in data and data[field] is not None:
             setattr(account, field, data[field].strip())
+    account.omitted_reasons = json.dumps(omitted, ensure_ascii=False)
 
 
 def _platform_row(account: Account, data: dict) -> AccountPlatform:
@@ -406,4 +416,6 @@ def detail(account: Account, who: Identity) -> Account:
     account.available_actions = MACHINE.available(account, who)
     account.managing_unit_name = account.managing_unit.name if account.managing_unit_id else None
     account.may_work = works_on(account, who)  # the pages' links: the team, the security record, a change
+    account.omitted = platform_rule.listed(platform_rule.kept(account))  # N7: the platforms left out, why
+    account.every_platform = account.kind == "institutional" and platform_rule.required()
     return account

@@ -39,6 +39,7 @@ from services.registry import (
     notifications,
     passwords,
     people,
+    platform_rule,
     second_factor,
     service,
     sessions,
@@ -96,6 +97,8 @@ from services.registry.schemas import (
     PasswordResetSchema,
     PersonQuerySchema,
     PersonSchema,
+    PlatformRuleInSchema,
+    PlatformRuleSchema,
     PreferencesSchema,
     ReadAllSchema,
     ReasonSchema,
@@ -705,6 +708,30 @@ def take_change_action(data, account_id, change_id, action):
     return changes.shown(changes.transition(change, action, who, data), who)
 
 
+# ------------------------------------------------------------------------ the platform rule (N7)
+rule_bp = Blueprint("platform_rule", __name__, url_prefix="/api/platform-rule",
+                    description="N7：政务微博须在全部平台开通（联席会议办公室设置，默认关闭）")
+
+
+@rule_bp.route("")
+@requires(*PERSON_ROLES)
+@rule_bp.response(200, PlatformRuleSchema)
+def get_platform_rule():
+    """是否开启“政务微博须在全部平台开通”：开启后，机构微博的开设申请、重新提交和变更备案未选的每个平台须写明理由；
+    谁在何时设置"""
+    return platform_rule.state(current_identity())
+
+
+@rule_bp.route("", methods=["PUT"])
+@requires(*platform_rule.SETTERS)
+@rule_bp.arguments(PlatformRuleInSchema)
+@rule_bp.response(200, PlatformRuleSchema)
+def set_platform_rule(data):
+    """联席会议办公室开启或关闭“政务微博须在全部平台开通”（南昌发布厅，N7；默认关闭）"""
+    _me()
+    return platform_rule.set_rule(data["every_platform"], current_identity())
+
+
 # ------------------------------------------------------------------------ follow lists (X22)
 def _follow(account: Account, follow_id: int) -> FollowedAccount:
     follow = FollowedAccount.get_or_none(FollowedAccount.id == follow_id, FollowedAccount.account == account)
@@ -975,6 +1002,6 @@ def set_my_preferences(data):
     return notifications.set_preferences(_me(), data, _email_ready(), hosts), 200, NO_STORE
 
 
-BLUEPRINTS = [units, auth, people_bp, accounts, public, clients_bp, notify, register_bp, audit_blueprint(audit),
+BLUEPRINTS = [units, auth, people_bp, accounts, rule_bp, public, clients_bp, notify, register_bp, audit_blueprint(audit),
               todo_blueprint(todo.waiting, "applications（开设申请待主要领导审批）、filings（下级账号待确认备案）、"
                              "closings（关闭申请待审批）、applications_returned（退回的开设申请）")]

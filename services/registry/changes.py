@@ -23,7 +23,7 @@ from govmb.identity import Identity
 from govmb.messages import said
 from govmb.platforms import platforms
 from govmb.workflow import Machine, Move, Transition, step
-from services.registry import checks
+from services.registry import checks, platform_rule
 from services.registry.accounts import CHANGED, GUARDS, WHO, _record, publish, works_on
 from services.registry.models import Account, AccountChange, AccountPlatform, Person, TeamMember, Unit, db, now
 
@@ -51,7 +51,8 @@ def current(account: Account) -> dict:
             "mechanism": account.mechanism, "owner_id": account.owner_id,
             "managing_unit_id": account.managing_unit_id,
             "platforms": [{"platform": p.platform, "handle": p.handle, "url": p.url} for p in live],
-            "team": [{"person_id": m.person_id, "role": m.role} for m in account.team.order_by(TeamMember.id)]}
+            "team": [{"person_id": m.person_id, "role": m.role} for m in account.team.order_by(TeamMember.id)],
+            "omitted_reasons": platform_rule.kept(account)}
 
 
 def _same(field: str, a, b) -> bool:
@@ -74,7 +75,22 @@ def _given(data: dict) -> dict:
                                "url": (p.get("url") or "").strip()} for p in given["platforms"]]
     if "team" in given:
         given["team"] = [{"person_id": m["person_id"], "role": m["role"]} for m in given["team"]]
+    if "omitted_reasons" in given:
+        given["omitted_reasons"] = {code: str(reason or "").strip() for code, reason in given["omitted_reasons"].items()}
     return given
+
+
+def _omissions(account: Account, proposed: dict) -> tuple[dict[str, str], dict]:
+    """N7: the reasons for the platforms the account would leave out (those given over those it
+    keeps), and the platforms missing one while the office's rule is on (`platform_rule`)."""
+    live = [p.platform for p in account.platforms if p.deregistered_at is None]
+    codes = [p["platform"] for p in proposed["platforms"]] if "platforms" in proposed else live
+    reasons = {**platform_rule.kept(account), **proposed.get("omitted_reasons", {})}
+    return platform_rule.omissions(account.kind, codes, reasons)
+
+
+def _touches_platforms(account: Account, proposed: dict) -> bool:
+    return account.kind != "private" and ("platforms" in proposed or "omitted_reasons" in proposed)
 
 
 # ----------------------------------------------------------------------------- checks
@@ -127,6 +143,9 @@ def problems(account: Account, proposed: dict) -> dict[str, str]:
             errors["team"] = problem
     if "platforms" in proposed and (problem := _platform_problem(account, proposed["platforms"])):
         errors["platforms"] = problem
+    if _touches_platforms(account, proposed) and "platforms" not in errors:
+        if missing := _omissions(account, proposed)[1]:
+            errors["omitted_reasons"] = missing
     return errors
 
 
@@ -142,11 +161,15 @@ def apply_change(account: Account, who: Identity, data: dict) -> AccountChange:
         raise Refused(said("“{action}”须由{who}办理", action=ACTION_NAMES["change_apply"], who=WHO["staff"]))
     reason = (data.get("reason") or "").strip()
     given = _given(data)
+    if account.kind == "private":
+        given.pop("omitted_reasons", None)
     errors = problems(account, given)
     if not reason:
         errors["reason"] = "请写明变更理由"
     if errors:
         raise Invalid(errors)
+    if _touches_platforms(account, given):  # the version keeps one reason per platform left out
+        given["omitted_reasons"] = _omissions(account, given)[0]
     with db.atomic():
         account = locked(Account, account.id)  # one pending change at a time, even when two apply at once
         if account.status != "active":
@@ -156,7 +179,7 @@ def apply_change(account: Account, who: Identity, data: dict) -> AccountChange:
         now_values = current(account)
         proposed = {f: v for f, v in given.items() if not _same(f, v, now_values[f])}
         if not proposed:
-            raise Invalid("name", "变更申请须至少改变一项：账号名称、平台、工作团队、本人、管理部门或工作方案")
+            raise Invalid("name", "变更申请须至少改变一项：账号名称、平台、未开通平台的理由、工作团队、本人、管理部门或工作方案")
         change = AccountChange.create(
             account=account, status=C.APPLIED, reason=reason, applied_by=who.person_id,
             proposed=json.dumps(proposed, ensure_ascii=False),
@@ -216,6 +239,8 @@ def _apply(account: Account, proposed: dict) -> None:
             TeamMember.create(account=account, person=m["person_id"], role=m["role"])
     if "platforms" in proposed:
         _apply_platforms(account, proposed["platforms"])
+    if "omitted_reasons" in proposed:
+        account.omitted_reasons = json.dumps(proposed["omitted_reasons"], ensure_ascii=False)
 
 
 def _apply_platforms(account: Account, rows: list[dict]) -> None:
@@ -287,6 +312,9 @@ def _text(field: str, value, people: dict, units: dict) -> str:
     if field == "platforms":
         return "；".join(said("{platform}：{handle} {url}", platform=names.get(p["platform"], p["platform"]),
                               handle=p["handle"], url=p["url"]) for p in value)
+    if field == "omitted_reasons":
+        return "；".join(said("{platform}：{reason}", platform=names.get(code, code), reason=reason)
+                        for code, reason in (value or {}).items()) or "—"
     if field == "owner_id":
         return people.get(value, "—") if value else "—"
     if field == "managing_unit_id":

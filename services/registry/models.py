@@ -71,6 +71,8 @@ class Account(BaseModel):
     mechanism = peewee.TextField(default="")  # 工作方案: 工作机制
     exception_reason = peewee.TextField(default="")  # asks the superior for a second account on a platform
     exception_approved = peewee.BooleanField(default=False)
+    # N7: JSON {platform code: reason} for each configured platform the account is not opened on
+    omitted_reasons = peewee.TextField(default="{}")
     status = peewee.CharField(max_length=30, index=True)
     close_reason = peewee.TextField(default="")
     notice_url = peewee.CharField(max_length=500, default="")
@@ -101,6 +103,19 @@ class AccountPlatform(BaseModel):
 
     class Meta:
         indexes = ((("account", "platform"), True),)
+
+
+class PlatformRule(BaseModel):
+    """N7 (各单位按要求注册开通…同时在五个平台发布): the city-wide rule the joint-meeting office sets
+    that an institutional account opens on every configured platform, or gives a reason for each
+    one it leaves out. One row (id 1); none means off."""
+    every_platform = peewee.BooleanField(default=False)
+    set_by = peewee.CharField(max_length=50, default="")
+    set_by_unit = peewee.CharField(max_length=100, default="")
+    set_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        table_name = "platform_rule"
 
 
 class TeamMember(BaseModel):

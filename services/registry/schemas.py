@@ -262,6 +262,33 @@ class StepSchema(BaseStepSchema):
     detail = fields.String()
 
 
+def _omitted_reasons(**kwargs) -> fields.Dict:
+    return fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=20)),
+                       values=fields.String(validate=validate.Length(max=500)), validate=validate.Length(max=20),
+                       metadata={"description": "N7：未在某个平台开通的理由，按平台代码（每条至多 200 字）；"
+                                                "联席会议办公室开启“须在全部平台开通”后，机构微博每个未选平台必填"}, **kwargs)
+
+
+class OmittedSchema(Schema):
+    platform = fields.String()
+    platform_name = fields.String()
+    reason = fields.String()
+
+
+class PlatformRuleSchema(Schema):
+    """N7: whether an institutional account must open on every configured platform."""
+    every_platform = fields.Boolean(metadata={"description": "开启：机构微博须在全部平台开通，未开通的平台逐个写明理由"})
+    set_by = fields.String(metadata={"description": "最近一次设置的人"})
+    set_by_unit = fields.String()
+    set_at = BeijingDateTime(allow_none=True)
+    may_set = fields.Boolean(metadata={"description": "当前登录人能否设置（联席会议办公室）"})
+    platforms = fields.List(fields.Dict(), metadata={"description": "配置的全部平台"})
+
+
+class PlatformRuleInSchema(Schema):
+    every_platform = fields.Boolean(required=True)
+
+
 class ApplicationSchema(Schema):
     unit_id = Integer(validate=validate.Range(min=1), metadata={"description": "默认为本人单位"})
     name = fields.String(required=True, validate=validate.Length(min=1, max=30), metadata={"description": "账号名称"})
@@ -279,6 +306,7 @@ class ApplicationSchema(Schema):
     comment = fields.String(load_default="", validate=validate.Length(max=1000))
     managing_unit_id = Integer(load_default=None, allow_none=True, validate=validate.Range(min=1),
                                metadata={"description": "管理部门（X6）：与主管单位不同时填写，须为同一上级单位所辖"})
+    omitted_reasons = _omitted_reasons()
 
 
 class AccountSchema(Schema):
@@ -319,6 +347,9 @@ class AccountDetailSchema(AccountSchema):
     may_change = fields.Boolean(metadata={"description": "当前登录人现在能否申请变更备案"})
     pending_change = fields.Nested(lambda: ChangeSchema(), allow_none=True,
                                    metadata={"description": "待办理的变更备案（账号仍按现有内容运行）"})
+    omitted = fields.List(fields.Nested(OmittedSchema), metadata={"description": "N7：未开通的平台及理由"})
+    every_platform = fields.Boolean(metadata={
+        "description": "联席会议办公室已开启“须在全部平台开通”，且本账号为机构微博：未开通的平台须写明理由"})
 
 
 class ChangeDiffSchema(Schema):
@@ -370,6 +401,7 @@ class ChangeInSchema(Schema):
                             metadata={"description": "变更后的全部平台（含账号名与网址）"})
     team = fields.List(fields.Nested(TeamMemberSchema), validate=validate.Length(max=10),
                        metadata={"description": "变更后的全部团队成员"})
+    omitted_reasons = _omitted_reasons()
 
 
 class ChangeActionSchema(Schema):
@@ -405,6 +437,7 @@ class ActionSchema(Schema):
     rules = fields.String(validate=validate.Length(max=5000))
     mechanism = fields.String(validate=validate.Length(max=5000))
     exception_reason = fields.String(validate=validate.Length(max=1000))
+    omitted_reasons = _omitted_reasons()
 
 
 class TeamSchema(Schema):

@@ -55,6 +55,16 @@ def choose(page, select: str, person: str) -> None:
     page.select_option(f"select[name={select}]", value)
 
 
+def plan_and_team(page, positioning: str = "发布教育体育政策与服务信息") -> None:
+    """The application's work plan and 东湖区教育体育局's team (梁宇, 罗斌 and the first operator)."""
+    page.fill("textarea[name=positioning]", positioning)
+    page.fill("textarea[name=rules]", "先审后发，三审三校")
+    page.fill("textarea[name=mechanism]", "操作员起草、责任处室核稿、分管领导审批")
+    choose(page, "leader_in_charge", "梁宇")
+    choose(page, "responsible_office", "罗斌")
+    page.check("#application input[name=operators] >> nth=0")
+
+
 def status_of(page) -> str:
     return page.inner_text("#account h1 .status")
 
@@ -72,12 +82,7 @@ def test_an_account_walks_from_application_to_active_and_to_closed(as_person, si
     operator.select_option("select[name=category]", "livelihood")
     for code in ("xinhua", "ncnews"):
         operator.check(f"input[name=platforms][value={code}]")
-    operator.fill("textarea[name=positioning]", "发布教育体育政策与服务信息")
-    operator.fill("textarea[name=rules]", "先审后发，三审三校")
-    operator.fill("textarea[name=mechanism]", "操作员起草、责任处室核稿、分管领导审批")
-    choose(operator, "leader_in_charge", "梁宇")
-    choose(operator, "responsible_office", "罗斌")
-    operator.check("#application input[name=operators] >> nth=0")
+    plan_and_team(operator)
     operator.click("#application button[type=submit]")
     operator.wait_for_url(re.compile(r"/accounts/\d+$"))
     url = operator.url

@@ -70,6 +70,8 @@ registry   PUT    /api/notifications/preferences                                
 registry   GET    /api/people/<int:person_id>/second-factor                           person:mfa                 401   403     403     403     403     403     403     403     200     200     403
 registry   DELETE /api/people/<int:person_id>/second-factor                           person:mfa-reset           401   403     403     403     403     403     403     403     403     404     403
 registry   GET    /api/accounts/platforms                                             -                          200   200     200     200     200     200     200     200     200     200     200
+registry   GET    /api/platform-rule                                                  -                          401   403     200     200     200     200     200     200     200     200     200
+registry   PUT    /api/platform-rule                                                  rule:off                   401   403     403     403     403     403     200     403     403     403     403
 registry   GET    /api/accounts                                                       accounts                   401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
 registry   GET    /api/accounts                                                       accounts:unit_id           401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
 registry   POST   /api/accounts                                                       application                401   403     201/422 201/422 201/422 201/422 403     403     403     403     403
@@ -376,6 +378,7 @@ web        POST   /follows/register                                             
 web        POST   /follows/register/<int:entry_id>/remove                             w:register:delete          login -       403     403     403     403     303     403     403     403     403
 web        GET    /filings                                                            filings                    login -       403     200/hid 200/hid 200/hid 200     403     403     403     403
 web        GET    /city                                                               city                       login -       403     403     403     403     200     200     200     403     403
+web        POST   /city/platform-rule                                                 rule:off                   login -       403     403     403     403     303     403     403     403     403
 web        GET    /drafts                                                             drafts                     login -       200/hid 200/hid 200/hid 200/hid 403     403     403     403     403
 web        GET    /drafts/new                                                         -                          login -       200     200     200     200     403     403     403     403     403
 web        POST   /drafts/new                                                         draft:new                  login -       303/422 303/422 303/422 303/422 403     403     403     403     403

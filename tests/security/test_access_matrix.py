@@ -484,6 +484,7 @@ def _forward_body(w: World) -> dict:
 API_TARGETS = {
     "-": lambda w: None,  # the rule as it is
     "proofreading:off": lambda w: Req("", json={"enabled": False}),  # on would send every later draft to 校对
+    "rule:off": lambda w: Req("", json={"every_platform": False}),  # on would ask the applications for reasons
     "forwards": lambda w: Req("/api/forwards", marker=_forwarded(w).forward["source_account"]),
     "forward:new": lambda w: Req("/api/forwards", json=_forward_body(w)),
     "forwards:counts": lambda w: Req(f"/api/forwards/counts?month={_today()[:7]}", marker=_forwarded(w).accounts["in"]["name"]),
@@ -835,6 +836,7 @@ def _hall_message(w: World) -> dict:
 WEB_TARGETS = {
     "-": lambda w: None,
     "proofreading:off": lambda w: Req("/drafts/proofreading", data={"scope": "unit", "enabled": "no"}),
+    "rule:off": lambda w: Req("/city/platform-rule", data={"every_platform": "no"}),
     "forwards": lambda w: Req("/forwards", marker=_forwarded(w).forward["source_account"]),
     "forward:new": lambda w: Req("/forwards", data={k: str(v) for k, v in _forward_body(w).items()}),
     "forwards:counts": lambda w: Req(f"/forwards/counts?month={_today()[:7]}", marker=_forwarded(w).accounts["in"]["name"]),

@@ -16,7 +16,7 @@ from web.client import api, get_all, get_json
 from web.listing import unit_picker
 from web.session import login_required, person
 from web.views.accounts import _team, _team_values
-from web.views.forms import as_int, form_again, go, problem_of
+from web.views.forms import as_int, form_again, go, omitted_reasons, reason_problems
 
 bp = Blueprint("account_work", __name__, url_prefix="/accounts")
 DEVICE_KINDS = {"phone": "手机", "tablet": "平板", "computer": "电脑"}
@@ -58,7 +58,7 @@ def _saved(r, account_id: int, done: str, template: str, account: dict, values: 
         return go(url_for("accounts.detail", account_id=account_id))
     if r.status_code == 404:
         abort(404)
-    errors, message = problem_of(r)
+    errors, message = reason_problems(r)
     return _page(template, account, values, errors, message, r.status_code)
 
 
@@ -114,7 +114,7 @@ def _current(account: dict) -> dict:
             "managing_unit_id": str(account.get("managing_unit_id") or ""),
             "platforms": [p["platform"] for p in live],
             **{f"handle_{p['platform']}": p["handle"] for p in live}, **{f"url_{p['platform']}": p["url"] for p in live},
-            **_team_values(account["team"])}
+            **_team_values(account["team"]), **{f"omit_reason_{o['platform']}": o["reason"] for o in account.get("omitted", [])}}
 
 
 def _change(form, account: dict) -> dict:
@@ -126,6 +126,8 @@ def _change(form, account: dict) -> dict:
         body["team"] = _team(form)
     body["platforms"] = [{"platform": code, "handle": form.get(f"handle_{code}", "").strip(),
                           "url": form.get(f"url_{code}", "").strip()} for code in form.getlist("platforms")]
+    if account["kind"] == "institutional":  # N7: a reason for each platform left out
+        body["omitted_reasons"] = omitted_reasons(form, form.getlist("platforms"))
     return body
 
 

@@ -16,7 +16,7 @@ from govmb.messages import said
 from web.client import api, get_all, get_json
 from web.listing import Listing, list_page, listing, unit_picker, wants_fragment
 from web.session import login_required, person
-from web.views.forms import as_int, form_again, go, is_htmx, problem_of, step_answer
+from web.views.forms import as_int, form_again, go, is_htmx, omitted_reasons, reason_problems, step_answer
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 STAFF = UNIT_STAFF
@@ -57,7 +57,8 @@ def _form_context(values: dict, errors: dict, message: str | None) -> dict:
     return {"values": values, "errors": errors, "message": message, "kinds": KIND_NAMES,
             "categories": CATEGORY_NAMES, "roles": TEAM_ROLE_NAMES,
             "platforms": get_json("registry", "/api/accounts/platforms", []), "units": unit_picker("registry"),
-            "people": [p for p in people if p["unit_id"] == me["unit_id"]] or people}
+            "people": [p for p in people if p["unit_id"] == me["unit_id"]] or people,
+            "rule": get_json("registry", "/api/platform-rule", {})}
 
 
 def _team(form) -> list[dict]:
@@ -77,6 +78,7 @@ def _application(form) -> dict:
     body = {k: form.get(k, "").strip() for k in APPLICATION_FIELDS}
     body["category"] = body["category"] or None
     body["platforms"] = form.getlist("platforms")
+    body["omitted_reasons"] = omitted_reasons(form, body["platforms"])
     body["owner_id"] = as_int(form.get("owner_id"))
     body["managing_unit_id"] = None if body["kind"] == "private" else as_int(form.get("managing_unit_id"))
     body["team"] = [] if body["kind"] == "private" else _team(form)
@@ -93,7 +95,7 @@ def new():
     if r.status_code == 201:
         flash(said("已提交：{name}", name=body["name"]))
         return go(url_for("accounts.detail", account_id=r.json()["id"]))
-    errors, message = problem_of(r)
+    errors, message = reason_problems(r)
     values = {**body, **_team_values(body["team"])}
     template = "accounts/_form.html" if is_htmx() else "accounts/new.html"
     return form_again(template, r.status_code, **_form_context(values, errors, message))
@@ -108,9 +110,14 @@ def _detail_context(account_id: int, errors: dict | None = None, failed: str | N
         abort(r.status_code if 400 <= r.status_code < 500 else 502)
     history = listing("registry", f"/api/accounts/{account_id}/changes", "accounts.detail", "changes-list", (),
                       fixed={"account_id": account_id}, size=10)
-    return {"account": r.json(), "errors": errors or {}, "failed": failed, "message": message,
+    account = r.json()
+    on = {p["platform"] for p in account["platforms"]}
+    left_out = [p for p in get_json("registry", "/api/accounts/platforms", []) if p["code"] not in on] if (
+        account.get("every_platform") and "resubmit" in account["actions"]) else []  # N7: their reasons again
+    return {"account": account, "errors": errors or {}, "failed": failed, "message": message,
             "action_names": ACTION_NAMES, "kinds": KIND_NAMES, "categories": CATEGORY_NAMES,
-            "roles": TEAM_ROLE_NAMES, "history": history}
+            "roles": TEAM_ROLE_NAMES, "history": history, "left_out": left_out,
+            "reasons": {o["platform"]: o["reason"] for o in account.get("omitted", [])}}
 
 
 @bp.get("/<int:account_id>")
@@ -128,6 +135,8 @@ def act(account_id: int, action: str):
     if action not in ACTION_NAMES:
         abort(404)
     body = {k: request.form[k].strip() for k in ACTION_FIELDS if request.form.get(k, "").strip()}
+    if action == "resubmit" and (reasons := omitted_reasons(request.form, (), blank=True)):
+        body["omitted_reasons"] = reasons  # a box emptied takes its reason away
     r = api("registry", "POST", f"/api/accounts/{account_id}/actions/{action}", json=body)
     return step_answer(r, action, ACTION_NAMES[action], "accounts/detail.html", "accounts/_detail.html",
                        url_for("accounts.detail", account_id=account_id),

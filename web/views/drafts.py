@@ -14,7 +14,7 @@ from govmb.timefmt import to_beijing
 from web.client import api, get_all, get_json, get_page
 from web.listing import Listing, list_page, listing, unit_picker
 from web.session import login_required, person, roles
-from web.views.forms import as_int, form_again, go, is_htmx, problem_of, step_answer
+from web.views.forms import as_int, form_again, go, is_htmx, omitted_reasons, problem_of, reason_problems, step_answer
 
 bp = Blueprint("drafts", __name__, url_prefix="/drafts")
 STAFF = UNIT_STAFF
@@ -60,9 +60,7 @@ def _body(form) -> dict:
     body["original"] = form.get("original") != "no"
     body["major"] = form.get("major") == "yes"
     body["platforms"] = form.getlist("platforms") if form.get("platform_choice") else None  # None: every platform
-    body["omitted_reasons"] = {key.removeprefix("omit_reason_"): value.strip() for key, value in form.items()
-                               if key.startswith("omit_reason_") and value.strip()
-                               and key.removeprefix("omit_reason_") not in (body["platforms"] or ())}
+    body["omitted_reasons"] = omitted_reasons(form, body["platforms"])
     body["media"] = media_of(form.get("media", ""))
     for field in ("series_no", "series_total"):
         body[field] = as_int(form.get(field))
@@ -128,16 +126,6 @@ def _editor(values: dict, errors: dict, message: str | None, draft: dict | None 
             "info_types": INFO_TYPE_NAMES, "draft": draft, **_choice(account, values)}
 
 
-def _problems(r) -> tuple[dict, str | None]:
-    """The service's problems, each platform's missing reason beside its own box."""
-    errors, message = problem_of(r)
-    nested = (r.json().get("errors") or {}).get("omitted_reasons") if r.headers.get("content-type", "").endswith(
-        "json") else None
-    if isinstance(nested, dict):
-        errors.update({f"omitted_reasons.{code}": m[0] if isinstance(m, list) else str(m) for code, m in nested.items()})
-    return errors, message
-
-
 @bp.get("/platforms")
 @login_required(*STAFF)
 def platform_choice():
@@ -168,7 +156,7 @@ def new():
     if r.status_code == 201:
         flash("更正稿件已保存，请提交审核" if body["corrects_id"] else "草稿已保存")
         return go(url_for("drafts.detail", draft_id=r.json()["id"]))
-    errors, message = _problems(r)
+    errors, message = reason_problems(r)
     return form_again("drafts/_editor.html" if is_htmx() else "drafts/new.html", r.status_code,
                       **_editor(_typed(request.form, body), errors, message), corrected=corrected)
 
@@ -203,7 +191,7 @@ def edit(draft_id: int):
     if r.status_code == 200:
         flash("稿件已修改")
         return go(url_for("drafts.detail", draft_id=draft_id))
-    errors, message = _problems(r)
+    errors, message = reason_problems(r)
     return form_again("drafts/_editor.html" if is_htmx() else "drafts/edit.html", r.status_code,
                       **_editor(_typed(request.form, body), errors, message, d))
 

@@ -48,6 +48,25 @@ def problem_of(response) -> tuple[dict, str | None]:
     return errors, detail
 
 
+def reason_problems(r) -> tuple[dict, str | None]:
+    """The service's problems, each platform's missing reason (N7: `omitted_reasons`, by platform)
+    beside its own box (`omitted_reasons.<code>`)."""
+    errors, message = problem_of(r)
+    nested = (r.json().get("errors") or {}).get("omitted_reasons") if r.headers.get("content-type", "").endswith(
+        "json") else None
+    if isinstance(nested, dict):
+        errors.update({f"omitted_reasons.{code}": m[0] if isinstance(m, list) else str(m) for code, m in nested.items()})
+    return errors, message
+
+
+def omitted_reasons(form, chosen, blank: bool = False) -> dict[str, str]:
+    """The reasons (N7) a form gives for the platforms it leaves out: its `omit_reason_<code>` boxes
+    (the empty ones too with `blank`)."""
+    return {key.removeprefix("omit_reason_"): value.strip() for key, value in form.items()
+            if key.startswith("omit_reason_") and (blank or value.strip())
+            and key.removeprefix("omit_reason_") not in (chosen or ())}
+
+
 def go(url: str):
     """After a successful post: htmx follows HX-Redirect, a plain form a 303."""
     if is_htmx():
@@ -75,7 +94,7 @@ def step_answer(response, action: str, label: str, page: str, partial: str, deta
             flash(done)
             return go(detail_url)
         return render_template(partial, **context(None, None, done))
-    errors, message = problem_of(response)
+    errors, message = reason_problems(response)  # N7: a resubmission's missing reasons beside their boxes
     return form_again(partial if is_htmx() else page, response.status_code, **context(errors, action, message))
 
 
