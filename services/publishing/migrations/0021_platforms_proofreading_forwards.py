@@ -3,7 +3,7 @@ switch per unit and city-wide (三审三校); forwards of superior and related a
 outside a directive, with their monthly counts per account (X14, N22)."""
 import datetime as dt
 
-from peewee import BooleanField, CharField, DateTimeField, IntegerField, Model, TextField
+from peewee import SQL, BooleanField, CharField, DateTimeField, IntegerField, Model, TextField
 
 
 def _utcnow():
@@ -53,4 +53,5 @@ def up(migrator, db):
             indexes = ((("account_id", "month"), True),)
 
     db.create_tables([ProofreadingSetting, Forward, ForwardCount], safe=True)
-    migrator.migrate(migrator.add_column("draft", "omitted", TextField(default="{}")))
+    # a default in the database too: a row written by SQL alone (a bulk load, a restore script) is valid
+    migrator.migrate(migrator.add_column("draft", "omitted", TextField(default="{}", constraints=[SQL("DEFAULT '{}'")])))

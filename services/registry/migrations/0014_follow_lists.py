@@ -2,7 +2,7 @@
 office's register of media and experts, and the per-account count of unexplained unrelated follows."""
 import datetime as dt
 
-from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, Model, TextField
+from peewee import SQL, CharField, DateTimeField, ForeignKeyField, IntegerField, Model, TextField
 
 
 def up(migrator, db):
@@ -48,5 +48,5 @@ def up(migrator, db):
             indexes = ((("platform", "handle"), True), (("kind", "id"), False))
 
     db.create_tables([FollowedAccount, FollowRegisterEntry])
-    migrator.migrate(migrator.add_column("account", "unexplained_follows", IntegerField(default=0)))
+    migrator.migrate(migrator.add_column("account", "unexplained_follows", IntegerField(default=0, constraints=[SQL("DEFAULT 0")])))  # a default in the database too
     db.execute_sql("CREATE INDEX IF NOT EXISTS account_unexplained_follows ON account (unexplained_follows)")

@@ -1,7 +1,7 @@
 """Issue 19 (N7): the city-wide rule that an institutional account opens on every configured
 platform (the joint-meeting office's switch, off by default), and the reasons an account keeps
 for each platform it leaves out."""
-from peewee import BooleanField, CharField, DateTimeField, Model, TextField
+from peewee import SQL, BooleanField, CharField, DateTimeField, Model, TextField
 
 
 def up(migrator, db):
@@ -16,4 +16,4 @@ def up(migrator, db):
             table_name = "platform_rule"
 
     db.create_tables([PlatformRule], safe=True)
-    migrator.migrate(migrator.add_column("account", "omitted_reasons", TextField(default="{}")))
+    migrator.migrate(migrator.add_column("account", "omitted_reasons", TextField(default="{}", constraints=[SQL("DEFAULT '{}'")])))
