@@ -8,7 +8,7 @@ from govmb.domain import Refused
 from govmb.identity import UNIT_STAFF, Identity
 from govmb.messages import N_, said
 from govmb.timefmt import to_beijing, utcnow
-from services.assessment.models import AnnualEntry, Unit, audit, db
+from services.assessment.models import AnnualEntry, audit, db
 
 CITY = 0
 CITY_ENTERERS = ("joint_office", "supervision")
@@ -41,7 +41,7 @@ def enter(year: int, data: dict, who: Identity, unit_id: int | None = None) -> A
                       update={**{getattr(AnnualEntry, k): v for k, v in values.items()},
                               AnnualEntry.entered_by: who.name, AnnualEntry.entered_at: utcnow()})
          .execute())
-        path = "/" if unit == CITY else Unit.get_by_id(unit).path
+        path = "/" if unit == CITY else who.unit_path  # a unit enters only its own
         detail = _said(values) if before is None else said("{now}（替换此前的：{then}）", now=_said(values),
                                                             then=_said(before.__data__))
         audit.record(who, "annual_report.enter", "annual_report", year, path, detail,
