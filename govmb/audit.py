@@ -84,6 +84,7 @@ ACTIONS: dict[str, str] = {
     "training.export": "导出培训登记表", "archive.export": "下载月度归档文件", "report.export": "导出季度报告",
     "bulletin.draft": "检查情况通报：起草", "bulletin.issue": "检查情况通报：印发（定稿，生成 PDF）",
     "bulletin.export": "下载检查情况通报", "annual_report.export": "导出政务新媒体工作年度报表",
+    "annual_report.enter": "填报年度报表中平台外的工作",
     "narrative.submit": "季度简报、专报：报送", "narrative.download": "季度简报、专报：下载附件",
     "narrative.compile": "下载汇编的季度工作报告",
 }

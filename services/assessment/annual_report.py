@@ -3,7 +3,8 @@
 filled from it: the accounts by kind, category and platform, the posts and their original
 share, the citizens' messages received, replied, replied on time and resolved, the unified
 messages, emergencies and problem notices, the inspections and their fixes, the training, the
-assessment. What the product does not record (征集调查, 在线访谈…) is said so, not left blank.
+assessment. What happens outside the product (征集调查, 在线访谈…) is entered by the office or the
+unit (annual_entries.py); what was not entered says "未填报", not left blank.
 As data, XLSX and PDF (docs/assessment.md, 年度报表)."""
 from __future__ import annotations
 
@@ -16,14 +17,13 @@ from govmb.contracts.registry import CATEGORY_NAMES, KIND_NAMES
 from govmb.identity import under
 from govmb.messages import N_, said
 from govmb.timefmt import beijing_today
-from services.assessment import annual
+from services.assessment import annual, annual_entries
 from services.assessment.annual import assessed_accounts
 from services.assessment.documents import Document, workbook
 from services.assessment.figures import Counts, Period, sum_if
 from services.assessment.inspections import overdue_clause
 from services.assessment.models import Account, Inspection, MessageFact, TrainingAttendee, TrainingSession
 
-NOT_KEPT = N_("本平台不记录")
 HEADERS = (N_("栏目"), N_("指标"), N_("数值"), N_("说明"))
 
 
@@ -93,8 +93,9 @@ def _training(period: Period, within: str) -> list[tuple]:
             (section, N_("参训人次（人次）"), n, ""), (section, N_("培训学时（人·学时）"), float(hours or 0), "")]
 
 
-def figures(year: int, within: str = "", scope: str = "") -> dict:
-    """The year's form for the city (or the units `within` a path, `scope` its name)."""
+def figures(year: int, within: str = "", scope: str = "", unit_id: int = 0) -> dict:
+    """The year's form for the city (or the units `within` a path, `scope` its name, `unit_id` its
+    id: whose entered figures it shows, services/assessment/annual_entries.py)."""
     period = Period.parse(str(year))
     assessed = annual.assess(period, within=within, accounts=False)
     c = Counts()
@@ -111,10 +112,7 @@ def figures(year: int, within: str = "", scope: str = "") -> dict:
             (N_("解读回应"), N_("统一口径转发要求（次）"), c.forwards_asked, said("按时转发 {n} 次", n=c.forwards_on_time)),
             *_messages(period, within, c),
             (N_("留言办理"), N_("问题通报单（份）"), c.notices_issued, said("已回复 {n} 份", n=c.notices_replied)),
-            (N_("征集调查"), N_("征集调查期数（期）"), NOT_KEPT, ""),
-            (N_("在线访谈"), N_("访谈期数（期）"), NOT_KEPT, ""),
-            (N_("在线访谈"), N_("是否提供智能问答"), NOT_KEPT, ""),
-            (N_("安全防护"), N_("安全检测评估次数（次）"), NOT_KEPT, N_("账号安全情况见账号的安全登记")),
+            *annual_entries.rows(year, unit_id),
             *_inspections(period, within, today),
             (N_("监管"), N_("参加考核单位（个）"), len(assessed["units"]), ""),
             (N_("监管"), N_("考核平均得分"), round(sum(scores) / len(scores), 1) if scores else "—", ""),

@@ -20,6 +20,7 @@ from govmb.timefmt import beijing_today, stored, utcnow
 from govmb.todo_api import todo_blueprint
 from services.assessment import (
     annual,
+    annual_entries,
     annual_report,
     archive,
     bulletins,
@@ -54,6 +55,8 @@ from services.assessment.models import (
     audit,
 )
 from services.assessment.schemas import (
+    AnnualEntryOutSchema,
+    AnnualEntrySchema,
     AnnualReportQuerySchema,
     ArchiveQuerySchema,
     ArchiveSchema,
@@ -830,6 +833,22 @@ def bulletin_pdf(bulletin_id):
     return _download(content, "application/pdf", f"{number}-{found.title}.pdf")
 
 
+def _annual_year(year: int) -> None:
+    if not 2004 <= year <= beijing_today().year:
+        abort(422, errors={"year": [said("年份须在 2004 年至 {last} 年之间", last=beijing_today().year)]})
+
+
+@quarterly.route("/annual/<int:year>/entries", methods=["PUT"])
+@requires(*annual_entries.CITY_ENTERERS, *UNIT_STAFF)
+@quarterly.arguments(AnnualEntrySchema)
+@quarterly.response(200, AnnualEntryOutSchema)
+def enter_annual(data, year):
+    """填报年度报表中平台外的工作：征集调查期数、访谈期数、是否提供智能问答、安全检测评估次数（整数 0 至 100000）；
+    联席会议办公室、督查填全市的（不填 unit_id），单位人员填本单位的；再次填报替换之前的，记入审计日志"""
+    _annual_year(year)
+    return annual_entries.shown(annual_entries.enter(year, data, current_identity(), data.get("unit_id")))
+
+
 @quarterly.route("/annual/<int:year>")
 @requires()
 @quarterly.arguments(AnnualReportQuerySchema, location="query")
@@ -839,15 +858,16 @@ def bulletin_pdf(bulletin_id):
 def annual_form(args, year):
     """政务新媒体工作年度报表（国务院办公厅模板）：全市（或本单位及下级单位、所选单位）一年的账号、发布、留言办理、
     督查检查、考核和培训情况；format=pdf 或 xlsx 下载（每次下载记入审计日志）"""
-    if not 2004 <= year <= beijing_today().year:
-        abort(422, errors={"year": [said("年份须在 2004 年至 {last} 年之间", last=beijing_today().year)]})
+    _annual_year(year)
     who = current_identity()
     if args["unit_id"]:
         unit = _unit_in_sight(args["unit_id"])
-        within, scope = unit.path, unit.name
+        within, scope, unit_id = unit.path, unit.name, unit.id
+    elif who.sees_all:
+        within, scope, unit_id = "", "", annual_entries.CITY
     else:
-        within, scope = ("", "") if who.sees_all else (who.unit_path, _unit_in_sight(who.unit_id).name)
-    form = annual_report.figures(year, within, scope)
+        within, scope, unit_id = who.unit_path, _unit_in_sight(who.unit_id).name, who.unit_id
+    form = annual_report.figures(year, within, scope, unit_id)
     if args["format"] in ("pdf", "xlsx"):
         _exported("annual_report.export", "annual_report", year, within or "/",
                   said("{title}（{scope}，{format}）", title=form["title"], scope=form["scope"],

@@ -591,6 +591,23 @@ class Bulletin(BaseModel):
         indexes = ((("prefix", "year", "serial"), True), (("status", "year", "serial"), False))
 
 
+class AnnualEntry(BaseModel):
+    """The figures of the annual 年度报表 the product does not record (issue 18), entered by the
+    office for the city (unit_id 0) or by a unit's staff for their unit; entering again replaces."""
+    year = peewee.IntegerField()
+    unit_id = peewee.IntegerField()  # 0: the city-wide form
+    surveys = peewee.IntegerField()  # 征集调查期数
+    interviews = peewee.IntegerField()  # 访谈期数
+    smart_qa = peewee.BooleanField()  # 是否提供智能问答
+    security_assessments = peewee.IntegerField()  # 安全检测评估次数
+    entered_by = peewee.CharField(max_length=50)
+    entered_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "annual_entry"
+        indexes = ((("year", "unit_id"), True),)
+
+
 # --- dormant accounts (僵尸号) ---
 
 

@@ -393,6 +393,30 @@ class AnnualReportQuerySchema(ReportQuerySchema):
     pass
 
 
+_COUNT = {"validate": validate.Range(min=0, max=100000, error="须为 0 至 100000 之间的整数"), "required": True}
+
+
+class AnnualEntrySchema(Schema):
+    """The year's figures that happen outside the product (issue 18); all four are required."""
+    unit_id = Integer(load_default=None, validate=validate.Range(min=1),
+                      metadata={"description": "本单位的 id；不填：联席会议办公室、督查填全市的，单位人员填本单位的"})
+    surveys = Integer(**_COUNT, metadata={"description": "征集调查期数（期）"})
+    interviews = Integer(**_COUNT, metadata={"description": "访谈期数（期）"})
+    smart_qa = fields.Boolean(required=True, metadata={"description": "是否提供智能问答"})
+    security_assessments = Integer(**_COUNT, metadata={"description": "安全检测评估次数（次）"})
+
+
+class AnnualEntryOutSchema(Schema):
+    year = Integer()
+    unit_id = Integer(metadata={"description": "0：全市"})
+    surveys = Integer()
+    interviews = Integer()
+    smart_qa = fields.Boolean()
+    security_assessments = Integer()
+    entered_by = fields.String()
+    entered_at = BeijingDateTime()
+
+
 class IndicatorSchema(Schema):
     code = fields.String()
     group = fields.String()

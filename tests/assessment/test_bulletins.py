@@ -146,7 +146,7 @@ def test_the_annual_form_holds_the_year_figures_counted_by_hand(quarter, client)
     assert values["收到留言数量（条）"] == 2 and values["已回复留言数量（条）"] == 1
     assert values["按时回复（24小时内）数量（条）"] == 1
     assert values["督查检查次数（次）"] == 2 and values["问题整改数量（个）"] == 1 and values["逾期未整改（个）"] == 1
-    assert values["征集调查期数（期）"] == "本平台不记录"
+    assert values["征集调查期数（期）"] == "未填报"
     notes = {r["item"]: r["note"] for r in form["rows"]}
     assert notes["原创量（条）"] == "原创率 66.7%"
     unit = _form(client, headers=DEPT).json  # a unit's own form
@@ -159,7 +159,7 @@ def test_the_annual_form_downloads_as_xlsx_and_pdf(quarter, client):
     rows = {r[1]: r[2] for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert rows["发布信息总数（条）"] == 3 and rows["收到留言数量（条）"] == 2
     text = text_of(_form(client, format="pdf").data)
-    assert "2026年度政务新媒体工作年度报表" in text and "发布信息总数（条）" in text and "本平台不记录" in text
+    assert "2026年度政务新媒体工作年度报表" in text and "发布信息总数（条）" in text and "未填报" in text
     assert "annual_report.export" in [e["action"] for e in audit_trail(client, OFFICE)]
 
 

@@ -261,6 +261,7 @@ assessment POST   /api/bulletins/<int:bulletin_id>/issue                        
 assessment GET    /api/bulletins/<int:bulletin_id>/pdf                                bulletin:pdf               401   403     200     200     200     200     200     200     200     403     403
 assessment GET    /api/reports/annual/<int:year>                                      annual                     401   403     200     200     200     200     200     200     200     403     403
 assessment GET    /api/reports/annual/<int:year>                                      annual:unit_id             401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
+assessment PUT    /api/reports/annual/<int:year>/entries                              annual:enter               401   403     200     200     200     200     200     200     403     403     403
 assessment GET    /api/inspections/indicators                                         -                          401   403     200     200     200     200     200     200     200     403     403
 assessment GET    /api/inspections/coverage                                           -                          401   403     200     200     200     200     200     200     200     403     403
 assessment GET    /api/inspections/coverage                                           coverage:unit_id           401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
@@ -473,6 +474,7 @@ web        POST   /bulletins/<int:bulletin_id>/issue                            
 web        GET    /bulletins/<int:bulletin_id>.pdf                                    bulletin:pdf               login -       200     200     200     200     200     200     200     403     403
 web        GET    /bulletins/annual                                                   annual                     login -       200     200     200     200     200     200     200     403     403
 web        GET    /bulletins/annual/<int:year>.<fmt>                                  annual:file                login -       200     200     200     200     200     200     200     403     403
+web        POST   /bulletins/annual/<int:year>/entries                                annual:enter               login -       303     303     303     303     303     303     403     403     403
 web        GET    /inspections/coverage                                               coverage:web               login -       200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
 web        GET    /incidents                                                          incidents                  login -       200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
 web        POST   /incidents                                                          incident:new               login -       303/422 303/422 303/422 303/422 303     403     403     403     403

@@ -6,7 +6,7 @@ import datetime as dt
 
 from flask import Blueprint, abort, render_template, request, url_for
 
-from govmb.auth import WORKING_ROLES
+from govmb.auth import UNIT_STAFF, WORKING_ROLES
 from govmb.timefmt import beijing_today
 from web.client import api
 from web.listing import Listing, list_page, listing
@@ -110,10 +110,21 @@ def pdf(bulletin_id: int):
     return _download(api("assessment", "GET", f"/api/bulletins/{bulletin_id}/pdf"))
 
 
-@bp.get("/annual")
-@login_required(*WORKING_ROLES)
-def annual():
-    year = request.args.get("year", "").strip() or str(beijing_today().year)
+ENTERERS = (*DRAFTERS, *UNIT_STAFF)  # the office and supervision the city's, a unit's staff their own
+ENTRY_ITEMS = {"surveys": "征集调查期数（期）", "interviews": "访谈期数（期）", "smart_qa": "是否提供智能问答",
+               "security_assessments": "安全检测评估次数（次）"}
+
+
+def _entered(form: dict | None) -> dict:
+    """The figures entered so far, as the entry form shows them (empty where nothing was)."""
+    shown = {r["item"]: r["value"] for r in (form or {}).get("rows", [])}
+    values = {k: shown.get(item) for k, item in ENTRY_ITEMS.items()}
+    values = {k: "" if v in (None, "未填报") else str(v) for k, v in values.items()}
+    values["smart_qa"] = {"是": "true", "否": "false"}.get(values["smart_qa"], "")
+    return values
+
+
+def _annual_page(year: str, values=None, errors=None, entry_errors=None, message=None, status=200):
     if as_int(year) is None:
         return render_template("bulletins/annual.html", year=year, form=None,
                                errors={"year": "年份须为四位数字，如 2026"}), 422
@@ -122,7 +133,30 @@ def annual():
         errors, message = problem_of(r)
         return render_template("bulletins/annual.html", year=year, form=None, errors=errors,
                                message=message), r.status_code
-    return render_template("bulletins/annual.html", year=year, form=r.json(), errors={})
+    form = r.json()
+    return render_template("bulletins/annual.html", year=year, form=form, errors=errors or {},
+                           can_enter=bool(roles() & set(ENTERERS)), values=values or _entered(form),
+                           entry_errors=entry_errors or {}, message=message), status
+
+
+@bp.get("/annual")
+@login_required(*WORKING_ROLES)
+def annual():
+    return _annual_page(request.args.get("year", "").strip() or str(beijing_today().year))
+
+
+@bp.post("/annual/<int:year>/entries")
+@login_required(*ENTERERS)
+def enter_annual(year: int):
+    values = {k: request.form.get(k, "").strip() for k in ENTRY_ITEMS}
+    body = {k: as_int(v) if as_int(v) is not None else v for k, v in values.items() if k != "smart_qa"}
+    body["smart_qa"] = {"true": True, "false": False}.get(values["smart_qa"], values["smart_qa"])
+    r = api("assessment", "PUT", f"/api/reports/annual/{year}/entries", json=given(body))
+    if r.status_code == 200:
+        return go(url_for("bulletins.annual", year=year))
+    errors, message = problem_of(r)
+    return _annual_page(str(year), values, entry_errors=errors, message=message or "请按提示修改",
+                        status=r.status_code)
 
 
 @bp.get("/annual/<int:year>.<fmt>")
