@@ -19,10 +19,11 @@ import re
 import zipfile
 from collections.abc import Iterable, Sequence
 
+from marshmallow import Schema, ValidationError
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from govmb.messages import said
+from govmb.messages import said, translated
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # an XLSX's parts unzipped; 2 MB of real messages unpack to about 12
@@ -118,6 +119,16 @@ def read_records(filename: str, data: bytes, headers: dict[str, str], required: 
     the field's own name is taken too. Each item of `required` is a field, or a tuple of
     fields of which one is enough; a file without it is refused."""
     return read_titled_records(filename, data, headers, required, max_rows)[1]
+
+
+def loaded(records: Iterable[tuple[int, dict]], schema: Schema, errors: list[dict]):
+    """(row number, loaded row) for each record `schema` loads; each one it refuses is added to
+    `errors` as {"row": number, "errors": {field: message}} (the first message of each field)."""
+    for number, raw in records:
+        try:
+            yield number, schema.load(raw)
+        except ValidationError as exc:
+            errors.append({"row": number, "errors": translated({k: v[0] for k, v in exc.messages.items()})})
 
 
 def read_titled_records(filename: str, data: bytes, headers: dict[str, str],

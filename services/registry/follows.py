@@ -15,12 +15,12 @@ from __future__ import annotations
 import re
 
 import peewee
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
+from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
 
 from govmb import tables
 from govmb.domain import Conflict, Invalid, Refused
 from govmb.identity import Identity
-from govmb.messages import N_, said, translated
+from govmb.messages import N_, said
 from govmb.platforms import platforms
 from services.registry.accounts import works_on
 from services.registry.models import Account, AccountPlatform, FollowedAccount, FollowRegisterEntry, audit, db, now
@@ -139,18 +139,16 @@ def _may_work(account: Account, who: Identity) -> None:
         raise Refused("关注名单由运行该账号的单位（主管单位或管理部门）的工作人员登记")
 
 
-def _platform_problem(account: Account, platform: str) -> str | None:
-    codes = [p.platform for p in AccountPlatform.select(AccountPlatform.platform).where(AccountPlatform.account == account)]
-    if platform not in codes:
-        names = "、".join(platforms().get(c, c) for c in codes) or "（无）"
-        return said("须为该账号开设的平台：{names}", names=names)
-    return None
+def _codes(account: Account) -> list[str]:
+    """The platforms the account is open on (read once for a whole import)."""
+    return [p.platform for p in AccountPlatform.select(AccountPlatform.platform).where(AccountPlatform.account == account)]
 
 
-def _problems(account: Account, data: dict) -> dict[str, str]:
+def _problems(codes: list[str], data: dict) -> dict[str, str]:
     errors = {}
-    if problem := _platform_problem(account, data["platform"]):
-        errors["platform"] = problem
+    if data["platform"] not in codes:
+        errors["platform"] = said("须为该账号开设的平台：{names}",
+                                  names="、".join(platforms().get(c, c) for c in codes) or "（无）")
     if not data["handle"]:
         errors["handle"] = "请填写所关注账号的账号名"
     if data.get("url") and not URL.match(data["url"]):
@@ -190,7 +188,7 @@ def record(account: Account, who: Identity, data: dict) -> FollowedAccount:
     _may_work(account, who)
     data = {**data, "platform": platform_code(data["platform"]), "handle": normal_handle(data["handle"]),
             "url": (data.get("url") or "").strip(), "name": (data.get("name") or "").strip()}
-    if errors := _problems(account, data):
+    if errors := _problems(_codes(account), data):
         raise Invalid(errors)
     with db.atomic():
         if FollowedAccount.get_or_none(FollowedAccount.account == account, FollowedAccount.platform == data["platform"],
@@ -291,14 +289,9 @@ def import_file(account: Account, who: Identity, filename: str, data: bytes) -> 
         records = tables.read_records(filename, data, HEADERS, required=("platform", "handle"))
     except tables.TableError as exc:
         raise Invalid("file", str(exc)) from exc
-    errors, good = [], []
-    for number, raw in records:
-        try:
-            row = RowSchema().load(raw)
-        except ValidationError as exc:
-            errors.append({"row": number, "errors": translated({k: v[0] for k, v in exc.messages.items()})})
-            continue
-        if problems := _problems(account, row):
+    errors, good, codes = [], [], _codes(account)
+    for number, row in tables.loaded(records, RowSchema(), errors):
+        if problems := _problems(codes, row):
             errors.append({"row": number, "errors": problems})
             continue
         good.append(row)
