@@ -63,11 +63,12 @@ def judge(platform: str, handle: str, url: str = "") -> tuple[str, str]:
     own = (AccountPlatform.select(AccountPlatform, Account).join(Account)
            .where(AccountPlatform.platform == platform, Account.status == "active",
                   AccountPlatform.deregistered_at.is_null()))
-    match = peewee.fn.LOWER(AccountPlatform.handle) == handle
+    matches = [peewee.fn.LOWER(AccountPlatform.handle) == handle]  # each by its own index (migration 0016)
     if variants := url_variants(url):
-        match |= AccountPlatform.url.in_(variants)
-    if found := own.where(match).order_by(AccountPlatform.id).first():
-        return "government", found.account.name
+        matches.append(AccountPlatform.url.in_(variants))
+    for match in matches:
+        if found := own.where(match).order_by(AccountPlatform.id).first():
+            return "government", found.account.name
     entry = FollowRegisterEntry.get_or_none(FollowRegisterEntry.platform == platform,
                                             FollowRegisterEntry.handle == handle)
     if entry is not None:
