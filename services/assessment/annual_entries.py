@@ -34,12 +34,13 @@ def enter(year: int, data: dict, who: Identity, unit_id: int | None = None) -> A
     """Enter (or replace) the year's four figures for the city or the caller's unit, audited."""
     unit = unit_for(who, unit_id)
     values = {k: data[k] for k in FIGURES}
+    now = utcnow()
     with db.atomic():
         before = AnnualEntry.get_or_none(AnnualEntry.year == year, AnnualEntry.unit_id == unit)
-        (AnnualEntry.insert(year=year, unit_id=unit, entered_by=who.name, entered_at=utcnow(), **values)
+        (AnnualEntry.insert(year=year, unit_id=unit, entered_by=who.name, entered_at=now, **values)
          .on_conflict(conflict_target=[AnnualEntry.year, AnnualEntry.unit_id],
                       update={**{getattr(AnnualEntry, k): v for k, v in values.items()},
-                              AnnualEntry.entered_by: who.name, AnnualEntry.entered_at: utcnow()})
+                              AnnualEntry.entered_by: who.name, AnnualEntry.entered_at: now})
          .execute())
         path = "/" if unit == CITY else who.unit_path  # a unit enters only its own
         detail = _said(values) if before is None else said("{now}（替换此前的：{then}）", now=_said(values),
