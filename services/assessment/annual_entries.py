@@ -33,30 +33,39 @@ def _said(data: dict) -> str:
 def enter(year: int, data: dict, who: Identity, unit_id: int | None = None) -> AnnualEntry:
     """Enter (or replace) the year's four figures for the city or the caller's unit, audited."""
     unit = unit_for(who, unit_id)
-    values = {k: data[k] for k in FIGURES}
+    given = {k: data[k] for k in FIGURES}
+    now = utcnow()
     with db.atomic():
-        before = AnnualEntry.get_or_none(AnnualEntry.year == year, AnnualEntry.unit_id == unit)
-        (AnnualEntry.insert(year=year, unit_id=unit, entered_by=who.name, entered_at=utcnow(), **values)
+        before = entry(year, unit)
+        (AnnualEntry.insert(year=year, unit_id=unit, entered_by=who.name, entered_at=now, **given)
          .on_conflict(conflict_target=[AnnualEntry.year, AnnualEntry.unit_id],
-                      update={**{getattr(AnnualEntry, k): v for k, v in values.items()},
-                              AnnualEntry.entered_by: who.name, AnnualEntry.entered_at: utcnow()})
+                      update={**{getattr(AnnualEntry, k): v for k, v in given.items()},
+                              AnnualEntry.entered_by: who.name, AnnualEntry.entered_at: now})
          .execute())
         path = "/" if unit == CITY else who.unit_path  # a unit enters only its own
-        detail = _said(values) if before is None else said("{now}（替换此前的：{then}）", now=_said(values),
+        detail = _said(given) if before is None else said("{now}（替换此前的：{then}）", now=_said(given),
                                                             then=_said(before.__data__))
         audit.record(who, "annual_report.enter", "annual_report", year, path, detail,
                      said("{year}年度报表", year=year))
-    return AnnualEntry.get(AnnualEntry.year == year, AnnualEntry.unit_id == unit)
+    return entry(year, unit)
 
 
-def rows(year: int, unit_id: int) -> list[tuple]:
+def entry(year: int, unit_id: int) -> AnnualEntry | None:
+    return AnnualEntry.get_or_none(AnnualEntry.year == year, AnnualEntry.unit_id == unit_id)
+
+
+def values(e: AnnualEntry | None) -> dict | None:
+    """The four figures as entered (for the entry form to show again), None where nothing was."""
+    return None if e is None else {k: getattr(e, k) for k in FIGURES}
+
+
+def rows(e: AnnualEntry | None) -> list[tuple]:
     """The four rows of the form: the entered values with who entered them and when, or 未填报."""
-    e = AnnualEntry.get_or_none(AnnualEntry.year == year, AnnualEntry.unit_id == unit_id)
     if e is None:
         value = {k: NOT_ENTERED for k in FIGURES}
         note = ""
     else:
-        value = {**{k: getattr(e, k) for k in FIGURES}, "smart_qa": N_("是") if e.smart_qa else N_("否")}
+        value = {**values(e), "smart_qa": N_("是") if e.smart_qa else N_("否")}
         note = said("由{who}于{at}填报", who=e.entered_by, at=to_beijing(e.entered_at).strftime("%Y-%m-%d %H:%M"))
     return [(N_("征集调查"), N_("征集调查期数（期）"), value["surveys"], note),
             (N_("在线访谈"), N_("访谈期数（期）"), value["interviews"], note),
@@ -66,5 +75,5 @@ def rows(year: int, unit_id: int) -> list[tuple]:
 
 
 def shown(e: AnnualEntry) -> dict:
-    return {"year": e.year, "unit_id": e.unit_id, **{k: getattr(e, k) for k in FIGURES},
+    return {"year": e.year, "unit_id": e.unit_id, **values(e),
             "entered_by": e.entered_by, "entered_at": e.entered_at}

@@ -97,6 +97,7 @@ def figures(year: int, within: str = "", scope: str = "", unit_id: int = 0) -> d
     """The year's form for the city (or the units `within` a path, `scope` its name, `unit_id` its
     id: whose entered figures it shows, services/assessment/annual_entries.py)."""
     period = Period.parse(str(year))
+    entered = annual_entries.entry(year, unit_id)
     assessed = annual.assess(period, within=within, accounts=False)
     c = Counts()
     for u in assessed["units"]:
@@ -112,7 +113,7 @@ def figures(year: int, within: str = "", scope: str = "", unit_id: int = 0) -> d
             (N_("解读回应"), N_("统一口径转发要求（次）"), c.forwards_asked, said("按时转发 {n} 次", n=c.forwards_on_time)),
             *_messages(period, within, c),
             (N_("留言办理"), N_("问题通报单（份）"), c.notices_issued, said("已回复 {n} 份", n=c.notices_replied)),
-            *annual_entries.rows(year, unit_id),
+            *annual_entries.rows(entered),
             *_inspections(period, within, today),
             (N_("监管"), N_("参加考核单位（个）"), len(assessed["units"]), ""),
             (N_("监管"), N_("考核平均得分"), round(sum(scores) / len(scores), 1) if scores else "—", ""),
@@ -121,7 +122,8 @@ def figures(year: int, within: str = "", scope: str = "", unit_id: int = 0) -> d
             *_training(period, within)]
     return {"year": year, "label": period.label, "scope": scope or N_("全市政务微博"),
             "title": said("{year}年度政务新媒体工作年度报表", year=year), "asof": assessed["asof"],
-            "rows": [{"section": s, "item": i, "value": v, "note": n} for s, i, v, n in rows]}
+            "rows": [{"section": s, "item": i, "value": v, "note": n} for s, i, v, n in rows],
+            "entered": annual_entries.values(entered)}
 
 
 def xlsx(form: dict) -> bytes:

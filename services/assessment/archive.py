@@ -30,6 +30,7 @@ from services.assessment.figures import Period, Window, default_asof
 from services.assessment.models import (
     Account,
     Archive,
+    InvalidMessageFact,
     MessageFact,
     MessageText,
     NoticeFact,
@@ -96,8 +97,10 @@ def _posts(unit_id: int, w: Window) -> peewee.ModelSelect:
 
 
 def _texts(unit_id: int, w: Window, category: str) -> peewee.ModelSelect:
+    """The category's texts of the month, but an invalid message's (G19.2): out of the counts, out of the archive."""
     return MessageText.select().where(MessageText.unit_id == unit_id, MessageText.category == category,
-                                      MessageText.received_at >= w.start, MessageText.received_at < w.end)
+                                      MessageText.received_at >= w.start, MessageText.received_at < w.end,
+                                      MessageText.id.not_in(InvalidMessageFact.select(InvalidMessageFact.id)))
 
 
 def _notices(unit_id: int, w: Window) -> peewee.ModelSelect:

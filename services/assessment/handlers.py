@@ -173,6 +173,8 @@ def notice_text(payload: dict, _delivery) -> None:
                           NoticeText.replied_by: excluded.replied_by},
                   where=((excluded.status == "replied") & (NoticeText.status != "replied")))
      .execute())
+
+
 def message_rated(payload: dict, _delivery) -> None:
     """A citizen's rating (N19): given once, so the first one kept is the one; a repeat changes nothing."""
     rated_at = utc(payload["rated_at"])

@@ -51,6 +51,17 @@ def test_the_office_enters_the_city_and_a_unit_its_own(app, client):
     assert _entries(app) == [(2026, 0, 4, 7, True, 2), (2026, 4, 1, 6, False, 2)]
 
 
+def test_the_form_gives_the_entered_values_for_the_entry_form_to_show_again(client):
+    def entered(**params):
+        r = client.get("/api/reports/annual/2026", query_string=params, headers=OFFICE)
+        return r.json["entered"]
+
+    assert entered() is None
+    assert _enter(client).status_code == 200
+    assert entered() == {"surveys": 4, "interviews": 6, "smart_qa": True, "security_assessments": 2}
+    assert entered(unit_id=4) is None  # the unit's own, not the city's
+
+
 @pytest.mark.parametrize(("headers", "body"), [(DEPT, {"unit_id": 5}), (OTHER, {"unit_id": 4}),
                                                (auth(1, "/1/", "admin"), {}), (COUNTY, {"unit_id": 4})])
 def test_no_one_enters_another_units_form(app, client, headers, body):

@@ -125,3 +125,18 @@ def archive_of(app) -> Archive:
     with app.app_context():
         return archive.build(4, "2026-06")
 
+
+
+def test_an_invalid_message_is_not_filed(app):
+    """An invalid message (G19.2) leaves the counts: its text leaves the archive too, so each
+    category's rows agree with its count."""
+    from tests.assessment.test_invalid_messages import NEVER_ANSWERED
+    june = {"id": 7001, "unit_id": 4, "unit_path": "/1/3/4/", "account_id": 1, "category": "complaint",
+            "kind": "comment", "received_at": "2026-06-10T02:00:00+00:00", "status": "received", "revision": 2}
+    feed("inquiry.message.archive_text", {**june, "handle": "", "contact": "", "text": "低价代开发票加微信",
+                                          "answer": ""})
+    feed("inquiry.message.changed", {**NEVER_ANSWERED, **june, "invalid": True})
+    built = archive_of(app)
+    summary = json.loads(built.summary)
+    assert (summary["texts"], summary["by_category"]["complaint"]) == (0, 0)
+    assert "低价代开发票" not in text_of(bytes(built.pdf)).replace(" ", "").replace("\n", "")

@@ -111,16 +111,14 @@ def pdf(bulletin_id: int):
 
 
 ENTERERS = (*DRAFTERS, *UNIT_STAFF)  # the office and supervision the city's, a unit's staff their own
-ENTRY_ITEMS = {"surveys": "征集调查期数（期）", "interviews": "访谈期数（期）", "smart_qa": "是否提供智能问答",
-               "security_assessments": "安全检测评估次数（次）"}
+ENTRY_ITEMS = ("surveys", "interviews", "smart_qa", "security_assessments")
 
 
-def _entered(form: dict | None) -> dict:
+def _entered(form: dict) -> dict:
     """The figures entered so far, as the entry form shows them (empty where nothing was)."""
-    shown = {r["item"]: r["value"] for r in (form or {}).get("rows", [])}
-    values = {k: shown.get(item) for k, item in ENTRY_ITEMS.items()}
-    values = {k: "" if v in (None, "未填报") else str(v) for k, v in values.items()}
-    values["smart_qa"] = {"是": "true", "否": "false"}.get(values["smart_qa"], "")
+    entered = form.get("entered") or {}
+    values = {k: "" if entered.get(k) is None else str(entered[k]) for k in ENTRY_ITEMS}
+    values["smart_qa"] = {True: "true", False: "false"}.get(entered.get("smart_qa"), "")
     return values
 
 
