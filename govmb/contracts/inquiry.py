@@ -141,8 +141,10 @@ class NoticeText(Schema):
     reply = fields.String(required=True, validate=validate.Length(max=ARCHIVE_ANSWER))
     replied_by = fields.String(required=True)
     status = fields.String(required=True, validate=validate.OneOf(("issued", "replied")))
-RATINGS = ("satisfied", "basically", "unsatisfied")  # N19: 满意、基本满意、不满意
-RATING_NAMES = {"satisfied": "满意", "basically": "基本满意", "unsatisfied": "不满意"}
+RATING_NAMES = {"satisfied": "满意", "basically": "基本满意", "unsatisfied": "不满意"}  # N19
+RATINGS = tuple(RATING_NAMES)
+# what staff may mark a message invalid as (G19.2)
+INVALID_KINDS = {"spam": "垃圾信息", "advertising": "广告", "abuse": "辱骂攻击", "nothing": "无实质诉求"}
 
 
 class MessageRated(Schema):

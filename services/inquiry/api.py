@@ -18,6 +18,7 @@ from govmb.identity import AuthError, read_token
 from govmb.messages import said
 from govmb.paging import Blueprint, SearchSchema, beijing_midnight, narrowed, page, sorted_by
 from govmb.timefmt import utcnow
+from govmb.todo import named
 from govmb.todo_api import todo_blueprint
 from services.inquiry import (
     citizens,
@@ -316,12 +317,11 @@ def list_invalid(args, pagination_parameters):
                      at=MessageMarks.invalid_at, search=Message.text, indexed=True)
     if "kind" in args:
         query = query.where(MessageMarks.invalid_kind == args["kind"])
-    rows = list(page(query.order_by(MessageMarks.invalid_at.desc(), MessageMarks.message.desc()), pagination_parameters))
-    names = dict(Unit.select(Unit.id, Unit.name).where(Unit.id.in_({r.unit_id for r in rows})).tuples()) if rows else {}
-    return [{"id": r.message.id, "unit_id": r.unit_id, "unit_name": names.get(r.unit_id, ""),
-             "account_id": r.message.account_id, "text": r.message.text, "received_at": r.message.received_at,
-             "invalid_kind": r.invalid_kind, "invalid_name": marks.INVALID_KINDS[r.invalid_kind],
-             "invalid_reason": r.invalid_reason, "invalid_by": r.invalid_by, "invalid_at": r.invalid_at} for r in rows]
+    rows = page(query.order_by(MessageMarks.invalid_at.desc(), MessageMarks.message.desc()), pagination_parameters)
+    return named([{"id": r.message.id, "unit_id": r.unit_id, "account_id": r.message.account_id, "text": r.message.text,
+                   "received_at": r.message.received_at, "invalid_kind": r.invalid_kind,
+                   "invalid_name": marks.INVALID_KINDS[r.invalid_kind], "invalid_reason": r.invalid_reason,
+                   "invalid_by": r.invalid_by, "invalid_at": r.invalid_at} for r in rows], Unit)
 
 
 @notices.route("", methods=["POST"])

@@ -15,7 +15,7 @@ the same handling unit merge (a unit cannot reach into another's); a merge is no
 from __future__ import annotations
 
 from govmb.account_copy import runs_row
-from govmb.contracts.inquiry import MessageStatus
+from govmb.contracts.inquiry import INVALID_KINDS, MessageStatus
 from govmb.db import locked
 from govmb.domain import Conflict, Invalid, Refused
 from govmb.identity import UNIT_STAFF, Identity
@@ -24,7 +24,6 @@ from govmb.timefmt import utcnow
 from services.inquiry import handling
 from services.inquiry.models import Account, Message, MessageMarks, PendingReply, audit, db
 
-INVALID_KINDS = {"spam": "垃圾信息", "advertising": "广告", "abuse": "辱骂攻击", "nothing": "无实质诉求"}
 S = MessageStatus
 
 

@@ -78,12 +78,12 @@ def decide(message: Message, who: Identity, decision: str, text: str, reason: st
     roles = OFFICE if pending.stage == "office" else LEADERS
     if not who.has(*roles) or not runs_row(Account, message, who):
         raise Refused("须由承办单位的责任处室核稿" if pending.stage == "office" else "须由承办单位的分管领导或主要领导审批")
-    text = (text or "").strip()
-    findings = wordlists.checked({"text": text}) if text else []
-    if decision == "return":
+    if decision == "return":  # the reply goes back to be written again: an edit is not kept, nor checked
         if not (reason or "").strip():
             raise Invalid("reason", "退回须填写理由")
         return _close(message, pending, who, "returned", reason.strip())
+    text = (text or "").strip()
+    findings = wordlists.checked({"text": text}) if text else []
     with db.atomic():
         pending = locked(PendingReply, pending.id)
         if pending.status != "pending":

@@ -2,7 +2,7 @@
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
-from govmb.contracts.inquiry import CATEGORIES, RATINGS, SENTIMENTS, STATUS_NAMES
+from govmb.contracts.inquiry import CATEGORIES, INVALID_KINDS, RATINGS, SENTIMENTS, STATUS_NAMES
 from govmb.paging import DAY, ListQuerySchema, sort_field
 from govmb.schemas import Integer, TextFindingSchema
 from govmb.timefmt import BEIJING, BeijingDateTime
@@ -426,7 +426,7 @@ class SensitiveSchema(Schema):
 
 class InvalidSchema(Schema):
     kind = fields.String(required=True, allow_none=True,
-                         validate=validate.OneOf(("spam", "advertising", "abuse", "nothing")),
+                         validate=validate.OneOf(tuple(INVALID_KINDS)),
                          metadata={"description": "spam（垃圾信息）、advertising（广告）、abuse（辱骂攻击）、"
                                                   "nothing（无实质诉求）；null：撤销无效标记"})
     reason = fields.String(load_default="", validate=validate.Length(max=500), metadata={"description": "理由（必填）"})
@@ -439,7 +439,7 @@ class MergeSchema(Schema):
 
 class InvalidQuerySchema(ListQuerySchema):
     """The invalid messages' filters; `start`/`end` on the time marked, `q` in the text."""
-    kind = fields.String(validate=validate.OneOf(("spam", "advertising", "abuse", "nothing")))
+    kind = fields.String(validate=validate.OneOf(tuple(INVALID_KINDS)))
 
 
 class InvalidMessageSchema(Schema):

@@ -73,11 +73,12 @@ def _notice(n: ProblemNotice) -> dict:
 
 
 def _reviews(stage: str):
-    """Replies held for review (N6, X21) at `stage`, in the caller's unit (0025's index)."""
+    """Replies held for review (N6, X21) at `stage`, of the messages the caller's unit holds
+    (its own, or as their account's managing unit: who may decide them, `replies.decide`)."""
     return lambda who: (PendingReply.select(PendingReply.id, PendingReply.unit_id, PendingReply.why,
                                             PendingReply.submitted_at, PendingReply.stage, Message.id, Message.text,
                                             Message.due_at)
-                        .join(Message).where(PendingReply.unit_id == who.unit_id, PendingReply.status == "pending",
+                        .join(Message).where(run_by_unit(Message, Account, who.unit_id), PendingReply.status == "pending",
                                              PendingReply.stage == stage))
 
 

@@ -32,3 +32,18 @@ def test_the_managing_units_staff_handle_the_accounts_messages(app, client):
         Message.update(unit_id=5, unit_path="/1/5/").where(Message.id == other["id"]).execute()
     assert client.get(f"/api/messages/{other['id']}", headers=CENTRE).status_code == 404
     assert act(client, other["id"], "reply", CENTRE, text="x").status_code == 404
+
+
+def test_the_managing_units_office_finds_a_held_reply_in_its_to_do(app, client):
+    """The managing unit's office may check a held reply (`replies.decide`): its to-do says so."""
+    from tests.inquiry.test_reply_review import FLAGGED
+    with app.app_context():
+        apply_account_snapshot(Account)({**account(1), "managing_unit_id": 6, "managing_unit_path": "/1/3/6/",
+                                         "revision": 2}, None)
+    mid = message(client, headers=CENTRE).json["id"]
+    assert act(client, mid, "reply", CENTRE, text=FLAGGED).json["review_waiting"] is True
+    office = auth(6, "/1/3/6/", "responsible_office", person=62)
+    groups = {g["kind"]: g for g in client.get("/api/todo", headers=office).json}
+    assert groups["replies_check"]["count"] == 1 and groups["replies_check"]["items"][0]["id"] == mid
+    r = client.post(f"/api/messages/{mid}/review/approve", json={}, headers=office)
+    assert r.status_code == 200 and r.json["review"]["stage"] == "leader"

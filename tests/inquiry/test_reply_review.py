@@ -91,7 +91,7 @@ def test_a_returned_reply_needs_a_reason_and_staff_write_again(app, inquiry):
     step(inquiry, mid, "reply", text=FLAGGED)
     r = decide(inquiry, mid, "return", OFFICE)
     assert r.status_code == 422 and "reason" in r.json["errors"]
-    r = decide(inquiry, mid, "return", OFFICE, reason="不要留个人手机号")
+    r = decide(inquiry, mid, "return", OFFICE, reason="不要留个人手机号", text=CLASSIFIED)  # an edit is not kept
     assert r.status_code == 200 and r.json["review"] is None and r.json["status"] == "received"
     assert r.json["history"][-1]["action"] == "review_return" and r.json["history"][-1]["comment"] == "不要留个人手机号"
     assert stored(app, lambda: PendingReply.get(PendingReply.message == mid).status) == "returned"

@@ -18,6 +18,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from govmb.config import options
+from govmb.contracts.inquiry import RATING_NAMES
 from web.client import ServiceUnavailable, client, get_json
 from web.listing import list_page, listing
 from web.own_tokens import own_token
@@ -141,11 +142,8 @@ def _per_address_query() -> str:
 def _query_page(values: dict, found: dict | None = None, errors: dict | None = None, message: str | None = None,
                 notice: str | None = None, status: int = 200):
     return (render_template("hall_query.html", values=values, found=found, errors=errors or {}, message=message,
-                            notice=notice, ratings=RATINGS),
+                            notice=notice, ratings=RATING_NAMES),
             status, {"Cache-Control": "no-store"})
-
-
-RATINGS = {"satisfied": "满意", "basically": "基本满意", "unsatisfied": "不满意"}
 
 
 def _query_values() -> dict:
@@ -208,7 +206,7 @@ def rate():
     values = _query_values()
     if errors := _missing(values):
         return _query_page(values, errors=errors, status=422)
-    if values["rating"] not in RATINGS:
+    if values["rating"] not in RATING_NAMES:
         return _query_again(values, {"rating": "请选择满意、基本满意或不满意"})
     try:
         r = _inquiry("POST", _path(values, "/rating"), json={"code": values["code"], "rating": values["rating"], "comment": values["comment"]})

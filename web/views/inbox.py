@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, make_response, render_template, request, url_for
 
 from govmb.auth import UNIT_STAFF
-from govmb.contracts.inquiry import ACTION_NAMES, CATEGORY_NAMES, STATUS_NAMES
+from govmb.contracts.inquiry import ACTION_NAMES, CATEGORY_NAMES, INVALID_KINDS, STATUS_NAMES
 from govmb.platforms import platforms
 from web.client import all_units, api, get_all, get_json, get_page
 from web.listing import Listing, list_page, listing, unit_picker
@@ -99,7 +99,6 @@ def upload():
 
 
 REVIEW_STAGES = {"office": ("responsible_office",), "leader": ("leader", "principal_leader")}  # N6: 核稿, 审批
-INVALID_KINDS = {"spam": "垃圾信息", "advertising": "广告", "abuse": "辱骂攻击", "nothing": "无实质诉求"}
 
 
 def _detail(message_id: int, errors=None, failed=None, message=None, whole=None) -> dict:

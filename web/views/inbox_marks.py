@@ -7,11 +7,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, request, url_for
 
 from govmb.auth import UNIT_STAFF
-from web.client import all_units, api
+from govmb.contracts.inquiry import INVALID_KINDS
+from web.client import api
 from web.listing import Listing, list_page, listing, unit_picker
 from web.session import login_required
 from web.views.forms import as_int, step_answer
-from web.views.inbox import ANYONE, INVALID_KINDS, _detail
+from web.views.inbox import ANYONE, _detail
 
 bp = Blueprint("inbox_marks", __name__, url_prefix="/inbox")
 REVIEWERS = ("responsible_office", "leader", "principal_leader")
@@ -72,6 +73,5 @@ def _invalid() -> Listing:
 def invalid_list():
     """无效留言 (G19.2): what was set aside, by whom and why, for supervision and the units."""
     shown = _invalid()
-    units = all_units("inquiry")
     return list_page(shown, "inbox/_invalid.html", "inbox/invalid.html", invalid=shown, kinds=INVALID_KINDS,
-                     picker=unit_picker("inquiry"), unit_names={u["id"]: u["name"] for u in units})
+                     picker=unit_picker("inquiry"))
