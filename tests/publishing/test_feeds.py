@@ -143,6 +143,16 @@ def test_each_new_entry_becomes_a_draft_once_through_refetches(app, client, site
     assert len(entries) == 3 and all(e["draft_id"] for e in entries)
 
 
+def test_an_entry_listed_twice_in_one_document_drafts_once(app, client, site):
+    url = site.serve("/twice.xml", atom_doc(("urn:9", "同一条", "/art/9.html", "一"), ("urn:9", "同一条", "/art/9.html", "一"),
+                                            ("urn:8", "另一条", "/art/8.html", "二")))
+    feed = register(client, url).get_json()
+    assert read_now(app) == 2
+    entries = client.get(f"/api/portal-feeds/{feed['id']}/entries", headers=OPERATOR).get_json()
+    assert sorted(e["link"].rsplit("/", 1)[-1] for e in entries) == ["8.html", "9.html"]
+    assert len(client.get("/api/drafts?status=draft", headers=OPERATOR).get_json()) == 2
+
+
 def test_an_rss_feed_first_read_without_import_keeps_what_was_there_and_drafts_what_comes(app, client, site):
     url = site.serve("/rss.xml", rss_doc(("https://www.nc.gov.cn/a/1.html", "旧闻", "旧")))
     feed = register(client, url, import_existing=False, info_type="central_work").get_json()
