@@ -44,7 +44,8 @@ class Scope:
 
 def scope(unit_id: int | None, account_id: int | None) -> Scope:
     """The posts a feed holds; NotFound for a unit or account the public cannot see."""
-    released = Draft.released_at.is_null(False) & (Draft.status == "released")
+    released = (Draft.released_at.is_null(False) & (Draft.status == "released")  # a private account's: never
+                & Draft.account_id.not_in(Account.select(Account.id).where(Account.kind == "private")))
     if account_id is not None:
         account = Account.get_or_none((Account.id == account_id) & (Account.kind != "private"))
         if account is None:

@@ -218,11 +218,13 @@ def draft_text(item: Item) -> str:
     return " ".join(p for p in (head, N_("详见：{link}").format(link=item.link) if item.link else "") if p)
 
 
+def _key(item: Item) -> str:
+    return hashlib.sha256(item.key.encode()).hexdigest()
+
+
 def _take(feed: PortalFeed, account: Account | None, item: Item, draft: bool) -> bool:
     """Record the entry (once: its key is unique in the feed) and, with `draft`, its draft."""
-    key = hashlib.sha256(item.key.encode()).hexdigest()
-    if PortalEntry.select().where(PortalEntry.feed == feed.id, PortalEntry.key == key).exists():
-        return False
+    key = _key(item)
     try:
         with db.atomic():
             made = _draft(feed, account, item) if draft and account is not None else None
@@ -258,7 +260,10 @@ def read(feed: PortalFeed) -> int:
     if account is not None and account.status != AccountStatus.ACTIVE:
         account = None  # a closed account gets no drafts; its entries are still marked seen
     wanted = not first or feed.import_existing
-    made = sum(_take(feed, account, item, wanted) for item in reversed(items))  # oldest first: ids in order
+    seen = {k for (k,) in PortalEntry.select(PortalEntry.key).where(  # one query, not one an entry
+        PortalEntry.feed == feed.id, PortalEntry.key.in_([_key(i) for i in items])).tuples()} if items else set()
+    made = sum(_take(feed, account, item, wanted) for item in reversed(items)  # oldest first: ids in order
+               if _key(item) not in seen)
     PortalFeed.update(read_at=now(), ok_at=now(), error="", failures=0, claimed_until=None, etag=feed.etag,
                       last_modified=feed.last_modified, drafted=PortalFeed.drafted + made).where(
         PortalFeed.id == feed.id).execute()

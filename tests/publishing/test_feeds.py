@@ -13,7 +13,7 @@ import pytest
 
 from govmb.config import load
 from services.publishing import feeds, portal
-from services.publishing.models import Draft, PortalEntry, Publication, Unit
+from services.publishing.models import Account, Draft, PortalEntry, Publication, Unit
 from tests.conftest import auth
 from tests.publishing.conftest import JOINT, LEADER, OFFICE, OPERATOR, OTHER_LEADER, act, draft
 
@@ -141,6 +141,16 @@ def test_each_new_entry_becomes_a_draft_once_through_refetches(app, client, site
     assert (shown["drafted"], shown["error"], shown["failures"]) == (3, "", 0) and shown["ok_at"]
     entries = client.get(f"/api/portal-feeds/{feed['id']}/entries", headers=OPERATOR).get_json()
     assert len(entries) == 3 and all(e["draft_id"] for e in entries)
+
+
+def test_an_entry_listed_twice_in_one_document_drafts_once(app, client, site):
+    url = site.serve("/twice.xml", atom_doc(("urn:9", "同一条", "/art/9.html", "一"), ("urn:9", "同一条", "/art/9.html", "一"),
+                                            ("urn:8", "另一条", "/art/8.html", "二")))
+    feed = register(client, url).get_json()
+    assert read_now(app) == 2
+    entries = client.get(f"/api/portal-feeds/{feed['id']}/entries", headers=OPERATOR).get_json()
+    assert sorted(e["link"].rsplit("/", 1)[-1] for e in entries) == ["8.html", "9.html"]
+    assert len(client.get("/api/drafts?status=draft", headers=OPERATOR).get_json()) == 2
 
 
 def test_an_rss_feed_first_read_without_import_keeps_what_was_there_and_drafts_what_comes(app, client, site):
@@ -318,6 +328,19 @@ def test_the_feed_of_a_unit_and_of_an_account_and_404s(app, client):
     assert parsed(client.get("/api/feeds/posts?unit_id=4")).find(f"{A}title").text == "东湖区：已发布的信息"
     r = client.get("/api/feeds/posts?before=yesterday")
     assert r.status_code == 422 and "before" in r.get_json()["errors"]
+
+
+def test_a_private_accounts_posts_are_in_no_feed(app, client):
+    with app.app_context():
+        Unit.create(id=4, name="东湖区", kind="district", parent_id=None, path="/1/3/4/", revision=1)
+    release(app, "机构账号的博文。")
+    release(app, "私人微博的博文。", account_id=4)
+    with app.app_context():
+        Account.update(kind="private").where(Account.id == 4).execute()
+    for query in ("", "?unit_id=4"):
+        assert [e.find(f"{A}content").text for e in parsed(client.get("/api/feeds/posts" + query)).findall(f"{A}entry")] \
+            == ["机构账号的博文。"]
+    assert client.get("/api/feeds/posts?account_id=4").status_code == 404
 
 
 def test_the_feed_pages_by_release_and_answers_conditional_requests(app, client, monkeypatch):

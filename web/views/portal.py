@@ -65,12 +65,16 @@ def _feed(feed_id: int) -> dict:
     return r.json()
 
 
+def _entries(feed_id: int) -> dict:
+    return listing("publishing", f"/api/portal-feeds/{feed_id}/entries", "portal.detail", "entries-list", (),
+                   fixed={"feed_id": feed_id})
+
+
 @bp.get("/<int:feed_id>")
 @login_required(*WORKING_ROLES)
 def detail(feed_id: int):
     feed = _feed(feed_id)
-    entries = listing("publishing", f"/api/portal-feeds/{feed_id}/entries", "portal.detail", "entries-list", (),
-                      fixed={"feed_id": feed_id})
+    entries = _entries(feed_id)
     return list_page(entries, "portal/_entries.html", "portal/detail.html", feed=feed, entries=entries, message=None)
 
 
@@ -84,6 +88,5 @@ def set_active(feed_id: int):
     if r.status_code == 200:
         return go(url_for("portal.detail", feed_id=feed_id))
     _errors, message = problem_of(r)
-    entries = listing("publishing", f"/api/portal-feeds/{feed_id}/entries", "portal.detail", "entries-list", (),
-                      fixed={"feed_id": feed_id})
+    entries = _entries(feed_id)
     return form_again("portal/detail.html", r.status_code, feed=_feed(feed_id), entries=entries, message=message)
