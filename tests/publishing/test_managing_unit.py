@@ -7,7 +7,7 @@ from playhouse.migrations import Runner
 
 from govmb.account_copy import apply_account_snapshot
 from govmb.db import open_database
-from services.publishing.models import Account, Draft
+from services.publishing.models import Account, Draft, ProofreadingSetting, now
 from tests.conftest import auth
 from tests.publishing.conftest import OPERATOR, OTHER_LEADER, account, act, draft
 from tests.system import spec_of
@@ -82,3 +82,17 @@ def test_the_upgrade_lets_a_replay_of_the_same_revision_fill_the_managing_unit(t
         assert (row.managing_unit_id, row.managing_unit_path, row.revision) == (CENTRE, CENTRE_PATH, 5)
         apply_account_snapshot(Copy)(managed(revision=4, managing=(None, None)), None)  # an older one: ignored
         assert Copy.get_by_id(1).managing_unit_id == CENTRE
+
+
+def test_the_managing_units_staff_record_the_accounts_forwards_and_proofread_its_drafts(app, client):
+    with app.app_context():
+        apply_account_snapshot(Account)(managed(), None)
+        ProofreadingSetting.create(unit_id=4, unit_path="/1/3/4/", enabled=True, set_by="x", set_at=now())
+    r = client.post("/api/forwards", headers=CENTRE_OPERATOR,
+                    json={"account_id": 1, "platform": "sina", "source_account": "南昌发布",
+                          "source_url": "https://weibo.com/nanchang/1", "url": "https://weibo.com/donghu/9"})
+    assert r.status_code == 201 and r.json["unit_id"] == 4  # the account's, whoever recorded it
+    assert [f["id"] for f in client.get("/api/forwards", headers=CENTRE_OFFICE).json] == [r.json["id"]]
+    d = draft(client, headers=CENTRE_OPERATOR).json
+    assert act(client, d["id"], "submit", CENTRE_OPERATOR).json["status"] == "proofreading"
+    assert act(client, d["id"], "proofread", CENTRE_OFFICE).json["status"] == "submitted"
