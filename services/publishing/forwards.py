@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peewee import fn
-
 from govmb.account_copy import account_rows_in_sight, runs_account, sees_account
 from govmb.domain import Invalid, Refused
-from govmb.identity import UNIT_STAFF, Identity, in_sight
+from govmb.identity import UNIT_STAFF, Identity
 from govmb.messages import said
 from govmb.platforms import platforms
 from govmb.timefmt import stored, to_beijing
@@ -80,7 +78,7 @@ def listed(who: Identity):
 
 
 def counts(who: Identity, month: str):
-    return in_sight(ForwardCount.select().where(ForwardCount.month == month), ForwardCount.unit_path, who)
+    return account_rows_in_sight(ForwardCount.select().where(ForwardCount.month == month), ForwardCount, Account, who)
 
 
 def named(rows: list) -> list:
@@ -91,6 +89,3 @@ def named(rows: list) -> list:
         r.account_name = names.get(r.account_id, str(r.account_id))
     return rows
 
-
-def month_total(who: Identity, month: str) -> int:
-    return counts(who, month).select(fn.COALESCE(fn.SUM(ForwardCount.forwards), 0)).scalar() or 0

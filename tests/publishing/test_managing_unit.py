@@ -93,6 +93,9 @@ def test_the_managing_units_staff_record_the_accounts_forwards_and_proofread_its
                           "source_url": "https://weibo.com/nanchang/1", "url": "https://weibo.com/donghu/9"})
     assert r.status_code == 201 and r.json["unit_id"] == 4  # the account's, whoever recorded it
     assert [f["id"] for f in client.get("/api/forwards", headers=CENTRE_OFFICE).json] == [r.json["id"]]
+    month = r.json["forwarded_at"][:7]
+    counted = client.get("/api/forwards/counts", query_string={"month": month}, headers=CENTRE_OFFICE).json
+    assert [(c["account_id"], c["forwards"]) for c in counted] == [(1, 1)]
     d = draft(client, headers=CENTRE_OPERATOR).json
     assert act(client, d["id"], "submit", CENTRE_OPERATOR).json["status"] == "proofreading"
     assert act(client, d["id"], "proofread", CENTRE_OFFICE).json["status"] == "submitted"
