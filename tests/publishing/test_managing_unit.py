@@ -9,7 +9,8 @@ from govmb.account_copy import apply_account_snapshot
 from govmb.db import open_database
 from services.publishing.models import Account, Draft, ProofreadingSetting, now
 from tests.conftest import auth
-from tests.publishing.conftest import OPERATOR, OTHER_LEADER, account, act, draft
+from tests.publishing.conftest import JOINT, OPERATOR, OTHER_LEADER, account, act, draft
+from tests.publishing.test_directives import SOON, lead_post
 from tests.system import spec_of
 
 CENTRE, CENTRE_PATH = 6, "/1/3/6/"  # 东湖区融媒体中心: manages account 1 of unit 4 (/1/3/4/)
@@ -99,3 +100,16 @@ def test_the_managing_units_staff_record_the_accounts_forwards_and_proofread_its
     d = draft(client, headers=CENTRE_OPERATOR).json
     assert act(client, d["id"], "submit", CENTRE_OPERATOR).json["status"] == "proofreading"
     assert act(client, d["id"], "proofread", CENTRE_OFFICE).json["status"] == "submitted"
+
+
+def test_the_managing_unit_sees_and_answers_a_directive_to_the_account(app, client):
+    with app.app_context():
+        apply_account_snapshot(Account)(managed(), None)
+    lead = lead_post(client)
+    d = client.post("/api/directives", json={"title": "转发权威发布", "lead_draft_id": lead["id"], "due_at": SOON},
+                    headers=JOINT).json
+    assert [x["id"] for x in client.get("/api/directives", headers=CENTRE_OPERATOR).json] == [d["id"]]
+    assert [t["account_id"] for t in client.get(f"/api/directives/{d['id']}/targets", headers=CENTRE_OPERATOR).json] == [1]
+    r = client.post(f"/api/directives/{d['id']}/forwards", json={"account_id": 1, "url": "https://weibo.com/f/1"},
+                    headers=CENTRE_OPERATOR)
+    assert r.status_code == 200 and r.json["counts"]["on_time"] == 1
