@@ -9,7 +9,7 @@ from flask_smorest import abort
 
 from govmb.account_copy import account_rows_in_sight, accounts_in_sight, run_by_unit
 from govmb.audit_api import audit_blueprint
-from govmb.auth import UNIT_STAFF, account_row_or_404, current_identity, in_sight, requires, under, visible_or_404
+from govmb.auth import UNIT_STAFF, account_row_or_404, current_identity, in_sight, requires, visible_or_404
 from govmb.contracts.publishing import INFO_TYPE_NAMES, STATUS_NAMES
 from govmb.copies_api import accounts_blueprint, units_blueprint
 from govmb.messages import said
@@ -266,9 +266,7 @@ def list_directives(args, pagination_parameters):
     转发时限（due）排序，分页；可按下发日期筛选、按标题搜索"""
     who = current_identity()
     query = narrowed(Directive.select(), args, at=Directive.issued_at, search=Directive.title)
-    if not who.sees_all:
-        mine = DirectiveTarget.select(DirectiveTarget.directive).where(under(DirectiveTarget.unit_path, who.unit_path))
-        query = query.where(Directive.id.in_(mine))
+    query = directives.with_targets_in_sight(query, who)
     query = sorted_by(query, args["sort"], {"issued": (Directive.issued_at,), "due": (Directive.due_at,)}, Directive.id)
     return [directives.compliance(d, who) for d in page(query, pagination_parameters)]
 

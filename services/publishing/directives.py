@@ -8,11 +8,11 @@ import datetime as dt
 
 from peewee import Case, fn
 
-from govmb.account_copy import runs_row
+from govmb.account_copy import account_rows_in_sight, runs_row
 from govmb.contracts.publishing import DraftStatus
 from govmb.contracts.registry import AccountStatus
 from govmb.domain import Conflict, Invalid, Refused
-from govmb.identity import Identity, in_sight, under
+from govmb.identity import Identity
 from govmb.messages import said
 from govmb.timefmt import iso_utc, stored, to_beijing
 from services.publishing.models import Account, Directive, DirectiveTarget, Draft, audit, bus, db, now
@@ -88,18 +88,26 @@ def state(target: DirectiveTarget, due_at: dt.datetime) -> str:
 
 
 def visible(directive: Directive, who: Identity) -> bool:
-    return who.sees_all or (DirectiveTarget.select()
-                            .where(DirectiveTarget.directive == directive,
-                                   under(DirectiveTarget.unit_path, who.unit_path)).exists())
+    return who.sees_all or targets_in_sight(directive, who).exists()
+
+
+def with_targets_in_sight(query, who: Identity):
+    """The directives (`query`) asking an account in the caller's sight to forward (X6: a managed
+    one too)."""
+    if who.sees_all:
+        return query
+    targets = account_rows_in_sight(DirectiveTarget.select(DirectiveTarget.directive), DirectiveTarget, Account, who)
+    return query.where(Directive.id.in_(targets))
 
 
 SHOWN = 20  # targets listed with a directive: all of the caller's own unit's, then the first others
 
 
 def targets_in_sight(directive: Directive, who: Identity):
-    """The directive's targets in the caller's units (city-wide roles: all), as a query."""
-    return in_sight(DirectiveTarget.select().where(DirectiveTarget.directive == directive),
-                    DirectiveTarget.unit_path, who)
+    """The directive's targets in the caller's units and of the accounts managed from them (X6;
+    city-wide roles: all), as a query."""
+    return account_rows_in_sight(DirectiveTarget.select().where(DirectiveTarget.directive == directive),
+                                 DirectiveTarget, Account, who)
 
 
 def shown_targets(directive: Directive, targets: list) -> list[dict]:

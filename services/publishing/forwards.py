@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peewee import fn
-
+from govmb.account_copy import account_rows_in_sight, runs_account, sees_account
 from govmb.domain import Invalid, Refused
-from govmb.identity import UNIT_STAFF, Identity, in_sight
+from govmb.identity import UNIT_STAFF, Identity
 from govmb.messages import said
 from govmb.platforms import platforms
 from govmb.timefmt import stored, to_beijing
@@ -19,10 +18,10 @@ from services.publishing.models import Account, DirectiveTarget, Forward, Forwar
 
 def _account(account_id: int, who: Identity) -> Account:
     account = Account.get_or_none(Account.id == account_id)
-    if account is None or not who.may_see(account.unit_path) or account.kind == "private":
+    if not sees_account(account, who) or account.kind == "private":
         raise Invalid("account_id", "账号不存在或不在您的管辖范围内")
-    if account.unit_id != who.unit_id:
-        raise Refused("只能由账号所在单位的工作人员登记转发")
+    if not runs_account(account, who):
+        raise Refused("只能由账号所在单位（或其管理部门）的工作人员登记转发")
     return account
 
 
@@ -73,12 +72,13 @@ def record(data: dict, who: Identity) -> Forward:
 
 
 def listed(who: Identity):
-    """The forwards in the caller's sight (the office and supervision: the city's), as a query."""
-    return in_sight(Forward.select(), Forward.unit_path, who)
+    """The forwards in the caller's sight (the office and supervision: the city's; a managing
+    unit: its accounts'), as a query."""
+    return account_rows_in_sight(Forward.select(), Forward, Account, who)
 
 
 def counts(who: Identity, month: str):
-    return in_sight(ForwardCount.select().where(ForwardCount.month == month), ForwardCount.unit_path, who)
+    return account_rows_in_sight(ForwardCount.select().where(ForwardCount.month == month), ForwardCount, Account, who)
 
 
 def named(rows: list) -> list:
@@ -89,6 +89,3 @@ def named(rows: list) -> list:
         r.account_name = names.get(r.account_id, str(r.account_id))
     return rows
 
-
-def month_total(who: Identity, month: str) -> int:
-    return counts(who, month).select(fn.COALESCE(fn.SUM(ForwardCount.forwards), 0)).scalar() or 0

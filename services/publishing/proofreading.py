@@ -5,9 +5,10 @@ it on. When it is on, a submitted draft waits for proof-reading (待校对): uni
 or responsible office) other than the writer pass it, with notes if they like, or return it."""
 from __future__ import annotations
 
+from govmb.account_copy import runs_row
 from govmb.domain import Invalid, Refused
 from govmb.identity import Identity
-from services.publishing.models import ProofreadingSetting, audit, db, now
+from services.publishing.models import Account, ProofreadingSetting, audit, db, now
 
 CITY = 0  # the row of the city-wide default
 SETTERS = ("principal_leader", "responsible_office")  # who switch it for their unit
@@ -26,8 +27,9 @@ def required(unit_id: int) -> bool:
 
 
 def may_proofread(draft, who: Identity) -> bool:
-    """Unit staff with an operator or responsible-office role, not the one who wrote it."""
-    return draft.unit_id == who.unit_id and who.has(*PROOFREADERS) and who.person_id != draft.author_id
+    """Staff of a unit that runs the account (its own or its managing unit, X6) with an operator or
+    responsible-office role, not the one who wrote it."""
+    return who.has(*PROOFREADERS) and who.person_id != draft.author_id and runs_row(Account, draft, who)
 
 
 def state(who: Identity) -> dict:

@@ -7,9 +7,10 @@ from playhouse.migrations import Runner
 
 from govmb.account_copy import apply_account_snapshot
 from govmb.db import open_database
-from services.publishing.models import Account, Draft
+from services.publishing.models import Account, Draft, ProofreadingSetting, now
 from tests.conftest import auth
-from tests.publishing.conftest import OPERATOR, OTHER_LEADER, account, act, draft
+from tests.publishing.conftest import JOINT, OPERATOR, OTHER_LEADER, account, act, draft
+from tests.publishing.test_directives import SOON, lead_post
 from tests.system import spec_of
 
 CENTRE, CENTRE_PATH = 6, "/1/3/6/"  # 东湖区融媒体中心: manages account 1 of unit 4 (/1/3/4/)
@@ -82,3 +83,33 @@ def test_the_upgrade_lets_a_replay_of_the_same_revision_fill_the_managing_unit(t
         assert (row.managing_unit_id, row.managing_unit_path, row.revision) == (CENTRE, CENTRE_PATH, 5)
         apply_account_snapshot(Copy)(managed(revision=4, managing=(None, None)), None)  # an older one: ignored
         assert Copy.get_by_id(1).managing_unit_id == CENTRE
+
+
+def test_the_managing_units_staff_record_the_accounts_forwards_and_proofread_its_drafts(app, client):
+    with app.app_context():
+        apply_account_snapshot(Account)(managed(), None)
+        ProofreadingSetting.create(unit_id=4, unit_path="/1/3/4/", enabled=True, set_by="x", set_at=now())
+    r = client.post("/api/forwards", headers=CENTRE_OPERATOR,
+                    json={"account_id": 1, "platform": "sina", "source_account": "南昌发布",
+                          "source_url": "https://weibo.com/nanchang/1", "url": "https://weibo.com/donghu/9"})
+    assert r.status_code == 201 and r.json["unit_id"] == 4  # the account's, whoever recorded it
+    assert [f["id"] for f in client.get("/api/forwards", headers=CENTRE_OFFICE).json] == [r.json["id"]]
+    month = r.json["forwarded_at"][:7]
+    counted = client.get("/api/forwards/counts", query_string={"month": month}, headers=CENTRE_OFFICE).json
+    assert [(c["account_id"], c["forwards"]) for c in counted] == [(1, 1)]
+    d = draft(client, headers=CENTRE_OPERATOR).json
+    assert act(client, d["id"], "submit", CENTRE_OPERATOR).json["status"] == "proofreading"
+    assert act(client, d["id"], "proofread", CENTRE_OFFICE).json["status"] == "submitted"
+
+
+def test_the_managing_unit_sees_and_answers_a_directive_to_the_account(app, client):
+    with app.app_context():
+        apply_account_snapshot(Account)(managed(), None)
+    lead = lead_post(client)
+    d = client.post("/api/directives", json={"title": "转发权威发布", "lead_draft_id": lead["id"], "due_at": SOON},
+                    headers=JOINT).json
+    assert [x["id"] for x in client.get("/api/directives", headers=CENTRE_OPERATOR).json] == [d["id"]]
+    assert [t["account_id"] for t in client.get(f"/api/directives/{d['id']}/targets", headers=CENTRE_OPERATOR).json] == [1]
+    r = client.post(f"/api/directives/{d['id']}/forwards", json={"account_id": 1, "url": "https://weibo.com/f/1"},
+                    headers=CENTRE_OPERATOR)
+    assert r.status_code == 200 and r.json["counts"]["on_time"] == 1
