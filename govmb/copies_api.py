@@ -76,6 +76,8 @@ class AccountCopySchema(Schema):
 
 
 class AccountCopyQuerySchema(ListQuerySchema):
+    runs = fields.Boolean(metadata={"description": "true：只列出本人单位办理的账号——以本单位名义认证的，"
+                                                   "和本单位为其管理部门的（X6）；账号的选择框用它"})
     status = fields.String(validate=validate.OneOf(tuple(STATUS_NAMES)))
     kind = fields.String(validate=validate.OneOf(tuple(KIND_NAMES)))
     levels = LEVELS
@@ -96,6 +98,9 @@ def accounts_blueprint(Account: type[peewee.Model], unit_model: type[peewee.Mode
         query = narrowed(accounts_in_sight(Account, current_identity()), args, unit_model=unit_model,
                          path_field=Account.unit_path, unit_field=Account.unit_id, search=Account.name)
         query = within_levels(query, unit_model, args, Account.unit_path)
+        if args.get("runs"):
+            unit_id = current_identity().unit_id
+            query = query.where((Account.unit_id == unit_id) | (Account.managing_unit_id == unit_id))
         for name in ("status", "kind"):
             if name in args:
                 query = query.where(getattr(Account, name) == args[name])

@@ -27,6 +27,10 @@ def test_the_managing_units_staff_write_review_and_release_the_accounts_posts(ap
     with app.app_context():
         apply_account_snapshot(Account)(managed(), None)
     assert [a["id"] for a in client.get("/api/accounts", headers=CENTRE_OPERATOR).json] == [1]
+    # the pages' account pickers: the accounts the caller's unit runs, its own and those it manages
+    assert [a["id"] for a in client.get("/api/accounts?runs=true", headers=CENTRE_OPERATOR).json] == [1]
+    assert [a["id"] for a in client.get("/api/accounts?runs=true", headers=OPERATOR).json] == [1, 2, 4]
+    assert client.get("/api/accounts?runs=true", headers=auth(3, "/1/3/", "leader", person=21)).json == []
     d = draft(client, headers=CENTRE_OPERATOR).json
     assert d["unit_id"] == 4 and d["runs"] is True  # the post is the certified unit's, whoever wrote it
     assert client.get(f"/api/drafts/{d['id']}", headers=auth(3, "/1/3/", "leader", person=21)).json["runs"] is False

@@ -40,7 +40,7 @@ def highlight(text: str, findings: list[dict]) -> list[tuple[str, dict | None]]:
 
 
 def _my_accounts() -> list[dict]:
-    return get_all("publishing", "/api/accounts", unit_id=person()["unit_id"], below="false", status="active")
+    return get_all("publishing", "/api/accounts", runs="true", status="active")
 
 
 def media_of(lines: str) -> list[dict]:

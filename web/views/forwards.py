@@ -10,7 +10,7 @@ from govmb.platforms import platforms
 from govmb.timefmt import beijing_today
 from web.client import api, get_all
 from web.listing import list_page, listing, unit_picker
-from web.session import login_required, person, roles
+from web.session import login_required, roles
 from web.views.drafts import beijing_input
 from web.views.forms import as_int, form_again, go, problem_of
 
@@ -21,7 +21,7 @@ FIELDS = ("platform", "source_account", "source_url", "url")
 
 def _context(values: dict | None = None, errors: dict | None = None, message: str | None = None) -> dict:
     staff = bool(set(roles()) & set(UNIT_STAFF))
-    accounts = get_all("publishing", "/api/accounts", unit_id=person()["unit_id"], below="false",
+    accounts = get_all("publishing", "/api/accounts", runs="true",
                        status="active") if staff else []
     return {"can_record": staff, "accounts": accounts, "values": values or {}, "errors": errors or {},
             "message": message}

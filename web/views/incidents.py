@@ -9,7 +9,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 from govmb.auth import UNIT_STAFF, WORKING_ROLES
 from web.client import api, get_all
 from web.listing import Listing, list_page, listing, unit_picker
-from web.session import login_required, person, roles
+from web.session import login_required, roles
 from web.views.drafts import beijing_input
 from web.views.forms import as_int, form_again, given, go, problem_of
 
@@ -37,7 +37,7 @@ def _form_context(values=None, errors=None, message=None) -> dict:
     account's number (the whole city's accounts are too many for a list)."""
     staff = bool(roles() & set(UNIT_STAFF))
     can = bool(roles() & set(RECORDERS))
-    accounts = get_all("assessment", "/api/accounts", unit_id=person()["unit_id"], below="false",
+    accounts = get_all("assessment", "/api/accounts", runs="true",
                        status="active") if staff else []
     return {"can_record": can, "own_accounts": accounts, "staff": staff, "reported_to": REPORTED_TO_NAMES,
             "values": values or {}, "errors": errors or {}, "message": message}

@@ -10,7 +10,7 @@ from govmb.auth import UNIT_STAFF, WORKING_ROLES
 from govmb.contracts.publishing import INFO_TYPE_NAMES
 from web.client import api, get_json
 from web.listing import list_page, listing
-from web.session import login_required, person, roles
+from web.session import login_required, roles
 from web.views.forms import as_int, form_again, go, problem_of
 
 bp = Blueprint("portal", __name__, url_prefix="/portal-feeds")
@@ -26,7 +26,7 @@ def _accounts() -> list[dict]:
     if "joint_office" in roles():
         find = request.values.get("find", "").strip()[:50]
         return get_json("publishing", "/api/accounts", [], status="active", page_size=50, **({"q": find} if find else {}))
-    return get_json("publishing", "/api/accounts", [], status="active", unit_id=person()["unit_id"], below="false",
+    return get_json("publishing", "/api/accounts", [], status="active", runs="true",
                     page_size=100)
 
 
