@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
+from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
 
 from govmb import tables
 from govmb.account_copy import accounts_in_sight, accounts_run_by
 from govmb.db import transaction_lock
 from govmb.domain import Invalid, Refused
 from govmb.identity import UNIT_STAFF, Identity
-from govmb.messages import translated
 from govmb.schemas import Integer
 from govmb.timefmt import beijing_today, utcnow
 from services.assessment.models import Account, FollowerChange, FollowerCount, db
@@ -157,12 +156,7 @@ def import_file(filename: str, data: bytes, who: Identity) -> dict:
     for a in accounts:
         by_name.setdefault(a.name, []).append(a)
     errors, good = [], []
-    for number, raw in records:
-        try:
-            row = RowSchema().load(raw)
-        except ValidationError as exc:
-            errors.append({"row": number, "errors": translated({k: v[0] for k, v in exc.messages.items()})})
-            continue
+    for number, row in tables.loaded(records, RowSchema(), errors):
         account, problems = _account_of(row, by_id, by_name)
         if problem := _day_error(row["day"]):
             problems["day"] = problem
