@@ -9,7 +9,7 @@ from flask_smorest import abort
 from govmb import personal
 from govmb.account_copy import account_rows_in_sight, run_by_unit, runs_row
 from govmb.audit_api import audit_blueprint
-from govmb.auth import UNIT_STAFF, account_row_or_404, current_identity, in_sight, requires, under, visible_or_404
+from govmb.auth import UNIT_STAFF, account_row_or_404, current_identity, requires, under, visible_or_404
 from govmb.config import options
 from govmb.contracts.inquiry import SOURCE_NAMES, STATUS_NAMES, TransferStatus
 from govmb.copies_api import accounts_blueprint, units_blueprint
@@ -311,8 +311,8 @@ invalid_bp = Blueprint("invalid_messages", __name__, url_prefix="/api/invalid-me
 @invalid_bp.paginate()
 def list_invalid(args, pagination_parameters):
     """标为无效的留言，新标的在前，分页；可按类型、单位（含下级）、标记日期筛选，按留言内容搜索"""
-    query = (in_sight(MessageMarks.select(MessageMarks, Message), MessageMarks.unit_path).join(Message)
-             .where(MessageMarks.invalid_kind.is_null(False)))
+    query = account_rows_in_sight(MessageMarks.select(MessageMarks, Message).join(Message), Message, Account,
+                                  current_identity()).where(MessageMarks.invalid_kind.is_null(False))
     query = narrowed(query, args, unit_model=Unit, path_field=MessageMarks.unit_path, unit_field=MessageMarks.unit_id,
                      at=MessageMarks.invalid_at, search=Message.text, indexed=True)
     if "kind" in args:

@@ -47,3 +47,14 @@ def test_the_managing_units_office_finds_a_held_reply_in_its_to_do(app, client):
     assert groups["replies_check"]["count"] == 1 and groups["replies_check"]["items"][0]["id"] == mid
     r = client.post(f"/api/messages/{mid}/review/approve", json={}, headers=office)
     assert r.status_code == 200 and r.json["review"]["stage"] == "leader"
+
+
+def test_the_managing_unit_marks_an_accounts_message_invalid_and_finds_it_in_the_list(app, client):
+    with app.app_context():
+        apply_account_snapshot(Account)({**account(1), "managing_unit_id": 6, "managing_unit_path": "/1/3/6/",
+                                         "revision": 2}, None)
+    mid = message(client, headers=CENTRE, text="加微信领取优惠券，点击链接").json["id"]
+    r = client.post(f"/api/messages/{mid}/invalid", json={"kind": "advertising", "reason": "商业广告"}, headers=CENTRE)
+    assert r.status_code == 200, r.json
+    assert [m["id"] for m in client.get("/api/invalid-messages", headers=CENTRE).json] == [mid]
+    assert client.get("/api/invalid-messages", headers=OTHER).json == []
