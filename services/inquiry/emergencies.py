@@ -13,6 +13,7 @@ import peewee
 
 from govmb.domain import Invalid, Refused
 from govmb.identity import UNIT_STAFF, Identity, in_sight, under
+from govmb.textsearch import contains
 from govmb.timefmt import utc, utcnow
 from services.inquiry.models import BaseModel, Message, db
 
@@ -72,7 +73,7 @@ def linkable(who: Identity, search: str | None = None):
         query = query.where(under(EmergencyCopy.unit_path, who.unit_path) |
                             EmergencyCopy.unit_path.in_(_ancestors(who.unit_path)))
     if search:
-        query = query.where(EmergencyCopy.title.contains(search))
+        query = query.where(contains(EmergencyCopy.title, search))
     return query.order_by(EmergencyCopy.occurred_at.desc(), EmergencyCopy.id.desc())
 
 

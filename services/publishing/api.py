@@ -16,6 +16,7 @@ from govmb.messages import said
 from govmb.paging import Blueprint, narrowed, page, sorted_by
 from govmb.textsearch import contains
 from govmb.timefmt import beijing_today
+from govmb.todo import unit_names
 from govmb.todo_api import todo_blueprint
 from services.publishing import (
     directives,
@@ -562,11 +563,6 @@ def _emergency_row(e: Emergency, names: dict) -> dict:
             "closed_by": e.closed_by, "closed_at": e.closed_at, "clocks": em.clocks(e)}
 
 
-def _emergency_unit_names(unit_ids) -> dict:
-    ids = set(unit_ids)
-    return dict(Unit.select(Unit.id, Unit.name).where(Unit.id.in_(ids)).tuples()) if ids else {}
-
-
 POSTS_SHOWN = 50
 
 
@@ -577,7 +573,7 @@ def _emergency_detail(e: Emergency) -> dict:
              .join(EmergencyPost, on=(EmergencyPost.draft_id == Draft.id)).where(EmergencyPost.emergency == e))
     steps = [{"no": n, "text": text, "done_by": ticks[n].done_by if n in ticks else None,
               "done_at": ticks[n].done_at if n in ticks else None} for n, text in enumerate(content["steps"])]
-    return {**_emergency_row(e, _emergency_unit_names([e.unit_id])), "steps": steps, "channels": content["channels"], "line": content["line"],
+    return {**_emergency_row(e, unit_names(Unit, [e.unit_id])), "steps": steps, "channels": content["channels"], "line": content["line"],
             "posts": list(posts.order_by(Draft.id.desc()).limit(POSTS_SHOWN)), "posts_total": posts.count()}
 
 
@@ -589,7 +585,7 @@ def _emergency_detail(e: Emergency) -> dict:
 def list_emergencies(args, pagination_parameters):
     """本单位及下级单位（联席会议办公室、督查：全市）的突发事件，新发生的在前，分页；可按状态（open、closed）、
     事件类型、单位、发生日期筛选，按标题搜索"""
-    query = narrowed(em.visible(current_identity()).join(Procedure), args, unit_model=Unit,
+    query = narrowed(em.visible(current_identity()).join(Procedure).select_extend(Procedure), args, unit_model=Unit,
                      path_field=Emergency.unit_path, unit_field=Emergency.unit_id, at=Emergency.occurred_at,
                      search=Emergency.title)
     if "status" in args:
@@ -598,7 +594,7 @@ def list_emergencies(args, pagination_parameters):
         query = query.where(Emergency.procedure == args["procedure_id"])
     rows = page(sorted_by(query, args["sort"], {"occurred": (Emergency.occurred_at,)}, Emergency.id),
                 pagination_parameters)
-    names = _emergency_unit_names(r.unit_id for r in rows)
+    names = unit_names(Unit, (r.unit_id for r in rows))
     return [_emergency_row(e, names) for e in rows]
 
 

@@ -4,7 +4,7 @@ from collections import defaultdict
 from govmb.contracts.publishing import DraftStatus
 from services.publishing.directives import forwarded_event, issued_event
 from services.publishing.emergencies import changed_event
-from services.publishing.emergency_models import Emergency
+from services.publishing.emergency_models import Emergency, Procedure
 from services.publishing.figures import figures
 from services.publishing.lexicon import entry_event
 from services.publishing.models import (
@@ -40,7 +40,7 @@ def events():
         for t in targets[directive.id]:
             if t.forwarded_at is not None:
                 yield "publishing.directive.forwarded", forwarded_event(directive, t)
-    for emergency in Emergency.select().order_by(Emergency.id):  # as it stands: open or closed
+    for emergency in Emergency.select(Emergency, Procedure).join(Procedure).order_by(Emergency.id):  # as it stands: open or closed
         yield "publishing.emergency.changed", changed_event(emergency)
     yield from lists()
 

@@ -16,8 +16,8 @@ from web.views.forms import as_int, form_again, go, is_htmx, problem_of
 bp = Blueprint("emergencies", __name__, url_prefix="/emergencies")
 DECLARERS = (*UNIT_STAFF, "joint_office", "supervision")
 STATUS_NAMES = {"open": "处置中", "closed": "已结束"}
-MESSAGES_SHOWN = 20
-LINKABLE_SHOWN = 50  # the open events a message can be linked to: the newest (open ones are few)  # the linked messages on the event's page: the newest (the count says how many)
+MESSAGES_SHOWN = 20  # the linked messages on the event's page: the newest (the count says how many)
+LINKABLE_SHOWN = 50  # the open events a message can be linked to: the newest (open ones are few)
 
 
 def _lines(text: str) -> list[str]:
