@@ -465,7 +465,7 @@ def list_marks(args, pagination_parameters):
                                                                       if k not in ("start", "end")},
                      unit_model=Unit, path_field=ReadingMark.unit_path, unit_field=ReadingMark.unit_id)
     rows = page(query, pagination_parameters)
-    names = dict(Unit.select(Unit.id, Unit.name).where(Unit.id.in_({r.unit_id for r in rows})).tuples())
+    names = unit_names(Unit, (r.unit_id for r in rows))
     return [_mark_row(r, names) for r in rows]
 
 
