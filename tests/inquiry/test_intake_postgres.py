@@ -1,6 +1,7 @@
 """Intake on PostgreSQL, where a message, its first step and its event go to the server in one
 round trip (`govmb.db.write_together`) with an id taken from a block of the sequence, and the
 calendar is loaded again only when its version moves."""
+import datetime as dt
 import json
 import threading
 
@@ -94,7 +95,10 @@ def test_the_receipt_is_the_same_on_both_databases(pg_app, client):
     for receipt in (on_pg, on_sqlite):
         receipt.pop("id")
         assert len(receipt.pop("query_code")) == 14 and receipt.pop("receipt_number")  # each its own (issue 19)
-    assert on_pg == on_sqlite and set(on_pg) >= {"reply_due_at", "feedback_due_at", "status_name"}
+        # received now, each a moment apart (a second may turn between them): the reply is due a day later
+        received, due = (dt.datetime.fromisoformat(receipt.pop(k)) for k in ("received_at", "reply_due_at"))
+        assert due - received == dt.timedelta(hours=24)
+    assert on_pg == on_sqlite and set(on_pg) >= {"feedback_due_at", "status_name"}
 
 
 def test_a_batch_goes_in_one_round_trip_whole(pg_app):
