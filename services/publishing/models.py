@@ -4,6 +4,7 @@ import peewee
 from govmb.account_copy import make_account_model
 from govmb.audit import AuditTrail
 from govmb.bus.store import BusStore
+from govmb.personal import SealedField
 from govmb.timefmt import utcnow
 from govmb.unit_copy import make_unit_model
 
@@ -15,6 +16,7 @@ audit = AuditTrail(db, Unit)  # who approved, transferred or deleted what (docs/
 
 
 now = utcnow  # the name the publishing modules use
+CREDENTIALS = "platform_connection.credentials"  # the sealed column's purpose (govmb.personal)
 
 
 class BaseModel(peewee.Model):
@@ -137,6 +139,34 @@ class PlatformPost(BaseModel):
     class Meta:
         table_name = "platform_post"
         indexes = ((("draft_id", "platform"), True), (("status", "id"), False))
+
+
+class PlatformConnection(BaseModel):
+    """An account's link to a platform's API (issue 20): the account's id there, its credentials
+    sealed (never shown again once entered: the answers say only that they are kept), whether
+    they still work, and where each kind of listening has got to (`cursors`, JSON {kind: the
+    adapter's cursor}). Polled by the listening worker: `claimed_until` keeps two workers off the
+    same connection, `polled_at` orders the next round."""
+    account_id = peewee.IntegerField()
+    unit_id = peewee.IntegerField()
+    unit_path = peewee.CharField(max_length=255, index=True)
+    platform = peewee.CharField(max_length=20)
+    account_uid = peewee.CharField(max_length=100, default="")
+    credentials = SealedField(CREDENTIALS, default="")  # JSON {name: value}, sealed
+    status = peewee.CharField(max_length=10, default="connected")  # connected, expired, disabled
+    token_expires_at = peewee.DateTimeField(null=True)
+    cursors = peewee.TextField(default="{}")
+    polled_at = peewee.DateTimeField(null=True)
+    claimed_until = peewee.DateTimeField(null=True)
+    error = peewee.CharField(max_length=300, default="")  # the platform's words, the last failure
+    failures = peewee.IntegerField(default=0)  # in a row, for the backoff
+    connected_by = peewee.CharField(max_length=50)
+    connected_at = peewee.DateTimeField(default=now)
+    revision = peewee.IntegerField(default=1)
+
+    class Meta:
+        table_name = "platform_connection"
+        indexes = ((("account_id", "platform"), True), (("status", "polled_at"), False))
 
 
 class MonthlyFigure(BaseModel):

@@ -26,10 +26,12 @@ def submit(page, form: str, **fields) -> None:
 
 
 def review(page, decision: str) -> None:
-    """Post the review form (htmx: the message's part of the page is swapped in place)."""
+    """Post the review form (htmx: the message's part of the page is swapped in place). The
+    answer arriving is not the swap being done: wait until the clicked button has left the page."""
+    button = page.locator(f"#review-{decision} button").element_handle()
     with page.expect_response(lambda r: f"/review/{decision}" in r.url):
-        page.click(f"#review-{decision} button")
-    page.wait_for_load_state()
+        button.click()
+    button.wait_for_element_state("hidden")
 
 
 def fits(page) -> bool:

@@ -9,6 +9,7 @@ import re
 import pytest
 import requests
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from govmb.auth import Identity, issue_token
 from govmb.timefmt import BEIJING
@@ -129,7 +130,8 @@ def test_bug2_an_empty_answer_is_said_beside_the_box(pages, site, notice):
     with page.expect_response(lambda r: r.url.endswith("/reply")) as answered:
         page.click("#reply-form button[type=submit]")
     assert answered.value.status == 422
-    assert page.inner_text("#error-reply") == "请填写答复内容"  # was a bare 422 with no message
+    # was a bare 422 with no message (the answer arrives before htmx shows it: expect waits)
+    expect(page.locator("#error-reply")).to_have_text("请填写答复内容")
 
 
 def test_bug3_the_message_page_shows_the_reply_feedback_and_result_and_the_handling_history(pages, site, city):
