@@ -248,6 +248,7 @@ class Options:
     job_intervals: dict[str, int]  # each periodic job's variable → seconds between its runs
     platforms: dict[str, str]  # code → name, the platforms accounts may open on (X8, N7)
     platform_adapters: dict[str, str]  # code → "module:Class" of the adapter that publishes there
+    platform_endpoints: dict[str, str]  # code → the base URL of its API, where not the adapter's default
     platform_limits: dict[str, int]  # code → most characters a post may have there
     cjk_font: str | None  # a font file with Simplified Chinese for the PDFs (else found on the system)
     ratelimit_storage_uri: str
@@ -366,6 +367,14 @@ def _adapters(raw: str | None) -> dict[str, str]:
     return adapters
 
 
+def _endpoints(raw: str | None) -> dict[str, str]:
+    endpoints = {code: url.rstrip("/") for code, url in _pairs("GOVMB_PLATFORM_ENDPOINTS", raw).items()}
+    for code, url in endpoints.items():
+        if not url.startswith(("http://", "https://")):
+            raise ConfigError(f"GOVMB_PLATFORM_ENDPOINTS ({code}): {url!r} is not an http(s) address")
+    return endpoints
+
+
 def read_options() -> Options:
     """Every variable of `Options`, read from the environment now and checked."""
     return Options(
@@ -395,6 +404,7 @@ def read_options() -> Options:
         },
         platforms=_pairs("GOVMB_PLATFORMS", _env("GOVMB_PLATFORMS")) or dict(NANCHANG),
         platform_adapters=_adapters(_env("GOVMB_PLATFORM_ADAPTERS")),
+        platform_endpoints=_endpoints(_env("GOVMB_PLATFORM_ENDPOINTS")),
         platform_limits=_platform_limits(_env("GOVMB_PLATFORM_LIMITS")),
         cjk_font=_env("GOVMB_CJK_FONT"),
         ratelimit_storage_uri=_env("RATELIMIT_STORAGE_URI", "memory://"),

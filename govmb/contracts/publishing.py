@@ -170,6 +170,18 @@ class EmergencyChanged(Schema):
     revision = fields.Integer(required=True, validate=validate.Range(min=1))
 
 
+class ConnectionChanged(Schema):
+    """An account's link to a platform's API was made, stopped working (its credential expired
+    or was refused: the registry warns on the account's security record and tells its
+    operators), or came back. Consumers keep the highest revision."""
+    account_id = fields.Integer(required=True)
+    platform = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    status = fields.String(required=True, validate=validate.OneOf(("connected", "expired", "disabled")))
+    reason = fields.String(load_default="")  # the platform's words, when it stopped working
+    revision = fields.Integer(required=True, validate=validate.Range(min=1))
+    at = fields.String(required=True)  # ISO 8601
+
+
 CONTRACTS = (
     Contract("publishing.post.released", 1, PostReleased, "A reviewed post was released on every target platform."),
     Contract("publishing.account.monthly_figures", 1, MonthlyFigures,
@@ -189,5 +201,7 @@ CONTRACTS = (
              "An emergency (突发事件) was declared or closed; inquiry keeps a copy to link citizens' messages to it."),
     Contract("publishing.leader.changed", 1, LeaderChanged,
              "A leader of the office's list was written or deleted; one message per entry."),
+    Contract("publishing.connection.changed", 1, ConnectionChanged,
+             "An account's platform connection was made, stopped working (credential expired) or was disconnected."),
 )
 LIST_EVENTS = ("publishing.lexicon.changed", "publishing.correction.changed", "publishing.leader.changed")
