@@ -24,12 +24,13 @@ import hashlib
 import ipaddress
 import itertools
 import re
-import signal
 import threading
 from urllib.parse import urlsplit
 
 from flask import Flask, jsonify, request
 from werkzeug.serving import make_server
+
+from ops.fakeplatforms import until_stopped
 
 DEFAULT_TOKEN = "fake-weibo-access-token"
 DEFAULT_UID = 5000000001
@@ -420,10 +421,7 @@ def main(argv: list[str] | None = None) -> None:
     if options.demo:
         fake.seed_demo()
     print(f"fake Weibo API at {fake.start(options.host, options.port)} (Ctrl+C stops it)", flush=True)
-    stopped = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stopped.set())
-    stopped.wait()
+    until_stopped()
     fake.stop()
 
 
