@@ -275,8 +275,9 @@ class FakeWeibo:
 
     def _answering(self, handler):
         def answer():
-            self.calls.append((request.method, request.full_path.rstrip("?")))
-            failure = self._failures.pop(0) if self._failures else None
+            with self._lock:
+                self.calls.append((request.method, request.full_path.rstrip("?")))
+                failure = self._failures.pop(0) if self._failures else None
             if failure == "500":
                 return "<html><body><h1>500 Internal Server Error</h1></body></html>", 500
             if failure == "garbage":
