@@ -386,3 +386,9 @@ def test_the_fake_refuses_what_the_platform_refuses(fake):
     refused = requests.get(f"{fake.base_url}/cgi-bin/token", timeout=5, params={
         "grant_type": "client_credential", "appid": "wx1234567890", "secret": "wrong"})
     assert json.loads(refused.text) == {"errcode": 40125, "errmsg": "invalid appsecret"}
+
+
+def test_the_adapter_names_what_an_office_enters_and_where_the_platform_answers():
+    assert [name for name, _ in WechatAdapter.CREDENTIALS] == ["appid", "secret"]
+    assert WechatAdapter.DEFAULT_BASE_URL == "https://api.weixin.qq.com"
+    assert "s3cret" not in repr(Connection("wechat", "", "gh", {"appid": "wx", "secret": "s3cret"}))
