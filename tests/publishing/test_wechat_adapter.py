@@ -392,3 +392,11 @@ def test_the_adapter_names_what_an_office_enters_and_where_the_platform_answers(
     assert [name for name, _ in WechatAdapter.CREDENTIALS] == ["appid", "secret"]
     assert WechatAdapter.DEFAULT_BASE_URL == "https://api.weixin.qq.com"
     assert "s3cret" not in repr(Connection("wechat", "", "gh", {"appid": "wx", "secret": "s3cret"}))
+
+
+def test_an_answer_of_the_wrong_shape_is_unavailable(fake, adapter):
+    fake.fail_publication("done")  # publish_status "done": not one of the documented numbers
+    fake.publish_polls = 0
+    with pytest.raises(Unavailable) as raised:
+        adapter.publish(link(fake), post())
+    assert raised.value.code == "answer"

@@ -24,6 +24,7 @@ followers from datacube/getusercumulate (yesterday's total), else cgi-bin/user/g
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import time
 from urllib.parse import parse_qs, urlsplit
@@ -55,6 +56,17 @@ NOT_THERE = "88001"  # comment/list: the article's msg_data no longer exists
 _pending: dict[tuple[str, str, str], str] = {}  # (API address, AppID, key) → publish_id still being published
 
 
+def _readable(method):
+    """An answer of the wrong shape (a number that is not one, a list that is not) is `Unavailable`."""
+    @functools.wraps(method)
+    def reading(*args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError):
+            raise Unavailable(said("无法读取微信接口的答复"), "answer") from None
+    return reading
+
+
 class WechatAdapter:
     CREDENTIALS = (("appid", "开发者ID（AppID）"), ("secret", "开发者密码（AppSecret）"))
     DEFAULT_BASE_URL = DEFAULT_BASE_URL
@@ -65,6 +77,7 @@ class WechatAdapter:
     COMMENT_DAYS = 14
 
     # -- publishing ------------------------------------------------------------------------------
+    @_readable
     def publish(self, connection: Connection, post: Outgoing) -> Published:
         mark = marker(post.key)
         cover = self._cover(connection, post, mark)
@@ -118,6 +131,7 @@ class WechatAdapter:
         raise Rejected(said("微信发布失败：{meaning}（publish_status {status}）", meaning=meaning, status=status),
                        f"publish_status {status}")
 
+    @_readable
     def find(self, connection: Connection, post: Outgoing, since: dt.datetime) -> Published | None:
         pending = _pending.get(_pending_key(connection, post.key))
         if pending is not None:
@@ -166,10 +180,12 @@ class WechatAdapter:
             call(connection, "/cgi-bin/draft/delete", {"media_id": draft.get("media_id")})
         return bool(drafts)
 
+    @_readable
     def delete(self, connection: Connection, post_id: str) -> None:
         call(connection, "/cgi-bin/freepublish/delete", {"article_id": post_id, "index": 0})  # 0: the whole message
 
     # -- listening -------------------------------------------------------------------------------
+    @_readable
     def incoming(self, connection: Connection, kind: str, cursor: str) -> Page:
         if kind not in INCOMING_KINDS:
             raise Rejected(said("未知的消息类别：{kind}", kind=kind), "kind")
@@ -215,6 +231,7 @@ class WechatAdapter:
             if len(page) < COMMENTS_PAGE or len(found) >= int(answer.get("total") or 0):
                 return found
 
+    @_readable
     def own_posts(self, connection: Connection, cursor: str) -> Page:
         """Articles after the cursor (the newest page when there is none yet), oldest first."""
         mark = _read_mark(cursor)
@@ -240,6 +257,7 @@ class WechatAdapter:
             return {}
         return {str(row.get("msgid")): row for row in answer.get("list") or []}
 
+    @_readable
     def followers(self, connection: Connection) -> int:
         day = (beijing_today() - dt.timedelta(days=1)).isoformat()
         answer = call(connection, "/datacube/getusercumulate", {"begin_date": day, "end_date": day})
