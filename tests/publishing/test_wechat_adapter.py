@@ -400,3 +400,25 @@ def test_an_answer_of_the_wrong_shape_is_unavailable(fake, adapter):
     with pytest.raises(Unavailable) as raised:
         adapter.publish(link(fake), post())
     assert raised.value.code == "answer"
+
+
+EXPECTED = [*((code, CredentialExpired) for code in wechat_client.CREDENTIAL),
+            *((code, RateLimited) for code in wechat_client.RATE),
+            *((code, Rejected) for code in wechat_client.REJECTED), (-1, Unavailable), (99999, Unavailable)]
+
+
+@pytest.mark.parametrize("errcode, error", EXPECTED)
+def test_every_documented_errcode_is_one_of_the_four_errors_with_the_platforms_words(fake, adapter, errcode, error):
+    fake.fail_next(errcode, "/datacube/getusercumulate", times=2)  # twice: a token refusal is tried again once
+    with pytest.raises(error) as raised:
+        adapter.followers(link(fake))
+    assert type(raised.value) is error and raised.value.code == str(errcode)
+    assert f"微信 {errcode}：" in raised.value.reason
+
+
+@pytest.mark.parametrize("status, meaning", [(5, "发布后已被删除"), (6, "发布后已被平台封禁")])
+def test_a_publication_deleted_or_banned_at_once_is_rejected(fake, adapter, status, meaning):
+    fake.fail_publication(status)
+    with pytest.raises(Rejected) as raised:
+        adapter.publish(link(fake), post())
+    assert meaning in raised.value.reason
