@@ -42,6 +42,7 @@ MAX_TEXT = 140  # Chinese characters; two ASCII characters count as one (statuse
 MAX_PIC = 5 * 1024 * 1024  # "上传图片大小限制为<5M"
 PIC_MAGIC = (b"\xff\xd8", b"\x89PNG", b"GIF8")  # "仅支持JPEG、GIF、PNG图片"
 FAILURES = ("500", "garbage", "slow", "lose")
+DEMO_REPLY = "请问这项措施从什么时候开始实行？我们小区也适用吗？"
 
 
 class WeiboError(Exception):
@@ -105,6 +106,7 @@ class FakeWeibo:
         self.reject_repeats = True
         self.commercial = True
         self.lose_for = 5.0  # seconds a lost or slow answer keeps the caller waiting
+        self.reply_after: float | None = None  # the demo: a citizen comments on each new post this many seconds after
         self._failures: list[str] = []
         self._ids = itertools.count(4_980_000_000_000_000, 1_000)
         self._citizens = itertools.count(6_000_000_001)
@@ -342,7 +344,12 @@ class FakeWeibo:
         text = shorten(text)
         if self.reject_repeats and any(s["text"] == text for s in self.posts()):
             raise WeiboError(20019, "Repeat conetnt!")
-        return self._status(text, self._me(), None, pic=pic)
+        status = self._status(text, self._me(), None, pic=pic)
+        if self.reply_after is not None:  # the embedded demo: a post going out brings a comment back
+            timer = threading.Timer(self.reply_after, self.add_comment, (DEMO_REPLY, status["id"]))
+            timer.daemon = True
+            timer.start()
+        return status
 
     def _picture(self) -> bool:
         pic = request.files.get("pic")
@@ -416,11 +423,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--uid", type=int, default=DEFAULT_UID)
     parser.add_argument("--name", default="南昌发布", help="the account's screen name")
     parser.add_argument("--safe-domain", default="www.nc.gov.cn", help="the app's safe domain")
-    parser.add_argument("--demo", action="store_true", help="start with a post, a comment, a mention, a message")
+    parser.add_argument("--demo", action="store_true",
+                        help="start with a post, a comment, a mention, a message; a citizen comments on each new post")
     options = parser.parse_args(argv)
     fake = FakeWeibo(options.token, options.uid, options.name, options.safe_domain)
     if options.demo:
         fake.seed_demo()
+        fake.reply_after = 5.0
     print(f"fake Weibo API at {fake.start(options.host, options.port)} (Ctrl+C stops it)", flush=True)
     until_stopped()
     fake.stop()

@@ -8,7 +8,7 @@ import sys
 import pytest
 import requests
 
-from ops.fakeplatforms.weibo import DEFAULT_TOKEN, DEFAULT_UID, FakeWeibo
+from ops.fakeplatforms.weibo import DEFAULT_TOKEN, DEFAULT_UID, DEMO_REPLY, FakeWeibo
 from services.publishing.connectors import weibo as module
 from services.publishing.connectors.contract import (
     Connection,
@@ -20,6 +20,7 @@ from services.publishing.connectors.contract import (
     Unavailable,
 )
 from services.publishing.connectors.weibo import WeiboAdapter
+from tests.conftest import wait_for
 
 UTC = dt.timezone.utc
 SAFE = "https://www.nc.gov.cn/"
@@ -341,3 +342,13 @@ def test_the_fake_runs_alone():
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_the_demo_fake_answers_each_new_post_with_a_citizens_comment(fake, adapter):
+    fake.reply_after = 0.05  # the embedded mode's fake: a post going out brings a comment back
+    connection = connect(fake)
+    start = adapter.incoming(connection, "comment", "")
+    published = adapter.publish(connection, outgoing())
+    wait_for(lambda: any(c["status"]["id"] == int(published.post_id) for c in list(fake.comments.values())))
+    page = adapter.incoming(connection, "comment", start.cursor)
+    assert [(i.text, i.post_id) for i in page.items] == [(DEMO_REPLY, published.post_id)]
