@@ -215,3 +215,26 @@ def test_the_day_before_s_figures_are_sent_once_at_the_first_poll_of_a_day(conne
     assert kept["day"] == beijing_today().isoformat() and kept["day_from"] == "2"  # today's posts start after m2
     run()
     assert len(events("publishing.platform.figures")) == 1  # once a day
+
+
+def test_an_imported_post_counts_in_assessment_for_the_quota_and_against_dormancy(app, connected, platform, tmp_path):
+    from govmb.contracts import load_incoming
+    from services.assessment.handlers import HANDLERS
+    from services.assessment.models import LastPost, MonthlyFigureFact, PostFact
+    from tests.assessment.conftest import OFFICE, seeded_app
+    platform.timeline = [post("m7", hours_ago=0.5)]
+    assert listening.poll_all() == 1
+    month = dt.datetime.now(BEIJING).strftime("%Y-%m")
+    figures.report(month)
+    sent = [(r.event_type, json.loads(r.body)) for r in bus.Outbox.select().where(bus.Outbox.event_type.in_(
+        ("publishing.post.released", "publishing.account.monthly_figures"))).order_by(bus.Outbox.id)]
+    assessment = seeded_app(f"sqlite:///{tmp_path / 'assessment.db'}")
+    client = assessment.test_client()
+    silent = [r["account_id"] for r in client.get("/api/dormancy/accounts", headers=OFFICE).json]
+    assert 1 in silent  # never posted since it went live
+    with assessment.app_context():
+        for event_type, body in sent:
+            HANDLERS[event_type](load_incoming(event_type, 1, body), None)
+        assert PostFact.get(PostFact.account_id == 1).original is True and LastPost.get_by_id(1).day == beijing_today().isoformat()
+        assert MonthlyFigureFact.get(MonthlyFigureFact.account_id == 1, MonthlyFigureFact.month == month).posts == 1
+    assert 1 not in [r["account_id"] for r in client.get("/api/dormancy/accounts", headers=OFFICE).json]
