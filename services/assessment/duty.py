@@ -1,6 +1,7 @@
 """The duty log (X20.3), per account and day: posts, replies, citizens' forwards and comments,
 the positive/negative ratio, notices issued and replied, followers; and the trend of the
-negative messages with what they are about (their categories)."""
+negative messages with what they are about (their categories); what the platforms' APIs count
+of the day's posts (reads, reposts, comments, likes: `platform_figures.py`)."""
 from __future__ import annotations
 
 import datetime as dt
