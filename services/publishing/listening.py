@@ -61,8 +61,20 @@ def poll_all() -> int:
     taken = 0
     for row in batch:
         if _claim(row.id, at):  # committed: no other worker polls it until it is released or the claim lapses
-            taken += poll(PlatformConnection.get_by_id(row.id))
+            taken += _poll_safely(PlatformConnection.get_by_id(row.id))
     return taken
+
+
+def _poll_safely(row: PlatformConnection) -> int:
+    """`poll`, an adapter's own failure (a bug, an answer it could not map) counted as an outage of
+    this connection alone: the batch goes on."""
+    try:
+        return poll(row)
+    except Exception as exc:  # noqa: BLE001 (the adapters are outside the product's control)
+        log.exception("listening failed", extra={"platform": row.platform, "connection": row.id})
+        connections.failed(row, f"{type(exc).__name__}: {exc}")
+        _back_off(row, None)
+        return 0
 
 
 def _claim(connection_id: int, at: dt.datetime) -> bool:

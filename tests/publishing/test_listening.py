@@ -238,3 +238,15 @@ def test_an_imported_post_counts_in_assessment_for_the_quota_and_against_dormanc
         assert PostFact.get(PostFact.account_id == 1).original is True and LastPost.get_by_id(1).day == beijing_today().isoformat()
         assert MonthlyFigureFact.get(MonthlyFigureFact.account_id == 1, MonthlyFigureFact.month == month).posts == 1
     assert 1 not in [r["account_id"] for r in client.get("/api/dormancy/accounts", headers=OFFICE).json]
+
+
+def test_an_adapter_s_own_bug_fails_its_connection_alone(connected, platform, monkeypatch):
+    from tests.publishing.listen_platform import ListenAdapter
+
+    def broken(self, connection, kind, cursor):
+        raise KeyError("next")
+
+    monkeypatch.setattr(ListenAdapter, "incoming", broken)
+    assert listening.poll_all() == 0
+    row = PlatformConnection.get_by_id(connected.id)
+    assert row.failures == 1 and "KeyError" in row.error and row.claimed_until > utcnow()
