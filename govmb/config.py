@@ -399,6 +399,7 @@ def read_options() -> Options:
             "DELIVERY_INTERVAL_SECONDS": _whole("DELIVERY_INTERVAL_SECONDS", _env("DELIVERY_INTERVAL_SECONDS", "10")),
             "PORTAL_FEEDS_INTERVAL_SECONDS": _whole("PORTAL_FEEDS_INTERVAL_SECONDS",
                                                     _env("PORTAL_FEEDS_INTERVAL_SECONDS", "900")),
+            "LISTEN_INTERVAL_SECONDS": _whole("LISTEN_INTERVAL_SECONDS", _env("LISTEN_INTERVAL_SECONDS", "300")),
             "NOTIFICATION_PURGE_INTERVAL_SECONDS": _whole("NOTIFICATION_PURGE_INTERVAL_SECONDS",
                                                           _env("NOTIFICATION_PURGE_INTERVAL_SECONDS", "3600")),
         },

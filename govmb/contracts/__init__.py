@@ -27,13 +27,14 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "publishing": ("registry.unit.changed", *registry.ACCOUNT_EVENTS, "inquiry.message.publication_requested",
                    "publishing.draft.approved", "publishing.post.released"),
     "inquiry": ("registry.unit.changed", *registry.ACCOUNT_EVENTS, "publishing.response.changed",
-                *publishing.LIST_EVENTS, "publishing.emergency.changed"),
+                *publishing.LIST_EVENTS, "publishing.emergency.changed",
+                "publishing.platform.incoming"),
     "assessment": ("registry.unit.changed", *registry.ACCOUNT_EVENTS,
                    "publishing.post.released", "publishing.account.monthly_figures",
                    "publishing.directive.issued", "publishing.directive.forwarded",
                    "inquiry.message.changed", "inquiry.message.overdue", "inquiry.transfer.changed",
                    "inquiry.notice.changed", "inquiry.message.archive_text", "inquiry.notice.archive_text",
-                   "inquiry.message.rated"),
+                   "inquiry.message.rated", "publishing.platform.figures"),
 }
 
 

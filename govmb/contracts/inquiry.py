@@ -31,7 +31,8 @@ TRANSFER_ACTION_NAMES = {"accept": "承办单位接收", "return": "承办单位
 STATUS_NAMES = {"received": "待回复", "replied": "已回复，待反馈受理情况", "accepted": "已反馈受理情况",
                 "verifying": "核实研究中", "resolved": "已办结"}
 ACTION_NAMES = {"reply": "回复网民", "feedback": "反馈受理情况", "resolve": "办结"}
-SOURCE_NAMES = {"staff": "工作人员录入", "import": "平台导出文件导入", "api": "其他系统推送", "hall": "政务微博大厅"}
+SOURCE_NAMES = {"staff": "工作人员录入", "import": "平台导出文件导入", "api": "其他系统推送", "hall": "政务微博大厅",
+                "platform": "平台接口读取"}
 DEADLINES = ("reply", "feedback", "verification")
 KINDS = ("comment", "mention", "private", "forward")
 KIND_NAMES = {"comment": "评论", "mention": "@提及", "private": "私信", "forward": "转发"}

@@ -57,6 +57,7 @@ class PostReleased(Schema):
     # Added within version 1 (a consumer of an older payload reads them as empty):
     text = fields.String(load_default="")
     reviews = fields.List(fields.Nested(ReviewRecord), load_default=list)
+    imported = fields.Boolean(load_default=False)  # published directly on the platform, not reviewed in the product
 
 
 class MonthlyFigures(Schema):
@@ -182,6 +183,40 @@ class ConnectionChanged(Schema):
     at = fields.String(required=True)  # ISO 8601
 
 
+class PlatformIncoming(Schema):
+    """A comment, mention or private message the listening worker read from a platform's API:
+    inquiry makes it a citizen's message, once per (platform, platform_id)."""
+    account_id = fields.Integer(required=True)
+    unit_id = fields.Integer(required=True)
+    unit_path = fields.String(required=True)
+    platform = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    kind = fields.String(required=True, validate=validate.OneOf(("comment", "mention", "private")))
+    platform_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    text = fields.String(required=True)
+    author_id = fields.String(load_default="")
+    author_name = fields.String(load_default="")
+    at = fields.String(required=True)  # ISO 8601: the platform's time of the item
+    post_id = fields.String(load_default="")  # the account's post it answers, on the platform
+    draft_id = fields.Integer(load_default=None, allow_none=True)  # that post's draft, when the product knows it
+
+
+class PlatformFigures(Schema):
+    """An account's figures on one platform for one Beijing day, read from its API: its own
+    posts' reads, reposts, comments and likes, and its followers. The latest read of a day wins."""
+    account_id = fields.Integer(required=True)
+    unit_id = fields.Integer(required=True)
+    unit_path = fields.String(required=True)
+    platform = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    day = fields.Date(required=True)
+    followers = fields.Integer(required=True, allow_none=True, validate=validate.Range(min=0))
+    posts = fields.Integer(required=True, validate=validate.Range(min=0))
+    reads = fields.Integer(required=True, allow_none=True, validate=validate.Range(min=0))
+    reposts = fields.Integer(required=True, validate=validate.Range(min=0))
+    comments = fields.Integer(required=True, validate=validate.Range(min=0))
+    likes = fields.Integer(required=True, validate=validate.Range(min=0))
+    at = fields.String(required=True)  # ISO 8601: when they were read
+
+
 CONTRACTS = (
     Contract("publishing.post.released", 1, PostReleased, "A reviewed post was released on every target platform."),
     Contract("publishing.account.monthly_figures", 1, MonthlyFigures,
@@ -203,5 +238,9 @@ CONTRACTS = (
              "A leader of the office's list was written or deleted; one message per entry."),
     Contract("publishing.connection.changed", 1, ConnectionChanged,
              "An account's platform connection was made, stopped working (credential expired) or was disconnected."),
+    Contract("publishing.platform.incoming", 1, PlatformIncoming,
+             "A comment, mention or private message read from a platform's API: a citizen's message for inquiry."),
+    Contract("publishing.platform.figures", 1, PlatformFigures,
+             "An account's figures on a platform for a day (its posts' reads, reposts, comments, likes; followers)."),
 )
 LIST_EVENTS = ("publishing.lexicon.changed", "publishing.correction.changed", "publishing.leader.changed")

@@ -1,6 +1,7 @@
 """The duty log (X20.3), per account and day: posts, replies, citizens' forwards and comments,
 the positive/negative ratio, notices issued and replied, followers; and the trend of the
-negative messages with what they are about (their categories)."""
+negative messages with what they are about (their categories); what the platforms' APIs count
+of the day's posts (reads, reposts, comments, likes: `platform_figures.py`)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,6 +12,7 @@ from peewee import fn
 from govmb.contracts.inquiry import CATEGORY_NAMES
 from govmb.messages import said
 from govmb.timefmt import beijing_day, stored
+from services.assessment import platform_figures
 from services.assessment.figures import beijing_midnight, sum_if
 from services.assessment.models import FollowerCount, MessageFact, NoticeFact, PostFact
 
@@ -30,13 +32,16 @@ def duty_log(account, first: dt.date, last: dt.date) -> dict:
     days = [(first + dt.timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
     rows = {d: {"day": d, "posts": 0, "original": 0, "replies": 0, "comments": 0, "forwards": 0, "mentions": 0,
                 "private": 0, "received": 0, "positive": 0, "negative": 0, "notices_issued": 0,
-                "notices_replied": 0, "followers": None} for d in days}
+                "notices_replied": 0, "followers": None, "reads": None, "reposts": None, "post_comments": None,
+                "likes": None} for d in days}
     _add_posts_and_replies(rows, account.id, a, b)
     negative_topics = _add_messages(rows, account.id, a, b)
     _add_notices(rows, account.unit_id, first, last)
     for f in FollowerCount.select().where(FollowerCount.account_id == account.id,
                                           FollowerCount.day.between(first, last)):
         rows[f.day.isoformat() if isinstance(f.day, dt.date) else str(f.day)]["followers"] = f.followers
+    for day, counted in platform_figures.of_days(account.id, first, last).items():  # the platforms' APIs' counts
+        rows[day].update(counted)
     for row in rows.values():
         sided = row["positive"] + row["negative"]
         row["negative_share"] = None if not row["received"] else round(row["negative"] / row["received"], 3)

@@ -112,6 +112,19 @@ def _save(account_id: int, day: dt.date, followers: int, who: Identity) -> int |
     return existing.followers if existing is not None else None
 
 
+PLATFORM = Identity(0, "平台接口", 0, "/", frozenset(), client="system:platform")  # who "entered" an API's number
+
+
+def from_platform(account_id: int, day: dt.date, followers: int) -> None:
+    """The followers the platforms' APIs counted (summed over the account's platforms), kept as
+    an entered number is, by 平台接口: a number entered by hand that day is replaced and the
+    replacement kept; the same number again changes nothing (inside the caller's transaction)."""
+    _lock(account_id)
+    existing = FollowerCount.get_or_none(FollowerCount.account_id == account_id, FollowerCount.day == day)
+    if existing is None or (existing.followers, existing.entered_by) != (followers, PLATFORM.name):
+        _save(account_id, day, followers, PLATFORM)
+
+
 def enter(account_id: int, day: dt.date, followers: int, who: Identity) -> dict:
     if not who.has(*UNIT_STAFF):
         raise Refused("粉丝数由本单位工作人员录入")

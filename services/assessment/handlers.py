@@ -7,7 +7,7 @@ import peewee
 from govmb.account_copy import account_handlers
 from govmb.timefmt import beijing_day, utc
 from govmb.unit_copy import apply_unit_changed
-from services.assessment import kept
+from services.assessment import kept, platform_figures
 from services.assessment.models import (
     Account,
     DirectiveFact,
@@ -197,4 +197,5 @@ HANDLERS = {
     "inquiry.message.archive_text": message_text,
     "inquiry.notice.archive_text": notice_text,
     "inquiry.message.rated": message_rated,
+    "publishing.platform.figures": platform_figures.record,  # the platforms' APIs' counts: the duty log
 }

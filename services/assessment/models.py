@@ -544,6 +544,26 @@ class FollowerCount(BaseModel):
         primary_key = peewee.CompositeKey("account_id", "day")
 
 
+class PlatformFigure(BaseModel):
+    """An account's figures on one platform for one Beijing day, read from the platform's API
+    (issue 20, `publishing.platform.figures`): its posts' reads, reposts, comments and likes, its
+    followers. One row per (account, platform, day); the latest read wins. The duty log shows them."""
+    account_id = peewee.IntegerField()
+    platform = peewee.CharField(max_length=20)
+    day = peewee.DateField()
+    followers = peewee.IntegerField(null=True)
+    posts = peewee.IntegerField(default=0)
+    reads = peewee.IntegerField(null=True)  # not every platform counts reads
+    reposts = peewee.IntegerField(default=0)
+    comments = peewee.IntegerField(default=0)
+    likes = peewee.IntegerField(default=0)
+    read_at = peewee.DateTimeField()
+
+    class Meta:
+        table_name = "platform_figure"
+        indexes = ((("account_id", "day", "platform"), True),)
+
+
 class FollowerChange(BaseModel):
     """A day's number entered again: what it was and who replaced it."""
     account_id = peewee.IntegerField(index=True)

@@ -295,3 +295,15 @@ class PendingReply(BaseModel):
 
     class Meta:
         indexes = ((("unit_id", "status", "stage"), False), (("message", "status"), False))
+
+
+class MessagePost(BaseModel):
+    """The account's post a comment read from a platform's API answers (issue 20, listening):
+    the platform's id of the post, and its draft when publishing knows it. A table of its own, so
+    that `message` keeps the intake's columns; one row per such comment."""
+    message = peewee.ForeignKeyField(Message, primary_key=True, backref="post_links", on_delete="CASCADE")
+    platform_post_id = peewee.CharField(max_length=100)
+    draft_id = peewee.IntegerField(null=True, index=True)
+
+    class Meta:
+        table_name = "message_post"

@@ -130,7 +130,7 @@ def _visible_draft(draft_id: int) -> Draft:
 @drafts.paginate()
 def list_drafts(args, pagination_parameters):
     """本单位及下级单位的稿件与已发布的信息，新的在前，分页；queue=true：等待我办理的（核稿、审批、发布）；
-    可按单位（含下级）、账号、状态、信息类别、平台、日期筛选，按正文搜索"""
+    可按单位（含下级）、账号、状态、信息类别、平台、日期筛选，按正文搜索；imported=true：在平台直接发布、未经平台审核的信息"""
     who = current_identity()
     at = Draft.released_at if args.get("released") else Draft.created_at
     query = narrowed(drafts_in_sight(who), args, unit_model=Unit, path_field=Draft.unit_path,
@@ -139,7 +139,7 @@ def list_drafts(args, pagination_parameters):
         statuses = {s for role in who.roles for s in QUEUE.get(role, ())}
         query = query.where(run_by_unit(Draft, Account, who.unit_id),
                             Draft.status.in_(statuses or {"-"}))
-    for name in ("status", "account_id", "info_type"):
+    for name in ("status", "account_id", "info_type", "imported"):
         if name in args:
             query = query.where(getattr(Draft, name) == args[name])
     if "platform" in args:

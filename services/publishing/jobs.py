@@ -11,7 +11,7 @@ import datetime as dt
 from govmb.config import Settings
 from govmb.dbroles import migrate_service
 from govmb.timefmt import last_month
-from services.publishing import autopublish, figures, portal, reminders
+from services.publishing import autopublish, figures, listening, portal, reminders
 from services.publishing.app import SPEC
 
 
@@ -28,7 +28,9 @@ PERIODIC = (("monthly figures", "FIGURES_INTERVAL_SECONDS", report_recent),
             # reminders before a deadline passes, each once (reminders.py; the registry delivers them)
             ("reminders", "REMINDERS_INTERVAL_SECONDS", reminders.send_due),
             # the government portals' feeds: each new entry a draft (portal.py)
-            ("portal feeds", "PORTAL_FEEDS_INTERVAL_SECONDS", portal.read_all))
+            ("portal feeds", "PORTAL_FEEDS_INTERVAL_SECONDS", portal.read_all),
+            # the connected accounts' comments, mentions, private messages, own posts and figures (listening.py)
+            ("listening", "LISTEN_INTERVAL_SECONDS", listening.poll_all))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -76,6 +76,7 @@ class Draft(BaseModel):
     checked_at = peewee.DateTimeField(null=True)
     approved_at = peewee.DateTimeField(null=True)
     released_at = peewee.DateTimeField(null=True, index=True)
+    imported = peewee.BooleanField(default=False)  # published directly on a platform, read back by the listening worker
 
     class Meta:
         indexes = ((("released_at", "id"), False),)
@@ -120,9 +121,10 @@ class Publication(BaseModel):
     url = peewee.CharField(max_length=500)
     published_at = peewee.DateTimeField(default=now)
     recorded_by = peewee.CharField(max_length=50)
+    post_id = peewee.CharField(max_length=100, null=True)  # the platform's id of the post, when an API told it
 
     class Meta:
-        indexes = ((("draft", "platform"), True),)
+        indexes = ((("draft", "platform"), True), (("platform", "post_id"), True), (("platform", "url"), False))
 
 
 class PlatformPost(BaseModel):

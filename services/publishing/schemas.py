@@ -89,6 +89,7 @@ class DraftSchema(Schema):
     corrects_id = Integer(allow_none=True, metadata={"description": "更正稿件：所更正的已发布信息"})
     corrected_by_id = Integer(allow_none=True, metadata={"description": "已更正：更正它的已发布稿件"})
     corrected_at = BeijingDateTime(allow_none=True)
+    imported = fields.Boolean(metadata={"description": "在平台直接发布、由平台接口读回的信息：未经平台审核"})
 
 
 class CorrectionRefSchema(Schema):
@@ -131,6 +132,7 @@ class DraftQuerySchema(ListQuerySchema):
     platform = fields.String(validate=validate.Length(min=1, max=20))
     released = fields.Boolean(metadata={"description": "true：只看已发布的信息；false：只看未发布的稿件"})
     queue = fields.Boolean(load_default=False, metadata={"description": "只看等待我办理的稿件"})
+    imported = fields.Boolean(metadata={"description": "true：只看在平台直接发布、未经平台审核的信息（供监督）；false：不看"})
     sort = sort_field("created", "released", default="-created")
 
 

@@ -171,7 +171,8 @@ def test_the_worker_runs_the_monthly_report_and_survives_a_failing_run(app):
     t.join(5)
     assert len(runs) == 3 and not t.is_alive()
     from services.publishing.jobs import PERIODIC
-    assert [name for name, _, _ in PERIODIC] == ["monthly figures", "platform posts", "reminders", "portal feeds"]
+    assert [name for name, _, _ in PERIODIC] == ["monthly figures", "platform posts", "reminders", "portal feeds",
+                                               "listening"]
 
 
 def test_full_width_digits_and_letters_do_not_slip_past_the_checks(client):
