@@ -331,9 +331,11 @@ def reseal_rows(model: type[peewee.Model], columns: dict[str, str], keys: DataKe
                 changes = {}
                 try:
                     for name, purpose in columns.items():
-                        token = getattr(row, name)
+                        value = getattr(row, name)  # a SealedField's is a Sealed: its token as kept
+                        token = value.token if isinstance(value, Sealed) else value
                         if token and kid_of(token) != keys.current:
-                            changes[name] = keys.seal(keys.open(token, purpose), purpose)
+                            sealed = keys.seal(keys.open(token, purpose), purpose)
+                            changes[name] = Sealed(sealed, purpose) if isinstance(value, Sealed) else sealed
                 except PersonalDataError:
                     done["unreadable"].append(row.id)
                     continue
@@ -350,7 +352,7 @@ def keys_in_use(model: type[peewee.Model], columns: tuple[str, ...]) -> dict[str
     counts: dict[str, int] = {}
     for name in columns:
         column = getattr(model, name)
-        kid = peewee.fn.substr(column, 5, 8)
+        kid = peewee.fn.substr(column, 5, 8).coerce(False)  # the key id as text, not the column's type
         for key, n in model.select(kid, peewee.fn.count(model.id)).where(column != "").group_by(kid).tuples():
             counts[key] = counts.get(key, 0) + n
     return counts

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import json
 
+from govmb import personal
 from govmb.config import options
 from govmb.personal import plain
 from govmb.timefmt import iso_utc, utcnow
 from services.publishing.connectors.contract import Connection
-from services.publishing.models import PlatformConnection, bus, db
+from services.publishing.models import CREDENTIALS, PlatformConnection, bus, db
 
 
 def base_url(platform: str) -> str:
@@ -57,3 +58,15 @@ def failed(row: PlatformConnection, reason: str) -> None:
 def worked(row: PlatformConnection) -> None:
     if row.failures or row.error:
         PlatformConnection.update(error="", failures=0).where(PlatformConnection.id == row.id).execute()
+
+
+# ---------------------------------------------------------------------------- key rotation
+def reseal(keys, page: int = 500) -> dict:
+    """Every connection's credentials sealed with the current key (`ops.cli reseal`, after a
+    rotation of PERSONAL_DATA_KEY_FILE, before the old key is retired)."""
+    return personal.reseal_rows(PlatformConnection, {"credentials": CREDENTIALS}, keys, page)
+
+
+def key_use() -> dict[str, int]:
+    """How many connections' credentials each key id has sealed (counted by the database)."""
+    return personal.keys_in_use(PlatformConnection, ("credentials",))

@@ -17,7 +17,7 @@ from services.inquiry.models import Account, Message, audit, db
 from tests.inquiry.conftest import COUNTY, DEPT_STAFF, JOINT, OTHER, message
 from tests.keys import PERSONAL
 from tests.publishing.conftest import account
-from tests.system import migrated_app, settings_for, spec_of
+from tests.system import beside, migrated_app, settings_for, spec_of
 
 MIGRATIONS = spec_of("inquiry").migrations
 
@@ -94,8 +94,7 @@ def test_after_a_rotation_old_rows_open_and_reseal_moves_them_to_the_new_key(app
     key_file.write_bytes(rotated.text())
     monkeypatch.setenv("PERSONAL_DATA_KEY_FILE", str(key_file))
     monkeypatch.setenv("INQUIRY_DATABASE_URL", app.config["GOVMB_SETTINGS"].database_url)
-    monkeypatch.setenv("REGISTRY_DATABASE_URL", f"sqlite:///{tmp_path / 'registry.db'}")  # reseals its secrets too
-    migrated_app("registry", settings_for("registry", f"sqlite:///{tmp_path / 'registry.db'}"))
+    beside(monkeypatch, tmp_path, "registry", "publishing")  # reseals their secrets too
     with personal.using(rotated):
         new_row = message(client, citizen_contact="13900000000").json
         assert client.get(f"/api/messages/{old_row['id']}/contact", headers=DEPT_STAFF).json["citizen_contact"] \

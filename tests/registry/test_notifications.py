@@ -224,14 +224,13 @@ def test_a_key_rotation_reseals_the_addresses_and_robots(app, city, client, tmp_
     from govmb import personal
     from ops.cli import main as cli
     from tests.keys import PERSONAL
-    from tests.system import migrated_app, settings_for
+    from tests.system import beside
     choose(app, city, email="caozuo@nc.gov.cn", webhook_kind="feishu", webhook_url="https://open.feishu.cn/open-apis/bot/v2/hook/x")
     rotated = PERSONAL.rotated()
     (tmp_path / "rotated.keys").write_bytes(rotated.text())
     monkeypatch.setenv("PERSONAL_DATA_KEY_FILE", str(tmp_path / "rotated.keys"))
     monkeypatch.setenv("REGISTRY_DATABASE_URL", app.config["GOVMB_SETTINGS"].database_url)
-    monkeypatch.setenv("INQUIRY_DATABASE_URL", f"sqlite:///{tmp_path / 'inquiry.db'}")
-    migrated_app("inquiry", settings_for("inquiry", f"sqlite:///{tmp_path / 'inquiry.db'}"))
+    beside(monkeypatch, tmp_path, "inquiry", "publishing")
     with personal.using(rotated.retired()):  # not resealed yet: shown as unreadable, never a 500
         r = client.get("/api/notifications/preferences", headers=city.headers("dept_operator"))
         assert r.status_code == 200 and "无法读取" in r.json["email"]

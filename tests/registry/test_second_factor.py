@@ -175,9 +175,8 @@ def test_a_key_rotation_reseals_the_secrets_and_a_retired_key_leaves_the_recover
     (tmp_path / "rotated.keys").write_bytes(rotated.text())
     monkeypatch.setenv("PERSONAL_DATA_KEY_FILE", str(tmp_path / "rotated.keys"))
     monkeypatch.setenv("REGISTRY_DATABASE_URL", app.config["GOVMB_SETTINGS"].database_url)
-    monkeypatch.setenv("INQUIRY_DATABASE_URL", f"sqlite:///{tmp_path / 'inquiry.db'}")
-    from tests.system import migrated_app, settings_for
-    migrated_app("inquiry", settings_for("inquiry", f"sqlite:///{tmp_path / 'inquiry.db'}"))  # the command reseals both
+    from tests.system import beside
+    beside(monkeypatch, tmp_path, "inquiry", "publishing")  # the command reseals every service's
     with personal.using(rotated.retired()):  # retired before the reseal: the secret no longer opens
         lost = second_step(client, first_step(client, "office"), code(secret))
         assert lost.status_code == 409 and "恢复码" in lost.json["detail"]
