@@ -127,18 +127,44 @@ class Publication(BaseModel):
 
 class PlatformPost(BaseModel):
     """A post an adapter is to send to a platform (`autopublish`): one per draft and platform,
-    claimed before the platform is called, so that none is ever sent twice."""
+    claimed before the platform is called. `waiting` until `next_attempt_at` (a scheduled post's
+    `not_before`, a retry's backoff), `sending` while claimed, then `published`, `failed` (the
+    platform's reason) or `cancelled` (recorded by hand). `uncertain_since`: an attempt that died
+    after calling the platform; the next one asks the platform first, so it never posts twice."""
     draft_id = peewee.IntegerField()
+    account_id = peewee.IntegerField(null=True)
+    unit_path = peewee.CharField(max_length=255, default="")  # the draft's: a freeze's scope
     platform = peewee.CharField(max_length=20)
-    status = peewee.CharField(max_length=10, default="pending")  # pending, sending, published, failed
+    status = peewee.CharField(max_length=10, default="waiting")  # waiting, sending, published, failed, cancelled
     url = peewee.CharField(max_length=500, default="")
+    post_id = peewee.CharField(max_length=100, default="")  # the platform's id of the post
     error = peewee.CharField(max_length=200, default="")
     queued_at = peewee.DateTimeField(default=now)
+    not_before = peewee.DateTimeField(null=True)  # a scheduled post: its planned time
+    next_attempt_at = peewee.DateTimeField(null=True)
+    attempts = peewee.IntegerField(default=0)
     attempted_at = peewee.DateTimeField(null=True)
+    uncertain_since = peewee.DateTimeField(null=True)
 
     class Meta:
         table_name = "platform_post"
-        indexes = ((("draft_id", "platform"), True), (("status", "id"), False))
+        indexes = ((("draft_id", "platform"), True), (("status", "next_attempt_at"), False))
+
+
+class ReleaseFreeze(BaseModel):
+    """暂停发布: the joint-meeting office stops every scheduled and automatic release city-wide
+    (`unit_path` "/") or for a unit and the units below it, with a reason, until it lifts it."""
+    unit_id = peewee.IntegerField(null=True)  # None: the whole city
+    unit_path = peewee.CharField(max_length=255)
+    reason = peewee.CharField(max_length=200)
+    frozen_by = peewee.CharField(max_length=50)
+    frozen_at = peewee.DateTimeField(default=now)
+    lifted_by = peewee.CharField(max_length=50, default="")
+    lifted_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        table_name = "release_freeze"
+        indexes = ((("lifted_at", "unit_path"), False), (("frozen_at", "id"), False))
 
 
 class PlatformConnection(BaseModel):

@@ -21,7 +21,7 @@ from govmb.messages import N_, said
 from govmb.platforms import platforms
 from govmb.timefmt import iso_utc, stored, to_beijing
 from govmb.workflow import Machine, Move, Transition, step
-from services.publishing import autopublish, checks, lexicon, proofreading, responses, wordlists
+from services.publishing import autopublish, checks, freezes, lexicon, proofreading, responses, wordlists
 from services.publishing.models import (
     Account,
     Draft,
@@ -428,7 +428,8 @@ def detail(draft: Draft, who: Identity) -> Draft:
     draft.step_rows = [{**s.__data__, "action_name": ACTION_NAMES.get(s.action, "撰写")}
                        for s in draft.steps.order_by(ReviewStep.id)]
     draft.publication_rows = list(draft.publications.order_by(Publication.platform))
-    draft.platform_posts = autopublish.state_of(draft.id)
+    draft.platform_posts = autopublish.state_of(draft)
+    draft.release_frozen = freezes.named([f])[0] if (f := freezes.covering(draft.unit_path)) else None
     draft.actions = MACHINE.available(draft, who)
     draft.runs = runs_row(Account, draft, who)
     draft.correction_rows = [{"id": c.id, "status": c.status, "status_name": STATUS_NAMES[c.status],
