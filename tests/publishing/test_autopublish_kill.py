@@ -17,7 +17,15 @@ from pathlib import Path
 from services.publishing import autopublish
 from services.publishing.models import Publication
 from tests.conftest import wait_for
-from tests.publishing.autopublish_kit import approved, detail, later, post_of, queue_approved, running_platform, worker_runs
+from tests.publishing.autopublish_kit import (
+    approved,
+    detail,
+    later,
+    post_of,
+    queue_approved,
+    running_platform,
+    worker_runs,
+)
 
 WORKER = """
 import sys
