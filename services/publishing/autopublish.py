@@ -138,7 +138,7 @@ def outgoing_of(draft: Draft, platform: str) -> Outgoing:
     are articles, the first link of the media. Pictures and videos are kept as addresses only
     (the product stores no files): none is uploaded."""
     links = [m.get("url", "") for m in json.loads(draft.media or "[]") if m.get("kind") == "link"]
-    return Outgoing(key=f"draft-{draft.id}-{platform}", text=outgoing_text(draft), title=_title(draft),
+    return Outgoing(key=f"draft-{draft.id}-{platform}", text=outgoing_text(draft, platform), title=_title(draft),
                     link=links[0] if links else "")
 
 

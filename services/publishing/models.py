@@ -1,4 +1,6 @@
 """The publishing service's own tables."""
+import json
+
 import peewee
 
 from govmb.account_copy import make_account_model
@@ -49,6 +51,7 @@ class Draft(BaseModel):
     author_name = peewee.CharField(max_length=50)
     text = peewee.TextField()
     media = peewee.TextField(default="[]")  # JSON list of {"kind": picture|video|link, "url"}
+    variants = peewee.TextField(default="{}")  # JSON {platform code: its own text}, where a platform needs one
     info_type = peewee.CharField(max_length=20)
     original = peewee.BooleanField(default=True)
     source = peewee.CharField(max_length=200, default="")
@@ -81,11 +84,13 @@ class Draft(BaseModel):
         indexes = ((("released_at", "id"), False),)
 
 
-def outgoing_text(draft: Draft) -> str:
-    """What goes out on the platforms: the text, and a correction's apology after it (X20.6: a
-    wrong post is corrected publicly, with an apology) unless the text already holds it."""
+def outgoing_text(draft: Draft, platform: str = "") -> str:
+    """What goes out on the platforms (on `platform`: its own text where the draft has one): the
+    text, and a correction's apology after it (X20.6: a wrong post is corrected publicly, with an
+    apology) unless the text already holds it."""
+    text = json.loads(draft.variants or "{}").get(platform) or draft.text if platform else draft.text
     apology = (draft.apology or "").strip()
-    return draft.text if not apology or apology in draft.text else f"{draft.text}\n{apology}"
+    return text if not apology or apology in text else f"{text}\n{apology}"
 
 
 class Finding(BaseModel):

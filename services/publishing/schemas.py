@@ -41,7 +41,12 @@ class DraftInSchema(Schema):
     corrects_id = Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=2**31))
     apology = fields.String(load_default="", validate=validate.Length(max=500))
     planned_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=BEIJING,
-                                      metadata={"description": "计划发布时间（发布日历）"})
+                                      metadata={"description": "计划发布时间（发布日历）；已审批的信息到时经平台接口定时发布"})
+    variants = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=20)),
+                           values=fields.String(validate=validate.Length(max=20000)), load_default=None,
+                           allow_none=True, validate=validate.Length(max=20), metadata={
+        "description": "平台专用文字 {平台代码: 文字}：某平台需要不同文字时填写，与正文经同样的检查；省略则保留原有的，"
+                       "{} 清除"})
 
 
 class FindingSchema(Schema):
@@ -148,6 +153,7 @@ class DraftDetailSchema(DraftSchema):
     omitted = fields.List(fields.Dict(), attribute="omitted_list", metadata={
         "description": "不在其发布的本账号平台与撰稿人写明的理由（N7）：platform、platform_name、reason"})
     media = fields.List(fields.Dict(), attribute="media_list")
+    variants = fields.Dict(attribute="variant_map", metadata={"description": "平台专用文字 {平台代码: 文字}"})
     apology = fields.String()
     runs = fields.Boolean(metadata={"description": "本人单位是否办理这个账号的事：主管单位，或在主管单位名下时的管理部门（X6）"})
     corrections = fields.List(fields.Nested(CorrectionRefSchema), attribute="correction_rows", metadata={

@@ -15,7 +15,7 @@ from tests.publishing.autopublish_kit import (
     running_platform,
     worker_runs,
 )
-from tests.publishing.conftest import OPERATOR, act
+from tests.publishing.conftest import LEADER, OFFICE, OPERATOR, act, draft
 
 
 @pytest.fixture
@@ -150,3 +150,25 @@ def test_a_post_left_sending_by_a_dead_worker_is_looked_up_before_it_is_sent_aga
     assert [m for m, _ in fake.calls] == ["GET", "POST"]  # asked first; not there: sent
     assert len(fake.posts) == 1 and post_of(client).uncertain_since is None
     assert detail(client, d["id"])["platform_posts"][0]["status"] == "published"
+
+
+def test_a_platforms_own_text_goes_to_that_platform_after_the_same_checks(monkeypatch, app, client):
+    own = "东湖区今日开展义务植树活动。#植树节#"
+    r = draft(client, variants={"tencent": own})
+    assert r.status_code == 422 and "variants" in r.json["errors"]  # not one of the draft's platforms
+    r = draft(client, variants={"sina": "关于内部资料的说明。"})  # a classified word, in sina's text only
+    assert r.status_code == 201 and r.json["variants"] == {"sina": "关于内部资料的说明。"}
+    blocked = act(client, r.json["id"], "submit", OPERATOR)
+    assert blocked.status_code == 422 and "sina" in blocked.json["errors"]["variants"], blocked.json
+    fixed = client.put(f"/api/drafts/{r.json['id']}", json={"account_id": 1, "text": r.json["text"],
+                                                            "info_type": "participation", "variants": {"sina": own}},
+                       headers=OPERATOR)
+    assert fixed.status_code == 200 and fixed.json["variants"] == {"sina": own}
+    kept = client.put(f"/api/drafts/{r.json['id']}", json={"account_id": 1, "text": r.json["text"],
+                                                           "info_type": "participation"}, headers=OPERATOR)
+    assert kept.json["variants"] == {"sina": own}  # left out: kept (the page's form does not send it)
+    with running_platform(monkeypatch, app, ("sina", "xinhua")) as fake:
+        for step, who in (("submit", OPERATOR), ("check", OFFICE), ("approve", LEADER)):
+            assert act(client, r.json["id"], step, who).status_code == 200
+        assert worker_runs(client) == 2
+        assert sorted(p["text"] for p in fake.posts) == sorted([own, r.json["text"]])

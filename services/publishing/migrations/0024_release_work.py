@@ -1,9 +1,9 @@
 """Issue 20: posts released through the platforms' adapters wait, retry with backoff and are
 looked up before a second attempt (`platform_post`'s new columns; `pending` is now `waiting`);
-the stop switch (暂停发布, `release_freeze`)."""
+a platform's own text of a draft (`draft.variants`); the stop switch (暂停发布, `release_freeze`)."""
 import datetime as dt
 
-from peewee import SQL, CharField, DateTimeField, IntegerField, Model
+from peewee import SQL, CharField, DateTimeField, IntegerField, Model, TextField
 
 
 def _utcnow():
@@ -36,6 +36,7 @@ def up(migrator, db):
         migrator.add_column("platform_post", "next_attempt_at", DateTimeField(null=True)),
         migrator.add_column("platform_post", "attempts", IntegerField(default=0, constraints=[SQL("DEFAULT 0")])),
         migrator.add_column("platform_post", "uncertain_since", DateTimeField(null=True)),
+        migrator.add_column("draft", "variants", TextField(default="{}", constraints=[SQL("DEFAULT '{}'")])),
         migrator.drop_index("platform_post", "platformpost_status_id"),
         migrator.add_index("platform_post", ("status", "next_attempt_at"), False),
     )
