@@ -134,7 +134,7 @@ class FreezeSchema(Schema):
 class FreezeInSchema(Schema):
     unit_id = Integer(allow_none=True, load_default=None, validate=validate.Range(min=1, max=2**31 - 1),
                       metadata={"description": "暂停的单位（含下级单位）；不填：全市"})
-    reason = fields.String(required=True, validate=validate.Length(min=2, max=200),
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=200, error="请写明暂停发布的原因（2 至 200 字）"),
                            metadata={"description": "暂停的原因，如哀悼日、突发事件"})
 
 
