@@ -67,6 +67,7 @@ ACTIONS: dict[str, str] = {
     "emergency.close": "突发事件：结束并总结",
     "leader.write": "领导名单：新增或修改", "leader.delete": "领导名单：删除领导",
     "portal_feed.add": "门户网站源：登记", "portal_feed.stop": "门户网站源：停用", "portal_feed.resume": "门户网站源：恢复读取",
+    "release_freeze.freeze": "暂停发布：暂停定时和自动发布", "release_freeze.lift": "暂停发布：解除暂停",
     "transfer.send": "转办：发出", "transfer.accept": "转办：承办单位接收", "transfer.return": "转办：承办单位退回",
     "transfer.reassign": "转办：对退回作出决定（改派或仍交原单位）",
     "message.contact_read": "留言：查看网民完整称呼与联系方式",
@@ -99,12 +100,12 @@ SUBJECT_TYPES = {"account": "账号", "unit": "单位", "person": "人员", "cli
                  "bulletin": "检查情况通报", "annual_report": "政务新媒体工作年度报表", "security_incident": "安全事件",
                  "emergency_procedure": "突发事件处置流程", "emergency": "突发事件",
                  "narrative_report": "季度简报、专报", "follow_register_entry": "媒体与专家名录条目",
-                 "platform_rule": "平台开通规则"}
+                 "platform_rule": "平台开通规则", "release_freeze": "暂停发布"}
 # Which service records which families (the page reads each service's trail on its own).
 FAMILIES = {"registry": ("account", "unit", "person", "client", "session", "security", "role", "signin", "mfa", "audit",
                          "follow", "follow_register", "platform_rule"),
             "publishing": ("draft", "proofreading", "forward", "directive", "lexicon", "correction", "leader",
-                           "emergency", "portal_feed", "audit"),
+                           "emergency", "portal_feed", "release_freeze", "audit"),
             "inquiry": ("transfer", "message", "audit"),
             "assessment": ("inspection", "incident", "dormancy", "duty_shift", "training_attendee", "training", "archive",
                            "report", "narrative", "bulletin", "annual_report",

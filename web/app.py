@@ -143,6 +143,7 @@ def _register_pages(app: Flask) -> None:
         followers,
         follows,
         forwards,
+        freezes,
         hall,
         inbox,
         inbox_marks,
@@ -164,7 +165,7 @@ def _register_pages(app: Flask) -> None:
     for module in (auth, accounts, drafts, directives, inbox, inbox_marks, lexicon, wordlists, filings, city, hall, status,
                    assessment, inspections, incidents, dormant, training, roster, followers, audit, people,
                    second_factor, notifications, todo, bulletins, account_work, narratives, reading, follows,
-                   emergencies, forwards, portal):
+                   emergencies, forwards, portal, freezes):
         app.register_blueprint(module.bp)
 
 

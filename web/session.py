@@ -147,6 +147,7 @@ MENU = (
     ("directives.index", "统一口径", _STAFF | {"joint_office", "supervision"}),
     ("portal.index", "门户网站源", _STAFF | {"joint_office"}), ("forwards.index", "转发记录", _STAFF | _OFFICES),
     ("drafts.proofreading", "校对环节", {"principal_leader", "responsible_office", "joint_office"}),
+    ("freezes.index", "暂停发布", {"joint_office", "supervision", "admin"}),
     ("emergencies.index", "突发事件", _STAFF | _OFFICES),
     ("inbox.index", "网民留言", set(WORKING_ROLES)), ("inbox_marks.invalid_list", "无效留言", set(WORKING_ROLES)),
     ("assessment.index", "考核", set(WORKING_ROLES)),
@@ -179,7 +180,7 @@ def todo_shown() -> bool:
 MENU_GROUPS = (
     ("账号", ("accounts.index", "filings.index", "city.index", "follows.city", "followers.index")),
     ("发布", ("drafts.index", "directives.index", "portal.index", "forwards.index", "emergencies.index", "drafts.proofreading",
-            "roster.index", "lexicon.index")),
+            "freezes.index", "roster.index", "lexicon.index")),
     ("群众留言", ("inbox.index", "inbox_marks.invalid_list")),
     ("考核与督查", ("assessment.index", "inspections.index", "inspections.coverage", "incidents.index", "dormant.index",
                "dormant.orders", "bulletins.index")),

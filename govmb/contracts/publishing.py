@@ -27,7 +27,8 @@ class DraftStatus(StrEnum):
 STATUS_NAMES = {"draft": "草稿", "proofreading": "待校对", "submitted": "待核稿", "checked": "待审批", "approved": "已审批，待发布",
                 "released": "已发布", "returned": "已退回修改", "withdrawn": "已撤回"}
 ACTION_NAMES = {"submit": "提交审核", "proofread": "校对通过", "check": "核稿通过", "approve": "审批通过", "return": "退回修改",
-                "fast_track": "快速审批（电话/短信）", "record_publication": "登记发布", "withdraw": "撤回"}
+                "fast_track": "快速审批（电话/短信）", "record_publication": "登记发布", "withdraw": "撤回",
+                "platform_return": "平台退回"}  # not a step of the machine: the worker records a platform's refusal
 
 
 class ReviewRecord(Schema):

@@ -22,6 +22,7 @@ from services.publishing import (
     directives,
     feeds,
     forwards,
+    freezes,
     lexicon,
     portal,
     proofreading,
@@ -47,6 +48,7 @@ from services.publishing.models import (
     PortalEntry,
     PortalFeed,
     ReadingMark,
+    ReleaseFreeze,
     Unit,
     audit,
 )
@@ -79,6 +81,9 @@ from services.publishing.schemas import (
     ForwardOutSchema,
     ForwardQuerySchema,
     ForwardSchema,
+    FreezeInSchema,
+    FreezeQuerySchema,
+    FreezeSchema,
     LeaderBatchSchema,
     LeaderQuerySchema,
     LeaderSchema,
@@ -828,3 +833,43 @@ def list_portal_entries(feed_id, pagination_parameters):
 
 
 BLUEPRINTS += [post_feed_bp, portal_bp]
+
+
+# ------------------------------------------------------------------------------ the stop switch (issue 20)
+freezes_bp = Blueprint("release_freezes", __name__, url_prefix="/api/release-freezes",
+                       description="暂停发布：联席会议办公室暂停全市或部分单位的定时和自动发布")
+
+
+@freezes_bp.route("")
+@requires(*freezes.FREEZERS, "supervision")
+@freezes_bp.arguments(FreezeQuerySchema, location="query")
+@freezes_bp.response(200, FreezeSchema(many=True))
+@freezes_bp.paginate()
+def list_freezes(args, pagination_parameters):
+    """正在暂停的和已解除的暂停发布，新的在前，分页；active=true 只看正在暂停的"""
+    query = ReleaseFreeze.select()
+    if "active" in args:
+        query = query.where(ReleaseFreeze.lifted_at.is_null(args["active"]))
+    query = query.order_by(ReleaseFreeze.frozen_at.desc(), ReleaseFreeze.id.desc())
+    return freezes.named(page(query, pagination_parameters))
+
+
+@freezes_bp.route("", methods=["POST"])
+@requires(*freezes.FREEZERS)
+@freezes_bp.arguments(FreezeInSchema)
+@freezes_bp.response(201, FreezeSchema)
+def freeze_releases(data):
+    """暂停全市（不填单位）或某单位及下级单位的定时和自动发布，须写明原因；记入审计日志。暂停期间已审批的信息
+    不经平台接口发出，解除后各发一次"""
+    return freezes.named([freezes.freeze(data, current_identity())])[0]
+
+
+@freezes_bp.route("/<int:freeze_id>/lift", methods=["POST"])
+@requires(*freezes.FREEZERS)
+@freezes_bp.response(200, FreezeSchema)
+def lift_freeze(freeze_id):
+    """解除暂停发布：暂停期间待发的信息随即发出（各一次）；记入审计日志"""
+    return freezes.named([freezes.lift(visible_or_404(ReleaseFreeze, freeze_id, "暂停发布"), current_identity())])[0]
+
+
+BLUEPRINTS += [freezes_bp]

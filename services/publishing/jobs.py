@@ -23,8 +23,8 @@ def report_recent() -> int:
 
 # (name, seconds between runs, job): run by the publishing worker
 PERIODIC = (("monthly figures", "FIGURES_INTERVAL_SECONDS", report_recent),
-            # what the platforms' adapters send, each post once (autopublish.py)
-            ("platform posts", "PLATFORM_POSTS_INTERVAL_SECONDS", autopublish.send_pending),
+            # what the platforms' adapters send, each post once, when due and no freeze holds it (autopublish.py)
+            ("platform posts", "PLATFORM_POSTS_INTERVAL_SECONDS", autopublish.send_due),
             # reminders before a deadline passes, each once (reminders.py; the registry delivers them)
             ("reminders", "REMINDERS_INTERVAL_SECONDS", reminders.send_due),
             # the government portals' feeds: each new entry a draft (portal.py)

@@ -1,4 +1,6 @@
 """The publishing service's own tables."""
+import json
+
 import peewee
 
 from govmb.account_copy import make_account_model
@@ -49,6 +51,7 @@ class Draft(BaseModel):
     author_name = peewee.CharField(max_length=50)
     text = peewee.TextField()
     media = peewee.TextField(default="[]")  # JSON list of {"kind": picture|video|link, "url"}
+    variants = peewee.TextField(default="{}")  # JSON {platform code: its own text}, where a platform needs one
     info_type = peewee.CharField(max_length=20)
     original = peewee.BooleanField(default=True)
     source = peewee.CharField(max_length=200, default="")
@@ -82,11 +85,13 @@ class Draft(BaseModel):
         indexes = ((("released_at", "id"), False),)
 
 
-def outgoing_text(draft: Draft) -> str:
-    """What goes out on the platforms: the text, and a correction's apology after it (X20.6: a
-    wrong post is corrected publicly, with an apology) unless the text already holds it."""
+def outgoing_text(draft: Draft, platform: str = "") -> str:
+    """What goes out on the platforms (on `platform`: its own text where the draft has one): the
+    text, and a correction's apology after it (X20.6: a wrong post is corrected publicly, with an
+    apology) unless the text already holds it."""
+    text = json.loads(draft.variants or "{}").get(platform) or draft.text if platform else draft.text
     apology = (draft.apology or "").strip()
-    return draft.text if not apology or apology in draft.text else f"{draft.text}\n{apology}"
+    return text if not apology or apology in text else f"{text}\n{apology}"
 
 
 class Finding(BaseModel):
@@ -129,18 +134,45 @@ class Publication(BaseModel):
 
 class PlatformPost(BaseModel):
     """A post an adapter is to send to a platform (`autopublish`): one per draft and platform,
-    claimed before the platform is called, so that none is ever sent twice."""
+    claimed before the platform is called. `waiting` until `next_attempt_at` (a scheduled post's
+    `not_before`, a retry's backoff), `sending` while claimed, then `published`, `failed` (the
+    platform's reason) or `cancelled` (recorded by hand). `uncertain_since`: an attempt that died
+    after calling the platform; the next one asks the platform first, so it never posts twice."""
     draft_id = peewee.IntegerField()
+    account_id = peewee.IntegerField(null=True)
+    unit_path = peewee.CharField(max_length=255, default="")  # the draft's: a freeze's scope
     platform = peewee.CharField(max_length=20)
-    status = peewee.CharField(max_length=10, default="pending")  # pending, sending, published, failed
+    status = peewee.CharField(max_length=10, default="waiting")  # waiting, sending, published, failed, cancelled
     url = peewee.CharField(max_length=500, default="")
+    post_id = peewee.CharField(max_length=100, default="")  # the platform's id of the post
     error = peewee.CharField(max_length=200, default="")
     queued_at = peewee.DateTimeField(default=now)
+    not_before = peewee.DateTimeField(null=True)  # a scheduled post: its planned time
+    next_attempt_at = peewee.DateTimeField(null=True)
+    attempts = peewee.IntegerField(default=0)
     attempted_at = peewee.DateTimeField(null=True)
+    uncertain_since = peewee.DateTimeField(null=True)
 
     class Meta:
         table_name = "platform_post"
-        indexes = ((("draft_id", "platform"), True), (("status", "id"), False))
+        indexes = ((("draft_id", "platform"), True), (("status", "next_attempt_at"), False),
+                   (("platform", "post_id"), False), (("account_id", "platform", "status"), False))
+
+
+class ReleaseFreeze(BaseModel):
+    """暂停发布: the joint-meeting office stops every scheduled and automatic release city-wide
+    (`unit_path` "/") or for a unit and the units below it, with a reason, until it lifts it."""
+    unit_id = peewee.IntegerField(null=True)  # None: the whole city
+    unit_path = peewee.CharField(max_length=255)
+    reason = peewee.CharField(max_length=200)
+    frozen_by = peewee.CharField(max_length=50)
+    frozen_at = peewee.DateTimeField(default=now)
+    lifted_by = peewee.CharField(max_length=50, default="")
+    lifted_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        table_name = "release_freeze"
+        indexes = ((("lifted_at", "unit_path"), False), (("frozen_at", "id"), False))
 
 
 class PlatformConnection(BaseModel):

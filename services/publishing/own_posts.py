@@ -66,9 +66,8 @@ def take(row: PlatformConnection, adapter, connection, account: Account) -> int:
 
 def _sending(row: PlatformConnection) -> bool:
     """Is a post of the account being sent to this platform by the adapters' worker now?"""
-    return (PlatformPost.select().join(Draft, on=(Draft.id == PlatformPost.draft_id))
-            .where(Draft.account_id == row.account_id, PlatformPost.platform == row.platform,
-                   PlatformPost.status == "sending").exists())
+    return (PlatformPost.select().where(PlatformPost.account_id == row.account_id, PlatformPost.platform == row.platform,
+                                        PlatformPost.status == "sending").exists())
 
 
 def _known(platform: str, posts: list[OwnPost]) -> set[str]:
@@ -77,8 +76,11 @@ def _known(platform: str, posts: list[OwnPost]) -> set[str]:
     if not ids:
         return set()
     where = Publication.post_id.in_(ids) | (Publication.url.in_(urls) if urls else False)
-    return {v for row in Publication.select(Publication.post_id, Publication.url)
-            .where(Publication.platform == platform, where).tuples() for v in row if v}
+    known = {v for row in Publication.select(Publication.post_id, Publication.url)
+             .where(Publication.platform == platform, where).tuples() for v in row if v}
+    # and what the adapters' worker sent, recorded or not (a post sent without an address is still ours)
+    return known | {i for (i,) in PlatformPost.select(PlatformPost.post_id)
+                    .where(PlatformPost.platform == platform, PlatformPost.post_id.in_(ids)).tuples()}
 
 
 def _import(row: PlatformConnection, account: Account, post: OwnPost) -> int:

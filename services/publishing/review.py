@@ -21,7 +21,7 @@ from govmb.messages import N_, said
 from govmb.platforms import platforms
 from govmb.timefmt import iso_utc, stored, to_beijing
 from govmb.workflow import Machine, Move, Transition, step
-from services.publishing import autopublish, checks, lexicon, proofreading, responses, wordlists
+from services.publishing import autopublish, checks, freezes, lexicon, proofreading, responses, wordlists
 from services.publishing.models import (
     Account,
     Draft,
@@ -89,6 +89,9 @@ def _fields(draft: Draft, data: dict, account: Account) -> None:
         errors["event_at"] = "事件发生时间不能晚于现在"
     if data.get("corrects_id"):
         errors.update(_correction_problems(draft, data, account))
+    variants = json.loads(draft.variants or "{}") if data.get("variants") is None else data["variants"]
+    if set(variants) - set(chosen) and data.get("variants") is not None:
+        errors["variants"] = "只能为本稿件选择的平台填写专用文字"
     if errors:
         raise Invalid(errors)
     for field in ("text", "info_type", "original", "source", "topic", "series_title", "series_no", "series_total",
@@ -96,6 +99,8 @@ def _fields(draft: Draft, data: dict, account: Account) -> None:
         if field in data:
             setattr(draft, field, data[field])
     draft.media = json.dumps(data.get("media") or [], ensure_ascii=False)
+    draft.variants = json.dumps({p: t for p, t in variants.items() if p in chosen and t.strip() and t != draft.text},
+                                ensure_ascii=False)
     draft.platforms = json.dumps(list(dict.fromkeys(chosen)))
     draft.omitted = json.dumps(omitted, ensure_ascii=False)
     draft.event_at = stored(event_at) if event_at else None
@@ -179,11 +184,12 @@ def update(draft: Draft, data: dict, who: Identity) -> Draft:
     return draft
 
 
-def run_checks(draft: Draft) -> list[checks.Hit]:
-    return checks.check(draft.text, lexicon.current(), original=draft.original, source=draft.source,
-                        topic=draft.topic, column=draft.column, series_title=draft.series_title,
+def run_checks(draft: Draft, text: str | None = None, on: list[str] | None = None) -> list[checks.Hit]:
+    """The checks of the draft's text, or (`text`, `on`) of a platform's own text for that platform."""
+    return checks.check(draft.text if text is None else text, lexicon.current(), original=draft.original,
+                        source=draft.source, topic=draft.topic, column=draft.column, series_title=draft.series_title,
                         series_no=draft.series_no, series_total=draft.series_total,
-                        platforms=json.loads(draft.platforms), info_type=draft.info_type,
+                        platforms=json.loads(draft.platforms) if on is None else on, info_type=draft.info_type,
                         wording=wordlists.current(), official_hosts=portal_hosts(draft.account_id),
                         more_links=tuple(m.get("url", "") for m in json.loads(draft.media) if m.get("kind") == "link"))
 
@@ -193,6 +199,7 @@ def _submit(move: Move) -> None:
     hits = run_checks(move.row)
     if any(h.severity == "block" for h in hits):  # the lexicon grew since `submit` looked
         raise Conflict("稿件现有必须修改的问题：" + "；".join(h.message for h in hits if h.severity == "block"))
+    _variants_clean(move.row)
     _save_findings(move.row.id, hits)
     note = omission_note(move.row)  # the reviewers and the record see what was left out, and why (N7)
     move.comment = "；".join(p for p in (move.comment, note) if p)
@@ -337,6 +344,8 @@ def submit(draft: Draft, who: Identity, data: dict) -> Draft:
         with db.atomic():
             _save_findings(draft.id, hits)
         raise Invalid("text", [h.message for h in blocking], summary=said("有 {n} 处必须修改后才能提交", n=len(blocking)))
+    if (blocks := variant_blocks(draft)) and MACHINE.may(draft, who, MACHINE.transition("submit")):
+        raise Invalid({"variants": blocks}, summary="平台专用文字有必须修改的问题")
     return transition(draft, "submit", who, data)
 
 
@@ -354,6 +363,25 @@ def _still_clean(draft: Draft) -> None:
     if blocking:
         _save_findings(draft.id, hits)
         raise Conflict("稿件现有必须修改的问题：" + "；".join(h.message for h in blocking[:3]))
+    _variants_clean(draft)
+
+
+def variant_blocks(draft: Draft) -> dict[str, list[str]]:
+    """The blocking findings of each platform's own text (`variants`), by platform: the same checks
+    as the text, with that platform's length limit. Their warnings are not kept as findings."""
+    found = {}
+    for platform, text in json.loads(draft.variants or "{}").items():
+        blocking = [h.message for h in run_checks(draft, text, [platform]) if h.severity == "block"]
+        if blocking:
+            found[platform] = blocking
+    return found
+
+
+def _variants_clean(draft: Draft) -> None:
+    if blocks := variant_blocks(draft):
+        names = platforms()
+        raise Conflict("平台专用文字有必须修改的问题：" + "；".join(
+            f"{names.get(p, p)}：{m[0]}" for p, m in blocks.items()))
 
 
 def _fast_track(draft: Draft, data: dict) -> dict:
@@ -365,6 +393,7 @@ def _fast_track(draft: Draft, data: dict) -> dict:
         raise Conflict("含敏感或涉密词语的稿件不能走快速审批")
     if any(h.severity == "block" for h in hits):
         raise Conflict("稿件有必须修改的问题")
+    _variants_clean(draft)
     errors = {}
     if data.get("channel") not in ("phone", "sms"):
         errors["channel"] = "请注明审批方式：电话（phone）或短信（sms）"
@@ -424,11 +453,13 @@ def detail(draft: Draft, who: Identity) -> Draft:
     draft.omitted_list = [{"platform": code, "platform_name": names.get(code, code), "reason": reason}
                           for code, reason in json.loads(draft.omitted or "{}").items()]
     draft.media_list = json.loads(draft.media)
+    draft.variant_map = json.loads(draft.variants or "{}")
     draft.finding_rows = list(draft.findings.order_by(Finding.start))
     draft.step_rows = [{**s.__data__, "action_name": ACTION_NAMES.get(s.action, "撰写")}
                        for s in draft.steps.order_by(ReviewStep.id)]
     draft.publication_rows = list(draft.publications.order_by(Publication.platform))
-    draft.platform_posts = autopublish.state_of(draft.id)
+    draft.platform_posts = autopublish.state_of(draft)
+    draft.release_frozen = freezes.named([f])[0] if (f := freezes.covering(draft.unit_path)) else None
     draft.actions = MACHINE.available(draft, who)
     draft.runs = runs_row(Account, draft, who)
     draft.correction_rows = [{"id": c.id, "status": c.status, "status_name": STATUS_NAMES[c.status],

@@ -41,7 +41,12 @@ class DraftInSchema(Schema):
     corrects_id = Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=2**31))
     apology = fields.String(load_default="", validate=validate.Length(max=500))
     planned_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=BEIJING,
-                                      metadata={"description": "计划发布时间（发布日历）"})
+                                      metadata={"description": "计划发布时间（发布日历）；已审批的信息到时经平台接口定时发布"})
+    variants = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=20)),
+                           values=fields.String(validate=validate.Length(max=20000)), load_default=None,
+                           allow_none=True, validate=validate.Length(max=20), metadata={
+        "description": "平台专用文字 {平台代码: 文字}：某平台需要不同文字时填写，与正文经同样的检查；省略则保留原有的，"
+                       "{} 清除"})
 
 
 class FindingSchema(Schema):
@@ -99,6 +104,45 @@ class CorrectionRefSchema(Schema):
     released_at = BeijingDateTime(allow_none=True)
 
 
+class PlatformPostSchema(Schema):
+    platform = fields.String()
+    platform_name = fields.String()
+    status = fields.String(metadata={"description": "waiting（待发布）、sending（发布中）、published（已发布）、"
+                                                    "failed（发布失败）、cancelled（已人工登记）"})
+    status_name = fields.String(metadata={"description": "状态的中文名称；暂停发布期间待发布的为“暂停发布”"})
+    frozen = fields.Boolean(metadata={"description": "待发布，但本单位的发布正被暂停"})
+    error = fields.String(metadata={"description": "平台给出的原因或下次重试的说明"})
+    url = fields.String()
+    post_id = fields.String(metadata={"description": "平台上的信息编号"})
+    attempts = Integer()
+    not_before = BeijingDateTime(allow_none=True, metadata={"description": "定时发布：计划发布时间"})
+    next_attempt_at = BeijingDateTime(allow_none=True, metadata={"description": "待发布：最早的下次发送时间"})
+    attempted_at = BeijingDateTime(allow_none=True)
+
+
+class FreezeSchema(Schema):
+    id = Integer()
+    unit_id = Integer(allow_none=True, metadata={"description": "暂停的单位（含下级）；为空：全市"})
+    scope_name = fields.String()
+    reason = fields.String()
+    frozen_by = fields.String()
+    frozen_at = BeijingDateTime()
+    lifted_by = fields.String()
+    lifted_at = BeijingDateTime(allow_none=True)
+    active = fields.Boolean()
+
+
+class FreezeInSchema(Schema):
+    unit_id = Integer(allow_none=True, load_default=None, validate=validate.Range(min=1, max=2**31 - 1),
+                      metadata={"description": "暂停的单位（含下级单位）；不填：全市"})
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=200, error="请写明暂停发布的原因（2 至 200 字）"),
+                           metadata={"description": "暂停的原因，如哀悼日、突发事件"})
+
+
+class FreezeQuerySchema(Schema):
+    active = fields.Boolean(metadata={"description": "true：只看正在暂停的；false：只看已解除的"})
+
+
 class DraftDetailSchema(DraftSchema):
     source = fields.String()
     topic = fields.String()
@@ -110,6 +154,7 @@ class DraftDetailSchema(DraftSchema):
     omitted = fields.List(fields.Dict(), attribute="omitted_list", metadata={
         "description": "不在其发布的本账号平台与撰稿人写明的理由（N7）：platform、platform_name、reason"})
     media = fields.List(fields.Dict(), attribute="media_list")
+    variants = fields.Dict(attribute="variant_map", metadata={"description": "平台专用文字 {平台代码: 文字}"})
     apology = fields.String()
     runs = fields.Boolean(metadata={"description": "本人单位是否办理这个账号的事：主管单位，或在主管单位名下时的管理部门（X6）"})
     corrections = fields.List(fields.Nested(CorrectionRefSchema), attribute="correction_rows", metadata={
@@ -118,8 +163,10 @@ class DraftDetailSchema(DraftSchema):
     findings = fields.List(fields.Nested(FindingSchema), attribute="finding_rows")
     steps = fields.List(fields.Nested(StepSchema), attribute="step_rows")
     publications = fields.List(fields.Nested(PublicationSchema), attribute="publication_rows")
-    platform_posts = fields.List(fields.Dict(), metadata={
-        "description": "平台接口自动发布的情况：platform、status（pending、sending、published、failed、cancelled）、status_name、error"})
+    platform_posts = fields.List(fields.Nested(PlatformPostSchema), metadata={
+        "description": "经平台接口自动发布的各平台情况（没有接口或未连接的平台由工作人员人工发布并登记）"})
+    release_frozen = fields.Nested(FreezeSchema, allow_none=True, metadata={
+        "description": "本单位的定时和自动发布正被暂停（暂停发布）时：该暂停；否则为空"})
     actions = fields.List(fields.String())
     emergency = fields.Dict(allow_none=True)
 

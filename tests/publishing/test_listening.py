@@ -147,7 +147,7 @@ def test_the_timeline_waits_while_the_worker_is_sending_a_post_there(connected, 
     from services.publishing.models import PlatformPost
     d = Draft.create(account_id=1, unit_id=UNIT, unit_path=PATH, author_id=13, author_name="马丽", text="审批过的",
                      info_type="other", status="approved", platforms='["sina"]')
-    PlatformPost.create(draft_id=d.id, platform="sina", status="sending")
+    PlatformPost.create(draft_id=d.id, account_id=1, platform="sina", status="sending")
     platform.timeline = [post("m5")]
     assert listening.poll_all() == 0 and "/timeline" not in platform.calls
     PlatformPost.update(status="published").execute()

@@ -1,10 +1,8 @@
 """先审后发: no draft reaches release without the approvals its kind needs."""
 import datetime as dt
-import json
 
 import pytest
 
-from govmb.config import load
 from services.publishing.models import Draft, Finding, ReviewStep, bus
 from tests.publishing.conftest import JOINT, LEADER, OFFICE, OPERATOR, OTHER_LEADER, act, draft
 
@@ -137,63 +135,6 @@ def test_only_active_accounts_of_ones_own_unit_take_drafts(client):
     assert r.status_code == 422 and "platforms" in r.json["errors"]
 
 
-class FakeSina:
-    """An adapter that publishes on its platform at once (as a platform with an API would)."""
-    calls = []
-
-    def publish(self, platform, text, media, account_handle):
-        FakeSina.calls.append((platform, text, account_handle))
-        return f"https://weibo.com/{account_handle}/auto1"
-
-
-def worker_runs(client) -> int:
-    """What the publishing worker does with the approvals so far: each delivered to the handler
-    (again, as a redelivery would), then the platform posts' job; the posts it sent."""
-    from services.publishing.autopublish import send_pending
-    queue_approved(client)
-    with client.application.app_context():
-        return send_pending()
-
-
-def queue_approved(client) -> None:
-    """The worker's handler given every approval sent so far (again, as a redelivery would)."""
-    from services.publishing.handlers import HANDLERS
-    with client.application.app_context():
-        for row in bus.Outbox.select().where(bus.Outbox.event_type == "publishing.draft.approved"):
-            HANDLERS["publishing.draft.approved"](json.loads(row.body), None)
-
-
-def test_an_adapter_publishes_in_the_worker_and_the_rest_waits_for_the_operator(client, monkeypatch):
-    monkeypatch.setenv("GOVMB_PLATFORM_ADAPTERS", "sina:tests.publishing.test_review_chain:FakeSina")
-    load()  # read again: the apps read the environment when they started
-    FakeSina.calls.clear()
-    d = draft(client).json
-    for step, who in (("submit", OPERATOR), ("check", OFFICE)):
-        act(client, d["id"], step, who)
-    r = act(client, d["id"], "approve", LEADER)
-    assert r.json["status"] == "approved" and r.json["publications"] == [] and FakeSina.calls == []  # not in the request
-    assert worker_runs(client) == 1 and worker_runs(client) == 0  # sent once, however often it runs
-    assert FakeSina.calls == [("sina", d["text"], "账号1")]
-    r = client.get(f"/api/drafts/{d['id']}", headers=OPERATOR)
-    assert [p["platform"] for p in r.json["publications"]] == ["sina"] and r.json["status"] == "approved"
-    assert r.json["steps"][-1]["actor_name"] == "自动发布"
-    r = act(client, d["id"], "record_publication", OPERATOR, platform="xinhua", url="https://xinhua.example.cn/1")
-    assert r.json["status"] == "released" and len(released_events()) == 1
-
-
-def test_when_every_platform_has_an_adapter_the_worker_releases_it(client, monkeypatch):
-    monkeypatch.setenv("GOVMB_PLATFORM_ADAPTERS", "sina:tests.publishing.test_review_chain:FakeSina,"
-                                                  "xinhua:tests.publishing.test_review_chain:FakeSina")
-    load()  # read again: the apps read the environment when they started
-    d = draft(client).json
-    for step, who in (("submit", OPERATOR), ("check", OFFICE), ("approve", LEADER)):
-        r = act(client, d["id"], step, who)
-    assert r.json["status"] == "approved" and released_events() == []
-    assert worker_runs(client) == 2
-    assert client.get(f"/api/drafts/{d['id']}", headers=OPERATOR).json["status"] == "released"
-    assert len(released_events()) == 1
-
-
 def test_one_person_cannot_write_check_and_approve_the_same_draft(client):
     from tests.conftest import auth
     everything = auth(4, "/1/3/4/", "operator", "responsible_office", "leader", person=99)
@@ -225,49 +166,3 @@ def test_a_comment_never_replaces_the_publication_record(client):
     assert [p["platform"] for p in r.json["publications"]] == ["sina"] and "已发" in r.json["steps"][-1]["comment"]
 
 
-class BrokenXinhua:
-    def publish(self, platform, text, media, account_handle):
-        raise ConnectionError("platform down")
-
-
-def test_a_failing_adapter_leaves_the_post_for_the_operator_and_sends_nothing_twice(client, monkeypatch):
-    monkeypatch.setenv("GOVMB_PLATFORM_ADAPTERS", "sina:tests.publishing.test_review_chain:FakeSina,"
-                                                  "xinhua:tests.publishing.test_review_chain:BrokenXinhua")
-    load()  # read again: the apps read the environment when they started
-    FakeSina.calls.clear()
-    d = draft(client).json
-    for step, who in (("submit", OPERATOR), ("check", OFFICE)):
-        act(client, d["id"], step, who)
-    r = act(client, d["id"], "approve", LEADER)
-    assert act(client, d["id"], "approve", LEADER).status_code == 409  # approval cannot be taken again
-    assert worker_runs(client) == 1 and worker_runs(client) == 0
-    r = client.get(f"/api/drafts/{d['id']}", headers=OPERATOR)
-    assert r.json["status"] == "approved" and [p["platform"] for p in r.json["publications"]] == ["sina"]
-    assert len(FakeSina.calls) == 1
-    from services.publishing.models import PlatformPost
-    with client.application.app_context():
-        failed = PlatformPost.get(PlatformPost.platform == "xinhua")
-        assert failed.status == "failed" and "platform down" in failed.error  # not tried again: a person publishes
-
-
-def test_a_post_recorded_by_hand_is_not_sent_again_and_one_being_sent_is_not_recorded_by_hand(client, monkeypatch):
-    from services.publishing.models import PlatformPost
-    monkeypatch.setenv("GOVMB_PLATFORM_ADAPTERS", "sina:tests.publishing.test_review_chain:FakeSina,"
-                                                  "xinhua:tests.publishing.test_review_chain:FakeSina")
-    load()  # read again: the apps read the environment when they started
-    FakeSina.calls.clear()
-    d = draft(client).json
-    for step, who in (("submit", OPERATOR), ("check", OFFICE), ("approve", LEADER)):
-        act(client, d["id"], step, who)
-    queue_approved(client)  # the worker's handler has queued both platforms
-    with client.application.app_context():
-        PlatformPost.update(status="sending").where(PlatformPost.platform == "xinhua").execute()  # claimed
-    shown = client.get(f"/api/drafts/{d['id']}", headers=OPERATOR).json["platform_posts"]
-    assert [(p["platform"], p["status"]) for p in shown] == [("sina", "pending"), ("xinhua", "sending")]
-    r = act(client, d["id"], "record_publication", OPERATOR, platform="xinhua", url="https://xinhua.example.cn/9")
-    assert r.status_code == 409 and "自动发布" in r.json["detail"]  # the adapter is posting it
-    r = act(client, d["id"], "record_publication", OPERATOR, platform="sina", url="https://weibo.com/1/byhand")
-    assert r.status_code == 200
-    assert worker_runs(client) == 0 and FakeSina.calls == []  # sina was recorded by hand: never sent
-    with client.application.app_context():
-        assert PlatformPost.get(PlatformPost.platform == "sina").status == "cancelled"

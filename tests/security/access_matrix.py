@@ -169,6 +169,9 @@ publishing POST   /api/portal-feeds                                             
 publishing GET    /api/portal-feeds/<int:feed_id>                                     portal-feed                401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
 publishing PUT    /api/portal-feeds/<int:feed_id>/active                              portal-feed:stop           401   403     200/404 200/404 200/404 200/404 200     403     403     403     403
 publishing GET    /api/portal-feeds/<int:feed_id>/entries                             portal-feed:entries        401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
+publishing GET    /api/release-freezes                                                -                          401   403     403     403     403     403     200     200     200     403     403
+publishing POST   /api/release-freezes                                                freeze:new                 401   403     403     403     403     403     201     403     201     403     403
+publishing POST   /api/release-freezes/<int:freeze_id>/lift                           freeze:lift                401   403     403     403     403     403     200     403     200     403     403
 publishing GET    /api/todo                                                           -                          401   403     200     200     200     200     200     200     200     403     403
 publishing GET    /healthz                                                            -                          200   200     200     200     200     200     200     200     200     200     200
 publishing GET    /readyz                                                             -                          200   200     200     200     200     200     200     200     200     200     200
@@ -336,6 +339,9 @@ web        POST   /hall/query/rating                                            
 web        GET    /hall/posts.atom                                                    -                          200   -       200     200     200     200     200     200     200     200     200
 web        GET    /portal-feeds                                                       portal-feeds               login -       200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
 web        POST   /portal-feeds                                                       portal-feed:new            login -       303/422 303/422 303/422 303/422 303     403     403     403     403
+web        GET    /release-freezes                                                    -                          login -       403     403     403     403     200     200     200     403     403
+web        POST   /release-freezes                                                    freeze:new                 login -       403     403     403     403     303     403     303     403     403
+web        POST   /release-freezes/<int:freeze_id>/lift                               freeze:lift                login -       403     403     403     403     303     403     303     403     403
 web        GET    /portal-feeds/<int:feed_id>                                         portal-feed                login -       200/404 200/404 200/404 200/404 200     200     200     403     403
 web        POST   /portal-feeds/<int:feed_id>/active                                  portal-feed:stop           login -       303/404 303/404 303/404 303/404 303     403     403     403     403
 web        GET    /static/<path:filename>                                             static                     200   -       200     200     200     200     200     200     200     200     200

@@ -476,6 +476,17 @@ def _forwarded(w: World) -> World:
     return w
 
 
+def _freeze_body(w: World) -> dict:
+    """A freeze of 甲区's releases, none in force there (each success lifted before the next asks)."""
+    for f in w.as_("office", "publishing", "GET", "/api/release-freezes?active=true"):
+        w.as_("office", "publishing", "POST", f"/api/release-freezes/{f['id']}/lift")
+    return {"unit_id": w.units["in"]["id"], "reason": f"矩阵暂停{serial()}"}
+
+
+def _fresh_freeze(w: World) -> int:
+    return w.as_("office", "publishing", "POST", "/api/release-freezes", 201, json=_freeze_body(w))["id"]
+
+
 def _forward_body(w: World) -> dict:
     return {"account_id": w.accounts["in"]["id"], "platform": PLATFORMS[0], "source_account": "甲区转发源",
             "source_url": "https://sina.example.cn/city/1", "url": f"https://sina.example.cn/in/{serial()}"}
@@ -599,6 +610,8 @@ API_TARGETS = {
     "portal-feed": lambda w: Req(f"/api/portal-feeds/{w.portal_feed['id']}", marker="甲区门户"),
     "portal-feed:stop": lambda w: Req(f"/api/portal-feeds/{w.feed('甲区门户')['id']}/active", json={"active": False}),
     "portal-feed:entries": lambda w: Req(f"/api/portal-feeds/{w.portal_feed['id']}/entries"),
+    "freeze:new": lambda w: Req("/api/release-freezes", json=_freeze_body(w)),
+    "freeze:lift": lambda w: Req(f"/api/release-freezes/{_fresh_freeze(w)}/lift"),
     "drafts:account_id": lambda w: Req(f"/api/drafts?account_id={w.accounts['in']['id']}", marker="甲区草稿"),
     "draft": lambda w: Req(f"/api/drafts/{w.base_draft['id']}", marker="甲区待修改"),
     "draft:new": lambda w: Req("/api/drafts", json={"account_id": w.accounts["in"]["id"], "text": "甲区新稿件。",
@@ -881,6 +894,8 @@ WEB_TARGETS = {
                                                            "info_type": "disclosure"}),
     "portal-feed": lambda w: Req(f"/portal-feeds/{w.portal_feed['id']}", marker="甲区门户"),
     "portal-feed:stop": lambda w: Req(f"/portal-feeds/{w.feed('甲区门户')['id']}/active", data={"active": "false"}),
+    "freeze:new": lambda w: Req("/release-freezes", data={k: str(v) for k, v in _freeze_body(w).items()}),
+    "freeze:lift": lambda w: Req(f"/release-freezes/{_fresh_freeze(w)}/lift", data={}),
     "draft": lambda w: Req(f"/drafts/{w.base_draft['id']}", marker="甲区待修改"),
     "draft:new": lambda w: Req("/drafts/new", data={
         "account_id": str(w.accounts["in"]["id"]), "text": "甲区新稿件。", "info_type": "disclosure",
