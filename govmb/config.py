@@ -24,7 +24,7 @@ class ConfigError(RuntimeError):
 SECOND_FACTOR_REQUIRED = frozenset({"admin", "security_admin", "audit_admin", "joint_office", "supervision"})
 
 
-SEALING = ("inquiry", "registry")  # the services that keep personal data sealed (govmb.personal)
+SEALING = ("inquiry", "registry", "publishing")  # the services that keep data sealed (govmb.personal): publishing, the platforms' credentials
 
 
 def _env(name: str, default: str | None = None) -> str | None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from govmb.config import SERVICES, Settings
+from govmb.config import SEALING, SERVICES, Settings
 from govmb.db import migrate
 from govmb.service import create_service_app, ensure_database
 from ops.cli import spec_of
@@ -21,7 +21,7 @@ def settings_for(service: str, database_url: str, amqp_url: str | None = None, n
     return Settings(service=service, mode="embedded", database_url=database_url, amqp_url=amqp_url,
                     keys=keys_for(service), cookie_secret=ENV["WEB_COOKIE_SECRET"],
                     web_client_secret=ENV["WEB_CLIENT_SECRET"], bus_namespace=namespace, relay_poll_seconds=0.01,
-                    personal_keys=PERSONAL if service in ("inquiry", "registry") else None,
+                    personal_keys=PERSONAL if service in SEALING else None,
                     audit_keys=AUDIT if service in SERVICES else None)
 
 
