@@ -44,16 +44,20 @@ def key_command(args) -> int:
 
 def reseal_command(args) -> int:
     """Seal again with the current key what each service keeps sealed: inquiry's citizens' handles
-    and contacts, the registry's second-factor secrets and notification addresses. 1 if anything
+    and contacts, the registry's second-factor secrets and notification addresses, publishing's
+    platform credentials. 1 if anything
     does not open."""
     from services.inquiry import sealing
+    from services.publishing import connections
     from services.registry import notifications, second_factor
     jobs = (("inquiry", lambda keys: sealing.reseal(_db("inquiry"), keys, page=args.page),
              lambda: sealing.key_use(_db("inquiry")), "messages"),
             ("registry", lambda keys: second_factor.reseal(keys, page=args.page), second_factor.key_use,
              "second-factor secrets"),
             ("registry", lambda keys: notifications.reseal(keys, page=args.page), notifications.key_use,
-             "notification settings (e-mail addresses, robots)"))
+             "notification settings (e-mail addresses, robots)"),
+            ("publishing", lambda keys: connections.reseal(keys, page=args.page), connections.key_use,
+             "platform connections' credentials"))
     failed = 0
     for name, reseal, key_use, what in jobs:
         try:

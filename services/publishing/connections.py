@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import json
 
+import peewee
+
 from govmb.account_copy import runs_account
 from govmb.config import options
 from govmb.contracts.registry import AccountStatus
 from govmb.domain import Conflict, Invalid, Refused
 from govmb.identity import UNIT_STAFF, Identity
 from govmb.messages import N_, said
-from govmb.personal import plain
+from govmb.personal import PersonalDataError, Sealed, kid_of, plain
 from govmb.platforms import platforms
 from govmb.timefmt import iso_utc, utcnow
 from services.publishing.adapters import adapter_for
 from services.publishing.connectors.contract import Connection
-from services.publishing.models import Account, PlatformConnection, audit, bus, db
+from services.publishing.models import CREDENTIALS, Account, PlatformConnection, audit, bus, db
 
 
 def base_url(platform: str) -> str:
@@ -195,3 +197,35 @@ def _recorded(row: PlatformConnection, action: str, who: Identity, account: Acco
     audit.record(who, action, "platform_connection", row.id, row.unit_path,
                  N_("平台：{platform}；平台账号：{uid}").format(platform=name, uid=row.account_uid), account.name)
     bus.emit("publishing.connection.changed", changed_event(row))
+
+
+# ------------------------------------------------------------------------- the key's rotation
+def reseal(keys, page: int = 500) -> dict:
+    """Every connection's credentials sealed with the current personal data key (`ops.cli reseal`,
+    after a rotation, before the old key is retired)."""
+    last, done = 0, {"rows": 0, "resealed": 0, "unreadable": []}
+    query = PlatformConnection.select(PlatformConnection.id, PlatformConnection.credentials)
+    while rows := list(query.where(PlatformConnection.id > last).order_by(PlatformConnection.id).limit(page)):
+        with db.atomic():
+            for row in rows:
+                token = row.credentials.token if isinstance(row.credentials, Sealed) else ""
+                if not token or kid_of(token) == keys.current:
+                    continue
+                try:
+                    again = Sealed(keys.seal(keys.open(token, CREDENTIALS), CREDENTIALS), CREDENTIALS)
+                except PersonalDataError:
+                    done["unreadable"].append(row.id)
+                    continue
+                PlatformConnection.update(credentials=again).where(PlatformConnection.id == row.id).execute()
+                done["resealed"] += 1
+        done["rows"] += len(rows)
+        last = rows[-1].id
+    return done
+
+
+def key_use() -> dict[str, int]:
+    """How many connections' credentials each key id seals (counted by the database)."""
+    kid = peewee.fn.substr(PlatformConnection.credentials, 5, 8).coerce(False)  # the key id, not a Sealed value
+    query = (PlatformConnection.select(kid, peewee.fn.count(PlatformConnection.id))
+             .where(PlatformConnection.credentials != "").group_by(kid).tuples())
+    return dict(query)

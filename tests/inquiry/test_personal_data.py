@@ -96,6 +96,8 @@ def test_after_a_rotation_old_rows_open_and_reseal_moves_them_to_the_new_key(app
     monkeypatch.setenv("INQUIRY_DATABASE_URL", app.config["GOVMB_SETTINGS"].database_url)
     monkeypatch.setenv("REGISTRY_DATABASE_URL", f"sqlite:///{tmp_path / 'registry.db'}")  # reseals its secrets too
     migrated_app("registry", settings_for("registry", f"sqlite:///{tmp_path / 'registry.db'}"))
+    monkeypatch.setenv("PUBLISHING_DATABASE_URL", f"sqlite:///{tmp_path / 'publishing.db'}")  # its credentials too
+    migrated_app("publishing", settings_for("publishing", f"sqlite:///{tmp_path / 'publishing.db'}"))
     with personal.using(rotated):
         new_row = message(client, citizen_contact="13900000000").json
         assert client.get(f"/api/messages/{old_row['id']}/contact", headers=DEPT_STAFF).json["citizen_contact"] \

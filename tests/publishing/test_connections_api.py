@@ -142,3 +142,17 @@ def test_the_managing_units_staff_connect_the_account_they_run(client, app):
         apply_account_snapshot(Account)({**account(5), "managing_unit_id": 6, "managing_unit_path": "/1/6/"}, None)
     assert put(client, headers=MANAGING, account=5).status_code == 200
     assert client.get("/api/accounts/5/connections", headers=MANAGING).json[0]["status"] == "connected"
+
+
+def test_a_key_rotation_reseals_the_credentials(client, app):
+    from govmb import personal
+    from services.publishing import connections
+    from tests.keys import PERSONAL
+    put(client)
+    rotated = PERSONAL.rotated()
+    with personal.using(rotated), app.app_context():
+        assert connections.key_use() == {PERSONAL.current: 1}
+        connections.reseal(rotated, page=1)
+        assert connections.key_use() == {rotated.current: 1}
+    with personal.using(rotated.retired()), app.app_context():
+        assert connections.connection_of(PlatformConnection.get()).credentials["access_token"] == SECRET

@@ -232,6 +232,8 @@ def test_a_key_rotation_reseals_the_addresses_and_robots(app, city, client, tmp_
     monkeypatch.setenv("REGISTRY_DATABASE_URL", app.config["GOVMB_SETTINGS"].database_url)
     monkeypatch.setenv("INQUIRY_DATABASE_URL", f"sqlite:///{tmp_path / 'inquiry.db'}")
     migrated_app("inquiry", settings_for("inquiry", f"sqlite:///{tmp_path / 'inquiry.db'}"))
+    monkeypatch.setenv("PUBLISHING_DATABASE_URL", f"sqlite:///{tmp_path / 'publishing.db'}")  # its credentials too
+    migrated_app("publishing", settings_for("publishing", f"sqlite:///{tmp_path / 'publishing.db'}"))
     with personal.using(rotated.retired()):  # not resealed yet: shown as unreadable, never a 500
         r = client.get("/api/notifications/preferences", headers=city.headers("dept_operator"))
         assert r.status_code == 200 and "无法读取" in r.json["email"]

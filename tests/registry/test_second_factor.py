@@ -177,7 +177,9 @@ def test_a_key_rotation_reseals_the_secrets_and_a_retired_key_leaves_the_recover
     monkeypatch.setenv("REGISTRY_DATABASE_URL", app.config["GOVMB_SETTINGS"].database_url)
     monkeypatch.setenv("INQUIRY_DATABASE_URL", f"sqlite:///{tmp_path / 'inquiry.db'}")
     from tests.system import migrated_app, settings_for
-    migrated_app("inquiry", settings_for("inquiry", f"sqlite:///{tmp_path / 'inquiry.db'}"))  # the command reseals both
+    migrated_app("inquiry", settings_for("inquiry", f"sqlite:///{tmp_path / 'inquiry.db'}"))  # the command reseals all three
+    monkeypatch.setenv("PUBLISHING_DATABASE_URL", f"sqlite:///{tmp_path / 'publishing.db'}")
+    migrated_app("publishing", settings_for("publishing", f"sqlite:///{tmp_path / 'publishing.db'}"))
     with personal.using(rotated.retired()):  # retired before the reseal: the secret no longer opens
         lost = second_step(client, first_step(client, "office"), code(secret))
         assert lost.status_code == 409 and "恢复码" in lost.json["detail"]

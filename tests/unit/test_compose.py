@@ -106,7 +106,7 @@ def test_only_the_registry_holds_the_signing_key_and_only_the_web_app_its_cookie
         assert ("token_signing" in mounted) == (owner == "registry") == ("TOKEN_SIGNING_KEY_FILE" in env), name
         assert ("WEB_COOKIE_SECRET" in env) == (name == "web"), name
         assert ("WEB_CLIENT_SECRET" in env) == (owner in ("registry", "web")), name
-        sealing = owner in ("inquiry", "registry")  # handles and contacts; second-factor secrets
+        sealing = owner in ("inquiry", "registry", "publishing")  # handles and contacts; second-factor secrets; platform credentials
         assert ("personal_data" in mounted) == sealing == ("PERSONAL_DATA_KEY_FILE" in env), name
         settings = settings_in(env, owner, {s: files[s] for s in mounted})
         assert (settings.keys.signing is not None) == (owner == "registry"), name
