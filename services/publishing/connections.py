@@ -155,20 +155,30 @@ def connect(account: Account, platform: str, data: dict, who: Identity) -> Platf
     """Connect the account on the platform, or replace its credentials: connected again, a new
     revision, the event; the credentials sealed, and nowhere else (not the audit, not the log)."""
     credentials = _checked(account, platform, data, who)
-    uid = data["account_uid"].strip()
+    try:
+        return _connected(account, platform, data["account_uid"].strip(), credentials, who)
+    except peewee.IntegrityError:  # someone else connected it at the same moment
+        raise Conflict("该平台接口刚由他人连接，请刷新后再试") from None
+
+
+def _connected(account: Account, platform: str, uid: str, credentials: dict, who: Identity) -> PlatformConnection:
+    fresh = {"unit_id": account.unit_id, "unit_path": account.unit_path, "account_uid": uid,
+             "credentials": json.dumps(credentials), "status": "connected", "error": "", "failures": 0,
+             "token_expires_at": None, "connected_by": who.name, "connected_at": utcnow()}
     with db.atomic():
         row = PlatformConnection.get_or_none(PlatformConnection.account_id == account.id,
                                              PlatformConnection.platform == platform)
-        action = "platform_connection.replace" if row and row.status != "disabled" else "platform_connection.connect"
         if row is None:
-            row = PlatformConnection(account_id=account.id, platform=platform, revision=0)
+            row = PlatformConnection.create(account_id=account.id, platform=platform, revision=1, **fresh)
+            _recorded(row, "platform_connection.connect", who, account)
+            return row
         if row.account_uid != uid:
-            row.cursors = "{}"  # another account on the platform: its listening starts afresh
-        row.unit_id, row.unit_path, row.account_uid = account.unit_id, account.unit_path, uid
-        row.credentials = json.dumps(credentials)
-        row.status, row.error, row.failures, row.token_expires_at = "connected", "", 0, None
-        row.connected_by, row.connected_at, row.revision = who.name, utcnow(), row.revision + 1
-        row.save()
+            fresh["cursors"] = "{}"  # another account on the platform: its listening starts afresh
+        # the revision counted by the database: a worker marking it expired meanwhile gets its own
+        PlatformConnection.update(**fresh, revision=PlatformConnection.revision + 1).where(
+            PlatformConnection.id == row.id).execute()
+        action = "platform_connection.connect" if row.status == "disabled" else "platform_connection.replace"
+        row = PlatformConnection.get_by_id(row.id)
         _recorded(row, action, who, account)
     return row
 

@@ -156,3 +156,12 @@ def test_a_key_rotation_reseals_the_credentials(client, app):
         assert connections.key_use() == {rotated.current: 1}
     with personal.using(rotated.retired()), app.app_context():
         assert connections.connection_of(PlatformConnection.get()).credentials["access_token"] == SECRET
+
+
+def test_two_first_connections_at_once_one_is_told_to_retry(client, app, monkeypatch):
+    assert put(client).status_code == 200
+    monkeypatch.setattr(PlatformConnection, "get_or_none", classmethod(lambda cls, *a: None))  # it read before the other
+    r = put(client, headers=OFFICE)
+    assert r.status_code == 409 and "刷新" in r.json["detail"]
+    with app.app_context():
+        assert PlatformConnection.get().revision == 1 and len(events()) == 1
