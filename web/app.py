@@ -128,6 +128,7 @@ def _register_error_pages(app: Flask) -> None:
 
 def _register_pages(app: Flask) -> None:
     from web.views import (
+        account_connections,
         account_work,
         accounts,
         assessment,
@@ -165,7 +166,7 @@ def _register_pages(app: Flask) -> None:
     for module in (auth, accounts, drafts, directives, inbox, inbox_marks, lexicon, wordlists, filings, city, hall, status,
                    assessment, inspections, incidents, dormant, training, roster, followers, audit, people,
                    second_factor, notifications, todo, bulletins, account_work, narratives, reading, follows,
-                   emergencies, forwards, portal, freezes):
+                   emergencies, forwards, portal, freezes, account_connections):
         app.register_blueprint(module.bp)
 
 

@@ -23,7 +23,8 @@ CATALOGUE: dict[str, Contract] = {c.event_type: c for c in (*registry.CONTRACTS,
 # Which service consumes which event types: this is the bus topology (queue bindings).
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "registry": (*(c.event_type for c in reminders.CONTRACTS),  # the people to remind: notifications
-                 assessment.CLOSURE_ORDERED),  # a dormant account ordered closed: its closing request
+                 assessment.CLOSURE_ORDERED,  # a dormant account ordered closed: its closing request
+                 "publishing.connection.changed"),  # a platform connection's status: the security record
     "publishing": ("registry.unit.changed", *registry.ACCOUNT_EVENTS, "inquiry.message.publication_requested",
                    "publishing.draft.approved", "publishing.post.released"),
     "inquiry": ("registry.unit.changed", *registry.ACCOUNT_EVENTS, "publishing.response.changed",

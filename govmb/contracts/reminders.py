@@ -9,12 +9,13 @@ from govmb.identity import ROLES
 # What a reminder is about; the pages name each and link it to its page (web/views/notifications.py).
 KINDS = ("reply_due", "feedback_due", "verification_due", "directive_due", "emergency_due", "emergency_clock", "dormant", "fix_due",
          "shift", "fix_overdue", "fix_escalated", "dormancy_due",
-         "report_due", "password_age")  # password_age: the registry's own (services/registry/account_security.py), no event
+         "report_due", "password_age",  # password_age: the registry's own (services/registry/account_security.py), no event
+         "connection_expired")  # the registry's own too (services/registry/platform_links.py), from publishing's event
 KIND_NAMES = {"reply_due": "24小时回复", "feedback_due": "反馈受理情况", "verification_due": "核实办结",
               "directive_due": "统一发布指令", "emergency_due": "突发事件2小时发布", "emergency_clock": "突发事件发布时限",
               "dormant": "账号长期未更新",
               "fix_due": "督查整改", "shift": "值班", "fix_overdue": "督查整改逾期", "fix_escalated": "督查整改逾期上报",
-              "dormancy_due": "僵尸号整改通知", "password_age": "平台密码到期",
+              "dormancy_due": "僵尸号整改通知", "password_age": "平台密码到期", "connection_expired": "平台接口凭据失效",
               "report_due": "季度简报、专报待报送"}
 LINK_KINDS = ("message", "directive", "draft", "account", "inspection", "roster", "dormancy_order", "account_security", "narratives", "emergency")
 

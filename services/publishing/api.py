@@ -7,7 +7,7 @@ import peewee
 from flask import Response, request
 from flask_smorest import abort
 
-from govmb.account_copy import account_rows_in_sight, accounts_in_sight, run_by_unit
+from govmb.account_copy import account_rows_in_sight, accounts_in_sight, run_by_unit, sees_account
 from govmb.audit_api import audit_blueprint
 from govmb.auth import UNIT_STAFF, account_row_or_404, current_identity, in_sight, requires, visible_or_404
 from govmb.contracts.publishing import INFO_TYPE_NAMES, STATUS_NAMES
@@ -19,6 +19,7 @@ from govmb.timefmt import beijing_today
 from govmb.todo import unit_names
 from govmb.todo_api import todo_blueprint
 from services.publishing import (
+    connections,
     directives,
     feeds,
     forwards,
@@ -56,6 +57,8 @@ from services.publishing.schemas import (
     ActionSchema,
     CalendarQuerySchema,
     CheckSchema,
+    ConnectionInSchema,
+    ConnectionSchema,
     CorrectionBatchSchema,
     CorrectionQuerySchema,
     CorrectionSchema,
@@ -91,6 +94,7 @@ from services.publishing.schemas import (
     LexiconEntrySchema,
     LexiconQuerySchema,
     NewProcedureSchema,
+    PlatformAdapterSchema,
     PortalActiveSchema,
     PortalEntrySchema,
     PortalFeedInSchema,
@@ -873,3 +877,53 @@ def lift_freeze(freeze_id):
 
 
 BLUEPRINTS += [freezes_bp]
+# ------------------------------------------------------------------- platform connections (issue 20)
+connections_bp = Blueprint("connections", __name__, url_prefix="/api/accounts",
+                           description="账号的平台接口连接：凭据加密保存，此后不再显示")
+adapters_bp = Blueprint("platform_adapters", __name__, url_prefix="/api/platform-adapters",
+                        description="有接口适配器的平台及连接时须填写的凭据")
+
+
+def _account_in_sight(account_id: int) -> Account:
+    account = Account.get_or_none(Account.id == account_id)
+    if account is None or not sees_account(account, current_identity()):
+        abort(404, message=said("账号 {id} 不存在或不在您的管辖范围内", id=account_id))
+    return account
+
+
+@adapters_bp.route("")
+@requires()
+@adapters_bp.response(200, PlatformAdapterSchema(many=True))
+def list_platform_adapters():
+    """有接口适配器的平台，及连接账号时须填写的凭据（名称与中文名称）"""
+    return connections.adapters()
+
+
+@connections_bp.route("/<int:account_id>/connections")
+@requires()
+@connections_bp.response(200, ConnectionSchema(many=True))
+def list_connections(account_id):
+    """账号在各平台的接口连接：状态、平台账号、连接人与时间、最近的失败原因；凭据从不显示，只说明是否已保存"""
+    return connections.listed(_account_in_sight(account_id), current_identity())
+
+
+@connections_bp.route("/<int:account_id>/connections/<platform>", methods=["PUT"])
+@requires(*connections.CHANGERS)
+@connections_bp.arguments(ConnectionInSchema)
+@connections_bp.response(200, ConnectionSchema)
+def connect_platform(data, account_id, platform):
+    """连接账号的平台接口，或更换凭据（运行该账号的单位人员）：凭据加密保存，此后不再显示"""
+    account, who = _account_in_sight(account_id), current_identity()
+    return connections.shown_row(connections.connect(account, platform, data, who), account, who)
+
+
+@connections_bp.route("/<int:account_id>/connections/<platform>", methods=["DELETE"])
+@requires(*connections.CHANGERS)
+@connections_bp.response(200, ConnectionSchema)
+def disconnect_platform(account_id, platform):
+    """断开账号的平台接口：不再自动发布和读取，凭据清除"""
+    account, who = _account_in_sight(account_id), current_identity()
+    return connections.shown_row(connections.disconnect(account, platform, who), account, who)
+
+
+BLUEPRINTS += [connections_bp, adapters_bp]

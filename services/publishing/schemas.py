@@ -627,3 +627,42 @@ class PortalEntrySchema(Schema):
     link = fields.String()
     draft_id = Integer(allow_none=True)
     seen_at = BeijingDateTime()
+
+
+class CredentialFieldSchema(Schema):
+    name = fields.String(metadata={"description": "凭据名称（提交时的键）"})
+    label = fields.String(metadata={"description": "凭据的中文名称"})
+
+
+class PlatformAdapterSchema(Schema):
+    platform = fields.String()
+    platform_name = fields.String()
+    credentials = fields.List(fields.Nested(CredentialFieldSchema), metadata={"description": "连接时须填写的凭据"})
+
+
+class ConnectionInSchema(Schema):
+    account_uid = fields.String(required=True, validate=validate.Length(max=200),
+                                metadata={"description": "账号在平台上的编号（如微博 uid、公众号原始 ID）"})
+    credentials = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=50)), values=fields.Raw(),
+                              required=True, validate=validate.Length(max=10), metadata={
+        "description": "凭据，键为 GET /api/platform-adapters 所列名称，全部必填；加密保存，此后不再显示"})
+
+
+class ConnectionSchema(Schema):
+    """An account's connection on one platform; the credentials never, only whether some are kept."""
+    account_id = Integer()
+    platform = fields.String()
+    platform_name = fields.String()
+    status = fields.String(metadata={"description": "connected 已连接、expired 凭据已失效、disabled 已断开、none 未连接"})
+    status_name = fields.String()
+    has_adapter = fields.Boolean(metadata={"description": "该平台有接口适配器（否则只能人工发布）"})
+    credential_fields = fields.List(fields.Nested(CredentialFieldSchema))
+    credentials_kept = fields.Boolean(metadata={"description": "已保存凭据（加密，不再显示）"})
+    may_change = fields.Boolean()
+    account_uid = fields.String()
+    connected_by = fields.String()
+    connected_at = BeijingDateTime()
+    error = fields.String(metadata={"description": "平台最近一次的失败原因"})
+    token_expires_at = BeijingDateTime(allow_none=True)
+    polled_at = BeijingDateTime(allow_none=True)
+    revision = Integer()

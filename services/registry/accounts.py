@@ -19,7 +19,7 @@ from govmb.messages import N_, said
 from govmb.platforms import platforms
 from govmb.timefmt import iso_utc, stored
 from govmb.workflow import Machine, Move, Transition, step
-from services.registry import account_security, checks, platform_rule
+from services.registry import account_security, checks, platform_links, platform_rule
 from services.registry.models import (
     Account,
     AccountPlatform,
@@ -416,6 +416,7 @@ def detail(account: Account, who: Identity) -> Account:
     account.available_actions = MACHINE.available(account, who)
     account.managing_unit_name = account.managing_unit.name if account.managing_unit_id else None
     account.may_work = works_on(account, who)  # the pages' links: the team, the security record, a change
+    account.connection_rows = platform_links.shown(account)  # issue 20: an expired credential warned of
     account.omitted = platform_rule.listed(platform_rule.kept(account))  # N7: the platforms left out, why
     account.every_platform = account.kind == "institutional" and platform_rule.required()
     return account

@@ -1,6 +1,7 @@
 """Events the registry consumes: the services' reminders, which it turns into notifications for
-the people they name (notifications.py), and assessment's closure orders of dormant accounts,
-which open the account's closing request (accounts.py, `order_close`). Each handler runs in the
+the people they name (notifications.py), assessment's closure orders of dormant accounts,
+which open the account's closing request (accounts.py, `order_close`), and publishing's platform
+connections, whose status the security record shows (platform_links.py). Each handler runs in the
 inbox's transaction (a repeated message is skipped by the inbox)."""
 import logging
 
@@ -8,7 +9,7 @@ from govmb.contracts.assessment import CLOSURE_ORDERED
 from govmb.contracts.registry import AccountStatus
 from govmb.contracts.reminders import CONTRACTS
 from govmb.domain import Conflict, Refused
-from services.registry import accounts, notifications
+from services.registry import accounts, notifications, platform_links
 from services.registry.models import Account, Person
 from services.registry.people import identity_of
 
@@ -36,4 +37,11 @@ def closure_ordered(payload: dict, message=None) -> None:
         log.warning("closure order %s of account %s not applied: %s", payload["order_id"], account.id, exc)
 
 
-HANDLERS: dict = {**{c.event_type: reminder_due for c in CONTRACTS}, CLOSURE_ORDERED: closure_ordered}
+def connection_changed(payload: dict, message=None) -> None:
+    """A platform connection of an account changed (publishing): its status on the security record,
+    and the account's people told when its credential expired (platform_links.py)."""
+    platform_links.changed(payload)
+
+
+HANDLERS: dict = {**{c.event_type: reminder_due for c in CONTRACTS}, CLOSURE_ORDERED: closure_ordered,
+                  "publishing.connection.changed": connection_changed}

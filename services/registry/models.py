@@ -138,6 +138,23 @@ class SecurityRecord(BaseModel):
     updated_at = peewee.DateTimeField(default=now)
 
 
+class PlatformLink(BaseModel):
+    """Issue 20: whether each of an account's platform connections (kept by publishing, which
+    holds the credentials; this is its status only) still works, for the account's security
+    record: an expired one is warned of there, and its people are told once per revision.
+    Fed by `publishing.connection.changed`; a lower or equal revision changes nothing."""
+    account = peewee.ForeignKeyField(Account, backref="+", on_delete="CASCADE")
+    platform = peewee.CharField(max_length=20)
+    status = peewee.CharField(max_length=10)  # connected, expired, disabled
+    reason = peewee.CharField(max_length=300, default="")
+    revision = peewee.IntegerField()
+    changed_at = peewee.DateTimeField(default=now)
+
+    class Meta:
+        table_name = "platform_link"
+        indexes = ((("account", "platform"), True),)
+
+
 class AccountChange(BaseModel):
     """A change filing (变更备案, 国办发〔2018〕123号) of an active account: what it would change
     (`proposed`, only the fields that differ) and what they were (`before`), moved by its own

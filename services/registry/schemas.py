@@ -327,6 +327,15 @@ class AccountSchema(Schema):
     unexplained_follows = Integer(metadata={"description": "关注名单中与工作无关且未说明理由的关注数（X22）"})
 
 
+class PlatformLinkSchema(Schema):
+    platform = fields.String()
+    platform_name = fields.String()
+    status = fields.String(metadata={"description": "connected 已连接、expired 凭据已失效、disabled 已断开"})
+    reason = fields.String(metadata={"description": "平台说明的失效原因"})
+    changed_at = fields.String()
+    warning = fields.String(metadata={"description": "凭据失效时的警示（否则为空）"})
+
+
 class AccountDetailSchema(AccountSchema):
     profile = fields.String()
     positioning = fields.String()
@@ -350,6 +359,8 @@ class AccountDetailSchema(AccountSchema):
     omitted = fields.List(fields.Nested(OmittedSchema), metadata={"description": "N7：未开通的平台及理由"})
     every_platform = fields.Boolean(metadata={
         "description": "联席会议办公室已开启“须在全部平台开通”，且本账号为机构微博：未开通的平台须写明理由"})
+    connections = fields.List(fields.Nested(PlatformLinkSchema), attribute="connection_rows", metadata={
+        "description": "各平台接口连接的状态（由发布审核服务告知）；凭据失效的附警示"})
 
 
 class ChangeDiffSchema(Schema):

@@ -164,6 +164,10 @@ publishing DELETE /api/leaders/<int:leader_id>                                  
 publishing GET    /api/audit                                                          audit                      401   403     403     403     403     403     200     200     403     403     200
 publishing GET    /api/audit/export                                                   audit:export               401   403     403     403     403     403     200     200     403     403     200
 publishing GET    /api/feeds/posts                                                    -                          200   200     200     200     200     200     200     200     200     200     200
+publishing GET    /api/platform-adapters                                              platform-adapters          401   403     200     200     200     200     200     200     200     403     403
+publishing GET    /api/accounts/<int:account_id>/connections                          account:connections        401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
+publishing PUT    /api/accounts/<int:account_id>/connections/<platform>               account:connect            401   403     200/404 200/404 200/404 200/404 403     403     403     403     403
+publishing DELETE /api/accounts/<int:account_id>/connections/<platform>               account:disconnect         401   403     200/404 200/404 200/404 200/404 403     403     403     403     403
 publishing GET    /api/portal-feeds                                                   portal-feeds               401   403     200/hid 200/hid 200/hid 200/hid 200     200     200     403     403
 publishing POST   /api/portal-feeds                                                   portal-feed:new            401   403     201/422 201/422 201/422 201/422 201     403     403     403     403
 publishing GET    /api/portal-feeds/<int:feed_id>                                     portal-feed                401   403     200/404 200/404 200/404 200/404 200     200     200     403     403
@@ -371,6 +375,8 @@ web        GET    /accounts/<int:account_id>/change                             
 web        POST   /accounts/<int:account_id>/change                                   w:change                   login -       303/404 303/404 303/404 303/404 403     403     403     403     403
 web        GET    /accounts/<int:account_id>/team                                     w:team-page               login -       200/404 200/404 200/404 200/404 403     403     403     403     403
 web        POST   /accounts/<int:account_id>/team                                     w:team                     login -       303/404 303/404 303/404 303/404 403     403     403     403     403
+web        POST   /accounts/<int:account_id>/connections/<platform>                   w:connect                  login -       303/404 303/404 303/404 303/404 403     403     403     403     403
+web        POST   /accounts/<int:account_id>/connections/<platform>/disconnect        w:disconnect               login -       303/404 303/404 303/404 303/404 403     403     403     403     403
 web        GET    /accounts/<int:account_id>/security                                 w:security-page           login -       200/404 200/404 200/404 200/404 403     403     403     403     403
 web        POST   /accounts/<int:account_id>/security                                 w:security                 login -       303/404 303/404 303/404 303/404 403     403     403     403     403
 web        GET    /accounts/<int:account_id>/follows                                  w:follows                  login -       200/404 200/404 200/404 200/404 200     200     200     403     403

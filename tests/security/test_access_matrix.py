@@ -27,6 +27,7 @@ from services.assessment.narratives import previous_quarter
 from services.registry import people, sessions
 from services.registry.models import Person
 from tests.conftest import auth, wait_for
+from tests.platform_adapter import TARGET as ADAPTER
 from tests.security import access_matrix
 from tests.security.access_matrix import CLIENTS, COLUMNS, ROLE_OF, Row
 from tests.system import signed_in_session
@@ -38,6 +39,7 @@ PLATFORMS = ["sina"]
 TEAM_ROLES = (("leader", "leader_in_charge"), ("responsible_office", "responsible_office"), ("operator", "operator"))
 _serial = itertools.count(1)
 UNIT_NAMES = {"in": "甲区", "out": "乙区"}
+CONNECTION = {"account_uid": "5012345678", "credentials": {"access_token": "matrix-token", "app_secret": "matrix-secret"}}
 
 
 def serial() -> int:
@@ -234,6 +236,13 @@ class World:
         """A portal feed of 甲区's account (on the host the matrix allows: PORTAL_FEED_HOSTS)."""
         return self.as_("in_operator", "publishing", "POST", "/api/portal-feeds", 201, json={
             "account_id": self.accounts["in"]["id"], "url": f"https://www.nc.gov.cn/feed{serial()}.xml", "title": title})
+
+    def connected(self) -> int:
+        """甲区's account connected on its platform (issue 20), for a disconnection; its id."""
+        aid = self.accounts["in"]["id"]
+        self.as_("in_operator", "publishing", "PUT", f"/api/accounts/{aid}/connections/{PLATFORMS[0]}",
+                 json=CONNECTION)
+        return aid
 
     def released_office_draft(self) -> dict:
         d = self.draft("office", "矩阵市统一发布：今冬供暖按时开始。", status="approved")
@@ -604,6 +613,11 @@ API_TARGETS = {
     "message:emergency:link": lambda w: Req(f"/api/messages/{w.emergency_message['id']}/emergency",
                                             json={"emergency_id": w.emergency["id"]}),
     "drafts": lambda w: Req("/api/drafts", marker="甲区草稿"),
+    "platform-adapters": lambda w: Req("/api/platform-adapters"),
+    "account:connections": lambda w: Req(f"/api/accounts/{w.accounts['in']['id']}/connections"),
+    "account:connect": lambda w: Req(f"/api/accounts/{w.accounts['in']['id']}/connections/{PLATFORMS[0]}",
+                                     json=CONNECTION),
+    "account:disconnect": lambda w: Req(f"/api/accounts/{w.connected()}/connections/{PLATFORMS[0]}"),
     "portal-feeds": lambda w: Req("/api/portal-feeds", marker="甲区门户"),
     "portal-feed:new": lambda w: Req("/api/portal-feeds", json={"account_id": w.accounts["in"]["id"], "title": "甲区新门户",
                                                                "url": f"https://www.nc.gov.cn/new{serial()}.xml"}),
@@ -885,6 +899,9 @@ WEB_TARGETS = {
     "w:security": lambda w: Req(f"/accounts/{w.accounts['in']['id']}/security", data={
         "credential_holder_id": str(w.people["in_operator"]["id"]), "device_name_0": "值班手机", "device_kind_0": "phone",
         "password_changed_on": "2026-01-05"}),
+    "w:connect": lambda w: Req(f"/accounts/{w.accounts['in']['id']}/connections/{PLATFORMS[0]}", data={
+        "account_uid": "5012345678", "credential_access_token": "matrix-token", "credential_app_secret": "matrix-secret"}),
+    "w:disconnect": lambda w: Req(f"/accounts/{w.connected()}/connections/{PLATFORMS[0]}/disconnect", data={}),
     "city": lambda w: Req("/city", marker="甲区发布"),
     "filings": lambda w: Req("/filings", marker="甲区教育发布"),
     "drafts": lambda w: Req("/drafts", marker="甲区草稿"),
@@ -1107,6 +1124,7 @@ def world(tmp_path_factory):
     # person's 5 minutes ran out before its last rows on a busy machine, each later row answering 401)
     mp.setenv("TOKEN_TTL_SECONDS", "7200")
     mp.setenv("PORTAL_FEED_HOSTS", "www.nc.gov.cn")  # the portal feeds' rows register feeds there (never read)
+    mp.setenv("GOVMB_PLATFORM_ADAPTERS", f"sina:{ADAPTER}")  # the connections' rows connect 甲区's account (issue 20)
     # Argon2 is slow on purpose; its cost is not what the matrix is about (a hash keeps its own parameters)
     mp.setattr(people, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     system = EmbeddedSystem(port=0).start(demo=False)

@@ -81,7 +81,9 @@ def test_production_refuses_to_start_inquiry_without_its_personal_data_key(tmp_p
     with mock.patch.dict(os.environ, env, clear=True):
         with pytest.raises(ConfigError, match="PERSONAL_DATA_KEY_FILE"):
             Settings.from_env("inquiry")
-        assert Settings.from_env("publishing").personal_keys is None  # only inquiry and the registry hold it
+        with pytest.raises(ConfigError, match="PERSONAL_DATA_KEY_FILE"):  # it seals the platforms' credentials
+            Settings.from_env("publishing")
+        assert Settings.from_env("assessment").personal_keys is None  # only inquiry, the registry and publishing hold it
         os.environ["PERSONAL_DATA_KEY_FILE"] = ENV["PERSONAL_DATA_KEY_FILE"]
         assert Settings.from_env("inquiry").personal_keys is not None
         os.environ["PERSONAL_DATA_KEY_FILE"] = str(tmp_path / "missing.keys")

@@ -15,6 +15,7 @@ from govmb.timefmt import BEIJING
 from web.client import api, get_all, get_json
 from web.listing import unit_picker
 from web.session import login_required, person
+from web.views import account_connections as connections
 from web.views.accounts import _team, _team_values
 from web.views.forms import as_int, form_again, go, omitted_reasons, reason_problems
 
@@ -42,8 +43,8 @@ def _people(account: dict) -> list[dict]:
 
 
 def _page(template: str, account: dict, values: dict, errors: dict | None = None, message: str | None = None,
-          status: int = 200):
-    context = {"account": account, "values": values, "errors": errors or {}, "message": message,
+          status: int = 200, extra: dict | None = None):
+    context = {**(extra or {}), "account": account, "values": values, "errors": errors or {}, "message": message,
                "roles": TEAM_ROLE_NAMES, "people": _people(account), "device_kinds": DEVICE_KINDS,
                "device_rows": DEVICE_ROWS, "units": unit_picker("registry"),
                "platforms": get_json("registry", "/api/accounts/platforms", [])}
@@ -82,17 +83,25 @@ def _devices(form) -> list[dict]:
     return [{"name": name, "kind": kind} for name, kind in rows if name]
 
 
+def security_page(account_id: int, status: int = 200, platform: str = "", errors: dict | None = None,
+                  values: dict | None = None, message: str | None = None):
+    """The security record's page, with its platform connections' section (account_connections.py):
+    `platform` names the connection form that failed, with its `errors`."""
+    account = _account(account_id)
+    record = account.get("security") or {}
+    at = record.get("password_changed_at")
+    changed = dt.datetime.fromisoformat(at).astimezone(BEIJING).date().isoformat() if at else ""
+    return _page("accounts/security.html", account, {
+        "credential_holder_id": str(record.get("credential_holder_id") or ""), "devices": record.get("devices", []),
+        "password_changed_on": changed}, status=status, extra=connections.section(account, platform, errors, values, message))
+
+
 @bp.route("/<int:account_id>/security", methods=["GET", "POST"])
 @login_required(*UNIT_STAFF)
 def security(account_id: int):
-    account = _account(account_id)
-    record = account.get("security") or {}
     if request.method == "GET":
-        at = record.get("password_changed_at")
-        changed = dt.datetime.fromisoformat(at).astimezone(BEIJING).date().isoformat() if at else ""
-        return _page("accounts/security.html", account, {
-            "credential_holder_id": str(record.get("credential_holder_id") or ""), "devices": record.get("devices", []),
-            "password_changed_on": changed})
+        return security_page(account_id)
+    account = _account(account_id)
     day = request.form.get("password_changed_on", "").strip()
     body = {"credential_holder_id": as_int(request.form.get("credential_holder_id")), "devices": _devices(request.form),
             "comment": request.form.get("comment", "").strip()}
@@ -101,8 +110,14 @@ def security(account_id: int):
     r = api("registry", "PUT", f"/api/accounts/{account_id}/security", json=body)
     values = {"credential_holder_id": request.form.get("credential_holder_id", ""), "devices": body["devices"],
               "password_changed_on": day, "comment": body["comment"]}
-    return _saved(r, account_id, said("已更新安全登记：{name}", name=account["name"]), "accounts/security.html",
-                  account, values)
+    if r.status_code in (200, 201):
+        return _saved(r, account_id, said("已更新安全登记：{name}", name=account["name"]), "accounts/security.html",
+                      account, values)
+    if r.status_code == 404:
+        abort(404)
+    errors, message = reason_problems(r)
+    return _page("accounts/security.html", account, values, errors, message, r.status_code,
+                 extra=connections.section(account))
 
 
 # ----------------------------------------------------------------------- change filing (变更备案)
