@@ -87,5 +87,6 @@ def binary_downloads(operation: dict) -> None:
     """A success answered with a file (a PDF, a spreadsheet, a CSV, a feed) is a string of bytes."""
     for status, response in operation.get("responses", {}).items():
         if str(status).startswith("2") and isinstance(response, dict):
-            for content in response.get("content", {}).values():
-                content.setdefault("schema", dict(BINARY))
+            for media, content in response.get("content", {}).items():
+                if not media.endswith("json"):
+                    content.setdefault("schema", dict(BINARY))
