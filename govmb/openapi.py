@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from apispec import BasePlugin
 
+from govmb.messages import said
+
 BINARY = {"type": "string", "format": "binary"}
 DISTRIBUTED_PORTS = {"registry": 8001, "publishing": 8002, "inquiry": 8003, "assessment": 8004}  # the Procfile's
 
@@ -14,9 +16,10 @@ def servers(service: str) -> list[dict]:
     """Where the service's API is: under the web app's address in the embedded mode, on its own
     address in the distributed one (docs/operations.md)."""
     return [
-        {"url": f"/{service}", "description": f"内嵌模式（make run）：与网页同一地址，本服务在 /{service} 之下"},
+        {"url": f"/{service}", "description": said("内嵌模式（make run）：与网页同一地址，本服务在 /{service} 之下",
+                                                   service=service)},
         {"url": "{scheme}://{host}:{port}",
-         "description": f"分布式模式：本服务自己的地址（{service.upper()}_URL）",
+         "description": said("分布式模式：本服务自己的地址（{variable}）", variable=f"{service.upper()}_URL"),
          "variables": {"scheme": {"default": "http", "enum": ["http", "https"]},
                        "host": {"default": "127.0.0.1"},
                        "port": {"default": str(DISTRIBUTED_PORTS.get(service, 8000))}}},
@@ -28,7 +31,7 @@ def served_here(document: dict, script_root: str) -> dict:
     service on its own port serves it at /, the embedded one under /<service>)."""
     here = script_root or "/"
     listed = document.get("servers", [])
-    first = [s for s in listed if s["url"] == here] or [{"url": here, "description": "本文档所在的地址"}]
+    first = [s for s in listed if s["url"] == here] or [{"url": here, "description": said("本文档所在的地址")}]
     return {**document, "servers": first + [s for s in listed if s["url"] != here]}
 
 
