@@ -482,14 +482,16 @@ class RecomputedSchema(AsAnswered):
     recomputed = fields.Integer(metadata={"description": "期限随之重算的未办结留言数"})
 
 
-class UnitReturnsSchema(AsAnswered):
+class UnitFigureSchema(AsAnswered):
+    """A unit's row of a count by unit."""
     unit_id = fields.Integer()
     unit_name = fields.String()
+
+
+class UnitReturnsSchema(UnitFigureSchema):
     returns = fields.Integer(metadata={"description": "退回转办的次数"})
 
 
-class UnitNoticeCountSchema(AsAnswered):
-    unit_id = fields.Integer()
-    unit_name = fields.String()
+class UnitNoticeCountSchema(UnitFigureSchema):
     issued = fields.Integer(metadata={"description": "收到的通报单数"})
     replied = fields.Integer(metadata={"description": "已答复的通报单数"})
