@@ -40,13 +40,18 @@ class ClientReady(BasePlugin):
 
     def __init__(self) -> None:
         self.ids: dict[str, str] = {}  # endpoint and method → operationId, unique in the document
+        self.schemas: dict[str, dict] = {}  # the document's components/schemas, as registered
+
+    def init_spec(self, spec) -> None:
+        super().init_spec(spec)
+        self.schemas = spec.components.schemas
 
     def operation_helper(self, path=None, operations=None, **kwargs) -> None:
         rule = kwargs.get("rule")
         for method, operation in (operations or {}).items():
             if rule is not None and "operationId" not in operation:
                 operation["operationId"] = self.operation_id(rule.endpoint, method, len(operations) > 1)
-            one_request_body(operation)
+            one_request_body(operation, self.schemas)
             binary_downloads(operation)
 
     def operation_id(self, endpoint: str, method: str, several: bool) -> str:
@@ -65,25 +70,37 @@ class ClientReady(BasePlugin):
         return self.ids[key]
 
 
-def one_request_body(operation: dict) -> None:
+REF = "#/components/schemas/"
+
+
+def one_request_body(operation: dict, schemas: dict[str, dict]) -> None:
     """A view that reads a form and its files (`arguments(..., location="form")` beside
-    `location="files"`) gets one multipart/form-data body holding both: flask-smorest makes the
-    first a request body and leaves the second as `formData` parameters, which OpenAPI 3 does
-    not have."""
+    `location="files"`) gets one multipart/form-data body, an object with the fields of both:
+    flask-smorest makes the first a request body and leaves the second as `formData` parameters,
+    which OpenAPI 3 does not have. (An `allOf` of the two would not do: each is closed to the
+    other's fields, `additionalProperties: false`.)"""
     fields = [p for p in operation.get("parameters", []) if p.get("in") == "formData"]
     if not fields:
         return
     operation["parameters"] = [p for p in operation["parameters"] if p.get("in") != "formData"]
     if not operation["parameters"]:
         del operation["parameters"]
-    form = {"type": "object", "properties": {
-        p["name"]: {**p.get("schema", {}), **({"description": p["description"]} if "description" in p else {})}
-        for p in fields}}
-    if required := [p["name"] for p in fields if p.get("required")]:
-        form["required"] = required
     body = operation.setdefault("requestBody", {"required": True, "content": {}})
-    parts = [content["schema"] for content in body["content"].values() if "schema" in content]
-    body["content"] = {"multipart/form-data": {"schema": {"allOf": [*parts, form]} if parts else form}}
+    merged: dict = {"type": "object", "properties": {}, "required": []}
+    for content in body["content"].values():
+        part = content.get("schema", {})
+        part = schemas.get(part["$ref"].removeprefix(REF), {}) if "$ref" in part else part
+        merged["properties"].update(part.get("properties", {}))
+        merged["required"] += part.get("required", [])
+        if part.get("additionalProperties") is False:
+            merged["additionalProperties"] = False
+    for p in fields:
+        merged["properties"][p["name"]] = {**p.get("schema", {}),
+                                           **({"description": p["description"]} if "description" in p else {})}
+        merged["required"] += [p["name"]] if p.get("required") else []
+    if not merged["required"]:
+        del merged["required"]
+    body["content"] = {"multipart/form-data": {"schema": merged}}
 
 
 def binary_downloads(operation: dict) -> None:

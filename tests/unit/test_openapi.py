@@ -90,9 +90,9 @@ def test_an_upload_is_one_multipart_body(service, documents):
 def test_the_message_import_takes_its_file_and_its_form_together(documents):
     schema = documents["inquiry"]["paths"]["/api/messages/import"]["post"]["requestBody"]["content"][
         "multipart/form-data"]["schema"]
-    file_part, form = schema["allOf"]
-    assert file_part == {"$ref": "#/components/schemas/ImportFile"}
-    assert set(form["properties"]) == {"account_id", "platform"} and form["required"] == ["account_id", "platform"]
+    assert set(schema["properties"]) == {"file", "account_id", "platform"}
+    assert schema["properties"]["file"]["format"] == "binary"
+    assert schema["required"] == ["file", "account_id", "platform"] and schema["additionalProperties"] is False
 
 
 def test_a_download_is_a_binary_string_and_its_json_keeps_its_schema(documents):
@@ -127,12 +127,16 @@ def test_form_parameters_join_the_files_body():
     operation = {"parameters": [{"in": "path", "name": "id"},
                                 {"in": "formData", "name": "note", "required": False, "schema": {"type": "string"},
                                  "description": "备注"}],
-                 "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {"$ref": "#/x"}}}}}
-    one_request_body(operation)
+                 "requestBody": {"required": True, "content": {"multipart/form-data": {
+                     "schema": {"$ref": "#/components/schemas/Upload"}}}}}
+    upload = {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}, "required": ["file"],
+              "additionalProperties": False}
+    one_request_body(operation, {"Upload": upload})
     assert operation["parameters"] == [{"in": "path", "name": "id"}]
-    schema = operation["requestBody"]["content"]["multipart/form-data"]["schema"]
-    assert schema == {"allOf": [{"$ref": "#/x"}, {"type": "object", "properties": {
-        "note": {"type": "string", "description": "备注"}}}]}
+    assert operation["requestBody"]["content"]["multipart/form-data"]["schema"] == {
+        "type": "object", "properties": {"file": {"type": "string", "format": "binary"},
+                                         "note": {"type": "string", "description": "备注"}},
+        "required": ["file"], "additionalProperties": False}
 
 
 def test_only_files_become_binary_strings():
