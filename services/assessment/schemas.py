@@ -947,4 +947,4 @@ class AnnualFormSchema(AsAnswered):
     title = fields.String()
     asof = fields.String()
     rows = fields.List(fields.Nested(AnnualFormRowSchema))
-    entered = fields.Dict(metadata={"description": "人工填报的各项（annual_entries）"})
+    entered = fields.Dict(allow_none=True, metadata={"description": "人工填报的各项（annual_entries）；未填报的为空"})
