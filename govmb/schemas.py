@@ -63,3 +63,26 @@ class TodoGroupSchema(Schema):
     due_today = fields.Integer(metadata={"description": "今天（北京时间）内到期，未逾期"})
     earliest_due = BeijingDateTime(allow_none=True, metadata={"description": "最早的期限"})
     items = fields.List(fields.Nested(TodoItemSchema), metadata={"description": "最紧急的至多 5 项"})
+
+
+class AsAnswered(Schema):
+    """The schema of an answer its view builds itself, JSON-ready (a domain function's dicts): it
+    describes the answer in the OpenAPI, and the fuzz tests hold every answer to it
+    (tests/security/test_fuzz.py, response_schema_conformance), but the answer goes out as the
+    view made it, so that a key the domain adds is not dropped before its schema names it."""
+
+    def dump(self, obj, *, many=None):
+        return obj
+
+
+class RowErrorSchema(Schema):
+    """A row of an imported file that was not saved: its number (the header is row 1) and what is
+    wrong with it, field by field."""
+    row = fields.Integer(metadata={"description": "行号（表头为第 1 行）"})
+    errors = fields.Dict(keys=fields.String(), values=fields.String(), metadata={"description": "字段 → 错误信息"})
+
+
+class ListWrittenSchema(AsAnswered):
+    """What a batch written into a word list gives back: how many, and the list's new version."""
+    written = fields.Integer(metadata={"description": "新增或修改的条数"})
+    version = fields.Integer(metadata={"description": "词表的新版本号"})

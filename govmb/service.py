@@ -9,7 +9,7 @@ from pathlib import Path
 
 import peewee
 import pika
-from flask import Blueprint, Flask, request
+from flask import Blueprint, Flask, current_app, json, request
 
 from govmb import auditchain, i18n, personal
 from govmb.bus.consumer import Handler
@@ -22,6 +22,7 @@ from govmb.errors import ProblemApi, problem, register_error_handlers
 from govmb.headers import secure_headers
 from govmb.messages import said
 from govmb.observability import configure_logging, health_blueprint, instrument
+from govmb.openapi import ClientReady, served_here, servers
 from govmb.revocation import revocations
 from govmb.tables import MAX_BYTES
 
@@ -157,6 +158,18 @@ SPEC_OPTIONS = {"components": {"securitySchemes": {
     "security": [{"bearer": []}]}
 
 
+class ServiceApi(ProblemApi):
+    """A service's API: problem details for errors (ProblemApi), and an OpenAPI document ready
+    for a client generator (govmb.openapi, docs/api.md)."""
+
+    def __init__(self, app: Flask):
+        super().__init__(app, spec_kwargs={"extra_plugins": [ClientReady()]})
+
+    def _openapi_json(self):
+        document = served_here(self.spec.to_dict(), request.script_root)
+        return current_app.response_class(json.dumps(document, indent=2, sort_keys=False), mimetype="application/json")
+
+
 def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env(spec.name)
     load()  # the rest of the environment, read and checked as the app starts (govmb.config)
@@ -170,12 +183,12 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
         MAX_CONTENT_LENGTH=MAX_BYTES,  # a request, an upload's file with it
         API_TITLE=f"{spec.title} API", API_VERSION="1", OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/", OPENAPI_JSON_PATH="openapi.json",
-        API_SPEC_OPTIONS=SPEC_OPTIONS,
+        API_SPEC_OPTIONS={**SPEC_OPTIONS, "servers": servers(spec.name)},
     )
     bind_to_requests(app, spec.db)
     i18n.init_app(app, i18n.GOVMB_CATALOGUES)  # the language of the caller's Accept-Language, if catalogued
     instrument(app, spec.name)
-    api = ProblemApi(app)
+    api = ServiceApi(app)
     for bp in spec.blueprints():
         api.register_blueprint(bp)
     spec.init_app(app)

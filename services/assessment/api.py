@@ -57,14 +57,19 @@ from services.assessment.models import (
 from services.assessment.schemas import (
     AnnualEntryOutSchema,
     AnnualEntrySchema,
+    AnnualFormSchema,
     AnnualReportQuerySchema,
+    ArchiveCheckSchema,
     ArchiveQuerySchema,
     ArchiveSchema,
+    AssessmentSchema,
     AssessQuerySchema,
     AttendeesInSchema,
     BulletinDraftSchema,
     BulletinEditSchema,
     BulletinQuerySchema,
+    BulletinRowSchema,
+    BulletinSchema,
     CompiledQuerySchema,
     CoverageQuerySchema,
     CoverageSchema,
@@ -78,9 +83,12 @@ from services.assessment.schemas import (
     DormancyReviewSchema,
     DormantQuerySchema,
     DormantSchema,
+    DutyLogSchema,
     DutyQuerySchema,
+    FigureRecordSchema,
     FixReportSchema,
     FixReviewSchema,
+    FollowerImportSchema,
     FollowerInSchema,
     FollowerQuerySchema,
     FollowerSchema,
@@ -94,21 +102,26 @@ from services.assessment.schemas import (
     InspectionInSchema,
     InspectionQuerySchema,
     InspectionSchema,
+    MonthFiledSchema,
     MonthSchema,
     NarrativeFilesSchema,
     NarrativeInSchema,
     NarrativeQuerySchema,
     NarrativeSchema,
+    NarrativeSummarySchema,
     NarrativeUnitSchema,
     NarrativeUnitsQuerySchema,
     OnDutySchema,
+    QuarterlyReportSchema,
     QuarterSchema,
     RecordsQuerySchema,
     ReportQuerySchema,
     RosterUnitSchema,
+    RulesAnswerSchema,
     ShiftInSchema,
     ShiftQuerySchema,
     ShiftSchema,
+    ThirdPartyImportSchema,
     TrainingExportSchema,
     TrainingInSchema,
     TrainingRecordSchema,
@@ -118,6 +131,7 @@ from services.assessment.schemas import (
     WarningQuerySchema,
     WarningSchema,
     WarningSummaryQuerySchema,
+    WarningSummarySchema,
 )
 
 OFFICE = ("joint_office", "admin")
@@ -179,7 +193,7 @@ def _in_sight(rows: list[dict], path_of) -> list[dict]:
 @assessment.route("/assessment/<period>")
 @requires()
 @assessment.arguments(AssessQuerySchema, location="query")
-@assessment.response(200)
+@assessment.response(200, AssessmentSchema)
 def assess(args, period):
     """年度（或季度、月度）考核：各单位和账号的指标、得分、单项否决、等次、排名，拟通报和拟表扬的单位；
     unit_id：只看该单位及其下级单位；accounts=false：不列各账号；counts=false：单位行不带计数和分项得分；
@@ -201,7 +215,7 @@ def assess(args, period):
 @assessment.route("/assessment/<period>/records")
 @requires()
 @assessment.arguments(RecordsQuerySchema, location="query")
-@assessment.response(200)
+@assessment.response(200, FigureRecordSchema(many=True))
 @assessment.paginate()
 def figure_records(args, period, pagination_parameters):
     """某项指标背后的记录（留言、稿件、月度数据、统一口径、转办），可逐条核对，分页"""
@@ -248,7 +262,7 @@ def warnings(args, pagination_parameters):
 @assessment.route("/warnings/summary")
 @requires()
 @assessment.arguments(WarningSummaryQuerySchema, location="query")
-@assessment.response(200)
+@assessment.response(200, WarningSummarySchema)
 def warnings_summary(args):
     """预警概况（看板用）：共有多少条、各类多少条、各级多少条，及最紧急的若干条；unit_id：只看该单位及其下级；
     asof：统计时间"""
@@ -264,7 +278,7 @@ def _warnings_view(args: dict):
 
 @assessment.route("/rules")
 @requires()
-@assessment.response(200)
+@assessment.response(200, RulesAnswerSchema)
 def get_rules():
     """考核的权重与阈值（默认值取自两部规定，联席会议办公室可修改）"""
     return {**rules_.current(), "indicators": rules_.INDICATORS}
@@ -273,7 +287,7 @@ def get_rules():
 @assessment.route("/rules", methods=["PUT"])
 @requires(*OFFICE)
 @assessment.arguments(rules_.RulesSchema)
-@assessment.response(200)
+@assessment.response(200, RulesAnswerSchema)
 def put_rules(data):
     """修改考核的权重与阈值（只改提交的项；权重之和须为 100）"""
     return {**rules_.save(data, current_identity().name), "indicators": rules_.INDICATORS}
@@ -282,7 +296,7 @@ def put_rules(data):
 @assessment.route("/duty-log")
 @requires()
 @assessment.arguments(DutyQuerySchema, location="query")
-@assessment.response(200)
+@assessment.response(200, DutyLogSchema)
 def get_duty_log(args):
     """值班日志：账号每天的发布、回复、网民转发和评论、正负面比例、问题通报、粉丝数，以及负面趋势"""
     account = visible_or_404(Account, args["account_id"], "账号")
@@ -314,7 +328,7 @@ def list_archives(args, pagination_parameters):
 @archives.route("", methods=["POST"])
 @requires(*OFFICE)
 @archives.arguments(MonthSchema)
-@archives.response(201)
+@archives.response(201, MonthFiledSchema)
 def file_month(data):
     """为已结束的月份补做归档（每月1日由后台自动归档；已归档的单位不重复、不覆盖）"""
     try:
@@ -341,7 +355,7 @@ def archive_pdf(archive_id):
 
 @archives.route("/<int:archive_id>/verify")
 @requires()
-@archives.response(200)
+@archives.response(200, ArchiveCheckSchema)
 def verify_archive(archive_id):
     """核验归档：文件的哈希值与归档时一致，且与上一份归档的链值相连"""
     return archive.verify(_archive(archive_id))
@@ -351,7 +365,7 @@ def verify_archive(archive_id):
 @requires()
 @quarterly.arguments(ReportQuerySchema, location="query")
 @quarterly.doc(responses={200: {"description": "季度报告（JSON、PDF 或 XLSX）", "content": {
-    "application/json": {}, "application/pdf": {},
+    "application/json": {"schema": QuarterlyReportSchema}, "application/pdf": {},
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}})
 def quarterly_report(args, quarter):
     """季度报告：各单位的统计和网民反映，附第三方评估；format=pdf 或 xlsx 下载（每次下载记入审计日志）"""
@@ -378,7 +392,7 @@ def quarterly_report(args, quarter):
 @quarterly.route("/<quarter>/third-party", methods=["POST"])
 @requires(*OFFICE)
 @quarterly.arguments(ImportFileSchema, location="files")
-@quarterly.response(200)
+@quarterly.response(200, ThirdPartyImportSchema)
 def import_third_party(files, quarter):
     """导入第三方评估结果（CSV 或 XLSX：单位或单位编号、评估机构、得分、备注）；错误的行逐行报告"""
     _quarter(quarter)
@@ -742,7 +756,7 @@ def enter_followers(data):
 @followers_bp.route("/import", methods=["POST"])
 @requires(*UNIT_STAFF)
 @followers_bp.arguments(ImportFileSchema, location="files")
-@followers_bp.response(200)
+@followers_bp.response(200, FollowerImportSchema)
 def import_followers(files):
     """导入 CSV 或 XLSX（账号ID 或 账号、日期、粉丝数）：正确的行保存，错误的行按行号报告"""
     upload = files["file"]
@@ -765,7 +779,7 @@ def _bulletin(bulletin_id: int) -> Bulletin:
 @bulletins_bp.route("")
 @requires()
 @bulletins_bp.arguments(BulletinQuerySchema, location="query")
-@bulletins_bp.response(200)
+@bulletins_bp.response(200, BulletinRowSchema(many=True))
 @bulletins_bp.paginate()
 def list_bulletins(args, pagination_parameters):
     """检查情况通报：督查、联席会议办公室看全部（含草稿），其他人看已印发的；默认文号新的在前，可按文号（number）、
@@ -786,7 +800,7 @@ def list_bulletins(args, pagination_parameters):
 @bulletins_bp.route("", methods=["POST"])
 @requires(*bulletins.DRAFTERS)
 @bulletins_bp.arguments(BulletinDraftSchema)
-@bulletins_bp.response(201)
+@bulletins_bp.response(201, BulletinSchema)
 def draft_bulletin(data):
     """起草一份季度检查情况通报：正文和附件（各单位检查和考核情况）按该季度的督查检查、整改和考核得分生成；
     文号默认取该代字本年的下一个顺序号（督查、联席会议办公室）"""
@@ -796,7 +810,7 @@ def draft_bulletin(data):
 
 @bulletins_bp.route("/<int:bulletin_id>")
 @requires()
-@bulletins_bp.response(200)
+@bulletins_bp.response(200, BulletinSchema)
 def get_bulletin(bulletin_id):
     """一份通报（不含 PDF）"""
     return bulletins.shown(_bulletin(bulletin_id), current_identity())
@@ -805,7 +819,7 @@ def get_bulletin(bulletin_id):
 @bulletins_bp.route("/<int:bulletin_id>", methods=["PATCH"])
 @requires(*bulletins.DRAFTERS)
 @bulletins_bp.arguments(BulletinEditSchema)
-@bulletins_bp.response(200)
+@bulletins_bp.response(200, BulletinSchema)
 def edit_bulletin(data, bulletin_id):
     """修改草稿：发文机关标志、文号、标题、主送机关、正文、落款、成文日期（只改提交的项；已印发的不能改）"""
     who = current_identity()
@@ -814,7 +828,7 @@ def edit_bulletin(data, bulletin_id):
 
 @bulletins_bp.route("/<int:bulletin_id>/issue", methods=["POST"])
 @requires(*bulletins.DRAFTERS)
-@bulletins_bp.response(200)
+@bulletins_bp.response(200, BulletinSchema)
 def issue_bulletin(bulletin_id):
     """印发：定稿并生成 PDF（此后不可更改），记入审计日志"""
     who = current_identity()
@@ -853,7 +867,7 @@ def enter_annual(data, year):
 @requires()
 @quarterly.arguments(AnnualReportQuerySchema, location="query")
 @quarterly.doc(responses={200: {"description": "政务新媒体工作年度报表（JSON、PDF 或 XLSX）", "content": {
-    "application/json": {}, "application/pdf": {},
+    "application/json": {"schema": AnnualFormSchema}, "application/pdf": {},
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}})
 def annual_form(args, year):
     """政务新媒体工作年度报表（国务院办公厅模板）：全市（或本单位及下级单位、所选单位）一年的账号、发布、留言办理、
@@ -1063,7 +1077,7 @@ def narrative_units(args, pagination_parameters):
 @narratives_bp.route("/summary")
 @requires()
 @narratives_bp.arguments(QuarterSchema, location="query")
-@narratives_bp.response(200)
+@narratives_bp.response(200, NarrativeSummarySchema)
 def narrative_summary(args):
     """一个季度的报送概况：应报、已报、未报、逾期报送的单位数，报送期限"""
     return narratives.summary(current_identity(), args["quarter"])
@@ -1073,7 +1087,7 @@ def narrative_summary(args):
 @requires()
 @narratives_bp.arguments(CompiledQuerySchema, location="query")
 @narratives_bp.doc(responses={200: {"description": "汇编的季度工作报告（PDF）或报送概况（JSON）", "content": {
-    "application/json": {}, "application/pdf": {}}}})
+    "application/json": {"schema": NarrativeSummarySchema}, "application/pdf": {}}}})
 def compiled_report(args):
     """汇编全市（或本单位及下级单位）的季度工作报告供领导阅示：全市数据，再按单位顺序收录各单位的简报、专报，
     最后列出未报送的单位；format=pdf 下载（每次下载记入审计日志）"""

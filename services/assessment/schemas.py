@@ -2,11 +2,11 @@
 import datetime as dt
 import json
 
-from marshmallow import Schema, fields, validate
+from marshmallow import INCLUDE, Schema, fields, validate
 
 from govmb.contracts.assessment import TRAINER_KIND_NAMES, TRAINING_KIND_NAMES
 from govmb.paging import ListQuerySchema, SearchSchema, sort_field
-from govmb.schemas import Integer
+from govmb.schemas import AsAnswered, Integer, RowErrorSchema
 from govmb.timefmt import BEIJING, BeijingDateTime, to_beijing
 from services.assessment.dormancy import KIND_NAMES as DORMANCY_KINDS
 from services.assessment.dormancy import STATUS_NAMES as DORMANCY_STATUS_NAMES
@@ -688,3 +688,263 @@ class QuarterSchema(Schema):
 
 class CompiledQuerySchema(QuarterSchema):
     format = fields.String(load_default="json", validate=validate.OneOf(("json", "pdf")))
+
+
+# --- the answers their views build themselves (govmb.schemas.AsAnswered) ---
+FIGURES = {"description": "指标代码 → 数值（指标见 indicators）"}
+
+
+class AssessedUnitSchema(Schema):
+    unit_id = fields.Integer()
+    name = fields.String()
+    path = fields.String()
+    system = fields.String(metadata={"description": "所属系统"})
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={"description": "各项计数（counts=false 时不列）"})
+    rates = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True), metadata=FIGURES)
+    points = fields.Dict(keys=fields.String(), values=fields.Float(), metadata={"description": "各项得分（counts=false 时不列）"})
+    penalty = fields.Float(metadata={"description": "转办退回扣分"})
+    inspection_deduction = fields.Float(metadata={"description": "督查检查扣分"})
+    inspection_findings = fields.Integer()
+    score = fields.Float()
+    vetoes = fields.List(fields.Dict(), metadata={"description": "单项否决：name、account_id、account_name…"})
+    grade = fields.String(metadata={"description": "excellent、good、pass、fail"})
+    grade_name = fields.String()
+    rank = fields.Integer()
+
+
+class AssessedAccountSchema(Schema):
+    account_id = fields.Integer()
+    name = fields.String()
+    unit_id = fields.Integer()
+    unit_path = fields.String()
+    category = fields.String(allow_none=True)
+    status = fields.String()
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+    rates = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True), metadata=FIGURES)
+    points = fields.Dict(keys=fields.String(), values=fields.Float())
+    score = fields.Float()
+    vetoes = fields.List(fields.Dict())
+    grade = fields.String()
+
+
+class NamedUnitSchema(Schema):
+    unit_id = fields.Integer()
+    name = fields.String()
+    reason = fields.String(metadata={"description": "拟通报的理由（拟表扬的无此项）"})
+    score = fields.Float(metadata={"description": "得分（拟表扬的单位）"})
+
+
+class RulesInForceSchema(Schema):
+    """The weights and thresholds in force (services/assessment/rules.py)."""
+    weights = fields.Dict(keys=fields.String(), values=fields.Float(), metadata={"description": "指标代码 → 权重（和为 100）"})
+    return_penalty = fields.Float()
+    original_target = fields.Float()
+    dormant_days = fields.Integer()
+    unanswered_months = fields.Integer()
+    grades = fields.Dict(keys=fields.String(), values=fields.Float(), metadata={"description": "等次 → 分数线"})
+    quotas = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={"description": "账号类别 → 月度发稿定额"})
+    commend_top = fields.Integer()
+    warn_dormant_days = fields.Integer()
+    warn_unanswered_days = fields.Integer()
+
+
+class RulesAnswerSchema(AsAnswered, RulesInForceSchema):
+    """The rules in force and the indicators' names."""
+    indicators = fields.Dict(keys=fields.String(), values=fields.String(), metadata={"description": "指标代码 → 名称"})
+
+
+class AssessmentSchema(AsAnswered):
+    period = fields.String(metadata={"description": "考核期（如 2026年）"})
+    start = fields.Date()
+    end = fields.Date()
+    asof = fields.String(metadata={"description": "统计时间（北京时间，ISO 8601）"})
+    rules = fields.Nested(RulesInForceSchema)
+    indicators = fields.Dict(keys=fields.String(), values=fields.String())
+    units = fields.List(fields.Nested(AssessedUnitSchema), metadata={"description": "各单位，按排名"})
+    accounts = fields.List(fields.Nested(AssessedAccountSchema), metadata={"description": "各账号（accounts=false 时为空）"})
+    named = fields.List(fields.Nested(NamedUnitSchema), metadata={"description": "拟通报的单位"})
+    commended = fields.List(fields.Nested(NamedUnitSchema), metadata={"description": "拟表扬的单位"})
+
+
+class FigureRecordSchema(AsAnswered):
+    """A record behind a figure; its fields depend on `kind` (a message's, a post's, a month's
+    figures, a directive's forward, a transfer's)."""
+    account_id = fields.Integer()
+    account_name = fields.String()
+
+    class Meta:
+        unknown = INCLUDE
+
+
+class WarningSummarySchema(AsAnswered):
+    total = fields.Integer()
+    by_kind = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={"description": "类别名称 → 条数"})
+    by_level = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={"description": "级别名称 → 条数"})
+    first = fields.List(fields.Nested(WarningSchema), metadata={"description": "最紧急的若干条"})
+    asof = fields.String(metadata={"description": "统计时间（北京时间）"})
+
+
+class DutyDaySchema(Schema):
+    day = fields.String()
+    posts = fields.Integer()
+    original = fields.Integer()
+    replies = fields.Integer()
+    comments = fields.Integer()
+    forwards = fields.Integer()
+    mentions = fields.Integer()
+    private = fields.Integer()
+    received = fields.Integer()
+    positive = fields.Integer()
+    negative = fields.Integer()
+    notices_issued = fields.Integer()
+    notices_replied = fields.Integer()
+    followers = fields.Integer(allow_none=True)
+
+
+class NegativeDaySchema(Schema):
+    day = fields.String()
+    negative = fields.Integer()
+    received = fields.Integer()
+
+
+class NegativeTopicSchema(Schema):
+    category = fields.String()
+    name = fields.String()
+    count = fields.Integer()
+
+
+class DutyLogSchema(AsAnswered):
+    account_id = fields.Integer()
+    account_name = fields.String()
+    from_ = fields.String(data_key="from")
+    to = fields.String()
+    days = fields.List(fields.Nested(DutyDaySchema))
+    negative_trend = fields.List(fields.Nested(NegativeDaySchema))
+    negative_topics = fields.List(fields.Nested(NegativeTopicSchema))
+
+
+class MonthFiledSchema(AsAnswered):
+    month = fields.String()
+    filed = fields.Integer(metadata={"description": "新归档的单位数"})
+
+
+class ArchiveCheckSchema(AsAnswered):
+    archive_id = fields.Integer()
+    sha256 = fields.String(metadata={"description": "归档时的哈希值"})
+    computed = fields.String(metadata={"description": "现在算得的哈希值"})
+    chain = fields.String()
+    intact = fields.Boolean()
+    problems = fields.List(fields.String())
+    created_at = fields.String()
+
+
+class ReportTotalSchema(Schema):
+    unit = fields.String()
+    posts = fields.Integer()
+    original_share = fields.Float(allow_none=True)
+    messages = fields.Integer()
+    negative_share = fields.Float(allow_none=True)
+    reply_timeliness = fields.Float(allow_none=True)
+    resolution = fields.Float(allow_none=True)
+    returns = fields.Integer()
+    notices = fields.String(metadata={"description": "收到/答复的通报单数"})
+    score = fields.Float()
+    third_party = fields.Float(allow_none=True)
+
+
+class ReportRowSchema(ReportTotalSchema):
+    unit_id = fields.Integer()
+    rank = fields.Integer()
+    grade_name = fields.String()
+
+
+class QuarterlyReportSchema(AsAnswered):
+    quarter = fields.String()
+    label = fields.String()
+    title = fields.String()
+    asof = fields.String()
+    rows = fields.List(fields.Nested(ReportRowSchema))
+    total = fields.Nested(ReportTotalSchema)
+    named = fields.List(fields.Nested(NamedUnitSchema))
+    commended = fields.List(fields.Nested(NamedUnitSchema))
+
+
+class ThirdPartyRowErrorSchema(Schema):
+    row = fields.Integer()
+    errors = fields.List(fields.String())
+
+
+class ThirdPartyImportSchema(AsAnswered):
+    imported = fields.Integer()
+    errors = fields.List(fields.Nested(ThirdPartyRowErrorSchema))
+
+
+class FollowerImportSchema(AsAnswered):
+    saved = fields.Integer()
+    replaced = fields.Integer()
+    errors = fields.List(fields.Nested(RowErrorSchema))
+
+
+class BulletinRowSchema(AsAnswered):
+    id = fields.Integer()
+    quarter = fields.String()
+    status = fields.String()
+    status_name = fields.String()
+    number = fields.String(metadata={"description": "发文字号"})
+    title = fields.String()
+    dated = fields.Date()
+    drafted_by = fields.String()
+    issued_by = fields.String(allow_none=True)
+    issued_at = fields.String(allow_none=True)
+
+
+class BulletinAttachmentSchema(Schema):
+    title = fields.String()
+    headers = fields.List(fields.String())
+    rows = fields.List(fields.List(fields.Raw()), metadata={"description": "每单位一行，与 headers 对应"})
+
+
+class BulletinSchema(BulletinRowSchema):
+    issuer = fields.String()
+    prefix = fields.String()
+    year = fields.Integer()
+    serial = fields.Integer()
+    addressees = fields.String()
+    body = fields.String()
+    signer = fields.String()
+    attachment = fields.Nested(BulletinAttachmentSchema)
+    drafted_at = fields.String(allow_none=True)
+    updated_by = fields.String(allow_none=True)
+    updated_at = fields.String(allow_none=True)
+    sha256 = fields.String(allow_none=True)
+    actions = fields.List(fields.String(), metadata={"description": "调用者现在可做的操作"})
+
+
+class NarrativeSummarySchema(AsAnswered):
+    quarter = fields.String()
+    label = fields.String()
+    deadline = fields.Date()
+    expected = fields.Integer(metadata={"description": "应报单位数"})
+    submitted = fields.Integer()
+    missing = fields.Integer()
+    late = fields.Integer()
+    overdue = fields.Boolean(metadata={"description": "报送期限已过"})
+    scope = fields.String(metadata={"description": "汇编的范围（仅 /compiled）"})
+
+
+class AnnualFormRowSchema(Schema):
+    section = fields.String()
+    item = fields.String()
+    value = fields.Raw(metadata={"description": "数值（或文字）"})
+    note = fields.String()
+
+
+class AnnualFormSchema(AsAnswered):
+    """政务新媒体工作年度报表 as JSON (services/assessment/annual_report.py)."""
+    year = fields.Integer()
+    label = fields.String()
+    scope = fields.String()
+    title = fields.String()
+    asof = fields.String()
+    rows = fields.List(fields.Nested(AnnualFormRowSchema))
+    entered = fields.Dict(allow_none=True, metadata={"description": "人工填报的各项（annual_entries）；未填报的为空"})

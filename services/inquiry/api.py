@@ -57,6 +57,7 @@ from services.inquiry.schemas import (
     EmergencyLinkedSchema,
     EmergencyLinkSchema,
     EventMessageSchema,
+    HotTopicsSchema,
     ImportFileSchema,
     ImportFormSchema,
     IntakeBatchReceiptSchema,
@@ -66,6 +67,7 @@ from services.inquiry.schemas import (
     InvalidQuerySchema,
     InvalidSchema,
     MergeSchema,
+    MessageImportSchema,
     MessageInSchema,
     MessageQuerySchema,
     MessageSchema,
@@ -79,12 +81,15 @@ from services.inquiry.schemas import (
     QueryCodeSchema,
     RatingInSchema,
     ReceiptSchema,
+    RecomputedSchema,
     ReviewDecisionSchema,
     SensitiveSchema,
     TransferAnswerSchema,
     TransferInSchema,
     TransferQuerySchema,
     TransferSchema,
+    UnitNoticeCountSchema,
+    UnitReturnsSchema,
     valid_year,
 )
 
@@ -201,7 +206,7 @@ def intake_batch(data):
 @requires(*UNIT_STAFF)
 @messages.arguments(ImportFormSchema, location="form")
 @messages.arguments(ImportFileSchema, location="files")
-@messages.response(200)
+@messages.response(200, MessageImportSchema)
 def import_export(form, files):
     """导入平台导出的 CSV 或 XLSX：逐行报告错误，正确的行导入，已导入的平台消息不重复导入"""
     upload = files["file"]
@@ -239,7 +244,7 @@ def confirm_classification(data, message_id):
 
 @messages.route("/hot-topics")
 @requires()
-@messages.response(200)
+@messages.response(200, HotTopicsSchema)
 def hot_topics():
     """负面留言中升温的词语：近一天（与前一周比较）和近一周；本单位及下级单位，联席会议办公室为全市"""
     who = current_identity()
@@ -327,7 +332,7 @@ def list_invalid(args, pagination_parameters):
 @notices.route("", methods=["POST"])
 @requires("joint_office", "admin")
 @notices.arguments(NoticeSchema)
-@notices.response(200)
+@notices.response(200, RecomputedSchema)
 def enter_notice(data):
     """录入放假安排（放假日、调休上班日）；未办结留言的期限随之重算。录入部分日期不等于该年安排已完整：
     全部录入后请用 PUT /api/calendar-years/{year} 标明，此前该年的期限仍为暂定"""
@@ -429,7 +434,7 @@ def reassign_transfer(data, transfer_id):
 
 @transfers_bp.route("/transfers/returns")
 @requires()
-@transfers_bp.response(200)
+@transfers_bp.response(200, UnitReturnsSchema(many=True))
 def returns():
     """各单位退回转办的次数（推诿情况）"""
     who = current_identity()
@@ -491,7 +496,7 @@ def reply_notice(data, notice_id):
 
 @problem_notices.route("/counts")
 @requires()
-@problem_notices.response(200)
+@problem_notices.response(200, UnitNoticeCountSchema(many=True))
 def notice_counts():
     """各单位收到与答复的通报单数"""
     who = current_identity()

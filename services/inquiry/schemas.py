@@ -4,7 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from govmb.contracts.inquiry import CATEGORIES, INVALID_KINDS, RATINGS, SENTIMENTS, STATUS_NAMES
 from govmb.paging import DAY, ListQuerySchema, sort_field
-from govmb.schemas import Integer, TextFindingSchema
+from govmb.schemas import AsAnswered, Integer, RowErrorSchema, TextFindingSchema
 from govmb.timefmt import BEIJING, BeijingDateTime
 from services.inquiry.workdays import EARLIEST, LAST_YEAR
 
@@ -454,3 +454,44 @@ class InvalidMessageSchema(Schema):
     invalid_reason = fields.String()
     invalid_by = fields.String()
     invalid_at = BeijingDateTime()
+
+
+class MessageImportSchema(AsAnswered):
+    imported = fields.Integer(metadata={"description": "导入的留言数"})
+    duplicates = fields.Integer(metadata={"description": "已导入过（同一平台消息）而未重复导入的行数"})
+    errors = fields.List(fields.Nested(RowErrorSchema), metadata={"description": "未导入的行，按行号"})
+
+
+class RisingWordSchema(Schema):
+    word = fields.String()
+    count = fields.Integer(metadata={"description": "含此词的负面留言数"})
+    rise = fields.Float(metadata={"description": "与前一周同样时长相比的升温倍数"})
+
+
+class WeekWordSchema(Schema):
+    word = fields.String()
+    count = fields.Integer()
+
+
+class HotTopicsSchema(AsAnswered):
+    day = fields.List(fields.Nested(RisingWordSchema), metadata={"description": "近一天升温最快的词（与前一周比较）"})
+    week = fields.List(fields.Nested(WeekWordSchema), metadata={"description": "近一周最多的词"})
+
+
+class RecomputedSchema(AsAnswered):
+    recomputed = fields.Integer(metadata={"description": "期限随之重算的未办结留言数"})
+
+
+class UnitFigureSchema(AsAnswered):
+    """A unit's row of a count by unit."""
+    unit_id = fields.Integer()
+    unit_name = fields.String()
+
+
+class UnitReturnsSchema(UnitFigureSchema):
+    returns = fields.Integer(metadata={"description": "退回转办的次数"})
+
+
+class UnitNoticeCountSchema(UnitFigureSchema):
+    issued = fields.Integer(metadata={"description": "收到的通报单数"})
+    replied = fields.Integer(metadata={"description": "已答复的通报单数"})

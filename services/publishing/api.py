@@ -14,6 +14,7 @@ from govmb.contracts.publishing import INFO_TYPE_NAMES, STATUS_NAMES
 from govmb.copies_api import accounts_blueprint, units_blueprint
 from govmb.messages import said
 from govmb.paging import Blueprint, narrowed, page, sorted_by
+from govmb.schemas import ListWrittenSchema
 from govmb.textsearch import contains
 from govmb.timefmt import beijing_today
 from govmb.todo import unit_names
@@ -93,6 +94,7 @@ from services.publishing.schemas import (
     LexiconBatchSchema,
     LexiconEntrySchema,
     LexiconQuerySchema,
+    MonthFigureSchema,
     NewProcedureSchema,
     PlatformAdapterSchema,
     PortalActiveSchema,
@@ -228,7 +230,7 @@ def list_lexicon(args, pagination_parameters):
 @lexicon_bp.route("", methods=["POST"])
 @requires("joint_office", "admin")
 @lexicon_bp.arguments(LexiconBatchSchema)
-@lexicon_bp.response(200)
+@lexicon_bp.response(200, ListWrittenSchema)
 def add_lexicon(data):
     """新增或修改词语（联席会议办公室）"""
     return {"written": lexicon.add(data["entries"], current_identity()), "version": lexicon.version()}
@@ -245,7 +247,7 @@ def remove_lexicon(entry_id):
 @figures_bp.route("")
 @requires()
 @figures_bp.arguments(FiguresQuerySchema, location="query")
-@figures_bp.response(200)
+@figures_bp.response(200, MonthFigureSchema(many=True))
 def month_figures(args):
     """各账号某月的发布量、原创数与原创率，对照定额（民生类 20、政策理论类 10，原创率 60%）"""
     accounts = list(accounts_in_sight(Account, current_identity()).where(Account.kind != "private"))
@@ -376,7 +378,7 @@ def list_corrections(args, pagination_parameters):
 @corrections_bp.route("", methods=["POST"])
 @requires(*LIST_WRITERS)
 @corrections_bp.arguments(CorrectionBatchSchema)
-@corrections_bp.response(200)
+@corrections_bp.response(200, ListWrittenSchema)
 def add_corrections(data):
     """新增或修改（按错误写法）错别字、不规范表述（联席会议办公室）"""
     return {"written": wordlists.add_corrections(data["entries"], current_identity()), "version": wordlists.version()}
@@ -408,7 +410,7 @@ def list_leaders(args, pagination_parameters):
 @leaders_bp.route("", methods=["POST"])
 @requires(*LIST_WRITERS)
 @leaders_bp.arguments(LeaderBatchSchema)
-@leaders_bp.response(200)
+@leaders_bp.response(200, ListWrittenSchema)
 def add_leaders(data):
     """新增或修改（按姓名与职务）领导（联席会议办公室）"""
     return {"written": wordlists.add_leaders(data["entries"], current_identity()), "version": wordlists.version()}

@@ -3,7 +3,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from govmb.contracts.publishing import INFO_TYPES, STATUS_NAMES
 from govmb.paging import ListQuerySchema, PeriodSchema, SearchSchema, sort_field
-from govmb.schemas import Integer
+from govmb.schemas import AsAnswered, Integer
 from govmb.schemas import StepSchema as BaseStepSchema
 from govmb.textchecks.precedence import title_parts
 from govmb.textnorm import punctuated
@@ -666,3 +666,16 @@ class ConnectionSchema(Schema):
     token_expires_at = BeijingDateTime(allow_none=True)
     polled_at = BeijingDateTime(allow_none=True)
     revision = Integer()
+class MonthFigureSchema(AsAnswered):
+    """An account's posts in a month against its quota (services/publishing/figures.py)."""
+    account_id = fields.Integer()
+    unit_id = fields.Integer()
+    unit_path = fields.String()
+    month = fields.String(metadata={"description": "YYYY-MM（北京时间）"})
+    category = fields.String(allow_none=True)
+    posts = fields.Integer(metadata={"description": "发布量（每条发布的稿件计一条）"})
+    original = fields.Integer(metadata={"description": "原创数"})
+    original_share = fields.Float(metadata={"description": "原创率（0–1）"})
+    quota = fields.Integer(metadata={"description": "月度定额"})
+    quota_met = fields.Boolean()
+    original_met = fields.Boolean()

@@ -85,9 +85,13 @@ from services.registry.schemas import (
     CurrentPasswordSchema,
     EndedSchema,
     EnrolmentSchema,
+    FollowImportSchema,
     FollowInSchema,
     FollowQuerySchema,
+    FollowRecheckSchema,
     FollowSchema,
+    HallAccountSchema,
+    HallGroupSchema,
     HallGroupsSchema,
     HallQuerySchema,
     ImportFileSchema,
@@ -97,6 +101,7 @@ from services.registry.schemas import (
     PasswordResetSchema,
     PersonQuerySchema,
     PersonSchema,
+    PlatformCodeSchema,
     PlatformRuleInSchema,
     PlatformRuleSchema,
     PreferencesSchema,
@@ -568,7 +573,7 @@ def _person(person_id: int) -> Person:
 
 # --------------------------------------------------------------------------- accounts
 @accounts.route("/platforms")
-@accounts.response(200)
+@accounts.response(200, PlatformCodeSchema(many=True))
 @accounts.doc(security=[])
 def list_platforms():
     """可开设账号的平台（配置项）"""
@@ -767,7 +772,7 @@ def record_follow(data, account_id):
 @accounts.route("/<int:account_id>/follows/import", methods=["POST"])
 @requires(*UNIT_STAFF)
 @accounts.arguments(ImportFileSchema, location="files")
-@accounts.response(200)
+@accounts.response(200, FollowImportSchema)
 def import_follows(files, account_id):
     """导入关注名单（CSV 或 XLSX；表头：平台、账号、名称、网址）：同一平台同一账号名已在名单中的更新，
     不重复；正确的行保存，错误的行按行号报告"""
@@ -779,7 +784,7 @@ def import_follows(files, account_id):
 
 @accounts.route("/<int:account_id>/follows/check", methods=["POST"])
 @requires(*UNIT_STAFF)
-@accounts.response(200)
+@accounts.response(200, FollowRecheckSchema)
 def recheck_follows(account_id):
     """按本市现有账号和名录重新判定整个关注名单；返回判定改变的个数"""
     account = _visible_account(account_id)
@@ -920,7 +925,7 @@ def revoke_client(client_pk):
 # ------------------------------------------------------------------------------- hall
 @public.route("")
 @public.arguments(HallQuerySchema, location="query")
-@public.response(200)
+@public.response(200, HallAccountSchema(many=True))
 @public.paginate()
 @public.doc(security=[])
 def hall(args, pagination_parameters):
@@ -933,7 +938,7 @@ def hall(args, pagination_parameters):
 
 @public.route("/groups")
 @public.arguments(HallGroupsSchema, location="query")
-@public.response(200)
+@public.response(200, HallGroupSchema(many=True))
 @public.doc(security=[])
 def hall_groups(args):
     """政务微博大厅的分组（地区或系统）及各组账号数（无需登录）"""

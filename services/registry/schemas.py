@@ -6,7 +6,7 @@ from govmb.contracts.registry import ACCOUNT_CATEGORIES, ACCOUNT_KINDS, STATUS_N
 from govmb.contracts.reminders import link_path
 from govmb.copies_api import LEVELS
 from govmb.paging import ListQuerySchema, sort_field
-from govmb.schemas import Integer
+from govmb.schemas import AsAnswered, Integer, RowErrorSchema
 from govmb.schemas import StepSchema as BaseStepSchema
 from govmb.timefmt import BEIJING, BeijingDateTime
 from services.registry.checks import RANKS
@@ -606,3 +606,42 @@ class RegisterQuerySchema(Schema):
     q = fields.String(validate=validate.Length(min=1, max=50), metadata={"description": "名称或账号名包含"})
     kind = fields.String(validate=validate.OneOf(("media", "expert")))
     platform = fields.String(validate=validate.Length(min=1, max=20))
+
+
+class PlatformCodeSchema(AsAnswered):
+    code = fields.String(metadata={"description": "平台代码（配置项 GOVMB_PLATFORMS）"})
+    name = fields.String()
+
+
+class FollowImportSchema(AsAnswered):
+    added = fields.Integer()
+    updated = fields.Integer()
+    errors = fields.List(fields.Nested(RowErrorSchema), metadata={"description": "未保存的行，按行号"})
+
+
+class FollowRecheckSchema(AsAnswered):
+    changed = fields.Integer(metadata={"description": "判定改变的关注个数"})
+
+
+class HallPlatformSchema(Schema):
+    platform = fields.String()
+    platform_name = fields.String()
+    handle = fields.String()
+    url = fields.String()
+
+
+class HallAccountSchema(AsAnswered):
+    """An account as the public hall shows it (no one signed in)."""
+    id = fields.Integer()
+    name = fields.String()
+    kind = fields.String()
+    category = fields.String(allow_none=True)
+    unit = fields.String(metadata={"description": "开设单位"})
+    managing_unit = fields.String(allow_none=True, metadata={"description": "代管单位（有的话）"})
+    group = fields.String(metadata={"description": "所在的组（地区或系统）"})
+    platforms = fields.List(fields.Nested(HallPlatformSchema))
+
+
+class HallGroupSchema(AsAnswered):
+    group = fields.String()
+    count = fields.Integer()
