@@ -45,7 +45,9 @@ class EmbeddedSystem:
         self.workers: list[Worker] = []
         self.server = None
 
-    def start(self, demo: bool = True) -> "EmbeddedSystem":
+    def start(self, demo: bool = True, connections: tuple = ()) -> "EmbeddedSystem":
+        """Every service, its worker and the web app; with `demo`, the demo city, and the demo's
+        accounts connected to the platforms `connections` name (ops.fakeplatforms.demo)."""
         load()  # the environment as it is now (govmb.config)
         apps = {}
         for name in SERVICES:
@@ -59,7 +61,7 @@ class EmbeddedSystem:
             apps[f"/{name}"] = create_service_app(spec, settings)
             self.workers.append(Worker(spec, settings, broker=self.broker).start())
         if demo:
-            self._load_demo()
+            self._load_demo(connections)
         from web.app import create_app as create_web
         self.server = make_server(self.host, self.port, None, threaded=True)
         self.port = self.server.server_port
@@ -69,7 +71,7 @@ class EmbeddedSystem:
         threading.Thread(target=self.server.serve_forever, name="http", daemon=True).start()
         return self
 
-    def _load_demo(self) -> None:
+    def _load_demo(self, connections: tuple = ()) -> None:
         from services.publishing import demo as publishing_demo
         from services.publishing.models import db as publishing_db
         from services.registry import demo as registry_demo
@@ -79,6 +81,8 @@ class EmbeddedSystem:
                 log.info("demo city loaded")
         with publishing_db.connection_context():
             publishing_demo.load_demo()
+            for c in connections:  # once its copy of the account has come over the bus
+                publishing_demo.connect(c.account_name, c.platform, c.account_uid, c.credentials)
 
     def stop(self) -> None:
         if self.server:
@@ -89,14 +93,24 @@ class EmbeddedSystem:
 
 def main() -> None:
     configure_logging("embedded")
+    connections, fake = (), None
+    if not (os.environ.get("GOVMB_PLATFORM_ADAPTERS") or os.environ.get("GOVMB_PLATFORM_ENDPOINTS")):
+        from ops.fakeplatforms import demo  # the demo's own Weibo: a post goes out, a comment comes back
+        fake = demo.start_weibo()
+        os.environ.update({k: v for k, v in demo.environment(fake.base).items() if k not in os.environ})
+        connections = (demo.connection(),)
     env = load()  # HOST, PORT and the rest, checked before anything starts
-    system = EmbeddedSystem(env.host, env.port).start()
+    system = EmbeddedSystem(env.host, env.port).start(connections=connections)
     print(f"政务微博管理平台已启动：http://{system.host}:{system.port}/  （Ctrl+C 停止）", flush=True)
+    if fake is not None:
+        print(f"演示用的新浪微博接口（本地模拟）：{fake.base}，“南昌发布”已连接", flush=True)
     stopped = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stopped.set())
     stopped.wait()
     system.stop()
+    if fake is not None:
+        fake.stop()
 
 
 if __name__ == "__main__":

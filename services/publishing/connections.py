@@ -157,12 +157,13 @@ def connect(account: Account, platform: str, data: dict, who: Identity) -> Platf
     revision, the event; the credentials sealed, and nowhere else (not the audit, not the log)."""
     credentials = _checked(account, platform, data, who)
     try:
-        return _connected(account, platform, data["account_uid"].strip(), credentials, who)
+        return record_connection(account, platform, data["account_uid"].strip(), credentials, who)
     except peewee.IntegrityError:  # someone else connected it at the same moment
         raise Conflict("该平台接口刚由他人连接，请刷新后再试") from None
 
 
-def _connected(account: Account, platform: str, uid: str, credentials: dict, who: Identity) -> PlatformConnection:
+def record_connection(account: Account, platform: str, uid: str, credentials: dict, who: Identity) -> PlatformConnection:
+    """The connection made or its credentials replaced (already checked), audited, the event sent."""
     fresh = {"unit_id": account.unit_id, "unit_path": account.unit_path, "account_uid": uid,
              "credentials": json.dumps(credentials), "status": "connected", "error": "", "failures": 0,
              "token_expires_at": None, "connected_by": who.name, "connected_at": utcnow()}

@@ -15,15 +15,16 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
 
 
 @contextlib.contextmanager
-def embedded(tmp_path_factory, **env: str):
-    """The embedded system with its demo city and these environment variables; its address."""
+def embedded(tmp_path_factory, connections: tuple = (), **env: str):
+    """The embedded system with its demo city and these environment variables (and the demo's
+    accounts connected to the platforms `connections` name); its address."""
     mp = pytest.MonkeyPatch()
     mp.setenv("GOVMB_DATA_DIR", str(tmp_path_factory.mktemp("site")))
     for name, value in env.items():
         mp.setenv(name, value)
     for var in ("AMQP_URL", "DATABASE_URL", "GOVMB_MODE"):
         mp.delenv(var, raising=False)
-    system = EmbeddedSystem(port=0).start()
+    system = EmbeddedSystem(port=0).start(connections=connections)
     try:
         yield f"http://127.0.0.1:{system.port}"
     finally:

@@ -15,10 +15,10 @@ def choose_account(page, name: str) -> None:
     page.select_option("select[name=account_id]", value)
 
 
-def open_editor(page, site):
+def open_editor(page, site, account: str = "南昌教育"):
     def ready():
         page.goto(site + "/drafts/new")
-        return page.locator("select[name=account_id] option", has_text="南昌教育").count() > 0
+        return page.locator("select[name=account_id] option", has_text=account).count() > 0
     wait_for(ready, timeout=20, interval=0.5, message="the account copy in publishing")
 
 

@@ -1,0 +1,45 @@
+"""The embedded mode's platform (issue 20): a local fake Sina Weibo in place of the real one for
+the platform code `sina`, with 南昌发布 connected to it, so that a newcomer sees an approved post
+go out on the platform and a citizen's comment on it come back into the inbox.
+
+`make run` (ops.embedded.main) starts it unless GOVMB_PLATFORM_ADAPTERS or
+GOVMB_PLATFORM_ENDPOINTS is set (then the office's own configuration is used as it is); the
+browser tests start their own the same way."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ops.fakeplatforms.weibo import DEFAULT_TOKEN, DEFAULT_UID, FakeWeibo
+
+ADAPTER = "sina:services.publishing.connectors.weibo:WeiboAdapter"
+DEMO_ACCOUNT = "南昌发布"
+
+
+@dataclass(frozen=True)
+class DemoConnection:
+    """An account of the demo city connected to a platform when the demo is loaded."""
+    account_name: str
+    platform: str
+    account_uid: str
+    credentials: dict = field(default_factory=dict)
+
+
+def start_weibo(reply_after: float = 5.0) -> FakeWeibo:
+    """The fake Weibo, serving, with a few citizens' items; each new post is commented on
+    `reply_after` seconds after it goes out."""
+    fake = FakeWeibo(name=DEMO_ACCOUNT)
+    fake.seed_demo()
+    fake.reply_after = reply_after
+    fake.base = fake.start()
+    return fake
+
+
+def environment(base_url: str, listen_seconds: int = 10) -> dict[str, str]:
+    """The variables that send `sina` through the Weibo adapter to the fake, polled often."""
+    return {"GOVMB_PLATFORM_ADAPTERS": ADAPTER, "GOVMB_PLATFORM_ENDPOINTS": f"sina:{base_url}",
+            "LISTEN_INTERVAL_SECONDS": str(listen_seconds)}
+
+
+def connection() -> DemoConnection:
+    return DemoConnection(DEMO_ACCOUNT, "sina", str(DEFAULT_UID),
+                          {"access_token": DEFAULT_TOKEN, "safe_link": "https://www.nc.gov.cn/", "rip": "127.0.0.1"})
