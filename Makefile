@@ -31,10 +31,14 @@ run: setup  ## the whole system, embedded: SQLite, in-process bus, demo city, ht
 
 test: setup browser tools  ## every test: lint, unit, integration (RabbitMQ and PostgreSQL), fault tests, browser
 	$(BIN)/ruff check .
-	# what needs no shared server, two processes, each test file whole in one (its browser tests' system started once)
-	$(BIN)/python -m pytest -m "not integration and not slow" -n 2 --dist loadfile
-	# the real RabbitMQ and PostgreSQL, the private brokers and the fault run: one at a time
-	$(BIN)/python -m pytest -m "integration or slow"
+	# Two runs side by side, the second mostly waiting on brokers and databases: what needs no shared
+	# server, in two processes, each test file whole in one (its browser tests' system started once);
+	# and the real RabbitMQ and PostgreSQL, the private brokers and the fault run, one at a time
+	# (each test its own database and bus namespace). Its report follows the first's.
+	@mkdir -p var
+	{ $(BIN)/python -m pytest -m "integration or slow" > var/test-integration.log 2>&1; echo $$? > var/test-integration.rc; } & \
+	$(BIN)/python -m pytest -m "not integration and not slow" -n 2 --dist loadfile; first=$$?; \
+	wait; cat var/test-integration.log; test $$first -eq 0 && test "$$(cat var/test-integration.rc)" -eq 0
 
 test-fast: setup  ## the domain, unit and service tests on SQLite: no servers, two processes, about a minute (CI runs `make test`)
 	$(BIN)/python -m pytest tests/unit tests/registry tests/publishing tests/inquiry tests/assessment \
