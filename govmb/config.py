@@ -266,6 +266,7 @@ class Options:
     reminders: "ReminderOptions" = None  # when the services remind people of what is due (govmb/reminders.py)
     notify: "NotifyOptions" = None  # how the registry delivers notifications (services/registry/delivery.py)
     portal: "PortalOptions" = None  # the government portals' feeds pulled in as drafts (services/publishing/portal.py)
+    media_hosts: tuple[str, ...] = ()  # where the adapters' worker may fetch a post's pictures (services/publishing/media.py)
 
 
 @dataclass(frozen=True)
@@ -433,6 +434,7 @@ def read_options() -> Options:
             hosts=tuple(h.strip().lower() for h in (_env("PORTAL_FEED_HOSTS") or "").split(",") if h.strip()),
             timeout=_within("PORTAL_FEED_TIMEOUT_SECONDS", _env("PORTAL_FEED_TIMEOUT_SECONDS", "10"), 1, 120),
             max_bytes=_within("PORTAL_FEED_MAX_BYTES", _env("PORTAL_FEED_MAX_BYTES", "2000000"), 10_000, 50_000_000)),
+        media_hosts=tuple(h.strip().lower() for h in (_env("PLATFORM_MEDIA_HOSTS") or "").split(",") if h.strip()),
     )
 
 

@@ -1,8 +1,9 @@
 """Where the services may send a request whose address a person typed (no server-side request
 forgery): the address is read with the parser `requests` itself uses, so what is checked is where
 it goes, and refused when it holds a user name, a backslash, a space or any other character two
-parsers could read two ways. Used by the registry's group robots (services/registry/webhooks.py)
-and publishing's portal feeds (services/publishing/portal.py); each keeps its own allow-list."""
+parsers could read two ways. Used by the registry's group robots (services/registry/webhooks.py),
+publishing's portal feeds (services/publishing/portal.py) and the pictures of the posts the
+platforms' adapters send (services/publishing/media.py); each keeps its own allow-list."""
 from __future__ import annotations
 
 import re
@@ -33,3 +34,12 @@ def listed(host: str, port: int, scheme: str, hosts: tuple[str, ...]) -> bool:
     """Is the address on a host the list names: `host` on the scheme's own port, or `host:port`."""
     default = 443 if scheme == "https" else 80
     return f"{host}:{port}" in hosts or (port == default and host in hosts)
+
+
+def on_list(scheme: str, host: str, port: int, hosts: tuple[str, ...]) -> bool:
+    """Is the address on an allow-list of `host`, `host:port` (HTTPS), `.domain` (HTTPS on 443 at
+    any of its subdomains) and `http://host:port` (plain HTTP, named as such)?"""
+    if scheme == "http":
+        return f"http://{host}:{port}" in hosts
+    return listed(host, port, scheme, hosts) or (port == 443 and any(
+        h.startswith(".") and host.endswith(h) for h in hosts))

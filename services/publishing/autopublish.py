@@ -46,6 +46,7 @@ from services.publishing.connectors.contract import (
     RateLimited,
     Rejected,
 )
+from services.publishing.media import pictures
 from services.publishing.models import (
     Draft,
     PlatformConnection,
@@ -135,11 +136,13 @@ def release_stale() -> int:
 
 def outgoing_of(draft: Draft, platform: str) -> Outgoing:
     """What goes to the platform: the text as it goes out, a title for the platforms whose posts
-    are articles, the first link of the media. Pictures and videos are kept as addresses only
-    (the product stores no files): none is uploaded."""
-    links = [m.get("url", "") for m in json.loads(draft.media or "[]") if m.get("kind") == "link"]
+    are articles, the pictures of the media fetched from their addresses (media.py: a picture that
+    cannot be fetched is the post's refusal, or a wait), the first link. Videos are kept as
+    addresses only: none is uploaded."""
+    media = json.loads(draft.media or "[]")
+    links = [m.get("url", "") for m in media if m.get("kind") == "link"]
     return Outgoing(key=f"draft-{draft.id}-{platform}", text=outgoing_text(draft, platform), title=_title(draft),
-                    link=links[0] if links else "")
+                    images=pictures(media), link=links[0] if links else "")
 
 
 def _title(draft: Draft) -> str:

@@ -68,11 +68,10 @@ def allowed(url: str) -> str | None:
         return "网站源地址格式不正确（须为 https:// 网址，不能含用户名、反斜杠、空格或非 ASCII 字符）"
     scheme, host, port = target
     hosts = options().portal.hosts
-    if scheme == "http":
-        return None if f"http://{host}:{port}" in hosts else "网站源地址须以 https:// 开头"
-    if outbound.listed(host, port, scheme, hosts) or (port == 443 and any(
-            h.startswith(".") and host.endswith(h) for h in hosts)):
+    if outbound.on_list(scheme, host, port, hosts):
         return None
+    if scheme == "http":
+        return "网站源地址须以 https:// 开头"
     return said("网站“{host}”不在允许读取的门户网站之列（须由运维列入 PORTAL_FEED_HOSTS）", host=host)
 
 

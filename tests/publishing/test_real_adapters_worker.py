@@ -74,3 +74,20 @@ def test_the_platforms_refusal_goes_back_to_the_draft_with_its_reason(client, pl
     sina = {p["platform"]: p for p in detail(client, d["id"])["platform_posts"]}["sina"]
     assert sina["status"] == "failed" and "20012" in sina["error"] and weibo.posts() == []
     assert any(s["action"] == "platform_return" for s in detail(client, d["id"])["steps"])
+
+
+def test_a_drafts_picture_is_fetched_and_goes_out_with_it(client, platforms, monkeypatch):
+    from tests.publishing.test_feeds import Portal
+    weibo, wechat = platforms
+    site = Portal()
+    try:
+        monkeypatch.setenv("PLATFORM_MEDIA_HOSTS", f"http://127.0.0.1:{site.server.server_address[1]}")
+        load()
+        picture = site.serve("/library.jpg", b"\xff\xd8\xff\xe0" + b"\x01" * 200)
+        approved(client, media=[{"kind": "picture", "url": picture}])
+        assert worker_runs(client) == 2
+        [post] = weibo.posts()
+        assert post.get("original_pic") or post.get("pic_ids") or post.get("thumbnail_pic")
+        assert len(wechat.published()) == 1
+    finally:
+        site.server.shutdown()
