@@ -93,13 +93,14 @@ class EmbeddedSystem:
 
 def main() -> None:
     configure_logging("embedded")
-    connections, fake = (), None
-    if not (os.environ.get("GOVMB_PLATFORM_ADAPTERS") or os.environ.get("GOVMB_PLATFORM_ENDPOINTS")):
-        from ops.fakeplatforms import demo  # the demo's own Weibo: a post goes out, a comment comes back
-        fake = demo.start_weibo()
-        os.environ.update({k: v for k, v in demo.environment(fake.base).items() if k not in os.environ})
-        connections = (demo.connection(),)
     env = load()  # HOST, PORT and the rest, checked before anything starts
+    connections, fake = (), None
+    if not (env.platform_adapters or env.platform_endpoints):  # none of the office's own: the demo's
+        from ops.fakeplatforms import demo  # a local Weibo: a post goes out, a comment comes back
+        fake = demo.start_weibo()
+        demo.install(fake.base)
+        connections = (demo.connection(),)
+        env = load()
     system = EmbeddedSystem(env.host, env.port).start(connections=connections)
     print(f"政务微博管理平台已启动：http://{system.host}:{system.port}/  （Ctrl+C 停止）", flush=True)
     if fake is not None:

@@ -7,6 +7,7 @@ GOVMB_PLATFORM_ENDPOINTS is set (then the office's own configuration is used as 
 browser tests start their own the same way."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from ops.fakeplatforms.weibo import DEFAULT_TOKEN, DEFAULT_UID, FakeWeibo
@@ -38,6 +39,13 @@ def environment(base_url: str, listen_seconds: int = 10) -> dict[str, str]:
     """The variables that send `sina` through the Weibo adapter to the fake, polled often."""
     return {"GOVMB_PLATFORM_ADAPTERS": ADAPTER, "GOVMB_PLATFORM_ENDPOINTS": f"sina:{base_url}",
             "LISTEN_INTERVAL_SECONDS": str(listen_seconds)}
+
+
+def install(base_url: str) -> None:
+    """The variables of `environment` set in this process where they are not set already (the
+    embedded mode's own process: `make run`)."""
+    for name, value in environment(base_url).items():
+        os.environ.setdefault(name, value)
 
 
 def connection() -> DemoConnection:
