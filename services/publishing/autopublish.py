@@ -95,8 +95,10 @@ def recorded_by_hand(draft_id: int, platform: str) -> None:
     if post is not None and post.status == "sending":
         raise Conflict("该平台正由平台接口自动发布，请稍候刷新，不要手工重复发布")
     if post is not None and post.status in ("waiting", "failed"):
-        PlatformPost.update(status="cancelled", error="已由工作人员登记发布").where(
+        cancelled = PlatformPost.update(status="cancelled", error="已由工作人员登记发布").where(
             PlatformPost.id == post.id, PlatformPost.status.in_(("waiting", "failed"))).execute()
+        if not cancelled:  # the worker claimed it between the read and the update: it is posting
+            raise Conflict("该平台正由平台接口自动发布，请稍候刷新，不要手工重复发布")
 
 
 # ------------------------------------------------------------------------------ the job
@@ -108,7 +110,8 @@ def send_due() -> int:
     for post_id in due_ids():
         with db.atomic():
             claimed = (PlatformPost.update(status="sending", attempted_at=utcnow(), attempts=PlatformPost.attempts + 1)
-                       .where(PlatformPost.id == post_id, PlatformPost.status == "waiting").execute())
+                       .where(PlatformPost.id == post_id, PlatformPost.status == "waiting", freezes.not_frozen())
+                       .execute())  # a freeze made since due_ids read is kept
         if claimed:  # committed: another worker will not take it, this one after a crash asks first
             sent += _send(PlatformPost.get_by_id(post_id))
     return sent
@@ -174,7 +177,8 @@ def _send(post: PlatformPost) -> int:
 def _publish_once(post: PlatformPost, draft: Draft, row: PlatformConnection) -> Published:
     adapter, connection, outgoing = adapter_for(post.platform), connections.connection_of(row), outgoing_of(draft, post.platform)
     if post.uncertain_since is not None:  # an attempt died after calling the platform: did it post?
-        found = adapter.find(connection, outgoing, since=post.uncertain_since - dt.timedelta(minutes=1))
+        since = (post.uncertain_since - dt.timedelta(minutes=1)).replace(tzinfo=dt.timezone.utc)  # stored naive UTC
+        found = adapter.find(connection, outgoing, since=since)
         if found is not None:
             return found
     return adapter.publish(connection, outgoing)
@@ -195,7 +199,9 @@ def _failure(post: PlatformPost, draft: Draft, row: PlatformConnection, exc: Exc
     if post.attempts >= MAX_ATTEMPTS:
         return _finish(post, "failed", said("{n} 次尝试均未发出：{reason}", n=post.attempts, reason=reason))
     delay = backoff(post.attempts, getattr(exc, "retry_after", None))
-    return _wait(post, said("暂未发出（{reason}），将自动重试", reason=reason), utcnow() + delay)
+    # a timeout or a broken answer may hide a post the platform made: the next attempt asks it first
+    return _wait(post, said("暂未发出（{reason}），将自动重试", reason=reason), utcnow() + delay,
+                 uncertain=not isinstance(exc, RateLimited))
 
 
 def backoff(attempts: int, retry_after: int | None = None) -> dt.timedelta:
@@ -232,16 +238,32 @@ def _record(post: PlatformPost, draft: Draft, published: Published) -> int:
             PlatformPost.update(status="published", url=published.url[:500], post_id=published.post_id[:100], error="",
                                 uncertain_since=None).where(PlatformPost.id == post.id).execute()
             # the platform's id on the publication: the listening worker reads this post back and knows it
-            Publication.update(post_id=published.post_id[:100] or None).where(
-                Publication.draft == draft.id, Publication.platform == post.platform).execute()
+            _keep_post_id(draft, post.platform, published.post_id)
     except DomainError as exc:  # recorded by hand first
         return _finish(post, "cancelled", exc.message or "；".join(map(str, (exc.errors or {}).values())),
                        post_id=published.post_id)
     return 1
 
 
-def _wait(post: PlatformPost, why: str, until: dt.datetime, counted: bool = True) -> int:
-    PlatformPost.update(status="waiting", error=why[:200], next_attempt_at=until,
+def _keep_post_id(draft: Draft, platform: str, post_id: str) -> None:
+    """The platform's id on the draft's publication, so that listening knows the post as ours.
+    Listening does not import while a post of the account is being sent or may have been made
+    (own_posts._sending); should another publication hold the id all the same, it is left to it
+    (logged) rather than the release refused."""
+    if not post_id:
+        return
+    if Publication.select().where(Publication.platform == platform, Publication.post_id == post_id[:100],
+                                  Publication.draft != draft.id).exists():
+        log.warning("a platform post id is held by another publication", extra={"draft": draft.id, "platform": platform})
+        return
+    Publication.update(post_id=post_id[:100]).where(Publication.draft == draft.id, Publication.platform == platform).execute()
+
+
+def _wait(post: PlatformPost, why: str, until: dt.datetime, counted: bool = True, uncertain: bool = False) -> int:
+    """Waiting again until `until`; `uncertain`: the platform may have made the post (a timeout, an
+    answer lost), so the next attempt looks it up (`find`) before it sends."""
+    changes = {"uncertain_since": fn.COALESCE(PlatformPost.uncertain_since, PlatformPost.attempted_at)} if uncertain else {}
+    PlatformPost.update(status="waiting", error=why[:200], next_attempt_at=until, **changes,
                         attempts=PlatformPost.attempts - (0 if counted else 1)).where(PlatformPost.id == post.id).execute()
     return 0
 

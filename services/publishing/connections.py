@@ -51,7 +51,9 @@ def expired(row: PlatformConnection, reason: str) -> bool:
     meets the same refusal changes nothing and sends nothing)."""
     with db.atomic():
         done = (PlatformConnection.update(status="expired", error=reason[:300], revision=PlatformConnection.revision + 1)
-                .where(PlatformConnection.id == row.id, PlatformConnection.status == "connected").execute())
+                .where(PlatformConnection.id == row.id, PlatformConnection.status == "connected",
+                       PlatformConnection.revision == row.revision)  # not credentials entered since the call began
+                .execute())
         if done:
             row = PlatformConnection.get_by_id(row.id)
             bus.emit("publishing.connection.changed", changed_event(row, reason))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import peewee
 
@@ -35,27 +36,31 @@ from services.publishing.models import (
     bus,
     db,
     now,
+    outgoing_text,
 )
 
 OWN, DAY, DAY_FROM = "own", "day", "day_from"  # the worker's keys in the connection's `cursors`
 AUTHOR = "平台直接发布"  # the imported drafts' author: written on the platform, not in the product
 FIGURE_PAGES = 20  # pages of a day's posts read again for its figures
+HAND_SPAN = dt.timedelta(days=1)  # how far a post's time and its hand-recorded publication's may be apart
 
 
 def take(row: PlatformConnection, adapter, connection, account: Account) -> int:
     """The timeline's pages after the kept cursor: each post not published by the product
     imported, the new cursor kept in the same transaction; the posts imported."""
-    if _sending(row):
-        return 0
     imported = 0
     for _ in range(PAGES):
         cursor = cursors_of(row).get(OWN, "")
         page = adapter.own_posts(connection, cursor)
         posts = [p for p in page.items if isinstance(p, OwnPost) and p.post_id]
+        if _sending(row):  # asked after the page was read: a post of the worker on it is known or in hand
+            break
         known = _known(row.platform, posts)
         with db.atomic():
             for post in posts:
-                if post.post_id not in known and (not post.url or post.url not in known):
+                if post.post_id in known or (post.url and post.url in known):
+                    continue
+                if not _hand_recorded(row, post):
                     imported += _import(row, account, post)
             if page.cursor != cursor:
                 save_cursor(row, OWN, page.cursor)
@@ -66,8 +71,10 @@ def take(row: PlatformConnection, adapter, connection, account: Account) -> int:
 
 def _sending(row: PlatformConnection) -> bool:
     """Is a post of the account being sent to this platform by the adapters' worker now?"""
+    in_hand = (PlatformPost.status == "sending") | (
+        (PlatformPost.status == "waiting") & PlatformPost.uncertain_since.is_null(False))  # may be on the platform
     return (PlatformPost.select().where(PlatformPost.account_id == row.account_id, PlatformPost.platform == row.platform,
-                                        PlatformPost.status == "sending").exists())
+                                        in_hand).exists())
 
 
 def _known(platform: str, posts: list[OwnPost]) -> set[str]:
@@ -81,6 +88,31 @@ def _known(platform: str, posts: list[OwnPost]) -> set[str]:
     # and what the adapters' worker sent, recorded or not (a post sent without an address is still ours)
     return known | {i for (i,) in PlatformPost.select(PlatformPost.post_id)
                     .where(PlatformPost.platform == platform, PlatformPost.post_id.in_(ids)).tuples()}
+
+
+def _words(text: str) -> str:
+    """A post's words for a comparison: no links (the platforms rewrite them), no spaces or punctuation."""
+    return re.sub(r"[\W_]+", "", re.sub(r"https?://\S+", "", text or ""))
+
+
+def _hand_recorded(row: PlatformConnection, post: OwnPost) -> bool:
+    """Is the post one a person published and recorded by its address (no platform id: the address
+    typed may be another form of the platform's, e.g. weibo.com/<uid>/<mid>)? The account's
+    publications on the platform without an id, within a day of the post, whose text begins as the
+    post's does; the one found keeps the post's id from now on."""
+    words, at = _words(post.text)[:40], stored(post.at)
+    if len(words) < 6:
+        return False
+    near = (Publication.select(Publication.id, Draft).join(Draft)
+            .where(Draft.account_id == row.account_id, Publication.platform == row.platform,
+                   Publication.post_id.is_null(), Publication.published_at.between(at - HAND_SPAN, at + HAND_SPAN))
+            .order_by(Publication.published_at.desc()).limit(50))
+    for publication in near:
+        mine = _words(outgoing_text(publication.draft, row.platform))
+        if mine[:len(words)] == words or words[:len(mine)] == mine:
+            Publication.update(post_id=post.post_id[:100]).where(Publication.id == publication.id).execute()
+            return True
+    return False
 
 
 def _import(row: PlatformConnection, account: Account, post: OwnPost) -> int:

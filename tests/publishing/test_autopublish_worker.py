@@ -172,3 +172,17 @@ def test_a_platforms_own_text_goes_to_that_platform_after_the_same_checks(monkey
             assert act(client, r.json["id"], step, who).status_code == 200
         assert worker_runs(client) == 2
         assert sorted(p["text"] for p in fake.posts) == sorted([own, r.json["text"]])
+
+
+def test_a_claim_between_the_records_read_and_its_cancel_refuses_the_record(monkeypatch, app, client):
+    with running_platform(monkeypatch, app, ("sina", "xinhua")):
+        d = approved(client)
+        queue_approved(client)
+        with client.application.app_context():
+            stale = PlatformPost.get(PlatformPost.platform == "sina")  # read as waiting by the person's request …
+            PlatformPost.update(status="sending").where(PlatformPost.id == stale.id).execute()  # … then claimed
+        monkeypatch.setattr(PlatformPost, "get_or_none", classmethod(lambda cls, *where: stale))
+        r = act(client, d["id"], "record_publication", OPERATOR, platform="sina", url="https://weibo.com/1/byhand")
+        assert r.status_code == 409 and "自动发布" in r.json["detail"]
+        monkeypatch.undo()
+        assert post_of(client).status == "sending" and detail(client, d["id"])["status"] == "approved"

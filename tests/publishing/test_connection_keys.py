@@ -47,3 +47,13 @@ def test_a_key_rotation_seals_the_credentials_again(app, tmp_path, monkeypatch):
         assert personal.kid_of(stored(row)) == rotated.current
         assert connections.connection_of(row).credentials == SECRET
         assert connections.key_use() == {rotated.current: 1}
+
+
+def test_a_refusal_met_with_old_credentials_does_not_expire_the_new_ones(app):
+    with app.app_context():
+        old = connect()  # a worker's call began with these
+        PlatformConnection.update(credentials=json.dumps({"access_token": "new"}),
+                                  revision=PlatformConnection.revision + 1).execute()  # replaced meanwhile
+        assert connections.expired(old, "21327 expired_token") is False
+        assert PlatformConnection.get_by_id(old.id).status == "connected"
+        assert connections.expired(PlatformConnection.get_by_id(old.id), "21327 expired_token") is True

@@ -149,10 +149,25 @@ def test_the_timeline_waits_while_the_worker_is_sending_a_post_there(connected, 
                      info_type="other", status="approved", platforms='["sina"]')
     PlatformPost.create(draft_id=d.id, account_id=1, platform="sina", status="sending")
     platform.timeline = [post("m5")]
-    assert listening.poll_all() == 0 and "/timeline" not in platform.calls
-    PlatformPost.update(status="published").execute()
+    before = PlatformConnection.get_by_id(connected.id).cursors
+    # the page is read, then the worker found at work: nothing imported, the cursor kept
+    assert listening.poll_all() == 0 and not Draft.select().where(Draft.imported == True).exists()  # noqa: E712
+    assert json.loads(PlatformConnection.get_by_id(connected.id).cursors).get("own") == json.loads(before).get("own")
+    PlatformPost.update(status="waiting", uncertain_since=d.created_at).execute()  # it may have gone out: still waits
+    assert run() == 0 and not Draft.select().where(Draft.imported == True).exists()  # noqa: E712
+    PlatformPost.update(status="published", uncertain_since=None).execute()
     Publication.create(draft=d, platform="sina", url="https://weibo.com/u1/m5", recorded_by="自动发布", post_id="m5")
     assert run() == 0 and "/timeline" in platform.calls and not Draft.select().where(Draft.imported == True).exists()  # noqa: E712
+
+
+def test_a_post_published_and_recorded_by_hand_is_known_by_its_text_not_imported(connected, platform):
+    d = Draft.create(account_id=1, unit_id=UNIT, unit_path=PATH, author_id=13, author_name="马丽",
+                     text="【通知】东湖区图书馆周六照常开放 https://www.nc.gov.cn/a", info_type="other", status="released",
+                     platforms='["sina"]')
+    Publication.create(draft=d, platform="sina", url="https://weibo.com/5000000001/NbCdEf", recorded_by="马丽")
+    platform.timeline = [post("m9", text="【通知】东湖区图书馆周六照常开放 http://t.cn/A6xyz")]
+    assert run() == 0 and not Draft.select().where(Draft.imported == True).exists()  # noqa: E712
+    assert Publication.get(Publication.draft == d).post_id == "m9"  # known from now on by the platform's id
 
 
 def test_an_expired_credential_stops_the_polls(connected, platform):

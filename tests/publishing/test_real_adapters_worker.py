@@ -91,3 +91,17 @@ def test_a_drafts_picture_is_fetched_and_goes_out_with_it(client, platforms, mon
         assert len(wechat.published()) == 1
     finally:
         site.server.shutdown()
+
+
+def test_a_post_whose_answer_was_lost_is_looked_up_on_the_platform_not_sent_again(client, platforms, monkeypatch):
+    from services.publishing.connectors.weibo import WeiboAdapter
+    weibo, _ = platforms
+    monkeypatch.setattr(WeiboAdapter.__init__, "__defaults__", ((2, 0.3),))  # the worker waits 0.3 s for an answer
+    weibo.lose_for = 1.0
+    weibo.fail_next("lose")  # statuses/share is done, its answer comes too late: a timeout
+    d = approved(client, platforms=["sina"], omitted_reasons={"xinhua": "本条仅在微博发布"})
+    assert worker_runs(client) == 0 and len(weibo.posts()) == 1
+    sina = {p["platform"]: p for p in detail(client, d["id"])["platform_posts"]}["sina"]
+    assert sina["status"] == "waiting"
+    assert worker_runs(client, at=later(5), monkeypatch=monkeypatch) == 1  # found by find(), recorded
+    assert len(weibo.posts()) == 1 and detail(client, d["id"])["status"] == "released"

@@ -225,7 +225,9 @@ class WechatAdapter:
                     return found
                 raise
             page = answer.get("comment") or []
-            found += [Incoming(kind="comment", platform_id=f"{mid}_{index}_{c.get('user_comment_id')}",
+            # msg_data_id and user_comment_id are numbered per account: the account's id makes it unique
+            owner = connection.account_uid or connection.credentials.get("appid", "")
+            found += [Incoming(kind="comment", platform_id=f"{owner}:{mid}_{index}_{c.get('user_comment_id')}",
                                text=str(c.get("content", "")), author_id=str(c.get("openid", "")), author_name="",
                                at=_when(c.get("create_time")), post_id=article_id) for c in page]
             if len(page) < COMMENTS_PAGE or len(found) >= int(answer.get("total") or 0):
