@@ -484,6 +484,13 @@ NANCHANG = (("xinhua", "新华网"), ("people", "人民网"), ("tencent", "腾�
 _loaded: list[Options] = []
 
 
+def default_environment(values: dict[str, str]) -> None:
+    """Variables set for this process where they are not set already (the embedded mode's demo
+    platform, ops/fakeplatforms/demo.py); `load()` reads them with the rest."""
+    for name, value in values.items():
+        os.environ.setdefault(name, value)
+
+
 def load() -> Options:
     """Read the environment now (a process starting, or a test that changed it) and keep it."""
     _loaded[:] = [read_options()]

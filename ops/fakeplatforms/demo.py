@@ -7,9 +7,9 @@ GOVMB_PLATFORM_ENDPOINTS is set (then the office's own configuration is used as 
 browser tests start their own the same way."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 
+from govmb.config import default_environment
 from ops.fakeplatforms.weibo import DEFAULT_TOKEN, DEFAULT_UID, FakeWeibo
 
 ADAPTER = "sina:services.publishing.connectors.weibo:WeiboAdapter"
@@ -44,8 +44,7 @@ def environment(base_url: str, listen_seconds: int = 10) -> dict[str, str]:
 def install(base_url: str) -> None:
     """The variables of `environment` set in this process where they are not set already (the
     embedded mode's own process: `make run`)."""
-    for name, value in environment(base_url).items():
-        os.environ.setdefault(name, value)
+    default_environment(environment(base_url))
 
 
 def connection() -> DemoConnection:
