@@ -170,8 +170,9 @@ def test_quiet_hours_hold_the_robot_but_not_an_urgent_reminder(app, city, robot)
     quiet = [f"{(local + dt.timedelta(hours=h)):%H}:00" for h in (-1, 2)]  # now is in them
     choose(app, city, webhook_kind="wecom", webhook_on=True, hosts=(robot.host,),
            webhook_url=f"http://{robot.host}/cgi-bin/webhook/send?key=k1", quiet_from=quiet[0], quiet_to=quiet[1])
-    receive(app, reminder(city))
-    receive(app, reminder(city, key="publishing:directive_due:1:", urgent=True))
+    due = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=3)).isoformat()  # after the quiet hours, whenever run
+    receive(app, reminder(city, due_at=due))
+    receive(app, reminder(city, key="publishing:directive_due:1:", urgent=True, due_at=due))
     with app.app_context():
         assert delivery.deliver_due() == 1  # the urgent one; the other waits for the quiet hours' end
     assert len(robot.received) == 1 and Delivery.select().where(Delivery.state == "pending").count() == 1
