@@ -7,6 +7,7 @@ GOVMB_PLATFORM_ENDPOINTS is set (then the office's own configuration is used as 
 browser tests start their own the same way."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from govmb.config import default_environment
@@ -28,7 +29,9 @@ class DemoConnection:
 def start_weibo(reply_after: float = 5.0) -> FakeWeibo:
     """The fake Weibo, serving, with a few citizens' items; each new post is commented on
     `reply_after` seconds after it goes out."""
-    fake = FakeWeibo(name=DEMO_ACCOUNT)
+    # its ids grow across restarts of `make run` as the real platform's do: the connection's
+    # cursors (since_ids) kept in the database stay behind what the new process makes
+    fake = FakeWeibo(name=DEMO_ACCOUNT, first_id=int(time.time() * 1000) * 1000)
     fake.seed_demo()
     fake.reply_after = reply_after
     fake.base = fake.start()

@@ -94,7 +94,7 @@ def int_arg(name: str, default: int = 0) -> int:
 
 class FakeWeibo:
     def __init__(self, token: str = DEFAULT_TOKEN, uid: int = DEFAULT_UID, name: str = "南昌发布",
-                 safe_domain: str = "www.nc.gov.cn", followers: int = 1000):
+                 safe_domain: str = "www.nc.gov.cn", followers: int = 1000, first_id: int = 4_980_000_000_000_000):
         self.token, self.uid, self.name, self.safe_domain, self.followers = token, uid, name, safe_domain, followers
         self.statuses: dict[int, dict] = {}  # the account's posts and citizens' posts that mention it
         self.comments: dict[int, dict] = {}  # on the account's posts, or mentioning it
@@ -108,7 +108,7 @@ class FakeWeibo:
         self.lose_for = 5.0  # seconds a lost or slow answer keeps the caller waiting
         self.reply_after: float | None = None  # the demo: a citizen comments on each new post this many seconds after
         self._failures: list[str] = []
-        self._ids = itertools.count(4_980_000_000_000_000, 1_000)
+        self._ids = itertools.count(first_id, 1_000)  # the platform's ids only grow (cursors are since_ids)
         self._citizens = itertools.count(6_000_000_001)
         self._lock = threading.RLock()
         self._release = threading.Event()

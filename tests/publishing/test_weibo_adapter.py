@@ -4,6 +4,7 @@ call, every mapped error, a lost answer found again, and cursors that give nothi
 import datetime as dt
 import subprocess
 import sys
+import time
 
 import pytest
 import requests
@@ -352,3 +353,13 @@ def test_the_demo_fake_answers_each_new_post_with_a_citizens_comment(fake, adapt
     wait_for(lambda: any(c["status"]["id"] == int(published.post_id) for c in list(fake.comments.values())))
     page = adapter.incoming(connection, "comment", start.cursor)
     assert [(i.text, i.post_id) for i in page.items] == [(DEMO_REPLY, published.post_id)]
+
+
+def test_the_demo_fakes_ids_grow_across_restarts_as_the_platforms_do():
+    from ops.fakeplatforms import demo
+    first = demo.start_weibo()
+    first.stop()
+    time.sleep(0.01)
+    second = demo.start_weibo()  # `make run` again: the connection's since_ids are the first's
+    second.stop()
+    assert min(second.statuses) > max(first.statuses) and min(second.comments) > max(first.comments)
