@@ -26,7 +26,7 @@ _NAME_RE = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9·]{2,30}$")
 _UG_WORD = r"[\u0620-\u064a\u066e-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06ff\u4e00-\u9fffA-Za-z0-9\u0660-\u0669\u06f0-\u06f9·]+"
 _UG_NAME_RE = re.compile(rf"^{_UG_WORD}(?: {_UG_WORD})*$")
 # The words that end a Uyghur unit name and say what it is (人民政府, 局, 委员会…); the name without
-# them is its short form, as 东湖区 for 东湖区人民政府 (terms listed in docs/uyghur.md).
+# them is its short form, as 东湖区 for 东湖区人民政府 (terms listed in docs/uyghur-content.md).
 _UG_SUFFIXES = ("خەلق ھۆكۈمىتى", "ھۆكۈمىتى", "كومىتېتى", "ئىشخانىسى", "ئىدارىسى", "نازارىتى", "مەركىزى",
                 "باشقارمىسى", "ئاپتونوم رايونلۇق", "ئاپتونوم رايونى", "ئاپتونوم ئوبلاستلىق", "ئاپتونوم ئوبلاستى",
                 "شەھەرلىك", "شەھىرى", "ناھىيىلىك", "ناھىيىسى", "رايونلۇق", "رايونى", "ۋىلايەتلىك", "ۋىلايىتى",
