@@ -10,6 +10,12 @@ positions in the original:
 - each character is NFKC-folded (full-width digits and letters, compatibility forms) and case
   folded, then mapped to its simplified form with OpenCC's tables (`t2s`, the maintained
   conversion data, not a list of our own);
+- Arabic script (Uyghur, issue 21): the tatweel (U+0640, a stretching stroke) and the Arabic vowel
+  marks (U+064B–U+0652, which Uyghur does not write) are dropped like format characters; a
+  presentation form (U+FB50–U+FDFF, U+FE70–U+FEFF) is NFKC-folded to its base letter, and a
+  ligature of two or more letters (ﻻ, ﯪ) gives each letter, all pointing at the ligature;
+- decimal digits of every script (Arabic-Indic ٠–٩, Extended Arabic-Indic ۰–۹, full width) read
+  as ASCII 0–9, so the numbers' patterns find an ID number written in either;
 - `dense` also drops the separators (spaces of every kind, punctuation, symbols, controls such
   as line breaks), so that 机 · 密 and 机\\n密 read 机密; `spaced` keeps them, for the numbers,
   whose own patterns say which separators a number may hold.
@@ -17,7 +23,7 @@ positions in the original:
 Every kept character remembers where it came from (`at`), so a finding in the normalised text
 is a span of the text as written, disguise included. One character in, at most one out: a
 character whose folded or simplified form is longer is kept as written, and positions never
-drift.
+drift (but for the Arabic ligatures above, whose letters share the ligature's position).
 """
 from __future__ import annotations
 
@@ -27,6 +33,7 @@ from functools import lru_cache
 
 DROP, SEPARATOR, KEEP = 0, 1, 2
 _SEPARATING = ("Z", "P", "S", "C")  # separators, punctuation, symbols, controls (Cf is dropped before)
+_ARABIC_DROPPED = frozenset("\u0640" + "".join(map(chr, range(0x064B, 0x0653))))  # tatweel, vowel marks
 
 
 @dataclass(frozen=True)
@@ -49,8 +56,10 @@ def _t2s():
 def _char(c: str) -> tuple[int, str]:
     """What one character becomes: dropped, a separator, or the character the checks read."""
     category = unicodedata.category(c)
-    if category == "Cf":
+    if category == "Cf" or c in _ARABIC_DROPPED:
         return DROP, ""
+    if category == "Nd":
+        return KEEP, str(unicodedata.decimal(c))
     folded = unicodedata.normalize("NFKC", c)
     folded = folded.casefold() if len(folded) == 1 else c
     if len(folded) != 1:
@@ -61,16 +70,30 @@ def _char(c: str) -> tuple[int, str]:
     return KEEP, simple if len(simple) == 1 else folded
 
 
+def _presentation(c: str) -> bool:
+    return "\ufb50" <= c <= "\ufdff" or "\ufe70" <= c <= "\ufeff"
+
+
+@lru_cache(maxsize=4096)
+def _chars(c: str) -> tuple[tuple[int, str], ...]:
+    """What one character becomes: one (kind, character) mostly; each letter of an Arabic ligature."""
+    if _presentation(c):
+        letters = unicodedata.normalize("NFKC", c)
+        if len(letters) > 1:
+            return tuple(_char(x) for x in letters)
+    return (_char(c),)
+
+
 @lru_cache(maxsize=32)
 def normalise(text: str, dense: bool = True) -> Normalised:
     """The text the checks match (`dense`: without separators) and where each character came from.
     Kept for the last few texts: the checks of one draft read it several times (immutable: shared)."""
     out, at = [], []
     for i, c in enumerate(text):
-        kind, n = _char(c)
-        if kind == KEEP or (kind == SEPARATOR and not dense):
-            out.append(n)
-            at.append(i)
+        for kind, n in _chars(c):
+            if kind == KEEP or (kind == SEPARATOR and not dense):
+                out.append(n)
+                at.append(i)
     return Normalised("".join(out), tuple(at))
 
 

@@ -10,6 +10,7 @@ both suggestions."""
 from __future__ import annotations
 
 import math
+import re
 import threading
 import time
 from collections import Counter
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from govmb.scripts import han_share
 from services.inquiry.models import Message
 
 SEED_CATEGORY = {
@@ -54,8 +56,16 @@ def _jieba():
     return jieba
 
 
+_ARABIC_WORD = re.compile(r"([\u0620-\u064a\u066e-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06ff]+)")
+
+
 def _tokens(text: str) -> list[str]:
-    return [t for t in _jieba().lcut(text) if t.strip() and t not in FUNCTION_WORDS
+    """jieba's words; a word in the Arabic script (Uyghur) whole, as written between its spaces
+    (jieba would give its letters one by one)."""
+    out = []
+    for i, part in enumerate(_ARABIC_WORD.split(text)):
+        out += [part] if i % 2 else _jieba().lcut(part) if part else []
+    return [t for t in out if t.strip() and t not in FUNCTION_WORDS
             and not all(c in "，。！？、；：,.!?;:（）()“”\"' " for c in t)]
 
 
@@ -124,12 +134,19 @@ def _model(field: str, seeds: dict[str, list[str]]) -> Scorer:
         return _models[field][1]
 
 
-def suggest(text: str) -> tuple[str, str]:
-    """(category, sentiment) for a message's text."""
+HAN_SHARE_MIN = 0.3  # below: a text mostly in another script (Uyghur), which the classifier never learnt
+
+
+def suggest(text: str) -> tuple[str | None, str | None]:
+    """(category, sentiment) for a message's text; (None, None): no suggestion."""
     return suggest_from(_tokens(text))
 
 
-def suggest_from(tokens: list[str]) -> tuple[str, str]:
+def suggest_from(tokens: list[str]) -> tuple[str | None, str | None]:
+    """No guess for a text mostly in a script the seeds and the confirmed messages are not in (issue
+    21: a message in Uyghur): staff classify it, as any message without a suggestion."""
+    if han_share("".join(tokens)) < HAN_SHARE_MIN:
+        return None, None
     return _model("category", SEED_CATEGORY).predict(tokens), _model("sentiment", SEED_SENTIMENT).predict(tokens)
 
 

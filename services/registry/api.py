@@ -230,7 +230,7 @@ def list_units(args, pagination_parameters):
 @units.response(201, UnitSchema)
 def create_unit(data):
     """新建单位（系统管理员、联席会议办公室）"""
-    return service.create_unit(data["name"], data["kind"], data["parent_id"], current_identity())
+    return service.create_unit(data["name"], data["kind"], data["parent_id"], current_identity(), name_ug=data["name_ug"])
 
 
 @units.route("/<int:unit_id>")
@@ -248,7 +248,7 @@ def update_unit(data, unit_id):
     """改名或调整上级单位；调整时其全部下级单位一并更新"""
     unit = _visible_unit(unit_id)
     return service.update_unit(unit, data.get("name"), data.get("parent_id"), move="parent_id" in data,
-                               who=current_identity())
+                               who=current_identity(), name_ug=data.get("name_ug"))
 
 
 # ---------------------------------------------------------------------------- sign-in

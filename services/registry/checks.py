@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from govmb.messages import said
+from govmb.scripts import folded, is_arabic_letter
 from services.registry.models import Account, AccountPlatform, Person, Unit
 
 RANKS = {"staff": "科员及以下", "section": "乡科级", "county": "县处级", "bureau": "厅局级", "province": "省部级"}
@@ -20,6 +21,16 @@ _POSTS = ("书记", "市长", "区长", "县长", "镇长", "乡长", "局长", 
           "秘书长", "干部", "公务员", "分管", "主管", "负责", "政府", "办公室")
 _POSTS_RE = re.compile("|".join(map(re.escape, _POSTS)))
 _NAME_RE = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9·]{2,30}$")
+# A Uyghur name (issue 21): words of Arabic letters (and Han characters, Latin letters, digits of
+# either kind) with one space between them, as the language is written.
+_UG_WORD = r"[\u0620-\u064a\u066e-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06ff\u4e00-\u9fffA-Za-z0-9\u0660-\u0669\u06f0-\u06f9·]+"
+_UG_NAME_RE = re.compile(rf"^{_UG_WORD}(?: {_UG_WORD})*$")
+# The words that end a Uyghur unit name and say what it is (人民政府, 局, 委员会…); the name without
+# them is its short form, as 东湖区 for 东湖区人民政府 (terms listed in docs/uyghur-content.md).
+_UG_SUFFIXES = ("خەلق ھۆكۈمىتى", "ھۆكۈمىتى", "كومىتېتى", "ئىشخانىسى", "ئىدارىسى", "نازارىتى", "مەركىزى",
+                "باشقارمىسى", "ئاپتونوم رايونلۇق", "ئاپتونوم رايونى", "ئاپتونوم ئوبلاستلىق", "ئاپتونوم ئوبلاستى",
+                "شەھەرلىك", "شەھىرى", "ناھىيىلىك", "ناھىيىسى", "رايونلۇق", "رايونى", "ۋىلايەتلىك", "ۋىلايىتى",
+                "ئوبلاستلىق", "ئوبلاستى", "بازىرى", "يېزىسى")
 
 
 def ancestors(unit: Unit) -> list[Unit]:
@@ -51,17 +62,60 @@ def _strip(name: str) -> set[str]:
     return out
 
 
+def ug_name_problem(name_ug: str) -> str | None:
+    """A unit's Uyghur name: Arabic script, words with one space between them (read through the
+    presentation forms and the tatweel)."""
+    name_ug = folded(name_ug)
+    if name_ug and not (any(map(is_arabic_letter, name_ug)) and _UG_NAME_RE.match(name_ug)):
+        return "维吾尔文名称须用维吾尔文字母书写，词与词之间以一个空格分隔"
+    return None
+
+
+def ug_name_forms(unit: Unit, parent: Unit | None = None) -> set[str]:
+    """A unit's Uyghur name and its short forms: the name without its parent's name before it, and
+    without each of the words after it that say what it is (ئۈرۈمچى شەھەرلىك خەلق ھۆكۈمىتى →
+    ئۈرۈمچى شەھەرلىك, ئۈرۈمچى)."""
+    name = folded(unit.name_ug or "")
+    if not name:
+        return set()
+    forms, base = {name}, name
+    for form in sorted(ug_name_forms(parent) if parent is not None else (), key=len, reverse=True):
+        if base.startswith(form + " "):
+            base = base[len(form) + 1:]
+            forms.add(base)
+            break
+    stripped = True
+    while stripped:
+        stripped = False
+        for suffix in _UG_SUFFIXES:
+            if base.endswith(" " + suffix):
+                base = base[: -len(suffix) - 1]
+                forms.add(base)
+                stripped = True
+                break
+    return {f for f in forms if sum(map(is_arabic_letter, f)) >= 2}
+
+
 def name_problem(name: str, unit: Unit) -> str | None:
-    """X5: concise and standard, clearly tied to the unit's or the region's name."""
-    if not _NAME_RE.match(name):
+    """X5: concise and standard, clearly tied to the unit's or the region's name (in Chinese, or in
+    Uyghur when the name is written in it and the units record their Uyghur names)."""
+    uyghur = folded(name)
+    written_ug = any(map(is_arabic_letter, uyghur))
+    if written_ug:
+        if not (2 <= len(uyghur) <= 30 and _UG_NAME_RE.match(uyghur)):
+            return "维吾尔文账号名称须为 2 至 30 个字符，由维吾尔文字母、汉字、字母或数字组成，词间以一个空格分隔"
+    elif not _NAME_RE.match(name):
         return "账号名称须为 2 至 30 个汉字、字母或数字，不含空格和符号"
     chain = ancestors(unit)
     forms: set[str] = set()
     for i, u in enumerate(chain):
-        parent_name = chain[i + 1].name if i + 1 < len(chain) else ""
         if i == 0 or u.kind in ("region", "prefecture", "county", "district", "zone"):
-            forms |= name_forms(u, parent_name)
-    if not any(f in name for f in forms):
+            parent_ug = next((a for a in chain[i + 1:] if a.name_ug), None)  # the nearest above with one
+            forms |= (ug_name_forms(u, parent_ug) if written_ug
+                      else name_forms(u, chain[i + 1].name if i + 1 < len(chain) else ""))
+    if written_ug and not forms:
+        return "本单位及所在地区均未登记维吾尔文名称，无法核对维吾尔文账号名称：请先登记单位的维吾尔文名称，或使用中文名称"
+    if not any(f in uyghur for f in forms):
         examples = "、".join(sorted(forms, key=len)[:3])
         return said("账号名称须与单位或地区名称明确关联，例如包含“{examples}”", examples=examples)
     return None

@@ -21,6 +21,7 @@ class BaseModel(peewee.Model):
 class Unit(BaseModel):
     """A unit in the tree: region, prefecture, county/district/zone, department, office."""
     name = peewee.CharField(max_length=100)
+    name_ug = peewee.CharField(max_length=100, default="")  # its name in Uyghur, if it has one (issue 21)
     kind = peewee.CharField(max_length=20)
     parent = peewee.ForeignKeyField("self", null=True, backref="children", on_delete="RESTRICT")
     path = peewee.CharField(max_length=255, index=True)  # "/1/5/12/": root first, itself last

@@ -8,16 +8,28 @@ from govmb.copies_api import LEVELS
 from govmb.paging import ListQuerySchema, sort_field
 from govmb.schemas import AsAnswered, Integer, RowErrorSchema
 from govmb.schemas import StepSchema as BaseStepSchema
+from govmb.scripts import folded, is_arabic_letter
 from govmb.timefmt import BEIJING, BeijingDateTime
 from services.registry.checks import RANKS
 from services.registry.clients import ROLES as CLIENT_ROLES
 from services.registry.webhooks import KINDS as WEBHOOK_KINDS
 
 
+class UyghurFolded(fields.String):
+    """A name that may be written in Uyghur (issue 21): kept as its letters, without the presentation
+    forms, the tatweel or zero-width characters a keyboard or a copied PDF brings; Chinese as given."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        return folded(value) if any(map(is_arabic_letter, folded(value))) else value
+
+
 class UnitSchema(Schema):
     id = Integer(dump_only=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=100),
                          metadata={"description": "单位名称"})
+    name_ug = UyghurFolded(load_default="", validate=validate.Length(max=100),
+                           metadata={"description": "单位的维吾尔文名称（可选）：维吾尔文账号名称须包含它"})
     kind = fields.String(required=True, validate=validate.OneOf(UNIT_KINDS),
                          metadata={"description": "单位类别"})
     parent_id = Integer(load_default=None, allow_none=True, validate=validate.Range(min=1),
@@ -28,12 +40,13 @@ class UnitSchema(Schema):
 
 class UnitUpdateSchema(Schema):
     name = fields.String(validate=validate.Length(min=1, max=100))
+    name_ug = UyghurFolded(validate=validate.Length(max=100), metadata={"description": "维吾尔文名称；空串：删去"})
     parent_id = Integer(allow_none=True, validate=validate.Range(min=1))
 
     @validates_schema
     def _something(self, data, **_):
         if not data:  # an empty PATCH changes nothing: say so instead of answering 200
-            raise ValidationError("请至少给出要修改的一项：名称（name）或上级单位（parent_id）", "name")
+            raise ValidationError("请至少给出要修改的一项：名称（name）、维吾尔文名称（name_ug）或上级单位（parent_id）", "name")
 
 
 class UnitQuerySchema(ListQuerySchema):
@@ -291,7 +304,7 @@ class PlatformRuleInSchema(Schema):
 
 class ApplicationSchema(Schema):
     unit_id = Integer(validate=validate.Range(min=1), metadata={"description": "默认为本人单位"})
-    name = fields.String(required=True, validate=validate.Length(min=1, max=30), metadata={"description": "账号名称"})
+    name = UyghurFolded(required=True, validate=validate.Length(min=1, max=30), metadata={"description": "账号名称"})
     kind = fields.String(required=True, validate=validate.OneOf(ACCOUNT_KINDS))
     category = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(ACCOUNT_CATEGORIES))
     owner_id = Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
@@ -401,7 +414,7 @@ class ChangePlatformSchema(Schema):
 class ChangeInSchema(Schema):
     """A change filing: only the fields given are compared with the account's current values."""
     reason = fields.String(load_default="", validate=validate.Length(max=2000), metadata={"description": "变更理由"})
-    name = fields.String(validate=validate.Length(min=1, max=30))
+    name = UyghurFolded(validate=validate.Length(min=1, max=30))
     positioning = fields.String(validate=validate.Length(max=2000))
     rules = fields.String(validate=validate.Length(max=5000))
     mechanism = fields.String(validate=validate.Length(max=5000))
@@ -443,7 +456,7 @@ class ActionSchema(Schema):
     url = fields.String(validate=validate.Length(max=500))
     reason = fields.String(validate=validate.Length(max=2000))
     notice_url = fields.String(validate=validate.Length(max=500))
-    name = fields.String(validate=validate.Length(min=1, max=30))
+    name = UyghurFolded(validate=validate.Length(min=1, max=30))
     positioning = fields.String(validate=validate.Length(max=2000))
     rules = fields.String(validate=validate.Length(max=5000))
     mechanism = fields.String(validate=validate.Length(max=5000))

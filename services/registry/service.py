@@ -7,6 +7,7 @@ from govmb.domain import Invalid
 from govmb.identity import Identity, under
 from govmb.messages import N_, said
 from services.registry.accounts import publish
+from services.registry.checks import ug_name_problem
 from services.registry.models import Account, Unit, audit, bus, db, now
 
 
@@ -38,10 +39,18 @@ def _name_taken(name: str, parent: Unit | None, except_id: int | None = None) ->
     return query.exists()
 
 
-def create_unit(name: str, kind: str, parent_id: int | None, who: Identity | None = None) -> Unit:
+def _name_ug_or_invalid(name_ug: str) -> str:
+    if problem := ug_name_problem(name_ug):
+        raise Invalid("name_ug", problem)
+    return name_ug.strip()
+
+
+def create_unit(name: str, kind: str, parent_id: int | None, who: Identity | None = None,
+                name_ug: str = "") -> Unit:
     name = name.strip()
     if not name:
         raise Invalid("name", "单位名称不能为空")
+    name_ug = _name_ug_or_invalid(name_ug)
     if kind not in UNIT_KINDS:
         raise Invalid("kind", said("单位类别须为 {kinds} 之一", kinds=', '.join(UNIT_KINDS)))
     with db.atomic():
@@ -49,7 +58,7 @@ def create_unit(name: str, kind: str, parent_id: int | None, who: Identity | Non
         parent = _parent_or_invalid(parent_id)
         if _name_taken(name, parent):
             raise Invalid("name", said("同一上级单位下已有名为“{name}”的单位", name=name))
-        unit = Unit.create(name=name, kind=kind, parent=parent, path="/")
+        unit = Unit.create(name=name, name_ug=name_ug, kind=kind, parent=parent, path="/")
         unit.path = f"{parent.path if parent else '/'}{unit.id}/"
         unit.save()
         bus.emit("registry.unit.changed", unit.snapshot())
@@ -59,8 +68,9 @@ def create_unit(name: str, kind: str, parent_id: int | None, who: Identity | Non
 
 
 def update_unit(unit: Unit, name: str | None = None, parent_id: int | None = None,
-                move: bool = False, who: Identity | None = None) -> Unit:
+                move: bool = False, who: Identity | None = None, name_ug: str | None = None) -> Unit:
     """Rename and/or move a unit; a move re-paths its whole subtree, one event per unit."""
+    new_ug = _name_ug_or_invalid(name_ug) if name_ug is not None else None
     with db.atomic():
         _lock_tree()
         unit = Unit.get_by_id(unit.id)
@@ -72,15 +82,16 @@ def update_unit(unit: Unit, name: str | None = None, parent_id: int | None = Non
             raise Invalid("name", "单位名称不能为空")
         if _name_taken(new_name, new_parent, except_id=unit.id):
             raise Invalid("name", said("同一上级单位下已有名为“{name}”的单位", name=new_name))
-        old_path, old_name, old_parent = unit.path, unit.name, unit.parent
+        old_path, old_name, old_parent, old_ug = unit.path, unit.name, unit.parent, unit.name_ug
         new_path = f"{new_parent.path if new_parent else '/'}{unit.id}/"
         unit.name, unit.parent, unit.path = new_name, new_parent, new_path
+        unit.name_ug = old_ug if new_ug is None else new_ug
         unit.revision += 1
         unit.updated_at = now()
         unit.save()
         bus.emit("registry.unit.changed", unit.snapshot())
-        audit.record(who, "unit.update", "unit", unit.id, new_path, _changes(old_name, new_name, old_parent, new_parent),
-                     new_name)
+        audit.record(who, "unit.update", "unit", unit.id, new_path,
+                     _changes(old_name, new_name, old_parent, new_parent, old_ug, unit.name_ug), new_name)
         if new_path != old_path:
             descendants = (Unit.select().where(under(Unit.path, old_path), Unit.id != unit.id)
                            .order_by(Unit.path))
@@ -94,8 +105,11 @@ def update_unit(unit: Unit, name: str | None = None, parent_id: int | None = Non
     return unit
 
 
-def _changes(old_name: str, new_name: str, old_parent: Unit | None, new_parent: Unit | None) -> str:
+def _changes(old_name: str, new_name: str, old_parent: Unit | None, new_parent: Unit | None,
+             old_ug: str = "", new_ug: str = "") -> str:
     changes = [N_("名称：{old} → {new}").format(old=old_name, new=new_name)] if old_name != new_name else []
+    if old_ug != new_ug:
+        changes.append(N_("维吾尔文名称：{old} → {new}").format(old=old_ug or '无', new=new_ug or '无'))
     if (old_parent and old_parent.id) != (new_parent and new_parent.id):
         changes.append(N_("上级单位：{old} → {new}").format(old=old_parent.name if old_parent else '无',
                                                     new=new_parent.name if new_parent else '无'))
