@@ -5,10 +5,11 @@ COPY web/package.json web/package-lock.json ./
 RUN npm ci --no-audit --no-fund
 
 # Debian 12 (bookworm), whose postgresql-client-15 matches compose's postgres:15 (backups,
-# docs/operations.md); fonts-wqy-zenhei: the Chinese font of the printable archives and reports.
+# docs/operations.md); fonts-wqy-zenhei and fonts-noto-core: the Chinese and the Uyghur (Noto Naskh
+# Arabic) fonts of the printable archives, reports and notices.
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PROMETHEUS_MULTIPROC_DIR=/tmp/metrics
-RUN apt-get update -q && apt-get install -y -q --no-install-recommends fonts-wqy-zenhei postgresql-client-15 \
+RUN apt-get update -q && apt-get install -y -q --no-install-recommends fonts-wqy-zenhei fonts-noto-core postgresql-client-15 \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY requirements.lock .

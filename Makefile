@@ -7,8 +7,9 @@ BIN := $(VENV)/bin
 
 setup: $(VENV)/.installed web/node_modules/.installed fonts
 
-fonts:  ## a Chinese font with TrueType outlines for the printable archives and reports (Debian's package)
+fonts:  ## fonts with TrueType outlines for the printable archives, reports and notices (Debian's packages): Chinese (WenQuanYi Zen Hei), Uyghur (Noto Naskh Arabic)
 	test -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc || (apt-get update -q && apt-get install -y -q fonts-wqy-zenhei)
+	test -f /usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf || (apt-get update -q && apt-get install -y -q fonts-noto-core)
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)

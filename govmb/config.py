@@ -251,6 +251,7 @@ class Options:
     platform_endpoints: dict[str, str]  # code → the base URL of its API, where not the adapter's default
     platform_limits: dict[str, int]  # code → most characters a post may have there
     cjk_font: str | None  # a font file with Simplified Chinese for the PDFs (else found on the system)
+    uyghur_font: str | None  # a font file covering Uyghur (Arabic script) for the PDFs (else found on the system)
     ratelimit_storage_uri: str
     signin_limit_per_address: str
     signin_limit_per_user: str
@@ -408,7 +409,7 @@ def read_options() -> Options:
         platform_adapters=_adapters(_env("GOVMB_PLATFORM_ADAPTERS")),
         platform_endpoints=_endpoints(_env("GOVMB_PLATFORM_ENDPOINTS")),
         platform_limits=_platform_limits(_env("GOVMB_PLATFORM_LIMITS")),
-        cjk_font=_env("GOVMB_CJK_FONT"),
+        cjk_font=_env("GOVMB_CJK_FONT"), uyghur_font=_env("GOVMB_UYGHUR_FONT"),  # the PDFs' fonts
         ratelimit_storage_uri=_env("RATELIMIT_STORAGE_URI", "memory://"),
         signin_limit_per_address=_rate("SIGNIN_LIMIT_PER_ADDRESS", _env("SIGNIN_LIMIT_PER_ADDRESS", "30/minute")),
         signin_limit_per_user=_rate("SIGNIN_LIMIT_PER_USER", _env("SIGNIN_LIMIT_PER_USER", "5/minute")),

@@ -1,9 +1,14 @@
 """Printable documents (PDF with the Chinese font embedded, so they print the same anywhere)
-and spreadsheets (XLSX with native charts) for archives and reports."""
+and spreadsheets (XLSX with native charts) for archives and reports. Uyghur text (Arabic script)
+is drawn in a font of its own beside the Chinese one (fpdf2's fallback fonts), shaped by
+HarfBuzz (fpdf2's text shaping, `uharfbuzz`) and laid out right to left, Chinese and Uyghur in
+one line each in its own order."""
 from __future__ import annotations
 
 import io
+import re
 import subprocess
+import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -24,13 +29,32 @@ from govmb.timefmt import to_beijing, utcnow
 # well but copy out with stray characters. GOVMB_CJK_FONT names another file.
 CANDIDATES = (("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
               ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2))  # 2: Simplified Chinese
+# Uyghur: Noto Naskh Arabic from Debian's fonts-noto-core (installed by `make setup`), TrueType
+# outlines covering the Uyghur letters (ئ ې ۆ ۇ ۈ ڭ ھ ...); GOVMB_UYGHUR_FONT names another file.
+UYGHUR_CANDIDATES = ("/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf",
+                     "/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf")
 
 
+ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 HEADINGS = FontFace(emphasis="NONE", fill_color=(232, 236, 244))  # one weight of the font: no bold
 
 
 class NoChineseFont(RuntimeError):
     pass
+
+
+class NoUyghurFont(RuntimeError):
+    pass
+
+
+def _system_font(command: list[str]) -> str:
+    """The first file fontconfig answers `command` with, or ""."""
+    try:
+        found = subprocess.run(command, capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    found = found.splitlines()[0] if found else ""
+    return found if found and Path(found).exists() else ""
 
 
 @lru_cache(maxsize=1)
@@ -42,23 +66,80 @@ def chinese_font() -> tuple[str, int]:
     for path, index in CANDIDATES:
         if Path(path).exists():
             return path, index
-    try:
-        found = subprocess.run(["fc-match", "-f", "%{file}", ":lang=zh-cn"], capture_output=True, text=True,
-                               timeout=10).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        found = ""
-    if found and Path(found).exists():
+    found = _system_font(["fc-match", "-f", "%{file}", ":lang=zh-cn"])
+    if found:
         return found, 0
     raise NoChineseFont("没有可用的中文字体：请安装 fonts-wqy-zenhei（make setup 会安装），或设置 GOVMB_CJK_FONT")
 
 
-class Document(FPDF):
-    """An A4 document with a title block, a footer with the page number and the time it was made."""
+@lru_cache(maxsize=1)
+def uyghur_font() -> str:
+    """A font file covering Uyghur (Arabic script); fontconfig's `fc-list :lang=ug` lists only
+    fonts that cover it, unlike `fc-match`, which always answers."""
+    configured = options().uyghur_font  # GOVMB_UYGHUR_FONT
+    if configured:
+        return configured
+    for path in UYGHUR_CANDIDATES:
+        if Path(path).exists():
+            return path
+    found = _system_font(["fc-list", "-f", "%{file}\n", ":lang=ug:fontformat=TrueType"])
+    if found:
+        return found
+    raise NoUyghurFont("没有可用的维吾尔文字体：请安装 fonts-noto-core（make setup 会安装），或设置 GOVMB_UYGHUR_FONT")
 
-    def __init__(self, title: str, subtitle: str = ""):
+
+def right_to_left(text: str) -> bool:
+    """Whether the text's first strong character is written right to left (Uyghur, as the
+    Unicode bidirectional algorithm takes a paragraph's direction): such text is aligned right."""
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+class Printable(FPDF):
+    """An A4 page with the Chinese font ("cjk"), the Uyghur one as its fallback for the
+    characters it lacks, and text shaping for the texts in Arabic script."""
+
+    def __init__(self):
         super().__init__(orientation="P", unit="mm", format="A4")
         path, index = chinese_font()
         self.add_font("cjk", fname=path, collection_font_number=index)
+        self.add_font("ug", fname=uyghur_font())
+        self.set_fallback_fonts(["ug"], exact_match=False)
+
+    def _shaped(self, text: str) -> None:
+        """Text shaping on for a text in Arabic script (Uyghur), which needs it, and off for
+        the rest, which it would make twice as slow to draw (a big unit's archive)."""
+        self.set_text_shaping(bool(text) and ARABIC_SCRIPT.search(text) is not None)
+
+    def cell(self, w=None, h=None, text="", *args, **kwargs):
+        self._shaped(text)
+        return super().cell(w, h, text, *args, **kwargs)
+
+    def multi_cell(self, w, h=None, text="", *args, **kwargs):  # a table's cells too
+        self._shaped(text)
+        return super().multi_cell(w, h, text, *args, **kwargs)
+
+    def _render_styled_text_line(self, *args, **kwargs):
+        """fpdf2 2.8.9 sets the page's font inside a line's own graphics state when the line
+        starts in a fallback font (a Uyghur line), then counts it as set for the page: the next
+        line, in the Chinese font, is written with no font selected (its text copies out as
+        garbage). The page's font is set outside the line first, as for a Chinese line
+        (https://github.com/py-pdf/fpdf2/issues/1772)."""
+        if self.page and self.current_font is not None and not self.current_font_is_set_on_page:
+            self._out(self._set_font_for_page(self.current_font, self.font_size_pt))
+        return super()._render_styled_text_line(*args, **kwargs)
+
+
+class Document(Printable):
+    """An A4 document with a title block, a footer with the page number and the time it was made."""
+
+    def __init__(self, title: str, subtitle: str = ""):
+        super().__init__()
         self.set_auto_page_break(auto=True, margin=18)
         self.made_at = to_beijing(utcnow()).strftime("%Y-%m-%d %H:%M")
         self.doc_title = title
@@ -85,7 +166,7 @@ class Document(FPDF):
 
     def paragraph(self, text: str, size: int = 10) -> None:
         self.set_font("cjk", size=size)
-        self.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT", align="R" if right_to_left(text) else "J")
 
     def contents_page(self) -> None:
         """A page for the table of contents, filled in when the document is done (fpdf2's
@@ -109,7 +190,9 @@ class Document(FPDF):
                         repeat_headings=1, headings_style=HEADINGS) as table:
             table.row([str(h) for h in headers])
             for r in rows:
-                table.row(["" if v is None else str(v) for v in r])
+                row = table.row()
+                for text in ("" if v is None else str(v) for v in r):
+                    row.cell(text, align="RIGHT" if right_to_left(text) else None)
         self.ln(2)
 
     def bars(self, title: str, labels: Sequence[str], values: Sequence[float], unit: str = "",
@@ -154,7 +237,7 @@ def _contents(pdf: Document, outline) -> None:
 RED = (204, 0, 0)  # the 版头's red: the issuer's mark and the separator line
 
 
-class OfficialDocument(FPDF):
+class OfficialDocument(Printable):
     """A 公文 on A4 after GB/T 9704 in spirit: margins of its 版心 (top 37 mm, left 28 mm, right
     26 mm), the issuer's mark in red centred at the top, the number under it, a red line across
     the text width, the title centred, the body in 3号 (16 pt) with each paragraph indented two
@@ -162,9 +245,7 @@ class OfficialDocument(FPDF):
     attachment starts a page of its own."""
 
     def __init__(self, title: str):
-        super().__init__(orientation="P", unit="mm", format="A4")
-        path, index = chinese_font()
-        self.add_font("cjk", fname=path, collection_font_number=index)
+        super().__init__()
         self.set_margins(28, 37, 26)
         self.set_auto_page_break(auto=True, margin=35)
         self.set_title(title)
@@ -200,6 +281,9 @@ class OfficialDocument(FPDF):
 
     def paragraph(self, text: str, indent: bool = True) -> None:
         self.set_font("cjk", size=16)
+        if right_to_left(text):  # Uyghur: aligned right, broken between words
+            self.multi_cell(0, 9, text, new_x="LMARGIN", new_y="NEXT", align="R")
+            return
         self.multi_cell(0, 9, ("\u3000\u3000" if indent else "") + text, new_x="LMARGIN", new_y="NEXT",
                         wrapmode="CHAR")  # Chinese breaks between any two characters
 

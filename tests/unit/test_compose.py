@@ -178,8 +178,10 @@ def test_every_service_and_worker_can_be_scaled(config):
 
 def test_the_image_has_what_the_code_needs_beside_python(config):
     dockerfile = (ROOT / "Dockerfile").read_text()
-    from services.assessment.documents import CANDIDATES
+    from services.assessment.documents import CANDIDATES, UYGHUR_CANDIDATES
     assert CANDIDATES[0][0].endswith("/wqy-zenhei.ttc") and "fonts-wqy-zenhei" in dockerfile  # archives' PDFs
+    assert UYGHUR_CANDIDATES[0].endswith("/noto/NotoNaskhArabic-Regular.ttf") and "fonts-noto-core" in dockerfile
+    assert "fonts-noto-core" in (ROOT / "Makefile").read_text()  # make setup installs it too
     server = config["postgres"]["image"].split(":")[1].split(".")[0]
     assert f"postgresql-client-{server} " in dockerfile, "backups need the client of the server's major version"
 
