@@ -207,10 +207,7 @@ def _failure(post: PlatformPost, draft: Draft, row: PlatformConnection, exc: Exc
 def backoff(attempts: int, retry_after: int | None = None) -> dt.timedelta:
     """1, 2, 4 … minutes after the 1st, 2nd, 3rd … attempt, at most BACKOFF_CAP; never sooner than
     the platform asked (`retry_after` seconds, at most RETRY_AFTER_CAP)."""
-    delay = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(attempts - 1, 0))
-    if retry_after:
-        delay = max(delay, min(dt.timedelta(seconds=retry_after), RETRY_AFTER_CAP))
-    return delay
+    return connections.backoff(BACKOFF_BASE, attempts, BACKOFF_CAP, retry_after, RETRY_AFTER_CAP)
 
 
 def _rejected(post: PlatformPost, draft: Draft, reason: str) -> int:

@@ -9,6 +9,7 @@ and tell its operators. A call that works again after failures clears them (`wor
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import peewee
@@ -64,6 +65,17 @@ def failed(row: PlatformConnection, reason: str) -> None:
     """A call failed for a passing reason (rate limit, the platform down): counted for the backoff."""
     PlatformConnection.update(error=reason[:300], failures=PlatformConnection.failures + 1).where(
         PlatformConnection.id == row.id).execute()
+
+
+def backoff(base: dt.timedelta, times: int, cap: dt.timedelta, retry_after: int | None = None,
+            retry_cap: dt.timedelta | None = None) -> dt.timedelta:
+    """How long to wait after `times` failures in a row (the publishing and the listening workers):
+    `base` doubled each time after the first, at most `cap`; never sooner than the platform asked
+    (`retry_after` seconds, at most `retry_cap`)."""
+    wait = min(cap, base * 2 ** min(max(times - 1, 0), 20))
+    if retry_after:
+        wait = max(wait, min(dt.timedelta(seconds=retry_after), retry_cap or cap))
+    return wait
 
 
 def worked(row: PlatformConnection) -> None:

@@ -129,9 +129,8 @@ def _release(row: PlatformConnection, at: dt.datetime) -> None:
 def backoff(failures: int, retry_after: int | None = None) -> dt.timedelta:
     """How long a connection waits after `failures` failures in a row: the interval doubled each
     time, at most six hours, and never less than the platform asked for."""
-    interval = options().job_intervals["LISTEN_INTERVAL_SECONDS"]
-    wait = min(dt.timedelta(seconds=interval * 2 ** min(failures, 16)), MOST_BACKOFF)
-    return max(wait, dt.timedelta(seconds=retry_after or 0))
+    interval = dt.timedelta(seconds=options().job_intervals["LISTEN_INTERVAL_SECONDS"])
+    return connections.backoff(interval * 2, failures, MOST_BACKOFF, retry_after, retry_cap=dt.timedelta.max)
 
 
 def _back_off(row: PlatformConnection, retry_after: int | None) -> None:

@@ -3,6 +3,7 @@ Atom and RSS feeds read from a real local HTTP server into drafts, each entry on
 disallowed hosts and redirects refused; the link to the official website a policy post must carry."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import threading
@@ -56,15 +57,24 @@ class Portal:
         return self.base + path
 
 
+@contextlib.contextmanager
+def serving(monkeypatch, variable: str, *more_hosts: str):
+    """A local web server whose address the host list `variable` allows (beside `more_hosts`)."""
+    server = Portal()
+    monkeypatch.setenv(variable, ",".join((f"http://127.0.0.1:{server.server.server_address[1]}", *more_hosts)))
+    load()
+    try:
+        yield server
+    finally:
+        server.server.shutdown()
+        monkeypatch.undo()
+        load()
+
+
 @pytest.fixture
 def site(monkeypatch):
-    server = Portal()
-    monkeypatch.setenv("PORTAL_FEED_HOSTS", f"http://127.0.0.1:{server.server.server_address[1]},www.nc.gov.cn")
-    load()
-    yield server
-    server.server.shutdown()
-    monkeypatch.undo()
-    load()
+    with serving(monkeypatch, "PORTAL_FEED_HOSTS", "www.nc.gov.cn") as server:
+        yield server
 
 
 def atom_doc(*entries: tuple[str, str, str, str]) -> str:

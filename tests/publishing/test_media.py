@@ -3,10 +3,9 @@ PLATFORM_MEDIA_HOSTS, no redirect, 5 MB at most, JPEG, PNG or GIF only; what can
 good is a refusal, what may pass a wait. Through the worker: the picture reaches Weibo."""
 import pytest
 
-from govmb.config import load
 from services.publishing import media
 from services.publishing.connectors.contract import Rejected, Unavailable
-from tests.publishing.test_feeds import Portal
+from tests.publishing.test_feeds import serving
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 100
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
@@ -14,13 +13,8 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
 
 @pytest.fixture
 def pictures_site(monkeypatch):
-    server = Portal()
-    monkeypatch.setenv("PLATFORM_MEDIA_HOSTS", f"http://127.0.0.1:{server.server.server_address[1]}")
-    load()
-    yield server
-    server.server.shutdown()
-    monkeypatch.undo()
-    load()
+    with serving(monkeypatch, "PLATFORM_MEDIA_HOSTS") as server:
+        yield server
 
 
 def test_pictures_come_in_their_order_with_their_kind(pictures_site):

@@ -77,20 +77,15 @@ def test_the_platforms_refusal_goes_back_to_the_draft_with_its_reason(client, pl
 
 
 def test_a_drafts_picture_is_fetched_and_goes_out_with_it(client, platforms, monkeypatch):
-    from tests.publishing.test_feeds import Portal
+    from tests.publishing.test_feeds import serving
     weibo, wechat = platforms
-    site = Portal()
-    try:
-        monkeypatch.setenv("PLATFORM_MEDIA_HOSTS", f"http://127.0.0.1:{site.server.server_address[1]}")
-        load()
+    with serving(monkeypatch, "PLATFORM_MEDIA_HOSTS") as site:
         picture = site.serve("/library.jpg", b"\xff\xd8\xff\xe0" + b"\x01" * 200)
         approved(client, media=[{"kind": "picture", "url": picture}])
         assert worker_runs(client) == 2
         [post] = weibo.posts()
         assert post.get("original_pic") or post.get("pic_ids") or post.get("thumbnail_pic")
         assert len(wechat.published()) == 1
-    finally:
-        site.server.shutdown()
 
 
 def test_a_post_whose_answer_was_lost_is_looked_up_on_the_platform_not_sent_again(client, platforms, monkeypatch):
