@@ -12,7 +12,7 @@ from services.publishing.models import LexiconEntry, LexiconVersion, audit, bus,
 
 _lock = threading.Lock()
 _KINDS = {"sensitive": "敏感", "classified": "涉密", "allowed": "允许的短语", "block": "禁止", "warn": "提示"}
-_cached: tuple[int, Lexicon] | None = None
+_cached: tuple[tuple[str, int], Lexicon] | None = None  # (the database, its lexicon's version), the matcher
 
 
 def version() -> int:
@@ -23,11 +23,13 @@ def version() -> int:
 def current() -> Lexicon:
     """The matcher for the lexicon as it stands (one small query to know whether it changed)."""
     global _cached
-    v = version()
+    # the version numbers one database's lexicon: a process that has served another database (the
+    # tests, one per app) must not take that one's matcher for this one's at the same number
+    key = (str(db.obj.database), version())
     with _lock:
-        if _cached is None or _cached[0] != v:
+        if _cached is None or _cached[0] != key:
             entries = LexiconEntry.select(LexiconEntry.word, LexiconEntry.category, LexiconEntry.severity).tuples()
-            _cached = (v, Lexicon(entries))
+            _cached = (key, Lexicon(entries))
         return _cached[1]
 
 

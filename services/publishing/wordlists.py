@@ -17,7 +17,7 @@ from govmb.textnorm import word
 from services.publishing.models import Correction, Leader, WordingVersion, audit, bus, db
 
 _lock = threading.Lock()
-_cached: tuple[int, Wording] | None = None
+_cached: tuple[tuple[str, int], Wording] | None = None  # (the database, its lists' version), the matchers
 
 
 def version() -> int:
@@ -28,12 +28,12 @@ def version() -> int:
 def current() -> Wording:
     """The matchers for the lists as they stand (one small query to know whether they changed)."""
     global _cached
-    v = version()
+    key = (str(db.obj.database), version())  # as lexicon.current: a version numbers one database's lists
     with _lock:
-        if _cached is None or _cached[0] != v:
+        if _cached is None or _cached[0] != key:
             corrections = Correction.select(Correction.wrong, Correction.right, Correction.kind).tuples()
             leaders = (Leader.select(Leader.name, Leader.title, Leader.rank).where(Leader.active).tuples())
-            _cached = (v, Wording(Corrections(corrections), Leaders(leaders)))
+            _cached = (key, Wording(Corrections(corrections), Leaders(leaders)))
         return _cached[1]
 
 
