@@ -106,7 +106,7 @@ characters, {wording.corrections.size:,} corrections (错别字 and 规范表述
 {row("building the automaton after the office edits the lexicon (once per change, per process)", build)}
 {row("building the lists' matchers after the office edits them (once per change, per process)", build_lists)}
 
-Target: under 5 ms for the check: met ({statistics.median(full):.3f} ms median for all the checks).
+Target: under 5 ms for the check: {"met" if statistics.median(full) < 5 else "missed"} ({statistics.median(full):.3f} ms median for all the checks).
 """
     write_section("lexicon", body)
     print(body)

@@ -90,6 +90,14 @@ def normalise(text: str, dense: bool = True) -> Normalised:
     Kept for the last few texts: the checks of one draft read it several times (immutable: shared)."""
     out, at = [], []
     for i, c in enumerate(text):
+        # one character in, at most one out, but for the Arabic presentation forms (U+FB50 and up),
+        # whose ligatures give each letter: the common case stays one cached lookup (the hot path)
+        if c < "\ufb50":
+            kind, n = _char(c)
+            if kind == KEEP or (kind == SEPARATOR and not dense):
+                out.append(n)
+                at.append(i)
+            continue
         for kind, n in _chars(c):
             if kind == KEEP or (kind == SEPARATOR and not dense):
                 out.append(n)
