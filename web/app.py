@@ -37,9 +37,13 @@ from web.session import ENDINGS, ROLE_NAMES, keep_alive, menu_groups, navigation
 # Front-end packages installed by `make setup` from the npm registry, never committed.
 _MODULES = Path(__file__).parent / "node_modules"
 VENDOR = {"htmx.min.js": _MODULES / "htmx.org/dist", "echarts.min.js": _MODULES / "echarts/dist",
-          "bootstrap.min.css": _MODULES / "bootstrap/dist/css", "bootstrap.bundle.min.js": _MODULES / "bootstrap/dist/js",
+          "bootstrap.min.css": _MODULES / "bootstrap/dist/css", "bootstrap.rtl.min.css": _MODULES / "bootstrap/dist/css",
+          "bootstrap.bundle.min.js": _MODULES / "bootstrap/dist/js",
           "tom-select.complete.min.js": _MODULES / "tom-select/dist/js",
-          "tom-select.bootstrap5.min.css": _MODULES / "tom-select/dist/css"}
+          "tom-select.bootstrap5.min.css": _MODULES / "tom-select/dist/css",
+          # Uyghur's letters (Noto Sans Arabic, full Uyghur coverage): site.css's @font-face, read only for them
+          **{f"noto-sans-arabic-arabic-{weight}-normal.woff2": _MODULES / "@fontsource/noto-sans-arabic/files"
+             for weight in (400, 600, 700)}}
 
 csrf = CSRFProtect()
 htmx = Htmx()

@@ -15,7 +15,10 @@ written out (`finalize`)."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import cache
 
+from babel import Locale
 from flask import Flask, has_request_context, session
 from jinja2.ext import Extension
 from jinja2.lexer import Token
@@ -210,7 +213,26 @@ def chosen_locale() -> str:
     return chosen if chosen in i18n.available() else i18n.accepted_locale()
 
 
+@dataclass(frozen=True)
+class PageLanguage:
+    """What a page declares of its language: `<html lang dir>` (BCP 47 tag; right to left for Uyghur)."""
+    tag: str
+    direction: str
+
+
+@cache
+def page_language_of(locale: str) -> PageLanguage:
+    parsed = Locale.parse(locale)
+    tag = "-".join(part for part in (parsed.language, parsed.script, parsed.territory) if part)
+    return PageLanguage(tag, "rtl" if parsed.text_direction == "rtl" else "ltr")
+
+
+def page_language() -> dict:
+    return {"page_language": page_language_of(chosen_locale())}
+
+
 def init_app(app: Flask, directory) -> None:
     i18n.init_app(app, directory, chosen_locale)
     app.jinja_env.add_extension(CatalogueText)
     app.jinja_env.finalize = finalize
+    app.context_processor(page_language)
