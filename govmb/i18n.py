@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -49,13 +50,23 @@ class Catalogues:
 
 
 @cache
-def read_catalogues(directory: str) -> dict[str, Catalogue]:
-    """Every `<locale>/LC_MESSAGES/messages.po` under the directory, compiled in memory."""
+def read_catalogues(*directories: str) -> dict[str, Catalogue]:
+    """Every `<locale>/LC_MESSAGES/messages.po` under the directories, compiled in memory; a locale
+    found in several is one catalogue, the first directory's message winning where two hold one."""
+    merged: dict[str, Catalog] = {}
+    for directory in directories:
+        for po in sorted(Path(directory).glob("*/LC_MESSAGES/messages.po")):
+            locale = po.parents[1].name
+            with po.open("rb") as f:
+                catalog = read_po(f, locale=locale)
+            if locale not in merged:
+                merged[locale] = catalog
+                continue
+            for message in catalog:
+                if message.id and message.id not in merged[locale]:
+                    merged[locale][message.id] = message
     out = {}
-    for po in sorted(Path(directory).glob("*/LC_MESSAGES/messages.po")):
-        locale = po.parents[1].name
-        with po.open("rb") as f:
-            catalog = read_po(f, locale=locale)
+    for locale, catalog in merged.items():
         compiled = io.BytesIO()
         write_mo(compiled, catalog)
         compiled.seek(0)
@@ -113,9 +124,11 @@ def accepted_locale() -> str:
     return tags.get(best, DEFAULT_LOCALE) if best else DEFAULT_LOCALE
 
 
-def init_app(app: Flask, directory: Path, selector: Callable[[], str] = accepted_locale) -> None:
-    """The app's catalogues, Flask-Babel on them, and the libraries' messages looked up in them."""
-    app.extensions["govmb_catalogues"] = Catalogues(read_catalogues(str(directory)))
+def init_app(app: Flask, directories: Path | tuple[Path, ...], selector: Callable[[], str] = accepted_locale) -> None:
+    """The app's catalogues (from one directory, or several: the first's message wins), Flask-Babel
+    on them, and the libraries' messages looked up in them."""
+    directories = directories if isinstance(directories, tuple) else (directories,)
+    app.extensions["govmb_catalogues"] = Catalogues(read_catalogues(*map(str, directories)))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai")
     CatalogueBabel().init_app(app, locale_selector=selector)

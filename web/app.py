@@ -26,6 +26,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from govmb.config import SERVICES, Settings, load
 from govmb.errors import description
 from govmb.headers import secure_headers
+from govmb.i18n import GOVMB_CATALOGUES
 from govmb.messages import N_, Catalogued
 from govmb.observability import configure_logging, health_blueprint, instrument
 from govmb.tables import MAX_BYTES
@@ -197,7 +198,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     csrf.init_app(app)
     htmx.init_app(app)
-    i18n.init_app(app, TRANSLATIONS)
+    i18n.init_app(app, (TRANSLATIONS, GOVMB_CATALOGUES))  # the services' labels it shows, in the person's language too
     instrument(app, "web")
     app.extensions["govmb_clients"] = {name: ServiceClient(settings.service_urls[name]) for name in SERVICES}
     app.register_blueprint(health_blueprint({}, metrics_token=settings.metrics_token))

@@ -1,21 +1,25 @@
-"""Every page the web app answers to a GET, for people of several roles, reads in Chinese: no
-English word reaches the interface and no catalogued text is missing from the catalogue. A crawl
-with Flask's test client from each person's home page and every route without parameters,
-following the links of each page it reads (a bounded number a person)."""
+"""Every page the web app answers to a GET, for people of several roles, reads in Chinese, and in
+Uyghur right to left: no English word reaches the interface and no catalogued text is missing from
+the catalogue; in Uyghur, every page says `lang="ug" dir="rtl"` and no text of the interface is
+left in Chinese. A crawl with Flask's test client from each person's home page and every route
+without parameters, following the links of each page it reads (a bounded number a person)."""
 from __future__ import annotations
 
 import re
 from collections import deque
+from dataclasses import dataclass, field
+from functools import cache
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
 
 from govmb.config import SERVICES
+from ops import catalogue
 from services.registry.models import Person, db
 from tests.conftest import token
 from tests.system import signed_in_session
-from web.i18n import BUTTONS, VISIBLE
+from web.i18n import BUTTONS, VISIBLE, message_of
 
 # The English a Chinese interface writes as it is: names of formats and protocols (what a person
 # picks or types: "导出 XLSX", "网址 https://"), and the codes a technical role reads on the status
@@ -41,9 +45,12 @@ class Reader(HTMLParser):
         self.texts: list[str] = []
         self.links: list[str] = []
         self.quiet = 0
+        self.declared: tuple[str | None, str | None] = (None, None)  # <html lang dir>, if it is a whole page
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
+        if tag == "html":
+            self.declared = (a.get("lang"), a.get("dir"))
         if tag in self.QUIET:
             self.quiet += 1
         if tag == "a" and a.get("href"):
@@ -91,13 +98,36 @@ def seeds(web) -> list[str]:
                            if "GET" in r.methods and not r.arguments and not SKIP.search(r.rule)})
 
 
-def crawl(web, username: str, allowed: set[str]) -> tuple[dict[str, set[str]], list[str]]:
-    """(English words by page, the pages read) for one person."""
+@dataclass
+class Crawl:
+    """What one person's crawl read: the pages, and by page the English words, the `<html lang
+    dir>` declared, and the texts shown that are Chinese messages of the catalogue (untranslated)."""
+    read: list[str] = field(default_factory=list)
+    english: dict[str, set[str]] = field(default_factory=dict)
+    declared: dict[str, tuple] = field(default_factory=dict)
+    chinese: dict[str, set[str]] = field(default_factory=dict)
+
+
+@cache
+def chinese_messages() -> frozenset[str]:
+    """The interface's Chinese texts that Uyghur says otherwise: the catalogues' messages whose ug
+    translation is not the text itself (a document number, a pattern the code matches, are kept)."""
+    found = set()
+    for domain in catalogue.DOMAINS:
+        found |= {m.id for m in catalogue.read(domain, "ug") if isinstance(m.id, str) and m.id and m.string != m.id}
+    return frozenset(found)
+
+
+def crawl(web, username: str, allowed: set[str], locale: str | None = None,
+          messages: frozenset[str] = frozenset()) -> Crawl:
+    """One person's crawl, in their chosen language (None: the default)."""
     client = web.test_client()
     tok, who = person_of(username)
     with client.session_transaction() as s:
         signed_in_session(s, tok, who)
-    queue, seen, found, variants = deque(seeds(web)), set(), {}, {}
+        if locale:
+            s["locale"] = locale
+    queue, seen, variants, found = deque(seeds(web)), set(), {}, Crawl()
     while queue and len(seen) < PAGES_A_PERSON:
         url = queue.popleft()
         path = urlsplit(url).path
@@ -111,10 +141,15 @@ def crawl(web, username: str, allowed: set[str]) -> tuple[dict[str, set[str]], l
             continue
         reader = Reader()
         reader.feed(r.get_data(as_text=True))
+        if reader.declared != (None, None):  # a whole page, not a fragment that htmx puts in one
+            found.declared[url] = reader.declared
         if words := english_of(reader.texts, allowed):
-            found[url] = words
+            found.english[url] = words
+        if untranslated := {message_of(t) for t in reader.texts} & messages:
+            found.chinese[url] = untranslated
         queue += [link for link in reader.links if link.startswith("/") and link not in seen]
-    return found, sorted(seen)
+    found.read = sorted(seen)
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -128,10 +163,27 @@ def web(embedded):
 def test_every_page_reads_in_chinese(web, embedded, username):
     missing = web.extensions["govmb_catalogues"].missing
     missing.clear()
-    found, read = crawl(web, username, data_words(embedded))
-    assert len(read) > 10, read
-    assert not found, f"English on {username}'s pages: {found}"
+    found = crawl(web, username, data_words(embedded))
+    assert len(found.read) > 10, found.read
+    assert not found.english, f"English on {username}'s pages: {found.english}"
     assert not missing, f"texts of the templates shown but missing from the catalogue: {sorted(missing)}"
+    wrong = {url: declared for url, declared in found.declared.items() if declared != ("zh-Hans", "ltr")}
+    assert not wrong, f"pages of {username} not declared lang=zh-Hans dir=ltr: {wrong}"
+
+
+@pytest.mark.parametrize("username", PEOPLE)
+def test_every_page_reads_in_uyghur_right_to_left(web, embedded, username):
+    """Issue 21: a person who chose Uyghur reads every page right to left, all of it in Uyghur but
+    the data (names of units, people, accounts, the posts' and messages' texts)."""
+    missing = web.extensions["govmb_catalogues"].missing
+    missing.clear()
+    found = crawl(web, username, data_words(embedded), "ug", chinese_messages())
+    assert len(found.read) > 10, found.read
+    wrong = {url: declared for url, declared in found.declared.items() if declared != ("ug", "rtl")}
+    assert not wrong, f"pages of {username} not declared lang=ug dir=rtl: {wrong}"
+    assert not found.english, f"English on {username}'s pages: {found.english}"
+    assert not missing, f"texts shown but missing from the ug catalogue: {sorted(missing)}"
+    assert not found.chinese, f"texts of the interface left in Chinese on {username}'s pages: {found.chinese}"
 
 
 def test_the_crawl_sees_english_when_it_is_there():
