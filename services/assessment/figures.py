@@ -52,7 +52,8 @@ class Period:
             year, q = int(m[1]), int(m[2])
             last = 3 * q
             return cls(dt.date(year, last - 2, 1), dt.date(year, last, calendar.monthrange(year, last)[1]),
-                       said("{year}年第{q}季度", year=year, q='一二三四'[q - 1]))
+                       # {q} in Chinese numerals for Chinese; {number}, its digit, for a language that writes digits
+                       said("{year}年第{q}季度", year=year, q='一二三四'[q - 1], number=q))
         if m := re.fullmatch(r"(\d{4})-(\d{2})", text):
             year, month = int(m[1]), int(m[2])
             if 1 <= month <= 12:
