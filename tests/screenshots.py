@@ -91,6 +91,17 @@ INSPECTION = form({"#record input[name=inspected_on]": day(), "#record textarea[
                   {"#record select[name=unit_id]": "东湖区教育体育局"})
 REVIEW = form({"#review textarea[name=comment]": "请补充每日发布计划的文件"})
 DORMANCY_ANSWER = form({"#answer textarea[name=text]": "已逐条回复超期留言，指定专人每日查看留言"})
+UG_REPLY = form({"#action-reply textarea[name=text]": "ياخشىمۇسىز، ئۇچۇرىڭىزنى تاپشۇرۇۋالدۇق، ئېنىقلاپ تېزدىن جاۋاب قايتۇرىمىز."})
+
+
+def type_uyghur_with_findings(page) -> None:
+    """The editor with a Uyghur text whose checks find an ID number and a phone number."""
+    page.fill("#editor textarea[name=text]", "مەكتەپ قوبۇل قىلىش ئۇقتۇرۇشى: ئاتا-ئانىلار 9-ئاينىڭ 1-كۈنىدىن بۇرۇن تىزىملىتىڭ. "
+                                             "كىملىك نومۇرى 11010519491231002X، مەسلىھەت تېلېفونى 13912345678.")
+    page.locator("#editor textarea[name=text]").press("End")
+    page.wait_for_selector("#findings mark")
+
+
 HALL_MESSAGE = form({"input[name=citizen_handle]": "@青山湖居民", "textarea[name=text]": "孩子所在学校午休没有地方休息，希望能开放教室。"},
                     {"select[name=account_id]": "南昌教育（南昌市教育局）"})
 
@@ -104,6 +115,7 @@ class Shot:
     before: Callable | None = None  # what to do on the page before the picture (nothing is sent)
     part: str = "main"  # CSS selector(s) of what to keep, full width; the menu too when it fits in 800 pixels
     widths: tuple[int, ...] = (WIDTH,)  # BOTH: also as a phone shows it
+    language: str = "zh-CN"  # the browser's; "ug": the Uyghur interface (chosen with the footer's switch once signed in)
 
     def files(self) -> dict[int, str]:
         """The picture's name at each width: <name>.png at the desktop's, <name>-390.png at a phone's."""
@@ -177,6 +189,15 @@ SHOTS: tuple[Shot, ...] = (
     Shot("supervision-records", "ducha", "/kaohe/records?period={year}&kind=reply_timeliness&unit_id={jy_unit}", widths=BOTH),
     Shot("supervision-reports", "ducha", "/kaohe/reports"),
     Shot("supervision-bulletins", "ducha", "/bulletins"),
+    # the Uyghur interface (operator-ug.md)
+    Shot("ug-hall", None, "/hall", widths=BOTH, language="ug"),
+    Shot("ug-operator-home", "jy_caozuo", "/", widths=BOTH, language="ug"),
+    Shot("ug-operator-drafts", "jy_caozuo", "/drafts", language="ug"),
+    Shot("ug-operator-editor", "jy_caozuo", "/drafts/new", type_uyghur_with_findings, "#editor", language="ug"),
+    Shot("ug-operator-inbox", "jy_caozuo", "/inbox", widths=BOTH, language="ug"),
+    Shot("ug-operator-message", "jy_caozuo", "/inbox/{fresh_message}", UG_REPLY, "#message", language="ug"),
+    Shot("ug-office-check", "jy_hegao", "/drafts/{submitted}", part="#draft", language="ug"),
+    Shot("ug-joint-assessment", "lianxi", "/kaohe", language="ug"),
 )
 
 
@@ -365,9 +386,9 @@ def take(page, shot: Shot, base: str, ids: dict) -> bytes:
     return page.screenshot(clip={"x": 0, "y": top, "width": width, "height": bottom - top}, full_page=True)
 
 
-def sign_in(browser, base: str, user: str | None, width: int = WIDTH):
+def sign_in(browser, base: str, user: str | None, width: int = WIDTH, language: str = "zh-CN"):
     from services.registry.people import DEMO_PASSWORD
-    context = browser.new_context(viewport={"width": width, "height": MAX_HEIGHT}, locale="zh-CN",
+    context = browser.new_context(viewport={"width": width, "height": MAX_HEIGHT}, locale=language,
                                   timezone_id="Asia/Shanghai")
     page = context.new_page()
     page.set_default_timeout(20_000)
@@ -379,6 +400,9 @@ def sign_in(browser, base: str, user: str | None, width: int = WIDTH):
         page.wait_for_load_state("networkidle")
         if "/sign-in" in page.url:
             raise RuntimeError(f"{user} could not sign in")
+        if language != "zh-CN":  # signed in, the person's own language: chosen in the footer, as a person would
+            page.click(f"footer form.language-switch button[value={language}]")
+            page.wait_for_load_state("networkidle")
     return context, page
 
 
@@ -409,9 +433,10 @@ def main(names: list[str]) -> None:
                 pages = {}
                 for shot in shots:
                     for width, file in shot.files().items():
-                        if (shot.user, width) not in pages:  # one sign-in a person and width
-                            pages[shot.user, width] = sign_in(browser, base, shot.user, width)
-                        save(take(pages[shot.user, width][1], shot, base, ids), IMAGES / f"{file}.png")
+                        key = shot.user, width, shot.language  # one sign-in a person, width and language
+                        if key not in pages:
+                            pages[key] = sign_in(browser, base, shot.user, width, shot.language)
+                        save(take(pages[key][1], shot, base, ids), IMAGES / f"{file}.png")
                         print(f"{file}.png", flush=True)
                 for context, _page in pages.values():
                     context.close()
