@@ -61,7 +61,15 @@ def sign_out() -> None:
             client("registry").call("POST", "/api/auth/sign-out", session["token"])
         except ServiceUnavailable:  # the cookie is forgotten all the same; the session times out there
             pass
+    forget_all()
+
+
+def forget_all() -> None:
+    """The session forgotten, but for the language it was in: the sign-in page that follows speaks it."""
+    locale = session.get("locale")
     session.clear()
+    if locale:
+        session["locale"] = locale
 
 
 def keep_alive():
@@ -86,10 +94,12 @@ def keep_alive():
 
 
 OPEN_WHILE_CHANGING = {"auth.password", "auth.sign_out", "auth.sign_in", "static", "vendor",
-                       "notifications.bell"}  # the top bar's poll: it answers nothing then
+                       "notifications.bell",  # the top bar's poll: it answers nothing then
+                       "language.choose", "language.switch"}  # the footer's switch, on that page too
 # a person whose roles need a second factor, not yet enrolled: only that, until it is done
 OPEN_WHILE_ENROLLING = {"second_factor.index", "second_factor.start", "second_factor.confirm",
-                        "auth.sign_out", "auth.sign_in", "static", "vendor", "notifications.bell"}
+                        "auth.sign_out", "auth.sign_in", "static", "vendor", "notifications.bell",
+                        "language.choose", "language.switch"}
 
 
 def _renewed(now: float) -> bool:

@@ -3,6 +3,7 @@ import peewee
 
 from govmb.audit import AuditTrail
 from govmb.bus.store import BusStore
+from govmb.locales import DEFAULT_LOCALE
 from govmb.timefmt import utcnow
 
 db = peewee.DatabaseProxy()
@@ -50,6 +51,7 @@ class Person(BaseModel):
     created_at = peewee.DateTimeField(default=now)
     password_changed_at = peewee.DateTimeField(default=now)  # it expires PASSWORD_MAX_AGE_DAYS later
     must_change_password = peewee.BooleanField(default=False)  # reset by the administrator
+    locale = peewee.CharField(max_length=10, default=DEFAULT_LOCALE)  # the language they chose (govmb.locales.LANGUAGES)
 
     @property
     def role_set(self) -> frozenset[str]:

@@ -559,6 +559,7 @@ API_TARGETS = {
     "person:mfa": lambda w: Req(f"/api/people/{w.people['in_operator']['id']}/second-factor"),
     "notif:missing": lambda w: Req("/api/notifications/999999/read"),
     "notif:bad": lambda w: Req("/api/notifications/preferences", json={"quiet_from": "25:00"}),
+    "locale:zh": lambda w: Req("/api/auth/me/locale", json={"locale": "zh_Hans"}),  # the default: nothing else changes
     "person:mfa-reset": lambda w: Req(f"/api/people/{_fresh_person(w)}/second-factor"),
     "captcha": lambda w: Req("/api/auth/captcha?username=nobody_here"),
     "password:wrong": lambda w: Req("/api/auth/password", json={"current_password": "wrong-One-123",
@@ -871,6 +872,7 @@ WEB_TARGETS = {
     "forwards:counts": lambda w: Req(f"/forwards/counts?month={_today()[:7]}", marker=_forwarded(w).accounts["in"]["name"]),
     "w:notif-missing": lambda w: Req("/notifications/999999/open", data={}),
     "w:notif-bad": lambda w: Req("/notifications/settings", data={"quiet_from": "25:00", "quiet_to": "07:00"}),
+    "w:locale": lambda w: Req("/language", data={"locale": "zh_Hans", "next": "/hall"}),  # the one catalogued here
     "people": lambda w: Req("/people?q=below_operator", marker="below_operator姓名"),  # no caller's own name
     "person": lambda w: Req(f"/people/{w.people['below_operator']['id']}", marker="below_operator姓名"),
     "person:new": lambda w: Req("/people", data={"unit_id": str(w.units["in"]["id"]), "name": "新同事",
