@@ -161,12 +161,13 @@ def _register_pages(app: Flask) -> None:
         status,
         todo,
         training,
+        units,
         wordlists,
     )
     for module in (auth, accounts, drafts, directives, inbox, inbox_marks, lexicon, wordlists, filings, city, hall, status,
                    assessment, inspections, incidents, dormant, training, roster, followers, audit, people,
                    second_factor, notifications, todo, bulletins, account_work, narratives, reading, follows,
-                   emergencies, forwards, portal, freezes, account_connections, language):
+                   emergencies, forwards, portal, freezes, account_connections, language, units):
         app.register_blueprint(module.bp)
 
 

@@ -170,7 +170,7 @@ MENU = (
     ("training.index", "培训登记", _STAFF | _OFFICES), ("bulletins.index", "通报与年度报表", set(WORKING_ROLES)),
     ("narratives.index", "季度简报", set(WORKING_ROLES)), ("reading.index", "每日阅读", set(WORKING_ROLES)),
     ("audit.index", "审计日志", {"joint_office", "supervision", "audit_admin"}),
-    ("people.index", "人员与角色", {"admin", "security_admin"}),
+    ("people.index", "人员与角色", {"admin", "security_admin"}), ("units.index", "单位", {"admin", "joint_office"}),
     ("hall.index", "政务微博大厅", None), ("status.index", "系统状态", {"admin"}),
 )
 
@@ -195,7 +195,7 @@ MENU_GROUPS = (
     ("考核与督查", ("assessment.index", "inspections.index", "inspections.coverage", "incidents.index", "dormant.index",
                "dormant.orders", "bulletins.index")),
     ("报送与培训", ("narratives.index", "reading.index", "training.index")),
-    ("系统", ("people.index", "audit.index", "status.index")),
+    ("系统", ("people.index", "units.index", "audit.index", "status.index")),
 )
 
 

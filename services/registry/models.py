@@ -35,7 +35,7 @@ class Unit(BaseModel):
 
     def snapshot(self) -> dict:
         return {"id": self.id, "name": self.name, "kind": self.kind, "parent_id": self.parent_id,
-                "path": self.path, "revision": self.revision}
+                "path": self.path, "revision": self.revision, "name_ug": self.name_ug}
 
 
 class Person(BaseModel):

@@ -363,6 +363,10 @@ web        GET    /people/<int:person_id>                                       
 web        POST   /people/<int:person_id>/roles                                       person:roles               login -       403     403     403     403     403     403     403     303     403
 web        POST   /people/<int:person_id>/active                                      person:disable             login -       403     403     403     403     403     403     303     403     403
 web        POST   /people/<int:person_id>/password                                    person:reset               login -       403     403     403     403     403     403     303     403     403
+web        GET    /units                                                              w:units                    login -       403     403     403     403     200     403     200     403     403
+web        POST   /units                                                              w:unit:new                 login -       403     403     403     403     303     403     303     403     403
+web        GET    /units/<int:unit_id>                                                w:unit                     login -       403     403     403     403     200     403     200     403     403
+web        POST   /units/<int:unit_id>                                                w:unit:rename              login -       403     403     403     403     303     403     303     403     403
 web        GET    /metrics                                                            -                          200   -       200     200     200     200     200     200     200     200     200
 web        GET    /status                                                             -                          login -       403     403     403     403     403     403     200     403     403
 web        GET    /todo                                                               todo                       login -       200/hid 200/hid hid     hid     200     200     hid     403     403
