@@ -295,6 +295,9 @@ class NotifyOptions:
     webhook_hosts: tuple[str, ...] = ()  # hosts besides the IM platforms' own a robot may be on (政务微信)
     web_url: str = "http://127.0.0.1:8000"  # the pages' address, for the links in e-mails and robots
     retention_days: int = 90  # read notifications kept this long
+    # the catalogues the e-mails and robots are written from, in each recipient's language (None: the
+    # services' own, govmb/translations; not a variable of the environment: a test's small catalogue)
+    catalogues: Path | None = None
 
 
 @dataclass(frozen=True)

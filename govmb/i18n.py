@@ -6,73 +6,30 @@ zh_Hans, the language the code is written in, is the default. `python -m ops.cat
 brings the catalogues in step with the code."""
 from __future__ import annotations
 
-import io
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cached_property
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
+from babel.support import NullTranslations
 from flask import Flask, current_app, has_app_context, has_request_context, request
 from flask_babel import Babel, Domain, get_locale
 
 from govmb import messages
+from govmb.locales import (
+    CJK,
+    DEFAULT_LOCALE,
+    GOVMB_CATALOGUES,
+    LANGUAGES,
+    Catalogue,
+    Catalogues,
+    in_locale,
+    read_catalogues,
+    speaking,
+)
 
-DEFAULT_LOCALE = "zh_Hans"
-# The texts to catalogue: those with a Han character (CJK Unified Ideographs, extension A, compatibility).
-CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-GOVMB_CATALOGUES = Path(__file__).parent / "translations"  # the services' and the shared library's
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    translations: Translations
-    ids: frozenset[str]
-
-
-@dataclass
-class Catalogues:
-    """An app's catalogues by locale, and (tests) the catalogued texts it showed that were missing."""
-    by_locale: dict[str, Catalogue]
-    missing: set[str] | None = field(default=None)
-
-    def lookup(self, text: str, locale: str, record: bool = True) -> str:
-        catalogue = self.by_locale.get(locale)
-        if catalogue is None or text not in catalogue.ids:
-            if record and self.missing is not None and CJK.search(text):
-                self.missing.add(text)
-            return text
-        return catalogue.translations.gettext(text)
-
-
-@cache
-def read_catalogues(*directories: str) -> dict[str, Catalogue]:
-    """Every `<locale>/LC_MESSAGES/messages.po` under the directories, compiled in memory; a locale
-    found in several is one catalogue, the first directory's message winning where two hold one."""
-    merged: dict[str, Catalog] = {}
-    for directory in directories:
-        for po in sorted(Path(directory).glob("*/LC_MESSAGES/messages.po")):
-            locale = po.parents[1].name
-            with po.open("rb") as f:
-                catalog = read_po(f, locale=locale)
-            if locale not in merged:
-                merged[locale] = catalog
-                continue
-            for message in catalog:
-                if message.id and message.id not in merged[locale]:
-                    merged[locale][message.id] = message
-    out = {}
-    for locale, catalog in merged.items():
-        compiled = io.BytesIO()
-        write_mo(compiled, catalog)
-        compiled.seek(0)
-        ids = frozenset(m.id for m in catalog if m.id and m.string and not m.fuzzy and isinstance(m.id, str))
-        out[locale] = Catalogue(Translations(compiled), ids)
-    return out
+# The Flask-free part lives in govmb.locales (the domain modules use it); it is named here too.
+__all__ = ["CJK", "DEFAULT_LOCALE", "GOVMB_CATALOGUES", "LANGUAGES", "Catalogue", "Catalogues", "in_locale",
+           "read_catalogues", "speaking", "init_app", "lookup", "accepted_locale", "available", "request_locale"]
 
 
 def catalogues() -> Catalogues | None:
@@ -115,13 +72,17 @@ class CatalogueBabel(Babel):
 
 
 def accepted_locale() -> str:
-    """The best of the request's Accept-Language among the catalogued locales, or the default."""
+    """The request's Accept-Language, best first, among the catalogued locales; by language, not
+    region: zh-CN, zh-SG, zh (and zh-TW, for whom Simplified is nearer than another language) are
+    zh_Hans. The default when none is offered."""
     if not has_request_context():
         return DEFAULT_LOCALE
-    offered = available()
-    tags = {locale.replace("_", "-"): locale for locale in offered}
-    best = request.accept_languages.best_match(list(tags))
-    return tags.get(best, DEFAULT_LOCALE) if best else DEFAULT_LOCALE
+    by_language = {locale.split("_")[0].lower(): locale for locale in available()}
+    for tag, quality in request.accept_languages:  # best first
+        found = by_language.get(tag.replace("_", "-").split("-")[0].lower())
+        if found and quality > 0:
+            return found
+    return DEFAULT_LOCALE
 
 
 def init_app(app: Flask, directories: Path | tuple[Path, ...], selector: Callable[[], str] = accepted_locale) -> None:

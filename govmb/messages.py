@@ -5,11 +5,15 @@ language when it is formatted. No Flask here (the domain modules use `translated
 layer (govmb.i18n) installs the lookup with `set_translator`."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from marshmallow import Schema, fields, validate
 
 _translate: Callable[[str], str] = str
+# A lookup in one given language, for what is written outside a request (govmb.locales.speaking).
+_speaking: ContextVar[Callable[[str], str] | None] = ContextVar("govmb_speaking", default=None)
 
 
 def N_(text: str) -> str:
@@ -24,7 +28,19 @@ def set_translator(lookup: Callable[[str], str]) -> None:
 
 
 def translate(text: str) -> str:
-    return _translate(text)
+    chosen = _speaking.get()
+    return chosen(text) if chosen is not None else _translate(text)
+
+
+@contextmanager
+def speaking(lookup: Callable[[str], str]) -> Iterator[None]:
+    """Every message said within it is looked up with `lookup` (one language, given), not in the
+    request's: govmb.locales.speaking."""
+    token = _speaking.set(lookup)
+    try:
+        yield
+    finally:
+        _speaking.reset(token)
 
 
 class Catalogued(str):

@@ -14,7 +14,6 @@ from flask import (
     render_template,
     request,
     send_from_directory,
-    session,
     url_for,
 )
 from flask_babel import format_datetime
@@ -33,7 +32,7 @@ from govmb.tables import MAX_BYTES
 from govmb.timefmt import to_beijing
 from web import i18n
 from web.client import ServiceClient, ServiceUnavailable, SessionEnded
-from web.session import ENDINGS, ROLE_NAMES, keep_alive, menu_groups, navigation, person, todo_shown
+from web.session import ENDINGS, ROLE_NAMES, forget_all, keep_alive, menu_groups, navigation, person, todo_shown
 
 # Front-end packages installed by `make setup` from the npm registry, never committed.
 _MODULES = Path(__file__).parent / "node_modules"
@@ -96,7 +95,7 @@ def _vendor(name: str):
 def _session_ended(_exc):
     """A service refused the person's token: forget the session, and sign in again (htmx: the
     whole page goes, not the fragment)."""
-    session.clear()
+    forget_all()
     flash(ENDINGS["refused"])
     target = url_for("auth.sign_in", next=request.full_path if request.method == "GET" else None)
     if request.headers.get("HX-Request"):
@@ -155,6 +154,7 @@ def _register_pages(app: Flask) -> None:
         inbox_marks,
         incidents,
         inspections,
+        language,
         lexicon,
         narratives,
         notifications,
@@ -166,12 +166,13 @@ def _register_pages(app: Flask) -> None:
         status,
         todo,
         training,
+        units,
         wordlists,
     )
     for module in (auth, accounts, drafts, directives, inbox, inbox_marks, lexicon, wordlists, filings, city, hall, status,
                    assessment, inspections, incidents, dormant, training, roster, followers, audit, people,
                    second_factor, notifications, todo, bulletins, account_work, narratives, reading, follows,
-                   emergencies, forwards, portal, freezes, account_connections):
+                   emergencies, forwards, portal, freezes, account_connections, language, units):
         app.register_blueprint(module.bp)
 
 

@@ -61,7 +61,15 @@ def sign_out() -> None:
             client("registry").call("POST", "/api/auth/sign-out", session["token"])
         except ServiceUnavailable:  # the cookie is forgotten all the same; the session times out there
             pass
+    forget_all()
+
+
+def forget_all() -> None:
+    """The session forgotten, but for the language it was in: the sign-in page that follows speaks it."""
+    locale = session.get("locale")
     session.clear()
+    if locale:
+        session["locale"] = locale
 
 
 def keep_alive():
@@ -86,10 +94,12 @@ def keep_alive():
 
 
 OPEN_WHILE_CHANGING = {"auth.password", "auth.sign_out", "auth.sign_in", "static", "vendor",
-                       "notifications.bell"}  # the top bar's poll: it answers nothing then
+                       "notifications.bell",  # the top bar's poll: it answers nothing then
+                       "language.choose", "language.switch"}  # the footer's switch, on that page too
 # a person whose roles need a second factor, not yet enrolled: only that, until it is done
 OPEN_WHILE_ENROLLING = {"second_factor.index", "second_factor.start", "second_factor.confirm",
-                        "auth.sign_out", "auth.sign_in", "static", "vendor", "notifications.bell"}
+                        "auth.sign_out", "auth.sign_in", "static", "vendor", "notifications.bell",
+                        "language.choose", "language.switch"}
 
 
 def _renewed(now: float) -> bool:
@@ -160,7 +170,7 @@ MENU = (
     ("training.index", "培训登记", _STAFF | _OFFICES), ("bulletins.index", "通报与年度报表", set(WORKING_ROLES)),
     ("narratives.index", "季度简报", set(WORKING_ROLES)), ("reading.index", "每日阅读", set(WORKING_ROLES)),
     ("audit.index", "审计日志", {"joint_office", "supervision", "audit_admin"}),
-    ("people.index", "人员与角色", {"admin", "security_admin"}),
+    ("people.index", "人员与角色", {"admin", "security_admin"}), ("units.index", "单位", {"admin", "joint_office"}),
     ("hall.index", "政务微博大厅", None), ("status.index", "系统状态", {"admin"}),
 )
 
@@ -185,7 +195,7 @@ MENU_GROUPS = (
     ("考核与督查", ("assessment.index", "inspections.index", "inspections.coverage", "incidents.index", "dormant.index",
                "dormant.orders", "bulletins.index")),
     ("报送与培训", ("narratives.index", "reading.index", "training.index")),
-    ("系统", ("people.index", "audit.index", "status.index")),
+    ("系统", ("people.index", "units.index", "audit.index", "status.index")),
 )
 
 

@@ -18,6 +18,8 @@ class UnitSnapshot(Schema):
     parent_id = fields.Integer(required=True, allow_none=True)
     path = fields.String(required=True, validate=validate.Regexp(r"^/(\d+/)+$"))
     revision = fields.Integer(required=True, validate=validate.Range(min=1))
+    # issue 21: its name in Uyghur ("" when it has none); older messages lack it
+    name_ug = fields.String(load_default="", validate=validate.Length(max=100))
 
 
 ACCOUNT_KINDS = ("institutional", "official", "leader", "private")

@@ -95,6 +95,7 @@ from services.registry.schemas import (
     HallGroupsSchema,
     HallQuerySchema,
     ImportFileSchema,
+    LocaleSchema,
     NotificationQuerySchema,
     NotificationSchema,
     PasswordChangeSchema,
@@ -483,7 +484,17 @@ def web_tokens():
 @person_only
 @auth.response(200, PersonSchema)
 def me():
+    """登录人本人：单位、角色、选择的界面语言（locale）"""
     return _me()
+
+
+@auth.route("/me/locale", methods=["PUT"])
+@person_only
+@auth.arguments(LocaleSchema)
+@auth.response(200, PersonSchema)
+def set_my_locale(data):
+    """选择本人的界面语言（zh_Hans 或 ug）：此后登录时网页以此显示，邮件和群机器人通知以此书写"""
+    return people.set_locale(_me(), data["locale"])
 
 
 # ----------------------------------------------------------------------------- people

@@ -27,7 +27,8 @@ from email.message import EmailMessage
 from govmb import personal
 from govmb.config import NotifyOptions, options
 from govmb.contracts.reminders import KIND_NAMES, link_path
-from govmb.messages import said
+from govmb.locales import speaking
+from govmb.messages import said, translate
 from govmb.timefmt import to_beijing, utcnow
 from services.registry import notifications, webhooks
 from services.registry.models import Delivery, Notification
@@ -98,10 +99,11 @@ def _send(delivery: Delivery, mailer: "Mailer", mine) -> int:
         Delivery.update(state="pending", not_before=wake, attempts=Delivery.attempts - 1).where(mine).execute()
         return 0
     if delivery.channel == "email" and pref.email_on and pref.email:
-        mailer.send(delivery, notifications.email_of(pref))
+        mailer.send(delivery, notifications.email_of(pref), *message_for(n, email=True))
     elif delivery.channel == "webhook" and pref.webhook_on and pref.webhook:
         hook = notifications.webhook_of(pref)
-        webhooks.send(pref.webhook_kind, hook["url"], hook.get("secret", ""), *text_of(n), settings().webhook_hosts)
+        webhooks.send(pref.webhook_kind, hook["url"], hook.get("secret", ""), *message_for(n),
+                      settings().webhook_hosts)
     else:  # turned off since: nothing to send
         return _finish(mine, "skipped", said("通知方式已关闭"))
     return _finish(mine, "sent", "")
@@ -132,12 +134,25 @@ def _failed(delivery: Delivery, exc: Exception, mine) -> int:
 
 
 def text_of(n: Notification) -> tuple[str, str]:
-    """The title and the text of a notification, as the e-mail and the robots say it."""
-    lines = [said("类别：{kind}", kind=KIND_NAMES.get(n.kind, n.kind))]
+    """The title and the text of a notification, as the e-mail and the robots say it. The title is
+    looked up too: a catalogued message is said in the reader's language; one written with its
+    values in it (most are: "留言 7 须在 24 小时内回复网民") stays as the service wrote it."""
+    lines = [said("类别：{kind}", kind=translate(KIND_NAMES.get(n.kind, n.kind)))]
     if n.due_at:
         lines.append(said("截止：{due}（北京时间）", due=f"{to_beijing(n.due_at):%Y-%m-%d %H:%M}"))
     lines.append(said("处理：{url}", url=settings().web_url + link_path(n.link_kind, n.link_id)))
-    return said("【政务微博】{title}", title=n.title), "\n".join(lines)
+    return said("【政务微博】{title}", title=translate(n.title)), "\n".join(lines)
+
+
+def message_for(n: Notification, email: bool = False) -> tuple[str, str]:
+    """The title and the text in the language of the person told (their `locale`), an e-mail's with
+    its footer. Colleagues who share a robot or an address get one message, in the language of the
+    one whose notification it is."""
+    with speaking(n.person.locale, settings().catalogues):
+        title, text = text_of(n)
+        if email:
+            text += "\n\n" + said("（本邮件由政务微博管理平台发出，请勿直接回复；可在“通知设置”中更改通知方式。）")
+    return title, text
 
 
 class Mailer:
@@ -171,12 +186,12 @@ class Mailer:
                 self.smtp.login(s.smtp_username, s.smtp_password or "")
         return self.smtp
 
-    def send(self, delivery: Delivery, address: str) -> None:
-        title, text = text_of(delivery.notification)
+    def send(self, delivery: Delivery, address: str, title: str, text: str) -> None:
         message = EmailMessage()
         message["Subject"], message["From"], message["To"] = title, self.s.smtp_from, address
         message["Message-ID"] = f"<govmb-delivery-{delivery.id}@{self.s.smtp_from.rpartition('@')[2] or 'govmb'}>"
-        message.set_content(text + "\n\n" + said("（本邮件由政务微博管理平台发出，请勿直接回复；可在“通知设置”中更改通知方式。）"))
+        message.set_content(text)
+        message["Content-Language"] = delivery.notification.person.locale.replace("_", "-")  # after: set_content clears it
         try:
             self._connected().send_message(message, to_addrs=[address])
         except smtplib.SMTPServerDisconnected:  # the server closed the batch's connection: once more, anew

@@ -3,6 +3,7 @@ import peewee
 
 from govmb.audit import AuditTrail
 from govmb.bus.store import BusStore
+from govmb.locales import DEFAULT_LOCALE
 from govmb.timefmt import utcnow
 
 db = peewee.DatabaseProxy()
@@ -34,7 +35,7 @@ class Unit(BaseModel):
 
     def snapshot(self) -> dict:
         return {"id": self.id, "name": self.name, "kind": self.kind, "parent_id": self.parent_id,
-                "path": self.path, "revision": self.revision}
+                "path": self.path, "revision": self.revision, "name_ug": self.name_ug}
 
 
 class Person(BaseModel):
@@ -50,6 +51,7 @@ class Person(BaseModel):
     created_at = peewee.DateTimeField(default=now)
     password_changed_at = peewee.DateTimeField(default=now)  # it expires PASSWORD_MAX_AGE_DAYS later
     must_change_password = peewee.BooleanField(default=False)  # reset by the administrator
+    locale = peewee.CharField(max_length=10, default=DEFAULT_LOCALE)  # the language they chose (govmb.locales.LANGUAGES)
 
     @property
     def role_set(self) -> frozenset[str]:

@@ -8,6 +8,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from govmb.config import Settings
 from govmb.domain import Conflict, Invalid, Refused
 from govmb.identity import ADMINISTRATORS, PERSON_ROLES, UNIT_STAFF, Identity
+from govmb.locales import LANGUAGES
 from govmb.messages import N_, said
 from services.registry.checks import RANKS
 from services.registry.models import Person, Unit, audit, db
@@ -127,6 +128,16 @@ def authenticate(username: str, password: str, production: bool = False) -> Pers
         person.password_hash = new_hash
         person.save(only=[Person.password_hash])
     return person
+
+
+def set_locale(person: Person, locale: str) -> Person:
+    """The language a person chose, for the pages (the web app makes it the session's at sign-in)
+    and for what they are sent (delivery.py). A preference, as the notification settings are: not
+    in the audit trail, which records the security settings (password, second factor)."""
+    if locale not in LANGUAGES:
+        raise Invalid("locale", said("须为以下之一：{choices}", choices=", ".join(LANGUAGES)))
+    Person.update(locale=locale).where(Person.id == person.id).execute()
+    return Person.get_by_id(person.id)
 
 
 def identity_of(person: Person) -> Identity:

@@ -5,6 +5,7 @@ from govmb.auth import PERSON_ROLES
 from govmb.contracts.registry import ACCOUNT_CATEGORIES, ACCOUNT_KINDS, STATUS_NAMES, TEAM_ROLES, UNIT_KINDS
 from govmb.contracts.reminders import link_path
 from govmb.copies_api import LEVELS
+from govmb.locales import LANGUAGES
 from govmb.paging import ListQuerySchema, sort_field
 from govmb.schemas import AsAnswered, Integer, RowErrorSchema
 from govmb.schemas import StepSchema as BaseStepSchema
@@ -90,12 +91,14 @@ class PersonSchema(Schema):
     rank = fields.String(load_default="staff", validate=validate.OneOf(tuple(RANKS)))
     title = fields.String(load_default="", validate=validate.Length(max=50))
     active = fields.Boolean(dump_only=True, metadata={"description": "停用的人员不能登录"})
+    locale = fields.String(dump_only=True, metadata={
+        "description": "本人选择的界面语言（zh_Hans：中文；ug：维吾尔文）：网页登录后以此显示，邮件和群机器人通知以此书写"})
 
     @pre_dump
     def _roles(self, person, **_):
         return {"id": person.id, "unit_id": person.unit_id, "unit": person.unit, "name": person.name,
                 "username": person.username, "roles": sorted(person.role_set), "rank": person.rank,
-                "title": person.title, "active": person.active}
+                "title": person.title, "active": person.active, "locale": person.locale}
 
 
 class SessionSchema(Schema):
@@ -181,6 +184,11 @@ class PasswordChangeSchema(Schema):
     new_password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200),
                                  metadata={"description": "新密码：至少 8 位，含小写字母、大写字母、数字、符号中的至少三种，"
                                                           "不能太常见，不能包含用户名，不能与最近 5 次相同"})
+
+
+class LocaleSchema(Schema):
+    locale = fields.String(required=True, validate=validate.OneOf(tuple(LANGUAGES)),
+                           metadata={"description": "界面语言：zh_Hans（中文）或 ug（维吾尔文）"})
 
 
 class PasswordResetSchema(Schema):

@@ -37,7 +37,7 @@ def test_each_unit_is_created_with_its_path_and_one_event(client, city):
     assert city["dept"]["path"] == f"/{city['city']['id']}/{city['east']['id']}/{city['dept']['id']}/"
     events = outbox()
     assert [e[0] for e in events] == ["registry.unit.changed"] * 4
-    assert events[-1][1] == {k: city["dept"][k] for k in ("id", "name", "kind", "parent_id", "path", "revision")}
+    assert events[-1][1] == {k: city["dept"][k] for k in ("id", "name", "kind", "parent_id", "path", "revision", "name_ug")}
 
 
 @pytest.mark.parametrize("body,field,problem", [

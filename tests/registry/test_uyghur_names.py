@@ -72,3 +72,33 @@ def test_short_forms_drop_the_parent_name_and_the_words_of_kind(app, uyghur):
         city, dept = Unit.get_by_id(uyghur.units["city"].id), Unit.get_by_id(uyghur.units["dept"].id)
         assert ug_name_forms(city) == {URUMQI, "ئۈرۈمچى شەھەرلىك", "ئۈرۈمچى"}
         assert "مائارىپ" in ug_name_forms(dept, city)
+
+
+def test_the_unit_event_carries_the_uyghur_name_and_a_consumers_copy_takes_it(app, client, city):
+    import json
+
+    import peewee
+
+    from govmb.contracts import load_incoming
+    from govmb.unit_copy import apply_unit_changed, make_unit_model
+    from services.registry.models import bus
+
+    admin = city.headers("admin")
+    made = client.post("/api/units", json={"name": "天山区", "kind": "district", "parent_id": city.units["city"].id,
+                                           "name_ug": "تيانشان رايونى"}, headers=admin)
+    assert made.status_code == 201 and made.json["name_ug"] == "تيانشان رايونى"
+    assert client.patch(f"/api/units/{made.json['id']}", json={"name_ug": ""}, headers=admin).status_code == 200
+    with app.app_context():
+        sent = [json.loads(r.body) for r in bus.Outbox.select().where(bus.Outbox.event_type == "registry.unit.changed")
+                .order_by(bus.Outbox.id)]
+    ours = [s for s in sent if s["id"] == made.json["id"]]
+    assert [(s["name_ug"], s["revision"]) for s in ours] == [("تيانشان رايونى", 1), ("", 2)]
+    copy_db = peewee.SqliteDatabase(":memory:")  # a consuming service's copy (publishing, inquiry, assessment)
+    proxy = peewee.DatabaseProxy()
+    proxy.initialize(copy_db)
+    Copy = make_unit_model(proxy)
+    copy_db.create_tables([Copy])
+    older = {k: v for k, v in ours[0].items() if k != "name_ug"}  # as a producer before issue 21 wrote it
+    for payload in (older, *ours):
+        apply_unit_changed(Copy)(load_incoming("registry.unit.changed", 1, payload), None)
+    assert (Copy.get_by_id(made.json["id"]).name, Copy.get_by_id(made.json["id"]).revision) == ("天山区", 2)

@@ -54,6 +54,7 @@ registry   PUT    /api/people/<int:person_id>/active                            
 registry   POST   /api/auth/password                                                  password:wrong             401   403     401     401     401     401     401     401     401     401     401
 registry   PUT    /api/people/<int:person_id>/password                                person:reset               401   403     403     403     403     403     403     403     200     403     403
 registry   GET    /api/auth/me                                                        -                          401   403     200     200     200     200     200     200     200     200     200
+registry   PUT    /api/auth/me/locale                                                 locale:zh                  401   403     200     200     200     200     200     200     200     200     200
 registry   GET    /api/auth/alerts                                                    -                          401   403     403     403     403     403     403     403     403     200     403
 registry   POST   /api/auth/sign-in/second-factor                                     challenge:wrong            401   401     401     401     401     401     401     401     401     401     401
 registry   GET    /api/auth/second-factor                                             -                          401   403     200     200     200     200     200     200     200     200     200
@@ -318,6 +319,8 @@ web        POST   /sign-out                                                     
 web        GET    /me/password                                                        -                          login -       200     200     200     200     200     200     200     200     200
 web        POST   /me/password                                                        -                          login -       422     422     422     422     422     422     422     422     422
 web        GET    /me/sessions                                                        -                          login -       200     200     200     200     200     200     200     200     200
+web        GET    /language                                                           -                          200   -       200     200     200     200     200     200     200     200     200
+web        POST   /language                                                           w:locale                   303   -       303     303     303     303     303     303     303     303     303
 web        GET    /sign-in/code                                                       -                          303   -       303     303     303     303     303     303     303     303     303
 web        POST   /sign-in/code                                                       -                          303   -       303     303     303     303     303     303     303     303     303
 web        GET    /notifications                                                      -                          login -       200     200     200     200     200     200     200     200     200
@@ -360,6 +363,10 @@ web        GET    /people/<int:person_id>                                       
 web        POST   /people/<int:person_id>/roles                                       person:roles               login -       403     403     403     403     403     403     403     303     403
 web        POST   /people/<int:person_id>/active                                      person:disable             login -       403     403     403     403     403     403     303     403     403
 web        POST   /people/<int:person_id>/password                                    person:reset               login -       403     403     403     403     403     403     303     403     403
+web        GET    /units                                                              w:units                    login -       403     403     403     403     200     403     200     403     403
+web        POST   /units                                                              w:unit:new                 login -       403     403     403     403     303     403     303     403     403
+web        GET    /units/<int:unit_id>                                                w:unit                     login -       403     403     403     403     200     403     200     403     403
+web        POST   /units/<int:unit_id>                                                w:unit:rename              login -       403     403     403     403     303     403     303     403     403
 web        GET    /metrics                                                            -                          200   -       200     200     200     200     200     200     200     200     200
 web        GET    /status                                                             -                          login -       403     403     403     403     403     403     200     403     403
 web        GET    /todo                                                               todo                       login -       200/hid 200/hid hid     hid     200     200     hid     403     403

@@ -559,6 +559,7 @@ API_TARGETS = {
     "person:mfa": lambda w: Req(f"/api/people/{w.people['in_operator']['id']}/second-factor"),
     "notif:missing": lambda w: Req("/api/notifications/999999/read"),
     "notif:bad": lambda w: Req("/api/notifications/preferences", json={"quiet_from": "25:00"}),
+    "locale:zh": lambda w: Req("/api/auth/me/locale", json={"locale": "zh_Hans"}),  # the default: nothing else changes
     "person:mfa-reset": lambda w: Req(f"/api/people/{_fresh_person(w)}/second-factor"),
     "captcha": lambda w: Req("/api/auth/captcha?username=nobody_here"),
     "password:wrong": lambda w: Req("/api/auth/password", json={"current_password": "wrong-One-123",
@@ -871,7 +872,14 @@ WEB_TARGETS = {
     "forwards:counts": lambda w: Req(f"/forwards/counts?month={_today()[:7]}", marker=_forwarded(w).accounts["in"]["name"]),
     "w:notif-missing": lambda w: Req("/notifications/999999/open", data={}),
     "w:notif-bad": lambda w: Req("/notifications/settings", data={"quiet_from": "25:00", "quiet_to": "07:00"}),
+    "w:locale": lambda w: Req("/language", data={"locale": "zh_Hans", "next": "/hall"}),  # the one catalogued here
     "people": lambda w: Req("/people?q=below_operator", marker="below_operator姓名"),  # no caller's own name
+    "w:units": lambda w: Req("/units?q=甲区教育", marker="甲区教育局"),
+    "w:unit": lambda w: Req(f"/units/{w.units['below']['id']}", marker="甲区教育局"),
+    "w:unit:new": lambda w: Req("/units", data={"name": f"甲区科室{serial()}", "kind": "department",
+                                                "parent_id": str(w.units["in"]["id"])}),
+    "w:unit:rename": lambda w: Req(f"/units/{w.units['below']['id']}", data={  # as it is: the form's whole state
+        "name": "甲区教育局", "name_ug": "", "parent_id": str(w.units["in"]["id"])}),
     "person": lambda w: Req(f"/people/{w.people['below_operator']['id']}", marker="below_operator姓名"),
     "person:new": lambda w: Req("/people", data={"unit_id": str(w.units["in"]["id"]), "name": "新同事",
                                                  "username": f"new{serial()}", "password": PASSWORD}),

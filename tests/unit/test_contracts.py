@@ -4,11 +4,21 @@ import pytest
 from govmb.bus.store import BusStore, create_bus_tables_v1
 from govmb.contracts import CATALOGUE, SUBSCRIPTIONS, ContractError, NewerVersion, load_incoming, validate_outgoing
 
-UNIT = {"id": 3, "name": "东湖区", "kind": "district", "parent_id": 1, "path": "/1/3/", "revision": 2}
+UNIT = {"id": 3, "name": "东湖区", "kind": "district", "parent_id": 1, "path": "/1/3/", "revision": 2, "name_ug": ""}
 
 
 def test_a_valid_payload_passes_unchanged():
     assert validate_outgoing("registry.unit.changed", UNIT) == UNIT
+    named = {**UNIT, "name_ug": "دۇڭخۇ رايونى"}
+    assert validate_outgoing("registry.unit.changed", named) == named
+
+
+def test_a_field_added_within_a_version_is_optional_with_its_default():
+    # issue 21: name_ug came after version 1; a message written before it (a replay, a producer not
+    # yet upgraded) still passes, read as a unit without a Uyghur name
+    older = {k: v for k, v in UNIT.items() if k != "name_ug"}
+    assert validate_outgoing("registry.unit.changed", older) == UNIT
+    assert load_incoming("registry.unit.changed", 1, older) == UNIT
 
 
 @pytest.mark.parametrize("field,value,problem", [
@@ -16,6 +26,7 @@ def test_a_valid_payload_passes_unchanged():
     ("path", "1/3", "格式不正确"),
     ("revision", 0, "不能小于 1"),
     ("name", "", "长度须在 1 至 100 之间"),
+    ("name_ug", "ئا" * 51, "长度不能超过 100"),
 ])
 def test_a_broken_payload_is_refused_naming_the_field(field, value, problem):
     with pytest.raises(ContractError) as exc:

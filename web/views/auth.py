@@ -6,19 +6,16 @@ the registry gave it (no role: it opens nothing), so that the registry counts ea
 address, not the web app's."""
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 
+from govmb.i18n import LANGUAGES
 from govmb.messages import said
 from web.client import ServiceUnavailable, api, client, get_json
 from web.own_tokens import own_token
-from web.session import renewed, signed_in
+from web.session import forget_all, renewed, signed_in
 from web.session import sign_in as keep
 from web.session import sign_out as forget
-from web.views.forms import problem_of
+from web.views.forms import problem_of, safe_path
 
 bp = Blueprint("auth", __name__)
-
-
-def _safe_next(target: str | None) -> str:
-    return target if target and target.startswith("/") and not target.startswith("//") else url_for("home")
 
 
 def _as_the_web_app() -> dict:
@@ -78,11 +75,13 @@ def _signed_in(body: dict, next_page: str | None):
                          "roles": p["roles"], "username": p["username"], "must_change": body.get("password_change"),
                          "must_enrol": body.get("second_factor") == "enrol"},
          body["refresh"], body["expires_in"])
+    if p.get("locale") in LANGUAGES:  # the language the person chose, from any browser (web/views/language.py)
+        session["locale"] = p["locale"]
     if body.get("password_change"):
         return redirect(url_for("auth.password"), 303)
     if body.get("second_factor") == "enrol":  # the page says why
         return redirect(url_for("second_factor.index"), 303)
-    return redirect(_safe_next(next_page), 303)
+    return redirect(safe_path(next_page), 303)
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
@@ -178,6 +177,6 @@ def end_all():
     if r is None or r.status_code != 200:
         flash("登记服务暂不可用，未能退出全部登录，请稍后再试")
         return redirect(url_for("auth.sessions"), 303)
-    session.clear()  # this session ended with the others
+    forget_all()  # this session ended with the others
     flash(said("已退出全部登录（{n} 处），请重新登录", n=r.json()["ended"]))
     return redirect(url_for("auth.sign_in"), 303)

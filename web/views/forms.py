@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
-from flask import Response, abort, flash, make_response, redirect, render_template, request
+from flask import Response, abort, flash, make_response, redirect, render_template, request, url_for
 
 from govmb.messages import said
 
@@ -18,6 +19,17 @@ def is_htmx() -> bool:
     """An htmx request that wants a fragment; a history restore (htmx 2 sends HX-Request then
     too) gets the whole page, since it replaces the whole body."""
     return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
+
+
+def safe_path(target: str | None) -> str:
+    """`target` when it is a path of this site (`/drafts?page=2`), else the home page: never
+    another site's address however it is written — `//host`, `/\\host` (a browser reads a
+    backslash as a slash), a scheme, a tab or a line break (which a browser drops)."""
+    if not target or not target.startswith("/") or "\\" in target or target.startswith("//") \
+            or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return url_for("home")
+    parts = urlsplit(target)
+    return url_for("home") if parts.scheme or parts.netloc else target
 
 
 def given(body: dict) -> dict:
