@@ -106,7 +106,7 @@ def _session_ended(_exc):
 
 
 def _error_page(code: int, message: str):
-    return render_template("error.html", code=code, message=message), code
+    return render_template("error.html", code=code, message=message, error_page=True), code
 
 
 def _http_error(error: HTTPException):

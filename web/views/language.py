@@ -37,9 +37,10 @@ def offered() -> list[Language]:
 
 
 @bp.app_template_global("language_back")
-def here() -> str:
-    """Where the switch brings the person back to: this page (a form's page by GET)."""
-    return (request.full_path if request.method == "GET" else request.path).rstrip("?")
+def here(query: bool = True) -> str:
+    """Where the switch brings the person back to: this page (a form's page by GET); an error page
+    without its query, which it does not echo (the access matrix reads a refusal's whole body)."""
+    return (request.full_path if request.method == "GET" and query else request.path).rstrip("?")
 
 
 @bp.get("/language")
