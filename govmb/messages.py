@@ -54,8 +54,9 @@ class Catalogued(str):
 
 def said(text: str, **values) -> str:
     """A catalogued message with values in it, in the request's language:
-    `said("已提交：{name}", name=…)` (an f-string could not be looked up)."""
-    return Catalogued(text).format(**values)
+    `said("已提交：{name}", name=…)` (an f-string could not be looked up). A value that is itself
+    a message, `Catalogued("手机号码")`, is looked up too; any other value (a name) is left as it is."""
+    return Catalogued(text).format(**{k: translate(str(v)) if isinstance(v, Catalogued) else v for k, v in values.items()})
 
 
 class RangeMessage(Catalogued):

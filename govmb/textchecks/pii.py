@@ -22,7 +22,7 @@ import re
 from stdnum import luhn
 from stdnum.cn import ric
 
-from govmb.messages import said
+from govmb.messages import Catalogued, said
 from govmb.textchecks.hits import Hit
 from govmb.textnorm import normalise
 
@@ -72,7 +72,7 @@ def scan(text: str, allowed: list[tuple[int, int]] = ()) -> list[Hit]:
 
 
 def _phones(n, add) -> None:
-    for pattern, check, what in ((MOBILE, "mobile", "手机号码"), (LANDLINE, "landline", "固定电话号码")):
+    for pattern, check, what in ((MOBILE, "mobile", Catalogued("手机号码")), (LANDLINE, "landline", Catalogued("固定电话号码"))):
         for m in pattern.finditer(n.text):
             digits = _digits(m.group())
             shown = mask(digits[-11:] if check == "mobile" else digits)
