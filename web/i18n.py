@@ -20,6 +20,7 @@ from functools import cache
 
 from babel import Locale
 from flask import Flask, has_request_context, session
+from jinja2 import pass_context
 from jinja2.ext import Extension
 from jinja2.lexer import Token
 from markupsafe import Markup
@@ -207,6 +208,15 @@ def finalize(value):
     return value
 
 
+def values_shown(gettext):
+    """`_("共 %(n)s 条", n=total)`: each value put into a message as `{{ value }}` would show it
+    (`finalize`), so that a label from Python named in a sentence is in the person's language too."""
+    @pass_context
+    def gettext_with_values(context, string, **variables):
+        return context.call(gettext, string, **{name: finalize(value) for name, value in variables.items()})
+    return gettext_with_values
+
+
 def chosen_locale() -> str:
     """The person's choice of language (kept in the session), the browser's, or Chinese."""
     chosen = session.get("locale") if has_request_context() else None
@@ -235,4 +245,5 @@ def init_app(app: Flask, directory) -> None:
     i18n.init_app(app, directory, chosen_locale)
     app.jinja_env.add_extension(CatalogueText)
     app.jinja_env.finalize = finalize
+    app.jinja_env.globals["gettext"] = values_shown(app.jinja_env.globals["gettext"])  # `_` calls it
     app.context_processor(page_language)

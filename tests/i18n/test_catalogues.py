@@ -77,18 +77,24 @@ def two_locales(tmp_path):
     return domain.translations
 
 
-def test_adding_a_locale_is_adding_a_catalogue_pages(two_locales):
+def page_client(translations, template: str, **values):
+    """A test client of a web app on the catalogues whose page "/" is the template (`?as=ug`: the
+    person chooses a language)."""
     app = Flask(__name__)
     app.secret_key = "test"
-    i18n.init_app(app, two_locales)
+    i18n.init_app(app, translations)
 
     @app.route("/")
     def page():
         if "as" in request.args:
             session["locale"] = request.args["as"]
-        return render_template_string("<h1>账号列表</h1>{{ label }}<p>{{ _('账号') }}</p>", label="账号")
+        return render_template_string(template, **values)
 
-    client = app.test_client()
+    return app.test_client()
+
+
+def test_adding_a_locale_is_adding_a_catalogue_pages(two_locales):
+    client = page_client(two_locales, "<h1>账号列表</h1>{{ label }}<p>{{ _('账号') }}</p>", label="账号")
     assert client.get("/").get_data(as_text=True) == "<h1>账号列表</h1>账号<p>账号</p>"
     ug = client.get("/", headers={"Accept-Language": "ug"}).get_data(as_text=True)
     assert ug == "<h1>ھېسابات تىزىملىكى</h1>ھېسابات<p>ھېسابات</p>"  # the template, a Python string, _()
@@ -96,6 +102,18 @@ def test_adding_a_locale_is_adding_a_catalogue_pages(two_locales):
     assert "ھېسابات" in client.get("/", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
     client.get("/?as=fr")  # a locale without a catalogue is not offered
     assert "账号列表" in client.get("/").get_data(as_text=True)
+
+
+def test_a_value_in_a_sentence_is_shown_as_it_is_shown_on_its_own(two_locales):
+    # a sentence with a value is one message (docs/i18n.md): a Chinese label from Python named in it is in the
+    # person's language, a text is escaped, a block of markup (a value that stands out) is kept
+    client = page_client(two_locales, '{% set shown %}<b id="n">{{ count }}</b>{% endset %}'
+                         '<p>{{ _("已有 %(n)s 条", n=shown) }}</p><p>{{ _("已有 %(n)s 条", n=label) }}</p>'
+                         '<p>{{ _("已有 %(n)s 条", n=text) }}</p>', count=3, label="账号", text="<i>")
+    assert client.get("/").get_data(as_text=True) == ('<p>已有 <b id="n">3</b> 条</p><p>已有 账号 条</p>'
+                                                      "<p>已有 &lt;i&gt; 条</p>")
+    ug = client.get("/", headers={"Accept-Language": "ug"}).get_data(as_text=True)
+    assert ug == '<p>已有 <b id="n">3</b> 条</p><p>已有 ھېسابات 条</p><p>已有 &lt;i&gt; 条</p>'
 
 
 def test_adding_a_locale_is_adding_a_catalogue_api_errors(two_locales):
