@@ -5,6 +5,7 @@ import datetime as dt
 import io
 import re
 import unicodedata
+from contextlib import nullcontext
 
 import peewee
 from flask import send_file
@@ -14,6 +15,7 @@ from govmb.account_copy import account_rows_in_sight, runs_row
 from govmb.audit_api import audit_blueprint
 from govmb.auth import UNIT_STAFF, account_row_or_404, current_identity, in_sight, requires, under, visible_or_404
 from govmb.copies_api import accounts_blueprint, units_blueprint
+from govmb.locales import DEFAULT_LOCALE, speaking
 from govmb.messages import N_, said
 from govmb.paging import Blueprint, ListQuerySchema, narrowed, page, sorted_by
 from govmb.timefmt import beijing_today, stored, utcnow
@@ -376,8 +378,9 @@ def quarterly_report(args, quarter):
         paths, scope = [unit.path], unit.name
     else:
         paths, scope = (None, "全市") if who.sees_all else ([who.unit_path], "本单位及下级单位")
-    report = reports.quarterly(quarter, paths)
-    title = said("{scope}政务微博季度报告", scope=scope)
+    with speaking(DEFAULT_LOCALE) if args["format"] in ("pdf", "xlsx") else nullcontext():  # a document: in Chinese
+        report = reports.quarterly(quarter, paths)
+        title = said("{scope}政务微博季度报告", scope=scope)
     if args["format"] in ("pdf", "xlsx"):
         _exported("report.export", "report", quarter, paths[0] if paths else "/",
                   f"{title}（{args['format'].upper()}）", f"{quarter} {scope}")
@@ -881,7 +884,8 @@ def annual_form(args, year):
         within, scope, unit_id = "", "", annual_entries.CITY
     else:
         within, scope, unit_id = who.unit_path, _unit_in_sight(who.unit_id).name, who.unit_id
-    form = annual_report.figures(year, within, scope, unit_id)
+    with speaking(DEFAULT_LOCALE) if args["format"] in ("pdf", "xlsx") else nullcontext():  # a document: in Chinese
+        form = annual_report.figures(year, within, scope, unit_id)
     if args["format"] in ("pdf", "xlsx"):
         _exported("annual_report.export", "annual_report", year, within or "/",
                   said("{title}（{scope}，{format}）", title=form["title"], scope=form["scope"],

@@ -21,7 +21,7 @@ from govmb.messages import N_, said
 from govmb.timefmt import beijing_iso, beijing_today, utcnow
 from govmb.workflow import Machine, Move, step
 from services.assessment import annual
-from services.assessment.documents import OfficialDocument
+from services.assessment.documents import OfficialDocument, official
 from services.assessment.figures import Period, sum_if
 from services.assessment.inspections import overdue_clause, unit_names
 from services.assessment.models import Bulletin, Inspection, audit, db
@@ -243,6 +243,7 @@ def issue(b: Bulletin, who: Identity) -> Bulletin:
     return MACHINE.apply(b, "issue", who)
 
 
+@official
 def render(b: Bulletin) -> bytes:
     """The 公文 as a PDF: the red header with the issuer and the number, the title, the addressees,
     the body, the attachment's note, the signature and the date; the attachment on its own page."""

@@ -26,7 +26,7 @@ from govmb.timefmt import beijing_today, to_beijing
 from govmb.todo import end_of
 from govmb.unit_copy import tree_order
 from services.assessment import reports
-from services.assessment.documents import Document
+from services.assessment.documents import Document, official
 from services.assessment.figures import Period
 from services.assessment.models import Account, NarrativeReport, ReportAttachment, Unit, audit, db
 
@@ -227,6 +227,7 @@ def summary(who: Identity, quarter: str) -> dict:
             "overdue": beijing_today() > deadline(quarter)}
 
 
+@official
 def compiled_pdf(who: Identity, quarter: str, scope: str, paths: list[str] | None) -> bytes:
     """The city's (or the caller's units') report for the leaders: the quarter's figures, then
     each unit's report in the order of the unit tree, then the units that have not reported."""

@@ -1,6 +1,7 @@
 """Monthly archives (never overwritten, tamper shows), quarterly reports (PDF and XLSX with
 charts), third-party scores, and the duty log."""
 import io
+import re
 
 import peewee
 import pytest
@@ -153,3 +154,13 @@ def test_the_duty_log_counts_each_day(june, client):
     assert client.get("/api/duty-log?account_id=3&from=2026-06-03&to=2026-06-09", headers=DEPT).status_code == 404
     bad = client.get("/api/duty-log?account_id=1&from=2026-06-09&to=2026-06-03", headers=DEPT)
     assert bad.status_code == 422 and "to" in bad.json["errors"]
+
+
+def test_an_official_document_is_in_chinese_whatever_the_readers_language(june, client):
+    """Issue 21: a reader of the Uyghur interface downloads the same report, in Chinese (the record's
+    language), not a document half in the reader's language; the JSON answer is in theirs."""
+    uyghur = {**OFFICE, "Accept-Language": "ug"}
+    text = text_of(client.get("/api/reports/2026-Q2?format=pdf", headers=uyghur).data)
+    assert "全市政务微博季度报告" in text and "2026年第二季度" in text and "第 1 页" in text
+    assert not re.search(r"[\u0600-\u06ff]", text)  # no Uyghur: the document's data holds none
+    assert re.search(r"[\u0600-\u06ff]", client.get("/api/reports/2026-Q5", headers=uyghur).json["title"])

@@ -19,7 +19,7 @@ from tests.system import SERVICES, settings_for
 GUIDES = IMAGES.parent
 ROLE_GUIDES = ("operator.md", "responsible-office.md", "leader.md", "district.md", "joint-office.md", "supervision.md")
 PICTURE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)")
-PAGE = re.compile(r"网址[：:]\s*`([^`]+)`")
+PAGE = re.compile(r"(?:网址|تور ئادرېسى)[：:]\s*`([^`]+)`")  # a page's address, in a Chinese or a Uyghur guide
 LINK = re.compile(r"(?<!!)\[[^\]]+\]\(([^)\s]+)\)")
 
 
