@@ -24,7 +24,7 @@ from govmb.contracts.publishing import ACTION_NAMES as DRAFT_STEPS
 from govmb.contracts.registry import ACTION_NAMES as ACCOUNT_STEPS
 from govmb.db import is_postgres
 from govmb.identity import Identity
-from govmb.messages import said
+from govmb.messages import said, source
 from govmb.timefmt import utcnow
 
 READERS = ("joint_office", "supervision", "audit_admin")
@@ -242,8 +242,8 @@ class AuditTrail:
             actor_id=who.person_id, actor_name=who.name[:100], actor_unit_id=who.unit_id,
             actor_unit_name=names.get(who.unit_id, "")[:100], actor_roles=",".join(sorted(who.roles)),
             actor_client=who.client or "", action=action, subject_type=subject_type, subject_id=str(subject_id)[:40],
-            subject_name=(subject_name or "")[:200], unit_path=unit_path or "/",
-            unit_name=names.get(_unit_of(unit_path), "")[:100], detail=(detail or "")[:DETAIL_LIMIT],
+            subject_name=(source(subject_name) or "")[:200], unit_path=unit_path or "/",  # in the record's language
+            unit_name=names.get(_unit_of(unit_path), "")[:100], detail=(source(detail) or "")[:DETAIL_LIMIT],
             correlation_id=get_correlation_id() or "")
         # Chained last, so that the lock it takes is held for as short a time as the transaction allows.
         self.Entry.insert(auditchain.link(self.db, self.Entry, row, auditchain.installed())).execute()

@@ -52,11 +52,35 @@ class Catalogued(str):
         return translate(str(self)).format(*args, **kwargs)
 
 
+class Said(str):
+    """A message said with its values: the reader's language as the text, and the message and values
+    kept, so that what is stored can be written in the source language (`source`)."""
+
+    def __new__(cls, shown: str, text: str, values: dict):
+        said_ = super().__new__(cls, shown)
+        said_.message, said_.values = text, values
+        return said_
+
+    def __getnewargs__(self):  # copied and pickled whole (a schema's messages are deep-copied)
+        return str(self), self.message, self.values
+
+
 def said(text: str, **values) -> str:
     """A catalogued message with values in it, in the request's language:
     `said("已提交：{name}", name=…)` (an f-string could not be looked up). A value that is itself
     a message, `Catalogued("手机号码")`, is looked up too; any other value (a name) is left as it is."""
-    return Catalogued(text).format(**{k: translate(str(v)) if isinstance(v, Catalogued) else v for k, v in values.items()})
+    shown = Catalogued(text).format(**{k: translate(str(v)) if isinstance(v, Catalogued) else v
+                                       for k, v in values.items()})
+    return Said(shown, text, values)
+
+
+def source(value):
+    """A text as it is stored: a message said in the reader's language (`said`) in the source
+    language instead (the record's, which every reader shares: an audit row is not Uyghur because
+    a Uyghur reader's request wrote it); any other value as it is."""
+    if isinstance(value, Said):
+        return value.message.format(**{k: source(v) for k, v in value.values.items()})
+    return str(value) if isinstance(value, Catalogued) else value
 
 
 class RangeMessage(Catalogued):

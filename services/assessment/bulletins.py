@@ -90,6 +90,7 @@ def _findings(period: Period) -> list[str]:
     return [said("{unit}：{found}", unit=names.get(i.unit_id, ""), found=_short(i.found)) for i in shown]
 
 
+@official
 def compose(quarter: str, issuer: str, today: dt.date | None = None) -> dict:
     """The title, body and attachment of a quarter's 通报, drafted from its figures."""
     today, period = today or beijing_today(), Period.parse(quarter)

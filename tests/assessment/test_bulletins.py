@@ -169,3 +169,11 @@ def test_the_annual_form_downloads_as_xlsx_and_pdf(quarter, client):
 def test_the_annual_form_refuses_bad_input_by_field(quarter, client, url, field):
     r = client.get(url, headers=OFFICE)
     assert r.status_code == 422 and field in r.json["errors"], r.json
+
+
+def test_a_bulletin_drafted_by_a_reader_of_uyghur_is_drafted_in_chinese(quarter, client):
+    """Issue 21: the 通报 is an official document; its draft reads the same whatever the language of
+    the supervisor who asked for it (the page around it is in theirs)."""
+    b = _draft(client, headers={**SUPERVISION, "Accept-Language": "ug"}, prefix="洪政新办", year=2026).json
+    assert b["title"] == "关于2026年第二季度全市政务微博检查情况的通报"
+    assert "国办发〔2018〕123号" in b["body"] and not any("\u0600" <= c <= "\u06ff" for c in b["body"])

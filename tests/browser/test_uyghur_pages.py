@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from services.registry.people import DEMO_PASSWORD
+from tests.browser.conftest import sign_in
 from tests.browser.test_layout import overflow
 from tests.browser.test_publishing_pages import choose_account, open_editor
 
@@ -50,17 +50,10 @@ def choose(page, locale: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def signed_in(browser, site: str, username: str, contexts: list, locale: str = "zh-CN", width: int = 1366):
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale=locale)
-    contexts.append(context)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(site + "/sign-in")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("form.narrow button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    assert "/sign-in" not in page.url
+def signed_in(browser, site: str, username: str, contexts: list):
+    """A page signed in as the demo person, in a browser asking for Chinese, 1366 pixels wide."""
+    page = sign_in(browser, site, username, contexts)
+    page.set_viewport_size({"width": 1366, "height": 900})
     return page
 
 

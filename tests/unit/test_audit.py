@@ -111,3 +111,17 @@ def test_every_action_belongs_to_one_service_and_has_a_chinese_label():
     assert owners["audit.export"] == list(SERVICES)
     assert sum(len(actions_of(s)) for s in SERVICES) == len(ACTIONS) + len(SERVICES) - 1
     assert all(any("\u4e00" <= c <= "\u9fff" for c in label) for label in ACTIONS.values())
+
+
+def test_a_detail_said_in_the_readers_language_is_stored_in_the_records(tmp_path):
+    """Issue 21: a Uyghur reader's request writes the same audit row as a Chinese reader's: a message
+    said in Uyghur (and a message inside it) is stored in Chinese, the trail's one language."""
+    from govmb.locales import speaking
+    from govmb.messages import Catalogued, said
+    _app, trail = trail_of("publishing", tmp_path)
+    with speaking("ug"):
+        detail = said("含{what}：如非公开的工作电话，请删除（个人信息）", what=Catalogued("手机号码"))
+        assert detail.startswith("تەركىبىدە") and "يانفون" in detail  # what the reader reads
+        with trail.db.atomic():
+            trail.record(OFFICE, first_action("publishing"), "unit", 4, "/1/3/4/", detail, "东湖区民政局")
+    assert trail.Entry.get().detail == "含手机号码：如非公开的工作电话，请删除（个人信息）"
