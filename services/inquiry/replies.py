@@ -12,7 +12,7 @@ from govmb.account_copy import runs_row
 from govmb.db import locked
 from govmb.domain import Conflict, Invalid, NotFound, Refused
 from govmb.identity import Identity
-from govmb.messages import N_, said
+from govmb.messages import N_, said, source
 from govmb.timefmt import utcnow
 from services.inquiry import handling, marks, wordlists
 from services.inquiry.models import Account, Message, PendingReply, audit, db
@@ -62,7 +62,7 @@ def _submit(message: Message, action: str, who: Identity, text: str, verify: boo
         PendingReply.create(message=message.id, unit_id=message.unit_id, action=action, text=text,
                             needs_verification=verify, why=why, stage="office", submitted_by_id=who.person_id,
                             submitted_by=who.name)
-        handling.record_step(message, "review_submit", who, said("送审：{why}", why=why)[:200])
+        handling.record_step(message, "review_submit", who, source(said("送审：{why}", why=why))[:200])
         audit.record(who, "message.review_submit", "message", message.id, message.unit_path, why,
                      N_("留言 {id}").format(id=message.id))
     message.findings = findings

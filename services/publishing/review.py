@@ -17,7 +17,7 @@ from govmb.contracts.registry import AccountStatus
 from govmb.db import locked
 from govmb.domain import Conflict, Invalid, Refused
 from govmb.identity import UNIT_STAFF, Identity
-from govmb.messages import N_, said
+from govmb.messages import N_, said, source
 from govmb.platforms import platforms
 from govmb.timefmt import iso_utc, stored, to_beijing
 from govmb.workflow import Machine, Move, Transition, step
@@ -45,7 +45,7 @@ REVIEWERS = ("responsible_office", "leader", "principal_leader")
 
 def _record(draft: Draft, action: str, from_status: str | None, who: Identity, comment: str = "", **extra) -> None:
     ReviewStep.create(draft=draft, action=action, from_status=from_status, to_status=draft.status,
-                      actor_id=who.person_id, actor_name=who.name, comment=comment, **extra)
+                      actor_id=who.person_id, actor_name=who.name, comment=source(comment), **extra)
 
 
 # ------------------------------------------------------------------------- writing

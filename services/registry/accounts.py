@@ -15,7 +15,7 @@ import json
 from govmb.contracts.registry import ACTION_NAMES, STATUS_NAMES, AccountStatus
 from govmb.domain import Conflict, Invalid, Refused
 from govmb.identity import UNIT_STAFF, Identity
-from govmb.messages import N_, said
+from govmb.messages import N_, said, source
 from govmb.platforms import platforms
 from govmb.timefmt import iso_utc, stored
 from govmb.workflow import Machine, Move, Transition, step
@@ -63,7 +63,8 @@ def _record(account: Account, action: str, from_status: str | None, who: Identit
             detail: str = "") -> None:
     actor = Person.get_by_id(who.person_id)  # the registry's own record of the person, not the token's copy
     AccountStep.create(account=account, action=action, from_status=from_status, to_status=account.status,
-                       actor=actor, actor_name=actor.name, actor_unit=actor.unit.name, comment=comment, detail=detail)
+                       actor=actor, actor_name=actor.name, actor_unit=actor.unit.name, comment=source(comment),
+                       detail=source(detail))
     before, after = STATUS_NAMES.get(from_status, "新建"), STATUS_NAMES[account.status]
     change = f"{before} → {after}" if before != after else N_("状态：{after}").format(after=after)
     audit.record(identity_of(actor), f"account.{action}", "account", account.id, account.unit.path,

@@ -139,3 +139,14 @@ def test_a_merge_stays_within_the_unit(app, inquiry):
     for mid in (mine, also):
         r = inquiry.post(f"/api/messages/{mid}/transfers", json={"to_unit_id": 5, "note": "请办理"}, headers=JOINT)
         assert r.status_code == 409, r.json
+
+
+def test_a_merge_asked_in_uyghur_is_recorded_in_chinese(app, inquiry):
+    """Issue 21: the step a Uyghur reader's merge writes on the main message is the record's
+    language (Chinese), the same for every reader; the answer around it is in the reader's."""
+    main, dup = (message(inquiry).json["id"] for _ in range(2))
+    refused = merge(inquiry, dup, dup, headers={**DEPT_STAFF, "Accept-Language": "ug"})
+    assert refused.status_code == 422 and any("\u0600" <= c <= "\u06ff" for c in str(refused.json["errors"]))
+    assert merge(inquiry, dup, main, headers={**DEPT_STAFF, "Accept-Language": "ug"}).status_code == 200
+    steps = inquiry.get(f"/api/messages/{main}", headers=DEPT_STAFF).json["history"]
+    assert [s["comment"] for s in steps if s["action"] == "merge_main"] == [f"留言 {dup} 并入本留言"]
