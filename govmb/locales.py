@@ -62,8 +62,9 @@ def read_catalogues(*directories: str) -> dict[str, Catalogue]:
                 merged[locale] = catalog
                 continue
             for message in catalog:
-                if message.id and message.id not in merged[locale]:
-                    merged[locale][message.id] = message
+                held = merged[locale].get(message.id) if message.id else None
+                if message.id and message.string and not message.fuzzy and (held is None or not held.string or held.fuzzy):
+                    merged[locale][message.id] = message  # a translation where the first directory has none
     out = {}
     for locale, catalog in merged.items():
         compiled = io.BytesIO()

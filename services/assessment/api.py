@@ -378,7 +378,7 @@ def quarterly_report(args, quarter):
         paths, scope = [unit.path], unit.name
     else:
         paths, scope = (None, "全市") if who.sees_all else ([who.unit_path], "本单位及下级单位")
-    with speaking(DEFAULT_LOCALE) if args["format"] in ("pdf", "xlsx") else nullcontext():  # a document: in Chinese
+    with _document_language(args["format"]):
         report = reports.quarterly(quarter, paths)
         title = said("{scope}政务微博季度报告", scope=scope)
     if args["format"] in ("pdf", "xlsx"):
@@ -390,6 +390,12 @@ def quarterly_report(args, quarter):
         return _download(reports.xlsx(report), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                          f"{title}-{quarter}.xlsx")
     return {**report, "title": title}
+
+
+def _document_language(fmt: str):
+    """A document's figures and title are in Chinese, the record's language (documents.official);
+    the JSON answer is in the reader's."""
+    return speaking(DEFAULT_LOCALE) if fmt in ("pdf", "xlsx") else nullcontext()
 
 
 @quarterly.route("/<quarter>/third-party", methods=["POST"])
@@ -884,7 +890,7 @@ def annual_form(args, year):
         within, scope, unit_id = "", "", annual_entries.CITY
     else:
         within, scope, unit_id = who.unit_path, _unit_in_sight(who.unit_id).name, who.unit_id
-    with speaking(DEFAULT_LOCALE) if args["format"] in ("pdf", "xlsx") else nullcontext():  # a document: in Chinese
+    with _document_language(args["format"]):
         form = annual_report.figures(year, within, scope, unit_id)
     if args["format"] in ("pdf", "xlsx"):
         _exported("annual_report.export", "annual_report", year, within or "/",

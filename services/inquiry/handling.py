@@ -15,7 +15,8 @@ from govmb.contracts.registry import AccountStatus
 from govmb.db import IdBlocks, Insert, is_postgres, write_together
 from govmb.domain import Conflict, Invalid, Refused
 from govmb.identity import UNIT_STAFF, Identity
-from govmb.messages import said, source
+from govmb.messages import said
+from govmb.messages import source as recorded
 from govmb.timefmt import iso_utc, stored, utcnow
 from govmb.workflow import Machine, Move, Transition, step
 from services.inquiry import classify, results, wordlists, workdays
@@ -87,7 +88,7 @@ def message_event(message: Message, step: str) -> dict:
 def _step(message: Message, action: str, from_status: str | None, who: Identity, comment: str = "") -> dict:
     return {"message": message.id, "action": action, "from_status": from_status, "to_status": message.status,
             "actor_id": who.person_id, "actor_name": who.name, "actor_unit_id": who.unit_id,
-            "comment": source(comment)}  # in the record's language, whoever's request wrote it
+            "comment": recorded(comment)}  # in the record's language, whoever's request wrote it
 
 
 def _record(message: Message, action: str, from_status: str | None, who: Identity, comment: str = "") -> None:

@@ -19,7 +19,7 @@ from govmb.contracts.inquiry import INVALID_KINDS, MessageStatus
 from govmb.db import locked
 from govmb.domain import Conflict, Invalid, Refused
 from govmb.identity import UNIT_STAFF, Identity
-from govmb.messages import N_, said
+from govmb.messages import N_, said, source
 from govmb.timefmt import utcnow
 from services.inquiry import handling
 from services.inquiry.models import Account, Message, MessageMarks, PendingReply, audit, db
@@ -142,7 +142,7 @@ def merge(duplicate: Message, main_id: int, who: Identity, reason: str) -> Messa
         marks = _row(duplicate)
         marks.duplicate_of, marks.merged_by, marks.merged_at = main.id, who.name, utcnow()
         marks.save()
-        comment = said("并入留言 {id}，随主留言一并答复", id=main.id) + (f"：{reason}" if reason else "")
+        comment = source(said("并入留言 {id}，随主留言一并答复", id=main.id)) + (f"：{reason}" if reason else "")
         handling.record_step(duplicate, "merge", who, comment[:200])
         handling.record_step(main, "merge_main", who, said("留言 {id} 并入本留言", id=duplicate.id))
         audit.record(who, "message.merge", "message", duplicate.id, duplicate.unit_path, comment, _subject(duplicate))

@@ -128,8 +128,8 @@ def _omissions(left_out: set[str], reasons: dict) -> tuple[dict[str, str], dict[
 def omission_note(draft: Draft) -> str:
     """What the record says of the platforms left out: each with its reason."""
     names = platforms()
-    return "；".join(said("不在{platform}发布：{reason}", platform=names.get(code, code), reason=reason)
-                    for code, reason in json.loads(draft.omitted or "{}").items())
+    return "；".join(source(said("不在{platform}发布：{reason}", platform=names.get(code, code), reason=reason))
+                    for code, reason in json.loads(draft.omitted or "{}").items())  # recorded: in the record's language
 
 
 CORRECTION_WORD = "更正"

@@ -68,7 +68,7 @@ def _record(account: Account, action: str, from_status: str | None, who: Identit
     before, after = STATUS_NAMES.get(from_status, "新建"), STATUS_NAMES[account.status]
     change = f"{before} → {after}" if before != after else N_("状态：{after}").format(after=after)
     audit.record(identity_of(actor), f"account.{action}", "account", account.id, account.unit.path,
-                 "；".join(x for x in (change, comment and N_("意见：{comment}").format(comment=comment), detail) if x), account.name)
+                 "；".join(x for x in (change, comment and N_("意见：{comment}").format(comment=source(comment)), source(detail)) if x), account.name)
 
 
 # ----------------------------------------------------------------------------- apply

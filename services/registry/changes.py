@@ -20,7 +20,7 @@ from govmb.contracts.registry import ACTION_NAMES, CHANGE_FIELD_NAMES, CHANGE_ST
 from govmb.db import locked
 from govmb.domain import Conflict, Invalid, Refused
 from govmb.identity import Identity
-from govmb.messages import said
+from govmb.messages import said, source
 from govmb.platforms import platforms
 from govmb.workflow import Machine, Move, Transition, step
 from services.registry import checks, platform_rule
@@ -337,7 +337,8 @@ def diff(change: AccountChange) -> list[dict]:
 
 
 def summary(change: AccountChange) -> str:
-    return "；".join(said("{label}：{before} → {after}", **d) for d in diff(change))
+    """What a change alters, as the step and the audit trail record it (in the record's language)."""
+    return "；".join(source(said("{label}：{before} → {after}", **d)) for d in diff(change))
 
 
 def shown(change: AccountChange, who: Identity) -> AccountChange:

@@ -163,4 +163,4 @@ def test_an_official_document_is_in_chinese_whatever_the_readers_language(june, 
     text = text_of(client.get("/api/reports/2026-Q2?format=pdf", headers=uyghur).data)
     assert "全市政务微博季度报告" in text and "2026年第二季度" in text and "第 1 页" in text
     assert not re.search(r"[\u0600-\u06ff]", text)  # no Uyghur: the document's data holds none
-    assert re.search(r"[\u0600-\u06ff]", client.get("/api/reports/2026-Q5", headers=uyghur).json["title"])
+    assert re.search(r"[\u0600-\u06ff]", client.get("/api/reports/2026-Q2", headers=uyghur).json["title"])  # the page's answer

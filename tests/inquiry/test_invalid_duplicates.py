@@ -150,3 +150,5 @@ def test_a_merge_asked_in_uyghur_is_recorded_in_chinese(app, inquiry):
     assert merge(inquiry, dup, main, headers={**DEPT_STAFF, "Accept-Language": "ug"}).status_code == 200
     steps = inquiry.get(f"/api/messages/{main}", headers=DEPT_STAFF).json["history"]
     assert [s["comment"] for s in steps if s["action"] == "merge_main"] == [f"留言 {dup} 并入本留言"]
+    steps = inquiry.get(f"/api/messages/{dup}", headers=DEPT_STAFF).json["history"]
+    assert [s["comment"] for s in steps if s["action"] == "merge"] == [f"并入留言 {main}，随主留言一并答复：同一路灯"]

@@ -58,6 +58,8 @@ def switch():
             r = api("registry", "PUT", "/api/auth/me/locale", json={"locale": locale})
         except ServiceUnavailable:
             r = None
+        if r is None or r.status_code >= 500:  # the registry away or failing: switched for this sign-in only
+            r = None
             flash("登记服务暂不可用：语言已在本次登录中切换，但未能保存，下次登录时仍是原来的语言")
         if r is not None and r.status_code != 200:
             errors, message = problem_of(r)
