@@ -34,7 +34,7 @@ test: setup browser tools  ## every test: lint, unit, integration (RabbitMQ and 
 	$(BIN)/ruff check .
 	# Two runs side by side, the second mostly waiting on brokers and databases: what needs no shared
 	# server, in two processes, each test file whole in one (its browser tests' system started once);
-	# and the real RabbitMQ and PostgreSQL, the private brokers and the fault run, one at a time
+	# and the real RabbitMQ and PostgreSQL, the private brokers, the fault run and the fuzzing, one at a time
 	# (each test its own database and bus namespace). Its report follows the first's.
 	@mkdir -p var
 	{ $(BIN)/python -m pytest -m "integration or slow" > var/test-integration.log 2>&1; echo $$? > var/test-integration.rc; } & \

@@ -180,6 +180,7 @@ def fuzz(operation, steps: dict, tokens: dict[str, dict]) -> None:
                 raise
 
 
+@pytest.mark.slow  # about four CPU-minutes: run beside the integration tests, whose process mostly waits (Makefile)
 @pytest.mark.timeout(900)
 @pytest.mark.parametrize("service", SERVICES)
 def test_no_input_gets_a_5xx_or_an_undocumented_answer(service, schemas, tokens, subtests):
