@@ -206,3 +206,14 @@ def test_the_unit_is_reminded_once_before_the_deadline(client, city):
         assert [(s["kind"], s["link_kind"], s["link_id"]) for s in said] == [("dormancy_due", "dormancy_order", o["id"])]
         assert "principal_leader" in said[0]["roles"] and said[0]["unit_id"] == 4
         assert assessment_reminders.dormancy_orders() == []  # said once
+
+
+def test_an_order_issued_by_a_reader_of_uyghur_records_the_situation_in_chinese(client, city):
+    """Issue 21: the order's recorded situation is the record's language (the unit reads the same
+    text whatever language the office worked in); the list around it is in the reader's."""
+    uyghur = {**SUPERVISION, "Accept-Language": "ug"}
+    listed = next(a for a in dormant(client, headers=uyghur) if a["account_id"] == 2)
+    assert any("\u0600" <= c <= "\u06ff" for c in listed["found"])  # the reader's language on the list
+    r = issue(client, headers=uyghur)
+    assert r.status_code == 201, r.json
+    assert "已" in r.json["found"] and not any("\u0600" <= c <= "\u06ff" for c in r.json["found"])
