@@ -82,6 +82,13 @@ def in_locale(text: str, locale: str, directory: Path | None = None) -> str:
     return found.lookup(str(text), locale if locale in LANGUAGES else DEFAULT_LOCALE, record=False)
 
 
+def recorded():
+    """The record's language, Chinese: within it (`with recorded():`), or in a function it decorates
+    (`@recorded()`), every message is said in zh_Hans whoever's request it is, for what is stored,
+    published or filed as a document (an order's situation, the Atom feed, a report's PDF)."""
+    return speaking(DEFAULT_LOCALE)
+
+
 @contextmanager
 def speaking(locale: str, directory: Path | None = None) -> Iterator[None]:
     """Within it, every catalogued message (`said`, `translated`, `messages.translate`) is said in

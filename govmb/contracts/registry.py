@@ -6,6 +6,8 @@ from marshmallow import Schema, fields, validate
 from govmb.contracts.base import Contract
 
 UNIT_KINDS = ("region", "prefecture", "county", "district", "zone", "department", "office")
+UNIT_KIND_NAMES = {"region": "省、自治区", "prefecture": "市、地区、州", "county": "县", "district": "区", "zone": "开发区",
+                   "department": "部门", "office": "办公室"}
 
 
 class UnitSnapshot(Schema):

@@ -15,11 +15,12 @@ from peewee import fn
 from govmb.config import options
 from govmb.contracts.registry import CATEGORY_NAMES, KIND_NAMES
 from govmb.identity import under
+from govmb.locales import recorded
 from govmb.messages import N_, said
 from govmb.timefmt import beijing_today
 from services.assessment import annual, annual_entries
 from services.assessment.annual import assessed_accounts
-from services.assessment.documents import Document, official, workbook
+from services.assessment.documents import Document, workbook
 from services.assessment.figures import Counts, Period, sum_if
 from services.assessment.inspections import overdue_clause
 from services.assessment.models import Account, Inspection, MessageFact, TrainingAttendee, TrainingSession
@@ -131,7 +132,7 @@ def xlsx(form: dict) -> bytes:
                       "rows": [[r["section"], r["item"], r["value"], r["note"]] for r in form["rows"]]}])
 
 
-@official
+@recorded()
 def pdf(form: dict) -> bytes:
     doc = Document(form["title"], said("填报单位：{scope}　统计期间：{label}", scope=form["scope"], label=form["label"]))
     doc.grid(HEADERS, [(r["section"], r["item"], r["value"], r["note"]) for r in form["rows"]], widths=(24, 62, 30, 66))

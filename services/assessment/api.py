@@ -15,7 +15,7 @@ from govmb.account_copy import account_rows_in_sight, runs_row
 from govmb.audit_api import audit_blueprint
 from govmb.auth import UNIT_STAFF, account_row_or_404, current_identity, in_sight, requires, under, visible_or_404
 from govmb.copies_api import accounts_blueprint, units_blueprint
-from govmb.locales import DEFAULT_LOCALE, speaking
+from govmb.locales import recorded
 from govmb.messages import N_, said
 from govmb.paging import Blueprint, ListQuerySchema, narrowed, page, sorted_by
 from govmb.timefmt import beijing_today, stored, utcnow
@@ -393,9 +393,9 @@ def quarterly_report(args, quarter):
 
 
 def _document_language(fmt: str):
-    """A document's figures and title are in Chinese, the record's language (documents.official);
+    """A document's figures and title are in Chinese, the record's language (govmb.locales.recorded);
     the JSON answer is in the reader's."""
-    return speaking(DEFAULT_LOCALE) if fmt in ("pdf", "xlsx") else nullcontext()
+    return recorded() if fmt in ("pdf", "xlsx") else nullcontext()
 
 
 @quarterly.route("/<quarter>/third-party", methods=["POST"])

@@ -21,11 +21,12 @@ import peewee
 
 from govmb.contracts.inquiry import CATEGORY_NAMES, KIND_NAMES, SENTIMENTS
 from govmb.contracts.publishing import ACTION_NAMES, INFO_TYPE_NAMES
+from govmb.locales import recorded
 from govmb.messages import N_
 from govmb.platforms import platforms
 from govmb.timefmt import beijing_today, last_month, to_beijing
 from services.assessment.annual import assessed_accounts
-from services.assessment.documents import Document, official
+from services.assessment.documents import Document
 from services.assessment.figures import Period, Window, default_asof
 from services.assessment.models import (
     Account,
@@ -164,7 +165,7 @@ def _table(doc: Document, headers: tuple, widths: tuple, row_pages: Iterator[lis
 NUMERALS = "一二三四五六七八九"
 
 
-@official
+@recorded()
 def render(unit_id: int, unit_name: str, w: Window, facts: dict, previous_chain: str) -> tuple[bytes, int]:
     """The document, and the citizens' messages filed in it with their texts."""
     doc = Document(N_("{unit}政务微博工作月度归档").format(unit=unit_name),

@@ -17,11 +17,12 @@ from peewee import fn
 from govmb.db import locked
 from govmb.domain import Conflict, Invalid, Refused
 from govmb.identity import Identity
+from govmb.locales import recorded
 from govmb.messages import N_, said
 from govmb.timefmt import beijing_iso, beijing_today, utcnow
 from govmb.workflow import Machine, Move, step
 from services.assessment import annual
-from services.assessment.documents import OfficialDocument, official
+from services.assessment.documents import OfficialDocument
 from services.assessment.figures import Period, sum_if
 from services.assessment.inspections import overdue_clause, unit_names
 from services.assessment.models import Bulletin, Inspection, audit, db
@@ -90,7 +91,7 @@ def _findings(period: Period) -> list[str]:
     return [said("{unit}：{found}", unit=names.get(i.unit_id, ""), found=_short(i.found)) for i in shown]
 
 
-@official
+@recorded()
 def compose(quarter: str, issuer: str, today: dt.date | None = None) -> dict:
     """The title, body and attachment of a quarter's 通报, drafted from its figures."""
     today, period = today or beijing_today(), Period.parse(quarter)
@@ -244,7 +245,7 @@ def issue(b: Bulletin, who: Identity) -> Bulletin:
     return MACHINE.apply(b, "issue", who)
 
 
-@official
+@recorded()
 def render(b: Bulletin) -> bytes:
     """The 公文 as a PDF: the red header with the issuer and the number, the title, the addressees,
     the body, the attachment's note, the signature and the date; the attachment on its own page."""

@@ -5,12 +5,11 @@ HarfBuzz (fpdf2's text shaping, `uharfbuzz`) and laid out right to left, Chinese
 one line each in its own order."""
 from __future__ import annotations
 
-import functools
 import io
 import re
 import subprocess
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,7 +20,6 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 
 from govmb.config import options
-from govmb.locales import DEFAULT_LOCALE, speaking
 from govmb.messages import said
 from govmb.tables import xlsx_cell
 from govmb.timefmt import to_beijing, utcnow
@@ -100,17 +98,6 @@ def right_to_left(text: str) -> bool:
         if kind == "L":
             return False
     return False
-
-
-def official(render: Callable) -> Callable:
-    """An official document (公文: an archive, a report, a bulletin, the annual form) is written in
-    Chinese, the language of the record, whatever the reader's interface language: each message
-    said while it is drawn is said in zh_Hans (a Uyghur reader's download is the same document)."""
-    @functools.wraps(render)
-    def in_chinese(*args, **kwargs):
-        with speaking(DEFAULT_LOCALE):
-            return render(*args, **kwargs)
-    return in_chinese
 
 
 class Printable(FPDF):

@@ -28,7 +28,7 @@ from govmb.contracts.assessment import CLOSURE_ORDERED
 from govmb.db import transaction_lock
 from govmb.domain import Conflict, Invalid, Refused
 from govmb.identity import UNIT_STAFF, Identity
-from govmb.locales import DEFAULT_LOCALE, speaking
+from govmb.locales import recorded
 from govmb.messages import said
 from govmb.timefmt import BEIJING, iso_utc, to_beijing, utcnow
 from govmb.workflow import Machine, Move, step
@@ -187,7 +187,7 @@ def issue(data: dict, who: Identity) -> DormancyOrder:
         errors["deadline"] = said("整改期限不能超过 {n} 天", n=LONGEST)
     if errors:
         raise Invalid(errors)
-    with speaking(DEFAULT_LOCALE):  # what the order records is in the record's language, whoever issues it
+    with recorded():  # what the order records is in the record's language, whoever issues it
         page = shown([row], limits)[0]
     with db.atomic():
         transaction_lock(db, f"dormancy-{account.id}")

@@ -21,12 +21,13 @@ import peewee
 from govmb import tables
 from govmb.domain import Conflict, Invalid, NotFound, Refused
 from govmb.identity import UNIT_STAFF, Identity, in_sight
+from govmb.locales import recorded
 from govmb.messages import N_, said
 from govmb.timefmt import beijing_today, to_beijing
 from govmb.todo import end_of
 from govmb.unit_copy import tree_order
 from services.assessment import reports
-from services.assessment.documents import Document, official
+from services.assessment.documents import Document
 from services.assessment.figures import Period
 from services.assessment.models import Account, NarrativeReport, ReportAttachment, Unit, audit, db
 
@@ -227,7 +228,7 @@ def summary(who: Identity, quarter: str) -> dict:
             "overdue": beijing_today() > deadline(quarter)}
 
 
-@official
+@recorded()
 def compiled_pdf(who: Identity, quarter: str, scope: str, paths: list[str] | None) -> bytes:
     """The city's (or the caller's units') report for the leaders: the quarter's figures, then
     each unit's report in the order of the unit tree, then the units that have not reported."""

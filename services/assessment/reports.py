@@ -5,11 +5,12 @@ from __future__ import annotations
 from statistics import mean
 
 from govmb.identity import Identity
+from govmb.locales import recorded
 from govmb.messages import said
 from govmb.tables import TableError, read_records
 from govmb.timefmt import utcnow
 from services.assessment import annual
-from services.assessment.documents import Document, official, workbook
+from services.assessment.documents import Document, workbook
 from services.assessment.figures import Counts, Period
 from services.assessment.models import ThirdPartyScore, Unit, db
 
@@ -74,7 +75,7 @@ def units_table(doc: Document, report: dict) -> None:
              widths=(28, 14, 14, 14, 14, 16, 16, 12, 20, 14, 18))
 
 
-@official
+@recorded()
 def pdf(report: dict, title: str) -> bytes:
     doc = Document(title, said("{label}　数据截至 {asof}（北京时间）", label=report['label'],
                                 asof=report['asof'][:16].replace('T', ' ')))

@@ -12,7 +12,7 @@ from govmb.audit_api import audit_blueprint
 from govmb.auth import UNIT_STAFF, account_row_or_404, current_identity, in_sight, requires, visible_or_404
 from govmb.contracts.publishing import INFO_TYPE_NAMES, STATUS_NAMES
 from govmb.copies_api import accounts_blueprint, units_blueprint
-from govmb.locales import DEFAULT_LOCALE, speaking
+from govmb.locales import recorded
 from govmb.messages import said
 from govmb.paging import Blueprint, narrowed, page, sorted_by
 from govmb.schemas import ListWrittenSchema
@@ -751,7 +751,7 @@ FEED_CACHE_SECONDS = 300
 def post_feed(args):
     """已发布信息的 Atom 源（无须登录，供政府网站显示）：全市、某单位（含下级）或某账号，新的在前，每页 50 条，
     以 next 链接翻页；支持 ETag / Last-Modified 条件请求"""
-    with speaking(DEFAULT_LOCALE):  # published content, cached publicly: one language (Chinese) for every reader
+    with recorded():  # published content, cached publicly: one language (Chinese) for every reader
         got = feeds.answer(args.get("unit_id"), args.get("account_id"), args.get("before"))  # NotFound: 404
     fresh = request.if_none_match.contains_weak(got["etag"].removeprefix("W/").strip('"')) if request.if_none_match \
         else (request.if_modified_since is not None

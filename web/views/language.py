@@ -32,8 +32,8 @@ class Language:
 def offered() -> list[Language]:
     """The languages a person may choose here: those of LANGUAGES that have a catalogue."""
     have, now = set(i18n.available()), i18n.request_locale()
-    return [Language(code, Markup(escape(name)), page_language_of(code).tag, page_language_of(code).direction,
-                     code == now) for code, name in LANGUAGES.items() if code in have]
+    return [Language(code, Markup(escape(name)), shown.tag, shown.direction, code == now)
+            for code, name in LANGUAGES.items() if code in have for shown in (page_language_of(code),)]
 
 
 @bp.app_template_global("language_back")
@@ -59,9 +59,8 @@ def switch():
         except ServiceUnavailable:
             r = None
         if r is None or r.status_code >= 500:  # the registry away or failing: switched for this sign-in only
-            r = None
             flash("登记服务暂不可用：语言已在本次登录中切换，但未能保存，下次登录时仍是原来的语言")
-        if r is not None and r.status_code != 200:
+        elif r.status_code != 200:
             errors, message = problem_of(r)
             return render_template("language.html", errors=errors, message=message, back=back), r.status_code
     session["locale"] = locale

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, request, url_for
 
+from govmb.contracts.registry import UNIT_KIND_NAMES
 from govmb.messages import said
 from web.client import all_units, api, get_json, get_page
 from web.listing import list_page, listing, unit_picker
@@ -14,15 +15,13 @@ from web.views.forms import as_int, form_again, go, problem_of
 
 bp = Blueprint("units", __name__, url_prefix="/units")
 EDITORS = ("admin", "joint_office")  # as POST/PATCH /registry/api/units
-KIND_NAMES = {"region": "省、自治区", "prefecture": "市、地区、州", "county": "县", "district": "区", "zone": "开发区",
-              "department": "部门", "office": "办公室"}
 
 
 def _page(status: int = 200, **extra):
     """The list with the new unit's form: the list's section alone when htmx asks for it; after a
     refused new unit, the whole page with the registry's refusals beside their fields."""
     shown = listing("registry", "/api/units", "units.index", "units-list", ("unit_id", "kind"))
-    context = {"units_list": shown, "kinds": KIND_NAMES, "errors": {}, "message": None, "values": {}, **extra}
+    context = {"units_list": shown, "kinds": UNIT_KIND_NAMES, "errors": {}, "message": None, "values": {}, **extra}
 
     def more() -> dict:  # what only the whole page shows: the filter's unit picker, the new unit's parents
         return {"picker": unit_picker("registry"), "form_units": all_units("registry")}
@@ -67,7 +66,7 @@ def _detail(unit_id: int, status: int = 200, errors=None, message=None, values=N
     parent = get_json("registry", f"/api/units/{u['parent_id']}") if u["parent_id"] else None
     below = get_page("registry", "/api/units", parent_id=unit_id, page_size=50)
     return form_again("units/detail.html", status, u=u, parent=parent, below=below[0] if below else [],
-                      below_total=below[1].get("total", 0) if below else 0, kinds=KIND_NAMES,
+                      below_total=below[1].get("total", 0) if below else 0, kinds=UNIT_KIND_NAMES,
                       form_units=all_units("registry"), errors=errors or {}, message=message, values=values or u)
 
 
