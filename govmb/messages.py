@@ -83,6 +83,31 @@ def source(value):
     return str(value) if isinstance(value, Catalogued) else value
 
 
+def kept(value) -> dict | None:
+    """A message said with its values (`said`) as data an event or a row can carry, so that each
+    reader is told it later in their own language (`said_again`): the message, its values (plain
+    JSON: a value said itself is kept in the source language), and which values are messages to
+    look up too. None for any other text."""
+    if not isinstance(value, Said):
+        return None
+    values = {k: v if isinstance(v, (int, float, bool)) or v is None else str(source(v)) for k, v in value.values.items()}
+    looked_up = sorted(k for k, v in value.values.items() if isinstance(v, Catalogued))
+    return {"message": value.message, "values": values, "catalogued": looked_up}
+
+
+def said_again(message: dict | None, stored: str) -> str:
+    """A message kept as data (`kept`) said in the reader's language; the text as it was stored,
+    looked up as a whole, when none was kept or the message does not fit its values."""
+    if not message:
+        return translate(stored)
+    looked_up = set(message.get("catalogued", ()))
+    values = {k: Catalogued(v) if k in looked_up else v for k, v in message.get("values", {}).items()}
+    try:
+        return said(message["message"], **values)
+    except (KeyError, IndexError, ValueError, AttributeError, TypeError):
+        return translate(stored)
+
+
 class RangeMessage(Catalogued):
     """marshmallow's Range builds its messages at construction from an operator word ("greater
     than"); here the operators are keys (see `_OPERATORS`) and each pair picks a whole sentence."""

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import peewee
 
 from govmb.config import ReminderOptions, options
+from govmb.messages import kept, source
 from govmb.timefmt import iso_utc, utcnow
 
 
@@ -31,7 +32,7 @@ class Reminder:
     subject_id: int  # the row it is about (a message, a directive target, an account…)
     unit_id: int
     roles: tuple[str, ...]  # who in the unit is reminded
-    title: str
+    title: str  # said with its values (govmb.messages.said): each person is told it in their own language
     link_kind: str
     link_id: int | None = None
     due_at: dt.datetime | None = None  # naive UTC
@@ -99,12 +100,17 @@ def send(db: peewee.Database, bus, sent: type[peewee.Model], service: str, remin
             claim = sent.insert(kind=r.kind, subject_id=r.subject_id, stage=r.stage).on_conflict_ignore()
             if db.execute(claim).rowcount != 1:  # said already (another run, another replica)
                 continue
-            bus.emit(f"{service}.reminder.due", {
-                "key": r.key(service), "kind": r.kind, "unit_id": r.unit_id, "roles": list(r.roles),
-                "person_name": r.person_name, "title": r.title, "due_at": iso_utc(r.due_at),
-                "link_kind": r.link_kind, "link_id": r.link_id, "urgent": r.urgent})
+            bus.emit(f"{service}.reminder.due", payload(r, service))
             said += 1
     return said
+
+
+def payload(r: Reminder, service: str) -> dict:
+    """The reminder's event: its title in the record's language, and its message and values, so
+    that each person is told it in their own (the registry's notifications, e-mails, robots)."""
+    return {"key": r.key(service), "kind": r.kind, "unit_id": r.unit_id, "roles": list(r.roles),
+            "person_name": r.person_name, "title": source(r.title), "title_said": kept(r.title),
+            "due_at": iso_utc(r.due_at), "link_kind": r.link_kind, "link_id": r.link_id, "urgent": r.urgent}
 
 
 def settings() -> ReminderOptions:

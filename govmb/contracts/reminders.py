@@ -20,6 +20,13 @@ KIND_NAMES = {"reply_due": "24小时回复", "feedback_due": "反馈受理情况
 LINK_KINDS = ("message", "directive", "draft", "account", "inspection", "roster", "dormancy_order", "account_security", "narratives", "emergency")
 
 
+class SaidMessage(Schema):
+    """A message with its values (govmb.messages.kept), for the reader's own language."""
+    message = fields.String(required=True, validate=validate.Length(1, 400))  # catalogued, in the source language
+    values = fields.Dict(keys=fields.String(), load_default=dict)  # plain JSON values
+    catalogued = fields.List(fields.String(), load_default=list)  # the values that are messages themselves
+
+
 class ReminderDue(Schema):
     key = fields.String(required=True, validate=validate.Length(1, 120))  # once per key, city-wide
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
@@ -27,7 +34,8 @@ class ReminderDue(Schema):
     roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), required=True,
                         validate=validate.Length(min=1))  # who in the unit is reminded
     person_name = fields.String(load_default="", validate=validate.Length(max=50))  # one of them by name (a shift)
-    title = fields.String(required=True, validate=validate.Length(1, 200))
+    title = fields.String(required=True, validate=validate.Length(1, 200))  # in the record's language (Chinese)
+    title_said = fields.Nested(SaidMessage, load_default=None, allow_none=True)  # the same, to be said in each reader's
     due_at = fields.String(load_default=None, allow_none=True)  # ISO UTC
     link_kind = fields.String(required=True, validate=validate.OneOf(LINK_KINDS))
     link_id = fields.Integer(load_default=None, allow_none=True)

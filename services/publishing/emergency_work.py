@@ -7,7 +7,7 @@ import datetime as dt
 
 from govmb import reminders
 from govmb.identity import UNIT_STAFF, Identity
-from govmb.messages import said
+from govmb.messages import N_, Catalogued, said
 from govmb.reminders import Reminder
 from govmb.todo import Kind
 from services.publishing.emergency_models import Emergency
@@ -15,9 +15,9 @@ from services.publishing.reminders import ReminderSent
 
 STAFF = ("operator", "responsible_office", "leader")
 CITY = ("joint_office", "supervision")
-CLOCK_COLUMNS = (("first", Emergency.first_due_at, Emergency.first_released_at, "首条信息"),
-                 ("national", Emergency.national_due_at, Emergency.first_released_at, "权威信息"),
-                 ("followup", Emergency.followup_due_at, Emergency.followup_released_at, "后续信息"))
+CLOCK_COLUMNS = (("first", Emergency.first_due_at, Emergency.first_released_at, Catalogued(N_("首条信息"))),
+                 ("national", Emergency.national_due_at, Emergency.first_released_at, Catalogued(N_("权威信息"))),
+                 ("followup", Emergency.followup_due_at, Emergency.followup_released_at, Catalogued(N_("后续信息"))))
 
 
 def clock_reminders() -> list[Reminder]:

@@ -22,7 +22,8 @@ import logging
 import smtplib
 import ssl
 import time
-from email.message import EmailMessage
+from email.header import Header
+from email.mime.text import MIMEText
 
 from govmb import personal
 from govmb.config import NotifyOptions, options
@@ -134,14 +135,13 @@ def _failed(delivery: Delivery, exc: Exception, mine) -> int:
 
 
 def text_of(n: Notification) -> tuple[str, str]:
-    """The title and the text of a notification, as the e-mail and the robots say it. The title is
-    looked up too: a catalogued message is said in the reader's language; one written with its
-    values in it (most are: "留言 7 须在 24 小时内回复网民") stays as the service wrote it."""
+    """The title and the text of a notification, as the e-mail and the robots say it, in the
+    language being spoken (the title from its kept message and values: Notification.title_shown)."""
     lines = [said("类别：{kind}", kind=translate(KIND_NAMES.get(n.kind, n.kind)))]
     if n.due_at:
         lines.append(said("截止：{due}（北京时间）", due=f"{to_beijing(n.due_at):%Y-%m-%d %H:%M}"))
     lines.append(said("处理：{url}", url=settings().web_url + link_path(n.link_kind, n.link_id)))
-    return said("【政务微博】{title}", title=translate(n.title)), "\n".join(lines)
+    return said("【政务微博】{title}", title=n.title_shown()), "\n".join(lines)
 
 
 def message_for(n: Notification, email: bool = False) -> tuple[str, str]:
@@ -187,11 +187,13 @@ class Mailer:
         return self.smtp
 
     def send(self, delivery: Delivery, address: str, title: str, text: str) -> None:
-        message = EmailMessage()
-        message["Subject"], message["From"], message["To"] = title, self.s.smtp_from, address
+        # email.mime and Header, not EmailMessage: Python 3.11's folding of a long subject moves a space
+        # between two encoded words, where readers drop it ("جاۋاب قايتۇرۇش" arrived "جاۋابقايتۇرۇش");
+        # Header keeps each space inside an encoded word.
+        message = MIMEText(text, "plain", "utf-8")
+        message["Subject"], message["From"], message["To"] = Header(title, "utf-8"), self.s.smtp_from, address
         message["Message-ID"] = f"<govmb-delivery-{delivery.id}@{self.s.smtp_from.rpartition('@')[2] or 'govmb'}>"
-        message.set_content(text)
-        message["Content-Language"] = delivery.notification.person.locale.replace("_", "-")  # after: set_content clears it
+        message["Content-Language"] = delivery.notification.person.locale.replace("_", "-")
         try:
             self._connected().send_message(message, to_addrs=[address])
         except smtplib.SMTPServerDisconnected:  # the server closed the batch's connection: once more, anew

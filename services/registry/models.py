@@ -1,9 +1,12 @@
 """The registry's own tables."""
+import json
+
 import peewee
 
 from govmb.audit import AuditTrail
 from govmb.bus.store import BusStore
 from govmb.locales import DEFAULT_LOCALE
+from govmb.messages import said_again
 from govmb.timefmt import utcnow
 
 db = peewee.DatabaseProxy()
@@ -305,13 +308,18 @@ class Notification(BaseModel):
     person = peewee.ForeignKeyField(Person, on_delete="CASCADE")
     key = peewee.CharField(max_length=120)
     kind = peewee.CharField(max_length=20)
-    title = peewee.CharField(max_length=200)
+    title = peewee.CharField(max_length=200)  # in the record's language (Chinese)
+    title_said = peewee.TextField(null=True)  # its message and values, JSON (govmb.messages.kept)
     link_kind = peewee.CharField(max_length=20)
     link_id = peewee.IntegerField(null=True)
     due_at = peewee.DateTimeField(null=True)
     urgent = peewee.BooleanField(default=False)
     created_at = peewee.DateTimeField(default=now)
     read_at = peewee.DateTimeField(null=True)
+
+    def title_shown(self) -> str:
+        """The title in the reader's language (the request's, or the one `speaking` chose)."""
+        return said_again(json.loads(self.title_said) if self.title_said else None, self.title)
 
     class Meta:  # and, in the migration, (person, id) WHERE read_at IS NULL: the bell's count
         indexes = ((("person", "key"), True), (("person", "id"), False), (("read_at",), False),

@@ -505,7 +505,7 @@ class HallQuerySchema(HallGroupsSchema):
 class NotificationSchema(Schema):
     id = Integer()
     kind = fields.String(metadata={"description": "类别（govmb.contracts.reminders.KINDS）"})
-    title = fields.String()
+    title = fields.Function(lambda n: n.title_shown(), metadata={"description": "标题，以请求的语言"})
     link_kind = fields.String(metadata={"description": "所涉事项：message、directive、account、inspection、roster"})
     link_id = Integer(allow_none=True)
     link = fields.Function(lambda n: link_path(n.link_kind, n.link_id), metadata={"description": "处理页面的路径"})

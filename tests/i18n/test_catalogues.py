@@ -198,8 +198,9 @@ def test_said_outside_a_request_is_the_default_locale(worker_locales):
     # locales the service has; in a request, the caller's language
     from govmb.messages import said
     from services.registry.delivery import text_of
+    from services.registry.models import Notification
 
-    notification = SimpleNamespace(kind="shift", title="王五 的值班即将开始", due_at=None, link_kind="roster", link_id=None)
+    notification = Notification(kind="shift", title="王五 的值班即将开始", due_at=None, link_kind="roster", link_id=None)
     assert said("{name} 的值班即将开始", name="王五") == "王五 的值班即将开始"  # no app at all
     app = Flask(__name__)
     shared.init_app(app, worker_locales)
