@@ -5,6 +5,7 @@ language when it is formatted. No Flask here (the domain modules use `translated
 layer (govmb.i18n) installs the lookup with `set_translator`."""
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -106,6 +107,17 @@ def said_again(message: dict | None, stored: str) -> str:
         return said(message["message"], **values)
     except (KeyError, IndexError, ValueError, AttributeError, TypeError):
         return translate(stored)
+
+
+def kept_json(value) -> str | None:
+    """`kept` as the JSON text a column holds (None for a text not said with values)."""
+    message = kept(value)
+    return json.dumps(message, ensure_ascii=False) if message else None
+
+
+def said_again_json(message: str | None, stored: str) -> str:
+    """`said_again` from the JSON text of a column (`kept_json`)."""
+    return said_again(json.loads(message) if message else None, stored)
 
 
 class RangeMessage(Catalogued):

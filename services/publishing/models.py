@@ -6,6 +6,7 @@ import peewee
 from govmb.account_copy import make_account_model
 from govmb.audit import AuditTrail
 from govmb.bus.store import BusStore
+from govmb.messages import said_again_json
 from govmb.personal import SealedField
 from govmb.timefmt import utcnow
 from govmb.unit_copy import make_unit_model
@@ -101,9 +102,14 @@ class Finding(BaseModel):
     start = peewee.IntegerField(null=True)
     end = peewee.IntegerField(null=True)
     excerpt = peewee.CharField(max_length=200, default="")
-    message = peewee.CharField(max_length=300)
+    message = peewee.CharField(max_length=300)  # in the record's language (Chinese)
+    message_said = peewee.TextField(null=True)  # its message and values, JSON (govmb.messages.kept_json)
     acknowledged_by = peewee.CharField(max_length=50, default="")
     acknowledged_at = peewee.DateTimeField(null=True)
+
+    def message_shown(self) -> str:
+        """The finding's words in the reader's language, whoever's request found it."""
+        return said_again_json(self.message_said, self.message)
 
 
 class ReviewStep(BaseModel):

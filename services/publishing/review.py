@@ -17,7 +17,7 @@ from govmb.contracts.registry import AccountStatus
 from govmb.db import locked
 from govmb.domain import Conflict, Invalid, Refused
 from govmb.identity import UNIT_STAFF, Identity
-from govmb.messages import N_, said, source
+from govmb.messages import N_, kept_json, said, source
 from govmb.platforms import platforms
 from govmb.timefmt import iso_utc, stored, to_beijing
 from govmb.workflow import Machine, Move, Transition, step
@@ -221,7 +221,7 @@ def _check(move: Move) -> None:
     _still_clean(draft)
     pending = list(draft.findings.where(Finding.severity == "warn", Finding.acknowledged_at.is_null()))
     if pending and not move.data.get("acknowledge"):
-        raise Conflict(said("还有 {n} 条提示未确认：{hints}", n=len(pending), hints="；".join(f.message for f in pending[:5])))
+        raise Conflict(said("还有 {n} 条提示未确认：{hints}", n=len(pending), hints="；".join(f.message_shown() for f in pending[:5])))
     for f in pending:
         f.acknowledged_by, f.acknowledged_at = move.who.name, move.at
         f.save()
@@ -332,7 +332,8 @@ def _audit(draft: Draft, action: str, who: Identity, from_status: str, note: str
 def _save_findings(draft_id: int, hits: list[checks.Hit]) -> None:
     Finding.delete().where(Finding.draft == draft_id).execute()
     if hits:
-        Finding.insert_many([{"draft": draft_id, **h.__dict__} for h in hits]).execute()
+        Finding.insert_many([{"draft": draft_id, **h.__dict__, "message": source(h.message)[:300],
+                              "message_said": kept_json(h.message)} for h in hits]).execute()
 
 
 def submit(draft: Draft, who: Identity, data: dict) -> Draft:

@@ -56,9 +56,13 @@ class FindingSchema(Schema):
     start = Integer(allow_none=True)
     end = Integer(allow_none=True)
     excerpt = fields.String()
-    message = fields.String()
+    message = fields.Method("message_of", metadata={"description": "提示，以请求的语言"})
     acknowledged_by = fields.String()
     acknowledged_at = BeijingDateTime(allow_none=True)
+
+    def message_of(self, finding) -> str:
+        """A saved finding in the reader's language (Finding.message_shown); a check's answer as it was said."""
+        return finding["message"] if isinstance(finding, dict) else finding.message_shown()
 
 
 class PublicationSchema(Schema):

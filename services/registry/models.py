@@ -1,12 +1,10 @@
 """The registry's own tables."""
-import json
-
 import peewee
 
 from govmb.audit import AuditTrail
 from govmb.bus.store import BusStore
 from govmb.locales import DEFAULT_LOCALE
-from govmb.messages import said_again
+from govmb.messages import said_again_json
 from govmb.timefmt import utcnow
 
 db = peewee.DatabaseProxy()
@@ -319,7 +317,7 @@ class Notification(BaseModel):
 
     def title_shown(self) -> str:
         """The title in the reader's language (the request's, or the one `speaking` chose)."""
-        return said_again(json.loads(self.title_said) if self.title_said else None, self.title)
+        return said_again_json(self.title_said, self.title)
 
     class Meta:  # and, in the migration, (person, id) WHERE read_at IS NULL: the bell's count
         indexes = ((("person", "key"), True), (("person", "id"), False), (("read_at",), False),

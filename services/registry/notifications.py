@@ -20,7 +20,7 @@ import peewee
 from govmb import personal
 from govmb.config import options
 from govmb.domain import Invalid, NotFound
-from govmb.messages import N_, kept, said, source
+from govmb.messages import N_, kept_json, said, source
 from govmb.timefmt import BEIJING, utcnow
 from services.registry import webhooks
 from services.registry.models import Delivery, Notification, NotifyPreference, Person, db
@@ -53,11 +53,11 @@ def tell(people: list[Person], what: dict) -> int:
     nothing), with its deliveries; how many were new. The reminder events' way in, and the
     registry's own reminders' (account_security.py)."""
     made = 0
-    message = what.get("title_said") or kept(what["title"])
+    message = what.get("title_said")
+    message = json.dumps(message, ensure_ascii=False) if message else kept_json(what["title"])
     for person in people:
         insert = Notification.insert(
-            person=person.id, key=what["key"], kind=what["kind"], title=source(what["title"])[:200],
-            title_said=json.dumps(message, ensure_ascii=False) if message else None,
+            person=person.id, key=what["key"], kind=what["kind"], title=source(what["title"])[:200], title_said=message,
             link_kind=what["link_kind"], link_id=what.get("link_id"), urgent=what.get("urgent", False),
             due_at=_naive(what.get("due_at"))).on_conflict_ignore()
         if db.execute(insert).rowcount != 1:  # told already (the event came twice)
