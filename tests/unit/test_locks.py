@@ -145,3 +145,14 @@ def test_the_dev_lock_holds_the_runtime_lock_at_the_same_versions():
     assert not differ, f"runtime.lock → dev.lock versions differ (run make locks): {differ}"
     assert named_in("runtime.in") <= set(runtime), "runtime.in names a package runtime.lock lacks: run make locks"
     assert named_in("dev.in") <= set(dev), "dev.in names a package dev.lock lacks: run make locks"
+
+
+def test_the_image_installs_the_runtime_lock_and_make_setup_the_dev_lock_both_with_hashes():
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert "pip install --no-cache-dir --require-hashes -r requirements/runtime.lock" in dockerfile
+    assert "dev.lock" not in dockerfile and "dev.in" not in dockerfile, "the image takes no test tool"
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    setup = makefile[makefile.index("$(VENV)/.installed:"):]
+    setup = setup[:setup.index("\n\n")]
+    assert "requirements/runtime.lock" in setup.splitlines()[0] and "requirements/dev.lock" in setup.splitlines()[0]
+    assert "--require-hashes -r requirements/dev.lock" in setup
