@@ -12,8 +12,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PROMETHEUS_MULTIPROC_DIR=/tmp/m
 RUN apt-get update -q && apt-get install -y -q --no-install-recommends fonts-wqy-zenhei fonts-noto-core postgresql-client-15 \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-COPY requirements.lock .
-RUN pip install --no-cache-dir -r requirements.lock
+# The runtime lock only: no test tool in the image (docs/operations.md, "The image and the locks").
+COPY requirements/runtime.lock requirements/
+RUN pip install --no-cache-dir --require-hashes -r requirements/runtime.lock
 COPY . .
 COPY --from=assets /assets/node_modules web/node_modules
 RUN mkdir -p /tmp/metrics && useradd --system --home /app govmb && chown -R govmb /tmp/metrics

@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup fonts browser tools run test test-fast docs catalogue screenshots bench bench-country clean
+.PHONY: setup locks fonts browser tools run test test-fast docs catalogue screenshots bench bench-country clean
 
 setup: $(VENV)/.installed web/node_modules/.installed fonts
 
@@ -11,10 +11,15 @@ fonts:  ## fonts with TrueType outlines for the printable archives, reports and 
 	test -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc || (apt-get update -q && apt-get install -y -q fonts-wqy-zenhei)
 	test -f /usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf || (apt-get update -q && apt-get install -y -q fonts-noto-core)
 
-$(VENV)/.installed: requirements.lock
+$(VENV)/.installed: requirements/runtime.lock requirements/dev.lock  # dev.lock holds runtime.lock's pins and the tools
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.lock
 	touch $@
+
+LOCK := $(BIN)/uv pip compile --quiet --universal --generate-hashes --python-version 3.11 --custom-compile-command "make locks"
+locks: $(VENV)/.installed  ## requirements/*.lock from requirements/*.in, every package with its hashes, today's pins kept (UPGRADE="--upgrade-package NAME" moves one)
+	$(LOCK) $(UPGRADE) requirements/runtime.in -o requirements/runtime.lock
+	$(LOCK) $(UPGRADE) requirements/dev.in -o requirements/dev.lock
 
 web/node_modules/.installed: web/package.json web/package-lock.json
 	command -v npm >/dev/null || (apt-get update -q && apt-get install -y -q npm)

@@ -187,7 +187,7 @@ def test_the_image_has_what_the_code_needs_beside_python(config):
 
 
 def test_the_procfile_is_valid_for_honcho():
-    """The distributed mode on one host runs the Procfile with honcho (in requirements.lock)."""
+    """The distributed mode on one host runs the Procfile with honcho (in requirements/dev.lock)."""
     r = subprocess.run([str(Path(sys.executable).parent / "honcho"), "check"], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "Valid procfile detected" in r.stdout + r.stderr and "inquiry-worker" in r.stdout + r.stderr
