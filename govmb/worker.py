@@ -161,8 +161,14 @@ class OutboxGauges:
     """The outbox's backlog and the age of its oldest unsent event, read at each scrape (the
     partial index outbox_unsent finds both); absent while the database does not answer."""
 
+    FAMILIES = {"govmb_outbox_backlog": "Outbox rows not yet confirmed by the broker",
+                "govmb_outbox_oldest_unsent_age_seconds": "Age of the oldest outbox row not yet confirmed"}
+
     def __init__(self, spec: ServiceSpec):
         self.spec = spec
+
+    def describe(self) -> list[GaugeMetricFamily]:
+        return [GaugeMetricFamily(name, text, labels=["service"]) for name, text in self.FAMILIES.items()]
 
     def collect(self):
         try:
@@ -172,15 +178,9 @@ class OutboxGauges:
         except peewee.DatabaseError:
             return
         age = (utcnow() - oldest[0].created_at).total_seconds() if oldest else 0.0
-        yield _gauge("govmb_outbox_backlog", "Outbox rows not yet confirmed by the broker", self.spec.name, backlog)
-        yield _gauge("govmb_outbox_oldest_unsent_age_seconds", "Age of the oldest outbox row not yet confirmed",
-                     self.spec.name, max(age, 0.0))
-
-
-def _gauge(name: str, documentation: str, service: str, value: float) -> GaugeMetricFamily:
-    family = GaugeMetricFamily(name, documentation, labels=["service"])
-    family.add_metric([service], value)
-    return family
+        for family, value in zip(self.describe(), (backlog, max(age, 0.0))):
+            family.add_metric([self.spec.name], value)
+            yield family
 
 
 def serve_metrics(spec: ServiceSpec, settings: Settings, worker: Worker) -> MetricsServer | None:
