@@ -31,8 +31,8 @@ class _QuietHandler(WSGIRequestHandler):
 def metrics_app(metrics: Callable[[], bytes], alive: Callable[[], list[str]], token: str):
     """The WSGI app: `metrics()` gives the exposition's text, `alive()` the names of the threads
     that should run and do not (empty: healthy)."""
-    def app(environ, start_response) -> Iterable[bytes]:
-        path = environ.get("PATH_INFO", "")
+    def app(request: dict, start_response) -> Iterable[bytes]:
+        path = request.get("PATH_INFO", "")  # the WSGI environ of the request, not the process's
         if path == "/healthz":
             dead = alive()
             status = "200 OK" if not dead else "503 Service Unavailable"
@@ -40,7 +40,7 @@ def metrics_app(metrics: Callable[[], bytes], alive: Callable[[], list[str]], to
             start_response(status, [("Content-Type", "application/json")])
             return [body]
         if path == "/metrics":
-            if not bearer_accepted(environ.get("HTTP_AUTHORIZATION", ""), token):
+            if not bearer_accepted(request.get("HTTP_AUTHORIZATION", ""), token):
                 start_response("401 Unauthorized", [("Content-Type", "text/plain; charset=utf-8")])
                 return [TOKEN_NEEDED.encode()]
             start_response("200 OK", [("Content-Type", CONTENT_TYPE_LATEST)])
