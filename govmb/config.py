@@ -268,6 +268,8 @@ class Options:
     notify: "NotifyOptions" = None  # how the registry delivers notifications (services/registry/delivery.py)
     portal: "PortalOptions" = None  # the government portals' feeds pulled in as drafts (services/publishing/portal.py)
     media_hosts: tuple[str, ...] = ()  # where the adapters' worker may fetch a post's pictures (services/publishing/media.py)
+    worker_metrics_host: str = "0.0.0.0"  # a worker process's /metrics and /healthz (govmb/metrics_api.py)
+    worker_metrics_port: int = 9100  # 0: none
 
 
 @dataclass(frozen=True)
@@ -439,7 +441,13 @@ def read_options() -> Options:
             timeout=_within("PORTAL_FEED_TIMEOUT_SECONDS", _env("PORTAL_FEED_TIMEOUT_SECONDS", "10"), 1, 120),
             max_bytes=_within("PORTAL_FEED_MAX_BYTES", _env("PORTAL_FEED_MAX_BYTES", "2000000"), 10_000, 50_000_000)),
         media_hosts=tuple(h.strip().lower() for h in (_env("PLATFORM_MEDIA_HOSTS") or "").split(",") if h.strip()),
-    )
+        **_worker_metrics())
+
+
+def _worker_metrics() -> dict:
+    """Where a worker process serves its /metrics and /healthz (govmb/metrics_api.py); port 0: nowhere."""
+    return {"worker_metrics_host": _env("WORKER_METRICS_HOST", "0.0.0.0"),
+            "worker_metrics_port": _within("WORKER_METRICS_PORT", _env("WORKER_METRICS_PORT", "9100"), 0, 65535)}
 
 
 def _reminder_options() -> "ReminderOptions":

@@ -8,13 +8,19 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 from flask import current_app, session
+from requests.adapters import HTTPAdapter
 
 from govmb.context import get_correlation_id
 from govmb.i18n import request_locale
 from govmb.unit_copy import tree_order
 
 ALL_PAGE = 500  # the services' largest page
-_calls = ThreadPoolExecutor(max_workers=16, thread_name_prefix="service-calls")  # get_together
+CALL_THREADS = 16
+_calls = ThreadPoolExecutor(max_workers=CALL_THREADS, thread_name_prefix="service-calls")  # get_together
+# Connections kept open to each service, per web process: one for each thread that may call at once
+# (get_together's threads, and a gunicorn worker's request threads, THREADS: 4 by default, with room).
+# Beyond it a call opens a connection and closes it after; below it every call reuses one.
+POOL_SIZE = CALL_THREADS + 16
 
 
 class ServiceUnavailable(RuntimeError):
@@ -33,9 +39,15 @@ def _as_person(r: requests.Response) -> requests.Response:
 
 
 class ServiceClient:
-    def __init__(self, base_url: str, timeout: float = 10.0):
+    """One service's API, over a pool of kept-alive connections shared by the process's threads
+    (urllib3's pool is thread-safe; no cookies are kept: every call carries its own token)."""
+
+    def __init__(self, base_url: str, timeout: float = 10.0, pool_size: int = POOL_SIZE):
         self.base_url, self.timeout = base_url.rstrip("/"), timeout
         self.session = requests.Session()
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
 
     def call(self, method: str, path: str, token: str | None = None, headers: dict | None = None,
              timeout: float | None = None, **kwargs) -> requests.Response:

@@ -273,8 +273,36 @@ def produced_metrics(client, monkeypatch) -> dict[str, set[str]]:
     return out
 
 
+def worker_metrics() -> dict[str, set[str]]:
+    """Each metric and sample name a worker's /metrics gives (govmb/worker.py), with its label names,
+    from the definitions: the workers' registry and the outbox's gauges."""
+    from govmb.observability import WORKER_REGISTRY
+    from govmb.worker import OutboxGauges
+    out: dict[str, set[str]] = {}
+    for collector in list(WORKER_REGISTRY._collector_to_names):
+        labels = set(getattr(collector, "_labelnames", ())) or {"service"}
+        for name in WORKER_REGISTRY._collector_to_names[collector]:
+            out[name] = labels
+        out[collector.describe()[0].name] = labels
+    for family in OutboxGauges(None).describe():
+        out[family.name] = {"service"}
+    return out
+
+
+def test_every_worker_metric_is_on_the_page_with_its_labels():
+    produced = worker_metrics()
+    rows = table("worker metric", "type", "labels", "what")
+    in_table = {row[0].strip("`"): set(re.findall(r"`(\w+)`", row[2])) for row in rows}
+    families = {n for n in produced if not n.endswith(("_bucket", "_sum", "_count", "_created"))}
+    missing = sorted(f for f in families if f not in in_table and f"{f}_total" not in in_table)
+    assert not missing, f"a worker's /metrics produces these, the page's table of worker metrics lacks them: {missing}"
+    for metric, labels in in_table.items():
+        assert metric in produced, f"the page's worker metric {metric} is not one a worker produces"
+        assert labels == produced[metric], f"{metric}: labels {sorted(produced[metric])}, the page says {sorted(labels)}"
+
+
 def test_every_metric_named_is_produced_with_the_labels_given(consuming_service, monkeypatch):
-    produced = produced_metrics(consuming_service, monkeypatch)
+    produced = {**worker_metrics(), **produced_metrics(consuming_service, monkeypatch)}
     named = set(METRIC.findall(page())) - DATABASES
     assert {"govmb_http_requests_total", "govmb_dead_letters"} <= named  # the page names them at all
     unknown = sorted(named - set(produced))
