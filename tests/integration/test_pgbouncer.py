@@ -1,11 +1,13 @@
 """The services behind PgBouncer in transaction pooling, as docker-compose.yml runs them: a
-private pgbouncer (Debian's, `make tools`) in front of the machine's PostgreSQL, two server
+private pgbouncer (Debian's, `make tools`) running deploy/pgbouncer/pgbouncer.ini (its upstream, port,
+auth and pool size replaced) in front of the machine's PostgreSQL, two server
 connections shared by several threads. Each transaction may run on any server connection, so
 only what lasts a transaction is safe: the advisory locks the running services take are
 transaction locks (govmb.db.transaction_lock), and the migrations' lock is one too, held by a
 transaction of its own. A session lock (pg_advisory_lock) is shown to break there: it stays on
 the server connection after its client has gone, and another client on that connection takes
 it as its own."""
+import configparser
 import os
 import pwd
 import shutil
@@ -31,6 +33,7 @@ from tests.unit.test_audit import OFFICE
 pytestmark = pytest.mark.integration
 PGBOUNCER = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
 POOL_SIZE = 2
+SHIPPED = Path(__file__).resolve().parents[2] / "deploy" / "pgbouncer" / "pgbouncer.ini"
 
 
 def _reachable(url: str) -> bool:
@@ -50,12 +53,16 @@ def bounced(pg_url):
     server, port = urlsplit(pg_url), infra.free_port()
     folder = Path(tempfile.mkdtemp(prefix="govmb-pgbouncer-"))
     (folder / "users.txt").write_text(f'"{server.username}" ""\n')
-    (folder / "pgbouncer.ini").write_text(
-        f"[databases]\n* = host={server.hostname} port={server.port or 5432}\n"
-        f"[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n"
-        f"auth_type = trust\nauth_file = {folder / 'users.txt'}\npool_mode = transaction\n"
-        f"default_pool_size = {POOL_SIZE}\nmax_client_conn = 200\nquery_wait_timeout = 60\n"
-        f"logfile = {folder / 'pgbouncer.log'}\npidfile = {folder / 'pgbouncer.pid'}\n")
+    config = configparser.ConfigParser(interpolation=None)
+    config.read(SHIPPED)  # docker-compose.yml's own, only what differs here replaced
+    config["databases"]["*"] = f"host={server.hostname} port={server.port or 5432}"
+    config["pgbouncer"].update({"listen_addr": "127.0.0.1", "listen_port": str(port), "auth_type": "trust",
+                                "auth_file": str(folder / "users.txt"), "default_pool_size": str(POOL_SIZE),
+                                "reserve_pool_size": "0", "logfile": str(folder / "pgbouncer.log"),
+                                "pidfile": str(folder / "pgbouncer.pid")})
+    assert config["pgbouncer"]["pool_mode"] == "transaction"
+    with open(folder / "pgbouncer.ini", "w") as out:
+        config.write(out)
     command = [PGBOUNCER, str(folder / "pgbouncer.ini")]
     if os.geteuid() == 0:  # pgbouncer refuses to run as root
         user = pwd.getpwnam("postgres" if _has_user("postgres") else "nobody")
