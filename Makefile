@@ -29,8 +29,8 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 browser:  ## headless Chromium for the browser tests (Debian's package; Playwright drives it)
 	command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || (apt-get update -q && apt-get install -y -q chromium fonts-noto-cjk)
 
-tools:  ## Debian's docker-compose (the tests validate docker-compose.yml with it), postgresql-client (backups) and prometheus (promtool: the tests check deploy/monitoring)
-	command -v docker-compose >/dev/null && command -v pg_dump >/dev/null || (apt-get update -q && apt-get install -y -q docker-compose postgresql-client)
+tools:  ## Debian's docker-compose (the tests validate docker-compose.yml with it), postgresql-client (backups), nginx and pgbouncer (the TLS proxy's and the pooler's tests run them), prometheus (promtool: the tests check deploy/monitoring)
+	command -v docker-compose >/dev/null && command -v pg_dump >/dev/null && test -x /usr/sbin/nginx && test -x /usr/sbin/pgbouncer || (apt-get update -q && apt-get install -y -q docker-compose postgresql-client nginx pgbouncer)
 	command -v promtool >/dev/null || (apt-get update -q && apt-get install -y -q --no-install-recommends prometheus)  # promtool: the tests check deploy/monitoring's rules and scrape config
 
 run: setup  ## the whole system, embedded: SQLite, in-process bus, demo city, http://127.0.0.1:8000/

@@ -58,7 +58,7 @@ class Settings:
     heartbeat_seconds: int = 30
     service_urls: dict[str, str] = field(default_factory=dict)
     data_dir: Path = ROOT / "var"
-    trusted_proxies: int = 0  # reverse proxies in front of the web app whose X-Forwarded-For/-Proto count
+    trusted_proxies: int = 0  # reverse proxies in front of the web app and the APIs whose X-Forwarded-* count
     # The database owner's URL, for migrations only (govmb.dbroles); None: migrate with database_url
     migration_database_url: str | None = None
     database_variable: str = "DATABASE_URL"  # the variable database_url came from, for messages

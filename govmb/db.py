@@ -1,6 +1,7 @@
 """One peewee database per service, from a URL; opened per request; migrated by files."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -234,18 +235,37 @@ def migrate(db: peewee.Database, directory: Path, name: str) -> list[str]:
     """Apply pending migration files in order; on PostgreSQL, one process at a time."""
     with db.connection_context():
         if is_postgres(db):
-            key = _lock_key(f"govmb-migrate-{name}")
-            # Asked again and again, not waited for in one statement: a migration that builds an
-            # index CONCURRENTLY waits for every open transaction, a blocked pg_advisory_lock too
-            # (a deadlock between the two processes that start at once).
-            while not db.execute_sql("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()[0]:
-                time.sleep(0.5)
-            try:
+            with _migration_lock(db, name):
                 applied = Runner(db, str(directory)).up()
-            finally:
-                db.execute_sql("SELECT pg_advisory_unlock(%s)", (key,))
         else:
             applied = Runner(db, str(directory)).up()
     for migration in applied:
         log.info("migrated", extra={"service": name, "migration": migration})
     return applied
+
+
+@contextlib.contextmanager
+def _migration_lock(db: peewee.PostgresqlDatabase, name: str):
+    """One migrating process per database: a transaction lock, held by a transaction of its own
+    on a second connection, open while the migrations run on the first. Not a session lock
+    (pg_advisory_lock): behind PgBouncer in transaction pooling, a session lock stays on the
+    server connection its statement ran on, which then serves other clients, and the unlock
+    may run on another, so the lock is never released (docs/operations.md, PgBouncer). The
+    lock's transaction holds no snapshot between its statements (READ COMMITTED), so an index
+    built CONCURRENTLY does not wait for it. Asked again and again, not waited for in one
+    statement: a statement waiting on a lock holds a snapshot, which such an index build would
+    wait for (a deadlock between two processes that start at once)."""
+    key = _lock_key(f"govmb-migrate-{name}")
+    holder = psycopg2.connect(dbname=db.database, **db.connect_params)
+    try:
+        holder.set_session(isolation_level="READ COMMITTED")  # sent with each BEGIN, not as a session SET
+        with holder.cursor() as cursor:
+            while True:
+                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", (key,))
+                if cursor.fetchone()[0]:
+                    break
+                holder.rollback()  # no transaction open while it waits
+                time.sleep(0.5)
+        yield
+    finally:
+        holder.close()  # the transaction ends, and the lock with it

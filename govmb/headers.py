@@ -5,6 +5,7 @@ feature is granted, and in production the browser keeps to HTTPS (HSTS)."""
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 PAGES_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
              "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
@@ -28,3 +29,12 @@ def secure_headers(app: Flask, pages: bool, production: bool) -> None:
         if production:
             response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response
+
+
+def behind_proxies(app: Flask, proxies: int) -> None:
+    """Behind `proxies` reverse proxies ending TLS (TRUSTED_PROXIES), the client's address, the
+    scheme, the host and the path prefix (an API under /registry/) as the proxies saw them, from
+    the X-Forwarded-* headers the nearest `proxies` of them set (werkzeug's ProxyFix). With none,
+    those headers are ignored: a browser cannot claim another address, nor spend another's limits."""
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies)

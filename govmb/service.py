@@ -19,7 +19,7 @@ from govmb.config import Settings, load, options
 from govmb.contracts import SUBSCRIPTIONS
 from govmb.db import open_database, too_privileged
 from govmb.errors import ProblemApi, problem, register_error_handlers
-from govmb.headers import secure_headers
+from govmb.headers import behind_proxies, secure_headers
 from govmb.messages import said
 from govmb.observability import configure_logging, health_blueprint, instrument
 from govmb.openapi import ClientReady, served_here, servers
@@ -185,6 +185,7 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
         OPENAPI_URL_PREFIX="/", OPENAPI_JSON_PATH="openapi.json",
         API_SPEC_OPTIONS={**SPEC_OPTIONS, "servers": servers(spec.name)},
     )
+    behind_proxies(app, settings.trusted_proxies)  # the client system's address, for its limits
     bind_to_requests(app, spec.db)
     i18n.init_app(app, i18n.GOVMB_CATALOGUES)  # the language of the caller's Accept-Language, if catalogued
     instrument(app, spec.name)

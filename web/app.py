@@ -20,11 +20,10 @@ from flask_babel import format_datetime
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from htmx_flask import Htmx
 from werkzeug.exceptions import HTTPException, InternalServerError
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from govmb.config import SERVICES, Settings, load
 from govmb.errors import description
-from govmb.headers import secure_headers
+from govmb.headers import behind_proxies, secure_headers
 from govmb.i18n import GOVMB_CATALOGUES
 from govmb.messages import N_, Catalogued
 from govmb.observability import configure_logging, health_blueprint, instrument
@@ -194,9 +193,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
         MAX_CONTENT_LENGTH=MAX_BYTES,  # an upload is refused here, before it is read and forwarded
     )
-    if settings.trusted_proxies:  # the client's address and scheme as the proxies in front saw them
-        n = settings.trusted_proxies
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    behind_proxies(app, settings.trusted_proxies)  # the client's address and scheme as the proxies saw them
     csrf.init_app(app)
     htmx.init_app(app)
     i18n.init_app(app, (TRANSLATIONS, GOVMB_CATALOGUES))  # the services' labels it shows, in the person's language too

@@ -289,7 +289,9 @@ def _consume_connection(url, topology, queue, consumer, stop, prefetch, heartbea
                 break  # stopping: unacked messages return to the queue when the channel closes
             settle(deliveries, outcomes,
                    ack=lambda tag, multiple: channel.basic_ack(tag, multiple=multiple),
-                   requeue=lambda tag: channel.basic_nack(tag, requeue=True),
+                   # a reject, not a nack: from RabbitMQ 4.3 a nack's return does not count towards the
+                   # quorum queue's delivery limit, and a failing message would come back for ever
+                   requeue=lambda tag: channel.basic_reject(tag, requeue=True),
                    reject=lambda tag: channel.basic_reject(tag, requeue=False))
     finally:
         try:

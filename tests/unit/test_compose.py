@@ -24,10 +24,11 @@ from ops.cli import main as cli
 ROOT = Path(__file__).resolve().parents[2]
 SECRETS = {"WEB_COOKIE_SECRET": "c" * 64, "WEB_CLIENT_SECRET": "w" * 64, "METRICS_TOKEN": "m" * 64,
            "WEB_PUBLIC_URL": "https://wb.example.gov.cn",  # not a secret, but nothing runs without it either
-           "POSTGRES_PASSWORD": "p" * 64, "RABBITMQ_PASSWORD": "r" * 64,
+           "POSTGRES_PASSWORD": "p" * 64, "RABBITMQ_PASSWORD": "r" * 64, "RABBITMQ_USER": "govmb",
+           "TLS_CERT_DIR": "/etc/govmb/tls",  # not secrets either: the broker's user, the certificate's folder
            **{f"{s.upper()}_DB_{kind}_PASSWORD": f"{s[0]}{kind[0]}" * 32 for s in SERVICES for kind in ("OWNER", "APP")}}
 KEYS = Path(tempfile.mkdtemp(prefix="govmb-compose-keys-"))
-INFRASTRUCTURE = {"rabbitmq", "postgres", "redis"}
+INFRASTRUCTURE = {"rabbitmq", "postgres", "redis", "pgbouncer", "proxy"}
 ONE_SHOT = {"db-setup"}  # the roles and the migrations, before every other process of ours
 COMPOSE = shutil.which("docker-compose")
 pytestmark = pytest.mark.skipif(COMPOSE is None, reason="Debian's docker-compose is not installed: run `make tools`")
@@ -148,14 +149,14 @@ def test_each_process_has_the_environment_its_settings_need_in_production(config
         if owner == "web":
             continue
         db, amqp = urlsplit(settings.database_url), urlsplit(settings.amqp_url)
-        # its database's application role, never the superuser; the database db-setup makes
-        assert (db.hostname, db.username, db.password) == ("postgres", f"{owner}_app",
-                                                           SECRETS[f"{owner.upper()}_DB_APP_PASSWORD"]), name
+        # its database's application role, never the superuser, through PgBouncer; the database db-setup makes
+        assert (db.hostname, db.port, db.username, db.password) == ("pgbouncer", 6432, f"{owner}_app",
+                                                                    SECRETS[f"{owner.upper()}_DB_APP_PASSWORD"]), name
         assert db.username != postgres["POSTGRES_USER"] and db.password != postgres["POSTGRES_PASSWORD"], name
-        assert (db.hostname, db.path) == (owners[owner].hostname, owners[owner].path), name
+        assert (owners[owner].hostname, db.path) == ("postgres", owners[owner].path), name
         assert (amqp.hostname, amqp.username, amqp.password) == ("rabbitmq", rabbit["RABBITMQ_DEFAULT_USER"],
                                                                  rabbit["RABBITMQ_DEFAULT_PASS"]), name
-        assert {"postgres", "rabbitmq"} <= set(service["depends_on"]), name
+        assert {"pgbouncer", "rabbitmq", "db-setup"} <= set(service["depends_on"]), name
     for name in ("registry", "web"):  # sign-in limits, counted across every process of the service
         assert config[name]["environment"]["RATELIMIT_STORAGE_URI"].startswith("redis://redis:"), name
         assert "redis" in config[name]["depends_on"], name
@@ -166,10 +167,7 @@ def test_each_process_has_the_environment_its_settings_need_in_production(config
 
 
 def test_every_service_and_worker_can_be_scaled(config):
-    for name in procfile():
-        if name == "web":  # the one published port
-            assert config[name]["ports"], name
-            continue
+    for name in procfile():  # nginx (proxy) publishes the pages and the APIs: no process of ours has a port
         assert "container_name" not in config[name] and "ports" not in config[name], f"{name} cannot be scaled"
     for name in SERVICES:  # scaled APIs are each checked on their own port, inside their container
         port = config[name]["environment"]["BIND"].rsplit(":", 1)[1]
@@ -223,8 +221,9 @@ def test_no_credential_is_written_in_the_file():
     """Every password in docker-compose.yml is a variable compose refuses to run without."""
     text = (ROOT / "docker-compose.yml").read_text()
     in_urls = re.findall(r"://([^@\n]*)@", text)
-    assert len(in_urls) == 2 + 2 * len(SERVICES), in_urls  # AMQP_URL, the superuser's, an owner's and an app's each
-    assert all(re.fullmatch(r"(\w+|\$\{\w+:-\w+\}):\$\{\w+:\?[^}]+\}", userinfo) for userinfo in in_urls), in_urls
+    # AMQP_URL, the superuser's, an owner's and an app's each, the app's twice (through PgBouncer; db-setup's straight)
+    assert len(in_urls) == 2 + 3 * len(SERVICES), in_urls
+    assert all(re.fullmatch(r"(\w+|\$\{\w+:\?[^}]+\}):\$\{\w+:\?[^}]+\}", userinfo) for userinfo in in_urls), in_urls
     for key in ("POSTGRES_PASSWORD", "RABBITMQ_DEFAULT_PASS"):
         assert re.search(rf"{key}: \$\{{\w+:\?", text), key
     assert "govmb:govmb" not in text and "guest" not in text
@@ -241,3 +240,72 @@ def test_production_refuses_to_start_with_a_default_credential_given_to_compose(
                "personal_data": str(KEYS / "personal-data.keys"), "audit_chain": str(KEYS / "audit-chain.keys")}
     with pytest.raises(ConfigError, match="AMQP_URL" if variable.startswith("RABBIT") else f"{service.upper()}_DATABASE_URL"):
         settings_in(env, service, mounted)
+
+
+def published(service: dict) -> set[tuple[str, str]]:
+    """(host address, host port) of each port a service publishes ("" for every address)."""
+    out = set()
+    for port in service.get("ports", []):
+        if isinstance(port, dict):
+            out.add((port.get("host_ip", ""), str(port["published"])))
+        else:
+            parts = str(port).split(":")
+            out.add(("" if len(parts) == 2 else parts[0], parts[-2]))
+    return out
+
+
+def test_nginx_ends_tls_in_front_of_the_web_app_and_the_apis_with_the_shipped_file(config):
+    proxy = config["proxy"]
+    assert proxy["image"].startswith("nginx:1.")
+    assert published(proxy) == {("", "80"), ("", "443")}
+    mounts = {v["target"]: v["source"] for v in proxy["volumes"]} if isinstance(proxy["volumes"][0], dict) else {
+        v.split(":")[1]: v.split(":")[0] for v in proxy["volumes"]}
+    assert mounts["/etc/nginx/conf.d/default.conf"] == str(ROOT / "deploy" / "nginx" / "govmb.conf")
+    assert mounts["/etc/nginx/certs"] == SECRETS["TLS_CERT_DIR"]  # from the env file, none in the repository
+    shipped = (ROOT / "deploy" / "nginx" / "govmb.conf").read_text()
+    for name in ("web", *SERVICES):  # every upstream of the file is a service of compose, on its port
+        port = config[name]["environment"]["BIND"].rsplit(":", 1)[1]
+        assert f"server {name}:{port};" in shipped, name
+        assert config["proxy"]["depends_on"][name] == {"condition": "service_healthy"}, name
+    for name in SERVICES:
+        assert re.search(rf"location /{name}/ +\{{ proxy_pass http://govmb_{name}/; \}}", shipped), name
+
+
+def test_every_app_believes_one_proxy_and_the_web_app_is_reached_through_it_alone(config):
+    for name in ("web", *SERVICES):
+        assert config[name]["environment"]["TRUSTED_PROXIES"] == "1", name
+        assert "ports" not in config[name], name
+
+
+def test_rabbitmq_is_4_with_its_management_ui_on_the_host_only(config):
+    rabbit = config["rabbitmq"]
+    image, tag = rabbit["image"].split(":")
+    assert image == "rabbitmq" and tag.split(".")[0].split("-")[0] == "4" and tag.endswith("-management"), tag
+    assert int(tag.split("-")[0].split(".")[1]) >= 3  # from 4.3 a nack's return does not count towards the limit
+    assert published(rabbit) == {("127.0.0.1", "15672")}
+    assert rabbit["hostname"] == "rabbitmq"  # the node's name, and its data's folder, stay the same
+
+
+def test_pgbouncer_stands_between_every_process_and_postgresql_and_db_setup_goes_straight(config):
+    bouncer = config["pgbouncer"]
+    assert bouncer["depends_on"] == {"postgres": {"condition": "service_healthy"}}
+    ini = (ROOT / "deploy" / "pgbouncer" / "pgbouncer.ini").read_text()
+    assert re.search(r"^pool_mode = transaction$", ini, re.M) and re.search(r"^listen_port = 6432$", ini, re.M)
+    assert re.search(r"^\* = host=postgres port=5432$", ini, re.M)
+    setup = config["db-setup"]["environment"]
+    for service in SERVICES:  # db-setup: DDL, indexes built CONCURRENTLY, its own session
+        for variable in (f"{service.upper()}_DATABASE_URL", f"{service.upper()}_MIGRATION_DATABASE_URL"):
+            assert urlsplit(setup[variable]).netloc.endswith("@postgres:5432"), variable
+        password = SECRETS[f"{service.upper()}_DB_APP_PASSWORD"]
+        assert bouncer["environment"][f"{service.upper()}_DB_APP_PASSWORD"] == password  # its users' passwords
+    assert not any(p in " ".join(map(str, bouncer["environment"].values()))
+                   for k, p in SECRETS.items() if k.endswith("_OWNER_PASSWORD") or k == "POSTGRES_PASSWORD")
+    assert "pgbouncer" not in config["db-setup"].get("depends_on", {})
+
+
+def test_the_env_file_example_lists_every_variable_compose_requires():
+    example = (ROOT / "deploy" / "compose.env.example").read_text()
+    listed = set(re.findall(r"^(\w+)=", example, re.M))
+    required = set(re.findall(r"\$\{(\w+):\?", (ROOT / "docker-compose.yml").read_text()))
+    assert required == listed, (required - listed, listed - required)
+    assert ":-" not in (ROOT / "docker-compose.yml").read_text()  # nothing defaulted
