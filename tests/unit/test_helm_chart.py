@@ -234,8 +234,10 @@ def test_the_migration_job_is_composes_db_setup_as_a_hook_before_install_and_upg
     weight = int(hooks["helm.sh/hook-weight"])
     for o in (*of_kind("Secret").values(), *of_kind("ConfigMap").values()):
         annotations = o["metadata"]["annotations"]
-        assert set(annotations["helm.sh/hook"].split(",")) == {"pre-install", "pre-upgrade"}, o["metadata"]["name"]
+        assert {"pre-install", "pre-upgrade"} <= set(annotations["helm.sh/hook"].split(",")), o["metadata"]["name"]
         assert int(annotations["helm.sh/hook-weight"]) < weight
+    assert "pre-rollback" in of_kind("ConfigMap")[f"{RELEASE}-config"]["metadata"]["annotations"]["helm.sh/hook"]
+    assert "pre-rollback" not in hooks["helm.sh/hook"]  # a rollback runs no migration
     policy = of_kind("Secret")[f"{RELEASE}-migration"]["metadata"]["annotations"]["helm.sh/hook-delete-policy"]
     assert "hook-succeeded" in policy.split(",")
 

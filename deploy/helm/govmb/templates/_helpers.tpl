@@ -123,3 +123,9 @@ auditChain: true
 helm.sh/hook: pre-install,pre-upgrade
 helm.sh/hook-weight: "-10"
 {{- end -}}
+
+{{/* The settings (ConfigMap, chart-made Secrets): before the job, and put back by a rollback (which runs no migration). */}}
+{{- define "govmb.hookSettings" -}}
+helm.sh/hook: pre-install,pre-upgrade,pre-rollback
+helm.sh/hook-weight: "-10"
+{{- end -}}
