@@ -18,7 +18,9 @@ No cluster runs here: what a cluster would add (admission, the hooks' order) is 
 docs/operations.md, "On Kubernetes: the Helm chart"."""
 from __future__ import annotations
 
+import base64
 import copy
+import json
 import shlex
 from functools import cache
 from pathlib import Path
@@ -155,6 +157,25 @@ def test_every_object_passes_the_kubernetes_schemas():
         except kubernetes_validate.ValidationError as exc:
             failures.append(f"{o['kind']} {o['metadata']['name']}: {exc.message} at {'/'.join(map(str, exc.path))}")
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("change", [
+    {"api.autoscaling.enabled": False, "worker.autoscaling.enabled": False},
+    {"ingress.enabled": False, "webPublicUrl": "https://weibo.example.gov.cn"},
+    {"networkPolicy.enabled": False},
+    {"workerMetrics.enabled": True},
+    {"components.publishing-worker.networkPolicy.extraEgress": [{"ports": [{"port": 443, "protocol": "TCP"}]}],
+     "components.registry-worker.extraVolumes": [{"name": "smtp", "secret": {"secretName": "smtp"}}],
+     "components.registry-worker.extraVolumeMounts": [{"name": "smtp", "mountPath": "/run/secrets/smtp"}]},
+], ids=["fixed replicas", "no ingress", "no network policies", "worker metrics", "extras"])
+def test_the_variants_pass_the_schemas_too(change):
+    """What the values switch renders other objects, or other fields: those pass the schemas as well."""
+    seen = {json.dumps(o, sort_keys=True) for o in rendered()}
+    objects = render(with_values(**change))
+    changed = [o for o in objects if json.dumps(o, sort_keys=True) not in seen]
+    assert changed or len(objects) < len(rendered())  # switched off: fewer objects
+    for o in changed:
+        kubernetes_validate.validate(o, KUBERNETES, strict=True)
 
 
 def test_the_schemas_refuse_a_wrong_field():
@@ -403,7 +424,6 @@ def test_no_secret_value_comes_from_a_default():
     assert defaults["secrets"]["values"] == {} == defaults["migration"]["values"]
     assert all(not key["content"] and not key["existingSecret"] for key in defaults["keys"].values())
     given = {str(leaf) for leaf in _leaves(test_values())}
-    import base64
     secrets = of_kind("Secret")
     assert set(secrets) == {f"{RELEASE}-{n}" for n in ("env", "migration", "token-public", "token-signing",
                                                         "personal-data", "audit-chain")}
