@@ -17,6 +17,6 @@ COPY requirements/runtime.lock requirements/
 RUN pip install --no-cache-dir --require-hashes -r requirements/runtime.lock
 COPY . .
 COPY --from=assets /assets/node_modules web/node_modules
-RUN mkdir -p /tmp/metrics && useradd --system --home /app govmb && chown -R govmb /tmp/metrics
+RUN mkdir -p /tmp/metrics && useradd --system --uid 10001 --user-group --home /app govmb && chown -R govmb /tmp/metrics
 USER govmb
 EXPOSE 8000

@@ -31,6 +31,9 @@ graceful_timeout = 20
 # citizen's contact looked up, a name searched for; the logs outlive the data's own protection),
 # the status, size, time, client address and port, and the answer's X-Correlation-ID.
 accesslog = "-"
+# gunicorn 25.1+ opens a control socket under $HOME/.gunicorn: the image's home is not writable (and
+# read-only on Kubernetes), and every gunicorn of a host would share it. Nothing here uses it.
+control_socket_disable = True
 access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s'  # what the JSON line's fields come from
 logconfig_dict = {
     "version": 1,

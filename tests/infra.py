@@ -38,7 +38,7 @@ def rabbitmq_server():
         yield os.environ.get("AMQP_URL", LOCAL_AMQP)
         return
     from testcontainers.rabbitmq import RabbitMqContainer
-    with RabbitMqContainer("rabbitmq:3.13") as rabbit:
+    with RabbitMqContainer("rabbitmq:4.3-management") as rabbit:
         p = rabbit.get_connection_params()
         yield f"amqp://guest:guest@{p.host}:{p.port}/%2F"
 

@@ -42,7 +42,7 @@ WORKERS = tuple(f"{s}-worker" for s in APIS)
 PROCESSES = (*APIS, *WORKERS, "web")
 KEY_FILE = {"token_public": "token-public.pem", "token_signing": "token-signing.pem",  # compose's secret → the chart's file
             "personal_data": "personal-data.keys", "audit_chain": "audit-chain.keys"}
-ADDED = {"PROMETHEUS_MULTIPROC_DIR", "TRUSTED_PROXIES"}  # the image's own setting made explicit; the ingress is one proxy
+ADDED = {"PROMETHEUS_MULTIPROC_DIR", "TRUSTED_PROXIES", "WORKER_METRICS_PORT"}  # the image's own setting made explicit; the ingress is one proxy; the metrics port the probes use
 MIGRATION_ONLY = {"POSTGRES_SUPERUSER_URL", *(f"{s.upper()}_MIGRATION_DATABASE_URL" for s in APIS)}
 
 
@@ -163,7 +163,7 @@ def test_every_object_passes_the_kubernetes_schemas():
     {"api.autoscaling.enabled": False, "worker.autoscaling.enabled": False},
     {"ingress.enabled": False, "webPublicUrl": "https://weibo.example.gov.cn"},
     {"networkPolicy.enabled": False},
-    {"workerMetrics.enabled": True},
+    {"workerMetrics.enabled": False},
     {"components.publishing-worker.networkPolicy.extraEgress": [{"ports": [{"port": 443, "protocol": "TCP"}]}],
      "components.registry-worker.extraVolumes": [{"name": "smtp", "secret": {"secretName": "smtp"}}],
      "components.registry-worker.extraVolumeMounts": [{"name": "smtp", "mountPath": "/run/secrets/smtp"}]},
@@ -283,21 +283,14 @@ def test_every_deployment_has_probes_resources_and_a_locked_down_security_contex
         assert {m["name"] for m in container["volumeMounts"] if m["mountPath"] in writable} <= empty, name
 
 
-def test_the_apis_probe_healthz_and_readyz_and_the_workers_their_process():
+def test_the_apis_probe_healthz_and_readyz_and_the_workers_their_metrics_port():
     for process in (*APIS, "web"):
         container = container_of(deployment(process))
         assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}
         assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}
         assert container["ports"] == [{"name": "http", "containerPort": 8000, "protocol": "TCP"}]
         assert config_map()["BIND"] == "0.0.0.0:8000"
-    for process in WORKERS:
-        container = container_of(deployment(process))
-        assert container["livenessProbe"]["exec"]["command"] == ["grep", "-q", "python", "/proc/1/cmdline"]
-        assert "ports" not in container and "WORKER_METRICS_PORT" not in env_names(deployment(process))
-
-
-def test_with_a_metrics_port_the_workers_are_probed_and_scraped_on_it():
-    objects = render(with_values(**{"workerMetrics.enabled": True}))
+    objects = render(with_values())
     for process in WORKERS:
         workload = deployment(process, objects)
         container = container_of(workload)
@@ -309,6 +302,18 @@ def test_with_a_metrics_port_the_workers_are_probed_and_scraped_on_it():
         assert rule["ports"] == [{"port": "metrics", "protocol": "TCP"}]
         assert rule["from"] == [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}},
                                  "podSelector": {}}]
+
+
+def test_without_the_metrics_port_the_workers_open_none_and_their_process_is_probed():
+    objects = render(with_values(**{"workerMetrics.enabled": False}))
+    for process in WORKERS:
+        container = container_of(deployment(process, objects))
+        assert {"name": "WORKER_METRICS_PORT", "value": "0"} in container["env"] and "ports" not in container
+        assert container["livenessProbe"]["exec"]["command"] == ["grep", "-q", "python", "/proc/1/cmdline"]
+
+
+def test_the_web_app_and_the_apis_trust_the_ingress_for_the_clients_address():
+    assert config_map()["TRUSTED_PROXIES"] == "1"  # as compose's nginx: the sign-in, hall and intake limits
 
 
 def test_every_deployment_is_selected_by_a_pdb_a_network_policy_and_an_hpa():
@@ -369,8 +374,10 @@ def test_the_network_policies_deny_by_default_and_open_what_each_needs():
     assert {p["port"] for rule in servers["egress"] for p in rule["ports"]} == {53, 5432, 5672, 6379}
     controller = {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}},
                   "podSelector": {}}
-    for process in WORKERS:
-        assert policies[process]["ingress"] == [] and policies[process]["egress"] == [], process
+    monitoring = {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}, "podSelector": {}}
+    for process in WORKERS:  # Prometheus alone, on the metrics port
+        assert policies[process]["ingress"] == [{"from": [monitoring], "ports": [{"port": "metrics", "protocol": "TCP"}]}]
+        assert policies[process]["egress"] == [], process
     for process in APIS:
         rules = policies[process]["ingress"]
         assert all(r["ports"] == [{"port": "http", "protocol": "TCP"}] for r in rules), process

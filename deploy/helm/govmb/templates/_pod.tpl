@@ -23,10 +23,10 @@
     secretKeyRef: {name: {{ include "govmb.migrationSecret" $root }}, key: {{ $name }}}
 {{- end }}
 {{- end }}
-{{- if eq .traits.kind "worker" }}{{ if $root.Values.workerMetrics.enabled }}
+{{- if eq .traits.kind "worker" }}
 - name: WORKER_METRICS_PORT
-  value: {{ $root.Values.workerMetrics.port | quote }}
-{{- end }}{{ end }}
+  value: {{ ternary $root.Values.workerMetrics.port 0 $root.Values.workerMetrics.enabled | quote }}
+{{- end }}
 {{- $secretNames := include "govmb.envSecretKeys" $root | fromYaml -}}
 {{- range $name, $value := .settings.env }}
 {{- if hasKey $secretNames $name }}{{ fail (printf "components' env.%s is a secret: give it in secrets.values or secrets.existingSecret" $name) }}{{ end }}
