@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup fonts browser tools run test test-fast docs catalogue screenshots bench bench-country clean
+.PHONY: setup fonts browser tools faultrun-tools run test test-fast docs catalogue screenshots bench bench-country clean
 
 setup: $(VENV)/.installed web/node_modules/.installed fonts
 
@@ -27,10 +27,13 @@ browser:  ## headless Chromium for the browser tests (Debian's package; Playwrig
 tools:  ## Debian's docker-compose (the tests validate docker-compose.yml with it) and postgresql-client (backups)
 	command -v docker-compose >/dev/null && command -v pg_dump >/dev/null || (apt-get update -q && apt-get install -y -q docker-compose postgresql-client)
 
+faultrun-tools:  ## the fault run's own servers, which it kills: Debian's rabbitmq-server (a private node) and postgresql (initdb, pg_ctl: a private cluster); mount (util-linux) for its full disk
+	command -v rabbitmq-server >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update -q && apt-get install -y -q rabbitmq-server postgresql)
+
 run: setup  ## the whole system, embedded: SQLite, in-process bus, demo city, http://127.0.0.1:8000/
 	$(BIN)/python -m ops.embedded
 
-test: setup browser tools  ## every test: lint, unit, integration (RabbitMQ and PostgreSQL), fault tests, browser
+test: setup browser tools faultrun-tools  ## every test: lint, unit, integration (RabbitMQ and PostgreSQL), fault tests, browser
 	$(BIN)/ruff check .
 	# Two runs side by side, the second mostly waiting on brokers and databases: what needs no shared
 	# server, in two processes, each test file whole in one (its browser tests' system started once);

@@ -83,10 +83,13 @@ def _one(name: str, cluster: Cluster, traffic: Traffic, rng: random.Random, inje
     injected.append(f"{elapsed:6.1f} s  {what}")
 
 
+BROKER = ("restart_broker", "kill_broker")  # a node takes 10-50 s to start on a loaded machine: a lane of their own
+
+
 def _heavy(cluster: Cluster, traffic: Traffic, stop: threading.Event, rng: random.Random, injected: list[str],
            duration: float, heavy: tuple[str, ...], started: float) -> None:
-    """The heavy faults once each, in a random order, spread over the first 60 % of the run (a
-    broker restart on a loaded machine takes a while); one after the other if they run late."""
+    """Heavy faults once each, in a random order, spread over the first 60 % of the run; one
+    after the other if they run late."""
     order = rng.sample(list(heavy), len(heavy))
     for k, name in enumerate(list(order)):
         at = started + duration * (0.05 + 0.55 * k / max(len(order), 1))
@@ -99,13 +102,18 @@ def _heavy(cluster: Cluster, traffic: Traffic, stop: threading.Event, rng: rando
 
 def inject(cluster: Cluster, traffic: Traffic, stop: threading.Event, rng: random.Random, injected: list[str],
            every: float, duration: float, heavy: tuple[str, ...] = HEAVY, light: tuple[str, ...] = LIGHT) -> None:
-    """Until stopped: the heavy faults on a thread of their own, and light ones every `every`
-    seconds on average beside them (each kind at least once)."""
+    """Until stopped: the heavy faults in two lanes (the broker's; PostgreSQL's, the disk's and
+    the poison), each on a thread of its own, and light ones every `every` seconds on average
+    beside them (each kind at least once)."""
     started = time.monotonic()
-    heavy_thread = threading.Thread(target=_heavy, args=(cluster, traffic, stop, random.Random(rng.random()),
-                                                         injected, duration, heavy, started), daemon=True)
-    heavy_thread.start()
+    lanes = [tuple(h for h in heavy if h in BROKER), tuple(h for h in heavy if h not in BROKER)]
+    threads = [threading.Thread(target=_heavy, args=(cluster, traffic, stop, random.Random(rng.random()), injected,
+                                                     duration, lane, started), daemon=True) for lane in lanes if lane]
+    for t in threads:
+        t.start()
     first_round = rng.sample(sorted(set(light)), len(set(light)))
     while light and not stop.wait(rng.uniform(every / 2, every * 1.5)):
         _one(first_round.pop() if first_round else rng.choice(light), cluster, traffic, rng, injected, started)
-    heavy_thread.join(300)
+    for t in threads:
+        t.join(300)
+    injected.sort(key=lambda line: float(line.split()[0]) if line[:8].strip()[:1].isdigit() else float("inf"))
