@@ -60,6 +60,7 @@ class Cluster:
             self.env.pop(name, None)
         self.fault_problems: list[str] = []  # what a fault itself saw go wrong (an API that hung)
         self.poisoned = False
+        self.resend_from = ("registry", "publishing", "inquiry")  # whose sent events the fault sends again
         self.resent: list[tuple[str, str]] = []  # (message id, subscriber) of each event sent again on purpose
         self.apis: dict[str, subprocess.Popen] = {}
         self.workers: dict[tuple[str, int], subprocess.Popen] = {}
@@ -177,7 +178,7 @@ class Cluster:
     def resend_events(self, rng: random.Random) -> str:
         """As if a relay had died after the broker took a batch but before marking it sent:
         sent rows marked unsent again, so they go out a second time."""
-        producers = [s for s in ("registry", "publishing", "inquiry")  # those with events already sent
+        producers = [s for s in self.resend_from  # those with events already sent
                      if self.rows(s, "SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL")[0][0] >= 20]
         service = rng.choice(producers or ["registry"])
         rows = self.execute(service, "UPDATE outbox SET sent_at = NULL WHERE id IN (SELECT id FROM outbox "

@@ -92,7 +92,7 @@ def _heavy(cluster: Cluster, traffic: Traffic, stop: threading.Event, rng: rando
     after the other if they run late."""
     order = rng.sample(list(heavy), len(heavy))
     for k, name in enumerate(list(order)):
-        at = started + duration * (0.05 + 0.55 * k / max(len(order), 1))
+        at = started + duration * (0.05 + 0.55 * k / len(heavy))
         if stop.wait(max(at - time.monotonic(), 0)):
             break
         order.remove(name)

@@ -3,6 +3,7 @@ the dead-letter queues named beside it, and nowhere else."""
 from __future__ import annotations
 
 import json
+import time
 
 import pika
 
@@ -12,8 +13,20 @@ POISON = [  # (message id, event type, body, the queues it must end in)
 ]
 
 
+def _connect(url: str, patience: float = 120) -> pika.BlockingConnection:
+    """A connection, waiting out a broker the other lane of faults has just killed."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            return pika.BlockingConnection(pika.URLParameters(url))
+        except pika.exceptions.AMQPError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1)
+
+
 def publish_poison(cluster) -> str:
-    conn = pika.BlockingConnection(pika.URLParameters(cluster.rabbit.url))
+    conn = _connect(cluster.rabbit.url)
     ch = conn.channel()
     ch.confirm_delivery()
     for message_id, event_type, body, _ in POISON:

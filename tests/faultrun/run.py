@@ -54,10 +54,11 @@ def _city(cluster: Cluster) -> None:
 
 def run(seconds: float, seed: int, every: float = 4.0, broker_restarts: int = 1, keep_logs: Path | None = None,
         heavy: tuple[str, ...] | None = None, light: tuple[str, ...] = LIGHT, failpoints: dict | None = None,
-        patience: float = 60) -> dict:
+        patience: float = 60, resend_from: tuple[str, ...] | None = None) -> dict:
     """`heavy`: the faults made once each (default: all, with `broker_restarts` graceful
     restarts); `light`: those made between them; `failpoints`: the workers' extra failpoints,
-    {service or (service, replica): "name,…"}, for the runs that show the checks can fail."""
+    {service or (service, replica): "name,…"}, and `resend_from`: the producers whose events
+    are sent again, for the runs that show the checks can fail."""
     rng = random.Random(seed)
     heavy = tuple(h for h in HEAVY if h != "restart_broker") + ("restart_broker",) * broker_restarts \
         if heavy is None else heavy
@@ -66,6 +67,7 @@ def run(seconds: float, seed: int, every: float = 4.0, broker_restarts: int = 1,
     with ExitStack() as stack:
         started = time.monotonic()
         cluster = Cluster(stack, logs, failpoints=failpoints)
+        cluster.resend_from = resend_from or cluster.resend_from
         _city(cluster)
         ledger, injected = Ledger(), []
         traffic = Traffic(cluster, ledger, rng)
