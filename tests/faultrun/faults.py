@@ -18,6 +18,7 @@ from tests.faultrun.traffic import Traffic
 
 LIGHT = ("kill_worker", "kill_api_worker", "terminate_backends", "resend_events", "kill_worker", "kill_api_worker")
 HEAVY = ("restart_broker", "kill_broker", "restart_postgres", "fill_disk", "poison")
+HANG = 60  # seconds without an answer that make a hang (a new API worker's first message takes 20 s on a loaded machine)
 FULL_FOR = (2.0, 4.0)  # seconds the disk stays full once the API has refused a write, for the traffic to meet it
 
 
@@ -27,6 +28,10 @@ def fill_disk(cluster: Cluster, traffic: Traffic, rng: random.Random) -> str:
     if cluster.disk is None:
         cluster.fault_problems.append(f"the full-disk fault was not injected: {cluster.disk_refused}")
         return f"full disk NOT injected: {cluster.disk_refused}"
+    try:  # this thread's API worker warm first: jieba's dictionary loads at a worker's first message
+        traffic.probe(timeout=120)
+    except requests.RequestException:
+        pass
     written = cluster.disk.fill()
     try:
         refused, fitted = _until(traffic, lambda status: status >= 500, 30)
@@ -43,14 +48,14 @@ def fill_disk(cluster: Cluster, traffic: Traffic, rng: random.Random) -> str:
 
 def _until(traffic: Traffic, wanted, timeout: float) -> tuple[str | None, int]:
     """Probe writes until one's answer is `wanted`: that answer, timed (None if none came), and
-    how many came before it. A probe without an answer in 15 s is a hang, and a problem."""
+    how many came before it. A probe without an answer in HANG seconds is a hang, and a problem."""
     started, before = time.monotonic(), 0
     while time.monotonic() - started < timeout:
         t0 = time.monotonic()
         try:
-            status = traffic.probe(timeout=15)
+            status = traffic.probe(timeout=HANG)
         except requests.RequestException:
-            if time.monotonic() - t0 >= 15:
+            if time.monotonic() - t0 >= HANG:
                 traffic.c.fault_problems.append(f"{FULL_DISK_SERVICE}'s API hung on a write with its disk full")
             status = 0
         if status and wanted(status):

@@ -71,6 +71,7 @@ def run(seconds: float, seed: int, every: float = 4.0, broker_restarts: int = 1,
         _city(cluster)
         ledger, injected = Ledger(), []
         traffic = Traffic(cluster, ledger, rng)
+        traffic.warm()
         threads = traffic.run()
         stop_faults = threading.Event()
         faults = threading.Thread(target=inject, args=(cluster, traffic, stop_faults, rng, injected, every, seconds,
