@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup locks fonts browser tools run test test-fast docs catalogue screenshots bench bench-country clean
+.PHONY: setup locks fonts browser tools faultrun-tools run test test-fast docs catalogue screenshots bench bench-country clean
 
 setup: $(VENV)/.installed web/node_modules/.installed fonts
 
@@ -33,10 +33,13 @@ tools:  ## Debian's docker-compose (the tests validate docker-compose.yml with i
 	command -v docker-compose >/dev/null && command -v pg_dump >/dev/null && test -x /usr/sbin/nginx && test -x /usr/sbin/pgbouncer || (apt-get update -q && apt-get install -y -q docker-compose postgresql-client nginx pgbouncer)
 	command -v promtool >/dev/null || (apt-get update -q && apt-get install -y -q --no-install-recommends prometheus)  # promtool: the tests check deploy/monitoring's rules and scrape config
 
+faultrun-tools:  ## the fault run's own servers, which it kills: Debian's rabbitmq-server (a private node) and postgresql (initdb, pg_ctl: a private cluster); mount (util-linux) for its full disk
+	command -v rabbitmq-server >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update -q && apt-get install -y -q rabbitmq-server postgresql)
+
 run: setup  ## the whole system, embedded: SQLite, in-process bus, demo city, http://127.0.0.1:8000/
 	$(BIN)/python -m ops.embedded
 
-test: setup browser tools  ## every test: lint, unit, integration (RabbitMQ and PostgreSQL), fault tests, browser
+test: setup browser tools faultrun-tools  ## every test: lint, unit, integration (RabbitMQ and PostgreSQL), fault tests, browser
 	$(BIN)/ruff check .
 	# Two runs side by side, the second mostly waiting on brokers and databases: what needs no shared
 	# server, in two processes, each test file whole in one (its browser tests' system started once);

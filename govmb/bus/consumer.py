@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import peewee
 
+from govmb.bus import failpoints
 from govmb.bus.failpoints import failpoint
 from govmb.bus.message import Delivery
 from govmb.bus.store import MESSAGE_ID_MAX, BusStore
@@ -84,6 +85,9 @@ class InboxConsumer:
         self._batch_duplicates = []
         valid = []
         for i, d in enumerate(deliveries):
+            if failpoints.dropped(d):  # tests only (consumer.drop_one): acked, never handled
+                outcomes[i] = Outcome.ACK
+                continue
             try:
                 valid.append((i, d, self._parse(d)))
             except Exception as exc:  # whatever a message's form breaks, it never will succeed
@@ -94,6 +98,8 @@ class InboxConsumer:
                 outcomes[i] = self._handle_isolated(d, payload)
             return outcomes
         new = self.store.remember_many([(d.message_id, d.event_type) for _, d, _ in valid])
+        if failpoints.active("inbox.no_dedupe"):  # tests only: the duplicate check removed
+            new = {d.message_id for _, d, _ in valid}
         for i, d, payload in valid:
             outcomes[i] = Outcome.ACK
             if d.message_id not in new:
@@ -103,6 +109,7 @@ class InboxConsumer:
             token = set_correlation_id(_correlation(d))
             try:
                 self.handlers[d.event_type](payload, d)
+                failpoints.applied(self.store.db, d)  # tests only (consumer.journal)
             except _DB_DOWN:
                 raise
             except Exception as exc:
@@ -123,8 +130,9 @@ class InboxConsumer:
         token = set_correlation_id(_correlation(d))
         try:
             with self.store.db.atomic():  # a savepoint: a failing handler undoes only itself
-                if self.store.remember(d.message_id, d.event_type):
+                if self.store.remember(d.message_id, d.event_type) or failpoints.active("inbox.no_dedupe"):
                     self.handlers[d.event_type](payload, d)
+                    failpoints.applied(self.store.db, d)  # tests only (consumer.journal)
                 else:
                     self._batch_duplicates.append(d.message_id)
             return Outcome.ACK
