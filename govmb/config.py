@@ -172,6 +172,15 @@ def _roles(name: str, value: str | None, mode: str) -> frozenset[str]:
     return roles
 
 
+def _failpoints(value: str | None, mode: str) -> frozenset[str]:
+    """The fault tests' failpoints (govmb/bus/failpoints.py): they kill the process, drop an event or
+    apply one twice, so production mode refuses any."""
+    points = frozenset(filter(None, (value or "").split(",")))
+    if points and mode == "production":
+        raise ConfigError("production mode refuses GOVMB_FAILPOINTS: the fault tests' crash and loss points")
+    return points
+
+
 def superuser_url() -> str | None:
     """The PostgreSQL superuser's URL, for `ops.cli db-roles` alone (no service reads it)."""
     return _env("POSTGRES_SUPERUSER_URL")
@@ -424,7 +433,7 @@ def read_options() -> Options:
                                            _env("HALL_QUERY_LIMIT_PER_ADDRESS", "10/minute;100/day")),
         log_level=_level(_env("LOG_LEVEL", "INFO")),
         metrics_dir=_env("PROMETHEUS_MULTIPROC_DIR"),
-        failpoints=frozenset(filter(None, (_env("GOVMB_FAILPOINTS") or "").split(","))),
+        failpoints=_failpoints(_env("GOVMB_FAILPOINTS"), _env("GOVMB_MODE", "embedded")),
         host=_env("HOST", "127.0.0.1"),
         port=_whole("PORT", _env("PORT", "8000"), minimum=0),  # 0: any free port
         links=LinkOptions(online=_yes("CHECK_LINKS_ONLINE", _env("CHECK_LINKS_ONLINE", "false")),

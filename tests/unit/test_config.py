@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from govmb.config import ConfigError, Settings
+from govmb.config import ConfigError, Settings, read_options
 
 KEY_VARS = ("TOKEN_SIGNING_KEY_FILE", "TOKEN_PUBLIC_KEYS_FILE", "WEB_COOKIE_SECRET", "WEB_CLIENT_SECRET")
 
@@ -50,6 +50,14 @@ def test_production_mode_refuses_defaults(monkeypatch, unset, problem):
     monkeypatch.delenv(unset)
     with pytest.raises(ConfigError, match=problem):
         Settings.from_env("registry")
+
+
+def test_production_mode_refuses_the_fault_tests_failpoints(monkeypatch):
+    monkeypatch.setenv("GOVMB_FAILPOINTS", "inbox.no_dedupe")
+    assert "inbox.no_dedupe" in read_options().failpoints  # the fault run's own processes, not in production
+    monkeypatch.setenv("GOVMB_MODE", "production")
+    with pytest.raises(ConfigError, match="GOVMB_FAILPOINTS"):
+        read_options()
 
 
 def test_production_mode_starts_with_real_settings_and_only_the_registry_signs(monkeypatch):
