@@ -34,6 +34,15 @@ class DatabaseUnavailable(RuntimeError):
 
 
 _DB_DOWN = (peewee.OperationalError, peewee.InterfaceError)
+# PostgreSQL's class 53, "insufficient resources": a full disk (53100), out of memory, too many
+# connections. The database answers, but no handler can succeed until it is mended: held, like a
+# database that is down, not retried towards the dead letters.
+_EXHAUSTED = "53"
+
+
+def _exhausted(exc: BaseException) -> bool:
+    cause = exc if getattr(exc, "pgcode", None) else exc.__cause__ or exc.__context__
+    return str(getattr(cause, "pgcode", "") or "").startswith(_EXHAUSTED)
 
 
 class _HandlerFailed(Exception):
@@ -58,7 +67,7 @@ class InboxConsumer:
                 with db.atomic():
                     outcomes = self._run(deliveries, isolate=False)
             except (_HandlerFailed, *_DB_DOWN) as exc:
-                if isinstance(exc, _DB_DOWN) and not self._database_answers():
+                if isinstance(exc, _DB_DOWN) and not self._database_answers(exc):
                     raise
                 with db.atomic():  # a handler failed (deadlock, timeout, bug): find which, one by one
                     outcomes = self._run(deliveries, isolate=True)
@@ -72,8 +81,11 @@ class InboxConsumer:
                                                    "message_ids": self._batch_duplicates})
         return outcomes
 
-    def _database_answers(self) -> bool:
-        """After an OperationalError: is the database really gone, or did one statement fail?"""
+    def _database_answers(self, exc: BaseException | None = None) -> bool:
+        """After an OperationalError: is the database really gone (or out of disk, memory or
+        connections), or did one statement fail?"""
+        if exc is not None and _exhausted(exc):
+            return False
         try:
             self.store.db.execute_sql("SELECT 1")
             return True
@@ -137,7 +149,7 @@ class InboxConsumer:
                     self._batch_duplicates.append(d.message_id)
             return Outcome.ACK
         except Exception as exc:  # a handler bug or a transient conflict: retried, then dead-lettered
-            if isinstance(exc, _DB_DOWN) and not self._database_answers():
+            if isinstance(exc, _DB_DOWN) and not self._database_answers(exc):
                 raise
             log.exception("handler failed", extra={"message_id": d.message_id, "event_type": d.event_type})
             self.store.record_failure(d.message_id, d.event_type, f"{type(exc).__name__}: {exc}", dead=False)
