@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from govmb.credentials import default_credential
 from govmb.identity import PERSON_ROLES
@@ -53,6 +53,7 @@ class Settings:
     revocation_store_uri: str = "memory://"  # ended sessions and revoked systems, for every process (redis://…)
     relay_batch_size: int = 500
     relay_poll_seconds: float = 0.02
+    relay_batches_in_flight: int = 2  # on PostgreSQL: batches a relay publishes while earlier ones await confirms
     consumer_prefetch: int = 200
     delivery_limit: int = 5
     heartbeat_seconds: int = 30
@@ -99,6 +100,7 @@ class Settings:
             client_token_ttl_seconds=_whole("CLIENT_TOKEN_TTL_SECONDS", _env("CLIENT_TOKEN_TTL_SECONDS") or "900"),
             relay_batch_size=int(_env("RELAY_BATCH_SIZE", "500")),
             relay_poll_seconds=float(_env("RELAY_POLL_SECONDS", "0.02")),
+            relay_batches_in_flight=_whole("RELAY_BATCHES_IN_FLIGHT", _env("RELAY_BATCHES_IN_FLIGHT") or "2"),
             consumer_prefetch=int(_env("CONSUMER_PREFETCH", "200")),
             delivery_limit=int(_env("DELIVERY_LIMIT", "5")),
             heartbeat_seconds=int(_env("AMQP_HEARTBEAT_SECONDS", "30")),
@@ -123,6 +125,8 @@ class Settings:
         """Refuse to run in production with what only the embedded mode may use."""
         if not self.revocation_store_uri.startswith(("memory://", "redis://", "rediss://")):
             raise ConfigError("REVOCATION_STORE_URI must be memory:// or redis://host:port/db")
+        if self.amqp_url:
+            broker_urls(self.amqp_url)  # a malformed host list is refused at start, not at the first reconnect
         if not self.production:
             return
         if len(self.metrics_token) < 32:
@@ -192,6 +196,35 @@ def database_url(service: str) -> str:
     data_dir = Path(_env("GOVMB_DATA_DIR", str(ROOT / "var")))
     return (_env(f"{service.upper()}_DATABASE_URL") or _env("DATABASE_URL")
             or f"sqlite:///{data_dir / (service + '.db')}")
+
+
+def broker_urls(url: str) -> list[str]:
+    """AMQP_URL names one broker or the nodes of one cluster, which share the user and the virtual
+    host: `amqp://user:pass@host1:5672,host2:5672/vhost`. One full URL per node, in the order
+    given: a process connects to the first that answers and, on reconnect, tries them in that
+    order again. A malformed list is refused naming the host, never the password."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("amqp", "amqps"):
+        raise ConfigError("AMQP_URL must start with amqp:// or amqps://")
+    userinfo, at, hosts = parts.netloc.rpartition("@")  # a password may hold ',' or '@' only percent-encoded
+    urls = []
+    for host in hosts.split(","):
+        host = host.strip()
+        one = urlunsplit((parts.scheme, f"{userinfo}{at}{host}", parts.path, parts.query, ""))
+        if not _names_a_host(one):
+            raise ConfigError(f"AMQP_URL: {host!r} is not a host or host:port (several hosts: "
+                              "amqp://user:pass@host1:5672,host2:5672/vhost)")
+        urls.append(one)
+    return urls
+
+
+def _names_a_host(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number in range
+    except ValueError:
+        return False
+    return bool(parts.hostname)
 
 
 def _keys(service: str, mode: str, data_dir: Path) -> KeyRing:

@@ -12,6 +12,7 @@ import pika
 from flask import Blueprint, Flask, current_app, json, request
 
 from govmb import auditchain, i18n, personal
+from govmb.bus import amqp
 from govmb.bus.consumer import Handler
 from govmb.bus.store import BusStore
 from govmb.bus.topology import build_topology
@@ -96,11 +97,13 @@ def ensure_database(spec: ServiceSpec, settings: Settings) -> None:
         _bound_urls[spec.name] = settings.database_url
 
 
-def probe_parameters(url: str) -> pika.URLParameters:
-    """For a health probe: one attempt, a short timeout."""
-    params = pika.URLParameters(url)
-    params.connection_attempts, params.socket_timeout = 1, 2
-    return params
+def probe_parameters(url: str) -> list[pika.URLParameters]:
+    """For a health probe: every broker host of AMQP_URL in its order (the first that answers
+    will do), each with one attempt and a short timeout."""
+    candidates = amqp.parameters(url, name="probe")
+    for params in candidates:
+        params.socket_timeout, params.stack_timeout = 2, 3
+    return candidates
 
 
 class BrokerCheck:

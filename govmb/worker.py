@@ -53,7 +53,7 @@ class Worker:
                 self.publisher = amqp.AmqpPublisher(s.amqp_url, self.topology, s.heartbeat_seconds,
                                                     name=f"{self.spec.name}-relay").start()
             self.relay = Relay(self.spec.store, CountedPublisher(self.publisher, self.spec.name),
-                               s.relay_batch_size, s.relay_poll_seconds)
+                               s.relay_batch_size, s.relay_poll_seconds, in_flight=s.relay_batches_in_flight)
             self._thread(f"{self.spec.name}-relay", self.relay.run, self.stop_event)
         for name, interval, job in self.spec.periodic():
             self._thread(f"{self.spec.name}-{name}", run_periodically, self.spec, name, interval, job, self.stop_event)

@@ -99,6 +99,7 @@ def main() -> None:
     parser.add_argument("--ns", required=True)
     parser.add_argument("--prefetch", type=int, default=50)
     parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--in-flight", type=int, default=2, help="relay batches in flight at once (PostgreSQL)")
     parser.add_argument("--noop", action="store_true", help="consume with a handler that does nothing")
     args = parser.parse_args()
     kit, topo, stop = TickKit(args.db), topology(args.ns), threading.Event()
@@ -108,7 +109,7 @@ def main() -> None:
         amqp.consume(args.amqp, topo, topo.queue_name("ticker"), consumer, stop, prefetch=args.prefetch)
     else:
         publisher = amqp.AmqpPublisher(args.amqp, topo).start()
-        Relay(kit.store, publisher, batch_size=args.batch, poll_seconds=0.005).run(stop)
+        Relay(kit.store, publisher, batch_size=args.batch, poll_seconds=0.005, in_flight=args.in_flight).run(stop)
         publisher.stop()
 
 

@@ -19,7 +19,7 @@ from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 
 import pika
-from pika.exceptions import AMQPError
+from pika.exceptions import AMQPConnectionError, AMQPError
 from pika.spec import Basic
 
 from govmb.bus.consumer import Backoff, InboxConsumer, handle_until_done, settle
@@ -27,18 +27,43 @@ from govmb.bus.failpoints import failpoint
 from govmb.bus.message import Delivery, Message
 from govmb.bus.relay import PublishError
 from govmb.bus.topology import Topology
+from govmb.config import broker_urls
 
 log = logging.getLogger(__name__)
 
 
-def parameters(url: str, heartbeat: int = 30, name: str = "govmb") -> pika.URLParameters:
-    params = pika.URLParameters(url)
-    params.heartbeat = heartbeat
-    params.blocked_connection_timeout = 60
-    params.connection_attempts = 1
-    params.socket_timeout = 5
-    params.client_properties = {"connection_name": name}
-    return params
+def parameters(url: str, heartbeat: int = 30, name: str = "govmb") -> list[pika.URLParameters]:
+    """One set of parameters per broker host of AMQP_URL, in its order (govmb.config.broker_urls):
+    a BlockingConnection given the list connects to the first that answers."""
+    out = []
+    for one in broker_urls(url):
+        params = pika.URLParameters(one)
+        params.heartbeat = heartbeat
+        params.blocked_connection_timeout = 60
+        params.connection_attempts = 1
+        params.socket_timeout = 5
+        params.client_properties = {"connection_name": name}
+        out.append(params)
+    return out
+
+
+def where(params: pika.connection.Parameters) -> str:
+    """host:port of a broker, for logs (never the credentials)."""
+    return f"{params.host}:{params.port}"
+
+
+def connect_first(candidates: list[pika.connection.Parameters]) -> tuple[pika.BlockingConnection,
+                                                                         pika.connection.Parameters]:
+    """A blocking connection to the first broker host that answers, and its parameters."""
+    failures = []
+    for params in candidates:
+        try:
+            return pika.BlockingConnection(params), params
+        except AMQPConnectionError as exc:
+            failures.append(f"{where(params)}: {exc!r}")
+            log.warning("broker host did not answer; trying the next", extra={"broker": where(params),
+                                                                              "error": repr(exc)})
+    raise AMQPConnectionError(f"no broker host answered ({'; '.join(failures)})")
 
 
 def declare_topology(channel, topology: Topology) -> None:
@@ -72,6 +97,7 @@ def properties(m: Message) -> pika.BasicProperties:
 class _Batch:
     def __init__(self, size: int):
         self.remaining = size
+        self.message_ids: list[str] = []
         self.error: str | None = None
         self.done = threading.Event()
 
@@ -139,10 +165,12 @@ class AmqpPublisher:
     def _run(self) -> None:
         while not self._stopping.is_set():
             try:
-                with pika.BlockingConnection(self.params) as setup:
+                setup, params = connect_first(self.params)  # the first host that answers, this time
+                with setup:
                     declare_topology(setup.channel(), self.topology)
+                log.info("publisher connected to the broker", extra={"broker": where(params)})
                 self._conn = pika.SelectConnection(
-                    self.params, on_open_callback=self._on_open,
+                    params, on_open_callback=self._on_open,
                     on_open_error_callback=self._on_open_error, on_close_callback=self._on_closed)
                 self._conn.ioloop.start()
             except AMQPError as exc:
@@ -182,9 +210,17 @@ class AmqpPublisher:
                 self._next_tag += 1
                 self._pending[self._next_tag] = batch
                 self._by_message[m.message_id] = batch
+                batch.message_ids.append(m.message_id)
         except AMQPError as exc:
             batch.fail(f"publish failed: {exc!r}")
+            self._forget(batch)
 
+    def _forget(self, batch: _Batch) -> None:
+        """A batch settled: its message ids need no return any more. Batches overlap (the relay
+        keeps several in flight), so this map is never empty for long and must be pruned."""
+        for message_id in batch.message_ids:
+            if self._by_message.get(message_id) is batch:
+                del self._by_message[message_id]
 
     def _on_return(self, channel, method, props, body) -> None:
         # The broker sends basic.return before the ack of an unroutable mandatory message.
@@ -208,6 +244,8 @@ class AmqpPublisher:
             batch = self._pending.pop(tag, None)
             if batch is not None:
                 batch.settle_one(error)
+                if batch.done.is_set():
+                    self._forget(batch)
         if not self._pending:
             self._by_message.clear()
 
@@ -257,7 +295,8 @@ def consume(url: str, topology: Topology, queue: str, consumer: InboxConsumer, s
 
 
 def _consume_connection(url, topology, queue, consumer, stop, prefetch, heartbeat, name, pool, backoff) -> None:
-    conn = pika.BlockingConnection(parameters(url, heartbeat, name))
+    conn, params = connect_first(parameters(url, heartbeat, name))
+    log.info("consumer connected to the broker", extra={"broker": where(params), "queue": queue})
     try:
         channel = conn.channel()
         declare_topology(channel, topology)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import pika
 
-from govmb.bus.amqp import declare_topology, parameters
+from govmb.bus.amqp import connect_first, declare_topology, parameters
 from govmb.bus.topology import Topology
 from govmb.messages import said
 
@@ -68,7 +68,7 @@ class DeadLetters:
 
     def __init__(self, url: str, topology: Topology):
         self.topology = topology
-        self.conn = pika.BlockingConnection(parameters(url, name="dead-letters"))
+        self.conn, _ = connect_first(parameters(url, name="dead-letters"))  # the first host that answers
         self.channel = self.conn.channel()
         declare_topology(self.channel, topology)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from collections import namedtuple
 
 import peewee
 
@@ -14,6 +15,8 @@ from govmb.db import Insert
 from govmb.timefmt import iso_utc, utcnow
 
 MESSAGE_ID_MAX = 64  # our ids are UUIDs; a foreign producer's may be longer, up to this
+
+OutboxRow = namedtuple("OutboxRow", "id message_id event_type version body correlation_id created_at")
 
 
 
@@ -78,15 +81,21 @@ class BusStore:
                                     "correlation_id": get_correlation_id()}), message_id
 
     def pending(self, limit: int, lock: bool) -> list:
-        """The oldest unsent rows; with lock (PostgreSQL), rows other relays hold are skipped."""
-        query = (self.Outbox.select().where(self.Outbox.sent_at.is_null())
-                 .order_by(self.Outbox.id).limit(limit))
-        if lock:
-            query = query.for_update(skip_locked=True)
-        return list(query.namedtuples())  # plain rows: the relay reads thousands a second
+        """The oldest unsent rows; with lock (PostgreSQL), rows other relays hold are skipped.
+        The SQL is written here, not built by peewee: the relay reads thousands a second, and
+        building its two statements was a sixth of its time."""
+        out = self.Outbox
+        sql = (f'SELECT "id", "message_id", "event_type", "version", "body", "correlation_id", "created_at" '
+               f'FROM "{out._meta.table_name}" WHERE "sent_at" IS NULL ORDER BY "id" LIMIT {self.db.param}'
+               + (" FOR UPDATE SKIP LOCKED" if lock else ""))
+        created = out.created_at.python_value  # SQLite answers text
+        return [OutboxRow(*row[:6], created(row[6])) for row in self.db.execute_sql(sql, [limit]).fetchall()]
 
     def mark_sent(self, ids: list[int]) -> None:
-        self.Outbox.update(sent_at=utcnow()).where(self.Outbox.id.in_(ids)).execute()
+        out = self.Outbox
+        values = ", ".join([self.db.param] * len(ids))
+        self.db.execute_sql(f'UPDATE "{out._meta.table_name}" SET "sent_at" = {self.db.param} WHERE "id" IN ({values})',
+                            [out.sent_at.db_value(utcnow()), *ids])
 
     def resend_recent(self, window: dt.timedelta) -> int:
         """Mark the events sent within `window` of the last one sent unsent again, so the relay
@@ -124,9 +133,14 @@ class BusStore:
         unique = list(dict(messages).items())
         if not unique:
             return set()
-        query = (self.Inbox.insert_many([{"message_id": m, "event_type": t} for m, t in unique])
-                 .on_conflict_ignore().returning(self.Inbox.message_id))
-        return {row.message_id for row in query.execute()}
+        # The SQL written here, not built by peewee: building it was a fifth of the consumer's time.
+        inbox, param = self.Inbox, self.db.param
+        received = inbox.received_at.db_value(utcnow())
+        values = ", ".join([f"({param}, {param}, {param})"] * len(unique))
+        sql = (f'INSERT INTO "{inbox._meta.table_name}" ("message_id", "event_type", "received_at") VALUES {values} '
+               'ON CONFLICT DO NOTHING RETURNING "message_id"')
+        cursor = self.db.execute_sql(sql, [v for m, t in unique for v in (m, t, received)])
+        return {row[0] for row in cursor.fetchall()}
 
     def purge_inbox(self, older_than: dt.timedelta) -> int:
         """Forget the ids of messages handled longer ago than `older_than`; the number forgotten."""
