@@ -46,8 +46,8 @@ test: setup browser tools faultrun-tools  ## every test: lint, unit, integration
 	# and the real RabbitMQ and PostgreSQL, the private brokers, the fault run and the fuzzing, one at a time
 	# (each test its own database and bus namespace). Its report follows the first's.
 	@mkdir -p var
-	{ $(BIN)/python -m pytest -m "integration or slow" > var/test-integration.log 2>&1; echo $$? > var/test-integration.rc; } & \
-	$(BIN)/python -m pytest -m "not integration and not slow" -n 2 --dist loadfile; first=$$?; \
+	{ $(BIN)/python -m pytest -m "integration or slow" --durations=25 > var/test-integration.log 2>&1; echo $$? > var/test-integration.rc; } & \
+	$(BIN)/python -m pytest -m "not integration and not slow" -n 2 --dist loadfile --durations=25; first=$$?; \
 	wait; cat var/test-integration.log; test $$first -eq 0 && test "$$(cat var/test-integration.rc)" -eq 0
 
 test-fast: setup  ## the domain, unit and service tests on SQLite: no servers, two processes, about a minute (CI runs `make test`)

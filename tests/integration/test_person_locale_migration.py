@@ -34,7 +34,7 @@ def _people_then_locale(url: str, tmp_path) -> peewee.Database:
                            "created_at, password_changed_at, must_change_password) VALUES (1, %s, %s, 'x', 'operator', "
                            "'staff', '', TRUE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, FALSE)".replace(
                                "%s", db.param), (username, username))
-    assert migrate(db, directory, "registry") == [BEFORE.removesuffix(".py")]
+    assert migrate(db, directory, "registry")[0] == BEFORE.removesuffix(".py")  # and any after it
     return db
 
 
