@@ -50,7 +50,7 @@ test: setup browser tools faultrun-tools  ## every test: lint, unit, integration
 	$(BIN)/python -m pytest -m "not integration and not slow" -n 2 --dist loadfile --durations=25; first=$$?; \
 	wait; cat var/test-integration.log; test $$first -eq 0 && test "$$(cat var/test-integration.rc)" -eq 0
 
-test-fast: setup  ## the domain, unit and service tests on SQLite: no servers, two processes, about a minute (CI runs `make test`)
+test-fast: setup  ## the domain, unit and service tests on SQLite: no servers, two processes, about four minutes (CI runs `make test`)
 	$(BIN)/python -m pytest tests/unit tests/registry tests/publishing tests/inquiry tests/assessment \
 		-m "not integration and not slow and not browser" -n 2 -q -p no:cacheprovider
 
