@@ -199,8 +199,6 @@ def serve_metrics(spec: ServiceSpec, settings: Settings, worker: Worker) -> Metr
     return MetricsServer(app, opts.worker_metrics_host, opts.worker_metrics_port).start()
 
 
-
-
 def main(spec: ServiceSpec) -> None:
     """Entry point of `python -m services.<name>.worker` (distributed mode, on RabbitMQ)."""
     settings = Settings.from_env(spec.name)

@@ -23,3 +23,21 @@ class Overlap:
         finally:
             with self._lock:
                 self.now -= 1
+
+
+def drained(kit, publisher, batch_size: int, poll_seconds: float, in_flight: int, timeout: float):
+    """A relay with `in_flight` lanes run on `kit`'s outbox through `publisher` until it is empty,
+    then stopped; the relay (its `sent`)."""
+    from govmb.bus.relay import Relay
+    from tests.conftest import wait_for
+
+    relay = Relay(kit.store, publisher, batch_size=batch_size, poll_seconds=poll_seconds, in_flight=in_flight)
+    stop = threading.Event()
+    thread = threading.Thread(target=relay.run, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        wait_for(lambda: kit.unsent() == 0, timeout=timeout, message="the outbox to empty")
+    finally:
+        stop.set()
+        thread.join(10)
+    return relay

@@ -3,7 +3,6 @@
 The test starts a private RabbitMQ node (its own name, ports and data directory), never
 the shared one on 5672.
 """
-import threading
 
 import pytest
 
@@ -30,19 +29,10 @@ def test_a_broker_restart_loses_nothing_and_doubles_nothing(pg_url, rabbit):
     kit.create_tables()
     topo = topology("restart", delivery_limit=5)
     running = Running()
-    produced = threading.Event()
-
-    def produce():  # a steady stream: 100 transactions of 100 events
-        for start in range(0, TOTAL, 100):
-            kit.emit(range(start, start + 100))
-            if running.stop.wait(0.03):
-                return
-        produced.set()
-
     try:
         running.relay(kit, rabbit.url, topo, batch=250)
         running.consumer(kit, rabbit.url, topo, prefetch=200)
-        threading.Thread(target=produce, daemon=True).start()
+        produced = running.producer(kit, TOTAL, 100, 0.03)  # a steady stream
         wait_for(lambda: kit.counts()[0] >= 1500, timeout=60, message="the flow to be under way")
         rabbit.restart()
         restarted_at = kit.counts()[0]

@@ -4,7 +4,6 @@ process connects to the first host that answers and fails over when it reconnect
 The private node is the test's own (tests.infra.PrivateRabbit), never the shared one on 5672.
 """
 import logging
-import threading
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -92,19 +91,11 @@ def test_a_broker_stopped_mid_run_fails_over_to_the_next_host(pg_url, amqp_url, 
     topo = topology(namespace, delivery_limit=5)
     url = urlunsplit(("amqp", f"guest:guest@127.0.0.1:{rabbit.port},{urlsplit(amqp_url).netloc.rpartition('@')[2]}",
                       urlsplit(amqp_url).path, "", ""))
-    running, produced = Running(), threading.Event()
-
-    def produce():  # a steady stream: 60 transactions of 50 events
-        for start in range(0, TOTAL, 50):
-            kit.emit(range(start, start + 50))
-            if running.stop.wait(0.05):
-                return
-        produced.set()
-
+    running = Running()
     try:
         running.relay(kit, url, topo, batch=200)
         running.consumer(kit, url, topo, prefetch=100)
-        threading.Thread(target=produce, daemon=True).start()
+        produced = running.producer(kit, TOTAL, 50, 0.05)  # a steady stream
         wait_for(lambda: kit.counts()[0] >= 300, timeout=60, message="the flow to be under way on the private node")
         assert len(connected_to(caplog, rabbit.port)) >= 2, "both started on the first host"
         rabbit.stop()

@@ -33,6 +33,20 @@ class Running:
     def consumer(self, kit, amqp_url, topo, prefetch=100):
         self._thread(amqp.consume, amqp_url, topo, topo.queue_name("ticker"), kit.consumer(), self.stop, prefetch)
 
+    def producer(self, kit, total: int, chunk: int, pause: float) -> threading.Event:
+        """A steady stream: `total` events in transactions of `chunk`, `pause` seconds apart; the
+        event returned is set once all are committed."""
+        produced = threading.Event()
+
+        def produce():
+            for start in range(0, total, chunk):
+                kit.emit(range(start, start + chunk))
+                if self.stop.wait(pause):
+                    return
+            produced.set()
+        self._thread(produce)
+        return produced
+
     def _thread(self, target, *args):
         t = threading.Thread(target=target, args=args, daemon=True)
         t.start()

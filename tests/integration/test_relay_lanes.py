@@ -1,14 +1,10 @@
 """A relay with several batches in flight on PostgreSQL: the next batch is published while the
 previous one's confirms come back, each row is sent once, each batch marked when confirmed."""
-import threading
-
 import pytest
 
 from govmb.bus import amqp
-from govmb.bus.relay import Relay
 from tests import infra
-from tests.conftest import wait_for
-from tests.relaykit import Overlap
+from tests.relaykit import Overlap, drained
 
 pytestmark = pytest.mark.integration
 
@@ -17,15 +13,9 @@ def test_batches_in_flight_overlap_and_send_each_row_once(kit, topo, amqp_url):
     kit.emit(range(3000))
     real = amqp.AmqpPublisher(amqp_url, topo).start()
     publisher = Overlap(real, hold=0.02)
-    relay = Relay(kit.store, publisher, batch_size=100, poll_seconds=0.01, in_flight=3)
-    stop = threading.Event()
-    thread = threading.Thread(target=relay.run, args=(stop,), daemon=True)
-    thread.start()
     try:
-        wait_for(lambda: kit.unsent() == 0, timeout=60, message="the outbox to empty")
+        relay = drained(kit, publisher, batch_size=100, poll_seconds=0.01, in_flight=3, timeout=60)
     finally:
-        stop.set()
-        thread.join(10)
         real.stop()
     assert publisher.most >= 2, "the next batch goes out while the previous one waits for its confirms"
     assert publisher.most <= 3

@@ -217,20 +217,11 @@ def test_the_re_send_at_start_counts_its_hour_back_from_the_last_send_not_from_n
 
 def test_on_sqlite_a_relay_keeps_one_batch_in_flight_whatever_it_is_told(kit, broker):
     """No SKIP LOCKED on SQLite: two lanes would read and send the same rows."""
-    from tests.conftest import wait_for
-    from tests.relaykit import Overlap
+    from tests.relaykit import Overlap, drained
 
     kit.emit(range(600))
     publisher = Overlap(broker, hold=0.01)
-    relay = Relay(kit.store, publisher, batch_size=50, poll_seconds=0.005, in_flight=3)
-    stop = threading.Event()
-    thread = threading.Thread(target=relay.run, args=(stop,), daemon=True)
-    thread.start()
-    try:
-        wait_for(lambda: kit.unsent() == 0, timeout=30, message="the outbox to empty")
-    finally:
-        stop.set()
-        thread.join(10)
+    relay = drained(kit, publisher, batch_size=50, poll_seconds=0.005, in_flight=3, timeout=30)
     assert publisher.most == 1
     assert relay.sent == 600
     assert broker.queues[broker.topology.queue_name("ticker")].depth() == 600
